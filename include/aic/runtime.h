@@ -1,0 +1,124 @@
+/*===- aic/runtime.h - C API to load and run compiled models ------*- C -*-===*
+ *
+ * Link with libaicrt. A model compiled by `aic-compile model.onnx -o m.so`
+ * is loaded with aic_model_load("m.so", &model) and run with aic_model_run
+ * on caller-provided buffers. No function here aborts the process: every
+ * failure is an aic_status_t with a message from aic_last_error().
+ *
+ * Thread safety: one aic_model_t may be run from several threads at once;
+ * aic_model_free must not race with other calls on the same model.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef AIC_RUNTIME_H
+#define AIC_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Version of this API; aic_runtime_version() returns the library's. Major
+ * changes break source or binary compatibility. */
+#define AIC_RUNTIME_VERSION_MAJOR 1
+#define AIC_RUNTIME_VERSION_MINOR 0
+#define AIC_RUNTIME_VERSION                                                   \
+  (AIC_RUNTIME_VERSION_MAJOR * 10000 + AIC_RUNTIME_VERSION_MINOR)
+
+typedef enum aic_status {
+  AIC_OK = 0,
+  AIC_ERROR_INVALID_ARGUMENT = 1, /* null pointer, bad index, bad count */
+  AIC_ERROR_IO = 2,               /* model file missing or not loadable */
+  AIC_ERROR_INVALID_MODEL = 3,    /* not an aic model, or corrupt metadata */
+  AIC_ERROR_VERSION_MISMATCH = 4, /* compiled for another ABI version */
+  AIC_ERROR_SHAPE_MISMATCH = 5,   /* input/output shape differs from model */
+  AIC_ERROR_DTYPE_MISMATCH = 6,   /* input/output dtype differs from model */
+  AIC_ERROR_OUT_OF_MEMORY = 7,
+  AIC_ERROR_UNSUPPORTED = 8, /* a primitive is not supported on this CPU */
+  AIC_ERROR_RUNTIME = 9,     /* failure inside a kernel */
+} aic_status_t;
+
+/* Element types; values equal ONNX TensorProto.DataType. */
+typedef enum aic_dtype {
+  AIC_DTYPE_UNDEFINED = 0,
+  AIC_DTYPE_FLOAT32 = 1,
+  AIC_DTYPE_UINT8 = 2,
+  AIC_DTYPE_INT8 = 3,
+  AIC_DTYPE_UINT16 = 4,
+  AIC_DTYPE_INT16 = 5,
+  AIC_DTYPE_INT32 = 6,
+  AIC_DTYPE_INT64 = 7,
+  AIC_DTYPE_BOOL = 9,
+  AIC_DTYPE_FLOAT16 = 10,
+  AIC_DTYPE_FLOAT64 = 11,
+  AIC_DTYPE_UINT32 = 12,
+  AIC_DTYPE_UINT64 = 13,
+  AIC_DTYPE_BFLOAT16 = 16,
+} aic_dtype_t;
+
+typedef struct aic_model aic_model_t;
+
+/* A tensor passed to or returned from a model: dense, row-major. For
+ * aic_model_run, `data` must hold product(shape) elements of `dtype`. */
+typedef struct aic_tensor {
+  void *data;
+  aic_dtype_t dtype;
+  int32_t rank;
+  const int64_t *shape; /* `rank` entries */
+} aic_tensor_t;
+
+/* Describes a model input or output. Pointers stay valid until
+ * aic_model_free. */
+typedef struct aic_tensor_info {
+  const char *name;
+  aic_dtype_t dtype;
+  int32_t rank;
+  const int64_t *shape;
+} aic_tensor_info_t;
+
+/* Returns AIC_RUNTIME_VERSION of the linked library. */
+int32_t aic_runtime_version(void);
+
+/* Message describing the last failure on the calling thread ("" if none). */
+const char *aic_last_error(void);
+
+/* Short constant name of a status ("AIC_ERROR_SHAPE_MISMATCH"). */
+const char *aic_status_string(aic_status_t status);
+
+/* Bytes per element of a dtype, 0 if unknown. */
+size_t aic_dtype_size(aic_dtype_t dtype);
+
+/* Loads a compiled model (.so from aic-compile) and creates its primitives.
+ * On failure *model is set to NULL. */
+aic_status_t aic_model_load(const char *path, aic_model_t **model);
+
+/* Releases a model; NULL is allowed. */
+void aic_model_free(aic_model_t *model);
+
+size_t aic_model_num_inputs(const aic_model_t *model);
+size_t aic_model_num_outputs(const aic_model_t *model);
+aic_status_t aic_model_input_info(const aic_model_t *model, size_t index,
+                                  aic_tensor_info_t *info);
+aic_status_t aic_model_output_info(const aic_model_t *model, size_t index,
+                                   aic_tensor_info_t *info);
+
+/* Bytes of scratch memory one concurrent run keeps (the static memory
+ * plan's arena). */
+uint64_t aic_model_arena_bytes(const aic_model_t *model);
+
+/* Threads used by subsequent runs of this model (0 = all cores). */
+aic_status_t aic_model_set_num_threads(aic_model_t *model, int32_t threads);
+
+/* Runs the model. inputs/outputs are in graph order, num_* must equal the
+ * model's counts, and every tensor's dtype and shape must equal the model's.
+ * Outputs are written into the caller's buffers. */
+aic_status_t aic_model_run(aic_model_t *model, const aic_tensor_t *inputs,
+                           size_t num_inputs, const aic_tensor_t *outputs,
+                           size_t num_outputs);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AIC_RUNTIME_H */
