@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+"""Build the end-to-end test models with PyTorch and export them to ONNX.
+
+Usage: make_models.py NAME OUTDIR      (NAME: lenet | mlp | resnet18 | all)
+
+Writes OUTDIR/model.onnx plus OUTDIR/test_data_set_0/{input_0,output_0}.pb
+(a seeded random input and PyTorch's output for it), i.e. the layout of the
+ONNX backend test data, so `aic-run OUTDIR/model.onnx --inputs
+OUTDIR/test_data_set_0 --outputs OUT` followed by `compare.py
+OUTDIR/test_data_set_0 OUT` checks the compiler end to end. With NAME=all,
+each model goes to OUTDIR/NAME/.
+
+Export settings: seed 0, eval mode, opset 13, static shapes, constant
+folding on. torch.flatten exports as a single ONNX Flatten, so the graphs
+contain no Shape/Gather/Concat shape arithmetic.
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+MODELS = ("lenet", "mlp", "resnet18")
+
+
+class LeNet(nn.Module):
+    """LeNet-5 for 1x1x28x28 MNIST-style input."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, 5, padding=2)   # 28x28 -> 28x28
+        self.conv2 = nn.Conv2d(6, 16, 5)             # 14x14 -> 10x10
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)   # 6x14x14
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)   # 16x5x5
+        x = torch.flatten(x, 1)
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        x = self.fc3(x)
+        return F.softmax(x, dim=1)
+
+
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 512)
+        self.fc2 = nn.Linear(512, 512)
+        self.fc3 = nn.Linear(512, 10)
+
+    def forward(self, x):
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        return self.fc3(x)
+
+
+def build(name):
+    """Returns (module, example input) for a model name."""
+    torch.manual_seed(0)
+    if name == "lenet":
+        model, shape = LeNet(), (1, 1, 28, 28)
+    elif name == "mlp":
+        model, shape = MLP(), (1, 784)
+    elif name == "resnet18":
+        import torchvision
+        model, shape = torchvision.models.resnet18(weights=None), (1, 3, 224, 224)
+    else:
+        raise SystemExit(f"unknown model {name!r}; expected one of {', '.join(MODELS)}")
+    model.eval()
+    rng = np.random.default_rng(0)
+    x = torch.from_numpy(rng.standard_normal(shape, dtype=np.float32))
+    return model, x
+
+
+def save_tensor(array, path, name):
+    tensor = numpy_helper.from_array(np.ascontiguousarray(array), name)
+    with open(path, "wb") as f:
+        f.write(tensor.SerializeToString())
+
+
+def make(name, outdir):
+    torch.set_num_threads(1)
+    model, x = build(name)
+    os.makedirs(os.path.join(outdir, "test_data_set_0"), exist_ok=True)
+    model_path = os.path.join(outdir, "model.onnx")
+    with torch.no_grad():
+        y = model(x)
+        torch.onnx.export(model, (x,), model_path, opset_version=13,
+                          input_names=["input"], output_names=["output"],
+                          do_constant_folding=True, dynamic_axes=None)
+    onnx_model = onnx.load(model_path)
+    onnx.checker.check_model(onnx_model)
+    graph = onnx_model.graph
+    init_names = {i.name for i in graph.initializer}
+    graph_inputs = [i for i in graph.input if i.name not in init_names]
+    assert len(graph_inputs) == 1 and len(graph.output) == 1
+    data_dir = os.path.join(outdir, "test_data_set_0")
+    save_tensor(x.numpy(), os.path.join(data_dir, "input_0.pb"), graph_inputs[0].name)
+    save_tensor(y.numpy(), os.path.join(data_dir, "output_0.pb"), graph.output[0].name)
+    ops = sorted({n.op_type for n in graph.node})
+    print(f"{name}: {model_path} ({os.path.getsize(model_path)} bytes), "
+          f"{len(graph.node)} nodes, input {tuple(x.shape)} -> output {tuple(y.shape)}")
+    print(f"{name}: op types: {' '.join(ops)}")
+
+
+def main(argv):
+    if len(argv) != 3 or argv[1] in ("-h", "--help"):
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    name, outdir = argv[1], argv[2]
+    if name == "all":
+        for n in MODELS:
+            make(n, os.path.join(outdir, n))
+    else:
+        make(name, outdir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
