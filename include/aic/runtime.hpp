@@ -1,0 +1,108 @@
+//===- aic/runtime.hpp - Header-only C++ wrapper of aic/runtime.h -*- C++
+//-*-===//
+//
+// RAII ownership of a loaded model. Errors are reported by throwing
+// aic::Error (status + aic_last_error() text); the wrapper adds no state of
+// its own, so the C API's thread-safety rules apply unchanged: run() may be
+// called from several threads at once on one Model.
+//
+//   aic::Model m = aic::Model::load("m.so");
+//   m.run({aic::tensor(in.data(), AIC_DTYPE_FLOAT32, inShape)},
+//         {aic::tensor(out.data(), AIC_DTYPE_FLOAT32, outShape)});
+//
+//===----------------------------------------------------------------------===//
+#ifndef AIC_RUNTIME_HPP
+#define AIC_RUNTIME_HPP
+
+#include "aic/runtime.h"
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace aic {
+
+class Error : public std::runtime_error {
+public:
+  Error(aic_status_t status, const std::string &message)
+      : std::runtime_error(std::string(aic_status_string(status)) + ": " +
+                           message),
+        status_(status) {}
+  aic_status_t status() const noexcept { return status_; }
+
+private:
+  aic_status_t status_;
+};
+
+/// Throws aic::Error for a failed status.
+inline void check(aic_status_t status) {
+  if (status != AIC_OK)
+    throw Error(status, aic_last_error());
+}
+
+/// Non-owning view of a caller buffer; `shape` must outlive the run.
+inline aic_tensor_t tensor(void *data, aic_dtype_t dtype,
+                           const std::vector<int64_t> &shape) {
+  return {data, dtype, static_cast<int32_t>(shape.size()), shape.data()};
+}
+
+class Model {
+public:
+  Model() = default;
+  Model(const Model &) = delete;
+  Model &operator=(const Model &) = delete;
+  Model(Model &&other) noexcept
+      : model_(std::exchange(other.model_, nullptr)) {}
+  Model &operator=(Model &&other) noexcept {
+    std::swap(model_, other.model_);
+    return *this;
+  }
+  ~Model() { aic_model_free(model_); }
+
+  /// Loads a compiled model; throws aic::Error on failure.
+  static Model load(const std::string &path) {
+    Model m;
+    check(aic_model_load(path.c_str(), &m.model_));
+    return m;
+  }
+
+  explicit operator bool() const noexcept { return model_ != nullptr; }
+  aic_model_t *get() const noexcept { return model_; }
+
+  std::vector<aic_tensor_info_t> inputs() const {
+    return infos(aic_model_num_inputs(model_), aic_model_input_info);
+  }
+  std::vector<aic_tensor_info_t> outputs() const {
+    return infos(aic_model_num_outputs(model_), aic_model_output_info);
+  }
+  uint64_t arenaBytes() const noexcept { return aic_model_arena_bytes(model_); }
+
+  /// 0 = all cores.
+  void setNumThreads(int32_t threads) {
+    check(aic_model_set_num_threads(model_, threads));
+  }
+
+  /// Runs the model on caller buffers (graph order); throws aic::Error.
+  void run(const std::vector<aic_tensor_t> &inputs,
+           const std::vector<aic_tensor_t> &outputs) const {
+    check(aic_model_run(model_, inputs.data(), inputs.size(), outputs.data(),
+                        outputs.size()));
+  }
+
+private:
+  using InfoFn = aic_status_t (*)(const aic_model_t *, size_t,
+                                  aic_tensor_info_t *);
+  std::vector<aic_tensor_info_t> infos(size_t n, InfoFn fn) const {
+    std::vector<aic_tensor_info_t> v(n);
+    for (size_t i = 0; i < n; ++i)
+      check(fn(model_, i, &v[i]));
+    return v;
+  }
+
+  aic_model_t *model_ = nullptr;
+};
+
+} // namespace aic
+
+#endif // AIC_RUNTIME_HPP

@@ -1,0 +1,47 @@
+//===- Context.h - The opaque structs of aic/abi.h ------------------------===//
+#ifndef AIC_RUNTIME_CONTEXT_H
+#define AIC_RUNTIME_CONTEXT_H
+
+#include "Primitive.h"
+
+#include "aic/runtime.h"
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace aic::rt {
+
+struct FreeDeleter {
+  void operator()(void *p) const { std::free(p); }
+};
+/// 64-byte aligned memory (arena and scratchpad).
+using AlignedBuffer = std::unique_ptr<void, FreeDeleter>;
+AlignedBuffer allocAligned(size_t bytes);
+
+} // namespace aic::rt
+
+/// One per loaded model: owns the engine and every primitive.
+struct aicrt_context {
+  dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+  std::vector<aic::rt::PrimitivePtr> prims;
+  // First aicrt_create failure, reported by aic_model_load.
+  aic_status_t status = AIC_OK;
+  std::string error;
+};
+
+/// One per concurrent run: everything an execution mutates.
+struct aicrt_exec_state {
+  aicrt_context *ctx = nullptr;
+  dnnl::stream stream;
+  aic::rt::AlignedBuffer arena;
+  aic::rt::AlignedBuffer scratchpad; // shared by all primitives of a run
+  std::vector<std::unique_ptr<aic::rt::PrimState>> prims;
+  std::vector<void *> inputs, outputs; // pointer arrays for aic_model_run
+  // First aicrt_exec failure of the current run.
+  aic_status_t status = AIC_OK;
+  std::string error;
+};
+
+#endif // AIC_RUNTIME_CONTEXT_H

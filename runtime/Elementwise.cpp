@@ -1,0 +1,288 @@
+//===- Elementwise.cpp - ELTWISE, BINARY, SOFTMAX and CONCAT primitives ---===//
+
+#include "Context.h"
+#include "Dtype.h"
+#include "Errors.h"
+#include "Primitive.h"
+
+#include <array>
+#include <cstring>
+
+using namespace aic::rt;
+using dnnl::memory;
+
+PrimitivePtr aic::rt::createEltwise(DescReader &r, const CreateInfo &ci) {
+  int64_t alg = r.integer("alg", AIC_ELTWISE_RELU, AIC_ELTWISE_LINEAR);
+  float alpha = static_cast<float>(r.real("alpha"));
+  float beta = static_cast<float>(r.real("beta"));
+  TensorDesc t = r.tensor("tensor");
+  r.finish();
+
+  requireF32(ci, {&t});
+  memory::desc md = plainMd(t);
+  dnnl::eltwise_forward::desc d(dnnl::prop_kind::forward_inference,
+                                eltwiseAlg(alg), md, alpha, beta);
+  dnnl::eltwise_forward::primitive_desc pd(d, makeAttr(), ci.engine);
+  return std::make_unique<DnnlPrimitive>(
+      ci.label, ci.engine, dnnl::eltwise_forward(pd),
+      std::vector<ArgSlot>{{DNNL_ARG_SRC, md}, {DNNL_ARG_DST, md}},
+      pd.scratchpad_desc());
+}
+
+PrimitivePtr aic::rt::createSoftmax(DescReader &r, const CreateInfo &ci) {
+  int64_t axis = r.integer("axis", 0, kMaxTensorRank - 1);
+  bool log = r.flag("log");
+  TensorDesc t = r.tensor("tensor");
+  r.finish();
+
+  requireF32(ci, {&t});
+  if (axis >= std::max<int64_t>(t.rank(), 1))
+    invalid(ci,
+            "axis " + std::to_string(axis) + " is out of range for " + t.str());
+  memory::desc md = plainMd(t);
+  std::vector<ArgSlot> slots{{DNNL_ARG_SRC, md}, {DNNL_ARG_DST, md}};
+  auto prop = dnnl::prop_kind::forward_inference;
+  int a = static_cast<int>(axis);
+  if (log) {
+    dnnl::logsoftmax_forward::primitive_desc pd(
+        dnnl::logsoftmax_forward::desc(prop, md, a), makeAttr(), ci.engine);
+    return std::make_unique<DnnlPrimitive>(
+        ci.label, ci.engine, dnnl::logsoftmax_forward(pd), std::move(slots),
+        pd.scratchpad_desc());
+  }
+  dnnl::softmax_forward::primitive_desc pd(
+      dnnl::softmax_forward::desc(prop, md, a), makeAttr(), ci.engine);
+  return std::make_unique<DnnlPrimitive>(
+      ci.label, ci.engine, dnnl::softmax_forward(pd), std::move(slots),
+      pd.scratchpad_desc());
+}
+
+//===--- BINARY -----------------------------------------------------------===//
+
+namespace {
+
+/// oneDNN 2.6 binary needs src0 to have the dst shape (only src1 may
+/// broadcast). Binary wraps a oneDNN binary built for one of three ways of
+/// meeting that and maps the exec arguments (a b dst post...) onto it.
+class Binary : public DnnlPrimitive {
+public:
+  enum class Mode {
+    Direct,     // a has the dst shape
+    Swap,       // b has the dst shape and the op commutes: b op a
+    BroadcastA, // copy a broadcast into dst, then dst = dst op b in place
+  };
+
+  Binary(std::string label, const dnnl::engine &engine, dnnl::primitive prim,
+         std::vector<ArgSlot> slots, const memory::desc &scratchpad, Mode mode,
+         memory::dims dstDims, memory::dims aStrides, size_t bBytes)
+      : DnnlPrimitive(std::move(label), engine, std::move(prim),
+                      std::move(slots), scratchpad),
+        mode_(mode), dstDims_(std::move(dstDims)),
+        aStrides_(std::move(aStrides)), bBytes_(bBytes) {}
+
+  void exec(aicrt_exec_state &st, PrimState *ps, void *const *args) override;
+
+private:
+  void broadcastA(const float *a, float *dst) const;
+
+  Mode mode_;
+  memory::dims dstDims_;
+  memory::dims aStrides_; // 0 along broadcast dims
+  size_t bBytes_;
+};
+
+void Binary::broadcastA(const float *a, float *dst) const {
+  size_t rank = dstDims_.size();
+  int64_t inner = dstDims_[rank - 1], innerStride = aStrides_[rank - 1];
+  int64_t total = 1;
+  for (int64_t d : dstDims_)
+    total *= d;
+  if (total == 0)
+    return;
+  std::array<int64_t, kMaxTensorRank> idx{};
+  for (int64_t row = 0; row < total / inner; ++row) {
+    int64_t off = 0;
+    for (size_t i = 0; i + 1 < rank; ++i)
+      off += idx[i] * aStrides_[i];
+    float *out = dst + row * inner;
+    for (int64_t j = 0; j < inner; ++j)
+      out[j] = a[off + j * innerStride];
+    // Odometer increment over the outer dims.
+    for (size_t i = rank - 1; i-- > 0;) {
+      if (++idx[i] < dstDims_[i])
+        break;
+      idx[i] = 0;
+    }
+  }
+}
+
+void Binary::exec(aicrt_exec_state &st, PrimState *ps, void *const *args) {
+  if (mode_ == Mode::Direct)
+    return DnnlPrimitive::exec(st, ps, args);
+  // 3 fixed arguments plus at most 32 post-op operands.
+  std::array<void *, 3 + 32> mapped;
+  std::copy(args, args + numArgs(), mapped.begin());
+  if (mode_ == Mode::Swap) {
+    std::swap(mapped[0], mapped[1]);
+  } else {
+    auto *dst = static_cast<char *>(args[2]);
+    auto *b = static_cast<char *>(args[1]);
+    size_t dstBytes = 4;
+    for (int64_t d : dstDims_)
+      dstBytes *= d;
+    // The in-place trick would clobber b before it is read.
+    if (b < dst + dstBytes && dst < b + bBytes_)
+      fail(AIC_ERROR_RUNTIME,
+           label() + ": operand b overlaps dst while a is broadcast");
+    broadcastA(static_cast<const float *>(args[0]),
+               static_cast<float *>(args[2]));
+    mapped[0] = args[2];
+  }
+  DnnlPrimitive::exec(st, ps, mapped.data());
+}
+
+} // namespace
+
+PrimitivePtr aic::rt::createBinary(DescReader &r, const CreateInfo &ci) {
+  int64_t alg = r.integer("alg", AIC_BINARY_ADD, AIC_BINARY_DIV);
+  TensorDesc a = r.tensor("a");
+  TensorDesc b = r.tensor("b");
+  TensorDesc dst = r.tensor("dst");
+  std::vector<PostOp> ops = r.postOps();
+  r.finish();
+
+  requireF32(ci, {&a, &b, &dst});
+  int64_t rank = std::max<int64_t>(dst.rank(), 1);
+  if (a.rank() > dst.rank() || b.rank() > dst.rank())
+    invalid(ci, "operands " + a.str() + " and " + b.str() +
+                    " have a higher rank than dst " + dst.str());
+  memory::dims ad = padDims(a.dims, rank), bd = padDims(b.dims, rank);
+  memory::dims dd = padDims(dst.dims, rank);
+  requireBroadcastable(ci, "a", ad, dd);
+  requireBroadcastable(ci, "b", bd, dd);
+  for (int64_t i = 0; i < rank; ++i)
+    if (dd[i] != 1 && ad[i] != dd[i] && bd[i] != dd[i])
+      invalid(ci, "dst " + dst.str() + " is larger than the broadcast of " +
+                      a.str() + " and " + b.str());
+
+  bool commutes = alg == AIC_BINARY_ADD || alg == AIC_BINARY_MUL;
+  Binary::Mode mode = ad == dd               ? Binary::Mode::Direct
+                      : bd == dd && commutes ? Binary::Mode::Swap
+                                             : Binary::Mode::BroadcastA;
+  memory::desc aMd = plainMd(a, rank), bMd = plainMd(b, rank);
+  memory::desc dstMd = plainMd(dst, rank);
+  memory::desc src0 = mode == Binary::Mode::Direct ? aMd
+                      : mode == Binary::Mode::Swap ? bMd
+                                                   : dstMd;
+  memory::desc src1 = mode == Binary::Mode::Swap ? aMd : bMd;
+
+  std::vector<ArgSlot> slots{
+      {DNNL_ARG_SRC_0, src0}, {DNNL_ARG_SRC_1, src1}, {DNNL_ARG_DST, dstMd}};
+  dnnl::post_ops po;
+  appendPostOps(ci, ops, dd, po, slots);
+  dnnl::binary::desc d(binaryAlg(alg), src0, src1, dstMd);
+  dnnl::binary::primitive_desc pd(d, makeAttr(po), ci.engine);
+
+  memory::dims aStrides = rowMajorStrides(ad);
+  for (int64_t i = 0; i < rank; ++i)
+    if (ad[i] != dd[i])
+      aStrides[i] = 0;
+  return std::make_unique<Binary>(ci.label, ci.engine, dnnl::binary(pd),
+                                  std::move(slots), pd.scratchpad_desc(), mode,
+                                  dd, aStrides, bMd.get_size());
+}
+
+//===--- CONCAT -----------------------------------------------------------===//
+
+namespace {
+
+/// Concat of types oneDNN does not have (int64, float64, ...) or with empty
+/// inputs: dense row-major concat is a byte copy of contiguous rows.
+class CopyConcat : public Primitive {
+public:
+  CopyConcat(std::string label, int64_t outer, std::vector<size_t> rowBytes)
+      : Primitive(std::move(label), static_cast<int>(rowBytes.size()) + 1),
+        outer_(outer), rowBytes_(std::move(rowBytes)) {
+    for (size_t b : rowBytes_)
+      dstRow_ += b;
+  }
+
+  void exec(aicrt_exec_state &, PrimState *, void *const *args) override {
+    auto *dst = static_cast<char *>(args[rowBytes_.size()]);
+    for (int64_t o = 0; o < outer_; ++o) {
+      char *out = dst + o * dstRow_;
+      for (size_t i = 0; i < rowBytes_.size(); ++i) {
+        std::memcpy(out, static_cast<const char *>(args[i]) + o * rowBytes_[i],
+                    rowBytes_[i]);
+        out += rowBytes_[i];
+      }
+    }
+  }
+
+private:
+  int64_t outer_;                // product of the dims before the axis
+  std::vector<size_t> rowBytes_; // per input: bytes from the axis on
+  size_t dstRow_ = 0;
+};
+
+} // namespace
+
+PrimitivePtr aic::rt::createConcat(DescReader &r, const CreateInfo &ci) {
+  int64_t axis = r.integer("axis", 0, kMaxTensorRank - 1);
+  // Each input takes at least two words, which bounds a garbage count.
+  int64_t n = r.integer("input count", 1, std::max<int64_t>(1, r.remaining()));
+  std::vector<TensorDesc> ins;
+  for (int64_t i = 0; i < n; ++i)
+    ins.push_back(r.tensor("input"));
+  TensorDesc dst = r.tensor("dst");
+  r.finish();
+
+  if (axis >= dst.rank())
+    invalid(ci, "axis " + std::to_string(axis) + " is out of range for dst " +
+                    dst.str());
+  int64_t axisSum = 0;
+  bool anyEmpty = false;
+  for (const TensorDesc &t : ins) {
+    bool ok = t.dtype == dst.dtype && t.rank() == dst.rank();
+    for (int64_t i = 0; ok && i < dst.rank(); ++i)
+      ok = i == axis || t.dims[i] == dst.dims[i];
+    if (!ok)
+      invalid(ci, "input " + std::string(dtypeName(t.dtype)) + t.str() +
+                      " does not fit dst " + dtypeName(dst.dtype) + dst.str() +
+                      " along axis " + std::to_string(axis));
+    axisSum += t.dims[axis];
+    anyEmpty |= t.numElements() == 0;
+  }
+  if (axisSum != dst.dims[axis])
+    invalid(ci, "inputs add up to " + std::to_string(axisSum) + " along axis " +
+                    std::to_string(axis) + ", dst has " + dst.str());
+
+  if (toDnnl(dst.dtype) == memory::data_type::undef || anyEmpty ||
+      dst.numElements() == 0) {
+    int64_t outer = 1;
+    for (int64_t i = 0; i < axis; ++i)
+      outer *= dst.dims[i];
+    std::vector<size_t> rowBytes;
+    for (const TensorDesc &t : ins) {
+      size_t bytes = dtypeSize(t.dtype);
+      for (int64_t i = axis; i < t.rank(); ++i)
+        bytes *= t.dims[i];
+      rowBytes.push_back(bytes);
+    }
+    return std::make_unique<CopyConcat>(ci.label, outer, std::move(rowBytes));
+  }
+
+  std::vector<memory::desc> srcMds;
+  std::vector<ArgSlot> slots;
+  for (size_t i = 0; i < ins.size(); ++i) {
+    srcMds.push_back(plainMd(ins[i]));
+    slots.push_back({DNNL_ARG_MULTIPLE_SRC + static_cast<int>(i), srcMds[i]});
+  }
+  memory::desc dstMd = plainMd(dst);
+  slots.push_back({DNNL_ARG_DST, dstMd});
+  dnnl::concat::primitive_desc pd(dstMd, static_cast<int>(axis), srcMds,
+                                  ci.engine, makeAttr());
+  return std::make_unique<DnnlPrimitive>(ci.label, ci.engine, dnnl::concat(pd),
+                                         std::move(slots),
+                                         pd.scratchpad_desc());
+}

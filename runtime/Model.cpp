@@ -1,0 +1,366 @@
+//===- Model.cpp - Loading, describing and running compiled models --------===//
+
+#include "Context.h"
+#include "Dtype.h"
+#include "Errors.h"
+#include "Metadata.h"
+
+#include "aic/abi.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <dlfcn.h>
+#include <mutex>
+#include <sys/stat.h>
+
+using namespace aic::rt;
+
+struct aic_model {
+  ~aic_model();
+
+  void *handle = nullptr;
+  aic_model_run_fn run = nullptr;
+  ModelMeta meta;
+  std::vector<aic_tensor_info_t> inputInfo, outputInfo;
+  std::unique_ptr<aicrt_context> ctx;
+  size_t scratchpadBytes = 0;
+  std::atomic<int32_t> threads{0};
+  // Primitives are created for this many OpenMP threads; running with more
+  // is not supported by oneDNN's OpenMP build.
+  int maxThreads = 1;
+
+  std::mutex poolMutex;
+  std::vector<std::unique_ptr<aicrt_exec_state>> freeStates;
+  size_t numStates = 0;
+};
+
+aic_model::~aic_model() {
+  // States and primitives hold oneDNN objects created by code paths inside
+  // the model's init; release them before the library goes away.
+  freeStates.clear();
+  ctx.reset();
+  if (handle)
+    dlclose(handle);
+}
+
+namespace {
+
+/// Makes libaicrt's own symbols globally visible so that dlopen can bind a
+/// model's references to aicrt_create/aicrt_exec even when the application
+/// itself loaded libaicrt with RTLD_LOCAL (as Python's ctypes does).
+void promoteSelfToGlobal() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    Dl_info info;
+    if (dladdr(reinterpret_cast<void *>(&aicrt_create), &info) &&
+        info.dli_fname)
+      if (void *self =
+              dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_GLOBAL))
+        dlclose(self); // drop the extra reference; the promotion stays
+  });
+}
+
+aic_tensor_info_t infoOf(const TensorMeta &t) {
+  return {t.name.c_str(), t.dtype, static_cast<int32_t>(t.shape.size()),
+          t.shape.data()};
+}
+
+std::unique_ptr<aic_model> load(const char *path) {
+  // dlopen searches the library path for names without a slash; a model
+  // path is a file path, so make it one.
+  std::string file = path;
+  if (file.find('/') == std::string::npos)
+    file = "./" + file;
+  struct stat sb;
+  if (stat(file.c_str(), &sb) != 0 || !S_ISREG(sb.st_mode))
+    fail(AIC_ERROR_IO,
+         "cannot open model '" + std::string(path) + "': no such file");
+
+  promoteSelfToGlobal();
+  auto model = std::make_unique<aic_model>();
+  dlerror();
+  model->handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!model->handle) {
+    const char *why = dlerror();
+    fail(AIC_ERROR_IO, "cannot load model '" + std::string(path) +
+                           "': " + (why ? why : "dlopen failed"));
+  }
+  auto symbol = [&](const char *name) {
+    void *p = dlsym(model->handle, name);
+    if (!p)
+      fail(AIC_ERROR_INVALID_MODEL, "'" + std::string(path) +
+                                        "' is not an aic model: symbol '" +
+                                        name + "' is missing");
+    return p;
+  };
+  // The metadata symbol is the text itself (a char array), not a pointer.
+  auto *text = static_cast<const char *>(symbol(AIC_MODEL_META_SYMBOL));
+  auto init =
+      reinterpret_cast<aic_model_init_fn>(symbol(AIC_MODEL_INIT_SYMBOL));
+  model->run = reinterpret_cast<aic_model_run_fn>(symbol(AIC_MODEL_RUN_SYMBOL));
+  try {
+    model->meta = parseMetadata(text);
+  } catch (const Error &e) {
+    fail(e.status(), "'" + std::string(path) + "': " + e.message());
+  }
+  for (const TensorMeta &t : model->meta.inputs)
+    model->inputInfo.push_back(infoOf(t));
+  for (const TensorMeta &t : model->meta.outputs)
+    model->outputInfo.push_back(infoOf(t));
+
+  model->maxThreads = omp_get_max_threads();
+  model->ctx = std::make_unique<aicrt_context>();
+  aicrt_context &ctx = *model->ctx;
+  ctx.prims.resize(model->meta.numPrimitives);
+  int32_t rc = init(&ctx);
+  if (rc != 0) {
+    if (ctx.status != AIC_OK)
+      fail(ctx.status, ctx.error);
+    fail(AIC_ERROR_INVALID_MODEL, "aic_model_init of '" + std::string(path) +
+                                      "' failed with status " +
+                                      std::to_string(rc));
+  }
+  for (size_t i = 0; i < ctx.prims.size(); ++i) {
+    if (!ctx.prims[i])
+      fail(AIC_ERROR_INVALID_MODEL, "'" + std::string(path) + "': primitive #" +
+                                        std::to_string(i) + " of " +
+                                        std::to_string(ctx.prims.size()) +
+                                        " was not created by aic_model_init");
+    model->scratchpadBytes =
+        std::max(model->scratchpadBytes, ctx.prims[i]->scratchpadBytes());
+  }
+  return model;
+}
+
+std::unique_ptr<aicrt_exec_state> makeExecState(aic_model &model) {
+  auto st = std::make_unique<aicrt_exec_state>();
+  st->ctx = model.ctx.get();
+  st->stream = dnnl::stream(st->ctx->engine);
+  st->arena = allocAligned(model.meta.arenaBytes);
+  st->scratchpad = allocAligned(model.scratchpadBytes);
+  for (const PrimitivePtr &p : st->ctx->prims)
+    st->prims.push_back(p->makeState(*st));
+  st->inputs.resize(model.meta.inputs.size());
+  st->outputs.resize(model.meta.outputs.size());
+  return st;
+}
+
+/// Takes a free exec state (or makes one) and gives it back on destruction.
+class StateLease {
+public:
+  explicit StateLease(aic_model &model) : model_(model) {
+    {
+      std::lock_guard<std::mutex> lock(model.poolMutex);
+      if (!model.freeStates.empty()) {
+        state_ = std::move(model.freeStates.back());
+        model.freeStates.pop_back();
+        return;
+      }
+    }
+    state_ = makeExecState(model);
+    std::lock_guard<std::mutex> lock(model.poolMutex);
+    // Reserve now so that giving the state back can never allocate.
+    model.freeStates.reserve(++model.numStates);
+  }
+  ~StateLease() {
+    std::lock_guard<std::mutex> lock(model_.poolMutex);
+    model_.freeStates.push_back(std::move(state_));
+  }
+  aicrt_exec_state &operator*() { return *state_; }
+
+private:
+  aic_model &model_;
+  std::unique_ptr<aicrt_exec_state> state_;
+};
+
+std::string shapeStr(const int64_t *shape, int64_t rank) {
+  std::string s = "[";
+  for (int64_t i = 0; i < rank; ++i)
+    s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+void validate(const char *kind, size_t index, const TensorMeta &meta,
+              const aic_tensor_t &t) {
+  std::string what = std::string(kind) + " '" + meta.name + "' (#" +
+                     std::to_string(index) + ")";
+  int64_t rank = static_cast<int64_t>(meta.shape.size());
+  if (t.dtype != meta.dtype)
+    fail(AIC_ERROR_DTYPE_MISMATCH, what + ": expected dtype " +
+                                       dtypeName(meta.dtype) + ", got " +
+                                       dtypeName(t.dtype));
+  if (t.rank < 0 || (t.rank > 0 && !t.shape))
+    fail(AIC_ERROR_INVALID_ARGUMENT, what + ": invalid rank " +
+                                         std::to_string(t.rank) +
+                                         (t.rank > 0 ? " or NULL shape" : ""));
+  if (t.rank != rank)
+    fail(AIC_ERROR_SHAPE_MISMATCH,
+         what + ": expected rank " + std::to_string(rank) + " shape " +
+             shapeStr(meta.shape.data(), rank) + ", got rank " +
+             std::to_string(t.rank) + " shape " + shapeStr(t.shape, t.rank));
+  for (int64_t i = 0; i < rank; ++i)
+    if (t.shape[i] != meta.shape[i])
+      fail(AIC_ERROR_SHAPE_MISMATCH, what + ": expected shape " +
+                                         shapeStr(meta.shape.data(), rank) +
+                                         ", got " + shapeStr(t.shape, rank));
+  if (!t.data)
+    fail(AIC_ERROR_INVALID_ARGUMENT, what + ": data is NULL");
+}
+
+void validateAll(const char *kind, const std::vector<TensorMeta> &metas,
+                 const aic_tensor_t *tensors, size_t count) {
+  if (count != metas.size())
+    fail(AIC_ERROR_INVALID_ARGUMENT,
+         "expected " + std::to_string(metas.size()) + " " + kind + "s, got " +
+             std::to_string(count));
+  if (count > 0 && !tensors)
+    fail(AIC_ERROR_INVALID_ARGUMENT, std::string(kind) + "s is NULL");
+  for (size_t i = 0; i < count; ++i)
+    validate(kind, i, metas[i], tensors[i]);
+}
+
+/// Sets the OpenMP thread count of the calling thread for one run and
+/// restores the caller's setting afterwards.
+class ThreadScope {
+public:
+  explicit ThreadScope(int n) : saved_(omp_get_max_threads()) {
+    omp_set_num_threads(n);
+  }
+  ~ThreadScope() { omp_set_num_threads(saved_); }
+
+private:
+  int saved_;
+};
+
+aic_status_t run(aic_model &model, const aic_tensor_t *inputs, size_t numInputs,
+                 const aic_tensor_t *outputs, size_t numOutputs) {
+  validateAll("input", model.meta.inputs, inputs, numInputs);
+  validateAll("output", model.meta.outputs, outputs, numOutputs);
+
+  StateLease lease(model);
+  aicrt_exec_state &st = *lease;
+  for (size_t i = 0; i < numInputs; ++i)
+    st.inputs[i] = inputs[i].data;
+  for (size_t i = 0; i < numOutputs; ++i)
+    st.outputs[i] = outputs[i].data;
+  st.status = AIC_OK;
+
+  int n = model.threads.load(std::memory_order_relaxed);
+  if (n == 0)
+    n = omp_get_num_procs();
+  ThreadScope threads(std::min(n, model.maxThreads));
+  int32_t rc =
+      model.run(&st, st.inputs.data(), st.outputs.data(), st.arena.get());
+  st.stream.wait();
+  if (rc == 0)
+    return AIC_OK;
+  if (st.status != AIC_OK)
+    return report(st.status, st.error);
+  return report(AIC_ERROR_RUNTIME,
+                "model run failed with status " + std::to_string(rc));
+}
+
+aic_status_t nullModel(const char *fn) {
+  return report(AIC_ERROR_INVALID_ARGUMENT,
+                std::string(fn) + ": model is NULL");
+}
+
+} // namespace
+
+//===--- C API ------------------------------------------------------------===//
+
+AIC_RT_EXPORT aic_status_t aic_model_load(const char *path,
+                                          aic_model_t **model) {
+  return guarded([&] {
+    if (!model)
+      fail(AIC_ERROR_INVALID_ARGUMENT, "aic_model_load: model is NULL");
+    *model = nullptr;
+    if (!path)
+      fail(AIC_ERROR_INVALID_ARGUMENT, "aic_model_load: path is NULL");
+    *model = load(path).release();
+    return AIC_OK;
+  });
+}
+
+AIC_RT_EXPORT void aic_model_free(aic_model_t *model) {
+  try {
+    delete model;
+  } catch (...) {
+    // Destructors of oneDNN objects do not throw; nothing to report.
+  }
+}
+
+AIC_RT_EXPORT size_t aic_model_num_inputs(const aic_model_t *model) {
+  return model ? model->meta.inputs.size() : 0;
+}
+
+AIC_RT_EXPORT size_t aic_model_num_outputs(const aic_model_t *model) {
+  return model ? model->meta.outputs.size() : 0;
+}
+
+static aic_status_t tensorInfo(const char *fn, const aic_model_t *model,
+                               const std::vector<aic_tensor_info_t> *list,
+                               size_t index, aic_tensor_info_t *info) {
+  if (!model)
+    return nullModel(fn);
+  if (!info)
+    return report(AIC_ERROR_INVALID_ARGUMENT,
+                  std::string(fn) + ": info is NULL");
+  if (index >= list->size())
+    return report(AIC_ERROR_INVALID_ARGUMENT,
+                  std::string(fn) + ": index " + std::to_string(index) +
+                      " is out of range (model has " +
+                      std::to_string(list->size()) + ")");
+  *info = (*list)[index];
+  return AIC_OK;
+}
+
+AIC_RT_EXPORT aic_status_t aic_model_input_info(const aic_model_t *model,
+                                                size_t index,
+                                                aic_tensor_info_t *info) {
+  return guarded([&] {
+    return tensorInfo("aic_model_input_info", model,
+                      model ? &model->inputInfo : nullptr, index, info);
+  });
+}
+
+AIC_RT_EXPORT aic_status_t aic_model_output_info(const aic_model_t *model,
+                                                 size_t index,
+                                                 aic_tensor_info_t *info) {
+  return guarded([&] {
+    return tensorInfo("aic_model_output_info", model,
+                      model ? &model->outputInfo : nullptr, index, info);
+  });
+}
+
+AIC_RT_EXPORT uint64_t aic_model_arena_bytes(const aic_model_t *model) {
+  return model ? model->meta.arenaBytes : 0;
+}
+
+AIC_RT_EXPORT aic_status_t aic_model_set_num_threads(aic_model_t *model,
+                                                     int32_t threads) {
+  return guarded([&] {
+    if (!model)
+      return nullModel("aic_model_set_num_threads");
+    if (threads < 0)
+      fail(AIC_ERROR_INVALID_ARGUMENT,
+           "aic_model_set_num_threads: negative thread count " +
+               std::to_string(threads));
+    model->threads.store(threads, std::memory_order_relaxed);
+    return AIC_OK;
+  });
+}
+
+AIC_RT_EXPORT aic_status_t aic_model_run(aic_model_t *model,
+                                         const aic_tensor_t *inputs,
+                                         size_t num_inputs,
+                                         const aic_tensor_t *outputs,
+                                         size_t num_outputs) {
+  return guarded([&] {
+    if (!model)
+      return nullModel("aic_model_run");
+    return run(*model, inputs, num_inputs, outputs, num_outputs);
+  });
+}

@@ -1,0 +1,379 @@
+//===- Primitive.cpp - aicrt_create/aicrt_exec and oneDNN plumbing --------===//
+
+#include "Primitive.h"
+#include "Context.h"
+#include "Dtype.h"
+#include "Errors.h"
+
+#include <algorithm>
+
+using namespace aic::rt;
+using dnnl::memory;
+
+//===--- Helpers ----------------------------------------------------------===//
+
+AlignedBuffer aic::rt::allocAligned(size_t bytes) {
+  // aligned_alloc wants a multiple of the alignment, and a zero-byte arena
+  // still needs a valid, aligned pointer.
+  size_t rounded = std::max<size_t>(64, (bytes + 63) / 64 * 64);
+  if (rounded < bytes)
+    throw std::bad_alloc();
+  void *p = std::aligned_alloc(64, rounded);
+  if (!p)
+    throw std::bad_alloc();
+  return AlignedBuffer(p);
+}
+
+memory::data_type aic::rt::toDnnl(int64_t dtype) {
+  switch (dtype) {
+  case AIC_DTYPE_FLOAT32:
+    return memory::data_type::f32;
+  case AIC_DTYPE_FLOAT16:
+    return memory::data_type::f16;
+  case AIC_DTYPE_BFLOAT16:
+    return memory::data_type::bf16;
+  case AIC_DTYPE_INT32:
+    return memory::data_type::s32;
+  case AIC_DTYPE_INT8:
+    return memory::data_type::s8;
+  case AIC_DTYPE_UINT8:
+  case AIC_DTYPE_BOOL: // one byte; only ever copied
+    return memory::data_type::u8;
+  default:
+    return memory::data_type::undef;
+  }
+}
+
+memory::dims aic::rt::padDims(const std::vector<int64_t> &dims, int64_t rank) {
+  rank = std::max<int64_t>({rank, 1, static_cast<int64_t>(dims.size())});
+  memory::dims out(rank - dims.size(), 1);
+  out.insert(out.end(), dims.begin(), dims.end());
+  return out;
+}
+
+memory::dims aic::rt::rowMajorStrides(const memory::dims &dims) {
+  memory::dims strides(dims.size());
+  int64_t s = 1;
+  for (size_t i = dims.size(); i-- > 0;) {
+    strides[i] = s;
+    s *= std::max<int64_t>(dims[i], 1);
+  }
+  return strides;
+}
+
+memory::desc aic::rt::plainMd(const TensorDesc &t, int64_t rank) {
+  memory::dims dims = padDims(t.dims, rank);
+  return memory::desc(dims, toDnnl(t.dtype), rowMajorStrides(dims));
+}
+
+void aic::rt::invalid(const CreateInfo &ci, const std::string &what) {
+  fail(AIC_ERROR_INVALID_MODEL,
+       ci.label + ": invalid " + ci.kind + " descriptor: " + what);
+}
+
+void aic::rt::requireF32(const CreateInfo &ci,
+                         std::initializer_list<const TensorDesc *> tensors) {
+  for (const TensorDesc *t : tensors)
+    if (t && t->dtype != AIC_DTYPE_FLOAT32)
+      fail(AIC_ERROR_UNSUPPORTED, ci.label + ": dtype " + dtypeName(t->dtype) +
+                                      " not supported by kind " + ci.kind);
+}
+
+static std::string dimsStr(const memory::dims &dims) {
+  std::string s = "[";
+  for (size_t i = 0; i < dims.size(); ++i)
+    s += (i ? "," : "") + std::to_string(dims[i]);
+  return s + "]";
+}
+
+void aic::rt::requireBroadcastable(const CreateInfo &ci, const char *what,
+                                   const memory::dims &operand,
+                                   const memory::dims &dst) {
+  bool ok = operand.size() == dst.size();
+  for (size_t i = 0; ok && i < dst.size(); ++i)
+    ok = operand[i] == dst[i] || operand[i] == 1;
+  if (!ok)
+    invalid(ci, std::string(what) + " " + dimsStr(operand) +
+                    " does not broadcast to " + dimsStr(dst));
+}
+
+dnnl::algorithm aic::rt::eltwiseAlg(int64_t alg) {
+  switch (alg) {
+  case AIC_ELTWISE_RELU:
+    return dnnl::algorithm::eltwise_relu;
+  case AIC_ELTWISE_SIGMOID:
+    return dnnl::algorithm::eltwise_logistic;
+  case AIC_ELTWISE_TANH:
+    return dnnl::algorithm::eltwise_tanh;
+  case AIC_ELTWISE_CLIP:
+    return dnnl::algorithm::eltwise_clip_v2;
+  case AIC_ELTWISE_EXP:
+    return dnnl::algorithm::eltwise_exp;
+  case AIC_ELTWISE_LINEAR:
+    return dnnl::algorithm::eltwise_linear;
+  default:
+    fail(AIC_ERROR_INVALID_MODEL, "unknown eltwise alg " + std::to_string(alg));
+  }
+}
+
+dnnl::algorithm aic::rt::binaryAlg(int64_t alg) {
+  switch (alg) {
+  case AIC_BINARY_ADD:
+    return dnnl::algorithm::binary_add;
+  case AIC_BINARY_SUB:
+    return dnnl::algorithm::binary_sub;
+  case AIC_BINARY_MUL:
+    return dnnl::algorithm::binary_mul;
+  case AIC_BINARY_DIV:
+    return dnnl::algorithm::binary_div;
+  default:
+    fail(AIC_ERROR_INVALID_MODEL, "unknown binary alg " + std::to_string(alg));
+  }
+}
+
+void aic::rt::appendPostOps(const CreateInfo &ci,
+                            const std::vector<PostOp> &ops,
+                            const memory::dims &dstDims, dnnl::post_ops &po,
+                            std::vector<ArgSlot> &slots) {
+  for (const PostOp &op : ops) {
+    if (op.kind == AIC_POSTOP_ELTWISE) {
+      po.append_eltwise(1.0f, eltwiseAlg(op.alg), op.alpha, op.beta);
+      continue;
+    }
+    requireF32(ci, {&op.operand});
+    if (op.operand.rank() > static_cast<int64_t>(dstDims.size()))
+      invalid(ci, "post-op operand " + op.operand.str() +
+                      " has a higher rank than the output");
+    memory::desc md = plainMd(op.operand, dstDims.size());
+    requireBroadcastable(ci, "post-op operand", md.dims(), dstDims);
+    // The index counts every post-op in the chain, including ones a kind
+    // prepends (matmul's alpha), hence po.len() rather than a local count.
+    int index = po.len();
+    po.append_binary(binaryAlg(op.alg), md);
+    slots.push_back(
+        {DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1, md});
+  }
+}
+
+dnnl::primitive_attr aic::rt::makeAttr(const dnnl::post_ops &po) {
+  dnnl::primitive_attr attr;
+  attr.set_post_ops(po);
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
+//===--- DnnlPrimitive ----------------------------------------------------===//
+
+namespace {
+struct DnnlState : PrimState {
+  std::vector<memory> mems;  // one per slot, then the scratchpad
+  std::vector<void *> bound; // caller pointer each slot's memory refers to
+  std::vector<dnnl_exec_arg_t> cargs;
+};
+} // namespace
+
+DnnlPrimitive::DnnlPrimitive(std::string label, const dnnl::engine &engine,
+                             dnnl::primitive prim, std::vector<ArgSlot> slots,
+                             const memory::desc &scratchpad)
+    : Primitive(std::move(label), static_cast<int>(slots.size())),
+      engine_(engine), prim_(std::move(prim)), slots_(std::move(slots)),
+      scratchpad_(scratchpad) {}
+
+size_t DnnlPrimitive::scratchpadBytes() const { return scratchpad_.get_size(); }
+
+std::unique_ptr<PrimState>
+DnnlPrimitive::makeState(aicrt_exec_state &st) const {
+  auto s = std::make_unique<DnnlState>();
+  for (const ArgSlot &slot : slots_) {
+    s->mems.emplace_back(slot.md, engine_, static_cast<void *>(nullptr));
+    s->bound.push_back(nullptr);
+    s->cargs.push_back({slot.dnnlArg, s->mems.back().get()});
+  }
+  if (scratchpadBytes() > 0) {
+    s->mems.emplace_back(scratchpad_, engine_, st.scratchpad.get());
+    s->cargs.push_back({DNNL_ARG_SCRATCHPAD, s->mems.back().get()});
+  }
+  return s;
+}
+
+void *DnnlPrimitive::constantHandle(size_t slot, void *src,
+                                    dnnl::stream &stream) {
+  std::lock_guard<std::mutex> lock(reorderMutex_);
+  for (const Reordered &r : reordered_)
+    if (r.slot == slot && r.src == src)
+      return r.mem.get_data_handle();
+  memory user(slots_[slot].userMd, engine_, src);
+  memory packed(slots_[slot].md, engine_);
+  dnnl::reorder(user, packed).execute(stream, user, packed);
+  stream.wait();
+  reordered_.push_back({slot, src, packed});
+  return packed.get_data_handle();
+}
+
+void DnnlPrimitive::exec(aicrt_exec_state &st, PrimState *ps,
+                         void *const *args) {
+  auto &s = *static_cast<DnnlState *>(ps);
+  // Rebinding is rare: compiled code passes the same arena offsets and
+  // weights every run, and a caller usually reuses its buffers.
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    if (args[i] == s.bound[i])
+      continue;
+    void *handle =
+        slots_[i].constant ? constantHandle(i, args[i], st.stream) : args[i];
+    s.mems[i].set_data_handle(handle);
+    s.bound[i] = args[i];
+  }
+  // The C API takes the prebuilt argument array; the C++ one would build a
+  // std::unordered_map and a vector on every call.
+  dnnl_status_t rc =
+      dnnl_primitive_execute(prim_.get(), st.stream.get(),
+                             static_cast<int>(s.cargs.size()), s.cargs.data());
+  if (rc != dnnl_success)
+    throw dnnl::error(rc, "could not execute a primitive");
+}
+
+//===--- Entry points -----------------------------------------------------===//
+
+static const char *kindName(int64_t kind) {
+  switch (kind) {
+  case AIC_PRIM_CONV:
+    return "CONV";
+  case AIC_PRIM_POOL:
+    return "POOL";
+  case AIC_PRIM_MATMUL:
+    return "MATMUL";
+  case AIC_PRIM_ELTWISE:
+    return "ELTWISE";
+  case AIC_PRIM_BINARY:
+    return "BINARY";
+  case AIC_PRIM_SOFTMAX:
+    return "SOFTMAX";
+  case AIC_PRIM_CONCAT:
+    return "CONCAT";
+  default:
+    return "?";
+  }
+}
+
+/// Status and message of the exception being handled, with `label` in front
+/// of messages that do not already carry it (oneDNN's, std's).
+static aic_status_t handleException(const std::string *label,
+                                    aic_status_t invalidArgs,
+                                    std::string &message) noexcept {
+  aic_status_t status = currentExceptionStatus(message, invalidArgs);
+  try {
+    throw;
+  } catch (const Error &) {
+  } catch (...) {
+    try {
+      if (label && !label->empty())
+        message = *label + ": " + message;
+    } catch (...) {
+    }
+  }
+  return status;
+}
+
+AIC_RT_EXPORT int32_t aicrt_create(aicrt_context *ctx, int32_t prim_id,
+                                   const int64_t *desc, int64_t desc_len,
+                                   const char *name) {
+  if (!ctx)
+    return report(AIC_ERROR_INVALID_ARGUMENT, "aicrt_create: context is NULL");
+  std::string label;
+  try {
+    label = std::string("primitive '") + (name ? name : "<unnamed>") + "'";
+    if (prim_id < 0 || static_cast<size_t>(prim_id) >= ctx->prims.size())
+      fail(AIC_ERROR_INVALID_MODEL,
+           label + ": id " + std::to_string(prim_id) + " is outside [0, " +
+               std::to_string(ctx->prims.size()) + ") of the metadata");
+    if (ctx->prims[prim_id])
+      fail(AIC_ERROR_INVALID_MODEL,
+           label + ": id " + std::to_string(prim_id) + " created twice");
+    if (!desc || desc_len <= 0)
+      fail(AIC_ERROR_INVALID_MODEL, label + ": empty descriptor");
+    DescReader r(desc, desc_len, label);
+    int64_t kind = r.integer("kind", AIC_PRIM_CONV, AIC_PRIM_CONCAT);
+    CreateInfo ci{label, kindName(kind), ctx->engine};
+    PrimitivePtr p;
+    switch (kind) {
+    case AIC_PRIM_CONV:
+      p = createConv(r, ci);
+      break;
+    case AIC_PRIM_POOL:
+      p = createPool(r, ci);
+      break;
+    case AIC_PRIM_MATMUL:
+      p = createMatmul(r, ci);
+      break;
+    case AIC_PRIM_ELTWISE:
+      p = createEltwise(r, ci);
+      break;
+    case AIC_PRIM_BINARY:
+      p = createBinary(r, ci);
+      break;
+    case AIC_PRIM_SOFTMAX:
+      p = createSoftmax(r, ci);
+      break;
+    default:
+      p = createConcat(r, ci);
+      break;
+    }
+    ctx->prims[prim_id] = std::move(p);
+    return AIC_OK;
+  } catch (...) {
+    std::string message;
+    // Invalid arguments while creating means the descriptor is inconsistent.
+    aic_status_t status =
+        handleException(&label, AIC_ERROR_INVALID_MODEL, message);
+    if (ctx->status == AIC_OK) {
+      ctx->status = status;
+      try {
+        ctx->error = message;
+      } catch (...) {
+      }
+    }
+    setLastError(message);
+    return status;
+  }
+}
+
+AIC_RT_EXPORT int32_t aicrt_exec(aicrt_exec_state *state, int32_t prim_id,
+                                 void *const *args, int32_t num_args) {
+  if (!state || !state->ctx)
+    return report(AIC_ERROR_INVALID_ARGUMENT, "aicrt_exec: state is NULL");
+  Primitive *p = nullptr;
+  try {
+    auto &prims = state->ctx->prims;
+    if (prim_id < 0 || static_cast<size_t>(prim_id) >= prims.size() ||
+        !prims[prim_id])
+      fail(AIC_ERROR_INVALID_MODEL, "aicrt_exec: primitive #" +
+                                        std::to_string(prim_id) +
+                                        " does not exist");
+    p = prims[prim_id].get();
+    if (num_args != p->numArgs())
+      fail(AIC_ERROR_INVALID_MODEL,
+           p->label() + ": expected " + std::to_string(p->numArgs()) +
+               " arguments, got " + std::to_string(num_args));
+    if (!args)
+      fail(AIC_ERROR_RUNTIME, p->label() + ": argument array is NULL");
+    for (int32_t i = 0; i < num_args; ++i)
+      if (!args[i])
+        fail(AIC_ERROR_RUNTIME,
+             p->label() + ": argument #" + std::to_string(i) + " is NULL");
+    p->exec(*state, state->prims[prim_id].get(), args);
+    return AIC_OK;
+  } catch (...) {
+    std::string message;
+    aic_status_t status =
+        handleException(p ? &p->label() : nullptr, AIC_ERROR_RUNTIME, message);
+    if (state->status == AIC_OK) {
+      state->status = status;
+      try {
+        state->error = message;
+      } catch (...) {
+      }
+    }
+    setLastError(message);
+    return status;
+  }
+}

@@ -1,0 +1,148 @@
+//===- Primitive.h - Runtime primitives behind aicrt_create/aicrt_exec ----===//
+//
+// A Primitive is created once per loaded model (aicrt_create) and executed
+// by many exec states, possibly concurrently, so it is immutable after
+// creation except for the mutex-guarded cache of reordered constant weights.
+// Everything an execution mutates lives in a per-(exec state, primitive)
+// PrimState, created together with the exec state so that steady-state
+// execution never allocates.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AIC_RUNTIME_PRIMITIVE_H
+#define AIC_RUNTIME_PRIMITIVE_H
+
+#include "Descriptor.h"
+
+#include "aic/abi.h"
+
+#include <dnnl.hpp>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace aic::rt {
+
+struct PrimState {
+  virtual ~PrimState() = default;
+};
+
+class Primitive {
+public:
+  Primitive(std::string label, int numArgs)
+      : label_(std::move(label)), numArgs_(numArgs) {}
+  virtual ~Primitive() = default;
+
+  /// "primitive 'NAME'", the prefix of every message about it.
+  const std::string &label() const { return label_; }
+  /// Number of aicrt_exec arguments.
+  int numArgs() const { return numArgs_; }
+  /// Bytes of user-managed scratchpad one execution needs.
+  virtual size_t scratchpadBytes() const { return 0; }
+  /// State one exec state keeps for this primitive; may be null.
+  virtual std::unique_ptr<PrimState> makeState(aicrt_exec_state &st) const {
+    (void)st;
+    return nullptr;
+  }
+  /// `args` has numArgs() non-null entries.
+  virtual void exec(aicrt_exec_state &st, PrimState *ps, void *const *args) = 0;
+
+protected:
+  std::string label_;
+  int numArgs_;
+};
+
+/// What every kind's factory gets besides the descriptor reader.
+struct CreateInfo {
+  std::string label; // "primitive 'NAME'"
+  const char *kind;  // "CONV"
+  const dnnl::engine &engine;
+};
+
+using PrimitivePtr = std::unique_ptr<Primitive>;
+
+// One factory per kind; each decodes the words after the kind and finishes
+// the reader before creating anything.
+PrimitivePtr createConv(DescReader &r, const CreateInfo &ci);
+PrimitivePtr createPool(DescReader &r, const CreateInfo &ci);
+PrimitivePtr createMatmul(DescReader &r, const CreateInfo &ci);
+PrimitivePtr createEltwise(DescReader &r, const CreateInfo &ci);
+PrimitivePtr createBinary(DescReader &r, const CreateInfo &ci);
+PrimitivePtr createSoftmax(DescReader &r, const CreateInfo &ci);
+PrimitivePtr createConcat(DescReader &r, const CreateInfo &ci);
+
+//===--- oneDNN-backed primitives -----------------------------------------===//
+
+/// One aicrt_exec argument of a oneDNN primitive, in exec-argument order.
+struct ArgSlot {
+  ArgSlot(int dnnlArg, const dnnl::memory::desc &md)
+      : dnnlArg(dnnlArg), md(md) {}
+
+  int dnnlArg;
+  dnnl::memory::desc md; // layout the primitive reads/writes
+  /// For constant weights the primitive wants in another layout: the
+  /// caller's buffer has layout `userMd` and is reordered once, then reused
+  /// for every run (the weights pointer of a compiled model never changes).
+  bool constant = false;
+  dnnl::memory::desc userMd;
+};
+
+class DnnlPrimitive : public Primitive {
+public:
+  DnnlPrimitive(std::string label, const dnnl::engine &engine,
+                dnnl::primitive prim, std::vector<ArgSlot> slots,
+                const dnnl::memory::desc &scratchpad);
+
+  size_t scratchpadBytes() const override;
+  std::unique_ptr<PrimState> makeState(aicrt_exec_state &st) const override;
+  void exec(aicrt_exec_state &st, PrimState *ps, void *const *args) override;
+
+private:
+  void *constantHandle(size_t slot, void *src, dnnl::stream &stream);
+
+  struct Reordered {
+    size_t slot;
+    const void *src;
+    dnnl::memory mem;
+  };
+
+  dnnl::engine engine_;
+  dnnl::primitive prim_;
+  std::vector<ArgSlot> slots_;
+  dnnl::memory::desc scratchpad_;
+  std::mutex reorderMutex_;
+  std::vector<Reordered> reordered_;
+};
+
+//===--- Helpers shared by the factories ----------------------------------===//
+
+/// oneDNN type for an aic dtype, data_type::undef if it has none.
+dnnl::memory::data_type toDnnl(int64_t dtype);
+/// `dims` with 1s prepended up to `rank` (and at least rank 1, since oneDNN
+/// has no scalars).
+dnnl::memory::dims padDims(const std::vector<int64_t> &dims, int64_t rank);
+dnnl::memory::dims rowMajorStrides(const dnnl::memory::dims &dims);
+/// Dense row-major descriptor of `t`, its rank padded to `rank`.
+dnnl::memory::desc plainMd(const TensorDesc &t, int64_t rank = 0);
+/// Fails with AIC_ERROR_UNSUPPORTED unless every tensor is float32.
+void requireF32(const CreateInfo &ci,
+                std::initializer_list<const TensorDesc *> tensors);
+/// Fails unless `operand` (padded) broadcasts to `dst`.
+void requireBroadcastable(const CreateInfo &ci, const char *what,
+                          const dnnl::memory::dims &operand,
+                          const dnnl::memory::dims &dst);
+dnnl::algorithm eltwiseAlg(int64_t alg);
+dnnl::algorithm binaryAlg(int64_t alg);
+/// Appends the chain `ops` to `po`, adding one slot per binary operand.
+void appendPostOps(const CreateInfo &ci, const std::vector<PostOp> &ops,
+                   const dnnl::memory::dims &dstDims, dnnl::post_ops &po,
+                   std::vector<ArgSlot> &slots);
+/// Attributes with `po` and a user-managed scratchpad (so that concurrent
+/// exec states never share one).
+dnnl::primitive_attr makeAttr(const dnnl::post_ops &po = dnnl::post_ops());
+[[noreturn]] void invalid(const CreateInfo &ci, const std::string &what);
+
+} // namespace aic::rt
+
+#endif // AIC_RUNTIME_PRIMITIVE_H
