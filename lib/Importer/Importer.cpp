@@ -1,0 +1,458 @@
+//===- Importer.cpp - ONNX model to the aic dialect -----------------------===//
+//
+// Loads a model (binary protobuf or ONNX text), lets the ONNX library check
+// it and infer every shape, then builds func.func @main_graph: graph inputs
+// become arguments, initializers and Constant nodes become aic.constant, and
+// each node is handed to its rule (OpRules.cpp).
+//
+//===----------------------------------------------------------------------===//
+#include "ImporterImpl.h"
+#include "aic/Compiler.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include "onnx/checker.h"
+#include "onnx/defs/parser.h"
+#include "onnx/shape_inference/implementation.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <exception>
+#include <limits>
+
+using namespace mlir;
+using namespace aic::importer;
+
+static constexpr int64_t kMinOpset = 7;
+static constexpr int64_t kMaxOpset = 17;
+
+//===----------------------------------------------------------------------===//
+// GraphState
+//===----------------------------------------------------------------------===//
+
+GraphState::GraphState(MLIRContext *ctx, StringRef file, StringRef modelDir,
+                       int64_t opset)
+    : ctx(ctx), builder(ctx), file(file), modelDir(modelDir), opset(opset) {}
+
+Location GraphState::getFileLoc() const {
+  return FileLineColLoc::get(ctx, file, 0, 0);
+}
+
+FailureOr<Value> GraphState::getValue(StringRef name, Location loc) {
+  auto it = values.find(name);
+  if (it != values.end())
+    return it->second;
+  auto constIt = constants.find(name);
+  if (constIt == constants.end()) {
+    emitError(loc) << "input '" << name << "' is not defined";
+    return failure();
+  }
+  Value value =
+      createConstant(constIt->second.tensor, name, constIt->second.loc);
+  values[name] = value;
+  return value;
+}
+
+void GraphState::setValue(StringRef name, Value value) { values[name] = value; }
+
+bool GraphState::hasValue(StringRef name) const {
+  return values.contains(name) || constants.contains(name);
+}
+
+void GraphState::addConstant(StringRef name, ConstTensor tensor, Location loc) {
+  values.erase(name);
+  constants.insert_or_assign(name, ConstEntry{std::move(tensor), loc});
+}
+
+const ConstTensor *GraphState::getConstant(StringRef name) const {
+  auto it = constants.find(name);
+  return it == constants.end() ? nullptr : &it->second.tensor;
+}
+
+Value GraphState::createConstant(const ConstTensor &tensor, StringRef hint,
+                                 Location loc) {
+  return builder.create<ConstantOp>(loc, makeElementsAttr(tensor, hint, namer));
+}
+
+void GraphState::setValueInfo(const onnx::ValueInfoProto &info) {
+  if (info.has_type())
+    types[info.name()] = info.type();
+}
+
+const onnx::TypeProto *GraphState::getOnnxType(StringRef name) const {
+  auto it = types.find(name);
+  return it == types.end() ? nullptr : &it->second;
+}
+
+//===----------------------------------------------------------------------===//
+// NodeImporter
+//===----------------------------------------------------------------------===//
+
+bool NodeImporter::hasInput(int i) const {
+  return i < node.input_size() && !node.input(i).empty();
+}
+
+FailureOr<Value> NodeImporter::getInput(int i) {
+  if (!hasInput(i)) {
+    emitError() << "missing input #" << i;
+    return failure();
+  }
+  return state.getValue(node.input(i), loc);
+}
+
+const ConstTensor *NodeImporter::getConstantInput(int i) const {
+  return hasInput(i) ? state.getConstant(node.input(i)) : nullptr;
+}
+
+RankedTensorType NodeImporter::getInputType(int i) {
+  FailureOr<Value> value = getInput(i);
+  return succeeded(value) ? cast<RankedTensorType>(value->getType())
+                          : RankedTensorType();
+}
+
+bool NodeImporter::isOutputUsed(int i) const {
+  return i < node.output_size() && !node.output(i).empty() &&
+         state.isUsed(node.output(i));
+}
+
+FailureOr<RankedTensorType> NodeImporter::getOutputType(int i) {
+  if (i >= node.output_size() || node.output(i).empty()) {
+    emitError() << "missing output #" << i;
+    return failure();
+  }
+  const std::string &name = node.output(i);
+  const onnx::TypeProto *type = state.getOnnxType(name);
+  if (!type) {
+    emitError() << "ONNX shape inference gave output '" << name
+                << "' no type; aic needs static shapes";
+    return failure();
+  }
+  std::string why;
+  FailureOr<RankedTensorType> result =
+      convertTensorType(*type, getContext(), why);
+  if (failed(result)) {
+    emitError() << "output '" << name << "' " << why
+                << "; aic needs static shapes";
+    return failure();
+  }
+  return result;
+}
+
+void NodeImporter::setOutput(int i, Value value) {
+  if (i < node.output_size() && !node.output(i).empty())
+    state.setValue(node.output(i), value);
+}
+
+const onnx::AttributeProto *NodeImporter::getAttr(StringRef name) const {
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == name)
+      return &attr;
+  return nullptr;
+}
+
+int64_t NodeImporter::getIntAttr(StringRef name, int64_t defaultValue) const {
+  const onnx::AttributeProto *attr = getAttr(name);
+  return attr && attr->has_i() ? attr->i() : defaultValue;
+}
+
+float NodeImporter::getFloatAttr(StringRef name, float defaultValue) const {
+  const onnx::AttributeProto *attr = getAttr(name);
+  return attr && attr->has_f() ? attr->f() : defaultValue;
+}
+
+std::string NodeImporter::getStringAttr(StringRef name,
+                                        StringRef defaultValue) const {
+  const onnx::AttributeProto *attr = getAttr(name);
+  return attr && attr->has_s() ? attr->s() : defaultValue.str();
+}
+
+SmallVector<int64_t> NodeImporter::getIntsAttr(StringRef name) const {
+  const onnx::AttributeProto *attr = getAttr(name);
+  if (!attr)
+    return {};
+  return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
+}
+
+Value NodeImporter::reshapeTo(Value value, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getShape() == shape)
+    return value;
+  return create<ReshapeOp>(RankedTensorType::get(shape, type.getElementType()),
+                           value);
+}
+
+//===----------------------------------------------------------------------===//
+// Loading
+//===----------------------------------------------------------------------===//
+
+/// ONNX messages span several lines; diagnostics are one line each.
+static std::string oneLine(StringRef message) {
+  std::string result;
+  bool pendingSpace = false;
+  for (char c : message.trim()) {
+    if (llvm::isSpace(c)) {
+      pendingSpace = true;
+      continue;
+    }
+    if (pendingSpace && !result.empty())
+      result.push_back(' ');
+    pendingSpace = false;
+    result.push_back(c);
+  }
+  return result;
+}
+
+/// True if the bytes look like ONNX text rather than a protobuf.
+static bool looksLikeText(StringRef content) {
+  for (char c : content.take_front(4096))
+    if (c == 0 || (static_cast<unsigned char>(c) < 0x20 && !llvm::isSpace(c)))
+      return false;
+  return true;
+}
+
+static LogicalResult parseText(StringRef content, onnx::ModelProto &model,
+                               std::string &why) {
+  std::string text = content.str();
+  onnx::OnnxParser parser(text.c_str());
+  onnx::Common::Status status = parser.Parse(model);
+  if (!status.IsOK()) {
+    why = oneLine(status.ErrorMessage());
+    return failure();
+  }
+  if (!parser.EndOfInput()) {
+    why = "unexpected text after the graph";
+    return failure();
+  }
+  return success();
+}
+
+static LogicalResult parseBinary(StringRef content, onnx::ModelProto &model) {
+  if (content.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
+    return failure();
+  google::protobuf::io::ArrayInputStream stream(
+      content.data(), static_cast<int>(content.size()));
+  google::protobuf::io::CodedInputStream coded(&stream);
+  coded.SetTotalBytesLimit(std::numeric_limits<int>::max());
+  return success(model.ParseFromCodedStream(&coded) &&
+                 coded.ConsumedEntireMessage());
+}
+
+static LogicalResult loadModel(StringRef path, onnx::ModelProto &model,
+                               Location fileLoc) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return emitError(fileLoc)
+           << "cannot read ONNX model: " << buffer.getError().message();
+  StringRef content = (*buffer)->getBuffer();
+  std::string why;
+  if (path.ends_with(".onnxtxt")) {
+    if (failed(parseText(content, model, why)))
+      return emitError(fileLoc) << "cannot parse ONNX model: " << why;
+  } else if (failed(parseBinary(content, model))) {
+    model.Clear();
+    if (!looksLikeText(content))
+      return emitError(fileLoc) << "cannot parse ONNX model: not a valid "
+                                   "ONNX protobuf (truncated or corrupt file)";
+    if (failed(parseText(content, model, why)))
+      return emitError(fileLoc)
+             << "cannot parse ONNX model: neither a valid ONNX protobuf nor "
+                "ONNX text: "
+             << why;
+  }
+  if (!model.has_graph())
+    return emitError(fileLoc)
+           << "cannot parse ONNX model: the model has no graph";
+  return success();
+}
+
+/// Runs ONNX's checker and strict shape inference, whose errors are
+/// exceptions.
+static LogicalResult checkAndInferShapes(onnx::ModelProto &model,
+                                         Location fileLoc) {
+  const char *stage = "invalid ONNX model";
+  try {
+    onnx::checker::check_model(model);
+    stage = "ONNX shape inference failed";
+    onnx::ShapeInferenceOptions options(/*check_type=*/true,
+                                        /*strict_mode=*/1,
+                                        /*data_prop=*/true);
+    std::unordered_map<std::string, onnx::TensorShapeProto> shapeData;
+    onnx::shape_inference::InferShapes(
+        model, onnx::OpSchemaRegistry::Instance(), options, &shapeData);
+  } catch (const std::exception &e) {
+    return emitError(fileLoc) << stage << ": " << oneLine(e.what());
+  } catch (...) {
+    return emitError(fileLoc) << stage << ": unknown error";
+  }
+  return success();
+}
+
+/// The default-domain opset, checked against what aic supports.
+static FailureOr<int64_t> getDefaultOpset(const onnx::ModelProto &model,
+                                          Location fileLoc) {
+  std::optional<int64_t> opset;
+  for (const onnx::OperatorSetIdProto &id : model.opset_import())
+    if (id.domain().empty() || id.domain() == "ai.onnx")
+      opset = id.version();
+  if (!opset) {
+    emitError(fileLoc) << "the model imports no opset of the default ONNX "
+                          "domain";
+    return failure();
+  }
+  if (*opset < kMinOpset || *opset > kMaxOpset) {
+    emitError(fileLoc) << "unsupported opset " << *opset
+                       << " of the default ONNX domain (aic supports "
+                       << kMinOpset << " to " << kMaxOpset << ")";
+    return failure();
+  }
+  return *opset;
+}
+
+/// fused<"OpType, opset N">["node name"("file":0:0)]
+static Location getNodeLoc(const onnx::NodeProto &node, GraphState &state) {
+  MLIRContext *ctx = state.getContext();
+  std::string name = node.name();
+  if (name.empty() && node.output_size() > 0)
+    name = node.output(0);
+  Location nameLoc =
+      NameLoc::get(StringAttr::get(ctx, name), state.getFileLoc());
+  std::string meta =
+      node.op_type() + ", opset " + std::to_string(state.getOpset());
+  return FusedLoc::get(ctx, {nameLoc}, StringAttr::get(ctx, meta));
+}
+
+//===----------------------------------------------------------------------===//
+// Graph
+//===----------------------------------------------------------------------===//
+
+static LogicalResult importNode(const onnx::NodeProto &node,
+                                GraphState &state) {
+  Location loc = getNodeLoc(node, state);
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    return emitError(loc) << "unsupported operator domain '" << node.domain()
+                          << "'";
+  OpRule rule = lookupOpRule(node.op_type());
+  if (!rule)
+    return emitError(loc) << "unsupported operator";
+  NodeImporter imp(state, node, loc);
+  return rule(imp);
+}
+
+static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
+                                         GraphState &state) {
+  MLIRContext *ctx = state.getContext();
+  const onnx::GraphProto &graph = model.graph();
+  Location fileLoc = state.getFileLoc();
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+
+  for (const onnx::ValueInfoProto &info : graph.input())
+    state.setValueInfo(info);
+  for (const onnx::ValueInfoProto &info : graph.value_info())
+    state.setValueInfo(info);
+  for (const onnx::ValueInfoProto &info : graph.output())
+    state.setValueInfo(info);
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &input : node.input())
+      state.markUsed(input);
+  for (const onnx::ValueInfoProto &info : graph.output())
+    state.markUsed(info.name());
+
+  // Initializers are constants, even when also listed as inputs (IR < 4).
+  llvm::StringSet<> initializerNames;
+  for (const onnx::TensorProto &tensor : graph.initializer()) {
+    std::string why;
+    FailureOr<ConstTensor> decoded =
+        decodeTensor(tensor, state.getModelDir(), ctx, why);
+    if (failed(decoded)) {
+      emitError(fileLoc) << "initializer '" << tensor.name() << "': " << why;
+      return nullptr;
+    }
+    Location loc = NameLoc::get(StringAttr::get(ctx, tensor.name()), fileLoc);
+    state.addConstant(tensor.name(), std::move(*decoded), loc);
+    initializerNames.insert(tensor.name());
+  }
+  if (graph.sparse_initializer_size() > 0) {
+    emitError(fileLoc) << "sparse initializer '"
+                       << graph.sparse_initializer(0).values().name()
+                       << "' is not supported";
+    return nullptr;
+  }
+
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> argNames;
+  for (const onnx::ValueInfoProto &input : graph.input()) {
+    if (initializerNames.contains(input.name()))
+      continue;
+    std::string why;
+    FailureOr<RankedTensorType> type =
+        input.has_type() ? convertTensorType(input.type(), ctx, why)
+                         : FailureOr<RankedTensorType>(failure());
+    if (failed(type)) {
+      emitError(fileLoc) << "input '" << input.name() << "' "
+                         << (why.empty() ? "has no type" : why)
+                         << "; aic needs static shapes";
+      return nullptr;
+    }
+    argTypes.push_back(*type);
+    argNames.push_back(input.name());
+  }
+
+  OpBuilder &builder = state.getBuilder();
+  builder.setInsertionPointToEnd(module->getBody());
+  auto func = builder.create<func::FuncOp>(
+      fileLoc, "main_graph", builder.getFunctionType(argTypes, {}));
+  SmallVector<Location> argLocs;
+  for (const std::string &name : argNames)
+    argLocs.push_back(NameLoc::get(StringAttr::get(ctx, name), fileLoc));
+  Block *entry = builder.createBlock(&func.getBody(), {}, argTypes, argLocs);
+  for (auto [i, name] : llvm::enumerate(argNames)) {
+    func.setArgAttr(i, "aic.name", builder.getStringAttr(name));
+    state.setValue(name, entry->getArgument(i));
+  }
+
+  builder.setInsertionPointToEnd(entry);
+  for (const onnx::NodeProto &node : graph.node())
+    if (failed(importNode(node, state)))
+      return nullptr;
+
+  SmallVector<Value> results;
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    FailureOr<Value> value = state.getValue(output.name(), fileLoc);
+    if (failed(value))
+      return nullptr;
+    results.push_back(*value);
+  }
+  builder.create<func::ReturnOp>(fileLoc, results);
+  func.setFunctionType(
+      builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  for (auto [i, output] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "aic.name", builder.getStringAttr(output.name()));
+  return module;
+}
+
+OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path,
+                                          MLIRContext &context) {
+  context.loadDialect<aic::AicDialect, func::FuncDialect>();
+  Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
+
+  onnx::ModelProto model;
+  if (failed(loadModel(path, model, fileLoc)) ||
+      failed(checkAndInferShapes(model, fileLoc)))
+    return nullptr;
+  FailureOr<int64_t> opset = getDefaultOpset(model, fileLoc);
+  if (failed(opset))
+    return nullptr;
+
+  SmallString<256> modelDir(path);
+  llvm::sys::path::remove_filename(modelDir);
+  if (modelDir.empty())
+    modelDir = ".";
+  GraphState state(&context, path, modelDir, *opset);
+  return importModel(model, state);
+}

@@ -1,0 +1,208 @@
+//===- ImporterImpl.h - Shared state of the ONNX importer -------*- C++ -*-===//
+//
+// Internal to lib/Importer: the graph-level state (values, constants, types)
+// that the per-operator rules in OpRules.cpp and NNRules.cpp build on, and the
+// conversion of ONNX tensors (Tensors.cpp).
+//
+//===----------------------------------------------------------------------===//
+#ifndef AIC_LIB_IMPORTER_IMPORTERIMPL_H
+#define AIC_LIB_IMPORTER_IMPORTERIMPL_H
+
+#include "dialects/Aic/AicDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Location.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+
+#include "onnx/onnx_pb.h"
+
+#include <string>
+#include <vector>
+
+namespace aic {
+namespace importer {
+
+/// A constant tensor decoded from ONNX: its type and its elements packed
+/// little-endian in the layout of the MLIR element type (booleans take one
+/// byte each).
+struct ConstTensor {
+  mlir::RankedTensorType type;
+  std::vector<char> data;
+
+  int64_t getNumElements() const { return type.getNumElements(); }
+};
+
+/// Maps an ONNX TensorProto element type to MLIR, or null if unsupported.
+mlir::Type convertElementType(int32_t onnxType, mlir::MLIRContext *ctx);
+/// The ONNX name of an element type ("FLOAT", ...), for messages.
+std::string elementTypeName(int32_t onnxType);
+/// Byte size of one element as stored in ConstTensor::data.
+int64_t elementByteSize(mlir::Type elementType);
+
+/// Decodes raw_data, the typed fields or external data (read from
+/// `modelDir` only). Errors are returned as a message.
+mlir::FailureOr<ConstTensor> decodeTensor(const onnx::TensorProto &tensor,
+                                          llvm::StringRef modelDir,
+                                          mlir::MLIRContext *ctx,
+                                          std::string &error);
+
+/// The elements converted to double / int64 (any element type).
+std::vector<double> getValuesAsDouble(const ConstTensor &tensor);
+std::vector<int64_t> getValuesAsInt(const ConstTensor &tensor);
+
+/// Builds a tensor of `type` (a float type) from doubles.
+ConstTensor makeFloatTensor(mlir::RankedTensorType type,
+                            llvm::ArrayRef<double> values);
+
+/// Turns an ONNX name into a unique resource-blob key.
+class ResourceNamer {
+public:
+  std::string getUniqueName(llvm::StringRef hint);
+
+private:
+  llvm::StringSet<> used;
+};
+
+/// Plain `dense<...>` for up to 64 elements, `dense_resource<name>` above.
+mlir::ElementsAttr makeElementsAttr(const ConstTensor &tensor,
+                                    llvm::StringRef nameHint,
+                                    ResourceNamer &namer);
+
+/// Graph-level state shared by every operator rule.
+class GraphState {
+public:
+  GraphState(mlir::MLIRContext *ctx, llvm::StringRef file,
+             llvm::StringRef modelDir, int64_t opset);
+
+  mlir::MLIRContext *getContext() const { return ctx; }
+  mlir::OpBuilder &getBuilder() { return builder; }
+  llvm::StringRef getFile() const { return file; }
+  llvm::StringRef getModelDir() const { return modelDir; }
+  int64_t getOpset() const { return opset; }
+  /// The whole-model location "<file>":0:0.
+  mlir::Location getFileLoc() const;
+
+  /// The SSA value of an ONNX value; constants are materialized as
+  /// aic.constant on first use. Emits an error at `loc` if unknown.
+  mlir::FailureOr<mlir::Value> getValue(llvm::StringRef name,
+                                        mlir::Location loc);
+  void setValue(llvm::StringRef name, mlir::Value value);
+  bool hasValue(llvm::StringRef name) const;
+
+  /// Registers a constant (initializer or Constant node output).
+  void addConstant(llvm::StringRef name, ConstTensor tensor,
+                   mlir::Location loc);
+  /// The constant data behind an ONNX value, or null if not a constant.
+  const ConstTensor *getConstant(llvm::StringRef name) const;
+  /// Builds an aic.constant now.
+  mlir::Value createConstant(const ConstTensor &tensor, llvm::StringRef hint,
+                             mlir::Location loc);
+
+  /// Records the type ONNX (declared or inferred) gives a value.
+  void setValueInfo(const onnx::ValueInfoProto &info);
+  const onnx::TypeProto *getOnnxType(llvm::StringRef name) const;
+
+  /// Names read by any node or listed as graph outputs.
+  void markUsed(llvm::StringRef name) { used.insert(name); }
+  bool isUsed(llvm::StringRef name) const { return used.contains(name); }
+
+private:
+  struct ConstEntry {
+    ConstTensor tensor;
+    mlir::Location loc;
+  };
+
+  mlir::MLIRContext *ctx;
+  mlir::OpBuilder builder;
+  std::string file;
+  std::string modelDir;
+  int64_t opset;
+  llvm::StringMap<mlir::Value> values;
+  llvm::StringMap<ConstEntry> constants;
+  llvm::StringMap<onnx::TypeProto> types;
+  llvm::StringSet<> used;
+  ResourceNamer namer;
+};
+
+/// Converts an ONNX tensor type with a fully static shape; on failure sets
+/// `why` to the reason (dynamic dim, unknown rank, element type).
+mlir::FailureOr<mlir::RankedTensorType>
+convertTensorType(const onnx::TypeProto &type, mlir::MLIRContext *ctx,
+                  std::string &why);
+
+/// What a rule sees of one node: its inputs, attributes, inferred output
+/// types and location.
+class NodeImporter {
+public:
+  NodeImporter(GraphState &state, const onnx::NodeProto &node,
+               mlir::Location loc)
+      : state(state), node(node), loc(loc) {}
+
+  GraphState &getState() { return state; }
+  const onnx::NodeProto &getNode() const { return node; }
+  mlir::Location getLoc() const { return loc; }
+  mlir::OpBuilder &getBuilder() { return state.getBuilder(); }
+  mlir::MLIRContext *getContext() const { return state.getContext(); }
+  int64_t getOpset() const { return state.getOpset(); }
+
+  mlir::InFlightDiagnostic emitError() { return mlir::emitError(loc); }
+
+  /// Inputs; an optional input is absent when missing or named "".
+  int getNumInputs() const { return node.input_size(); }
+  bool hasInput(int i) const;
+  mlir::FailureOr<mlir::Value> getInput(int i);
+  /// The constant behind input `i`, or null.
+  const ConstTensor *getConstantInput(int i) const;
+  mlir::RankedTensorType getInputType(int i);
+
+  /// Output `i` exists and is read by a node or is a graph output.
+  bool isOutputUsed(int i) const;
+  /// The static type ONNX inferred for output `i`; errors otherwise.
+  mlir::FailureOr<mlir::RankedTensorType> getOutputType(int i);
+  void setOutput(int i, mlir::Value value);
+
+  const onnx::AttributeProto *getAttr(llvm::StringRef name) const;
+  int64_t getIntAttr(llvm::StringRef name, int64_t defaultValue) const;
+  float getFloatAttr(llvm::StringRef name, float defaultValue) const;
+  std::string getStringAttr(llvm::StringRef name,
+                            llvm::StringRef defaultValue) const;
+  /// Empty when absent.
+  llvm::SmallVector<int64_t> getIntsAttr(llvm::StringRef name) const;
+
+  /// Creates an op of type OpTy at the node's location.
+  template <typename OpTy, typename... Args> OpTy create(Args &&...args) {
+    return getBuilder().create<OpTy>(loc, std::forward<Args>(args)...);
+  }
+  /// Builds a constant at the node's location.
+  mlir::Value createConstant(const ConstTensor &tensor, llvm::StringRef hint) {
+    return state.createConstant(tensor, hint, loc);
+  }
+  /// Reshapes `value` to `shape` unless it already has it.
+  mlir::Value reshapeTo(mlir::Value value, llvm::ArrayRef<int64_t> shape);
+
+private:
+  GraphState &state;
+  const onnx::NodeProto &node;
+  mlir::Location loc;
+};
+
+using OpRule = mlir::LogicalResult (*)(NodeImporter &);
+
+/// The rule for an ONNX operator type (default domain), or null.
+OpRule lookupOpRule(llvm::StringRef opType);
+
+/// Rules implemented in NNRules.cpp.
+mlir::LogicalResult importConv(NodeImporter &imp);
+mlir::LogicalResult importMaxPool(NodeImporter &imp);
+mlir::LogicalResult importAveragePool(NodeImporter &imp);
+mlir::LogicalResult importGlobalAveragePool(NodeImporter &imp);
+mlir::LogicalResult importGlobalMaxPool(NodeImporter &imp);
+mlir::LogicalResult importBatchNormalization(NodeImporter &imp);
+
+} // namespace importer
+} // namespace aic
+
+#endif // AIC_LIB_IMPORTER_IMPORTERIMPL_H

@@ -1,0 +1,305 @@
+//===- NNRules.cpp - Import rules for conv, pooling and normalization -----===//
+//
+// ONNX describes sliding windows with auto_pad, ceil_mode and per-opset
+// defaults; aic ops take explicit kernel/strides/dilations/pads. These rules
+// resolve the former into the latter and check that the window arithmetic
+// reproduces the output shape ONNX inferred, so an unsupported corner turns
+// into an error at the node rather than a wrong result.
+//
+//===----------------------------------------------------------------------===//
+#include "ImporterImpl.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace aic;
+using namespace aic::importer;
+
+namespace {
+/// Explicit window attributes; pads are [begin..., end...] and include
+/// `ceilPadding`, the end padding added for ceil_mode.
+struct Window {
+  SmallVector<int64_t> kernel, strides, dilations, pads, ceilPadding;
+};
+} // namespace
+
+/// Reads an optional per-spatial-dim attribute, defaulting to `fill`.
+static FailureOr<SmallVector<int64_t>>
+getSpatialAttr(NodeImporter &imp, StringRef name, size_t count, int64_t fill) {
+  if (!imp.getAttr(name))
+    return SmallVector<int64_t>(count, fill);
+  SmallVector<int64_t> values = imp.getIntsAttr(name);
+  if (values.size() != count) {
+    imp.emitError() << "'" << name << "' has " << values.size()
+                    << " entries, expected " << count;
+    return failure();
+  }
+  for (int64_t v : values) {
+    if (v < (name == "pads" ? 0 : 1)) {
+      imp.emitError() << "'" << name << "' has an invalid entry " << v;
+      return failure();
+    }
+  }
+  return values;
+}
+
+/// Resolves strides, dilations, pads and auto_pad for input spatial sizes
+/// `in` and the given kernel. `allowEndPadding` (pooling with ceil_mode) adds
+/// end padding until the window count equals the inferred `out`.
+static FailureOr<Window> resolveWindow(NodeImporter &imp, ArrayRef<int64_t> in,
+                                       ArrayRef<int64_t> out,
+                                       ArrayRef<int64_t> kernel,
+                                       bool hasDilations,
+                                       bool allowEndPadding) {
+  size_t n = in.size();
+  Window w;
+  w.kernel.assign(kernel.begin(), kernel.end());
+  FailureOr<SmallVector<int64_t>> strides =
+      getSpatialAttr(imp, "strides", n, 1);
+  FailureOr<SmallVector<int64_t>> dilations =
+      hasDilations
+          ? getSpatialAttr(imp, "dilations", n, 1)
+          : FailureOr<SmallVector<int64_t>>(SmallVector<int64_t>(n, 1));
+  if (failed(strides) || failed(dilations))
+    return failure();
+  w.strides = std::move(*strides);
+  w.dilations = std::move(*dilations);
+
+  std::string autoPad = imp.getStringAttr("auto_pad", "NOTSET");
+  if (autoPad == "NOTSET") {
+    FailureOr<SmallVector<int64_t>> pads =
+        getSpatialAttr(imp, "pads", 2 * n, 0);
+    if (failed(pads))
+      return failure();
+    w.pads = std::move(*pads);
+  } else if (autoPad == "VALID") {
+    w.pads.assign(2 * n, 0);
+  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    w.pads.assign(2 * n, 0);
+    for (size_t i = 0; i < n; ++i) {
+      int64_t window = (w.kernel[i] - 1) * w.dilations[i] + 1;
+      int64_t target = (in[i] + w.strides[i] - 1) / w.strides[i];
+      int64_t total =
+          std::max<int64_t>(0, (target - 1) * w.strides[i] + window - in[i]);
+      int64_t small = total / 2, large = total - total / 2;
+      bool upper = autoPad == "SAME_UPPER";
+      w.pads[i] = upper ? small : large;
+      w.pads[n + i] = upper ? large : small;
+    }
+  } else {
+    imp.emitError() << "unknown auto_pad '" << autoPad << "'";
+    return failure();
+  }
+
+  w.ceilPadding.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    int64_t window = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    int64_t padded = in[i] + w.pads[i] + w.pads[n + i];
+    if (allowEndPadding && out[i] >= 1)
+      w.ceilPadding[i] =
+          std::max<int64_t>(0, (out[i] - 1) * w.strides[i] + window - padded);
+    w.pads[n + i] += w.ceilPadding[i];
+    padded += w.ceilPadding[i];
+    int64_t count = padded < window ? 0 : (padded - window) / w.strides[i] + 1;
+    if (count != out[i]) {
+      imp.emitError() << "the window gives " << count
+                      << " outputs in spatial dim " << i
+                      << " but ONNX inferred " << out[i];
+      return failure();
+    }
+  }
+  return w;
+}
+
+//===----------------------------------------------------------------------===//
+// Conv
+//===----------------------------------------------------------------------===//
+
+LogicalResult aic::importer::importConv(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0), weight = imp.getInput(1);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(input) || failed(weight) || failed(type))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  auto wType = cast<RankedTensorType>(weight->getType());
+  if (inType.getRank() < 3 || wType.getRank() != inType.getRank() ||
+      type->getRank() != inType.getRank())
+    return imp.emitError() << "expects input and weight of equal rank >= 3";
+  ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
+  if (imp.getAttr("kernel_shape") &&
+      ArrayRef<int64_t>(imp.getIntsAttr("kernel_shape")) != kernel)
+    return imp.emitError() << "'kernel_shape' does not match the weight shape";
+  FailureOr<Window> w =
+      resolveWindow(imp, inType.getShape().drop_front(2),
+                    type->getShape().drop_front(2), kernel,
+                    /*hasDilations=*/true, /*allowEndPadding=*/false);
+  if (failed(w))
+    return failure();
+  Value bias;
+  if (imp.hasInput(2)) {
+    FailureOr<Value> b = imp.getInput(2);
+    if (failed(b))
+      return failure();
+    bias = *b;
+  }
+  Builder &b = imp.getBuilder();
+  imp.setOutput(
+      0, imp.create<ConvOp>(*type, *input, *weight, bias, ValueRange{},
+                            b.getDenseI64ArrayAttr(w->strides),
+                            b.getDenseI64ArrayAttr(w->dilations),
+                            b.getDenseI64ArrayAttr(w->pads),
+                            b.getI64IntegerAttr(imp.getIntAttr("group", 1))));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+/// Input, output type and window of MaxPool/AveragePool.
+static LogicalResult getPoolOperands(NodeImporter &imp, Value &input,
+                                     RankedTensorType &type, Window &window,
+                                     bool hasDilations) {
+  FailureOr<Value> in = imp.getInput(0);
+  FailureOr<RankedTensorType> outType = imp.getOutputType(0);
+  if (failed(in) || failed(outType))
+    return failure();
+  input = *in;
+  type = *outType;
+  auto inType = cast<RankedTensorType>(input.getType());
+  if (inType.getRank() < 3 || type.getRank() != inType.getRank())
+    return imp.emitError() << "expects an input of rank >= 3";
+  size_t n = inType.getRank() - 2;
+  if (!imp.getAttr("kernel_shape"))
+    return imp.emitError() << "missing 'kernel_shape' attribute";
+  FailureOr<SmallVector<int64_t>> kernel =
+      getSpatialAttr(imp, "kernel_shape", n, 1);
+  if (failed(kernel))
+    return failure();
+  bool ceilMode = imp.getOpset() >= 10 && imp.getIntAttr("ceil_mode", 0);
+  FailureOr<Window> w = resolveWindow(imp, inType.getShape().drop_front(2),
+                                      type.getShape().drop_front(2), *kernel,
+                                      hasDilations, ceilMode);
+  if (failed(w))
+    return failure();
+  window = std::move(*w);
+  return success();
+}
+
+LogicalResult aic::importer::importMaxPool(NodeImporter &imp) {
+  // storage_order only shapes the Indices output.
+  if (imp.isOutputUsed(1))
+    return imp.emitError() << "the 'Indices' output is not supported";
+  Value input;
+  RankedTensorType type;
+  Window w;
+  if (failed(getPoolOperands(imp, input, type, w,
+                             /*hasDilations=*/imp.getOpset() >= 10)))
+    return failure();
+  imp.setOutput(0, imp.create<MaxPoolOp>(type, input, w.kernel, w.strides,
+                                         w.dilations, w.pads));
+  return success();
+}
+
+LogicalResult aic::importer::importAveragePool(NodeImporter &imp) {
+  Value input;
+  RankedTensorType type;
+  Window w;
+  if (failed(getPoolOperands(imp, input, type, w, /*hasDilations=*/false)))
+    return failure();
+  bool countIncludePad = imp.getIntAttr("count_include_pad", 0);
+  // The end padding added for ceil_mode must not count in the divisor, but
+  // aic.avg_pool cannot tell it from the model's own padding.
+  if (countIncludePad &&
+      llvm::any_of(w.ceilPadding, [](int64_t p) { return p > 0; }))
+    return imp.emitError() << "ceil_mode=1 with count_include_pad=1 is not "
+                              "supported when the last window overhangs the "
+                              "padded input";
+  imp.setOutput(0, imp.create<AvgPoolOp>(type, input, w.kernel, w.strides,
+                                         w.dilations, w.pads, countIncludePad));
+  return success();
+}
+
+template <typename PoolOp>
+static LogicalResult importGlobalPool(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(input) || failed(type))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  if (inType.getRank() < 3)
+    return imp.emitError() << "expects an input of rank >= 3";
+  size_t n = inType.getRank() - 2;
+  SmallVector<int64_t> kernel(inType.getShape().drop_front(2));
+  SmallVector<int64_t> ones(n, 1), zeros(2 * n, 0);
+  imp.setOutput(0,
+                imp.create<PoolOp>(*type, *input, kernel, ones, ones, zeros));
+  return success();
+}
+
+LogicalResult aic::importer::importGlobalAveragePool(NodeImporter &imp) {
+  return importGlobalPool<AvgPoolOp>(imp);
+}
+
+LogicalResult aic::importer::importGlobalMaxPool(NodeImporter &imp) {
+  return importGlobalPool<MaxPoolOp>(imp);
+}
+
+//===----------------------------------------------------------------------===//
+// BatchNormalization
+//===----------------------------------------------------------------------===//
+
+/// Inference-mode batch normalization with constant statistics folds into
+/// y = x * a + b with per-channel a = scale / sqrt(var + eps) and
+/// b = bias - mean * a.
+LogicalResult aic::importer::importBatchNormalization(NodeImporter &imp) {
+  for (int i = 1; i < imp.getNode().output_size(); ++i)
+    if (imp.isOutputUsed(i))
+      return imp.emitError()
+             << "training outputs (output #" << i << ") are not supported";
+  if (imp.getOpset() >= 14 && imp.getIntAttr("training_mode", 0))
+    return imp.emitError() << "training_mode=1 is not supported";
+  if (imp.getOpset() < 9 && imp.getIntAttr("spatial", 1) != 1)
+    return imp.emitError() << "spatial=0 is not supported";
+  FailureOr<Value> input = imp.getInput(0);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(input) || failed(type))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  if (inType.getRank() < 2 || !isa<FloatType>(inType.getElementType()))
+    return imp.emitError() << "expects a float input of rank >= 2";
+  int64_t channels = inType.getDimSize(1);
+
+  static const char *const names[] = {"scale", "B", "mean", "var"};
+  std::vector<double> params[4];
+  for (int i = 0; i < 4; ++i) {
+    const ConstTensor *tensor = imp.getConstantInput(i + 1);
+    if (!tensor)
+      return imp.emitError()
+             << "non-constant '" << names[i] << "' input is not supported";
+    if (tensor->getNumElements() != channels)
+      return imp.emitError()
+             << "'" << names[i] << "' has " << tensor->getNumElements()
+             << " elements, expected " << channels;
+    params[i] = getValuesAsDouble(*tensor);
+  }
+  double epsilon = imp.getFloatAttr("epsilon", 1e-5f);
+  std::vector<double> scale(channels), shift(channels);
+  for (int64_t c = 0; c < channels; ++c) {
+    scale[c] = params[0][c] / std::sqrt(params[3][c] + epsilon);
+    shift[c] = params[1][c] - params[2][c] * scale[c];
+  }
+
+  SmallVector<int64_t> shape(inType.getRank() - 1, 1);
+  shape[0] = channels;
+  auto constType = RankedTensorType::get(shape, inType.getElementType());
+  const onnx::NodeProto &node = imp.getNode();
+  std::string name = node.name().empty() ? node.output(0) : node.name();
+  Value a =
+      imp.createConstant(makeFloatTensor(constType, scale), name + ".scale");
+  Value b =
+      imp.createConstant(makeFloatTensor(constType, shift), name + ".shift");
+  Value mul = imp.create<MulOp>(*type, *input, a, ValueRange{});
+  imp.setOutput(0, imp.create<AddOp>(*type, mul, b, ValueRange{}));
+  return success();
+}

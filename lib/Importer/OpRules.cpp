@@ -1,0 +1,376 @@
+//===- OpRules.cpp - Per-operator import rules ----------------------------===//
+//
+// One function per ONNX operator (or family), found through a table keyed by
+// op type. Each rule reads the node's inputs and attributes with the
+// semantics of the model's opset and builds aic ops whose result types are
+// the ones ONNX shape inference gave the node's outputs. Convolution,
+// pooling and normalization live in NNRules.cpp.
+//
+//===----------------------------------------------------------------------===//
+#include "ImporterImpl.h"
+
+#include "llvm/ADT/StringSwitch.h"
+
+#include <cfloat>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+using namespace mlir;
+using namespace aic;
+using namespace aic::importer;
+
+/// Brings a possibly negative axis into [0, rank), or fails with a message.
+static FailureOr<int64_t> normalizeAxis(NodeImporter &imp, int64_t axis,
+                                        int64_t rank, StringRef what = "axis") {
+  int64_t normalized = axis < 0 ? axis + rank : axis;
+  if (normalized < 0 || normalized >= rank) {
+    imp.emitError() << what << " " << axis << " is out of range for rank "
+                    << rank;
+    return failure();
+  }
+  return normalized;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+template <typename OpTy> static LogicalResult importBinary(NodeImporter &imp) {
+  FailureOr<Value> lhs = imp.getInput(0), rhs = imp.getInput(1);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(lhs) || failed(rhs) || failed(type))
+    return failure();
+  imp.setOutput(0, imp.create<OpTy>(*type, *lhs, *rhs, ValueRange{}));
+  return success();
+}
+
+template <typename OpTy> static LogicalResult importUnary(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  imp.setOutput(0, imp.create<OpTy>(input->getType(), *input));
+  return success();
+}
+
+/// Reads the scalar of an optional bound input of Clip (opset >= 11).
+static LogicalResult getClipBound(NodeImporter &imp, int index, StringRef name,
+                                  double &bound) {
+  if (!imp.hasInput(index))
+    return success();
+  const ConstTensor *tensor = imp.getConstantInput(index);
+  if (!tensor)
+    return imp.emitError() << "non-constant '" << name
+                           << "' input is not supported";
+  if (tensor->getNumElements() != 1)
+    return imp.emitError() << "'" << name << "' input must be a scalar";
+  bound = getValuesAsDouble(*tensor).front();
+  return success();
+}
+
+static LogicalResult importClip(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  double lo, hi;
+  if (imp.getOpset() < 11) {
+    lo = imp.getFloatAttr("min", std::numeric_limits<float>::lowest());
+    hi = imp.getFloatAttr("max", std::numeric_limits<float>::max());
+  } else {
+    lo = -std::numeric_limits<double>::infinity();
+    hi = std::numeric_limits<double>::infinity();
+    if (failed(getClipBound(imp, 1, "min", lo)) ||
+        failed(getClipBound(imp, 2, "max", hi)))
+      return failure();
+  }
+  if (std::isnan(lo) || std::isnan(hi))
+    return imp.emitError() << "NaN bounds are not supported";
+  Builder &b = imp.getBuilder();
+  imp.setOutput(0, imp.create<ClipOp>(input->getType(), *input,
+                                      b.getF64FloatAttr(lo),
+                                      b.getF64FloatAttr(hi)));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Softmax
+//===----------------------------------------------------------------------===//
+
+static LogicalResult importSoftmax(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
+  int64_t rank = type.getRank();
+  if (rank == 0)
+    return imp.emitError() << "softmax of a scalar is not supported";
+  bool coerce2D = imp.getOpset() < 13;
+  FailureOr<int64_t> axis =
+      normalizeAxis(imp, imp.getIntAttr("axis", coerce2D ? 1 : -1), rank);
+  if (failed(axis))
+    return failure();
+  Builder &b = imp.getBuilder();
+  // Before opset 13 the input is flattened to [prod(d<axis), prod(d>=axis)]
+  // and normalized along dim 1; that equals a single-axis softmax only when
+  // the axis is the last one.
+  if (!coerce2D || *axis == rank - 1) {
+    imp.setOutput(
+        0, imp.create<SoftmaxOp>(type, *input, b.getI64IntegerAttr(*axis)));
+    return success();
+  }
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t outer = std::accumulate(shape.begin(), shape.begin() + *axis,
+                                  int64_t(1), std::multiplies<int64_t>());
+  int64_t inner = std::accumulate(shape.begin() + *axis, shape.end(),
+                                  int64_t(1), std::multiplies<int64_t>());
+  Value flat = imp.reshapeTo(*input, {outer, inner});
+  Value softmax =
+      imp.create<SoftmaxOp>(flat.getType(), flat, b.getI64IntegerAttr(1));
+  imp.setOutput(0, imp.reshapeTo(softmax, shape));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+/// Reshape, Flatten, Squeeze and Unsqueeze: the target shape is the one ONNX
+/// inferred (from a constant shape input or by data propagation).
+static LogicalResult importReshapeLike(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(input) || failed(type))
+    return failure();
+  imp.setOutput(0, imp.reshapeTo(*input, type->getShape()));
+  return success();
+}
+
+static LogicalResult importTranspose(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(input) || failed(type))
+    return failure();
+  int64_t rank = cast<RankedTensorType>(input->getType()).getRank();
+  SmallVector<int64_t> perm = imp.getIntsAttr("perm");
+  if (!imp.getAttr("perm")) {
+    for (int64_t i = rank - 1; i >= 0; --i)
+      perm.push_back(i);
+  }
+  if (static_cast<int64_t>(perm.size()) != rank)
+    return imp.emitError() << "perm has " << perm.size()
+                           << " entries for an input of rank " << rank;
+  imp.setOutput(0, imp.create<TransposeOp>(*type, *input, perm));
+  return success();
+}
+
+static LogicalResult importConcat(NodeImporter &imp) {
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(type))
+    return failure();
+  SmallVector<Value> inputs;
+  for (int i = 0; i < imp.getNumInputs(); ++i) {
+    FailureOr<Value> input = imp.getInput(i);
+    if (failed(input))
+      return failure();
+    inputs.push_back(*input);
+  }
+  if (!imp.getAttr("axis"))
+    return imp.emitError() << "missing 'axis' attribute";
+  FailureOr<int64_t> axis =
+      normalizeAxis(imp, imp.getIntAttr("axis", 0), type->getRank());
+  if (failed(axis))
+    return failure();
+  imp.setOutput(
+      0, imp.create<ConcatOp>(*type, inputs,
+                              imp.getBuilder().getI64IntegerAttr(*axis)));
+  return success();
+}
+
+/// Constant nodes are registered as constants, so rules that need their
+/// values (Clip bounds, Gemm's C, ...) can read them, and materialized on
+/// first use at the node's location.
+static LogicalResult importConstant(NodeImporter &imp) {
+  const onnx::NodeProto &node = imp.getNode();
+  if (node.attribute_size() != 1)
+    return imp.emitError() << "expects exactly one value attribute";
+  const onnx::AttributeProto &attr = node.attribute(0);
+  MLIRContext *ctx = imp.getContext();
+  Builder b(ctx);
+  ConstTensor tensor;
+  StringRef name = attr.name();
+  if (name == "value") {
+    std::string why;
+    FailureOr<ConstTensor> decoded =
+        decodeTensor(attr.t(), imp.getState().getModelDir(), ctx, why);
+    if (failed(decoded))
+      return imp.emitError() << "'value' tensor: " << why;
+    tensor = std::move(*decoded);
+  } else if (name == "value_float" || name == "value_floats") {
+    SmallVector<double> values;
+    SmallVector<int64_t> shape;
+    if (name == "value_float") {
+      values.push_back(attr.f());
+    } else {
+      values.append(attr.floats().begin(), attr.floats().end());
+      shape.push_back(values.size());
+    }
+    tensor =
+        makeFloatTensor(RankedTensorType::get(shape, b.getF32Type()), values);
+  } else if (name == "value_int" || name == "value_ints") {
+    SmallVector<int64_t> values, shape;
+    if (name == "value_int") {
+      values.push_back(attr.i());
+    } else {
+      values.append(attr.ints().begin(), attr.ints().end());
+      shape.push_back(values.size());
+    }
+    tensor.type = RankedTensorType::get(shape, b.getI64Type());
+    tensor.data.resize(values.size() * sizeof(int64_t));
+    std::memcpy(tensor.data.data(), values.data(), tensor.data.size());
+  } else if (name == "sparse_value") {
+    return imp.emitError() << "sparse constants are not supported";
+  } else {
+    return imp.emitError() << "'" << name << "' constants are not supported";
+  }
+  imp.getState().addConstant(node.output(0), std::move(tensor), imp.getLoc());
+  return success();
+}
+
+static LogicalResult importIdentity(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  imp.setOutput(0, *input);
+  return success();
+}
+
+/// Inference-mode Dropout is the identity.
+static LogicalResult importDropout(NodeImporter &imp) {
+  if (imp.isOutputUsed(1))
+    return imp.emitError() << "the 'mask' output is not supported";
+  if (imp.getOpset() >= 12 && imp.hasInput(2)) {
+    const ConstTensor *training = imp.getConstantInput(2);
+    if (!training)
+      return imp.emitError()
+             << "non-constant 'training_mode' input is not supported";
+    if (training->getNumElements() != 1 ||
+        getValuesAsInt(*training).front() != 0)
+      return imp.emitError() << "training mode is not supported";
+  }
+  return importIdentity(imp);
+}
+
+//===----------------------------------------------------------------------===//
+// Matrix products
+//===----------------------------------------------------------------------===//
+
+static LogicalResult importMatMul(NodeImporter &imp) {
+  FailureOr<Value> lhs = imp.getInput(0), rhs = imp.getInput(1);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(lhs) || failed(rhs) || failed(type))
+    return failure();
+  // numpy.matmul: a 1-D lhs gets a leading 1, a 1-D rhs a trailing 1, and
+  // those dims are dropped from the result (restored by the final reshape).
+  auto lhsType = cast<RankedTensorType>(lhs->getType());
+  auto rhsType = cast<RankedTensorType>(rhs->getType());
+  if (lhsType.getRank() == 0 || rhsType.getRank() == 0)
+    return imp.emitError() << "scalar operands are not supported";
+  Value a = *lhs, b = *rhs;
+  if (lhsType.getRank() == 1)
+    a = imp.reshapeTo(a, {1, lhsType.getDimSize(0)});
+  if (rhsType.getRank() == 1)
+    b = imp.reshapeTo(b, {rhsType.getDimSize(0), 1});
+  ArrayRef<int64_t> aShape = cast<RankedTensorType>(a.getType()).getShape();
+  ArrayRef<int64_t> bShape = cast<RankedTensorType>(b.getType()).getShape();
+  FailureOr<SmallVector<int64_t>> batch =
+      broadcastShapes(aShape.drop_back(2), bShape.drop_back(2));
+  if (failed(batch))
+    return imp.emitError() << "batch dimensions do not broadcast";
+  SmallVector<int64_t> shape(*batch);
+  shape.append({aShape[aShape.size() - 2], bShape.back()});
+  auto matmulType = RankedTensorType::get(shape, type->getElementType());
+  Value result =
+      imp.create<MatmulOp>(matmulType, a, b, /*bias=*/Value(), ValueRange{},
+                           UnitAttr(), UnitAttr(), FloatAttr());
+  imp.setOutput(0, imp.reshapeTo(result, type->getShape()));
+  return success();
+}
+
+static LogicalResult importGemm(NodeImporter &imp) {
+  FailureOr<Value> lhs = imp.getInput(0), rhs = imp.getInput(1);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(lhs) || failed(rhs) || failed(type))
+    return failure();
+  Builder &b = imp.getBuilder();
+  double alpha = imp.getFloatAttr("alpha", 1.0f);
+  double beta = imp.getFloatAttr("beta", 1.0f);
+  Type elementType = type->getElementType();
+
+  Value bias;
+  if (imp.hasInput(2) && beta != 0.0) {
+    if (beta == 1.0) {
+      FailureOr<Value> c = imp.getInput(2);
+      if (failed(c))
+        return failure();
+      bias = *c;
+    } else if (!isa<FloatType>(elementType)) {
+      return imp.emitError() << "beta != 1 with integer operands is not "
+                                "supported";
+    } else if (const ConstTensor *c = imp.getConstantInput(2)) {
+      // Fold beta into the constant so the matmul keeps a plain bias.
+      std::vector<double> values = getValuesAsDouble(*c);
+      for (double &v : values)
+        v *= beta;
+      bias = imp.createConstant(makeFloatTensor(c->type, values),
+                                imp.getNode().input(2) + ".scaled");
+    } else {
+      FailureOr<Value> cValue = imp.getInput(2);
+      if (failed(cValue))
+        return failure();
+      auto scalarType = RankedTensorType::get({}, elementType);
+      Value betaConst =
+          imp.createConstant(makeFloatTensor(scalarType, {beta}), "beta");
+      bias = imp.create<MulOp>(cValue->getType(), *cValue, betaConst,
+                               ValueRange{});
+    }
+  }
+  FloatAttr alphaAttr = alpha == 1.0 ? FloatAttr() : b.getF64FloatAttr(alpha);
+  UnitAttr transA = imp.getIntAttr("transA", 0) ? b.getUnitAttr() : UnitAttr();
+  UnitAttr transB = imp.getIntAttr("transB", 0) ? b.getUnitAttr() : UnitAttr();
+  imp.setOutput(0, imp.create<MatmulOp>(*type, *lhs, *rhs, bias, ValueRange{},
+                                        transA, transB, alphaAttr));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Rule table
+//===----------------------------------------------------------------------===//
+
+OpRule aic::importer::lookupOpRule(StringRef opType) {
+  return llvm::StringSwitch<OpRule>(opType)
+      .Case("Add", importBinary<AddOp>)
+      .Case("Sub", importBinary<SubOp>)
+      .Case("Mul", importBinary<MulOp>)
+      .Case("Div", importBinary<DivOp>)
+      .Case("Relu", importUnary<ReluOp>)
+      .Case("Sigmoid", importUnary<SigmoidOp>)
+      .Case("Tanh", importUnary<TanhOp>)
+      .Case("Exp", importUnary<ExpOp>)
+      .Case("Clip", importClip)
+      .Case("Softmax", importSoftmax)
+      .Cases("Reshape", "Flatten", "Squeeze", "Unsqueeze", importReshapeLike)
+      .Case("Transpose", importTranspose)
+      .Case("Concat", importConcat)
+      .Case("Constant", importConstant)
+      .Case("Identity", importIdentity)
+      .Case("Dropout", importDropout)
+      .Case("MatMul", importMatMul)
+      .Case("Gemm", importGemm)
+      .Case("Conv", importConv)
+      .Case("MaxPool", importMaxPool)
+      .Case("AveragePool", importAveragePool)
+      .Case("GlobalAveragePool", importGlobalAveragePool)
+      .Case("GlobalMaxPool", importGlobalMaxPool)
+      .Case("BatchNormalization", importBatchNormalization)
+      .Default(nullptr);
+}

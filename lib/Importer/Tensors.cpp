@@ -1,0 +1,419 @@
+//===- Tensors.cpp - ONNX tensors and types to MLIR -----------------------===//
+//
+// Decodes TensorProto payloads (raw_data, typed fields, external files) into
+// packed little-endian buffers and turns them into elements attributes:
+// small tensors inline, large ones as dense_resource blobs so the IR stays
+// readable and the weights are not copied into the attribute uniquer.
+//
+//===----------------------------------------------------------------------===//
+#include "ImporterImpl.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <cstring>
+#include <limits>
+
+using namespace mlir;
+using namespace aic::importer;
+
+static constexpr int64_t kMaxInlineElements = 64;
+
+Type aic::importer::convertElementType(int32_t onnxType, MLIRContext *ctx) {
+  using TP = onnx::TensorProto;
+  Builder b(ctx);
+  switch (onnxType) {
+  case TP::FLOAT:
+    return b.getF32Type();
+  case TP::DOUBLE:
+    return b.getF64Type();
+  case TP::FLOAT16:
+    return b.getF16Type();
+  case TP::BFLOAT16:
+    return b.getBF16Type();
+  case TP::INT8:
+    return b.getIntegerType(8);
+  case TP::INT16:
+    return b.getIntegerType(16);
+  case TP::INT32:
+    return b.getIntegerType(32);
+  case TP::INT64:
+    return b.getIntegerType(64);
+  case TP::UINT8:
+    return b.getIntegerType(8, /*isSigned=*/false);
+  case TP::UINT16:
+    return b.getIntegerType(16, /*isSigned=*/false);
+  case TP::UINT32:
+    return b.getIntegerType(32, /*isSigned=*/false);
+  case TP::UINT64:
+    return b.getIntegerType(64, /*isSigned=*/false);
+  case TP::BOOL:
+    return b.getI1Type();
+  default:
+    return nullptr;
+  }
+}
+
+std::string aic::importer::elementTypeName(int32_t onnxType) {
+  if (onnx::TensorProto::DataType_IsValid(onnxType))
+    return onnx::TensorProto::DataType_Name(
+        static_cast<onnx::TensorProto::DataType>(onnxType));
+  return "type " + std::to_string(onnxType);
+}
+
+int64_t aic::importer::elementByteSize(Type elementType) {
+  unsigned bits = elementType.getIntOrFloatBitWidth();
+  return bits == 1 ? 1 : bits / 8;
+}
+
+FailureOr<RankedTensorType>
+aic::importer::convertTensorType(const onnx::TypeProto &type, MLIRContext *ctx,
+                                 std::string &why) {
+  if (!type.has_tensor_type()) {
+    why = "is not a tensor";
+    return failure();
+  }
+  const onnx::TypeProto::Tensor &tensorType = type.tensor_type();
+  Type elementType = convertElementType(tensorType.elem_type(), ctx);
+  if (!elementType) {
+    why = "has unsupported element type " +
+          elementTypeName(tensorType.elem_type());
+    return failure();
+  }
+  if (!tensorType.has_shape()) {
+    why = "has an unknown rank";
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  for (const onnx::TensorShapeProto::Dimension &dim :
+       tensorType.shape().dim()) {
+    if (!dim.has_dim_value() || dim.dim_value() < 0) {
+      why = "has a dynamic dimension ('" +
+            (dim.has_dim_param() && !dim.dim_param().empty() ? dim.dim_param()
+                                                             : "?") +
+            "')";
+      return failure();
+    }
+    shape.push_back(dim.dim_value());
+  }
+  return RankedTensorType::get(shape, elementType);
+}
+
+//===----------------------------------------------------------------------===//
+// Decoding
+//===----------------------------------------------------------------------===//
+
+/// Copies `count` values of a repeated field into `out`, narrowing each to
+/// `Dst` (ONNX stores int8/16, uint8/16, bool and the 16-bit float bit
+/// patterns widened in int32_data).
+template <typename Dst, typename Field>
+static void packField(const Field &field, std::vector<char> &out) {
+  out.resize(field.size() * sizeof(Dst));
+  for (int i = 0; i < field.size(); ++i) {
+    Dst v = static_cast<Dst>(field.Get(i));
+    std::memcpy(out.data() + i * sizeof(Dst), &v, sizeof(Dst));
+  }
+}
+
+/// Reads the bytes of an external-data tensor, but only from a regular file
+/// inside the model's folder.
+static LogicalResult readExternalData(const onnx::TensorProto &tensor,
+                                      StringRef modelDir, int64_t expected,
+                                      std::vector<char> &out,
+                                      std::string &error) {
+  std::string location;
+  int64_t offset = 0, length = -1;
+  for (const onnx::StringStringEntryProto &entry : tensor.external_data()) {
+    const std::string &key = entry.key(), &value = entry.value();
+    if (key == "location") {
+      location = value;
+    } else if (key == "offset" || key == "length") {
+      long long parsed;
+      if (StringRef(value).getAsInteger(10, parsed) || parsed < 0) {
+        error = "invalid external-data " + key + " '" + value + "'";
+        return failure();
+      }
+      (key == "offset" ? offset : length) = parsed;
+    }
+  }
+  if (location.empty()) {
+    error = "external data without a location";
+    return failure();
+  }
+  namespace path = llvm::sys::path;
+  if (path::is_absolute(location) ||
+      path::is_absolute(location, path::Style::windows)) {
+    error = "external data location '" + location +
+            "' is an absolute path; only files inside the model's folder "
+            "are read";
+    return failure();
+  }
+  for (auto it = path::begin(location), e = path::end(location); it != e;
+       ++it) {
+    if (*it == "..") {
+      error =
+          "external data location '" + location + "' leaves the model's folder";
+      return failure();
+    }
+  }
+  SmallString<256> full(modelDir);
+  path::append(full, location);
+  // Symbolic links could still point outside: compare the real paths.
+  SmallString<256> realDir, realFile;
+  if (llvm::sys::fs::real_path(modelDir, realDir) ||
+      llvm::sys::fs::real_path(full, realFile)) {
+    error = "cannot open external data file '" + location + "'";
+    return failure();
+  }
+  if (!StringRef(realFile).starts_with(realDir) ||
+      (realFile.size() > realDir.size() &&
+       !path::is_separator(realFile[realDir.size()]))) {
+    error = "external data file '" + location +
+            "' resolves outside the "
+            "model's folder";
+    return failure();
+  }
+  if (length < 0)
+    length = expected;
+  if (length != expected) {
+    error = "external data length " + std::to_string(length) +
+            " does not match the " + std::to_string(expected) +
+            " bytes of the tensor";
+    return failure();
+  }
+  auto buffer = llvm::MemoryBuffer::getFileSlice(realFile, length, offset,
+                                                 /*IsVolatile=*/false);
+  if (!buffer || (*buffer)->getBufferSize() != static_cast<size_t>(length)) {
+    error = "cannot read " + std::to_string(length) + " bytes at offset " +
+            std::to_string(offset) + " of external data file '" + location +
+            "'" + (buffer ? "" : ": " + buffer.getError().message());
+    return failure();
+  }
+  out.assign((*buffer)->getBufferStart(), (*buffer)->getBufferEnd());
+  return success();
+}
+
+FailureOr<ConstTensor>
+aic::importer::decodeTensor(const onnx::TensorProto &tensor, StringRef modelDir,
+                            MLIRContext *ctx, std::string &error) {
+  using TP = onnx::TensorProto;
+  Type elementType = convertElementType(tensor.data_type(), ctx);
+  if (!elementType) {
+    error = "unsupported element type " + elementTypeName(tensor.data_type());
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  int64_t numElements = 1;
+  for (int64_t dim : tensor.dims()) {
+    if (dim < 0 || (dim > 0 && numElements > (int64_t(1) << 62) / dim)) {
+      error = "invalid dimension " + std::to_string(dim);
+      return failure();
+    }
+    shape.push_back(dim);
+    numElements *= dim;
+  }
+  ConstTensor result{RankedTensorType::get(shape, elementType), {}};
+  int64_t byteSize = numElements * elementByteSize(elementType);
+
+  if (tensor.has_data_location() && tensor.data_location() == TP::EXTERNAL) {
+    if (failed(
+            readExternalData(tensor, modelDir, byteSize, result.data, error)))
+      return failure();
+  } else if (tensor.has_raw_data()) {
+    const std::string &raw = tensor.raw_data();
+    if (static_cast<int64_t>(raw.size()) != byteSize) {
+      error = "raw_data has " + std::to_string(raw.size()) +
+              " bytes, expected " + std::to_string(byteSize);
+      return failure();
+    }
+    result.data.assign(raw.begin(), raw.end());
+  } else {
+    int64_t count = 0;
+    switch (tensor.data_type()) {
+    case TP::FLOAT:
+      packField<float>(tensor.float_data(), result.data);
+      count = tensor.float_data_size();
+      break;
+    case TP::DOUBLE:
+      packField<double>(tensor.double_data(), result.data);
+      count = tensor.double_data_size();
+      break;
+    case TP::INT64:
+      packField<int64_t>(tensor.int64_data(), result.data);
+      count = tensor.int64_data_size();
+      break;
+    case TP::UINT32:
+      packField<uint32_t>(tensor.uint64_data(), result.data);
+      count = tensor.uint64_data_size();
+      break;
+    case TP::UINT64:
+      packField<uint64_t>(tensor.uint64_data(), result.data);
+      count = tensor.uint64_data_size();
+      break;
+    case TP::INT32:
+      packField<int32_t>(tensor.int32_data(), result.data);
+      count = tensor.int32_data_size();
+      break;
+    case TP::INT16:
+      packField<int16_t>(tensor.int32_data(), result.data);
+      count = tensor.int32_data_size();
+      break;
+    case TP::UINT16:
+    case TP::FLOAT16:
+    case TP::BFLOAT16:
+      packField<uint16_t>(tensor.int32_data(), result.data);
+      count = tensor.int32_data_size();
+      break;
+    case TP::INT8:
+      packField<int8_t>(tensor.int32_data(), result.data);
+      count = tensor.int32_data_size();
+      break;
+    case TP::UINT8:
+      packField<uint8_t>(tensor.int32_data(), result.data);
+      count = tensor.int32_data_size();
+      break;
+    case TP::BOOL: {
+      result.data.resize(tensor.int32_data_size());
+      for (int i = 0; i < tensor.int32_data_size(); ++i)
+        result.data[i] = tensor.int32_data(i) != 0;
+      count = tensor.int32_data_size();
+      break;
+    }
+    default:
+      break;
+    }
+    if (count != numElements) {
+      error = "has " + std::to_string(count) + " values, expected " +
+              std::to_string(numElements);
+      return failure();
+    }
+  }
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Reading values back
+//===----------------------------------------------------------------------===//
+
+template <typename T> static T load(const ConstTensor &t, int64_t i) {
+  T v;
+  std::memcpy(&v, t.data.data() + i * sizeof(T), sizeof(T));
+  return v;
+}
+
+/// Element `i` as a double; exact for every supported type but 64-bit
+/// integers beyond 2^53, which no importer rule needs.
+static double loadAsDouble(const ConstTensor &t, int64_t i) {
+  Type et = t.type.getElementType();
+  if (et.isF32())
+    return load<float>(t, i);
+  if (et.isF64())
+    return load<double>(t, i);
+  if (et.isF16() || et.isBF16()) {
+    const llvm::fltSemantics &sem =
+        et.isF16() ? llvm::APFloat::IEEEhalf() : llvm::APFloat::BFloat();
+    llvm::APFloat f(sem, llvm::APInt(16, load<uint16_t>(t, i)));
+    return f.convertToDouble() /* exact: widening */;
+  }
+  auto it = cast<IntegerType>(et);
+  bool isUnsigned = it.isUnsigned() || it.getWidth() == 1;
+  switch (it.getWidth()) {
+  case 1:
+  case 8:
+    return isUnsigned ? double(load<uint8_t>(t, i))
+                      : double(load<int8_t>(t, i));
+  case 16:
+    return isUnsigned ? double(load<uint16_t>(t, i))
+                      : double(load<int16_t>(t, i));
+  case 32:
+    return isUnsigned ? double(load<uint32_t>(t, i))
+                      : double(load<int32_t>(t, i));
+  default:
+    return isUnsigned ? double(load<uint64_t>(t, i))
+                      : double(load<int64_t>(t, i));
+  }
+}
+
+std::vector<double> aic::importer::getValuesAsDouble(const ConstTensor &t) {
+  std::vector<double> values(t.getNumElements());
+  for (int64_t i = 0, e = values.size(); i < e; ++i)
+    values[i] = loadAsDouble(t, i);
+  return values;
+}
+
+std::vector<int64_t> aic::importer::getValuesAsInt(const ConstTensor &t) {
+  std::vector<int64_t> values(t.getNumElements());
+  Type et = t.type.getElementType();
+  for (int64_t i = 0, e = values.size(); i < e; ++i) {
+    if (et.isInteger(64))
+      values[i] = load<int64_t>(t, i);
+    else
+      values[i] = static_cast<int64_t>(loadAsDouble(t, i));
+  }
+  return values;
+}
+
+ConstTensor aic::importer::makeFloatTensor(RankedTensorType type,
+                                           ArrayRef<double> values) {
+  ConstTensor result{type, {}};
+  Type et = type.getElementType();
+  int64_t size = elementByteSize(et);
+  result.data.resize(values.size() * size);
+  for (auto [i, v] : llvm::enumerate(values)) {
+    char *dst = result.data.data() + i * size;
+    if (et.isF64()) {
+      std::memcpy(dst, &v, sizeof(double));
+    } else if (et.isF32()) {
+      float f = static_cast<float>(v);
+      std::memcpy(dst, &f, sizeof(float));
+    } else {
+      llvm::APFloat f(v);
+      bool losesInfo;
+      f.convert(cast<FloatType>(et).getFloatSemantics(),
+                llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+      uint16_t bits = f.bitcastToAPInt().getZExtValue();
+      std::memcpy(dst, &bits, sizeof(bits));
+    }
+  }
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+std::string ResourceNamer::getUniqueName(StringRef hint) {
+  // Resource keys are printed bare: keep identifier characters only.
+  std::string base;
+  for (char c : hint)
+    base.push_back(llvm::isAlnum(c) || c == '_' || c == '.' ? c : '_');
+  if (base.empty() || !(llvm::isAlpha(base[0]) || base[0] == '_'))
+    base.insert(base.begin(), '_');
+  std::string name = base;
+  for (unsigned i = 1; !used.insert(name).second; ++i)
+    name = base + "_" + std::to_string(i);
+  return name;
+}
+
+ElementsAttr aic::importer::makeElementsAttr(const ConstTensor &tensor,
+                                             StringRef nameHint,
+                                             ResourceNamer &namer) {
+  if (tensor.getNumElements() > kMaxInlineElements) {
+    int64_t align = std::max<int64_t>(
+        elementByteSize(tensor.type.getElementType()), alignof(uint64_t));
+    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+        ArrayRef<char>(tensor.data), align, /*dataIsMutable=*/false);
+    return DenseResourceElementsAttr::get(
+        tensor.type, namer.getUniqueName(nameHint), std::move(blob));
+  }
+  if (tensor.type.getElementType().isInteger(1)) {
+    SmallVector<bool> bits(tensor.data.begin(), tensor.data.end());
+    return DenseElementsAttr::get(tensor.type, ArrayRef<bool>(bits));
+  }
+  return DenseElementsAttr::getFromRawBuffer(tensor.type, tensor.data);
+}
