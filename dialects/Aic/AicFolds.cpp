@@ -1,0 +1,74 @@
+//===- AicFolds.cpp - aic folders and canonicalization patterns -----------===//
+#include "dialects/Aic/AicDialect.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace aic;
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  // reshape(reshape(x)) -> reshape(x): only the final shape matters.
+  if (auto producer = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(producer.getInput());
+    return getResult();
+  }
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
+    return dense.reshape(getType());
+  return {};
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  for (auto [i, p] : llvm::enumerate(getPerm()))
+    if (static_cast<int64_t>(i) != p)
+      return {};
+  return getInput();
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor) {
+  if (getInputs().size() == 1 && getInputs().front().getType() == getType())
+    return getInputs().front();
+  return {};
+}
+
+namespace {
+/// x + 0 -> x and x * 1 -> x when the constant does not broadcast x to a
+/// bigger shape and no post-op is fused.
+template <typename BinOp>
+struct EraseIdentityOperand : public OpRewritePattern<BinOp> {
+  EraseIdentityOperand(MLIRContext *ctx, double identity)
+      : OpRewritePattern<BinOp>(ctx), identity(identity) {}
+
+  LogicalResult matchAndRewrite(BinOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.getPostOps().empty())
+      return failure();
+    for (auto [value, other] : {std::pair(op.getLhs(), op.getRhs()),
+                                std::pair(op.getRhs(), op.getLhs())}) {
+      DenseFPElementsAttr dense;
+      if (other.getType() != op.getType() ||
+          !matchPattern(value, m_Constant(&dense)) || !dense.isSplat() ||
+          dense.getSplatValue<APFloat>().convertToDouble() != identity)
+        continue;
+      rewriter.replaceOp(op, other);
+      return success();
+    }
+    return failure();
+  }
+  double identity;
+};
+} // namespace
+
+void AddOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                        MLIRContext *context) {
+  results.add<EraseIdentityOperand<AddOp>>(context, 0.0);
+}
+
+void MulOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                        MLIRContext *context) {
+  results.add<EraseIdentityOperand<MulOp>>(context, 1.0);
+}

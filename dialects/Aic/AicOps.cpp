@@ -1,0 +1,356 @@
+//===- AicOps.cpp - aic op verifiers and helpers --------------------------===//
+//
+// Verifiers state the rule they check: a pass or the importer that builds an
+// inconsistent op gets a message naming the offending attribute or operand.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/Aic/AicDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace aic;
+
+FailureOr<SmallVector<int64_t>> aic::broadcastShapes(ArrayRef<int64_t> a,
+                                                     ArrayRef<int64_t> b) {
+  size_t rank = std::max(a.size(), b.size());
+  SmallVector<int64_t> result(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da != db && da != 1 && db != 1)
+      return failure();
+    result[i] = da == 1 ? db : da;
+  }
+  return result;
+}
+
+static std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "[";
+  llvm::interleaveComma(shape, os);
+  os << "]";
+  return s;
+}
+
+static LogicalResult verifySameElementType(Operation *op) {
+  Type elementType;
+  SmallVector<Type> types(op->getOperandTypes());
+  types.append(op->getResultTypes().begin(), op->getResultTypes().end());
+  for (Type t : types) {
+    Type et = getElementTypeOrSelf(t);
+    if (elementType && et != elementType)
+      return op->emitOpError() << "expects all operands and results to have "
+                                  "one element type, got "
+                               << elementType << " and " << et;
+    elementType = et;
+  }
+  return success();
+}
+
+/// Checks that the chain consumes exactly the `post` operands and that each
+/// broadcasts to the result.
+static LogicalResult verifyPostOps(Operation *op, ArrayAttr postOps,
+                                   ValueRange postOperands,
+                                   RankedTensorType resultType) {
+  size_t binaries = 0;
+  for (Attribute attr : postOps) {
+    if (!isa<BinaryPostOpAttr>(attr))
+      continue;
+    if (binaries >= postOperands.size())
+      return op->emitOpError() << "post-op chain has more #aic.binary entries "
+                                  "than post operands ("
+                               << postOperands.size() << ")";
+    auto type = cast<RankedTensorType>(postOperands[binaries].getType());
+    auto shape = broadcastShapes(resultType.getShape(), type.getShape());
+    if (failed(shape) || ArrayRef<int64_t>(*shape) != resultType.getShape())
+      return op->emitOpError()
+             << "post operand #" << binaries << " of shape "
+             << shapeStr(type.getShape())
+             << " does not broadcast to the result shape "
+             << shapeStr(resultType.getShape());
+    ++binaries;
+  }
+  if (binaries != postOperands.size())
+    return op->emitOpError() << "has " << postOperands.size()
+                             << " post operands but the post-op chain uses "
+                             << binaries;
+  return success();
+}
+
+/// Checks the attributes of a sliding window over `nsp` spatial dims and
+/// returns the expected output spatial sizes.
+static FailureOr<SmallVector<int64_t>>
+verifyWindow(Operation *op, ArrayRef<int64_t> inSpatial,
+             ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+             ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads) {
+  size_t nsp = inSpatial.size();
+  if (kernel.size() != nsp || strides.size() != nsp ||
+      dilations.size() != nsp || pads.size() != 2 * nsp) {
+    op->emitOpError() << "expects " << nsp << " kernel/strides/dilations "
+                      << "entries and " << 2 * nsp << " pads for " << nsp
+                      << " spatial dims";
+    return failure();
+  }
+  SmallVector<int64_t> out;
+  for (size_t i = 0; i < nsp; ++i) {
+    if (kernel[i] < 1 || strides[i] < 1 || dilations[i] < 1 ||
+        pads[i] < 0 || pads[nsp + i] < 0) {
+      op->emitOpError() << "expects positive kernel, strides and dilations "
+                           "and non-negative pads (spatial dim "
+                        << i << ")";
+      return failure();
+    }
+    int64_t window = (kernel[i] - 1) * dilations[i] + 1;
+    int64_t padded = inSpatial[i] + pads[i] + pads[nsp + i];
+    if (padded < window) {
+      op->emitOpError() << "window of " << window << " exceeds the padded "
+                        << "input extent " << padded << " in spatial dim " << i;
+      return failure();
+    }
+    out.push_back((padded - window) / strides[i] + 1);
+  }
+  return out;
+}
+
+static LogicalResult verifyResultShape(Operation *op, ArrayRef<int64_t> expected) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (type.getShape() != expected)
+    return op->emitOpError() << "expects result shape " << shapeStr(expected)
+                             << ", got " << shapeStr(type.getShape());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ConvOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvOp::verify() {
+  auto inType = getInput().getType();
+  auto wType = getWeight().getType();
+  if (inType.getRank() < 3)
+    return emitOpError() << "expects an input of rank >= 3 (N, C, spatial...)";
+  if (wType.getRank() != inType.getRank())
+    return emitOpError() << "expects weight rank " << wType.getRank()
+                         << " to equal input rank " << inType.getRank();
+  if (failed(verifySameElementType(*this)))
+    return failure();
+  int64_t group = getGroup();
+  int64_t channels = inType.getDimSize(1), outChannels = wType.getDimSize(0);
+  if (group < 1 || channels % group != 0 || outChannels % group != 0)
+    return emitOpError() << "expects group " << group
+                         << " to divide the input channels " << channels
+                         << " and the output channels " << outChannels;
+  if (wType.getDimSize(1) * group != channels)
+    return emitOpError() << "expects weight dim 1 (" << wType.getDimSize(1)
+                         << ") x group (" << group
+                         << ") to equal the input channels " << channels;
+  if (getBias()) {
+    auto bType = cast<RankedTensorType>(getBias().getType());
+    if (bType.getRank() != 1 || bType.getDimSize(0) != outChannels)
+      return emitOpError() << "expects a bias of shape [" << outChannels
+                           << "], got " << shapeStr(bType.getShape());
+  }
+  auto spatial = verifyWindow(*this, inType.getShape().drop_front(2),
+                              wType.getShape().drop_front(2), getStrides(),
+                              getDilations(), getPads());
+  if (failed(spatial))
+    return failure();
+  SmallVector<int64_t> expected{inType.getDimSize(0), outChannels};
+  expected.append(*spatial);
+  if (failed(verifyResultShape(*this, expected)))
+    return failure();
+  return verifyPostOps(*this, getPostOps(), getPostOperands(), getType());
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
+  auto inType = op.getInput().getType();
+  if (inType.getRank() < 3)
+    return op.emitOpError() << "expects an input of rank >= 3 (N, C, spatial...)";
+  if (failed(verifySameElementType(op)))
+    return failure();
+  auto spatial = verifyWindow(op, inType.getShape().drop_front(2),
+                              op.getKernel(), op.getStrides(),
+                              op.getDilations(), op.getPads());
+  if (failed(spatial))
+    return failure();
+  SmallVector<int64_t> expected(inType.getShape().take_front(2));
+  expected.append(*spatial);
+  return verifyResultShape(op, expected);
+}
+
+LogicalResult MaxPoolOp::verify() { return verifyPool(*this); }
+LogicalResult AvgPoolOp::verify() { return verifyPool(*this); }
+
+LogicalResult SoftmaxOp::verify() {
+  int64_t rank = getInput().getType().getRank();
+  if (getAxis() < 0 || getAxis() >= rank)
+    return emitOpError() << "expects axis in [0, " << rank << "), got "
+                         << getAxis();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MatmulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::verify() {
+  ArrayRef<int64_t> a = getLhs().getType().getShape();
+  ArrayRef<int64_t> b = getRhs().getType().getShape();
+  if (a.size() < 2 || b.size() < 2)
+    return emitOpError() << "expects operands of rank >= 2, got "
+                         << shapeStr(a) << " and " << shapeStr(b);
+  if (failed(verifySameElementType(*this)))
+    return failure();
+  int64_t m = a[a.size() - 2], ka = a.back();
+  int64_t kb = b[b.size() - 2], n = b.back();
+  if (getTransposeLhs())
+    std::swap(m, ka);
+  if (getTransposeRhs())
+    std::swap(kb, n);
+  if (ka != kb)
+    return emitOpError() << "expects matching contraction sizes, got " << ka
+                         << " and " << kb;
+  auto batch = broadcastShapes(a.drop_back(2), b.drop_back(2));
+  if (failed(batch))
+    return emitOpError() << "expects broadcastable batch dims, got "
+                         << shapeStr(a.drop_back(2)) << " and "
+                         << shapeStr(b.drop_back(2));
+  SmallVector<int64_t> expected(*batch);
+  expected.append({m, n});
+  if (failed(verifyResultShape(*this, expected)))
+    return failure();
+  if (getBias()) {
+    auto bias = cast<RankedTensorType>(getBias().getType()).getShape();
+    auto shape = broadcastShapes(expected, bias);
+    if (failed(shape) || ArrayRef<int64_t>(*shape) != ArrayRef(expected))
+      return emitOpError() << "expects a bias broadcastable to "
+                           << shapeStr(expected) << ", got " << shapeStr(bias);
+  }
+  return verifyPostOps(*this, getPostOps(), getPostOperands(), getType());
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+template <typename BinOp> static LogicalResult verifyBinary(BinOp op) {
+  if (failed(verifySameElementType(op)))
+    return failure();
+  auto a = op.getLhs().getType().getShape();
+  auto b = op.getRhs().getType().getShape();
+  auto shape = broadcastShapes(a, b);
+  if (failed(shape))
+    return op.emitOpError() << "expects broadcastable operands, got "
+                            << shapeStr(a) << " and " << shapeStr(b);
+  if (failed(verifyResultShape(op, *shape)))
+    return failure();
+  return verifyPostOps(op, op.getPostOps(), op.getPostOperands(),
+                       op.getType());
+}
+
+LogicalResult AddOp::verify() { return verifyBinary(*this); }
+LogicalResult SubOp::verify() { return verifyBinary(*this); }
+LogicalResult MulOp::verify() { return verifyBinary(*this); }
+LogicalResult DivOp::verify() { return verifyBinary(*this); }
+BinaryKind AddOp::getKind() { return BinaryKind::add; }
+BinaryKind SubOp::getKind() { return BinaryKind::sub; }
+BinaryKind MulOp::getKind() { return BinaryKind::mul; }
+BinaryKind DivOp::getKind() { return BinaryKind::div; }
+
+EltwisePostOpAttr ReluOp::getPostOp() {
+  return EltwisePostOpAttr::get(getContext(), EltwiseKind::relu, 0, 0);
+}
+EltwisePostOpAttr SigmoidOp::getPostOp() {
+  return EltwisePostOpAttr::get(getContext(), EltwiseKind::sigmoid, 0, 0);
+}
+EltwisePostOpAttr TanhOp::getPostOp() {
+  return EltwisePostOpAttr::get(getContext(), EltwiseKind::tanh, 0, 0);
+}
+EltwisePostOpAttr ExpOp::getPostOp() {
+  return EltwisePostOpAttr::get(getContext(), EltwiseKind::exp, 0, 0);
+}
+EltwisePostOpAttr ClipOp::getPostOp() {
+  return EltwisePostOpAttr::get(getContext(), EltwiseKind::clip,
+                                getMin().convertToDouble(),
+                                getMax().convertToDouble());
+}
+
+LogicalResult ClipOp::verify() {
+  if (std::isnan(getMin().convertToDouble()) ||
+      std::isnan(getMax().convertToDouble()))
+    return emitOpError() << "expects non-NaN bounds";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  auto in = getInput().getType();
+  auto out = getType();
+  if (in.getElementType() != out.getElementType())
+    return emitOpError() << "expects the element type to be preserved";
+  if (!in.hasStaticShape() || !out.hasStaticShape() ||
+      in.getNumElements() != out.getNumElements())
+    return emitOpError() << "expects static shapes with equal element counts, "
+                            "got "
+                         << shapeStr(in.getShape()) << " and "
+                         << shapeStr(out.getShape());
+  return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  auto in = getInput().getType();
+  ArrayRef<int64_t> perm = getPerm();
+  if (static_cast<int64_t>(perm.size()) != in.getRank())
+    return emitOpError() << "expects " << in.getRank() << " perm entries, got "
+                         << perm.size();
+  SmallVector<bool> seen(perm.size(), false);
+  SmallVector<int64_t> expected;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= in.getRank() || seen[p])
+      return emitOpError() << "expects perm to be a permutation of [0, "
+                           << in.getRank() << "), got " << shapeStr(perm);
+    seen[p] = true;
+    expected.push_back(in.getDimSize(p));
+  }
+  if (in.getElementType() != getType().getElementType())
+    return emitOpError() << "expects the element type to be preserved";
+  return verifyResultShape(*this, expected);
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError() << "expects at least one input";
+  if (failed(verifySameElementType(*this)))
+    return failure();
+  auto first = cast<RankedTensorType>(getInputs().front().getType());
+  int64_t rank = first.getRank(), axis = getAxis();
+  if (axis < 0 || axis >= rank)
+    return emitOpError() << "expects axis in [0, " << rank << "), got " << axis;
+  SmallVector<int64_t> expected(first.getShape());
+  expected[axis] = 0;
+  for (auto [i, v] : llvm::enumerate(getInputs())) {
+    auto shape = cast<RankedTensorType>(v.getType()).getShape();
+    for (int64_t d = 0; d < rank; ++d) {
+      if (static_cast<int64_t>(shape.size()) != rank ||
+          (d != axis && shape[d] != expected[d]))
+        return emitOpError() << "expects input #" << i << " of shape "
+                             << shapeStr(shape)
+                             << " to match the others except on axis " << axis;
+    }
+    expected[axis] += shape[axis];
+  }
+  return verifyResultShape(*this, expected);
+}
+
+#define GET_OP_CLASSES
+#include "dialects/Aic/AicOps.cpp.inc"

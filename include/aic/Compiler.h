@@ -1,0 +1,98 @@
+//===- aic/Compiler.h - The aic compiler library API ------------*- C++ -*-===//
+//
+// What the tools (and anyone embedding the compiler) call: import an ONNX
+// model into the aic dialect, run the optimization and lowering pipelines,
+// and emit LLVM IR, an object file or a shared library.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AIC_COMPILER_H
+#define AIC_COMPILER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace mlir {
+class DialectRegistry;
+class MLIRContext;
+} // namespace mlir
+
+namespace aic {
+
+/// Registers the aic dialect and every upstream dialect the pipelines use.
+void registerAllDialects(mlir::DialectRegistry &registry);
+
+/// Registers the aic passes and the upstream passes the pipelines use, so
+/// aic-opt can run any of them.
+void registerAllPasses();
+
+//===----------------------------------------------------------------------===//
+// Importer (lib/Importer)
+//===----------------------------------------------------------------------===//
+
+/// Parses an ONNX model (binary protobuf, or the ONNX text syntax when the
+/// file name ends in .onnxtxt or the content is not a valid protobuf), runs
+/// the ONNX checker and shape inference, and builds a module holding
+///   func.func @main_graph(%arg: tensor<...> {aic.name = "x"}, ...)
+///       -> (tensor<...> {aic.name = "y"}, ...)
+/// Every op is located at the ONNX node:
+///   loc(fused<"OpType, opset N">["node name"("model file":0:0)])
+/// Errors are emitted as MLIR diagnostics (see installDiagnosticHandler) and
+/// return null.
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(llvm::StringRef path,
+                                                 mlir::MLIRContext &context);
+
+//===----------------------------------------------------------------------===//
+// Diagnostics
+//===----------------------------------------------------------------------===//
+
+/// Formats a location as the prefix of a one-line error:
+///   "<file>: node '<name>' (<OpType>, opset N)" for an ONNX node,
+///   "<file>" for a whole-model location, or MLIR's own printing otherwise.
+std::string describeLocation(mlir::Location loc);
+
+/// Prints every diagnostic as one line "<severity>: <location>: <message>"
+/// on stderr (notes attached to a diagnostic are appended after "; ").
+/// Returns an RAII handle; keep it alive for the context's lifetime.
+class DiagnosticPrinter {
+public:
+  explicit DiagnosticPrinter(mlir::MLIRContext &context);
+  ~DiagnosticPrinter();
+
+private:
+  mlir::MLIRContext &context;
+  uint64_t id;
+};
+
+//===----------------------------------------------------------------------===//
+// Pipelines and emission (lib/Codegen)
+//===----------------------------------------------------------------------===//
+
+enum class EmitKind { Aic, Opt, Lowered, LLVM, Obj, Lib };
+
+struct CompileOptions {
+  EmitKind emit = EmitKind::Lib;
+  unsigned optLevel = 3; // -O0..3 for LLVM
+  std::string mcpu;      // empty: the host CPU
+  bool verbose = false;  // print the memory plan and stage timings
+};
+
+/// Graph optimizations on the aic dialect (canonicalize, fusion, ...).
+void buildOptimizationPipeline(mlir::OpPassManager &pm);
+/// Memory planning and lowering to runtime calls, memrefs and loops.
+void buildRuntimeLoweringPipeline(mlir::OpPassManager &pm);
+/// Everything to the LLVM dialect.
+void buildLLVMLoweringPipeline(mlir::OpPassManager &pm);
+
+/// Compiles an imported module (in place) as far as options.emit says and
+/// writes the result to `outputPath` ("-" is stdout for textual kinds).
+mlir::LogicalResult compileModule(mlir::ModuleOp module,
+                                  const CompileOptions &options,
+                                  llvm::StringRef outputPath);
+
+} // namespace aic
+
+#endif // AIC_COMPILER_H

@@ -1,0 +1,233 @@
+//===- EmitLibrary.cpp - Run the pipelines and emit the artifact ----------===//
+//
+// aic IR -> optimized aic IR -> lowered IR -> LLVM dialect -> LLVM IR ->
+// object file (llvm::TargetMachine for the host CPU or --mcpu) -> shared
+// library (linked by the system C compiler driver).
+//
+//===----------------------------------------------------------------------===//
+#include "aic/Compiler.h"
+#include "passes/PassDetail.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+
+#include <unistd.h>
+
+using namespace mlir;
+
+static LogicalResult runPipeline(ModuleOp module,
+                                 void (*build)(OpPassManager &)) {
+  PassManager pm(module.getContext());
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  build(pm);
+  return pm.run(module);
+}
+
+static LogicalResult writeText(StringRef path,
+                               llvm::function_ref<void(raw_ostream &)> print) {
+  std::string error;
+  auto out = openOutputFile(path, &error);
+  if (!out) {
+    llvm::errs() << "error: " << path << ": " << error << "\n";
+    return failure();
+  }
+  print(out->os());
+  out->keep();
+  return success();
+}
+
+/// Fills the weights declaration from the module's blob.
+static LogicalResult attachWeights(ModuleOp module, llvm::Module &llvmModule) {
+  auto attr = module->getAttrOfType<DenseResourceElementsAttr>("aic.weights");
+  llvm::GlobalVariable *global =
+      llvmModule.getGlobalVariable("__aic_weights", /*AllowInternal=*/true);
+  if (!attr || !global)
+    return module.emitError() << "lowered module has no weights";
+  AsmResourceBlob *blob = attr.getRawHandle().getBlob();
+  if (!blob)
+    return module.emitError() << "weights resource has no data";
+  ArrayRef<char> data = blob->getData();
+  auto *init = llvm::ConstantDataArray::getRaw(
+      StringRef(data.data(), data.size()), data.size(),
+      llvm::Type::getInt8Ty(llvmModule.getContext()));
+  if (init->getType() != global->getValueType())
+    return module.emitError() << "weights size does not match its global";
+  global->setInitializer(init);
+  global->setLinkage(llvm::GlobalValue::InternalLinkage);
+  global->setConstant(true);
+  return success();
+}
+
+static std::unique_ptr<llvm::TargetMachine>
+createTargetMachine(const aic::CompileOptions &options) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  std::string triple = llvm::sys::getDefaultTargetTriple();
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target) {
+    llvm::errs() << "error: no target for " << triple << ": " << error << "\n";
+    return nullptr;
+  }
+  std::string cpu = options.mcpu;
+  std::string features;
+  if (cpu.empty() || cpu == "native") {
+    cpu = llvm::sys::getHostCPUName().str();
+    llvm::SubtargetFeatures f;
+    for (auto &feature : llvm::sys::getHostCPUFeatures())
+      f.AddFeature(feature.first(), feature.second);
+    features = f.getString();
+  } else if (!std::unique_ptr<llvm::MCSubtargetInfo>(
+                   target->createMCSubtargetInfo(triple, cpu, ""))
+                   ->isCPUStringValid(cpu)) {
+    llvm::errs() << "error: unknown --mcpu '" << cpu << "' for " << triple
+                 << "\n";
+    return nullptr;
+  }
+  llvm::CodeGenOptLevel level =
+      options.optLevel == 0   ? llvm::CodeGenOptLevel::None
+      : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
+      : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default
+                              : llvm::CodeGenOptLevel::Aggressive;
+  return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
+      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
+      std::nullopt, level));
+}
+
+static LogicalResult emitObject(ModuleOp module,
+                                const aic::CompileOptions &options,
+                                StringRef path) {
+  auto tm = createTargetMachine(options);
+  if (!tm)
+    return failure();
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = translateModuleToLLVMIR(module, llvmContext, "aic_model");
+  if (!llvmModule)
+    return module.emitError() << "translation to LLVM IR failed";
+  if (failed(attachWeights(module, *llvmModule)))
+    return failure();
+  llvmModule->setDataLayout(tm->createDataLayout());
+  llvmModule->setTargetTriple(tm->getTargetTriple().getTriple());
+  if (auto err = makeOptimizingTransformer(options.optLevel, 0, tm.get())(
+          llvmModule.get())) {
+    llvm::errs() << "error: LLVM optimization failed: "
+                 << llvm::toString(std::move(err)) << "\n";
+    return failure();
+  }
+  if (options.emit == aic::EmitKind::LLVM)
+    return writeText(path, [&](raw_ostream &os) { llvmModule->print(os, nullptr); });
+
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
+  if (ec) {
+    llvm::errs() << "error: " << path << ": " << ec.message() << "\n";
+    return failure();
+  }
+  llvm::legacy::PassManager codegen;
+  if (tm->addPassesToEmitFile(codegen, os, nullptr,
+                              llvm::CodeGenFileType::ObjectFile)) {
+    llvm::errs() << "error: the target cannot emit object files\n";
+    return failure();
+  }
+  codegen.run(*llvmModule);
+  os.close();
+  return success(!os.has_error());
+}
+
+static LogicalResult linkSharedLibrary(StringRef object, StringRef output) {
+  auto driver = llvm::sys::findProgramByName("cc");
+  if (!driver)
+    driver = llvm::sys::findProgramByName("gcc");
+  if (!driver) {
+    llvm::errs() << "error: no C compiler driver (cc) on PATH to link "
+                 << output << "\n";
+    return failure();
+  }
+  SmallVector<StringRef> args{*driver,        "-shared",
+                              "-Wl,-z,noexecstack", "-Wl,-z,relro",
+                              "-o",           output,
+                              object};
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(*driver, args, std::nullopt, {}, 0, 0,
+                                     &error);
+  if (rc != 0) {
+    llvm::errs() << "error: linking " << output << " failed"
+                 << (error.empty() ? "" : ": " + error) << "\n";
+    return failure();
+  }
+  return success();
+}
+
+LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
+                                 StringRef outputPath) {
+  auto printModule = [&] {
+    return writeText(outputPath, [&](raw_ostream &os) {
+      OpPrintingFlags flags;
+      flags.elideLargeResourceString(64);
+      module->print(os, flags);
+      os << "\n";
+    });
+  };
+  if (failed(module.verify()))
+    return failure();
+  if (options.emit == EmitKind::Aic)
+    return printModule();
+  if (failed(runPipeline(module, buildOptimizationPipeline)))
+    return failure();
+  if (options.emit == EmitKind::Opt)
+    return printModule();
+  if (failed(runPipeline(module, buildRuntimeLoweringPipeline)))
+    return failure();
+  if (options.verbose) {
+    auto peak = module->getAttrOfType<IntegerAttr>(kArenaSizeAttr);
+    auto naive = module->getAttrOfType<IntegerAttr>(kArenaNaiveSizeAttr);
+    if (peak && naive) {
+      double saved =
+          naive.getInt() ? 100.0 * (1.0 - double(peak.getInt()) / naive.getInt())
+                         : 0.0;
+      llvm::errs() << llvm::format(
+          "memory plan: peak arena %lld bytes; sum of intermediate tensors "
+          "%lld bytes (reuse saves %.1f%%)\n",
+          (long long)peak.getInt(), (long long)naive.getInt(), saved);
+    }
+  }
+  if (options.emit == EmitKind::Lowered)
+    return printModule();
+  if (failed(runPipeline(module, buildLLVMLoweringPipeline)))
+    return failure();
+  if (options.emit == EmitKind::LLVM || options.emit == EmitKind::Obj)
+    return emitObject(module, options, outputPath);
+
+  // A library: object in a temporary file, then link.
+  SmallString<128> object;
+  int fd;
+  if (auto ec = llvm::sys::fs::createTemporaryFile("aic-model", "o", fd, object)) {
+    llvm::errs() << "error: cannot create a temporary file: " << ec.message()
+                 << "\n";
+    return failure();
+  }
+  ::close(fd);
+  llvm::FileRemover remover(object);
+  if (failed(emitObject(module, options, object)))
+    return failure();
+  return linkSharedLibrary(object, outputPath);
+}

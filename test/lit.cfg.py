@@ -1,0 +1,21 @@
+# -*- Python -*-
+import os
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "aic"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".onnxtxt", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.aic_obj_root, "test")
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "unit",
+                   "onnx-backend", "Inputs"]
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.aic_tools_dir, append_path=False)
+config.substitutions.append(("%python", config.python_with_torch))
+config.substitutions.append(("%aic_src", config.aic_src_root))
+config.substitutions.append(("%aic_bin", config.aic_obj_root))
+llvm_config.add_tool_substitutions(
+    ["aic-opt", "aic-compile", "aic-run"], [config.aic_tools_dir])

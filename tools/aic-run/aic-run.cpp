@@ -1,0 +1,248 @@
+//===- aic-run.cpp - Run or benchmark a model -----------------------------===//
+//
+//   aic-run MODEL --inputs DIR --outputs OUTDIR
+//   aic-run MODEL --bench [--inputs DIR] [--threads N] [--warmup W]
+//           [--runs R] [--json]
+//
+// MODEL is a compiled .so or an ONNX model (.onnx/.onnxtxt), compiled first
+// into a cache keyed by the model's bytes and the compiler settings.
+//
+//===----------------------------------------------------------------------===//
+#include "TensorIO.h"
+#include "aic/Compiler.h"
+#include "aic/runtime.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/xxhash.h"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+
+using namespace llvm;
+
+static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
+                                      cl::desc("<model.so|model.onnx>"));
+static cl::opt<std::string> inputsDir("inputs", cl::desc("folder of input_N.pb"));
+static cl::opt<std::string> outputsDir("outputs",
+                                       cl::desc("folder to write output_N.pb"));
+static cl::opt<bool> bench("bench", cl::desc("measure latency"));
+static cl::opt<int> threads("threads", cl::desc("threads (0: all cores)"),
+                            cl::init(0));
+static cl::opt<int> warmup("warmup", cl::desc("untimed runs first"),
+                           cl::init(10));
+static cl::opt<int> runs("runs", cl::desc("timed runs"), cl::init(100));
+static cl::opt<bool> json("json", cl::desc("print one JSON object"));
+static cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU when compiling"),
+                                 cl::init(""));
+static cl::opt<std::string>
+    cacheDir("cache-dir", cl::desc("where compiled models are kept "
+                                   "(default $AIC_CACHE_DIR or ~/.cache/aic)"));
+
+static int fail(const Twine &message) {
+  errs() << "error: " << message << "\n";
+  return 1;
+}
+
+/// Compiles an ONNX model into the cache unless an up-to-date copy is there.
+static bool compileToCache(StringRef model, std::string &library) {
+  auto buffer = MemoryBuffer::getFile(model);
+  if (!buffer) {
+    errs() << "error: " << model << ": " << buffer.getError().message() << "\n";
+    return false;
+  }
+  SmallString<256> dir(cacheDir);
+  if (dir.empty()) {
+    if (auto env = sys::Process::GetEnv("AIC_CACHE_DIR"))
+      dir = *env;
+    else if (!sys::path::cache_directory(dir))
+      dir = sys::path::parent_path(model);
+    else
+      sys::path::append(dir, "aic");
+  }
+  std::string key = (Twine((*buffer)->getBuffer()) + "\0" + mcpu + "\0" +
+                     sys::path::extension(model) + "\0" + __DATE__ __TIME__)
+                        .str();
+  SmallString<256> path(dir);
+  sys::path::append(path, utohexstr(xxh3_64bits(key)) + ".so");
+  library = std::string(path);
+  if (sys::fs::exists(path))
+    return true;
+  if (auto ec = sys::fs::create_directories(dir)) {
+    errs() << "error: " << dir << ": " << ec.message() << "\n";
+    return false;
+  }
+  mlir::DialectRegistry registry;
+  aic::registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  aic::DiagnosticPrinter diagnostics(context);
+  auto module = aic::importOnnxFile(model, context);
+  if (!module)
+    return false;
+  aic::CompileOptions options;
+  options.mcpu = mcpu;
+  // Compile beside the final name and rename, so a concurrent run never
+  // loads a half-written library.
+  std::string temporary =
+      library + ".tmp" + std::to_string(sys::Process::getProcessId());
+  if (failed(aic::compileModule(*module, options, temporary))) {
+    sys::fs::remove(temporary);
+    return false;
+  }
+  if (auto ec = sys::fs::rename(temporary, library)) {
+    errs() << "error: " << library << ": " << ec.message() << "\n";
+    return false;
+  }
+  return true;
+}
+
+static std::string shapeString(const int64_t *shape, int32_t rank) {
+  std::string s = "[";
+  for (int32_t i = 0; i < rank; ++i)
+    s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+static aic::HostTensor allocate(const aic_tensor_info_t &info) {
+  aic::HostTensor t;
+  t.dtype = info.dtype;
+  t.shape.assign(info.shape, info.shape + info.rank);
+  t.bytes.assign(t.numElements() * aic_dtype_size(info.dtype), 0);
+  return t;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "run or benchmark an aic model\n");
+  if (!bench && (inputsDir.empty() || outputsDir.empty()))
+    return fail("give --inputs DIR and --outputs DIR, or --bench");
+  if (threads < 0 || warmup < 0 || runs < 1)
+    return fail("--threads and --warmup must be >= 0 and --runs >= 1");
+
+  std::string library = modelPath;
+  StringRef ext = sys::path::extension(modelPath);
+  if (ext == ".onnx" || ext == ".onnxtxt")
+    if (!compileToCache(modelPath, library))
+      return 1;
+
+  aic_model_t *model = nullptr;
+  if (aic_model_load(library.c_str(), &model) != AIC_OK)
+    return fail(Twine(modelPath) + ": " + aic_last_error());
+  struct Free {
+    aic_model_t *m;
+    ~Free() { aic_model_free(m); }
+  } freeModel{model};
+  if (aic_model_set_num_threads(model, threads) != AIC_OK)
+    return fail(aic_last_error());
+
+  // Inputs: from DIR/input_N.pb, else (bench only) seeded random values.
+  size_t numInputs = aic_model_num_inputs(model);
+  std::vector<aic::HostTensor> inputs(numInputs);
+  std::mt19937 rng(0);
+  for (size_t i = 0; i < numInputs; ++i) {
+    aic_tensor_info_t info;
+    aic_model_input_info(model, i, &info);
+    if (inputsDir.empty()) {
+      inputs[i] = allocate(info);
+      if (info.dtype == AIC_DTYPE_FLOAT32) {
+        std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+        float *p = reinterpret_cast<float *>(inputs[i].bytes.data());
+        for (int64_t k = 0; k < inputs[i].numElements(); ++k)
+          p[k] = dist(rng);
+      }
+      continue;
+    }
+    SmallString<256> path(inputsDir);
+    sys::path::append(path, "input_" + Twine(i) + ".pb");
+    std::string error;
+    if (!aic::readTensorProto(std::string(path), inputs[i], error))
+      return fail(error);
+    if (inputs[i].dtype != info.dtype ||
+        inputs[i].shape != std::vector<int64_t>(info.shape, info.shape + info.rank))
+      return fail(Twine(path) + ": input '" + info.name + "' (#" + Twine(i) +
+                  ") expects dtype " + Twine(info.dtype) + " shape " +
+                  shapeString(info.shape, info.rank) + ", the file has dtype " +
+                  Twine(inputs[i].dtype) + " shape " +
+                  shapeString(inputs[i].shape.data(), inputs[i].shape.size()));
+  }
+  if (!inputsDir.empty()) {
+    SmallString<256> extra(inputsDir);
+    sys::path::append(extra, "input_" + Twine(numInputs) + ".pb");
+    if (sys::fs::exists(extra))
+      return fail(Twine(extra) + ": the model has only " + Twine(numInputs) +
+                  " inputs");
+  }
+  size_t numOutputs = aic_model_num_outputs(model);
+  std::vector<aic::HostTensor> outputs(numOutputs);
+  for (size_t i = 0; i < numOutputs; ++i) {
+    aic_tensor_info_t info;
+    aic_model_output_info(model, i, &info);
+    outputs[i] = allocate(info);
+  }
+  std::vector<aic_tensor_t> inViews, outViews;
+  for (auto &t : inputs)
+    inViews.push_back(t.view());
+  for (auto &t : outputs)
+    outViews.push_back(t.view());
+  auto runOnce = [&] {
+    return aic_model_run(model, inViews.data(), inViews.size(),
+                         outViews.data(), outViews.size());
+  };
+
+  if (bench) {
+    for (int i = 0; i < warmup; ++i)
+      if (runOnce() != AIC_OK)
+        return fail(Twine(modelPath) + ": " + aic_last_error());
+    std::vector<double> ms;
+    for (int i = 0; i < runs; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      if (runOnce() != AIC_OK)
+        return fail(Twine(modelPath) + ": " + aic_last_error());
+      ms.push_back(std::chrono::duration<double, std::milli>(
+                       std::chrono::steady_clock::now() - start)
+                       .count());
+    }
+    std::sort(ms.begin(), ms.end());
+    double median = ms[ms.size() / 2];
+    double p90 = ms[std::min(ms.size() - 1, ms.size() * 9 / 10)];
+    if (json) {
+      json::Object obj{{"model", modelPath},   {"median_ms", median},
+                       {"p90_ms", p90},        {"min_ms", ms.front()},
+                       {"runs", runs},         {"warmup", warmup},
+                       {"threads", threads},
+                       {"arena_bytes", (int64_t)aic_model_arena_bytes(model)}};
+      outs() << json::Value(std::move(obj)) << "\n";
+    } else {
+      outs() << format("%s: median %.4f ms, p90 %.4f ms, min %.4f ms over %d "
+                       "runs (%d threads)\n",
+                       modelPath.c_str(), median, p90, ms.front(), runs,
+                       threads.getValue());
+    }
+  } else if (runOnce() != AIC_OK) {
+    return fail(Twine(modelPath) + ": " + aic_last_error());
+  }
+
+  if (!outputsDir.empty()) {
+    if (auto ec = sys::fs::create_directories(outputsDir))
+      return fail(Twine(outputsDir) + ": " + ec.message());
+    for (size_t i = 0; i < numOutputs; ++i) {
+      aic_tensor_info_t info;
+      aic_model_output_info(model, i, &info);
+      SmallString<256> path(outputsDir);
+      sys::path::append(path, "output_" + Twine(i) + ".pb");
+      std::string error;
+      if (!aic::writeTensorProto(std::string(path), info.name, outputs[i], error))
+        return fail(error);
+    }
+  }
+  return 0;
+}
