@@ -37,6 +37,7 @@ struct aicrt_exec_state {
   dnnl::stream stream;
   aic::rt::AlignedBuffer arena;
   aic::rt::AlignedBuffer scratchpad; // shared by all primitives of a run
+  aic::rt::AlignedBuffer staging[aic::rt::kNumStages]; // likewise
   std::vector<std::unique_ptr<aic::rt::PrimState>> prims;
   std::vector<void *> inputs, outputs; // pointer arrays for aic_model_run
   // First aicrt_exec failure of the current run.

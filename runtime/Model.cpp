@@ -26,6 +26,7 @@ struct aic_model {
   std::vector<aic_tensor_info_t> inputInfo, outputInfo;
   std::unique_ptr<aicrt_context> ctx;
   size_t scratchpadBytes = 0;
+  size_t stagingBytes[kNumStages] = {};
   std::atomic<int32_t> threads{0};
   // Primitives are created for this many OpenMP threads; running with more
   // is not supported by oneDNN's OpenMP build.
@@ -117,7 +118,7 @@ std::unique_ptr<aic_model> load(const char *path) {
   int32_t rc = init(&ctx);
   if (rc != 0) {
     if (ctx.status != AIC_OK)
-      fail(ctx.status, ctx.error);
+      fail(ctx.status, "'" + std::string(path) + "': " + ctx.error);
     fail(AIC_ERROR_INVALID_MODEL, "aic_model_init of '" + std::string(path) +
                                       "' failed with status " +
                                       std::to_string(rc));
@@ -130,6 +131,9 @@ std::unique_ptr<aic_model> load(const char *path) {
                                         " was not created by aic_model_init");
     model->scratchpadBytes =
         std::max(model->scratchpadBytes, ctx.prims[i]->scratchpadBytes());
+    for (int s = 0; s < kNumStages; ++s)
+      model->stagingBytes[s] =
+          std::max(model->stagingBytes[s], ctx.prims[i]->stagingBytes(s));
   }
   return model;
 }
@@ -140,6 +144,8 @@ std::unique_ptr<aicrt_exec_state> makeExecState(aic_model &model) {
   st->stream = dnnl::stream(st->ctx->engine);
   st->arena = allocAligned(model.meta.arenaBytes);
   st->scratchpad = allocAligned(model.scratchpadBytes);
+  for (int s = 0; s < kNumStages; ++s)
+    st->staging[s] = allocAligned(model.stagingBytes[s]);
   for (const PrimitivePtr &p : st->ctx->prims)
     st->prims.push_back(p->makeState(*st));
   st->inputs.resize(model.meta.inputs.size());

@@ -6,6 +6,7 @@
 #include "Errors.h"
 
 #include <algorithm>
+#include <array>
 
 using namespace aic::rt;
 using dnnl::memory;
@@ -164,12 +165,40 @@ dnnl::primitive_attr aic::rt::makeAttr(const dnnl::post_ops &po) {
 
 //===--- DnnlPrimitive ----------------------------------------------------===//
 
+void ArgSlot::adopt(const memory::desc &wanted, Kind ifDifferent) {
+  if (wanted == md)
+    return;
+  userMd = md;
+  md = wanted;
+  kind = ifDifferent;
+}
+
 namespace {
 struct DnnlState : PrimState {
   std::vector<memory> mems;  // one per slot, then the scratchpad
   std::vector<void *> bound; // caller pointer each slot's memory refers to
   std::vector<dnnl_exec_arg_t> cargs;
+  // Staged slots: the caller's buffer in its plain layout, and the argument
+  // arrays of the reorder between it and the staging buffer.
+  std::vector<memory> userMems;
+  std::vector<std::array<dnnl_exec_arg_t, 2>> stageArgs;
 };
+
+void execute(const dnnl::primitive &p, dnnl::stream &stream, int n,
+             const dnnl_exec_arg_t *args) {
+  // The C API takes prebuilt argument arrays; the C++ one would build a
+  // std::unordered_map and a vector on every call.
+  dnnl_status_t rc = dnnl_primitive_execute(p.get(), stream.get(), n, args);
+  if (rc != dnnl_success)
+    throw dnnl::error(rc, "could not execute a primitive");
+}
+
+int stageOf(ArgSlot::Kind kind) {
+  return kind == ArgSlot::Kind::StageIn ? kStageIn : kStageOut;
+}
+bool isStaged(ArgSlot::Kind kind) {
+  return kind == ArgSlot::Kind::StageIn || kind == ArgSlot::Kind::StageOut;
+}
 } // namespace
 
 DnnlPrimitive::DnnlPrimitive(std::string label, const dnnl::engine &engine,
@@ -177,17 +206,53 @@ DnnlPrimitive::DnnlPrimitive(std::string label, const dnnl::engine &engine,
                              const memory::desc &scratchpad)
     : Primitive(std::move(label), static_cast<int>(slots.size())),
       engine_(engine), prim_(std::move(prim)), slots_(std::move(slots)),
-      scratchpad_(scratchpad) {}
+      scratchpad_(scratchpad) {
+  int staged[kNumStages] = {};
+  for (const ArgSlot &slot : slots_) {
+    dnnl::primitive reorder;
+    if (slot.kind == ArgSlot::Kind::StageIn)
+      reorder = dnnl::reorder(dnnl::reorder::primitive_desc(
+          engine_, slot.userMd, engine_, slot.md));
+    else if (slot.kind == ArgSlot::Kind::StageOut)
+      reorder = dnnl::reorder(dnnl::reorder::primitive_desc(
+          engine_, slot.md, engine_, slot.userMd));
+    if (isStaged(slot.kind) && ++staged[stageOf(slot.kind)] > 1)
+      fail(AIC_ERROR_RUNTIME, label_ + ": two arguments share a staging "
+                                       "buffer");
+    stageReorders_.push_back(reorder);
+  }
+}
 
 size_t DnnlPrimitive::scratchpadBytes() const { return scratchpad_.get_size(); }
+
+size_t DnnlPrimitive::stagingBytes(int stage) const {
+  for (const ArgSlot &slot : slots_)
+    if (isStaged(slot.kind) && stageOf(slot.kind) == stage)
+      return slot.md.get_size();
+  return 0;
+}
 
 std::unique_ptr<PrimState>
 DnnlPrimitive::makeState(aicrt_exec_state &st) const {
   auto s = std::make_unique<DnnlState>();
   for (const ArgSlot &slot : slots_) {
-    s->mems.emplace_back(slot.md, engine_, static_cast<void *>(nullptr));
+    void *handle = nullptr;
+    if (isStaged(slot.kind)) {
+      handle = st.staging[stageOf(slot.kind)].get();
+      s->userMems.emplace_back(slot.userMd, engine_, nullptr);
+    } else {
+      s->userMems.emplace_back();
+    }
+    s->mems.emplace_back(slot.md, engine_, handle);
     s->bound.push_back(nullptr);
     s->cargs.push_back({slot.dnnlArg, s->mems.back().get()});
+    bool in = slot.kind == ArgSlot::Kind::StageIn;
+    dnnl_memory_t user =
+        s->userMems.back() ? s->userMems.back().get() : nullptr;
+    dnnl_memory_t internal = s->mems.back().get();
+    s->stageArgs.push_back(
+        {dnnl_exec_arg_t{DNNL_ARG_FROM, in ? user : internal},
+         dnnl_exec_arg_t{DNNL_ARG_TO, in ? internal : user}});
   }
   if (scratchpadBytes() > 0) {
     s->mems.emplace_back(scratchpad_, engine_, st.scratchpad.get());
@@ -218,18 +283,26 @@ void DnnlPrimitive::exec(aicrt_exec_state &st, PrimState *ps,
   for (size_t i = 0; i < slots_.size(); ++i) {
     if (args[i] == s.bound[i])
       continue;
-    void *handle =
-        slots_[i].constant ? constantHandle(i, args[i], st.stream) : args[i];
-    s.mems[i].set_data_handle(handle);
+    switch (slots_[i].kind) {
+    case ArgSlot::Kind::Direct:
+      s.mems[i].set_data_handle(args[i]);
+      break;
+    case ArgSlot::Kind::Constant:
+      s.mems[i].set_data_handle(constantHandle(i, args[i], st.stream));
+      break;
+    default:
+      s.userMems[i].set_data_handle(args[i]);
+      break;
+    }
     s.bound[i] = args[i];
   }
-  // The C API takes the prebuilt argument array; the C++ one would build a
-  // std::unordered_map and a vector on every call.
-  dnnl_status_t rc =
-      dnnl_primitive_execute(prim_.get(), st.stream.get(),
-                             static_cast<int>(s.cargs.size()), s.cargs.data());
-  if (rc != dnnl_success)
-    throw dnnl::error(rc, "could not execute a primitive");
+  for (size_t i = 0; i < slots_.size(); ++i)
+    if (slots_[i].kind == ArgSlot::Kind::StageIn)
+      execute(stageReorders_[i], st.stream, 2, s.stageArgs[i].data());
+  execute(prim_, st.stream, static_cast<int>(s.cargs.size()), s.cargs.data());
+  for (size_t i = 0; i < slots_.size(); ++i)
+    if (slots_[i].kind == ArgSlot::Kind::StageOut)
+      execute(stageReorders_[i], st.stream, 2, s.stageArgs[i].data());
 }
 
 //===--- Entry points -----------------------------------------------------===//

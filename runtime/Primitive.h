@@ -40,6 +40,11 @@ public:
   int numArgs() const { return numArgs_; }
   /// Bytes of user-managed scratchpad one execution needs.
   virtual size_t scratchpadBytes() const { return 0; }
+  /// Bytes of staging buffer `stage` (kStageIn/kStageOut) it needs.
+  virtual size_t stagingBytes(int stage) const {
+    (void)stage;
+    return 0;
+  }
   /// State one exec state keeps for this primitive; may be null.
   virtual std::unique_ptr<PrimState> makeState(aicrt_exec_state &st) const {
     (void)st;
@@ -79,14 +84,33 @@ struct ArgSlot {
   ArgSlot(int dnnlArg, const dnnl::memory::desc &md)
       : dnnlArg(dnnlArg), md(md) {}
 
+  enum class Kind {
+    /// The caller's buffer is used as is.
+    Direct,
+    /// Constant weights the primitive wants in another layout: the caller's
+    /// buffer (layout `userMd`) is reordered once and reused for every run,
+    /// since the weights pointer of a compiled model never changes.
+    Constant,
+    /// Input staged through the exec state's staging buffer 0: reordered
+    /// from `userMd` before every execution.
+    StageIn,
+    /// Output staged through staging buffer 1: reordered to `userMd` after
+    /// every execution.
+    StageOut,
+  };
+
   int dnnlArg;
   dnnl::memory::desc md; // layout the primitive reads/writes
-  /// For constant weights the primitive wants in another layout: the
-  /// caller's buffer has layout `userMd` and is reordered once, then reused
-  /// for every run (the weights pointer of a compiled model never changes).
-  bool constant = false;
+  Kind kind = Kind::Direct;
   dnnl::memory::desc userMd;
+
+  /// Makes the slot use `wanted` when it differs from the plain `md`.
+  void adopt(const dnnl::memory::desc &wanted, Kind ifDifferent);
 };
+
+/// Staging buffers of an exec state, shared by all primitives of a run
+/// because they execute one after another.
+constexpr int kStageIn = 0, kStageOut = 1, kNumStages = 2;
 
 class DnnlPrimitive : public Primitive {
 public:
@@ -95,6 +119,7 @@ public:
                 const dnnl::memory::desc &scratchpad);
 
   size_t scratchpadBytes() const override;
+  size_t stagingBytes(int stage) const override;
   std::unique_ptr<PrimState> makeState(aicrt_exec_state &st) const override;
   void exec(aicrt_exec_state &st, PrimState *ps, void *const *args) override;
 
@@ -110,6 +135,7 @@ private:
   dnnl::engine engine_;
   dnnl::primitive prim_;
   std::vector<ArgSlot> slots_;
+  std::vector<dnnl::primitive> stageReorders_; // per slot, staged ones only
   dnnl::memory::desc scratchpad_;
   std::mutex reorderMutex_;
   std::vector<Reordered> reordered_;

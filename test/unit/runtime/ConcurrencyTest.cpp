@@ -1,0 +1,56 @@
+//===- ConcurrencyTest.cpp - One model run from several threads -----------===//
+
+#include "TestUtil.h"
+
+#include <thread>
+
+using namespace aictest;
+
+namespace {
+
+TEST(Concurrency, FourThreadsOneModel) {
+  constexpr int kThreads = 4, kRuns = 25;
+  std::vector<std::vector<float>> inputs;
+  std::vector<std::vector<std::vector<float>>> expected;
+  {
+    aic::Model reference = aic::Model::load(modelPath("conv"));
+    for (int t = 0; t < kThreads; ++t) {
+      inputs.push_back(filled(4 * 81, 200 + t));
+      expected.push_back(runF32(reference, {inputs.back()}));
+    }
+  }
+  // A fresh model, so that the threads also race on its first run (exec
+  // state creation, one-time weight reorders).
+  aic::Model m = aic::Model::load(modelPath("conv"));
+  std::vector<int> mismatches(kThreads, 0);
+  std::vector<std::string> errors(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      try {
+        for (int r = 0; r < kRuns; ++r)
+          if (runF32(m, {inputs[t]}) != expected[t])
+            ++mismatches[t];
+      } catch (const std::exception &e) {
+        errors[t] = e.what();
+      }
+    });
+  for (std::thread &t : threads)
+    t.join();
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(errors[t], "") << "thread " << t;
+    EXPECT_EQ(mismatches[t], 0) << "thread " << t;
+  }
+}
+
+TEST(Concurrency, ModelsAreIndependent) {
+  // The same .so loaded twice shares the library but not the primitives.
+  aic::Model a = aic::Model::load(modelPath("binary"));
+  aic::Model b = aic::Model::load(modelPath("binary"));
+  auto x = filled(24, 1), y = filled(3, 2), z = filled(8, 3);
+  auto ra = runF32(a, {x, y, z});
+  a = aic::Model();
+  EXPECT_EQ(runF32(b, {x, y, z}), ra);
+}
+
+} // namespace
