@@ -22,6 +22,7 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include <cstring>
 #include <exception>
 #include <limits>
 
@@ -273,7 +274,12 @@ static LogicalResult loadModel(StringRef path, onnx::ModelProto &model,
 
 /// Runs ONNX's checker and strict shape inference, whose errors are
 /// exceptions.
+/// Values of small integer tensors that ONNX data propagation computed
+/// (shape arithmetic: Shape, Gather, Concat, ...), keyed by value name.
+using ShapeData = std::unordered_map<std::string, onnx::TensorShapeProto>;
+
 static LogicalResult checkAndInferShapes(onnx::ModelProto &model,
+                                         ShapeData &shapeData,
                                          Location fileLoc) {
   const char *stage = "invalid ONNX model";
   try {
@@ -282,7 +288,6 @@ static LogicalResult checkAndInferShapes(onnx::ModelProto &model,
     onnx::ShapeInferenceOptions options(/*check_type=*/true,
                                         /*strict_mode=*/1,
                                         /*data_prop=*/true);
-    std::unordered_map<std::string, onnx::TensorShapeProto> shapeData;
     onnx::shape_inference::InferShapes(
         model, onnx::OpSchemaRegistry::Instance(), options, &shapeData);
   } catch (const std::exception &e) {
@@ -331,12 +336,51 @@ static Location getNodeLoc(const onnx::NodeProto &node, GraphState &state) {
 // Graph
 //===----------------------------------------------------------------------===//
 
-static LogicalResult importNode(const onnx::NodeProto &node,
-                                GraphState &state) {
+/// Registers the outputs of a node as constants if ONNX data propagation
+/// computed all of them, so shape arithmetic (Shape -> Gather -> Concat ->
+/// Reshape) folds away instead of needing rules for each op.
+static bool foldPropagatedNode(const onnx::NodeProto &node, GraphState &state,
+                               const ShapeData &shapeData, Location loc) {
+  SmallVector<std::pair<std::string, ConstTensor>> folded;
+  for (const std::string &name : node.output()) {
+    if (name.empty())
+      continue;
+    auto it = shapeData.find(name);
+    const onnx::TypeProto *onnxType = state.getOnnxType(name);
+    if (it == shapeData.end() || !onnxType)
+      return false;
+    std::string why;
+    FailureOr<RankedTensorType> type =
+        convertTensorType(*onnxType, state.getContext(), why);
+    if (failed(type) || !type->getElementType().isInteger(64) ||
+        type->getNumElements() != it->second.dim_size())
+      return false;
+    SmallVector<int64_t> values;
+    for (const onnx::TensorShapeProto::Dimension &dim : it->second.dim()) {
+      if (!dim.has_dim_value())
+        return false;
+      values.push_back(dim.dim_value());
+    }
+    ConstTensor tensor{*type, {}};
+    tensor.data.resize(values.size() * sizeof(int64_t));
+    std::memcpy(tensor.data.data(), values.data(), tensor.data.size());
+    folded.emplace_back(name, std::move(tensor));
+  }
+  if (folded.empty())
+    return false;
+  for (auto &[name, tensor] : folded)
+    state.addConstant(name, std::move(tensor), loc);
+  return true;
+}
+
+static LogicalResult importNode(const onnx::NodeProto &node, GraphState &state,
+                                const ShapeData &shapeData) {
   Location loc = getNodeLoc(node, state);
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     return emitError(loc) << "unsupported operator domain '" << node.domain()
                           << "'";
+  if (foldPropagatedNode(node, state, shapeData, loc))
+    return success();
   OpRule rule = lookupOpRule(node.op_type());
   if (!rule)
     return emitError(loc) << "unsupported operator";
@@ -345,6 +389,7 @@ static LogicalResult importNode(const onnx::NodeProto &node,
 }
 
 static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
+                                         const ShapeData &shapeData,
                                          GraphState &state) {
   MLIRContext *ctx = state.getContext();
   const onnx::GraphProto &graph = model.graph();
@@ -418,7 +463,7 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
 
   builder.setInsertionPointToEnd(entry);
   for (const onnx::NodeProto &node : graph.node())
-    if (failed(importNode(node, state)))
+    if (failed(importNode(node, state, shapeData)))
       return nullptr;
 
   SmallVector<Value> results;
@@ -442,8 +487,9 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path,
   Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
 
   onnx::ModelProto model;
+  ShapeData shapeData;
   if (failed(loadModel(path, model, fileLoc)) ||
-      failed(checkAndInferShapes(model, fileLoc)))
+      failed(checkAndInferShapes(model, shapeData, fileLoc)))
     return nullptr;
   FailureOr<int64_t> opset = getDefaultOpset(model, fileLoc);
   if (failed(opset))
@@ -454,5 +500,5 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path,
   if (modelDir.empty())
     modelDir = ".";
   GraphState state(&context, path, modelDir, *opset);
-  return importModel(model, state);
+  return importModel(model, shapeData, state);
 }
