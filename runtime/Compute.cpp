@@ -29,10 +29,8 @@ void requireRank(const CreateInfo &ci, const char *what, const TensorDesc &t,
 PrimitivePtr aic::rt::createConv(DescReader &r, const CreateInfo &ci) {
   TensorDesc src = r.tensor("src");
   TensorDesc wei = r.tensor("weights");
-  bool hasBias = r.flag("has_bias");
   TensorDesc bias;
-  if (hasBias)
-    bias = r.tensor("bias");
+  bool hasBias = r.optionalTensor("has_bias", "bias", bias);
   TensorDesc dst = r.tensor("dst");
   int64_t nsp = r.integer("spatial rank", 1, 3);
   auto strides = r.ints("stride", nsp, 1, kMaxWindow);
@@ -144,10 +142,8 @@ static memory::desc matmulOperand(const TensorDesc &t, int64_t rank,
 PrimitivePtr aic::rt::createMatmul(DescReader &r, const CreateInfo &ci) {
   TensorDesc a = r.tensor("a");
   TensorDesc b = r.tensor("b");
-  bool hasBias = r.flag("has_bias");
   TensorDesc bias;
-  if (hasBias)
-    bias = r.tensor("bias");
+  bool hasBias = r.optionalTensor("has_bias", "bias", bias);
   TensorDesc dst = r.tensor("dst");
   bool transA = r.flag("trans_a");
   bool transB = r.flag("trans_b");

@@ -77,6 +77,14 @@ TensorDesc DescReader::tensor(const char *field) {
   return t;
 }
 
+bool DescReader::optionalTensor(const char *flagField, const char *field,
+                                TensorDesc &t) {
+  if (!flag(flagField))
+    return false;
+  t = tensor(field);
+  return true;
+}
+
 std::vector<int64_t> DescReader::ints(const char *field, int64_t n, int64_t lo,
                                       int64_t hi) {
   if (n > remaining())

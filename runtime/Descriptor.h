@@ -50,6 +50,8 @@ public:
   bool flag(const char *field) { return integer(field, 0, 1) != 0; }
   double real(const char *field);
   TensorDesc tensor(const char *field);
+  /// `flag [T]`: reads T into `t` when the flag is set; returns the flag.
+  bool optionalTensor(const char *flag, const char *field, TensorDesc &t);
   std::vector<int64_t> ints(const char *field, int64_t n, int64_t lo,
                             int64_t hi);
   std::vector<PostOp> postOps();
