@@ -35,8 +35,10 @@ using namespace mlir;
 static LogicalResult runPipeline(ModuleOp module,
                                  void (*build)(OpPassManager &)) {
   PassManager pm(module.getContext());
+  // Fails only when the tool did not register the pass manager options.
   if (failed(applyPassManagerCLOptions(pm)))
-    return failure();
+    return module.emitError() << "pass manager command-line options are not "
+                                 "registered";
   build(pm);
   return pm.run(module);
 }

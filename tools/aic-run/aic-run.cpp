@@ -13,7 +13,9 @@
 #include "aic/runtime.h"
 
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -35,12 +37,10 @@ static cl::opt<std::string> inputsDir("inputs", cl::desc("folder of input_N.pb")
 static cl::opt<std::string> outputsDir("outputs",
                                        cl::desc("folder to write output_N.pb"));
 static cl::opt<bool> bench("bench", cl::desc("measure latency"));
-static cl::opt<int> threads("threads", cl::desc("threads (0: all cores)"),
-                            cl::init(0));
 static cl::opt<int> warmup("warmup", cl::desc("untimed runs first"),
                            cl::init(10));
 static cl::opt<int> runs("runs", cl::desc("timed runs"), cl::init(100));
-static cl::opt<bool> json("json", cl::desc("print one JSON object"));
+static cl::opt<bool> jsonOutput("json", cl::desc("print one JSON object"));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU when compiling"),
                                  cl::init(""));
 static cl::opt<std::string>
@@ -68,9 +68,15 @@ static bool compileToCache(StringRef model, std::string &library) {
     else
       sys::path::append(dir, "aic");
   }
-  std::string key = (Twine((*buffer)->getBuffer()) + "\0" + mcpu + "\0" +
-                     sys::path::extension(model) + "\0" + __DATE__ __TIME__)
-                        .str();
+  // A rebuilt compiler (new executable time stamp) invalidates the cache.
+  sys::fs::file_status self;
+  std::string exe = sys::fs::getMainExecutable(nullptr, (void *)&fail);
+  sys::fs::status(exe, self);
+  std::string key =
+      ((*buffer)->getBuffer() + "|" + mcpu + "|" + sys::path::extension(model) +
+       "|" + exe + "|" +
+       Twine(self.getLastModificationTime().time_since_epoch().count()))
+          .str();
   SmallString<256> path(dir);
   sys::path::append(path, utohexstr(xxh3_64bits(key)) + ".so");
   library = std::string(path);
@@ -122,6 +128,12 @@ static aic::HostTensor allocate(const aic_tensor_info_t &info) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  // libLLVM registers its own "threads" option; ours replaces it.
+  if (cl::Option *other = cl::getRegisteredOptions().lookup("threads"))
+    other->removeArgument();
+  static cl::opt<int> threads("threads", cl::desc("threads (0: all cores)"),
+                              cl::init(0));
+  mlir::registerPassManagerCLOptions();
   cl::ParseCommandLineOptions(argc, argv, "run or benchmark an aic model\n");
   if (!bench && (inputsDir.empty() || outputsDir.empty()))
     return fail("give --inputs DIR and --outputs DIR, or --bench");
@@ -214,18 +226,22 @@ int main(int argc, char **argv) {
     std::sort(ms.begin(), ms.end());
     double median = ms[ms.size() / 2];
     double p90 = ms[std::min(ms.size() - 1, ms.size() * 9 / 10)];
-    if (json) {
-      json::Object obj{{"model", modelPath},   {"median_ms", median},
-                       {"p90_ms", p90},        {"min_ms", ms.front()},
-                       {"runs", runs},         {"warmup", warmup},
-                       {"threads", threads},
-                       {"arena_bytes", (int64_t)aic_model_arena_bytes(model)}};
+    if (jsonOutput) {
+      json::Object obj{
+          {"model", modelPath.getValue()},
+          {"median_ms", median},
+          {"p90_ms", p90},
+          {"min_ms", ms.front()},
+          {"runs", runs.getValue()},
+          {"warmup", warmup.getValue()},
+          {"threads", threads.getValue()},
+          {"arena_bytes", (int64_t)aic_model_arena_bytes(model)}};
       outs() << json::Value(std::move(obj)) << "\n";
     } else {
       outs() << format("%s: median %.4f ms, p90 %.4f ms, min %.4f ms over %d "
                        "runs (%d threads)\n",
-                       modelPath.c_str(), median, p90, ms.front(), runs,
-                       threads.getValue());
+                       modelPath.c_str(), median, p90, ms.front(),
+                       runs.getValue(), threads.getValue());
     }
   } else if (runOnce() != AIC_OK) {
     return fail(Twine(modelPath) + ": " + aic_last_error());
