@@ -74,6 +74,13 @@ TEST(LoadErrors, MissingPrimitive) {
   EXPECT_NE(msg.find("#1"), std::string::npos) << msg;
 }
 
+TEST(LoadErrors, FuzzedDescriptorsNeverCrash) {
+  aic_model_t *m = nullptr;
+  EXPECT_NE(aic_model_load(modelPath("fuzz").c_str(), &m), AIC_OK);
+  EXPECT_EQ(m, nullptr);
+  EXPECT_STRNE(aic_last_error(), "");
+}
+
 TEST(LoadErrors, NullArguments) {
   aic_model_t *m = nullptr;
   EXPECT_EQ(aic_model_load(nullptr, &m), AIC_ERROR_INVALID_ARGUMENT);
