@@ -24,8 +24,9 @@ extern "C" {
 
 /*--- Symbols every compiled model exports ---------------------------------*/
 
-/* NUL-terminated metadata text, one record per line, fields separated by a
- * single space:
+/* NUL-terminated metadata text, exported as the character array itself
+ * (`const char aic_model_meta[]`, not a pointer to it), one record per line,
+ * fields separated by a single space:
  *   aic-model <abi-version>
  *   arena <bytes>                 bytes of scratch memory one run needs
  *   primitives <count>            number of aicrt_create calls init makes
