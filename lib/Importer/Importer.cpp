@@ -29,6 +29,12 @@
 using namespace mlir;
 using namespace aic::importer;
 
+// Exported by libonnx 1.12 but not declared in checker.h: the overload
+// check_model(path) uses to find external data beside the model.
+namespace onnx::checker {
+void check_model(const ModelProto &model, CheckerContext &ctx);
+} // namespace onnx::checker
+
 static constexpr int64_t kMinOpset = 7;
 static constexpr int64_t kMaxOpset = 17;
 
@@ -278,12 +284,38 @@ static LogicalResult loadModel(StringRef path, onnx::ModelProto &model,
 /// (shape arithmetic: Shape, Gather, Concat, ...), keyed by value name.
 using ShapeData = std::unordered_map<std::string, onnx::TensorShapeProto>;
 
+/// Vets external-data locations before the ONNX checker touches the files.
+static LogicalResult checkExternalData(const onnx::ModelProto &model,
+                                       StringRef modelDir, Location fileLoc) {
+  for (const onnx::TensorProto &tensor : model.graph().initializer()) {
+    if (tensor.data_location() != onnx::TensorProto::EXTERNAL)
+      continue;
+    for (const onnx::StringStringEntryProto &entry : tensor.external_data()) {
+      SmallString<256> realFile;
+      std::string why;
+      if (entry.key() == "location" &&
+          failed(
+              resolveExternalDataPath(entry.value(), modelDir, realFile, why)))
+        return emitError(fileLoc)
+               << "initializer '" << tensor.name() << "': " << why;
+    }
+  }
+  return success();
+}
+
 static LogicalResult checkAndInferShapes(onnx::ModelProto &model,
+                                         StringRef modelDir,
                                          ShapeData &shapeData,
                                          Location fileLoc) {
+  if (failed(checkExternalData(model, modelDir, fileLoc)))
+    return failure();
   const char *stage = "invalid ONNX model";
   try {
-    onnx::checker::check_model(model);
+    // External data is looked up relative to the model, not the working
+    // directory.
+    onnx::checker::CheckerContext checkerContext;
+    checkerContext.set_model_dir(modelDir.str());
+    onnx::checker::check_model(model, checkerContext);
     stage = "ONNX shape inference failed";
     onnx::ShapeInferenceOptions options(/*check_type=*/true,
                                         /*strict_mode=*/1,
@@ -486,19 +518,19 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path,
   context.loadDialect<aic::AicDialect, func::FuncDialect>();
   Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
 
-  onnx::ModelProto model;
-  ShapeData shapeData;
-  if (failed(loadModel(path, model, fileLoc)) ||
-      failed(checkAndInferShapes(model, shapeData, fileLoc)))
-    return nullptr;
-  FailureOr<int64_t> opset = getDefaultOpset(model, fileLoc);
-  if (failed(opset))
-    return nullptr;
-
   SmallString<256> modelDir(path);
   llvm::sys::path::remove_filename(modelDir);
   if (modelDir.empty())
     modelDir = ".";
+
+  onnx::ModelProto model;
+  ShapeData shapeData;
+  if (failed(loadModel(path, model, fileLoc)) ||
+      failed(checkAndInferShapes(model, modelDir, shapeData, fileLoc)))
+    return nullptr;
+  FailureOr<int64_t> opset = getDefaultOpset(model, fileLoc);
+  if (failed(opset))
+    return nullptr;
   GraphState state(&context, path, modelDir, *opset);
   return importModel(model, shapeData, state);
 }

@@ -49,6 +49,13 @@ mlir::FailureOr<ConstTensor> decodeTensor(const onnx::TensorProto &tensor,
                                           mlir::MLIRContext *ctx,
                                           std::string &error);
 
+/// Resolves an external-data location to a real path inside `modelDir`,
+/// rejecting absolute paths, `..` and links that lead outside.
+mlir::LogicalResult
+resolveExternalDataPath(llvm::StringRef location, llvm::StringRef modelDir,
+                        llvm::SmallVectorImpl<char> &realFile,
+                        std::string &error);
+
 /// The elements converted to double / int64 (any element type).
 std::vector<double> getValuesAsDouble(const ConstTensor &tensor);
 std::vector<int64_t> getValuesAsInt(const ConstTensor &tensor);

@@ -120,6 +120,46 @@ static void packField(const Field &field, std::vector<char> &out) {
   }
 }
 
+LogicalResult
+aic::importer::resolveExternalDataPath(StringRef location, StringRef modelDir,
+                                       SmallVectorImpl<char> &realFile,
+                                       std::string &error) {
+  namespace path = llvm::sys::path;
+  std::string name = location.str();
+  if (path::is_absolute(location) ||
+      path::is_absolute(location, path::Style::windows)) {
+    error = "external data location '" + name +
+            "' is an absolute path; only files inside the model's folder "
+            "are read";
+    return failure();
+  }
+  for (auto it = path::begin(location), e = path::end(location); it != e;
+       ++it) {
+    if (*it == "..") {
+      error = "external data location '" + name + "' leaves the model's folder";
+      return failure();
+    }
+  }
+  SmallString<256> full(modelDir);
+  path::append(full, location);
+  // Symbolic links could still point outside: compare the real paths.
+  SmallString<256> realDir;
+  if (llvm::sys::fs::real_path(modelDir, realDir) ||
+      llvm::sys::fs::real_path(full, realFile)) {
+    error = "cannot open external data file '" + name + "'";
+    return failure();
+  }
+  if (!StringRef(realFile.data(), realFile.size()).starts_with(realDir) ||
+      (realFile.size() > realDir.size() &&
+       !path::is_separator(realFile[realDir.size()]))) {
+    error = "external data file '" + name +
+            "' resolves outside the "
+            "model's folder";
+    return failure();
+  }
+  return success();
+}
+
 /// Reads the bytes of an external-data tensor, but only from a regular file
 /// inside the model's folder.
 static LogicalResult readExternalData(const onnx::TensorProto &tensor,
@@ -145,39 +185,9 @@ static LogicalResult readExternalData(const onnx::TensorProto &tensor,
     error = "external data without a location";
     return failure();
   }
-  namespace path = llvm::sys::path;
-  if (path::is_absolute(location) ||
-      path::is_absolute(location, path::Style::windows)) {
-    error = "external data location '" + location +
-            "' is an absolute path; only files inside the model's folder "
-            "are read";
+  SmallString<256> realFile;
+  if (failed(resolveExternalDataPath(location, modelDir, realFile, error)))
     return failure();
-  }
-  for (auto it = path::begin(location), e = path::end(location); it != e;
-       ++it) {
-    if (*it == "..") {
-      error =
-          "external data location '" + location + "' leaves the model's folder";
-      return failure();
-    }
-  }
-  SmallString<256> full(modelDir);
-  path::append(full, location);
-  // Symbolic links could still point outside: compare the real paths.
-  SmallString<256> realDir, realFile;
-  if (llvm::sys::fs::real_path(modelDir, realDir) ||
-      llvm::sys::fs::real_path(full, realFile)) {
-    error = "cannot open external data file '" + location + "'";
-    return failure();
-  }
-  if (!StringRef(realFile).starts_with(realDir) ||
-      (realFile.size() > realDir.size() &&
-       !path::is_separator(realFile[realDir.size()]))) {
-    error = "external data file '" + location +
-            "' resolves outside the "
-            "model's folder";
-    return failure();
-  }
   if (length < 0)
     length = expected;
   if (length != expected) {
