@@ -132,6 +132,7 @@ FailureOr<PrimitiveCall> aic::encodePrimitive(Operation *op) {
         e.words(c.getDilations());
         e.words(c.getPads());
         e.word(c.getGroup());
+        e.word(c.getWeight().getDefiningOp<ConstantOp>() ? 1 : 0);
         e.call.args = {c.getInput(), c.getWeight()};
         if (c.getBias())
           e.call.args.push_back(c.getBias());

@@ -38,6 +38,7 @@ PrimitivePtr aic::rt::createConv(DescReader &r, const CreateInfo &ci) {
   auto padsBegin = r.ints("pad", nsp, 0, kMaxWindow);
   auto padsEnd = r.ints("pad", nsp, 0, kMaxWindow);
   int64_t groups = r.integer("groups", 1, kMaxWindow);
+  bool constWeights = r.integer("weights_const", 0, 1) == 1;
   std::vector<PostOp> ops = r.postOps();
   r.finish();
 
@@ -79,15 +80,18 @@ PrimitivePtr aic::rt::createConv(DescReader &r, const CreateInfo &ci) {
 
   dnnl::convolution_forward::desc d(
       dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-      any(srcMd), anyWei, biasMd, any(dstMd), strides, minusOne(dilations),
+      any(srcMd), constWeights ? anyWei : userWei, biasMd, any(dstMd), strides,
+      minusOne(dilations),
       padsBegin, padsEnd);
   dnnl::convolution_forward::primitive_desc pd(d, makeAttr(po), ci.engine);
   // Let oneDNN choose its layouts: with plain activations it only offers
   // gemm-based convolution, while its blocked kernels are about 1.6x faster
-  // even counting the reorders of src and dst on every run. The constant
-  // weights are reordered once on first use.
+  // even counting the reorders of src and dst on every run. Model constant
+  // weights are reordered once on first use; weights that are model inputs
+  // stay in their plain layout.
   slots[0].adopt(pd.src_desc(), ArgSlot::Kind::StageIn);
-  slots[1].adopt(pd.weights_desc(), ArgSlot::Kind::Constant);
+  if (constWeights)
+    slots[1].adopt(pd.weights_desc(), ArgSlot::Kind::Constant);
   slots[hasBias ? 3 : 2].adopt(pd.dst_desc(), ArgSlot::Kind::StageOut);
   return std::make_unique<DnnlPrimitive>(
       ci.label, ci.engine, dnnl::convolution_forward(pd), std::move(slots),

@@ -80,8 +80,10 @@ int32_t aicrt_exec(aicrt_exec_state *state, int32_t prim_id,
  * Kind            layout after the kind word                  exec args
  * CONV            T_src T_wei has_bias [T_bias] T_dst nsp     src wei [bias]
  *                 strides[nsp] dilations[nsp] pads_begin[nsp]  dst post...
- *                 pads_end[nsp] groups P
- *                 (ONNX semantics: dilation 1 is dense)
+ *                 pads_end[nsp] groups weights_const P
+ *                 (ONNX semantics: dilation 1 is dense; weights_const 1
+ *                 promises the weights pointer always holds the same model
+ *                 constant, so the runtime may reorder it once)
  * POOL            alg T_src T_dst nsp kernel[nsp] strides[nsp] src dst
  *                 dilations[nsp] pads_begin[nsp] pads_end[nsp]
  * MATMUL          T_a T_b has_bias [T_bias] T_dst trans_a      a b [bias]

@@ -50,6 +50,7 @@ int32_t aic_model_init(aicrt_context *ctx) {
                   1,
                   2, /* strides dil pads */
                   1, /* groups */
+                  1, /* weights_const */
                   1,
                   AIC_POSTOP_ELTWISE,
                   AIC_ELTWISE_RELU,
@@ -86,6 +87,7 @@ int32_t aic_model_init(aicrt_context *ctx) {
                   2,
                   2,
                   2, /* groups */
+                  1, /* weights_const */
                   2,
                   AIC_POSTOP_BINARY,
                   AIC_BINARY_ADD,

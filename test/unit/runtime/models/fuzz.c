@@ -41,7 +41,8 @@ int32_t aic_model_init(aicrt_context *ctx) {
                     2,
                     2,
                     2,
-                    2,
+                    2, /* groups */
+                    1, /* weights_const */
                     2,
                     AIC_POSTOP_BINARY,
                     AIC_BINARY_ADD,
