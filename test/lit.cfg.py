@@ -13,7 +13,7 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "unit",
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.with_environment("PATH", config.aic_tools_dir, append_path=False)
+llvm_config.with_environment("PATH", config.aic_tools_dir, append_path=True)
 config.substitutions.append(("%python", config.python_with_torch))
 config.substitutions.append(("%aic_src", config.aic_src_root))
 config.substitutions.append(("%aic_bin", config.aic_obj_root))

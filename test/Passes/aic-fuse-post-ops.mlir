@@ -1,0 +1,96 @@
+// RUN: aic-opt %s -split-input-file -aic-fuse-post-ops | FileCheck %s
+// RUN: aic-opt %s -split-input-file -aic-fuse-post-ops=max-chain=1 | FileCheck %s --check-prefix=SHORT
+
+// Tests that a relu consuming a conv becomes a post-op.
+// CHECK-LABEL: func @conv_relu
+// CHECK: aic.conv {{.*}}post_ops = [#aic.eltwise<relu>]
+// CHECK-NOT: aic.relu
+func.func @conv_relu(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  %0 = aic.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %1 = aic.relu %0 : tensor<1x4x6x6xf32>
+  return %1 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// Tests the ResNet block tail: conv, residual add, relu become one conv.
+// CHECK-LABEL: func @residual
+// CHECK: %[[Y:.*]] = aic.conv %arg0, %arg1 post(%arg2) {{.*}}post_ops = [#aic.binary<add>, #aic.eltwise<relu>]
+// CHECK-NEXT: return %[[Y]]
+// SHORT-LABEL: func @residual
+// SHORT: aic.conv %arg0, %arg1 {
+// SHORT: aic.add {{.*}}post_ops = [#aic.eltwise<relu>]
+func.func @residual(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x1x1xf32>, %r: tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> {
+  %0 = aic.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  %1 = aic.add %r, %0 : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %2 = aic.relu %1 : tensor<1x4x6x6xf32>
+  return %2 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// Tests that a producer with a second use is not fused: its result is needed.
+// CHECK-LABEL: func @two_uses
+// CHECK: aic.matmul
+// CHECK-NOT: post_ops
+// CHECK: aic.relu
+func.func @two_uses(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
+  %0 = aic.matmul %a, %b : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  %1 = aic.relu %0 : tensor<2x4xf32>
+  return %0, %1 : tensor<2x4xf32>, tensor<2x4xf32>
+}
+
+// -----
+
+// Tests that sub fuses only with the producer on the left, and that a
+// broadcasting constant operand is hoisted above the producer.
+// CHECK-LABEL: func @sub_sides
+// CHECK: aic.constant
+// CHECK: %[[M:.*]] = aic.matmul {{.*}} post(%{{.*}}) {{{.*}}post_ops = [#aic.binary<sub>, #aic.eltwise<sigmoid>]
+// CHECK: aic.sub %arg2, %[[M]]
+func.func @sub_sides(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<2x4xf32>) -> (tensor<2x4xf32>) {
+  %0 = aic.matmul %a, %b : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  %k = aic.constant dense<1.0> : tensor<4xf32>
+  %1 = aic.sub %0, %k : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  %2 = aic.sigmoid %1 : tensor<2x4xf32>
+  %3 = aic.sub %c, %2 : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %3 : tensor<2x4xf32>
+}
+
+// -----
+
+// Tests that an operand computed after the producer blocks the fusion.
+// CHECK-LABEL: func @late_operand
+// CHECK: aic.matmul %arg0, %arg1 :
+// CHECK: aic.tanh
+// CHECK: aic.add
+func.func @late_operand(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %0 = aic.matmul %a, %b : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  %1 = aic.tanh %c : tensor<2x4xf32>
+  %2 = aic.add %0, %1 : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %2 : tensor<2x4xf32>
+}
+
+// -----
+
+// Tests that a broadcast that would grow the producer's result is not fused.
+// CHECK-LABEL: func @growing_broadcast
+// CHECK: aic.matmul
+// CHECK-NOT: post_ops
+// CHECK: aic.add
+func.func @growing_broadcast(%a: tensor<1x3xf32>, %b: tensor<3x4xf32>, %c: tensor<5x4xf32>) -> tensor<5x4xf32> {
+  %0 = aic.matmul %a, %b : (tensor<1x3xf32>, tensor<3x4xf32>) -> tensor<1x4xf32>
+  %1 = aic.add %0, %c : (tensor<1x4xf32>, tensor<5x4xf32>) -> tensor<5x4xf32>
+  return %1 : tensor<5x4xf32>
+}
+
+// -----
+
+// Tests that clip keeps its bounds as eltwise alpha/beta.
+// CHECK-LABEL: func @clip
+// CHECK: aic.add {{.*}}post_ops = [#aic.eltwise<clip, 0.000000e+00, 6.000000e+00>]
+func.func @clip(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = aic.add %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %1 = aic.clip %0 {min = 0.0 : f64, max = 6.0 : f64} : tensor<4xf32>
+  return %1 : tensor<4xf32>
+}
