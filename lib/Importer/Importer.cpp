@@ -352,15 +352,20 @@ static FailureOr<int64_t> getDefaultOpset(const onnx::ModelProto &model,
 }
 
 /// fused<"OpType, opset N">["node name"("file":0:0)]
-static Location getNodeLoc(const onnx::NodeProto &node, GraphState &state) {
+static Location getNodeLoc(const onnx::NodeProto &node,
+                           const GraphState &state) {
   MLIRContext *ctx = state.getContext();
   std::string name = node.name();
   if (name.empty() && node.output_size() > 0)
     name = node.output(0);
   Location nameLoc =
       NameLoc::get(StringAttr::get(ctx, name), state.getFileLoc());
+  // Operators of other domains are named with their domain and its opset.
   std::string meta =
       node.op_type() + ", opset " + std::to_string(state.getOpset());
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    meta = node.domain() + "." + node.op_type() + ", opset " +
+           std::to_string(state.getDomainOpset(node.domain()));
   return FusedLoc::get(ctx, {nameLoc}, StringAttr::get(ctx, meta));
 }
 
@@ -368,12 +373,13 @@ static Location getNodeLoc(const onnx::NodeProto &node, GraphState &state) {
 // Graph
 //===----------------------------------------------------------------------===//
 
-/// Registers the outputs of a node as constants if ONNX data propagation
-/// computed all of them, so shape arithmetic (Shape -> Gather -> Concat ->
-/// Reshape) folds away instead of needing rules for each op.
-static bool foldPropagatedNode(const onnx::NodeProto &node, GraphState &state,
-                               const ShapeData &shapeData, Location loc) {
-  SmallVector<std::pair<std::string, ConstTensor>> folded;
+/// The outputs of a node as constants if ONNX data propagation computed all
+/// of them, so shape arithmetic (Shape -> Gather -> Concat -> Reshape) folds
+/// away instead of needing rules for each op.
+static bool getPropagatedOutputs(
+    const onnx::NodeProto &node, const GraphState &state,
+    const ShapeData &shapeData,
+    SmallVectorImpl<std::pair<std::string, ConstTensor>> &folded) {
   for (const std::string &name : node.output()) {
     if (name.empty())
       continue;
@@ -398,21 +404,61 @@ static bool foldPropagatedNode(const onnx::NodeProto &node, GraphState &state,
     std::memcpy(tensor.data.data(), values.data(), tensor.data.size());
     folded.emplace_back(name, std::move(tensor));
   }
-  if (folded.empty())
-    return false;
-  for (auto &[name, tensor] : folded)
-    state.addConstant(name, std::move(tensor), loc);
-  return true;
+  return !folded.empty();
+}
+
+static LogicalResult checkNodeDomain(const onnx::NodeProto &node,
+                                     Location loc) {
+  if (node.domain().empty() || node.domain() == "ai.onnx")
+    return success();
+  return emitError(loc) << "unsupported operator domain '" << node.domain()
+                        << "'";
+}
+
+/// Reports each operator type aic cannot import, once, at its first node.
+/// Without `shapeData` (before the ONNX checker, which would fail on them
+/// with a less precise message) only operators of other domains and ones
+/// ONNX itself does not know; with it, also any without a rule whose
+/// outputs data propagation did not compute.
+static LogicalResult checkOperators(const onnx::GraphProto &graph,
+                                    const GraphState &state,
+                                    const ShapeData *shapeData) {
+  llvm::StringSet<> reported;
+  bool ok = true;
+  for (const onnx::NodeProto &node : graph.node()) {
+    std::string key = node.domain() + "::" + node.op_type();
+    if (reported.contains(key))
+      continue;
+    Location loc = getNodeLoc(node, state);
+    SmallVector<std::pair<std::string, ConstTensor>> folded;
+    if (failed(checkNodeDomain(node, loc))) {
+      ok = false;
+    } else if (lookupOpRule(node.op_type()) ||
+               (shapeData &&
+                getPropagatedOutputs(node, state, *shapeData, folded)) ||
+               (!shapeData && onnx::OpSchemaRegistry::Schema(
+                                  node.op_type(), state.getOpset(), ""))) {
+      continue;
+    } else {
+      emitError(loc) << "unsupported operator";
+      ok = false;
+    }
+    reported.insert(key);
+  }
+  return success(ok);
 }
 
 static LogicalResult importNode(const onnx::NodeProto &node, GraphState &state,
                                 const ShapeData &shapeData) {
   Location loc = getNodeLoc(node, state);
-  if (!node.domain().empty() && node.domain() != "ai.onnx")
-    return emitError(loc) << "unsupported operator domain '" << node.domain()
-                          << "'";
-  if (foldPropagatedNode(node, state, shapeData, loc))
+  if (failed(checkNodeDomain(node, loc)))
+    return failure();
+  SmallVector<std::pair<std::string, ConstTensor>> folded;
+  if (getPropagatedOutputs(node, state, shapeData, folded)) {
+    for (auto &[name, tensor] : folded)
+      state.addConstant(name, std::move(tensor), loc);
     return success();
+  }
   OpRule rule = lookupOpRule(node.op_type());
   if (!rule)
     return emitError(loc) << "unsupported operator";
@@ -480,6 +526,9 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
     argNames.push_back(input.name());
   }
 
+  if (failed(checkOperators(graph, state, &shapeData)))
+    return nullptr;
+
   OpBuilder &builder = state.getBuilder();
   builder.setInsertionPointToEnd(module->getBody());
   auto func = builder.create<func::FuncOp>(
@@ -524,13 +573,17 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path,
     modelDir = ".";
 
   onnx::ModelProto model;
-  ShapeData shapeData;
-  if (failed(loadModel(path, model, fileLoc)) ||
-      failed(checkAndInferShapes(model, modelDir, shapeData, fileLoc)))
+  if (failed(loadModel(path, model, fileLoc)))
     return nullptr;
   FailureOr<int64_t> opset = getDefaultOpset(model, fileLoc);
   if (failed(opset))
     return nullptr;
   GraphState state(&context, path, modelDir, *opset);
+  for (const onnx::OperatorSetIdProto &id : model.opset_import())
+    state.setDomainOpset(id.domain(), id.version());
+  ShapeData shapeData;
+  if (failed(checkOperators(model.graph(), state, /*shapeData=*/nullptr)) ||
+      failed(checkAndInferShapes(model, modelDir, shapeData, fileLoc)))
+    return nullptr;
   return importModel(model, shapeData, state);
 }

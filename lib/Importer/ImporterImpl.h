@@ -108,6 +108,14 @@ public:
   mlir::Value createConstant(const ConstTensor &tensor, llvm::StringRef hint,
                              mlir::Location loc);
 
+  /// The opset a model imports for a non-default domain (0 if none).
+  void setDomainOpset(llvm::StringRef domain, int64_t version) {
+    domainOpsets[domain] = version;
+  }
+  int64_t getDomainOpset(llvm::StringRef domain) const {
+    return domainOpsets.lookup(domain);
+  }
+
   /// Records the type ONNX (declared or inferred) gives a value.
   void setValueInfo(const onnx::ValueInfoProto &info);
   const onnx::TypeProto *getOnnxType(llvm::StringRef name) const;
@@ -131,6 +139,7 @@ private:
   llvm::StringMap<ConstEntry> constants;
   llvm::StringMap<onnx::TypeProto> types;
   llvm::StringSet<> used;
+  llvm::StringMap<int64_t> domainOpsets;
   ResourceNamer namer;
 };
 

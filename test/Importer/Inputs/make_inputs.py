@@ -71,6 +71,15 @@ def typed_fields_model():
          "typed_fields.onnx")
 
 
+def named_node_model():
+    """An unsupported operator on a named node (ONNX text cannot name
+    nodes)."""
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])
+    node = helper.make_node("LeakyRelu", ["x"], ["y"], name="block1/act")
+    save(helper.make_graph([node], "named", [x], [y]), "named_node.onnx")
+
+
 def external_model(name, location, data_file=None):
     """A Gemm whose weight lives in an external file."""
     w = np.arange(8 * 16, dtype=np.float32).reshape(8, 16)
@@ -96,6 +105,7 @@ def external_model(name, location, data_file=None):
 
 raw_data_model()
 typed_fields_model()
+named_node_model()
 external_model("external.onnx", "external.bin", "external.bin")
 external_model("external_escape.onnx", "../external.bin")
 external_model("external_absolute.onnx", "/etc/passwd")
