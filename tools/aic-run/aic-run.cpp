@@ -181,9 +181,9 @@ int main(int argc, char **argv) {
     if (inputs[i].dtype != info.dtype ||
         inputs[i].shape != std::vector<int64_t>(info.shape, info.shape + info.rank))
       return fail(Twine(path) + ": input '" + info.name + "' (#" + Twine(i) +
-                  ") expects dtype " + Twine(info.dtype) + " shape " +
-                  shapeString(info.shape, info.rank) + ", the file has dtype " +
-                  Twine(inputs[i].dtype) + " shape " +
+                  ") expects " + aic::dtypeName(info.dtype) + " " +
+                  shapeString(info.shape, info.rank) + ", the file has " +
+                  aic::dtypeName(inputs[i].dtype) + " " +
                   shapeString(inputs[i].shape.data(), inputs[i].shape.size()));
   }
   if (!inputsDir.empty()) {
