@@ -143,8 +143,7 @@ FailureOr<RankedTensorType> NodeImporter::getOutputType(int i) {
   FailureOr<RankedTensorType> result =
       convertTensorType(*type, getContext(), why);
   if (failed(result)) {
-    emitError() << "output '" << name << "' " << why
-                << "; aic needs static shapes";
+    emitError() << "output '" << name << "' " << why;
     return failure();
   }
   return result;
@@ -330,18 +329,15 @@ static LogicalResult checkAndInferShapes(onnx::ModelProto &model,
   return success();
 }
 
-/// The default-domain opset, checked against what aic supports.
+/// The default-domain opset (0 if none), checked against what aic supports.
 static FailureOr<int64_t> getDefaultOpset(const onnx::ModelProto &model,
                                           Location fileLoc) {
   std::optional<int64_t> opset;
   for (const onnx::OperatorSetIdProto &id : model.opset_import())
     if (id.domain().empty() || id.domain() == "ai.onnx")
       opset = id.version();
-  if (!opset) {
-    emitError(fileLoc) << "the model imports no opset of the default ONNX "
-                          "domain";
-    return failure();
-  }
+  if (!opset)
+    return 0;
   if (*opset < kMinOpset || *opset > kMaxOpset) {
     emitError(fileLoc) << "unsupported opset " << *opset
                        << " of the default ONNX domain (aic supports "
@@ -518,8 +514,7 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
                          : FailureOr<RankedTensorType>(failure());
     if (failed(type)) {
       emitError(fileLoc) << "input '" << input.name() << "' "
-                         << (why.empty() ? "has no type" : why)
-                         << "; aic needs static shapes";
+                         << (why.empty() ? "has no type" : why);
       return nullptr;
     }
     argTypes.push_back(*type);
@@ -581,6 +576,15 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path,
   GraphState state(&context, path, modelDir, *opset);
   for (const onnx::OperatorSetIdProto &id : model.opset_import())
     state.setDomainOpset(id.domain(), id.version());
+  if (*opset == 0) {
+    // Operators of other domains explain a missing default opset best.
+    for (const onnx::NodeProto &node : model.graph().node())
+      if (failed(checkNodeDomain(node, getNodeLoc(node, state))))
+        return nullptr;
+    emitError(fileLoc) << "the model imports no opset of the default ONNX "
+                          "domain";
+    return nullptr;
+  }
   ShapeData shapeData;
   if (failed(checkOperators(model.graph(), state, /*shapeData=*/nullptr)) ||
       failed(checkAndInferShapes(model, modelDir, shapeData, fileLoc)))

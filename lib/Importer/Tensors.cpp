@@ -86,7 +86,7 @@ aic::importer::convertTensorType(const onnx::TypeProto &type, MLIRContext *ctx,
     return failure();
   }
   if (!tensorType.has_shape()) {
-    why = "has an unknown rank";
+    why = "has an unknown rank; aic needs static shapes";
     return failure();
   }
   SmallVector<int64_t> shape;
@@ -96,7 +96,7 @@ aic::importer::convertTensorType(const onnx::TypeProto &type, MLIRContext *ctx,
       why = "has a dynamic dimension ('" +
             (dim.has_dim_param() && !dim.dim_param().empty() ? dim.dim_param()
                                                              : "?") +
-            "')";
+            "'); aic needs static shapes";
       return failure();
     }
     shape.push_back(dim.dim_value());
