@@ -36,6 +36,9 @@ PACKAGES=(
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   # ONNX model parsing, oneDNN runtime
   libonnx-dev libprotobuf-dev protobuf-compiler libdnnl-dev
+  # oneDNN's CMake config (find_package(dnnl)) looks for OpenCL: its headers
+  # and libOpenCL.so; libdnnl-dev itself does not pull them in.
+  ocl-icd-opencl-dev opencl-c-headers
   # tests
   googletest libgtest-dev libonnx-testdata
   python3-onnx python3-numpy python3-torch python3-torchvision python3-sklearn
