@@ -23,7 +23,8 @@ struct ChainOwner {
 
   static std::optional<ChainOwner> get(Operation *op) {
     return TypeSwitch<Operation *, std::optional<ChainOwner>>(op)
-        .Case<ConvOp, MatmulOp, AddOp, SubOp, MulOp, DivOp>([&](auto typed) {
+        .Case<ConvOp, MatmulOp, AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp>(
+            [&](auto typed) {
           return ChainOwner{op, typed.getPostOps(), typed.getPostOperands()};
         })
         .Default([](Operation *) { return std::nullopt; });
@@ -51,7 +52,7 @@ struct ChainOwner {
               operands, m.getTransposeLhsAttr(), m.getTransposeRhsAttr(),
               m.getAlphaAttr(), newChain);
         })
-        .Case<AddOp, SubOp, MulOp, DivOp>([&](auto b) -> Value {
+        .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp>([&](auto b) -> Value {
           return rewriter.create<decltype(b)>(b.getLoc(), b.getType(),
                                               b.getLhs(), b.getRhs(),
                                               operands, newChain);
@@ -154,7 +155,8 @@ struct FusePostOpsPass : public aic::impl::FusePostOpsBase<FusePostOpsPass> {
     patterns.add<FuseEltwise<ReluOp>, FuseEltwise<SigmoidOp>,
                  FuseEltwise<TanhOp>, FuseEltwise<ExpOp>, FuseEltwise<ClipOp>>(
         ctx, maxChain);
-    patterns.add<FuseBinary<AddOp>, FuseBinary<MulOp>>(ctx, maxChain, true);
+    patterns.add<FuseBinary<AddOp>, FuseBinary<MulOp>, FuseBinary<MaxOp>,
+                 FuseBinary<MinOp>>(ctx, maxChain, true);
     patterns.add<FuseBinary<SubOp>, FuseBinary<DivOp>>(ctx, maxChain, false);
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/Aic/AicDialect.h"
+#include "passes/ElementwiseLoops.h"
 #include "passes/PassDetail.h"
 #include "passes/Passes.h"
 #include "passes/RuntimeDescriptors.h"
@@ -223,7 +224,11 @@ Value Lowering::pointerOf(Value v) {
 
 Value Lowering::memrefOf(Location loc, Value v) {
   auto tensor = cast<RankedTensorType>(v.getType());
-  auto type = MemRefType::get(tensor.getShape(), tensor.getElementType());
+  // Loops compute on signless integers (arith has no unsigned types).
+  Type elementType = tensor.getElementType();
+  if (elementType.isUnsignedInteger())
+    elementType = b.getIntegerType(elementType.getIntOrFloatBitWidth());
+  auto type = MemRefType::get(tensor.getShape(), elementType);
   Value ptr = pointerOf(v);
   Value desc = MemRefDescriptor::fromStaticShape(b, loc, typeConverter, type,
                                                  ptr);
@@ -260,6 +265,13 @@ LogicalResult Lowering::lowerOp(Operation *op, Value args, Block *fail) {
     }
     b.create<func::ReturnOp>(loc, i32Const(b, 0));
     return success();
+  }
+  if (needsElementwiseLoops(op)) {
+    SmallVector<Value> inputs;
+    for (Value operand : op->getOperands())
+      inputs.push_back(memrefOf(loc, operand));
+    return buildElementwiseLoops(b, op, inputs,
+                                 memrefOf(loc, op->getResult(0)));
   }
   if (!isRuntimePrimitive(op))
     return op->emitError() << "cannot lower '" << op->getName()

@@ -97,6 +97,7 @@ public:
 
 bool aic::isRuntimePrimitive(Operation *op) {
   return isa<ConvOp, MaxPoolOp, AvgPoolOp, MatmulOp, AddOp, SubOp, MulOp, DivOp,
+             MaxOp, MinOp,
              ReluOp, SigmoidOp, TanhOp, ExpOp, ClipOp, SoftmaxOp, ConcatOp>(op);
 }
 
@@ -167,7 +168,7 @@ FailureOr<PrimitiveCall> aic::encodePrimitive(Operation *op) {
         e.postOps(m.getPostOps(), m.getPostOperands());
         return true;
       })
-      .Case<AddOp, SubOp, MulOp, DivOp>([&](auto b) {
+      .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp>([&](auto b) {
         e.words({AIC_PRIM_BINARY, static_cast<int64_t>(b.getKind())});
         e.tensor(b.getLhs());
         e.tensor(b.getRhs());

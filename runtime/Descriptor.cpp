@@ -108,7 +108,7 @@ std::vector<PostOp> DescReader::postOps() {
       op.alpha = static_cast<float>(real("post-op alpha"));
       op.beta = static_cast<float>(real("post-op beta"));
     } else {
-      op.alg = integer("post-op binary alg", AIC_BINARY_ADD, AIC_BINARY_DIV);
+      op.alg = integer("post-op binary alg", AIC_BINARY_ADD, AIC_BINARY_MIN);
       op.operand = tensor("post-op operand");
     }
     ops.push_back(std::move(op));

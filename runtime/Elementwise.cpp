@@ -144,7 +144,7 @@ void Binary::exec(aicrt_exec_state &st, PrimState *ps, void *const *args) {
 } // namespace
 
 PrimitivePtr aic::rt::createBinary(DescReader &r, const CreateInfo &ci) {
-  int64_t alg = r.integer("alg", AIC_BINARY_ADD, AIC_BINARY_DIV);
+  int64_t alg = r.integer("alg", AIC_BINARY_ADD, AIC_BINARY_MIN);
   TensorDesc a = r.tensor("a");
   TensorDesc b = r.tensor("b");
   TensorDesc dst = r.tensor("dst");
@@ -165,7 +165,8 @@ PrimitivePtr aic::rt::createBinary(DescReader &r, const CreateInfo &ci) {
       invalid(ci, "dst " + dst.str() + " is larger than the broadcast of " +
                       a.str() + " and " + b.str());
 
-  bool commutes = alg == AIC_BINARY_ADD || alg == AIC_BINARY_MUL;
+  bool commutes = alg == AIC_BINARY_ADD || alg == AIC_BINARY_MUL ||
+                  alg == AIC_BINARY_MAX || alg == AIC_BINARY_MIN;
   Binary::Mode mode = ad == dd               ? Binary::Mode::Direct
                       : bd == dd && commutes ? Binary::Mode::Swap
                                              : Binary::Mode::BroadcastA;

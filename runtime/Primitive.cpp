@@ -127,6 +127,10 @@ dnnl::algorithm aic::rt::binaryAlg(int64_t alg) {
     return dnnl::algorithm::binary_mul;
   case AIC_BINARY_DIV:
     return dnnl::algorithm::binary_div;
+  case AIC_BINARY_MAX:
+    return dnnl::algorithm::binary_max;
+  case AIC_BINARY_MIN:
+    return dnnl::algorithm::binary_min;
   default:
     fail(AIC_ERROR_INVALID_MODEL, "unknown binary alg " + std::to_string(alg));
   }

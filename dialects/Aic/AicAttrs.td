@@ -17,7 +17,8 @@ def Aic_EltwiseKind : I32EnumAttr<"EltwiseKind", "elementwise function", [
 
 def Aic_BinaryKind : I32EnumAttr<"BinaryKind", "elementwise binary function", [
     I32EnumAttrCase<"add", 1>, I32EnumAttrCase<"sub", 2>,
-    I32EnumAttrCase<"mul", 3>, I32EnumAttrCase<"div", 4>]> {
+    I32EnumAttrCase<"mul", 3>, I32EnumAttrCase<"div", 4>,
+    I32EnumAttrCase<"max", 5>, I32EnumAttrCase<"min", 6>]> {
   let cppNamespace = "::aic";
   let genSpecializedAttr = 0;
 }

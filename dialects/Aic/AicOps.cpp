@@ -259,10 +259,14 @@ LogicalResult AddOp::verify() { return verifyBinary(*this); }
 LogicalResult SubOp::verify() { return verifyBinary(*this); }
 LogicalResult MulOp::verify() { return verifyBinary(*this); }
 LogicalResult DivOp::verify() { return verifyBinary(*this); }
+LogicalResult MaxOp::verify() { return verifyBinary(*this); }
+LogicalResult MinOp::verify() { return verifyBinary(*this); }
 BinaryKind AddOp::getKind() { return BinaryKind::add; }
 BinaryKind SubOp::getKind() { return BinaryKind::sub; }
 BinaryKind MulOp::getKind() { return BinaryKind::mul; }
 BinaryKind DivOp::getKind() { return BinaryKind::div; }
+BinaryKind MaxOp::getKind() { return BinaryKind::max; }
+BinaryKind MinOp::getKind() { return BinaryKind::min; }
 
 EltwisePostOpAttr ReluOp::getPostOp() {
   return EltwisePostOpAttr::get(getContext(), EltwiseKind::relu, 0, 0);

@@ -174,6 +174,8 @@ def Aic_MulOp : Aic_BinaryOp<"mul", "multiplication"> {
   let hasCanonicalizer = 1;
 }
 def Aic_DivOp : Aic_BinaryOp<"div", "division">;
+def Aic_MaxOp : Aic_BinaryOp<"max", "maximum">;
+def Aic_MinOp : Aic_BinaryOp<"min", "minimum">;
 
 class Aic_UnaryOp<string mnemonic, string desc, dag extraArgs = (ins)>
     : Aic_Op<mnemonic, [Pure, SameOperandsAndResultType]> {

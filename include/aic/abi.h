@@ -128,6 +128,8 @@ enum aic_binary_alg {
   AIC_BINARY_SUB = 2,
   AIC_BINARY_MUL = 3,
   AIC_BINARY_DIV = 4,
+  AIC_BINARY_MAX = 5,
+  AIC_BINARY_MIN = 6,
 };
 
 enum aic_postop_kind {
