@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# test.sh - build aic and run all its tests; what CI runs (.ci/run).
+#
+#   bash scripts/test.sh [CTEST_ARGS...]
+#
+# Runs scripts/setup.sh, configures and builds aic in $AIC_BUILD_DIR
+# (default: build/), then `ctest --test-dir BUILD --output-on-failure
+# --no-tests=error CTEST_ARGS...` and exits with ctest's status. The tests run one after
+# another: the unit tests, the lit suites lit-Dialect, lit-Importer,
+# lit-Passes and lit-e2e (lit runs each suite's files in parallel) and
+# onnx-backend-node (its runner uses 2 jobs). Example: `-R lit-` runs only
+# the lit suites.
+set -euo pipefail
+
+case "${1:-}" in
+  -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+esac
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BUILD="${AIC_BUILD_DIR:-build}"
+# CMake uses ccache when it is installed; a base dir makes its hits
+# independent of where the tree is checked out.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}"
+
+bash scripts/setup.sh
+cmake -G Ninja -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release
+cmake --build "$BUILD"
+exec ctest --test-dir "$BUILD" --output-on-failure --no-tests=error "$@"
