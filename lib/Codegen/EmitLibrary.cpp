@@ -183,9 +183,9 @@ LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
                                  StringRef outputPath) {
   auto printModule = [&] {
     return writeText(outputPath, [&](raw_ostream &os) {
-      OpPrintingFlags flags;
-      flags.elideLargeResourceString(64);
-      module->print(os, flags);
+      // Flags come from the command line (e.g.
+      // --mlir-elide-resource-strings-if-larger=N to leave out weights).
+      module->print(os, OpPrintingFlags());
       os << "\n";
     });
   };
