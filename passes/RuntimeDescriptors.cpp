@@ -161,6 +161,7 @@ FailureOr<PrimitiveCall> aic::encodePrimitive(Operation *op) {
         e.tensor(m.getOutput());
         e.words({m.getTransposeLhs() ? 1 : 0, m.getTransposeRhs() ? 1 : 0});
         e.real(m.getAlpha().convertToDouble());
+        e.word(m.getRhs().getDefiningOp<ConstantOp>() ? 1 : 0);
         e.call.args = {m.getLhs(), m.getRhs()};
         if (m.getBias())
           e.call.args.push_back(m.getBias());

@@ -152,6 +152,7 @@ PrimitivePtr aic::rt::createMatmul(DescReader &r, const CreateInfo &ci) {
   bool transA = r.flag("trans_a");
   bool transB = r.flag("trans_b");
   float alpha = static_cast<float>(r.real("alpha"));
+  bool constB = r.flag("b_const");
   std::vector<PostOp> ops = r.postOps();
   r.finish();
 
@@ -198,8 +199,15 @@ PrimitivePtr aic::rt::createMatmul(DescReader &r, const CreateInfo &ci) {
   slots.push_back({DNNL_ARG_DST, dstMd});
   appendPostOps(ci, ops, dd, po, slots);
 
-  dnnl::matmul::desc d(aMd, bMd, biasMd, dstMd);
+  // Constant weights go to oneDNN's preferred layout once (a transposed
+  // ONNX Gemm weight read through strides is much slower).
+  memory::desc weightsMd =
+      constB ? memory::desc(bd, memory::data_type::f32, memory::format_tag::any)
+             : bMd;
+  dnnl::matmul::desc d(aMd, weightsMd, biasMd, dstMd);
   dnnl::matmul::primitive_desc pd(d, makeAttr(po), ci.engine);
+  if (constB)
+    slots[1].adopt(pd.weights_desc(), ArgSlot::Kind::Constant);
   return std::make_unique<DnnlPrimitive>(ci.label, ci.engine, dnnl::matmul(pd),
                                          std::move(slots),
                                          pd.scratchpad_desc());

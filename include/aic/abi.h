@@ -87,10 +87,11 @@ int32_t aicrt_exec(aicrt_exec_state *state, int32_t prim_id,
  * POOL            alg T_src T_dst nsp kernel[nsp] strides[nsp] src dst
  *                 dilations[nsp] pads_begin[nsp] pads_end[nsp]
  * MATMUL          T_a T_b has_bias [T_bias] T_dst trans_a      a b [bias]
- *                 trans_b alpha P                               dst post...
+ *                 trans_b alpha b_const P                       dst post...
  *                 (T_a/T_b are the stored shapes; trans_* swap the last two
  *                 dims; batch dims broadcast numpy-style; bias broadcasts
- *                 to dst; dst = alpha * op(a) x op(b) + bias, then P)
+ *                 to dst; dst = alpha * op(a) x op(b) + bias, then P;
+ *                 b_const as CONV's weights_const)
  * ELTWISE         alg alpha beta T                             src dst
  * BINARY          alg T_a T_b T_dst P                          a b dst post...
  *                 (numpy broadcasting of a and b to dst)

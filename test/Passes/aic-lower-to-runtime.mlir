@@ -27,10 +27,10 @@
 
 // Descriptors (aic/abi.h): BINARY add, a/b/dst f32 [2,3], no post-ops; then
 // MATMUL a f32 [3,2], b f32 [2,3], no bias, dst f32 [3,3], no transposes,
-// alpha 1.0 as double bits, no post-ops.
+// alpha 1.0 as double bits, b not a constant, no post-ops.
 // CHECK: llvm.mlir.global internal constant @__aic_desc_0(dense<[5, 1, 1, 2, 2, 3, 1, 2, 2, 3, 1, 2, 2, 3, 0]>
 // CHECK: llvm.mlir.global internal constant @__aic_name_0("add0\00")
-// CHECK: llvm.mlir.global internal constant @__aic_desc_1(dense<[3, 1, 2, 3, 2, 1, 2, 2, 3, 0, 1, 2, 3, 3, 0, 0, 4607182418800017408, 0]>
+// CHECK: llvm.mlir.global internal constant @__aic_desc_1(dense<[3, 1, 2, 3, 2, 1, 2, 2, 3, 0, 1, 2, 3, 3, 0, 0, 4607182418800017408, 0, 0]>
 // CHECK: llvm.mlir.global internal constant @__aic_name_1("node_1\00")
 // CHECK: llvm.mlir.global external constant @aic_model_meta("aic-model 1\0Aarena 128\0Aprimitives 2\0Ainput 1 x 1 2 2 3\0Aoutput 5 y out 1 2 3 3\0A\00")
 // CHECK: llvm.mlir.global external constant @__aic_weights() {addr_space = 0 : i32, alignment = 64 : i64} : !llvm.array<88 x i8>

@@ -78,6 +78,7 @@ int32_t aic_model_init(aicrt_context *ctx) {
                   0,
                   1,
                   aic_f64(0.5),
+                  1, /* b_const */
                   1,
                   AIC_POSTOP_BINARY,
                   AIC_BINARY_MUL,

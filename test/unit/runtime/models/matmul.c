@@ -43,6 +43,7 @@ int32_t aic_model_init(aicrt_context *ctx) {
                   0,
                   1,
                   aic_f64(0.5), /* trans_a trans_b alpha */
+                  1,            /* b_const */
                   1,
                   AIC_POSTOP_BINARY,
                   AIC_BINARY_MUL,
@@ -72,6 +73,7 @@ int32_t aic_model_init(aicrt_context *ctx) {
                   1,
                   0,
                   aic_f64(1.0),
+                  1, /* b_const */
                   1,
                   AIC_POSTOP_ELTWISE,
                   AIC_ELTWISE_RELU,
@@ -80,7 +82,7 @@ int32_t aic_model_init(aicrt_context *ctx) {
   AIC_TRY(aicrt_create(ctx, 1, d2, AIC_COUNT(d2), "mm2"));
   int64_t d3[] = {
       AIC_PRIM_MATMUL, 1, 2, 4, 3, 1, 3, 2, 4, 5, 0, 1, 3, 2, 3, 5, 1, 0,
-      aic_f64(1.0),    0};
+      aic_f64(1.0),    0, 0};
   return aicrt_create(ctx, 2, d3, AIC_COUNT(d3), "mm3");
 }
 
