@@ -13,6 +13,7 @@
 #include <atomic>
 #include <dlfcn.h>
 #include <mutex>
+#include <shared_mutex>
 #include <sys/stat.h>
 
 using namespace aic::rt;
@@ -27,10 +28,13 @@ struct aic_model {
   std::unique_ptr<aicrt_context> ctx;
   size_t scratchpadBytes = 0;
   size_t stagingBytes[kNumStages] = {};
-  std::atomic<int32_t> threads{0};
-  // Primitives are created for this many OpenMP threads; running with more
-  // is not supported by oneDNN's OpenMP build.
-  int maxThreads = 1;
+  aic_model_init_fn init = nullptr;
+  std::string path;
+  // oneDNN's OpenMP build partitions work when a primitive is created and
+  // runs it on exactly that many threads, so the primitives belong to one
+  // thread count: changing it rebuilds them (exclusive of runs).
+  int primThreads = 1;
+  std::shared_mutex rebuildMutex;
 
   std::mutex poolMutex;
   std::vector<std::unique_ptr<aicrt_exec_state>> freeStates;
@@ -66,6 +70,54 @@ void promoteSelfToGlobal() {
 aic_tensor_info_t infoOf(const TensorMeta &t) {
   return {t.name.c_str(), t.dtype, static_cast<int32_t>(t.shape.size()),
           t.shape.data()};
+}
+
+/// Sets the OpenMP thread count of the calling thread for a scope and
+/// restores the caller's setting afterwards.
+class ThreadScope {
+public:
+  explicit ThreadScope(int n) : saved_(omp_get_max_threads()) {
+    omp_set_num_threads(n);
+  }
+  ~ThreadScope() { omp_set_num_threads(saved_); }
+
+private:
+  int saved_;
+};
+
+/// Runs the model's init for `threads` threads; on success replaces the
+/// primitives and drops the exec states built for the old ones.
+void createPrimitives(aic_model &model, int threads) {
+  ThreadScope scope(threads);
+  auto ctx = std::make_unique<aicrt_context>();
+  ctx->prims.resize(model.meta.numPrimitives);
+  const std::string &path = model.path;
+  int32_t rc = model.init(ctx.get());
+  if (rc != 0) {
+    if (ctx->status != AIC_OK)
+      fail(ctx->status, "'" + path + "': " + ctx->error);
+    fail(AIC_ERROR_INVALID_MODEL, "aic_model_init of '" + path +
+                                      "' failed with status " +
+                                      std::to_string(rc));
+  }
+  size_t scratchpad = 0, staging[kNumStages] = {};
+  for (size_t i = 0; i < ctx->prims.size(); ++i) {
+    if (!ctx->prims[i])
+      fail(AIC_ERROR_INVALID_MODEL, "'" + path + "': primitive #" +
+                                        std::to_string(i) + " of " +
+                                        std::to_string(ctx->prims.size()) +
+                                        " was not created by aic_model_init");
+    scratchpad = std::max(scratchpad, ctx->prims[i]->scratchpadBytes());
+    for (int s = 0; s < kNumStages; ++s)
+      staging[s] = std::max(staging[s], ctx->prims[i]->stagingBytes(s));
+  }
+  std::lock_guard<std::mutex> lock(model.poolMutex);
+  model.freeStates.clear();
+  model.numStates = 0;
+  model.ctx = std::move(ctx);
+  model.scratchpadBytes = scratchpad;
+  std::copy(staging, staging + kNumStages, model.stagingBytes);
+  model.primThreads = threads;
 }
 
 std::unique_ptr<aic_model> load(const char *path) {
@@ -111,30 +163,9 @@ std::unique_ptr<aic_model> load(const char *path) {
   for (const TensorMeta &t : model->meta.outputs)
     model->outputInfo.push_back(infoOf(t));
 
-  model->maxThreads = omp_get_max_threads();
-  model->ctx = std::make_unique<aicrt_context>();
-  aicrt_context &ctx = *model->ctx;
-  ctx.prims.resize(model->meta.numPrimitives);
-  int32_t rc = init(&ctx);
-  if (rc != 0) {
-    if (ctx.status != AIC_OK)
-      fail(ctx.status, "'" + std::string(path) + "': " + ctx.error);
-    fail(AIC_ERROR_INVALID_MODEL, "aic_model_init of '" + std::string(path) +
-                                      "' failed with status " +
-                                      std::to_string(rc));
-  }
-  for (size_t i = 0; i < ctx.prims.size(); ++i) {
-    if (!ctx.prims[i])
-      fail(AIC_ERROR_INVALID_MODEL, "'" + std::string(path) + "': primitive #" +
-                                        std::to_string(i) + " of " +
-                                        std::to_string(ctx.prims.size()) +
-                                        " was not created by aic_model_init");
-    model->scratchpadBytes =
-        std::max(model->scratchpadBytes, ctx.prims[i]->scratchpadBytes());
-    for (int s = 0; s < kNumStages; ++s)
-      model->stagingBytes[s] =
-          std::max(model->stagingBytes[s], ctx.prims[i]->stagingBytes(s));
-  }
+  model->init = init;
+  model->path = path;
+  createPrimitives(*model, omp_get_max_threads());
   return model;
 }
 
@@ -227,24 +258,12 @@ void validateAll(const char *kind, const std::vector<TensorMeta> &metas,
     validate(kind, i, metas[i], tensors[i]);
 }
 
-/// Sets the OpenMP thread count of the calling thread for one run and
-/// restores the caller's setting afterwards.
-class ThreadScope {
-public:
-  explicit ThreadScope(int n) : saved_(omp_get_max_threads()) {
-    omp_set_num_threads(n);
-  }
-  ~ThreadScope() { omp_set_num_threads(saved_); }
-
-private:
-  int saved_;
-};
-
 aic_status_t run(aic_model &model, const aic_tensor_t *inputs, size_t numInputs,
                  const aic_tensor_t *outputs, size_t numOutputs) {
   validateAll("input", model.meta.inputs, inputs, numInputs);
   validateAll("output", model.meta.outputs, outputs, numOutputs);
 
+  std::shared_lock<std::shared_mutex> running(model.rebuildMutex);
   StateLease lease(model);
   aicrt_exec_state &st = *lease;
   for (size_t i = 0; i < numInputs; ++i)
@@ -253,10 +272,7 @@ aic_status_t run(aic_model &model, const aic_tensor_t *inputs, size_t numInputs,
     st.outputs[i] = outputs[i].data;
   st.status = AIC_OK;
 
-  int n = model.threads.load(std::memory_order_relaxed);
-  if (n == 0)
-    n = omp_get_num_procs();
-  ThreadScope threads(std::min(n, model.maxThreads));
+  ThreadScope threads(model.primThreads);
   int32_t rc =
       model.run(&st, st.inputs.data(), st.outputs.data(), st.arena.get());
   st.stream.wait();
@@ -354,7 +370,10 @@ AIC_RT_EXPORT aic_status_t aic_model_set_num_threads(aic_model_t *model,
       fail(AIC_ERROR_INVALID_ARGUMENT,
            "aic_model_set_num_threads: negative thread count " +
                std::to_string(threads));
-    model->threads.store(threads, std::memory_order_relaxed);
+    int n = threads == 0 ? omp_get_num_procs() : threads;
+    std::unique_lock<std::shared_mutex> exclusive(model->rebuildMutex);
+    if (n != model->primThreads)
+      createPrimitives(*model, n);
     return AIC_OK;
   });
 }

@@ -107,7 +107,11 @@ aic_status_t aic_model_output_info(const aic_model_t *model, size_t index,
  * plan's arena). */
 uint64_t aic_model_arena_bytes(const aic_model_t *model);
 
-/* Threads used by subsequent runs of this model (0 = all cores). */
+/* Threads used by subsequent runs of this model (0 = all cores; a new model
+ * uses OpenMP's default, i.e. OMP_NUM_THREADS or all cores). oneDNN builds
+ * each primitive for one thread count, so a different count rebuilds the
+ * model's primitives: it waits for runs in progress and costs about as much
+ * as loading. Set it once after aic_model_load, not per run. */
 aic_status_t aic_model_set_num_threads(aic_model_t *model, int32_t threads);
 
 /* Runs the model. inputs/outputs are in graph order, num_* must equal the
