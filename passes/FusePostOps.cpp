@@ -109,9 +109,10 @@ struct FuseEltwise : public OpRewritePattern<UnaryOp> {
 /// binary(producer, r) -> producer with post-ops [binary, binary's chain...]
 template <typename BinOp>
 struct FuseBinary : public OpRewritePattern<BinOp> {
-  FuseBinary(MLIRContext *ctx, unsigned maxChain, bool commutative)
+  FuseBinary(MLIRContext *ctx, unsigned maxChain, bool commutative,
+             bool intoConv)
       : OpRewritePattern<BinOp>(ctx), maxChain(maxChain),
-        commutative(commutative) {}
+        commutative(commutative), intoConv(intoConv) {}
   LogicalResult matchAndRewrite(BinOp op,
                                 PatternRewriter &rewriter) const override {
     size_t extra = 1 + op.getPostOps().size();
@@ -122,7 +123,8 @@ struct FuseBinary : public OpRewritePattern<BinOp> {
       if (producer.getType() != op.getType() || producer == other)
         continue;
       auto owner = fusableProducer(producer, maxChain, extra);
-      if (!owner || !availableBefore(other, owner->op) ||
+      if (!owner || (!intoConv && isa<ConvOp>(owner->op)) ||
+          !availableBefore(other, owner->op) ||
           !llvm::all_of(op.getPostOperands(), [&](Value v) {
             return availableBefore(v, owner->op);
           }))
@@ -143,7 +145,7 @@ struct FuseBinary : public OpRewritePattern<BinOp> {
     return failure();
   }
   unsigned maxChain;
-  bool commutative;
+  bool commutative, intoConv;
 };
 
 struct FusePostOpsPass : public aic::impl::FusePostOpsBase<FusePostOpsPass> {
@@ -156,8 +158,9 @@ struct FusePostOpsPass : public aic::impl::FusePostOpsBase<FusePostOpsPass> {
                  FuseEltwise<TanhOp>, FuseEltwise<ExpOp>, FuseEltwise<ClipOp>>(
         ctx, maxChain);
     patterns.add<FuseBinary<AddOp>, FuseBinary<MulOp>, FuseBinary<MaxOp>,
-                 FuseBinary<MinOp>>(ctx, maxChain, true);
-    patterns.add<FuseBinary<SubOp>, FuseBinary<DivOp>>(ctx, maxChain, false);
+                 FuseBinary<MinOp>>(ctx, maxChain, true, convBinary);
+    patterns.add<FuseBinary<SubOp>, FuseBinary<DivOp>>(ctx, maxChain, false,
+                                                       convBinary);
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

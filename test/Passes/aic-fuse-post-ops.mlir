@@ -1,5 +1,6 @@
-// RUN: aic-opt %s -split-input-file -aic-fuse-post-ops | FileCheck %s
-// RUN: aic-opt %s -split-input-file -aic-fuse-post-ops=max-chain=1 | FileCheck %s --check-prefix=SHORT
+// RUN: aic-opt %s -split-input-file -aic-fuse-post-ops=conv-binary=true | FileCheck %s
+// RUN: aic-opt %s -split-input-file -aic-fuse-post-ops="max-chain=1 conv-binary=true" | FileCheck %s --check-prefix=SHORT
+// RUN: aic-opt %s -split-input-file -aic-fuse-post-ops | FileCheck %s --check-prefix=DEFAULT
 
 // Tests that a relu consuming a conv becomes a post-op.
 // CHECK-LABEL: func @conv_relu
@@ -20,6 +21,10 @@ func.func @conv_relu(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor
 // SHORT-LABEL: func @residual
 // SHORT: aic.conv %arg0, %arg1 {
 // SHORT: aic.add {{.*}}post_ops = [#aic.eltwise<relu>]
+// By default binary ops stay out of convolutions.
+// DEFAULT-LABEL: func @residual
+// DEFAULT: aic.conv %arg0, %arg1 {
+// DEFAULT: aic.add %arg2, %{{.*}} {post_ops = [#aic.eltwise<relu>]}
 func.func @residual(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x1x1xf32>, %r: tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> {
   %0 = aic.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
   %1 = aic.add %r, %0 : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
