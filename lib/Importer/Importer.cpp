@@ -35,7 +35,7 @@ namespace onnx::checker {
 void check_model(const ModelProto &model, CheckerContext &ctx);
 } // namespace onnx::checker
 
-static constexpr int64_t kMinOpset = 7;
+static constexpr int64_t kMinOpset = 1;
 static constexpr int64_t kMaxOpset = 17;
 
 //===----------------------------------------------------------------------===//
@@ -147,6 +147,19 @@ FailureOr<RankedTensorType> NodeImporter::getOutputType(int i) {
     return failure();
   }
   return result;
+}
+
+FailureOr<RankedTensorType>
+NodeImporter::getOutputTypeOr(int i, RankedTensorType computed) {
+  if (i >= node.output_size() || !state.getOnnxType(node.output(i)))
+    return computed;
+  FailureOr<RankedTensorType> inferred = getOutputType(i);
+  if (succeeded(inferred) && *inferred != computed) {
+    emitError() << "ONNX inferred " << *inferred << " for output '"
+                << node.output(i) << "' but the operator gives " << computed;
+    return failure();
+  }
+  return inferred;
 }
 
 void NodeImporter::setOutput(int i, Value value) {
@@ -303,7 +316,7 @@ static LogicalResult checkExternalData(const onnx::ModelProto &model,
 }
 
 static LogicalResult checkAndInferShapes(onnx::ModelProto &model,
-                                         StringRef modelDir,
+                                         StringRef modelDir, int64_t opset,
                                          ShapeData &shapeData,
                                          Location fileLoc) {
   if (failed(checkExternalData(model, modelDir, fileLoc)))
@@ -316,8 +329,11 @@ static LogicalResult checkAndInferShapes(onnx::ModelProto &model,
     checkerContext.set_model_dir(modelDir.str());
     onnx::checker::check_model(model, checkerContext);
     stage = "ONNX shape inference failed";
+    // Past an operator without inference, values are untyped and strict
+    // mode would fail on them; importNode infers those nodes one by one.
+    bool strict = !hasInferenceGaps(model.graph(), opset);
     onnx::ShapeInferenceOptions options(/*check_type=*/true,
-                                        /*strict_mode=*/1,
+                                        /*strict_mode=*/strict ? 1 : 0,
                                         /*data_prop=*/true);
     onnx::shape_inference::InferShapes(
         model, onnx::OpSchemaRegistry::Instance(), options, &shapeData);
@@ -458,8 +474,14 @@ static LogicalResult importNode(const onnx::NodeProto &node, GraphState &state,
   OpRule rule = lookupOpRule(node.op_type());
   if (!rule)
     return emitError(loc) << "unsupported operator";
+  std::string why;
+  if (failed(inferMissingOutputTypes(node, state, why)))
+    return emitError(loc) << "ONNX shape inference failed: " << oneLine(why);
   NodeImporter imp(state, node, loc);
-  return rule(imp);
+  if (failed(rule(imp)))
+    return failure();
+  recordOutputTypes(node, state);
+  return success();
 }
 
 static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
@@ -470,12 +492,18 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
   Location fileLoc = state.getFileLoc();
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
 
+  // Non-strict ONNX inference (see hasInferenceGaps) did not check declared
+  // types against the operators: then every node's outputs are inferred
+  // one by one during the import, and declared outputs checked at the end.
+  bool inferPerNode = hasInferenceGaps(graph, state.getOpset());
   for (const onnx::ValueInfoProto &info : graph.input())
     state.setValueInfo(info);
-  for (const onnx::ValueInfoProto &info : graph.value_info())
-    state.setValueInfo(info);
-  for (const onnx::ValueInfoProto &info : graph.output())
-    state.setValueInfo(info);
+  if (!inferPerNode) {
+    for (const onnx::ValueInfoProto &info : graph.value_info())
+      state.setValueInfo(info);
+    for (const onnx::ValueInfoProto &info : graph.output())
+      state.setValueInfo(info);
+  }
   for (const onnx::NodeProto &node : graph.node())
     for (const std::string &input : node.input())
       state.markUsed(input);
@@ -547,6 +575,17 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
     FailureOr<Value> value = state.getValue(output.name(), fileLoc);
     if (failed(value))
       return nullptr;
+    std::string why;
+    FailureOr<RankedTensorType> declared =
+        inferPerNode && output.has_type()
+            ? convertTensorType(output.type(), ctx, why)
+            : FailureOr<RankedTensorType>(failure());
+    if (succeeded(declared) && *declared != value->getType()) {
+      emitError(fileLoc) << "output '" << output.name() << "' is declared as "
+                         << *declared << " but the graph computes "
+                         << value->getType();
+      return nullptr;
+    }
     results.push_back(*value);
   }
   builder.create<func::ReturnOp>(fileLoc, results);
@@ -587,7 +626,8 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path,
   }
   ShapeData shapeData;
   if (failed(checkOperators(model.graph(), state, /*shapeData=*/nullptr)) ||
-      failed(checkAndInferShapes(model, modelDir, shapeData, fileLoc)))
+      failed(checkAndInferShapes(model, modelDir, *opset, shapeData,
+                                 fileLoc)))
     return nullptr;
   return importModel(model, shapeData, state);
 }

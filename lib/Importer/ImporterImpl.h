@@ -39,6 +39,13 @@ struct ConstTensor {
 mlir::Type convertElementType(int32_t onnxType, mlir::MLIRContext *ctx);
 /// The ONNX name of an element type ("FLOAT", ...), for messages.
 std::string elementTypeName(int32_t onnxType);
+/// The ONNX element type of an MLIR one (TensorProto::UNDEFINED if none).
+int32_t getOnnxElementType(mlir::Type elementType);
+/// The ONNX tensor type of a ranked tensor type.
+onnx::TypeProto makeOnnxType(mlir::RankedTensorType type);
+/// The ONNX tensor (raw_data) holding a constant.
+onnx::TensorProto makeOnnxTensor(const ConstTensor &tensor,
+                                 llvm::StringRef name);
 /// Byte size of one element as stored in ConstTensor::data.
 int64_t elementByteSize(mlir::Type elementType);
 
@@ -98,6 +105,11 @@ public:
                                         mlir::Location loc);
   void setValue(llvm::StringRef name, mlir::Value value);
   bool hasValue(llvm::StringRef name) const;
+  /// The SSA value already built for an ONNX value, or null (constants are
+  /// not materialized).
+  mlir::Value lookupValue(llvm::StringRef name) const {
+    return values.lookup(name);
+  }
 
   /// Registers a constant (initializer or Constant node output).
   void addConstant(llvm::StringRef name, ConstTensor tensor,
@@ -118,6 +130,9 @@ public:
 
   /// Records the type ONNX (declared or inferred) gives a value.
   void setValueInfo(const onnx::ValueInfoProto &info);
+  void setOnnxType(llvm::StringRef name, const onnx::TypeProto &type) {
+    types[name] = type;
+  }
   const onnx::TypeProto *getOnnxType(llvm::StringRef name) const;
 
   /// Names read by any node or listed as graph outputs.
@@ -178,6 +193,11 @@ public:
   bool isOutputUsed(int i) const;
   /// The static type ONNX inferred for output `i`; errors otherwise.
   mlir::FailureOr<mlir::RankedTensorType> getOutputType(int i);
+  /// The type ONNX inferred for output `i` if it did, else `computed`, for
+  /// rules of operators whose old versions ONNX cannot infer; errors if the
+  /// two differ.
+  mlir::FailureOr<mlir::RankedTensorType>
+  getOutputTypeOr(int i, mlir::RankedTensorType computed);
   void setOutput(int i, mlir::Value value);
 
   const onnx::AttributeProto *getAttr(llvm::StringRef name) const;
@@ -206,6 +226,21 @@ private:
 };
 
 using OpRule = mlir::LogicalResult (*)(NodeImporter &);
+
+/// ONNX shape inference runs once over the graph and stops typing values
+/// past a node whose schema has no inference function (most opset 1
+/// operators): true if the graph has one, so that the graph-wide inference
+/// must not be strict.
+bool hasInferenceGaps(const onnx::GraphProto &graph, int64_t opset);
+/// Before a rule runs, reruns the node's schema inference on the types of
+/// its imported inputs for any output ONNX left untyped. Errors are the
+/// ONNX message.
+mlir::LogicalResult inferMissingOutputTypes(const onnx::NodeProto &node,
+                                            GraphState &state,
+                                            std::string &error);
+/// After a rule ran, gives each output ONNX left untyped the type of the
+/// value the rule built, for the inference of later nodes.
+void recordOutputTypes(const onnx::NodeProto &node, GraphState &state);
 
 /// The rule for an ONNX operator type (default domain), or null.
 OpRule lookupOpRule(llvm::StringRef opType);

@@ -207,7 +207,8 @@ LogicalResult aic::importer::importAveragePool(NodeImporter &imp) {
   Window w;
   if (failed(getPoolOperands(imp, input, type, w, /*hasDilations=*/false)))
     return failure();
-  bool countIncludePad = imp.getIntAttr("count_include_pad", 0);
+  bool countIncludePad =
+      imp.getOpset() >= 7 && imp.getIntAttr("count_include_pad", 0);
   // The end padding added for ceil_mode must not count in the divisor, but
   // aic.avg_pool cannot tell it from the model's own padding.
   if (countIncludePad &&
@@ -261,11 +262,17 @@ LogicalResult aic::importer::importBatchNormalization(NodeImporter &imp) {
     return imp.emitError() << "training_mode=1 is not supported";
   if (imp.getOpset() < 9 && imp.getIntAttr("spatial", 1) != 1)
     return imp.emitError() << "spatial=0 is not supported";
+  // Before opset 7 the mode is an attribute that defaults to training.
+  if (imp.getOpset() < 7 && !imp.getIntAttr("is_test", 0))
+    return imp.emitError() << "is_test=0 (training mode) is not supported";
   FailureOr<Value> input = imp.getInput(0);
-  FailureOr<RankedTensorType> type = imp.getOutputType(0);
-  if (failed(input) || failed(type))
+  if (failed(input))
     return failure();
   auto inType = cast<RankedTensorType>(input->getType());
+  // ONNX infers no output type before opset 6.
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(0, inType);
+  if (failed(type))
+    return failure();
   if (inType.getRank() < 2 || !isa<FloatType>(inType.getElementType()))
     return imp.emitError() << "expects a float input of rank >= 2";
   int64_t channels = inType.getDimSize(1);

@@ -36,12 +36,70 @@ static FailureOr<int64_t> normalizeAxis(NodeImporter &imp, int64_t axis,
 // Elementwise
 //===----------------------------------------------------------------------===//
 
+static std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string result = "[";
+  for (auto [i, dim] : llvm::enumerate(shape))
+    result += (i ? ", " : "") + std::to_string(dim);
+  return result + "]";
+}
+
+/// Before opset 7, A and B broadcast only with broadcast=1, and then B
+/// matches the dims of A from `axis` on (default: A's trailing dims) rather
+/// than numpy-style; the result has A's shape. Gives B trailing unit dims so
+/// that numpy broadcasting computes the same thing.
+static FailureOr<Value> alignLegacyBroadcast(NodeImporter &imp, Value lhs,
+                                             Value rhs) {
+  ArrayRef<int64_t> a = cast<RankedTensorType>(lhs.getType()).getShape();
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  ArrayRef<int64_t> b = rhsType.getShape();
+  if (!imp.getIntAttr("broadcast", 0)) {
+    if (a == b)
+      return rhs;
+    imp.emitError() << "operand shapes " << formatShape(a) << " and "
+                    << formatShape(b) << " differ and broadcast is not set";
+    return failure();
+  }
+  if (rhsType.getNumElements() == 1)
+    return imp.reshapeTo(rhs, {});
+  int64_t rankA = a.size(), rankB = b.size();
+  int64_t axis = imp.getIntAttr("axis", rankA - rankB);
+  if (axis < 0 || axis + rankB > rankA) {
+    imp.emitError() << "B of shape " << formatShape(b)
+                    << " does not fit in A of shape " << formatShape(a)
+                    << " at axis " << axis;
+    return failure();
+  }
+  for (int64_t i = 0; i < rankB; ++i) {
+    if (b[i] != a[axis + i] && b[i] != 1) {
+      imp.emitError() << "B of shape " << formatShape(b)
+                      << " does not match A of shape " << formatShape(a)
+                      << " at axis " << axis;
+      return failure();
+    }
+  }
+  SmallVector<int64_t> shape(b);
+  shape.append(rankA - axis - rankB, 1);
+  return imp.reshapeTo(rhs, shape);
+}
+
 template <typename OpTy> static LogicalResult importBinary(NodeImporter &imp) {
   FailureOr<Value> lhs = imp.getInput(0), rhs = imp.getInput(1);
-  FailureOr<RankedTensorType> type = imp.getOutputType(0);
-  if (failed(lhs) || failed(rhs) || failed(type))
+  if (failed(lhs) || failed(rhs))
     return failure();
-  imp.setOutput(0, imp.create<OpTy>(*type, *lhs, *rhs, ValueRange{}));
+  Value b = *rhs;
+  FailureOr<RankedTensorType> type;
+  if (imp.getOpset() < 7) {
+    FailureOr<Value> aligned = alignLegacyBroadcast(imp, *lhs, *rhs);
+    if (failed(aligned))
+      return failure();
+    b = *aligned;
+    type = imp.getOutputTypeOr(0, cast<RankedTensorType>(lhs->getType()));
+  } else {
+    type = imp.getOutputType(0);
+  }
+  if (failed(type))
+    return failure();
+  imp.setOutput(0, imp.create<OpTy>(*type, *lhs, b, ValueRange{}));
   return success();
 }
 
@@ -53,18 +111,38 @@ template <typename OpTy> static LogicalResult importUnary(NodeImporter &imp) {
   return success();
 }
 
-/// Reads the scalar of an optional bound input of Clip (opset >= 11).
+/// Reads the scalar of a constant bound input of Clip (opset >= 11).
 static LogicalResult getClipBound(NodeImporter &imp, int index, StringRef name,
                                   double &bound) {
-  if (!imp.hasInput(index))
-    return success();
   const ConstTensor *tensor = imp.getConstantInput(index);
   if (!tensor)
-    return imp.emitError() << "non-constant '" << name
-                           << "' input is not supported";
+    return success();
   if (tensor->getNumElements() != 1)
     return imp.emitError() << "'" << name << "' input must be a scalar";
   bound = getValuesAsDouble(*tensor).front();
+  return success();
+}
+
+/// Clip with a bound known only at run time: max(x, min), then min(., max).
+static LogicalResult importRuntimeClip(NodeImporter &imp, Value input) {
+  Value result = input;
+  for (int i : {1, 2}) {
+    if (!imp.hasInput(i))
+      continue;
+    FailureOr<Value> bound = imp.getInput(i);
+    if (failed(bound))
+      return failure();
+    if (cast<RankedTensorType>(bound->getType()).getNumElements() != 1)
+      return imp.emitError()
+             << "'" << (i == 1 ? "min" : "max") << "' input must be a scalar";
+    // Rank 0, so that broadcasting cannot change the result shape.
+    Value scalar = imp.reshapeTo(*bound, {});
+    if (i == 1)
+      result = imp.create<MaxOp>(input.getType(), result, scalar, ValueRange{});
+    else
+      result = imp.create<MinOp>(input.getType(), result, scalar, ValueRange{});
+  }
+  imp.setOutput(0, result);
   return success();
 }
 
@@ -77,6 +155,11 @@ static LogicalResult importClip(NodeImporter &imp) {
     lo = imp.getFloatAttr("min", std::numeric_limits<float>::lowest());
     hi = imp.getFloatAttr("max", std::numeric_limits<float>::max());
   } else {
+    // Constant bounds become aic.clip, which fuses into its producer as a
+    // post-op; any run-time bound needs elementwise max/min.
+    for (int i : {1, 2})
+      if (imp.hasInput(i) && !imp.getConstantInput(i))
+        return importRuntimeClip(imp, *input);
     lo = -std::numeric_limits<double>::infinity();
     hi = std::numeric_limits<double>::infinity();
     if (failed(getClipBound(imp, 1, "min", lo)) ||
@@ -145,6 +228,52 @@ static LogicalResult importReshapeLike(NodeImporter &imp) {
   return success();
 }
 
+/// Before opset 5 the target shape is the `shape` attribute, where 0 copies
+/// the input dim and -1 is inferred; ONNX infers no output type for it.
+static LogicalResult importLegacyReshape(NodeImporter &imp, Value input) {
+  if (!imp.getAttr("shape"))
+    return imp.emitError() << "missing 'shape' attribute";
+  auto inType = cast<RankedTensorType>(input.getType());
+  ArrayRef<int64_t> in = inType.getShape();
+  SmallVector<int64_t> shape = imp.getIntsAttr("shape");
+  std::optional<size_t> inferred;
+  int64_t known = 1;
+  for (auto [i, dim] : llvm::enumerate(shape)) {
+    if (dim == 0 && i < in.size()) {
+      dim = in[i];
+    } else if (dim == -1 && !inferred) {
+      inferred = i;
+      continue;
+    } else if (dim <= 0) {
+      return imp.emitError() << "invalid 'shape' " << formatShape(
+                                    imp.getIntsAttr("shape"))
+                             << " for an input of shape " << formatShape(in);
+    }
+    known *= dim;
+  }
+  int64_t count = inType.getNumElements();
+  if (inferred && known != 0 && count % known == 0)
+    shape[*inferred] = count / known;
+  else if (inferred || known != count)
+    return imp.emitError() << "cannot reshape " << formatShape(in) << " to "
+                           << formatShape(imp.getIntsAttr("shape"));
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(shape, inType.getElementType()));
+  if (failed(type))
+    return failure();
+  imp.setOutput(0, imp.reshapeTo(input, type->getShape()));
+  return success();
+}
+
+static LogicalResult importReshape(NodeImporter &imp) {
+  if (imp.getOpset() >= 5)
+    return importReshapeLike(imp);
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  return importLegacyReshape(imp, *input);
+}
+
 static LogicalResult importTranspose(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0);
   FailureOr<RankedTensorType> type = imp.getOutputType(0);
@@ -164,9 +293,6 @@ static LogicalResult importTranspose(NodeImporter &imp) {
 }
 
 static LogicalResult importConcat(NodeImporter &imp) {
-  FailureOr<RankedTensorType> type = imp.getOutputType(0);
-  if (failed(type))
-    return failure();
   SmallVector<Value> inputs;
   for (int i = 0; i < imp.getNumInputs(); ++i) {
     FailureOr<Value> input = imp.getInput(i);
@@ -174,11 +300,33 @@ static LogicalResult importConcat(NodeImporter &imp) {
       return failure();
     inputs.push_back(*input);
   }
-  if (!imp.getAttr("axis"))
+  if (inputs.empty())
+    return imp.emitError() << "expects at least one input";
+  // 'axis' defaults to 1 before opset 4 (where ONNX infers no output type).
+  if (!imp.getAttr("axis") && imp.getOpset() >= 4)
     return imp.emitError() << "missing 'axis' attribute";
+  auto firstType = cast<RankedTensorType>(inputs.front().getType());
   FailureOr<int64_t> axis =
-      normalizeAxis(imp, imp.getIntAttr("axis", 0), type->getRank());
+      normalizeAxis(imp, imp.getIntAttr("axis", 1), firstType.getRank());
   if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(firstType.getShape());
+  shape[*axis] = 0;
+  for (Value input : inputs) {
+    ArrayRef<int64_t> inShape =
+        cast<RankedTensorType>(input.getType()).getShape();
+    for (int64_t d = 0, e = shape.size(); d < e; ++d)
+      if (inShape.size() != shape.size() ||
+          (d != *axis && inShape[d] != shape[d]))
+        return imp.emitError() << "inputs of shapes "
+                               << formatShape(firstType.getShape()) << " and "
+                               << formatShape(inShape)
+                               << " do not concatenate along axis " << *axis;
+    shape[*axis] += inShape[*axis];
+  }
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(shape, firstType.getElementType()));
+  if (failed(type))
     return failure();
   imp.setOutput(
       0, imp.create<ConcatOp>(*type, inputs,
@@ -248,6 +396,9 @@ static LogicalResult importIdentity(NodeImporter &imp) {
 static LogicalResult importDropout(NodeImporter &imp) {
   if (imp.isOutputUsed(1))
     return imp.emitError() << "the 'mask' output is not supported";
+  // Before opset 7 the mode is an attribute that defaults to training.
+  if (imp.getOpset() < 7 && !imp.getIntAttr("is_test", 0))
+    return imp.emitError() << "is_test=0 (training mode) is not supported";
   if (imp.getOpset() >= 12 && imp.hasInput(2)) {
     const ConstTensor *training = imp.getConstantInput(2);
     if (!training)
@@ -296,10 +447,49 @@ static LogicalResult importMatMul(NodeImporter &imp) {
   return success();
 }
 
+/// Before opset 7, C broadcasts to [M, N] only with broadcast=1 (ONNX
+/// infers no output type before opset 6).
+static FailureOr<RankedTensorType> checkLegacyGemm(NodeImporter &imp,
+                                                   Value lhs, Value rhs) {
+  auto aType = cast<RankedTensorType>(lhs.getType());
+  auto bType = cast<RankedTensorType>(rhs.getType());
+  if (aType.getRank() != 2 || bType.getRank() != 2) {
+    imp.emitError() << "expects 2-D A and B";
+    return failure();
+  }
+  int64_t m = aType.getDimSize(imp.getIntAttr("transA", 0) ? 1 : 0);
+  int64_t n = bType.getDimSize(imp.getIntAttr("transB", 0) ? 0 : 1);
+  int64_t shapeDims[] = {m, n};
+  ArrayRef<int64_t> shape(shapeDims);
+  if (imp.hasInput(2)) {
+    RankedTensorType cType = imp.getInputType(2);
+    if (!cType)
+      return failure();
+    ArrayRef<int64_t> c = cType.getShape();
+    FailureOr<SmallVector<int64_t>> broadcast = broadcastShapes(shape, c);
+    if (imp.getIntAttr("broadcast", 0)
+            ? failed(broadcast) || ArrayRef<int64_t>(*broadcast) != shape
+            : c != shape) {
+      imp.emitError() << "C of shape " << formatShape(c)
+                      << " does not match the result " << formatShape(shape)
+                      << (imp.getIntAttr("broadcast", 0)
+                              ? ""
+                              : " and broadcast is not set");
+      return failure();
+    }
+  }
+  return imp.getOutputTypeOr(
+      0, RankedTensorType::get(shape, aType.getElementType()));
+}
+
 static LogicalResult importGemm(NodeImporter &imp) {
   FailureOr<Value> lhs = imp.getInput(0), rhs = imp.getInput(1);
-  FailureOr<RankedTensorType> type = imp.getOutputType(0);
-  if (failed(lhs) || failed(rhs) || failed(type))
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  FailureOr<RankedTensorType> type = imp.getOpset() < 7
+                                         ? checkLegacyGemm(imp, *lhs, *rhs)
+                                         : imp.getOutputType(0);
+  if (failed(type))
     return failure();
   Builder &b = imp.getBuilder();
   double alpha = imp.getFloatAttr("alpha", 1.0f);
@@ -358,7 +548,8 @@ OpRule aic::importer::lookupOpRule(StringRef opType) {
       .Case("Exp", importUnary<ExpOp>)
       .Case("Clip", importClip)
       .Case("Softmax", importSoftmax)
-      .Cases("Reshape", "Flatten", "Squeeze", "Unsqueeze", importReshapeLike)
+      .Case("Reshape", importReshape)
+      .Cases("Flatten", "Squeeze", "Unsqueeze", importReshapeLike)
       .Case("Transpose", importTranspose)
       .Case("Concat", importConcat)
       .Case("Constant", importConstant)

@@ -59,6 +59,59 @@ Type aic::importer::convertElementType(int32_t onnxType, MLIRContext *ctx) {
   }
 }
 
+int32_t aic::importer::getOnnxElementType(Type elementType) {
+  using TP = onnx::TensorProto;
+  if (elementType.isF32())
+    return TP::FLOAT;
+  if (elementType.isF64())
+    return TP::DOUBLE;
+  if (elementType.isF16())
+    return TP::FLOAT16;
+  if (elementType.isBF16())
+    return TP::BFLOAT16;
+  auto intType = dyn_cast<IntegerType>(elementType);
+  if (!intType)
+    return TP::UNDEFINED;
+  bool isUnsigned = intType.isUnsigned();
+  switch (intType.getWidth()) {
+  case 1:
+    return TP::BOOL;
+  case 8:
+    return isUnsigned ? TP::UINT8 : TP::INT8;
+  case 16:
+    return isUnsigned ? TP::UINT16 : TP::INT16;
+  case 32:
+    return isUnsigned ? TP::UINT32 : TP::INT32;
+  case 64:
+    return isUnsigned ? TP::UINT64 : TP::INT64;
+  default:
+    return TP::UNDEFINED;
+  }
+}
+
+onnx::TypeProto aic::importer::makeOnnxType(RankedTensorType type) {
+  onnx::TypeProto result;
+  onnx::TypeProto::Tensor *tensorType = result.mutable_tensor_type();
+  tensorType->set_elem_type(getOnnxElementType(type.getElementType()));
+  onnx::TensorShapeProto *shape = tensorType->mutable_shape();
+  for (int64_t dim : type.getShape())
+    shape->add_dim()->set_dim_value(dim);
+  return result;
+}
+
+onnx::TensorProto aic::importer::makeOnnxTensor(const ConstTensor &tensor,
+                                                StringRef name) {
+  // ConstTensor::data is already the raw_data layout (little-endian, one
+  // byte per boolean).
+  onnx::TensorProto result;
+  result.set_name(name.str());
+  result.set_data_type(getOnnxElementType(tensor.type.getElementType()));
+  for (int64_t dim : tensor.type.getShape())
+    result.add_dims(dim);
+  result.set_raw_data(std::string(tensor.data.begin(), tensor.data.end()));
+  return result;
+}
+
 std::string aic::importer::elementTypeName(int32_t onnxType) {
   if (onnx::TensorProto::DataType_IsValid(onnxType))
     return onnx::TensorProto::DataType_Name(
