@@ -242,7 +242,10 @@ void validate(const char *kind, size_t index, const TensorMeta &meta,
       fail(AIC_ERROR_SHAPE_MISMATCH, what + ": expected shape " +
                                          shapeStr(meta.shape.data(), rank) +
                                          ", got " + shapeStr(t.shape, rank));
-  if (!t.data)
+  // An empty tensor has no bytes to point at (e.g. numpy's empty arrays).
+  bool empty = std::find(meta.shape.begin(), meta.shape.end(), 0) !=
+               meta.shape.end();
+  if (!t.data && !empty)
     fail(AIC_ERROR_INVALID_ARGUMENT, what + ": data is NULL");
 }
 
