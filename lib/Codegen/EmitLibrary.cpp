@@ -12,6 +12,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -33,8 +34,11 @@
 using namespace mlir;
 
 static LogicalResult runPipeline(ModuleOp module,
-                                 void (*build)(OpPassManager &)) {
+                                 void (*build)(OpPassManager &),
+                                 TimingScope &timing, StringRef name) {
+  TimingScope stage = timing.nest(name);
   PassManager pm(module.getContext());
+  pm.enableTiming(stage);
   // Fails only when the tool did not register the pass manager options.
   if (failed(applyPassManagerCLOptions(pm)))
     return module.emitError() << "pass manager command-line options are not "
@@ -117,11 +121,12 @@ createTargetMachine(const aic::CompileOptions &options) {
 
 static LogicalResult emitObject(ModuleOp module,
                                 const aic::CompileOptions &options,
-                                StringRef path) {
+                                StringRef path, TimingScope &timing) {
   auto tm = createTargetMachine(options);
   if (!tm)
     return failure();
   llvm::LLVMContext llvmContext;
+  TimingScope translation = timing.nest("Translation to LLVM IR");
   auto llvmModule = translateModuleToLLVMIR(module, llvmContext, "aic_model");
   if (!llvmModule)
     return module.emitError() << "translation to LLVM IR failed";
@@ -129,12 +134,15 @@ static LogicalResult emitObject(ModuleOp module,
     return failure();
   llvmModule->setDataLayout(tm->createDataLayout());
   llvmModule->setTargetTriple(tm->getTargetTriple().getTriple());
+  translation.stop();
+  TimingScope optimization = timing.nest("LLVM optimization");
   if (auto err = makeOptimizingTransformer(options.optLevel, 0, tm.get())(
           llvmModule.get())) {
     llvm::errs() << "error: LLVM optimization failed: "
                  << llvm::toString(std::move(err)) << "\n";
     return failure();
   }
+  optimization.stop();
   if (options.emit == aic::EmitKind::LLVM)
     return writeText(path, [&](raw_ostream &os) { llvmModule->print(os, nullptr); });
 
@@ -144,6 +152,7 @@ static LogicalResult emitObject(ModuleOp module,
     llvm::errs() << "error: " << path << ": " << ec.message() << "\n";
     return failure();
   }
+  TimingScope objectTiming = timing.nest("Object emission");
   llvm::legacy::PassManager codegen;
   if (tm->addPassesToEmitFile(codegen, os, nullptr,
                               llvm::CodeGenFileType::ObjectFile)) {
@@ -181,6 +190,10 @@ static LogicalResult linkSharedLibrary(StringRef object, StringRef output) {
 
 LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
                                  StringRef outputPath) {
+  // --mlir-timing reports every stage, LLVM's included, in one tree.
+  DefaultTimingManager timingManager;
+  applyDefaultTimingManagerCLOptions(timingManager);
+  TimingScope timing = timingManager.getRootScope();
   auto printModule = [&] {
     return writeText(outputPath, [&](raw_ostream &os) {
       // Flags come from the command line (e.g.
@@ -193,11 +206,13 @@ LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
     return failure();
   if (options.emit == EmitKind::Aic)
     return printModule();
-  if (failed(runPipeline(module, buildOptimizationPipeline)))
+  if (failed(runPipeline(module, buildOptimizationPipeline, timing,
+                         "Graph optimization")))
     return failure();
   if (options.emit == EmitKind::Opt)
     return printModule();
-  if (failed(runPipeline(module, buildRuntimeLoweringPipeline)))
+  if (failed(runPipeline(module, buildRuntimeLoweringPipeline, timing,
+                         "Memory planning and runtime lowering")))
     return failure();
   if (options.verbose) {
     auto peak = module->getAttrOfType<IntegerAttr>(kArenaSizeAttr);
@@ -214,10 +229,11 @@ LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
   }
   if (options.emit == EmitKind::Lowered)
     return printModule();
-  if (failed(runPipeline(module, buildLLVMLoweringPipeline)))
+  if (failed(runPipeline(module, buildLLVMLoweringPipeline, timing,
+                         "Lowering to the LLVM dialect")))
     return failure();
   if (options.emit == EmitKind::LLVM || options.emit == EmitKind::Obj)
-    return emitObject(module, options, outputPath);
+    return emitObject(module, options, outputPath, timing);
 
   // A library: object in a temporary file, then link.
   SmallString<128> object;
@@ -229,7 +245,8 @@ LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
   }
   ::close(fd);
   llvm::FileRemover remover(object);
-  if (failed(emitObject(module, options, object)))
+  if (failed(emitObject(module, options, object, timing)))
     return failure();
+  TimingScope link = timing.nest("Linking");
   return linkSharedLibrary(object, outputPath);
 }
