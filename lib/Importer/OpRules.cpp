@@ -152,8 +152,15 @@ static LogicalResult importClip(NodeImporter &imp) {
     return failure();
   double lo, hi;
   if (imp.getOpset() < 11) {
-    lo = imp.getFloatAttr("min", std::numeric_limits<float>::lowest());
-    hi = imp.getFloatAttr("max", std::numeric_limits<float>::max());
+    // Clip-6 defaults the bounds to the float range; in Clip-1 a missing
+    // bound is no bound.
+    double inf = std::numeric_limits<double>::infinity();
+    lo = imp.getFloatAttr("min", imp.getOpset() < 6
+                                     ? -inf
+                                     : std::numeric_limits<float>::lowest());
+    hi = imp.getFloatAttr("max", imp.getOpset() < 6
+                                     ? inf
+                                     : std::numeric_limits<float>::max());
   } else {
     // Constant bounds become aic.clip, which fuses into its producer as a
     // post-op; any run-time bound needs elementwise max/min.
