@@ -626,8 +626,7 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path,
   }
   ShapeData shapeData;
   if (failed(checkOperators(model.graph(), state, /*shapeData=*/nullptr)) ||
-      failed(checkAndInferShapes(model, modelDir, *opset, shapeData,
-                                 fileLoc)))
+      failed(checkAndInferShapes(model, modelDir, *opset, shapeData, fileLoc)))
     return nullptr;
   return importModel(model, shapeData, state);
 }

@@ -38,8 +38,9 @@ bool aic::importer::hasInferenceGaps(const onnx::GraphProto &graph,
   return false;
 }
 
-LogicalResult aic::importer::inferMissingOutputTypes(
-    const onnx::NodeProto &node, GraphState &state, std::string &error) {
+LogicalResult
+aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
+                                       GraphState &state, std::string &error) {
   if (!hasUntypedOutput(node, state))
     return success();
   const onnx::OpSchema *schema =

@@ -158,9 +158,8 @@ static LogicalResult importClip(NodeImporter &imp) {
     lo = imp.getFloatAttr("min", imp.getOpset() < 6
                                      ? -inf
                                      : std::numeric_limits<float>::lowest());
-    hi = imp.getFloatAttr("max", imp.getOpset() < 6
-                                     ? inf
-                                     : std::numeric_limits<float>::max());
+    hi = imp.getFloatAttr(
+        "max", imp.getOpset() < 6 ? inf : std::numeric_limits<float>::max());
   } else {
     // Constant bounds become aic.clip, which fuses into its producer as a
     // post-op; any run-time bound needs elementwise max/min.
@@ -252,9 +251,9 @@ static LogicalResult importLegacyReshape(NodeImporter &imp, Value input) {
       inferred = i;
       continue;
     } else if (dim <= 0) {
-      return imp.emitError() << "invalid 'shape' " << formatShape(
-                                    imp.getIntsAttr("shape"))
-                             << " for an input of shape " << formatShape(in);
+      return imp.emitError()
+             << "invalid 'shape' " << formatShape(imp.getIntsAttr("shape"))
+             << " for an input of shape " << formatShape(in);
     }
     known *= dim;
   }
@@ -325,10 +324,10 @@ static LogicalResult importConcat(NodeImporter &imp) {
     for (int64_t d = 0, e = shape.size(); d < e; ++d)
       if (inShape.size() != shape.size() ||
           (d != *axis && inShape[d] != shape[d]))
-        return imp.emitError() << "inputs of shapes "
-                               << formatShape(firstType.getShape()) << " and "
-                               << formatShape(inShape)
-                               << " do not concatenate along axis " << *axis;
+        return imp.emitError()
+               << "inputs of shapes " << formatShape(firstType.getShape())
+               << " and " << formatShape(inShape)
+               << " do not concatenate along axis " << *axis;
     shape[*axis] += inShape[*axis];
   }
   FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
@@ -456,8 +455,8 @@ static LogicalResult importMatMul(NodeImporter &imp) {
 
 /// Before opset 7, C broadcasts to [M, N] only with broadcast=1 (ONNX
 /// infers no output type before opset 6).
-static FailureOr<RankedTensorType> checkLegacyGemm(NodeImporter &imp,
-                                                   Value lhs, Value rhs) {
+static FailureOr<RankedTensorType> checkLegacyGemm(NodeImporter &imp, Value lhs,
+                                                   Value rhs) {
   auto aType = cast<RankedTensorType>(lhs.getType());
   auto bType = cast<RankedTensorType>(rhs.getType());
   if (aType.getRank() != 2 || bType.getRank() != 2) {
