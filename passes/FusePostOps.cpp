@@ -81,7 +81,10 @@ static void hoistBefore(ValueRange values, Operation *op,
 static std::optional<ChainOwner> fusableProducer(Value v, unsigned maxChain,
                                                  size_t extra) {
   Operation *def = v.getDefiningOp();
-  if (!def || !v.hasOneUse())
+  // Post-op chains run inside oneDNN primitives, which aic uses for f32;
+  // other element types are computed by loops without chains.
+  if (!def || !v.hasOneUse() ||
+      !cast<ShapedType>(v.getType()).getElementType().isF32())
     return std::nullopt;
   auto owner = ChainOwner::get(def);
   if (!owner || owner->chain.size() + extra > maxChain)

@@ -99,3 +99,18 @@ func.func @clip(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
   %1 = aic.clip %0 {min = 0.0 : f64, max = 6.0 : f64} : tensor<4xf32>
   return %1 : tensor<4xf32>
 }
+
+// -----
+
+// Tests that ops on other element types than f32 get no chain: they become
+// loops, not oneDNN primitives.
+// CHECK-LABEL: func @integers
+// CHECK: aic.add %arg0, %arg1 :
+// CHECK: aic.mul
+// DEFAULT-LABEL: func @integers
+// DEFAULT-NOT: post_ops
+func.func @integers(%a: tensor<4xi64>, %b: tensor<4xi64>) -> tensor<4xi64> {
+  %0 = aic.add %a, %b : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  %1 = aic.mul %0, %b : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  return %1 : tensor<4xi64>
+}
