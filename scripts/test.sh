@@ -5,11 +5,11 @@
 #
 # Runs scripts/setup.sh, configures and builds aic in $AIC_BUILD_DIR
 # (default: build/), then `ctest --test-dir BUILD --output-on-failure
-# --no-tests=error CTEST_ARGS...` and exits with ctest's status. The tests run one after
-# another: the unit tests, the lit suites lit-Dialect, lit-Importer,
-# lit-Passes and lit-e2e (lit runs each suite's files in parallel) and
-# onnx-backend-node (its runner uses 2 jobs). Example: `-R lit-` runs only
-# the lit suites.
+# --no-tests=error CTEST_ARGS...` and exits with ctest's status. The tests
+# run one after another (ctest without -j): the GoogleTest unit tests, the
+# lit-* suites (lit runs each suite's files in parallel) and the
+# onnx-backend-* suites (their runner uses 2 jobs). Example: `-R lit-` runs
+# only the lit suites.
 set -euo pipefail
 
 case "${1:-}" in
