@@ -55,11 +55,10 @@ struct Scalar {
                           : APInt::getSignedMaxValue(width);
     double loD = isUnsigned ? lo.roundToDouble(false) : lo.roundToDouble(true);
     double hiD = isUnsigned ? hi.roundToDouble(false) : hi.roundToDouble(true);
-    APInt value = v <= loD   ? lo
-                  : v >= hiD ? hi
-                  : isUnsigned
-                      ? APInt(width, static_cast<uint64_t>(v))
-                      : APInt(width, static_cast<int64_t>(v), true);
+    APInt value = v <= loD     ? lo
+                  : v >= hiD   ? hi
+                  : isUnsigned ? APInt(width, static_cast<uint64_t>(v))
+                               : APInt(width, static_cast<int64_t>(v), true);
     return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(type, value));
   }
   Value max(Value x, Value y) {
@@ -78,7 +77,8 @@ struct Scalar {
     if (isFloat())
       return b.create<arith::DivFOp>(loc, x, y);
     Value zero = constant(0), one = constant(1);
-    Value byZero = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, y, zero);
+    Value byZero =
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, y, zero);
     Value safe = b.create<arith::SelectOp>(loc, byZero, one, y);
     if (!isUnsigned) {
       // INT_MIN / -1 overflows: divide by 1 and negate (wraps to INT_MIN).
@@ -151,9 +151,10 @@ LogicalResult aic::buildElementwiseLoops(OpBuilder &b, Operation *op,
                 })
                 .Case([&](ReluOp) { return s.max(args[0], s.constant(0)); })
                 .Case([&](ClipOp clip) {
-                  return s.min(s.max(args[0], s.constant(
-                                                  clip.getMin().convertToDouble())),
-                               s.constant(clip.getMax().convertToDouble()));
+                  return s.min(
+                      s.max(args[0],
+                            s.constant(clip.getMin().convertToDouble())),
+                      s.constant(clip.getMax().convertToDouble()));
                 });
         nb.create<linalg::YieldOp>(nloc, result);
       });

@@ -23,8 +23,8 @@ struct ChainOwner {
 
   static std::optional<ChainOwner> get(Operation *op) {
     return TypeSwitch<Operation *, std::optional<ChainOwner>>(op)
-        .Case<ConvOp, MatmulOp, AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp>(
-            [&](auto typed) {
+        .Case<ConvOp, MatmulOp, AddOp, SubOp, MulOp, DivOp, MaxOp,
+              MinOp>([&](auto typed) {
           return ChainOwner{op, typed.getPostOps(), typed.getPostOperands()};
         })
         .Default([](Operation *) { return std::nullopt; });
@@ -42,8 +42,8 @@ struct ChainOwner {
     return TypeSwitch<Operation *, Value>(op)
         .Case([&](ConvOp c) {
           return rewriter.create<ConvOp>(
-              c.getLoc(), c.getType(), c.getInput(), c.getWeight(),
-              c.getBias(), operands, c.getStridesAttr(), c.getDilationsAttr(),
+              c.getLoc(), c.getType(), c.getInput(), c.getWeight(), c.getBias(),
+              operands, c.getStridesAttr(), c.getDilationsAttr(),
               c.getPadsAttr(), c.getGroupAttr(), newChain);
         })
         .Case([&](MatmulOp m) {
@@ -54,8 +54,8 @@ struct ChainOwner {
         })
         .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp>([&](auto b) -> Value {
           return rewriter.create<decltype(b)>(b.getLoc(), b.getType(),
-                                              b.getLhs(), b.getRhs(),
-                                              operands, newChain);
+                                              b.getLhs(), b.getRhs(), operands,
+                                              newChain);
         });
   }
 };
@@ -110,8 +110,7 @@ struct FuseEltwise : public OpRewritePattern<UnaryOp> {
 };
 
 /// binary(producer, r) -> producer with post-ops [binary, binary's chain...]
-template <typename BinOp>
-struct FuseBinary : public OpRewritePattern<BinOp> {
+template <typename BinOp> struct FuseBinary : public OpRewritePattern<BinOp> {
   FuseBinary(MLIRContext *ctx, unsigned maxChain, bool commutative,
              bool intoConv)
       : OpRewritePattern<BinOp>(ctx), maxChain(maxChain),
@@ -128,9 +127,8 @@ struct FuseBinary : public OpRewritePattern<BinOp> {
       auto owner = fusableProducer(producer, maxChain, extra);
       if (!owner || (!intoConv && isa<ConvOp>(owner->op)) ||
           !availableBefore(other, owner->op) ||
-          !llvm::all_of(op.getPostOperands(), [&](Value v) {
-            return availableBefore(v, owner->op);
-          }))
+          !llvm::all_of(op.getPostOperands(),
+                        [&](Value v) { return availableBefore(v, owner->op); }))
         continue;
       hoistBefore(other, owner->op, rewriter);
       hoistBefore(op.getPostOperands(), owner->op, rewriter);
@@ -138,8 +136,7 @@ struct FuseBinary : public OpRewritePattern<BinOp> {
           BinaryPostOpAttr::get(op.getContext(), op.getKind())};
       chain.append(op.getPostOps().begin(), op.getPostOps().end());
       SmallVector<Value> operands{other};
-      operands.append(op.getPostOperands().begin(),
-                      op.getPostOperands().end());
+      operands.append(op.getPostOperands().begin(), op.getPostOperands().end());
       Value fused = owner->rebuild(rewriter, chain, operands);
       rewriter.replaceOp(op, fused);
       rewriter.eraseOp(owner->op);
@@ -164,7 +161,8 @@ struct FusePostOpsPass : public aic::impl::FusePostOpsBase<FusePostOpsPass> {
                  FuseBinary<MinOp>>(ctx, maxChain, true, convBinary);
     patterns.add<FuseBinary<SubOp>, FuseBinary<DivOp>>(ctx, maxChain, false,
                                                        convBinary);
-    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }
 };

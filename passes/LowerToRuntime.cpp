@@ -103,12 +103,11 @@ LogicalResult Lowering::packWeights() {
         for (auto [i, bit] : llvm::enumerate(dense.getValues<bool>()))
           dst[i] = bit;
       } else {
+        // A splat stores one element: repeat it.
         ArrayRef<char> raw = dense.getRawData();
-        int64_t elementBytes = type.getElementTypeBitWidth() / 8;
-        for (int64_t at = 0; at < bytes; at += raw.size())
+        for (int64_t at = 0; at < bytes && !raw.empty(); at += raw.size())
           std::memcpy(dst + at, raw.data(),
                       std::min<int64_t>(raw.size(), bytes - at));
-        (void)elementBytes;
       }
     } else {
       return c.emitError() << "unsupported constant attribute " << value;
@@ -168,16 +167,15 @@ LogicalResult Lowering::buildMetadata() {
                       graph.getResultTypes()[i])))
       return failure();
   text.push_back('\0');
-  auto global = constantGlobal(
-      AIC_MODEL_META_SYMBOL,
-      LLVM::LLVMArrayType::get(b.getI8Type(), text.size()),
-      b.getStringAttr(text));
+  auto global =
+      constantGlobal(AIC_MODEL_META_SYMBOL,
+                     LLVM::LLVMArrayType::get(b.getI8Type(), text.size()),
+                     b.getStringAttr(text));
   global.setLinkage(LLVM::Linkage::External);
   return success();
 }
 
-void Lowering::checkStatus(OpBuilder &at, Location loc, Value rc,
-                           Block *fail) {
+void Lowering::checkStatus(OpBuilder &at, Location loc, Value rc, Block *fail) {
   Block *current = at.getInsertionBlock();
   Block *next = new Block();
   next->insertAfter(current);
@@ -196,8 +194,8 @@ Value Lowering::pointerOf(Value v) {
   Location loc = graph.getLoc();
   Block &entry = runFunc.getBody().front();
   auto loadSlot = [&](Value table, int64_t index) -> Value {
-    Value slot = prologue.create<LLVM::GEPOp>(
-        loc, ptrType, ptrType, table, ArrayRef<LLVM::GEPArg>{index});
+    Value slot = prologue.create<LLVM::GEPOp>(loc, ptrType, ptrType, table,
+                                              ArrayRef<LLVM::GEPArg>{index});
     return prologue.create<LLVM::LoadOp>(loc, ptrType, slot);
   };
   auto byteOffset = [&](Value base, int64_t offset) -> Value {
@@ -208,11 +206,11 @@ Value Lowering::pointerOf(Value v) {
   if (auto arg = dyn_cast<BlockArgument>(v)) {
     p = loadSlot(entry.getArgument(1), arg.getArgNumber());
   } else if (weightOffset.count(v)) {
-    Value base = prologue.create<LLVM::AddressOfOp>(loc, ptrType,
-                                                     kWeightsGlobal);
+    Value base =
+        prologue.create<LLVM::AddressOfOp>(loc, ptrType, kWeightsGlobal);
     p = byteOffset(base, weightOffset.lookup(v));
-  } else if (auto slot = v.getDefiningOp()->getAttrOfType<IntegerAttr>(
-                 kOutputAttr)) {
+  } else if (auto slot =
+                 v.getDefiningOp()->getAttrOfType<IntegerAttr>(kOutputAttr)) {
     p = loadSlot(entry.getArgument(2), slot.getInt());
   } else {
     auto offset = v.getDefiningOp()->getAttrOfType<IntegerAttr>(kOffsetAttr);
@@ -230,8 +228,8 @@ Value Lowering::memrefOf(Location loc, Value v) {
     elementType = b.getIntegerType(elementType.getIntOrFloatBitWidth());
   auto type = MemRefType::get(tensor.getShape(), elementType);
   Value ptr = pointerOf(v);
-  Value desc = MemRefDescriptor::fromStaticShape(b, loc, typeConverter, type,
-                                                 ptr);
+  Value desc =
+      MemRefDescriptor::fromStaticShape(b, loc, typeConverter, type, ptr);
   return b.create<UnrealizedConversionCastOp>(loc, type, desc).getResult(0);
 }
 
@@ -249,8 +247,8 @@ LogicalResult Lowering::lowerOp(Operation *op, Value args, Block *fail) {
     // Outputs not computed in place are copied into the caller's buffers.
     for (auto [k, v] : llvm::enumerate(ret.getOperands())) {
       Operation *def = getStorageRoot(v).getDefiningOp();
-      auto slot = def ? def->getAttrOfType<IntegerAttr>(kOutputAttr)
-                      : IntegerAttr();
+      auto slot =
+          def ? def->getAttrOfType<IntegerAttr>(kOutputAttr) : IntegerAttr();
       if (slot && slot.getInt() == static_cast<int64_t>(k))
         continue;
       Value src = pointerOf(v);
@@ -297,10 +295,10 @@ LogicalResult Lowering::lowerOp(Operation *op, Value args, Block *fail) {
       LLVM::LLVMArrayType::get(i64, call->descriptor.size()),
       DenseElementsAttr::get(descType, ArrayRef<int64_t>(call->descriptor)));
   name.push_back('\0');
-  auto nameGlobal = constantGlobal(
-      ("__aic_name_" + Twine(id)).str(),
-      LLVM::LLVMArrayType::get(b.getI8Type(), name.size()),
-      b.getStringAttr(name));
+  auto nameGlobal =
+      constantGlobal(("__aic_name_" + Twine(id)).str(),
+                     LLVM::LLVMArrayType::get(b.getI8Type(), name.size()),
+                     b.getStringAttr(name));
   Value desc = initBuilder.create<LLVM::AddressOfOp>(loc, descGlobal);
   Value nameP = initBuilder.create<LLVM::AddressOfOp>(loc, nameGlobal);
   Value len = initBuilder.create<arith::ConstantIntOp>(
@@ -315,16 +313,15 @@ LogicalResult Lowering::lowerOp(Operation *op, Value args, Block *fail) {
 
   // Store the argument pointers and execute it in run.
   for (auto [i, v] : llvm::enumerate(call->args)) {
-    Value slot = b.create<LLVM::GEPOp>(loc, ptrType, ptrType, args,
-                                       ArrayRef<LLVM::GEPArg>{
-                                           static_cast<int32_t>(i)});
+    Value slot =
+        b.create<LLVM::GEPOp>(loc, ptrType, ptrType, args,
+                              ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
     b.create<LLVM::StoreOp>(loc, pointerOf(v), slot);
   }
   Value execRc =
-      b.create<func::CallOp>(
-           loc, execFn,
-           ValueRange{runFunc.getArgument(0), i32Const(b, id), args,
-                      i32Const(b, call->args.size())})
+      b.create<func::CallOp>(loc, execFn,
+                             ValueRange{runFunc.getArgument(0), i32Const(b, id),
+                                        args, i32Const(b, call->args.size())})
           .getResult(0);
   checkStatus(b, loc, execRc, fail);
   return success();
@@ -348,18 +345,16 @@ LogicalResult Lowering::run() {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToEnd(module.getBody());
     SmallVector<Type> argTypes(numPtrArgs, ptrType);
-    auto fn = b.create<func::FuncOp>(loc, name,
-                                     b.getFunctionType(argTypes, {i32}));
-    Block *entry = fn.addEntryBlock();
+    auto fn =
+        b.create<func::FuncOp>(loc, name, b.getFunctionType(argTypes, {i32}));
+    fn.addEntryBlock();
     fail = b.createBlock(&fn.getBody(), fn.getBody().end(), {i32}, {loc});
     b.create<func::ReturnOp>(loc, fail->getArgument(0));
-    (void)entry;
     return fn;
   };
-  Block *initFail, *runFail;
+  Block *runFail;
   initFunc = makeEntry(AIC_MODEL_INIT_SYMBOL, 1, initFail);
   runFunc = makeEntry(AIC_MODEL_RUN_SYMBOL, 4, runFail);
-  this->initFail = initFail;
   initBuilder.setInsertionPointToEnd(&initFunc.getBody().front());
 
   // Run: a prologue block computes every pointer once, then the body.
@@ -394,18 +389,16 @@ LogicalResult Lowering::run() {
   // module attribute, so no pass has to print or copy them as IR constants.
   OpBuilder mb(ctx);
   mb.setInsertionPointToEnd(module.getBody());
-  auto weightsType =
-      LLVM::LLVMArrayType::get(mb.getI8Type(), std::max<size_t>(weights.size(), 1));
-  auto global = mb.create<LLVM::GlobalOp>(loc, weightsType, /*isConstant=*/true,
-                                          LLVM::Linkage::External,
-                                          kWeightsGlobal, Attribute(),
-                                          kWeightAlignment);
-  (void)global;
+  auto weightsType = LLVM::LLVMArrayType::get(
+      mb.getI8Type(), std::max<size_t>(weights.size(), 1));
+  mb.create<LLVM::GlobalOp>(loc, weightsType, /*isConstant=*/true,
+                            LLVM::Linkage::External, kWeightsGlobal,
+                            Attribute(), kWeightAlignment);
   weights.resize(std::max<size_t>(weights.size(), 1));
   auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
       ArrayRef<char>(weights), kWeightAlignment);
-  auto blobType = RankedTensorType::get(
-      {static_cast<int64_t>(weights.size())}, mb.getIntegerType(8));
+  auto blobType = RankedTensorType::get({static_cast<int64_t>(weights.size())},
+                                        mb.getIntegerType(8));
   module->setAttr(kWeightsAttr, DenseResourceElementsAttr::get(
                                     blobType, kWeightsGlobal, std::move(blob)));
   graph.erase();

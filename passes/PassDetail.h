@@ -2,9 +2,9 @@
 #ifndef AIC_PASSES_PASSDETAIL_H
 #define AIC_PASSES_PASSDETAIL_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 
 namespace aic {
 /// Name of the function the importer produces.

@@ -43,7 +43,9 @@ public:
   explicit Encoder(Operation *op) : op(op) {}
 
   void word(int64_t v) { call.descriptor.push_back(v); }
-  void words(ArrayRef<int64_t> vs) { call.descriptor.append(vs.begin(), vs.end()); }
+  void words(ArrayRef<int64_t> vs) {
+    call.descriptor.append(vs.begin(), vs.end());
+  }
   void real(double d) {
     int64_t bits;
     std::memcpy(&bits, &d, sizeof(bits));
@@ -84,8 +86,8 @@ public:
     for (Type t : types) {
       Type et = cast<ShapedType>(t).getElementType();
       if (!et.isF32())
-        return op->emitError() << "element type " << et
-                               << " is not supported (only f32 is)";
+        return op->emitError()
+               << "element type " << et << " is not supported (only f32 is)";
     }
     return success();
   }
@@ -97,8 +99,8 @@ public:
 
 bool aic::isRuntimePrimitive(Operation *op) {
   return isa<ConvOp, MaxPoolOp, AvgPoolOp, MatmulOp, AddOp, SubOp, MulOp, DivOp,
-             MaxOp, MinOp,
-             ReluOp, SigmoidOp, TanhOp, ExpOp, ClipOp, SoftmaxOp, ConcatOp>(op);
+             MaxOp, MinOp, ReluOp, SigmoidOp, TanhOp, ExpOp, ClipOp, SoftmaxOp,
+             ConcatOp>(op);
 }
 
 template <typename PoolOp>
@@ -119,91 +121,92 @@ FailureOr<PrimitiveCall> aic::encodePrimitive(Operation *op) {
   // Concat moves bytes: any element type works.
   if (!isa<ConcatOp>(op) && failed(e.requireF32()))
     return failure();
-  bool ok = TypeSwitch<Operation *, bool>(op)
-      .Case([&](ConvOp c) {
-        e.word(AIC_PRIM_CONV);
-        e.tensor(c.getInput());
-        e.tensor(c.getWeight());
-        e.word(c.getBias() ? 1 : 0);
-        if (c.getBias())
-          e.tensor(c.getBias());
-        e.tensor(c.getOutput());
-        e.word(c.getStrides().size());
-        e.words(c.getStrides());
-        e.words(c.getDilations());
-        e.words(c.getPads());
-        e.word(c.getGroup());
-        e.word(c.getWeight().getDefiningOp<ConstantOp>() ? 1 : 0);
-        e.call.args = {c.getInput(), c.getWeight()};
-        if (c.getBias())
-          e.call.args.push_back(c.getBias());
-        e.call.args.push_back(c.getOutput());
-        e.postOps(c.getPostOps(), c.getPostOperands());
-        return true;
-      })
-      .Case([&](MaxPoolOp p) {
-        encodePool(e, p, AIC_POOL_MAX);
-        return true;
-      })
-      .Case([&](AvgPoolOp p) {
-        encodePool(e, p,
-                   p.getCountIncludePad() ? AIC_POOL_AVG_INCLUDE_PAD
-                                          : AIC_POOL_AVG_EXCLUDE_PAD);
-        return true;
-      })
-      .Case([&](MatmulOp m) {
-        e.word(AIC_PRIM_MATMUL);
-        e.tensor(m.getLhs());
-        e.tensor(m.getRhs());
-        e.word(m.getBias() ? 1 : 0);
-        if (m.getBias())
-          e.tensor(m.getBias());
-        e.tensor(m.getOutput());
-        e.words({m.getTransposeLhs() ? 1 : 0, m.getTransposeRhs() ? 1 : 0});
-        e.real(m.getAlpha().convertToDouble());
-        e.word(m.getRhs().getDefiningOp<ConstantOp>() ? 1 : 0);
-        e.call.args = {m.getLhs(), m.getRhs()};
-        if (m.getBias())
-          e.call.args.push_back(m.getBias());
-        e.call.args.push_back(m.getOutput());
-        e.postOps(m.getPostOps(), m.getPostOperands());
-        return true;
-      })
-      .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp>([&](auto b) {
-        e.words({AIC_PRIM_BINARY, static_cast<int64_t>(b.getKind())});
-        e.tensor(b.getLhs());
-        e.tensor(b.getRhs());
-        e.tensor(b.getOutput());
-        e.call.args = {b.getLhs(), b.getRhs(), b.getOutput()};
-        e.postOps(b.getPostOps(), b.getPostOperands());
-        return true;
-      })
-      .Case<ReluOp, SigmoidOp, TanhOp, ExpOp, ClipOp>([&](auto u) {
-        EltwisePostOpAttr f = u.getPostOp();
-        e.words({AIC_PRIM_ELTWISE, static_cast<int64_t>(f.getKind())});
-        e.real(f.getAlpha().convertToDouble());
-        e.real(f.getBeta().convertToDouble());
-        e.tensor(u.getInput());
-        e.call.args = {u.getInput(), u.getOutput()};
-        return true;
-      })
-      .Case([&](SoftmaxOp s) {
-        e.words({AIC_PRIM_SOFTMAX, s.getAxis(), 0});
-        e.tensor(s.getInput());
-        e.call.args = {s.getInput(), s.getOutput()};
-        return true;
-      })
-      .Case([&](ConcatOp c) {
-        e.words({AIC_PRIM_CONCAT, c.getAxis(),
-                 static_cast<int64_t>(c.getInputs().size())});
-        for (Value v : c.getInputs())
-          e.tensor(v);
-        e.tensor(c.getOutput());
-        e.call.args.append(c.getInputs().begin(), c.getInputs().end());
-        e.call.args.push_back(c.getOutput());
-        return true;
-      })
-      .Default([](Operation *) { return false; });
+  bool ok =
+      TypeSwitch<Operation *, bool>(op)
+          .Case([&](ConvOp c) {
+            e.word(AIC_PRIM_CONV);
+            e.tensor(c.getInput());
+            e.tensor(c.getWeight());
+            e.word(c.getBias() ? 1 : 0);
+            if (c.getBias())
+              e.tensor(c.getBias());
+            e.tensor(c.getOutput());
+            e.word(c.getStrides().size());
+            e.words(c.getStrides());
+            e.words(c.getDilations());
+            e.words(c.getPads());
+            e.word(c.getGroup());
+            e.word(c.getWeight().getDefiningOp<ConstantOp>() ? 1 : 0);
+            e.call.args = {c.getInput(), c.getWeight()};
+            if (c.getBias())
+              e.call.args.push_back(c.getBias());
+            e.call.args.push_back(c.getOutput());
+            e.postOps(c.getPostOps(), c.getPostOperands());
+            return true;
+          })
+          .Case([&](MaxPoolOp p) {
+            encodePool(e, p, AIC_POOL_MAX);
+            return true;
+          })
+          .Case([&](AvgPoolOp p) {
+            encodePool(e, p,
+                       p.getCountIncludePad() ? AIC_POOL_AVG_INCLUDE_PAD
+                                              : AIC_POOL_AVG_EXCLUDE_PAD);
+            return true;
+          })
+          .Case([&](MatmulOp m) {
+            e.word(AIC_PRIM_MATMUL);
+            e.tensor(m.getLhs());
+            e.tensor(m.getRhs());
+            e.word(m.getBias() ? 1 : 0);
+            if (m.getBias())
+              e.tensor(m.getBias());
+            e.tensor(m.getOutput());
+            e.words({m.getTransposeLhs() ? 1 : 0, m.getTransposeRhs() ? 1 : 0});
+            e.real(m.getAlpha().convertToDouble());
+            e.word(m.getRhs().getDefiningOp<ConstantOp>() ? 1 : 0);
+            e.call.args = {m.getLhs(), m.getRhs()};
+            if (m.getBias())
+              e.call.args.push_back(m.getBias());
+            e.call.args.push_back(m.getOutput());
+            e.postOps(m.getPostOps(), m.getPostOperands());
+            return true;
+          })
+          .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp>([&](auto b) {
+            e.words({AIC_PRIM_BINARY, static_cast<int64_t>(b.getKind())});
+            e.tensor(b.getLhs());
+            e.tensor(b.getRhs());
+            e.tensor(b.getOutput());
+            e.call.args = {b.getLhs(), b.getRhs(), b.getOutput()};
+            e.postOps(b.getPostOps(), b.getPostOperands());
+            return true;
+          })
+          .Case<ReluOp, SigmoidOp, TanhOp, ExpOp, ClipOp>([&](auto u) {
+            EltwisePostOpAttr f = u.getPostOp();
+            e.words({AIC_PRIM_ELTWISE, static_cast<int64_t>(f.getKind())});
+            e.real(f.getAlpha().convertToDouble());
+            e.real(f.getBeta().convertToDouble());
+            e.tensor(u.getInput());
+            e.call.args = {u.getInput(), u.getOutput()};
+            return true;
+          })
+          .Case([&](SoftmaxOp s) {
+            e.words({AIC_PRIM_SOFTMAX, s.getAxis(), 0});
+            e.tensor(s.getInput());
+            e.call.args = {s.getInput(), s.getOutput()};
+            return true;
+          })
+          .Case([&](ConcatOp c) {
+            e.words({AIC_PRIM_CONCAT, c.getAxis(),
+                     static_cast<int64_t>(c.getInputs().size())});
+            for (Value v : c.getInputs())
+              e.tensor(v);
+            e.tensor(c.getOutput());
+            e.call.args.append(c.getInputs().begin(), c.getInputs().end());
+            e.call.args.push_back(c.getOutput());
+            return true;
+          })
+          .Default([](Operation *) { return false; });
   if (!ok)
     return op->emitError() << "'" << op->getName()
                            << "' has no runtime primitive";

@@ -66,17 +66,16 @@ static LogicalResult verifyPostOps(Operation *op, ArrayAttr postOps,
     auto type = cast<RankedTensorType>(postOperands[binaries].getType());
     auto shape = broadcastShapes(resultType.getShape(), type.getShape());
     if (failed(shape) || ArrayRef<int64_t>(*shape) != resultType.getShape())
-      return op->emitOpError()
-             << "post operand #" << binaries << " of shape "
-             << shapeStr(type.getShape())
-             << " does not broadcast to the result shape "
-             << shapeStr(resultType.getShape());
+      return op->emitOpError() << "post operand #" << binaries << " of shape "
+                               << shapeStr(type.getShape())
+                               << " does not broadcast to the result shape "
+                               << shapeStr(resultType.getShape());
     ++binaries;
   }
   if (binaries != postOperands.size())
-    return op->emitOpError() << "has " << postOperands.size()
-                             << " post operands but the post-op chain uses "
-                             << binaries;
+    return op->emitOpError()
+           << "has " << postOperands.size()
+           << " post operands but the post-op chain uses " << binaries;
   return success();
 }
 
@@ -96,8 +95,8 @@ verifyWindow(Operation *op, ArrayRef<int64_t> inSpatial,
   }
   SmallVector<int64_t> out;
   for (size_t i = 0; i < nsp; ++i) {
-    if (kernel[i] < 1 || strides[i] < 1 || dilations[i] < 1 ||
-        pads[i] < 0 || pads[nsp + i] < 0) {
+    if (kernel[i] < 1 || strides[i] < 1 || dilations[i] < 1 || pads[i] < 0 ||
+        pads[nsp + i] < 0) {
       op->emitOpError() << "expects positive kernel, strides and dilations "
                            "and non-negative pads (spatial dim "
                         << i << ")";
@@ -115,7 +114,8 @@ verifyWindow(Operation *op, ArrayRef<int64_t> inSpatial,
   return out;
 }
 
-static LogicalResult verifyResultShape(Operation *op, ArrayRef<int64_t> expected) {
+static LogicalResult verifyResultShape(Operation *op,
+                                       ArrayRef<int64_t> expected) {
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   if (type.getShape() != expected)
     return op->emitOpError() << "expects result shape " << shapeStr(expected)
@@ -172,12 +172,13 @@ LogicalResult ConvOp::verify() {
 template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
   auto inType = op.getInput().getType();
   if (inType.getRank() < 3)
-    return op.emitOpError() << "expects an input of rank >= 3 (N, C, spatial...)";
+    return op.emitOpError()
+           << "expects an input of rank >= 3 (N, C, spatial...)";
   if (failed(verifySameElementType(op)))
     return failure();
-  auto spatial = verifyWindow(op, inType.getShape().drop_front(2),
-                              op.getKernel(), op.getStrides(),
-                              op.getDilations(), op.getPads());
+  auto spatial =
+      verifyWindow(op, inType.getShape().drop_front(2), op.getKernel(),
+                   op.getStrides(), op.getDilations(), op.getPads());
   if (failed(spatial))
     return failure();
   SmallVector<int64_t> expected(inType.getShape().take_front(2));
@@ -204,8 +205,8 @@ LogicalResult MatmulOp::verify() {
   ArrayRef<int64_t> a = getLhs().getType().getShape();
   ArrayRef<int64_t> b = getRhs().getType().getShape();
   if (a.size() < 2 || b.size() < 2)
-    return emitOpError() << "expects operands of rank >= 2, got "
-                         << shapeStr(a) << " and " << shapeStr(b);
+    return emitOpError() << "expects operands of rank >= 2, got " << shapeStr(a)
+                         << " and " << shapeStr(b);
   if (failed(verifySameElementType(*this)))
     return failure();
   int64_t m = a[a.size() - 2], ka = a.back();
@@ -251,8 +252,7 @@ template <typename BinOp> static LogicalResult verifyBinary(BinOp op) {
                             << shapeStr(a) << " and " << shapeStr(b);
   if (failed(verifyResultShape(op, *shape)))
     return failure();
-  return verifyPostOps(op, op.getPostOps(), op.getPostOperands(),
-                       op.getType());
+  return verifyPostOps(op, op.getPostOps(), op.getPostOperands(), op.getType());
 }
 
 LogicalResult AddOp::verify() { return verifyBinary(*this); }
@@ -347,9 +347,9 @@ LogicalResult ConcatOp::verify() {
     for (int64_t d = 0; d < rank; ++d) {
       if (static_cast<int64_t>(shape.size()) != rank ||
           (d != axis && shape[d] != expected[d]))
-        return emitOpError() << "expects input #" << i << " of shape "
-                             << shapeStr(shape)
-                             << " to match the others except on axis " << axis;
+        return emitOpError()
+               << "expects input #" << i << " of shape " << shapeStr(shape)
+               << " to match the others except on axis " << axis;
     }
     expected[axis] += shape[axis];
   }

@@ -20,8 +20,8 @@
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Format.h"
 #include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -103,8 +103,8 @@ createTargetMachine(const aic::CompileOptions &options) {
       f.AddFeature(feature.first(), feature.second);
     features = f.getString();
   } else if (!std::unique_ptr<llvm::MCSubtargetInfo>(
-                   target->createMCSubtargetInfo(triple, cpu, ""))
-                   ->isCPUStringValid(cpu)) {
+                  target->createMCSubtargetInfo(triple, cpu, ""))
+                  ->isCPUStringValid(cpu)) {
     llvm::errs() << "error: unknown --mcpu '" << cpu << "' for " << triple
                  << "\n";
     return nullptr;
@@ -114,9 +114,9 @@ createTargetMachine(const aic::CompileOptions &options) {
       : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
       : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default
                               : llvm::CodeGenOptLevel::Aggressive;
-  return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
-      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
-      std::nullopt, level));
+  return std::unique_ptr<llvm::TargetMachine>(
+      target->createTargetMachine(triple, cpu, features, llvm::TargetOptions(),
+                                  llvm::Reloc::PIC_, std::nullopt, level));
 }
 
 static LogicalResult emitObject(ModuleOp module,
@@ -136,15 +136,16 @@ static LogicalResult emitObject(ModuleOp module,
   llvmModule->setTargetTriple(tm->getTargetTriple().getTriple());
   translation.stop();
   TimingScope optimization = timing.nest("LLVM optimization");
-  if (auto err = makeOptimizingTransformer(options.optLevel, 0, tm.get())(
-          llvmModule.get())) {
+  if (auto err = makeOptimizingTransformer(options.optLevel, 0,
+                                           tm.get())(llvmModule.get())) {
     llvm::errs() << "error: LLVM optimization failed: "
                  << llvm::toString(std::move(err)) << "\n";
     return failure();
   }
   optimization.stop();
   if (options.emit == aic::EmitKind::LLVM)
-    return writeText(path, [&](raw_ostream &os) { llvmModule->print(os, nullptr); });
+    return writeText(path,
+                     [&](raw_ostream &os) { llvmModule->print(os, nullptr); });
 
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
@@ -173,13 +174,12 @@ static LogicalResult linkSharedLibrary(StringRef object, StringRef output) {
                  << output << "\n";
     return failure();
   }
-  SmallVector<StringRef> args{*driver,        "-shared",
-                              "-Wl,-z,noexecstack", "-Wl,-z,relro",
-                              "-o",           output,
+  SmallVector<StringRef> args{*driver,        "-shared", "-Wl,-z,noexecstack",
+                              "-Wl,-z,relro", "-o",      output,
                               object};
   std::string error;
-  int rc = llvm::sys::ExecuteAndWait(*driver, args, std::nullopt, {}, 0, 0,
-                                     &error);
+  int rc =
+      llvm::sys::ExecuteAndWait(*driver, args, std::nullopt, {}, 0, 0, &error);
   if (rc != 0) {
     llvm::errs() << "error: linking " << output << " failed"
                  << (error.empty() ? "" : ": " + error) << "\n";
@@ -219,8 +219,9 @@ LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
     auto naive = module->getAttrOfType<IntegerAttr>(kArenaNaiveSizeAttr);
     if (peak && naive) {
       double saved =
-          naive.getInt() ? 100.0 * (1.0 - double(peak.getInt()) / naive.getInt())
-                         : 0.0;
+          naive.getInt()
+              ? 100.0 * (1.0 - double(peak.getInt()) / naive.getInt())
+              : 0.0;
       llvm::errs() << llvm::format(
           "memory plan: peak arena %lld bytes; sum of intermediate tensors "
           "%lld bytes (reuse saves %.1f%%)\n",
@@ -238,7 +239,8 @@ LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
   // A library: object in a temporary file, then link.
   SmallString<128> object;
   int fd;
-  if (auto ec = llvm::sys::fs::createTemporaryFile("aic-model", "o", fd, object)) {
+  if (auto ec =
+          llvm::sys::fs::createTemporaryFile("aic-model", "o", fd, object)) {
     llvm::errs() << "error: cannot create a temporary file: " << ec.message()
                  << "\n";
     return failure();

@@ -14,16 +14,16 @@ static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
                                       cl::desc("<model.onnx|model.onnxtxt>"));
 static cl::opt<std::string> outputPath("o", cl::desc("output file"),
                                        cl::value_desc("path"), cl::init("-"));
-static cl::opt<aic::EmitKind> emit(
-    "emit", cl::desc("what to produce"), cl::init(aic::EmitKind::Lib),
-    cl::values(
-        clEnumValN(aic::EmitKind::Aic, "aic", "imported aic IR"),
-        clEnumValN(aic::EmitKind::Opt, "opt", "optimized aic IR"),
-        clEnumValN(aic::EmitKind::Lowered, "lowered",
-                   "IR lowered to runtime calls and loops"),
-        clEnumValN(aic::EmitKind::LLVM, "llvm", "LLVM IR"),
-        clEnumValN(aic::EmitKind::Obj, "obj", "object file"),
-        clEnumValN(aic::EmitKind::Lib, "lib", "shared library (default)")));
+static cl::opt<aic::EmitKind>
+    emit("emit", cl::desc("what to produce"), cl::init(aic::EmitKind::Lib),
+         cl::values(clEnumValN(aic::EmitKind::Aic, "aic", "imported aic IR"),
+                    clEnumValN(aic::EmitKind::Opt, "opt", "optimized aic IR"),
+                    clEnumValN(aic::EmitKind::Lowered, "lowered",
+                               "IR lowered to runtime calls and loops"),
+                    clEnumValN(aic::EmitKind::LLVM, "llvm", "LLVM IR"),
+                    clEnumValN(aic::EmitKind::Obj, "obj", "object file"),
+                    clEnumValN(aic::EmitKind::Lib, "lib",
+                               "shared library (default)")));
 static cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(3),
                                   cl::desc("LLVM optimization level 0-3"));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU (default: host)"),

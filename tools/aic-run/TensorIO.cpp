@@ -85,8 +85,8 @@ bool aic::readTensorProto(const std::string &path, HostTensor &tensor,
   tensor.dtype = static_cast<aic_dtype_t>(proto.data_type());
   size_t elementSize = aic_dtype_size(tensor.dtype);
   if (!elementSize) {
-    error = path + ": unsupported data type " +
-            std::to_string(proto.data_type());
+    error =
+        path + ": unsupported data type " + std::to_string(proto.data_type());
     return false;
   }
   tensor.shape.assign(proto.dims().begin(), proto.dims().end());
@@ -98,7 +98,8 @@ bool aic::readTensorProto(const std::string &path, HostTensor &tensor,
   tensor.bytes.assign(n * elementSize, 0);
   if (proto.has_raw_data()) {
     if (proto.raw_data().size() != tensor.bytes.size()) {
-      error = path + ": raw_data has " + std::to_string(proto.raw_data().size()) +
+      error = path + ": raw_data has " +
+              std::to_string(proto.raw_data().size()) +
               " bytes, the shape needs " + std::to_string(tensor.bytes.size());
       return false;
     }

@@ -33,7 +33,8 @@ using namespace llvm;
 
 static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                       cl::desc("<model.so|model.onnx>"));
-static cl::opt<std::string> inputsDir("inputs", cl::desc("folder of input_N.pb"));
+static cl::opt<std::string> inputsDir("inputs",
+                                      cl::desc("folder of input_N.pb"));
 static cl::opt<std::string> outputsDir("outputs",
                                        cl::desc("folder to write output_N.pb"));
 static cl::opt<bool> bench("bench", cl::desc("measure latency"));
@@ -179,7 +180,8 @@ int main(int argc, char **argv) {
     if (!aic::readTensorProto(std::string(path), inputs[i], error))
       return fail(error);
     if (inputs[i].dtype != info.dtype ||
-        inputs[i].shape != std::vector<int64_t>(info.shape, info.shape + info.rank))
+        inputs[i].shape !=
+            std::vector<int64_t>(info.shape, info.shape + info.rank))
       return fail(Twine(path) + ": input '" + info.name + "' (#" + Twine(i) +
                   ") expects " + aic::dtypeName(info.dtype) + " " +
                   shapeString(info.shape, info.rank) + ", the file has " +
@@ -206,8 +208,8 @@ int main(int argc, char **argv) {
   for (auto &t : outputs)
     outViews.push_back(t.view());
   auto runOnce = [&] {
-    return aic_model_run(model, inViews.data(), inViews.size(),
-                         outViews.data(), outViews.size());
+    return aic_model_run(model, inViews.data(), inViews.size(), outViews.data(),
+                         outViews.size());
   };
 
   if (bench) {
@@ -227,15 +229,14 @@ int main(int argc, char **argv) {
     double median = ms[ms.size() / 2];
     double p90 = ms[std::min(ms.size() - 1, ms.size() * 9 / 10)];
     if (jsonOutput) {
-      json::Object obj{
-          {"model", modelPath.getValue()},
-          {"median_ms", median},
-          {"p90_ms", p90},
-          {"min_ms", ms.front()},
-          {"runs", runs.getValue()},
-          {"warmup", warmup.getValue()},
-          {"threads", threads.getValue()},
-          {"arena_bytes", (int64_t)aic_model_arena_bytes(model)}};
+      json::Object obj{{"model", modelPath.getValue()},
+                       {"median_ms", median},
+                       {"p90_ms", p90},
+                       {"min_ms", ms.front()},
+                       {"runs", runs.getValue()},
+                       {"warmup", warmup.getValue()},
+                       {"threads", threads.getValue()},
+                       {"arena_bytes", (int64_t)aic_model_arena_bytes(model)}};
       outs() << json::Value(std::move(obj)) << "\n";
     } else {
       outs() << format("%s: median %.4f ms, p90 %.4f ms, min %.4f ms over %d "
@@ -256,7 +257,8 @@ int main(int argc, char **argv) {
       SmallString<256> path(outputsDir);
       sys::path::append(path, "output_" + Twine(i) + ".pb");
       std::string error;
-      if (!aic::writeTensorProto(std::string(path), info.name, outputs[i], error))
+      if (!aic::writeTensorProto(std::string(path), info.name, outputs[i],
+                                 error))
         return fail(error);
     }
   }
