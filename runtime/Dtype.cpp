@@ -63,3 +63,7 @@ const char *aic::rt::dtypeName(int64_t dtype) {
 AIC_RT_EXPORT size_t aic_dtype_size(aic_dtype_t dtype) {
   return aic::rt::dtypeSize(dtype);
 }
+
+AIC_RT_EXPORT const char *aic_dtype_name(aic_dtype_t dtype) {
+  return aic::rt::dtypeName(dtype);
+}

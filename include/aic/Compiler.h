@@ -93,6 +93,13 @@ mlir::LogicalResult compileModule(mlir::ModuleOp module,
                                   const CompileOptions &options,
                                   llvm::StringRef outputPath);
 
+/// The whole job of aic-compile: imports the ONNX model at `inputPath` in a
+/// fresh context and compiles it with compileModule, printing diagnostics
+/// one per line on stderr.
+mlir::LogicalResult compileOnnxFile(llvm::StringRef inputPath,
+                                    const CompileOptions &options,
+                                    llvm::StringRef outputPath);
+
 } // namespace aic
 
 #endif // AIC_COMPILER_H

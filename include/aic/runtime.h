@@ -89,6 +89,9 @@ const char *aic_status_string(aic_status_t status);
 /* Bytes per element of a dtype, 0 if unknown. */
 size_t aic_dtype_size(aic_dtype_t dtype);
 
+/* ONNX's name of a dtype ("float32", "int64", ...), "unknown" if unknown. */
+const char *aic_dtype_name(aic_dtype_t dtype);
+
 /* Loads a compiled model (.so from aic-compile) and creates its primitives.
  * On failure *model is set to NULL. */
 aic_status_t aic_model_load(const char *path, aic_model_t **model);

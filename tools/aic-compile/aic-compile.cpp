@@ -47,19 +47,10 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  mlir::DialectRegistry registry;
-  aic::registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
-  context.loadAllAvailableDialects();
-  aic::DiagnosticPrinter diagnostics(context);
-
-  auto module = aic::importOnnxFile(inputPath, context);
-  if (!module)
-    return 1;
   aic::CompileOptions options;
   options.emit = emit;
   options.optLevel = optLevel;
   options.mcpu = mcpu;
   options.verbose = verbose;
-  return failed(aic::compileModule(*module, options, outputPath)) ? 1 : 0;
+  return failed(aic::compileOnnxFile(inputPath, options, outputPath)) ? 1 : 0;
 }

@@ -9,39 +9,6 @@
 
 using namespace aic;
 
-std::string aic::dtypeName(aic_dtype_t dtype) {
-  switch (dtype) {
-  case AIC_DTYPE_FLOAT32:
-    return "float32";
-  case AIC_DTYPE_UINT8:
-    return "uint8";
-  case AIC_DTYPE_INT8:
-    return "int8";
-  case AIC_DTYPE_UINT16:
-    return "uint16";
-  case AIC_DTYPE_INT16:
-    return "int16";
-  case AIC_DTYPE_INT32:
-    return "int32";
-  case AIC_DTYPE_INT64:
-    return "int64";
-  case AIC_DTYPE_BOOL:
-    return "bool";
-  case AIC_DTYPE_FLOAT16:
-    return "float16";
-  case AIC_DTYPE_FLOAT64:
-    return "float64";
-  case AIC_DTYPE_UINT32:
-    return "uint32";
-  case AIC_DTYPE_UINT64:
-    return "uint64";
-  case AIC_DTYPE_BFLOAT16:
-    return "bfloat16";
-  default:
-    return "dtype " + std::to_string(dtype);
-  }
-}
-
 int64_t HostTensor::numElements() const {
   int64_t n = 1;
   for (int64_t d : shape)

@@ -17,9 +17,6 @@ struct HostTensor {
   aic_tensor_t view();
 };
 
-/// "float32", "int64", ... (ONNX's names), or "dtype N" if unknown.
-std::string dtypeName(aic_dtype_t dtype);
-
 /// Reads a serialized onnx.TensorProto; on failure returns false with a
 /// message in `error`.
 bool readTensorProto(const std::string &path, HostTensor &tensor,

@@ -87,21 +87,13 @@ static bool compileToCache(StringRef model, std::string &library) {
     errs() << "error: " << dir << ": " << ec.message() << "\n";
     return false;
   }
-  mlir::DialectRegistry registry;
-  aic::registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
-  context.loadAllAvailableDialects();
-  aic::DiagnosticPrinter diagnostics(context);
-  auto module = aic::importOnnxFile(model, context);
-  if (!module)
-    return false;
   aic::CompileOptions options;
   options.mcpu = mcpu;
   // Compile beside the final name and rename, so a concurrent run never
   // loads a half-written library.
   std::string temporary =
       library + ".tmp" + std::to_string(sys::Process::getProcessId());
-  if (failed(aic::compileModule(*module, options, temporary))) {
+  if (failed(aic::compileOnnxFile(model, options, temporary))) {
     sys::fs::remove(temporary);
     return false;
   }
@@ -183,9 +175,9 @@ int main(int argc, char **argv) {
         inputs[i].shape !=
             std::vector<int64_t>(info.shape, info.shape + info.rank))
       return fail(Twine(path) + ": input '" + info.name + "' (#" + Twine(i) +
-                  ") expects " + aic::dtypeName(info.dtype) + " " +
+                  ") expects " + aic_dtype_name(info.dtype) + " " +
                   shapeString(info.shape, info.rank) + ", the file has " +
-                  aic::dtypeName(inputs[i].dtype) + " " +
+                  aic_dtype_name(inputs[i].dtype) + " " +
                   shapeString(inputs[i].shape.data(), inputs[i].shape.size()));
   }
   if (!inputsDir.empty()) {
