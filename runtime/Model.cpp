@@ -243,8 +243,8 @@ void validate(const char *kind, size_t index, const TensorMeta &meta,
                                          shapeStr(meta.shape.data(), rank) +
                                          ", got " + shapeStr(t.shape, rank));
   // An empty tensor has no bytes to point at (e.g. numpy's empty arrays).
-  bool empty = std::find(meta.shape.begin(), meta.shape.end(), 0) !=
-               meta.shape.end();
+  bool empty =
+      std::find(meta.shape.begin(), meta.shape.end(), 0) != meta.shape.end();
   if (!t.data && !empty)
     fail(AIC_ERROR_INVALID_ARGUMENT, what + ": data is NULL");
 }
@@ -362,6 +362,13 @@ AIC_RT_EXPORT aic_status_t aic_model_output_info(const aic_model_t *model,
 
 AIC_RT_EXPORT uint64_t aic_model_arena_bytes(const aic_model_t *model) {
   return model ? model->meta.arenaBytes : 0;
+}
+
+AIC_RT_EXPORT int32_t aic_model_num_threads(aic_model_t *model) {
+  if (!model)
+    return 0;
+  std::shared_lock<std::shared_mutex> lock(model->rebuildMutex);
+  return model->primThreads;
 }
 
 AIC_RT_EXPORT aic_status_t aic_model_set_num_threads(aic_model_t *model,

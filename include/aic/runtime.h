@@ -117,6 +117,9 @@ uint64_t aic_model_arena_bytes(const aic_model_t *model);
  * as loading. Set it once after aic_model_load, not per run. */
 aic_status_t aic_model_set_num_threads(aic_model_t *model, int32_t threads);
 
+/* Threads runs of this model use (0 if model is NULL). */
+int32_t aic_model_num_threads(aic_model_t *model);
+
 /* Runs the model. inputs/outputs are in graph order, num_* must equal the
  * model's counts, and every tensor's dtype and shape must equal the model's.
  * Outputs are written into the caller's buffers. */

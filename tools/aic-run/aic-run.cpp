@@ -227,14 +227,14 @@ int main(int argc, char **argv) {
                        {"min_ms", ms.front()},
                        {"runs", runs.getValue()},
                        {"warmup", warmup.getValue()},
-                       {"threads", threads.getValue()},
+                       {"threads", aic_model_num_threads(model)},
                        {"arena_bytes", (int64_t)aic_model_arena_bytes(model)}};
       outs() << json::Value(std::move(obj)) << "\n";
     } else {
       outs() << format("%s: median %.4f ms, p90 %.4f ms, min %.4f ms over %d "
                        "runs (%d threads)\n",
                        modelPath.c_str(), median, p90, ms.front(),
-                       runs.getValue(), threads.getValue());
+                       runs.getValue(), aic_model_num_threads(model));
     }
   } else if (runOnce() != AIC_OK) {
     return fail(Twine(modelPath) + ": " + aic_last_error());

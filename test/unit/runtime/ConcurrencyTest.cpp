@@ -53,4 +53,22 @@ TEST(Concurrency, ModelsAreIndependent) {
   EXPECT_EQ(runF32(b, {x, y, z}), ra);
 }
 
+TEST(Concurrency, ThreadCountRebuildsPrimitives) {
+  aic::Model m = aic::Model::load(modelPath("conv"));
+  auto x = filled(4 * 81, 7);
+  std::vector<float> reference = runF32(m, {x})[0];
+  // oneDNN's OpenMP primitives run on the thread count they were built for;
+  // the runtime rebuilds them, and results stay the same.
+  for (int32_t n : {1, 2, 1, 3}) {
+    ASSERT_EQ(aic_model_set_num_threads(m.get(), n), AIC_OK)
+        << aic_last_error();
+    EXPECT_EQ(aic_model_num_threads(m.get()), n);
+    expectNear(runF32(m, {x})[0], reference, "threads " + std::to_string(n));
+  }
+  EXPECT_EQ(aic_model_set_num_threads(m.get(), -1), AIC_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(aic_model_num_threads(m.get()), 3);
+  EXPECT_EQ(aic_model_set_num_threads(nullptr, 1), AIC_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(aic_model_num_threads(nullptr), 0);
+}
+
 } // namespace
