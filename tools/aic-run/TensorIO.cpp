@@ -70,8 +70,9 @@ bool aic::readTensorProto(const std::string &path, HostTensor &tensor,
               " bytes, the shape needs " + std::to_string(tensor.bytes.size());
       return false;
     }
-    std::memcpy(tensor.bytes.data(), proto.raw_data().data(),
-                tensor.bytes.size());
+    if (!tensor.bytes.empty())
+      std::memcpy(tensor.bytes.data(), proto.raw_data().data(),
+                  tensor.bytes.size());
     return true;
   }
   bool ok = false;
@@ -124,7 +125,7 @@ bool aic::writeTensorProto(const std::string &path, const std::string &name,
   proto.set_data_type(tensor.dtype);
   for (int64_t d : tensor.shape)
     proto.add_dims(d);
-  proto.set_raw_data(tensor.bytes.data(), tensor.bytes.size());
+  proto.set_raw_data(std::string(tensor.bytes.begin(), tensor.bytes.end()));
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out || !proto.SerializeToOstream(&out)) {
     error = path + ": cannot write";
