@@ -329,8 +329,6 @@ LogicalResult Lowering::lowerOp(Operation *op, Value args, Block *fail) {
 
 LogicalResult Lowering::run() {
   Location loc = graph.getLoc();
-  if (!graph.getBody().hasOneBlock())
-    return graph.emitError() << "expects a single-block graph";
   if (!module->hasAttr(kArenaSizeAttr))
     return module.emitError() << "expects the memory plan (run aic-plan-memory "
                                  "first)";
@@ -410,11 +408,9 @@ struct LowerToRuntimePass
     : public aic::impl::LowerToRuntimeBase<LowerToRuntimePass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto graph = module.lookupSymbol<func::FuncOp>(kGraphFunc);
-    if (!graph) {
-      module.emitError() << "expects a func.func @" << kGraphFunc;
+    func::FuncOp graph = getGraphFunc(module);
+    if (!graph)
       return signalPassFailure();
-    }
     Lowering lowering(module, graph);
     if (failed(lowering.run()))
       signalPassFailure();

@@ -25,6 +25,9 @@ inline int64_t tensorBytes(mlir::ShapedType type) {
 
 /// The value whose buffer `v` uses: reshapes alias their operand.
 mlir::Value getStorageRoot(mlir::Value v);
+
+/// The single-block @main_graph of `module`, or null after emitting an error.
+mlir::func::FuncOp getGraphFunc(mlir::ModuleOp module);
 } // namespace aic
 
 #endif // AIC_PASSES_PASSDETAIL_H

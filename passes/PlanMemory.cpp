@@ -12,6 +12,19 @@ namespace aic {
 using namespace mlir;
 using namespace aic;
 
+func::FuncOp aic::getGraphFunc(ModuleOp module) {
+  auto func = module.lookupSymbol<func::FuncOp>(kGraphFunc);
+  if (!func) {
+    module.emitError() << "expects a func.func @" << kGraphFunc;
+    return {};
+  }
+  if (!func.getBody().hasOneBlock()) {
+    func.emitError() << "expects a single-block graph";
+    return {};
+  }
+  return func;
+}
+
 Value aic::getStorageRoot(Value v) {
   while (auto reshape = v.getDefiningOp<ReshapeOp>())
     v = reshape.getInput();
@@ -24,17 +37,11 @@ struct PlanMemoryPass : public aic::impl::PlanMemoryBase<PlanMemoryPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto func = module.lookupSymbol<func::FuncOp>(kGraphFunc);
-    if (!func) {
-      module.emitError() << "expects a func.func @" << kGraphFunc;
+    func::FuncOp func = getGraphFunc(module);
+    if (!func)
       return signalPassFailure();
-    }
     if (alignment <= 0 || (alignment & (alignment - 1))) {
       module.emitError() << "alignment must be a power of two";
-      return signalPassFailure();
-    }
-    if (!func.getBody().hasOneBlock()) {
-      func.emitError() << "expects a single-block graph";
       return signalPassFailure();
     }
     Block &body = func.getBody().front();
