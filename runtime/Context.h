@@ -26,6 +26,9 @@ AlignedBuffer allocAligned(size_t bytes);
 struct aicrt_context {
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
   std::vector<aic::rt::PrimitivePtr> prims;
+  // ONNX node name and kind ("CONV", ...) of each primitive, for profiles.
+  std::vector<std::string> names;
+  std::vector<const char *> kinds;
   // First aicrt_create failure, reported by aic_model_load.
   aic_status_t status = AIC_OK;
   std::string error;
@@ -40,6 +43,9 @@ struct aicrt_exec_state {
   aic::rt::AlignedBuffer staging[aic::rt::kNumStages]; // likewise
   std::vector<std::unique_ptr<aic::rt::PrimState>> prims;
   std::vector<void *> inputs, outputs; // pointer arrays for aic_model_run
+  // Per-primitive calls and nanoseconds while the model is profiling.
+  bool profiling = false;
+  std::vector<uint64_t> calls, nanos;
   // First aicrt_exec failure of the current run.
   aic_status_t status = AIC_OK;
   std::string error;

@@ -35,6 +35,7 @@ struct aic_model {
   // thread count: changing it rebuilds them (exclusive of runs).
   int primThreads = 1;
   std::shared_mutex rebuildMutex;
+  std::atomic<bool> profiling{false};
 
   std::mutex poolMutex;
   std::vector<std::unique_ptr<aicrt_exec_state>> freeStates;
@@ -181,6 +182,8 @@ std::unique_ptr<aicrt_exec_state> makeExecState(aic_model &model) {
     st->prims.push_back(p->makeState(*st));
   st->inputs.resize(model.meta.inputs.size());
   st->outputs.resize(model.meta.outputs.size());
+  st->calls.assign(st->ctx->prims.size(), 0);
+  st->nanos.assign(st->ctx->prims.size(), 0);
   return st;
 }
 
@@ -274,6 +277,7 @@ aic_status_t run(aic_model &model, const aic_tensor_t *inputs, size_t numInputs,
   for (size_t i = 0; i < numOutputs; ++i)
     st.outputs[i] = outputs[i].data;
   st.status = AIC_OK;
+  st.profiling = model.profiling.load(std::memory_order_relaxed);
 
   ThreadScope threads(model.primThreads);
   int32_t rc =
@@ -362,6 +366,49 @@ AIC_RT_EXPORT aic_status_t aic_model_output_info(const aic_model_t *model,
 
 AIC_RT_EXPORT uint64_t aic_model_arena_bytes(const aic_model_t *model) {
   return model ? model->meta.arenaBytes : 0;
+}
+
+AIC_RT_EXPORT aic_status_t aic_model_set_profiling(aic_model_t *model,
+                                                   int32_t enable) {
+  return guarded([&] {
+    if (!model)
+      return nullModel("aic_model_set_profiling");
+    // Exclusive of runs, so every exec state's counters start from zero.
+    std::unique_lock<std::shared_mutex> exclusive(model->rebuildMutex);
+    std::lock_guard<std::mutex> lock(model->poolMutex);
+    for (auto &st : model->freeStates) {
+      std::fill(st->calls.begin(), st->calls.end(), 0);
+      std::fill(st->nanos.begin(), st->nanos.end(), 0);
+    }
+    model->profiling.store(enable != 0);
+    return AIC_OK;
+  });
+}
+
+AIC_RT_EXPORT aic_status_t aic_model_get_profile(aic_model_t *model,
+                                                 aic_profile_entry_t *entries,
+                                                 size_t capacity,
+                                                 size_t *count) {
+  return guarded([&] {
+    if (!model)
+      return nullModel("aic_model_get_profile");
+    if (!count || (capacity > 0 && !entries))
+      fail(AIC_ERROR_INVALID_ARGUMENT,
+           "aic_model_get_profile: entries or count is NULL");
+    std::unique_lock<std::shared_mutex> exclusive(model->rebuildMutex);
+    const aicrt_context &ctx = *model->ctx;
+    *count = ctx.prims.size();
+    for (size_t i = 0; i < std::min(capacity, ctx.prims.size()); ++i) {
+      uint64_t calls = 0, nanos = 0;
+      std::lock_guard<std::mutex> lock(model->poolMutex);
+      for (auto &st : model->freeStates) {
+        calls += st->calls[i];
+        nanos += st->nanos[i];
+      }
+      entries[i] = {ctx.names[i].c_str(), ctx.kinds[i], calls, nanos * 1e-6};
+    }
+    return AIC_OK;
+  });
 }
 
 AIC_RT_EXPORT int32_t aic_model_num_threads(aic_model_t *model) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 
 using namespace aic::rt;
 using dnnl::memory;
@@ -396,6 +397,10 @@ AIC_RT_EXPORT int32_t aicrt_create(aicrt_context *ctx, int32_t prim_id,
       break;
     }
     ctx->prims[prim_id] = std::move(p);
+    ctx->names.resize(ctx->prims.size());
+    ctx->kinds.resize(ctx->prims.size(), "");
+    ctx->names[prim_id] = name ? name : "<unnamed>";
+    ctx->kinds[prim_id] = ci.kind;
     return AIC_OK;
   } catch (...) {
     std::string message;
@@ -437,7 +442,18 @@ AIC_RT_EXPORT int32_t aicrt_exec(aicrt_exec_state *state, int32_t prim_id,
       if (!args[i])
         fail(AIC_ERROR_RUNTIME,
              p->label() + ": argument #" + std::to_string(i) + " is NULL");
+    if (!state->profiling) {
+      p->exec(*state, state->prims[prim_id].get(), args);
+      return AIC_OK;
+    }
+    auto start = std::chrono::steady_clock::now();
     p->exec(*state, state->prims[prim_id].get(), args);
+    state->stream.wait();
+    state->calls[prim_id] += 1;
+    state->nanos[prim_id] +=
+        std::chrono::duration_cast<std::chrono::nanoseconds>(
+            std::chrono::steady_clock::now() - start)
+            .count();
     return AIC_OK;
   } catch (...) {
     std::string message;

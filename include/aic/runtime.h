@@ -120,6 +120,25 @@ aic_status_t aic_model_set_num_threads(aic_model_t *model, int32_t threads);
 /* Threads runs of this model use (0 if model is NULL). */
 int32_t aic_model_num_threads(aic_model_t *model);
 
+/* Per-primitive timing. While profiling is on, every run times each oneDNN
+ * primitive (waiting for it to finish, so runs get slightly slower).
+ * Turning it on or off resets the counters. */
+typedef struct aic_profile_entry {
+  const char *name; /* ONNX node name (of the first node fused into it) */
+  const char *kind; /* "CONV", "MATMUL", "POOL", "BINARY", ... */
+  uint64_t calls;
+  double total_ms;
+} aic_profile_entry_t;
+
+aic_status_t aic_model_set_profiling(aic_model_t *model, int32_t enable);
+
+/* Fills up to `capacity` entries, one per primitive in execution order, and
+ * sets *count to the number of primitives. Pointers stay valid until the
+ * thread count changes or the model is freed. */
+aic_status_t aic_model_get_profile(aic_model_t *model,
+                                   aic_profile_entry_t *entries,
+                                   size_t capacity, size_t *count);
+
 /* Runs the model. inputs/outputs are in graph order, num_* must equal the
  * model's counts, and every tensor's dtype and shape must equal the model's.
  * Outputs are written into the caller's buffers. */

@@ -41,6 +41,10 @@ static cl::opt<bool> bench("bench", cl::desc("measure latency"));
 static cl::opt<int> warmup("warmup", cl::desc("untimed runs first"),
                            cl::init(10));
 static cl::opt<int> runs("runs", cl::desc("timed runs"), cl::init(100));
+static cl::opt<bool>
+    profile("profile",
+            cl::desc("after the runs, time every primitive over as many "
+                     "more runs and print a table keyed by ONNX node names"));
 static cl::opt<bool> jsonOutput("json", cl::desc("print one JSON object"));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU when compiling"),
                                  cl::init(""));
@@ -128,8 +132,8 @@ int main(int argc, char **argv) {
                               cl::init(0));
   mlir::registerPassManagerCLOptions();
   cl::ParseCommandLineOptions(argc, argv, "run or benchmark an aic model\n");
-  if (!bench && (inputsDir.empty() || outputsDir.empty()))
-    return fail("give --inputs DIR and --outputs DIR, or --bench");
+  if (!bench && !profile && (inputsDir.empty() || outputsDir.empty()))
+    return fail("give --inputs DIR and --outputs DIR, or --bench/--profile");
   if (threads < 0 || warmup < 0 || runs < 1)
     return fail("--threads and --warmup must be >= 0 and --runs >= 1");
 
@@ -204,6 +208,7 @@ int main(int argc, char **argv) {
                          outViews.size());
   };
 
+  json::Object report;
   if (bench) {
     for (int i = 0; i < warmup; ++i)
       if (runOnce() != AIC_OK)
@@ -221,7 +226,8 @@ int main(int argc, char **argv) {
     double median = ms[ms.size() / 2];
     double p90 = ms[std::min(ms.size() - 1, ms.size() * 9 / 10)];
     if (jsonOutput) {
-      json::Object obj{{"model", modelPath.getValue()},
+      report =
+          json::Object{{"model", modelPath.getValue()},
                        {"median_ms", median},
                        {"p90_ms", p90},
                        {"min_ms", ms.front()},
@@ -229,7 +235,6 @@ int main(int argc, char **argv) {
                        {"warmup", warmup.getValue()},
                        {"threads", aic_model_num_threads(model)},
                        {"arena_bytes", (int64_t)aic_model_arena_bytes(model)}};
-      outs() << json::Value(std::move(obj)) << "\n";
     } else {
       outs() << format("%s: median %.4f ms, p90 %.4f ms, min %.4f ms over %d "
                        "runs (%d threads)\n",
@@ -239,6 +244,59 @@ int main(int argc, char **argv) {
   } else if (runOnce() != AIC_OK) {
     return fail(Twine(modelPath) + ": " + aic_last_error());
   }
+
+  if (profile) {
+    // Separate runs, so that timing each primitive does not skew --bench.
+    int profiledRuns = bench ? runs.getValue() : 1;
+    if (aic_model_set_profiling(model, 1) != AIC_OK)
+      return fail(aic_last_error());
+    auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < profiledRuns; ++i)
+      if (runOnce() != AIC_OK)
+        return fail(Twine(modelPath) + ": " + aic_last_error());
+    double wallMs = std::chrono::duration<double, std::milli>(
+                        std::chrono::steady_clock::now() - start)
+                        .count() /
+                    profiledRuns;
+    size_t count = 0;
+    aic_model_get_profile(model, nullptr, 0, &count);
+    std::vector<aic_profile_entry_t> entries(count);
+    if (aic_model_get_profile(model, entries.data(), count, &count) != AIC_OK)
+      return fail(aic_last_error());
+    aic_model_set_profiling(model, 0);
+    double primitivesMs = 0;
+    for (auto &e : entries)
+      primitivesMs += e.total_ms / profiledRuns;
+    if (jsonOutput) {
+      json::Array rows;
+      for (auto &e : entries)
+        rows.push_back(json::Object{{"name", e.name},
+                                    {"kind", e.kind},
+                                    {"ms_per_run", e.total_ms / profiledRuns}});
+      report["profile"] = std::move(rows);
+      report["profile_run_ms"] = wallMs;
+    } else {
+      std::stable_sort(entries.begin(), entries.end(), [](auto &a, auto &b) {
+        return a.total_ms > b.total_ms;
+      });
+      outs() << format("profile over %d runs: %.4f ms per run, %.4f ms in "
+                       "%zu primitives\n",
+                       profiledRuns, wallMs, primitivesMs, entries.size());
+      outs() << "    ms/run      %  kind     node\n";
+      for (auto &e : entries) {
+        double perRun = e.total_ms / profiledRuns;
+        outs() << format("%10.4f %5.1f%%  %-8s %s\n", perRun,
+                         wallMs > 0 ? 100 * perRun / wallMs : 0.0, e.kind,
+                         e.name);
+      }
+      double other = std::max(0.0, wallMs - primitivesMs);
+      outs() << format("%10.4f %5.1f%%  ", other,
+                       wallMs > 0 ? 100 * other / wallMs : 0.0)
+             << "other    (compiled loops, copies, runtime overhead)\n";
+    }
+  }
+  if (jsonOutput && !report.empty())
+    outs() << json::Value(std::move(report)) << "\n";
 
   if (!outputsDir.empty()) {
     if (auto ec = sys::fs::create_directories(outputsDir))
