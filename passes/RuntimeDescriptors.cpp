@@ -79,7 +79,17 @@ public:
     call.args.append(operands.begin(), operands.end());
   }
 
-  /// The runtime computes in f32 only for now.
+  /// The runtime computes in f32, but for data movement (concat) and max
+  /// pooling, which oneDNN also runs on 8- and 32-bit integers.
+  LogicalResult requireSupportedType() {
+    if (isa<ConcatOp>(op))
+      return success();
+    Type et = cast<ShapedType>(op->getResult(0).getType()).getElementType();
+    if (isa<MaxPoolOp>(op) && (et.isInteger(8) || et.isInteger(32)))
+      return success();
+    return requireF32();
+  }
+
   LogicalResult requireF32() {
     SmallVector<Type> types(op->getOperandTypes());
     types.append(op->getResultTypes().begin(), op->getResultTypes().end());
@@ -118,8 +128,7 @@ static void encodePool(Encoder &e, PoolOp op, int64_t alg) {
 
 FailureOr<PrimitiveCall> aic::encodePrimitive(Operation *op) {
   Encoder e(op);
-  // Concat moves bytes: any element type works.
-  if (!isa<ConcatOp>(op) && failed(e.requireF32()))
+  if (failed(e.requireSupportedType()))
     return failure();
   bool ok =
       TypeSwitch<Operation *, bool>(op)

@@ -110,7 +110,12 @@ PrimitivePtr aic::rt::createPool(DescReader &r, const CreateInfo &ci) {
   auto padsEnd = r.ints("pad", nsp, 0, kMaxWindow);
   r.finish();
 
-  requireF32(ci, {&src, &dst});
+  // oneDNN max pooling also runs on 8- and 32-bit integers.
+  bool integerMax = alg == AIC_POOL_MAX && src.dtype == dst.dtype &&
+                    (src.dtype == AIC_DTYPE_UINT8 ||
+                     src.dtype == AIC_DTYPE_INT8 || src.dtype == AIC_DTYPE_INT32);
+  if (!integerMax)
+    requireF32(ci, {&src, &dst});
   requireRank(ci, "src", src, nsp + 2);
   requireRank(ci, "dst", dst, nsp + 2);
   dnnl::algorithm a = alg == AIC_POOL_MAX ? dnnl::algorithm::pooling_max
