@@ -15,6 +15,10 @@
 
 #include <string>
 
+namespace llvm::cl {
+class OptionCategory;
+} // namespace llvm::cl
+
 namespace mlir {
 class DialectRegistry;
 class MLIRContext;
@@ -28,6 +32,11 @@ void registerAllDialects(mlir::DialectRegistry &registry);
 /// Registers the aic passes and the upstream passes the pipelines use, so
 /// aic-opt can run any of them.
 void registerAllPasses();
+
+/// Makes --help list only the tool's own options (those in `tool`) and
+/// MLIR's IR-printing and timing options; libLLVM's hundreds of others stay
+/// usable but move to --help-hidden.
+void hideUnrelatedOptions(llvm::cl::OptionCategory &tool);
 
 //===----------------------------------------------------------------------===//
 // Importer (lib/Importer)

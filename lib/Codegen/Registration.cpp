@@ -16,6 +16,7 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/CommandLine.h"
 
 void aic::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<aic::AicDialect, mlir::affine::AffineDialect,
@@ -25,6 +26,24 @@ void aic::registerAllDialects(mlir::DialectRegistry &registry) {
                   mlir::scf::SCFDialect>();
   mlir::registerBuiltinDialectTranslation(registry);
   mlir::registerLLVMDialectTranslation(registry);
+}
+
+void aic::hideUnrelatedOptions(llvm::cl::OptionCategory &tool) {
+  static llvm::cl::OptionCategory mlirOptions("MLIR debugging options");
+  for (auto &entry : llvm::cl::getRegisteredOptions()) {
+    llvm::cl::Option *option = entry.second;
+    if (llvm::is_contained(option->Categories, &tool))
+      continue;
+    llvm::StringRef name = entry.first();
+    if (name.starts_with("help") || name == "version")
+      continue;
+    if (name.starts_with("mlir-print-ir") || name.starts_with("mlir-timing") ||
+        name.starts_with("mlir-elide") || name == "mlir-pass-statistics") {
+      option->Categories = {&mlirOptions};
+      continue;
+    }
+    option->setHiddenFlag(llvm::cl::Hidden);
+  }
 }
 
 void aic::registerAllPasses() {

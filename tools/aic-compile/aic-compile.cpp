@@ -5,15 +5,23 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 
 using namespace llvm;
 
+static cl::OptionCategory toolOptions("aic-compile options");
+
 static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
-                                      cl::desc("<model.onnx|model.onnxtxt>"));
-static cl::opt<std::string> outputPath("o", cl::desc("output file"),
-                                       cl::value_desc("path"), cl::init("-"));
+                                      cl::desc("<model.onnx|model.onnxtxt>"),
+                                      cl::cat(toolOptions));
+static cl::opt<std::string>
+    outputPath("o",
+               cl::desc("output file (default: stdout for IR, MODEL.o / "
+                        "MODEL.so beside the model for obj / lib)"),
+               cl::value_desc("path"), cl::cat(toolOptions));
 static cl::opt<aic::EmitKind>
     emit("emit", cl::desc("what to produce"), cl::init(aic::EmitKind::Lib),
          cl::values(clEnumValN(aic::EmitKind::Aic, "aic", "imported aic IR"),
@@ -23,12 +31,15 @@ static cl::opt<aic::EmitKind>
                     clEnumValN(aic::EmitKind::LLVM, "llvm", "LLVM IR"),
                     clEnumValN(aic::EmitKind::Obj, "obj", "object file"),
                     clEnumValN(aic::EmitKind::Lib, "lib",
-                               "shared library (default)")));
+                               "shared library (default)")),
+         cl::cat(toolOptions));
 static cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(3),
-                                  cl::desc("LLVM optimization level 0-3"));
+                                  cl::desc("LLVM optimization level 0-3"),
+                                  cl::cat(toolOptions));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU (default: host)"),
-                                 cl::init(""));
-static cl::opt<bool> verbose("v", cl::desc("print the memory plan"));
+                                 cl::init(""), cl::cat(toolOptions));
+static cl::opt<bool> verbose("v", cl::desc("print the memory plan"),
+                             cl::cat(toolOptions));
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
@@ -36,14 +47,26 @@ int main(int argc, char **argv) {
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
   mlir::registerDefaultTimingManagerCLOptions();
+  aic::hideUnrelatedOptions(toolOptions);
   cl::ParseCommandLineOptions(argc, argv, "aic ahead-of-time ONNX compiler\n");
   if (optLevel > 3) {
     errs() << "error: -O" << optLevel << " is not a level (use -O0..-O3)\n";
     return 1;
   }
+  std::string output = outputPath;
+  if (output.empty()) {
+    SmallString<128> path(inputPath.getValue());
+    if (emit == aic::EmitKind::Lib)
+      sys::path::replace_extension(path, "so");
+    else if (emit == aic::EmitKind::Obj)
+      sys::path::replace_extension(path, "o");
+    else
+      path = "-";
+    output = std::string(path);
+  }
   bool binary = emit == aic::EmitKind::Obj || emit == aic::EmitKind::Lib;
-  if (binary && outputPath == "-") {
-    errs() << "error: -o is required for --emit=obj and --emit=lib\n";
+  if (binary && output == "-") {
+    errs() << "error: cannot write an object file or library to stdout\n";
     return 1;
   }
 
@@ -52,5 +75,5 @@ int main(int argc, char **argv) {
   options.optLevel = optLevel;
   options.mcpu = mcpu;
   options.verbose = verbose;
-  return failed(aic::compileOnnxFile(inputPath, options, outputPath)) ? 1 : 0;
+  return failed(aic::compileOnnxFile(inputPath, options, output)) ? 1 : 0;
 }

@@ -31,26 +31,36 @@
 
 using namespace llvm;
 
+static cl::OptionCategory toolOptions("aic-run options");
+
 static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
-                                      cl::desc("<model.so|model.onnx>"));
-static cl::opt<std::string> inputsDir("inputs",
-                                      cl::desc("folder of input_N.pb"));
+                                      cl::desc("<model.so|model.onnx>"),
+                                      cl::cat(toolOptions));
+static cl::opt<std::string>
+    inputsDir("inputs", cl::desc("folder of input_N.pb"), cl::cat(toolOptions));
 static cl::opt<std::string> outputsDir("outputs",
-                                       cl::desc("folder to write output_N.pb"));
-static cl::opt<bool> bench("bench", cl::desc("measure latency"));
+                                       cl::desc("folder to write output_N.pb"),
+                                       cl::cat(toolOptions));
+static cl::opt<bool> bench("bench", cl::desc("measure latency"),
+                           cl::cat(toolOptions));
 static cl::opt<int> warmup("warmup", cl::desc("untimed runs first"),
-                           cl::init(10));
-static cl::opt<int> runs("runs", cl::desc("timed runs"), cl::init(100));
+                           cl::init(10), cl::cat(toolOptions));
+static cl::opt<int> runs("runs", cl::desc("timed runs"), cl::init(100),
+                         cl::cat(toolOptions));
 static cl::opt<bool>
     profile("profile",
             cl::desc("after the runs, time every primitive over as many "
-                     "more runs and print a table keyed by ONNX node names"));
-static cl::opt<bool> jsonOutput("json", cl::desc("print one JSON object"));
+                     "more runs and print a table keyed by ONNX node names"),
+            cl::cat(toolOptions));
+static cl::opt<bool> jsonOutput("json", cl::desc("print one JSON object"),
+                                cl::cat(toolOptions));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU when compiling"),
-                                 cl::init(""));
+                                 cl::init(""), cl::cat(toolOptions));
 static cl::opt<std::string>
-    cacheDir("cache-dir", cl::desc("where compiled models are kept "
-                                   "(default $AIC_CACHE_DIR or ~/.cache/aic)"));
+    cacheDir("cache-dir",
+             cl::desc("where compiled models are kept "
+                      "(default $AIC_CACHE_DIR or ~/.cache/aic)"),
+             cl::cat(toolOptions));
 
 static int fail(const Twine &message) {
   errs() << "error: " << message << "\n";
@@ -129,8 +139,9 @@ int main(int argc, char **argv) {
   if (cl::Option *other = cl::getRegisteredOptions().lookup("threads"))
     other->removeArgument();
   static cl::opt<int> threads("threads", cl::desc("threads (0: all cores)"),
-                              cl::init(0));
+                              cl::init(0), cl::cat(toolOptions));
   mlir::registerPassManagerCLOptions();
+  aic::hideUnrelatedOptions(toolOptions);
   cl::ParseCommandLineOptions(argc, argv, "run or benchmark an aic model\n");
   if (!bench && !profile && (inputsDir.empty() || outputsDir.empty()))
     return fail("give --inputs DIR and --outputs DIR, or --bench/--profile");
