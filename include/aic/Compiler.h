@@ -13,7 +13,9 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <map>
 #include <string>
+#include <vector>
 
 namespace llvm::cl {
 class OptionCategory;
@@ -42,6 +44,18 @@ void hideUnrelatedOptions(llvm::cl::OptionCategory &tool);
 // Importer (lib/Importer)
 //===----------------------------------------------------------------------===//
 
+/// How to read a model beyond what its file says.
+struct ImportOptions {
+  /// Shapes for graph inputs whose dims are symbolic (e.g. a dynamic batch):
+  /// name -> full shape. A given dim must agree with any static dim.
+  std::map<std::string, std::vector<int64_t>> inputShapes;
+};
+
+/// Parses "NAME=D0xD1x..." (e.g. "image=1x3x224x224"; a scalar is
+/// "NAME=") into `options`; returns false with a message in `error`.
+bool parseInputShape(llvm::StringRef spec, ImportOptions &options,
+                     std::string &error);
+
 /// Parses an ONNX model (binary protobuf, or the ONNX text syntax when the
 /// file name ends in .onnxtxt or the content is not a valid protobuf), runs
 /// the ONNX checker and shape inference, and builds a module holding
@@ -51,8 +65,9 @@ void hideUnrelatedOptions(llvm::cl::OptionCategory &tool);
 ///   loc(fused<"OpType, opset N">["node name"("model file":0:0)])
 /// Errors are emitted as MLIR diagnostics (see installDiagnosticHandler) and
 /// return null.
-mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(llvm::StringRef path,
-                                                 mlir::MLIRContext &context);
+mlir::OwningOpRef<mlir::ModuleOp>
+importOnnxFile(llvm::StringRef path, mlir::MLIRContext &context,
+               const ImportOptions &options = {});
 
 //===----------------------------------------------------------------------===//
 // Diagnostics
@@ -83,6 +98,7 @@ private:
 enum class EmitKind { Aic, Opt, Lowered, LLVM, Obj, Lib };
 
 struct CompileOptions {
+  ImportOptions import; // used by compileOnnxFile
   EmitKind emit = EmitKind::Lib;
   unsigned optLevel = 3; // -O0..3 for LLVM
   std::string mcpu;      // empty: the host CPU

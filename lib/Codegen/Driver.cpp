@@ -12,7 +12,7 @@ mlir::LogicalResult aic::compileOnnxFile(llvm::StringRef inputPath,
   mlir::MLIRContext context(registry);
   context.loadAllAvailableDialects();
   DiagnosticPrinter diagnostics(context);
-  auto module = importOnnxFile(inputPath, context);
+  auto module = importOnnxFile(inputPath, context, options.import);
   if (!module)
     return mlir::failure();
   return compileModule(*module, options, outputPath);

@@ -541,8 +541,12 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
         input.has_type() ? convertTensorType(input.type(), ctx, why)
                          : FailureOr<RankedTensorType>(failure());
     if (failed(type)) {
+      bool dynamic = StringRef(why).contains("static shapes");
       emitError(fileLoc) << "input '" << input.name() << "' "
-                         << (why.empty() ? "has no type" : why);
+                         << (why.empty() ? "has no type" : why)
+                         << (dynamic ? " (give one with --input-shape " +
+                                           input.name() + "=D0xD1x...)"
+                                     : "");
       return nullptr;
     }
     argTypes.push_back(*type);
@@ -596,8 +600,70 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
   return module;
 }
 
-OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path,
-                                          MLIRContext &context) {
+bool aic::parseInputShape(StringRef spec, aic::ImportOptions &options,
+                          std::string &error) {
+  size_t eq = spec.rfind('=');
+  if (eq == StringRef::npos || eq == 0) {
+    error = "input shape '" + spec.str() + "' is not NAME=D0xD1x...";
+    return false;
+  }
+  std::vector<int64_t> shape;
+  SmallVector<StringRef> dims;
+  StringRef dimsText = spec.drop_front(eq + 1);
+  if (!dimsText.empty())
+    dimsText.split(dims, 'x');
+  for (StringRef d : dims) {
+    int64_t value;
+    if (d.getAsInteger(10, value) || value < 0) {
+      error = "input shape '" + spec.str() + "': '" + d.str() +
+              "' is not a dimension";
+      return false;
+    }
+    shape.push_back(value);
+  }
+  options.inputShapes[spec.take_front(eq).str()] = std::move(shape);
+  return true;
+}
+
+/// Gives graph inputs the shapes the user chose, before the checker and
+/// shape inference see them.
+static LogicalResult applyInputShapes(onnx::ModelProto &model,
+                                      const aic::ImportOptions &options,
+                                      Location fileLoc) {
+  for (const auto &[name, shape] : options.inputShapes) {
+    onnx::ValueInfoProto *input = nullptr;
+    for (onnx::ValueInfoProto &candidate :
+         *model.mutable_graph()->mutable_input())
+      if (candidate.name() == name)
+        input = &candidate;
+    if (!input || !input->type().has_tensor_type())
+      return emitError(fileLoc) << "--input-shape: the model has no tensor "
+                                   "input named '"
+                                << name << "'";
+    onnx::TensorShapeProto *dims =
+        input->mutable_type()->mutable_tensor_type()->mutable_shape();
+    if (dims->dim_size() != 0 &&
+        dims->dim_size() != static_cast<int>(shape.size()))
+      return emitError(fileLoc)
+             << "--input-shape: input '" << name << "' has rank "
+             << dims->dim_size() << ", the given shape has rank "
+             << shape.size();
+    while (dims->dim_size() < static_cast<int>(shape.size()))
+      dims->add_dim();
+    for (auto [i, value] : llvm::enumerate(shape)) {
+      onnx::TensorShapeProto::Dimension *dim = dims->mutable_dim(i);
+      if (dim->has_dim_value() && dim->dim_value() != value)
+        return emitError(fileLoc)
+               << "--input-shape: dim " << i << " of input '" << name << "' is "
+               << dim->dim_value() << " in the model, not " << value;
+      dim->set_dim_value(value);
+    }
+  }
+  return success();
+}
+
+OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
+                                          const aic::ImportOptions &options) {
   context.loadDialect<aic::AicDialect, func::FuncDialect>();
   Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
 
@@ -607,7 +673,8 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path,
     modelDir = ".";
 
   onnx::ModelProto model;
-  if (failed(loadModel(path, model, fileLoc)))
+  if (failed(loadModel(path, model, fileLoc)) ||
+      failed(applyInputShapes(model, options, fileLoc)))
     return nullptr;
   FailureOr<int64_t> opset = getDefaultOpset(model, fileLoc);
   if (failed(opset))

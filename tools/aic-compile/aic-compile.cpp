@@ -36,6 +36,11 @@ static cl::opt<aic::EmitKind>
 static cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(3),
                                   cl::desc("LLVM optimization level 0-3"),
                                   cl::cat(toolOptions));
+static cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("shape of an input with symbolic dims, e.g. "
+                         "image=1x3x224x224 (repeatable)"),
+                cl::value_desc("NAME=D0xD1..."), cl::cat(toolOptions));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU (default: host)"),
                                  cl::init(""), cl::cat(toolOptions));
 static cl::opt<bool> verbose("v", cl::desc("print the memory plan"),
@@ -71,6 +76,13 @@ int main(int argc, char **argv) {
   }
 
   aic::CompileOptions options;
+  for (const std::string &spec : inputShapes) {
+    std::string error;
+    if (!aic::parseInputShape(spec, options.import, error)) {
+      errs() << "error: " << error << "\n";
+      return 1;
+    }
+  }
   options.emit = emit;
   options.optLevel = optLevel;
   options.mcpu = mcpu;

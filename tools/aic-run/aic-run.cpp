@@ -54,6 +54,11 @@ static cl::opt<bool>
             cl::cat(toolOptions));
 static cl::opt<bool> jsonOutput("json", cl::desc("print one JSON object"),
                                 cl::cat(toolOptions));
+static cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("when compiling: shape of an input with symbolic "
+                         "dims, e.g. image=1x3x224x224 (repeatable)"),
+                cl::value_desc("NAME=D0xD1..."), cl::cat(toolOptions));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU when compiling"),
                                  cl::init(""), cl::cat(toolOptions));
 static cl::opt<std::string>
@@ -92,6 +97,8 @@ static bool compileToCache(StringRef model, std::string &library) {
        "|" + exe + "|" +
        Twine(self.getLastModificationTime().time_since_epoch().count()))
           .str();
+  for (const std::string &spec : inputShapes)
+    key += "|" + spec;
   SmallString<256> path(dir);
   sys::path::append(path, utohexstr(xxh3_64bits(key)) + ".so");
   library = std::string(path);
@@ -103,6 +110,13 @@ static bool compileToCache(StringRef model, std::string &library) {
   }
   aic::CompileOptions options;
   options.mcpu = mcpu;
+  for (const std::string &spec : inputShapes) {
+    std::string error;
+    if (!aic::parseInputShape(spec, options.import, error)) {
+      errs() << "error: " << error << "\n";
+      return false;
+    }
+  }
   // Compile beside the final name and rename, so a concurrent run never
   // loads a half-written library.
   std::string temporary =
