@@ -81,8 +81,7 @@ PrimitivePtr aic::rt::createConv(DescReader &r, const CreateInfo &ci) {
   dnnl::convolution_forward::desc d(
       dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
       any(srcMd), constWeights ? anyWei : userWei, biasMd, any(dstMd), strides,
-      minusOne(dilations),
-      padsBegin, padsEnd);
+      minusOne(dilations), padsBegin, padsEnd);
   dnnl::convolution_forward::primitive_desc pd(d, makeAttr(po), ci.engine);
   // Let oneDNN choose its layouts: with plain activations it only offers
   // gemm-based convolution, while its blocked kernels are about 1.6x faster
@@ -111,9 +110,10 @@ PrimitivePtr aic::rt::createPool(DescReader &r, const CreateInfo &ci) {
   r.finish();
 
   // oneDNN max pooling also runs on 8- and 32-bit integers.
-  bool integerMax = alg == AIC_POOL_MAX && src.dtype == dst.dtype &&
-                    (src.dtype == AIC_DTYPE_UINT8 ||
-                     src.dtype == AIC_DTYPE_INT8 || src.dtype == AIC_DTYPE_INT32);
+  bool integerMax =
+      alg == AIC_POOL_MAX && src.dtype == dst.dtype &&
+      (src.dtype == AIC_DTYPE_UINT8 || src.dtype == AIC_DTYPE_INT8 ||
+       src.dtype == AIC_DTYPE_INT32);
   if (!integerMax)
     requireF32(ci, {&src, &dst});
   requireRank(ci, "src", src, nsp + 2);

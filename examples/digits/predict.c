@@ -66,7 +66,8 @@ int main(int argc, char **argv) {
     return fail("aic_model_load", st, model);
 
   if (aic_model_num_inputs(model) != 1 || aic_model_num_outputs(model) != 1) {
-    fprintf(stderr, "predict: %s: expected 1 input and 1 output, got %zu and %zu\n",
+    fprintf(stderr,
+            "predict: %s: expected 1 input and 1 output, got %zu and %zu\n",
             argv[1], aic_model_num_inputs(model), aic_model_num_outputs(model));
     aic_model_free(model);
     return 1;
@@ -79,7 +80,8 @@ int main(int argc, char **argv) {
   int64_t in_count = num_elements(in_info.rank, in_info.shape);
   int64_t out_count = num_elements(out_info.rank, out_info.shape);
   if (in_info.dtype != AIC_DTYPE_FLOAT32 || in_count != 64) {
-    fprintf(stderr, "predict: %s: input '%s' must be 64 float32 values (1x1x8x8)\n",
+    fprintf(stderr,
+            "predict: %s: input '%s' must be 64 float32 values (1x1x8x8)\n",
             argv[1], in_info.name);
     aic_model_free(model);
     return 1;

@@ -60,8 +60,8 @@ int32_t aicrt_create(aicrt_context *ctx, int32_t prim_id, const int64_t *desc,
                      int64_t desc_len, const char *name);
 
 /* Executes primitive `prim_id` on `args` (order defined per kind below). */
-int32_t aicrt_exec(aicrt_exec_state *state, int32_t prim_id,
-                   void *const *args, int32_t num_args);
+int32_t aicrt_exec(aicrt_exec_state *state, int32_t prim_id, void *const *args,
+                   int32_t num_args);
 
 /*--- Primitive descriptors -------------------------------------------------
  *
@@ -119,7 +119,7 @@ enum aic_eltwise_alg {
   AIC_ELTWISE_RELU = 1,    /* x > 0 ? x : alpha * x */
   AIC_ELTWISE_SIGMOID = 2, /* 1 / (1 + exp(-x)) */
   AIC_ELTWISE_TANH = 3,
-  AIC_ELTWISE_CLIP = 4,   /* min(max(x, alpha), beta) */
+  AIC_ELTWISE_CLIP = 4, /* min(max(x, alpha), beta) */
   AIC_ELTWISE_EXP = 5,
   AIC_ELTWISE_LINEAR = 6, /* alpha * x + beta */
 };

@@ -23,7 +23,7 @@ extern "C" {
  * changes break source or binary compatibility. */
 #define AIC_RUNTIME_VERSION_MAJOR 1
 #define AIC_RUNTIME_VERSION_MINOR 0
-#define AIC_RUNTIME_VERSION                                                   \
+#define AIC_RUNTIME_VERSION                                                    \
   (AIC_RUNTIME_VERSION_MAJOR * 10000 + AIC_RUNTIME_VERSION_MINOR)
 
 typedef enum aic_status {
