@@ -38,6 +38,11 @@ struct BadCase {
   const char *needle; // expected in the message
 };
 
+// Readable test names in ctest output instead of the struct's raw bytes.
+[[maybe_unused]] void PrintTo(const BadCase &c, std::ostream *os) {
+  *os << "expects '" << c.needle << "'";
+}
+
 class MetadataErrors : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(MetadataErrors, Rejected) {
