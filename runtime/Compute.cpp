@@ -1,7 +1,10 @@
-//===- Compute.cpp - CONV, POOL and MATMUL primitives ---------------------===//
+//===- Compute.cpp - CONV, POOL, MATMUL and BATCH_NORM primitives ---------===//
 
 #include "Errors.h"
 #include "Primitive.h"
+
+#include <cmath>
+#include <utility>
 
 using namespace aic::rt;
 using dnnl::memory;
@@ -18,41 +21,49 @@ memory::dims minusOne(const std::vector<int64_t> &v) {
   return out;
 }
 
-void requireRank(const CreateInfo &ci, const char *what, const TensorDesc &t,
+void requireRank(const CreateInfo &ci, const char *what, const Tensor &t,
                  int64_t rank) {
   if (t.rank() != rank)
-    invalid(ci, std::string(what) + " " + t.str() + " should have rank " +
+    invalid(ci, std::string(what) + " " + shapeStr(t) + " should have rank " +
                     std::to_string(rank));
+}
+
+/// Spatial rank of a window op: the length of `v`, which must be 1 to 3
+/// (what oneDNN supports).
+size_t spatialRank(const CreateInfo &ci, const char *what,
+                   const std::vector<int64_t> &v) {
+  if (v.empty() || v.size() > 3)
+    invalid(ci, std::string(what) + " has " + std::to_string(v.size()) +
+                    " entries; 1 to 3 spatial dims are supported");
+  return v.size();
 }
 } // namespace
 
-PrimitivePtr aic::rt::createConv(DescReader &r, const CreateInfo &ci) {
-  TensorDesc src = r.tensor("src");
-  TensorDesc wei = r.tensor("weights");
-  TensorDesc bias;
-  bool hasBias = r.optionalTensor("has_bias", "bias", bias);
-  TensorDesc dst = r.tensor("dst");
-  int64_t nsp = r.integer("spatial rank", 1, 3);
-  auto strides = r.ints("stride", nsp, 1, kMaxWindow);
-  auto dilations = r.ints("dilation", nsp, 1, kMaxWindow);
-  auto padsBegin = r.ints("pad", nsp, 0, kMaxWindow);
-  auto padsEnd = r.ints("pad", nsp, 0, kMaxWindow);
-  int64_t groups = r.integer("groups", 1, kMaxWindow);
-  bool constWeights = r.integer("weights_const", 0, 1) == 1;
-  std::vector<PostOp> ops = r.postOps();
-  r.finish();
+PrimitivePtr aic::rt::createConv(const contract::Conv &d,
+                                 const CreateInfo &ci) {
+  const Tensor &src = d.src, &wei = d.wei, &dst = d.dst;
+  bool hasBias = d.bias.has_value();
+  size_t nsp = spatialRank(ci, "strides", d.strides);
+  requireInts(ci, "strides", d.strides, nsp, 1, kMaxWindow);
+  requireInts(ci, "dilations", d.dilations, nsp, 1, kMaxWindow);
+  requireInts(ci, "pads_begin", d.pads_begin, nsp, 0, kMaxWindow);
+  requireInts(ci, "pads_end", d.pads_end, nsp, 0, kMaxWindow);
+  int64_t groups = d.groups;
+  if (groups < 1 || groups > kMaxWindow)
+    invalid(ci, "groups " + std::to_string(groups) + " is outside [1, " +
+                    std::to_string(kMaxWindow) + "]");
 
-  requireF32(ci, {&src, &wei, &dst, hasBias ? &bias : nullptr});
+  requireF32(ci, {&src, &wei, &dst, hasBias ? &*d.bias : nullptr});
   requireRank(ci, "src", src, nsp + 2);
-  requireRank(ci, "weights", wei, nsp + 2);
+  requireRank(ci, "wei", wei, nsp + 2);
   requireRank(ci, "dst", dst, nsp + 2);
   int64_t oc = wei.dims[0];
   if (oc % groups != 0 || src.dims[1] != wei.dims[1] * groups)
-    invalid(ci, "src " + src.str() + ", weights " + wei.str() + " and " +
+    invalid(ci, "src " + shapeStr(src) + ", wei " + shapeStr(wei) + " and " +
                     std::to_string(groups) + " groups do not match");
-  if (hasBias && (bias.rank() != 1 || bias.dims[0] != oc))
-    invalid(ci,
-            "bias " + bias.str() + " should be [" + std::to_string(oc) + "]");
+  if (hasBias && (d.bias->rank() != 1 || d.bias->dims[0] != oc))
+    invalid(ci, "bias " + shapeStr(*d.bias) + " should be [" +
+                    std::to_string(oc) + "]");
 
   // ONNX weights [OC, IC/g, k...] are, bytewise, oneDNN's grouped
   // [g, OC/g, IC/g, k...].
@@ -65,7 +76,7 @@ PrimitivePtr aic::rt::createConv(DescReader &r, const CreateInfo &ci) {
                        rowMajorStrides(weiDims));
   memory::desc anyWei(weiDims, memory::data_type::f32, memory::format_tag::any);
   memory::desc srcMd = plainMd(src), dstMd = plainMd(dst);
-  memory::desc biasMd = hasBias ? plainMd(bias) : memory::desc();
+  memory::desc biasMd = hasBias ? plainMd(*d.bias) : memory::desc();
   auto any = [](const memory::desc &md) {
     return memory::desc(md.dims(), md.data_type(), memory::format_tag::any);
   };
@@ -76,13 +87,14 @@ PrimitivePtr aic::rt::createConv(DescReader &r, const CreateInfo &ci) {
     slots.push_back({DNNL_ARG_BIAS, biasMd});
   slots.push_back({DNNL_ARG_DST, dstMd});
   dnnl::post_ops po;
-  appendPostOps(ci, ops, dstMd.dims(), po, slots);
+  appendPostOps(ci, d.post_ops, dstMd.dims(), po, slots);
 
-  dnnl::convolution_forward::desc d(
+  bool constWeights = d.weights_const;
+  dnnl::convolution_forward::desc cd(
       dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-      any(srcMd), constWeights ? anyWei : userWei, biasMd, any(dstMd), strides,
-      minusOne(dilations), padsBegin, padsEnd);
-  dnnl::convolution_forward::primitive_desc pd(d, makeAttr(po), ci.engine);
+      any(srcMd), constWeights ? anyWei : userWei, biasMd, any(dstMd),
+      d.strides, minusOne(d.dilations), d.pads_begin, d.pads_end);
+  dnnl::convolution_forward::primitive_desc pd(cd, makeAttr(po), ci.engine);
   // Let oneDNN choose its layouts: with plain activations it only offers
   // gemm-based convolution, while its blocked kernels are about 1.6x faster
   // even counting the reorders of src and dst on every run. Model constant
@@ -97,17 +109,18 @@ PrimitivePtr aic::rt::createConv(DescReader &r, const CreateInfo &ci) {
       pd.scratchpad_desc());
 }
 
-PrimitivePtr aic::rt::createPool(DescReader &r, const CreateInfo &ci) {
-  int64_t alg = r.integer("alg", AIC_POOL_MAX, AIC_POOL_AVG_EXCLUDE_PAD);
-  TensorDesc src = r.tensor("src");
-  TensorDesc dst = r.tensor("dst");
-  int64_t nsp = r.integer("spatial rank", 1, 3);
-  auto kernel = r.ints("kernel", nsp, 1, kMaxWindow);
-  auto strides = r.ints("stride", nsp, 1, kMaxWindow);
-  auto dilations = r.ints("dilation", nsp, 1, kMaxWindow);
-  auto padsBegin = r.ints("pad", nsp, 0, kMaxWindow);
-  auto padsEnd = r.ints("pad", nsp, 0, kMaxWindow);
-  r.finish();
+PrimitivePtr aic::rt::createPool(const contract::Pool &d,
+                                 const CreateInfo &ci) {
+  int64_t alg = d.alg;
+  if (alg < AIC_POOL_MAX || alg > AIC_POOL_AVG_EXCLUDE_PAD)
+    invalid(ci, "unknown pooling alg " + std::to_string(alg));
+  const Tensor &src = d.src, &dst = d.dst;
+  size_t nsp = spatialRank(ci, "kernel", d.kernel);
+  requireInts(ci, "kernel", d.kernel, nsp, 1, kMaxWindow);
+  requireInts(ci, "strides", d.strides, nsp, 1, kMaxWindow);
+  requireInts(ci, "dilations", d.dilations, nsp, 1, kMaxWindow);
+  requireInts(ci, "pads_begin", d.pads_begin, nsp, 0, kMaxWindow);
+  requireInts(ci, "pads_end", d.pads_end, nsp, 0, kMaxWindow);
 
   // oneDNN max pooling also runs on 8- and 32-bit integers.
   bool integerMax =
@@ -125,10 +138,10 @@ PrimitivePtr aic::rt::createPool(DescReader &r, const CreateInfo &ci) {
   memory::desc srcMd = plainMd(src), dstMd = plainMd(dst);
   // pooling_v2 because it is the one with dilation support; inference
   // max pooling needs no workspace.
-  dnnl::pooling_v2_forward::desc d(dnnl::prop_kind::forward_inference, a, srcMd,
-                                   dstMd, strides, kernel, minusOne(dilations),
-                                   padsBegin, padsEnd);
-  dnnl::pooling_v2_forward::primitive_desc pd(d, makeAttr(), ci.engine);
+  dnnl::pooling_v2_forward::desc pooling(
+      dnnl::prop_kind::forward_inference, a, srcMd, dstMd, d.strides, d.kernel,
+      minusOne(d.dilations), d.pads_begin, d.pads_end);
+  dnnl::pooling_v2_forward::primitive_desc pd(pooling, makeAttr(), ci.engine);
   return std::make_unique<DnnlPrimitive>(
       ci.label, ci.engine, dnnl::pooling_v2_forward(pd),
       std::vector<ArgSlot>{{DNNL_ARG_SRC, srcMd}, {DNNL_ARG_DST, dstMd}},
@@ -137,8 +150,7 @@ PrimitivePtr aic::rt::createPool(DescReader &r, const CreateInfo &ci) {
 
 /// Logical (transposed) view of a stored matmul operand of rank `rank`:
 /// transposition swaps the last two dims together with their strides.
-static memory::desc matmulOperand(const TensorDesc &t, int64_t rank,
-                                  bool trans) {
+static memory::desc matmulOperand(const Tensor &t, int64_t rank, bool trans) {
   memory::dims dims = padDims(t.dims, rank);
   memory::dims strides = rowMajorStrides(dims);
   if (trans) {
@@ -148,24 +160,18 @@ static memory::desc matmulOperand(const TensorDesc &t, int64_t rank,
   return memory::desc(dims, memory::data_type::f32, strides);
 }
 
-PrimitivePtr aic::rt::createMatmul(DescReader &r, const CreateInfo &ci) {
-  TensorDesc a = r.tensor("a");
-  TensorDesc b = r.tensor("b");
-  TensorDesc bias;
-  bool hasBias = r.optionalTensor("has_bias", "bias", bias);
-  TensorDesc dst = r.tensor("dst");
-  bool transA = r.flag("trans_a");
-  bool transB = r.flag("trans_b");
-  float alpha = static_cast<float>(r.real("alpha"));
-  bool constB = r.flag("b_const");
-  std::vector<PostOp> ops = r.postOps();
-  r.finish();
+PrimitivePtr aic::rt::createMatmul(const contract::Matmul &d,
+                                   const CreateInfo &ci) {
+  const Tensor &a = d.a, &b = d.b, &dst = d.dst;
+  bool hasBias = d.bias.has_value();
+  bool transA = d.trans_a, transB = d.trans_b, constB = d.b_const;
+  float alpha = static_cast<float>(d.alpha);
 
-  requireF32(ci, {&a, &b, &dst, hasBias ? &bias : nullptr});
+  requireF32(ci, {&a, &b, &dst, hasBias ? &*d.bias : nullptr});
   int64_t rank = dst.rank();
   if (a.rank() < 2 || b.rank() < 2 || rank < std::max(a.rank(), b.rank()))
-    invalid(ci, "ranks of a " + a.str() + ", b " + b.str() + " and dst " +
-                    dst.str() + " do not fit a matmul");
+    invalid(ci, "ranks of a " + shapeStr(a) + ", b " + shapeStr(b) +
+                    " and dst " + shapeStr(dst) + " do not fit a matmul");
   memory::desc aMd = matmulOperand(a, rank, transA);
   memory::desc bMd = matmulOperand(b, rank, transB);
   memory::desc dstMd = plainMd(dst);
@@ -175,16 +181,17 @@ PrimitivePtr aic::rt::createMatmul(DescReader &r, const CreateInfo &ci) {
   for (int64_t i = 0; ok && i < rank - 2; ++i)
     ok = (ad[i] == dd[i] || ad[i] == 1) && (bd[i] == dd[i] || bd[i] == 1);
   if (!ok)
-    invalid(ci, "a " + a.str() + (transA ? "^T" : "") + " x b " + b.str() +
-                    (transB ? "^T" : "") + " does not give dst " + dst.str());
+    invalid(ci, "a " + shapeStr(a) + (transA ? "^T" : "") + " x b " +
+                    shapeStr(b) + (transB ? "^T" : "") + " does not give dst " +
+                    shapeStr(dst));
 
   std::vector<ArgSlot> slots{{DNNL_ARG_SRC, aMd}, {DNNL_ARG_WEIGHTS, bMd}};
   dnnl::post_ops po;
   memory::desc biasMd;
   if (hasBias) {
-    if (bias.rank() > rank)
-      invalid(ci, "bias " + bias.str() + " has a higher rank than dst");
-    biasMd = plainMd(bias, rank);
+    if (d.bias->rank() > rank)
+      invalid(ci, "bias " + shapeStr(*d.bias) + " has a higher rank than dst");
+    biasMd = plainMd(*d.bias, rank);
     requireBroadcastable(ci, "bias", biasMd.dims(), dd);
   }
   if (alpha != 1.0f) {
@@ -202,18 +209,66 @@ PrimitivePtr aic::rt::createMatmul(DescReader &r, const CreateInfo &ci) {
     slots.push_back({DNNL_ARG_BIAS, biasMd});
   }
   slots.push_back({DNNL_ARG_DST, dstMd});
-  appendPostOps(ci, ops, dd, po, slots);
+  appendPostOps(ci, d.post_ops, dd, po, slots);
 
   // Constant weights go to oneDNN's preferred layout once (a transposed
   // ONNX Gemm weight read through strides is much slower).
   memory::desc weightsMd =
       constB ? memory::desc(bd, memory::data_type::f32, memory::format_tag::any)
              : bMd;
-  dnnl::matmul::desc d(aMd, weightsMd, biasMd, dstMd);
-  dnnl::matmul::primitive_desc pd(d, makeAttr(po), ci.engine);
+  dnnl::matmul::desc md(aMd, weightsMd, biasMd, dstMd);
+  dnnl::matmul::primitive_desc pd(md, makeAttr(po), ci.engine);
   if (constB)
     slots[1].adopt(pd.weights_desc(), ArgSlot::Kind::Constant);
   return std::make_unique<DnnlPrimitive>(ci.label, ci.engine, dnnl::matmul(pd),
                                          std::move(slots),
                                          pd.scratchpad_desc());
+}
+
+PrimitivePtr aic::rt::createBatchNorm(const contract::BatchNorm &d,
+                                      const CreateInfo &ci) {
+  requireF32(ci, {&d.src, &d.scale, &d.shift, &d.mean, &d.var, &d.dst});
+  if (d.src.rank() < 2)
+    invalid(ci, "src " + shapeStr(d.src) + " should have rank 2 or more");
+  requireSameType(ci, d.src, d.dst);
+  int64_t c = d.src.dims[1];
+  std::pair<const char *, const Tensor *> params[] = {{"scale", &d.scale},
+                                                      {"shift", &d.shift},
+                                                      {"mean", &d.mean},
+                                                      {"var", &d.var}};
+  for (auto [what, t] : params)
+    if (t->rank() != 1 || t->dims[0] != c)
+      invalid(ci, std::string(what) + " " + shapeStr(*t) + " should be [" +
+                      std::to_string(c) + "], the channels of src " +
+                      shapeStr(d.src));
+  if (!(d.epsilon >= 0) || std::isinf(d.epsilon))
+    invalid(ci, "epsilon " + std::to_string(d.epsilon) +
+                    " is negative or infinite");
+
+  // oneDNN normalizes tensors of 2 to 5 dims; a dense row-major tensor of
+  // any rank is, bytewise, [N, C, product of the spatial dims], so one view
+  // serves them all.
+  int64_t spatial = 1;
+  for (int64_t i = 2; i < d.src.rank(); ++i)
+    spatial *= d.src.dims[i];
+  memory::desc md({d.src.dims[0], c, spatial}, memory::data_type::f32,
+                  memory::format_tag::abc);
+  memory::desc paramMd({c}, memory::data_type::f32, memory::format_tag::a);
+  auto flags = dnnl::normalization_flags::use_global_stats |
+               dnnl::normalization_flags::use_scale |
+               dnnl::normalization_flags::use_shift;
+  dnnl::batch_normalization_forward::desc bd(dnnl::prop_kind::forward_inference,
+                                             md, static_cast<float>(d.epsilon),
+                                             flags);
+  dnnl::batch_normalization_forward::primitive_desc pd(bd, makeAttr(),
+                                                       ci.engine);
+  return std::make_unique<DnnlPrimitive>(
+      ci.label, ci.engine, dnnl::batch_normalization_forward(pd),
+      std::vector<ArgSlot>{{DNNL_ARG_SRC, md},
+                           {DNNL_ARG_SCALE, paramMd},
+                           {DNNL_ARG_SHIFT, paramMd},
+                           {DNNL_ARG_MEAN, pd.mean_desc()},
+                           {DNNL_ARG_VARIANCE, pd.variance_desc()},
+                           {DNNL_ARG_DST, md}},
+      pd.scratchpad_desc());
 }

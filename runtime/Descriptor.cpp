@@ -4,30 +4,28 @@
 #include "Dtype.h"
 #include "Errors.h"
 
-#include "aic/abi.h"
-
 #include <cmath>
+#include <cstdint>
 #include <cstring>
-#include <limits>
 
 using namespace aic::rt;
 
-int64_t TensorDesc::numElements() const {
+int64_t aic::rt::numElements(const Tensor &t) {
   int64_t n = 1;
-  for (int64_t d : dims)
+  for (int64_t d : t.dims)
     n *= d;
   return n;
 }
 
-std::string TensorDesc::str() const {
+std::string aic::rt::shapeStr(const Tensor &t) {
   std::string s = "[";
-  for (size_t i = 0; i < dims.size(); ++i)
-    s += (i ? "," : "") + std::to_string(dims[i]);
+  for (size_t i = 0; i < t.dims.size(); ++i)
+    s += (i ? "," : "") + std::to_string(t.dims[i]);
   return s + "]";
 }
 
 void DescReader::error(const std::string &what) const {
-  fail(AIC_ERROR_INVALID_MODEL, prefix_ + ": invalid descriptor: " + what);
+  fail(AIC_ERROR_INVALID_MODEL, prefix_ + ": " + what);
 }
 
 int64_t DescReader::word(const char *field) {
@@ -52,68 +50,91 @@ double DescReader::real(const char *field) {
   static_assert(sizeof v == sizeof bits);
   std::memcpy(&v, &bits, sizeof v);
   if (std::isnan(v))
-    error(std::string("'") + field + "' is NaN");
+    error(std::string("'") + field + "' at word " + std::to_string(pos_ - 1) +
+          " is NaN");
   return v;
 }
 
-TensorDesc DescReader::tensor(const char *field) {
-  TensorDesc t;
+Tensor DescReader::tensor(const char *field) {
+  Tensor t;
   t.dtype = word(field);
   if (dtypeSize(t.dtype) == 0)
-    error(std::string("unknown dtype ") + std::to_string(t.dtype) + " in '" +
-          field + "'");
-  int64_t rank = integer("rank", 0, kMaxTensorRank);
-  // A dimension above 2^40 elements cannot be a real tensor and would
-  // overflow the size arithmetic below.
+    error("unknown dtype " + std::to_string(t.dtype) + " of '" + field +
+          "' at word " + std::to_string(pos_ - 1));
+  std::string name = std::string(field) + ".rank";
+  int64_t rank = integer(name.c_str(), 0, kMaxTensorRank);
+  // A dimension above 2^40 elements cannot be a real tensor, and bounding
+  // the product keeps every size computed from it far from overflow.
   constexpr int64_t kMaxDim = int64_t(1) << 40;
+  name = std::string(field) + ".dims";
   int64_t elems = 1;
   for (int64_t i = 0; i < rank; ++i) {
-    int64_t d = integer("dimension", 0, kMaxDim);
+    int64_t d = integer(name.c_str(), 0, kMaxDim);
     if (d != 0 && elems > (kMaxDim << 8) / d)
-      error(std::string("'") + field + "' is too large");
+      error(std::string("'") + field + "' has too many elements");
     elems *= d;
     t.dims.push_back(d);
   }
   return t;
 }
 
-bool DescReader::optionalTensor(const char *flagField, const char *field,
-                                TensorDesc &t) {
-  if (!flag(flagField))
-    return false;
-  t = tensor(field);
-  return true;
+int64_t DescReader::count(const char *field, int64_t minWords, int64_t max) {
+  std::string name = std::string(field) + ".count";
+  int64_t n = integer(name.c_str(), 0, max);
+  if (n > (len_ - pos_) / minWords)
+    error("truncated: '" + name + "' = " + std::to_string(n) + " at word " +
+          std::to_string(pos_ - 1) + " needs at least " +
+          std::to_string(n * minWords) + " more words, " +
+          std::to_string(len_ - pos_) + " left");
+  return n;
 }
 
-std::vector<int64_t> DescReader::ints(const char *field, int64_t n, int64_t lo,
-                                      int64_t hi) {
-  if (n > remaining())
-    word(field); // reports the truncation
-  std::vector<int64_t> v;
-  for (int64_t i = 0; i < n; ++i)
-    v.push_back(integer(field, lo, hi));
-  return v;
-}
-
-std::vector<PostOp> DescReader::postOps() {
-  // oneDNN allows at most 32 post-ops (DNNL_MAX_POST_OPS).
-  int64_t count = integer("post-op count", 0, 32);
-  std::vector<PostOp> ops;
-  for (int64_t i = 0; i < count; ++i) {
-    PostOp op;
-    op.kind = integer("post-op kind", AIC_POSTOP_ELTWISE, AIC_POSTOP_BINARY);
-    if (op.kind == AIC_POSTOP_ELTWISE) {
-      op.alg =
-          integer("post-op eltwise alg", AIC_ELTWISE_RELU, AIC_ELTWISE_LINEAR);
-      op.alpha = static_cast<float>(real("post-op alpha"));
-      op.beta = static_cast<float>(real("post-op beta"));
-    } else {
-      op.alg = integer("post-op binary alg", AIC_BINARY_ADD, AIC_BINARY_MIN);
-      op.operand = tensor("post-op operand");
-    }
-    ops.push_back(std::move(op));
+PostOp DescReader::postOp(const char *field) {
+  std::string name = std::string(field) + ".kind";
+  PostOp op;
+  op.kind = integer(name.c_str(), AIC_POSTOP_ELTWISE, AIC_POSTOP_BINARY);
+  name = std::string(field) + ".alg";
+  if (op.kind == AIC_POSTOP_ELTWISE) {
+    op.alg = integer(name.c_str(), AIC_ELTWISE_RELU, AIC_ELTWISE_LINEAR);
+    name = std::string(field) + ".alpha";
+    op.alpha = real(name.c_str());
+    name = std::string(field) + ".beta";
+    op.beta = real(name.c_str());
+  } else {
+    op.alg = integer(name.c_str(), AIC_BINARY_ADD, AIC_BINARY_MIN);
+    name = std::string(field) + ".operand";
+    op.operand = tensor(name.c_str());
   }
-  return ops;
+  return op;
+}
+
+void DescReader::read(const char *field, std::optional<Tensor> &v) {
+  std::string name = std::string("has_") + field;
+  v.reset();
+  if (flag(name.c_str()))
+    v = tensor(field);
+}
+
+void DescReader::read(const char *field, std::vector<int64_t> &v) {
+  int64_t n = count(field, 1, INT64_MAX);
+  v.clear();
+  for (int64_t i = 0; i < n; ++i)
+    v.push_back(word(field));
+}
+
+void DescReader::read(const char *field, std::vector<Tensor> &v) {
+  int64_t n = count(field, 2, INT64_MAX); // dtype and rank at least
+  v.clear();
+  for (int64_t i = 0; i < n; ++i)
+    v.push_back(tensor(field));
+}
+
+void DescReader::read(const char *field, std::vector<PostOp> &v) {
+  // An eltwise post-op takes four words, a binary one at least four.
+  int64_t n = count(field, 4, AIC_MAX_POST_OPS);
+  v.clear();
+  for (int64_t i = 0; i < n; ++i)
+    v.push_back(postOp(field));
 }
 
 void DescReader::finish() {

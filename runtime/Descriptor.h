@@ -1,44 +1,40 @@
 //===- Descriptor.h - Bounds-checked decoding of primitive descriptors ----===//
 //
 // Descriptors come from compiled code and may be corrupt; every read is
-// bounds checked and every count is validated before it sizes anything, so
-// that garbage produces an AIC_ERROR_INVALID_MODEL error instead of a crash.
+// bounds checked and every count is validated against the words left before
+// it sizes anything, so that garbage produces an AIC_ERROR_INVALID_MODEL
+// error instead of a crash. decode<Kind>() is generic over the typed
+// descriptors of aic/contract.h, so the wire format is only ever written
+// down in aic/primitives.def; what the values mean is checked by each
+// kind's factory.
 //
 //===----------------------------------------------------------------------===//
 #ifndef AIC_RUNTIME_DESCRIPTOR_H
 #define AIC_RUNTIME_DESCRIPTOR_H
 
-#include "aic/runtime.h"
+#include "aic/contract.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace aic::rt {
 
-/// oneDNN supports at most 12 dimensions (DNNL_MAX_NDIMS).
-constexpr int64_t kMaxTensorRank = 12;
+using contract::PostOp;
+using contract::Tensor;
 
-/// A dense row-major tensor type `dtype rank d0 ... d(rank-1)`.
-struct TensorDesc {
-  int64_t dtype = 0;
-  std::vector<int64_t> dims;
+constexpr int64_t kMaxTensorRank = AIC_MAX_RANK;
 
-  int64_t rank() const { return static_cast<int64_t>(dims.size()); }
-  int64_t numElements() const;
-  std::string str() const; // "[1,3,224,224]"
-};
-
-struct PostOp {
-  int64_t kind = 0; // AIC_POSTOP_*
-  int64_t alg = 0;  // AIC_ELTWISE_* or AIC_BINARY_*
-  float alpha = 0, beta = 0;
-  TensorDesc operand; // AIC_POSTOP_BINARY only
-};
+/// Product of the dims; decoded tensors are bounded, so it cannot overflow.
+int64_t numElements(const Tensor &t);
+/// "[1,3,224,224]"
+std::string shapeStr(const Tensor &t);
 
 class DescReader {
 public:
-  /// `prefix` starts every error message ("primitive 'conv1'").
+  /// `prefix` starts every error message ("primitive 'conv1': invalid CONV
+  /// descriptor").
   DescReader(const int64_t *desc, int64_t len, std::string prefix)
       : desc_(desc), len_(len), prefix_(std::move(prefix)) {}
 
@@ -49,17 +45,23 @@ public:
   int64_t integer(const char *field, int64_t lo, int64_t hi);
   bool flag(const char *field) { return integer(field, 0, 1) != 0; }
   double real(const char *field);
-  TensorDesc tensor(const char *field);
-  /// `flag [T]`: reads T into `t` when the flag is set; returns the flag.
-  bool optionalTensor(const char *flag, const char *field, TensorDesc &t);
-  std::vector<int64_t> ints(const char *field, int64_t n, int64_t lo,
-                            int64_t hi);
-  std::vector<PostOp> postOps();
-  /// Words that may still be read; counts are checked against it so that a
-  /// garbage count cannot trigger a huge allocation.
-  int64_t remaining() const { return len_ - pos_; }
+  Tensor tensor(const char *field);
+  /// A vector length in [0, max] whose elements take at least `minWords`
+  /// words each, so that a garbage count fails here instead of sizing an
+  /// allocation.
+  int64_t count(const char *field, int64_t minWords, int64_t max);
+  PostOp postOp(const char *field);
   /// Fails unless every word was consumed.
   void finish();
+
+  void read(const char *field, int64_t &v) { v = word(field); }
+  void read(const char *field, bool &v) { v = flag(field); }
+  void read(const char *field, double &v) { v = real(field); }
+  void read(const char *field, Tensor &v) { v = tensor(field); }
+  void read(const char *field, std::optional<Tensor> &v);
+  void read(const char *field, std::vector<int64_t> &v);
+  void read(const char *field, std::vector<Tensor> &v);
+  void read(const char *field, std::vector<PostOp> &v);
 
 private:
   const int64_t *desc_;
@@ -67,6 +69,15 @@ private:
   int64_t pos_ = 0;
   std::string prefix_;
 };
+
+/// Decodes the fields of kind `D` (the words after the kind word) and
+/// requires that nothing is left over.
+template <class D> D decode(DescReader &r) {
+  D d;
+  d.forEachField([&](const char *field, auto &v) { r.read(field, v); });
+  r.finish();
+  return d;
+}
 
 } // namespace aic::rt
 

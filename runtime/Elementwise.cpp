@@ -11,39 +11,37 @@
 using namespace aic::rt;
 using dnnl::memory;
 
-PrimitivePtr aic::rt::createEltwise(DescReader &r, const CreateInfo &ci) {
-  int64_t alg = r.integer("alg", AIC_ELTWISE_RELU, AIC_ELTWISE_LINEAR);
-  float alpha = static_cast<float>(r.real("alpha"));
-  float beta = static_cast<float>(r.real("beta"));
-  TensorDesc t = r.tensor("tensor");
-  r.finish();
-
-  requireF32(ci, {&t});
-  memory::desc md = plainMd(t);
-  dnnl::eltwise_forward::desc d(dnnl::prop_kind::forward_inference,
-                                eltwiseAlg(alg), md, alpha, beta);
-  dnnl::eltwise_forward::primitive_desc pd(d, makeAttr(), ci.engine);
+PrimitivePtr aic::rt::createEltwise(const contract::Eltwise &d,
+                                    const CreateInfo &ci) {
+  if (d.alg < AIC_ELTWISE_RELU || d.alg > AIC_ELTWISE_LINEAR)
+    invalid(ci, "unknown eltwise alg " + std::to_string(d.alg));
+  requireF32(ci, {&d.src, &d.dst});
+  requireSameType(ci, d.src, d.dst);
+  memory::desc md = plainMd(d.src);
+  dnnl::eltwise_forward::desc ed(
+      dnnl::prop_kind::forward_inference, eltwiseAlg(d.alg), md,
+      static_cast<float>(d.alpha), static_cast<float>(d.beta));
+  dnnl::eltwise_forward::primitive_desc pd(ed, makeAttr(), ci.engine);
   return std::make_unique<DnnlPrimitive>(
       ci.label, ci.engine, dnnl::eltwise_forward(pd),
       std::vector<ArgSlot>{{DNNL_ARG_SRC, md}, {DNNL_ARG_DST, md}},
       pd.scratchpad_desc());
 }
 
-PrimitivePtr aic::rt::createSoftmax(DescReader &r, const CreateInfo &ci) {
-  int64_t axis = r.integer("axis", 0, kMaxTensorRank - 1);
-  bool log = r.flag("log");
-  TensorDesc t = r.tensor("tensor");
-  r.finish();
-
-  requireF32(ci, {&t});
-  if (axis >= std::max<int64_t>(t.rank(), 1))
-    invalid(ci,
-            "axis " + std::to_string(axis) + " is out of range for " + t.str());
-  memory::desc md = plainMd(t);
+PrimitivePtr aic::rt::createSoftmax(const contract::Softmax &d,
+                                    const CreateInfo &ci) {
+  int64_t axis = d.axis;
+  requireF32(ci, {&d.src, &d.dst});
+  requireSameType(ci, d.src, d.dst);
+  // A scalar is softmaxed as [1], so axis 0 is valid for it.
+  if (axis < 0 || axis >= std::max<int64_t>(d.src.rank(), 1))
+    invalid(ci, "axis " + std::to_string(axis) + " is out of range for " +
+                    shapeStr(d.src));
+  memory::desc md = plainMd(d.src);
   std::vector<ArgSlot> slots{{DNNL_ARG_SRC, md}, {DNNL_ARG_DST, md}};
   auto prop = dnnl::prop_kind::forward_inference;
   int a = static_cast<int>(axis);
-  if (log) {
+  if (d.log) {
     dnnl::logsoftmax_forward::primitive_desc pd(
         dnnl::logsoftmax_forward::desc(prop, md, a), makeAttr(), ci.engine);
     return std::make_unique<DnnlPrimitive>(
@@ -143,27 +141,26 @@ void Binary::exec(aicrt_exec_state &st, PrimState *ps, void *const *args) {
 
 } // namespace
 
-PrimitivePtr aic::rt::createBinary(DescReader &r, const CreateInfo &ci) {
-  int64_t alg = r.integer("alg", AIC_BINARY_ADD, AIC_BINARY_MIN);
-  TensorDesc a = r.tensor("a");
-  TensorDesc b = r.tensor("b");
-  TensorDesc dst = r.tensor("dst");
-  std::vector<PostOp> ops = r.postOps();
-  r.finish();
+PrimitivePtr aic::rt::createBinary(const contract::Binary &d,
+                                   const CreateInfo &ci) {
+  int64_t alg = d.alg;
+  if (alg < AIC_BINARY_ADD || alg > AIC_BINARY_MIN)
+    invalid(ci, "unknown binary alg " + std::to_string(alg));
+  const Tensor &a = d.a, &b = d.b, &dst = d.dst;
 
   requireF32(ci, {&a, &b, &dst});
   int64_t rank = std::max<int64_t>(dst.rank(), 1);
   if (a.rank() > dst.rank() || b.rank() > dst.rank())
-    invalid(ci, "operands " + a.str() + " and " + b.str() +
-                    " have a higher rank than dst " + dst.str());
+    invalid(ci, "operands " + shapeStr(a) + " and " + shapeStr(b) +
+                    " have a higher rank than dst " + shapeStr(dst));
   memory::dims ad = padDims(a.dims, rank), bd = padDims(b.dims, rank);
   memory::dims dd = padDims(dst.dims, rank);
   requireBroadcastable(ci, "a", ad, dd);
   requireBroadcastable(ci, "b", bd, dd);
   for (int64_t i = 0; i < rank; ++i)
     if (dd[i] != 1 && ad[i] != dd[i] && bd[i] != dd[i])
-      invalid(ci, "dst " + dst.str() + " is larger than the broadcast of " +
-                      a.str() + " and " + b.str());
+      invalid(ci, "dst " + shapeStr(dst) + " is larger than the broadcast of " +
+                      shapeStr(a) + " and " + shapeStr(b));
 
   bool commutes = alg == AIC_BINARY_ADD || alg == AIC_BINARY_MUL ||
                   alg == AIC_BINARY_MAX || alg == AIC_BINARY_MIN;
@@ -180,9 +177,9 @@ PrimitivePtr aic::rt::createBinary(DescReader &r, const CreateInfo &ci) {
   std::vector<ArgSlot> slots{
       {DNNL_ARG_SRC_0, src0}, {DNNL_ARG_SRC_1, src1}, {DNNL_ARG_DST, dstMd}};
   dnnl::post_ops po;
-  appendPostOps(ci, ops, dd, po, slots);
-  dnnl::binary::desc d(binaryAlg(alg), src0, src1, dstMd);
-  dnnl::binary::primitive_desc pd(d, makeAttr(po), ci.engine);
+  appendPostOps(ci, d.post_ops, dd, po, slots);
+  dnnl::binary::desc desc(binaryAlg(alg), src0, src1, dstMd);
+  dnnl::binary::primitive_desc pd(desc, makeAttr(po), ci.engine);
 
   memory::dims aStrides = rowMajorStrides(ad);
   for (int64_t i = 0; i < rank; ++i)
@@ -228,43 +225,40 @@ private:
 
 } // namespace
 
-PrimitivePtr aic::rt::createConcat(DescReader &r, const CreateInfo &ci) {
-  int64_t axis = r.integer("axis", 0, kMaxTensorRank - 1);
-  // Each input takes at least two words, which bounds a garbage count.
-  int64_t n = r.integer("input count", 1, std::max<int64_t>(1, r.remaining()));
-  std::vector<TensorDesc> ins;
-  for (int64_t i = 0; i < n; ++i)
-    ins.push_back(r.tensor("input"));
-  TensorDesc dst = r.tensor("dst");
-  r.finish();
-
-  if (axis >= dst.rank())
+PrimitivePtr aic::rt::createConcat(const contract::Concat &d,
+                                   const CreateInfo &ci) {
+  int64_t axis = d.axis;
+  const std::vector<Tensor> &ins = d.inputs;
+  const Tensor &dst = d.dst;
+  if (ins.empty())
+    invalid(ci, "no inputs");
+  if (axis < 0 || axis >= dst.rank())
     invalid(ci, "axis " + std::to_string(axis) + " is out of range for dst " +
-                    dst.str());
+                    shapeStr(dst));
   int64_t axisSum = 0;
   bool anyEmpty = false;
-  for (const TensorDesc &t : ins) {
+  for (const Tensor &t : ins) {
     bool ok = t.dtype == dst.dtype && t.rank() == dst.rank();
     for (int64_t i = 0; ok && i < dst.rank(); ++i)
       ok = i == axis || t.dims[i] == dst.dims[i];
     if (!ok)
-      invalid(ci, "input " + std::string(dtypeName(t.dtype)) + t.str() +
-                      " does not fit dst " + dtypeName(dst.dtype) + dst.str() +
-                      " along axis " + std::to_string(axis));
+      invalid(ci, "input " + std::string(dtypeName(t.dtype)) + shapeStr(t) +
+                      " does not fit dst " + dtypeName(dst.dtype) +
+                      shapeStr(dst) + " along axis " + std::to_string(axis));
     axisSum += t.dims[axis];
-    anyEmpty |= t.numElements() == 0;
+    anyEmpty |= numElements(t) == 0;
   }
   if (axisSum != dst.dims[axis])
     invalid(ci, "inputs add up to " + std::to_string(axisSum) + " along axis " +
-                    std::to_string(axis) + ", dst has " + dst.str());
+                    std::to_string(axis) + ", dst has " + shapeStr(dst));
 
   if (toDnnl(dst.dtype) == memory::data_type::undef || anyEmpty ||
-      dst.numElements() == 0) {
+      numElements(dst) == 0) {
     int64_t outer = 1;
     for (int64_t i = 0; i < axis; ++i)
       outer *= dst.dims[i];
     std::vector<size_t> rowBytes;
-    for (const TensorDesc &t : ins) {
+    for (const Tensor &t : ins) {
       size_t bytes = dtypeSize(t.dtype);
       for (int64_t i = axis; i < t.rank(); ++i)
         bytes *= t.dims[i];

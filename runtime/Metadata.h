@@ -1,15 +1,18 @@
-//===- Metadata.h - Parser for a compiled model's metadata text -----------===//
+//===- Metadata.h - Validation of a compiled model's metadata -------------===//
 #ifndef AIC_RUNTIME_METADATA_H
 #define AIC_RUNTIME_METADATA_H
 
+#include "aic/abi.h"
 #include "aic/runtime.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace aic::rt {
 
+/// A validated model input or output, owned by the runtime.
 struct TensorMeta {
   std::string name;
   aic_dtype_t dtype = AIC_DTYPE_UNDEFINED;
@@ -25,15 +28,18 @@ struct ModelMeta {
   std::vector<TensorMeta> outputs;
 };
 
-/// Upper bounds that keep a corrupt record from making the runtime allocate
+/// Upper bounds that keep corrupt metadata from making the runtime allocate
 /// absurd amounts of memory before anything else notices.
-constexpr int64_t kMaxPrimitives = 1 << 24;
-constexpr int64_t kMaxRank = 64;
+constexpr int64_t kMaxPrimitives = AIC_MAX_PRIMITIVES;
+constexpr int64_t kMaxModelTensors = AIC_MAX_MODEL_TENSORS;
 
-/// Parses the text format documented in aic/abi.h. Throws Error with
-/// AIC_ERROR_INVALID_MODEL naming the offending line for any malformed
-/// record, or AIC_ERROR_VERSION_MISMATCH when the ABI version differs.
-ModelMeta parseMetadata(const char *text);
+/// Validates the metadata struct of aic/abi.h field by field and copies it.
+/// `symbolBytes` is the size of the exported symbol when the dynamic symbol
+/// table knows it, else 0. Throws Error with AIC_ERROR_VERSION_MISMATCH when
+/// abi_version differs (checked before any other field is read), or
+/// AIC_ERROR_INVALID_MODEL with a one-line message naming the offending
+/// field.
+ModelMeta readMetadata(const aic_model_meta *meta, size_t symbolBytes = 0);
 
 } // namespace aic::rt
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <dlfcn.h>
+#include <link.h>
 #include <mutex>
 #include <shared_mutex>
 #include <sys/stat.h>
@@ -66,6 +67,19 @@ void promoteSelfToGlobal() {
               dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_GLOBAL))
         dlclose(self); // drop the extra reference; the promotion stays
   });
+}
+
+/// Size of the symbol at `addr` in the dynamic symbol table, 0 if unknown.
+size_t symbolSize(void *addr) {
+  Dl_info info;
+  void *entry = nullptr;
+  if (!dladdr1(addr, &info, &entry, RTLD_DL_SYMENT) || !entry)
+    return 0;
+  // dladdr finds the nearest symbol at or below `addr`; only an exact match
+  // describes the metadata.
+  if (info.dli_saddr != addr)
+    return 0;
+  return static_cast<const ElfW(Sym) *>(entry)->st_size;
 }
 
 aic_tensor_info_t infoOf(const TensorMeta &t) {
@@ -149,13 +163,14 @@ std::unique_ptr<aic_model> load(const char *path) {
                                         name + "' is missing");
     return p;
   };
-  // The metadata symbol is the text itself (a char array), not a pointer.
-  auto *text = static_cast<const char *>(symbol(AIC_MODEL_META_SYMBOL));
+  // The metadata symbol is the struct itself, not a pointer to it.
+  void *metaSymbol = symbol(AIC_MODEL_META_SYMBOL);
   auto init =
       reinterpret_cast<aic_model_init_fn>(symbol(AIC_MODEL_INIT_SYMBOL));
   model->run = reinterpret_cast<aic_model_run_fn>(symbol(AIC_MODEL_RUN_SYMBOL));
   try {
-    model->meta = parseMetadata(text);
+    model->meta = readMetadata(static_cast<const aic_model_meta *>(metaSymbol),
+                               symbolSize(metaSymbol));
   } catch (const Error &e) {
     fail(e.status(), "'" + std::string(path) + "': " + e.message());
   }

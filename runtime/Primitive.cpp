@@ -63,7 +63,7 @@ memory::dims aic::rt::rowMajorStrides(const memory::dims &dims) {
   return strides;
 }
 
-memory::desc aic::rt::plainMd(const TensorDesc &t, int64_t rank) {
+memory::desc aic::rt::plainMd(const Tensor &t, int64_t rank) {
   memory::dims dims = padDims(t.dims, rank);
   return memory::desc(dims, toDnnl(t.dtype), rowMajorStrides(dims));
 }
@@ -74,11 +74,32 @@ void aic::rt::invalid(const CreateInfo &ci, const std::string &what) {
 }
 
 void aic::rt::requireF32(const CreateInfo &ci,
-                         std::initializer_list<const TensorDesc *> tensors) {
-  for (const TensorDesc *t : tensors)
+                         std::initializer_list<const Tensor *> tensors) {
+  for (const Tensor *t : tensors)
     if (t && t->dtype != AIC_DTYPE_FLOAT32)
       fail(AIC_ERROR_UNSUPPORTED, ci.label + ": dtype " + dtypeName(t->dtype) +
                                       " not supported by kind " + ci.kind);
+}
+
+void aic::rt::requireInts(const CreateInfo &ci, const char *what,
+                          const std::vector<int64_t> &v, size_t n, int64_t lo,
+                          int64_t hi) {
+  if (v.size() != n)
+    invalid(ci, std::string(what) + " has " + std::to_string(v.size()) +
+                    " entries, expected " + std::to_string(n));
+  for (int64_t x : v)
+    if (x < lo || x > hi)
+      invalid(ci, std::string(what) + " entry " + std::to_string(x) +
+                      " is outside [" + std::to_string(lo) + ", " +
+                      std::to_string(hi) + "]");
+}
+
+void aic::rt::requireSameType(const CreateInfo &ci, const Tensor &src,
+                              const Tensor &dst) {
+  if (src != dst)
+    invalid(ci, std::string("dst ") + dtypeName(dst.dtype) + shapeStr(dst) +
+                    " differs from src " + dtypeName(src.dtype) +
+                    shapeStr(src));
 }
 
 static std::string dimsStr(const memory::dims &dims) {
@@ -143,12 +164,13 @@ void aic::rt::appendPostOps(const CreateInfo &ci,
                             std::vector<ArgSlot> &slots) {
   for (const PostOp &op : ops) {
     if (op.kind == AIC_POSTOP_ELTWISE) {
-      po.append_eltwise(1.0f, eltwiseAlg(op.alg), op.alpha, op.beta);
+      po.append_eltwise(1.0f, eltwiseAlg(op.alg), static_cast<float>(op.alpha),
+                        static_cast<float>(op.beta));
       continue;
     }
     requireF32(ci, {&op.operand});
     if (op.operand.rank() > static_cast<int64_t>(dstDims.size()))
-      invalid(ci, "post-op operand " + op.operand.str() +
+      invalid(ci, "post-op operand " + shapeStr(op.operand) +
                       " has a higher rank than the output");
     memory::desc md = plainMd(op.operand, dstDims.size());
     requireBroadcastable(ci, "post-op operand", md.dims(), dstDims);
@@ -312,26 +334,40 @@ void DnnlPrimitive::exec(aicrt_exec_state &st, PrimState *ps,
 
 //===--- Entry points -----------------------------------------------------===//
 
-static const char *kindName(int64_t kind) {
-  switch (kind) {
-  case AIC_PRIM_CONV:
-    return "CONV";
-  case AIC_PRIM_POOL:
-    return "POOL";
-  case AIC_PRIM_MATMUL:
-    return "MATMUL";
-  case AIC_PRIM_ELTWISE:
-    return "ELTWISE";
-  case AIC_PRIM_BINARY:
-    return "BINARY";
-  case AIC_PRIM_SOFTMAX:
-    return "SOFTMAX";
-  case AIC_PRIM_CONCAT:
-    return "CONCAT";
-  default:
-    return "?";
-  }
+namespace {
+/// Decodes kind `D`, creates it with its factory and checks that the
+/// factory's exec arguments agree with the contract.
+template <class D>
+PrimitivePtr build(const int64_t *desc, int64_t len, const CreateInfo &ci,
+                   PrimitivePtr (*factory)(const D &, const CreateInfo &)) {
+  DescReader r(desc + 1, len - 1,
+               ci.label + ": invalid " + ci.kind + " descriptor");
+  D d = decode<D>(r);
+  PrimitivePtr p = factory(d, ci);
+  if (p->numArgs() != aic::contract::numExecArgs(d))
+    fail(AIC_ERROR_RUNTIME, ci.label + ": internal error: the runtime takes " +
+                                std::to_string(p->numArgs()) +
+                                " exec arguments, the contract says " +
+                                std::to_string(aic::contract::numExecArgs(d)));
+  return p;
 }
+
+/// Creates the primitive of descriptor `desc` (kind word first); sets
+/// `kind` to its name.
+PrimitivePtr create(const int64_t *desc, int64_t len, const std::string &label,
+                    const dnnl::engine &engine, const char *&kind) {
+  switch (desc[0]) {
+#define AIC_PRIM(Name, KIND, code)                                             \
+  case AIC_PRIM_##KIND:                                                        \
+    kind = aic::contract::Name::kName;                                         \
+    return build<aic::contract::Name>(desc, len, {label, kind, engine},        \
+                                      create##Name);
+#include "aic/primitives.def"
+  }
+  fail(AIC_ERROR_INVALID_MODEL,
+       label + ": unknown primitive kind " + std::to_string(desc[0]));
+}
+} // namespace
 
 /// Status and message of the exception being handled, with `label` in front
 /// of messages that do not already carry it (oneDNN's, std's).
@@ -369,38 +405,13 @@ AIC_RT_EXPORT int32_t aicrt_create(aicrt_context *ctx, int32_t prim_id,
            label + ": id " + std::to_string(prim_id) + " created twice");
     if (!desc || desc_len <= 0)
       fail(AIC_ERROR_INVALID_MODEL, label + ": empty descriptor");
-    DescReader r(desc, desc_len, label);
-    int64_t kind = r.integer("kind", AIC_PRIM_CONV, AIC_PRIM_CONCAT);
-    CreateInfo ci{label, kindName(kind), ctx->engine};
-    PrimitivePtr p;
-    switch (kind) {
-    case AIC_PRIM_CONV:
-      p = createConv(r, ci);
-      break;
-    case AIC_PRIM_POOL:
-      p = createPool(r, ci);
-      break;
-    case AIC_PRIM_MATMUL:
-      p = createMatmul(r, ci);
-      break;
-    case AIC_PRIM_ELTWISE:
-      p = createEltwise(r, ci);
-      break;
-    case AIC_PRIM_BINARY:
-      p = createBinary(r, ci);
-      break;
-    case AIC_PRIM_SOFTMAX:
-      p = createSoftmax(r, ci);
-      break;
-    default:
-      p = createConcat(r, ci);
-      break;
-    }
+    const char *kind = "";
+    PrimitivePtr p = create(desc, desc_len, label, ctx->engine, kind);
     ctx->prims[prim_id] = std::move(p);
     ctx->names.resize(ctx->prims.size());
     ctx->kinds.resize(ctx->prims.size(), "");
     ctx->names[prim_id] = name ? name : "<unnamed>";
-    ctx->kinds[prim_id] = ci.kind;
+    ctx->kinds[prim_id] = kind;
     return AIC_OK;
   } catch (...) {
     std::string message;

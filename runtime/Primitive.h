@@ -58,7 +58,7 @@ protected:
   int numArgs_;
 };
 
-/// What every kind's factory gets besides the descriptor reader.
+/// What every kind's factory gets besides its descriptor.
 struct CreateInfo {
   std::string label; // "primitive 'NAME'"
   const char *kind;  // "CONV"
@@ -67,15 +67,14 @@ struct CreateInfo {
 
 using PrimitivePtr = std::unique_ptr<Primitive>;
 
-// One factory per kind; each decodes the words after the kind and finishes
-// the reader before creating anything.
-PrimitivePtr createConv(DescReader &r, const CreateInfo &ci);
-PrimitivePtr createPool(DescReader &r, const CreateInfo &ci);
-PrimitivePtr createMatmul(DescReader &r, const CreateInfo &ci);
-PrimitivePtr createEltwise(DescReader &r, const CreateInfo &ci);
-PrimitivePtr createBinary(DescReader &r, const CreateInfo &ci);
-PrimitivePtr createSoftmax(DescReader &r, const CreateInfo &ci);
-PrimitivePtr createConcat(DescReader &r, const CreateInfo &ci);
+// One factory per kind of aic/primitives.def, e.g.
+//   PrimitivePtr createConv(const contract::Conv &d, const CreateInfo &ci);
+// It gets a descriptor that decoded cleanly and checks what the values mean
+// (ranges, shapes, dtypes). Its exec arguments (slots) must follow the
+// contract's order; aicrt_create checks their count.
+#define AIC_PRIM(Name, KIND, code)                                             \
+  PrimitivePtr create##Name(const contract::Name &d, const CreateInfo &ci);
+#include "aic/primitives.def"
 
 //===--- oneDNN-backed primitives -----------------------------------------===//
 
@@ -150,10 +149,17 @@ dnnl::memory::data_type toDnnl(int64_t dtype);
 dnnl::memory::dims padDims(const std::vector<int64_t> &dims, int64_t rank);
 dnnl::memory::dims rowMajorStrides(const dnnl::memory::dims &dims);
 /// Dense row-major descriptor of `t`, its rank padded to `rank`.
-dnnl::memory::desc plainMd(const TensorDesc &t, int64_t rank = 0);
+dnnl::memory::desc plainMd(const Tensor &t, int64_t rank = 0);
 /// Fails with AIC_ERROR_UNSUPPORTED unless every tensor is float32.
 void requireF32(const CreateInfo &ci,
-                std::initializer_list<const TensorDesc *> tensors);
+                std::initializer_list<const Tensor *> tensors);
+/// Fails unless `v` has `n` entries, each in [lo, hi].
+void requireInts(const CreateInfo &ci, const char *what,
+                 const std::vector<int64_t> &v, size_t n, int64_t lo,
+                 int64_t hi);
+/// Fails unless `dst` has the dtype and shape of `src`.
+void requireSameType(const CreateInfo &ci, const Tensor &src,
+                     const Tensor &dst);
 /// Fails unless `operand` (padded) broadcasts to `dst`.
 void requireBroadcastable(const CreateInfo &ci, const char *what,
                           const dnnl::memory::dims &operand,

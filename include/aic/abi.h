@@ -1,7 +1,7 @@
 /*===- aic/abi.h - Contract between compiled models and libaicrt -*- C -*-===*
  *
  * A model compiled by aic-compile is a shared library that exports exactly
- * the three symbols below. libaicrt dlopen()s it, parses the metadata,
+ * the three symbols below. libaicrt dlopen()s it, validates the metadata,
  * calls aic_model_init() once per loaded model (which creates every oneDNN
  * primitive through aicrt_create), and calls aic_model_run() per inference
  * (which executes them through aicrt_exec and runs compiled loops for the
@@ -19,24 +19,44 @@
 extern "C" {
 #endif
 
-/* Bumped whenever anything in this file changes incompatibly. */
-#define AIC_ABI_VERSION 1
+/* Bumped whenever anything in this file or in aic/primitives.def changes
+ * incompatibly. Version 1 had text metadata. */
+#define AIC_ABI_VERSION 2
+
+/* Limits of the contract; the runtime rejects models beyond them. */
+#define AIC_MAX_RANK 12            /* oneDNN's DNNL_MAX_NDIMS */
+#define AIC_MAX_POST_OPS 32        /* oneDNN's DNNL_MAX_POST_OPS */
+#define AIC_MAX_MODEL_TENSORS 4096 /* inputs, and outputs, of a model */
+#define AIC_MAX_PRIMITIVES (1 << 24)
+#define AIC_MAX_NAME_BYTES 4096 /* tensor names, NUL included */
 
 /*--- Symbols every compiled model exports ---------------------------------*/
 
-/* NUL-terminated metadata text, exported as the character array itself
- * (`const char aic_model_meta[]`, not a pointer to it), one record per line,
- * fields separated by a single space:
- *   aic-model <abi-version>
- *   arena <bytes>                 bytes of scratch memory one run needs
- *   primitives <count>            number of aicrt_create calls init makes
- *   input <name-len> <name> <dtype> <rank> <d0> ... <dN-1>
- *   output <name-len> <name> <dtype> <rank> <d0> ... <dN-1>
- * Inputs and outputs are listed in graph order. <name> is exactly
- * <name-len> bytes and may contain spaces. */
+/* The metadata is the object `const aic_model_meta aic_model_meta` itself
+ * (the symbol is the struct, not a pointer to it). libaicrt checks
+ * abi_version before reading anything else, then validates every field. */
 #define AIC_MODEL_META_SYMBOL "aic_model_meta"
 #define AIC_MODEL_INIT_SYMBOL "aic_model_init"
 #define AIC_MODEL_RUN_SYMBOL "aic_model_run"
+
+/* A model input or output. Compilers emit it as {ptr, i32, i32, ptr}. */
+typedef struct aic_model_tensor_meta {
+  const char *name;     /* NUL-terminated, non-empty */
+  int32_t dtype;        /* aic_dtype_t */
+  int32_t rank;         /* 0..AIC_MAX_RANK */
+  const int64_t *shape; /* rank entries (NULL allowed when rank == 0) */
+} aic_model_tensor_meta;
+
+/* Compilers emit it as {i32, i32, i32, i32, i64, ptr, ptr}. */
+typedef struct aic_model_meta {
+  int32_t abi_version; /* AIC_ABI_VERSION; first field in every version */
+  int32_t num_inputs;
+  int32_t num_outputs;    /* at least 1 */
+  int32_t num_primitives; /* number of aicrt_create calls init makes */
+  int64_t arena_bytes;    /* scratch memory one run needs */
+  const aic_model_tensor_meta *inputs;  /* num_inputs entries, graph order */
+  const aic_model_tensor_meta *outputs; /* num_outputs entries */
+} aic_model_meta;
 
 typedef struct aicrt_context aicrt_context;       /* per loaded model */
 typedef struct aicrt_exec_state aicrt_exec_state; /* per concurrent run */
@@ -45,8 +65,8 @@ typedef struct aicrt_exec_state aicrt_exec_state; /* per concurrent run */
  * status. */
 typedef int32_t (*aic_model_init_fn)(aicrt_context *ctx);
 /* inputs/outputs: caller buffers in graph order (already validated by the
- * runtime); arena: at least `arena` bytes, 64-byte aligned. Returns 0 or the
- * first non-zero aicrt_exec status. */
+ * runtime); arena: at least `arena_bytes` bytes, 64-byte aligned. Returns 0
+ * or the first non-zero aicrt_exec status. */
 typedef int32_t (*aic_model_run_fn)(aicrt_exec_state *state,
                                     void *const *inputs, void *const *outputs,
                                     void *arena);
@@ -59,53 +79,35 @@ typedef int32_t (*aic_model_run_fn)(aicrt_exec_state *state,
 int32_t aicrt_create(aicrt_context *ctx, int32_t prim_id, const int64_t *desc,
                      int64_t desc_len, const char *name);
 
-/* Executes primitive `prim_id` on `args` (order defined per kind below). */
+/* Executes primitive `prim_id` on `args` (order: see below). */
 int32_t aicrt_exec(aicrt_exec_state *state, int32_t prim_id, void *const *args,
                    int32_t num_args);
 
 /*--- Primitive descriptors -------------------------------------------------
  *
- * A descriptor is an int64 array. Floating-point values are stored as the
- * bit pattern of an IEEE double. A tensor T is encoded as
- *   dtype rank d0 ... d(rank-1)
- * (dense, row-major, no padding). A post-op chain P is encoded as
- *   count { entry }*count
- * with entry one of
- *   AIC_POSTOP_ELTWISE alg alpha beta          (alg: AIC_ELTWISE_*)
- *   AIC_POSTOP_BINARY  alg T                   (alg: AIC_BINARY_*; T is the
- *                                               extra operand, broadcastable
- *                                               to the primary output)
- * Binary post-op operands are passed, in chain order, after the fixed args.
- *
- * Kind            layout after the kind word                  exec args
- * CONV            T_src T_wei has_bias [T_bias] T_dst nsp     src wei [bias]
- *                 strides[nsp] dilations[nsp] pads_begin[nsp]  dst post...
- *                 pads_end[nsp] groups weights_const P
- *                 (ONNX semantics: dilation 1 is dense; weights_const 1
- *                 promises the weights pointer always holds the same model
- *                 constant, so the runtime may reorder it once)
- * POOL            alg T_src T_dst nsp kernel[nsp] strides[nsp] src dst
- *                 dilations[nsp] pads_begin[nsp] pads_end[nsp]
- * MATMUL          T_a T_b has_bias [T_bias] T_dst trans_a      a b [bias]
- *                 trans_b alpha b_const P                       dst post...
- *                 (T_a/T_b are the stored shapes; trans_* swap the last two
- *                 dims; batch dims broadcast numpy-style; bias broadcasts
- *                 to dst; dst = alpha * op(a) x op(b) + bias, then P;
- *                 b_const as CONV's weights_const)
- * ELTWISE         alg alpha beta T                             src dst
- * BINARY          alg T_a T_b T_dst P                          a b dst post...
- *                 (numpy broadcasting of a and b to dst)
- * SOFTMAX         axis log T                                   src dst
- * CONCAT          axis n T_0 ... T_(n-1) T_dst                 in0..in(n-1) dst
+ * Every kind and its fields are declared once, in aic/primitives.def; C++
+ * code builds descriptors with aic/contract.h (aic::contract::encode). A
+ * descriptor is an int64 array: the kind code, then each field in
+ * declaration order:
+ *   int                   the value
+ *   bool                  0 or 1
+ *   real                  the bit pattern of an IEEE double (not NaN)
+ *   Tensor                dtype rank d0 ... d(rank-1)   (dense, row-major)
+ *   optional Tensor       0, or 1 Tensor
+ *   int/Tensor vector     count, then the elements
+ *   post-op vector        count (<= AIC_MAX_POST_OPS), then per post-op
+ *                           AIC_POSTOP_ELTWISE alg alpha beta (alg:
+ *                                                         AIC_ELTWISE_*)
+ *                           AIC_POSTOP_BINARY  alg Tensor (alg: AIC_BINARY_*;
+ *                             Tensor broadcasts to the primary output)
+ * with no words left over. The aicrt_exec arguments are the buffers of the
+ * Tensor fields in declaration order (an optional one only when present,
+ * every element of a vector), followed by the operands of the binary
+ * post-ops in chain order.
  */
 enum aic_prim_kind {
-  AIC_PRIM_CONV = 1,
-  AIC_PRIM_POOL = 2,
-  AIC_PRIM_MATMUL = 3,
-  AIC_PRIM_ELTWISE = 4,
-  AIC_PRIM_BINARY = 5,
-  AIC_PRIM_SOFTMAX = 6,
-  AIC_PRIM_CONCAT = 7,
+#define AIC_PRIM(Name, KIND, code) AIC_PRIM_##KIND = code,
+#include "aic/primitives.def"
 };
 
 enum aic_pool_alg {
