@@ -1,14 +1,36 @@
 #!/usr/bin/python3
 """Build the end-to-end test models with PyTorch and export them to ONNX.
 
-Usage: make_models.py NAME OUTDIR      (NAME: lenet | mlp | resnet18 | all)
+Usage: make_models.py NAME OUTDIR
+       make_models.py --list
+
+NAME: lenet | mlp | all | zoo | a torchvision classification model: the
+zoo models below, or any other torchvision.models builder name (e.g.
+densenet121), built with weights=None and input 1x3x224x224.
 
 Writes OUTDIR/model.onnx plus OUTDIR/test_data_set_0/{input_0,output_0}.pb
 (a seeded random input and PyTorch's output for it), i.e. the layout of the
 ONNX backend test data, so `aic-run OUTDIR/model.onnx --inputs
 OUTDIR/test_data_set_0 --outputs OUT` followed by `compare.py
 OUTDIR/test_data_set_0 OUT` checks the compiler end to end. With NAME=all,
-each model goes to OUTDIR/NAME/.
+each model goes to OUTDIR/NAME/; NAME=zoo writes only the torchvision zoo models.
+
+The torchvision zoo and the ONNX op types each exports (torch 1.13 /
+torchvision 0.14, opset 13; every graph also has Identity nodes):
+  resnet18, resnet50   Add Conv Flatten Gemm GlobalAveragePool MaxPool Relu
+  mobilenet_v2         Add Clip Conv Flatten Gemm GlobalAveragePool
+  efficientnet_b0      Add Conv Flatten Gemm GlobalAveragePool Mul Sigmoid
+  squeezenet1_1        Concat Conv Flatten GlobalAveragePool MaxPool Relu
+  mnasnet0_5           Add Conv Gemm ReduceMean Relu
+  shufflenet_v2_x1_0   Add Concat Conv Div Gather Gemm MaxPool Mul ReduceMean
+                       Relu Reshape Shape Slice Transpose: at opset >= 11
+                       x.chunk() exports as Shape/Gather/Add/Div/Mul/Slice
+                       (not Split) and channel_shuffle's view() as a
+                       Shape/Gather/Concat -> Reshape chain
+  inception_v3         AveragePool Concat Conv Flatten Gemm GlobalAveragePool
+                       MaxPool Pad Relu: avg_pool2d(padding=1) with
+                       count_include_pad exports as Pad + AveragePool
+No torchvision classification model exports Split at opset 13.
 
 Export settings: seed 0, eval mode, opset 13, static shapes, constant
 folding on. torch.flatten exports as a single ONNX Flatten, so the graphs
@@ -24,7 +46,20 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-MODELS = ("lenet", "mlp", "resnet18")
+# torchvision classification models: name -> extra builder arguments.
+ZOO = {
+    "resnet18": {},
+    "resnet50": {},
+    "mobilenet_v2": {},
+    "efficientnet_b0": {},
+    "squeezenet1_1": {},
+    "mnasnet0_5": {},
+    "shufflenet_v2_x1_0": {},
+    # init_weights=True pins (and silences the warning about) the
+    # initialization that weights=None uses today.
+    "inception_v3": {"init_weights": True},
+}
+MODELS = ("lenet", "mlp") + tuple(ZOO)
 
 
 class LeNet(nn.Module):
@@ -68,11 +103,14 @@ def build(name):
         model, shape = LeNet(), (1, 1, 28, 28)
     elif name == "mlp":
         model, shape = MLP(), (1, 784)
-    elif name == "resnet18":
-        import torchvision
-        model, shape = torchvision.models.resnet18(weights=None), (1, 3, 224, 224)
     else:
-        raise SystemExit(f"unknown model {name!r}; expected one of {', '.join(MODELS)}")
+        import torchvision
+        builders = set(torchvision.models.list_models(module=torchvision.models))
+        if name not in ZOO and name not in builders:
+            raise SystemExit(f"unknown model {name!r}; expected one of {', '.join(MODELS)} "
+                             "or a torchvision.models classification model")
+        builder = torchvision.models.get_model_builder(name)
+        model, shape = builder(weights=None, **ZOO.get(name, {})), (1, 3, 224, 224)
     model.eval()
     rng = np.random.default_rng(0)
     x = torch.from_numpy(rng.standard_normal(shape, dtype=np.float32))
@@ -111,12 +149,15 @@ def make(name, outdir):
 
 
 def main(argv):
+    if len(argv) == 2 and argv[1] == "--list":
+        print(" ".join(MODELS))
+        return 0
     if len(argv) != 3 or argv[1] in ("-h", "--help"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     name, outdir = argv[1], argv[2]
-    if name == "all":
-        for n in MODELS:
+    if name in ("all", "zoo"):
+        for n in (MODELS if name == "all" else tuple(ZOO)):
             make(n, os.path.join(outdir, n))
     else:
         make(name, outdir)
