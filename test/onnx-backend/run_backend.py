@@ -1,32 +1,62 @@
 #!/usr/bin/python3
-"""Run the ONNX backend test data against an aic-run compatible runner.
+"""Run the ONNX backend test suites through an aic-run compatible runner.
 
 Usage:
-  run_backend.py --aic-run PATH [--suite node|simple|pytorch-converted|
-                 pytorch-operator] [--filter REGEX] [--xfail FILE]
-                 [--update-xfail] [--jobs N] [--timeout S] [-v] [--list]
+  run_backend.py --aic-run PATH [--suite SUITE]... [--filter REGEX]
+                 [--xfail FILE] [--update-xfail] [--json FILE] [--jobs N]
+                 [--timeout S] [-v] [--list]
 
-Selects the tests in /usr/share/libonnx-testdata/data/SUITE/ (Debian package
-libonnx-testdata) whose model.onnx contains only supported ops (every node of
-the graph is in SUPPORTED_OPS), then for each test_data_set_K runs
+Runs EVERY test of the suites node, simple, pytorch-converted and
+pytorch-operator in /usr/share/libonnx-testdata/data (Debian package
+libonnx-testdata; --suite picks some, default all four). For each
+test_data_set_K of a test it runs
 
   PATH model.onnx --inputs test_data_set_K --outputs TMP
 
-and compares TMP/output_N.pb with the expected outputs as ONNX's backend
-tests do: dtype and shape equal, np.testing.assert_allclose(rtol=1e-3,
-atol=1e-7). A runner killed by a signal is a CRASH, one exceeding --timeout
-(60 s) a TIMEOUT, a non-zero exit an ERROR, wrong outputs a FAIL.
+(a PATH ending in .js, e.g. benchmarks/ort-run.js, is run with node; aic-run
+compiles into $AIC_CACHE_DIR, which is passed on unchanged) and compares
+TMP/output_N.pb with the expected outputs as ONNX's backend tests do: element
+type and shape equal, np.testing.assert_allclose(rtol=1e-3, atol=1e-7);
+strings equal. A test's outcome is the worst over its data sets:
 
-The xfail file (default test/onnx-backend/xfail.txt: one test name per line,
-'#' comments) lists expected failures. Exit status is 1 iff a test not in the
-xfail file failed (a REGRESSION). xfail tests that pass are reported as
-"UNEXPECTED PASS: name" (exit status stays 0); --update-xfail rewrites the
-file with the current failures (only tests that ran are updated). The last
-line of output is "N passed, N failed" (failed = unexpected failures).
-A PATH ending in .js (e.g. benchmarks/ort-run.js) is run with node.
+  PASS     every output matches.
+  ERROR    the runner exited with a status in 1..127 and a one-line message
+           on stderr, or only "error: ..." diagnostic lines (an unsupported
+           feature, reported cleanly); the first line is the reason.
+  FAIL     exit status 0 but an output is missing, extra, or has the wrong
+           element type, shape or values.
+  CRASH    killed by a signal, exit status >= 128, a sanitizer report, or an
+           error exit whose stderr is not one line nor diagnostics only (a
+           stack dump, an assertion, "LLVM ERROR", "UNREACHABLE", ..., or no
+           message at all).
+  TIMEOUT  a run took longer than --timeout seconds (default 60).
+
+The xfail file (default test/onnx-backend/xfail.txt) lists expected
+failures, one per line as `test_name  # reason`; the reason is mandatory,
+lines starting with '#' are comments, blank lines separate groups. Only an
+ERROR can be expected: FAIL, CRASH and TIMEOUT are always regressions (no
+test may give a wrong result or crash), as is an ERROR not in the file. A
+listed test that passes is an UNEXPECTED PASS and also fails the run, so the
+list stays exact. Exit status: 0 if there is neither, 1 otherwise, 2 on a
+usage or configuration error (e.g. an xfail line without a reason).
+
+--update-xfail rewrites the xfail file from this run: passing tests are
+removed, tests that now ERROR are added with the first line of the runner's
+stderr as the reason, entries of tests still failing keep their reason and
+place, tests that did not run (other suites, --filter) are left alone.
+FAIL/CRASH/TIMEOUT tests are never added; they are printed for a human to
+fix. Regenerate the whole list with
+
+  /usr/bin/python3 test/onnx-backend/run_backend.py --aic-run build/bin/aic-run --update-xfail
+
+--json FILE writes every test's outcome and the first line of the runner's
+stderr (e.g. to compare aic with benchmarks/ort-run.js; --xfail '' ignores
+the xfail file). The last line printed is "N passed, N failed" (failed =
+regressions).
 """
 import argparse
 import concurrent.futures
+import json
 import os
 import re
 import shutil
@@ -34,6 +64,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 import numpy as np
 import onnx
@@ -41,42 +72,133 @@ from onnx import numpy_helper
 
 DATA_ROOT = "/usr/share/libonnx-testdata/data"
 SUITES = ("node", "simple", "pytorch-converted", "pytorch-operator")
-SUPPORTED_OPS = frozenset("""
-    Add Sub Mul Div Relu Sigmoid Tanh Clip Exp Softmax Reshape Transpose Concat
-    Constant Conv MaxPool AveragePool GlobalAveragePool GlobalMaxPool MatMul Gemm
-    Flatten Squeeze Unsqueeze
-""".split())
 RTOL, ATOL = 1e-3, 1e-7
 HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+REASON_MAX = 160
+# Classes of a single run / test, worst last (a test's outcome is the worst of
+# its data sets).
+SEVERITY = {"PASS": 0, "ERROR": 1, "FAIL": 2, "TIMEOUT": 3, "CRASH": 4}
+REGRESSION_CLASSES = ("FAIL", "CRASH", "TIMEOUT")
+# Sanitizer reports (ASan/LSan/MSan/TSan "==PID==ERROR: ...Sanitizer", UBSan
+# "file:line:col: runtime error: ..."), a CRASH whatever the exit status.
+SANITIZER_RE = re.compile(r"==\d+==\s*(ERROR|WARNING): \w*Sanitizer|"
+                          r"^SUMMARY: \w*Sanitizer|^\S+:\d+:\d+: runtime error: ", re.M)
+# A compiler diagnostic line ("error: ...", "loc(...): error: ..."). aic-run
+# reports every unsupported node of a model, one "error:" line each: stderr
+# made of such lines only is still a clean error message, not a dump.
+DIAGNOSTIC_RE = re.compile(r"^(?:\S+: )?(?:error|warning|note|remark): ")
+# Signs of a crash in an error exit's stderr.
+CRASH_MARKERS = ("Assertion", "LLVM ERROR", "UNREACHABLE", "Stack dump",
+                 "PLEASE submit a bug report", "terminate called",
+                 "Segmentation fault", "Aborted", "core dumped")
 
 
-def select_tests(suite_dir, name_filter):
-    """Returns [(name, dir)] of tests whose graph uses only SUPPORTED_OPS."""
-    selected, skipped_unreadable = [], 0
-    for name in sorted(os.listdir(suite_dir)):
-        test_dir = os.path.join(suite_dir, name)
-        model_path = os.path.join(test_dir, "model.onnx")
-        if not os.path.isfile(model_path):
-            continue
-        if name_filter and not re.search(name_filter, name):
-            continue
-        try:
-            model = onnx.load(model_path, load_external_data=False)
-        except Exception:  # noqa: BLE001 - unreadable models are not selected
-            skipped_unreadable += 1
-            continue
-        nodes = list(model.graph.node)
-        if nodes and all(n.op_type in SUPPORTED_OPS and n.domain in ("", "ai.onnx")
-                         for n in nodes):
-            selected.append((name, test_dir))
-    return selected, skipped_unreadable
+def short(text, test_dir=None, out_dir=None):
+    """One line of runner output made short and run-independent: the test's
+    and the output folder's paths dropped, other absolute paths shortened to
+    their last component, at most REASON_MAX characters."""
+    text = " ".join(re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text).split())  # no ANSI colours
+    for d, repl in ((test_dir, ""), (out_dir, "OUT/")):
+        if d:
+            text = text.replace(d.rstrip("/") + "/", repl).replace(d.rstrip("/"), repl.rstrip("/") or ".")
+    text = re.sub(r"(?<![\w.~-])/(?:[^\s/:'\"()]+/)+([^\s/:'\"()]+)", r"\1", text)
+    # Long quoted names (node names of expanded functions) keep both ends, so
+    # that what follows them (the op, the problem) still fits.
+    text = re.sub(r"'([^']{20})[^']{9,}([^']{20})'", r"'\1...\2'", text)
+    if len(text) > REASON_MAX:
+        text = text[:REASON_MAX - 3].rstrip() + "..."
+    return text
 
 
-def load_tensor(path):
-    tensor = onnx.TensorProto()
+# ----------------------------------------------------------------------------
+# Comparison
+# ----------------------------------------------------------------------------
+
+def output_kinds(model_path):
+    """The graph outputs' value kinds ('tensor', 'sequence', 'optional', ...).
+    Needed only when the runner succeeded: an expected output_N.pb holds a
+    SequenceProto or OptionalProto when output N is one, which cannot be told
+    from the file itself."""
+    model = onnx.load(model_path, load_external_data=False)
+    kinds = []
+    for out in model.graph.output:
+        field = out.type.WhichOneof("value")
+        kinds.append({"tensor_type": "tensor", "sequence_type": "sequence",
+                      "optional_type": "optional"}.get(field, field or "tensor"))
+    return kinds
+
+
+def load_value(path, kind):
+    """Reads output_N.pb as ONNX's backend runner does. Tensors are returned
+    as (data_type, ndarray): numpy_helper.to_array maps bfloat16 to float32,
+    so the ONNX element type is compared besides the numpy dtype."""
     with open(path, "rb") as f:
-        tensor.ParseFromString(f.read())
-    return numpy_helper.to_array(tensor)
+        data = f.read()
+    if kind == "sequence":
+        seq = onnx.SequenceProto()
+        seq.ParseFromString(data)
+        return load_value_from_sequence(seq)
+    if kind == "optional":
+        opt = onnx.OptionalProto()
+        opt.ParseFromString(data)
+        if opt.elem_type == onnx.OptionalProto.UNDEFINED:
+            return ("optional", None)
+        if opt.elem_type == onnx.OptionalProto.TENSOR:
+            return ("optional", (opt.tensor_value.data_type, numpy_helper.to_array(opt.tensor_value)))
+        if opt.elem_type == onnx.OptionalProto.SEQUENCE:
+            return ("optional", load_value_from_sequence(opt.sequence_value))
+        raise ValueError(f"optional of element type {opt.elem_type} not compared")
+    tensor = onnx.TensorProto()
+    tensor.ParseFromString(data)
+    return (tensor.data_type, numpy_helper.to_array(tensor))
+
+
+def load_value_from_sequence(seq):
+    if seq.elem_type not in (onnx.SequenceProto.TENSOR, onnx.SequenceProto.UNDEFINED):
+        raise ValueError(f"sequence of element type {seq.elem_type} not compared")
+    return ("sequence", [(t.data_type, numpy_helper.to_array(t)) for t in seq.tensor_values])
+
+
+def compare_tensor(actual, expected):
+    """(data_type, ndarray) pairs; None if equal, else a reason."""
+    (atype, a), (etype, e) = actual, expected
+    if atype != etype or a.dtype != e.dtype:
+        aname = onnx.TensorProto.DataType.Name(atype) if atype in onnx.TensorProto.DataType.values() else atype
+        ename = onnx.TensorProto.DataType.Name(etype) if etype in onnx.TensorProto.DataType.values() else etype
+        return f"element type {aname}, expected {ename}"
+    if a.shape != e.shape:
+        return f"shape {list(a.shape)}, expected {list(e.shape)}"
+    try:
+        if e.dtype == object:  # strings: exact, as ONNX's runner does
+            np.testing.assert_array_equal(a, e)
+        else:
+            np.testing.assert_allclose(a, e, rtol=RTOL, atol=ATOL)
+    except AssertionError as err:
+        detail = "; ".join(l.strip() for l in str(err).splitlines()
+                           if l.strip().startswith(("Mismatched", "Max abs", "Max rel")))
+        return f"values differ ({detail})"
+    return None
+
+
+def compare_value(actual, expected):
+    if isinstance(expected, tuple) and expected and expected[0] in ("sequence", "optional"):
+        if not (isinstance(actual, tuple) and actual and actual[0] == expected[0]):
+            return f"not a {expected[0]}"
+        a, e = actual[1], expected[1]
+        if expected[0] == "optional":
+            if (a is None) != (e is None):
+                return "optional " + ("empty" if a is None else "has a value") + ", expected " + \
+                       ("empty" if e is None else "a value")
+            return None if e is None else compare_value(a, e)
+        if len(a) != len(e):
+            return f"sequence of {len(a)}, expected {len(e)}"
+        for i, (x, y) in enumerate(zip(a, e)):
+            reason = compare_value(x, y)
+            if reason:
+                return f"element {i}: {reason}"
+        return None
+    return compare_tensor(actual, expected)
 
 
 def numbered(dir_path, prefix):
@@ -85,185 +207,410 @@ def numbered(dir_path, prefix):
     return sorted(files, key=lambda f: int(pat.match(f).group(1)))
 
 
-def compare_outputs(expected_dir, actual_dir):
-    """Returns None if outputs match, else a one-line reason."""
-    for fname in numbered(expected_dir, "output"):
+def compare_outputs(model_path, expected_dir, actual_dir):
+    """None if the outputs match, else a one-line reason."""
+    expected_files = numbered(expected_dir, "output")
+    kinds = output_kinds(model_path)
+    for i, fname in enumerate(expected_files):
         actual_path = os.path.join(actual_dir, fname)
         if not os.path.exists(actual_path):
             return f"missing {fname}"
+        kind = kinds[i] if i < len(kinds) else "tensor"
         try:
-            expected, actual = load_tensor(os.path.join(expected_dir, fname)), load_tensor(actual_path)
+            expected = load_value(os.path.join(expected_dir, fname), kind)
+        except Exception as e:  # noqa: BLE001 - a broken test, not the runner
+            return f"{fname}: expected output unreadable: {e}"
+        try:
+            actual = load_value(actual_path, kind)
         except Exception as e:  # noqa: BLE001
             return f"{fname}: unreadable: {e}"
-        if expected.dtype != actual.dtype:
-            return f"{fname}: dtype {actual.dtype}, expected {expected.dtype}"
-        if expected.shape != actual.shape:
-            return f"{fname}: shape {list(actual.shape)}, expected {list(expected.shape)}"
-        try:
-            if expected.dtype == object:
-                np.testing.assert_array_equal(actual, expected)
-            else:
-                np.testing.assert_allclose(actual, expected, rtol=RTOL, atol=ATOL)
-        except AssertionError as e:
-            detail = " ".join(l.strip() for l in str(e).splitlines()
-                              if l.strip().startswith(("Mismatched", "Max abs", "Max rel")))
-            return f"{fname}: values differ ({detail})"
+        reason = compare_value(actual, expected)
+        if reason:
+            return f"{fname}: {reason}"
+    # Not checked before this runner was rewritten; ONNX's runner checks the
+    # number of outputs too, and an extra output means a wrong model interface.
+    extra = [f for f in numbered(actual_dir, "output") if f not in expected_files]
+    if extra:
+        return f"extra output {extra[0]} (expected {len(expected_files)} outputs)"
     return None
 
 
-def run_test(runner, name, test_dir, timeout):
-    """Returns (name, status, detail); status PASS/FAIL/ERROR/CRASH/TIMEOUT."""
-    data_sets = sorted(d for d in os.listdir(test_dir)
-                       if d.startswith("test_data_set_") and os.path.isdir(os.path.join(test_dir, d)))
+# ----------------------------------------------------------------------------
+# Running
+# ----------------------------------------------------------------------------
+
+def classify_exit(returncode, stderr):
+    """(class, one-line message) of a finished run that did not succeed
+    cleanly; None if the run exited 0 without a sanitizer report."""
+    text = stderr.decode(errors="replace")
+    lines = [l for l in text.strip().splitlines() if l.strip()]
+    first = lines[0].strip() if lines else ""
+    if SANITIZER_RE.search(text):
+        m = SANITIZER_RE.search(text)
+        line = text[text.rfind("\n", 0, m.start()) + 1:].split("\n", 1)[0]
+        return "CRASH", f"sanitizer: {line.strip()}"
+    if returncode == 0:
+        return None
+    if returncode < 0:
+        try:
+            sig = signal.Signals(-returncode).name
+        except ValueError:
+            sig = f"signal {-returncode}"
+        return "CRASH", f"killed by {sig}" + (f": {first}" if first else "")
+    if returncode >= 128:
+        return "CRASH", f"exit status {returncode}" + (f": {first}" if first else "")
+    if not lines:
+        return "CRASH", f"exit status {returncode} without an error message"
+    marker = next((m for m in CRASH_MARKERS if m in text), None)
+    if marker:
+        return "CRASH", f"exit status {returncode}, '{marker}' in stderr: {first}"
+    if len(lines) > 1 and not (all(DIAGNOSTIC_RE.match(l) for l in lines)
+                               and any(" error: " in " " + l for l in lines)):
+        return "CRASH", f"exit status {returncode} with {len(lines)} lines of stderr: {first}"
+    return "ERROR", first
+
+
+def run_once(runner, model, data_dir, timeout):
+    """Returns (class, message, stderr text) of one run."""
+    out_dir = tempfile.mkdtemp(prefix="aic-backend-")
+    test_dir = os.path.dirname(model)
+    try:
+        cmd = runner + [model, "--inputs", data_dir, "--outputs", out_dir]
+        # Own process group, so a timeout also ends the runner's children.
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            _, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            _, stderr = proc.communicate()
+            return "TIMEOUT", f"no result after {timeout:g} s", stderr.decode(errors="replace")
+        text = stderr.decode(errors="replace")
+        verdict = classify_exit(proc.returncode, stderr)
+        if verdict:
+            return verdict[0], short(verdict[1], test_dir, out_dir), text
+        reason = compare_outputs(model, data_dir, out_dir)
+        if reason:
+            return "FAIL", short(reason, test_dir, out_dir), text
+        return "PASS", "", text
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+
+
+def run_test(runner, suite, name, test_dir, timeout):
+    """Runs every data set (the model is compiled once, into the cache);
+    returns a result dict with the worst outcome."""
+    start = time.monotonic()
+    data_sets = sorted((d for d in os.listdir(test_dir)
+                        if d.startswith("test_data_set_") and os.path.isdir(os.path.join(test_dir, d))),
+                       key=lambda d: int(d.rsplit("_", 1)[1]) if d.rsplit("_", 1)[1].isdigit() else -1)
+    result = {"suite": suite, "name": name, "class": "PASS", "message": "", "stderr": ""}
     if not data_sets:
-        return name, "ERROR", "no test_data_set_* directory"
+        result.update({"class": "FAIL", "message": "no test_data_set_* folder"})
     model = os.path.join(test_dir, "model.onnx")
     for data_set in data_sets:
-        out_dir = tempfile.mkdtemp(prefix="aic-backend-")
-        try:
-            cmd = runner + [model, "--inputs", os.path.join(test_dir, data_set), "--outputs", out_dir]
-            # Own process group, so a timeout also ends the runner's children.
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
-            try:
-                _, stderr = proc.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                proc.communicate()
-                return name, "TIMEOUT", f"{data_set}: no result after {timeout:g} s"
-            if proc.returncode < 0:
-                try:
-                    sig = signal.Signals(-proc.returncode).name
-                except ValueError:
-                    sig = f"signal {-proc.returncode}"
-                return name, "CRASH", f"{data_set}: killed by {sig}"
-            if proc.returncode != 0:
-                lines = stderr.decode(errors="replace").strip().splitlines()
-                msg = lines[-1] if lines else "(no message)"
-                return name, "ERROR", f"{data_set}: exit {proc.returncode}: {msg}"
-            reason = compare_outputs(os.path.join(test_dir, data_set), out_dir)
-            if reason:
-                return name, "FAIL", f"{data_set}: {reason}"
-        finally:
-            shutil.rmtree(out_dir, ignore_errors=True)
-    return name, "PASS", ""
+        cls, msg, stderr = run_once(runner, model, os.path.join(test_dir, data_set), timeout)
+        if SEVERITY[cls] > SEVERITY[result["class"]]:
+            result.update({"class": cls, "message": (f"{data_set}: " if len(data_sets) > 1 else "") + msg,
+                           "stderr": stderr})
+        if cls in ("TIMEOUT", "CRASH"):
+            break
+    result["seconds"] = round(time.monotonic() - start, 3)
+    return result
 
 
-def read_xfail(path):
-    """Returns (header comment lines, set of names)."""
-    header, names = [], set()
-    if not path or not os.path.exists(path):
-        return header, names
-    with open(path) as f:
-        for line in f:
-            stripped = line.split("#", 1)[0].strip()
-            if stripped:
-                names.add(stripped)
-            elif line.strip().startswith("#") and not names:
-                header.append(line.rstrip("\n"))
-    return header, names
+# ----------------------------------------------------------------------------
+# The xfail file
+# ----------------------------------------------------------------------------
+
+# The header of a new xfail file (the checked-in one starts with it).
+XFAIL_HEADER = """
+# Expected failures of test/onnx-backend/run_backend.py, which runs every test
+# of the ONNX backend suites node, simple, pytorch-converted, pytorch-operator
+# (/usr/share/libonnx-testdata/data/SUITE/TEST) through aic-run.
+#
+# One test per line:   test_name  # reason
+# The reason is mandatory ('#' after the name); lines starting with '#' are
+# comments; blank lines separate groups. Only an ERROR (aic-run exits with a
+# clean error message: one line, or "error: ..." lines only) can be expected
+# here: a wrong result (FAIL), a CRASH or a TIMEOUT fails the run even for a
+# listed test, and so does a listed test that passes (UNEXPECTED PASS), so
+# that the list stays exact.
+#
+# Regenerate (drops passing tests, adds new ERRORs with the first line of
+# aic-run's stderr, keeps the reasons and groups of tests still failing):
+#   /usr/bin/python3 test/onnx-backend/run_backend.py --aic-run build/bin/aic-run --update-xfail
+# (all four suites; --suite/--filter update only the tests that ran).
+"""
+ENTRY_RE = re.compile(r"^\s*([^\s#]+)\s*#(.*)$")
 
 
-def write_xfail(path, header, names):
-    with open(path, "w") as f:
-        for line in header:
-            f.write(line + "\n")
-        for name in sorted(names):
-            f.write(name + "\n")
+class XfailFile:
+    """xfail.txt kept line by line, so that an update preserves comments,
+    groups and order. lines: [(text, name or None)]."""
+
+    def __init__(self, path):
+        self.path = path
+        self.lines = []
+        self.reasons = {}
+        self.errors = []
+        if not path or not os.path.exists(path):
+            return
+        with open(path) as f:
+            for lineno, raw in enumerate(f, 1):
+                text = raw.rstrip("\n").rstrip()
+                stripped = text.strip()
+                if not stripped or stripped.startswith("#"):
+                    self.lines.append((text, None))
+                    continue
+                m = ENTRY_RE.match(text)
+                where = f"{path}:{lineno}"
+                if not m:
+                    self.errors.append(f"{where}: '{stripped}': expected 'test_name  # reason' "
+                                       "(one test per line, the reason is mandatory)")
+                    continue
+                name, reason = m.group(1), m.group(2).strip()
+                if not reason:
+                    self.errors.append(f"{where}: {name}: empty reason after '#'")
+                    continue
+                if name in self.reasons:
+                    self.errors.append(f"{where}: {name} is listed twice")
+                    continue
+                self.reasons[name] = reason
+                self.lines.append((text, name))
+
+    def update(self, remove, add, group_header):
+        """Drops the entries in `remove`; adds `add` ({name: (suite, reason)})
+        to a group per suite headed by group_header(suite). A group (lines
+        between blank lines) whose entries were all removed goes entirely."""
+        blocks, cur = [], []
+        for item in self.lines:
+            if item[0].strip():
+                cur.append(item)
+            elif cur:
+                blocks.append(cur)
+                cur = []
+        if cur:
+            blocks.append(cur)
+        kept = []
+        for block in blocks:
+            had = any(n for _, n in block)
+            block = [(t, n) for t, n in block if n not in remove]
+            if had and not any(n for _, n in block):
+                continue
+            kept.append(block)
+        if not any(kept):
+            kept.append([(l, None) for l in XFAIL_HEADER.strip().splitlines()])
+        by_suite = {}
+        for name, (suite, reason) in add.items():
+            by_suite.setdefault(suite, []).append((name, reason))
+        for suite in sorted(by_suite, key=lambda s: SUITES.index(s) if s in SUITES else len(SUITES)):
+            header = group_header(suite)
+            block = next((b for b in kept if b and b[0][0].strip() == header), None)
+            if block is None:
+                block = [(header, None)]
+                kept.append(block)
+            for name, reason in by_suite[suite]:
+                block.append((f"{name}  # {reason}", name))
+            # Entries of the generated group sorted by their reason without
+            # quoted names (node names), then by name, so that tests failing
+            # for the same cause sit together.
+            comments = [x for x in block if not x[1]]
+            entries = sorted((x for x in block if x[1]),
+                             key=lambda x: (re.sub(r"'[^']*'", "''", ENTRY_RE.match(x[0]).group(2)), x[1]))
+            block[:] = comments + entries
+        self.lines = []
+        for i, block in enumerate(kept):
+            if i:
+                self.lines.append(("", None))
+            self.lines.extend(block)
+        self.reasons = {n: ENTRY_RE.match(t).group(2).strip() for t, n in self.lines if n}
+
+    def write(self):
+        with open(self.path, "w") as f:
+            for text, _ in self.lines:
+                f.write(text + "\n")
+
+
+def group_header(suite):
+    return f"# {suite}: added by --update-xfail (first line of the runner's stderr)"
+
+
+# ----------------------------------------------------------------------------
+# Main
+# ----------------------------------------------------------------------------
+
+def list_tests(data_root, suite, name_filter):
+    suite_dir = os.path.join(data_root, suite)
+    names = sorted(n for n in os.listdir(suite_dir)
+                   if os.path.isfile(os.path.join(suite_dir, n, "model.onnx")))
+    if name_filter:
+        names = [n for n in names if re.search(name_filter, n)]
+    return [(suite, n, os.path.join(suite_dir, n)) for n in names]
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog="\n".join(__doc__.strip().splitlines()[1:]))
     ap.add_argument("--aic-run", required=True, help="runner implementing the aic-run contract")
-    ap.add_argument("--suite", choices=SUITES, default="node")
+    ap.add_argument("--suite", action="append", choices=SUITES,
+                    help="a suite to run (repeatable; default: all four)")
     ap.add_argument("--data-root", default=DATA_ROOT)
     ap.add_argument("--filter", help="only tests whose name matches this regex (re.search)")
     ap.add_argument("--xfail", default=os.path.join(HERE, "xfail.txt"),
-                    help="expected failures (default: %(default)s)")
+                    help="expected failures, '' for none (default: %(default)s)")
     ap.add_argument("--update-xfail", action="store_true",
-                    help="rewrite the xfail file with the current failures")
+                    help="rewrite the xfail file from this run's results")
+    ap.add_argument("--json", metavar="FILE", help="write every test's outcome to FILE")
     ap.add_argument("--jobs", "-j", type=int, default=2)
-    ap.add_argument("--timeout", type=float, default=60.0, help="seconds per run")
+    ap.add_argument("--timeout", type=float, default=60.0, help="seconds per run (default 60)")
     ap.add_argument("--list", action="store_true", help="only list the selected tests")
-    ap.add_argument("-v", "--verbose", action="store_true", help="also print passing tests")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="print every test's outcome, and the stderr of regressions")
     args = ap.parse_args()
+    suites = args.suite or list(SUITES)
+    suites = [s for s in SUITES if s in suites]
+
+    for suite in suites:
+        if not os.path.isdir(os.path.join(args.data_root, suite)):
+            print(f"error: {os.path.join(args.data_root, suite)} not found "
+                  "(apt-get install libonnx-testdata)", file=sys.stderr)
+            return 2
+    tests = [t for s in suites for t in list_tests(args.data_root, s, args.filter)]
+    if args.list:
+        for suite, name, _ in tests:
+            print(f"{suite}/{name}")
+        print(f"{len(tests)} tests")
+        return 0
 
     runner_path = args.aic_run
     if not (os.path.isfile(runner_path) or shutil.which(runner_path)):
         print(f"error: runner {runner_path} not found", file=sys.stderr)
         return 2
-    runner = ["node", runner_path] if runner_path.endswith(".js") else [os.path.abspath(runner_path)
-                                                                        if os.path.isfile(runner_path)
-                                                                        else runner_path]
-    suite_dir = os.path.join(args.data_root, args.suite)
-    if not os.path.isdir(suite_dir):
-        print(f"error: {suite_dir} not found (apt-get install libonnx-testdata)", file=sys.stderr)
+    if runner_path.endswith(".js"):
+        runner = ["node", runner_path]
+    else:
+        runner = [os.path.abspath(runner_path) if os.path.isfile(runner_path) else runner_path]
+
+    xfail = XfailFile(args.xfail)
+    # Every test name of the data root, to catch misspelt entries.
+    known = {n for s in SUITES if os.path.isdir(os.path.join(args.data_root, s))
+             for _, n, _ in list_tests(args.data_root, s, None)}
+    unknown = sorted(n for n in xfail.reasons if n not in known)
+    if unknown and not args.update_xfail:
+        xfail.errors += [f"{args.xfail}: {n} is not a test of {args.data_root}" for n in unknown]
+    if xfail.errors:
+        for e in xfail.errors:
+            print(f"error: {e}", file=sys.stderr)
+        print(f"error: {len(xfail.errors)} problems in {args.xfail}", file=sys.stderr)
         return 2
 
-    tests, unreadable = select_tests(suite_dir, args.filter)
-    total = len([d for d in os.listdir(suite_dir) if os.path.isfile(os.path.join(suite_dir, d, "model.onnx"))])
-    print(f"suite {args.suite}: selected {len(tests)} of {total} tests "
-          f"(all ops supported{', filter ' + repr(args.filter) if args.filter else ''}"
-          f"{f', {unreadable} unreadable' if unreadable else ''})", flush=True)
-    if args.list:
-        for name, _ in tests:
-            print(name)
-        return 0
-
-    header, xfail = read_xfail(args.xfail)
+    print(f"running {len(tests)} tests of {', '.join(suites)}"
+          f"{' matching ' + repr(args.filter) if args.filter else ''} with {' '.join(runner)}, "
+          f"{args.jobs} jobs", flush=True)
+    start = time.monotonic()
     results = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(run_test, runner, name, d, args.timeout) for name, d in tests]
+        futures = [pool.submit(run_test, runner, s, n, d, args.timeout) for s, n, d in tests]
         for fut in concurrent.futures.as_completed(futures):
-            name, status, detail = fut.result()
-            results[name] = (status, detail)
-            expected_fail = name in xfail
-            if status == "PASS":
-                if expected_fail:
-                    print(f"UNEXPECTED PASS: {name}", flush=True)
-                elif args.verbose:
-                    print(f"PASS {name}", flush=True)
-            elif expected_fail:
-                if args.verbose:
-                    print(f"XFAIL {name}: {status} {detail}", flush=True)
+            r = fut.result()
+            name, cls = r["name"], r["class"]
+            listed = name in xfail.reasons
+            if cls == "PASS":
+                r["outcome"] = "UNEXPECTED PASS" if listed else "PASS"
+            elif cls == "ERROR":
+                r["outcome"] = "XFAIL" if listed else "ERROR"
             else:
-                print(f"REGRESSION {status} {name}: {detail}", flush=True)
+                r["outcome"] = cls
+            results[name] = r
+            if r["outcome"] == "UNEXPECTED PASS":
+                print(f"UNEXPECTED PASS: {name}", flush=True)
+            elif r["outcome"] in ("PASS", "XFAIL"):
+                if args.verbose:
+                    print(f"{r['outcome']} {name}" + (f": {r['message']}" if r["message"] else ""),
+                          flush=True)
+            else:
+                print(f"REGRESSION {r['outcome']} {r['suite']}/{name}: {r['message']}", flush=True)
+                if args.verbose and r["stderr"].strip():
+                    print("  | " + "\n  | ".join(r["stderr"].strip().splitlines()[:40]), flush=True)
+    wall = time.monotonic() - start
 
-    passed = sorted(n for n, (s, _) in results.items() if s == "PASS")
-    failed = sorted(n for n, (s, _) in results.items() if s != "PASS")
-    regressions = [n for n in failed if n not in xfail]
-    xfailed = [n for n in failed if n in xfail]
-    unexpected = [n for n in passed if n in xfail]
+    # Summary per suite.
+    cols = ("PASS", "XFAIL", "UNEXPECTED PASS", "FAIL", "CRASH", "TIMEOUT", "ERROR")
+    heads = ("pass", "xfail", "unexp.pass", "fail", "crash", "timeout", "error(new)")
+    print()
+    print(f"{'suite':<18}{'tests':>6}" + "".join(f"{h:>12}" for h in heads))
+    totals = dict.fromkeys(cols, 0)
+    for suite in suites:
+        rs = [r for r in results.values() if r["suite"] == suite]
+        counts = {c: sum(r["outcome"] == c for r in rs) for c in cols}
+        for c in cols:
+            totals[c] += counts[c]
+        print(f"{suite:<18}{len(rs):>6}" + "".join(f"{counts[c]:>12}" for c in cols))
+    if len(suites) > 1:
+        print(f"{'total':<18}{len(results):>6}" + "".join(f"{totals[c]:>12}" for c in cols))
+    print(f"wall time {wall:.1f} s, {args.jobs} jobs")
 
-    by_status = {}
-    for n in failed:
-        by_status.setdefault(results[n][0], []).append(n)
-    if regressions:
-        print(f"\nREGRESSIONS ({len(regressions)}):")
-        for n in regressions:
-            print(f"  {results[n][0]} {n}: {results[n][1]}")
+    regressions = sorted((r for r in results.values()
+                          if r["outcome"] in REGRESSION_CLASSES + ("ERROR",)),
+                         key=lambda r: (SUITES.index(r["suite"]), r["name"]))
+    unexpected = sorted(n for n, r in results.items() if r["outcome"] == "UNEXPECTED PASS")
+    broken = [r for r in regressions if r["class"] in REGRESSION_CLASSES]
+    new_errors = [r for r in regressions if r["class"] == "ERROR"]
+    if broken:
+        print(f"\nWRONG RESULTS, CRASHES AND TIMEOUTS ({len(broken)}; never expected, "
+              "fix the compiler):")
+        for r in broken:
+            print(f"  {r['outcome']} {r['suite']}/{r['name']}: {r['message']}")
+    if new_errors:
+        print(f"\nERRORS NOT IN {args.xfail or 'the xfail file'} ({len(new_errors)}; fix, or "
+              "rerun with --update-xfail to expect them):")
+        for r in new_errors:
+            print(f"  {r['suite']}/{r['name']}: {r['message']}")
     if unexpected:
-        print(f"\nUNEXPECTED PASSES ({len(unexpected)}; remove from {args.xfail} "
-              f"or rerun with --update-xfail):")
+        print(f"\nUNEXPECTED PASSES ({len(unexpected)}; rerun with --update-xfail to drop them):")
         for n in unexpected:
             print(f"  {n}")
+
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"runner": " ".join(runner), "data_root": args.data_root,
+                       "suites": suites, "wall_seconds": round(wall, 1),
+                       "tests": {n: {"suite": r["suite"], "outcome": r["outcome"],
+                                     "class": r["class"], "message": r["message"],
+                                     "stderr_first_line": short(next(
+                                         (l for l in r["stderr"].splitlines() if l.strip()), "")),
+                                     "seconds": r["seconds"]}
+                                 for n, r in sorted(results.items())}},
+                      f, indent=1, sort_keys=True)
+            f.write("\n")
+        print(f"wrote {args.json}")
+
     if args.update_xfail:
-        ran = set(results)
-        new = (xfail - ran) | set(failed)
-        if not header:
-            header = ["# Expected failures of test/onnx-backend/run_backend.py (one test name per line)."]
-        write_xfail(args.xfail, header, new)
-        print(f"\nupdated {args.xfail}: {len(new)} entries "
-              f"(+{len(new - xfail)}, -{len(xfail - new)})")
-    print()
-    print("all failures by kind (xfail included): " + (", ".join(f"{k} {len(v)}" for k, v in sorted(by_status.items())) or "none"))
-    print(f"xfail: {len(xfailed)} expected failures, {len(unexpected)} unexpected passes")
-    print(f"{len(passed)} passed, {len(regressions)} failed")
-    return 1 if regressions else 0
+        if not args.xfail:
+            print("error: --update-xfail needs an xfail file", file=sys.stderr)
+            return 2
+        old = dict(xfail.reasons)
+        remove = {n for n, r in results.items() if r["class"] == "PASS"} | set(unknown)
+        add = {r["name"]: (r["suite"], r["message"]) for r in new_errors}
+        xfail.update(remove, add, group_header)
+        xfail.write()
+        for r in new_errors:
+            r["outcome"] = "XFAIL"
+        removed = sorted(set(old) - set(xfail.reasons))
+        print(f"\nupdated {args.xfail}: {len(xfail.reasons)} entries (+{len(add)}, -{len(removed)}"
+              f"{f', {len(unknown)} unknown tests dropped' if unknown else ''})")
+        new_errors, unexpected = [], []
+
+    passed = sum(r["class"] == "PASS" for r in results.values())
+    failed = len(broken) + len(new_errors)
+    print(f"{passed} passed, {failed} failed"
+          + (f", {len(unexpected)} unexpected passes" if unexpected else ""))
+    return 1 if failed or unexpected else 0
 
 
 if __name__ == "__main__":
