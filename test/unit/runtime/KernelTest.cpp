@@ -212,6 +212,30 @@ TEST(Kernels, EltwiseSoftmaxConcat) {
                                       10}));
 }
 
+/// dst = scale * (x - mean) / sqrt(var + eps) + shift over channel dim 1 of
+/// an [n, c, spatial] tensor.
+std::vector<float> batchNormRef(const std::vector<float> &x, int64_t n,
+                                int64_t c, int64_t spatial, float eps) {
+  auto scale = filled(c, 31), shift = filled(c, 32), mean = filled(c, 33);
+  std::vector<float> y(x.size());
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t s = 0; s < spatial; ++s) {
+        int64_t idx = (i * c + ch) * spatial + s;
+        float inv = 1.0f / std::sqrt(batchNormVariance(ch) + eps);
+        y[idx] = scale[ch] * (x[idx] - mean[ch]) * inv + shift[ch];
+      }
+  return y;
+}
+
+TEST(Kernels, BatchNorm) {
+  aic::Model m = aic::Model::load(modelPath("batchnorm"));
+  auto x = filled(2 * 3 * 4 * 5, 109), x2 = filled(4 * 3, 110);
+  auto out = runF32(m, {x, x2});
+  expectNear(out[0], batchNormRef(x, 2, 3, 20, 1e-3f), "y");
+  expectNear(out[1], batchNormRef(x2, 4, 3, 1, 0.5f), "y2");
+}
+
 TEST(Kernels, ThreadCount) {
   aic::Model m = aic::Model::load(modelPath("conv"));
   auto x = filled(4 * 9 * 9, 108);

@@ -1,6 +1,6 @@
-//===- MetadataTest.cpp - Strict parsing of model metadata ----------------===//
+//===- MetadataTest.cpp - Strict validation of model metadata -------------===//
 //
-// Links runtime/Metadata.cpp directly: the parser is internal to libaicrt.
+// Links runtime/Metadata.cpp directly: the validator is internal to libaicrt.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,97 +9,178 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <string>
+#include <vector>
+
 using namespace aic::rt;
 
 namespace {
 
-const char *kHeader = "aic-model 1\narena 128\nprimitives 3\n";
+/// A valid model's metadata: inputs "my in 0" f32 [1,3,2,2] and scalar
+/// int64 "s"; outputs "out" f32 [12] and "y" f32 [2].
+struct Meta {
+  int64_t inShape[4] = {1, 3, 2, 2}, outShape[1] = {12}, yShape[1] = {2};
+  aic_model_tensor_meta inputs[2] = {{"my in 0", AIC_DTYPE_FLOAT32, 4, inShape},
+                                     {"s", AIC_DTYPE_INT64, 0, nullptr}};
+  aic_model_tensor_meta outputs[2] = {{"out", AIC_DTYPE_FLOAT32, 1, outShape},
+                                      {"y", AIC_DTYPE_FLOAT32, 1, yShape}};
+  aic_model_meta meta = {AIC_ABI_VERSION, 2, 2, 3, 128, inputs, outputs};
+};
 
-TEST(Metadata, ParsesValidText) {
-  ModelMeta m = parseMetadata("aic-model 1\narena 128\nprimitives 3\n"
-                              "input 7 my in 0 1 4 1 3 2 2\n"
-                              "input 1 s 7 0\n"
-                              "output 3 out 1 2 1 12");
-  EXPECT_EQ(m.arenaBytes, 128u);
-  EXPECT_EQ(m.numPrimitives, 3);
-  ASSERT_EQ(m.inputs.size(), 2u);
-  EXPECT_EQ(m.inputs[0].name, "my in 0");
-  EXPECT_EQ(m.inputs[0].dtype, AIC_DTYPE_FLOAT32);
-  EXPECT_EQ(m.inputs[0].shape, (std::vector<int64_t>{1, 3, 2, 2}));
-  EXPECT_EQ(m.inputs[0].bytes, 48u);
-  EXPECT_EQ(m.inputs[1].shape.size(), 0u); // scalar
-  EXPECT_EQ(m.inputs[1].bytes, 8u);
-  ASSERT_EQ(m.outputs.size(), 1u);
-  EXPECT_EQ(m.outputs[0].name, "out");
+TEST(Metadata, ReadsValidStruct) {
+  Meta m;
+  ModelMeta r = readMetadata(&m.meta, sizeof m.meta);
+  EXPECT_EQ(r.abiVersion, AIC_ABI_VERSION);
+  EXPECT_EQ(r.arenaBytes, 128u);
+  EXPECT_EQ(r.numPrimitives, 3);
+  ASSERT_EQ(r.inputs.size(), 2u);
+  EXPECT_EQ(r.inputs[0].name, "my in 0");
+  EXPECT_EQ(r.inputs[0].dtype, AIC_DTYPE_FLOAT32);
+  EXPECT_EQ(r.inputs[0].shape, (std::vector<int64_t>{1, 3, 2, 2}));
+  EXPECT_EQ(r.inputs[0].bytes, 48u);
+  EXPECT_EQ(r.inputs[1].shape.size(), 0u); // scalar, NULL shape
+  EXPECT_EQ(r.inputs[1].bytes, 8u);
+  ASSERT_EQ(r.outputs.size(), 2u);
+  EXPECT_EQ(r.outputs[0].name, "out");
+  // The runtime owns copies: the model's strings may go away with it.
+  EXPECT_NE(r.inputs[0].name.c_str(), m.inputs[0].name);
+}
+
+TEST(Metadata, NoInputsAndEmptyTensors) {
+  Meta m;
+  m.meta.num_inputs = 0;
+  m.meta.inputs = nullptr;
+  m.meta.arena_bytes = 0;
+  m.yShape[0] = 0;
+  ModelMeta r = readMetadata(&m.meta);
+  EXPECT_TRUE(r.inputs.empty());
+  EXPECT_EQ(r.outputs[1].bytes, 0u);
 }
 
 struct BadCase {
-  std::string text;
-  const char *needle; // expected in the message
+  const char *name;
+  std::function<void(Meta &)> corrupt;
+  const char *message; // expected in the error
 };
 
 // Readable test names in ctest output instead of the struct's raw bytes.
 [[maybe_unused]] void PrintTo(const BadCase &c, std::ostream *os) {
-  *os << "expects '" << c.needle << "'";
+  *os << c.name;
 }
 
 class MetadataErrors : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(MetadataErrors, Rejected) {
+  Meta m;
+  GetParam().corrupt(m);
   try {
-    parseMetadata(GetParam().text.c_str());
-    FAIL() << "accepted: " << GetParam().text;
+    readMetadata(&m.meta, sizeof m.meta);
+    FAIL() << "accepted";
   } catch (const Error &e) {
     EXPECT_EQ(e.status(), AIC_ERROR_INVALID_MODEL);
-    EXPECT_NE(e.message().find(GetParam().needle), std::string::npos)
+    EXPECT_NE(e.message().find(GetParam().message), std::string::npos)
         << e.message();
+    EXPECT_EQ(e.message().find('\n'), std::string::npos) << e.message();
   }
 }
 
-/// A valid header followed by `rest` (line 4 on).
-std::string h(const char *rest) { return kHeader + std::string(rest); }
+const std::string kNoNul(AIC_MAX_NAME_BYTES, 'a');
+int64_t kHuge[3] = {int64_t(1) << 31, int64_t(1) << 31, int64_t(1) << 31};
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, MetadataErrors,
     ::testing::Values(
-        BadCase{"", "line 1"}, BadCase{"aic-model\n", "ABI version"},
-        BadCase{"aic-model x\n", "line 1"},
-        BadCase{"hello 1\n", "first record"},
-        BadCase{"aic-model 1\narena -5\nprimitives 0\noutput 1 y 1 0\n",
-                "line 2"},
-        BadCase{"aic-model 1\narena 1 2\nprimitives 0\noutput 1 y 1 0\n",
-                "trailing"},
-        BadCase{"aic-model 1\narena  1\n", "line 2"},
-        BadCase{"aic-model 1\narena 01\n", "leading zero"},
-        BadCase{"aic-model 1\narena 99999999999999999999999\n", "too large"},
-        BadCase{"aic-model 1\nprimitives 0\noutput 1 y 1 0\n", "arena"},
-        BadCase{"aic-model 1\narena 0\noutput 1 y 1 0\n", "primitives"},
-        BadCase{"aic-model 1\narena 0\nprimitives 0\n", "no outputs"},
-        BadCase{h("output 1 y 1 0\n\n"), "empty line"},
-        BadCase{h("arena 5\noutput 1 y 1 0\n"), "duplicate"},
-        BadCase{h("weights 5\n"), "unknown record"},
-        BadCase{h("output 9 y 1 0\n"), "line 4"},
-        BadCase{h("output 1 y 8 0\n"), "unknown dtype"},
-        BadCase{h("output 1 y 99 0\n"), "unknown dtype"},
-        BadCase{h("output 1 y 1 2 3\n"), "dimension"},
-        BadCase{h("output 1 y 1 1 3 4\n"), "trailing"},
-        BadCase{h("output 1 y 1 65\n"), "rank"},
-        BadCase{h("output 1 y 1 3 4294967296 4294967296 4294967296\n"),
-                "overflows"},
-        BadCase{h("output 1 y 1 1 -1\n"), "dimension"},
-        BadCase{h("output 3 a\nb 1 0\n"), "newline"},
-        BadCase{h("output 1 y 1 0\r\n"), "line 4"}),
+        BadCase{"NegativeInputs", [](Meta &m) { m.meta.num_inputs = -1; },
+                "num_inputs -1 is outside [0, 4096]"},
+        BadCase{"TooManyInputs", [](Meta &m) { m.meta.num_inputs = 4097; },
+                "num_inputs 4097"},
+        BadCase{"NoOutputs", [](Meta &m) { m.meta.num_outputs = 0; },
+                "num_outputs 0 is outside [1, 4096]"},
+        BadCase{"TooManyOutputs", [](Meta &m) { m.meta.num_outputs = 5000; },
+                "num_outputs 5000"},
+        BadCase{"NegativePrimitives",
+                [](Meta &m) { m.meta.num_primitives = -3; },
+                "num_primitives -3"},
+        BadCase{"TooManyPrimitives",
+                [](Meta &m) { m.meta.num_primitives = kMaxPrimitives + 1; },
+                "num_primitives 16777217"},
+        BadCase{"NegativeArena", [](Meta &m) { m.meta.arena_bytes = -64; },
+                "arena_bytes -64 is negative"},
+        BadCase{"NullInputs", [](Meta &m) { m.meta.inputs = nullptr; },
+                "inputs is NULL"},
+        BadCase{"NullOutputs", [](Meta &m) { m.meta.outputs = nullptr; },
+                "outputs is NULL"},
+        BadCase{"NullName", [](Meta &m) { m.inputs[1].name = nullptr; },
+                "input #1: name is NULL"},
+        BadCase{"EmptyName", [](Meta &m) { m.outputs[0].name = ""; },
+                "output #0: name is empty"},
+        BadCase{"UnterminatedName",
+                [](Meta &m) { m.outputs[1].name = kNoNul.data(); },
+                "output #1: name has no NUL within 4096 bytes"},
+        BadCase{"StringDtype", [](Meta &m) { m.inputs[0].dtype = 8; },
+                "input #0 'my in 0': unknown dtype 8"},
+        BadCase{"GarbageDtype", [](Meta &m) { m.outputs[1].dtype = -7; },
+                "output #1 'y': unknown dtype -7"},
+        BadCase{"NegativeRank", [](Meta &m) { m.inputs[1].rank = -1; },
+                "input #1 's': rank -1 is outside [0, 12]"},
+        BadCase{"RankAboveLimit", [](Meta &m) { m.outputs[1].rank = 40; },
+                "invalid model metadata: output #1 'y': rank 40 is outside "
+                "[0, 12]"},
+        BadCase{"NullShape", [](Meta &m) { m.inputs[0].shape = nullptr; },
+                "input #0 'my in 0': shape is NULL"},
+        BadCase{"NegativeDim", [](Meta &m) { m.inShape[2] = -2; },
+                "input #0 'my in 0': dimension 2 is -2"},
+        BadCase{"ByteSizeOverflows",
+                [](Meta &m) {
+                  m.outputs[0].rank = 3;
+                  m.outputs[0].shape = kHuge;
+                },
+                "output #0 'out': byte size overflows"}),
     [](const ::testing::TestParamInfo<BadCase> &info) {
-      return "Case" + std::to_string(info.index);
+      return info.param.name;
     });
 
-TEST(Metadata, VersionMismatch) {
+aic_status_t statusOf(const aic_model_meta *meta, size_t bytes,
+                      std::string &message) {
   try {
-    parseMetadata("aic-model 2\nwhatever follows\n");
-    FAIL();
+    readMetadata(meta, bytes);
+    return AIC_OK;
   } catch (const Error &e) {
-    EXPECT_EQ(e.status(), AIC_ERROR_VERSION_MISMATCH);
+    message = e.message();
+    return e.status();
   }
+}
+
+TEST(Metadata, VersionIsCheckedFirst) {
+  Meta m;
+  m.meta.abi_version = 3;
+  m.meta.num_inputs = -1; // would be INVALID_MODEL, but is not looked at
+  std::string msg;
+  EXPECT_EQ(statusOf(&m.meta, sizeof m.meta, msg), AIC_ERROR_VERSION_MISMATCH);
+  EXPECT_NE(msg.find("ABI version 3, this runtime supports 2"),
+            std::string::npos)
+      << msg;
+}
+
+TEST(Metadata, Version1TextIsAVersionMismatch) {
+  static const char text[] = "aic-model 1\narena 0\nprimitives 0\n"
+                             "output 1 y 1 1 2\n";
+  std::string msg;
+  EXPECT_EQ(statusOf(reinterpret_cast<const aic_model_meta *>(text),
+                     sizeof text, msg),
+            AIC_ERROR_VERSION_MISMATCH);
+  EXPECT_NE(msg.find("text metadata of ABI version 1"), std::string::npos)
+      << msg;
+}
+
+TEST(Metadata, SymbolTooSmall) {
+  Meta m;
+  std::string msg;
+  EXPECT_EQ(statusOf(&m.meta, sizeof m.meta - 8, msg), AIC_ERROR_INVALID_MODEL);
+  EXPECT_NE(msg.find("bytes, the struct needs"), std::string::npos) << msg;
+  EXPECT_EQ(statusOf(&m.meta, 2, msg), AIC_ERROR_INVALID_MODEL);
+  EXPECT_EQ(statusOf(nullptr, 0, msg), AIC_ERROR_INVALID_MODEL);
 }
 
 } // namespace

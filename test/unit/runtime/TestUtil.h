@@ -10,9 +10,7 @@
 #include <string>
 #include <vector>
 
-extern "C" {
-#include "models/model_util.h"
-}
+#include "models/ModelUtil.h"
 
 namespace aictest {
 
@@ -29,7 +27,7 @@ inline int64_t numElements(const aic_tensor_info_t &info) {
 
 inline std::vector<float> filled(int64_t n, int seed) {
   std::vector<float> v(n);
-  aic_test_fill(v.data(), n, seed);
+  fill(v.data(), n, seed);
   return v;
 }
 

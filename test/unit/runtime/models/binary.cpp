@@ -1,0 +1,63 @@
+//===- binary.cpp - Test model: broadcasting binary ops -------------------===//
+//
+// a [2,3,4], b [3,1], c [2,1,4]:
+// y_add = relu(a + b)   src1 broadcast: direct
+// y_sub = b - a         src0 broadcast, not commutative
+// y_mul = b * a         src0 broadcast, commutative: operands swapped
+// y_div = c / b + k     both broadcast; post-op add of k [4]
+//
+//===----------------------------------------------------------------------===//
+
+#include "ModelUtil.h"
+
+using namespace aictest;
+
+namespace {
+
+const int64_t kA[] = {2, 3, 4}, kB[] = {3, 1}, kC[] = {2, 1, 4};
+const aic_model_tensor_meta kInputs[] = {{"a", AIC_DTYPE_FLOAT32, 3, kA},
+                                         {"b", AIC_DTYPE_FLOAT32, 2, kB},
+                                         {"c", AIC_DTYPE_FLOAT32, 3, kC}};
+const aic_model_tensor_meta kOutputs[] = {{"y_add", AIC_DTYPE_FLOAT32, 3, kA},
+                                          {"y_sub", AIC_DTYPE_FLOAT32, 3, kA},
+                                          {"y_mul", AIC_DTYPE_FLOAT32, 3, kA},
+                                          {"y_div", AIC_DTYPE_FLOAT32, 3, kA}};
+
+float k[4];
+
+contract::Binary binary(int64_t alg, Tensor a, Tensor b,
+                        std::vector<PostOp> postOps = {}) {
+  return {alg, std::move(a), std::move(b), f32({2, 3, 4}), std::move(postOps)};
+}
+
+const contract::Binary kAdd =
+    binary(AIC_BINARY_ADD, f32({2, 3, 4}), f32({3, 1}),
+           {PostOp::eltwise(AIC_ELTWISE_RELU)});
+const contract::Binary kSub =
+    binary(AIC_BINARY_SUB, f32({3, 1}), f32({2, 3, 4}));
+const contract::Binary kMul =
+    binary(AIC_BINARY_MUL, f32({3, 1}), f32({2, 3, 4}));
+const contract::Binary kDiv =
+    binary(AIC_BINARY_DIV, f32({2, 1, 4}), f32({3, 1}),
+           {PostOp::binary(AIC_BINARY_ADD, f32({4}))});
+
+} // namespace
+
+AIC_TEST_MODEL_META = {AIC_ABI_VERSION, count(kInputs), count(kOutputs), 4, 0,
+                       kInputs,         kOutputs};
+
+int32_t modelInit(aicrt_context *ctx) {
+  fill(k, count(k), 21);
+  AIC_TRY(create(ctx, 0, kAdd, "add"));
+  AIC_TRY(create(ctx, 1, kSub, "sub"));
+  AIC_TRY(create(ctx, 2, kMul, "mul"));
+  return create(ctx, 3, kDiv, "div");
+}
+
+int32_t modelRun(aicrt_exec_state *st, void *const *in, void *const *out,
+                 void *) {
+  AIC_TRY(exec(st, 0, kAdd, {in[0], in[1], out[0]}));
+  AIC_TRY(exec(st, 1, kSub, {in[1], in[0], out[1]}));
+  AIC_TRY(exec(st, 2, kMul, {in[1], in[0], out[2]}));
+  return exec(st, 3, kDiv, {in[2], in[1], out[3], k});
+}
