@@ -83,9 +83,8 @@ int64_t DescReader::count(const char *field, int64_t minWords, int64_t max) {
   int64_t n = integer(name.c_str(), 0, max);
   if (n > (len_ - pos_) / minWords)
     error("truncated: '" + name + "' = " + std::to_string(n) + " at word " +
-          std::to_string(pos_ - 1) + " needs at least " +
-          std::to_string(n * minWords) + " more words, " +
-          std::to_string(len_ - pos_) + " left");
+          std::to_string(pos_ - 1) + " is more than the " +
+          std::to_string(len_ - pos_) + " words left can hold");
   return n;
 }
 

@@ -70,9 +70,13 @@ private:
   std::string prefix_;
 };
 
-/// Decodes the fields of kind `D` (the words after the kind word) and
-/// requires that nothing is left over.
-template <class D> D decode(DescReader &r) {
+/// Decodes descriptor `desc` of kind `D` (kind word first, then its fields)
+/// and requires that nothing is left over. `prefix` starts every error.
+template <class D>
+D decode(const int64_t *desc, int64_t len, std::string prefix) {
+  DescReader r(desc, len, std::move(prefix));
+  if (r.word("kind") != D::kKind)
+    r.error(std::string("kind word is not ") + D::kName);
   D d;
   d.forEachField([&](const char *field, auto &v) { r.read(field, v); });
   r.finish();

@@ -340,9 +340,7 @@ namespace {
 template <class D>
 PrimitivePtr build(const int64_t *desc, int64_t len, const CreateInfo &ci,
                    PrimitivePtr (*factory)(const D &, const CreateInfo &)) {
-  DescReader r(desc + 1, len - 1,
-               ci.label + ": invalid " + ci.kind + " descriptor");
-  D d = decode<D>(r);
+  D d = decode<D>(desc, len, ci.label + ": invalid " + ci.kind + " descriptor");
   PrimitivePtr p = factory(d, ci);
   if (p->numArgs() != aic::contract::numExecArgs(d))
     fail(AIC_ERROR_RUNTIME, ci.label + ": internal error: the runtime takes " +
