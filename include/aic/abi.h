@@ -26,15 +26,17 @@ extern "C" {
 /* Limits of the contract; the runtime rejects models beyond them. */
 #define AIC_MAX_RANK 12            /* oneDNN's DNNL_MAX_NDIMS */
 #define AIC_MAX_POST_OPS 32        /* oneDNN's DNNL_MAX_POST_OPS */
-#define AIC_MAX_MODEL_TENSORS 4096 /* inputs, and outputs, of a model */
+#define AIC_MAX_MODEL_TENSORS 4096 /* inputs of a model; and outputs */
 #define AIC_MAX_PRIMITIVES (1 << 24)
 #define AIC_MAX_NAME_BYTES 4096 /* tensor names, NUL included */
 
 /*--- Symbols every compiled model exports ---------------------------------*/
 
-/* The metadata is the object `const aic_model_meta aic_model_meta` itself
- * (the symbol is the struct, not a pointer to it). libaicrt checks
- * abi_version before reading anything else, then validates every field. */
+/* The metadata symbol is an aic_model_meta object itself, not a pointer to
+ * one. libaicrt checks abi_version before reading anything else, then
+ * validates every field. (C and C++ cannot name a variable like the
+ * typedef; C/C++ code exporting it uses an asm label, as the unit test
+ * models do.) */
 #define AIC_MODEL_META_SYMBOL "aic_model_meta"
 #define AIC_MODEL_INIT_SYMBOL "aic_model_init"
 #define AIC_MODEL_RUN_SYMBOL "aic_model_run"
@@ -95,11 +97,10 @@ int32_t aicrt_exec(aicrt_exec_state *state, int32_t prim_id, void *const *args,
  *   Tensor                dtype rank d0 ... d(rank-1)   (dense, row-major)
  *   optional Tensor       0, or 1 Tensor
  *   int/Tensor vector     count, then the elements
- *   post-op vector        count (<= AIC_MAX_POST_OPS), then per post-op
- *                           AIC_POSTOP_ELTWISE alg alpha beta (alg:
- *                                                         AIC_ELTWISE_*)
- *                           AIC_POSTOP_BINARY  alg Tensor (alg: AIC_BINARY_*;
- *                             Tensor broadcasts to the primary output)
+ *   post-op vector        count (<= AIC_MAX_POST_OPS), then each post-op:
+ *     AIC_POSTOP_ELTWISE alg alpha beta   alg: AIC_ELTWISE_*, alpha/beta real
+ *     AIC_POSTOP_BINARY  alg Tensor       alg: AIC_BINARY_*; the Tensor
+ *                                         broadcasts to the primary output
  * with no words left over. The aicrt_exec arguments are the buffers of the
  * Tensor fields in declaration order (an optional one only when present,
  * every element of a vector), followed by the operands of the binary

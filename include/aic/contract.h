@@ -25,6 +25,7 @@
 #include <cstring>
 #include <optional>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace aic::contract {
@@ -66,6 +67,7 @@ struct PostOp {
 // forEachField(f) calls f("name", field) for every field in wire order; the
 // const overload passes const references.
 
+// clang-format off
 #define AIC_PRIM(Name, KIND, code)                                             \
   struct Name {                                                                \
     static constexpr int64_t kKind = AIC_PRIM_##KIND;                          \
@@ -76,9 +78,7 @@ struct PostOp {
     }                                                                          \
     template <class Self, class F> static void visitFields(Self &self, F &f);
 #define AIC_FIELD(Type, name) Type name{};
-#define AIC_PRIM_END(Name)                                                     \
-  }                                                                            \
-  ;
+#define AIC_PRIM_END(Name) };
 #include "aic/primitives.def"
 
 // The visitors are defined after the structs because the .def lists every
@@ -88,6 +88,7 @@ struct PostOp {
 #define AIC_FIELD(Type, name) f(#name, self.name);
 #define AIC_PRIM_END(Name) }
 #include "aic/primitives.def"
+// clang-format on
 
 //===--- Encoding ---------------------------------------------------------===//
 
