@@ -4,7 +4,7 @@
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "llvm/ADT/TypeSwitch.h"
+#include "mlir/IR/Matchers.h"
 
 namespace aic {
 #define GEN_PASS_DEF_FUSEPOSTOPS
@@ -15,50 +15,20 @@ using namespace mlir;
 using namespace aic;
 
 namespace {
-/// An op that owns a post-op chain: conv, matmul, or a binary op.
-struct ChainOwner {
-  Operation *op = nullptr;
-  ArrayAttr chain;
-  OperandRange postOperands{nullptr, 0};
-
-  static std::optional<ChainOwner> get(Operation *op) {
-    return TypeSwitch<Operation *, std::optional<ChainOwner>>(op)
-        .Case<ConvOp, MatmulOp, AddOp, SubOp, MulOp, DivOp, MaxOp,
-              MinOp>([&](auto typed) {
-          return ChainOwner{op, typed.getPostOps(), typed.getPostOperands()};
-        })
-        .Default([](Operation *) { return std::nullopt; });
-  }
-
-  /// Rebuilds the owner with a longer chain and extra post operands.
-  Value rebuild(PatternRewriter &rewriter, ArrayRef<Attribute> extraChain,
-                ValueRange extraOperands) const {
-    SmallVector<Attribute> entries(chain.begin(), chain.end());
-    entries.append(extraChain.begin(), extraChain.end());
-    ArrayAttr newChain = rewriter.getArrayAttr(entries);
-    SmallVector<Value> operands(postOperands);
-    operands.append(extraOperands.begin(), extraOperands.end());
-    rewriter.setInsertionPoint(op);
-    return TypeSwitch<Operation *, Value>(op)
-        .Case([&](ConvOp c) {
-          return rewriter.create<ConvOp>(
-              c.getLoc(), c.getType(), c.getInput(), c.getWeight(), c.getBias(),
-              operands, c.getStridesAttr(), c.getDilationsAttr(),
-              c.getPadsAttr(), c.getGroupAttr(), newChain);
-        })
-        .Case([&](MatmulOp m) {
-          return rewriter.create<MatmulOp>(
-              m.getLoc(), m.getType(), m.getLhs(), m.getRhs(), m.getBias(),
-              operands, m.getTransposeLhsAttr(), m.getTransposeRhsAttr(),
-              m.getAlphaAttr(), newChain);
-        })
-        .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp>([&](auto b) -> Value {
-          return rewriter.create<decltype(b)>(b.getLoc(), b.getType(),
-                                              b.getLhs(), b.getRhs(), operands,
-                                              newChain);
-        });
-  }
-};
+/// Appends `extraChain` and its operands to the chain of `owner`, whose
+/// result then stands for the fused consumer.
+static Value extendChain(PatternRewriter &rewriter, PostOpChainOwner owner,
+                         ArrayRef<Attribute> extraChain,
+                         ValueRange extraOperands) {
+  SmallVector<Attribute> entries(owner.getPostOps().begin(),
+                                 owner.getPostOps().end());
+  entries.append(extraChain.begin(), extraChain.end());
+  rewriter.modifyOpInPlace(owner, [&] {
+    owner.getPostOperandsMutable().append(extraOperands);
+    owner.setPostOpsAttr(rewriter.getArrayAttr(entries));
+  });
+  return owner.getOutput();
+}
 
 /// `v` is available before `op` executes (constants can be hoisted there).
 static bool availableBefore(Value v, Operation *op) {
@@ -66,7 +36,7 @@ static bool availableBefore(Value v, Operation *op) {
     return arg.getOwner() == op->getBlock();
   Operation *def = v.getDefiningOp();
   return def->getBlock() == op->getBlock() &&
-         (def->isBeforeInBlock(op) || isa<ConstantOp>(def));
+         (def->isBeforeInBlock(op) || matchPattern(v, m_Constant()));
 }
 
 static void hoistBefore(ValueRange values, Operation *op,
@@ -78,17 +48,17 @@ static void hoistBefore(ValueRange values, Operation *op,
 }
 
 /// Returns the single-use chain owner producing `v`, if the chain has room.
-static std::optional<ChainOwner> fusableProducer(Value v, unsigned maxChain,
-                                                 size_t extra) {
+static PostOpChainOwner fusableProducer(Value v, unsigned maxChain,
+                                       size_t extra) {
   Operation *def = v.getDefiningOp();
   // Post-op chains run inside oneDNN primitives, which aic uses for f32;
   // other element types are computed by loops without chains.
   if (!def || !v.hasOneUse() ||
       !cast<ShapedType>(v.getType()).getElementType().isF32())
-    return std::nullopt;
-  auto owner = ChainOwner::get(def);
-  if (!owner || owner->chain.size() + extra > maxChain)
-    return std::nullopt;
+    return {};
+  auto owner = dyn_cast<PostOpChainOwner>(def);
+  if (!owner || owner.getPostOps().size() + extra > maxChain)
+    return {};
   return owner;
 }
 
@@ -101,9 +71,8 @@ struct FuseEltwise : public OpRewritePattern<UnaryOp> {
     auto owner = fusableProducer(op.getInput(), maxChain, 1);
     if (!owner)
       return failure();
-    Value fused = owner->rebuild(rewriter, {op.getPostOp()}, {});
+    Value fused = extendChain(rewriter, owner, {op.getPostOp()}, {});
     rewriter.replaceOp(op, fused);
-    rewriter.eraseOp(owner->op);
     return success();
   }
   unsigned maxChain;
@@ -122,24 +91,23 @@ template <typename BinOp> struct FuseBinary : public OpRewritePattern<BinOp> {
       Value producer = side == 0 ? op.getLhs() : op.getRhs();
       Value other = side == 0 ? op.getRhs() : op.getLhs();
       // The result keeps the producer's shape: `other` may only broadcast.
-      if (producer.getType() != op.getType() || producer == other)
+      if (producer.getType() != op.getInit().getType() || producer == other)
         continue;
       auto owner = fusableProducer(producer, maxChain, extra);
-      if (!owner || (!intoConv && isa<ConvOp>(owner->op)) ||
-          !availableBefore(other, owner->op) ||
+      if (!owner || (!intoConv && isa<ConvOp>(owner)) ||
+          !availableBefore(other, owner) ||
           !llvm::all_of(op.getPostOperands(),
-                        [&](Value v) { return availableBefore(v, owner->op); }))
+                        [&](Value v) { return availableBefore(v, owner); }))
         continue;
-      hoistBefore(other, owner->op, rewriter);
-      hoistBefore(op.getPostOperands(), owner->op, rewriter);
+      hoistBefore(other, owner, rewriter);
+      hoistBefore(op.getPostOperands(), owner, rewriter);
       SmallVector<Attribute> chain{
           BinaryPostOpAttr::get(op.getContext(), op.getKind())};
       chain.append(op.getPostOps().begin(), op.getPostOps().end());
       SmallVector<Value> operands{other};
       operands.append(op.getPostOperands().begin(), op.getPostOperands().end());
-      Value fused = owner->rebuild(rewriter, chain, operands);
+      Value fused = extendChain(rewriter, owner, chain, operands);
       rewriter.replaceOp(op, fused);
-      rewriter.eraseOp(owner->op);
       return success();
     }
     return failure();

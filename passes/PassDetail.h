@@ -9,24 +9,28 @@
 namespace aic {
 /// Name of the function the importer produces.
 inline constexpr llvm::StringLiteral kGraphFunc = "main_graph";
-/// Attribute names of the memory plan.
-inline constexpr llvm::StringLiteral kOffsetAttr = "aic.offset";
-inline constexpr llvm::StringLiteral kOutputAttr = "aic.output";
+/// Module attributes of the memory plan.
 inline constexpr llvm::StringLiteral kArenaSizeAttr = "aic.arena_size";
 inline constexpr llvm::StringLiteral kArenaNaiveSizeAttr =
     "aic.arena_naive_size";
+/// Argument and result attributes of @main_graph: the ONNX name, and the
+/// signedness of integer elements, which signless integers do not carry.
 inline constexpr llvm::StringLiteral kNameAttr = "aic.name";
+inline constexpr llvm::StringLiteral kUnsignedAttr = "aic.unsigned";
+/// Marks the out-parameters aic-plan-memory makes of the graph's results.
+inline constexpr llvm::StringLiteral kOutputArgAttr = "aic.output";
+/// The packed weights: the global and the module attribute with its bytes.
+inline constexpr llvm::StringLiteral kWeightsGlobal = "__aic_weights";
+inline constexpr llvm::StringLiteral kWeightsAttr = "aic.weights";
+inline constexpr int64_t kWeightAlignment = 64;
 
-/// Bytes of a statically shaped tensor; booleans take one byte, as in ONNX.
-inline int64_t tensorBytes(mlir::ShapedType type) {
+/// Bytes of a statically shaped tensor or buffer; booleans take one byte.
+inline int64_t getNumBytes(mlir::ShapedType type) {
   unsigned bits = type.getElementTypeBitWidth();
   return type.getNumElements() * (bits < 8 ? 1 : bits / 8);
 }
 
-/// The value whose buffer `v` uses: reshapes alias their operand.
-mlir::Value getStorageRoot(mlir::Value v);
-
-/// The single-block @main_graph of `module`, or null after emitting an error.
+/// @main_graph of `module`, or null after emitting an error.
 mlir::func::FuncOp getGraphFunc(mlir::ModuleOp module);
 } // namespace aic
 

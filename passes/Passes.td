@@ -37,48 +37,77 @@ def FusePostOps : Pass<"aic-fuse-post-ops", "mlir::func::FuncOp"> {
 }
 
 //===----------------------------------------------------------------------===//
-// Buffer assignment
+// Buffers
 //===----------------------------------------------------------------------===//
 
-def PlanMemory : Pass<"aic-plan-memory", "mlir::ModuleOp"> {
-  let summary = "Assign every intermediate tensor an offset in one arena";
+def PackWeights : Pass<"aic-pack-weights", "mlir::ModuleOp"> {
+  let summary = "Pack every constant global into one weights blob";
   let description = [{
-    Computes the live range of every intermediate tensor of `@main_graph`
-    (in program order) and packs them into one arena with a best-fit
-    offset assignment, so tensors whose lifetimes do not overlap share
-    memory. Reshapes alias their operand. Graph outputs are written directly
-    into the caller's buffers and take no arena space.
+    After bufferization, constants are `memref.global` constants read by
+    `memref.get_global`. This pass packs their contents, 64-byte aligned, into
+    one external global `@__aic_weights` whose bytes the module carries in the
+    `aic.weights` attribute (the object emitter writes them straight into the
+    library's read-only data, so no pass prints or copies weights as IR), and
+    rewrites each `memref.get_global` into a `memref.view` of the blob.
+    Before:
+      memref.global "private" constant @w : memref<64xf32> = dense_resource<w>
+      %0 = memref.get_global @w : memref<64xf32>
+    After:
+      memref.global constant @__aic_weights : memref<256xi8>
+      %b = memref.get_global @__aic_weights : memref<256xi8>
+      %0 = memref.view %b[%c0][] : memref<256xi8> to memref<64xf32>
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
 
-    Each op producing an arena tensor gets `aic.offset = <bytes>`; the module
-    gets `aic.arena_size` (peak bytes) and `aic.arena_naive_size` (the sum of
-    all intermediate tensor sizes, what no reuse would need).
+def PlanMemory : Pass<"aic-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Place every intermediate buffer in one arena";
+  let description = [{
+    Runs after bufferization on `@main_graph`. Computes the live range of
+    every `memref.alloc` (from the alloc to the last use of the buffer or of
+    any view of it, uses inside regions counting at their top-level op) and
+    packs them into one arena with a best-fit offset assignment, so buffers
+    whose lifetimes do not overlap share memory. The function gets a trailing
+    `memref<Nxi8>` arena argument and each alloc becomes a `memref.view` into
+    it. Outputs are written into the caller's buffers by bufferization
+    (buffer-results-to-out-params) and take no arena space.
+
+    The module gets `aic.arena_size` (peak bytes) and `aic.arena_naive_size`
+    (the sum of all intermediate buffer sizes, what no reuse would need).
   }];
   let options = [
     Option<"alignment", "alignment", "int64_t", "64",
            "alignment of every buffer in bytes">
   ];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
 }
 
 //===----------------------------------------------------------------------===//
-// Lowering
+// Conversion
 //===----------------------------------------------------------------------===//
 
-def LowerToRuntime : Pass<"aic-lower-to-runtime", "mlir::ModuleOp"> {
-  let summary = "Lower planned aic ops to libaicrt calls and loops";
+def ConvertAicToRuntime : Pass<"convert-aic-to-runtime", "mlir::ModuleOp"> {
+  let summary = "Convert library ops on buffers into libaicrt calls";
   let description = [{
-    Replaces `@main_graph` (after aic-plan-memory) with the entry points of
-    aic/abi.h: `aic_model_init`, which creates one runtime primitive per op
-    that oneDNN implements (conv, pooling, matmul, elementwise, binary,
-    softmax, concat) from a constant descriptor, and `aic_model_run`, which
-    executes them on arena, input, output and weight pointers. Ops without a
-    primitive (transpose, copies) become linalg ops on memrefs viewing the
-    same buffers, later lowered to loops. Weights are packed into one
-    external `@__aic_weights` global whose contents the module carries in
-    the `aic.weights` attribute; `@aic_model_meta` holds the metadata text.
+    Runs on the planned, bufferized `@main_graph` once its control flow is
+    in blocks (after convert-scf-to-cf). Every op implementing
+    RuntimePrimitive becomes a call to `aicrt_exec` on its buffers' pointers,
+    followed by a branch that returns the status when it is not zero; its
+    descriptor (aic/primitives.def, encoded by the op) becomes a constant
+    global created once by `aic_model_init` through `aicrt_create`. The pass
+    also emits the rest of aic/abi.h: `aic_model_run`, which turns the
+    caller's pointers into memrefs and calls `@main_graph`, and the
+    `aic_model_meta` struct (inputs, outputs, arena size, primitive count).
+    Before:
+      aic.relu %a outs(%b) : (memref<4xf32>, memref<4xf32>) -> ()
+    After:
+      %rc = func.call @aicrt_exec(%state, %c0_i32, %args, %c2_i32) : ...
+      cf.cond_br %failed, ^fail(%rc : i32), ^next
   }];
   let dependentDialects = ["mlir::LLVM::LLVMDialect", "mlir::func::FuncDialect",
                            "mlir::memref::MemRefDialect",
-                           "mlir::linalg::LinalgDialect",
                            "mlir::arith::ArithDialect",
                            "mlir::cf::ControlFlowDialect"];
 }

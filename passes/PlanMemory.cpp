@@ -1,8 +1,18 @@
-//===- PlanMemory.cpp - Static memory plan for intermediates --------------===//
-#include "dialects/Aic/AicDialect.h"
+//===- PlanMemory.cpp - Static memory plan for intermediate buffers -------===//
+//
+// Bufferization leaves one memref.alloc per intermediate buffer; this pass
+// turns them into views of one arena at offsets fixed at compile time, so
+// an inference never allocates.
+//
+//===----------------------------------------------------------------------===//
 #include "passes/MemoryPlanner.h"
 #include "passes/PassDetail.h"
 #include "passes/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace aic {
 #define GEN_PASS_DEF_PLANMEMORY
@@ -12,26 +22,95 @@ namespace aic {
 using namespace mlir;
 using namespace aic;
 
-func::FuncOp aic::getGraphFunc(ModuleOp module) {
-  auto func = module.lookupSymbol<func::FuncOp>(kGraphFunc);
-  if (!func) {
-    module.emitError() << "expects a func.func @" << kGraphFunc;
-    return {};
-  }
-  if (!func.getBody().hasOneBlock()) {
-    func.emitError() << "expects a single-block graph";
-    return {};
-  }
-  return func;
-}
-
-Value aic::getStorageRoot(Value v) {
-  while (auto reshape = v.getDefiningOp<ReshapeOp>())
-    v = reshape.getInput();
-  return v;
-}
-
 namespace {
+class Planner {
+public:
+  Planner(func::FuncOp func) : func(func), body(func.getBody().front()) {
+    for (Operation &op : body)
+      step[&op] = step.size();
+  }
+
+  /// The live range of the buffer `alloc` returns, in steps of the
+  /// function's top-level ops: from the alloc to the last use of the buffer
+  /// or of anything that may alias it (views, values yielded from regions).
+  std::pair<int64_t, int64_t> liveRange(memref::AllocOp alloc) {
+    int64_t start = stepOf(alloc), end = start;
+    SmallVector<Value> worklist{alloc.getResult()};
+    DenseSet<Value> seen{alloc.getResult()};
+    auto alias = [&](Value v) {
+      if (isa<BaseMemRefType>(v.getType()) && seen.insert(v).second)
+        worklist.push_back(v);
+    };
+    while (!worklist.empty()) {
+      Value v = worklist.pop_back_val();
+      for (OpOperand &use : v.getUses()) {
+        Operation *user = use.getOwner();
+        end = std::max(end, stepOf(user));
+        // Any memref an op returns may be a view of its operand; a value
+        // yielded from a region aliases the parent op's results.
+        for (Value r : user->getResults())
+          alias(r);
+        if (user->hasTrait<OpTrait::IsTerminator>() &&
+            user->getParentOp() != func)
+          for (Value r : user->getParentOp()->getResults())
+            alias(r);
+      }
+    }
+    return {start, end};
+  }
+
+private:
+  int64_t stepOf(Operation *op) {
+    Operation *top = body.findAncestorOpInBlock(*op);
+    return top ? step.lookup(top) : 0;
+  }
+
+  func::FuncOp func;
+  Block &body;
+  DenseMap<Operation *, int64_t> step;
+};
+
+/// Turns the buffer results of `func` into trailing out-parameters that keep
+/// the results' attributes. A result computed into its own buffer is
+/// computed straight into the caller's; any other (an input, a weight, a
+/// view, a buffer returned twice) is copied there.
+LogicalResult resultsToOutParams(func::FuncOp func) {
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  SmallVector<DictionaryAttr> resultAttrs;
+  for (unsigned i = 0; i < func.getNumResults(); ++i) {
+    auto type = dyn_cast<MemRefType>(func.getResultTypes()[i]);
+    if (!type || !type.hasStaticShape())
+      return func.emitError() << "expects statically shaped buffer results, "
+                                 "got "
+                              << func.getResultTypes()[i];
+    resultAttrs.push_back(func.getResultAttrDict(i));
+  }
+  OpBuilder b(ret);
+  DenseSet<Value> taken;
+  for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
+    auto resultType = cast<MemRefType>(func.getResultTypes()[i]);
+    auto type = MemRefType::get(resultType.getShape(),
+                                resultType.getElementType());
+    unsigned index = func.getNumArguments();
+    NamedAttrList attrs(resultAttrs[i]);
+    attrs.set(kOutputArgAttr, b.getUnitAttr());
+    func.insertArgument(index, type, attrs.getDictionary(func.getContext()),
+                        func.getLoc());
+    BlockArgument out = func.getArgument(index);
+    auto alloc = value.getDefiningOp<memref::AllocOp>();
+    if (alloc && alloc.getType() == type && taken.insert(value).second) {
+      alloc.replaceAllUsesWith(out);
+      alloc.erase();
+      continue;
+    }
+    b.create<linalg::CopyOp>(ret.getLoc(), value, out);
+  }
+  ret->setOperands({});
+  llvm::BitVector all(func.getNumResults(), true);
+  func.eraseResults(all);
+  return success();
+}
+
 struct PlanMemoryPass : public aic::impl::PlanMemoryBase<PlanMemoryPass> {
   using PlanMemoryBase::PlanMemoryBase;
 
@@ -44,59 +123,61 @@ struct PlanMemoryPass : public aic::impl::PlanMemoryBase<PlanMemoryPass> {
       module.emitError() << "alignment must be a power of two";
       return signalPassFailure();
     }
-    Block &body = func.getBody().front();
-    auto ret = cast<func::ReturnOp>(body.getTerminator());
-
-    // Program order gives every op a step; the return reads at the last.
-    DenseMap<Operation *, int64_t> step;
-    for (Operation &op : body)
-      step[&op] = step.size();
-
-    // Graph outputs computed by an op are written straight into the
-    // caller's buffer; a value returned twice gets the first slot only.
-    DenseMap<Value, int64_t> outputSlot;
-    for (auto [k, v] : llvm::enumerate(ret.getOperands())) {
-      Value root = getStorageRoot(v);
-      Operation *def = root.getDefiningOp();
-      if (def && !isa<ConstantOp>(def) &&
-          cast<ShapedType>(root.getType()).hasStaticShape())
-        outputSlot.try_emplace(root, k);
+    if (!func.getBody().hasOneBlock()) {
+      func.emitError() << "expects a bufferized, single-block graph";
+      return signalPassFailure();
     }
+    if (failed(resultsToOutParams(func)))
+      return signalPassFailure();
 
-    SmallVector<Value> values;
+    SmallVector<memref::AllocOp> allocs;
+    WalkResult walk = func.walk([&](memref::AllocOp alloc) {
+      MemRefType type = alloc.getType();
+      if (!type.hasStaticShape() || !type.getLayout().isIdentity()) {
+        alloc.emitError() << "expects a statically shaped, dense buffer, got "
+                          << type;
+        return WalkResult::interrupt();
+      }
+      // One arena slot holds one buffer; a buffer allocated per loop
+      // iteration could still be live when the next one is.
+      if (alloc->getParentOfType<LoopLikeOpInterface>()) {
+        alloc.emitError() << "buffers allocated inside loops are not "
+                             "supported";
+        return WalkResult::interrupt();
+      }
+      allocs.push_back(alloc);
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return signalPassFailure();
+
+    Planner planner(func);
     std::vector<BufferRequest> requests;
-    DenseMap<Value, size_t> requestOf;
-    for (Operation &op : body) {
-      if (isa<ConstantOp, ReshapeOp, func::ReturnOp>(op))
-        continue;
-      for (Value result : op.getResults()) {
-        auto type = dyn_cast<RankedTensorType>(result.getType());
-        if (!type || !type.hasStaticShape()) {
-          op.emitError() << "expects statically shaped tensor results";
-          return signalPassFailure();
-        }
-        if (outputSlot.count(result))
-          continue;
-        requestOf[result] = requests.size();
-        values.push_back(result);
-        requests.push_back({tensorBytes(type), step[&op], step[&op]});
-      }
+    for (memref::AllocOp alloc : allocs) {
+      auto [start, end] = planner.liveRange(alloc);
+      requests.push_back(
+          {std::max<int64_t>(getNumBytes(alloc.getType()), 1), start, end});
     }
-    // Extend each buffer's live range to its last reader, through aliases.
-    for (Operation &op : body)
-      for (Value operand : op.getOperands()) {
-        auto it = requestOf.find(getStorageRoot(operand));
-        if (it != requestOf.end())
-          requests[it->second].end =
-              std::max(requests[it->second].end, step[&op]);
-      }
-
     MemoryPlan plan = planMemory(requests, alignment);
+
     OpBuilder b(module.getContext());
-    for (auto [value, offset] : llvm::zip(values, plan.offsets))
-      value.getDefiningOp()->setAttr(kOffsetAttr, b.getI64IntegerAttr(offset));
-    for (auto [value, slot] : outputSlot)
-      value.getDefiningOp()->setAttr(kOutputAttr, b.getI64IntegerAttr(slot));
+    auto arenaType = MemRefType::get({std::max<int64_t>(plan.peakBytes, 1)},
+                                     b.getI8Type());
+    unsigned arenaIndex = func.getNumArguments();
+    func.insertArgument(arenaIndex, arenaType, {}, func.getLoc());
+    Value arena = func.getArgument(arenaIndex);
+    for (auto [alloc, offset] : llvm::zip(allocs, plan.offsets)) {
+      b.setInsertionPoint(alloc);
+      Value at = b.create<arith::ConstantIndexOp>(alloc.getLoc(), offset);
+      Value view = b.create<memref::ViewOp>(alloc.getLoc(), alloc.getType(),
+                                            arena, at, ValueRange{});
+      // The arena outlives the run: deallocations go away with the allocs.
+      for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+        if (isa<memref::DeallocOp>(user))
+          user->erase();
+      alloc.replaceAllUsesWith(view);
+      alloc.erase();
+    }
     module->setAttr(kArenaSizeAttr, b.getI64IntegerAttr(plan.peakBytes));
     module->setAttr(kArenaNaiveSizeAttr, b.getI64IntegerAttr(plan.naiveBytes));
   }

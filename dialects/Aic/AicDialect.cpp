@@ -1,6 +1,8 @@
 //===- AicDialect.cpp - The aic dialect -----------------------------------===//
 #include "dialects/Aic/AicDialect.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -12,6 +14,8 @@ using namespace aic;
 
 #define GET_ATTRDEF_CLASSES
 #include "dialects/Aic/AicAttrs.cpp.inc"
+
+#include "dialects/Aic/AicInterfaces.cpp.inc"
 
 Attribute EltwisePostOpAttr::parse(AsmParser &parser, Type) {
   std::string keyword;
@@ -57,8 +61,9 @@ void AicDialect::initialize() {
 
 Operation *AicDialect::materializeConstant(OpBuilder &builder, Attribute value,
                                            Type type, Location loc) {
+  // Folded constants are upstream constants, like the importer's.
   auto elements = dyn_cast<ElementsAttr>(value);
   if (!elements || elements.getType() != type)
     return nullptr;
-  return builder.create<ConstantOp>(loc, elements);
+  return builder.create<arith::ConstantOp>(loc, elements);
 }

@@ -8,8 +8,25 @@
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
-#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+namespace aic {
+struct PrimitiveCall;
+
+/// Memory effects of a destination-style op: none on tensors; on buffers a
+/// read of every input and a write of every init.
+void getDestinationStyleEffects(
+    mlir::Operation *op,
+    llvm::SmallVectorImpl<
+        mlir::SideEffects::EffectInstance<mlir::MemoryEffects::Effect>>
+        &effects);
+
+/// Result shape of numpy-style broadcasting, or failure if incompatible.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
+} // namespace aic
 
 #include "dialects/Aic/AicDialect.h.inc"
 #include "dialects/Aic/AicEnums.h.inc"
@@ -17,13 +34,15 @@
 #define GET_ATTRDEF_CLASSES
 #include "dialects/Aic/AicAttrs.h.inc"
 
+#include "dialects/Aic/AicInterfaces.h.inc"
+
 #define GET_OP_CLASSES
 #include "dialects/Aic/AicOps.h.inc"
 
 namespace aic {
-/// Result shape of numpy-style broadcasting, or failure if incompatible.
-mlir::FailureOr<llvm::SmallVector<int64_t>>
-broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
+/// Registers the bufferization models of the aic ops.
+void registerBufferizableOpInterfaceExternalModels(
+    mlir::DialectRegistry &registry);
 } // namespace aic
 
 #endif // AIC_DIALECTS_AIC_AICDIALECT_H

@@ -6,16 +6,20 @@ include "mlir/IR/OpBase.td"
 
 def Aic_Dialect : Dialect {
   let name = "aic";
-  let summary = "Normalized neural-network ops on ranked tensors";
+  let summary = "Neural-network ops that a library primitive executes";
   let description = [{
-    The aic dialect is what the ONNX importer produces and what the graph
-    passes optimize. Many ONNX ops map onto few aic ops (Flatten, Squeeze and
-    Unsqueeze become `aic.reshape`; Gemm becomes `aic.matmul` with transposes
-    and a bias; global pooling becomes pooling over the whole spatial extent).
-    Ops with a oneDNN primitive (conv, matmul, binary) carry an explicit
-    post-op chain that maps one-to-one to oneDNN post-ops.
+    The aic dialect holds the ops libaicrt executes with one oneDNN
+    primitive each, normalized (Gemm becomes `aic.matmul` with transposes and
+    a bias; global pooling becomes pooling over the whole spatial extent),
+    plus `aic.reshape`, a view. Every other ONNX operator is imported into
+    upstream dialects (linalg, tensor, arith, math, scf). Library ops are in
+    destination-passing style, so one-shot bufferization handles them; conv,
+    matmul and the binary ops carry a post-op chain that maps one-to-one to
+    oneDNN post-ops.
   }];
   let cppNamespace = "::aic";
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
   let useDefaultAttributePrinterParser = 1;
   let hasConstantMaterializer = 1;
 }

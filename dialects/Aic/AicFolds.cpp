@@ -7,8 +7,6 @@
 using namespace mlir;
 using namespace aic;
 
-OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
-
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();
@@ -22,19 +20,6 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   return {};
 }
 
-OpFoldResult TransposeOp::fold(FoldAdaptor) {
-  for (auto [i, p] : llvm::enumerate(getPerm()))
-    if (static_cast<int64_t>(i) != p)
-      return {};
-  return getInput();
-}
-
-OpFoldResult ConcatOp::fold(FoldAdaptor) {
-  if (getInputs().size() == 1 && getInputs().front().getType() == getType())
-    return getInputs().front();
-  return {};
-}
-
 namespace {
 /// x + 0 -> x and x * 1 -> x when the constant does not broadcast x to a
 /// bigger shape and no post-op is fused.
@@ -45,12 +30,13 @@ struct EraseIdentityOperand : public OpRewritePattern<BinOp> {
 
   LogicalResult matchAndRewrite(BinOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!op.getPostOps().empty())
+    Value output = op.getOutput();
+    if (!output || !op.getPostOps().empty())
       return failure();
     for (auto [value, other] : {std::pair(op.getLhs(), op.getRhs()),
                                 std::pair(op.getRhs(), op.getLhs())}) {
       DenseFPElementsAttr dense;
-      if (other.getType() != op.getType() ||
+      if (other.getType() != output.getType() ||
           !matchPattern(value, m_Constant(&dense)) || !dense.isSplat() ||
           dense.getSplatValue<APFloat>().convertToDouble() != identity)
         continue;

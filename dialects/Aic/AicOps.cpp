@@ -54,7 +54,7 @@ static LogicalResult verifySameElementType(Operation *op) {
 /// broadcasts to the result.
 static LogicalResult verifyPostOps(Operation *op, ArrayAttr postOps,
                                    ValueRange postOperands,
-                                   RankedTensorType resultType) {
+                                   ShapedType resultType) {
   size_t binaries = 0;
   for (Attribute attr : postOps) {
     if (!isa<BinaryPostOpAttr>(attr))
@@ -63,7 +63,7 @@ static LogicalResult verifyPostOps(Operation *op, ArrayAttr postOps,
       return op->emitOpError() << "post-op chain has more #aic.binary entries "
                                   "than post operands ("
                                << postOperands.size() << ")";
-    auto type = cast<RankedTensorType>(postOperands[binaries].getType());
+    auto type = cast<ShapedType>(postOperands[binaries].getType());
     auto shape = broadcastShapes(resultType.getShape(), type.getShape());
     if (failed(shape) || ArrayRef<int64_t>(*shape) != resultType.getShape())
       return op->emitOpError() << "post operand #" << binaries << " of shape "
@@ -114,13 +114,38 @@ verifyWindow(Operation *op, ArrayRef<int64_t> inSpatial,
   return out;
 }
 
+/// The type of the destination, which the result (if any) has too.
+static ShapedType getInitType(Operation *op) {
+  auto dps = cast<DestinationStyleOpInterface>(op);
+  return cast<ShapedType>(dps.getDpsInits().front().getType());
+}
+
+static ShapedType shapeOf(Value v) { return cast<ShapedType>(v.getType()); }
+
 static LogicalResult verifyResultShape(Operation *op,
                                        ArrayRef<int64_t> expected) {
-  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  ShapedType type = getInitType(op);
   if (type.getShape() != expected)
     return op->emitOpError() << "expects result shape " << shapeStr(expected)
                              << ", got " << shapeStr(type.getShape());
   return success();
+}
+
+void aic::getDestinationStyleEffects(
+    Operation *op,
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  auto dps = cast<DestinationStyleOpInterface>(op);
+  for (OpOperand &operand : op->getOpOperands()) {
+    if (!isa<MemRefType>(operand.get().getType()))
+      continue;
+    if (dps.isDpsInit(&operand))
+      effects.emplace_back(MemoryEffects::Write::get(), &operand,
+                           SideEffects::DefaultResource::get());
+    else
+      effects.emplace_back(MemoryEffects::Read::get(), &operand,
+                           SideEffects::DefaultResource::get());
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -128,8 +153,8 @@ static LogicalResult verifyResultShape(Operation *op,
 //===----------------------------------------------------------------------===//
 
 LogicalResult ConvOp::verify() {
-  auto inType = getInput().getType();
-  auto wType = getWeight().getType();
+  ShapedType inType = shapeOf(getInput());
+  ShapedType wType = shapeOf(getWeight());
   if (inType.getRank() < 3)
     return emitOpError() << "expects an input of rank >= 3 (N, C, spatial...)";
   if (wType.getRank() != inType.getRank())
@@ -148,7 +173,7 @@ LogicalResult ConvOp::verify() {
                          << ") x group (" << group
                          << ") to equal the input channels " << channels;
   if (getBias()) {
-    auto bType = cast<RankedTensorType>(getBias().getType());
+    ShapedType bType = shapeOf(getBias());
     if (bType.getRank() != 1 || bType.getDimSize(0) != outChannels)
       return emitOpError() << "expects a bias of shape [" << outChannels
                            << "], got " << shapeStr(bType.getShape());
@@ -162,7 +187,8 @@ LogicalResult ConvOp::verify() {
   expected.append(*spatial);
   if (failed(verifyResultShape(*this, expected)))
     return failure();
-  return verifyPostOps(*this, getPostOps(), getPostOperands(), getType());
+  return verifyPostOps(*this, getPostOps(), getPostOperands(),
+                       getInitType(*this));
 }
 
 //===----------------------------------------------------------------------===//
@@ -170,7 +196,7 @@ LogicalResult ConvOp::verify() {
 //===----------------------------------------------------------------------===//
 
 template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
-  auto inType = op.getInput().getType();
+  ShapedType inType = shapeOf(op.getInput());
   if (inType.getRank() < 3)
     return op.emitOpError()
            << "expects an input of rank >= 3 (N, C, spatial...)";
@@ -190,11 +216,13 @@ LogicalResult MaxPoolOp::verify() { return verifyPool(*this); }
 LogicalResult AvgPoolOp::verify() { return verifyPool(*this); }
 
 LogicalResult SoftmaxOp::verify() {
-  int64_t rank = getInput().getType().getRank();
+  int64_t rank = shapeOf(getInput()).getRank();
   if (getAxis() < 0 || getAxis() >= rank)
     return emitOpError() << "expects axis in [0, " << rank << "), got "
                          << getAxis();
-  return success();
+  if (failed(verifySameElementType(*this)))
+    return failure();
+  return verifyResultShape(*this, shapeOf(getInput()).getShape());
 }
 
 //===----------------------------------------------------------------------===//
@@ -202,8 +230,8 @@ LogicalResult SoftmaxOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult MatmulOp::verify() {
-  ArrayRef<int64_t> a = getLhs().getType().getShape();
-  ArrayRef<int64_t> b = getRhs().getType().getShape();
+  ArrayRef<int64_t> a = shapeOf(getLhs()).getShape();
+  ArrayRef<int64_t> b = shapeOf(getRhs()).getShape();
   if (a.size() < 2 || b.size() < 2)
     return emitOpError() << "expects operands of rank >= 2, got " << shapeStr(a)
                          << " and " << shapeStr(b);
@@ -228,13 +256,14 @@ LogicalResult MatmulOp::verify() {
   if (failed(verifyResultShape(*this, expected)))
     return failure();
   if (getBias()) {
-    auto bias = cast<RankedTensorType>(getBias().getType()).getShape();
+    ArrayRef<int64_t> bias = shapeOf(getBias()).getShape();
     auto shape = broadcastShapes(expected, bias);
     if (failed(shape) || ArrayRef<int64_t>(*shape) != ArrayRef(expected))
       return emitOpError() << "expects a bias broadcastable to "
                            << shapeStr(expected) << ", got " << shapeStr(bias);
   }
-  return verifyPostOps(*this, getPostOps(), getPostOperands(), getType());
+  return verifyPostOps(*this, getPostOps(), getPostOperands(),
+                       getInitType(*this));
 }
 
 //===----------------------------------------------------------------------===//
@@ -244,15 +273,16 @@ LogicalResult MatmulOp::verify() {
 template <typename BinOp> static LogicalResult verifyBinary(BinOp op) {
   if (failed(verifySameElementType(op)))
     return failure();
-  auto a = op.getLhs().getType().getShape();
-  auto b = op.getRhs().getType().getShape();
+  ArrayRef<int64_t> a = shapeOf(op.getLhs()).getShape();
+  ArrayRef<int64_t> b = shapeOf(op.getRhs()).getShape();
   auto shape = broadcastShapes(a, b);
   if (failed(shape))
     return op.emitOpError() << "expects broadcastable operands, got "
                             << shapeStr(a) << " and " << shapeStr(b);
   if (failed(verifyResultShape(op, *shape)))
     return failure();
-  return verifyPostOps(op, op.getPostOps(), op.getPostOperands(), op.getType());
+  return verifyPostOps(op, op.getPostOps(), op.getPostOperands(),
+                       getInitType(op));
 }
 
 LogicalResult AddOp::verify() { return verifyBinary(*this); }
@@ -286,11 +316,45 @@ EltwisePostOpAttr ClipOp::getPostOp() {
                                 getMax().convertToDouble());
 }
 
+template <typename UnaryOp> static LogicalResult verifyUnary(UnaryOp op) {
+  if (failed(verifySameElementType(op)))
+    return failure();
+  return verifyResultShape(op, shapeOf(op.getInput()).getShape());
+}
+
+LogicalResult ReluOp::verify() { return verifyUnary(*this); }
+LogicalResult SigmoidOp::verify() { return verifyUnary(*this); }
+LogicalResult TanhOp::verify() { return verifyUnary(*this); }
+LogicalResult ExpOp::verify() { return verifyUnary(*this); }
 LogicalResult ClipOp::verify() {
   if (std::isnan(getMin().convertToDouble()) ||
       std::isnan(getMax().convertToDouble()))
     return emitOpError() << "expects non-NaN bounds";
-  return success();
+  return verifyUnary(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+LogicalResult BatchNormOp::verify() {
+  ShapedType inType = shapeOf(getInput());
+  if (inType.getRank() < 2)
+    return emitOpError() << "expects an input of rank >= 2 (N, C, ...)";
+  if (failed(verifySameElementType(*this)))
+    return failure();
+  int64_t channels = inType.getDimSize(1);
+  for (Value v : {getScale(), getBias(), getMean(), getVariance()}) {
+    ShapedType t = shapeOf(v);
+    if (t.getRank() != 1 || t.getDimSize(0) != channels)
+      return emitOpError() << "expects per-channel operands of shape ["
+                           << channels << "], got "
+                           << shapeStr(t.getShape());
+  }
+  if (getEpsilon().convertToDouble() < 0 ||
+      std::isnan(getEpsilon().convertToDouble()))
+    return emitOpError() << "expects a non-negative epsilon";
+  return verifyResultShape(*this, inType.getShape());
 }
 
 //===----------------------------------------------------------------------===//
@@ -311,39 +375,21 @@ LogicalResult ReshapeOp::verify() {
   return success();
 }
 
-LogicalResult TransposeOp::verify() {
-  auto in = getInput().getType();
-  ArrayRef<int64_t> perm = getPerm();
-  if (static_cast<int64_t>(perm.size()) != in.getRank())
-    return emitOpError() << "expects " << in.getRank() << " perm entries, got "
-                         << perm.size();
-  SmallVector<bool> seen(perm.size(), false);
-  SmallVector<int64_t> expected;
-  for (int64_t p : perm) {
-    if (p < 0 || p >= in.getRank() || seen[p])
-      return emitOpError() << "expects perm to be a permutation of [0, "
-                           << in.getRank() << "), got " << shapeStr(perm);
-    seen[p] = true;
-    expected.push_back(in.getDimSize(p));
-  }
-  if (in.getElementType() != getType().getElementType())
-    return emitOpError() << "expects the element type to be preserved";
-  return verifyResultShape(*this, expected);
-}
+Value ReshapeOp::getViewSource() { return getInput(); }
 
 LogicalResult ConcatOp::verify() {
   if (getInputs().empty())
     return emitOpError() << "expects at least one input";
   if (failed(verifySameElementType(*this)))
     return failure();
-  auto first = cast<RankedTensorType>(getInputs().front().getType());
+  ShapedType first = shapeOf(getInputs().front());
   int64_t rank = first.getRank(), axis = getAxis();
   if (axis < 0 || axis >= rank)
     return emitOpError() << "expects axis in [0, " << rank << "), got " << axis;
   SmallVector<int64_t> expected(first.getShape());
   expected[axis] = 0;
   for (auto [i, v] : llvm::enumerate(getInputs())) {
-    auto shape = cast<RankedTensorType>(v.getType()).getShape();
+    ArrayRef<int64_t> shape = shapeOf(v).getShape();
     for (int64_t d = 0; d < rank; ++d) {
       if (static_cast<int64_t>(shape.size()) != rank ||
           (d != axis && shape[d] != expected[d]))

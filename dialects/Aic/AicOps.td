@@ -1,37 +1,61 @@
 //===- AicOps.td - aic operations --------------------------*- tablegen -*-===//
+//
+// The ops a library primitive executes (oneDNN through libaicrt). Every other
+// ONNX operator is imported into upstream dialects (linalg, tensor, arith,
+// math, scf). Library ops are in destination-passing style: on tensors each
+// result is written into its `outs` operand (usually a `tensor.empty`); after
+// bufferization the same op has no results and writes the `outs` buffer,
+// which is the form convert-aic-to-runtime turns into runtime calls.
+//
+//===----------------------------------------------------------------------===//
 #ifndef AIC_OPS_TD
 #define AIC_OPS_TD
 
 include "AicDialect.td"
 include "AicAttrs.td"
+include "AicInterfaces.td"
 include "mlir/IR/BuiltinAttributes.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
-include "mlir/IR/OpAsmInterface.td"
-include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/ViewLikeInterface.td"
 
-//===----------------------------------------------------------------------===//
-// Constants
-//===----------------------------------------------------------------------===//
+/// A ranked tensor before bufferization, a memref after.
+def Aic_TensorOrBuffer : AnyTypeOf<[AnyRankedTensor, AnyMemRef]>;
 
-def Aic_ConstantOp : Aic_Op<"constant", [ConstantLike, Pure,
-    AllTypesMatch<["value", "output"]>]> {
-  let summary = "a constant tensor (weights, shapes, scalars)";
-  let description = [{
-    Large ONNX initializers are imported as `dense_resource` blobs.
-    Example:
-      %w = aic.constant dense_resource<conv1.weight> : tensor<6x1x5x5xf32>
+/// An op one library primitive executes, with one destination `init`.
+class Aic_LibraryOp<string mnemonic, list<Trait> traits = []>
+    : Aic_Op<mnemonic, !listconcat(traits, [
+        DestinationStyleOpInterface,
+        DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+        DeclareOpInterfaceMethods<Aic_RuntimePrimitiveInterface>])> {
+  code dpsDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getInitMutable();
+    }
   }];
-  let arguments = (ins ElementsAttr:$value);
-  let results = (outs AnyRankedTensor:$output);
-  let hasFolder = 1;
-  let assemblyFormat = "attr-dict $value";
+  let extraClassDeclaration = dpsDeclaration;
+  // Reads its inputs and writes its destination once on buffers; nothing on
+  // tensors.
+  let extraClassDefinition = [{
+    void $cppClass::getEffects(
+        ::llvm::SmallVectorImpl<::mlir::SideEffects::EffectInstance<
+            ::mlir::MemoryEffects::Effect>> &effects) {
+      ::aic::getDestinationStyleEffects(getOperation(), effects);
+    }
+  }];
+  let results = (outs Optional<AnyRankedTensor>:$output);
 }
+
+/// A library op that may carry a post-op chain.
+class Aic_ChainOp<string mnemonic, list<Trait> traits = []>
+    : Aic_LibraryOp<mnemonic, !listconcat(traits, [
+        Aic_PostOpChainOwnerInterface])>;
 
 //===----------------------------------------------------------------------===//
 // Neural-network ops
 //===----------------------------------------------------------------------===//
 
-def Aic_ConvOp : Aic_Op<"conv", [Pure, AttrSizedOperandSegments]> {
+def Aic_ConvOp : Aic_ChainOp<"conv", [AttrSizedOperandSegments]> {
   let summary = "N-d convolution with an optional fused post-op chain";
   let description = [{
     Mirrors ONNX Conv (NCHW input, OIHW weight) with normalized attributes:
@@ -39,33 +63,35 @@ def Aic_ConvOp : Aic_Op<"conv", [Pure, AttrSizedOperandSegments]> {
     The post-op chain is applied to the convolution's result in order; each
     `#aic.binary` entry consumes the next `post` operand.
     Example:
-      %y = aic.conv %x, %w, %b post(%r) {strides = array<i64: 1, 1>,
+      %y = aic.conv %x, %w, %b post(%r) outs(%e) {strides = array<i64: 1, 1>,
              dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
              group = 1 : i64, post_ops = [#aic.binary<add>, #aic.eltwise<relu>]}
            : (tensor<1x64x56x56xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>,
-              tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
+              tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>)
+             -> tensor<1x64x56x56xf32>
   }];
-  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
-                   Optional<AnyRankedTensor>:$bias,
-                   Variadic<AnyRankedTensor>:$post_operands,
+  let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$weight,
+                   Optional<Aic_TensorOrBuffer>:$bias,
+                   Variadic<Aic_TensorOrBuffer>:$post_operands,
+                   Aic_TensorOrBuffer:$init,
                    DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
                    DenseI64ArrayAttr:$pads, I64Attr:$group,
                    DefaultValuedAttr<Aic_PostOpArrayAttr, "{}">:$post_ops);
-  let results = (outs AnyRankedTensor:$output);
   let hasVerifier = 1;
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? (`post` `(` $post_operands^ `)`)?
-    attr-dict `:` functional-type(operands, results)
+    `outs` `(` $init `)` attr-dict `:` functional-type(operands, results)
   }];
 }
 
-class Aic_PoolOp<string mnemonic> : Aic_Op<mnemonic, [Pure]> {
-  let arguments = (ins AnyRankedTensor:$input,
+class Aic_PoolOp<string mnemonic> : Aic_LibraryOp<mnemonic> {
+  let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$init,
                    DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
                    DenseI64ArrayAttr:$dilations, DenseI64ArrayAttr:$pads);
-  let results = (outs AnyRankedTensor:$output);
   let hasVerifier = 1;
-  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let assemblyFormat = [{
+    $input `outs` `(` $init `)` attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 def Aic_MaxPoolOp : Aic_PoolOp<"max_pool"> {
@@ -74,9 +100,10 @@ def Aic_MaxPoolOp : Aic_PoolOp<"max_pool"> {
     `pads` is [begin..., end...]. ONNX ceil_mode is resolved by the importer
     into extra end padding, so the output shape follows from the attributes.
     Example:
-      %y = aic.max_pool %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>,
-             dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>}
-           : tensor<1x6x28x28xf32> -> tensor<1x6x14x14xf32>
+      %y = aic.max_pool %x outs(%e) {kernel = array<i64: 2, 2>,
+             strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>,
+             pads = array<i64: 0, 0, 0, 0>}
+           : (tensor<1x6x28x28xf32>, tensor<1x6x14x14xf32>) -> tensor<1x6x14x14xf32>
   }];
 }
 
@@ -86,35 +113,39 @@ def Aic_AvgPoolOp : Aic_PoolOp<"avg_pool"> {
     Like `aic.max_pool`; `count_include_pad` says whether padded elements
     count in the divisor.
     Example:
-      %y = aic.avg_pool %x {kernel = array<i64: 7, 7>, strides = array<i64: 1, 1>,
-             dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>}
-           : tensor<1x512x7x7xf32> -> tensor<1x512x1x1xf32>
+      %y = aic.avg_pool %x outs(%e) {kernel = array<i64: 7, 7>,
+             strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+             pads = array<i64: 0, 0, 0, 0>}
+           : (tensor<1x512x7x7xf32>, tensor<1x512x1x1xf32>) -> tensor<1x512x1x1xf32>
   }];
-  let arguments = (ins AnyRankedTensor:$input,
+  let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$init,
                    DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
                    DenseI64ArrayAttr:$dilations, DenseI64ArrayAttr:$pads,
                    UnitAttr:$count_include_pad);
 }
 
-def Aic_SoftmaxOp : Aic_Op<"softmax", [Pure, SameOperandsAndResultType]> {
-  let summary = "softmax along one axis";
+def Aic_SoftmaxOp : Aic_LibraryOp<"softmax"> {
+  let summary = "softmax or log-softmax along one axis";
   let description = [{
     Opset 13 semantics: normalizes along `axis` only (the importer reshapes
-    older opsets' coerced-to-2D form).
+    older opsets' coerced-to-2D form). With `log`, computes log(softmax(x)).
     Example:
-      %y = aic.softmax %x {axis = 1 : i64} : tensor<1x10xf32>
+      %y = aic.softmax %x outs(%e) {axis = 1 : i64}
+           : (tensor<1x10xf32>, tensor<1x10xf32>) -> tensor<1x10xf32>
   }];
-  let arguments = (ins AnyRankedTensor:$input, I64Attr:$axis);
-  let results = (outs AnyRankedTensor:$output);
+  let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$init,
+                   I64Attr:$axis, UnitAttr:$log);
   let hasVerifier = 1;
-  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let assemblyFormat = [{
+    $input `outs` `(` $init `)` attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 //===----------------------------------------------------------------------===//
 // Matmul
 //===----------------------------------------------------------------------===//
 
-def Aic_MatmulOp : Aic_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
+def Aic_MatmulOp : Aic_ChainOp<"matmul", [AttrSizedOperandSegments]> {
   let summary = "batched matrix product with transposes, bias and post-ops";
   let description = [{
     output = alpha * op(lhs) x op(rhs) + bias, then the post-op chain, where
@@ -122,22 +153,22 @@ def Aic_MatmulOp : Aic_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
     Batch dimensions broadcast numpy-style; operands have rank >= 2 and the
     bias broadcasts to the output. ONNX MatMul and Gemm both become this op.
     Example:
-      %y = aic.matmul %a, %w, %b {transpose_rhs,
+      %y = aic.matmul %a, %w, %b outs(%e) {transpose_rhs,
              post_ops = [#aic.eltwise<relu>]}
-           : (tensor<1x400xf32>, tensor<120x400xf32>, tensor<120xf32>)
-             -> tensor<1x120xf32>
+           : (tensor<1x400xf32>, tensor<120x400xf32>, tensor<120xf32>,
+              tensor<1x120xf32>) -> tensor<1x120xf32>
   }];
-  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
-                   Optional<AnyRankedTensor>:$bias,
-                   Variadic<AnyRankedTensor>:$post_operands,
+  let arguments = (ins Aic_TensorOrBuffer:$lhs, Aic_TensorOrBuffer:$rhs,
+                   Optional<Aic_TensorOrBuffer>:$bias,
+                   Variadic<Aic_TensorOrBuffer>:$post_operands,
+                   Aic_TensorOrBuffer:$init,
                    UnitAttr:$transpose_lhs, UnitAttr:$transpose_rhs,
                    DefaultValuedAttr<F64Attr, "1.0">:$alpha,
                    DefaultValuedAttr<Aic_PostOpArrayAttr, "{}">:$post_ops);
-  let results = (outs AnyRankedTensor:$output);
   let hasVerifier = 1;
   let assemblyFormat = [{
     $lhs `,` $rhs (`,` $bias^)? (`post` `(` $post_operands^ `)`)?
-    attr-dict `:` functional-type(operands, results)
+    `outs` `(` $init `)` attr-dict `:` functional-type(operands, results)
   }];
 }
 
@@ -145,25 +176,26 @@ def Aic_MatmulOp : Aic_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-class Aic_BinaryOp<string mnemonic, string desc> : Aic_Op<mnemonic, [Pure]> {
+class Aic_BinaryOp<string mnemonic, string desc> : Aic_ChainOp<mnemonic> {
   let summary = "elementwise " # desc # " with numpy broadcasting";
   let description = [{
     Both operands broadcast to the result (ONNX multidirectional
     broadcasting); a post-op chain may be fused into it.
     Example:
-      %y = aic.}] # mnemonic # [{ %a, %b : (tensor<1x64x56x56xf32>, tensor<64x1x1xf32>)
-           -> tensor<1x64x56x56xf32>
+      %y = aic.}] # mnemonic # [{ %a, %b outs(%e)
+           : (tensor<1x64x56x56xf32>, tensor<64x1x1xf32>, tensor<1x64x56x56xf32>)
+             -> tensor<1x64x56x56xf32>
   }];
-  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
-                   Variadic<AnyRankedTensor>:$post_operands,
+  let arguments = (ins Aic_TensorOrBuffer:$lhs, Aic_TensorOrBuffer:$rhs,
+                   Variadic<Aic_TensorOrBuffer>:$post_operands,
+                   Aic_TensorOrBuffer:$init,
                    DefaultValuedAttr<Aic_PostOpArrayAttr, "{}">:$post_ops);
-  let results = (outs AnyRankedTensor:$output);
   let hasVerifier = 1;
   let assemblyFormat = [{
-    $lhs `,` $rhs (`post` `(` $post_operands^ `)`)? attr-dict `:`
-    functional-type(operands, results)
+    $lhs `,` $rhs (`post` `(` $post_operands^ `)`)? `outs` `(` $init `)`
+    attr-dict `:` functional-type(operands, results)
   }];
-  let extraClassDeclaration = [{
+  let extraClassDeclaration = dpsDeclaration # [{
     ::aic::BinaryKind getKind();
   }];
 }
@@ -178,16 +210,20 @@ def Aic_MaxOp : Aic_BinaryOp<"max", "maximum">;
 def Aic_MinOp : Aic_BinaryOp<"min", "minimum">;
 
 class Aic_UnaryOp<string mnemonic, string desc, dag extraArgs = (ins)>
-    : Aic_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+    : Aic_LibraryOp<mnemonic> {
   let summary = "elementwise " # desc;
   let description = [{
     Example:
-      %y = aic.}] # mnemonic # [{ %x : tensor<1x6x28x28xf32>
+      %y = aic.}] # mnemonic # [{ %x outs(%e)
+           : (tensor<1x6x28x28xf32>, tensor<1x6x28x28xf32>) -> tensor<1x6x28x28xf32>
   }];
-  let arguments = !con((ins AnyRankedTensor:$input), extraArgs);
-  let results = (outs AnyRankedTensor:$output);
-  let assemblyFormat = "$input attr-dict `:` type($input)";
-  let extraClassDeclaration = [{
+  let arguments = !con((ins Aic_TensorOrBuffer:$input,
+                            Aic_TensorOrBuffer:$init), extraArgs);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input `outs` `(` $init `)` attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = dpsDeclaration # [{
     /// The post-op this op becomes when fused into a producer.
     ::aic::EltwisePostOpAttr getPostOp();
   }];
@@ -198,20 +234,63 @@ def Aic_SigmoidOp : Aic_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
 def Aic_TanhOp : Aic_UnaryOp<"tanh", "hyperbolic tangent">;
 def Aic_ExpOp : Aic_UnaryOp<"exp", "exponential">;
 def Aic_ClipOp : Aic_UnaryOp<"clip", "min(max(x, min), max)",
-                             (ins F64Attr:$min, F64Attr:$max)> {
+                             (ins F64Attr:$min, F64Attr:$max)>;
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+def Aic_BatchNormOp : Aic_LibraryOp<"batch_norm"> {
+  let summary = "inference batch normalization over channel dim 1";
+  let description = [{
+    y = scale * (x - mean) / sqrt(var + epsilon) + bias, per channel (dim 1).
+    aic-fold-batch-norm folds it into a preceding convolution, or else into
+    one scale-shift, so it rarely reaches the runtime.
+    Example:
+      %y = aic.batch_norm %x, %scale, %bias, %mean, %var outs(%e)
+             {epsilon = 1.0e-05 : f64}
+           : (tensor<1x64x56x56xf32>, tensor<64xf32>, tensor<64xf32>,
+              tensor<64xf32>, tensor<64xf32>, tensor<1x64x56x56xf32>)
+             -> tensor<1x64x56x56xf32>
+  }];
+  let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$scale,
+                   Aic_TensorOrBuffer:$bias, Aic_TensorOrBuffer:$mean,
+                   Aic_TensorOrBuffer:$variance, Aic_TensorOrBuffer:$init,
+                   F64Attr:$epsilon);
   let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input `,` $scale `,` $bias `,` $mean `,` $variance `outs` `(` $init `)`
+    attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 //===----------------------------------------------------------------------===//
 // Data movement
 //===----------------------------------------------------------------------===//
 
-def Aic_ReshapeOp : Aic_Op<"reshape", [Pure]> {
+def Aic_ConcatOp : Aic_LibraryOp<"concat"> {
+  let summary = "concatenate tensors along one axis";
+  let description = [{
+    Example:
+      %y = aic.concat %a, %b outs(%e) {axis = 1 : i64}
+           : (tensor<1x2xf32>, tensor<1x3xf32>, tensor<1x5xf32>) -> tensor<1x5xf32>
+  }];
+  let arguments = (ins Variadic<Aic_TensorOrBuffer>:$inputs,
+                   Aic_TensorOrBuffer:$init, I64Attr:$axis);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $inputs `outs` `(` $init `)` attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Aic_ReshapeOp : Aic_Op<"reshape", [Pure,
+    DeclareOpInterfaceMethods<ViewLikeOpInterface>]> {
   let summary = "reinterpret a tensor with another static shape";
   let description = [{
     The result shape is the result type; element counts must match. ONNX
-    Reshape, Flatten, Squeeze and Unsqueeze become this op. It costs nothing
-    at run time: the memory plan makes the result alias its operand.
+    Reshape, Flatten, Squeeze and Unsqueeze become this op. It is a view:
+    bufferization makes the result alias its operand's buffer, so it costs
+    nothing at run time.
     Example:
       %y = aic.reshape %x : tensor<1x16x5x5xf32> -> tensor<1x400xf32>
   }];
@@ -220,35 +299,6 @@ def Aic_ReshapeOp : Aic_Op<"reshape", [Pure]> {
   let hasVerifier = 1;
   let hasFolder = 1;
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
-}
-
-def Aic_TransposeOp : Aic_Op<"transpose", [Pure]> {
-  let summary = "permute dimensions";
-  let description = [{
-    output[i_perm[0], ..., i_perm[n-1]] = input[i_0, ..., i_n-1].
-    Example:
-      %y = aic.transpose %x {perm = array<i64: 0, 2, 1>}
-           : tensor<2x3x4xf32> -> tensor<2x4x3xf32>
-  }];
-  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$perm);
-  let results = (outs AnyRankedTensor:$output);
-  let hasVerifier = 1;
-  let hasFolder = 1;
-  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
-}
-
-def Aic_ConcatOp : Aic_Op<"concat", [Pure]> {
-  let summary = "concatenate tensors along one axis";
-  let description = [{
-    Example:
-      %y = aic.concat %a, %b {axis = 1 : i64}
-           : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>
-  }];
-  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, I64Attr:$axis);
-  let results = (outs AnyRankedTensor:$output);
-  let hasVerifier = 1;
-  let hasFolder = 1;
-  let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
 }
 
 #endif // AIC_OPS_TD

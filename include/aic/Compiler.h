@@ -107,10 +107,13 @@ struct CompileOptions {
 
 /// Graph optimizations on the aic dialect (canonicalize, fusion, ...).
 void buildOptimizationPipeline(mlir::OpPassManager &pm);
-/// Memory planning and lowering to runtime calls, memrefs and loops.
+/// Bufferization, memory planning, loops and runtime calls.
 void buildRuntimeLoweringPipeline(mlir::OpPassManager &pm);
 /// Everything to the LLVM dialect.
 void buildLLVMLoweringPipeline(mlir::OpPassManager &pm);
+/// Registers the three stages and the whole pipeline (aic-optimize,
+/// aic-lower-to-runtime, aic-lower-to-llvm, aic-pipeline) for aic-opt.
+void registerPipelines();
 
 /// Compiles an imported module (in place) as far as options.emit says and
 /// writes the result to `outputPath` ("-" is stdout for textual kinds).

@@ -1,4 +1,10 @@
 //===- Pipeline.cpp - The aic compilation pipelines -----------------------===//
+//
+// aic-compile runs these three stages in order (--emit= stops after one);
+// aic-opt registers them as pass pipelines under the same names, so any
+// stage can be replayed on IR printed by the previous one.
+//
+//===----------------------------------------------------------------------===//
 #include "aic/Compiler.h"
 #include "passes/Passes.h"
 
@@ -6,10 +12,17 @@
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
@@ -21,19 +34,69 @@ void aic::buildOptimizationPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
-void aic::buildRuntimeLoweringPipeline(OpPassManager &pm) {
-  pm.addPass(aic::createPlanMemory());
-  pm.addPass(aic::createLowerToRuntime());
+/// Copies between buffers as linalg.copy: they become loops, which need no
+/// runtime library (memref.copy of strided buffers calls one).
+static LogicalResult createCopy(OpBuilder &b, Location loc, Value from,
+                                Value to) {
+  b.create<linalg::CopyOp>(loc, from, to);
+  return success();
 }
 
-void aic::buildLLVMLoweringPipeline(OpPassManager &pm) {
+void aic::buildRuntimeLoweringPipeline(OpPassManager &pm) {
+  bufferization::OneShotBufferizationOptions options;
+  options.bufferizeFunctionBoundaries = true;
+  options.setFunctionBoundaryTypeConversion(
+      bufferization::LayoutMapOption::IdentityLayoutMap);
+  options.unknownTypeConverterFn =
+      [](Value value, Attribute memorySpace,
+         const bufferization::BufferizationOptions &) {
+        return bufferization::getMemRefTypeWithStaticIdentityLayout(
+            cast<TensorType>(value.getType()), memorySpace);
+      };
+  options.memCpyFn = createCopy;
+  pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
+  pm.addPass(bufferization::createOneShotBufferizePass(options));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(aic::createPackWeights());
+  pm.addPass(aic::createPlanMemory());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertSCFToCFPass());
+  pm.addPass(aic::createConvertAicToRuntime());
+}
+
+void aic::buildLLVMLoweringPipeline(OpPassManager &pm) {
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+}
+
+void aic::registerPipelines() {
+  PassPipelineRegistration<>("aic-optimize",
+                             "aic-compile's graph optimization stage "
+                             "(--emit=opt)",
+                             buildOptimizationPipeline);
+  PassPipelineRegistration<>("aic-lower-to-runtime",
+                             "aic-compile's bufferization, memory planning "
+                             "and runtime lowering stage (--emit=lowered)",
+                             buildRuntimeLoweringPipeline);
+  PassPipelineRegistration<>("aic-lower-to-llvm",
+                             "aic-compile's lowering to the LLVM dialect "
+                             "(--emit=llvm)",
+                             buildLLVMLoweringPipeline);
+  PassPipelineRegistration<>(
+      "aic-pipeline", "all of aic-compile's stages, imported IR to LLVM",
+      [](OpPassManager &pm) {
+        buildOptimizationPipeline(pm);
+        buildRuntimeLoweringPipeline(pm);
+        buildLLVMLoweringPipeline(pm);
+      });
 }

@@ -9,7 +9,9 @@
 #include "ImporterImpl.h"
 #include "aic/Compiler.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -83,7 +85,8 @@ const ConstTensor *GraphState::getConstant(StringRef name) const {
 
 Value GraphState::createConstant(const ConstTensor &tensor, StringRef hint,
                                  Location loc) {
-  return builder.create<ConstantOp>(loc, makeElementsAttr(tensor, hint, namer));
+  return builder.create<mlir::arith::ConstantOp>(
+      loc, makeElementsAttr(tensor, hint, namer));
 }
 
 void GraphState::setValueInfo(const onnx::ValueInfoProto &info) {
@@ -195,6 +198,10 @@ SmallVector<int64_t> NodeImporter::getIntsAttr(StringRef name) const {
   if (!attr)
     return {};
   return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
+}
+
+Value NodeImporter::emptyTensor(RankedTensorType type) {
+  return create<tensor::EmptyOp>(type.getShape(), type.getElementType());
 }
 
 Value NodeImporter::reshapeTo(Value value, ArrayRef<int64_t> shape) {

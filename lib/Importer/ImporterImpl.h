@@ -199,6 +199,8 @@ public:
   mlir::FailureOr<mlir::RankedTensorType>
   getOutputTypeOr(int i, mlir::RankedTensorType computed);
   void setOutput(int i, mlir::Value value);
+  /// Sets output `i` to the single result of `op` (a library op).
+  void setOutput(int i, mlir::Operation *op) { setOutput(i, op->getResult(0)); }
 
   const onnx::AttributeProto *getAttr(llvm::StringRef name) const;
   int64_t getIntAttr(llvm::StringRef name, int64_t defaultValue) const;
@@ -216,6 +218,8 @@ public:
   mlir::Value createConstant(const ConstTensor &tensor, llvm::StringRef hint) {
     return state.createConstant(tensor, hint, loc);
   }
+  /// The destination of a library op producing `type` (a tensor.empty).
+  mlir::Value emptyTensor(mlir::RankedTensorType type);
   /// Reshapes `value` to `shape` unless it already has it.
   mlir::Value reshapeTo(mlir::Value value, llvm::ArrayRef<int64_t> shape);
 

@@ -145,7 +145,7 @@ LogicalResult aic::importer::importConv(NodeImporter &imp) {
   Builder &b = imp.getBuilder();
   imp.setOutput(
       0, imp.create<ConvOp>(*type, *input, *weight, bias, ValueRange{},
-                            b.getDenseI64ArrayAttr(w->strides),
+                            imp.emptyTensor(*type), b.getDenseI64ArrayAttr(w->strides),
                             b.getDenseI64ArrayAttr(w->dilations),
                             b.getDenseI64ArrayAttr(w->pads),
                             b.getI64IntegerAttr(imp.getIntAttr("group", 1))));
@@ -196,8 +196,9 @@ LogicalResult aic::importer::importMaxPool(NodeImporter &imp) {
   if (failed(getPoolOperands(imp, input, type, w,
                              /*hasDilations=*/imp.getOpset() >= 10)))
     return failure();
-  imp.setOutput(0, imp.create<MaxPoolOp>(type, input, w.kernel, w.strides,
-                                         w.dilations, w.pads));
+  imp.setOutput(0, imp.create<MaxPoolOp>(type, input, imp.emptyTensor(type),
+                                         w.kernel, w.strides, w.dilations,
+                                         w.pads));
   return success();
 }
 
@@ -216,8 +217,9 @@ LogicalResult aic::importer::importAveragePool(NodeImporter &imp) {
     return imp.emitError() << "ceil_mode=1 with count_include_pad=1 is not "
                               "supported when the last window overhangs the "
                               "padded input";
-  imp.setOutput(0, imp.create<AvgPoolOp>(type, input, w.kernel, w.strides,
-                                         w.dilations, w.pads, countIncludePad));
+  imp.setOutput(0, imp.create<AvgPoolOp>(type, input, imp.emptyTensor(type),
+                                         w.kernel, w.strides, w.dilations,
+                                         w.pads, countIncludePad));
   return success();
 }
 
@@ -233,8 +235,8 @@ static LogicalResult importGlobalPool(NodeImporter &imp) {
   size_t n = inType.getRank() - 2;
   SmallVector<int64_t> kernel(inType.getShape().drop_front(2));
   SmallVector<int64_t> ones(n, 1), zeros(2 * n, 0);
-  imp.setOutput(0,
-                imp.create<PoolOp>(*type, *input, kernel, ones, ones, zeros));
+  imp.setOutput(0, imp.create<PoolOp>(*type, *input, imp.emptyTensor(*type),
+                                      kernel, ones, ones, zeros));
   return success();
 }
 
@@ -250,9 +252,8 @@ LogicalResult aic::importer::importGlobalMaxPool(NodeImporter &imp) {
 // BatchNormalization
 //===----------------------------------------------------------------------===//
 
-/// Inference-mode batch normalization with constant statistics folds into
-/// y = x * a + b with per-channel a = scale / sqrt(var + eps) and
-/// b = bias - mean * a.
+/// Inference-mode batch normalization; aic-fold-batch-norm folds it into a
+/// preceding convolution or one scale-shift.
 LogicalResult aic::importer::importBatchNormalization(NodeImporter &imp) {
   for (int i = 1; i < imp.getNode().output_size(); ++i)
     if (imp.isOutputUsed(i))
@@ -278,35 +279,21 @@ LogicalResult aic::importer::importBatchNormalization(NodeImporter &imp) {
   int64_t channels = inType.getDimSize(1);
 
   static const char *const names[] = {"scale", "B", "mean", "var"};
-  std::vector<double> params[4];
+  SmallVector<Value> params;
   for (int i = 0; i < 4; ++i) {
-    const ConstTensor *tensor = imp.getConstantInput(i + 1);
-    if (!tensor)
-      return imp.emitError()
-             << "non-constant '" << names[i] << "' input is not supported";
-    if (tensor->getNumElements() != channels)
-      return imp.emitError()
-             << "'" << names[i] << "' has " << tensor->getNumElements()
-             << " elements, expected " << channels;
-    params[i] = getValuesAsDouble(*tensor);
+    FailureOr<Value> param = imp.getInput(i + 1);
+    if (failed(param))
+      return failure();
+    auto paramType = cast<RankedTensorType>(param->getType());
+    if (paramType.getRank() != 1 || paramType.getDimSize(0) != channels)
+      return imp.emitError() << "'" << names[i] << "' has shape " << paramType
+                             << ", expected " << channels << " elements";
+    params.push_back(*param);
   }
   double epsilon = imp.getFloatAttr("epsilon", 1e-5f);
-  std::vector<double> scale(channels), shift(channels);
-  for (int64_t c = 0; c < channels; ++c) {
-    scale[c] = params[0][c] / std::sqrt(params[3][c] + epsilon);
-    shift[c] = params[1][c] - params[2][c] * scale[c];
-  }
-
-  SmallVector<int64_t> shape(inType.getRank() - 1, 1);
-  shape[0] = channels;
-  auto constType = RankedTensorType::get(shape, inType.getElementType());
-  const onnx::NodeProto &node = imp.getNode();
-  std::string name = node.name().empty() ? node.output(0) : node.name();
-  Value a =
-      imp.createConstant(makeFloatTensor(constType, scale), name + ".scale");
-  Value b =
-      imp.createConstant(makeFloatTensor(constType, shift), name + ".shift");
-  Value mul = imp.create<MulOp>(*type, *input, a, ValueRange{});
-  imp.setOutput(0, imp.create<AddOp>(*type, mul, b, ValueRange{}));
+  imp.setOutput(0, imp.create<BatchNormOp>(
+                       *type, *input, params[0], params[1], params[2],
+                       params[3], imp.emptyTensor(*type),
+                       imp.getBuilder().getF64FloatAttr(epsilon)));
   return success();
 }

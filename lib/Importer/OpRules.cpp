@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "ImporterImpl.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include <cfloat>
@@ -99,7 +100,8 @@ template <typename OpTy> static LogicalResult importBinary(NodeImporter &imp) {
   }
   if (failed(type))
     return failure();
-  imp.setOutput(0, imp.create<OpTy>(*type, *lhs, b, ValueRange{}));
+  imp.setOutput(0, imp.create<OpTy>(*type, *lhs, b, ValueRange{},
+                                    imp.emptyTensor(*type)));
   return success();
 }
 
@@ -107,7 +109,8 @@ template <typename OpTy> static LogicalResult importUnary(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0);
   if (failed(input))
     return failure();
-  imp.setOutput(0, imp.create<OpTy>(input->getType(), *input));
+  auto type = cast<RankedTensorType>(input->getType());
+  imp.setOutput(0, imp.create<OpTy>(type, *input, imp.emptyTensor(type)));
   return success();
 }
 
@@ -137,10 +140,15 @@ static LogicalResult importRuntimeClip(NodeImporter &imp, Value input) {
              << "'" << (i == 1 ? "min" : "max") << "' input must be a scalar";
     // Rank 0, so that broadcasting cannot change the result shape.
     Value scalar = imp.reshapeTo(*bound, {});
+    auto type = cast<RankedTensorType>(input.getType());
     if (i == 1)
-      result = imp.create<MaxOp>(input.getType(), result, scalar, ValueRange{});
+      result = imp.create<MaxOp>(type, result, scalar, ValueRange{},
+                                 imp.emptyTensor(type))
+                   .getOutput();
     else
-      result = imp.create<MinOp>(input.getType(), result, scalar, ValueRange{});
+      result = imp.create<MinOp>(type, result, scalar, ValueRange{},
+                                 imp.emptyTensor(type))
+                   .getOutput();
   }
   imp.setOutput(0, result);
   return success();
@@ -175,7 +183,8 @@ static LogicalResult importClip(NodeImporter &imp) {
   if (std::isnan(lo) || std::isnan(hi))
     return imp.emitError() << "NaN bounds are not supported";
   Builder &b = imp.getBuilder();
-  imp.setOutput(0, imp.create<ClipOp>(input->getType(), *input,
+  auto type = cast<RankedTensorType>(input->getType());
+  imp.setOutput(0, imp.create<ClipOp>(type, *input, imp.emptyTensor(type),
                                       b.getF64FloatAttr(lo),
                                       b.getF64FloatAttr(hi)));
   return success();
@@ -185,7 +194,8 @@ static LogicalResult importClip(NodeImporter &imp) {
 // Softmax
 //===----------------------------------------------------------------------===//
 
-static LogicalResult importSoftmax(NodeImporter &imp) {
+/// Softmax, or LogSoftmax when `log` is set.
+static LogicalResult importSoftmaxLike(NodeImporter &imp, bool log) {
   FailureOr<Value> input = imp.getInput(0);
   if (failed(input))
     return failure();
@@ -203,8 +213,9 @@ static LogicalResult importSoftmax(NodeImporter &imp) {
   // and normalized along dim 1; that equals a single-axis softmax only when
   // the axis is the last one.
   if (!coerce2D || *axis == rank - 1) {
-    imp.setOutput(
-        0, imp.create<SoftmaxOp>(type, *input, b.getI64IntegerAttr(*axis)));
+    imp.setOutput(0, imp.create<SoftmaxOp>(type, *input, imp.emptyTensor(type),
+                                           b.getI64IntegerAttr(*axis),
+                                           log ? b.getUnitAttr() : UnitAttr()));
     return success();
   }
   ArrayRef<int64_t> shape = type.getShape();
@@ -213,8 +224,10 @@ static LogicalResult importSoftmax(NodeImporter &imp) {
   int64_t inner = std::accumulate(shape.begin() + *axis, shape.end(),
                                   int64_t(1), std::multiplies<int64_t>());
   Value flat = imp.reshapeTo(*input, {outer, inner});
-  Value softmax =
-      imp.create<SoftmaxOp>(flat.getType(), flat, b.getI64IntegerAttr(1));
+  auto flatType = cast<RankedTensorType>(flat.getType());
+  Value softmax = imp.create<SoftmaxOp>(
+      flatType, flat, imp.emptyTensor(flatType), b.getI64IntegerAttr(1),
+      log ? b.getUnitAttr() : UnitAttr()).getOutput();
   imp.setOutput(0, imp.reshapeTo(softmax, shape));
   return success();
 }
@@ -294,7 +307,10 @@ static LogicalResult importTranspose(NodeImporter &imp) {
   if (static_cast<int64_t>(perm.size()) != rank)
     return imp.emitError() << "perm has " << perm.size()
                            << " entries for an input of rank " << rank;
-  imp.setOutput(0, imp.create<TransposeOp>(*type, *input, perm));
+  imp.setOutput(0, imp.create<linalg::TransposeOp>(*input,
+                                                   imp.emptyTensor(*type), perm)
+                       .getResult()
+                       .front());
   return success();
 }
 
@@ -335,7 +351,7 @@ static LogicalResult importConcat(NodeImporter &imp) {
   if (failed(type))
     return failure();
   imp.setOutput(
-      0, imp.create<ConcatOp>(*type, inputs,
+      0, imp.create<ConcatOp>(*type, inputs, imp.emptyTensor(*type),
                               imp.getBuilder().getI64IntegerAttr(*axis)));
   return success();
 }
@@ -446,9 +462,10 @@ static LogicalResult importMatMul(NodeImporter &imp) {
   SmallVector<int64_t> shape(*batch);
   shape.append({aShape[aShape.size() - 2], bShape.back()});
   auto matmulType = RankedTensorType::get(shape, type->getElementType());
-  Value result =
-      imp.create<MatmulOp>(matmulType, a, b, /*bias=*/Value(), ValueRange{},
-                           UnitAttr(), UnitAttr(), FloatAttr());
+  Value result = imp.create<MatmulOp>(
+      matmulType, a, b, /*bias=*/Value(), ValueRange{},
+      imp.emptyTensor(matmulType), UnitAttr(), UnitAttr(), FloatAttr())
+      .getOutput();
   imp.setOutput(0, imp.reshapeTo(result, type->getShape()));
   return success();
 }
@@ -526,15 +543,18 @@ static LogicalResult importGemm(NodeImporter &imp) {
       auto scalarType = RankedTensorType::get({}, elementType);
       Value betaConst =
           imp.createConstant(makeFloatTensor(scalarType, {beta}), "beta");
-      bias = imp.create<MulOp>(cValue->getType(), *cValue, betaConst,
-                               ValueRange{});
+      auto cType = cast<RankedTensorType>(cValue->getType());
+      bias = imp.create<MulOp>(cType, *cValue, betaConst, ValueRange{},
+                               imp.emptyTensor(cType))
+                 .getOutput();
     }
   }
   FloatAttr alphaAttr = alpha == 1.0 ? FloatAttr() : b.getF64FloatAttr(alpha);
   UnitAttr transA = imp.getIntAttr("transA", 0) ? b.getUnitAttr() : UnitAttr();
   UnitAttr transB = imp.getIntAttr("transB", 0) ? b.getUnitAttr() : UnitAttr();
   imp.setOutput(0, imp.create<MatmulOp>(*type, *lhs, *rhs, bias, ValueRange{},
-                                        transA, transB, alphaAttr));
+                                        imp.emptyTensor(*type), transA, transB,
+                                        alphaAttr));
   return success();
 }
 
@@ -553,7 +573,10 @@ OpRule aic::importer::lookupOpRule(StringRef opType) {
       .Case("Tanh", importUnary<TanhOp>)
       .Case("Exp", importUnary<ExpOp>)
       .Case("Clip", importClip)
-      .Case("Softmax", importSoftmax)
+      .Case("Softmax",
+            [](NodeImporter &imp) { return importSoftmaxLike(imp, false); })
+      .Case("LogSoftmax",
+            [](NodeImporter &imp) { return importSoftmaxLike(imp, true); })
       .Case("Reshape", importReshape)
       .Cases("Flatten", "Squeeze", "Unsqueeze", importReshapeLike)
       .Case("Transpose", importTranspose)

@@ -1,0 +1,49 @@
+//===- AicInterfaces.td - aic op interfaces ----------------*- tablegen -*-===//
+//
+// Behaviour several aic ops share. Passes query these interfaces instead of
+// keeping lists of op names.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AIC_INTERFACES_TD
+#define AIC_INTERFACES_TD
+
+include "mlir/IR/OpBase.td"
+
+def Aic_PostOpChainOwnerInterface : OpInterface<"PostOpChainOwner"> {
+  let cppNamespace = "::aic";
+  let description = [{
+    An op whose library primitive applies a chain of post-ops to its result
+    while it is still in registers (oneDNN post-ops). Each `#aic.binary`
+    entry of the chain consumes the next of the op's post operands.
+  }];
+  let methods = [
+    InterfaceMethod<"The post-op chain, in application order.",
+      "::mlir::ArrayAttr", "getPostOps">,
+    InterfaceMethod<"Replaces the chain (the post operands must match).",
+      "void", "setPostOpsAttr", (ins "::mlir::ArrayAttr":$chain)>,
+    InterfaceMethod<"The operands of the binary post-ops, in chain order.",
+      "::mlir::MutableOperandRange", "getPostOperandsMutable">,
+    InterfaceMethod<"The value the chain applies to.",
+      "::mlir::Value", "getOutput">,
+  ];
+}
+
+def Aic_RuntimePrimitiveInterface : OpInterface<"RuntimePrimitive"> {
+  let cppNamespace = "::aic";
+  let description = [{
+    An op that one libaicrt primitive executes. On buffers (after
+    bufferization) it encodes itself as a descriptor of aic/primitives.def
+    and lists the buffers passed to aicrt_exec, in the order the contract
+    defines; convert-aic-to-runtime turns it into runtime calls.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Fills `call` with the descriptor and exec arguments; emits an error
+        (e.g. an element type the primitive does not support) on failure.
+      }],
+      "::mlir::LogicalResult", "encodePrimitive",
+      (ins "::aic::PrimitiveCall &":$call)>,
+  ];
+}
+
+#endif // AIC_INTERFACES_TD

@@ -1,0 +1,144 @@
+//===- BufferizableOpInterfaceImpl.cpp - One-shot bufferization of aic ----===//
+//
+// Library ops are destination-style: their buffer form is the same op with
+// memref operands and no results, writing the destination in place, so
+// one-shot bufferization can decide where each result lives. aic.reshape is
+// a view: its buffer aliases the operand's.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/Aic/AicDialect.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/IR/DstBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+using namespace mlir::bufferization;
+using namespace aic;
+
+namespace {
+template <typename OpTy>
+struct LibraryOpModel
+    : public DstBufferizableOpInterfaceExternalModel<LibraryOpModel<OpTy>,
+                                                     OpTy> {
+  bool bufferizesToMemoryRead(Operation *op, OpOperand &operand,
+                              const AnalysisState &) const {
+    // A primitive overwrites its whole destination without reading it, so
+    // the destination's old contents need not be kept (no copy of a
+    // tensor.empty or of a dead value).
+    return !cast<DestinationStyleOpInterface>(op).isDpsInit(&operand);
+  }
+
+  LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
+                          const BufferizationOptions &options) const {
+    auto dps = cast<DestinationStyleOpInterface>(op);
+    if (dps.hasPureBufferSemantics())
+      return success();
+    SmallVector<Value> operands;
+    for (OpOperand &operand : op->getOpOperands()) {
+      if (!isa<TensorType>(operand.get().getType())) {
+        operands.push_back(operand.get());
+        continue;
+      }
+      FailureOr<Value> buffer = getBuffer(rewriter, operand.get(), options);
+      if (failed(buffer))
+        return failure();
+      operands.push_back(*buffer);
+    }
+    SmallVector<Value> results;
+    for (OpOperand &init : dps.getDpsInitsMutable())
+      results.push_back(operands[init.getOperandNumber()]);
+    rewriter.setInsertionPoint(op);
+    OperationState state(op->getLoc(), op->getName(), operands, TypeRange{},
+                         op->getAttrs());
+    rewriter.create(state);
+    replaceOpWithBufferizedValues(rewriter, op, results);
+    return success();
+  }
+};
+
+struct ReshapeOpModel
+    : public BufferizableOpInterface::ExternalModel<ReshapeOpModel,
+                                                    ReshapeOp> {
+  bool bufferizesToMemoryRead(Operation *, OpOperand &,
+                              const AnalysisState &) const {
+    return false;
+  }
+  bool bufferizesToMemoryWrite(Operation *, OpOperand &,
+                               const AnalysisState &) const {
+    return false;
+  }
+  AliasingValueList getAliasingValues(Operation *op, OpOperand &,
+                                      const AnalysisState &) const {
+    return {{op->getResult(0), BufferRelation::Equivalent}};
+  }
+
+  FailureOr<BaseMemRefType>
+  getBufferType(Operation *op, Value value, const BufferizationOptions &options,
+                SmallVector<Value> &invocationStack) const {
+    auto reshape = cast<ReshapeOp>(op);
+    FailureOr<BaseMemRefType> source =
+        bufferization::getBufferType(reshape.getInput(), options,
+                                     invocationStack);
+    if (failed(source))
+      return failure();
+    return cast<BaseMemRefType>(
+        MemRefType::get(reshape.getType().getShape(),
+                        reshape.getType().getElementType(), nullptr,
+                        source->getMemorySpace()));
+  }
+
+  LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
+                          const BufferizationOptions &options) const {
+    auto reshape = cast<ReshapeOp>(op);
+    FailureOr<Value> buffer = getBuffer(rewriter, reshape.getInput(), options);
+    if (failed(buffer))
+      return failure();
+    Location loc = op->getLoc();
+    auto sourceType = cast<MemRefType>(buffer->getType());
+    Value source = *buffer;
+    // A strided view (a slice) is not contiguous: reshape a dense copy.
+    if (!sourceType.getLayout().isIdentity()) {
+      auto dense = MemRefType::get(sourceType.getShape(),
+                                   sourceType.getElementType(), nullptr,
+                                   sourceType.getMemorySpace());
+      FailureOr<Value> copy = options.createAlloc(rewriter, loc, dense, {});
+      if (failed(copy) ||
+          failed(options.createMemCpy(rewriter, loc, source, *copy)))
+        return failure();
+      source = *copy;
+    }
+    RankedTensorType type = reshape.getType();
+    SmallVector<int64_t> strides(type.getRank(), 1);
+    for (int64_t i = type.getRank() - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * type.getDimSize(i + 1);
+    // Offset 0 and row-major strides are the identity layout.
+    auto resultType = MemRefType::get(type.getShape(), type.getElementType(),
+                                      nullptr, sourceType.getMemorySpace());
+    Value view = rewriter.create<memref::ReinterpretCastOp>(
+        loc, resultType, source, 0, type.getShape(), strides);
+    replaceOpWithBufferizedValues(rewriter, op, view);
+    return success();
+  }
+};
+
+template <typename OpTy> void attachModel(MLIRContext *ctx) {
+  if constexpr (OpTy::template hasTrait<DestinationStyleOpInterface::Trait>())
+    OpTy::template attachInterface<LibraryOpModel<OpTy>>(*ctx);
+}
+
+template <typename... OpTys> void attachLibraryModels(MLIRContext *ctx) {
+  (attachModel<OpTys>(ctx), ...);
+}
+} // namespace
+
+void aic::registerBufferizableOpInterfaceExternalModels(
+    DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, AicDialect *) {
+    attachLibraryModels<
+#define GET_OP_LIST
+#include "dialects/Aic/AicOps.cpp.inc"
+        >(ctx);
+    ReshapeOp::attachInterface<ReshapeOpModel>(*ctx);
+  });
+}

@@ -1,0 +1,430 @@
+//===- AicToRuntime.cpp - Library ops to libaicrt calls -------------------===//
+//
+// The last aic-specific step before the upstream *-to-llvm conversions. A
+// conversion pattern turns every op implementing RuntimePrimitive into an
+// aicrt_exec call on its buffers; the pass then adds the status checks and
+// builds the rest of the contract of aic/abi.h: aic_model_init (creating the
+// primitives from their descriptors), aic_model_run (caller pointers to
+// memrefs, then @main_graph) and the aic_model_meta struct.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/Aic/AicDialect.h"
+#include "dialects/Aic/RuntimePrimitive.h"
+#include "passes/PassDetail.h"
+#include "passes/Passes.h"
+
+#include "mlir/Conversion/LLVMCommon/MemRefBuilder.h"
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace aic {
+#define GEN_PASS_DEF_CONVERTAICTORUNTIME
+#include "passes/Passes.h.inc"
+} // namespace aic
+
+using namespace mlir;
+using namespace aic;
+
+static constexpr llvm::StringLiteral kStatusCall = "aic.status";
+static constexpr llvm::StringLiteral kCreateFn = "aicrt_create";
+static constexpr llvm::StringLiteral kExecFn = "aicrt_exec";
+
+namespace {
+/// One primitive created by aic_model_init.
+struct PrimitiveRecord {
+  std::string name;
+  std::vector<int64_t> descriptor;
+  Location loc;
+};
+
+/// The ONNX node name of `loc`, if it carries one.
+std::string nodeName(Location loc, int64_t id) {
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    if (!fused.getLocations().empty())
+      loc = fused.getLocations().front();
+  if (auto named = dyn_cast<NameLoc>(loc))
+    return named.getName().str();
+  return "node_" + std::to_string(id);
+}
+
+/// `buffer`'s first element as an !llvm.ptr, read from its LLVM descriptor
+/// (the cast folds away once the buffer's producer is lowered). Going
+/// through memref.extract_aligned_pointer_as_index instead would lose the
+/// byte shift of a memref.view: expand-strided-metadata rewrites it to the
+/// view's source.
+Value pointerOf(OpBuilder &b, Location loc, Value buffer,
+                const LLVMTypeConverter &converter) {
+  auto type = cast<MemRefType>(buffer.getType());
+  Type descType = converter.convertType(type);
+  Value desc =
+      b.create<UnrealizedConversionCastOp>(loc, descType, buffer).getResult(0);
+  MemRefDescriptor memref(desc);
+  Value aligned = memref.alignedPtr(b, loc);
+  Value offset = memref.offset(b, loc);
+  Type elementType = converter.convertType(type.getElementType());
+  return b.create<LLVM::GEPOp>(loc, aligned.getType(), elementType, aligned,
+                               offset);
+}
+
+struct PrimitiveToCall : public OpInterfaceConversionPattern<RuntimePrimitive> {
+  PrimitiveToCall(MLIRContext *ctx, std::vector<PrimitiveRecord> &records,
+                  Value state)
+      : OpInterfaceConversionPattern(ctx), records(records), state(state),
+        converter(ctx) {}
+
+  LogicalResult
+  matchAndRewrite(RuntimePrimitive op, ArrayRef<Value>,
+                  ConversionPatternRewriter &rewriter) const override {
+    PrimitiveCall call;
+    if (failed(op.encodePrimitive(call)))
+      return failure();
+    Location loc = op->getLoc();
+    int64_t id = records.size();
+    records.push_back({nodeName(loc, id), call.descriptor, loc});
+
+    // The argument array lives in the entry block, so that a primitive in a
+    // loop does not grow the stack.
+    auto ptrType = LLVM::LLVMPointerType::get(rewriter.getContext());
+    auto func = op->getParentOfType<func::FuncOp>();
+    Value args;
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(&func.getBody().front());
+      Value count = rewriter.create<LLVM::ConstantOp>(
+          loc, rewriter.getI32Type(),
+          std::max<int64_t>(call.args.size(), 1));
+      args = rewriter.create<LLVM::AllocaOp>(loc, ptrType, ptrType, count);
+    }
+    for (auto [i, buffer] : llvm::enumerate(call.args)) {
+      Value slot = rewriter.create<LLVM::GEPOp>(
+          loc, ptrType, ptrType, args,
+          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
+      rewriter.create<LLVM::StoreOp>(
+          loc, pointerOf(rewriter, loc, buffer, converter), slot);
+    }
+    Value idValue = rewriter.create<arith::ConstantIntOp>(loc, id, 32);
+    Value numArgs =
+        rewriter.create<arith::ConstantIntOp>(loc, call.args.size(), 32);
+    auto exec = rewriter.create<func::CallOp>(
+        loc, kExecFn, TypeRange{rewriter.getI32Type()},
+        ValueRange{state, idValue, args, numArgs});
+    exec->setAttr(kStatusCall, rewriter.getUnitAttr());
+    rewriter.eraseOp(op);
+    return success();
+  }
+
+  std::vector<PrimitiveRecord> &records;
+  Value state;
+  LLVMTypeConverter converter;
+};
+
+class Lowering {
+public:
+  Lowering(ModuleOp module, func::FuncOp graph)
+      : module(module), graph(graph), ctx(module.getContext()), b(ctx),
+        ptrType(LLVM::LLVMPointerType::get(ctx)), i32(b.getI32Type()),
+        i64(b.getI64Type()), typeConverter(ctx) {}
+
+  LogicalResult run();
+
+private:
+  func::FuncOp declare(StringRef name, TypeRange args);
+  LLVM::GlobalOp constant(StringRef name, Type type, Attribute value);
+  Value stringGlobal(OpBuilder &at, StringRef name, StringRef text);
+  /// Splits the block after each status-returning call and branches to a
+  /// block returning the status when it is not zero.
+  void insertStatusChecks(func::FuncOp func);
+  void buildInit();
+  LogicalResult buildRun(unsigned numInputs, unsigned numOutputs);
+  LogicalResult buildMetadata(unsigned numInputs, unsigned numOutputs);
+
+  ModuleOp module;
+  func::FuncOp graph;
+  MLIRContext *ctx;
+  OpBuilder b;
+  Type ptrType;
+  IntegerType i32, i64;
+  LLVMTypeConverter typeConverter;
+  std::vector<PrimitiveRecord> records;
+};
+} // namespace
+
+func::FuncOp Lowering::declare(StringRef name, TypeRange args) {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(module.getBody());
+  auto fn = b.create<func::FuncOp>(module.getLoc(), name,
+                                   b.getFunctionType(args, {i32}));
+  fn.setPrivate();
+  return fn;
+}
+
+LLVM::GlobalOp Lowering::constant(StringRef name, Type type, Attribute value) {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(module.getBody());
+  return b.create<LLVM::GlobalOp>(module.getLoc(), type, /*isConstant=*/true,
+                                  LLVM::Linkage::Internal, name, value);
+}
+
+Value Lowering::stringGlobal(OpBuilder &at, StringRef name, StringRef text) {
+  std::string data = text.str();
+  data.push_back('\0');
+  auto global =
+      constant(name, LLVM::LLVMArrayType::get(b.getI8Type(), data.size()),
+               b.getStringAttr(data));
+  return at.create<LLVM::AddressOfOp>(module.getLoc(), global);
+}
+
+void Lowering::insertStatusChecks(func::FuncOp func) {
+  Location loc = func.getLoc();
+  Block *fail = new Block();
+  func.getBody().push_back(fail);
+  Value rc = fail->addArgument(i32, loc);
+  OpBuilder::atBlockEnd(fail).create<func::ReturnOp>(loc, rc);
+  SmallVector<func::CallOp> calls;
+  func.walk([&](func::CallOp call) {
+    if (call->hasAttr(kStatusCall))
+      calls.push_back(call);
+  });
+  for (func::CallOp call : calls) {
+    call->removeAttr(kStatusCall);
+    Block *before = call->getBlock();
+    Block *next = before->splitBlock(call->getNextNode());
+    OpBuilder at = OpBuilder::atBlockEnd(before);
+    Value zero = at.create<arith::ConstantIntOp>(call.getLoc(), 0, 32);
+    Value failed = at.create<arith::CmpIOp>(
+        call.getLoc(), arith::CmpIPredicate::ne, call.getResult(0), zero);
+    at.create<cf::CondBranchOp>(call.getLoc(), failed, fail,
+                                ValueRange{call.getResult(0)}, next,
+                                ValueRange{});
+  }
+}
+
+void Lowering::buildInit() {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(module.getBody());
+  Location loc = module.getLoc();
+  auto init = b.create<func::FuncOp>(loc, AIC_MODEL_INIT_SYMBOL,
+                                     b.getFunctionType({ptrType}, {i32}));
+  Block *entry = init.addEntryBlock();
+  OpBuilder at = OpBuilder::atBlockEnd(entry);
+  for (auto [id, record] : llvm::enumerate(records)) {
+    auto descType = RankedTensorType::get(
+        {static_cast<int64_t>(record.descriptor.size())}, i64);
+    auto desc = constant(
+        ("__aic_desc_" + Twine(id)).str(),
+        LLVM::LLVMArrayType::get(i64, record.descriptor.size()),
+        DenseElementsAttr::get(descType, ArrayRef<int64_t>(record.descriptor)));
+    Value descPtr = at.create<LLVM::AddressOfOp>(record.loc, desc);
+    Value name =
+        stringGlobal(at, ("__aic_name_" + Twine(id)).str(), record.name);
+    Value idValue = at.create<arith::ConstantIntOp>(record.loc, id, 32);
+    Value len = at.create<arith::ConstantIntOp>(record.loc,
+                                                record.descriptor.size(), 64);
+    auto call = at.create<func::CallOp>(
+        record.loc, kCreateFn, TypeRange{i32},
+        ValueRange{init.getArgument(0), idValue, descPtr, len, name});
+    call->setAttr(kStatusCall, b.getUnitAttr());
+  }
+  at.create<func::ReturnOp>(loc, ValueRange{at.create<arith::ConstantIntOp>(
+                                     loc, 0, 32)});
+  insertStatusChecks(init);
+}
+
+LogicalResult Lowering::buildRun(unsigned numInputs, unsigned numOutputs) {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(module.getBody());
+  Location loc = graph.getLoc();
+  auto run = b.create<func::FuncOp>(
+      loc, AIC_MODEL_RUN_SYMBOL,
+      b.getFunctionType({ptrType, ptrType, ptrType, ptrType}, {i32}));
+  Block *entry = run.addEntryBlock();
+  b.setInsertionPointToEnd(entry);
+  SmallVector<Value> operands;
+  unsigned numBuffers = graph.getNumArguments() - 1; // all but the state
+  for (unsigned i = 0; i < numBuffers; ++i) {
+    auto type = dyn_cast<MemRefType>(graph.getArgumentTypes()[i]);
+    if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity())
+      return graph.emitError() << "argument #" << i << " has type "
+                               << graph.getArgumentTypes()[i]
+                               << ", which the runtime cannot pass";
+    Value ptr;
+    if (i < numInputs + numOutputs) {
+      Value table = run.getArgument(i < numInputs ? 1 : 2);
+      int32_t index = i < numInputs ? i : i - numInputs;
+      Value slot = b.create<LLVM::GEPOp>(loc, ptrType, ptrType, table,
+                                         ArrayRef<LLVM::GEPArg>{index});
+      ptr = b.create<LLVM::LoadOp>(loc, ptrType, slot);
+    } else {
+      ptr = run.getArgument(3); // the arena
+    }
+    Value desc = MemRefDescriptor::fromStaticShape(b, loc, typeConverter,
+                                                   type, ptr);
+    operands.push_back(
+        b.create<UnrealizedConversionCastOp>(loc, type, desc).getResult(0));
+  }
+  operands.push_back(run.getArgument(0));
+  Value rc = b.create<func::CallOp>(loc, graph, operands).getResult(0);
+  b.create<func::ReturnOp>(loc, rc);
+  return success();
+}
+
+LogicalResult Lowering::buildMetadata(unsigned numInputs, unsigned numOutputs) {
+  Location loc = module.getLoc();
+  auto tensorType =
+      LLVM::LLVMStructType::getLiteral(ctx, {ptrType, i32, i32, ptrType});
+  auto metaType = LLVM::LLVMStructType::getLiteral(
+      ctx, {i32, i32, i32, i32, i64, ptrType, ptrType});
+
+  // The aic_model_tensor_meta array of `count` arguments from `first`.
+  auto table = [&](StringRef kind, unsigned first,
+                   unsigned count) -> LLVM::GlobalOp {
+    if (count == 0)
+      return {};
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(module.getBody());
+    auto arrayType = LLVM::LLVMArrayType::get(tensorType, count);
+    auto global = b.create<LLVM::GlobalOp>(
+        loc, arrayType, /*isConstant=*/true, LLVM::Linkage::Internal,
+        ("__aic_" + kind + "s").str(), Attribute());
+    OpBuilder at = OpBuilder::atBlockEnd(
+        b.createBlock(&global.getInitializerRegion()));
+    Value array = at.create<LLVM::UndefOp>(loc, arrayType);
+    for (unsigned k = 0; k < count; ++k) {
+      unsigned arg = first + k;
+      auto type = cast<MemRefType>(graph.getArgumentTypes()[arg]);
+      std::string name = (kind + "_" + Twine(k)).str();
+      if (auto attr = graph.getArgAttrOfType<StringAttr>(arg, kNameAttr))
+        name = attr.str();
+      std::string prefix = ("__aic_" + kind + "_" + Twine(k)).str();
+      Value namePtr = stringGlobal(at, prefix + "_name", name);
+      int64_t dtype = getDtypeCode(type.getElementType(),
+                                   graph.getArgAttr(arg, kUnsignedAttr) !=
+                                       nullptr);
+      Value shapePtr;
+      if (type.getRank() == 0) {
+        shapePtr = at.create<LLVM::ZeroOp>(loc, ptrType);
+      } else {
+        auto shapeType = RankedTensorType::get({type.getRank()}, i64);
+        auto shape = constant(
+            prefix + "_shape", LLVM::LLVMArrayType::get(i64, type.getRank()),
+            DenseElementsAttr::get(shapeType, type.getShape()));
+        shapePtr = at.create<LLVM::AddressOfOp>(loc, shape);
+      }
+      Value fields[] = {
+          namePtr, at.create<LLVM::ConstantOp>(loc, i32, dtype),
+          at.create<LLVM::ConstantOp>(loc, i32, type.getRank()), shapePtr};
+      for (auto [f, value] : llvm::enumerate(fields))
+        array = at.create<LLVM::InsertValueOp>(
+            loc, array, value,
+            ArrayRef<int64_t>{k, static_cast<int64_t>(f)});
+    }
+    at.create<LLVM::ReturnOp>(loc, array);
+    return global;
+  };
+  LLVM::GlobalOp inputs = table("input", 0, numInputs);
+  LLVM::GlobalOp outputs = table("output", numInputs, numOutputs);
+
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(module.getBody());
+  auto meta = b.create<LLVM::GlobalOp>(loc, metaType, /*isConstant=*/true,
+                                       LLVM::Linkage::External,
+                                       AIC_MODEL_META_SYMBOL, Attribute());
+  OpBuilder at =
+      OpBuilder::atBlockEnd(b.createBlock(&meta.getInitializerRegion()));
+  auto arena = module->getAttrOfType<IntegerAttr>(kArenaSizeAttr);
+  auto ptrTo = [&](LLVM::GlobalOp global) -> Value {
+    if (!global)
+      return at.create<LLVM::ZeroOp>(loc, ptrType);
+    return at.create<LLVM::AddressOfOp>(loc, global);
+  };
+  Value fields[] = {
+      at.create<LLVM::ConstantOp>(loc, i32, AIC_ABI_VERSION),
+      at.create<LLVM::ConstantOp>(loc, i32, numInputs),
+      at.create<LLVM::ConstantOp>(loc, i32, numOutputs),
+      at.create<LLVM::ConstantOp>(loc, i32, records.size()),
+      at.create<LLVM::ConstantOp>(loc, i64, arena.getInt()),
+      ptrTo(inputs),
+      ptrTo(outputs)};
+  Value value = at.create<LLVM::UndefOp>(loc, metaType);
+  for (auto [f, field] : llvm::enumerate(fields))
+    value = at.create<LLVM::InsertValueOp>(loc, value, field,
+                                           ArrayRef<int64_t>{
+                                               static_cast<int64_t>(f)});
+  at.create<LLVM::ReturnOp>(loc, value);
+  return success();
+}
+
+LogicalResult Lowering::run() {
+  Location loc = graph.getLoc();
+  if (!module->hasAttr(kArenaSizeAttr))
+    return module.emitError() << "expects the memory plan (run "
+                                 "aic-plan-memory first)";
+  unsigned numArgs = graph.getNumArguments();
+  unsigned numOutputs = 0;
+  for (unsigned i = 0; i < numArgs; ++i)
+    if (graph.getArgAttr(i, kOutputArgAttr))
+      ++numOutputs;
+  if (numArgs < numOutputs + 1 || graph.getNumResults() != 0 || numOutputs == 0)
+    return graph.emitError() << "expects inputs, outputs and the arena as "
+                                "arguments and no results (run "
+                                "aic-plan-memory first)";
+  unsigned numInputs = numArgs - numOutputs - 1;
+
+  // @main_graph gets the exec state and returns a status.
+  graph.insertArgument(numArgs, ptrType, {}, loc);
+  Value state = graph.getArgument(numArgs);
+  SmallVector<Type> argTypes(graph.getArgumentTypes());
+  graph.setType(FunctionType::get(ctx, argTypes, {i32}));
+  graph.walk([&](func::ReturnOp ret) {
+    OpBuilder at(ret);
+    ret->setOperands(
+        ValueRange{at.create<arith::ConstantIntOp>(ret.getLoc(), 0, 32)});
+  });
+
+  declare(kCreateFn, {ptrType, i32, ptrType, i64, ptrType});
+  declare(kExecFn, {ptrType, i32, ptrType, i32});
+
+  ConversionTarget target(*ctx);
+  target.markUnknownOpDynamicallyLegal(
+      [](Operation *op) { return !isa<RuntimePrimitive>(op); });
+  RewritePatternSet patterns(ctx);
+  patterns.add<PrimitiveToCall>(ctx, records, state);
+  if (failed(applyPartialConversion(graph, target, std::move(patterns))))
+    return failure();
+  WalkResult leftover = graph.walk([&](Operation *op) {
+    if (isa<AicDialect>(op->getDialect())) {
+      op->emitError() << "'" << op->getName()
+                      << "' has no lowering to the runtime";
+      return WalkResult::interrupt();
+    }
+    if (op->hasAttr(kStatusCall) && op->getParentRegion() != &graph.getBody()) {
+      op->emitError() << "expects the graph's control flow in blocks (run "
+                         "convert-scf-to-cf first)";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (leftover.wasInterrupted())
+    return failure();
+  insertStatusChecks(graph);
+  graph.setPrivate();
+  buildInit();
+  if (failed(buildRun(numInputs, numOutputs)))
+    return failure();
+  return buildMetadata(numInputs, numOutputs);
+}
+
+namespace {
+struct ConvertAicToRuntimePass
+    : public aic::impl::ConvertAicToRuntimeBase<ConvertAicToRuntimePass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    func::FuncOp graph = getGraphFunc(module);
+    if (!graph)
+      return signalPassFailure();
+    Lowering lowering(module, graph);
+    if (failed(lowering.run()))
+      signalPassFailure();
+  }
+};
+} // namespace
