@@ -34,15 +34,16 @@ class Aic_LibraryOp<string mnemonic, list<Trait> traits = []>
     }
   }];
   let extraClassDeclaration = dpsDeclaration;
-  // Reads its inputs and writes its destination once on buffers; nothing on
-  // tensors.
-  let extraClassDefinition = [{
+  // Reads its inputs and writes its destination on buffers; nothing on
+  // tensors. An op with its own extraClassDefinition prepends this one.
+  code dpsDefinition = [{
     void $cppClass::getEffects(
         ::llvm::SmallVectorImpl<::mlir::SideEffects::EffectInstance<
             ::mlir::MemoryEffects::Effect>> &effects) {
       ::aic::getDestinationStyleEffects(getOperation(), effects);
     }
   }];
+  let extraClassDefinition = dpsDefinition;
   let results = (outs Optional<AnyRankedTensor>:$output);
 }
 
