@@ -272,3 +272,56 @@ PrimitivePtr aic::rt::createBatchNorm(const contract::BatchNorm &d,
                            {DNNL_ARG_DST, md}},
       pd.scratchpad_desc());
 }
+
+PrimitivePtr aic::rt::createLayerNorm(const contract::LayerNorm &d,
+                                      const CreateInfo &ci) {
+  requireF32(ci, {&d.src, &d.scale, d.shift ? &*d.shift : nullptr, &d.dst,
+                  d.mean ? &*d.mean : nullptr, d.var ? &*d.var : nullptr});
+  if (d.src.rank() < 1)
+    invalid(ci, "src " + shapeStr(d.src) + " should have rank 1 or more");
+  requireSameType(ci, d.src, d.dst);
+  int64_t c = d.src.dims.back();
+  for (const Tensor *t : {&d.scale, d.shift ? &*d.shift : nullptr})
+    if (t && (t->rank() != 1 || t->dims[0] != c))
+      invalid(ci, "scale/shift " + shapeStr(*t) + " should be [" +
+                      std::to_string(c) + "], the last dim of src " +
+                      shapeStr(d.src));
+  // Normalization is over the last dim only, so any dense tensor is,
+  // bytewise, [rows, c].
+  int64_t rows = numElements(d.src) / std::max<int64_t>(c, 1);
+  if (d.mean.has_value() != d.var.has_value())
+    invalid(ci, "mean and var go together");
+  for (const Tensor *t : {d.mean ? &*d.mean : nullptr, d.var ? &*d.var : nullptr})
+    if (t && (t->rank() != 1 || t->dims[0] != rows))
+      invalid(ci, "mean/var " + shapeStr(*t) + " should be [" +
+                      std::to_string(rows) + "], the rows of src " +
+                      shapeStr(d.src));
+  if (!(d.epsilon >= 0) || std::isinf(d.epsilon))
+    invalid(ci, "epsilon " + std::to_string(d.epsilon) +
+                    " is negative or infinite");
+
+  memory::desc md({rows, c}, memory::data_type::f32, memory::format_tag::ab);
+  memory::desc paramMd({c}, memory::data_type::f32, memory::format_tag::a);
+  auto flags = dnnl::normalization_flags::use_scale;
+  if (d.shift)
+    flags |= dnnl::normalization_flags::use_shift;
+  // Only training-mode normalization returns the statistics it computes.
+  auto kind = d.mean ? dnnl::prop_kind::forward_training
+                     : dnnl::prop_kind::forward_inference;
+  dnnl::layer_normalization_forward::desc ld(
+      kind, md, static_cast<float>(d.epsilon), flags);
+  dnnl::layer_normalization_forward::primitive_desc pd(ld, makeAttr(),
+                                                       ci.engine);
+  std::vector<ArgSlot> slots{{DNNL_ARG_SRC, md}, {DNNL_ARG_SCALE, paramMd}};
+  if (d.shift)
+    slots.push_back({DNNL_ARG_SHIFT, paramMd});
+  slots.push_back({DNNL_ARG_DST, md});
+  if (d.mean) {
+    slots.push_back({DNNL_ARG_MEAN, pd.mean_desc()});
+    slots.push_back({DNNL_ARG_VARIANCE, pd.variance_desc()});
+  }
+  return std::make_unique<DnnlPrimitive>(ci.label, ci.engine,
+                                         dnnl::layer_normalization_forward(pd),
+                                         std::move(slots),
+                                         pd.scratchpad_desc());
+}

@@ -265,6 +265,106 @@ def Aic_BatchNormOp : Aic_LibraryOp<"batch_norm"> {
   }];
 }
 
+def Aic_LayerNormOp : Aic_LibraryOp<"layer_norm", [AttrSizedOperandSegments]> {
+  let summary = "layer normalization over the innermost dimension";
+  let description = [{
+    y = (x - mean) / sqrt(var + epsilon) * scale + bias, with mean and var
+    over the last dimension; scale and the optional bias have its size. ONNX
+    LayerNormalization over several trailing axes is imported as this op on
+    a view that merges them. With three destinations it also returns the
+    mean and the variance of each row (1-D, one per row).
+    Example:
+      %y, %mean, %var = aic.layer_norm %x, %scale, %bias outs(%e, %m, %v)
+             {epsilon = 1.0e-05 : f64}
+           : (tensor<128x768xf32>, tensor<768xf32>, tensor<768xf32>,
+              tensor<128x768xf32>, tensor<128xf32>, tensor<128xf32>)
+             -> (tensor<128x768xf32>, tensor<128xf32>, tensor<128xf32>)
+  }];
+  let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$scale,
+                   Optional<Aic_TensorOrBuffer>:$bias,
+                   Variadic<Aic_TensorOrBuffer>:$inits, F64Attr:$epsilon);
+  let results = (outs Variadic<AnyRankedTensor>:$outputs);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? `outs` `(` $inits `)` attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getInitsMutable();
+    }
+  }];
+  let extraClassDefinition = dpsDefinition # [{
+    ::mlir::LogicalResult $cppClass::verify() {
+      if (getInits().size() != 1 && getInits().size() != 3)
+        return emitOpError() << "expects 1 destination, or 3 with the mean "
+                                "and the variance";
+      auto in = ::llvm::cast<::mlir::ShapedType>(getInput().getType());
+      auto out = ::llvm::cast<::mlir::ShapedType>(getInits()[0].getType());
+      if (in.getRank() < 1 || in.getShape() != out.getShape() ||
+          in.getElementType() != out.getElementType())
+        return emitOpError() << "expects a result like its input of rank >= 1";
+      int64_t size = in.getShape().back();
+      for (::mlir::Value v : {getScale(), getBias()}) {
+        if (!v)
+          continue;
+        auto t = ::llvm::cast<::mlir::ShapedType>(v.getType());
+        if (t.getRank() != 1 || t.getDimSize(0) != size ||
+            t.getElementType() != in.getElementType())
+          return emitOpError() << "expects scale and bias of shape [" << size
+                               << "] and the input's element type";
+      }
+      int64_t rows = in.getNumElements() / std::max<int64_t>(size, 1);
+      for (::mlir::Value v : getInits().drop_front()) {
+        auto t = ::llvm::cast<::mlir::ShapedType>(v.getType());
+        if (t.getRank() != 1 || t.getDimSize(0) != rows ||
+            t.getElementType() != in.getElementType())
+          return emitOpError() << "expects a mean and a variance of shape ["
+                               << rows << "]";
+      }
+      double epsilon = getEpsilon().convertToDouble();
+      if (!(epsilon >= 0))
+        return emitOpError() << "expects a non-negative epsilon";
+      return ::mlir::success();
+    }
+
+    ::mlir::LogicalResult $cppClass::encodePrimitive(::aic::PrimitiveCall &call) {
+      if (::mlir::failed(::aic::requireF32(*this)))
+        return ::mlir::failure();
+      auto tensor = [&](::mlir::Value v) {
+        return ::aic::getContractTensor(*this, v);
+      };
+      auto src = tensor(getInput()), scale = tensor(getScale()),
+           dst = tensor(getInits()[0]);
+      if (::mlir::failed(src) || ::mlir::failed(scale) || ::mlir::failed(dst))
+        return ::mlir::failure();
+      ::aic::contract::LayerNorm d;
+      d.src = *src;
+      d.scale = *scale;
+      d.dst = *dst;
+      d.epsilon = getEpsilon().convertToDouble();
+      ::llvm::SmallVector<::mlir::Value> args{getInput(), getScale()};
+      if (getBias()) {
+        auto shift = tensor(getBias());
+        if (::mlir::failed(shift))
+          return ::mlir::failure();
+        d.shift = *shift;
+        args.push_back(getBias());
+      }
+      args.push_back(getInits()[0]);
+      if (getInits().size() == 3) {
+        auto mean = tensor(getInits()[1]), var = tensor(getInits()[2]);
+        if (::mlir::failed(mean) || ::mlir::failed(var))
+          return ::mlir::failure();
+        d.mean = *mean;
+        d.var = *var;
+        args.append({getInits()[1], getInits()[2]});
+      }
+      return call.set(*this, d, args);
+    }
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Data movement
 //===----------------------------------------------------------------------===//

@@ -10,6 +10,7 @@
 #include "ImporterImpl.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include <cfloat>
@@ -559,6 +560,99 @@ static LogicalResult importGemm(NodeImporter &imp) {
 }
 
 //===----------------------------------------------------------------------===//
+// LayerNormalization
+//===----------------------------------------------------------------------===//
+
+/// aic.layer_norm normalizes the innermost dim: the axes [axis, rank) are
+/// merged into one by a view, and scale/bias flattened to match. The Mean
+/// output is the op's per-row mean; InvStdDev is 1 / sqrt(var + epsilon) of
+/// its per-row variance, computed by a linalg.generic.
+static LogicalResult importLayerNormalization(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(input) || failed(type))
+    return failure();
+  ArrayRef<int64_t> shape = type->getShape();
+  FailureOr<int64_t> axis =
+      normalizeAxis(imp, imp.getIntAttr("axis", -1), shape.size());
+  if (failed(axis))
+    return failure();
+  int64_t outer = std::accumulate(shape.begin(), shape.begin() + *axis,
+                                  int64_t(1), std::multiplies<int64_t>());
+  int64_t inner = std::accumulate(shape.begin() + *axis, shape.end(),
+                                  int64_t(1), std::multiplies<int64_t>());
+  SmallVector<Value, 2> params;
+  for (int i : {1, 2}) {
+    if (!imp.hasInput(i)) {
+      params.push_back(Value());
+      continue;
+    }
+    FailureOr<Value> param = imp.getInput(i);
+    if (failed(param))
+      return failure();
+    auto paramType = cast<RankedTensorType>(param->getType());
+    if (paramType.getNumElements() != inner)
+      return imp.emitError() << "'" << (i == 1 ? "Scale" : "B")
+                             << "' of shape "
+                             << formatShape(paramType.getShape())
+                             << " does not have the normalized shape "
+                             << formatShape(shape.drop_front(*axis))
+                             << " (broadcasting is not supported)";
+    params.push_back(imp.reshapeTo(*param, {inner}));
+  }
+  Value flat = imp.reshapeTo(*input, {outer, inner});
+  auto flatType = cast<RankedTensorType>(flat.getType());
+  auto statType = RankedTensorType::get({outer}, type->getElementType());
+  bool stats = imp.isOutputUsed(1) || imp.isOutputUsed(2);
+  SmallVector<Value> inits{imp.emptyTensor(flatType)};
+  SmallVector<Type> resultTypes{flatType};
+  if (stats) {
+    inits.append({imp.emptyTensor(statType), imp.emptyTensor(statType)});
+    resultTypes.append({statType, statType});
+  }
+  float epsilon = imp.getFloatAttr("epsilon", 1e-5f);
+  Builder &b = imp.getBuilder();
+  auto norm = imp.create<LayerNormOp>(resultTypes, flat, params[0], params[1],
+                                      inits, b.getF64FloatAttr(epsilon));
+  imp.setOutput(0, imp.reshapeTo(norm.getOutputs()[0], shape));
+  if (!stats)
+    return success();
+  for (int i : {1, 2}) {
+    if (!imp.isOutputUsed(i))
+      continue;
+    FailureOr<RankedTensorType> statOutType = imp.getOutputType(i);
+    if (failed(statOutType))
+      return failure();
+    if (statOutType->getElementType() != type->getElementType())
+      return imp.emitError() << "statistics in another type than the input "
+                                "(stash_type) are not supported";
+    Value stat = norm.getOutputs()[i];
+    if (i == 2) {
+      // InvStdDev = 1 / sqrt(var + epsilon).
+      Location loc = imp.getLoc();
+      auto map = b.getMultiDimIdentityMap(1);
+      stat =
+          imp.create<linalg::GenericOp>(
+                 TypeRange{statType}, ValueRange{stat},
+                 ValueRange{imp.emptyTensor(statType)},
+                 ArrayRef<AffineMap>{map, map},
+                 ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
+                 [&](OpBuilder &nb, Location, ValueRange args) {
+                   Type et = args[0].getType();
+                   Value eps = nb.create<arith::ConstantOp>(
+                       loc, et, nb.getFloatAttr(et, epsilon));
+                   Value sum = nb.create<arith::AddFOp>(loc, args[0], eps);
+                   Value rsqrt = nb.create<math::RsqrtOp>(loc, sum);
+                   nb.create<linalg::YieldOp>(loc, rsqrt);
+                 })
+              .getResult(0);
+    }
+    imp.setOutput(i, imp.reshapeTo(stat, statOutType->getShape()));
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Rule table
 //===----------------------------------------------------------------------===//
 
@@ -592,5 +686,6 @@ OpRule aic::importer::lookupOpRule(StringRef opType) {
       .Case("GlobalAveragePool", importGlobalAveragePool)
       .Case("GlobalMaxPool", importGlobalMaxPool)
       .Case("BatchNormalization", importBatchNormalization)
+      .Case("LayerNormalization", importLayerNormalization)
       .Default(nullptr);
 }
