@@ -4,11 +4,14 @@
 
 // Tests that a relu consuming a conv becomes a post-op.
 // CHECK-LABEL: func @conv_relu
-// CHECK: aic.conv {{.*}}post_ops = [#aic.eltwise<relu>]
+// CHECK: %[[Y:.*]] = aic.conv {{.*}}post_ops = [#aic.eltwise<relu>]
 // CHECK-NOT: aic.relu
+// CHECK: return %[[Y]]
 func.func @conv_relu(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
-  %0 = aic.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
-  %1 = aic.relu %0 : tensor<1x4x6x6xf32>
+  %e = tensor.empty() : tensor<1x4x6x6xf32>
+  %0 = aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %f = tensor.empty() : tensor<1x4x6x6xf32>
+  %1 = aic.relu %0 outs(%f) : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
   return %1 : tensor<1x4x6x6xf32>
 }
 
@@ -16,19 +19,20 @@ func.func @conv_relu(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor
 
 // Tests the ResNet block tail: conv, residual add, relu become one conv.
 // CHECK-LABEL: func @residual
-// CHECK: %[[Y:.*]] = aic.conv %arg0, %arg1 post(%arg2) {{.*}}post_ops = [#aic.binary<add>, #aic.eltwise<relu>]
+// CHECK: %[[Y:.*]] = aic.conv %arg0, %arg1 post(%arg2) outs(%{{.*}}) {{.*}}post_ops = [#aic.binary<add>, #aic.eltwise<relu>]
 // CHECK-NEXT: return %[[Y]]
 // SHORT-LABEL: func @residual
-// SHORT: aic.conv %arg0, %arg1 {
+// SHORT: aic.conv %arg0, %arg1 outs(%{{.*}}) {
 // SHORT: aic.add {{.*}}post_ops = [#aic.eltwise<relu>]
 // By default binary ops stay out of convolutions.
 // DEFAULT-LABEL: func @residual
-// DEFAULT: aic.conv %arg0, %arg1 {
-// DEFAULT: aic.add %arg2, %{{.*}} {post_ops = [#aic.eltwise<relu>]}
+// DEFAULT: aic.conv %arg0, %arg1 outs(%{{.*}}) {
+// DEFAULT: aic.add %arg2, %{{.*}} outs(%{{.*}}) {post_ops = [#aic.eltwise<relu>]}
 func.func @residual(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x1x1xf32>, %r: tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> {
-  %0 = aic.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
-  %1 = aic.add %r, %0 : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
-  %2 = aic.relu %1 : tensor<1x4x6x6xf32>
+  %e = tensor.empty() : tensor<1x4x6x6xf32>
+  %0 = aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %1 = aic.add %r, %0 outs(%e) : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %2 = aic.relu %1 outs(%e) : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
   return %2 : tensor<1x4x6x6xf32>
 }
 
@@ -40,8 +44,9 @@ func.func @residual(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x1x1xf32>, %r: tensor
 // CHECK-NOT: post_ops
 // CHECK: aic.relu
 func.func @two_uses(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
-  %0 = aic.matmul %a, %b : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
-  %1 = aic.relu %0 : tensor<2x4xf32>
+  %e = tensor.empty() : tensor<2x4xf32>
+  %0 = aic.matmul %a, %b outs(%e) : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %1 = aic.relu %0 outs(%e) : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
   return %0, %1 : tensor<2x4xf32>, tensor<2x4xf32>
 }
 
@@ -50,15 +55,16 @@ func.func @two_uses(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> (tensor<2x4xf32
 // Tests that sub fuses only with the producer on the left, and that a
 // broadcasting constant operand is hoisted above the producer.
 // CHECK-LABEL: func @sub_sides
-// CHECK: aic.constant
-// CHECK: %[[M:.*]] = aic.matmul {{.*}} post(%{{.*}}) {{{.*}}post_ops = [#aic.binary<sub>, #aic.eltwise<sigmoid>]
+// CHECK: %[[K:.*]] = arith.constant dense<1.000000e+00> : tensor<4xf32>
+// CHECK: %[[M:.*]] = aic.matmul %arg0, %arg1 post(%[[K]]) outs(%{{.*}}) {post_ops = [#aic.binary<sub>, #aic.eltwise<sigmoid>]}
 // CHECK: aic.sub %arg2, %[[M]]
 func.func @sub_sides(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<2x4xf32>) -> (tensor<2x4xf32>) {
-  %0 = aic.matmul %a, %b : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
-  %k = aic.constant dense<1.0> : tensor<4xf32>
-  %1 = aic.sub %0, %k : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
-  %2 = aic.sigmoid %1 : tensor<2x4xf32>
-  %3 = aic.sub %c, %2 : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %e = tensor.empty() : tensor<2x4xf32>
+  %0 = aic.matmul %a, %b outs(%e) : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %k = arith.constant dense<1.0> : tensor<4xf32>
+  %1 = aic.sub %0, %k outs(%e) : (tensor<2x4xf32>, tensor<4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %2 = aic.sigmoid %1 outs(%e) : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %3 = aic.sub %c, %2 outs(%e) : (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
   return %3 : tensor<2x4xf32>
 }
 
@@ -66,13 +72,14 @@ func.func @sub_sides(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<2x4xf3
 
 // Tests that an operand computed after the producer blocks the fusion.
 // CHECK-LABEL: func @late_operand
-// CHECK: aic.matmul %arg0, %arg1 :
+// CHECK: aic.matmul %arg0, %arg1 outs(%{{.*}}) :
 // CHECK: aic.tanh
 // CHECK: aic.add
 func.func @late_operand(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<2x4xf32>) -> tensor<2x4xf32> {
-  %0 = aic.matmul %a, %b : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
-  %1 = aic.tanh %c : tensor<2x4xf32>
-  %2 = aic.add %0, %1 : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %e = tensor.empty() : tensor<2x4xf32>
+  %0 = aic.matmul %a, %b outs(%e) : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %1 = aic.tanh %c outs(%e) : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %2 = aic.add %0, %1 outs(%e) : (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
   return %2 : tensor<2x4xf32>
 }
 
@@ -84,8 +91,10 @@ func.func @late_operand(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<2x4
 // CHECK-NOT: post_ops
 // CHECK: aic.add
 func.func @growing_broadcast(%a: tensor<1x3xf32>, %b: tensor<3x4xf32>, %c: tensor<5x4xf32>) -> tensor<5x4xf32> {
-  %0 = aic.matmul %a, %b : (tensor<1x3xf32>, tensor<3x4xf32>) -> tensor<1x4xf32>
-  %1 = aic.add %0, %c : (tensor<1x4xf32>, tensor<5x4xf32>) -> tensor<5x4xf32>
+  %e = tensor.empty() : tensor<1x4xf32>
+  %0 = aic.matmul %a, %b outs(%e) : (tensor<1x3xf32>, tensor<3x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32>
+  %f = tensor.empty() : tensor<5x4xf32>
+  %1 = aic.add %0, %c outs(%f) : (tensor<1x4xf32>, tensor<5x4xf32>, tensor<5x4xf32>) -> tensor<5x4xf32>
   return %1 : tensor<5x4xf32>
 }
 
@@ -95,8 +104,9 @@ func.func @growing_broadcast(%a: tensor<1x3xf32>, %b: tensor<3x4xf32>, %c: tenso
 // CHECK-LABEL: func @clip
 // CHECK: aic.add {{.*}}post_ops = [#aic.eltwise<clip, 0.000000e+00, 6.000000e+00>]
 func.func @clip(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
-  %0 = aic.add %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
-  %1 = aic.clip %0 {min = 0.0 : f64, max = 6.0 : f64} : tensor<4xf32>
+  %e = tensor.empty() : tensor<4xf32>
+  %0 = aic.add %a, %b outs(%e) : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %1 = aic.clip %0 outs(%e) {min = 0.0 : f64, max = 6.0 : f64} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %1 : tensor<4xf32>
 }
 
@@ -105,12 +115,26 @@ func.func @clip(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
 // Tests that ops on other element types than f32 get no chain: they become
 // loops, not oneDNN primitives.
 // CHECK-LABEL: func @integers
-// CHECK: aic.add %arg0, %arg1 :
+// CHECK: aic.add %arg0, %arg1 outs(%{{.*}}) :
 // CHECK: aic.mul
 // DEFAULT-LABEL: func @integers
 // DEFAULT-NOT: post_ops
 func.func @integers(%a: tensor<4xi64>, %b: tensor<4xi64>) -> tensor<4xi64> {
-  %0 = aic.add %a, %b : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
-  %1 = aic.mul %0, %b : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  %e = tensor.empty() : tensor<4xi64>
+  %0 = aic.add %a, %b outs(%e) : (tensor<4xi64>, tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  %1 = aic.mul %0, %b outs(%e) : (tensor<4xi64>, tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
   return %1 : tensor<4xi64>
+}
+
+// -----
+
+// Tests that ops on buffers are left alone: they have no result to fuse
+// through (the pass runs before bufferization).
+// CHECK-LABEL: func @buffers
+// CHECK: aic.matmul %arg0, %arg1 outs(%arg2) :
+// CHECK: aic.relu %arg2 outs(%arg2) :
+func.func @buffers(%a: memref<2x3xf32>, %b: memref<3x4xf32>, %c: memref<2x4xf32>) {
+  aic.matmul %a, %b outs(%c) : (memref<2x3xf32>, memref<3x4xf32>, memref<2x4xf32>) -> ()
+  aic.relu %c outs(%c) : (memref<2x4xf32>, memref<2x4xf32>) -> ()
+  return
 }

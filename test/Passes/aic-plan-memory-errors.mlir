@@ -1,7 +1,68 @@
-// RUN: not aic-opt %s -aic-plan-memory 2>&1 | FileCheck %s
+// RUN: aic-opt %s -split-input-file -aic-plan-memory -verify-diagnostics
+// RUN: not aic-opt %s -split-input-file -aic-plan-memory=alignment=48 2>&1 | FileCheck %s --check-prefix=ALIGN
 
 // Tests that the graph function must exist.
-// CHECK: error: expects a func.func @main_graph
-func.func @other(%x: tensor<8xf32>) -> tensor<8xf32> {
-  return %x : tensor<8xf32>
+// expected-error @+1 {{expects a func.func @main_graph with a body}}
+module {
+  func.func @other(%x: memref<8xf32>) -> memref<8xf32> {
+    return %x : memref<8xf32>
+  }
+}
+
+// -----
+
+// Tests that a buffer allocated per loop iteration is rejected: one arena
+// slot could not hold the buffers of two iterations.
+func.func @main_graph(%x: memref<8xf32>) -> memref<8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %o = memref.alloc() : memref<8xf32>
+  scf.for %i = %c0 to %c4 step %c1 {
+    // expected-error @+1 {{buffers allocated inside loops are not supported}}
+    %t = memref.alloc() : memref<8xf32>
+    aic.relu %x outs(%t) : (memref<8xf32>, memref<8xf32>) -> ()
+    aic.add %t, %x outs(%o) : (memref<8xf32>, memref<8xf32>, memref<8xf32>) -> ()
+  }
+  return %o : memref<8xf32>
+}
+
+// -----
+
+// Tests that a dynamically shaped buffer is rejected.
+func.func @main_graph(%x: memref<8xf32>, %n: index) -> memref<8xf32> {
+  // expected-error @+1 {{expects a statically shaped, dense buffer, got 'memref<?xf32>'}}
+  %t = memref.alloc(%n) : memref<?xf32>
+  %o = memref.alloc() : memref<8xf32>
+  aic.relu %x outs(%o) : (memref<8xf32>, memref<8xf32>) -> ()
+  return %o : memref<8xf32>
+}
+
+// -----
+
+// Tests that a dynamically shaped result is rejected.
+// expected-error @+1 {{expects statically shaped buffer results, got 'memref<?xf32>'}}
+func.func @main_graph(%x: memref<?xf32>) -> memref<?xf32> {
+  return %x : memref<?xf32>
+}
+
+// -----
+
+// Tests that the graph must be in one block: the plan orders ops in it.
+// expected-error @+1 {{expects a bufferized, single-block graph}}
+func.func @main_graph(%x: memref<8xf32>) -> memref<8xf32> {
+  cf.br ^next
+^next:
+  return %x : memref<8xf32>
+}
+
+// -----
+
+// Tests that the alignment must be a power of two (the ALIGN run; this graph
+// plans fine with the default).
+// ALIGN: error: alignment must be a power of two
+func.func @main_graph(%x: memref<8xf32>) -> memref<8xf32> {
+  %o = memref.alloc() : memref<8xf32>
+  aic.relu %x outs(%o) : (memref<8xf32>, memref<8xf32>) -> ()
+  return %o : memref<8xf32>
 }

@@ -1,52 +1,210 @@
 // RUN: aic-opt %s -split-input-file -aic-plan-memory | FileCheck %s
+// RUN: aic-opt %s -split-input-file -aic-plan-memory=alignment=1024 | FileCheck %s --check-prefix=ALIGN
 
-// Tests that a chain reuses memory: the third tensor takes the first one's
-// place, and the result is written straight into the output.
+// Tests that a graph without any library op (here, an identity) still gets
+// its result copied into the out-parameter: the pass creates the linalg.copy
+// itself, whatever dialects the input uses.
+// CHECK: module attributes {aic.arena_naive_size = 0 : i64, aic.arena_size = 0 : i64}
+// CHECK-LABEL: func @main_graph
+// CHECK-SAME: (%[[X:.*]]: memref<8xf32>, %[[Y:.*]]: memref<8xf32> {aic.output}, %{{.*}}: memref<1xi8>)
+// CHECK: linalg.copy ins(%[[X]] : memref<8xf32>) outs(%[[Y]] : memref<8xf32>)
+func.func @main_graph(%x: memref<8xf32>) -> memref<8xf32> {
+  return %x : memref<8xf32>
+}
+
+// -----
+
+// Tests that a chain reuses memory: every alloc becomes a view of the trailing
+// arena argument, the third buffer takes the first one's place once it is
+// dead, deallocations go away, and the result is computed straight into an
+// out-parameter that keeps the result's attributes.
 // CHECK: module attributes {aic.arena_naive_size = 768 : i64, aic.arena_size = 512 : i64}
 // CHECK-LABEL: func @main_graph
-// CHECK: aic.relu %arg0 {aic.offset = [[A:[0-9]+]] : i64}
-// CHECK: aic.sigmoid %{{.*}} {aic.offset = [[B:[0-9]+]] : i64}
-// CHECK: aic.tanh %{{.*}} {aic.offset = [[A]] : i64}
-// CHECK: aic.exp %{{.*}} {aic.output = 0 : i64}
-func.func @main_graph(%x: tensor<64xf32>) -> tensor<64xf32> {
-  %0 = aic.relu %x : tensor<64xf32>
-  %1 = aic.sigmoid %0 : tensor<64xf32>
-  %2 = aic.tanh %1 : tensor<64xf32>
-  %3 = aic.exp %2 : tensor<64xf32>
-  return %3 : tensor<64xf32>
+// CHECK-SAME: (%[[X:.*]]: memref<64xf32> {aic.name = "x"}, %[[Y:.*]]: memref<64xf32> {aic.name = "y", aic.output}, %[[ARENA:.*]]: memref<512xi8>)
+// CHECK-NOT: memref.alloc
+// CHECK: %[[O0:.*]] = arith.constant 0 : index
+// CHECK: %[[A:.*]] = memref.view %[[ARENA]][%[[O0]]][] : memref<512xi8> to memref<64xf32>
+// CHECK: aic.relu %[[X]] outs(%[[A]])
+// CHECK: %[[O1:.*]] = arith.constant 256 : index
+// CHECK: %[[B:.*]] = memref.view %[[ARENA]][%[[O1]]][] : memref<512xi8> to memref<64xf32>
+// CHECK: aic.sigmoid %[[A]] outs(%[[B]])
+// CHECK: %[[O2:.*]] = arith.constant 0 : index
+// CHECK: %[[C:.*]] = memref.view %[[ARENA]][%[[O2]]][] : memref<512xi8> to memref<64xf32>
+// CHECK: aic.tanh %[[B]] outs(%[[C]])
+// CHECK: aic.exp %[[C]] outs(%[[Y]])
+// CHECK-NOT: memref.dealloc
+// CHECK: return{{$}}
+// With a 1 KiB alignment every buffer takes 1 KiB, the naive sum included.
+// ALIGN: module attributes {aic.arena_naive_size = 3072 : i64, aic.arena_size = 2048 : i64}
+// ALIGN: arith.constant 0 : index
+// ALIGN: arith.constant 1024 : index
+// ALIGN: arith.constant 0 : index
+func.func @main_graph(%x: memref<64xf32> {aic.name = "x"}) -> (memref<64xf32> {aic.name = "y"}) {
+  %a = memref.alloc() {alignment = 64 : i64} : memref<64xf32>
+  aic.relu %x outs(%a) : (memref<64xf32>, memref<64xf32>) -> ()
+  %b = memref.alloc() {alignment = 64 : i64} : memref<64xf32>
+  aic.sigmoid %a outs(%b) : (memref<64xf32>, memref<64xf32>) -> ()
+  memref.dealloc %a : memref<64xf32>
+  %c = memref.alloc() {alignment = 64 : i64} : memref<64xf32>
+  aic.tanh %b outs(%c) : (memref<64xf32>, memref<64xf32>) -> ()
+  memref.dealloc %b : memref<64xf32>
+  %d = memref.alloc() {alignment = 64 : i64} : memref<64xf32>
+  aic.exp %c outs(%d) : (memref<64xf32>, memref<64xf32>) -> ()
+  memref.dealloc %c : memref<64xf32>
+  return %d : memref<64xf32>
 }
 
 // -----
 
-// Tests that a reshape aliases its operand and extends its live range, and
-// that constants take no arena space.
+// Tests that a view (the reinterpret_cast a bufferized aic.reshape becomes)
+// keeps its source alive until the view's last use: %c may not take %a's
+// place although %a itself is not used after the cast; %d takes dead %b's.
 // CHECK: module attributes {aic.arena_naive_size = 1024 : i64, aic.arena_size = 768 : i64}
-// CHECK: aic.relu %arg0 {aic.offset = [[A:[0-9]+]] : i64}
-// CHECK: aic.sigmoid %arg0 {aic.offset = [[B:[0-9]+]] : i64}
-// CHECK-NOT: aic.offset = [[A]]
-// CHECK: aic.tanh %{{.*}} {aic.offset = [[C:[0-9]+]] : i64}
-// CHECK: aic.add {{.*}}aic.offset = [[B]]
-// CHECK: aic.add {{.*}}aic.output = 0
-func.func @main_graph(%x: tensor<2x32xf32>) -> tensor<64xf32> {
-  %c = aic.constant dense<1.0> : tensor<64xf32>
-  %0 = aic.relu %x : tensor<2x32xf32>
-  %r = aic.reshape %0 : tensor<2x32xf32> -> tensor<64xf32>
-  %1 = aic.sigmoid %x : tensor<2x32xf32>
-  %2 = aic.tanh %1 : tensor<2x32xf32>
-  %s = aic.reshape %2 : tensor<2x32xf32> -> tensor<64xf32>
-  %3 = aic.add %r, %s : (tensor<64xf32>, tensor<64xf32>) -> tensor<64xf32>
-  %4 = aic.add %3, %c : (tensor<64xf32>, tensor<64xf32>) -> tensor<64xf32>
-  return %4 : tensor<64xf32>
+// CHECK-LABEL: func @main_graph
+// CHECK: %[[OA:.*]] = arith.constant [[A:[0-9]+]] : index
+// CHECK: %[[VA:.*]] = memref.view %{{.*}}[%[[OA]]][] : memref<768xi8> to memref<2x32xf32>
+// CHECK: aic.relu %{{.*}} outs(%[[VA]])
+// CHECK: %[[R:.*]] = memref.reinterpret_cast %[[VA]] to offset: [0], sizes: [64], strides: [1]
+// CHECK: arith.constant [[B:[0-9]+]] : index
+// CHECK: aic.sigmoid
+// CHECK-NOT: arith.constant [[A]] : index
+// CHECK: arith.constant [[C:[0-9]+]] : index
+// CHECK: aic.tanh
+// CHECK: memref.reinterpret_cast
+// CHECK: arith.constant [[B]] : index
+// CHECK: aic.add %[[R]]
+func.func @main_graph(%x: memref<2x32xf32>) -> memref<64xf32> {
+  %a = memref.alloc() : memref<2x32xf32>
+  aic.relu %x outs(%a) : (memref<2x32xf32>, memref<2x32xf32>) -> ()
+  %r = memref.reinterpret_cast %a to offset: [0], sizes: [64], strides: [1] : memref<2x32xf32> to memref<64xf32>
+  %b = memref.alloc() : memref<2x32xf32>
+  aic.sigmoid %x outs(%b) : (memref<2x32xf32>, memref<2x32xf32>) -> ()
+  %c = memref.alloc() : memref<2x32xf32>
+  aic.tanh %b outs(%c) : (memref<2x32xf32>, memref<2x32xf32>) -> ()
+  %s = memref.reinterpret_cast %c to offset: [0], sizes: [64], strides: [1] : memref<2x32xf32> to memref<64xf32>
+  %d = memref.alloc() : memref<64xf32>
+  aic.add %r, %s outs(%d) : (memref<64xf32>, memref<64xf32>, memref<64xf32>) -> ()
+  %k = memref.get_global @ones : memref<64xf32>
+  %o = memref.alloc() : memref<64xf32>
+  aic.add %d, %k outs(%o) : (memref<64xf32>, memref<64xf32>, memref<64xf32>) -> ()
+  return %o : memref<64xf32>
+}
+memref.global "private" constant @ones : memref<64xf32> = dense<1.0>
+
+// -----
+
+// Tests that a buffer used only through a subview stays alive as long as the
+// subview: %a is not used itself after the subview is taken, but %b, allocated
+// afterwards, may not take its place, since the subview is written and read
+// while %b is live.
+// CHECK: module attributes {aic.arena_naive_size = 512 : i64, aic.arena_size = 512 : i64}
+// CHECK-LABEL: func @main_graph
+// CHECK: arith.constant [[A:[0-9]+]] : index
+// CHECK: %[[SV:.*]] = memref.subview %{{.*}}[0, 0] [2, 16] [1, 1]
+// CHECK-NOT: arith.constant [[A]] : index
+// CHECK: %[[VB:.*]] = memref.view
+// CHECK: aic.relu %{{.*}} outs(%[[VB]])
+// CHECK: linalg.copy ins(%{{.*}} : {{.*}}) outs(%[[SV]] : {{.*}})
+// CHECK: linalg.add ins(%{{.*}}, %[[SV]] : {{.*}}) outs(%arg1 : memref<2x16xf32>)
+func.func @main_graph(%x: memref<4x16xf32>) -> memref<2x16xf32> {
+  %a = memref.alloc() : memref<4x16xf32>
+  %sv = memref.subview %a[0, 0] [2, 16] [1, 1] : memref<4x16xf32> to memref<2x16xf32, strided<[16, 1]>>
+  %b = memref.alloc() : memref<4x16xf32>
+  aic.relu %x outs(%b) : (memref<4x16xf32>, memref<4x16xf32>) -> ()
+  %sub = memref.subview %x[0, 0] [2, 16] [1, 1] : memref<4x16xf32> to memref<2x16xf32, strided<[16, 1]>>
+  linalg.copy ins(%sub : memref<2x16xf32, strided<[16, 1]>>) outs(%sv : memref<2x16xf32, strided<[16, 1]>>)
+  %bsub = memref.subview %b[2, 0] [2, 16] [1, 1] : memref<4x16xf32> to memref<2x16xf32, strided<[16, 1], offset: 32>>
+  %o = memref.alloc() : memref<2x16xf32>
+  linalg.add ins(%bsub, %sv : memref<2x16xf32, strided<[16, 1], offset: 32>>, memref<2x16xf32, strided<[16, 1]>>) outs(%o : memref<2x16xf32>)
+  return %o : memref<2x16xf32>
 }
 
 // -----
 
-// Tests that a value returned twice is computed into the first output only
-// and that an input returned as an output needs no buffer.
-// CHECK: module attributes {aic.arena_naive_size = 0 : i64, aic.arena_size = 0 : i64}
-// CHECK: aic.relu %arg0 {aic.output = 0 : i64}
-func.func @main_graph(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) {
-  %0 = aic.relu %x : tensor<8xf32>
-  return %0, %0, %x : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
+// Tests buffers in regions: uses inside an scf.if count at the if, a buffer
+// yielded from a branch (%b, %t) lives as long as the if's result, and a
+// temporary of a branch (%t1) is dead after the if, so %e takes its place.
+// CHECK: module attributes {aic.arena_naive_size = 1024 : i64, aic.arena_size = 768 : i64}
+// CHECK-LABEL: func @main_graph
+// CHECK: arith.constant [[B:[0-9]+]] : index
+// CHECK: aic.relu
+// CHECK: scf.if
+// CHECK: arith.constant [[T1:[0-9]+]] : index
+// CHECK: aic.sigmoid
+// CHECK: arith.constant [[T:[0-9]+]] : index
+// CHECK: aic.tanh
+// CHECK: scf.yield
+// CHECK: } else {
+// CHECK: scf.yield
+// CHECK: arith.constant [[T1]] : index
+// CHECK: aic.exp
+// CHECK: aic.add
+func.func @main_graph(%x: memref<64xf32>, %c: i1) -> memref<64xf32> {
+  %b = memref.alloc() : memref<64xf32>
+  aic.relu %x outs(%b) : (memref<64xf32>, memref<64xf32>) -> ()
+  %y = scf.if %c -> memref<64xf32> {
+    %t1 = memref.alloc() : memref<64xf32>
+    aic.sigmoid %b outs(%t1) : (memref<64xf32>, memref<64xf32>) -> ()
+    %t = memref.alloc() : memref<64xf32>
+    aic.tanh %t1 outs(%t) : (memref<64xf32>, memref<64xf32>) -> ()
+    scf.yield %t : memref<64xf32>
+  } else {
+    scf.yield %b : memref<64xf32>
+  }
+  %e = memref.alloc() : memref<64xf32>
+  aic.exp %x outs(%e) : (memref<64xf32>, memref<64xf32>) -> ()
+  %o = memref.alloc() : memref<64xf32>
+  aic.add %y, %e outs(%o) : (memref<64xf32>, memref<64xf32>, memref<64xf32>) -> ()
+  return %o : memref<64xf32>
 }
 
+// -----
+
+// Tests the results: one computed into its own buffer is computed straight
+// into the first out-parameter for it; the same buffer returned again, an
+// input returned as a result and a view of a result are copied into theirs.
+// Every out-parameter keeps the result's attributes and gets aic.output; no
+// buffer is left for the arena, which keeps a minimal size.
+// CHECK: module attributes {aic.arena_naive_size = 0 : i64, aic.arena_size = 0 : i64}
+// CHECK-LABEL: func @main_graph
+// CHECK-SAME: (%[[X:.*]]: memref<8xf32> {aic.name = "x"}, %[[A:.*]]: memref<8xf32> {aic.name = "a", aic.output}, %[[B:.*]]: memref<8xf32> {aic.name = "b", aic.output, aic.unsigned}, %[[C:.*]]: memref<8xf32> {aic.name = "c", aic.output}, %[[D:.*]]: memref<2x4xf32> {aic.name = "d", aic.output}, %{{.*}}: memref<1xi8>)
+// CHECK-NOT: ->
+// CHECK: aic.relu %[[X]] outs(%[[A]])
+// CHECK: %[[R:.*]] = memref.reinterpret_cast %[[A]]
+// CHECK-DAG: linalg.copy ins(%[[A]] : memref<8xf32>) outs(%[[B]] : memref<8xf32>)
+// CHECK-DAG: linalg.copy ins(%[[X]] : memref<8xf32>) outs(%[[C]] : memref<8xf32>)
+// CHECK-DAG: linalg.copy ins(%[[R]] : memref<2x4xf32>) outs(%[[D]] : memref<2x4xf32>)
+// CHECK: return{{$}}
+func.func @main_graph(%x: memref<8xf32> {aic.name = "x"})
+    -> (memref<8xf32> {aic.name = "a"}, memref<8xf32> {aic.name = "b", aic.unsigned},
+        memref<8xf32> {aic.name = "c"}, memref<2x4xf32> {aic.name = "d"}) {
+  %0 = memref.alloc() : memref<8xf32>
+  aic.relu %x outs(%0) : (memref<8xf32>, memref<8xf32>) -> ()
+  %r = memref.reinterpret_cast %0 to offset: [0], sizes: [2, 4], strides: [4, 1] : memref<8xf32> to memref<2x4xf32>
+  return %0, %0, %x, %r : memref<8xf32>, memref<8xf32>, memref<8xf32>, memref<2x4xf32>
+}
+
+// -----
+
+// Tests that a ResNet-style plan saves memory: two residual blocks keep at
+// most three activations alive (a block's input, the conv in flight and its
+// output) instead of one buffer per activation. The block outputs %c and the
+// final result are 1x4x8x8 f32 (1 KiB each).
+// CHECK: module attributes {aic.arena_naive_size = 5120 : i64, aic.arena_size = 3072 : i64}
+// CHECK-LABEL: func @main_graph
+// CHECK-SAME: %{{.*}}: memref<3072xi8>)
+func.func @main_graph(%x: memref<1x4x8x8xf32>, %w: memref<4x4x3x3xf32>, %bias: memref<4xf32>) -> memref<1x4x8x8xf32> {
+  %a = memref.alloc() : memref<1x4x8x8xf32>
+  aic.conv %x, %w, %bias outs(%a) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64, post_ops = [#aic.eltwise<relu>]} : (memref<1x4x8x8xf32>, memref<4x4x3x3xf32>, memref<4xf32>, memref<1x4x8x8xf32>) -> ()
+  %b = memref.alloc() : memref<1x4x8x8xf32>
+  aic.conv %a, %w, %bias outs(%b) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (memref<1x4x8x8xf32>, memref<4x4x3x3xf32>, memref<4xf32>, memref<1x4x8x8xf32>) -> ()
+  %c = memref.alloc() : memref<1x4x8x8xf32>
+  aic.add %b, %x outs(%c) {post_ops = [#aic.eltwise<relu>]} : (memref<1x4x8x8xf32>, memref<1x4x8x8xf32>, memref<1x4x8x8xf32>) -> ()
+  %d = memref.alloc() : memref<1x4x8x8xf32>
+  aic.conv %c, %w, %bias outs(%d) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64, post_ops = [#aic.eltwise<relu>]} : (memref<1x4x8x8xf32>, memref<4x4x3x3xf32>, memref<4xf32>, memref<1x4x8x8xf32>) -> ()
+  %e = memref.alloc() : memref<1x4x8x8xf32>
+  aic.conv %d, %w, %bias outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (memref<1x4x8x8xf32>, memref<4x4x3x3xf32>, memref<4xf32>, memref<1x4x8x8xf32>) -> ()
+  %f = memref.alloc() : memref<1x4x8x8xf32>
+  aic.add %e, %c outs(%f) {post_ops = [#aic.eltwise<relu>]} : (memref<1x4x8x8xf32>, memref<1x4x8x8xf32>, memref<1x4x8x8xf32>) -> ()
+  return %f : memref<1x4x8x8xf32>
+}

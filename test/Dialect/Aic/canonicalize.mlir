@@ -6,10 +6,11 @@
 // CHECK-NOT: aic.mul
 // CHECK: return %arg0
 func.func @identities(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
-  %zero = aic.constant dense<0.0> : tensor<3xf32>
-  %one = aic.constant dense<1.0> : tensor<1xf32>
-  %0 = aic.add %x, %zero : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
-  %1 = aic.mul %one, %0 : (tensor<1xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %zero = arith.constant dense<0.0> : tensor<3xf32>
+  %one = arith.constant dense<1.0> : tensor<1xf32>
+  %e = tensor.empty() : tensor<2x3xf32>
+  %0 = aic.add %x, %zero outs(%e) : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %1 = aic.mul %one, %0 outs(%e) : (tensor<1xf32>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
   return %1 : tensor<2x3xf32>
 }
 
@@ -19,35 +20,63 @@ func.func @identities(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 // CHECK-LABEL: func @broadcasting_identity
 // CHECK: aic.add
 func.func @broadcasting_identity(%x: tensor<3xf32>) -> tensor<2x3xf32> {
-  %zero = aic.constant dense<0.0> : tensor<2x3xf32>
-  %0 = aic.add %x, %zero : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %zero = arith.constant dense<0.0> : tensor<2x3xf32>
+  %e = tensor.empty() : tensor<2x3xf32>
+  %0 = aic.add %x, %zero outs(%e) : (tensor<3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
 
 // -----
 
-// Tests that reshape chains collapse and constants reshape at compile time.
-// CHECK-LABEL: func @reshapes
-// CHECK-DAG: %[[R:.*]] = aic.reshape %arg0 : tensor<2x3xf32> -> tensor<3x2xf32>
-// CHECK-DAG: %[[C:.*]] = aic.constant dense<{{.*}}> : tensor<3x2xf32>
-// CHECK: aic.add %[[R]], %[[C]]
-func.func @reshapes(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
-  %0 = aic.reshape %x : tensor<2x3xf32> -> tensor<6xf32>
-  %1 = aic.reshape %0 : tensor<6xf32> -> tensor<3x2xf32>
-  %c = aic.constant dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]> : tensor<6xf32>
-  %2 = aic.reshape %c : tensor<6xf32> -> tensor<3x2xf32>
-  %3 = aic.add %1, %2 : (tensor<3x2xf32>, tensor<3x2xf32>) -> tensor<3x2xf32>
-  return %3 : tensor<3x2xf32>
+// Tests that identities stay when a post-op is fused into them or the
+// constant is not the identity everywhere.
+// CHECK-LABEL: func @not_identities
+// CHECK: aic.add %arg0, %{{.*}} outs(%{{.*}}) {post_ops = [#aic.eltwise<relu>]}
+// CHECK: aic.mul %{{.*}}, %{{.*}} outs
+func.func @not_identities(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %zero = arith.constant dense<0.0> : tensor<2xf32>
+  %mixed = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %e = tensor.empty() : tensor<2xf32>
+  %0 = aic.add %x, %zero outs(%e) {post_ops = [#aic.eltwise<relu>]} : (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %1 = aic.mul %0, %mixed outs(%e) : (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %1 : tensor<2xf32>
 }
 
 // -----
 
-// Tests that identity transposes, same-type reshapes and single-input concats fold.
-// CHECK-LABEL: func @trivial
-// CHECK-NEXT: return %arg0
-func.func @trivial(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
-  %0 = aic.transpose %x {perm = array<i64: 0, 1>} : tensor<2x3xf32> -> tensor<2x3xf32>
-  %1 = aic.reshape %0 : tensor<2x3xf32> -> tensor<2x3xf32>
-  %2 = aic.concat %1 {axis = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
-  return %2 : tensor<2x3xf32>
+// Tests that reshape chains collapse, same-type reshapes fold and constants
+// reshape at compile time into an arith.constant.
+// CHECK-LABEL: func @reshapes
+// CHECK-DAG: %[[R:.*]] = aic.reshape %arg0 : tensor<2x3xf32> -> tensor<3x2xf32>
+// CHECK-DAG: %[[C:.*]] = arith.constant dense<{{\[}}[1.000000e+00, 2.000000e+00], [3.000000e+00, 4.000000e+00], [5.000000e+00, 6.000000e+00]]> : tensor<3x2xf32>
+// CHECK: aic.add %[[R]], %[[C]] outs
+// CHECK-NOT: aic.reshape
+func.func @reshapes(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  %0 = aic.reshape %x : tensor<2x3xf32> -> tensor<6xf32>
+  %1 = aic.reshape %0 : tensor<6xf32> -> tensor<3x2xf32>
+  %2 = aic.reshape %1 : tensor<3x2xf32> -> tensor<3x2xf32>
+  %c = arith.constant dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]> : tensor<6xf32>
+  %3 = aic.reshape %c : tensor<6xf32> -> tensor<3x2xf32>
+  %e = tensor.empty() : tensor<3x2xf32>
+  %4 = aic.add %2, %3 outs(%e) : (tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>) -> tensor<3x2xf32>
+  return %4 : tensor<3x2xf32>
+}
+
+// -----
+
+// Tests that a library op on tensors whose result is unused is erased (it has
+// no side effect), while the same op on buffers stays: it writes its
+// destination, and the identity rewrite does not apply without a result.
+// CHECK-LABEL: func @effects
+// CHECK-NOT: aic.sigmoid
+// CHECK: aic.add %arg1, %{{.*}} outs(%arg2) : (memref<4xf32>, memref<4xf32>, memref<4xf32>) -> ()
+// CHECK: aic.tanh %arg1 outs(%arg2) : (memref<4xf32>, memref<4xf32>) -> ()
+// CHECK-NEXT: return
+func.func @effects(%x: tensor<4xf32>, %a: memref<4xf32>, %b: memref<4xf32>) {
+  %e = tensor.empty() : tensor<4xf32>
+  %0 = aic.sigmoid %x outs(%e) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %zero = memref.alloc() : memref<4xf32>
+  aic.add %a, %zero outs(%b) : (memref<4xf32>, memref<4xf32>, memref<4xf32>) -> ()
+  aic.tanh %a outs(%b) : (memref<4xf32>, memref<4xf32>) -> ()
+  return
 }

@@ -1,109 +1,193 @@
 // RUN: aic-opt %s -split-input-file -verify-diagnostics
 
-// Tests that a conv whose result shape disagrees with its attributes is rejected.
-func.func @conv_shape(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32> {
+// Tests that a conv whose destination shape disagrees with its attributes is
+// rejected.
+func.func @conv_shape(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %e: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
   // expected-error @+1 {{expects result shape [1, 4, 6, 6], got [1, 4, 8, 8]}}
-  %0 = aic.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  %0 = aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
   return %0 : tensor<1x4x8x8xf32>
 }
 
 // -----
 
+// Tests that the destination shape is checked on buffers too.
+func.func @conv_shape_buffers(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %e: memref<1x4x8x8xf32>) {
+  // expected-error @+1 {{expects result shape [1, 4, 6, 6], got [1, 4, 8, 8]}}
+  aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (memref<1x3x8x8xf32>, memref<4x3x3x3xf32>, memref<1x4x8x8xf32>) -> ()
+  return
+}
+
+// -----
+
 // Tests that conv groups must divide the channels.
-func.func @conv_group(%x: tensor<1x3x8x8xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<1x4x6x6xf32> {
+func.func @conv_group(%x: tensor<1x3x8x8xf32>, %w: tensor<4x1x3x3xf32>, %e: tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+1 {{expects group 2 to divide the input channels 3 and the output channels 4}}
-  %0 = aic.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 2 : i64} : (tensor<1x3x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %0 = aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 2 : i64} : (tensor<1x3x8x8xf32>, tensor<4x1x3x3xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
   return %0 : tensor<1x4x6x6xf32>
 }
 
 // -----
 
 // Tests that the bias must have one element per output channel.
-func.func @conv_bias(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<3xf32>) -> tensor<1x4x6x6xf32> {
+func.func @conv_bias(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<3xf32>, %e: tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+1 {{expects a bias of shape [4], got [3]}}
-  %0 = aic.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<3xf32>) -> tensor<1x4x6x6xf32>
+  %0 = aic.conv %x, %w, %b outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<3xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
   return %0 : tensor<1x4x6x6xf32>
 }
 
 // -----
 
 // Tests that every #aic.binary post-op needs a post operand.
-func.func @post_ops_count(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+func.func @post_ops_count(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %e: tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+1 {{post-op chain has more #aic.binary entries than post operands (0)}}
-  %0 = aic.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.binary<add>]} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %0 = aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.binary<add>]} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
   return %0 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// Tests that a post operand no #aic.binary entry consumes is rejected.
+func.func @post_operand_unused(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>, %c: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %e = tensor.empty() : tensor<2x3xf32>
+  // expected-error @+1 {{has 1 post operands but the post-op chain uses 0}}
+  %0 = aic.add %a, %b post(%c) outs(%e) {post_ops = [#aic.eltwise<relu>]} : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
 }
 
 // -----
 
 // Tests that post operands must broadcast to the result.
 func.func @post_operand_shape(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>, %c: tensor<4xf32>) -> tensor<2x3xf32> {
+  %e = tensor.empty() : tensor<2x3xf32>
   // expected-error @+1 {{post operand #0 of shape [4] does not broadcast to the result shape [2, 3]}}
-  %0 = aic.add %a, %b post(%c) {post_ops = [#aic.binary<add>]} : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x3xf32>
+  %0 = aic.add %a, %b post(%c) outs(%e) {post_ops = [#aic.binary<add>]} : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<4xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
 
 // -----
 
 // Tests that pooling windows may not exceed the padded input.
-func.func @pool_window(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x1x1xf32> {
+func.func @pool_window(%x: tensor<1x1x2x2xf32>, %e: tensor<1x1x1x1xf32>) -> tensor<1x1x1x1xf32> {
   // expected-error @+1 {{window of 3 exceeds the padded input extent 2 in spatial dim 0}}
-  %0 = aic.max_pool %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : tensor<1x1x2x2xf32> -> tensor<1x1x1x1xf32>
+  %0 = aic.max_pool %x outs(%e) {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x1x1xf32>
   return %0 : tensor<1x1x1x1xf32>
 }
 
 // -----
 
 // Tests that pooling attributes must cover every spatial dim.
-func.func @pool_attrs(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32> {
+func.func @pool_attrs(%x: tensor<1x1x4x4xf32>, %e: tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32> {
   // expected-error @+1 {{expects 2 kernel/strides/dilations entries and 4 pads for 2 spatial dims}}
-  %0 = aic.avg_pool %x {kernel = array<i64: 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>
+  %0 = aic.avg_pool %x outs(%e) {kernel = array<i64: 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x1x4x4xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+// Tests that pooling strides must be positive.
+func.func @pool_stride(%x: tensor<1x1x4x4xf32>, %e: tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32> {
+  // expected-error @+1 {{expects positive kernel, strides and dilations and non-negative pads (spatial dim 1)}}
+  %0 = aic.max_pool %x outs(%e) {kernel = array<i64: 2, 2>, strides = array<i64: 2, 0>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x1x4x4xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
   return %0 : tensor<1x1x2x2xf32>
 }
 
 // -----
 
 // Tests that matmul contraction sizes must agree after transposes.
-func.func @matmul_k(%a: tensor<2x3xf32>, %b: tensor<4x3xf32>) -> tensor<2x4xf32> {
+func.func @matmul_k(%a: tensor<2x3xf32>, %b: tensor<4x3xf32>, %e: tensor<2x4xf32>) -> tensor<2x4xf32> {
   // expected-error @+1 {{expects matching contraction sizes, got 3 and 4}}
-  %0 = aic.matmul %a, %b : (tensor<2x3xf32>, tensor<4x3xf32>) -> tensor<2x4xf32>
+  %0 = aic.matmul %a, %b outs(%e) : (tensor<2x3xf32>, tensor<4x3xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
 
 // -----
 
 // Tests that matmul batch dims must broadcast.
-func.func @matmul_batch(%a: tensor<2x2x3xf32>, %b: tensor<3x3x4xf32>) -> tensor<2x2x4xf32> {
+func.func @matmul_batch(%a: tensor<2x2x3xf32>, %b: tensor<3x3x4xf32>, %e: tensor<2x2x4xf32>) -> tensor<2x2x4xf32> {
   // expected-error @+1 {{expects broadcastable batch dims, got [2] and [3]}}
-  %0 = aic.matmul %a, %b : (tensor<2x2x3xf32>, tensor<3x3x4xf32>) -> tensor<2x2x4xf32>
+  %0 = aic.matmul %a, %b outs(%e) : (tensor<2x2x3xf32>, tensor<3x3x4xf32>, tensor<2x2x4xf32>) -> tensor<2x2x4xf32>
   return %0 : tensor<2x2x4xf32>
 }
 
 // -----
 
+// Tests that a matmul bias must broadcast to the result.
+func.func @matmul_bias(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %bias: tensor<3xf32>, %e: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{expects a bias broadcastable to [2, 4], got [3]}}
+  %0 = aic.matmul %a, %b, %bias outs(%e) : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<3xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
 // Tests that binary operands must broadcast.
-func.func @binary_broadcast(%a: tensor<2x3xf32>, %b: tensor<2xf32>) -> tensor<2x3xf32> {
+func.func @binary_broadcast(%a: tensor<2x3xf32>, %b: tensor<2xf32>, %e: tensor<2x3xf32>) -> tensor<2x3xf32> {
   // expected-error @+1 {{expects broadcastable operands, got [2, 3] and [2]}}
-  %0 = aic.add %a, %b : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  %0 = aic.add %a, %b outs(%e) : (tensor<2x3xf32>, tensor<2xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Tests that the destination of a binary op has the broadcast shape.
+func.func @binary_dest(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %e: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{expects result shape [2, 3], got [3]}}
+  %0 = aic.sub %a, %b outs(%e) : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
 }
 
 // -----
 
 // Tests that element types may not be mixed.
-func.func @binary_types(%a: tensor<2xf32>, %b: tensor<2xi32>) -> tensor<2xf32> {
+func.func @binary_types(%a: tensor<2xf32>, %b: tensor<2xi32>, %e: tensor<2xf32>) -> tensor<2xf32> {
   // expected-error @+1 {{expects all operands and results to have one element type, got 'f32' and 'i32'}}
-  %0 = aic.mul %a, %b : (tensor<2xf32>, tensor<2xi32>) -> tensor<2xf32>
+  %0 = aic.mul %a, %b outs(%e) : (tensor<2xf32>, tensor<2xi32>, tensor<2xf32>) -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
 
 // -----
 
+// Tests that a unary op's destination has its input's shape.
+func.func @unary_shape(%a: tensor<2x3xf32>, %e: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  // expected-error @+1 {{expects result shape [2, 3], got [3, 2]}}
+  %0 = aic.relu %a outs(%e) : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// -----
+
+// Tests that clip bounds may not be NaN.
+func.func @clip_nan(%a: tensor<4xf32>, %e: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{expects non-NaN bounds}}
+  %0 = aic.clip %a outs(%e) {min = 0x7FF8000000000000 : f64, max = 6.0 : f64} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
 // Tests that softmax axes are range checked.
-func.func @softmax_axis(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+func.func @softmax_axis(%a: tensor<2x3xf32>, %e: tensor<2x3xf32>) -> tensor<2x3xf32> {
   // expected-error @+1 {{expects axis in [0, 2), got 2}}
-  %0 = aic.softmax %a {axis = 2 : i64} : tensor<2x3xf32>
+  %0 = aic.softmax %a outs(%e) {axis = 2 : i64, log} : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Tests that batch_norm operands are per channel (dim 1).
+func.func @batch_norm_channels(%x: tensor<1x4x2x2xf32>, %s: tensor<4xf32>, %m: tensor<2xf32>, %e: tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32> {
+  // expected-error @+1 {{expects per-channel operands of shape [4], got [2]}}
+  %0 = aic.batch_norm %x, %s, %s, %m, %s outs(%e) {epsilon = 1.0e-05 : f64} : (tensor<1x4x2x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<2xf32>, tensor<4xf32>, tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  return %0 : tensor<1x4x2x2xf32>
+}
+
+// -----
+
+// Tests that the batch_norm epsilon may not be negative.
+func.func @batch_norm_epsilon(%x: tensor<1x4xf32>, %s: tensor<4xf32>, %e: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  // expected-error @+1 {{expects a non-negative epsilon}}
+  %0 = aic.batch_norm %x, %s, %s, %s, %s outs(%e) {epsilon = -1.0 : f64} : (tensor<1x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
 }
 
 // -----
@@ -117,27 +201,54 @@ func.func @reshape_count(%a: tensor<2x3xf32>) -> tensor<7xf32> {
 
 // -----
 
-// Tests that transpose needs a permutation.
-func.func @transpose_perm(%a: tensor<2x3xf32>) -> tensor<3x2xf32> {
-  // expected-error @+1 {{expects perm to be a permutation of [0, 2), got [1, 1]}}
-  %0 = aic.transpose %a {perm = array<i64: 1, 1>} : tensor<2x3xf32> -> tensor<3x2xf32>
-  return %0 : tensor<3x2xf32>
-}
-
-// -----
-
 // Tests that concat inputs must agree off the axis.
-func.func @concat_shapes(%a: tensor<2x3xf32>, %b: tensor<3x3xf32>) -> tensor<2x6xf32> {
+func.func @concat_shapes(%a: tensor<2x3xf32>, %b: tensor<3x3xf32>, %e: tensor<2x6xf32>) -> tensor<2x6xf32> {
   // expected-error @+1 {{expects input #1 of shape [3, 3] to match the others except on axis 1}}
-  %0 = aic.concat %a, %b {axis = 1 : i64} : (tensor<2x3xf32>, tensor<3x3xf32>) -> tensor<2x6xf32>
+  %0 = aic.concat %a, %b outs(%e) {axis = 1 : i64} : (tensor<2x3xf32>, tensor<3x3xf32>, tensor<2x6xf32>) -> tensor<2x6xf32>
   return %0 : tensor<2x6xf32>
 }
 
 // -----
 
+// Tests that the concat axis is range checked.
+func.func @concat_axis(%a: tensor<2x3xf32>, %e: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{expects axis in [0, 2), got -1}}
+  %0 = aic.concat %a outs(%e) {axis = -1 : i64} : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Tests that an op on tensors must return its destination.
+func.func @tensor_without_result(%a: tensor<4xf32>, %e: tensor<4xf32>) {
+  // expected-error @+1 {{expected the number of tensor results (0) to be equal to the number of output tensors (1)}}
+  aic.relu %a outs(%e) : (tensor<4xf32>, tensor<4xf32>) -> ()
+  return
+}
+
+// -----
+
+// Tests that an op on buffers has no result.
+func.func @buffer_with_result(%a: memref<4xf32>, %e: memref<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{expected the number of tensor results (1) to be equal to the number of output tensors (0)}}
+  %0 = aic.relu %a outs(%e) : (memref<4xf32>, memref<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Tests that the result has its destination's type.
+func.func @result_type(%a: tensor<4xf32>, %e: tensor<4xf32>) -> tensor<2x2xf32> {
+  // expected-error @+1 {{expected type of operand #1 ('tensor<4xf32>') to match type of corresponding result ('tensor<2x2xf32>')}}
+  %0 = aic.exp %a outs(%e) : (tensor<4xf32>, tensor<4xf32>) -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+
+// -----
+
 // Tests that unknown elementwise kinds are rejected by the parser.
-func.func @bad_eltwise(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+func.func @bad_eltwise(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %e: tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+1 {{unknown elementwise kind 'gelu'}}
-  %0 = aic.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.eltwise<gelu>]} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %0 = aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.eltwise<gelu>]} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
   return %0 : tensor<1x4x6x6xf32>
 }

@@ -1,75 +1,146 @@
-// RUN: aic-opt %s | aic-opt | FileCheck %s
-// RUN: aic-opt %s -mlir-print-op-generic | aic-opt | FileCheck %s
+// RUN: aic-opt %s -split-input-file | aic-opt -split-input-file | FileCheck %s
+// RUN: aic-opt %s -split-input-file -mlir-print-op-generic | aic-opt -split-input-file | FileCheck %s
 
-// Tests that every aic op round-trips through its custom assembly format.
-
+// Tests that the nn ops round-trip on tensors, with and without a bias, post
+// operands and optional attributes.
 // CHECK-LABEL: func @nn
-func.func @nn(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>,
-              %r: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
-  // CHECK: aic.conv %{{.*}}, %{{.*}}, %{{.*}} post(%{{.*}}) {{{.*}}post_ops = [#aic.binary<add>, #aic.eltwise<clip, 0.000000e+00, 6.000000e+00>]
-  %c = aic.conv %x, %w, %b post(%r) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+// CHECK: %[[C:.*]] = aic.conv %{{.*}}, %{{.*}}, %{{.*}} post(%{{.*}}) outs(%{{.*}}) {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 1, 1, 1, 1>, post_ops = [#aic.binary<add>, #aic.eltwise<clip, 0.000000e+00, 6.000000e+00>], strides = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+// CHECK: %[[D:.*]] = aic.conv %{{.*}}, %{{.*}} outs(%{{.*}}) {dilations
+// CHECK-SAME: group = 3 : i64
+// CHECK-SAME: (tensor<1x3x8x8xf32>, tensor<6x1x3x3xf32>, tensor<1x6x8x8xf32>) -> tensor<1x6x8x8xf32>
+// CHECK: aic.max_pool %[[C]] outs(%{{.*}}) {dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x8x8xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+// CHECK: aic.avg_pool %[[D]] outs(%{{.*}}) {count_include_pad, dilations
+// CHECK: aic.softmax %{{.*}} outs(%{{.*}}) {axis = 1 : i64} : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+// CHECK: aic.softmax %{{.*}} outs(%{{.*}}) {axis = 3 : i64, log} : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+func.func @nn(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %dw: tensor<6x1x3x3xf32>,
+              %b: tensor<4xf32>, %r: tensor<1x4x8x8xf32>) -> (tensor<1x4x4x4xf32>, tensor<1x6x4x4xf32>) {
+  %e8 = tensor.empty() : tensor<1x4x8x8xf32>
+  %c = aic.conv %x, %w, %b post(%r) outs(%e8) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
          pads = array<i64: 1, 1, 1, 1>, group = 1 : i64,
          post_ops = [#aic.binary<add>, #aic.eltwise<clip, 0.0, 6.0>]}
-       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
-  // CHECK: aic.conv %{{.*}}, %{{.*}} {dilations
-  %d = aic.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
-         pads = array<i64: 1, 1, 1, 1>, group = 1 : i64}
-       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
-  // CHECK: aic.max_pool %{{.*}} {{.*}}kernel = array<i64: 2, 2>{{.*}} : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
-  %p = aic.max_pool %c {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>,
+       : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>, tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %e6 = tensor.empty() : tensor<1x6x8x8xf32>
+  %d = aic.conv %x, %dw outs(%e6) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+         pads = array<i64: 1, 1, 1, 1>, group = 3 : i64}
+       : (tensor<1x3x8x8xf32>, tensor<6x1x3x3xf32>, tensor<1x6x8x8xf32>) -> tensor<1x6x8x8xf32>
+  %e4 = tensor.empty() : tensor<1x4x4x4xf32>
+  %p = aic.max_pool %c outs(%e4) {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>,
          dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>}
-       : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
-  // CHECK: aic.avg_pool %{{.*}} {count_include_pad
-  %a = aic.avg_pool %d {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>,
+       : (tensor<1x4x8x8xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %e64 = tensor.empty() : tensor<1x6x4x4xf32>
+  %a = aic.avg_pool %d outs(%e64) {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>,
          dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 0, 0>, count_include_pad}
-       : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
-  // CHECK: aic.softmax %{{.*}} {axis = 1 : i64} : tensor<1x4x4x4xf32>
-  %s = aic.softmax %a {axis = 1 : i64} : tensor<1x4x4x4xf32>
-  %sum = aic.add %p, %s : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
-  return %sum : tensor<1x4x4x4xf32>
+       : (tensor<1x6x8x8xf32>, tensor<1x6x4x4xf32>) -> tensor<1x6x4x4xf32>
+  %s = aic.softmax %p outs(%e4) {axis = 1 : i64} : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %l = aic.softmax %s outs(%e4) {axis = 3 : i64, log} : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  return %l, %a : tensor<1x4x4x4xf32>, tensor<1x6x4x4xf32>
 }
 
+// -----
+
+// Tests that matmul round-trips with transposes, alpha, a bias and a chain,
+// and without any of them.
 // CHECK-LABEL: func @matmul
-func.func @matmul(%a: tensor<2x5x3xf32>, %b: tensor<4x3xf32>, %bias: tensor<4xf32>) -> tensor<2x5x4xf32> {
-  // CHECK: aic.matmul %{{.*}}, %{{.*}}, %{{.*}} {alpha = 5.000000e-01 : f64, post_ops = [#aic.eltwise<relu>], transpose_rhs}
-  %y = aic.matmul %a, %b, %bias {transpose_rhs, alpha = 0.5 : f64, post_ops = [#aic.eltwise<relu>]}
-       : (tensor<2x5x3xf32>, tensor<4x3xf32>, tensor<4xf32>) -> tensor<2x5x4xf32>
-  return %y : tensor<2x5x4xf32>
+// CHECK: aic.matmul %{{.*}}, %{{.*}}, %{{.*}} outs(%{{.*}}) {alpha = 5.000000e-01 : f64, post_ops = [#aic.eltwise<relu>], transpose_rhs} : (tensor<2x5x3xf32>, tensor<4x3xf32>, tensor<4xf32>, tensor<2x5x4xf32>) -> tensor<2x5x4xf32>
+// CHECK: aic.matmul %{{.*}}, %{{.*}} outs(%{{.*}}) {transpose_lhs} : (tensor<3x5xf32>, tensor<3x4xf32>, tensor<5x4xf32>) -> tensor<5x4xf32>
+func.func @matmul(%a: tensor<2x5x3xf32>, %b: tensor<4x3xf32>, %bias: tensor<4xf32>,
+                  %at: tensor<3x5xf32>, %c: tensor<3x4xf32>) -> (tensor<2x5x4xf32>, tensor<5x4xf32>) {
+  %e = tensor.empty() : tensor<2x5x4xf32>
+  %y = aic.matmul %a, %b, %bias outs(%e) {transpose_rhs, alpha = 0.5 : f64, post_ops = [#aic.eltwise<relu>]}
+       : (tensor<2x5x3xf32>, tensor<4x3xf32>, tensor<4xf32>, tensor<2x5x4xf32>) -> tensor<2x5x4xf32>
+  %f = tensor.empty() : tensor<5x4xf32>
+  %z = aic.matmul %at, %c outs(%f) {transpose_lhs}
+       : (tensor<3x5xf32>, tensor<3x4xf32>, tensor<5x4xf32>) -> tensor<5x4xf32>
+  return %y, %z : tensor<2x5x4xf32>, tensor<5x4xf32>
 }
 
+// -----
+
+// Tests that every elementwise op round-trips, binary ops with broadcasting
+// and post operands.
 // CHECK-LABEL: func @elementwise
+// CHECK: aic.add %{{.*}}, %{{.*}} outs(%{{.*}}) : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK: aic.sub
+// CHECK: aic.mul
+// CHECK: aic.div %{{.*}}, %{{.*}} post(%{{.*}}) outs(%{{.*}}) {post_ops = [#aic.binary<mul>, #aic.eltwise<linear, 2.000000e+00, 1.000000e+00>]}
+// CHECK: aic.max
+// CHECK: aic.min
+// CHECK: aic.relu %{{.*}} outs(%{{.*}}) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK: aic.sigmoid
+// CHECK: aic.tanh
+// CHECK: aic.exp
+// CHECK: aic.clip %{{.*}} outs(%{{.*}}) {max = 1.000000e+00 : f64, min = -1.000000e+00 : f64}
 func.func @elementwise(%x: tensor<2x3xf32>, %y: tensor<3xf32>) -> tensor<2x3xf32> {
-  // CHECK: aic.add {{.*}} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
-  %0 = aic.add %x, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
-  // CHECK: aic.sub
-  %1 = aic.sub %0, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
-  // CHECK: aic.mul
-  %2 = aic.mul %1, %x : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
-  // CHECK: aic.div {{.*}} post(%{{.*}}) {post_ops = [#aic.binary<mul>]}
-  %3 = aic.div %2, %x post(%y) {post_ops = [#aic.binary<mul>]} : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
-  // CHECK: aic.relu %{{.*}} : tensor<2x3xf32>
-  %4 = aic.relu %3 : tensor<2x3xf32>
-  // CHECK: aic.sigmoid
-  %5 = aic.sigmoid %4 : tensor<2x3xf32>
-  // CHECK: aic.tanh
-  %6 = aic.tanh %5 : tensor<2x3xf32>
-  // CHECK: aic.exp
-  %7 = aic.exp %6 : tensor<2x3xf32>
-  // CHECK: aic.clip %{{.*}} {max = 1.000000e+00 : f64, min = -1.000000e+00 : f64}
-  %8 = aic.clip %7 {min = -1.0 : f64, max = 1.0 : f64} : tensor<2x3xf32>
-  return %8 : tensor<2x3xf32>
+  %e = tensor.empty() : tensor<2x3xf32>
+  %0 = aic.add %x, %y outs(%e) : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %1 = aic.sub %0, %y outs(%e) : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %2 = aic.mul %1, %x outs(%e) : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %3 = aic.div %2, %x post(%y) outs(%e) {post_ops = [#aic.binary<mul>, #aic.eltwise<linear, 2.0, 1.0>]}
+       : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %4 = aic.max %3, %y outs(%e) : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %5 = aic.min %4, %y outs(%e) : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %6 = aic.relu %5 outs(%e) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %7 = aic.sigmoid %6 outs(%e) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %8 = aic.tanh %7 outs(%e) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %9 = aic.exp %8 outs(%e) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %10 = aic.clip %9 outs(%e) {min = -1.0 : f64, max = 1.0 : f64} : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %10 : tensor<2x3xf32>
 }
 
+// -----
+
+// Tests that batch_norm round-trips with its four per-channel operands.
+// CHECK-LABEL: func @batch_norm
+// CHECK: aic.batch_norm %arg0, %arg1, %arg2, %arg3, %arg4 outs(%{{.*}}) {epsilon = 1.000000e-05 : f64} : (tensor<1x4x2x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+func.func @batch_norm(%x: tensor<1x4x2x2xf32>, %s: tensor<4xf32>, %b: tensor<4xf32>,
+                      %m: tensor<4xf32>, %v: tensor<4xf32>) -> tensor<1x4x2x2xf32> {
+  %e = tensor.empty() : tensor<1x4x2x2xf32>
+  %y = aic.batch_norm %x, %s, %b, %m, %v outs(%e) {epsilon = 1.0e-05 : f64}
+       : (tensor<1x4x2x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  return %y : tensor<1x4x2x2xf32>
+}
+
+// -----
+
+// Tests that concat (of any element type) and the reshape view round-trip.
 // CHECK-LABEL: func @data_movement
-func.func @data_movement(%x: tensor<2x3x4xf32>) -> tensor<2x8x3xf32> {
-  // CHECK: aic.constant dense<1.000000e+00> : tensor<2x4x3xf32>
-  %c = aic.constant dense<1.0> : tensor<2x4x3xf32>
-  // CHECK: aic.transpose %{{.*}} {perm = array<i64: 0, 2, 1>} : tensor<2x3x4xf32> -> tensor<2x4x3xf32>
-  %t = aic.transpose %x {perm = array<i64: 0, 2, 1>} : tensor<2x3x4xf32> -> tensor<2x4x3xf32>
-  // CHECK: aic.concat %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<2x4x3xf32>, tensor<2x4x3xf32>) -> tensor<2x8x3xf32>
-  %k = aic.concat %t, %c {axis = 1 : i64} : (tensor<2x4x3xf32>, tensor<2x4x3xf32>) -> tensor<2x8x3xf32>
-  // CHECK: aic.reshape %{{.*}} : tensor<2x8x3xf32> -> tensor<48xf32>
+// CHECK: aic.concat %arg0, %arg1 outs(%{{.*}}) {axis = 1 : i64} : (tensor<2x4x3xf32>, tensor<2x4x3xf32>, tensor<2x8x3xf32>) -> tensor<2x8x3xf32>
+// CHECK: aic.reshape %{{.*}} : tensor<2x8x3xf32> -> tensor<48xf32>
+// CHECK: aic.concat %arg2, %arg2 outs(%{{.*}}) {axis = 0 : i64} : (tensor<2xi64>, tensor<2xi64>, tensor<4xi64>) -> tensor<4xi64>
+func.func @data_movement(%x: tensor<2x4x3xf32>, %y: tensor<2x4x3xf32>, %i: tensor<2xi64>) -> (tensor<48xf32>, tensor<4xi64>) {
+  %e = tensor.empty() : tensor<2x8x3xf32>
+  %k = aic.concat %x, %y outs(%e) {axis = 1 : i64} : (tensor<2x4x3xf32>, tensor<2x4x3xf32>, tensor<2x8x3xf32>) -> tensor<2x8x3xf32>
   %r = aic.reshape %k : tensor<2x8x3xf32> -> tensor<48xf32>
-  %s = aic.reshape %r : tensor<48xf32> -> tensor<2x8x3xf32>
-  return %s : tensor<2x8x3xf32>
+  %f = tensor.empty() : tensor<4xi64>
+  %j = aic.concat %i, %i outs(%f) {axis = 0 : i64} : (tensor<2xi64>, tensor<2xi64>, tensor<4xi64>) -> tensor<4xi64>
+  return %r, %j : tensor<48xf32>, tensor<4xi64>
+}
+
+// -----
+
+// Tests that library ops on buffers have no result and keep their
+// attributes: the form bufferization produces.
+// CHECK-LABEL: func @buffers
+// CHECK: aic.conv %arg0, %arg1 post(%arg2) outs(%arg3) {{{.*}}post_ops = [#aic.binary<add>, #aic.eltwise<relu>]{{.*}}} : (memref<1x3x8x8xf32>, memref<4x3x3x3xf32>, memref<1x4x6x6xf32>, memref<1x4x6x6xf32>) -> ()
+// CHECK: aic.matmul %arg4, %arg5 outs(%arg6) : (memref<2x3xf32>, memref<3x4xf32>, memref<2x4xf32>) -> ()
+// CHECK: aic.relu %arg6 outs(%arg6) : (memref<2x4xf32>, memref<2x4xf32>) -> ()
+// CHECK: aic.softmax %arg6 outs(%arg6) {axis = 1 : i64, log} : (memref<2x4xf32>, memref<2x4xf32>) -> ()
+// CHECK: aic.max_pool %arg3 outs(%{{.*}}) {{.*}} : (memref<1x4x6x6xf32>, memref<1x4x3x3xf32>) -> ()
+// CHECK: aic.concat %arg4, %arg4 outs(%{{.*}}) {axis = 0 : i64} : (memref<2x3xf32>, memref<2x3xf32>, memref<4x3xf32>) -> ()
+func.func @buffers(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %r: memref<1x4x6x6xf32>,
+                   %y: memref<1x4x6x6xf32>, %a: memref<2x3xf32>, %b: memref<3x4xf32>,
+                   %c: memref<2x4xf32>) {
+  aic.conv %x, %w post(%r) outs(%y) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+    pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.binary<add>, #aic.eltwise<relu>]}
+    : (memref<1x3x8x8xf32>, memref<4x3x3x3xf32>, memref<1x4x6x6xf32>, memref<1x4x6x6xf32>) -> ()
+  aic.matmul %a, %b outs(%c) : (memref<2x3xf32>, memref<3x4xf32>, memref<2x4xf32>) -> ()
+  aic.relu %c outs(%c) : (memref<2x4xf32>, memref<2x4xf32>) -> ()
+  aic.softmax %c outs(%c) {axis = 1 : i64, log} : (memref<2x4xf32>, memref<2x4xf32>) -> ()
+  %p = memref.alloc() : memref<1x4x3x3xf32>
+  aic.max_pool %y outs(%p) {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>,
+    dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>}
+    : (memref<1x4x6x6xf32>, memref<1x4x3x3xf32>) -> ()
+  %k = memref.alloc() : memref<4x3xf32>
+  aic.concat %a, %a outs(%k) {axis = 0 : i64} : (memref<2x3xf32>, memref<2x3xf32>, memref<4x3xf32>) -> ()
+  return
 }

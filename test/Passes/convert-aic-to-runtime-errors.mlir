@@ -1,0 +1,70 @@
+// RUN: aic-opt %s -split-input-file -convert-aic-to-runtime -verify-diagnostics
+
+// Tests that the memory plan must have run.
+// expected-error @+1 {{expects the memory plan (run aic-plan-memory first)}}
+module {
+  func.func @main_graph(%x: memref<4xf32>, %y: memref<4xf32> {aic.output}, %arena: memref<1xi8>) {
+    aic.relu %x outs(%y) : (memref<4xf32>, memref<4xf32>) -> ()
+    return
+  }
+}
+
+// -----
+
+// Tests that the graph must have its outputs as out-parameters.
+module attributes {aic.arena_size = 0 : i64} {
+  // expected-error @+1 {{expects inputs, outputs and the arena as arguments and no results (run aic-plan-memory first)}}
+  func.func @main_graph(%x: memref<4xf32>, %y: memref<4xf32>) {
+    aic.relu %x outs(%y) : (memref<4xf32>, memref<4xf32>) -> ()
+    return
+  }
+}
+
+// -----
+
+// Tests that a graph still returning buffers is rejected.
+module attributes {aic.arena_size = 0 : i64} {
+  // expected-error @+1 {{expects inputs, outputs and the arena as arguments and no results (run aic-plan-memory first)}}
+  func.func @main_graph(%x: memref<4xf32>, %y: memref<4xf32> {aic.output}, %arena: memref<1xi8>) -> memref<4xf32> {
+    return %x : memref<4xf32>
+  }
+}
+
+// -----
+
+// Tests that an element type the runtime does not compute in is an error at
+// the op, not a bad descriptor.
+module attributes {aic.arena_size = 0 : i64} {
+  func.func @main_graph(%x: memref<4xi64>, %y: memref<4xi64> {aic.output}, %arena: memref<1xi8>) {
+    // expected-error @+2 {{element type 'i64' is not supported by the runtime (only f32 is)}}
+    // expected-error @+1 {{failed to legalize operation 'aic.add'}}
+    aic.add %x, %x outs(%y) : (memref<4xi64>, memref<4xi64>, memref<4xi64>) -> ()
+    return
+  }
+}
+
+// -----
+
+// Tests that primitives must not be left in structured control flow: their
+// status checks need blocks.
+module attributes {aic.arena_size = 0 : i64} {
+  func.func @main_graph(%x: memref<4xf32>, %c: i1, %y: memref<4xf32> {aic.output}, %arena: memref<1xi8>) {
+    scf.if %c {
+      // expected-error @+1 {{expects the graph's control flow in blocks (run convert-scf-to-cf first)}}
+      aic.relu %x outs(%y) : (memref<4xf32>, memref<4xf32>) -> ()
+    }
+    return
+  }
+}
+
+// -----
+
+// Tests that a graph argument the runtime cannot pass as a dense buffer is
+// rejected.
+module attributes {aic.arena_size = 0 : i64} {
+  // expected-error @+1 {{argument #0 has type 'memref<4xf32, strided<[2]>>', which the runtime cannot pass}}
+  func.func @main_graph(%s: memref<4xf32, strided<[2]>>, %x: memref<4xf32>, %y: memref<4xf32> {aic.output}, %arena: memref<1xi8>) {
+    aic.relu %x outs(%y) : (memref<4xf32>, memref<4xf32>) -> ()
+    return
+  }
+}

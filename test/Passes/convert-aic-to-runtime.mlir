@@ -1,0 +1,267 @@
+// RUN: aic-opt %s -split-input-file -convert-aic-to-runtime | FileCheck %s
+
+// Tests the whole contract on a planned two-primitive graph: @main_graph
+// gets the exec state and returns a status; each primitive becomes an
+// aicrt_exec call on an argument array of its buffers' pointers, followed by a
+// branch returning a non-zero status; aic_model_init creates the primitives
+// from constant descriptors named after their nodes; aic_model_run turns the
+// caller's pointers into the graph's buffers; aic_model_meta describes it.
+
+// CHECK-LABEL: func.func private @main_graph
+// CHECK-SAME: (%[[X:[^:]*]]: memref<1x3x4x4xf32> {aic.name = "image"}, %[[N:[^:]*]]: memref<i64> {aic.name = "count", aic.unsigned}, %[[Y:[^:]*]]: memref<1x2x2x2xf32> {aic.name = "probs", aic.output}, %[[ARENA:[^:]*]]: memref<1024xi8>, %[[STATE:[^:]*]]: !llvm.ptr) -> i32
+// The argument arrays live in the entry block.
+// CHECK-DAG: %[[ARGS1:.*]] = llvm.alloca %{{.*}} x !llvm.ptr : (i32) -> !llvm.ptr
+// CHECK-DAG: %[[ARGS0:.*]] = llvm.alloca %{{.*}} x !llvm.ptr : (i32) -> !llvm.ptr
+// CHECK: %[[W:.*]] = memref.view %{{.*}}[%{{.*}}][] : memref<512xi8> to memref<2x3x3x3xf32>
+// CHECK: %[[B:.*]] = memref.view %{{.*}}[%{{.*}}][] : memref<512xi8> to memref<2xf32>
+// CHECK: %[[T:.*]] = memref.view %[[ARENA]][%{{.*}}][] : memref<1024xi8> to memref<1x2x4x4xf32>
+// Conv: src, wei, bias, dst; a pointer is the aligned pointer plus the
+// offset of the buffer's descriptor (a view's byte shift).
+// CHECK: %[[SLOT0:.*]] = llvm.getelementptr %[[ARGS0]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: %[[XD:.*]] = builtin.unrealized_conversion_cast %[[X]] : memref<1x3x4x4xf32> to !llvm.struct<(ptr, ptr, i64, array<4 x i64>, array<4 x i64>)>
+// CHECK: %[[XA:.*]] = llvm.extractvalue %[[XD]][1]
+// CHECK: %[[XO:.*]] = llvm.extractvalue %[[XD]][2]
+// CHECK: %[[XP:.*]] = llvm.getelementptr %[[XA]][%[[XO]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK: llvm.store %[[XP]], %[[SLOT0]] : !llvm.ptr, !llvm.ptr
+// CHECK: llvm.getelementptr %[[ARGS0]][1]
+// CHECK: builtin.unrealized_conversion_cast %[[W]]
+// CHECK: llvm.getelementptr %[[ARGS0]][2]
+// CHECK: builtin.unrealized_conversion_cast %[[B]]
+// CHECK: llvm.getelementptr %[[ARGS0]][3]
+// CHECK: builtin.unrealized_conversion_cast %[[T]]
+// CHECK: %[[ID0:.*]] = arith.constant 0 : i32
+// CHECK: %[[FOUR:.*]] = arith.constant 4 : i32
+// CHECK: %[[RC0:.*]] = call @aicrt_exec(%[[STATE]], %[[ID0]], %[[ARGS0]], %[[FOUR]]) : (!llvm.ptr, i32, !llvm.ptr, i32) -> i32
+// CHECK: %[[Z0:.*]] = arith.constant 0 : i32
+// CHECK: %[[BAD0:.*]] = arith.cmpi ne, %[[RC0]], %[[Z0]] : i32
+// CHECK: cf.cond_br %[[BAD0]], ^[[FAIL:bb[0-9]+]](%[[RC0]] : i32), ^[[NEXT:bb[0-9]+]]
+// CHECK: ^[[NEXT]]:
+// Pool: src, dst.
+// CHECK: builtin.unrealized_conversion_cast %[[T]]
+// CHECK: builtin.unrealized_conversion_cast %[[Y]]
+// CHECK: %[[ID1:.*]] = arith.constant 1 : i32
+// CHECK: %[[TWO:.*]] = arith.constant 2 : i32
+// CHECK: %[[RC1:.*]] = call @aicrt_exec(%[[STATE]], %[[ID1]], %[[ARGS1]], %[[TWO]])
+// CHECK: cf.cond_br %{{.*}}, ^[[FAIL]](%[[RC1]] : i32), ^[[DONE:bb[0-9]+]]
+// CHECK: ^[[DONE]]:
+// CHECK-NEXT: %[[OK:.*]] = arith.constant 0 : i32
+// CHECK-NEXT: return %[[OK]] : i32
+// CHECK: ^[[FAIL]](%[[RC:.*]]: i32):
+// CHECK-NEXT: return %[[RC]] : i32
+
+// CHECK: func.func private @aicrt_create(!llvm.ptr, i32, !llvm.ptr, i64, !llvm.ptr) -> i32
+// CHECK: func.func private @aicrt_exec(!llvm.ptr, i32, !llvm.ptr, i32) -> i32
+
+// CHECK-LABEL: func.func @aic_model_init
+// CHECK-SAME: (%[[CTX:.*]]: !llvm.ptr) -> i32
+// CHECK: %[[D0:.*]] = llvm.mlir.addressof @__aic_desc_0 : !llvm.ptr
+// CHECK: %[[N0:.*]] = llvm.mlir.addressof @__aic_name_0 : !llvm.ptr
+// CHECK: %[[I0:.*]] = arith.constant 0 : i32
+// CHECK: %[[L0:.*]] = arith.constant 42 : i64
+// CHECK: %[[C0:.*]] = call @aicrt_create(%[[CTX]], %[[I0]], %[[D0]], %[[L0]], %[[N0]])
+// CHECK: cf.cond_br %{{.*}}, ^[[IFAIL:bb[0-9]+]](%[[C0]] : i32), ^{{bb[0-9]+}}
+// CHECK: %[[D1:.*]] = llvm.mlir.addressof @__aic_desc_1 : !llvm.ptr
+// CHECK: %[[N1:.*]] = llvm.mlir.addressof @__aic_name_1 : !llvm.ptr
+// CHECK: %[[I1:.*]] = arith.constant 1 : i32
+// CHECK: %[[L1:.*]] = arith.constant 29 : i64
+// CHECK: %[[C1:.*]] = call @aicrt_create(%[[CTX]], %[[I1]], %[[D1]], %[[L1]], %[[N1]])
+// CHECK: cf.cond_br %{{.*}}, ^[[IFAIL]](%[[C1]] : i32), ^{{bb[0-9]+}}
+// CHECK-NOT: call @aicrt_create
+// CHECK: ^[[IFAIL]](%[[IRC:.*]]: i32):
+// CHECK-NEXT: return %[[IRC]] : i32
+
+// Descriptors (aic/primitives.def). CONV: src f32 [1,3,4,4], wei f32
+// [2,3,3,3], bias f32 [2], dst f32 [1,2,4,4], strides, dilations, pads begin
+// and end, 1 group, weights_const (a view of the constant weights blob), one
+// post-op: eltwise clip(0, 6). POOL: max, src, dst, kernel, strides,
+// dilations, pads. Names come from the ONNX node's location (a fused
+// location's first name, or a name location).
+// CHECK: llvm.mlir.global internal constant @__aic_desc_0(dense<[1, 1, 4, 1, 3, 4, 4, 1, 4, 2, 3, 3, 3, 1, 1, 1, 2, 1, 4, 1, 2, 4, 4, 2, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 4, 0, 4618441417868443648]> : tensor<42xi64>) {addr_space = 0 : i32} : !llvm.array<42 x i64>
+// CHECK: llvm.mlir.global internal constant @__aic_name_0("conv0\00")
+// CHECK: llvm.mlir.global internal constant @__aic_desc_1(dense<[2, 0, 1, 4, 1, 2, 4, 4, 1, 4, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2, 0, 0, 2, 0, 0]> : tensor<29xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_name_1("pool\00")
+
+// aic_model_run(state, inputs, outputs, arena): input i and output i are the
+// i-th pointers of their tables; the arena is the last argument.
+// CHECK-LABEL: func.func @aic_model_run
+// CHECK-SAME: (%[[RSTATE:.*]]: !llvm.ptr, %[[INS:.*]]: !llvm.ptr, %[[OUTS:.*]]: !llvm.ptr, %[[RARENA:.*]]: !llvm.ptr) -> i32
+// CHECK: %[[IN0S:.*]] = llvm.getelementptr %[[INS]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: %[[IN0:.*]] = llvm.load %[[IN0S]] : !llvm.ptr -> !llvm.ptr
+// CHECK: llvm.insertvalue %[[IN0]], %{{.*}}[1]
+// CHECK: %[[M0:.*]] = builtin.unrealized_conversion_cast %{{.*}} : !llvm.struct<{{.*}}> to memref<1x3x4x4xf32>
+// CHECK: %[[IN1S:.*]] = llvm.getelementptr %[[INS]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: %[[M1:.*]] = builtin.unrealized_conversion_cast %{{.*}} : !llvm.struct<(ptr, ptr, i64)> to memref<i64>
+// CHECK: %[[OUT0S:.*]] = llvm.getelementptr %[[OUTS]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: %[[M2:.*]] = builtin.unrealized_conversion_cast %{{.*}} : !llvm.struct<{{.*}}> to memref<1x2x2x2xf32>
+// CHECK: llvm.insertvalue %[[RARENA]], %{{.*}}[1]
+// CHECK: %[[M3:.*]] = builtin.unrealized_conversion_cast %{{.*}} : !llvm.struct<{{.*}}> to memref<1024xi8>
+// CHECK: %[[S:.*]] = call @main_graph(%[[M0]], %[[M1]], %[[M2]], %[[M3]], %[[RSTATE]])
+// CHECK: return %[[S]] : i32
+
+// The tensor tables: {name, dtype, rank, shape}; "count" is an unsigned
+// int64 scalar (dtype 13, rank 0, no shape).
+// CHECK-LABEL: llvm.mlir.global internal constant @__aic_inputs() {{.*}} : !llvm.array<2 x struct<(ptr, i32, i32, ptr)>>
+// CHECK-DAG: %[[NAME0:.*]] = llvm.mlir.addressof @__aic_input_0_name
+// CHECK-DAG: %[[SHAPE0:.*]] = llvm.mlir.addressof @__aic_input_0_shape
+// CHECK-DAG: %[[F32:.*]] = llvm.mlir.constant(1 : i32) : i32
+// CHECK-DAG: %[[RANK4:.*]] = llvm.mlir.constant(4 : i32) : i32
+// CHECK: llvm.insertvalue %[[NAME0]], %{{.*}}[0, 0]
+// CHECK: llvm.insertvalue %[[F32]], %{{.*}}[0, 1]
+// CHECK: llvm.insertvalue %[[RANK4]], %{{.*}}[0, 2]
+// CHECK: llvm.insertvalue %[[SHAPE0]], %{{.*}}[0, 3]
+// CHECK-DAG: %[[NAME1:.*]] = llvm.mlir.addressof @__aic_input_1_name
+// CHECK-DAG: %[[NOSHAPE:.*]] = llvm.mlir.zero : !llvm.ptr
+// CHECK-DAG: %[[U64:.*]] = llvm.mlir.constant(13 : i32) : i32
+// CHECK-DAG: %[[RANK0:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK: llvm.insertvalue %[[NAME1]], %{{.*}}[1, 0]
+// CHECK: llvm.insertvalue %[[U64]], %{{.*}}[1, 1]
+// CHECK: llvm.insertvalue %[[RANK0]], %{{.*}}[1, 2]
+// CHECK: llvm.insertvalue %[[NOSHAPE]], %{{.*}}[1, 3]
+// CHECK: llvm.mlir.global internal constant @__aic_input_0_name("image\00")
+// CHECK: llvm.mlir.global internal constant @__aic_input_0_shape(dense<[1, 3, 4, 4]> : tensor<4xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_input_1_name("count\00")
+// CHECK-NOT: @__aic_input_1_shape
+// CHECK: llvm.mlir.global internal constant @__aic_outputs() {{.*}} : !llvm.array<1 x struct<(ptr, i32, i32, ptr)>>
+// CHECK: llvm.mlir.global internal constant @__aic_output_0_name("probs\00")
+// CHECK: llvm.mlir.global internal constant @__aic_output_0_shape(dense<[1, 2, 2, 2]> : tensor<4xi64>)
+
+// The metadata: {abi_version 2, 2 inputs, 1 output, 2 primitives, the
+// planned arena size, the tables}.
+// CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta() {{.*}} : !llvm.struct<(i32, i32, i32, i32, i64, ptr, ptr)> {
+// CHECK-NEXT: %[[VER:.*]] = llvm.mlir.constant(2 : i32) : i32
+// CHECK-NEXT: %[[NIN:.*]] = llvm.mlir.constant(2 : i32) : i32
+// CHECK-NEXT: %[[NOUT:.*]] = llvm.mlir.constant(1 : i32) : i32
+// CHECK-NEXT: %[[NPRIM:.*]] = llvm.mlir.constant(2 : i32) : i32
+// CHECK-NEXT: %[[BYTES:.*]] = llvm.mlir.constant(1024 : i64) : i64
+// CHECK-NEXT: %[[TIN:.*]] = llvm.mlir.addressof @__aic_inputs : !llvm.ptr
+// CHECK-NEXT: %[[TOUT:.*]] = llvm.mlir.addressof @__aic_outputs : !llvm.ptr
+// CHECK-NEXT: %[[U:.*]] = llvm.mlir.undef
+// CHECK-NEXT: %[[F0:.*]] = llvm.insertvalue %[[VER]], %[[U]][0]
+// CHECK-NEXT: %[[F1:.*]] = llvm.insertvalue %[[NIN]], %[[F0]][1]
+// CHECK-NEXT: %[[F2:.*]] = llvm.insertvalue %[[NOUT]], %[[F1]][2]
+// CHECK-NEXT: %[[F3:.*]] = llvm.insertvalue %[[NPRIM]], %[[F2]][3]
+// CHECK-NEXT: %[[F4:.*]] = llvm.insertvalue %[[BYTES]], %[[F3]][4]
+// CHECK-NEXT: %[[F5:.*]] = llvm.insertvalue %[[TIN]], %[[F4]][5]
+// CHECK-NEXT: %[[F6:.*]] = llvm.insertvalue %[[TOUT]], %[[F5]][6]
+// CHECK-NEXT: llvm.return %[[F6]]
+module attributes {aic.arena_size = 1024 : i64, aic.arena_naive_size = 2048 : i64} {
+  memref.global "public" constant @__aic_weights : memref<512xi8> {alignment = 64 : i64}
+  func.func @main_graph(%x: memref<1x3x4x4xf32> {aic.name = "image"}, %n: memref<i64> {aic.name = "count", aic.unsigned},
+                        %y: memref<1x2x2x2xf32> {aic.name = "probs", aic.output}, %arena: memref<1024xi8>) {
+    %c0 = arith.constant 0 : index
+    %c256 = arith.constant 256 : index
+    %blob = memref.get_global @__aic_weights : memref<512xi8>
+    %w = memref.view %blob[%c0][] : memref<512xi8> to memref<2x3x3x3xf32>
+    %b = memref.view %blob[%c256][] : memref<512xi8> to memref<2xf32>
+    %t = memref.view %arena[%c0][] : memref<1024xi8> to memref<1x2x4x4xf32>
+    aic.conv %x, %w, %b outs(%t) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64, post_ops = [#aic.eltwise<clip, 0.0, 6.0>]}
+      : (memref<1x3x4x4xf32>, memref<2x3x3x3xf32>, memref<2xf32>, memref<1x2x4x4xf32>) -> () loc(fused<"Conv, opset 13">["conv0"("m.onnx":0:0)])
+    aic.max_pool %t outs(%y) {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>}
+      : (memref<1x2x4x4xf32>, memref<1x2x2x2xf32>) -> () loc("pool")
+    return
+  }
+}
+
+// -----
+
+// Tests the descriptor and exec arguments of every other primitive kind
+// (names default to node_<id>): MATMUL with transpose_rhs, alpha 0.5 and a
+// bias, b not constant (an input); BINARY sub whose binary post-op operand is
+// a fourth exec argument; ELTWISE sigmoid; SOFTMAX log on axis 1; CONCAT of
+// two inputs; BATCH_NORM with epsilon 0.5.
+// CHECK-LABEL: func.func private @main_graph
+// Ids in order; exec argument counts 4, 4 (a, b, dst, post operand), 2, 2,
+// 3, 6.
+// CHECK: %[[J0:.*]] = arith.constant 0 : i32
+// CHECK-NEXT: %[[K0:.*]] = arith.constant 4 : i32
+// CHECK-NEXT: call @aicrt_exec(%{{.*}}, %[[J0]], %{{.*}}, %[[K0]]) :
+// CHECK: %[[J1:.*]] = arith.constant 1 : i32
+// CHECK-NEXT: %[[K1:.*]] = arith.constant 4 : i32
+// CHECK-NEXT: call @aicrt_exec(%{{.*}}, %[[J1]], %{{.*}}, %[[K1]]) :
+// CHECK: %[[J2:.*]] = arith.constant 2 : i32
+// CHECK-NEXT: %[[K2:.*]] = arith.constant 2 : i32
+// CHECK-NEXT: call @aicrt_exec(%{{.*}}, %[[J2]], %{{.*}}, %[[K2]]) :
+// CHECK: %[[J3:.*]] = arith.constant 3 : i32
+// CHECK-NEXT: %[[K3:.*]] = arith.constant 2 : i32
+// CHECK-NEXT: call @aicrt_exec(%{{.*}}, %[[J3]], %{{.*}}, %[[K3]]) :
+// CHECK: %[[J4:.*]] = arith.constant 4 : i32
+// CHECK-NEXT: %[[K4:.*]] = arith.constant 3 : i32
+// CHECK-NEXT: call @aicrt_exec(%{{.*}}, %[[J4]], %{{.*}}, %[[K4]]) :
+// CHECK: %[[J5:.*]] = arith.constant 5 : i32
+// CHECK-NEXT: %[[K5:.*]] = arith.constant 6 : i32
+// CHECK-NEXT: call @aicrt_exec(%{{.*}}, %[[J5]], %{{.*}}, %[[K5]]) :
+// CHECK-NOT: call @aicrt_exec
+// CHECK-LABEL: func.func @aic_model_init
+// CHECK: llvm.mlir.global internal constant @__aic_desc_0(dense<[3, 1, 2, 2, 3, 1, 2, 4, 3, 1, 1, 1, 4, 1, 2, 2, 4, 0, 1, 4602678819172646912, 0, 0]> : tensor<22xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_name_0("node_0\00")
+// CHECK: llvm.mlir.global internal constant @__aic_desc_1(dense<[5, 2, 1, 2, 2, 4, 1, 1, 4, 1, 2, 2, 4, 2, 2, 3, 1, 2, 2, 4, 1, 1, 0, 0]> : tensor<24xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_desc_2(dense<[4, 2, 0, 0, 1, 2, 2, 4, 1, 2, 2, 4]> : tensor<12xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_desc_3(dense<[6, 1, 1, 1, 2, 2, 4, 1, 2, 2, 4]> : tensor<11xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_desc_4(dense<[7, 0, 2, 1, 2, 2, 4, 1, 2, 2, 4, 1, 2, 4, 4]> : tensor<15xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_desc_5(dense<[8, 1, 2, 1, 4, 1, 1, 4, 1, 1, 4, 1, 1, 4, 1, 1, 4, 1, 2, 1, 4, 4602678819172646912]> : tensor<22xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_name_5("node_5\00")
+// CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta()
+// CHECK-NEXT: llvm.mlir.constant(2 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(4 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(3 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(6 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(256 : i64) : i64
+module attributes {aic.arena_size = 256 : i64} {
+  func.func @main_graph(%a: memref<2x3xf32>, %w: memref<4x3xf32>, %bias: memref<4xf32>, %r: memref<2x4xf32>,
+                        %y: memref<2x4xf32> {aic.output}, %z: memref<4x4xf32> {aic.output},
+                        %n: memref<1x4xf32> {aic.output}, %arena: memref<256xi8>) {
+    %c0 = arith.constant 0 : index
+    %c64 = arith.constant 64 : index
+    %t = memref.view %arena[%c0][] : memref<256xi8> to memref<2x4xf32>
+    %u = memref.view %arena[%c64][] : memref<256xi8> to memref<2x4xf32>
+    aic.matmul %a, %w, %bias outs(%t) {transpose_rhs, alpha = 0.5 : f64}
+      : (memref<2x3xf32>, memref<4x3xf32>, memref<4xf32>, memref<2x4xf32>) -> ()
+    aic.sub %t, %bias post(%r) outs(%u) {post_ops = [#aic.binary<mul>, #aic.eltwise<relu>]}
+      : (memref<2x4xf32>, memref<4xf32>, memref<2x4xf32>, memref<2x4xf32>) -> ()
+    aic.sigmoid %u outs(%t) : (memref<2x4xf32>, memref<2x4xf32>) -> ()
+    aic.softmax %t outs(%y) {axis = 1 : i64, log} : (memref<2x4xf32>, memref<2x4xf32>) -> ()
+    aic.concat %t, %u outs(%z) {axis = 0 : i64} : (memref<2x4xf32>, memref<2x4xf32>, memref<4x4xf32>) -> ()
+    %v = memref.view %arena[%c0][] : memref<256xi8> to memref<1x4xf32>
+    aic.batch_norm %v, %bias, %bias, %bias, %bias outs(%n) {epsilon = 0.5 : f64}
+      : (memref<1x4xf32>, memref<4xf32>, memref<4xf32>, memref<4xf32>, memref<4xf32>, memref<1x4xf32>) -> ()
+    return
+  }
+}
+
+// -----
+
+// Tests that primitives in the blocks of the graph's control flow become
+// calls in their own blocks, all failing into the one status block.
+// CHECK-LABEL: func.func private @main_graph
+// CHECK: cf.cond_br %{{.*}}, ^[[T:bb[0-9]+]], ^[[E:bb[0-9]+]]
+// CHECK: ^[[T]]:
+// CHECK: %[[RT:.*]] = call @aicrt_exec(
+// CHECK: cf.cond_br %{{.*}}, ^[[FAIL:bb[0-9]+]](%[[RT]] : i32), ^[[TOK:bb[0-9]+]]
+// CHECK: ^[[TOK]]:
+// CHECK-NEXT: cf.br ^[[JOIN:bb[0-9]+]]
+// CHECK: ^[[E]]:
+// CHECK: %[[RE:.*]] = call @aicrt_exec(
+// CHECK: cf.cond_br %{{.*}}, ^[[FAIL]](%[[RE]] : i32), ^[[EOK:bb[0-9]+]]
+// CHECK: ^[[EOK]]:
+// CHECK-NEXT: cf.br ^[[JOIN]]
+// CHECK: ^[[JOIN]]:
+// CHECK-NEXT: %[[Z:.*]] = arith.constant 0 : i32
+// CHECK-NEXT: return %[[Z]] : i32
+// CHECK: ^[[FAIL]](%[[RC:.*]]: i32):
+// CHECK-NEXT: return %[[RC]] : i32
+// CHECK: llvm.mlir.global internal constant @__aic_name_0("then\00")
+// CHECK: llvm.mlir.global internal constant @__aic_name_1("else\00")
+module attributes {aic.arena_size = 0 : i64} {
+  func.func @main_graph(%x: memref<4xf32>, %c: memref<i1>, %y: memref<4xf32> {aic.output}, %arena: memref<1xi8>) {
+    %b = memref.load %c[] : memref<i1>
+    cf.cond_br %b, ^relu, ^sigmoid
+  ^relu:
+    aic.relu %x outs(%y) : (memref<4xf32>, memref<4xf32>) -> () loc("then")
+    cf.br ^done
+  ^sigmoid:
+    aic.sigmoid %x outs(%y) : (memref<4xf32>, memref<4xf32>) -> () loc("else")
+    cf.br ^done
+  ^done:
+    return
+  }
+}
