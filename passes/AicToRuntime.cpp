@@ -407,7 +407,12 @@ LogicalResult Lowering::run() {
   if (leftover.wasInterrupted())
     return failure();
   insertStatusChecks(graph);
+  // Only the entry points of aic/abi.h are exported: func-to-llvm keeps the
+  // linkage this attribute names (a private func.func would still become
+  // an external symbol).
   graph.setPrivate();
+  graph->setAttr("llvm.linkage",
+                 LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
   buildInit();
   if (failed(buildRun(numInputs, numOutputs)))
     return failure();

@@ -81,7 +81,8 @@ def PlanMemory : Pass<"aic-plan-memory", "mlir::ModuleOp"> {
            "alignment of every buffer in bytes">
   ];
   let dependentDialects = ["mlir::memref::MemRefDialect",
-                           "mlir::arith::ArithDialect"];
+                           "mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect"];
 }
 
 //===----------------------------------------------------------------------===//

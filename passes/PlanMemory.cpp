@@ -97,9 +97,29 @@ LogicalResult resultsToOutParams(func::FuncOp func) {
     func.insertArgument(index, type, attrs.getDictionary(func.getContext()),
                         func.getLoc());
     BlockArgument out = func.getArgument(index);
-    auto alloc = value.getDefiningOp<memref::AllocOp>();
-    if (alloc && alloc.getType() == type && taken.insert(value).second) {
-      alloc.replaceAllUsesWith(out);
+    // A result that is its own buffer, or a dense reshape view of one (a
+    // Flatten at the end of a model), is computed in the caller's buffer.
+    Value root = value;
+    while (auto view = root.getDefiningOp<memref::ReinterpretCastOp>())
+      root = view.getSource();
+    auto alloc = root.getDefiningOp<memref::AllocOp>();
+    if (alloc && alloc->getBlock() == ret->getBlock() &&
+        alloc.getType().getNumElements() == type.getNumElements() &&
+        taken.insert(root).second) {
+      Value replacement = out;
+      if (alloc.getType() != type) {
+        OpBuilder at(alloc);
+        SmallVector<int64_t> strides;
+        int64_t offset;
+        (void)getStridesAndOffset(alloc.getType(), strides, offset);
+        replacement = at.create<memref::ReinterpretCastOp>(
+            alloc.getLoc(), alloc.getType(), out, 0,
+            alloc.getType().getShape(), strides);
+        // The out-parameter must dominate its view: move the view up to
+        // the function's start (the argument is live from there).
+        replacement.getDefiningOp()->moveBefore(&ret->getBlock()->front());
+      }
+      alloc.replaceAllUsesWith(replacement);
       alloc.erase();
       continue;
     }

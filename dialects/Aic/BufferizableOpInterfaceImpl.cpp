@@ -34,7 +34,13 @@ struct LibraryOpModel
     auto dps = cast<DestinationStyleOpInterface>(op);
     if (dps.hasPureBufferSemantics())
       return success();
-    SmallVector<Value> operands;
+    // Primitives read and write dense row-major buffers: a strided buffer
+    // (a slice) is passed as a dense copy, and a strided destination is
+    // written through a dense one copied back after the op.
+    Location loc = op->getLoc();
+    rewriter.setInsertionPoint(op);
+    SmallVector<Value> operands, results;
+    SmallVector<std::pair<Value, Value>> copyBack;
     for (OpOperand &operand : op->getOpOperands()) {
       if (!isa<TensorType>(operand.get().getType())) {
         operands.push_back(operand.get());
@@ -43,15 +49,34 @@ struct LibraryOpModel
       FailureOr<Value> buffer = getBuffer(rewriter, operand.get(), options);
       if (failed(buffer))
         return failure();
-      operands.push_back(*buffer);
+      Value dense = *buffer;
+      auto type = cast<MemRefType>(dense.getType());
+      bool isInit = dps.isDpsInit(&operand);
+      if (!type.getLayout().isIdentity()) {
+        auto denseType = MemRefType::get(type.getShape(),
+                                         type.getElementType(), nullptr,
+                                         type.getMemorySpace());
+        FailureOr<Value> alloc =
+            options.createAlloc(rewriter, loc, denseType, {});
+        if (failed(alloc))
+          return failure();
+        if (!isInit &&
+            failed(options.createMemCpy(rewriter, loc, *buffer, *alloc)))
+          return failure();
+        if (isInit)
+          copyBack.push_back({*alloc, *buffer});
+        dense = *alloc;
+      }
+      operands.push_back(dense);
+      if (isInit)
+        results.push_back(*buffer);
     }
-    SmallVector<Value> results;
-    for (OpOperand &init : dps.getDpsInitsMutable())
-      results.push_back(operands[init.getOperandNumber()]);
-    rewriter.setInsertionPoint(op);
-    OperationState state(op->getLoc(), op->getName(), operands, TypeRange{},
+    OperationState state(loc, op->getName(), operands, TypeRange{},
                          op->getAttrs());
     rewriter.create(state);
+    for (auto [from, to] : copyBack)
+      if (failed(options.createMemCpy(rewriter, loc, from, to)))
+        return failure();
     replaceOpWithBufferizedValues(rewriter, op, results);
     return success();
   }

@@ -15,7 +15,7 @@
 // (the relu fused into the conv) created by aicrt_create and executed by
 // aicrt_exec with a status check, and the weights packed into one blob.
 
-// CHECK: module attributes {aic.arena_naive_size = {{[0-9]+}} : i64, aic.arena_size = 256 : i64, aic.weights = dense_resource<__aic_weights> : tensor<320xi8>}
+// CHECK: module attributes {aic.arena_naive_size = {{[0-9]+}} : i64, aic.arena_size = 192 : i64, aic.weights = dense_resource<__aic_weights> : tensor<320xi8>}
 // CHECK: llvm.mlir.global external constant @__aic_weights() {addr_space = 0 : i32, alignment = 64 : i64} : !llvm.array<320 x i8>
 
 // The graph: an exec call per primitive, in order, each followed by a branch
@@ -35,13 +35,14 @@
 // CHECK-NOT: llvm.call @aicrt_create
 
 // Descriptors (aic/primitives.def): CONV with weights_const and the fused
-// relu, POOL max, MATMUL with transpose_rhs (b is computed, not a constant),
+// relu, POOL max, MATMUL with transpose_rhs (b, the transposed weight, is
+// folded into a constant by aic-fold-constants),
 // SOFTMAX on axis 1; each named after its node.
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_0(dense<[1, 1, 4, 1, 1, 6, 6, 1, 4, 2, 1, 3, 3, 1, 1, 1, 2, 1, 4, 1, 2, 4, 4, 2, 1, 1, 2, 1, 1, 2, 0, 0, 2, 0, 0, 1, 1, 1, 1, 1, 0, 0]> : tensor<42xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_0("conv0\00")
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_1(dense<[2, 0, 1, 4, 1, 2, 4, 4, 1, 4, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2, 0, 0, 2, 0, 0]> : tensor<29xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_1("pool0\00")
-// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_2(dense<[3, 1, 2, 1, 8, 1, 2, 4, 8, 0, 1, 2, 1, 4, 0, 1, 4607182418800017408, 0, 0]> : tensor<19xi64>)
+// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_2(dense<[3, 1, 2, 1, 8, 1, 2, 4, 8, 0, 1, 2, 1, 4, 0, 1, 4607182418800017408, 1, 0]> : tensor<19xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_2("fc\00")
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_3(dense<[6, 1, 0, 1, 2, 1, 4, 1, 2, 1, 4]> : tensor<11xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_3("softmax\00")
@@ -55,13 +56,13 @@
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_output_0_name("probs\00")
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_output_0_shape(dense<[1, 4]> : tensor<2xi64>)
 
-// The metadata: {abi_version 2, 1 input, 1 output, 4 primitives, arena 256
+// The metadata: {abi_version 2, 1 input, 1 output, 4 primitives, arena 192
 // bytes, the input and output tables}.
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta() {{.*}} : !llvm.struct<(i32, i32, i32, i32, i64, ptr, ptr)> {
 // CHECK-DAG: %[[VERSION:.*]] = llvm.mlir.constant(2 : i32) : i32
 // CHECK-DAG: %[[ONE:.*]] = llvm.mlir.constant(1 : i32) : i32
 // CHECK-DAG: %[[PRIMS:.*]] = llvm.mlir.constant(4 : i32) : i32
-// CHECK-DAG: %[[ARENA:.*]] = llvm.mlir.constant(256 : i64) : i64
+// CHECK-DAG: %[[ARENA:.*]] = llvm.mlir.constant(192 : i64) : i64
 // CHECK-DAG: %[[INS:.*]] = llvm.mlir.addressof @__aic_inputs : !llvm.ptr
 // CHECK-DAG: %[[OUTS:.*]] = llvm.mlir.addressof @__aic_outputs : !llvm.ptr
 // CHECK: %[[M0:.*]] = llvm.insertvalue %[[VERSION]], %{{.*}}[0]
