@@ -2,7 +2,7 @@
 //
 // Loads a model (binary protobuf or ONNX text), lets the ONNX library check
 // it and infer every shape, then builds func.func @main_graph: graph inputs
-// become arguments, initializers and Constant nodes become aic.constant, and
+// become arguments, initializers and Constant nodes become arith.constant, and
 // each node is handed to its rule (OpRules.cpp).
 //
 //===----------------------------------------------------------------------===//
@@ -11,6 +11,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringExtras.h"
@@ -99,6 +101,18 @@ const onnx::TypeProto *GraphState::getOnnxType(StringRef name) const {
   return it == types.end() ? nullptr : &it->second;
 }
 
+int32_t GraphState::getOnnxElementType(StringRef name) const {
+  const onnx::TypeProto *type = getOnnxType(name);
+  if (type && type->has_tensor_type())
+    return type->tensor_type().elem_type();
+  if (const ConstTensor *constant = getConstant(name))
+    return importer::getOnnxElementType(constant->type.getElementType(),
+                                        constant->isUnsigned);
+  if (Value value = lookupValue(name))
+    return importer::getOnnxElementType(getElementTypeOrSelf(value.getType()));
+  return onnx::TensorProto::UNDEFINED;
+}
+
 //===----------------------------------------------------------------------===//
 // NodeImporter
 //===----------------------------------------------------------------------===//
@@ -117,6 +131,27 @@ FailureOr<Value> NodeImporter::getInput(int i) {
 
 const ConstTensor *NodeImporter::getConstantInput(int i) const {
   return hasInput(i) ? state.getConstant(node.input(i)) : nullptr;
+}
+
+FailureOr<SmallVector<int64_t>> NodeImporter::getConstantInts(int i,
+                                                              StringRef what) {
+  const ConstTensor *tensor = getConstantInput(i);
+  if (!tensor) {
+    emitError() << "'" << what
+                << "' input must be a constant (aic needs static shapes)";
+    return failure();
+  }
+  if (!isa<IntegerType>(tensor->type.getElementType())) {
+    emitError() << "'" << what << "' input must hold integers";
+    return failure();
+  }
+  std::vector<int64_t> values = getValuesAsInt(*tensor);
+  return SmallVector<int64_t>(values.begin(), values.end());
+}
+
+int32_t NodeImporter::getInputElementType(int i) const {
+  return hasInput(i) ? state.getOnnxElementType(node.input(i))
+                     : onnx::TensorProto::UNDEFINED;
 }
 
 RankedTensorType NodeImporter::getInputType(int i) {
@@ -573,6 +608,9 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
   Block *entry = builder.createBlock(&func.getBody(), {}, argTypes, argLocs);
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "aic.name", builder.getStringAttr(name));
+    // Integers are signless: the runtime learns the dtype from this.
+    if (isUnsignedElementType(state.getOnnxElementType(name)))
+      func.setArgAttr(i, "aic.unsigned", builder.getUnitAttr());
     state.setValue(name, entry->getArgument(i));
   }
 
@@ -602,8 +640,14 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
   builder.create<func::ReturnOp>(fileLoc, results);
   func.setFunctionType(
       builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
-  for (auto [i, output] : llvm::enumerate(graph.output()))
+  for (auto [i, output] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, "aic.name", builder.getStringAttr(output.name()));
+    int32_t elementType = output.has_type() && output.type().has_tensor_type()
+                              ? output.type().tensor_type().elem_type()
+                              : state.getOnnxElementType(output.name());
+    if (isUnsignedElementType(elementType))
+      func.setResultAttr(i, "aic.unsigned", builder.getUnitAttr());
+  }
   return module;
 }
 
@@ -671,7 +715,9 @@ static LogicalResult applyInputShapes(onnx::ModelProto &model,
 
 OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
                                           const aic::ImportOptions &options) {
-  context.loadDialect<aic::AicDialect, func::FuncDialect>();
+  context.loadDialect<aic::AicDialect, arith::ArithDialect, func::FuncDialect,
+                      linalg::LinalgDialect, math::MathDialect,
+                      tensor::TensorDialect>();
   Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
 
   SmallString<256> modelDir(path);

@@ -27,22 +27,29 @@ namespace importer {
 
 /// A constant tensor decoded from ONNX: its type and its elements packed
 /// little-endian in the layout of the MLIR element type (booleans take one
-/// byte each).
+/// byte each). Integer types are signless: `isUnsigned` keeps the ONNX
+/// signedness the values are read with.
 struct ConstTensor {
   mlir::RankedTensorType type;
   std::vector<char> data;
+  bool isUnsigned = false;
 
   int64_t getNumElements() const { return type.getNumElements(); }
 };
 
 /// Maps an ONNX TensorProto element type to MLIR, or null if unsupported.
+/// Integers become signless (UINT8 and INT8 both i8; BOOL is i1).
 mlir::Type convertElementType(int32_t onnxType, mlir::MLIRContext *ctx);
+/// True for the ONNX unsigned integer types.
+bool isUnsignedElementType(int32_t onnxType);
 /// The ONNX name of an element type ("FLOAT", ...), for messages.
 std::string elementTypeName(int32_t onnxType);
-/// The ONNX element type of an MLIR one (TensorProto::UNDEFINED if none).
-int32_t getOnnxElementType(mlir::Type elementType);
+/// The ONNX element type of an MLIR one (TensorProto::UNDEFINED if none);
+/// `isUnsigned` picks UINT* for integers.
+int32_t getOnnxElementType(mlir::Type elementType, bool isUnsigned = false);
 /// The ONNX tensor type of a ranked tensor type.
-onnx::TypeProto makeOnnxType(mlir::RankedTensorType type);
+onnx::TypeProto makeOnnxType(mlir::RankedTensorType type,
+                             bool isUnsigned = false);
 /// The ONNX tensor (raw_data) holding a constant.
 onnx::TensorProto makeOnnxTensor(const ConstTensor &tensor,
                                  llvm::StringRef name);
@@ -66,6 +73,12 @@ resolveExternalDataPath(llvm::StringRef location, llvm::StringRef modelDir,
 /// The elements converted to double / int64 (any element type).
 std::vector<double> getValuesAsDouble(const ConstTensor &tensor);
 std::vector<int64_t> getValuesAsInt(const ConstTensor &tensor);
+
+/// Element `i` as an attribute of the element type (exact for every type).
+mlir::TypedAttr getElementAttr(const ConstTensor &tensor, int64_t i);
+
+/// "[2, 3]", for messages.
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
 
 /// Builds a tensor of `type` (a float type) from doubles.
 ConstTensor makeFloatTensor(mlir::RankedTensorType type,
@@ -100,7 +113,7 @@ public:
   mlir::Location getFileLoc() const;
 
   /// The SSA value of an ONNX value; constants are materialized as
-  /// aic.constant on first use. Emits an error at `loc` if unknown.
+  /// arith.constant on first use. Emits an error at `loc` if unknown.
   mlir::FailureOr<mlir::Value> getValue(llvm::StringRef name,
                                         mlir::Location loc);
   void setValue(llvm::StringRef name, mlir::Value value);
@@ -116,7 +129,7 @@ public:
                    mlir::Location loc);
   /// The constant data behind an ONNX value, or null if not a constant.
   const ConstTensor *getConstant(llvm::StringRef name) const;
-  /// Builds an aic.constant now.
+  /// Builds an arith.constant now.
   mlir::Value createConstant(const ConstTensor &tensor, llvm::StringRef hint,
                              mlir::Location loc);
 
@@ -134,6 +147,9 @@ public:
     types[name] = type;
   }
   const onnx::TypeProto *getOnnxType(llvm::StringRef name) const;
+  /// The ONNX element type of a value (from its ONNX type or, for a
+  /// constant, its tensor); UNDEFINED if unknown.
+  int32_t getOnnxElementType(llvm::StringRef name) const;
 
   /// Names read by any node or listed as graph outputs.
   void markUsed(llvm::StringRef name) { used.insert(name); }
@@ -187,7 +203,18 @@ public:
   mlir::FailureOr<mlir::Value> getInput(int i);
   /// The constant behind input `i`, or null.
   const ConstTensor *getConstantInput(int i) const;
+  /// The integers of constant input `i` (named `what` in errors); errors if
+  /// the input is not a constant, since it determines a shape.
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  getConstantInts(int i, llvm::StringRef what);
   mlir::RankedTensorType getInputType(int i);
+  /// The ONNX element type of input `i` (UNDEFINED if unknown).
+  int32_t getInputElementType(int i) const;
+  /// Input `i` has an unsigned ONNX integer type: integer rules pick
+  /// unsigned arith ops (divui, cmpi ult, uitofp, ...) for it.
+  bool isUnsignedInput(int i) const {
+    return isUnsignedElementType(getInputElementType(i));
+  }
 
   /// Output `i` exists and is read by a node or is a graph output.
   bool isOutputUsed(int i) const;
@@ -248,6 +275,11 @@ void recordOutputTypes(const onnx::NodeProto &node, GraphState &state);
 
 /// The rule for an ONNX operator type (default domain), or null.
 OpRule lookupOpRule(llvm::StringRef opType);
+/// The rules of one family, or null; lookupOpRule asks each.
+OpRule lookupElementwiseRule(llvm::StringRef opType);
+OpRule lookupUnaryRule(llvm::StringRef opType);
+OpRule lookupReductionRule(llvm::StringRef opType);
+OpRule lookupDataMovementRule(llvm::StringRef opType);
 
 /// Rules implemented in NNRules.cpp.
 mlir::LogicalResult importConv(NodeImporter &imp);

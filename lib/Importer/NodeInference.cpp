@@ -66,7 +66,7 @@ aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
       typeStorage.push_back(
           makeOnnxType(cast<RankedTensorType>(value.getType())));
     } else if (constant) {
-      typeStorage.push_back(makeOnnxType(constant->type));
+      typeStorage.push_back(makeOnnxType(constant->type, constant->isUnsigned));
     } else {
       continue;
     }
@@ -95,13 +95,28 @@ aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
 
 void aic::importer::recordOutputTypes(const onnx::NodeProto &node,
                                       GraphState &state) {
+  // Signless integers do not say whether they are unsigned: an output of
+  // the first input's integer type is taken to share its signedness (the
+  // operators ONNX cannot infer are elementwise or data movement).
+  Type firstType;
+  bool firstUnsigned = false;
+  if (node.input_size() > 0 && !node.input(0).empty()) {
+    if (Value first = state.lookupValue(node.input(0)))
+      firstType = cast<RankedTensorType>(first.getType()).getElementType();
+    firstUnsigned =
+        isUnsignedElementType(state.getOnnxElementType(node.input(0)));
+  }
   for (const std::string &name : node.output()) {
     if (name.empty() || state.getOnnxType(name))
       continue;
-    if (Value value = state.lookupValue(name))
+    if (Value value = state.lookupValue(name)) {
+      auto type = cast<RankedTensorType>(value.getType());
+      state.setOnnxType(
+          name, makeOnnxType(type, firstUnsigned &&
+                                       type.getElementType() == firstType));
+    } else if (const ConstTensor *constant = state.getConstant(name)) {
       state.setOnnxType(name,
-                        makeOnnxType(cast<RankedTensorType>(value.getType())));
-    else if (const ConstTensor *constant = state.getConstant(name))
-      state.setOnnxType(name, makeOnnxType(constant->type));
+                        makeOnnxType(constant->type, constant->isUnsigned));
+    }
   }
 }

@@ -2,9 +2,12 @@
 //
 // One function per ONNX operator (or family), found through a table keyed by
 // op type. Each rule reads the node's inputs and attributes with the
-// semantics of the model's opset and builds aic ops whose result types are
-// the ones ONNX shape inference gave the node's outputs. Convolution,
-// pooling and normalization live in NNRules.cpp.
+// semantics of the model's opset and builds ops whose result types are the
+// ones ONNX shape inference gave the node's outputs: aic ops for what a
+// library primitive executes, upstream dialects for the rest. This file has
+// softmax, reshapes, Transpose, Concat, constants and matrix products, and
+// the rule table; convolution, pooling and normalization are in
+// NNRules.cpp, the other families in *Rules.cpp beside it.
 //
 //===----------------------------------------------------------------------===//
 #include "ImporterImpl.h"
@@ -32,163 +35,6 @@ static FailureOr<int64_t> normalizeAxis(NodeImporter &imp, int64_t axis,
     return failure();
   }
   return normalized;
-}
-
-//===----------------------------------------------------------------------===//
-// Elementwise
-//===----------------------------------------------------------------------===//
-
-static std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string result = "[";
-  for (auto [i, dim] : llvm::enumerate(shape))
-    result += (i ? ", " : "") + std::to_string(dim);
-  return result + "]";
-}
-
-/// Before opset 7, A and B broadcast only with broadcast=1, and then B
-/// matches the dims of A from `axis` on (default: A's trailing dims) rather
-/// than numpy-style; the result has A's shape. Gives B trailing unit dims so
-/// that numpy broadcasting computes the same thing.
-static FailureOr<Value> alignLegacyBroadcast(NodeImporter &imp, Value lhs,
-                                             Value rhs) {
-  ArrayRef<int64_t> a = cast<RankedTensorType>(lhs.getType()).getShape();
-  auto rhsType = cast<RankedTensorType>(rhs.getType());
-  ArrayRef<int64_t> b = rhsType.getShape();
-  if (!imp.getIntAttr("broadcast", 0)) {
-    if (a == b)
-      return rhs;
-    imp.emitError() << "operand shapes " << formatShape(a) << " and "
-                    << formatShape(b) << " differ and broadcast is not set";
-    return failure();
-  }
-  if (rhsType.getNumElements() == 1)
-    return imp.reshapeTo(rhs, {});
-  int64_t rankA = a.size(), rankB = b.size();
-  int64_t axis = imp.getIntAttr("axis", rankA - rankB);
-  if (axis < 0 || axis + rankB > rankA) {
-    imp.emitError() << "B of shape " << formatShape(b)
-                    << " does not fit in A of shape " << formatShape(a)
-                    << " at axis " << axis;
-    return failure();
-  }
-  for (int64_t i = 0; i < rankB; ++i) {
-    if (b[i] != a[axis + i] && b[i] != 1) {
-      imp.emitError() << "B of shape " << formatShape(b)
-                      << " does not match A of shape " << formatShape(a)
-                      << " at axis " << axis;
-      return failure();
-    }
-  }
-  SmallVector<int64_t> shape(b);
-  shape.append(rankA - axis - rankB, 1);
-  return imp.reshapeTo(rhs, shape);
-}
-
-template <typename OpTy> static LogicalResult importBinary(NodeImporter &imp) {
-  FailureOr<Value> lhs = imp.getInput(0), rhs = imp.getInput(1);
-  if (failed(lhs) || failed(rhs))
-    return failure();
-  Value b = *rhs;
-  FailureOr<RankedTensorType> type;
-  if (imp.getOpset() < 7) {
-    FailureOr<Value> aligned = alignLegacyBroadcast(imp, *lhs, *rhs);
-    if (failed(aligned))
-      return failure();
-    b = *aligned;
-    type = imp.getOutputTypeOr(0, cast<RankedTensorType>(lhs->getType()));
-  } else {
-    type = imp.getOutputType(0);
-  }
-  if (failed(type))
-    return failure();
-  imp.setOutput(0, imp.create<OpTy>(*type, *lhs, b, ValueRange{},
-                                    imp.emptyTensor(*type)));
-  return success();
-}
-
-template <typename OpTy> static LogicalResult importUnary(NodeImporter &imp) {
-  FailureOr<Value> input = imp.getInput(0);
-  if (failed(input))
-    return failure();
-  auto type = cast<RankedTensorType>(input->getType());
-  imp.setOutput(0, imp.create<OpTy>(type, *input, imp.emptyTensor(type)));
-  return success();
-}
-
-/// Reads the scalar of a constant bound input of Clip (opset >= 11).
-static LogicalResult getClipBound(NodeImporter &imp, int index, StringRef name,
-                                  double &bound) {
-  const ConstTensor *tensor = imp.getConstantInput(index);
-  if (!tensor)
-    return success();
-  if (tensor->getNumElements() != 1)
-    return imp.emitError() << "'" << name << "' input must be a scalar";
-  bound = getValuesAsDouble(*tensor).front();
-  return success();
-}
-
-/// Clip with a bound known only at run time: max(x, min), then min(., max).
-static LogicalResult importRuntimeClip(NodeImporter &imp, Value input) {
-  Value result = input;
-  for (int i : {1, 2}) {
-    if (!imp.hasInput(i))
-      continue;
-    FailureOr<Value> bound = imp.getInput(i);
-    if (failed(bound))
-      return failure();
-    if (cast<RankedTensorType>(bound->getType()).getNumElements() != 1)
-      return imp.emitError()
-             << "'" << (i == 1 ? "min" : "max") << "' input must be a scalar";
-    // Rank 0, so that broadcasting cannot change the result shape.
-    Value scalar = imp.reshapeTo(*bound, {});
-    auto type = cast<RankedTensorType>(input.getType());
-    if (i == 1)
-      result = imp.create<MaxOp>(type, result, scalar, ValueRange{},
-                                 imp.emptyTensor(type))
-                   .getOutput();
-    else
-      result = imp.create<MinOp>(type, result, scalar, ValueRange{},
-                                 imp.emptyTensor(type))
-                   .getOutput();
-  }
-  imp.setOutput(0, result);
-  return success();
-}
-
-static LogicalResult importClip(NodeImporter &imp) {
-  FailureOr<Value> input = imp.getInput(0);
-  if (failed(input))
-    return failure();
-  double lo, hi;
-  if (imp.getOpset() < 11) {
-    // Clip-6 defaults the bounds to the float range; in Clip-1 a missing
-    // bound is no bound.
-    double inf = std::numeric_limits<double>::infinity();
-    lo = imp.getFloatAttr("min", imp.getOpset() < 6
-                                     ? -inf
-                                     : std::numeric_limits<float>::lowest());
-    hi = imp.getFloatAttr(
-        "max", imp.getOpset() < 6 ? inf : std::numeric_limits<float>::max());
-  } else {
-    // Constant bounds become aic.clip, which fuses into its producer as a
-    // post-op; any run-time bound needs elementwise max/min.
-    for (int i : {1, 2})
-      if (imp.hasInput(i) && !imp.getConstantInput(i))
-        return importRuntimeClip(imp, *input);
-    lo = -std::numeric_limits<double>::infinity();
-    hi = std::numeric_limits<double>::infinity();
-    if (failed(getClipBound(imp, 1, "min", lo)) ||
-        failed(getClipBound(imp, 2, "max", hi)))
-      return failure();
-  }
-  if (std::isnan(lo) || std::isnan(hi))
-    return imp.emitError() << "NaN bounds are not supported";
-  Builder &b = imp.getBuilder();
-  auto type = cast<RankedTensorType>(input->getType());
-  imp.setOutput(0, imp.create<ClipOp>(type, *input, imp.emptyTensor(type),
-                                      b.getF64FloatAttr(lo),
-                                      b.getF64FloatAttr(hi)));
-  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -657,16 +503,12 @@ static LogicalResult importLayerNormalization(NodeImporter &imp) {
 //===----------------------------------------------------------------------===//
 
 OpRule aic::importer::lookupOpRule(StringRef opType) {
+  for (OpRule (*lookup)(StringRef) :
+       {lookupElementwiseRule, lookupUnaryRule, lookupReductionRule,
+        lookupDataMovementRule})
+    if (OpRule rule = lookup(opType))
+      return rule;
   return llvm::StringSwitch<OpRule>(opType)
-      .Case("Add", importBinary<AddOp>)
-      .Case("Sub", importBinary<SubOp>)
-      .Case("Mul", importBinary<MulOp>)
-      .Case("Div", importBinary<DivOp>)
-      .Case("Relu", importUnary<ReluOp>)
-      .Case("Sigmoid", importUnary<SigmoidOp>)
-      .Case("Tanh", importUnary<TanhOp>)
-      .Case("Exp", importUnary<ExpOp>)
-      .Case("Clip", importClip)
       .Case("Softmax",
             [](NodeImporter &imp) { return importSoftmaxLike(imp, false); })
       .Case("LogSoftmax",

@@ -11,6 +11,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/APInt.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -27,6 +28,8 @@ static constexpr int64_t kMaxInlineElements = 64;
 Type aic::importer::convertElementType(int32_t onnxType, MLIRContext *ctx) {
   using TP = onnx::TensorProto;
   Builder b(ctx);
+  // Integers are signless, as arith and linalg need them: rules pick signed
+  // or unsigned operations from the ONNX type (isUnsignedElementType).
   switch (onnxType) {
   case TP::FLOAT:
     return b.getF32Type();
@@ -37,21 +40,17 @@ Type aic::importer::convertElementType(int32_t onnxType, MLIRContext *ctx) {
   case TP::BFLOAT16:
     return b.getBF16Type();
   case TP::INT8:
+  case TP::UINT8:
     return b.getIntegerType(8);
   case TP::INT16:
+  case TP::UINT16:
     return b.getIntegerType(16);
   case TP::INT32:
+  case TP::UINT32:
     return b.getIntegerType(32);
   case TP::INT64:
-    return b.getIntegerType(64);
-  case TP::UINT8:
-    return b.getIntegerType(8, /*isSigned=*/false);
-  case TP::UINT16:
-    return b.getIntegerType(16, /*isSigned=*/false);
-  case TP::UINT32:
-    return b.getIntegerType(32, /*isSigned=*/false);
   case TP::UINT64:
-    return b.getIntegerType(64, /*isSigned=*/false);
+    return b.getIntegerType(64);
   case TP::BOOL:
     return b.getI1Type();
   default:
@@ -59,7 +58,13 @@ Type aic::importer::convertElementType(int32_t onnxType, MLIRContext *ctx) {
   }
 }
 
-int32_t aic::importer::getOnnxElementType(Type elementType) {
+bool aic::importer::isUnsignedElementType(int32_t onnxType) {
+  using TP = onnx::TensorProto;
+  return onnxType == TP::UINT8 || onnxType == TP::UINT16 ||
+         onnxType == TP::UINT32 || onnxType == TP::UINT64;
+}
+
+int32_t aic::importer::getOnnxElementType(Type elementType, bool isUnsigned) {
   using TP = onnx::TensorProto;
   if (elementType.isF32())
     return TP::FLOAT;
@@ -72,7 +77,6 @@ int32_t aic::importer::getOnnxElementType(Type elementType) {
   auto intType = dyn_cast<IntegerType>(elementType);
   if (!intType)
     return TP::UNDEFINED;
-  bool isUnsigned = intType.isUnsigned();
   switch (intType.getWidth()) {
   case 1:
     return TP::BOOL;
@@ -89,10 +93,12 @@ int32_t aic::importer::getOnnxElementType(Type elementType) {
   }
 }
 
-onnx::TypeProto aic::importer::makeOnnxType(RankedTensorType type) {
+onnx::TypeProto aic::importer::makeOnnxType(RankedTensorType type,
+                                            bool isUnsigned) {
   onnx::TypeProto result;
   onnx::TypeProto::Tensor *tensorType = result.mutable_tensor_type();
-  tensorType->set_elem_type(getOnnxElementType(type.getElementType()));
+  tensorType->set_elem_type(
+      getOnnxElementType(type.getElementType(), isUnsigned));
   onnx::TensorShapeProto *shape = tensorType->mutable_shape();
   for (int64_t dim : type.getShape())
     shape->add_dim()->set_dim_value(dim);
@@ -105,7 +111,8 @@ onnx::TensorProto aic::importer::makeOnnxTensor(const ConstTensor &tensor,
   // byte per boolean).
   onnx::TensorProto result;
   result.set_name(name.str());
-  result.set_data_type(getOnnxElementType(tensor.type.getElementType()));
+  result.set_data_type(
+      getOnnxElementType(tensor.type.getElementType(), tensor.isUnsigned));
   for (int64_t dim : tensor.type.getShape())
     result.add_dims(dim);
   result.set_raw_data(std::string(tensor.data.begin(), tensor.data.end()));
@@ -280,7 +287,9 @@ aic::importer::decodeTensor(const onnx::TensorProto &tensor, StringRef modelDir,
     shape.push_back(dim);
     numElements *= dim;
   }
-  ConstTensor result{RankedTensorType::get(shape, elementType), {}};
+  ConstTensor result{RankedTensorType::get(shape, elementType),
+                     {},
+                     isUnsignedElementType(tensor.data_type())};
   int64_t byteSize = numElements * elementByteSize(elementType);
 
   if (tensor.has_data_location() && tensor.data_location() == TP::EXTERNAL) {
@@ -384,7 +393,7 @@ static double loadAsDouble(const ConstTensor &t, int64_t i) {
     return f.convertToDouble() /* exact: widening */;
   }
   auto it = cast<IntegerType>(et);
-  bool isUnsigned = it.isUnsigned() || it.getWidth() == 1;
+  bool isUnsigned = t.isUnsigned || it.getWidth() == 1;
   switch (it.getWidth()) {
   case 1:
   case 8:
@@ -419,6 +428,27 @@ std::vector<int64_t> aic::importer::getValuesAsInt(const ConstTensor &t) {
       values[i] = static_cast<int64_t>(loadAsDouble(t, i));
   }
   return values;
+}
+
+TypedAttr aic::importer::getElementAttr(const ConstTensor &t, int64_t i) {
+  Type et = t.type.getElementType();
+  if (et.isInteger(1))
+    return BoolAttr::get(t.type.getContext(), t.data[i] != 0);
+  int64_t size = elementByteSize(et);
+  APInt bits(size * 8, 0);
+  llvm::LoadIntFromMemory(
+      bits, reinterpret_cast<const uint8_t *>(t.data.data() + i * size), size);
+  if (auto floatType = dyn_cast<FloatType>(et))
+    return FloatAttr::get(floatType,
+                          APFloat(floatType.getFloatSemantics(), bits));
+  return IntegerAttr::get(et, bits);
+}
+
+std::string aic::importer::formatShape(ArrayRef<int64_t> shape) {
+  std::string result = "[";
+  for (auto [i, dim] : llvm::enumerate(shape))
+    result += (i ? ", " : "") + std::to_string(dim);
+  return result + "]";
 }
 
 ConstTensor aic::importer::makeFloatTensor(RankedTensorType type,

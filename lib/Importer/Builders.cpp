@@ -1,0 +1,354 @@
+//===- Builders.cpp - Upstream-dialect building blocks of rules -----------===//
+//
+// Scalar arithmetic with ONNX semantics, element type conversion and
+// broadcasting linalg.generic ops, shared by the rules of every operator
+// that has no library primitive.
+//
+//===----------------------------------------------------------------------===//
+#include "Builders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace aic::importer;
+
+//===----------------------------------------------------------------------===//
+// ScalarBuilder
+//===----------------------------------------------------------------------===//
+
+Value ScalarBuilder::intConstant(const APInt &value) {
+  return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(type, value));
+}
+
+Value ScalarBuilder::constant(double value) {
+  return buildScalarConstant(b, loc, type, value, unsignedInt);
+}
+
+Value ScalarBuilder::lowest() {
+  if (isFloat())
+    return constant(-std::numeric_limits<double>::infinity());
+  unsigned width = type.getIntOrFloatBitWidth();
+  return intConstant(unsignedInt ? APInt::getMinValue(width)
+                                 : APInt::getSignedMinValue(width));
+}
+
+Value ScalarBuilder::highest() {
+  if (isFloat())
+    return constant(std::numeric_limits<double>::infinity());
+  unsigned width = type.getIntOrFloatBitWidth();
+  return intConstant(unsignedInt ? APInt::getMaxValue(width)
+                                 : APInt::getSignedMaxValue(width));
+}
+
+Value ScalarBuilder::add(Value x, Value y) {
+  if (isFloat())
+    return b.create<arith::AddFOp>(loc, x, y);
+  return b.create<arith::AddIOp>(loc, x, y);
+}
+
+Value ScalarBuilder::sub(Value x, Value y) {
+  if (isFloat())
+    return b.create<arith::SubFOp>(loc, x, y);
+  return b.create<arith::SubIOp>(loc, x, y);
+}
+
+Value ScalarBuilder::mul(Value x, Value y) {
+  if (isFloat())
+    return b.create<arith::MulFOp>(loc, x, y);
+  return b.create<arith::MulIOp>(loc, x, y);
+}
+
+Value ScalarBuilder::div(Value x, Value y) {
+  if (isFloat())
+    return b.create<arith::DivFOp>(loc, x, y);
+  // Division by zero and INT_MIN / -1 trap on x86: divide by a safe
+  // divisor and select the defined result.
+  Value zero = constant(0), one = constant(1);
+  Value byZero =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, y, zero);
+  Value safe = b.create<arith::SelectOp>(loc, byZero, one, y);
+  if (unsignedInt) {
+    Value q = b.create<arith::DivUIOp>(loc, x, safe);
+    return b.create<arith::SelectOp>(loc, byZero, zero, q);
+  }
+  unsigned width = type.getIntOrFloatBitWidth();
+  if (width == 1)
+    return b.create<arith::SelectOp>(loc, byZero, zero, x);
+  Value minusOne = intConstant(APInt::getAllOnes(width));
+  Value minInt = intConstant(APInt::getSignedMinValue(width));
+  Value overflow = b.create<arith::AndIOp>(
+      loc, b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, x, minInt),
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, y, minusOne));
+  safe = b.create<arith::SelectOp>(loc, overflow, one, safe);
+  Value q = b.create<arith::DivSIOp>(loc, x, safe);
+  q = b.create<arith::SelectOp>(loc, overflow, minInt, q);
+  return b.create<arith::SelectOp>(loc, byZero, zero, q);
+}
+
+Value ScalarBuilder::max(Value x, Value y) {
+  if (isFloat())
+    return b.create<arith::MaximumFOp>(loc, x, y);
+  if (unsignedInt)
+    return b.create<arith::MaxUIOp>(loc, x, y);
+  return b.create<arith::MaxSIOp>(loc, x, y);
+}
+
+Value ScalarBuilder::min(Value x, Value y) {
+  if (isFloat())
+    return b.create<arith::MinimumFOp>(loc, x, y);
+  if (unsignedInt)
+    return b.create<arith::MinUIOp>(loc, x, y);
+  return b.create<arith::MinSIOp>(loc, x, y);
+}
+
+Value ScalarBuilder::neg(Value x) {
+  if (isFloat())
+    return b.create<arith::NegFOp>(loc, x);
+  return b.create<arith::SubIOp>(loc, constant(0), x);
+}
+
+Value ScalarBuilder::abs(Value x) {
+  if (isFloat())
+    return b.create<math::AbsFOp>(loc, x);
+  if (unsignedInt)
+    return x;
+  return b.create<math::AbsIOp>(loc, x);
+}
+
+Value ScalarBuilder::cmp(CmpKind kind, Value x, Value y) {
+  if (isFloat()) {
+    arith::CmpFPredicate predicate;
+    switch (kind) {
+    case CmpKind::eq:
+      predicate = arith::CmpFPredicate::OEQ;
+      break;
+    case CmpKind::lt:
+      predicate = arith::CmpFPredicate::OLT;
+      break;
+    case CmpKind::le:
+      predicate = arith::CmpFPredicate::OLE;
+      break;
+    case CmpKind::gt:
+      predicate = arith::CmpFPredicate::OGT;
+      break;
+    case CmpKind::ge:
+      predicate = arith::CmpFPredicate::OGE;
+      break;
+    }
+    return b.create<arith::CmpFOp>(loc, predicate, x, y);
+  }
+  // Booleans compare as unsigned (false < true).
+  bool isUnsignedCmp = unsignedInt || type.isInteger(1);
+  arith::CmpIPredicate predicate;
+  switch (kind) {
+  case CmpKind::eq:
+    predicate = arith::CmpIPredicate::eq;
+    break;
+  case CmpKind::lt:
+    predicate =
+        isUnsignedCmp ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt;
+    break;
+  case CmpKind::le:
+    predicate =
+        isUnsignedCmp ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle;
+    break;
+  case CmpKind::gt:
+    predicate =
+        isUnsignedCmp ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt;
+    break;
+  case CmpKind::ge:
+    predicate =
+        isUnsignedCmp ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge;
+    break;
+  }
+  return b.create<arith::CmpIOp>(loc, predicate, x, y);
+}
+
+Value ScalarBuilder::select(Value cond, Value x, Value y) {
+  return b.create<arith::SelectOp>(loc, cond, x, y);
+}
+
+Value aic::importer::buildScalarConstant(OpBuilder &b, Location loc, Type type,
+                                         double value, bool isUnsigned) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return b.create<arith::ConstantOp>(loc, b.getFloatAttr(floatType, value));
+  unsigned width = type.getIntOrFloatBitWidth();
+  if (width == 1)
+    return b.create<arith::ConstantOp>(loc, b.getBoolAttr(value != 0));
+  APInt lo =
+      isUnsigned ? APInt::getMinValue(width) : APInt::getSignedMinValue(width);
+  APInt hi =
+      isUnsigned ? APInt::getMaxValue(width) : APInt::getSignedMaxValue(width);
+  double loD = isUnsigned ? lo.roundToDouble(false) : lo.roundToDouble(true);
+  double hiD = isUnsigned ? hi.roundToDouble(false) : hi.roundToDouble(true);
+  APInt result = std::isnan(value) ? APInt(width, 0)
+                 : value <= loD    ? lo
+                 : value >= hiD    ? hi
+                 : isUnsigned      ? APInt(width, static_cast<uint64_t>(value))
+                                   : APInt(width, static_cast<int64_t>(value),
+                                           /*isSigned=*/true);
+  return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(type, result));
+}
+
+//===----------------------------------------------------------------------===//
+// Conversions
+//===----------------------------------------------------------------------===//
+
+Value aic::importer::convertScalar(OpBuilder &b, Location loc, Value x, Type to,
+                                   bool fromUnsigned, bool toUnsigned) {
+  Type from = x.getType();
+  if (from == to)
+    return x;
+  if (to.isInteger(1)) {
+    if (isa<FloatType>(from)) {
+      // NaN is true, as in C and numpy.
+      Value zero = b.create<arith::ConstantOp>(loc, b.getFloatAttr(from, 0));
+      return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNE, x, zero);
+    }
+    Value zero = b.create<arith::ConstantOp>(loc, b.getIntegerAttr(from, 0));
+    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, x, zero);
+  }
+  // A boolean is 0 or 1.
+  if (from.isInteger(1))
+    fromUnsigned = true;
+  if (auto toFloat = dyn_cast<FloatType>(to)) {
+    if (auto fromFloat = dyn_cast<FloatType>(from)) {
+      if (fromFloat.getWidth() < toFloat.getWidth())
+        return b.create<arith::ExtFOp>(loc, to, x);
+      if (fromFloat.getWidth() > toFloat.getWidth())
+        return b.create<arith::TruncFOp>(loc, to, x);
+      // f16 <-> bf16: through f32, which holds both exactly.
+      Value wide = b.create<arith::ExtFOp>(loc, b.getF32Type(), x);
+      return b.create<arith::TruncFOp>(loc, to, wide);
+    }
+    if (fromUnsigned)
+      return b.create<arith::UIToFPOp>(loc, to, x);
+    return b.create<arith::SIToFPOp>(loc, to, x);
+  }
+  if (isa<FloatType>(from)) {
+    if (toUnsigned)
+      return b.create<arith::FPToUIOp>(loc, to, x);
+    return b.create<arith::FPToSIOp>(loc, to, x);
+  }
+  unsigned fromWidth = from.getIntOrFloatBitWidth();
+  unsigned toWidth = to.getIntOrFloatBitWidth();
+  if (fromWidth > toWidth)
+    return b.create<arith::TruncIOp>(loc, to, x);
+  if (fromWidth == toWidth)
+    return x;
+  if (fromUnsigned)
+    return b.create<arith::ExtUIOp>(loc, to, x);
+  return b.create<arith::ExtSIOp>(loc, to, x);
+}
+
+Value aic::importer::computeInF32(
+    OpBuilder &b, Location loc, ValueRange args,
+    function_ref<Value(ScalarBuilder &, ValueRange)> fn) {
+  Type type = args.front().getType();
+  if (type.getIntOrFloatBitWidth() >= 32) {
+    ScalarBuilder s(b, loc, type);
+    return fn(s, args);
+  }
+  SmallVector<Value> wide;
+  for (Value arg : args)
+    wide.push_back(arg.getType() == type
+                       ? b.create<arith::ExtFOp>(loc, b.getF32Type(), arg)
+                       : arg);
+  ScalarBuilder s(b, loc, b.getF32Type());
+  return b.create<arith::TruncFOp>(loc, type, fn(s, wide));
+}
+
+//===----------------------------------------------------------------------===//
+// linalg ops
+//===----------------------------------------------------------------------===//
+
+Value aic::importer::buildGeneric(NodeImporter &imp,
+                                  RankedTensorType resultType,
+                                  ValueRange inputs,
+                                  ArrayRef<AffineMap> inputMaps,
+                                  ScalarBodyFn body) {
+  OpBuilder &b = imp.getBuilder();
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
+  SmallVector<utils::IteratorType> iterators(resultType.getRank(),
+                                             utils::IteratorType::parallel);
+  auto generic = imp.create<linalg::GenericOp>(
+      TypeRange{resultType}, inputs, ValueRange{imp.emptyTensor(resultType)},
+      maps, iterators, [&](OpBuilder &nb, Location loc, ValueRange args) {
+        Value result = body(nb, loc, args.drop_back());
+        nb.create<linalg::YieldOp>(loc, result);
+      });
+  return generic.getResult(0);
+}
+
+FailureOr<AffineMap> aic::importer::getBroadcastMap(MLIRContext *ctx,
+                                                    ArrayRef<int64_t> in,
+                                                    ArrayRef<int64_t> out) {
+  if (in.size() > out.size())
+    return failure();
+  SmallVector<AffineExpr> exprs;
+  size_t lead = out.size() - in.size();
+  for (size_t i = 0; i < in.size(); ++i) {
+    int64_t dim = out[lead + i];
+    if (in[i] == dim)
+      exprs.push_back(getAffineDimExpr(lead + i, ctx));
+    else if (in[i] == 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    else
+      return failure();
+  }
+  return AffineMap::get(out.size(), 0, exprs, ctx);
+}
+
+FailureOr<Value> aic::importer::buildElementwise(NodeImporter &imp,
+                                                 RankedTensorType resultType,
+                                                 ValueRange inputs,
+                                                 ScalarBodyFn body) {
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs) {
+    ArrayRef<int64_t> shape =
+        cast<RankedTensorType>(input.getType()).getShape();
+    FailureOr<AffineMap> map =
+        getBroadcastMap(imp.getContext(), shape, resultType.getShape());
+    if (failed(map)) {
+      imp.emitError() << "operand of shape " << formatShape(shape)
+                      << " does not broadcast to the result shape "
+                      << formatShape(resultType.getShape());
+      return failure();
+    }
+    maps.push_back(*map);
+  }
+  return buildGeneric(imp, resultType, inputs, maps, body);
+}
+
+Value aic::importer::buildFill(NodeImporter &imp, RankedTensorType type,
+                               Value value) {
+  return imp
+      .create<linalg::FillOp>(ValueRange{value},
+                              ValueRange{imp.emptyTensor(type)})
+      .getResult(0);
+}
+
+Value aic::importer::extractScalar(NodeImporter &imp, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  SmallVector<Value> indices(type.getRank(),
+                             imp.create<arith::ConstantIndexOp>(0).getResult());
+  return imp.create<tensor::ExtractOp>(tensor, indices);
+}
+
+FailureOr<Value> aic::importer::getScalarInput(NodeImporter &imp, int i,
+                                               StringRef what, Type type) {
+  FailureOr<Value> input = imp.getInput(i);
+  if (failed(input))
+    return failure();
+  if (cast<RankedTensorType>(input->getType()).getNumElements() != 1) {
+    imp.emitError() << "'" << what << "' input must be a scalar";
+    return failure();
+  }
+  Value scalar = extractScalar(imp, *input);
+  return convertScalar(imp.getBuilder(), imp.getLoc(), scalar, type,
+                       imp.isUnsignedInput(i), /*toUnsigned=*/false);
+}

@@ -1,0 +1,128 @@
+//===- Builders.h - Upstream-dialect building blocks of rules ---*- C++ -*-===//
+//
+// Operators without a library primitive are imported as linalg, tensor,
+// arith and math ops. What several of their rules share lives here: scalar
+// arithmetic with ONNX semantics for each element type, element type
+// conversion (Cast), and linalg.generic ops with numpy broadcasting.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AIC_LIB_IMPORTER_BUILDERS_H
+#define AIC_LIB_IMPORTER_BUILDERS_H
+
+#include "ImporterImpl.h"
+
+#include "mlir/IR/AffineMap.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+namespace aic {
+namespace importer {
+
+enum class CmpKind { eq, lt, le, gt, ge };
+
+/// Scalar arithmetic on one element type (float, or a signless integer
+/// read as signed or unsigned), for the bodies of linalg ops. Integers wrap
+/// around; nothing traps: integer division by zero gives 0 (ONNX leaves it
+/// undefined) and INT_MIN / -1 wraps to INT_MIN.
+class ScalarBuilder {
+public:
+  ScalarBuilder(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
+                bool isUnsigned = false)
+      : b(b), loc(loc), type(type), unsignedInt(isUnsigned) {}
+
+  mlir::OpBuilder &getBuilder() { return b; }
+  mlir::Location getLoc() const { return loc; }
+  mlir::Type getType() const { return type; }
+  bool isFloat() const { return llvm::isa<mlir::FloatType>(type); }
+  bool isUnsigned() const { return unsignedInt; }
+
+  /// A constant of the element type; integers saturate to the type's range
+  /// (so infinite bounds become the extreme values).
+  mlir::Value constant(double value);
+  /// The lowest / highest value of the type (-inf / +inf for floats).
+  mlir::Value lowest();
+  mlir::Value highest();
+
+  mlir::Value add(mlir::Value x, mlir::Value y);
+  mlir::Value sub(mlir::Value x, mlir::Value y);
+  mlir::Value mul(mlir::Value x, mlir::Value y);
+  mlir::Value div(mlir::Value x, mlir::Value y);
+  /// NaN-propagating for floats, as numpy's maximum / minimum.
+  mlir::Value max(mlir::Value x, mlir::Value y);
+  mlir::Value min(mlir::Value x, mlir::Value y);
+  mlir::Value neg(mlir::Value x);
+  mlir::Value abs(mlir::Value x);
+  /// An i1; ordered for floats (false if either is NaN).
+  mlir::Value cmp(CmpKind kind, mlir::Value x, mlir::Value y);
+  mlir::Value select(mlir::Value cond, mlir::Value x, mlir::Value y);
+
+private:
+  mlir::Value intConstant(const llvm::APInt &value);
+
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+  mlir::Type type;
+  bool unsignedInt;
+};
+
+/// Converts a scalar to element type `to` with ONNX Cast semantics: to
+/// bool is `x != 0`, from bool is 0 or 1, integers truncate or extend by
+/// their source signedness, floats round to nearest even.
+mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                          mlir::Type to, bool fromUnsigned, bool toUnsigned);
+
+/// Calls `fn` on float scalars widened to at least f32 and rounds its
+/// result back to the type of args[0]: libm and most LLVM intrinsics have
+/// no half-precision forms, and f16 math in f32 is as accurate.
+mlir::Value computeInF32(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange args,
+    llvm::function_ref<mlir::Value(ScalarBuilder &, mlir::ValueRange)> fn);
+
+/// Builds one element of a linalg.generic result from the elements of its
+/// inputs (block arguments, in input order).
+using ScalarBodyFn = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+/// A linalg.generic writing a tensor of `resultType` (into a tensor.empty)
+/// over its whole index space, reading `inputs` through `inputMaps`. The
+/// body may use linalg.index for the output position.
+mlir::Value buildGeneric(NodeImporter &imp, mlir::RankedTensorType resultType,
+                         mlir::ValueRange inputs,
+                         llvm::ArrayRef<mlir::AffineMap> inputMaps,
+                         ScalarBodyFn body);
+
+/// The map reading an operand of shape `in` broadcast (numpy-style,
+/// aligned on trailing dims) to a result of shape `out`, or failure if it
+/// does not broadcast.
+mlir::FailureOr<mlir::AffineMap> getBroadcastMap(mlir::MLIRContext *ctx,
+                                                 llvm::ArrayRef<int64_t> in,
+                                                 llvm::ArrayRef<int64_t> out);
+
+/// An elementwise linalg.generic: each input broadcasts to `resultType`
+/// numpy-style; errors at the node if one does not.
+mlir::FailureOr<mlir::Value> buildElementwise(NodeImporter &imp,
+                                              mlir::RankedTensorType resultType,
+                                              mlir::ValueRange inputs,
+                                              ScalarBodyFn body);
+
+/// A tensor of `type` filled with the scalar `value` (linalg.fill).
+mlir::Value buildFill(NodeImporter &imp, mlir::RankedTensorType type,
+                      mlir::Value value);
+
+/// A scalar arith.constant of `type` (integers saturate).
+mlir::Value buildScalarConstant(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::Type type, double value,
+                                bool isUnsigned = false);
+
+/// Reads a one-element tensor as a scalar (tensor.extract).
+mlir::Value extractScalar(NodeImporter &imp, mlir::Value tensor);
+
+/// Reads input `i`, a one-element tensor, as a scalar of type `type`
+/// (converted from the input's ONNX type). Errors if it has more elements.
+mlir::FailureOr<mlir::Value>
+getScalarInput(NodeImporter &imp, int i, llvm::StringRef what, mlir::Type type);
+
+} // namespace importer
+} // namespace aic
+
+#endif // AIC_LIB_IMPORTER_BUILDERS_H

@@ -1,0 +1,739 @@
+//===- DataMovementRules.cpp - Import rules for indexing and shapes -------===//
+//
+// Gather*, Slice, Split, Pad, Expand and Tile, and the operators whose
+// result is a shape or a constant (Shape, Size, ConstantOfShape, Range).
+// Inputs that determine a result shape (starts, pads, repeats, ...) must be
+// constants; ONNX shape inference with data propagation folds most shape
+// arithmetic into constants before these rules run.
+//
+// Reads at run-time indices (Gather, GatherElements, GatherND) are clamped
+// into range: ONNX leaves out-of-range indices undefined, and a bad index
+// must never read outside the tensor.
+//
+//===----------------------------------------------------------------------===//
+#include "Builders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/ADT/StringSwitch.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace aic;
+using namespace aic::importer;
+
+/// Brings a possibly negative axis into [0, rank), or fails with a message.
+static FailureOr<int64_t> normalizeAxis(NodeImporter &imp, int64_t axis,
+                                        int64_t rank) {
+  int64_t normalized = axis < 0 ? axis + rank : axis;
+  if (normalized < 0 || normalized >= rank) {
+    imp.emitError() << "axis " << axis << " is out of range for rank " << rank;
+    return failure();
+  }
+  return normalized;
+}
+
+static SmallVector<OpFoldResult> indexAttrs(Builder &b,
+                                            ArrayRef<int64_t> values) {
+  SmallVector<OpFoldResult> result;
+  for (int64_t v : values)
+    result.push_back(b.getIndexAttr(v));
+  return result;
+}
+
+/// Registers output 0 as a constant computed at import.
+static void setConstantOutput(NodeImporter &imp, ConstTensor tensor) {
+  imp.getState().addConstant(imp.getNode().output(0), std::move(tensor),
+                             imp.getLoc());
+}
+
+static ConstTensor makeInt64Tensor(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                                   ArrayRef<int64_t> values) {
+  ConstTensor tensor{RankedTensorType::get(shape, IntegerType::get(ctx, 64)),
+                     {}};
+  tensor.data.resize(values.size() * sizeof(int64_t));
+  std::memcpy(tensor.data.data(), values.data(), tensor.data.size());
+  return tensor;
+}
+
+//===----------------------------------------------------------------------===//
+// Gather
+//===----------------------------------------------------------------------===//
+
+/// An index read at run time as an `index` in [0, size): negative indices
+/// count from the end (ONNX), then out-of-range ones are clamped.
+static Value wrapIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
+  if (!index.getType().isIndex())
+    index = b.create<arith::IndexCastOp>(loc, b.getIndexType(), index);
+  Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
+  Value sizeValue = b.create<arith::ConstantIndexOp>(loc, size);
+  Value last = b.create<arith::ConstantIndexOp>(loc, size - 1);
+  Value negative =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, index, zero);
+  Value wrapped = b.create<arith::SelectOp>(
+      loc, negative, b.create<arith::AddIOp>(loc, index, sizeValue), index);
+  Value clamped = b.create<arith::MaxSIOp>(loc, wrapped, zero);
+  return b.create<arith::MinSIOp>(loc, clamped, last);
+}
+
+static Value outputIndex(OpBuilder &b, Location loc, int64_t dim) {
+  return b.create<linalg::IndexOp>(loc, dim);
+}
+
+/// Checks that the indices are integers and that a non-empty result does not
+/// index an empty axis (no element could be read).
+static LogicalResult checkIndices(NodeImporter &imp, Value indices,
+                                  RankedTensorType type, int64_t axisSize) {
+  if (!isa<IntegerType>(getElementTypeOrSelf(indices.getType())))
+    return imp.emitError() << "expects integer indices";
+  if (axisSize == 0 && type.getNumElements() != 0)
+    return imp.emitError() << "indexes an empty axis";
+  return success();
+}
+
+static LogicalResult importGather(NodeImporter &imp) {
+  FailureOr<Value> data = imp.getInput(0), indices = imp.getInput(1);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(data) || failed(indices) || failed(type))
+    return failure();
+  auto dataType = cast<RankedTensorType>(data->getType());
+  auto indicesType = cast<RankedTensorType>(indices->getType());
+  FailureOr<int64_t> axis =
+      normalizeAxis(imp, imp.getIntAttr("axis", 0), dataType.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t axisSize = dataType.getDimSize(*axis);
+  if (failed(checkIndices(imp, *indices, *type, axisSize)))
+    return failure();
+  if (type->getNumElements() == 0) {
+    imp.setOutput(0, imp.emptyTensor(*type));
+    return success();
+  }
+  int64_t q = indicesType.getRank();
+  // out[d0.., i0..i(q-1), dk..] = data[d0.., indices[i0..], dk..]
+  SmallVector<AffineExpr> exprs;
+  for (int64_t i = 0; i < q; ++i)
+    exprs.push_back(getAffineDimExpr(*axis + i, imp.getContext()));
+  AffineMap map = AffineMap::get(type->getRank(), 0, exprs, imp.getContext());
+  Value source = *data;
+  imp.setOutput(
+      0,
+      buildGeneric(imp, *type, *indices, map,
+                   [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                     SmallVector<Value> at;
+                     for (int64_t d = 0; d < *axis; ++d)
+                       at.push_back(outputIndex(b, loc, d));
+                     at.push_back(wrapIndex(b, loc, args[0], axisSize));
+                     for (int64_t d = *axis + 1; d < dataType.getRank(); ++d)
+                       at.push_back(outputIndex(b, loc, d + q - 1));
+                     return b.create<tensor::ExtractOp>(loc, source, at);
+                   }));
+  return success();
+}
+
+static LogicalResult importGatherElements(NodeImporter &imp) {
+  FailureOr<Value> data = imp.getInput(0), indices = imp.getInput(1);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(data) || failed(indices) || failed(type))
+    return failure();
+  auto dataType = cast<RankedTensorType>(data->getType());
+  auto indicesType = cast<RankedTensorType>(indices->getType());
+  if (indicesType.getRank() != dataType.getRank())
+    return imp.emitError() << "expects indices of the data's rank";
+  FailureOr<int64_t> axis =
+      normalizeAxis(imp, imp.getIntAttr("axis", 0), dataType.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t axisSize = dataType.getDimSize(*axis);
+  if (failed(checkIndices(imp, *indices, *type, axisSize)))
+    return failure();
+  for (int64_t d = 0; d < dataType.getRank(); ++d)
+    if (d != *axis && indicesType.getDimSize(d) > dataType.getDimSize(d))
+      return imp.emitError()
+             << "indices of shape " << formatShape(indicesType.getShape())
+             << " exceed the data of shape "
+             << formatShape(dataType.getShape());
+  if (type->getNumElements() == 0) {
+    imp.setOutput(0, imp.emptyTensor(*type));
+    return success();
+  }
+  Value source = *data;
+  imp.setOutput(
+      0, buildGeneric(
+             imp, *type, *indices,
+             imp.getBuilder().getMultiDimIdentityMap(type->getRank()),
+             [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+               SmallVector<Value> at;
+               for (int64_t d = 0; d < dataType.getRank(); ++d)
+                 at.push_back(d == *axis ? wrapIndex(b, loc, args[0], axisSize)
+                                         : outputIndex(b, loc, d));
+               return b.create<tensor::ExtractOp>(loc, source, at);
+             }));
+  return success();
+}
+
+static LogicalResult importGatherND(NodeImporter &imp) {
+  FailureOr<Value> data = imp.getInput(0), indices = imp.getInput(1);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(data) || failed(indices) || failed(type))
+    return failure();
+  auto dataType = cast<RankedTensorType>(data->getType());
+  auto indicesType = cast<RankedTensorType>(indices->getType());
+  int64_t batchDims = imp.getIntAttr("batch_dims", 0);
+  int64_t q = indicesType.getRank();
+  if (q < 1 || batchDims < 0 || batchDims >= q ||
+      batchDims >= dataType.getRank())
+    return imp.emitError() << "invalid batch_dims " << batchDims;
+  int64_t k = indicesType.getShape().back();
+  if (k < 1 || batchDims + k > dataType.getRank())
+    return imp.emitError() << "index tuples of " << k
+                           << " elements do not fit the data's rank";
+  if (!isa<IntegerType>(indicesType.getElementType()))
+    return imp.emitError() << "expects integer indices";
+  for (int64_t j = 0; j < k; ++j)
+    if (dataType.getDimSize(batchDims + j) == 0 && type->getNumElements() != 0)
+      return imp.emitError() << "indexes an empty axis";
+  if (type->getNumElements() == 0) {
+    imp.setOutput(0, imp.emptyTensor(*type));
+    return success();
+  }
+  // out[b.., i.., r..] = data[b.., indices[b.., i.., 0..k-1], r..]: the
+  // leading q-1 result dims index `indices`, the rest the data's trailing
+  // dims.
+  Value source = *data, tuples = *indices;
+  imp.setOutput(
+      0,
+      buildGeneric(
+          imp, *type, ValueRange{}, {},
+          [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+            SmallVector<Value> prefix;
+            for (int64_t d = 0; d < q - 1; ++d)
+              prefix.push_back(outputIndex(b, loc, d));
+            SmallVector<Value> at(prefix.begin(), prefix.begin() + batchDims);
+            for (int64_t j = 0; j < k; ++j) {
+              SmallVector<Value> tupleAt(prefix);
+              tupleAt.push_back(b.create<arith::ConstantIndexOp>(loc, j));
+              Value index = b.create<tensor::ExtractOp>(loc, tuples, tupleAt);
+              at.push_back(
+                  wrapIndex(b, loc, index, dataType.getDimSize(batchDims + j)));
+            }
+            for (int64_t d = batchDims + k; d < dataType.getRank(); ++d)
+              at.push_back(outputIndex(b, loc, q - 1 + d - batchDims - k));
+            return b.create<tensor::ExtractOp>(loc, source, at);
+          }));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Slice and Split
+//===----------------------------------------------------------------------===//
+
+/// One strided window per dim: positive strides become a
+/// tensor.extract_slice, any negative one a linalg.generic reading
+/// offset + stride * i.
+static Value buildStridedSlice(NodeImporter &imp, Value input,
+                               RankedTensorType type, ArrayRef<int64_t> offsets,
+                               ArrayRef<int64_t> strides) {
+  Builder &b = imp.getBuilder();
+  if (llvm::all_of(strides, [](int64_t s) { return s > 0; }))
+    return imp.create<tensor::ExtractSliceOp>(
+        type, input, indexAttrs(b, offsets), indexAttrs(b, type.getShape()),
+        indexAttrs(b, strides));
+  MLIRContext *ctx = imp.getContext();
+  SmallVector<AffineExpr> exprs;
+  for (auto [d, offset, stride] : llvm::enumerate(offsets, strides))
+    exprs.push_back(getAffineConstantExpr(offset, ctx) +
+                    getAffineDimExpr(d, ctx) * stride);
+  AffineMap map = AffineMap::get(type.getRank(), 0, exprs, ctx);
+  return buildGeneric(
+      imp, type, input, map,
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+}
+
+static LogicalResult importSlice(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  int64_t rank = inType.getRank();
+  SmallVector<int64_t> starts, ends, axes, steps;
+  if (imp.getOpset() < 10) {
+    starts = imp.getIntsAttr("starts");
+    ends = imp.getIntsAttr("ends");
+    axes = imp.getIntsAttr("axes");
+  } else {
+    FailureOr<SmallVector<int64_t>> s = imp.getConstantInts(1, "starts");
+    if (failed(s))
+      return failure();
+    FailureOr<SmallVector<int64_t>> e = imp.getConstantInts(2, "ends");
+    if (failed(e))
+      return failure();
+    starts = std::move(*s);
+    ends = std::move(*e);
+    for (auto [i, name, out] : {std::make_tuple(3, "axes", &axes),
+                                std::make_tuple(4, "steps", &steps)}) {
+      if (!imp.hasInput(i))
+        continue;
+      FailureOr<SmallVector<int64_t>> values = imp.getConstantInts(i, name);
+      if (failed(values))
+        return failure();
+      *out = std::move(*values);
+    }
+  }
+  if (axes.empty())
+    for (size_t i = 0; i < starts.size(); ++i)
+      axes.push_back(i);
+  if (steps.empty())
+    steps.assign(starts.size(), 1);
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size())
+    return imp.emitError() << "starts, ends, axes and steps differ in length";
+
+  SmallVector<int64_t> offsets(rank, 0), strides(rank, 1);
+  SmallVector<int64_t> shape(inType.getShape());
+  SmallVector<bool> seen(rank, false);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    FailureOr<int64_t> axis = normalizeAxis(imp, axes[i], rank);
+    if (failed(axis))
+      return failure();
+    if (seen[*axis])
+      return imp.emitError() << "axis " << axes[i] << " is sliced twice";
+    seen[*axis] = true;
+    int64_t step = steps[i], dim = inType.getDimSize(*axis);
+    if (step == 0)
+      return imp.emitError() << "steps must not be 0";
+    int64_t start = starts[i], end = ends[i];
+    if (start < 0)
+      start += dim;
+    if (end < 0)
+      end += dim;
+    int64_t size;
+    if (step > 0) {
+      start = std::clamp<int64_t>(start, 0, dim);
+      end = std::clamp<int64_t>(end, 0, dim);
+      size = end > start ? (end - start + step - 1) / step : 0;
+    } else {
+      start = std::clamp<int64_t>(start, 0, dim - 1);
+      end = std::clamp<int64_t>(end, -1, dim - 1);
+      size = start > end ? (start - end - step - 1) / -step : 0;
+    }
+    offsets[*axis] = size > 0 ? start : 0;
+    strides[*axis] = size > 0 ? step : 1;
+    shape[*axis] = size;
+  }
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(shape, inType.getElementType()));
+  if (failed(type))
+    return failure();
+  imp.setOutput(0, buildStridedSlice(imp, *input, *type, offsets, strides));
+  return success();
+}
+
+static LogicalResult importSplit(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  FailureOr<int64_t> axis =
+      normalizeAxis(imp, imp.getIntAttr("axis", 0), inType.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t dim = inType.getDimSize(*axis);
+  int64_t numOutputs = imp.getNode().output_size();
+  // The sizes: an input (Split-1 and from opset 13), an attribute (opsets
+  // 1 to 12), else equal parts.
+  SmallVector<int64_t> sizes;
+  if (imp.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> values = imp.getConstantInts(1, "split");
+    if (failed(values))
+      return failure();
+    sizes = std::move(*values);
+  } else if (imp.getAttr("split")) {
+    sizes = imp.getIntsAttr("split");
+  } else {
+    int64_t parts = imp.getIntAttr("num_outputs", numOutputs);
+    if (parts <= 0 || dim % parts != 0)
+      return imp.emitError() << "cannot split a dim of " << dim << " into "
+                             << parts << " equal parts";
+    sizes.assign(parts, dim / parts);
+  }
+  if (static_cast<int64_t>(sizes.size()) != numOutputs)
+    return imp.emitError() << sizes.size() << " split sizes for " << numOutputs
+                           << " outputs";
+  int64_t total = 0;
+  for (int64_t size : sizes) {
+    if (size < 0)
+      return imp.emitError() << "negative split size " << size;
+    total += size;
+  }
+  if (total != dim)
+    return imp.emitError() << "split sizes add up to " << total
+                           << ", not the dim " << dim;
+  SmallVector<int64_t> offsets(inType.getRank(), 0);
+  SmallVector<int64_t> strides(inType.getRank(), 1);
+  for (int64_t i = 0; i < numOutputs; ++i) {
+    SmallVector<int64_t> shape(inType.getShape());
+    shape[*axis] = sizes[i];
+    FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+        i, RankedTensorType::get(shape, inType.getElementType()));
+    if (failed(type))
+      return failure();
+    if (imp.isOutputUsed(i))
+      imp.setOutput(i, buildStridedSlice(imp, *input, *type, offsets, strides));
+    offsets[*axis] += sizes[i];
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pad
+//===----------------------------------------------------------------------===//
+
+/// The source index of a reflect/edge padded dim for output index `i`.
+static Value paddedSourceIndex(OpBuilder &b, Location loc, Value i, int64_t low,
+                               int64_t size, bool reflect) {
+  Value j = b.create<arith::SubIOp>(loc, i,
+                                    b.create<arith::ConstantIndexOp>(loc, low));
+  Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
+  Value last = b.create<arith::ConstantIndexOp>(loc, size - 1);
+  if (!reflect || size == 1)
+    return b.create<arith::MinSIOp>(loc, b.create<arith::MaxSIOp>(loc, j, zero),
+                                    last);
+  // numpy's reflect (no edge repeat) is periodic with period 2 * (size - 1).
+  int64_t period = 2 * (size - 1);
+  Value periodValue = b.create<arith::ConstantIndexOp>(loc, period);
+  Value m = b.create<arith::RemSIOp>(loc, j, periodValue);
+  Value negative =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, m, zero);
+  m = b.create<arith::SelectOp>(
+      loc, negative, b.create<arith::AddIOp>(loc, m, periodValue), m);
+  Value upper =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt, m, last);
+  return b.create<arith::SelectOp>(
+      loc, upper, b.create<arith::SubIOp>(loc, periodValue, m), m);
+}
+
+/// The scalar padding value of constant mode.
+static FailureOr<Value> getPadValue(NodeImporter &imp, Type elementType) {
+  OpBuilder &b = imp.getBuilder();
+  if (imp.getOpset() < 11)
+    return buildScalarConstant(b, imp.getLoc(), elementType,
+                               imp.getFloatAttr("value", 0.0f));
+  if (!imp.hasInput(2))
+    return buildScalarConstant(b, imp.getLoc(), elementType, 0);
+  if (const ConstTensor *value = imp.getConstantInput(2)) {
+    if (value->getNumElements() != 1) {
+      imp.emitError() << "'constant_value' input must be a scalar";
+      return failure();
+    }
+    if (value->type.getElementType() != elementType) {
+      imp.emitError() << "'constant_value' has another type than the data";
+      return failure();
+    }
+    return imp.create<arith::ConstantOp>(getElementAttr(*value, 0)).getResult();
+  }
+  return getScalarInput(imp, 2, "constant_value", elementType);
+}
+
+static LogicalResult importPad(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  int64_t rank = inType.getRank();
+  SmallVector<int64_t> pads;
+  if (imp.getOpset() >= 11) {
+    FailureOr<SmallVector<int64_t>> values = imp.getConstantInts(1, "pads");
+    if (failed(values))
+      return failure();
+    pads = std::move(*values);
+    if (imp.hasInput(3))
+      return imp.emitError() << "the 'axes' input is not supported";
+  } else {
+    // Pad-1 names the attribute 'paddings'.
+    pads = imp.getIntsAttr(imp.getAttr("pads") ? "pads" : "paddings");
+  }
+  if (static_cast<int64_t>(pads.size()) != 2 * rank)
+    return imp.emitError() << "expects " << 2 * rank << " pads, got "
+                           << pads.size();
+  std::string mode = imp.getStringAttr("mode", "constant");
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return imp.emitError() << "unsupported mode '" << mode << "'";
+
+  // Negative pads crop: slice those off first, then pad by the rest.
+  SmallVector<int64_t> offsets(rank, 0), strides(rank, 1), cropped;
+  SmallVector<int64_t> low(rank), high(rank), shape(rank);
+  bool crops = false;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t begin = pads[d], end = pads[rank + d];
+    int64_t dim = inType.getDimSize(d);
+    int64_t keep =
+        dim + std::min<int64_t>(begin, 0) + std::min<int64_t>(end, 0);
+    if (keep < 0)
+      return imp.emitError() << "pads crop more than dim " << d << " holds";
+    crops |= keep != dim;
+    offsets[d] = -std::min<int64_t>(begin, 0);
+    cropped.push_back(keep);
+    low[d] = std::max<int64_t>(begin, 0);
+    high[d] = std::max<int64_t>(end, 0);
+    shape[d] = keep + low[d] + high[d];
+    if (mode != "constant" && keep == 0 && shape[d] != 0)
+      return imp.emitError() << mode << " padding of an empty dim " << d;
+  }
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(shape, inType.getElementType()));
+  if (failed(type))
+    return failure();
+  Value source = *input;
+  if (crops)
+    source = buildStridedSlice(
+        imp, source, RankedTensorType::get(cropped, inType.getElementType()),
+        offsets, strides);
+
+  Builder &b = imp.getBuilder();
+  if (mode == "constant") {
+    FailureOr<Value> value = getPadValue(imp, inType.getElementType());
+    if (failed(value))
+      return failure();
+    imp.setOutput(0,
+                  imp.create<tensor::PadOp>(*type, source, indexAttrs(b, low),
+                                            indexAttrs(b, high), *value)
+                      .getResult());
+    return success();
+  }
+  if (type->getNumElements() == 0) {
+    imp.setOutput(0, imp.emptyTensor(*type));
+    return success();
+  }
+  bool reflect = mode == "reflect";
+  imp.setOutput(
+      0, buildGeneric(imp, *type, ValueRange{}, {},
+                      [&](OpBuilder &nb, Location loc, ValueRange) -> Value {
+                        SmallVector<Value> at;
+                        for (int64_t d = 0; d < rank; ++d)
+                          at.push_back(paddedSourceIndex(
+                              nb, loc, outputIndex(nb, loc, d), low[d],
+                              cropped[d], reflect));
+                        return nb.create<tensor::ExtractOp>(loc, source, at);
+                      }));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Expand and Tile
+//===----------------------------------------------------------------------===//
+
+static LogicalResult importExpand(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape = imp.getConstantInts(1, "shape");
+  if (failed(shape))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  FailureOr<SmallVector<int64_t>> broadcast =
+      broadcastShapes(inType.getShape(), *shape);
+  if (failed(broadcast))
+    return imp.emitError() << "cannot expand " << formatShape(inType.getShape())
+                           << " to " << formatShape(*shape);
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(*broadcast, inType.getElementType()));
+  if (failed(type))
+    return failure();
+  if (*type == inType) {
+    imp.setOutput(0, *input);
+    return success();
+  }
+  FailureOr<Value> result = buildElementwise(
+      imp, *type, *input,
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
+}
+
+static LogicalResult importTile(NodeImporter &imp) {
+  if (imp.getOpset() < 6)
+    return imp.emitError() << "Tile before opset 6 is not supported";
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<SmallVector<int64_t>> repeats = imp.getConstantInts(1, "repeats");
+  if (failed(repeats))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  if (static_cast<int64_t>(repeats->size()) != inType.getRank())
+    return imp.emitError() << repeats->size() << " repeats for rank "
+                           << inType.getRank();
+  MLIRContext *ctx = imp.getContext();
+  SmallVector<int64_t> shape;
+  SmallVector<AffineExpr> exprs;
+  for (auto [d, dim, repeat] : llvm::enumerate(inType.getShape(), *repeats)) {
+    if (repeat < 0)
+      return imp.emitError() << "negative repeat " << repeat;
+    shape.push_back(dim * repeat);
+    AffineExpr i = getAffineDimExpr(d, ctx);
+    exprs.push_back(repeat == 1 || dim == 0 ? i
+                    : dim == 1              ? getAffineConstantExpr(0, ctx)
+                                            : i % dim);
+  }
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(shape, inType.getElementType()));
+  if (failed(type))
+    return failure();
+  imp.setOutput(0, buildGeneric(imp, *type, *input,
+                                AffineMap::get(shape.size(), 0, exprs, ctx),
+                                [](OpBuilder &, Location, ValueRange args) {
+                                  return args[0];
+                                }));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Shapes and constants
+//===----------------------------------------------------------------------===//
+
+static LogicalResult importShape(NodeImporter &imp) {
+  RankedTensorType inType = imp.getInputType(0);
+  if (!inType)
+    return failure();
+  // Opset 15 slices the shape with start/end (clamped, negative from the
+  // back).
+  int64_t rank = inType.getRank();
+  auto clampDim = [&](int64_t v) {
+    return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank);
+  };
+  int64_t start = clampDim(imp.getIntAttr("start", 0));
+  int64_t end = clampDim(imp.getIntAttr("end", rank));
+  SmallVector<int64_t> dims;
+  for (int64_t d = start; d < end; ++d)
+    dims.push_back(inType.getDimSize(d));
+  ConstTensor tensor = makeInt64Tensor(
+      imp.getContext(), {static_cast<int64_t>(dims.size())}, dims);
+  if (failed(imp.getOutputTypeOr(0, tensor.type)))
+    return failure();
+  setConstantOutput(imp, std::move(tensor));
+  return success();
+}
+
+static LogicalResult importSize(NodeImporter &imp) {
+  RankedTensorType inType = imp.getInputType(0);
+  if (!inType)
+    return failure();
+  ConstTensor tensor =
+      makeInt64Tensor(imp.getContext(), {}, {inType.getNumElements()});
+  if (failed(imp.getOutputTypeOr(0, tensor.type)))
+    return failure();
+  setConstantOutput(imp, std::move(tensor));
+  return success();
+}
+
+static LogicalResult importConstantOfShape(NodeImporter &imp) {
+  FailureOr<SmallVector<int64_t>> shape = imp.getConstantInts(0, "input");
+  if (failed(shape))
+    return failure();
+  for (int64_t dim : *shape)
+    if (dim < 0)
+      return imp.emitError() << "negative dimension " << dim;
+  MLIRContext *ctx = imp.getContext();
+  TypedAttr value = FloatAttr::get(Float32Type::get(ctx), 0.0);
+  if (const onnx::AttributeProto *attr = imp.getAttr("value")) {
+    std::string why;
+    FailureOr<ConstTensor> tensor =
+        decodeTensor(attr->t(), imp.getState().getModelDir(), ctx, why);
+    if (failed(tensor))
+      return imp.emitError() << "'value' tensor: " << why;
+    if (tensor->getNumElements() != 1)
+      return imp.emitError() << "'value' must have one element";
+    value = getElementAttr(*tensor, 0);
+  }
+  FailureOr<RankedTensorType> type =
+      imp.getOutputTypeOr(0, RankedTensorType::get(*shape, value.getType()));
+  if (failed(type))
+    return failure();
+  imp.setOutput(0, buildFill(imp, *type, imp.create<arith::ConstantOp>(value)));
+  return success();
+}
+
+/// Range of constant start, limit and delta, computed at import like
+/// numpy.arange: start + i * delta for i < ceil((limit - start) / delta).
+static LogicalResult importRange(NodeImporter &imp) {
+  static const char *const names[] = {"start", "limit", "delta"};
+  const ConstTensor *inputs[3];
+  for (int i = 0; i < 3; ++i) {
+    inputs[i] = imp.getConstantInput(i);
+    if (!inputs[i])
+      return imp.emitError()
+             << "'" << names[i]
+             << "' input must be a constant (aic needs static shapes)";
+    if (inputs[i]->getNumElements() != 1)
+      return imp.emitError() << "'" << names[i] << "' must be a scalar";
+  }
+  Type elementType = inputs[0]->type.getElementType();
+  bool isFloat = isa<FloatType>(elementType);
+  SmallVector<double> values;
+  SmallVector<int64_t> ints;
+  int64_t count;
+  if (isFloat) {
+    double start = getValuesAsDouble(*inputs[0]).front();
+    double limit = getValuesAsDouble(*inputs[1]).front();
+    double delta = getValuesAsDouble(*inputs[2]).front();
+    if (delta == 0 || !std::isfinite(start) || !std::isfinite(limit) ||
+        !std::isfinite(delta))
+      return imp.emitError() << "invalid range";
+    count = std::max<int64_t>(0, std::ceil((limit - start) / delta));
+    for (int64_t i = 0; i < count; ++i)
+      values.push_back(start + i * delta);
+  } else {
+    int64_t start = getValuesAsInt(*inputs[0]).front();
+    int64_t limit = getValuesAsInt(*inputs[1]).front();
+    int64_t delta = getValuesAsInt(*inputs[2]).front();
+    if (delta == 0)
+      return imp.emitError() << "delta must not be 0";
+    count = delta > 0
+                ? (limit > start ? (limit - start + delta - 1) / delta : 0)
+                : (start > limit ? (start - limit - delta - 1) / -delta : 0);
+    for (int64_t i = 0; i < count; ++i)
+      ints.push_back(start + i * delta);
+  }
+  auto type = RankedTensorType::get({count}, elementType);
+  if (failed(imp.getOutputTypeOr(0, type)))
+    return failure();
+  ConstTensor tensor;
+  if (isFloat) {
+    tensor = makeFloatTensor(type, values);
+  } else {
+    tensor.type = type;
+    int64_t size = elementByteSize(elementType);
+    tensor.data.resize(count * size);
+    // Little-endian: the low bytes of each int64.
+    for (int64_t i = 0; i < count; ++i)
+      std::memcpy(tensor.data.data() + i * size, &ints[i], size);
+  }
+  setConstantOutput(imp, std::move(tensor));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Rule table
+//===----------------------------------------------------------------------===//
+
+OpRule aic::importer::lookupDataMovementRule(StringRef opType) {
+  return llvm::StringSwitch<OpRule>(opType)
+      .Case("Gather", importGather)
+      .Case("GatherElements", importGatherElements)
+      .Case("GatherND", importGatherND)
+      .Case("Slice", importSlice)
+      .Case("Split", importSplit)
+      .Case("Pad", importPad)
+      .Case("Expand", importExpand)
+      .Case("Tile", importTile)
+      .Case("Shape", importShape)
+      .Case("Size", importSize)
+      .Case("ConstantOfShape", importConstantOfShape)
+      .Case("Range", importRange)
+      .Default(nullptr);
+}

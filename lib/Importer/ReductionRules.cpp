@@ -1,0 +1,202 @@
+//===- ReductionRules.cpp - Import rules for Reduce* operators ------------===//
+//
+// Every ReduceXxx is one linalg.reduce over the reduced axes, whose body may
+// map each element first (ReduceL1: |x|, ReduceSumSquare: x*x, ReduceLogSumExp:
+// exp x), then an elementwise op for what follows the reduction (mean's
+// division, L2's sqrt, LogSum's log) and a view that keeps the reduced dims
+// as 1 when keepdims is set. f16 and bf16 accumulate in f32.
+//
+//===----------------------------------------------------------------------===//
+#include "Builders.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace mlir;
+using namespace aic;
+using namespace aic::importer;
+
+namespace {
+enum class Reduction {
+  sum,
+  mean,
+  max,
+  min,
+  prod,
+  l1,
+  l2,
+  logSum,
+  logSumExp,
+  sumSquare
+};
+} // namespace
+
+static bool needsFloat(Reduction kind) {
+  return kind == Reduction::l2 || kind == Reduction::logSum ||
+         kind == Reduction::logSumExp;
+}
+
+/// The reduced axes, sorted and unique: opset 13 ReduceSum and opset 18
+/// others take them as a (constant) input, older ones as an attribute.
+/// Empty means all axes unless noop_with_empty_axes is set.
+static FailureOr<SmallVector<int64_t>>
+getReducedAxes(NodeImporter &imp, int64_t rank, bool &noop) {
+  SmallVector<int64_t> axes;
+  if (imp.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> values = imp.getConstantInts(1, "axes");
+    if (failed(values))
+      return failure();
+    axes = std::move(*values);
+  } else {
+    axes = imp.getIntsAttr("axes");
+  }
+  noop = axes.empty() && imp.getIntAttr("noop_with_empty_axes", 0);
+  if (axes.empty()) {
+    for (int64_t i = 0; i < rank; ++i)
+      axes.push_back(i);
+    return axes;
+  }
+  for (int64_t &axis : axes) {
+    int64_t normalized = axis < 0 ? axis + rank : axis;
+    if (normalized < 0 || normalized >= rank) {
+      imp.emitError() << "axis " << axis << " is out of range for rank "
+                      << rank;
+      return failure();
+    }
+    axis = normalized;
+  }
+  llvm::sort(axes);
+  axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
+  return axes;
+}
+
+template <Reduction kind> static LogicalResult importReduce(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  Type elementType = inType.getElementType();
+  if (elementType.isInteger(1) ||
+      (needsFloat(kind) && !isa<FloatType>(elementType)))
+    return imp.emitError() << "element type " << elementType
+                           << " is not supported";
+  bool noop = false;
+  FailureOr<SmallVector<int64_t>> axes =
+      getReducedAxes(imp, inType.getRank(), noop);
+  if (failed(axes))
+    return failure();
+  if (noop) {
+    FailureOr<RankedTensorType> type = imp.getOutputTypeOr(0, inType);
+    if (failed(type))
+      return failure();
+    imp.setOutput(0, *input);
+    return success();
+  }
+  bool keepDims = imp.getIntAttr("keepdims", 1);
+  SmallVector<int64_t> reducedShape, keptShape;
+  int64_t count = 1;
+  for (auto [i, dim] : llvm::enumerate(inType.getShape())) {
+    bool reduced = llvm::is_contained(*axes, static_cast<int64_t>(i));
+    if (reduced)
+      count *= dim;
+    else
+      reducedShape.push_back(dim);
+    keptShape.push_back(reduced ? 1 : dim);
+  }
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0,
+      RankedTensorType::get(keepDims ? keptShape : reducedShape, elementType));
+  if (failed(type))
+    return failure();
+
+  bool isUnsigned = imp.isUnsignedInput(0);
+  OpBuilder &b = imp.getBuilder();
+  Location loc = imp.getLoc();
+  Type accType =
+      isa<FloatType>(elementType) && elementType.getIntOrFloatBitWidth() < 32
+          ? b.getF32Type()
+          : elementType;
+  auto accTensorType = RankedTensorType::get(reducedShape, accType);
+  ScalarBuilder outer(b, loc, accType, isUnsigned);
+  Value initValue = kind == Reduction::max    ? outer.lowest()
+                    : kind == Reduction::min  ? outer.highest()
+                    : kind == Reduction::prod ? outer.constant(1)
+                                              : outer.constant(0);
+  Value init = buildFill(imp, accTensorType, initValue);
+  Value reduced = imp.create<linalg::ReduceOp>(
+                         ValueRange{*input}, ValueRange{init}, *axes,
+                         [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                           ScalarBuilder s(nb, nloc, accType, isUnsigned);
+                           Value x = convertScalar(nb, nloc, args[0], accType,
+                                                   isUnsigned, isUnsigned);
+                           Value acc = args[1], result;
+                           switch (kind) {
+                           case Reduction::sum:
+                           case Reduction::mean:
+                           case Reduction::logSum:
+                             result = s.add(acc, x);
+                             break;
+                           case Reduction::l1:
+                             result = s.add(acc, s.abs(x));
+                             break;
+                           case Reduction::l2:
+                           case Reduction::sumSquare:
+                             result = s.add(acc, s.mul(x, x));
+                             break;
+                           case Reduction::logSumExp:
+                             result =
+                                 s.add(acc, nb.create<math::ExpOp>(nloc, x));
+                             break;
+                           case Reduction::max:
+                             result = s.max(acc, x);
+                             break;
+                           case Reduction::min:
+                             result = s.min(acc, x);
+                             break;
+                           case Reduction::prod:
+                             result = s.mul(acc, x);
+                             break;
+                           }
+                           nb.create<linalg::YieldOp>(nloc, result);
+                         })
+                      .getResult(0);
+
+  bool hasEpilogue = kind == Reduction::mean || needsFloat(kind);
+  if (hasEpilogue || accType != elementType) {
+    FailureOr<Value> finished = buildElementwise(
+        imp, RankedTensorType::get(reducedShape, elementType), reduced,
+        [&](OpBuilder &nb, Location nloc, ValueRange args) {
+          ScalarBuilder s(nb, nloc, accType, isUnsigned);
+          Value x = args[0];
+          if (kind == Reduction::mean)
+            x = s.div(x, s.constant(count));
+          else if (kind == Reduction::l2)
+            x = nb.create<math::SqrtOp>(nloc, x);
+          else if (kind == Reduction::logSum || kind == Reduction::logSumExp)
+            x = nb.create<math::LogOp>(nloc, x);
+          return convertScalar(nb, nloc, x, elementType, isUnsigned,
+                               isUnsigned);
+        });
+    if (failed(finished))
+      return failure();
+    reduced = *finished;
+  }
+  imp.setOutput(0, imp.reshapeTo(reduced, type->getShape()));
+  return success();
+}
+
+OpRule aic::importer::lookupReductionRule(StringRef opType) {
+  return llvm::StringSwitch<OpRule>(opType)
+      .Case("ReduceSum", importReduce<Reduction::sum>)
+      .Case("ReduceMean", importReduce<Reduction::mean>)
+      .Case("ReduceMax", importReduce<Reduction::max>)
+      .Case("ReduceMin", importReduce<Reduction::min>)
+      .Case("ReduceProd", importReduce<Reduction::prod>)
+      .Case("ReduceL1", importReduce<Reduction::l1>)
+      .Case("ReduceL2", importReduce<Reduction::l2>)
+      .Case("ReduceLogSum", importReduce<Reduction::logSum>)
+      .Case("ReduceLogSumExp", importReduce<Reduction::logSumExp>)
+      .Case("ReduceSumSquare", importReduce<Reduction::sumSquare>)
+      .Default(nullptr);
+}

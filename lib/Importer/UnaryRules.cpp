@@ -1,0 +1,307 @@
+//===- UnaryRules.cpp - Import rules for unary elementwise operators ------===//
+//
+// Math functions and activations. On f32, Relu, Sigmoid, Tanh and Exp
+// become the aic ops a oneDNN eltwise primitive (or post-op) executes;
+// everything else is a linalg.generic over math and arith ops. Float math
+// on f16 and bf16 is computed in f32 and rounded (computeInF32).
+//
+//===----------------------------------------------------------------------===//
+#include "Builders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace mlir;
+using namespace aic;
+using namespace aic::importer;
+
+namespace {
+/// Computes one element from the input's element (`s` has its type and
+/// signedness, or f32 for f16 input of a float function).
+using UnaryFn = function_ref<Value(ScalarBuilder &s, Value x)>;
+} // namespace
+
+/// Which element types a unary rule accepts and how it computes them.
+enum class Domain {
+  /// Any number type, in its own type (Abs, Neg, Relu, Sign).
+  number,
+  /// Float types only, computed in at least f32.
+  floatMath,
+};
+
+static LogicalResult importUnaryFn(NodeImporter &imp, Domain domain,
+                                   UnaryFn fn) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(0, inType);
+  if (failed(type))
+    return failure();
+  Type elementType = inType.getElementType();
+  if (elementType.isInteger(1) ||
+      (domain == Domain::floatMath && !isa<FloatType>(elementType)))
+    return imp.emitError() << "element type " << elementType
+                           << " is not supported";
+  bool isUnsigned = imp.isUnsignedInput(0);
+  FailureOr<Value> result = buildElementwise(
+      imp, *type, *input, [&](OpBuilder &b, Location loc, ValueRange args) {
+        if (domain == Domain::floatMath)
+          return computeInF32(
+              b, loc, args,
+              [&](ScalarBuilder &s, ValueRange x) { return fn(s, x[0]); });
+        ScalarBuilder s(b, loc, elementType, isUnsigned);
+        return fn(s, args[0]);
+      });
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
+}
+
+/// The aic op on f32, `fn` otherwise.
+template <typename OpTy>
+static LogicalResult importLibraryUnary(NodeImporter &imp, Domain domain,
+                                        UnaryFn fn) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
+  if (!type.getElementType().isF32())
+    return importUnaryFn(imp, domain, fn);
+  FailureOr<RankedTensorType> outType = imp.getOutputTypeOr(0, type);
+  if (failed(outType))
+    return failure();
+  imp.setOutput(0, imp.create<OpTy>(type, *input, imp.emptyTensor(type)));
+  return success();
+}
+
+/// A float function of one math op.
+template <typename MathOp> static LogicalResult importMath(NodeImporter &imp) {
+  return importUnaryFn(imp, Domain::floatMath, [](ScalarBuilder &s, Value x) {
+    return s.getBuilder().create<MathOp>(s.getLoc(), x).getResult();
+  });
+}
+
+static Value expOf(ScalarBuilder &s, Value x) {
+  return s.getBuilder().create<math::ExpOp>(s.getLoc(), x);
+}
+
+static Value sigmoid(ScalarBuilder &s, Value x) {
+  Value one = s.constant(1);
+  return s.div(one, s.add(one, expOf(s, s.neg(x))));
+}
+
+/// alpha * x + beta clamped to [0, 1].
+static Value hardSigmoid(ScalarBuilder &s, Value x, double alpha, double beta) {
+  Value y = s.add(s.mul(s.constant(alpha), x), s.constant(beta));
+  return s.min(s.max(y, s.constant(0)), s.constant(1));
+}
+
+//===----------------------------------------------------------------------===//
+// Rules
+//===----------------------------------------------------------------------===//
+
+static LogicalResult importRelu(NodeImporter &imp) {
+  return importLibraryUnary<ReluOp>(
+      imp, Domain::number,
+      [](ScalarBuilder &s, Value x) { return s.max(x, s.constant(0)); });
+}
+
+static LogicalResult importSigmoid(NodeImporter &imp) {
+  return importLibraryUnary<SigmoidOp>(imp, Domain::floatMath, sigmoid);
+}
+
+static LogicalResult importTanh(NodeImporter &imp) {
+  return importLibraryUnary<TanhOp>(
+      imp, Domain::floatMath, [](ScalarBuilder &s, Value x) -> Value {
+        return s.getBuilder().create<math::TanhOp>(s.getLoc(), x);
+      });
+}
+
+static LogicalResult importExp(NodeImporter &imp) {
+  return importLibraryUnary<ExpOp>(imp, Domain::floatMath, expOf);
+}
+
+static LogicalResult importAbs(NodeImporter &imp) {
+  return importUnaryFn(imp, Domain::number,
+                       [](ScalarBuilder &s, Value x) { return s.abs(x); });
+}
+
+static LogicalResult importNeg(NodeImporter &imp) {
+  return importUnaryFn(imp, Domain::number,
+                       [](ScalarBuilder &s, Value x) { return s.neg(x); });
+}
+
+/// -1, 0 or 1 (NaN stays NaN).
+static LogicalResult importSign(NodeImporter &imp) {
+  return importUnaryFn(imp, Domain::number, [](ScalarBuilder &s, Value x) {
+    Value zero = s.constant(0);
+    Value positive = s.select(s.cmp(CmpKind::gt, x, zero), s.constant(1), x);
+    if (s.isUnsigned())
+      return positive;
+    return s.select(s.cmp(CmpKind::lt, x, zero), s.constant(-1), positive);
+  });
+}
+
+static LogicalResult importReciprocal(NodeImporter &imp) {
+  return importUnaryFn(imp, Domain::floatMath, [](ScalarBuilder &s, Value x) {
+    return s.div(s.constant(1), x);
+  });
+}
+
+static LogicalResult importLeakyRelu(NodeImporter &imp) {
+  double alpha = imp.getFloatAttr("alpha", 0.01f);
+  return importUnaryFn(imp, Domain::floatMath, [&](ScalarBuilder &s, Value x) {
+    return s.select(s.cmp(CmpKind::lt, x, s.constant(0)),
+                    s.mul(s.constant(alpha), x), x);
+  });
+}
+
+static LogicalResult importThresholdedRelu(NodeImporter &imp) {
+  double alpha = imp.getFloatAttr("alpha", 1.0f);
+  return importUnaryFn(imp, Domain::floatMath, [&](ScalarBuilder &s, Value x) {
+    return s.select(s.cmp(CmpKind::gt, x, s.constant(alpha)), x, s.constant(0));
+  });
+}
+
+static LogicalResult importHardSigmoid(NodeImporter &imp) {
+  double alpha = imp.getFloatAttr("alpha", 0.2f);
+  double beta = imp.getFloatAttr("beta", 0.5f);
+  return importUnaryFn(imp, Domain::floatMath, [&](ScalarBuilder &s, Value x) {
+    return hardSigmoid(s, x, alpha, beta);
+  });
+}
+
+static LogicalResult importHardSwish(NodeImporter &imp) {
+  return importUnaryFn(imp, Domain::floatMath, [](ScalarBuilder &s, Value x) {
+    return s.mul(x, hardSigmoid(s, x, 1.0 / 6.0, 0.5));
+  });
+}
+
+static LogicalResult importElu(NodeImporter &imp) {
+  double alpha = imp.getFloatAttr("alpha", 1.0f);
+  return importUnaryFn(imp, Domain::floatMath, [&](ScalarBuilder &s, Value x) {
+    Value negative =
+        s.mul(s.constant(alpha), s.sub(expOf(s, x), s.constant(1)));
+    return s.select(s.cmp(CmpKind::lt, x, s.constant(0)), negative, x);
+  });
+}
+
+static LogicalResult importSelu(NodeImporter &imp) {
+  double alpha = imp.getFloatAttr("alpha", 1.67326319217681884765625f);
+  double gamma = imp.getFloatAttr("gamma", 1.05070102214813232421875f);
+  return importUnaryFn(imp, Domain::floatMath, [&](ScalarBuilder &s, Value x) {
+    Value negative =
+        s.sub(s.mul(s.constant(alpha), expOf(s, x)), s.constant(alpha));
+    Value y = s.select(s.cmp(CmpKind::le, x, s.constant(0)), negative, x);
+    return s.mul(s.constant(gamma), y);
+  });
+}
+
+static LogicalResult importCelu(NodeImporter &imp) {
+  double alpha = imp.getFloatAttr("alpha", 1.0f);
+  return importUnaryFn(imp, Domain::floatMath, [&](ScalarBuilder &s, Value x) {
+    Value a = s.constant(alpha);
+    Value negative = s.mul(a, s.sub(expOf(s, s.div(x, a)), s.constant(1)));
+    return s.add(s.max(x, s.constant(0)), s.min(negative, s.constant(0)));
+  });
+}
+
+/// log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)), which neither
+/// overflows for large x nor loses small values.
+static LogicalResult importSoftplus(NodeImporter &imp) {
+  return importUnaryFn(imp, Domain::floatMath, [](ScalarBuilder &s, Value x) {
+    Value tail = s.getBuilder().create<math::Log1pOp>(
+        s.getLoc(), expOf(s, s.neg(s.abs(x))));
+    return s.add(s.max(x, s.constant(0)), tail);
+  });
+}
+
+static LogicalResult importSoftsign(NodeImporter &imp) {
+  return importUnaryFn(imp, Domain::floatMath, [](ScalarBuilder &s, Value x) {
+    return s.div(x, s.add(s.constant(1), s.abs(x)));
+  });
+}
+
+/// PRelu: the slope broadcasts to the input (unidirectionally).
+static LogicalResult importPRelu(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0), slope = imp.getInput(1);
+  if (failed(input) || failed(slope))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(0, inType);
+  if (failed(type))
+    return failure();
+  Type elementType = inType.getElementType();
+  if (elementType.isInteger(1))
+    return imp.emitError() << "boolean operands are not supported";
+  // Before opset 7 a slope of one element per channel applies along dim 1.
+  Value slopeValue = *slope;
+  auto slopeType = cast<RankedTensorType>(slopeValue.getType());
+  if (imp.getOpset() < 7 && inType.getRank() >= 2 && slopeType.getRank() == 1 &&
+      slopeType.getDimSize(0) == inType.getDimSize(1) &&
+      slopeType.getDimSize(0) != 1) {
+    SmallVector<int64_t> shape(inType.getRank() - 1, 1);
+    shape[0] = slopeType.getDimSize(0);
+    slopeValue = imp.reshapeTo(slopeValue, shape);
+  }
+  bool isUnsigned = imp.isUnsignedInput(0);
+  FailureOr<Value> result =
+      buildElementwise(imp, *type, {*input, slopeValue},
+                       [&](OpBuilder &b, Location loc, ValueRange args) {
+                         ScalarBuilder s(b, loc, elementType, isUnsigned);
+                         Value x = args[0];
+                         return s.select(s.cmp(CmpKind::lt, x, s.constant(0)),
+                                         s.mul(args[1], x), x);
+                       });
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Rule table
+//===----------------------------------------------------------------------===//
+
+OpRule aic::importer::lookupUnaryRule(StringRef opType) {
+  return llvm::StringSwitch<OpRule>(opType)
+      .Case("Relu", importRelu)
+      .Case("Sigmoid", importSigmoid)
+      .Case("Tanh", importTanh)
+      .Case("Exp", importExp)
+      .Case("Abs", importAbs)
+      .Case("Neg", importNeg)
+      .Case("Sign", importSign)
+      .Case("Reciprocal", importReciprocal)
+      .Case("Sqrt", importMath<math::SqrtOp>)
+      .Case("Log", importMath<math::LogOp>)
+      .Case("Floor", importMath<math::FloorOp>)
+      .Case("Ceil", importMath<math::CeilOp>)
+      .Case("Round", importMath<math::RoundEvenOp>)
+      .Case("Erf", importMath<math::ErfOp>)
+      .Case("Sin", importMath<math::SinOp>)
+      .Case("Cos", importMath<math::CosOp>)
+      .Case("Tan", importMath<math::TanOp>)
+      .Case("Asin", importMath<math::AsinOp>)
+      .Case("Acos", importMath<math::AcosOp>)
+      .Case("Atan", importMath<math::AtanOp>)
+      .Case("Sinh", importMath<math::SinhOp>)
+      .Case("Cosh", importMath<math::CoshOp>)
+      .Case("Asinh", importMath<math::AsinhOp>)
+      .Case("Acosh", importMath<math::AcoshOp>)
+      .Case("Atanh", importMath<math::AtanhOp>)
+      .Case("LeakyRelu", importLeakyRelu)
+      .Case("ThresholdedRelu", importThresholdedRelu)
+      .Case("PRelu", importPRelu)
+      .Case("HardSigmoid", importHardSigmoid)
+      .Case("HardSwish", importHardSwish)
+      .Case("Elu", importElu)
+      .Case("Selu", importSelu)
+      .Case("Celu", importCelu)
+      .Case("Softplus", importSoftplus)
+      .Case("Softsign", importSoftsign)
+      .Default(nullptr);
+}
