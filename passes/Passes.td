@@ -8,6 +8,66 @@ include "mlir/Pass/PassBase.td"
 // Graph optimization
 //===----------------------------------------------------------------------===//
 
+def FoldBatchNorm : Pass<"aic-fold-batch-norm", "mlir::func::FuncOp"> {
+  let summary = "Fold inference batch norms into convolutions or one "
+                "scale-shift";
+  let description = [{
+    With constant parameters, `aic.batch_norm` is y = s * x + t per channel,
+    s = gamma / sqrt(var + epsilon), t = beta - mean * s, where gamma and
+    beta are its scale and bias (computed in double, stored in the element
+    type). When its input is the single use of an
+    `aic.conv` with constant weights (and bias, if any) and no post-ops, the
+    batch norm disappears into new conv constants: w' = w * s[oc] (oc is dim
+    0 of the weights for any group count), b' = (b - mean) * s + beta.
+    Otherwise an f32 batch norm becomes `aic.mul` by s and `aic.add` of t,
+    both of shape [C, 1, ..., 1], which aic-fuse-post-ops merges into one
+    binary primitive. Batch norms with non-constant parameters, and non-f32
+    ones that cannot fold into a conv, stay (the runtime has a primitive).
+    Before:
+      %c = aic.conv %x, %w outs(%e0) {...} : ...
+      %y = aic.batch_norm %c, %g, %b, %m, %v outs(%e1) {epsilon = 1.0e-05 : f64}
+    After:
+      %w1 = arith.constant dense_resource<bn.weight> : tensor<64x3x7x7xf32>
+      %b1 = arith.constant dense<[...]> : tensor<64xf32>
+      %y = aic.conv %x, %w1, %b1 outs(%e0) {...} : ...
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def FoldConstants : Pass<"aic-fold-constants", "mlir::func::FuncOp"> {
+  let summary = "Evaluate elementwise and shape computations on constants";
+  let description = [{
+    Replaces by constants what the canonicalizer does not fold, when every
+    operand is a constant (`dense` or `dense_resource`):
+    - aic binary ops (add, sub, mul, div, max, min; numpy broadcasting) and
+      unary ops (relu, sigmoid, tanh, exp, clip) without post-ops, computed
+      as the runtime does: IEEE arithmetic in the element type, oneDNN's
+      reference activation formulas in f32 (f64 in double);
+    - parallel linalg ops with one result (linalg.generic with arith/math
+      payloads, linalg.transpose, linalg.broadcast, linalg.fill, elementwise
+      named ops), the payload evaluated by its ops' own folders, unless the
+      result is another op's destination (an accumulator must be writable);
+    - tensor.extract_slice of non-splat constants, and aic.reshape,
+      tensor.expand_shape and tensor.collapse_shape of a single-use
+      dense_resource (the blob is reused, not copied).
+    Results above 64 elements become dense_resource blobs, like imported
+    weights. Before:
+      %a = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+      %y = aic.add %a, %a outs(%e) : (...) -> tensor<2xf32>
+    After:
+      %y = arith.constant dense<[2.0, 4.0]> : tensor<2xf32>
+  }];
+  let options = [
+    Option<"maxElements", "max-elements", "int64_t", "65536",
+           "largest non-splat constant (in elements) a fold may create; "
+           "larger results are computed at run time instead, so that a "
+           "fold never keeps a big weight in the compiler twice (splats "
+           "are free)">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 def FusePostOps : Pass<"aic-fuse-post-ops", "mlir::func::FuncOp"> {
   let summary = "Fold elementwise consumers of conv, matmul and binary ops "
                 "into their post-op chain";

@@ -30,6 +30,15 @@ using namespace mlir;
 void aic::buildOptimizationPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Constants first, so that batch norm parameters and conv weights computed
+  // from constants (reshapes, casts, shape arithmetic) are constants when
+  // aic-fold-batch-norm looks. What that pass creates is folded already
+  // (new weights) or applies to the batch norm's input, a constant only for
+  // a batch norm of a constant: no second aic-fold-constants. Batch norms
+  // fold into plain convs before fusion gives those convs post-ops, and
+  // fusion then merges each fallback scale-shift into one primitive.
+  pm.addNestedPass<func::FuncOp>(aic::createFoldConstants());
+  pm.addNestedPass<func::FuncOp>(aic::createFoldBatchNorm());
   pm.addNestedPass<func::FuncOp>(aic::createFusePostOps());
   pm.addPass(createCanonicalizerPass());
 }
