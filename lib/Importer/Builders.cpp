@@ -79,9 +79,11 @@ Value ScalarBuilder::div(Value x, Value y) {
     return b.create<arith::SelectOp>(loc, byZero, zero, x);
   Value minusOne = intConstant(APInt::getAllOnes(width));
   Value minInt = intConstant(APInt::getSignedMinValue(width));
-  Value overflow = b.create<arith::AndIOp>(
-      loc, b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, x, minInt),
-      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, y, minusOne));
+  Value isMin =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, x, minInt);
+  Value isMinusOne =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, y, minusOne);
+  Value overflow = b.create<arith::AndIOp>(loc, isMin, isMinusOne);
   safe = b.create<arith::SelectOp>(loc, overflow, one, safe);
   Value q = b.create<arith::DivSIOp>(loc, x, safe);
   q = b.create<arith::SelectOp>(loc, overflow, minInt, q);
@@ -334,8 +336,10 @@ Value aic::importer::buildFill(NodeImporter &imp, RankedTensorType type,
 
 Value aic::importer::extractScalar(NodeImporter &imp, Value tensor) {
   auto type = cast<RankedTensorType>(tensor.getType());
-  SmallVector<Value> indices(type.getRank(),
-                             imp.create<arith::ConstantIndexOp>(0).getResult());
+  SmallVector<Value> indices;
+  if (type.getRank() > 0)
+    indices.assign(type.getRank(),
+                   imp.create<arith::ConstantIndexOp>(0).getResult());
   return imp.create<tensor::ExtractOp>(tensor, indices);
 }
 

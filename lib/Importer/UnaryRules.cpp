@@ -95,8 +95,12 @@ static Value sigmoid(ScalarBuilder &s, Value x) {
 
 /// alpha * x + beta clamped to [0, 1].
 static Value hardSigmoid(ScalarBuilder &s, Value x, double alpha, double beta) {
-  Value y = s.add(s.mul(s.constant(alpha), x), s.constant(beta));
-  return s.min(s.max(y, s.constant(0)), s.constant(1));
+  // One op per statement: argument evaluation order is unspecified, and
+  // the IR must not depend on the host compiler.
+  Value a = s.constant(alpha), b = s.constant(beta);
+  Value y = s.add(s.mul(a, x), b);
+  Value zero = s.constant(0), one = s.constant(1);
+  return s.min(s.max(y, zero), one);
 }
 
 //===----------------------------------------------------------------------===//
@@ -125,6 +129,14 @@ static LogicalResult importExp(NodeImporter &imp) {
 }
 
 static LogicalResult importAbs(NodeImporter &imp) {
+  // |x| of an unsigned integer is x.
+  if (imp.isUnsignedInput(0)) {
+    FailureOr<Value> input = imp.getInput(0);
+    if (failed(input))
+      return failure();
+    imp.setOutput(0, *input);
+    return success();
+  }
   return importUnaryFn(imp, Domain::number,
                        [](ScalarBuilder &s, Value x) { return s.abs(x); });
 }
@@ -138,10 +150,12 @@ static LogicalResult importNeg(NodeImporter &imp) {
 static LogicalResult importSign(NodeImporter &imp) {
   return importUnaryFn(imp, Domain::number, [](ScalarBuilder &s, Value x) {
     Value zero = s.constant(0);
-    Value positive = s.select(s.cmp(CmpKind::gt, x, zero), s.constant(1), x);
+    Value one = s.constant(1);
+    Value positive = s.select(s.cmp(CmpKind::gt, x, zero), one, x);
     if (s.isUnsigned())
       return positive;
-    return s.select(s.cmp(CmpKind::lt, x, zero), s.constant(-1), positive);
+    Value minusOne = s.constant(-1);
+    return s.select(s.cmp(CmpKind::lt, x, zero), minusOne, positive);
   });
 }
 
@@ -154,15 +168,17 @@ static LogicalResult importReciprocal(NodeImporter &imp) {
 static LogicalResult importLeakyRelu(NodeImporter &imp) {
   double alpha = imp.getFloatAttr("alpha", 0.01f);
   return importUnaryFn(imp, Domain::floatMath, [&](ScalarBuilder &s, Value x) {
-    return s.select(s.cmp(CmpKind::lt, x, s.constant(0)),
-                    s.mul(s.constant(alpha), x), x);
+    Value negative = s.mul(s.constant(alpha), x);
+    Value isNegative = s.cmp(CmpKind::lt, x, s.constant(0));
+    return s.select(isNegative, negative, x);
   });
 }
 
 static LogicalResult importThresholdedRelu(NodeImporter &imp) {
   double alpha = imp.getFloatAttr("alpha", 1.0f);
   return importUnaryFn(imp, Domain::floatMath, [&](ScalarBuilder &s, Value x) {
-    return s.select(s.cmp(CmpKind::gt, x, s.constant(alpha)), x, s.constant(0));
+    Value above = s.cmp(CmpKind::gt, x, s.constant(alpha));
+    return s.select(above, x, s.constant(0));
   });
 }
 
@@ -183,9 +199,9 @@ static LogicalResult importHardSwish(NodeImporter &imp) {
 static LogicalResult importElu(NodeImporter &imp) {
   double alpha = imp.getFloatAttr("alpha", 1.0f);
   return importUnaryFn(imp, Domain::floatMath, [&](ScalarBuilder &s, Value x) {
-    Value negative =
-        s.mul(s.constant(alpha), s.sub(expOf(s, x), s.constant(1)));
-    return s.select(s.cmp(CmpKind::lt, x, s.constant(0)), negative, x);
+    Value a = s.constant(alpha), one = s.constant(1), zero = s.constant(0);
+    Value negative = s.mul(a, s.sub(expOf(s, x), one));
+    return s.select(s.cmp(CmpKind::lt, x, zero), negative, x);
   });
 }
 
@@ -193,19 +209,21 @@ static LogicalResult importSelu(NodeImporter &imp) {
   double alpha = imp.getFloatAttr("alpha", 1.67326319217681884765625f);
   double gamma = imp.getFloatAttr("gamma", 1.05070102214813232421875f);
   return importUnaryFn(imp, Domain::floatMath, [&](ScalarBuilder &s, Value x) {
-    Value negative =
-        s.sub(s.mul(s.constant(alpha), expOf(s, x)), s.constant(alpha));
-    Value y = s.select(s.cmp(CmpKind::le, x, s.constant(0)), negative, x);
-    return s.mul(s.constant(gamma), y);
+    Value a = s.constant(alpha), g = s.constant(gamma), zero = s.constant(0);
+    Value negative = s.sub(s.mul(a, expOf(s, x)), a);
+    Value y = s.select(s.cmp(CmpKind::le, x, zero), negative, x);
+    return s.mul(g, y);
   });
 }
 
 static LogicalResult importCelu(NodeImporter &imp) {
   double alpha = imp.getFloatAttr("alpha", 1.0f);
   return importUnaryFn(imp, Domain::floatMath, [&](ScalarBuilder &s, Value x) {
-    Value a = s.constant(alpha);
-    Value negative = s.mul(a, s.sub(expOf(s, s.div(x, a)), s.constant(1)));
-    return s.add(s.max(x, s.constant(0)), s.min(negative, s.constant(0)));
+    Value a = s.constant(alpha), one = s.constant(1);
+    Value negative = s.mul(a, s.sub(expOf(s, s.div(x, a)), one));
+    Value zero = s.constant(0);
+    Value positive = s.max(x, zero);
+    return s.add(positive, s.min(negative, zero));
   });
 }
 
@@ -215,13 +233,15 @@ static LogicalResult importSoftplus(NodeImporter &imp) {
   return importUnaryFn(imp, Domain::floatMath, [](ScalarBuilder &s, Value x) {
     Value tail = s.getBuilder().create<math::Log1pOp>(
         s.getLoc(), expOf(s, s.neg(s.abs(x))));
-    return s.add(s.max(x, s.constant(0)), tail);
+    Value positive = s.max(x, s.constant(0));
+    return s.add(positive, tail);
   });
 }
 
 static LogicalResult importSoftsign(NodeImporter &imp) {
   return importUnaryFn(imp, Domain::floatMath, [](ScalarBuilder &s, Value x) {
-    return s.div(x, s.add(s.constant(1), s.abs(x)));
+    Value one = s.constant(1);
+    return s.div(x, s.add(one, s.abs(x)));
   });
 }
 
@@ -253,8 +273,10 @@ static LogicalResult importPRelu(NodeImporter &imp) {
                        [&](OpBuilder &b, Location loc, ValueRange args) {
                          ScalarBuilder s(b, loc, elementType, isUnsigned);
                          Value x = args[0];
-                         return s.select(s.cmp(CmpKind::lt, x, s.constant(0)),
-                                         s.mul(args[1], x), x);
+                         Value negative = s.mul(args[1], x);
+                         Value isNegative =
+                             s.cmp(CmpKind::lt, x, s.constant(0));
+                         return s.select(isNegative, negative, x);
                        });
   if (failed(result))
     return failure();
