@@ -310,7 +310,9 @@ static LogicalResult importSlice(NodeImporter &imp) {
     if (end < 0)
       end += dim;
     int64_t size;
-    if (step > 0) {
+    if (dim == 0) {
+      size = 0;
+    } else if (step > 0) {
       start = std::clamp<int64_t>(start, 0, dim);
       end = std::clamp<int64_t>(end, 0, dim);
       size = end > start ? (end - start + step - 1) / step : 0;
@@ -658,6 +660,10 @@ static LogicalResult importConstantOfShape(NodeImporter &imp) {
   return success();
 }
 
+/// Ranges are computed at import into a constant; this bounds the memory
+/// a model can make the compiler allocate.
+static constexpr int64_t kMaxRangeElements = int64_t(1) << 26;
+
 /// Range of constant start, limit and delta, computed at import like
 /// numpy.arange: start + i * delta for i < ceil((limit - start) / delta).
 static LogicalResult importRange(NodeImporter &imp) {
@@ -681,10 +687,13 @@ static LogicalResult importRange(NodeImporter &imp) {
     double start = getValuesAsDouble(*inputs[0]).front();
     double limit = getValuesAsDouble(*inputs[1]).front();
     double delta = getValuesAsDouble(*inputs[2]).front();
-    if (delta == 0 || !std::isfinite(start) || !std::isfinite(limit) ||
-        !std::isfinite(delta))
+    double steps = std::ceil((limit - start) / delta);
+    if (delta == 0 || !std::isfinite(steps))
       return imp.emitError() << "invalid range";
-    count = std::max<int64_t>(0, std::ceil((limit - start) / delta));
+    if (steps > kMaxRangeElements)
+      return imp.emitError() << "a range of " << steps
+                             << " elements is too large to compute at import";
+    count = std::max<int64_t>(0, steps);
     for (int64_t i = 0; i < count; ++i)
       values.push_back(start + i * delta);
   } else {
@@ -693,11 +702,20 @@ static LogicalResult importRange(NodeImporter &imp) {
     int64_t delta = getValuesAsInt(*inputs[2]).front();
     if (delta == 0)
       return imp.emitError() << "delta must not be 0";
-    count = delta > 0
-                ? (limit > start ? (limit - start + delta - 1) / delta : 0)
-                : (start > limit ? (start - limit - delta - 1) / -delta : 0);
+    // In uint64_t: limit - start and i * delta can exceed int64_t, the
+    // values themselves cannot.
+    bool up = delta > 0;
+    uint64_t span =
+        up ? (limit > start ? uint64_t(limit) - uint64_t(start) : 0)
+           : (start > limit ? uint64_t(start) - uint64_t(limit) : 0);
+    uint64_t stride = up ? uint64_t(delta) : -uint64_t(delta);
+    uint64_t steps = span / stride + (span % stride != 0);
+    if (steps > uint64_t(kMaxRangeElements))
+      return imp.emitError() << "a range of " << steps
+                             << " elements is too large to compute at import";
+    count = steps;
     for (int64_t i = 0; i < count; ++i)
-      ints.push_back(start + i * delta);
+      ints.push_back(uint64_t(start) + uint64_t(i) * uint64_t(delta));
   }
   auto type = RankedTensorType::get({count}, elementType);
   if (failed(imp.getOutputTypeOr(0, type)))
