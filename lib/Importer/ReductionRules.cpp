@@ -4,11 +4,13 @@
 // map each element first (ReduceL1: |x|, ReduceSumSquare: x*x, ReduceLogSumExp:
 // exp x), then an elementwise op for what follows the reduction (mean's
 // division, L2's sqrt, LogSum's log) and a view that keeps the reduced dims
-// as 1 when keepdims is set. f16 and bf16 accumulate in f32.
+// as 1 when keepdims is set. f16 and bf16 accumulate in f32. ArgMax and
+// ArgMin reduce into a value and an index at once.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -186,6 +188,93 @@ template <Reduction kind> static LogicalResult importReduce(NodeImporter &imp) {
   return success();
 }
 
+/// ArgMax / ArgMin: one linalg.generic reducing along the axis into the
+/// best value and its index (int64). Ties keep the first index, or the last
+/// with select_last_index; NaN counts as the extreme, as in numpy.
+template <bool isMax>
+static LogicalResult importArgExtremum(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  Type elementType = inType.getElementType();
+  int64_t rank = inType.getRank();
+  if (elementType.isInteger(1) || rank == 0)
+    return imp.emitError() << "expects a number tensor of rank >= 1";
+  int64_t axis = imp.getIntAttr("axis", 0);
+  if (axis < -rank || axis >= rank)
+    return imp.emitError() << "axis " << axis << " is out of range for rank "
+                           << rank;
+  if (axis < 0)
+    axis += rank;
+  if (inType.getDimSize(axis) == 0)
+    return imp.emitError() << "expects a non-empty axis";
+  bool keepDims = imp.getIntAttr("keepdims", 1);
+  bool last = imp.getIntAttr("select_last_index", 0);
+  SmallVector<int64_t> reducedShape, keptShape(inType.getShape());
+  SmallVector<AffineExpr> exprs;
+  SmallVector<utils::IteratorType> iterators;
+  MLIRContext *ctx = imp.getContext();
+  for (int64_t d = 0; d < rank; ++d) {
+    iterators.push_back(d == axis ? utils::IteratorType::reduction
+                                  : utils::IteratorType::parallel);
+    if (d == axis)
+      continue;
+    reducedShape.push_back(inType.getDimSize(d));
+    exprs.push_back(getAffineDimExpr(d, ctx));
+  }
+  keptShape[axis] = 1;
+  OpBuilder &b = imp.getBuilder();
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(keepDims ? keptShape : reducedShape,
+                               b.getI64Type()));
+  if (failed(type))
+    return failure();
+
+  bool isUnsigned = imp.isUnsignedInput(0);
+  ScalarBuilder outer(b, imp.getLoc(), elementType, isUnsigned);
+  auto valueType = RankedTensorType::get(reducedShape, elementType);
+  auto indexType = RankedTensorType::get(reducedShape, b.getI64Type());
+  Value values =
+      buildFill(imp, valueType, isMax ? outer.lowest() : outer.highest());
+  Value zero = imp.create<arith::ConstantOp>(b.getI64IntegerAttr(0));
+  Value indices = buildFill(imp, indexType, zero);
+  AffineMap reducedMap = AffineMap::get(rank, 0, exprs, ctx);
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank), reducedMap,
+                              reducedMap};
+  auto generic = imp.create<linalg::GenericOp>(
+      TypeRange{valueType, indexType}, ValueRange{*input},
+      ValueRange{values, indices}, maps, iterators,
+      [&](OpBuilder &nb, Location loc, ValueRange args) {
+        ScalarBuilder s(nb, loc, elementType, isUnsigned);
+        Value x = args[0], best = args[1];
+        CmpKind kind = isMax ? (last ? CmpKind::ge : CmpKind::gt)
+                             : (last ? CmpKind::le : CmpKind::lt);
+        Value better = s.cmp(kind, x, best);
+        if (s.isFloat()) {
+          Value xNaN =
+              nb.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, x, x);
+          if (!last) {
+            Value bestNaN = nb.create<arith::CmpFOp>(
+                loc, arith::CmpFPredicate::UNO, best, best);
+            Value bestNumber = nb.create<arith::XOrIOp>(
+                loc, bestNaN,
+                nb.create<arith::ConstantOp>(loc, nb.getBoolAttr(true)));
+            xNaN = nb.create<arith::AndIOp>(loc, xNaN, bestNumber);
+          }
+          better = nb.create<arith::OrIOp>(loc, better, xNaN);
+        }
+        Value position = nb.create<linalg::IndexOp>(loc, axis);
+        Value index =
+            nb.create<arith::IndexCastOp>(loc, nb.getI64Type(), position);
+        Value newBest = s.select(better, x, best);
+        Value newIndex = s.select(better, index, args[2]);
+        nb.create<linalg::YieldOp>(loc, ValueRange{newBest, newIndex});
+      });
+  imp.setOutput(0, imp.reshapeTo(generic.getResult(1), type->getShape()));
+  return success();
+}
+
 OpRule aic::importer::lookupReductionRule(StringRef opType) {
   return llvm::StringSwitch<OpRule>(opType)
       .Case("ReduceSum", importReduce<Reduction::sum>)
@@ -198,5 +287,7 @@ OpRule aic::importer::lookupReductionRule(StringRef opType) {
       .Case("ReduceLogSum", importReduce<Reduction::logSum>)
       .Case("ReduceLogSumExp", importReduce<Reduction::logSumExp>)
       .Case("ReduceSumSquare", importReduce<Reduction::sumSquare>)
+      .Case("ArgMax", importArgExtremum</*isMax=*/true>)
+      .Case("ArgMin", importArgExtremum</*isMax=*/false>)
       .Default(nullptr);
 }
