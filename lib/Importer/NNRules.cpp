@@ -7,7 +7,10 @@
 // into an error at the node rather than a wrong result.
 //
 //===----------------------------------------------------------------------===//
-#include "ImporterImpl.h"
+#include "Builders.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <cmath>
 
@@ -145,7 +148,8 @@ LogicalResult aic::importer::importConv(NodeImporter &imp) {
   Builder &b = imp.getBuilder();
   imp.setOutput(
       0, imp.create<ConvOp>(*type, *input, *weight, bias, ValueRange{},
-                            imp.emptyTensor(*type), b.getDenseI64ArrayAttr(w->strides),
+                            imp.emptyTensor(*type),
+                            b.getDenseI64ArrayAttr(w->strides),
                             b.getDenseI64ArrayAttr(w->dilations),
                             b.getDenseI64ArrayAttr(w->pads),
                             b.getI64IntegerAttr(imp.getIntAttr("group", 1))));
@@ -186,6 +190,68 @@ static LogicalResult getPoolOperands(NodeImporter &imp, Value &input,
   return success();
 }
 
+/// Max pooling of element types the library does not run (integers, f16,
+/// f64): the input padded with the type's lowest value, then a
+/// linalg.generic over the output and kernel positions (a tensor.empty of
+/// the kernel's shape gives the reduction loops their bounds, as in
+/// linalg's pooling ops) reading input[o * stride + k * dilation].
+static LogicalResult importGenericMaxPool(NodeImporter &imp, Value input,
+                                          RankedTensorType type,
+                                          const Window &w) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  Type elementType = inType.getElementType();
+  if (elementType.isInteger(1))
+    return imp.emitError() << "boolean max pooling is not supported";
+  size_t n = w.kernel.size();
+  bool isUnsigned = imp.isUnsignedInput(0);
+  OpBuilder &b = imp.getBuilder();
+  Location loc = imp.getLoc();
+  ScalarBuilder outer(b, loc, elementType, isUnsigned);
+  Value lowest = outer.lowest();
+  SmallVector<OpFoldResult> low(2, b.getIndexAttr(0)), high(low);
+  SmallVector<int64_t> paddedShape(inType.getShape());
+  for (size_t i = 0; i < n; ++i) {
+    low.push_back(b.getIndexAttr(w.pads[i]));
+    high.push_back(b.getIndexAttr(w.pads[n + i]));
+    paddedShape[2 + i] += w.pads[i] + w.pads[n + i];
+  }
+  Value padded =
+      imp.create<tensor::PadOp>(RankedTensorType::get(paddedShape, elementType),
+                                input, low, high, lowest);
+
+  // Loops: the output dims, then one per kernel dim.
+  MLIRContext *ctx = imp.getContext();
+  int64_t rank = type.getRank();
+  int64_t loops = rank + n;
+  SmallVector<AffineExpr> inExprs{getAffineDimExpr(0, ctx),
+                                  getAffineDimExpr(1, ctx)};
+  SmallVector<AffineExpr> kernelExprs, outExprs;
+  for (size_t i = 0; i < n; ++i) {
+    AffineExpr o = getAffineDimExpr(2 + i, ctx);
+    AffineExpr k = getAffineDimExpr(rank + i, ctx);
+    inExprs.push_back(o * w.strides[i] + k * w.dilations[i]);
+    kernelExprs.push_back(k);
+  }
+  for (int64_t d = 0; d < rank; ++d)
+    outExprs.push_back(getAffineDimExpr(d, ctx));
+  SmallVector<AffineMap> maps{AffineMap::get(loops, 0, inExprs, ctx),
+                              AffineMap::get(loops, 0, kernelExprs, ctx),
+                              AffineMap::get(loops, 0, outExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  iterators.append(n, utils::IteratorType::reduction);
+  Value window = imp.create<tensor::EmptyOp>(w.kernel, elementType);
+  Value init = buildFill(imp, type, lowest);
+  auto pool = imp.create<linalg::GenericOp>(
+      TypeRange{type}, ValueRange{padded, window}, ValueRange{init}, maps,
+      iterators, [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        ScalarBuilder s(nb, nloc, elementType, isUnsigned);
+        nb.create<linalg::YieldOp>(nloc, s.max(args[2], args[0]));
+      });
+  imp.setOutput(0, pool.getResult(0));
+  return success();
+}
+
 LogicalResult aic::importer::importMaxPool(NodeImporter &imp) {
   // storage_order only shapes the Indices output.
   if (imp.isOutputUsed(1))
@@ -196,6 +262,8 @@ LogicalResult aic::importer::importMaxPool(NodeImporter &imp) {
   if (failed(getPoolOperands(imp, input, type, w,
                              /*hasDilations=*/imp.getOpset() >= 10)))
     return failure();
+  if (!type.getElementType().isF32())
+    return importGenericMaxPool(imp, input, type, w);
   imp.setOutput(0, imp.create<MaxPoolOp>(type, input, imp.emptyTensor(type),
                                          w.kernel, w.strides, w.dilations,
                                          w.pads));
@@ -291,9 +359,9 @@ LogicalResult aic::importer::importBatchNormalization(NodeImporter &imp) {
     params.push_back(*param);
   }
   double epsilon = imp.getFloatAttr("epsilon", 1e-5f);
-  imp.setOutput(0, imp.create<BatchNormOp>(
-                       *type, *input, params[0], params[1], params[2],
-                       params[3], imp.emptyTensor(*type),
-                       imp.getBuilder().getF64FloatAttr(epsilon)));
+  imp.setOutput(
+      0, imp.create<BatchNormOp>(*type, *input, params[0], params[1], params[2],
+                                 params[3], imp.emptyTensor(*type),
+                                 imp.getBuilder().getF64FloatAttr(epsilon)));
   return success();
 }
