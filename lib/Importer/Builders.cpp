@@ -90,6 +90,47 @@ Value ScalarBuilder::div(Value x, Value y) {
   return b.create<arith::SelectOp>(loc, byZero, zero, q);
 }
 
+Value ScalarBuilder::rem(Value x, Value y, bool floor) {
+  Value r;
+  if (isFloat()) {
+    r = b.create<arith::RemFOp>(loc, x, y);
+    if (!floor)
+      return r;
+  }
+  Value zero = constant(0);
+  if (!isFloat()) {
+    // x % 0 and INT_MIN % -1 trap on x86: 1 and -1 leave no remainder, so
+    // divide by 1 instead of either and select 0 for a zero divisor.
+    Value one = constant(1);
+    Value byZero =
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, y, zero);
+    Value safe = b.create<arith::SelectOp>(loc, byZero, one, y);
+    if (unsignedInt) {
+      r = b.create<arith::RemUIOp>(loc, x, safe);
+      return b.create<arith::SelectOp>(loc, byZero, zero, r);
+    }
+    unsigned width = type.getIntOrFloatBitWidth();
+    Value minusOne = intConstant(APInt::getAllOnes(width));
+    Value isMinusOne =
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, y, minusOne);
+    safe = b.create<arith::SelectOp>(loc, isMinusOne, one, safe);
+    r = b.create<arith::RemSIOp>(loc, x, safe);
+    r = b.create<arith::SelectOp>(loc, byZero, zero, r);
+  }
+  if (!floor || unsignedInt)
+    return r;
+  // A nonzero remainder whose sign differs from y's moves by y.
+  Value negative = cmp(CmpKind::lt, r, zero);
+  Value positive = cmp(CmpKind::gt, r, zero);
+  Value yNegative = cmp(CmpKind::lt, y, zero);
+  Value yPositive = cmp(CmpKind::gt, y, zero);
+  Value belowZero = b.create<arith::AndIOp>(loc, negative, yPositive);
+  Value aboveZero = b.create<arith::AndIOp>(loc, positive, yNegative);
+  Value fix = b.create<arith::OrIOp>(loc, belowZero, aboveZero);
+  Value moved = add(r, y);
+  return b.create<arith::SelectOp>(loc, fix, moved, r);
+}
+
 Value ScalarBuilder::max(Value x, Value y) {
   if (isFloat())
     return b.create<arith::MaximumFOp>(loc, x, y);

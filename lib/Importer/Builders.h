@@ -50,6 +50,9 @@ public:
   /// NaN-propagating for floats, as numpy's maximum / minimum.
   mlir::Value max(mlir::Value x, mlir::Value y);
   mlir::Value min(mlir::Value x, mlir::Value y);
+  /// The remainder of x / y: with the sign of x (C fmod), or with `floor`
+  /// the sign of y (Python's %). Integer x % 0 is 0.
+  mlir::Value rem(mlir::Value x, mlir::Value y, bool floor);
   mlir::Value neg(mlir::Value x);
   mlir::Value abs(mlir::Value x);
   /// An i1; ordered for floats (false if either is NaN).

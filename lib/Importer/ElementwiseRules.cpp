@@ -1,6 +1,7 @@
 //===- ElementwiseRules.cpp - Import rules for elementwise operators ------===//
 //
-// Binary and variadic arithmetic, Clip, comparisons, logic, Where and Cast.
+// Binary and variadic arithmetic (with Pow, Mod, BitShift), Clip,
+// comparisons, logic, Where and Cast.
 // On f32, the operators a oneDNN primitive executes (Add, Sub, Mul, Div,
 // Max, Min, Clip) become aic ops, which aic-fuse-post-ops can fold into
 // their producer; any other element type, and every other operator here,
@@ -254,6 +255,56 @@ static LogicalResult importPow(NodeImporter &imp) {
             convertScalar(b, loc, args[1], f64, exponentUnsigned, false);
         Value power = b.create<math::PowFOp>(loc, base, exponent);
         return convertScalar(b, loc, power, elementType, false, baseUnsigned);
+      });
+}
+
+/// Mod: fmod=1 keeps the sign of the dividend (C fmod), fmod=0 takes the
+/// divisor's (Python); f16 is computed in f32.
+static LogicalResult importMod(NodeImporter &imp) {
+  Value lhs, rhs;
+  RankedTensorType type;
+  if (failed(getBinaryOperands(imp, lhs, rhs, type)))
+    return failure();
+  Type elementType = type.getElementType();
+  if (elementType.isInteger(1))
+    return imp.emitError() << "boolean operands are not supported";
+  bool floor = !imp.getIntAttr("fmod", 0);
+  bool isUnsigned = imp.isUnsignedInput(0);
+  return setElementwise(
+      imp, type, {lhs, rhs}, [&](OpBuilder &b, Location loc, ValueRange args) {
+        if (isa<FloatType>(elementType))
+          return computeInF32(b, loc, args,
+                              [&](ScalarBuilder &s, ValueRange x) {
+                                return s.rem(x[0], x[1], floor);
+                              });
+        ScalarBuilder s(b, loc, elementType, isUnsigned);
+        return s.rem(args[0], args[1], floor);
+      });
+}
+
+/// BitShift of unsigned integers; shifting by the width or more gives 0
+/// (LLVM leaves it undefined).
+static LogicalResult importBitShift(NodeImporter &imp) {
+  Value lhs, rhs;
+  RankedTensorType type;
+  if (failed(getBinaryOperands(imp, lhs, rhs, type)))
+    return failure();
+  Type elementType = type.getElementType();
+  std::string direction = imp.getStringAttr("direction", "");
+  if (direction != "LEFT" && direction != "RIGHT")
+    return imp.emitError() << "direction must be LEFT or RIGHT";
+  if (!isa<IntegerType>(elementType) || elementType.isInteger(1))
+    return imp.emitError() << "expects integer operands";
+  bool left = direction == "LEFT";
+  return setElementwise(
+      imp, type, {lhs, rhs}, [&](OpBuilder &b, Location loc, ValueRange args) {
+        ScalarBuilder s(b, loc, elementType, /*isUnsigned=*/true);
+        Value width = s.constant(elementType.getIntOrFloatBitWidth());
+        Value inRange = s.cmp(CmpKind::lt, args[1], width);
+        Value shifted =
+            left ? b.create<arith::ShLIOp>(loc, args[0], args[1]).getResult()
+                 : b.create<arith::ShRUIOp>(loc, args[0], args[1]).getResult();
+        return s.select(inRange, shifted, s.constant(0));
       });
 }
 
@@ -536,6 +587,8 @@ OpRule aic::importer::lookupElementwiseRule(StringRef opType) {
       .Case("Mul", importArith<MulOp, Arith::mul>)
       .Case("Div", importArith<DivOp, Arith::div>)
       .Case("Pow", importPow)
+      .Case("Mod", importMod)
+      .Case("BitShift", importBitShift)
       .Case("Sum", importVariadic<AddOp, Arith::add>)
       .Case("Mean", importVariadic<AddOp, Arith::add, /*isMean=*/true>)
       .Case("Max", importVariadic<MaxOp, Arith::max>)

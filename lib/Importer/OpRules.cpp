@@ -72,9 +72,11 @@ static LogicalResult importSoftmaxLike(NodeImporter &imp, bool log) {
                                   int64_t(1), std::multiplies<int64_t>());
   Value flat = imp.reshapeTo(*input, {outer, inner});
   auto flatType = cast<RankedTensorType>(flat.getType());
-  Value softmax = imp.create<SoftmaxOp>(
-      flatType, flat, imp.emptyTensor(flatType), b.getI64IntegerAttr(1),
-      log ? b.getUnitAttr() : UnitAttr()).getOutput();
+  Value softmax =
+      imp.create<SoftmaxOp>(flatType, flat, imp.emptyTensor(flatType),
+                            b.getI64IntegerAttr(1),
+                            log ? b.getUnitAttr() : UnitAttr())
+          .getOutput();
   imp.setOutput(0, imp.reshapeTo(softmax, shape));
   return success();
 }
@@ -154,10 +156,10 @@ static LogicalResult importTranspose(NodeImporter &imp) {
   if (static_cast<int64_t>(perm.size()) != rank)
     return imp.emitError() << "perm has " << perm.size()
                            << " entries for an input of rank " << rank;
-  imp.setOutput(0, imp.create<linalg::TransposeOp>(*input,
-                                                   imp.emptyTensor(*type), perm)
-                       .getResult()
-                       .front());
+  imp.setOutput(
+      0, imp.create<linalg::TransposeOp>(*input, imp.emptyTensor(*type), perm)
+             .getResult()
+             .front());
   return success();
 }
 
@@ -309,10 +311,10 @@ static LogicalResult importMatMul(NodeImporter &imp) {
   SmallVector<int64_t> shape(*batch);
   shape.append({aShape[aShape.size() - 2], bShape.back()});
   auto matmulType = RankedTensorType::get(shape, type->getElementType());
-  Value result = imp.create<MatmulOp>(
-      matmulType, a, b, /*bias=*/Value(), ValueRange{},
-      imp.emptyTensor(matmulType), UnitAttr(), UnitAttr(), FloatAttr())
-      .getOutput();
+  Value result = imp.create<MatmulOp>(matmulType, a, b, /*bias=*/Value(),
+                                      ValueRange{}, imp.emptyTensor(matmulType),
+                                      UnitAttr(), UnitAttr(), FloatAttr())
+                     .getOutput();
   imp.setOutput(0, imp.reshapeTo(result, type->getShape()));
   return success();
 }
@@ -438,8 +440,7 @@ static LogicalResult importLayerNormalization(NodeImporter &imp) {
       return failure();
     auto paramType = cast<RankedTensorType>(param->getType());
     if (paramType.getNumElements() != inner)
-      return imp.emitError() << "'" << (i == 1 ? "Scale" : "B")
-                             << "' of shape "
+      return imp.emitError() << "'" << (i == 1 ? "Scale" : "B") << "' of shape "
                              << formatShape(paramType.getShape())
                              << " does not have the normalized shape "
                              << formatShape(shape.drop_front(*axis))

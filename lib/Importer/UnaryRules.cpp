@@ -245,6 +245,94 @@ static LogicalResult importSoftsign(NodeImporter &imp) {
   });
 }
 
+/// Shrink: x + bias below -lambd, x - bias above lambd, 0 between; integers
+/// are compared and shifted in f64 (lambd and bias are floats).
+static LogicalResult importShrink(NodeImporter &imp) {
+  double lambd = imp.getFloatAttr("lambd", 0.5f);
+  double bias = imp.getFloatAttr("bias", 0.0f);
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
+  Type elementType = type.getElementType();
+  if (elementType.isInteger(1))
+    return imp.emitError() << "boolean operands are not supported";
+  bool isUnsigned = imp.isUnsignedInput(0);
+  FailureOr<Value> result = buildElementwise(
+      imp, type, *input, [&](OpBuilder &b, Location loc, ValueRange args) {
+        Type f64 = b.getF64Type();
+        Value x = isa<FloatType>(elementType)
+                      ? args[0]
+                      : convertScalar(b, loc, args[0], f64, isUnsigned, false);
+        Value y = computeInF32(b, loc, x, [&](ScalarBuilder &s, ValueRange v) {
+          Value lo = s.constant(-lambd), hi = s.constant(lambd);
+          Value b0 = s.constant(bias), zero = s.constant(0);
+          Value below = s.cmp(CmpKind::lt, v[0], lo);
+          Value above = s.cmp(CmpKind::gt, v[0], hi);
+          Value up = s.add(v[0], b0), down = s.sub(v[0], b0);
+          return s.select(below, up, s.select(above, down, zero));
+        });
+        return convertScalar(b, loc, y, elementType, false, isUnsigned);
+      });
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
+}
+
+static LogicalResult importIsNaN(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  if (!isa<FloatType>(inType.getElementType()))
+    return imp.emitError() << "expects a float operand";
+  auto type =
+      RankedTensorType::get(inType.getShape(), imp.getBuilder().getI1Type());
+  FailureOr<Value> result = buildElementwise(
+      imp, type, *input, [](OpBuilder &b, Location loc, ValueRange args) {
+        return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, args[0],
+                                       args[0]);
+      });
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
+}
+
+static LogicalResult importIsInf(NodeImporter &imp) {
+  bool positive = imp.getIntAttr("detect_positive", 1);
+  bool negative = imp.getIntAttr("detect_negative", 1);
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  Type elementType = inType.getElementType();
+  if (!isa<FloatType>(elementType))
+    return imp.emitError() << "expects a float operand";
+  auto type =
+      RankedTensorType::get(inType.getShape(), imp.getBuilder().getI1Type());
+  FailureOr<Value> result = buildElementwise(
+      imp, type, *input, [&](OpBuilder &b, Location loc, ValueRange args) {
+        ScalarBuilder s(b, loc, elementType);
+        if (!positive && !negative)
+          return b.create<arith::ConstantOp>(loc, b.getBoolAttr(false))
+              .getResult();
+        Value isPos, isNeg;
+        if (positive)
+          isPos = s.cmp(CmpKind::eq, args[0], s.highest());
+        if (negative)
+          isNeg = s.cmp(CmpKind::eq, args[0], s.lowest());
+        if (isPos && isNeg)
+          return b.create<arith::OrIOp>(loc, isPos, isNeg).getResult();
+        return isPos ? isPos : isNeg;
+      });
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
+}
+
 /// PRelu: the slope broadcasts to the input (unidirectionally).
 static LogicalResult importPRelu(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0), slope = imp.getInput(1);
@@ -325,5 +413,8 @@ OpRule aic::importer::lookupUnaryRule(StringRef opType) {
       .Case("Celu", importCelu)
       .Case("Softplus", importSoftplus)
       .Case("Softsign", importSoftsign)
+      .Case("Shrink", importShrink)
+      .Case("IsNaN", importIsNaN)
+      .Case("IsInf", importIsInf)
       .Default(nullptr);
 }
