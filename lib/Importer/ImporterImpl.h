@@ -280,6 +280,7 @@ OpRule lookupElementwiseRule(llvm::StringRef opType);
 OpRule lookupUnaryRule(llvm::StringRef opType);
 OpRule lookupReductionRule(llvm::StringRef opType);
 OpRule lookupDataMovementRule(llvm::StringRef opType);
+OpRule lookupPositionalRule(llvm::StringRef opType);
 
 /// Rules implemented in NNRules.cpp.
 mlir::LogicalResult importConv(NodeImporter &imp);

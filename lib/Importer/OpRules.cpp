@@ -506,7 +506,7 @@ static LogicalResult importLayerNormalization(NodeImporter &imp) {
 OpRule aic::importer::lookupOpRule(StringRef opType) {
   for (OpRule (*lookup)(StringRef) :
        {lookupElementwiseRule, lookupUnaryRule, lookupReductionRule,
-        lookupDataMovementRule})
+        lookupDataMovementRule, lookupPositionalRule})
     if (OpRule rule = lookup(opType))
       return rule;
   return llvm::StringSwitch<OpRule>(opType)

@@ -4,8 +4,9 @@
 // map each element first (ReduceL1: |x|, ReduceSumSquare: x*x, ReduceLogSumExp:
 // exp x), then an elementwise op for what follows the reduction (mean's
 // division, L2's sqrt, LogSum's log) and a view that keeps the reduced dims
-// as 1 when keepdims is set. f16 and bf16 accumulate in f32. ArgMax and
-// ArgMin reduce into a value and an index at once.
+// as 1 when keepdims is set. f16 and bf16 accumulate in f32. ArgMax,
+// ArgMin and Hardmax reduce into a value and an index at once; CumSum is a
+// masked reduction.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -188,30 +189,16 @@ template <Reduction kind> static LogicalResult importReduce(NodeImporter &imp) {
   return success();
 }
 
-/// ArgMax / ArgMin: one linalg.generic reducing along the axis into the
-/// best value and its index (int64). Ties keep the first index, or the last
-/// with select_last_index; NaN counts as the extreme, as in numpy.
-template <bool isMax>
-static LogicalResult importArgExtremum(NodeImporter &imp) {
-  FailureOr<Value> input = imp.getInput(0);
-  if (failed(input))
-    return failure();
-  auto inType = cast<RankedTensorType>(input->getType());
+/// The index (int64) of the largest (`isMax`) or smallest element along
+/// `axis`, in a tensor without that dim: one linalg.generic reducing value
+/// and index together. Ties keep the first index, or the last with `last`;
+/// NaN counts as the extreme, as in numpy.
+static Value buildArgExtremum(NodeImporter &imp, Value input, int64_t axis,
+                              bool isMax, bool last) {
+  auto inType = cast<RankedTensorType>(input.getType());
   Type elementType = inType.getElementType();
   int64_t rank = inType.getRank();
-  if (elementType.isInteger(1) || rank == 0)
-    return imp.emitError() << "expects a number tensor of rank >= 1";
-  int64_t axis = imp.getIntAttr("axis", 0);
-  if (axis < -rank || axis >= rank)
-    return imp.emitError() << "axis " << axis << " is out of range for rank "
-                           << rank;
-  if (axis < 0)
-    axis += rank;
-  if (inType.getDimSize(axis) == 0)
-    return imp.emitError() << "expects a non-empty axis";
-  bool keepDims = imp.getIntAttr("keepdims", 1);
-  bool last = imp.getIntAttr("select_last_index", 0);
-  SmallVector<int64_t> reducedShape, keptShape(inType.getShape());
+  SmallVector<int64_t> reducedShape;
   SmallVector<AffineExpr> exprs;
   SmallVector<utils::IteratorType> iterators;
   MLIRContext *ctx = imp.getContext();
@@ -223,14 +210,7 @@ static LogicalResult importArgExtremum(NodeImporter &imp) {
     reducedShape.push_back(inType.getDimSize(d));
     exprs.push_back(getAffineDimExpr(d, ctx));
   }
-  keptShape[axis] = 1;
   OpBuilder &b = imp.getBuilder();
-  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
-      0, RankedTensorType::get(keepDims ? keptShape : reducedShape,
-                               b.getI64Type()));
-  if (failed(type))
-    return failure();
-
   bool isUnsigned = imp.isUnsignedInput(0);
   ScalarBuilder outer(b, imp.getLoc(), elementType, isUnsigned);
   auto valueType = RankedTensorType::get(reducedShape, elementType);
@@ -243,7 +223,7 @@ static LogicalResult importArgExtremum(NodeImporter &imp) {
   SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank), reducedMap,
                               reducedMap};
   auto generic = imp.create<linalg::GenericOp>(
-      TypeRange{valueType, indexType}, ValueRange{*input},
+      TypeRange{valueType, indexType}, ValueRange{input},
       ValueRange{values, indices}, maps, iterators,
       [&](OpBuilder &nb, Location loc, ValueRange args) {
         ScalarBuilder s(nb, loc, elementType, isUnsigned);
@@ -255,11 +235,8 @@ static LogicalResult importArgExtremum(NodeImporter &imp) {
           Value xNaN =
               nb.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, x, x);
           if (!last) {
-            Value bestNaN = nb.create<arith::CmpFOp>(
-                loc, arith::CmpFPredicate::UNO, best, best);
-            Value bestNumber = nb.create<arith::XOrIOp>(
-                loc, bestNaN,
-                nb.create<arith::ConstantOp>(loc, nb.getBoolAttr(true)));
+            Value bestNumber = nb.create<arith::CmpFOp>(
+                loc, arith::CmpFPredicate::ORD, best, best);
             xNaN = nb.create<arith::AndIOp>(loc, xNaN, bestNumber);
           }
           better = nb.create<arith::OrIOp>(loc, better, xNaN);
@@ -271,7 +248,164 @@ static LogicalResult importArgExtremum(NodeImporter &imp) {
         Value newIndex = s.select(better, index, args[2]);
         nb.create<linalg::YieldOp>(loc, ValueRange{newBest, newIndex});
       });
-  imp.setOutput(0, imp.reshapeTo(generic.getResult(1), type->getShape()));
+  return generic.getResult(1);
+}
+
+/// Checks that `axis` of `input` can be reduced to an index and normalizes
+/// it.
+static FailureOr<int64_t> getArgAxis(NodeImporter &imp, Value input,
+                                     int64_t axis) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  int64_t rank = inType.getRank();
+  if (inType.getElementType().isInteger(1) || rank == 0) {
+    imp.emitError() << "expects a number tensor of rank >= 1";
+    return failure();
+  }
+  if (axis < -rank || axis >= rank) {
+    imp.emitError() << "axis " << axis << " is out of range for rank " << rank;
+    return failure();
+  }
+  if (axis < 0)
+    axis += rank;
+  if (inType.getDimSize(axis) == 0) {
+    imp.emitError() << "expects a non-empty axis";
+    return failure();
+  }
+  return axis;
+}
+
+template <bool isMax>
+static LogicalResult importArgExtremum(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<int64_t> axis = getArgAxis(imp, *input, imp.getIntAttr("axis", 0));
+  if (failed(axis))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  SmallVector<int64_t> shape(inType.getShape());
+  if (imp.getIntAttr("keepdims", 1))
+    shape[*axis] = 1;
+  else
+    shape.erase(shape.begin() + *axis);
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(shape, imp.getBuilder().getI64Type()));
+  if (failed(type))
+    return failure();
+  Value indices = buildArgExtremum(imp, *input, *axis, isMax,
+                                   imp.getIntAttr("select_last_index", 0));
+  imp.setOutput(0, imp.reshapeTo(indices, type->getShape()));
+  return success();
+}
+
+/// Hardmax: 1 at the first maximum along the axis, 0 elsewhere. Before
+/// opset 13 the input is coerced to 2-D at the axis (default 1).
+static LogicalResult importHardmax(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
+  bool coerce2D = imp.getOpset() < 13;
+  int64_t rank = type.getRank();
+  FailureOr<int64_t> axis =
+      getArgAxis(imp, *input, imp.getIntAttr("axis", coerce2D ? 1 : -1));
+  if (failed(axis))
+    return failure();
+  Value x = *input;
+  if (coerce2D) {
+    ArrayRef<int64_t> shape = type.getShape();
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < rank; ++d)
+      (d < *axis ? outer : inner) *= shape[d];
+    x = imp.reshapeTo(x, {outer, inner});
+    axis = 1;
+  }
+  auto xType = cast<RankedTensorType>(x.getType());
+  Value indices = buildArgExtremum(imp, x, *axis, /*isMax=*/true, false);
+  MLIRContext *ctx = imp.getContext();
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < xType.getRank(); ++d)
+    if (d != *axis)
+      exprs.push_back(getAffineDimExpr(d, ctx));
+  Type elementType = xType.getElementType();
+  bool isUnsigned = imp.isUnsignedInput(0);
+  int64_t axisDim = *axis;
+  Value result = buildGeneric(
+      imp, xType, indices, AffineMap::get(xType.getRank(), 0, exprs, ctx),
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        Value position = b.create<linalg::IndexOp>(loc, axisDim);
+        Value index =
+            b.create<arith::IndexCastOp>(loc, b.getI64Type(), position);
+        Value hot = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                            index, args[0]);
+        ScalarBuilder s(b, loc, elementType, isUnsigned);
+        Value one = s.constant(1), zero = s.constant(0);
+        return s.select(hot, one, zero);
+      });
+  imp.setOutput(0, imp.reshapeTo(result, type.getShape()));
+  return success();
+}
+
+/// CumSum along a constant axis: a linalg.generic over the result and the
+/// axis again (a reduction), adding x[.., j, ..] for the j before (or with
+/// `reverse` after) the result's position, including it unless
+/// `exclusive`. Quadratic in the axis length, which models keep short
+/// (position ids, masks).
+static LogicalResult importCumSum(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<SmallVector<int64_t>> axisValues = imp.getConstantInts(1, "axis");
+  if (failed(axisValues))
+    return failure();
+  if (axisValues->size() != 1)
+    return imp.emitError() << "'axis' must be a scalar";
+  auto type = cast<RankedTensorType>(input->getType());
+  int64_t rank = type.getRank();
+  int64_t axis = axisValues->front();
+  if (axis < -rank || axis >= rank)
+    return imp.emitError() << "axis " << axis << " is out of range for rank "
+                           << rank;
+  if (axis < 0)
+    axis += rank;
+  Type elementType = type.getElementType();
+  if (elementType.isInteger(1))
+    return imp.emitError() << "boolean operands are not supported";
+  bool exclusive = imp.getIntAttr("exclusive", 0);
+  bool reverse = imp.getIntAttr("reverse", 0);
+  bool isUnsigned = imp.isUnsignedInput(0);
+
+  // Loops: the result dims, then j along the axis.
+  MLIRContext *ctx = imp.getContext();
+  SmallVector<AffineExpr> inExprs, outExprs;
+  for (int64_t d = 0; d < rank; ++d) {
+    inExprs.push_back(getAffineDimExpr(d == axis ? rank : d, ctx));
+    outExprs.push_back(getAffineDimExpr(d, ctx));
+  }
+  SmallVector<AffineMap> maps{AffineMap::get(rank + 1, 0, inExprs, ctx),
+                              AffineMap::get(rank + 1, 0, outExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  OpBuilder &b = imp.getBuilder();
+  ScalarBuilder outer(b, imp.getLoc(), elementType, isUnsigned);
+  Value init = buildFill(imp, type, outer.constant(0));
+  auto generic = imp.create<linalg::GenericOp>(
+      TypeRange{type}, ValueRange{*input}, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nb, Location loc, ValueRange args) {
+        Value i = nb.create<linalg::IndexOp>(loc, axis);
+        Value j = nb.create<linalg::IndexOp>(loc, rank);
+        arith::CmpIPredicate predicate =
+            reverse ? (exclusive ? arith::CmpIPredicate::ugt
+                                 : arith::CmpIPredicate::uge)
+                    : (exclusive ? arith::CmpIPredicate::ult
+                                 : arith::CmpIPredicate::ule);
+        Value included = nb.create<arith::CmpIOp>(loc, predicate, j, i);
+        ScalarBuilder s(nb, loc, elementType, isUnsigned);
+        Value sum = s.add(args[1], args[0]);
+        nb.create<linalg::YieldOp>(loc, s.select(included, sum, args[1]));
+      });
+  imp.setOutput(0, generic.getResult(0));
   return success();
 }
 
@@ -289,5 +423,7 @@ OpRule aic::importer::lookupReductionRule(StringRef opType) {
       .Case("ReduceSumSquare", importReduce<Reduction::sumSquare>)
       .Case("ArgMax", importArgExtremum</*isMax=*/true>)
       .Case("ArgMin", importArgExtremum</*isMax=*/false>)
+      .Case("Hardmax", importHardmax)
+      .Case("CumSum", importCumSum)
       .Default(nullptr);
 }

@@ -1,0 +1,241 @@
+//===- PositionalRules.cpp - Import rules computed from positions ---------===//
+//
+// Operators whose elements depend on their own position: Trilu, EyeLike,
+// OneHot (linalg.generic bodies reading linalg.index), and DepthToSpace /
+// SpaceToDepth, which are a view, a linalg.transpose and a view.
+//
+//===----------------------------------------------------------------------===//
+#include "Builders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace mlir;
+using namespace aic;
+using namespace aic::importer;
+
+static Value indexAsI64(OpBuilder &b, Location loc, int64_t dim) {
+  Value index = b.create<linalg::IndexOp>(loc, dim);
+  return b.create<arith::IndexCastOp>(loc, b.getI64Type(), index);
+}
+
+/// Trilu: keeps the elements on and above (upper) or on and below the k-th
+/// diagonal of the two innermost dims and zeroes the others; k may be
+/// known only at run time.
+static LogicalResult importTrilu(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
+  int64_t rank = type.getRank();
+  if (rank < 2)
+    return imp.emitError() << "expects an input of rank >= 2";
+  bool upper = imp.getIntAttr("upper", 1);
+  SmallVector<Value> operands{*input};
+  if (imp.hasInput(1)) {
+    FailureOr<Value> k = imp.getInput(1);
+    if (failed(k))
+      return failure();
+    if (cast<RankedTensorType>(k->getType()).getNumElements() != 1)
+      return imp.emitError() << "'k' input must be a scalar";
+    operands.push_back(imp.reshapeTo(*k, {}));
+  }
+  Type elementType = type.getElementType();
+  FailureOr<Value> result = buildElementwise(
+      imp, type, operands, [&](OpBuilder &b, Location loc, ValueRange args) {
+        Value i = indexAsI64(b, loc, rank - 2);
+        Value j = indexAsI64(b, loc, rank - 1);
+        Value offset = b.create<arith::SubIOp>(loc, j, i);
+        Value k = args.size() > 1
+                      ? args[1]
+                      : b.create<arith::ConstantOp>(loc, b.getI64IntegerAttr(0))
+                            .getResult();
+        Value keep = b.create<arith::CmpIOp>(
+            loc, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
+            offset, k);
+        ScalarBuilder s(b, loc, elementType);
+        Value zero = s.constant(0);
+        return s.select(keep, args[0], zero);
+      });
+  if (failed(result))
+    return failure();
+  imp.setOutput(0, *result);
+  return success();
+}
+
+/// EyeLike: ones on the k-th diagonal of a matrix of the input's shape.
+static LogicalResult importEyeLike(NodeImporter &imp) {
+  RankedTensorType inType = imp.getInputType(0);
+  if (!inType)
+    return failure();
+  if (inType.getRank() != 2)
+    return imp.emitError() << "expects a 2-D input";
+  Type elementType = inType.getElementType();
+  bool isUnsigned = imp.isUnsignedInput(0);
+  if (const onnx::AttributeProto *dtype = imp.getAttr("dtype")) {
+    elementType = convertElementType(dtype->i(), imp.getContext());
+    if (!elementType)
+      return imp.emitError()
+             << "unsupported dtype " << elementTypeName(dtype->i());
+    isUnsigned = isUnsignedElementType(dtype->i());
+  }
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(inType.getShape(), elementType));
+  if (failed(type))
+    return failure();
+  int64_t k = imp.getIntAttr("k", 0);
+  imp.setOutput(
+      0, buildGeneric(imp, *type, ValueRange{}, {},
+                      [&](OpBuilder &b, Location loc, ValueRange) {
+                        Value i = indexAsI64(b, loc, 0);
+                        Value j = indexAsI64(b, loc, 1);
+                        Value offset = b.create<arith::SubIOp>(loc, j, i);
+                        Value kValue = b.create<arith::ConstantOp>(
+                            loc, b.getI64IntegerAttr(k));
+                        Value onDiagonal = b.create<arith::CmpIOp>(
+                            loc, arith::CmpIPredicate::eq, offset, kValue);
+                        ScalarBuilder s(b, loc, elementType, isUnsigned);
+                        Value one = s.constant(1), zero = s.constant(0);
+                        return s.select(onDiagonal, one, zero);
+                      }));
+  return success();
+}
+
+/// OneHot: a new dim of `depth` (a constant) at `axis` holding values[1]
+/// where it equals the index (negative indices count from the end) and
+/// values[0] elsewhere.
+static LogicalResult importOneHot(NodeImporter &imp) {
+  FailureOr<Value> indices = imp.getInput(0);
+  FailureOr<Value> values = imp.getInput(2);
+  if (failed(indices) || failed(values))
+    return failure();
+  const ConstTensor *depthTensor = imp.getConstantInput(1);
+  if (!depthTensor)
+    return imp.emitError()
+           << "'depth' input must be a constant (aic needs static shapes)";
+  if (depthTensor->getNumElements() != 1)
+    return imp.emitError() << "'depth' must be a scalar";
+  int64_t depth = static_cast<int64_t>(getValuesAsDouble(*depthTensor)[0]);
+  if (depth < 0)
+    return imp.emitError() << "negative depth " << depth;
+  auto indicesType = cast<RankedTensorType>(indices->getType());
+  auto valuesType = cast<RankedTensorType>(values->getType());
+  if (valuesType.getNumElements() != 2)
+    return imp.emitError() << "'values' must have two elements";
+  int64_t rank = indicesType.getRank() + 1;
+  int64_t axis = imp.getIntAttr("axis", -1);
+  if (axis < -rank || axis >= rank)
+    return imp.emitError() << "axis " << axis << " is out of range for rank "
+                           << rank;
+  if (axis < 0)
+    axis += rank;
+  SmallVector<int64_t> shape(indicesType.getShape());
+  shape.insert(shape.begin() + axis, depth);
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(shape, valuesType.getElementType()));
+  if (failed(type))
+    return failure();
+
+  // off and on are read once, outside the generic; the indices drop the
+  // new dim.
+  Value flat = imp.reshapeTo(*values, {2});
+  Value zeroIndex = imp.create<arith::ConstantIndexOp>(0);
+  Value oneIndex = imp.create<arith::ConstantIndexOp>(1);
+  Value off = imp.create<tensor::ExtractOp>(flat, zeroIndex);
+  Value on = imp.create<tensor::ExtractOp>(flat, oneIndex);
+  MLIRContext *ctx = imp.getContext();
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis)
+      exprs.push_back(getAffineDimExpr(d, ctx));
+  AffineMap map = AffineMap::get(rank, 0, exprs, ctx);
+  bool isUnsigned = imp.isUnsignedInput(0);
+  imp.setOutput(
+      0, buildGeneric(imp, *type, *indices, map,
+                      [&](OpBuilder &nb, Location loc, ValueRange args) {
+                        // Float indices truncate toward zero, as a cast to
+                        // int64 would.
+                        Value index =
+                            convertScalar(nb, loc, args[0], nb.getI64Type(),
+                                          isUnsigned, false);
+                        if (!isUnsigned) {
+                          ScalarBuilder s(nb, loc, nb.getI64Type());
+                          Value zero = s.constant(0);
+                          Value size = s.constant(depth);
+                          Value negative = s.cmp(CmpKind::lt, index, zero);
+                          Value wrapped = s.add(index, size);
+                          index = s.select(negative, wrapped, index);
+                        }
+                        Value position = indexAsI64(nb, loc, axis);
+                        Value hot = nb.create<arith::CmpIOp>(
+                            loc, arith::CmpIPredicate::eq, index, position);
+                        return nb.create<arith::SelectOp>(loc, hot, on, off);
+                      }));
+  return success();
+}
+
+/// DepthToSpace (DCR or CRD) and SpaceToDepth on NCHW: a view splitting
+/// the moved dims, a linalg.transpose, and a view merging them.
+static LogicalResult importSpaceDepth(NodeImporter &imp, bool toSpace) {
+  FailureOr<Value> input = imp.getInput(0);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(input) || failed(type))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  if (inType.getRank() != 4)
+    return imp.emitError() << "expects a 4-D input";
+  int64_t bs = imp.getIntAttr("blocksize", 0);
+  if (bs <= 0)
+    return imp.emitError() << "expects a positive blocksize";
+  int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
+  int64_t h = inType.getDimSize(2), w = inType.getDimSize(3);
+  SmallVector<int64_t> split, perm;
+  if (toSpace) {
+    if (c % (bs * bs) != 0)
+      return imp.emitError()
+             << "channels " << c << " are not a multiple of blocksize^2";
+    std::string mode = imp.getStringAttr("mode", "DCR");
+    if (mode == "DCR") {
+      split = {n, bs, bs, c / (bs * bs), h, w};
+      perm = {0, 3, 4, 1, 5, 2};
+    } else if (mode == "CRD") {
+      split = {n, c / (bs * bs), bs, bs, h, w};
+      perm = {0, 1, 4, 2, 5, 3};
+    } else {
+      return imp.emitError() << "unknown mode '" << mode << "'";
+    }
+  } else {
+    if (h % bs != 0 || w % bs != 0)
+      return imp.emitError() << "spatial dims are not multiples of blocksize";
+    split = {n, c, h / bs, bs, w / bs, bs};
+    perm = {0, 3, 5, 1, 2, 4};
+  }
+  Value view = imp.reshapeTo(*input, split);
+  SmallVector<int64_t> transposed;
+  for (int64_t p : perm)
+    transposed.push_back(split[p]);
+  auto transposedType =
+      RankedTensorType::get(transposed, inType.getElementType());
+  Value moved = imp.create<linalg::TransposeOp>(
+                       view, imp.emptyTensor(transposedType), perm)
+                    .getResult()
+                    .front();
+  if (transposedType.getNumElements() != type->getNumElements())
+    return imp.emitError() << "the result shape does not match the input";
+  imp.setOutput(0, imp.reshapeTo(moved, type->getShape()));
+  return success();
+}
+
+OpRule aic::importer::lookupPositionalRule(StringRef opType) {
+  return llvm::StringSwitch<OpRule>(opType)
+      .Case("Trilu", importTrilu)
+      .Case("EyeLike", importEyeLike)
+      .Case("OneHot", importOneHot)
+      .Case("DepthToSpace",
+            [](NodeImporter &imp) { return importSpaceDepth(imp, true); })
+      .Case("SpaceToDepth",
+            [](NodeImporter &imp) { return importSpaceDepth(imp, false); })
+      .Default(nullptr);
+}
