@@ -367,6 +367,77 @@ FailureOr<Value> aic::importer::buildElementwise(NodeImporter &imp,
   return buildGeneric(imp, resultType, inputs, maps, body);
 }
 
+Value aic::importer::buildSoftmax(NodeImporter &imp, Value input, int64_t axis,
+                                  bool log) {
+  auto type = cast<RankedTensorType>(input.getType());
+  OpBuilder &b = imp.getBuilder();
+  if (type.getElementType().isF32())
+    return imp
+        .create<aic::SoftmaxOp>(type, input, imp.emptyTensor(type),
+                                b.getI64IntegerAttr(axis),
+                                log ? b.getUnitAttr() : UnitAttr())
+        .getOutput();
+  Type elementType = type.getElementType();
+  Type accType =
+      elementType.getIntOrFloatBitWidth() < 32 ? b.getF32Type() : elementType;
+  int64_t rank = type.getRank();
+  MLIRContext *ctx = imp.getContext();
+  SmallVector<int64_t> reducedShape;
+  SmallVector<AffineExpr> exprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t d = 0; d < rank; ++d) {
+    iterators.push_back(d == axis ? utils::IteratorType::reduction
+                                  : utils::IteratorType::parallel);
+    if (d == axis)
+      continue;
+    reducedShape.push_back(type.getDimSize(d));
+    exprs.push_back(getAffineDimExpr(d, ctx));
+  }
+  auto reducedType = RankedTensorType::get(reducedShape, accType);
+  AffineMap identity = b.getMultiDimIdentityMap(rank);
+  AffineMap reducedMap = AffineMap::get(rank, 0, exprs, ctx);
+  auto widen = [&](OpBuilder &nb, Location loc, Value x) {
+    return convertScalar(nb, loc, x, accType, false, false);
+  };
+
+  ScalarBuilder outer(b, imp.getLoc(), accType);
+  Value maxInit = buildFill(imp, reducedType, outer.lowest());
+  Value max =
+      imp.create<linalg::GenericOp>(
+             TypeRange{reducedType}, ValueRange{input}, ValueRange{maxInit},
+             ArrayRef<AffineMap>{identity, reducedMap}, iterators,
+             [&](OpBuilder &nb, Location loc, ValueRange args) {
+               ScalarBuilder s(nb, loc, accType);
+               nb.create<linalg::YieldOp>(
+                   loc, s.max(args[1], widen(nb, loc, args[0])));
+             })
+          .getResult(0);
+  Value sumInit = buildFill(imp, reducedType, outer.constant(0));
+  Value sum =
+      imp.create<linalg::GenericOp>(
+             TypeRange{reducedType}, ValueRange{input, max},
+             ValueRange{sumInit},
+             ArrayRef<AffineMap>{identity, reducedMap, reducedMap}, iterators,
+             [&](OpBuilder &nb, Location loc, ValueRange args) {
+               ScalarBuilder s(nb, loc, accType);
+               Value shifted = s.sub(widen(nb, loc, args[0]), args[1]);
+               Value e = nb.create<math::ExpOp>(loc, shifted);
+               nb.create<linalg::YieldOp>(loc, s.add(args[2], e));
+             })
+          .getResult(0);
+  return buildGeneric(
+      imp, type, ValueRange{input, max, sum},
+      {identity, reducedMap, reducedMap},
+      [&](OpBuilder &nb, Location loc, ValueRange args) {
+        ScalarBuilder s(nb, loc, accType);
+        Value shifted = s.sub(widen(nb, loc, args[0]), args[1]);
+        Value result =
+            log ? s.sub(shifted, nb.create<math::LogOp>(loc, args[2]))
+                : s.div(nb.create<math::ExpOp>(loc, shifted), args[2]);
+        return convertScalar(nb, loc, result, elementType, false, false);
+      });
+}
+
 Value aic::importer::buildFill(NodeImporter &imp, RankedTensorType type,
                                Value value) {
   return imp

@@ -108,6 +108,12 @@ mlir::FailureOr<mlir::Value> buildElementwise(NodeImporter &imp,
                                               mlir::ValueRange inputs,
                                               ScalarBodyFn body);
 
+/// Softmax (or log-softmax) of a float tensor along `axis`: aic.softmax
+/// for f32, otherwise max, sum-of-exponentials and normalization as linalg
+/// ops computed in at least f32.
+mlir::Value buildSoftmax(NodeImporter &imp, mlir::Value input, int64_t axis,
+                         bool log);
+
 /// A tensor of `type` filled with the scalar `value` (linalg.fill).
 mlir::Value buildFill(NodeImporter &imp, mlir::RankedTensorType type,
                       mlir::Value value);

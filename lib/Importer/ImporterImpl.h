@@ -263,14 +263,16 @@ using OpRule = mlir::LogicalResult (*)(NodeImporter &);
 /// operators): true if the graph has one, so that the graph-wide inference
 /// must not be strict.
 bool hasInferenceGaps(const onnx::GraphProto &graph, int64_t opset);
-/// Before a rule runs, reruns the node's schema inference on the types of
-/// its imported inputs for any output ONNX left untyped. Errors are the
-/// ONNX message.
+/// Before a rule runs, reruns the node's schema inference on the types (and
+/// constant values) of its imported inputs for any output ONNX left untyped
+/// or without a static shape. Errors (the ONNX message) only if an output
+/// has no type at all.
 mlir::LogicalResult inferMissingOutputTypes(const onnx::NodeProto &node,
                                             GraphState &state,
                                             std::string &error);
-/// After a rule ran, gives each output ONNX left untyped the type of the
-/// value the rule built, for the inference of later nodes.
+/// After a rule ran, gives each output ONNX left untyped or without a static
+/// shape the type of the value the rule built, for the inference of later
+/// nodes.
 void recordOutputTypes(const onnx::NodeProto &node, GraphState &state);
 
 /// The rule for an ONNX operator type (default domain), or null.
@@ -281,6 +283,7 @@ OpRule lookupUnaryRule(llvm::StringRef opType);
 OpRule lookupReductionRule(llvm::StringRef opType);
 OpRule lookupDataMovementRule(llvm::StringRef opType);
 OpRule lookupPositionalRule(llvm::StringRef opType);
+OpRule lookupLossRule(llvm::StringRef opType);
 
 /// Rules implemented in NNRules.cpp.
 mlir::LogicalResult importConv(NodeImporter &imp);

@@ -4,7 +4,10 @@
 // Add-1, Reshape-1, ...), so ONNX's graph-wide inference leaves their
 // outputs, and everything downstream, untyped. The rules of those operators
 // compute their own result types; this file feeds those types back to ONNX
-// by rerunning each later node's own schema inference on its inputs.
+// by rerunning each later node's own schema inference on its inputs. The
+// same rerun refines shapes graph-wide inference left unknown because they
+// depend on values only the import computes (e.g. Shape feeding Reshape
+// where ONNX's data propagation stops).
 //
 //===----------------------------------------------------------------------===//
 #include "ImporterImpl.h"
@@ -19,10 +22,32 @@
 using namespace mlir;
 using namespace aic::importer;
 
+/// A tensor type whose every dim is known.
+static bool isStatic(const onnx::TypeProto *type) {
+  if (!type || !type->has_tensor_type() || !type->tensor_type().has_shape())
+    return false;
+  for (const onnx::TensorShapeProto::Dimension &dim :
+       type->tensor_type().shape().dim())
+    if (!dim.has_dim_value())
+      return false;
+  return true;
+}
+
 static bool hasUntypedOutput(const onnx::NodeProto &node,
                              const GraphState &state) {
   for (const std::string &name : node.output())
     if (!name.empty() && !state.getOnnxType(name))
+      return true;
+  return false;
+}
+
+/// Some output has no type, or one without a static shape: graph-wide
+/// inference could not see values only the import computes (Shape of a
+/// value it typed, Range, ...).
+static bool hasIncompleteOutput(const onnx::NodeProto &node,
+                                const GraphState &state) {
+  for (const std::string &name : node.output())
+    if (!name.empty() && !isStatic(state.getOnnxType(name)))
       return true;
   return false;
 }
@@ -41,8 +66,11 @@ bool aic::importer::hasInferenceGaps(const onnx::GraphProto &graph,
 LogicalResult
 aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
                                        GraphState &state, std::string &error) {
-  if (!hasUntypedOutput(node, state))
+  if (!hasIncompleteOutput(node, state))
     return success();
+  // Refining a shape ONNX left symbolic is best effort; a missing type is
+  // an error if inference fails.
+  bool required = hasUntypedOutput(node, state);
   const onnx::OpSchema *schema =
       onnx::OpSchemaRegistry::Schema(node.op_type(), state.getOpset(), "");
   if (!schema || !schema->has_type_and_shape_inference_function())
@@ -60,11 +88,15 @@ aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
       dataStorage.push_back(makeOnnxTensor(*constant, name));
       data[name] = &dataStorage.back();
     }
-    if (const onnx::TypeProto *type = state.getOnnxType(name)) {
+    const onnx::TypeProto *type = state.getOnnxType(name);
+    Value value = state.lookupValue(name);
+    if (isStatic(type) || (type && !value && !constant)) {
       typeStorage.push_back(*type);
-    } else if (Value value = state.lookupValue(name)) {
+    } else if (value) {
+      // The imported value's type is static.
       typeStorage.push_back(
-          makeOnnxType(cast<RankedTensorType>(value.getType())));
+          makeOnnxType(cast<RankedTensorType>(value.getType()),
+                       isUnsignedElementType(state.getOnnxElementType(name))));
     } else if (constant) {
       typeStorage.push_back(makeOnnxType(constant->type, constant->isUnsigned));
     } else {
@@ -78,16 +110,19 @@ aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
     schema->GetTypeAndShapeInferenceFunction()(context);
   } catch (const std::exception &e) {
     error = e.what();
-    return failure();
+    return failure(required);
   } catch (...) {
     error = "unknown error";
-    return failure();
+    return failure(required);
   }
   for (int i = 0; i < node.output_size(); ++i) {
     const std::string &name = node.output(i);
     const onnx::TypeProto *type = context.getOutputType(i);
-    if (!name.empty() && !state.getOnnxType(name) && type &&
-        type->has_tensor_type() && type->tensor_type().has_shape())
+    const onnx::TypeProto *known = state.getOnnxType(name);
+    if (name.empty() || !type || !type->has_tensor_type() ||
+        !type->tensor_type().has_shape())
+      continue;
+    if (!known || (!isStatic(known) && isStatic(type)))
       state.setOnnxType(name, *type);
   }
   return success();
@@ -107,9 +142,20 @@ void aic::importer::recordOutputTypes(const onnx::NodeProto &node,
         isUnsignedElementType(state.getOnnxElementType(node.input(0)));
   }
   for (const std::string &name : node.output()) {
-    if (name.empty() || state.getOnnxType(name))
+    const onnx::TypeProto *known = state.getOnnxType(name);
+    if (name.empty() || isStatic(known))
       continue;
     if (Value value = state.lookupValue(name)) {
+      if (known && known->has_tensor_type()) {
+        // Keep ONNX's element type (and so its signedness); take the shape.
+        onnx::TypeProto refined = *known;
+        *refined.mutable_tensor_type()->mutable_shape() =
+            makeOnnxType(cast<RankedTensorType>(value.getType()))
+                .tensor_type()
+                .shape();
+        state.setOnnxType(name, refined);
+        continue;
+      }
       auto type = cast<RankedTensorType>(value.getType());
       state.setOnnxType(
           name, makeOnnxType(type, firstUnsigned &&

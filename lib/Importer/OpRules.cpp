@@ -10,7 +10,7 @@
 // NNRules.cpp, the other families in *Rules.cpp beside it.
 //
 //===----------------------------------------------------------------------===//
-#include "ImporterImpl.h"
+#include "Builders.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -55,14 +55,13 @@ static LogicalResult importSoftmaxLike(NodeImporter &imp, bool log) {
       normalizeAxis(imp, imp.getIntAttr("axis", coerce2D ? 1 : -1), rank);
   if (failed(axis))
     return failure();
-  Builder &b = imp.getBuilder();
+  if (!isa<FloatType>(type.getElementType()))
+    return imp.emitError() << "expects a float input";
   // Before opset 13 the input is flattened to [prod(d<axis), prod(d>=axis)]
   // and normalized along dim 1; that equals a single-axis softmax only when
   // the axis is the last one.
   if (!coerce2D || *axis == rank - 1) {
-    imp.setOutput(0, imp.create<SoftmaxOp>(type, *input, imp.emptyTensor(type),
-                                           b.getI64IntegerAttr(*axis),
-                                           log ? b.getUnitAttr() : UnitAttr()));
+    imp.setOutput(0, buildSoftmax(imp, *input, *axis, log));
     return success();
   }
   ArrayRef<int64_t> shape = type.getShape();
@@ -71,12 +70,7 @@ static LogicalResult importSoftmaxLike(NodeImporter &imp, bool log) {
   int64_t inner = std::accumulate(shape.begin() + *axis, shape.end(),
                                   int64_t(1), std::multiplies<int64_t>());
   Value flat = imp.reshapeTo(*input, {outer, inner});
-  auto flatType = cast<RankedTensorType>(flat.getType());
-  Value softmax =
-      imp.create<SoftmaxOp>(flatType, flat, imp.emptyTensor(flatType),
-                            b.getI64IntegerAttr(1),
-                            log ? b.getUnitAttr() : UnitAttr())
-          .getOutput();
+  Value softmax = buildSoftmax(imp, flat, 1, log);
   imp.setOutput(0, imp.reshapeTo(softmax, shape));
   return success();
 }
@@ -506,7 +500,7 @@ static LogicalResult importLayerNormalization(NodeImporter &imp) {
 OpRule aic::importer::lookupOpRule(StringRef opType) {
   for (OpRule (*lookup)(StringRef) :
        {lookupElementwiseRule, lookupUnaryRule, lookupReductionRule,
-        lookupDataMovementRule, lookupPositionalRule})
+        lookupDataMovementRule, lookupPositionalRule, lookupLossRule})
     if (OpRule rule = lookup(opType))
       return rule;
   return llvm::StringSwitch<OpRule>(opType)
