@@ -519,6 +519,12 @@ static LogicalResult importNode(const onnx::NodeProto &node, GraphState &state,
   std::string why;
   if (failed(inferMissingOutputTypes(node, state, why)))
     return emitError(loc) << "ONNX shape inference failed: " << oneLine(why);
+  // Shape arithmetic on constants becomes constants, so that the rules that
+  // need static shapes find them.
+  if (foldConstantNode(node, state, loc)) {
+    recordOutputTypes(node, state);
+    return success();
+  }
   NodeImporter imp(state, node, loc);
   if (failed(rule(imp)))
     return failure();

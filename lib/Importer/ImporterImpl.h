@@ -270,6 +270,11 @@ bool hasInferenceGaps(const onnx::GraphProto &graph, int64_t opset);
 mlir::LogicalResult inferMissingOutputTypes(const onnx::NodeProto &node,
                                             GraphState &state,
                                             std::string &error);
+/// Evaluates a node whose inputs are all small constants if its operator is
+/// shape arithmetic (elementwise, Cast, Where, Concat, Gather, reshapes);
+/// its output becomes a constant. False if it was not folded.
+bool foldConstantNode(const onnx::NodeProto &node, GraphState &state,
+                      mlir::Location loc);
 /// After a rule ran, gives each output ONNX left untyped or without a static
 /// shape the type of the value the rule built, for the inference of later
 /// nodes.

@@ -1,0 +1,500 @@
+//===- Folding.cpp - Shape arithmetic evaluated at import -----------------===//
+//
+// Static shapes are a requirement, not an optimization: Slice bounds,
+// Reshape targets and Pad amounts must be constants when their rule runs.
+// Exporters compute them in the graph (PyTorch: x.chunk(2, dim=1) becomes
+// Shape -> Gather -> Add -> Div -> Mul -> Slice), and ONNX's data
+// propagation stops at operators it does not know (Div, Cast, Where, ...).
+// This file evaluates, at import, nodes whose inputs are all small
+// constants and whose operator is one of the few such arithmetic uses;
+// their outputs become constants like ONNX-propagated ones. Larger
+// constant subgraphs are left to the compiler's constant folding.
+//
+//===----------------------------------------------------------------------===//
+#include "ImporterImpl.h"
+
+#include "llvm/ADT/StringSwitch.h"
+
+#include <cmath>
+#include <cstring>
+
+using namespace mlir;
+using namespace aic::importer;
+
+/// Only shape-sized tensors are evaluated here.
+static constexpr int64_t kMaxFoldElements = 64;
+
+namespace {
+/// A constant as numbers: integers (and booleans) as int64 read with their
+/// signedness, floats as double.
+struct Values {
+  RankedTensorType type;
+  bool isUnsigned = false;
+  std::vector<int64_t> ints;
+  std::vector<double> floats;
+
+  bool isFloat() const { return isa<FloatType>(type.getElementType()); }
+  int64_t size() const { return type.getNumElements(); }
+};
+} // namespace
+
+static Values read(const ConstTensor &tensor) {
+  Values v{tensor.type, tensor.isUnsigned, {}, {}};
+  if (v.isFloat())
+    v.floats = getValuesAsDouble(tensor);
+  else
+    v.ints = getValuesAsInt(tensor);
+  return v;
+}
+
+/// Wraps `value` to the integer type's width (two's complement), as the
+/// compiled code computes.
+static int64_t wrap(uint64_t value, Type type, bool isUnsigned) {
+  unsigned width = type.getIntOrFloatBitWidth();
+  if (width == 1)
+    return value != 0;
+  if (width >= 64)
+    return static_cast<int64_t>(value);
+  uint64_t mask = (uint64_t(1) << width) - 1;
+  value &= mask;
+  if (!isUnsigned && (value >> (width - 1)) & 1)
+    value |= ~mask;
+  return static_cast<int64_t>(value);
+}
+
+/// Rounds `value` to the float type, as if computed in it.
+static double round(double value, Type type) {
+  return type.isF32() ? static_cast<double>(static_cast<float>(value)) : value;
+}
+
+static ConstTensor write(const Values &v) {
+  Type et = v.type.getElementType();
+  if (v.isFloat())
+    return makeFloatTensor(v.type, v.floats);
+  ConstTensor tensor{v.type, {}, v.isUnsigned};
+  int64_t size = elementByteSize(et);
+  tensor.data.resize(v.ints.size() * size);
+  for (auto [i, value] : llvm::enumerate(v.ints)) {
+    // Little-endian: the low bytes of the int64.
+    std::memcpy(tensor.data.data() + i * size, &value, size);
+  }
+  return tensor;
+}
+
+/// The position in an operand of shape `in` (broadcast to `out`) of the
+/// element at linear index `index` of the result.
+static int64_t broadcastIndex(int64_t index, ArrayRef<int64_t> out,
+                              ArrayRef<int64_t> in) {
+  int64_t result = 0, stride = 1;
+  for (int64_t d = out.size() - 1, k = in.size() - 1; d >= 0; --d, --k) {
+    int64_t coordinate = index % out[d];
+    index /= out[d];
+    if (k < 0)
+      continue;
+    if (in[k] != 1)
+      result += coordinate * stride;
+    stride *= in[k];
+  }
+  return result;
+}
+
+namespace {
+enum class Fn {
+  add,
+  sub,
+  mul,
+  div,
+  max,
+  min,
+  neg,
+  abs,
+  floor,
+  ceil,
+  eq,
+  lt,
+  le,
+  gt,
+  ge,
+  logicalNot,
+  logicalAnd,
+  logicalOr,
+  logicalXor,
+  where,
+  cast,
+};
+} // namespace
+
+/// Evaluates an elementwise operator on numbers of one kind.
+static std::optional<Values> evalElementwise(Fn fn,
+                                             ArrayRef<const Values *> inputs,
+                                             Type resultType,
+                                             bool resultUnsigned) {
+  SmallVector<int64_t> shape;
+  for (const Values *input : inputs) {
+    FailureOr<SmallVector<int64_t>> broadcast =
+        aic::broadcastShapes(shape, input->type.getShape());
+    if (failed(broadcast))
+      return std::nullopt;
+    shape = std::move(*broadcast);
+  }
+  Values result{
+      RankedTensorType::get(shape, resultType), resultUnsigned, {}, {}};
+  bool floatResult = result.isFloat();
+  // Comparisons and Where read operands of their own kind.
+  const Values &first = *inputs[fn == Fn::where ? 1 : 0];
+  bool floatOperands = first.isFloat();
+  for (int64_t i = 0, e = result.size(); i < e; ++i) {
+    SmallVector<int64_t> at;
+    for (const Values *input : inputs)
+      at.push_back(broadcastIndex(i, shape, input->type.getShape()));
+    auto f = [&](int k) { return inputs[k]->floats[at[k]]; };
+    auto n = [&](int k) { return inputs[k]->ints[at[k]]; };
+    auto un = [&](int k) { return static_cast<uint64_t>(n(k)); };
+    std::optional<bool> truth;
+    double fv = 0;
+    int64_t iv = 0;
+    switch (fn) {
+    case Fn::eq:
+    case Fn::lt:
+    case Fn::le:
+    case Fn::gt:
+    case Fn::ge: {
+      int c;
+      if (floatOperands) {
+        if (std::isnan(f(0)) || std::isnan(f(1))) {
+          truth = false;
+          break;
+        }
+        c = f(0) < f(1) ? -1 : f(0) > f(1) ? 1 : 0;
+      } else if (first.isUnsigned) {
+        c = un(0) < un(1) ? -1 : un(0) > un(1) ? 1 : 0;
+      } else {
+        c = n(0) < n(1) ? -1 : n(0) > n(1) ? 1 : 0;
+      }
+      truth = fn == Fn::eq   ? c == 0
+              : fn == Fn::lt ? c < 0
+              : fn == Fn::le ? c <= 0
+              : fn == Fn::gt ? c > 0
+                             : c >= 0;
+      break;
+    }
+    case Fn::logicalNot:
+      truth = !n(0);
+      break;
+    case Fn::logicalAnd:
+      truth = n(0) && n(1);
+      break;
+    case Fn::logicalOr:
+      truth = n(0) || n(1);
+      break;
+    case Fn::logicalXor:
+      truth = (n(0) != 0) != (n(1) != 0);
+      break;
+    case Fn::where:
+      if (floatResult)
+        fv = n(0) ? f(1) : f(2);
+      else
+        iv = n(0) ? n(1) : n(2);
+      break;
+    case Fn::cast:
+      if (resultType.isInteger(1))
+        truth = floatOperands ? f(0) != 0 : n(0) != 0;
+      else if (floatResult)
+        fv = floatOperands      ? f(0)
+             : first.isUnsigned ? static_cast<double>(un(0))
+                                : static_cast<double>(n(0));
+      else if (floatOperands) {
+        // Out of range is undefined in ONNX: leave it to the compiled code.
+        if (!(std::fabs(f(0)) < 9.2e18))
+          return std::nullopt;
+        iv = static_cast<int64_t>(f(0));
+      } else {
+        iv = n(0);
+      }
+      break;
+    default:
+      if (floatOperands) {
+        double x = f(0), y = inputs.size() > 1 ? f(1) : 0;
+        switch (fn) {
+        case Fn::add:
+          fv = x + y;
+          break;
+        case Fn::sub:
+          fv = x - y;
+          break;
+        case Fn::mul:
+          fv = x * y;
+          break;
+        case Fn::div:
+          fv = x / y;
+          break;
+        case Fn::max:
+          fv = std::isnan(x) || std::isnan(y) ? NAN : std::max(x, y);
+          break;
+        case Fn::min:
+          fv = std::isnan(x) || std::isnan(y) ? NAN : std::min(x, y);
+          break;
+        case Fn::neg:
+          fv = -x;
+          break;
+        case Fn::abs:
+          fv = std::fabs(x);
+          break;
+        case Fn::floor:
+          fv = std::floor(x);
+          break;
+        case Fn::ceil:
+          fv = std::ceil(x);
+          break;
+        default:
+          return std::nullopt;
+        }
+      } else {
+        bool u = first.isUnsigned;
+        uint64_t x = un(0), y = inputs.size() > 1 ? un(1) : 0;
+        int64_t sx = n(0), sy = inputs.size() > 1 ? n(1) : 0;
+        switch (fn) {
+        case Fn::add:
+          iv = static_cast<int64_t>(x + y);
+          break;
+        case Fn::sub:
+          iv = static_cast<int64_t>(x - y);
+          break;
+        case Fn::mul:
+          iv = static_cast<int64_t>(x * y);
+          break;
+        case Fn::div:
+          // As the compiled code: x / 0 = 0, INT64_MIN / -1 wraps.
+          if (y == 0)
+            iv = 0;
+          else if (u)
+            iv = static_cast<int64_t>(x / y);
+          else if (sy == -1)
+            iv = static_cast<int64_t>(0 - x);
+          else
+            iv = sx / sy;
+          break;
+        case Fn::max:
+          iv = u ? static_cast<int64_t>(std::max(x, y)) : std::max(sx, sy);
+          break;
+        case Fn::min:
+          iv = u ? static_cast<int64_t>(std::min(x, y)) : std::min(sx, sy);
+          break;
+        case Fn::neg:
+          iv = static_cast<int64_t>(0 - x);
+          break;
+        case Fn::abs:
+          iv = u || sx >= 0 ? sx : static_cast<int64_t>(0 - x);
+          break;
+        default:
+          return std::nullopt;
+        }
+      }
+    }
+    if (truth)
+      result.ints.push_back(*truth);
+    else if (floatResult)
+      result.floats.push_back(round(fv, resultType));
+    else
+      result.ints.push_back(wrap(iv, resultType, resultUnsigned));
+  }
+  return result;
+}
+
+static std::optional<Fn> getElementwiseFn(StringRef opType) {
+  return llvm::StringSwitch<std::optional<Fn>>(opType)
+      .Case("Add", Fn::add)
+      .Case("Sub", Fn::sub)
+      .Case("Mul", Fn::mul)
+      .Case("Div", Fn::div)
+      .Case("Max", Fn::max)
+      .Case("Min", Fn::min)
+      .Case("Neg", Fn::neg)
+      .Case("Abs", Fn::abs)
+      .Case("Floor", Fn::floor)
+      .Case("Ceil", Fn::ceil)
+      .Case("Equal", Fn::eq)
+      .Case("Less", Fn::lt)
+      .Case("LessOrEqual", Fn::le)
+      .Case("Greater", Fn::gt)
+      .Case("GreaterOrEqual", Fn::ge)
+      .Case("Not", Fn::logicalNot)
+      .Case("And", Fn::logicalAnd)
+      .Case("Or", Fn::logicalOr)
+      .Case("Xor", Fn::logicalXor)
+      .Case("Where", Fn::where)
+      .Case("Cast", Fn::cast)
+      .Default(std::nullopt);
+}
+
+static int64_t getIntAttr(const onnx::NodeProto &node, StringRef name,
+                          int64_t defaultValue) {
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == name && attr.has_i())
+      return attr.i();
+  return defaultValue;
+}
+
+/// The static ONNX type of output `i`, if known.
+static std::optional<RankedTensorType>
+getStaticOutputType(const onnx::NodeProto &node, const GraphState &state,
+                    int i) {
+  const onnx::TypeProto *type = state.getOnnxType(node.output(i));
+  if (!type)
+    return std::nullopt;
+  std::string why;
+  FailureOr<RankedTensorType> converted =
+      convertTensorType(*type, state.getContext(), why);
+  if (failed(converted))
+    return std::nullopt;
+  return *converted;
+}
+
+/// Concat along `axis` of constants of equal type.
+static std::optional<Values> evalConcat(ArrayRef<const Values *> inputs,
+                                        int64_t axis) {
+  const Values &first = *inputs.front();
+  int64_t rank = first.type.getRank();
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return std::nullopt;
+  SmallVector<int64_t> shape(first.type.getShape());
+  shape[axis] = 0;
+  for (const Values *input : inputs) {
+    if (input->type.getRank() != rank ||
+        input->type.getElementType() != first.type.getElementType())
+      return std::nullopt;
+    shape[axis] += input->type.getDimSize(axis);
+  }
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= shape[d];
+  Values result{RankedTensorType::get(shape, first.type.getElementType()),
+                first.isUnsigned,
+                {},
+                {}};
+  for (int64_t o = 0; o < outer; ++o) {
+    for (const Values *input : inputs) {
+      int64_t chunk = outer ? input->size() / outer : 0;
+      for (int64_t k = 0; k < chunk; ++k) {
+        if (first.isFloat())
+          result.floats.push_back(input->floats[o * chunk + k]);
+        else
+          result.ints.push_back(input->ints[o * chunk + k]);
+      }
+    }
+  }
+  return result;
+}
+
+/// Gather along `axis` with in-range (or negative) constant indices.
+static std::optional<Values> evalGather(const Values &data,
+                                        const Values &indices, int64_t axis) {
+  int64_t rank = data.type.getRank();
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank || indices.isFloat())
+    return std::nullopt;
+  ArrayRef<int64_t> dims = data.type.getShape();
+  SmallVector<int64_t> shape(dims.take_front(axis));
+  llvm::append_range(shape, indices.type.getShape());
+  llvm::append_range(shape, dims.drop_front(axis + 1));
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= dims[d];
+  for (int64_t d = axis + 1; d < rank; ++d)
+    inner *= dims[d];
+  Values result{RankedTensorType::get(shape, data.type.getElementType()),
+                data.isUnsigned,
+                {},
+                {}};
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t index : indices.ints) {
+      if (index < 0)
+        index += dims[axis];
+      if (index < 0 || index >= dims[axis])
+        return std::nullopt;
+      for (int64_t k = 0; k < inner; ++k) {
+        int64_t at = (o * dims[axis] + index) * inner + k;
+        if (data.isFloat())
+          result.floats.push_back(data.floats[at]);
+        else
+          result.ints.push_back(data.ints[at]);
+      }
+    }
+  }
+  return result;
+}
+
+bool aic::importer::foldConstantNode(const onnx::NodeProto &node,
+                                     GraphState &state, Location loc) {
+  if (node.output_size() != 1 || node.output(0).empty())
+    return false;
+  SmallVector<Values> storage;
+  storage.reserve(node.input_size());
+  for (const std::string &name : node.input()) {
+    const ConstTensor *tensor =
+        name.empty() ? nullptr : state.getConstant(name);
+    if (!tensor || tensor->getNumElements() > kMaxFoldElements)
+      return false;
+    Type et = tensor->type.getElementType();
+    if (et.isF16() || et.isBF16())
+      return false;
+    storage.push_back(read(*tensor));
+  }
+  if (storage.empty())
+    return false;
+  SmallVector<const Values *> inputs;
+  for (const Values &v : storage)
+    inputs.push_back(&v);
+  StringRef opType = node.op_type();
+  std::optional<RankedTensorType> inferred =
+      getStaticOutputType(node, state, 0);
+  int32_t onnxResultType =
+      state.getOnnxElementType(node.output(0)) != onnx::TensorProto::UNDEFINED
+          ? state.getOnnxElementType(node.output(0))
+          : getOnnxElementType(storage.front().type.getElementType(),
+                               storage.front().isUnsigned);
+
+  std::optional<Fn> fn = getElementwiseFn(opType);
+  if (fn == Fn::cast)
+    onnxResultType = static_cast<int32_t>(getIntAttr(node, "to", 0));
+  else if (fn && *fn >= Fn::eq && *fn <= Fn::logicalXor)
+    onnxResultType = onnx::TensorProto::BOOL;
+  else if (fn == Fn::where && storage.size() == 3)
+    onnxResultType = getOnnxElementType(storage[1].type.getElementType(),
+                                        storage[1].isUnsigned);
+
+  std::optional<Values> result;
+  if (fn) {
+    // Legacy (opset < 7) broadcasting is not numpy's.
+    if (state.getOpset() < 7 && inputs.size() > 1)
+      return false;
+    Type resultType = convertElementType(onnxResultType, state.getContext());
+    if (!resultType || resultType.isF16() || resultType.isBF16())
+      return false;
+    result = evalElementwise(*fn, inputs, resultType,
+                             isUnsignedElementType(onnxResultType));
+  } else if (opType == "Identity" || opType == "Reshape" ||
+             opType == "Squeeze" || opType == "Unsqueeze" ||
+             opType == "Flatten") {
+    // Same elements in another shape: ONNX inferred the shape.
+    if (!inferred || inferred->getNumElements() != storage.front().size() ||
+        inferred->getElementType() != storage.front().type.getElementType())
+      return false;
+    result = storage.front();
+    result->type = *inferred;
+  } else if (opType == "Concat") {
+    result = evalConcat(inputs, getIntAttr(node, "axis", 0));
+  } else if (opType == "Gather" && inputs.size() == 2) {
+    result = evalGather(*inputs[0], *inputs[1], getIntAttr(node, "axis", 0));
+  }
+  if (!result || result->size() > kMaxFoldElements)
+    return false;
+  // A type ONNX inferred must agree; else the rule reports the node.
+  if (inferred && *inferred != result->type)
+    return false;
+  state.addConstant(node.output(0), write(*result), loc);
+  return true;
+}
