@@ -355,11 +355,16 @@ static LogicalResult importSplit(NodeImporter &imp) {
   } else if (imp.getAttr("split")) {
     sizes = imp.getIntsAttr("split");
   } else {
+    // Opset 18's num_outputs lets the last part be smaller; before it the
+    // parts must be equal.
+    bool numOutputsAttr = imp.getAttr("num_outputs") != nullptr;
     int64_t parts = imp.getIntAttr("num_outputs", numOutputs);
-    if (parts <= 0 || dim % parts != 0)
+    if (parts <= 0 || (!numOutputsAttr && dim % parts != 0))
       return imp.emitError() << "cannot split a dim of " << dim << " into "
                              << parts << " equal parts";
-    sizes.assign(parts, dim / parts);
+    int64_t chunk = (dim + parts - 1) / parts;
+    for (int64_t i = 0; i < parts; ++i)
+      sizes.push_back(std::clamp<int64_t>(dim - i * chunk, 0, chunk));
   }
   if (static_cast<int64_t>(sizes.size()) != numOutputs)
     return imp.emitError() << sizes.size() << " split sizes for " << numOutputs
