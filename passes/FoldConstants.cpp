@@ -150,11 +150,12 @@ static std::optional<APFloat> applyBinary(BinaryKind kind, APFloat a,
 }
 
 /// binary(constant, constant) without post-ops -> constant.
-template <typename BinOp> struct FoldBinary : public OpRewritePattern<BinOp> {
+struct FoldBinary : public OpInterfaceRewritePattern<BinaryFunction> {
   FoldBinary(MLIRContext *ctx, int64_t maxElements)
-      : OpRewritePattern<BinOp>(ctx), maxElements(maxElements) {}
+      : OpInterfaceRewritePattern<BinaryFunction>(ctx),
+        maxElements(maxElements) {}
 
-  LogicalResult matchAndRewrite(BinOp op,
+  LogicalResult matchAndRewrite(BinaryFunction op,
                                 PatternRewriter &rewriter) const override {
     Value output = op.getOutput();
     if (!output || !op.getPostOps().empty())
@@ -208,12 +209,12 @@ static T applyEltwise(EltwiseKind kind, T x, T alpha, T beta) {
 
 /// unary(constant) -> constant. f64 is computed in double, every other float
 /// type in f32 (oneDNN's accumulation type) and rounded.
-template <typename UnaryOp>
-struct FoldUnary : public OpRewritePattern<UnaryOp> {
+struct FoldUnary : public OpInterfaceRewritePattern<EltwiseFunction> {
   FoldUnary(MLIRContext *ctx, int64_t maxElements)
-      : OpRewritePattern<UnaryOp>(ctx), maxElements(maxElements) {}
+      : OpInterfaceRewritePattern<EltwiseFunction>(ctx),
+        maxElements(maxElements) {}
 
-  LogicalResult matchAndRewrite(UnaryOp op,
+  LogicalResult matchAndRewrite(EltwiseFunction op,
                                 PatternRewriter &rewriter) const override {
     Value output = op.getOutput();
     if (!output)
@@ -502,11 +503,7 @@ struct FoldConstantsPass
     MLIRContext *ctx = &getContext();
     int64_t limit = maxElements;
     RewritePatternSet patterns(ctx);
-    patterns.add<FoldBinary<AddOp>, FoldBinary<SubOp>, FoldBinary<MulOp>,
-                 FoldBinary<DivOp>, FoldBinary<MaxOp>, FoldBinary<MinOp>,
-                 FoldUnary<ReluOp>, FoldUnary<SigmoidOp>, FoldUnary<TanhOp>,
-                 FoldUnary<ExpOp>, FoldUnary<ClipOp>, FoldExtractSlice>(ctx,
-                                                                        limit);
+    patterns.add<FoldBinary, FoldUnary, FoldExtractSlice>(ctx, limit);
     patterns.add<FoldResourceReshape<ReshapeOp>,
                  FoldResourceReshape<tensor::ExpandShapeOp>,
                  FoldResourceReshape<tensor::CollapseShapeOp>>(ctx);

@@ -62,11 +62,10 @@ static PostOpChainOwner fusableProducer(Value v, unsigned maxChain,
   return owner;
 }
 
-template <typename UnaryOp>
-struct FuseEltwise : public OpRewritePattern<UnaryOp> {
+struct FuseEltwise : public OpInterfaceRewritePattern<EltwiseFunction> {
   FuseEltwise(MLIRContext *ctx, unsigned maxChain)
-      : OpRewritePattern<UnaryOp>(ctx), maxChain(maxChain) {}
-  LogicalResult matchAndRewrite(UnaryOp op,
+      : OpInterfaceRewritePattern<EltwiseFunction>(ctx), maxChain(maxChain) {}
+  LogicalResult matchAndRewrite(EltwiseFunction op,
                                 PatternRewriter &rewriter) const override {
     auto owner = fusableProducer(op.getInput(), maxChain, 1);
     if (!owner)
@@ -79,13 +78,13 @@ struct FuseEltwise : public OpRewritePattern<UnaryOp> {
 };
 
 /// binary(producer, r) -> producer with post-ops [binary, binary's chain...]
-template <typename BinOp> struct FuseBinary : public OpRewritePattern<BinOp> {
-  FuseBinary(MLIRContext *ctx, unsigned maxChain, bool commutative,
-             bool intoConv)
-      : OpRewritePattern<BinOp>(ctx), maxChain(maxChain),
-        commutative(commutative), intoConv(intoConv) {}
-  LogicalResult matchAndRewrite(BinOp op,
+struct FuseBinary : public OpInterfaceRewritePattern<BinaryFunction> {
+  FuseBinary(MLIRContext *ctx, unsigned maxChain, bool intoConv)
+      : OpInterfaceRewritePattern<BinaryFunction>(ctx), maxChain(maxChain),
+        intoConv(intoConv) {}
+  LogicalResult matchAndRewrite(BinaryFunction op,
                                 PatternRewriter &rewriter) const override {
+    bool commutative = op.isCommutative();
     size_t extra = 1 + op.getPostOps().size();
     for (unsigned side = 0; side < (commutative ? 2 : 1); ++side) {
       Value producer = side == 0 ? op.getLhs() : op.getRhs();
@@ -113,7 +112,7 @@ template <typename BinOp> struct FuseBinary : public OpRewritePattern<BinOp> {
     return failure();
   }
   unsigned maxChain;
-  bool commutative, intoConv;
+  bool intoConv;
 };
 
 struct FusePostOpsPass : public aic::impl::FusePostOpsBase<FusePostOpsPass> {
@@ -122,13 +121,8 @@ struct FusePostOpsPass : public aic::impl::FusePostOpsBase<FusePostOpsPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    patterns.add<FuseEltwise<ReluOp>, FuseEltwise<SigmoidOp>,
-                 FuseEltwise<TanhOp>, FuseEltwise<ExpOp>, FuseEltwise<ClipOp>>(
-        ctx, maxChain);
-    patterns.add<FuseBinary<AddOp>, FuseBinary<MulOp>, FuseBinary<MaxOp>,
-                 FuseBinary<MinOp>>(ctx, maxChain, true, convBinary);
-    patterns.add<FuseBinary<SubOp>, FuseBinary<DivOp>>(ctx, maxChain, false,
-                                                       convBinary);
+    patterns.add<FuseEltwise>(ctx, maxChain);
+    patterns.add<FuseBinary>(ctx, maxChain, convBinary);
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

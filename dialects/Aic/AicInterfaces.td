@@ -46,4 +46,48 @@ def Aic_RuntimePrimitiveInterface : OpInterface<"RuntimePrimitive"> {
   ];
 }
 
+def Aic_EltwiseFunctionInterface : OpInterface<"EltwiseFunction"> {
+  let cppNamespace = "::aic";
+  let description = [{
+    An elementwise op computing one function of oneDNN's eltwise family on
+    its input, so that it can also run as a post-op of its producer.
+  }];
+  let methods = [
+    InterfaceMethod<"The function as a post-op entry.",
+      "::aic::EltwisePostOpAttr", "getPostOp">,
+    InterfaceMethod<"", "::mlir::Value", "getInput">,
+    InterfaceMethod<"", "::mlir::Value", "getInit">,
+    InterfaceMethod<"The result (null on buffers).", "::mlir::Value",
+      "getOutput">,
+  ];
+}
+
+def Aic_BinaryFunctionInterface : OpInterface<"BinaryFunction"> {
+  let cppNamespace = "::aic";
+  let description = [{
+    An elementwise op combining two operands with numpy broadcasting by one
+    function of oneDNN's binary family, so that it can also run as a binary
+    post-op of the producer of one of its operands.
+  }];
+  let methods = [
+    InterfaceMethod<"The function.", "::aic::BinaryKind", "getKind">,
+    InterfaceMethod<"", "::mlir::Value", "getLhs">,
+    InterfaceMethod<"", "::mlir::Value", "getRhs">,
+    InterfaceMethod<"", "::mlir::Value", "getInit">,
+    InterfaceMethod<"The result (null on buffers).", "::mlir::Value",
+      "getOutput">,
+    InterfaceMethod<"The op's own post-op chain.", "::mlir::ArrayAttr",
+      "getPostOps">,
+    InterfaceMethod<"", "::mlir::OperandRange", "getPostOperands">,
+    InterfaceMethod<"Whether the operands may be swapped.", "bool",
+      "isCommutative", (ins), [{}], [{
+        ::aic::BinaryKind kind = $_op.getKind();
+        return kind == ::aic::BinaryKind::add ||
+               kind == ::aic::BinaryKind::mul ||
+               kind == ::aic::BinaryKind::max ||
+               kind == ::aic::BinaryKind::min;
+      }]>,
+  ];
+}
+
 #endif // AIC_INTERFACES_TD

@@ -177,7 +177,8 @@ def Aic_MatmulOp : Aic_ChainOp<"matmul", [AttrSizedOperandSegments]> {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-class Aic_BinaryOp<string mnemonic, string desc> : Aic_ChainOp<mnemonic> {
+class Aic_BinaryOp<string mnemonic, string desc>
+    : Aic_ChainOp<mnemonic, [Aic_BinaryFunctionInterface]> {
   let summary = "elementwise " # desc # " with numpy broadcasting";
   let description = [{
     Both operands broadcast to the result (ONNX multidirectional
@@ -211,7 +212,7 @@ def Aic_MaxOp : Aic_BinaryOp<"max", "maximum">;
 def Aic_MinOp : Aic_BinaryOp<"min", "minimum">;
 
 class Aic_UnaryOp<string mnemonic, string desc, dag extraArgs = (ins)>
-    : Aic_LibraryOp<mnemonic> {
+    : Aic_LibraryOp<mnemonic, [Aic_EltwiseFunctionInterface]> {
   let summary = "elementwise " # desc;
   let description = [{
     Example:
