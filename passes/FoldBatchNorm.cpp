@@ -29,10 +29,7 @@ using namespace aic;
 namespace {
 /// The elements of `v` if it is a constant of floats.
 static std::optional<ElementsReader> getFloatConstant(Value v) {
-  Attribute attr;
-  if (!matchPattern(v, m_Constant(&attr)))
-    return std::nullopt;
-  std::optional<ElementsReader> reader = ElementsReader::get(attr);
+  std::optional<ElementsReader> reader = ElementsReader::of(v);
   if (!reader || !isa<FloatType>(reader->getElementType()))
     return std::nullopt;
   return reader;

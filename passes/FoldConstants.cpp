@@ -35,13 +35,6 @@ using namespace mlir;
 using namespace aic;
 
 namespace {
-/// The elements of `v` if it is a constant tensor aic can read.
-static std::optional<ElementsReader> getConstant(Value v) {
-  Attribute attr;
-  if (!matchPattern(v, m_Constant(&attr)))
-    return std::nullopt;
-  return ElementsReader::get(attr);
-}
 
 /// Row-major linear index of `index` in `shape`.
 static int64_t linearize(ArrayRef<int64_t> index, ArrayRef<int64_t> shape) {
@@ -161,8 +154,8 @@ struct FoldBinary : public OpInterfaceRewritePattern<BinaryFunction> {
     if (!output || !op.getPostOps().empty())
       return failure();
     auto type = cast<RankedTensorType>(output.getType());
-    std::optional<ElementsReader> lhs = getConstant(op.getLhs());
-    std::optional<ElementsReader> rhs = getConstant(op.getRhs());
+    std::optional<ElementsReader> lhs = ElementsReader::of(op.getLhs());
+    std::optional<ElementsReader> rhs = ElementsReader::of(op.getRhs());
     if (!lhs || !rhs || !isa<FloatType>(type.getElementType()))
       return failure();
     BroadcastIndexer lhsIndex(lhs->getType().getShape(), type.getShape());
@@ -221,7 +214,7 @@ struct FoldUnary : public OpInterfaceRewritePattern<EltwiseFunction> {
       return failure();
     auto type = cast<RankedTensorType>(output.getType());
     auto floatType = dyn_cast<FloatType>(type.getElementType());
-    std::optional<ElementsReader> input = getConstant(op.getInput());
+    std::optional<ElementsReader> input = ElementsReader::of(op.getInput());
     if (!input || !floatType)
       return failure();
     EltwisePostOpAttr fn = op.getPostOp();
@@ -285,7 +278,7 @@ struct FoldExtractSlice : public OpRewritePattern<tensor::ExtractSliceOp> {
 
   LogicalResult matchAndRewrite(tensor::ExtractSliceOp op,
                                 PatternRewriter &rewriter) const override {
-    std::optional<ElementsReader> source = getConstant(op.getSource());
+    std::optional<ElementsReader> source = ElementsReader::of(op.getSource());
     RankedTensorType type = op.getResultType();
     if (!source || source->isSplat() || !type.hasStaticShape() ||
         ShapedType::isDynamicShape(op.getStaticOffsets()) ||
@@ -440,7 +433,7 @@ struct FoldLinalgOp : public OpInterfaceRewritePattern<linalg::LinalgOp> {
       Input in;
       in.map = op.getMatchingIndexingMap(operand);
       if (isa<ShapedType>(operand->get().getType())) {
-        in.tensor = getConstant(operand->get());
+        in.tensor = ElementsReader::of(operand->get());
         if (!in.tensor)
           return failure();
         splat &= in.tensor->isSplat();

@@ -4,6 +4,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include <cstring>
@@ -25,6 +26,13 @@ static bool isSupportedElementType(Type t) {
 //===----------------------------------------------------------------------===//
 // ElementsReader
 //===----------------------------------------------------------------------===//
+
+std::optional<ElementsReader> ElementsReader::of(Value value) {
+  Attribute attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  return get(attr);
+}
 
 std::optional<ElementsReader> ElementsReader::get(Attribute attr) {
   auto typed = dyn_cast_or_null<TypedAttr>(attr);

@@ -36,6 +36,8 @@ public:
   /// A reader for `attr`, or nothing for other attribute kinds, other element
   /// types, or a blob that is missing or of the wrong size.
   static std::optional<ElementsReader> get(mlir::Attribute attr);
+  /// A reader for the constant that defines `value`, if it is one.
+  static std::optional<ElementsReader> of(mlir::Value value);
 
   mlir::ShapedType getType() const { return type; }
   mlir::Type getElementType() const { return type.getElementType(); }
