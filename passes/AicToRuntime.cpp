@@ -91,8 +91,7 @@ struct PrimitiveToCall : public OpInterfaceConversionPattern<RuntimePrimitive> {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(&func.getBody().front());
       Value count = rewriter.create<LLVM::ConstantOp>(
-          loc, rewriter.getI32Type(),
-          std::max<int64_t>(call.args.size(), 1));
+          loc, rewriter.getI32Type(), std::max<int64_t>(call.args.size(), 1));
       args = rewriter.create<LLVM::AllocaOp>(loc, ptrType, ptrType, count);
     }
     for (auto [i, buffer] : llvm::enumerate(call.args)) {
@@ -225,8 +224,8 @@ void Lowering::buildInit() {
         ValueRange{init.getArgument(0), idValue, descPtr, len, name});
     call->setAttr(kStatusCall, b.getUnitAttr());
   }
-  at.create<func::ReturnOp>(loc, ValueRange{at.create<arith::ConstantIntOp>(
-                                     loc, 0, 32)});
+  at.create<func::ReturnOp>(
+      loc, ValueRange{at.create<arith::ConstantIntOp>(loc, 0, 32)});
   insertStatusChecks(init);
 }
 
@@ -244,9 +243,9 @@ LogicalResult Lowering::buildRun(unsigned numInputs, unsigned numOutputs) {
   for (unsigned i = 0; i < numBuffers; ++i) {
     auto type = dyn_cast<MemRefType>(graph.getArgumentTypes()[i]);
     if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity())
-      return graph.emitError() << "argument #" << i << " has type "
-                               << graph.getArgumentTypes()[i]
-                               << ", which the runtime cannot pass";
+      return graph.emitError()
+             << "argument #" << i << " has type " << graph.getArgumentTypes()[i]
+             << ", which the runtime cannot pass";
     Value ptr;
     if (i < numInputs + numOutputs) {
       Value table = run.getArgument(i < numInputs ? 1 : 2);
@@ -257,8 +256,8 @@ LogicalResult Lowering::buildRun(unsigned numInputs, unsigned numOutputs) {
     } else {
       ptr = run.getArgument(3); // the arena
     }
-    Value desc = MemRefDescriptor::fromStaticShape(b, loc, typeConverter,
-                                                   type, ptr);
+    Value desc =
+        MemRefDescriptor::fromStaticShape(b, loc, typeConverter, type, ptr);
     operands.push_back(
         b.create<UnrealizedConversionCastOp>(loc, type, desc).getResult(0));
   }
@@ -286,8 +285,8 @@ LogicalResult Lowering::buildMetadata(unsigned numInputs, unsigned numOutputs) {
     auto global = b.create<LLVM::GlobalOp>(
         loc, arrayType, /*isConstant=*/true, LLVM::Linkage::Internal,
         ("__aic_" + kind + "s").str(), Attribute());
-    OpBuilder at = OpBuilder::atBlockEnd(
-        b.createBlock(&global.getInitializerRegion()));
+    OpBuilder at =
+        OpBuilder::atBlockEnd(b.createBlock(&global.getInitializerRegion()));
     Value array = at.create<LLVM::UndefOp>(loc, arrayType);
     for (unsigned k = 0; k < count; ++k) {
       unsigned arg = first + k;
@@ -297,9 +296,9 @@ LogicalResult Lowering::buildMetadata(unsigned numInputs, unsigned numOutputs) {
         name = attr.str();
       std::string prefix = ("__aic_" + kind + "_" + Twine(k)).str();
       Value namePtr = stringGlobal(at, prefix + "_name", name);
-      int64_t dtype = getDtypeCode(type.getElementType(),
-                                   graph.getArgAttr(arg, kUnsignedAttr) !=
-                                       nullptr);
+      int64_t dtype =
+          getDtypeCode(type.getElementType(),
+                       graph.getArgAttr(arg, kUnsignedAttr) != nullptr);
       Value shapePtr;
       if (type.getRank() == 0) {
         shapePtr = at.create<LLVM::ZeroOp>(loc, ptrType);
@@ -310,13 +309,12 @@ LogicalResult Lowering::buildMetadata(unsigned numInputs, unsigned numOutputs) {
             DenseElementsAttr::get(shapeType, type.getShape()));
         shapePtr = at.create<LLVM::AddressOfOp>(loc, shape);
       }
-      Value fields[] = {
-          namePtr, at.create<LLVM::ConstantOp>(loc, i32, dtype),
-          at.create<LLVM::ConstantOp>(loc, i32, type.getRank()), shapePtr};
+      Value fields[] = {namePtr, at.create<LLVM::ConstantOp>(loc, i32, dtype),
+                        at.create<LLVM::ConstantOp>(loc, i32, type.getRank()),
+                        shapePtr};
       for (auto [f, value] : llvm::enumerate(fields))
         array = at.create<LLVM::InsertValueOp>(
-            loc, array, value,
-            ArrayRef<int64_t>{k, static_cast<int64_t>(f)});
+            loc, array, value, ArrayRef<int64_t>{k, static_cast<int64_t>(f)});
     }
     at.create<LLVM::ReturnOp>(loc, array);
     return global;
@@ -337,19 +335,17 @@ LogicalResult Lowering::buildMetadata(unsigned numInputs, unsigned numOutputs) {
       return at.create<LLVM::ZeroOp>(loc, ptrType);
     return at.create<LLVM::AddressOfOp>(loc, global);
   };
-  Value fields[] = {
-      at.create<LLVM::ConstantOp>(loc, i32, AIC_ABI_VERSION),
-      at.create<LLVM::ConstantOp>(loc, i32, numInputs),
-      at.create<LLVM::ConstantOp>(loc, i32, numOutputs),
-      at.create<LLVM::ConstantOp>(loc, i32, records.size()),
-      at.create<LLVM::ConstantOp>(loc, i64, arena.getInt()),
-      ptrTo(inputs),
-      ptrTo(outputs)};
+  Value fields[] = {at.create<LLVM::ConstantOp>(loc, i32, AIC_ABI_VERSION),
+                    at.create<LLVM::ConstantOp>(loc, i32, numInputs),
+                    at.create<LLVM::ConstantOp>(loc, i32, numOutputs),
+                    at.create<LLVM::ConstantOp>(loc, i32, records.size()),
+                    at.create<LLVM::ConstantOp>(loc, i64, arena.getInt()),
+                    ptrTo(inputs),
+                    ptrTo(outputs)};
   Value value = at.create<LLVM::UndefOp>(loc, metaType);
   for (auto [f, field] : llvm::enumerate(fields))
-    value = at.create<LLVM::InsertValueOp>(loc, value, field,
-                                           ArrayRef<int64_t>{
-                                               static_cast<int64_t>(f)});
+    value = at.create<LLVM::InsertValueOp>(
+        loc, value, field, ArrayRef<int64_t>{static_cast<int64_t>(f)});
   at.create<LLVM::ReturnOp>(loc, value);
   return success();
 }

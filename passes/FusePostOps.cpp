@@ -2,9 +2,9 @@
 #include "dialects/Aic/AicDialect.h"
 #include "passes/Passes.h"
 
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "mlir/IR/Matchers.h"
 
 namespace aic {
 #define GEN_PASS_DEF_FUSEPOSTOPS
@@ -49,7 +49,7 @@ static void hoistBefore(ValueRange values, Operation *op,
 
 /// Returns the single-use chain owner producing `v`, if the chain has room.
 static PostOpChainOwner fusableProducer(Value v, unsigned maxChain,
-                                       size_t extra) {
+                                        size_t extra) {
   Operation *def = v.getDefiningOp();
   // Post-op chains run inside oneDNN primitives, which aic uses for f32;
   // other element types are computed by loops without chains.

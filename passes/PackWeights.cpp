@@ -77,12 +77,11 @@ struct PackWeightsPass : public aic::impl::PackWeightsBase<PackWeightsPass> {
 
     OpBuilder b(ctx);
     b.setInsertionPointToStart(module.getBody());
-    auto blobType = MemRefType::get({static_cast<int64_t>(blob.size())},
-                                    b.getI8Type());
-    b.create<memref::GlobalOp>(module.getLoc(), kWeightsGlobal,
-                               b.getStringAttr("public"), blobType,
-                               Attribute(), /*constant=*/true,
-                               b.getI64IntegerAttr(kWeightAlignment));
+    auto blobType =
+        MemRefType::get({static_cast<int64_t>(blob.size())}, b.getI8Type());
+    b.create<memref::GlobalOp>(
+        module.getLoc(), kWeightsGlobal, b.getStringAttr("public"), blobType,
+        Attribute(), /*constant=*/true, b.getI64IntegerAttr(kWeightAlignment));
 
     WalkResult walk = module.walk([&](memref::GetGlobalOp get) {
       auto it = offsets.find(get.getName());
@@ -90,8 +89,7 @@ struct PackWeightsPass : public aic::impl::PackWeightsBase<PackWeightsPass> {
         return WalkResult::advance();
       b.setInsertionPoint(get);
       Location loc = get.getLoc();
-      Value base =
-          b.create<memref::GetGlobalOp>(loc, blobType, kWeightsGlobal);
+      Value base = b.create<memref::GetGlobalOp>(loc, blobType, kWeightsGlobal);
       Value offset = b.create<arith::ConstantIndexOp>(loc, it->second);
       Value view = b.create<memref::ViewOp>(loc, get.getType(), base, offset,
                                             ValueRange{});

@@ -89,8 +89,8 @@ LogicalResult resultsToOutParams(func::FuncOp func) {
   DenseSet<Value> taken;
   for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
     auto resultType = cast<MemRefType>(func.getResultTypes()[i]);
-    auto type = MemRefType::get(resultType.getShape(),
-                                resultType.getElementType());
+    auto type =
+        MemRefType::get(resultType.getShape(), resultType.getElementType());
     unsigned index = func.getNumArguments();
     NamedAttrList attrs(resultAttrs[i]);
     attrs.set(kOutputArgAttr, b.getUnitAttr());
@@ -113,8 +113,8 @@ LogicalResult resultsToOutParams(func::FuncOp func) {
         int64_t offset;
         (void)getStridesAndOffset(alloc.getType(), strides, offset);
         replacement = at.create<memref::ReinterpretCastOp>(
-            alloc.getLoc(), alloc.getType(), out, 0,
-            alloc.getType().getShape(), strides);
+            alloc.getLoc(), alloc.getType(), out, 0, alloc.getType().getShape(),
+            strides);
         // The out-parameter must dominate its view: move the view up to
         // the function's start (the argument is live from there).
         replacement.getDefiningOp()->moveBefore(&ret->getBlock()->front());
@@ -181,8 +181,8 @@ struct PlanMemoryPass : public aic::impl::PlanMemoryBase<PlanMemoryPass> {
     MemoryPlan plan = planMemory(requests, alignment);
 
     OpBuilder b(module.getContext());
-    auto arenaType = MemRefType::get({std::max<int64_t>(plan.peakBytes, 1)},
-                                     b.getI8Type());
+    auto arenaType =
+        MemRefType::get({std::max<int64_t>(plan.peakBytes, 1)}, b.getI8Type());
     unsigned arenaIndex = func.getNumArguments();
     func.insertArgument(arenaIndex, arenaType, {}, func.getLoc());
     Value arena = func.getArgument(arenaIndex);

@@ -291,7 +291,8 @@ PrimitivePtr aic::rt::createLayerNorm(const contract::LayerNorm &d,
   int64_t rows = numElements(d.src) / std::max<int64_t>(c, 1);
   if (d.mean.has_value() != d.var.has_value())
     invalid(ci, "mean and var go together");
-  for (const Tensor *t : {d.mean ? &*d.mean : nullptr, d.var ? &*d.var : nullptr})
+  for (const Tensor *t :
+       {d.mean ? &*d.mean : nullptr, d.var ? &*d.var : nullptr})
     if (t && (t->rank() != 1 || t->dims[0] != rows))
       invalid(ci, "mean/var " + shapeStr(*t) + " should be [" +
                       std::to_string(rows) + "], the rows of src " +
@@ -320,8 +321,7 @@ PrimitivePtr aic::rt::createLayerNorm(const contract::LayerNorm &d,
     slots.push_back({DNNL_ARG_MEAN, pd.mean_desc()});
     slots.push_back({DNNL_ARG_VARIANCE, pd.variance_desc()});
   }
-  return std::make_unique<DnnlPrimitive>(ci.label, ci.engine,
-                                         dnnl::layer_normalization_forward(pd),
-                                         std::move(slots),
-                                         pd.scratchpad_desc());
+  return std::make_unique<DnnlPrimitive>(
+      ci.label, ci.engine, dnnl::layer_normalization_forward(pd),
+      std::move(slots), pd.scratchpad_desc());
 }

@@ -349,8 +349,7 @@ LogicalResult BatchNormOp::verify() {
     ShapedType t = shapeOf(v);
     if (t.getRank() != 1 || t.getDimSize(0) != channels)
       return emitOpError() << "expects per-channel operands of shape ["
-                           << channels << "], got "
-                           << shapeStr(t.getShape());
+                           << channels << "], got " << shapeStr(t.getShape());
   }
   if (getEpsilon().convertToDouble() < 0 ||
       std::isnan(getEpsilon().convertToDouble()))

@@ -53,9 +53,8 @@ struct LibraryOpModel
       auto type = cast<MemRefType>(dense.getType());
       bool isInit = dps.isDpsInit(&operand);
       if (!type.getLayout().isIdentity()) {
-        auto denseType = MemRefType::get(type.getShape(),
-                                         type.getElementType(), nullptr,
-                                         type.getMemorySpace());
+        auto denseType = MemRefType::get(type.getShape(), type.getElementType(),
+                                         nullptr, type.getMemorySpace());
         FailureOr<Value> alloc =
             options.createAlloc(rewriter, loc, denseType, {});
         if (failed(alloc))
@@ -83,8 +82,7 @@ struct LibraryOpModel
 };
 
 struct ReshapeOpModel
-    : public BufferizableOpInterface::ExternalModel<ReshapeOpModel,
-                                                    ReshapeOp> {
+    : public BufferizableOpInterface::ExternalModel<ReshapeOpModel, ReshapeOp> {
   bool bufferizesToMemoryRead(Operation *, OpOperand &,
                               const AnalysisState &) const {
     return false;
@@ -102,15 +100,13 @@ struct ReshapeOpModel
   getBufferType(Operation *op, Value value, const BufferizationOptions &options,
                 SmallVector<Value> &invocationStack) const {
     auto reshape = cast<ReshapeOp>(op);
-    FailureOr<BaseMemRefType> source =
-        bufferization::getBufferType(reshape.getInput(), options,
-                                     invocationStack);
+    FailureOr<BaseMemRefType> source = bufferization::getBufferType(
+        reshape.getInput(), options, invocationStack);
     if (failed(source))
       return failure();
-    return cast<BaseMemRefType>(
-        MemRefType::get(reshape.getType().getShape(),
-                        reshape.getType().getElementType(), nullptr,
-                        source->getMemorySpace()));
+    return cast<BaseMemRefType>(MemRefType::get(
+        reshape.getType().getShape(), reshape.getType().getElementType(),
+        nullptr, source->getMemorySpace()));
   }
 
   LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
@@ -124,9 +120,9 @@ struct ReshapeOpModel
     Value source = *buffer;
     // A strided view (a slice) is not contiguous: reshape a dense copy.
     if (!sourceType.getLayout().isIdentity()) {
-      auto dense = MemRefType::get(sourceType.getShape(),
-                                   sourceType.getElementType(), nullptr,
-                                   sourceType.getMemorySpace());
+      auto dense =
+          MemRefType::get(sourceType.getShape(), sourceType.getElementType(),
+                          nullptr, sourceType.getMemorySpace());
       FailureOr<Value> copy = options.createAlloc(rewriter, loc, dense, {});
       if (failed(copy) ||
           failed(options.createMemCpy(rewriter, loc, source, *copy)))

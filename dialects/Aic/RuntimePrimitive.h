@@ -30,8 +30,7 @@ struct PrimitiveCall {
   template <typename Desc>
   mlir::LogicalResult set(mlir::Operation *op, const Desc &desc,
                           mlir::ValueRange execArgs) {
-    if (contract::numExecArgs(desc) !=
-        static_cast<int64_t>(execArgs.size()))
+    if (contract::numExecArgs(desc) != static_cast<int64_t>(execArgs.size()))
       return op->emitOpError()
              << "encodes " << execArgs.size() << " runtime arguments but a "
              << Desc::kName << " primitive takes "

@@ -5,8 +5,8 @@
 // the contract's rule (tensor fields in order, then binary post-op operands).
 //
 //===----------------------------------------------------------------------===//
-#include "dialects/Aic/RuntimePrimitive.h"
 #include "dialects/Aic/AicDialect.h"
+#include "dialects/Aic/RuntimePrimitive.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/SymbolTable.h"
@@ -102,7 +102,9 @@ public:
       return std::nullopt;
     return tensor(v);
   }
-  std::vector<int64_t> ints(ArrayRef<int64_t> v) { return {v.begin(), v.end()}; }
+  std::vector<int64_t> ints(ArrayRef<int64_t> v) {
+    return {v.begin(), v.end()};
+  }
 
   /// The chain of `owner` as contract post-ops.
   std::vector<contract::PostOp> postOps(ArrayAttr chain, ValueRange operands) {
@@ -178,10 +180,10 @@ LogicalResult encodeBinary(BinOp op, PrimitiveCall &call) {
   d.b = f.tensor(op.getRhs());
   d.dst = f.tensor(op.getInit());
   d.post_ops = f.postOps(op.getPostOps(), op.getPostOperands());
-  return f.finish(call, d,
-                  concatValues({ValueRange{op.getLhs(), op.getRhs(),
-                                           op.getInit()},
-                                op.getPostOperands()}));
+  return f.finish(
+      call, d,
+      concatValues({ValueRange{op.getLhs(), op.getRhs(), op.getInit()},
+                    op.getPostOperands()}));
 }
 
 template <typename UnaryOp>
@@ -314,9 +316,9 @@ LogicalResult BatchNormOp::encodePrimitive(PrimitiveCall &call) {
   d.var = f.tensor(getVariance());
   d.dst = f.tensor(getInit());
   d.epsilon = getEpsilon().convertToDouble();
-  return f.finish(call, d,
-                  {getInput(), getScale(), getBias(), getMean(),
-                   getVariance(), getInit()});
+  return f.finish(
+      call, d,
+      {getInput(), getScale(), getBias(), getMean(), getVariance(), getInit()});
 }
 
 LogicalResult ConcatOp::encodePrimitive(PrimitiveCall &call) {
@@ -327,6 +329,5 @@ LogicalResult ConcatOp::encodePrimitive(PrimitiveCall &call) {
   for (Value v : getInputs())
     d.inputs.push_back(f.tensor(v));
   d.dst = f.tensor(getInit());
-  return f.finish(call, d,
-                  concatValues({getInputs(), ValueRange{getInit()}}));
+  return f.finish(call, d, concatValues({getInputs(), ValueRange{getInit()}}));
 }

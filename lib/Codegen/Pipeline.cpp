@@ -101,11 +101,11 @@ void aic::registerPipelines() {
                              "aic-compile's lowering to the LLVM dialect "
                              "(--emit=llvm)",
                              buildLLVMLoweringPipeline);
-  PassPipelineRegistration<>(
-      "aic-pipeline", "all of aic-compile's stages, imported IR to LLVM",
-      [](OpPassManager &pm) {
-        buildOptimizationPipeline(pm);
-        buildRuntimeLoweringPipeline(pm);
-        buildLLVMLoweringPipeline(pm);
-      });
+  PassPipelineRegistration<>("aic-pipeline",
+                             "all of aic-compile's stages, imported IR to LLVM",
+                             [](OpPassManager &pm) {
+                               buildOptimizationPipeline(pm);
+                               buildRuntimeLoweringPipeline(pm);
+                               buildLLVMLoweringPipeline(pm);
+                             });
 }
