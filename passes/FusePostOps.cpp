@@ -100,6 +100,8 @@ struct FuseBinary : public OpInterfaceRewritePattern<BinaryFunction> {
         continue;
       hoistBefore(other, owner, rewriter);
       hoistBefore(op.getPostOperands(), owner, rewriter);
+      if (accumulate(owner, op, other, rewriter))
+        return success();
       SmallVector<Attribute> chain{
           BinaryPostOpAttr::get(op.getContext(), op.getKind())};
       chain.append(op.getPostOps().begin(), op.getPostOps().end());
@@ -111,6 +113,33 @@ struct FuseBinary : public OpInterfaceRewritePattern<BinaryFunction> {
     }
     return failure();
   }
+  /// add(producer, r) with r of the result's shape -> producer writing
+  /// into r with a sum post-op: oneDNN adds the destination's old contents
+  /// in place, and bufferization reuses r's buffer when r dies here. Not for
+  /// binary producers, whose runtime may expand a broadcast operand into
+  /// the destination first.
+  bool accumulate(PostOpChainOwner owner, BinaryFunction op, Value other,
+                  PatternRewriter &rewriter) const {
+    Operation *producer = owner.getOperation();
+    auto dps = cast<DestinationStyleOpInterface>(producer);
+    if (op.getKind() != BinaryKind::add ||
+        other.getType() != op.getInit().getType() ||
+        isa<BinaryFunction>(producer) || hasSumPostOp(producer) ||
+        dps.getNumDpsInits() != 1)
+      return false;
+    SmallVector<Attribute> chain(owner.getPostOps().begin(),
+                                 owner.getPostOps().end());
+    chain.push_back(SumPostOpAttr::get(op.getContext()));
+    chain.append(op.getPostOps().begin(), op.getPostOps().end());
+    rewriter.modifyOpInPlace(producer, [&] {
+      owner.getPostOperandsMutable().append(op.getPostOperands());
+      owner.setPostOpsAttr(rewriter.getArrayAttr(chain));
+      dps.getDpsInitOperand(0)->set(other);
+    });
+    rewriter.replaceOp(op, owner.getOutput());
+    return true;
+  }
+
   unsigned maxChain;
   bool intoConv;
 };

@@ -76,24 +76,61 @@ def FusePostOps : Pass<"aic-fuse-post-ops", "mlir::func::FuncOp"> {
     other operand is available before the producer, consuming the single use
     of an `aic.conv`, `aic.matmul` or binary op, becomes an entry of the
     producer's post-op chain, so oneDNN applies it while the result is still
-    in registers. Before:
-      %c = aic.conv %x, %w, %b {...} : ...
-      %s = aic.add %c, %r : ...
-      %y = aic.relu %s : ...
-    After (with conv-binary=true; by default the add keeps the relu):
-      %y = aic.conv %x, %w, %b post(%r) {...,
-             post_ops = [#aic.binary<add>, #aic.eltwise<relu>]} : ...
+    in registers. An add of an operand of the result's shape into a conv or
+    matmul becomes a `#aic.sum` instead: the producer writes into that
+    operand (its destination) and oneDNN adds the old contents in place,
+    the residual connection of a ResNet block. Before:
+      %c = aic.conv %x, %w, %b outs(%e) {...} : ...
+      %s = aic.add %c, %r outs(%e1) : ...
+      %y = aic.relu %s outs(%e2) : ...
+    After:
+      %y = aic.conv %x, %w, %b outs(%r) {...,
+             post_ops = [#aic.sum, #aic.eltwise<relu>]} : ...
+    Other binary ops become `#aic.binary` entries with the operand in
+    `post(...)`.
   }];
   let options = [
     Option<"maxChain", "max-chain", "unsigned", "4",
            "longest post-op chain to build (oneDNN executes longer chains "
            "slower than separate primitives)">,
-    Option<"convBinary", "conv-binary", "bool", "false",
-           "also fuse binary ops into convolutions; off while activations "
-           "stay in plain layouts between primitives, where oneDNN runs a "
-           "plain binary operand against its blocked conv output on a "
-           "reference path (ResNet-18: 2.5x slower than separate adds)">
+    Option<"convBinary", "conv-binary", "bool", "true",
+           "also fuse binary ops into convolutions (aic-assign-layouts "
+           "then gives full-shape operands the conv's blocked layout)">
   ];
+}
+
+def AssignLayouts : Pass<"aic-assign-layouts", "mlir::func::FuncOp"> {
+  let summary = "Choose blocked layouts with oneDNN and insert reorders";
+  let description = [{
+    Asks oneDNN, for the target CPU, which layouts each f32 `aic.conv` runs
+    fastest in (format `any` for source, weights and destination) and gives
+    its operands and result those layouts (`layouts` attribute, #aic.layout;
+    a blocked value's type is its stored shape). Ops with the LayoutAgnostic
+    interface (pooling, unary and binary elementwise ops, concat) take the
+    layout of their first blocked input, so values stay blocked from one
+    primitive to the next; broadcast operands stay dense row-major. Any other
+    use of a blocked value gets it back through an `aic.reorder` (one per
+    value and layout), so reorders sit only where layouts must change.
+    Constant conv weights are reordered here, at compile time, into new
+    constants in oneDNN's weights layout (padding zeroed); grouped weights
+    are laid out as oneDNN's [groups, OC/groups, IC/groups, k...].
+    Example (a 1x1 conv on a 1x64x56x56 input, then a return):
+      %w = arith.constant dense_resource<w_ABcd16b16a> : tensor<4x4x1x1x16x16xf32>
+      %r = aic.reorder %x outs(%e0) {layouts = [unit,
+             #aic.layout<"aBcd16b", [1, 64, 56, 56]>]} : ...
+      %c = aic.conv %r, %w outs(%e1) {layouts = [...], ...} : ...
+      %y = aic.reorder %c outs(%e2) {layouts = [
+             #aic.layout<"aBcd16b", [1, 64, 56, 56]>, unit]} : ...
+      return %y
+  }];
+  let options = [
+    Option<"targetIsa", "isa", "std::string", "\"host\"",
+           "oneDNN ISA to ask about: host (this CPU), or a lower one "
+           "(sse41, avx, avx2, avx512_core, avx512_core_vnni, "
+           "avx512_core_bf16, avx512_core_amx)">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 //===----------------------------------------------------------------------===//

@@ -54,29 +54,42 @@ PrimitivePtr aic::rt::createConv(const contract::Conv &d,
                     std::to_string(kMaxWindow) + "]");
 
   requireF32(ci, {&src, &wei, &dst, hasBias ? &*d.bias : nullptr});
+  requirePlain(ci, {hasBias ? &*d.bias : nullptr});
   requireRank(ci, "src", src, nsp + 2);
-  requireRank(ci, "wei", wei, nsp + 2);
   requireRank(ci, "dst", dst, nsp + 2);
-  int64_t oc = wei.dims[0];
-  if (oc % groups != 0 || src.dims[1] != wei.dims[1] * groups)
-    invalid(ci, "src " + shapeStr(src) + ", wei " + shapeStr(wei) + " and " +
-                    std::to_string(groups) + " groups do not match");
+  // Weights are ONNX's [OC, IC/groups, k...] or, with groups, may come as
+  // oneDNN's grouped [groups, OC/groups, IC/groups, k...] (the same bytes
+  // when dense row-major; a blocked layout of grouped weights needs them).
+  bool grouped = wei.rank() == static_cast<int64_t>(nsp) + 3;
+  if (!grouped)
+    requireRank(ci, "wei", wei, nsp + 2);
+  if (grouped && wei.dims[0] != groups)
+    invalid(ci, "grouped wei " + shapeStr(wei) + " should have " +
+                    std::to_string(groups) + " groups in dim 0");
+  if (!grouped && groups > 1 && !wei.isPlain())
+    invalid(ci, "blocked wei " + shapeStr(wei) + " with " +
+                    std::to_string(groups) + " groups must be grouped");
+  int64_t oc = grouped ? wei.dims[0] * wei.dims[1] : wei.dims[0];
+  int64_t icPerGroup = grouped ? wei.dims[2] : wei.dims[1];
+  if (oc % groups != 0 || src.dims[1] != icPerGroup * groups ||
+      dst.dims[1] != oc)
+    invalid(ci, "src " + shapeStr(src) + ", wei " + shapeStr(wei) + ", dst " +
+                    shapeStr(dst) + " and " + std::to_string(groups) +
+                    " groups do not match");
   if (hasBias && (d.bias->rank() != 1 || d.bias->dims[0] != oc))
     invalid(ci, "bias " + shapeStr(*d.bias) + " should be [" +
                     std::to_string(oc) + "]");
 
-  // ONNX weights [OC, IC/g, k...] are, bytewise, oneDNN's grouped
-  // [g, OC/g, IC/g, k...].
-  memory::dims weiDims = wei.dims;
-  if (groups > 1) {
+  memory::desc userWei = tensorMd(wei);
+  if (groups > 1 && !grouped) {
+    memory::dims weiDims = wei.dims;
     weiDims[0] = oc / groups;
     weiDims.insert(weiDims.begin(), groups);
+    userWei =
+        memory::desc(weiDims, memory::data_type::f32, rowMajorStrides(weiDims));
   }
-  memory::desc userWei(weiDims, memory::data_type::f32,
-                       rowMajorStrides(weiDims));
-  memory::desc anyWei(weiDims, memory::data_type::f32, memory::format_tag::any);
-  memory::desc srcMd = plainMd(src), dstMd = plainMd(dst);
-  memory::desc biasMd = hasBias ? plainMd(*d.bias) : memory::desc();
+  memory::desc srcMd = tensorMd(src), dstMd = tensorMd(dst);
+  memory::desc biasMd = hasBias ? tensorMd(*d.bias) : memory::desc();
   auto any = [](const memory::desc &md) {
     return memory::desc(md.dims(), md.data_type(), memory::format_tag::any);
   };
@@ -88,18 +101,22 @@ PrimitivePtr aic::rt::createConv(const contract::Conv &d,
   slots.push_back({DNNL_ARG_DST, dstMd});
   dnnl::post_ops po;
   appendPostOps(ci, d.post_ops, dstMd.dims(), po, slots);
+  bool accumulates = false;
+  for (const PostOp &op : d.post_ops)
+    accumulates |= op.kind == AIC_POSTOP_SUM;
 
+  // oneDNN picks the layouts it runs fastest in. The compiler asked it the
+  // same question for this CPU, so src, weights and dst usually are in them
+  // already; otherwise (another CPU, another thread count) src and dst are
+  // staged through reorders on every run and constant weights are reordered
+  // once. A dst that accumulates (sum post-op) is used as it is.
   bool constWeights = d.weights_const;
   dnnl::convolution_forward::desc cd(
       dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-      any(srcMd), constWeights ? anyWei : userWei, biasMd, any(dstMd),
-      d.strides, minusOne(d.dilations), d.pads_begin, d.pads_end);
+      any(srcMd), constWeights ? any(userWei) : userWei, biasMd,
+      accumulates ? dstMd : any(dstMd), d.strides, minusOne(d.dilations),
+      d.pads_begin, d.pads_end);
   dnnl::convolution_forward::primitive_desc pd(cd, makeAttr(po), ci.engine);
-  // Let oneDNN choose its layouts: with plain activations it only offers
-  // gemm-based convolution, while its blocked kernels are about 1.6x faster
-  // even counting the reorders of src and dst on every run. Model constant
-  // weights are reordered once on first use; weights that are model inputs
-  // stay in their plain layout.
   slots[0].adopt(pd.src_desc(), ArgSlot::Kind::StageIn);
   if (constWeights)
     slots[1].adopt(pd.weights_desc(), ArgSlot::Kind::Constant);
@@ -135,7 +152,7 @@ PrimitivePtr aic::rt::createPool(const contract::Pool &d,
                       : alg == AIC_POOL_AVG_INCLUDE_PAD
                           ? dnnl::algorithm::pooling_avg_include_padding
                           : dnnl::algorithm::pooling_avg_exclude_padding;
-  memory::desc srcMd = plainMd(src), dstMd = plainMd(dst);
+  memory::desc srcMd = tensorMd(src), dstMd = tensorMd(dst);
   // pooling_v2 because it is the one with dilation support; inference
   // max pooling needs no workspace.
   dnnl::pooling_v2_forward::desc pooling(
@@ -168,13 +185,14 @@ PrimitivePtr aic::rt::createMatmul(const contract::Matmul &d,
   float alpha = static_cast<float>(d.alpha);
 
   requireF32(ci, {&a, &b, &dst, hasBias ? &*d.bias : nullptr});
+  requirePlain(ci, {&a, &b, &dst, hasBias ? &*d.bias : nullptr});
   int64_t rank = dst.rank();
   if (a.rank() < 2 || b.rank() < 2 || rank < std::max(a.rank(), b.rank()))
     invalid(ci, "ranks of a " + shapeStr(a) + ", b " + shapeStr(b) +
                     " and dst " + shapeStr(dst) + " do not fit a matmul");
   memory::desc aMd = matmulOperand(a, rank, transA);
   memory::desc bMd = matmulOperand(b, rank, transB);
-  memory::desc dstMd = plainMd(dst);
+  memory::desc dstMd = tensorMd(dst);
   memory::dims ad = aMd.dims(), bd = bMd.dims(), dd = dstMd.dims();
   bool ok = ad[rank - 1] == bd[rank - 2] && ad[rank - 2] == dd[rank - 2] &&
             bd[rank - 1] == dd[rank - 1];
@@ -191,7 +209,7 @@ PrimitivePtr aic::rt::createMatmul(const contract::Matmul &d,
   if (hasBias) {
     if (d.bias->rank() > rank)
       invalid(ci, "bias " + shapeStr(*d.bias) + " has a higher rank than dst");
-    biasMd = plainMd(*d.bias, rank);
+    biasMd = tensorMd(*d.bias, rank);
     requireBroadcastable(ci, "bias", biasMd.dims(), dd);
   }
   if (alpha != 1.0f) {
@@ -228,6 +246,7 @@ PrimitivePtr aic::rt::createMatmul(const contract::Matmul &d,
 PrimitivePtr aic::rt::createBatchNorm(const contract::BatchNorm &d,
                                       const CreateInfo &ci) {
   requireF32(ci, {&d.src, &d.scale, &d.shift, &d.mean, &d.var, &d.dst});
+  requirePlain(ci, {&d.src, &d.scale, &d.shift, &d.mean, &d.var, &d.dst});
   if (d.src.rank() < 2)
     invalid(ci, "src " + shapeStr(d.src) + " should have rank 2 or more");
   requireSameType(ci, d.src, d.dst);
@@ -277,6 +296,8 @@ PrimitivePtr aic::rt::createLayerNorm(const contract::LayerNorm &d,
                                       const CreateInfo &ci) {
   requireF32(ci, {&d.src, &d.scale, d.shift ? &*d.shift : nullptr, &d.dst,
                   d.mean ? &*d.mean : nullptr, d.var ? &*d.var : nullptr});
+  requirePlain(ci, {&d.src, &d.scale, d.shift ? &*d.shift : nullptr, &d.dst,
+                    d.mean ? &*d.mean : nullptr, d.var ? &*d.var : nullptr});
   if (d.src.rank() < 1)
     invalid(ci, "src " + shapeStr(d.src) + " should have rank 1 or more");
   requireSameType(ci, d.src, d.dst);

@@ -75,6 +75,36 @@ Tensor DescReader::tensor(const char *field) {
     elems *= d;
     t.dims.push_back(d);
   }
+  name = std::string(field) + ".layout";
+  if (!flag(name.c_str()))
+    return t;
+  // A blocked layout: the outer order is a permutation of the dims, and
+  // the blocks keep every padded dim within the bound above.
+  std::vector<bool> seen(rank, false);
+  name = std::string(field) + ".order";
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t d = integer(name.c_str(), 0, rank - 1);
+    if (seen[d])
+      error("'" + name + "' is not a permutation of the dims");
+    seen[d] = true;
+    t.order.push_back(d);
+  }
+  if (rank == 0)
+    error(std::string("'") + field + "' is a scalar with a blocked layout");
+  name = std::string(field) + ".blocks";
+  int64_t n = count(name.c_str(), 2, kMaxTensorRank);
+  constexpr int64_t kMaxBlock = 1 << 12;
+  std::vector<int64_t> product(rank, 1);
+  for (int64_t i = 0; i < n; ++i) {
+    contract::Block b;
+    b.dim = integer(name.c_str(), 0, rank - 1);
+    b.size = integer(name.c_str(), 1, kMaxBlock);
+    product[b.dim] *= b.size;
+    if (product[b.dim] > kMaxBlock)
+      error("'" + name + "' blocks dim " + std::to_string(b.dim) +
+            " by more than " + std::to_string(kMaxBlock));
+    t.blocks.push_back(b);
+  }
   return t;
 }
 
@@ -91,10 +121,14 @@ int64_t DescReader::count(const char *field, int64_t minWords, int64_t max) {
 PostOp DescReader::postOp(const char *field) {
   std::string name = std::string(field) + ".kind";
   PostOp op;
-  op.kind = integer(name.c_str(), AIC_POSTOP_ELTWISE, AIC_POSTOP_BINARY);
+  op.kind = integer(name.c_str(), AIC_POSTOP_ELTWISE, AIC_POSTOP_SUM);
   name = std::string(field) + ".alg";
-  if (op.kind == AIC_POSTOP_ELTWISE) {
-    op.alg = integer(name.c_str(), AIC_ELTWISE_RELU, AIC_ELTWISE_LINEAR);
+  if (op.kind == AIC_POSTOP_SUM) {
+    op.alg = integer(name.c_str(), 0, 0);
+    name = std::string(field) + ".alpha";
+    op.alpha = real(name.c_str());
+  } else if (op.kind == AIC_POSTOP_ELTWISE) {
+    op.alg = integer(name.c_str(), AIC_ELTWISE_RELU, AIC_ELTWISE_GELU_TANH);
     name = std::string(field) + ".alpha";
     op.alpha = real(name.c_str());
     name = std::string(field) + ".beta";
@@ -122,15 +156,16 @@ void DescReader::read(const char *field, std::vector<int64_t> &v) {
 }
 
 void DescReader::read(const char *field, std::vector<Tensor> &v) {
-  int64_t n = count(field, 2, INT64_MAX); // dtype and rank at least
+  int64_t n = count(field, 3, INT64_MAX); // dtype, rank, layout at least
   v.clear();
   for (int64_t i = 0; i < n; ++i)
     v.push_back(tensor(field));
 }
 
 void DescReader::read(const char *field, std::vector<PostOp> &v) {
-  // An eltwise post-op takes four words, a binary one at least four.
-  int64_t n = count(field, 4, AIC_MAX_POST_OPS);
+  // An eltwise post-op takes four words, a binary one at least five, a sum
+  // three.
+  int64_t n = count(field, 3, AIC_MAX_POST_OPS);
   v.clear();
   for (int64_t i = 0; i < n; ++i)
     v.push_back(postOp(field));

@@ -13,11 +13,11 @@ using dnnl::memory;
 
 PrimitivePtr aic::rt::createEltwise(const contract::Eltwise &d,
                                     const CreateInfo &ci) {
-  if (d.alg < AIC_ELTWISE_RELU || d.alg > AIC_ELTWISE_LINEAR)
+  if (d.alg < AIC_ELTWISE_RELU || d.alg > AIC_ELTWISE_GELU_TANH)
     invalid(ci, "unknown eltwise alg " + std::to_string(d.alg));
   requireF32(ci, {&d.src, &d.dst});
   requireSameType(ci, d.src, d.dst);
-  memory::desc md = plainMd(d.src);
+  memory::desc md = tensorMd(d.src);
   dnnl::eltwise_forward::desc ed(
       dnnl::prop_kind::forward_inference, eltwiseAlg(d.alg), md,
       static_cast<float>(d.alpha), static_cast<float>(d.beta));
@@ -33,11 +33,12 @@ PrimitivePtr aic::rt::createSoftmax(const contract::Softmax &d,
   int64_t axis = d.axis;
   requireF32(ci, {&d.src, &d.dst});
   requireSameType(ci, d.src, d.dst);
+  requirePlain(ci, {&d.src});
   // A scalar is softmaxed as [1], so axis 0 is valid for it.
   if (axis < 0 || axis >= std::max<int64_t>(d.src.rank(), 1))
     invalid(ci, "axis " + std::to_string(axis) + " is out of range for " +
                     shapeStr(d.src));
-  memory::desc md = plainMd(d.src);
+  memory::desc md = tensorMd(d.src);
   std::vector<ArgSlot> slots{{DNNL_ARG_SRC, md}, {DNNL_ARG_DST, md}};
   auto prop = dnnl::prop_kind::forward_inference;
   int a = static_cast<int>(axis);
@@ -167,8 +168,11 @@ PrimitivePtr aic::rt::createBinary(const contract::Binary &d,
   Binary::Mode mode = ad == dd               ? Binary::Mode::Direct
                       : bd == dd && commutes ? Binary::Mode::Swap
                                              : Binary::Mode::BroadcastA;
-  memory::desc aMd = plainMd(a, rank), bMd = plainMd(b, rank);
-  memory::desc dstMd = plainMd(dst, rank);
+  // A broadcast a is expanded by hand into dst, which needs both plain.
+  if (mode == Binary::Mode::BroadcastA)
+    requirePlain(ci, {&a, &dst});
+  memory::desc aMd = tensorMd(a, rank), bMd = tensorMd(b, rank);
+  memory::desc dstMd = tensorMd(dst, rank);
   memory::desc src0 = mode == Binary::Mode::Direct ? aMd
                       : mode == Binary::Mode::Swap ? bMd
                                                    : dstMd;
@@ -264,20 +268,43 @@ PrimitivePtr aic::rt::createConcat(const contract::Concat &d,
         bytes *= t.dims[i];
       rowBytes.push_back(bytes);
     }
+    for (const Tensor &t : ins)
+      requirePlain(ci, {&t});
+    requirePlain(ci, {&dst});
     return std::make_unique<CopyConcat>(ci.label, outer, std::move(rowBytes));
   }
 
   std::vector<memory::desc> srcMds;
   std::vector<ArgSlot> slots;
   for (size_t i = 0; i < ins.size(); ++i) {
-    srcMds.push_back(plainMd(ins[i]));
+    srcMds.push_back(tensorMd(ins[i]));
     slots.push_back({DNNL_ARG_MULTIPLE_SRC + static_cast<int>(i), srcMds[i]});
   }
-  memory::desc dstMd = plainMd(dst);
+  memory::desc dstMd = tensorMd(dst);
   slots.push_back({DNNL_ARG_DST, dstMd});
   dnnl::concat::primitive_desc pd(dstMd, static_cast<int>(axis), srcMds,
                                   ci.engine, makeAttr());
   return std::make_unique<DnnlPrimitive>(ci.label, ci.engine, dnnl::concat(pd),
                                          std::move(slots),
                                          pd.scratchpad_desc());
+}
+
+//===--- REORDER ----------------------------------------------------------===//
+
+PrimitivePtr aic::rt::createReorder(const contract::Reorder &d,
+                                    const CreateInfo &ci) {
+  if (d.src.dtype != d.dst.dtype || d.src.dims != d.dst.dims)
+    invalid(ci, std::string("dst ") + dtypeName(d.dst.dtype) + shapeStr(d.dst) +
+                    " differs from src " + dtypeName(d.src.dtype) +
+                    shapeStr(d.src));
+  if (toDnnl(d.src.dtype) == memory::data_type::undef)
+    fail(AIC_ERROR_UNSUPPORTED, ci.label + ": dtype " + dtypeName(d.src.dtype) +
+                                    " not supported by kind " + ci.kind);
+  memory::desc srcMd = tensorMd(d.src), dstMd = tensorMd(d.dst);
+  dnnl::reorder::primitive_desc pd(ci.engine, srcMd, ci.engine, dstMd,
+                                   makeAttr());
+  return std::make_unique<DnnlPrimitive>(
+      ci.label, ci.engine, dnnl::reorder(pd),
+      std::vector<ArgSlot>{{DNNL_ARG_FROM, srcMd}, {DNNL_ARG_TO, dstMd}},
+      pd.scratchpad_desc());
 }

@@ -63,9 +63,51 @@ memory::dims aic::rt::rowMajorStrides(const memory::dims &dims) {
   return strides;
 }
 
-memory::desc aic::rt::plainMd(const Tensor &t, int64_t rank) {
-  memory::dims dims = padDims(t.dims, rank);
-  return memory::desc(dims, toDnnl(t.dtype), rowMajorStrides(dims));
+memory::desc aic::rt::tensorMd(const Tensor &t, int64_t rank) {
+  if (t.isPlain()) {
+    memory::dims dims = padDims(t.dims, rank);
+    return memory::desc(dims, toDnnl(t.dtype), rowMajorStrides(dims));
+  }
+  if (rank > t.rank())
+    fail(AIC_ERROR_INVALID_MODEL, "a blocked tensor " + shapeStr(t) +
+                                      " cannot broadcast to rank " +
+                                      std::to_string(rank));
+  // oneDNN's blocking descriptor: padded dims, the strides of the outer
+  // dims and the inner blocks (the decoder bounded every size).
+  dnnl_memory_desc_t c{};
+  c.ndims = static_cast<int>(t.rank());
+  c.data_type = static_cast<dnnl_data_type_t>(toDnnl(t.dtype));
+  c.format_kind = dnnl_blocked;
+  dnnl_blocking_desc_t &blk = c.format_desc.blocking;
+  std::vector<int64_t> perDim(t.rank(), 1);
+  int64_t inner = 1;
+  for (const contract::Block &b : t.blocks) {
+    blk.inner_blks[blk.inner_nblks] = b.size;
+    blk.inner_idxs[blk.inner_nblks] = b.dim;
+    ++blk.inner_nblks;
+    perDim[b.dim] *= b.size;
+    inner *= b.size;
+  }
+  for (int64_t d = 0; d < t.rank(); ++d) {
+    c.dims[d] = t.dims[d];
+    c.padded_dims[d] = (t.dims[d] + perDim[d] - 1) / perDim[d] * perDim[d];
+  }
+  int64_t stride = inner;
+  for (size_t k = t.order.size(); k-- > 0;) {
+    int64_t d = t.order[k];
+    blk.strides[d] = stride;
+    stride *= std::max<int64_t>(c.padded_dims[d] / perDim[d], 1);
+  }
+  return memory::desc(c);
+}
+
+void aic::rt::requirePlain(const CreateInfo &ci,
+                           std::initializer_list<const Tensor *> tensors) {
+  for (const Tensor *t : tensors)
+    if (t && !t->isPlain())
+      fail(AIC_ERROR_UNSUPPORTED, ci.label + ": kind " + ci.kind +
+                                      " takes dense row-major tensors only, " +
+                                      "not a blocked " + shapeStr(*t));
 }
 
 void aic::rt::invalid(const CreateInfo &ci, const std::string &what) {
@@ -134,6 +176,14 @@ dnnl::algorithm aic::rt::eltwiseAlg(int64_t alg) {
     return dnnl::algorithm::eltwise_exp;
   case AIC_ELTWISE_LINEAR:
     return dnnl::algorithm::eltwise_linear;
+  case AIC_ELTWISE_SWISH:
+    return dnnl::algorithm::eltwise_swish;
+  case AIC_ELTWISE_HARDSWISH:
+    return dnnl::algorithm::eltwise_hardswish;
+  case AIC_ELTWISE_GELU_ERF:
+    return dnnl::algorithm::eltwise_gelu_erf;
+  case AIC_ELTWISE_GELU_TANH:
+    return dnnl::algorithm::eltwise_gelu_tanh;
   default:
     fail(AIC_ERROR_INVALID_MODEL, "unknown eltwise alg " + std::to_string(alg));
   }
@@ -168,11 +218,15 @@ void aic::rt::appendPostOps(const CreateInfo &ci,
                         static_cast<float>(op.beta));
       continue;
     }
+    if (op.kind == AIC_POSTOP_SUM) {
+      po.append_sum(static_cast<float>(op.alpha));
+      continue;
+    }
     requireF32(ci, {&op.operand});
     if (op.operand.rank() > static_cast<int64_t>(dstDims.size()))
       invalid(ci, "post-op operand " + shapeStr(op.operand) +
                       " has a higher rank than the output");
-    memory::desc md = plainMd(op.operand, dstDims.size());
+    memory::desc md = tensorMd(op.operand, dstDims.size());
     requireBroadcastable(ci, "post-op operand", md.dims(), dstDims);
     // The index counts every post-op in the chain, including ones a kind
     // prepends (matmul's alpha), hence po.len() rather than a local count.

@@ -148,8 +148,12 @@ dnnl::memory::data_type toDnnl(int64_t dtype);
 /// has no scalars).
 dnnl::memory::dims padDims(const std::vector<int64_t> &dims, int64_t rank);
 dnnl::memory::dims rowMajorStrides(const dnnl::memory::dims &dims);
-/// Dense row-major descriptor of `t`, its rank padded to `rank`.
-dnnl::memory::desc plainMd(const Tensor &t, int64_t rank = 0);
+/// Descriptor of `t` in its layout; a dense row-major one may have its rank
+/// padded to `rank`, a blocked one fails unless `rank` <= its rank.
+dnnl::memory::desc tensorMd(const Tensor &t, int64_t rank = 0);
+/// Fails with AIC_ERROR_UNSUPPORTED if a tensor has a blocked layout.
+void requirePlain(const CreateInfo &ci,
+                  std::initializer_list<const Tensor *> tensors);
 /// Fails with AIC_ERROR_UNSUPPORTED unless every tensor is float32.
 void requireF32(const CreateInfo &ci,
                 std::initializer_list<const Tensor *> tensors);

@@ -17,6 +17,57 @@ using namespace aic;
 
 #include "dialects/Aic/AicInterfaces.cpp.inc"
 
+LogicalResult LayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 StringRef tag, ArrayRef<int64_t> dims) {
+  std::string why;
+  FailureOr<BlockedLayout> layout = BlockedLayout::parse(tag, &why);
+  if (failed(layout))
+    return emitError() << why;
+  if (layout->getRank() != static_cast<int64_t>(dims.size()))
+    return emitError() << "format tag \"" << tag << "\" has "
+                       << layout->getRank() << " dims but the layout "
+                       << dims.size();
+  if (llvm::any_of(dims, [](int64_t d) { return d < 0; }))
+    return emitError() << "layout dims must be static";
+  return success();
+}
+
+BlockedLayout LayoutAttr::getLayout() const {
+  return *BlockedLayout::parse(getTag());
+}
+
+SmallVector<int64_t> LayoutAttr::getPhysicalShape() const {
+  return getLayout().getPhysicalShape(getDims());
+}
+
+LayoutAttr aic::getOperandLayout(Operation *op, unsigned index) {
+  auto layouts = op->getAttrOfType<ArrayAttr>(kLayoutsAttrName);
+  if (!layouts || index >= layouts.size())
+    return {};
+  return dyn_cast<LayoutAttr>(layouts[index]);
+}
+
+LayoutAttr aic::getOperandLayout(Operation *op, Value value) {
+  for (OpOperand &operand : op->getOpOperands())
+    if (operand.get() == value)
+      return getOperandLayout(op, operand.getOperandNumber());
+  return {};
+}
+
+ShapedType aic::getLogicalType(Operation *op, Value value) {
+  auto type = cast<ShapedType>(value.getType());
+  if (LayoutAttr layout = getOperandLayout(op, value))
+    return RankedTensorType::get(layout.getDims(), type.getElementType());
+  return type;
+}
+
+bool aic::hasSumPostOp(Operation *op) {
+  auto owner = dyn_cast<PostOpChainOwner>(op);
+  return owner && llvm::any_of(owner.getPostOps(), [](Attribute a) {
+           return isa<SumPostOpAttr>(a);
+         });
+}
+
 Attribute EltwisePostOpAttr::parse(AsmParser &parser, Type) {
   std::string keyword;
   double alpha = 0.0, beta = 0.0;

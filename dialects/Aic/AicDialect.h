@@ -2,6 +2,8 @@
 #ifndef AIC_DIALECTS_AIC_AICDIALECT_H
 #define AIC_DIALECTS_AIC_AICDIALECT_H
 
+#include "dialects/Aic/Layout.h"
+
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -33,6 +35,20 @@ broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
 
 #define GET_ATTRDEF_CLASSES
 #include "dialects/Aic/AicAttrs.h.inc"
+
+namespace aic {
+/// Name of the library ops' attribute listing their operands' layouts.
+inline constexpr llvm::StringLiteral kLayoutsAttrName = "layouts";
+/// The layout of operand `index` of `op`, null when it is dense row-major.
+LayoutAttr getOperandLayout(mlir::Operation *op, unsigned index);
+/// The layout of the first operand of `op` that is `value`.
+LayoutAttr getOperandLayout(mlir::Operation *op, mlir::Value value);
+/// The logical type of operand `value` of `op`: its type, or the shape its
+/// layout names.
+mlir::ShapedType getLogicalType(mlir::Operation *op, mlir::Value value);
+/// The post-op chain has a #aic.sum, so the op reads its destination.
+bool hasSumPostOp(mlir::Operation *op);
+} // namespace aic
 
 #include "dialects/Aic/AicInterfaces.h.inc"
 

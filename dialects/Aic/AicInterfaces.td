@@ -46,6 +46,16 @@ def Aic_RuntimePrimitiveInterface : OpInterface<"RuntimePrimitive"> {
   ];
 }
 
+def Aic_LayoutAgnosticInterface : OpInterface<"LayoutAgnostic"> {
+  let cppNamespace = "::aic";
+  let description = [{
+    A library op whose primitive runs in any layout, as long as its inputs
+    of the result's rank and its destination share one (broadcast operands
+    of binary functions stay dense row-major). aic-assign-layouts keeps
+    values blocked through these ops.
+  }];
+}
+
 def Aic_EltwiseFunctionInterface : OpInterface<"EltwiseFunction"> {
   let cppNamespace = "::aic";
   let description = [{

@@ -36,7 +36,35 @@ static std::string shapeStr(ArrayRef<int64_t> shape) {
   return s;
 }
 
+/// Checks that each #aic.layout of the `layouts` attribute describes its
+/// operand's type.
+static LogicalResult verifyLayouts(Operation *op) {
+  auto layouts = op->getAttrOfType<ArrayAttr>(kLayoutsAttrName);
+  if (!layouts || layouts.empty())
+    return success();
+  if (layouts.size() != op->getNumOperands())
+    return op->emitOpError() << "has " << layouts.size() << " layouts for "
+                             << op->getNumOperands() << " operands";
+  for (OpOperand &operand : op->getOpOperands()) {
+    LayoutAttr layout = getOperandLayout(op, operand.getOperandNumber());
+    if (!layout)
+      continue;
+    auto type = cast<ShapedType>(operand.get().getType());
+    SmallVector<int64_t> physical = layout.getPhysicalShape();
+    if (type.getShape() != ArrayRef<int64_t>(physical))
+      return op->emitOpError()
+             << "operand #" << operand.getOperandNumber() << " of shape "
+             << shapeStr(type.getShape()) << " is not the stored shape "
+             << shapeStr(physical) << " of " << layout;
+  }
+  return success();
+}
+
+/// Checks the operand layouts and that all operands and results have one
+/// element type.
 static LogicalResult verifySameElementType(Operation *op) {
+  if (failed(verifyLayouts(op)))
+    return failure();
   Type elementType;
   SmallVector<Type> types(op->getOperandTypes());
   types.append(op->getResultTypes().begin(), op->getResultTypes().end());
@@ -64,7 +92,7 @@ static LogicalResult verifyPostOps(Operation *op, ArrayAttr postOps,
       return op->emitOpError() << "post-op chain has more #aic.binary entries "
                                   "than post operands ("
                                << postOperands.size() << ")";
-    auto type = cast<ShapedType>(postOperands[binaries].getType());
+    ShapedType type = getLogicalType(op, postOperands[binaries]);
     auto shape = broadcastShapes(resultType.getShape(), type.getShape());
     if (failed(shape) || ArrayRef<int64_t>(*shape) != resultType.getShape())
       return op->emitOpError() << "post operand #" << binaries << " of shape "
@@ -118,10 +146,13 @@ verifyWindow(Operation *op, ArrayRef<int64_t> inSpatial,
 /// The type of the destination, which the result (if any) has too.
 static ShapedType getInitType(Operation *op) {
   auto dps = cast<DestinationStyleOpInterface>(op);
-  return cast<ShapedType>(dps.getDpsInits().front().getType());
+  return getLogicalType(op, dps.getDpsInits().front());
 }
 
-static ShapedType shapeOf(Value v) { return cast<ShapedType>(v.getType()); }
+/// The logical type of operand `v` of `op`.
+static ShapedType shapeOf(Operation *op, Value v) {
+  return getLogicalType(op, v);
+}
 
 static LogicalResult verifyResultShape(Operation *op,
                                        ArrayRef<int64_t> expected) {
@@ -140,10 +171,13 @@ void aic::getDestinationStyleEffects(
   for (OpOperand &operand : op->getOpOperands()) {
     if (!isa<MemRefType>(operand.get().getType()))
       continue;
-    if (dps.isDpsInit(&operand))
+    if (dps.isDpsInit(&operand)) {
       effects.emplace_back(MemoryEffects::Write::get(), &operand,
                            SideEffects::DefaultResource::get());
-    else
+      if (hasSumPostOp(op))
+        effects.emplace_back(MemoryEffects::Read::get(), &operand,
+                             SideEffects::DefaultResource::get());
+    } else
       effects.emplace_back(MemoryEffects::Read::get(), &operand,
                            SideEffects::DefaultResource::get());
   }
@@ -154,16 +188,24 @@ void aic::getDestinationStyleEffects(
 //===----------------------------------------------------------------------===//
 
 LogicalResult ConvOp::verify() {
-  ShapedType inType = shapeOf(getInput());
-  ShapedType wType = shapeOf(getWeight());
+  ShapedType inType = shapeOf(*this, getInput());
+  ShapedType wType = shapeOf(*this, getWeight());
   if (inType.getRank() < 3)
     return emitOpError() << "expects an input of rank >= 3 (N, C, spatial...)";
-  if (wType.getRank() != inType.getRank())
-    return emitOpError() << "expects weight rank " << wType.getRank()
-                         << " to equal input rank " << inType.getRank();
   if (failed(verifySameElementType(*this)))
     return failure();
   int64_t group = getGroup();
+  // A blocked layout of grouped weights names them as oneDNN does,
+  // [group, OC/group, IC/group, k...]; the op's weights are [OC, IC/group,
+  // k...].
+  if (wType.getRank() == inType.getRank() + 1 && wType.getDimSize(0) == group) {
+    SmallVector<int64_t> merged{wType.getDimSize(0) * wType.getDimSize(1)};
+    merged.append(wType.getShape().begin() + 2, wType.getShape().end());
+    wType = RankedTensorType::get(merged, wType.getElementType());
+  }
+  if (wType.getRank() != inType.getRank())
+    return emitOpError() << "expects weight rank " << wType.getRank()
+                         << " to equal input rank " << inType.getRank();
   int64_t channels = inType.getDimSize(1), outChannels = wType.getDimSize(0);
   if (group < 1 || channels % group != 0 || outChannels % group != 0)
     return emitOpError() << "expects group " << group
@@ -174,7 +216,7 @@ LogicalResult ConvOp::verify() {
                          << ") x group (" << group
                          << ") to equal the input channels " << channels;
   if (getBias()) {
-    ShapedType bType = shapeOf(getBias());
+    ShapedType bType = shapeOf(*this, getBias());
     if (bType.getRank() != 1 || bType.getDimSize(0) != outChannels)
       return emitOpError() << "expects a bias of shape [" << outChannels
                            << "], got " << shapeStr(bType.getShape());
@@ -197,7 +239,7 @@ LogicalResult ConvOp::verify() {
 //===----------------------------------------------------------------------===//
 
 template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
-  ShapedType inType = shapeOf(op.getInput());
+  ShapedType inType = shapeOf(op, op.getInput());
   if (inType.getRank() < 3)
     return op.emitOpError()
            << "expects an input of rank >= 3 (N, C, spatial...)";
@@ -217,13 +259,13 @@ LogicalResult MaxPoolOp::verify() { return verifyPool(*this); }
 LogicalResult AvgPoolOp::verify() { return verifyPool(*this); }
 
 LogicalResult SoftmaxOp::verify() {
-  int64_t rank = shapeOf(getInput()).getRank();
+  int64_t rank = shapeOf(*this, getInput()).getRank();
   if (getAxis() < 0 || getAxis() >= rank)
     return emitOpError() << "expects axis in [0, " << rank << "), got "
                          << getAxis();
   if (failed(verifySameElementType(*this)))
     return failure();
-  return verifyResultShape(*this, shapeOf(getInput()).getShape());
+  return verifyResultShape(*this, shapeOf(*this, getInput()).getShape());
 }
 
 //===----------------------------------------------------------------------===//
@@ -231,8 +273,8 @@ LogicalResult SoftmaxOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult MatmulOp::verify() {
-  ArrayRef<int64_t> a = shapeOf(getLhs()).getShape();
-  ArrayRef<int64_t> b = shapeOf(getRhs()).getShape();
+  ArrayRef<int64_t> a = shapeOf(*this, getLhs()).getShape();
+  ArrayRef<int64_t> b = shapeOf(*this, getRhs()).getShape();
   if (a.size() < 2 || b.size() < 2)
     return emitOpError() << "expects operands of rank >= 2, got " << shapeStr(a)
                          << " and " << shapeStr(b);
@@ -257,7 +299,7 @@ LogicalResult MatmulOp::verify() {
   if (failed(verifyResultShape(*this, expected)))
     return failure();
   if (getBias()) {
-    ArrayRef<int64_t> bias = shapeOf(getBias()).getShape();
+    ArrayRef<int64_t> bias = shapeOf(*this, getBias()).getShape();
     auto shape = broadcastShapes(expected, bias);
     if (failed(shape) || ArrayRef<int64_t>(*shape) != ArrayRef(expected))
       return emitOpError() << "expects a bias broadcastable to "
@@ -274,8 +316,8 @@ LogicalResult MatmulOp::verify() {
 template <typename BinOp> static LogicalResult verifyBinary(BinOp op) {
   if (failed(verifySameElementType(op)))
     return failure();
-  ArrayRef<int64_t> a = shapeOf(op.getLhs()).getShape();
-  ArrayRef<int64_t> b = shapeOf(op.getRhs()).getShape();
+  ArrayRef<int64_t> a = shapeOf(op, op.getLhs()).getShape();
+  ArrayRef<int64_t> b = shapeOf(op, op.getRhs()).getShape();
   auto shape = broadcastShapes(a, b);
   if (failed(shape))
     return op.emitOpError() << "expects broadcastable operands, got "
@@ -320,7 +362,7 @@ EltwisePostOpAttr ClipOp::getPostOp() {
 template <typename UnaryOp> static LogicalResult verifyUnary(UnaryOp op) {
   if (failed(verifySameElementType(op)))
     return failure();
-  return verifyResultShape(op, shapeOf(op.getInput()).getShape());
+  return verifyResultShape(op, shapeOf(op, op.getInput()).getShape());
 }
 
 LogicalResult ReluOp::verify() { return verifyUnary(*this); }
@@ -339,14 +381,14 @@ LogicalResult ClipOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult BatchNormOp::verify() {
-  ShapedType inType = shapeOf(getInput());
+  ShapedType inType = shapeOf(*this, getInput());
   if (inType.getRank() < 2)
     return emitOpError() << "expects an input of rank >= 2 (N, C, ...)";
   if (failed(verifySameElementType(*this)))
     return failure();
   int64_t channels = inType.getDimSize(1);
   for (Value v : {getScale(), getBias(), getMean(), getVariance()}) {
-    ShapedType t = shapeOf(v);
+    ShapedType t = shapeOf(*this, v);
     if (t.getRank() != 1 || t.getDimSize(0) != channels)
       return emitOpError() << "expects per-channel operands of shape ["
                            << channels << "], got " << shapeStr(t.getShape());
@@ -377,19 +419,25 @@ LogicalResult ReshapeOp::verify() {
 
 Value ReshapeOp::getViewSource() { return getInput(); }
 
+LogicalResult ReorderOp::verify() {
+  if (failed(verifySameElementType(*this)))
+    return failure();
+  return verifyResultShape(*this, shapeOf(*this, getInput()).getShape());
+}
+
 LogicalResult ConcatOp::verify() {
   if (getInputs().empty())
     return emitOpError() << "expects at least one input";
   if (failed(verifySameElementType(*this)))
     return failure();
-  ShapedType first = shapeOf(getInputs().front());
+  ShapedType first = shapeOf(*this, getInputs().front());
   int64_t rank = first.getRank(), axis = getAxis();
   if (axis < 0 || axis >= rank)
     return emitOpError() << "expects axis in [0, " << rank << "), got " << axis;
   SmallVector<int64_t> expected(first.getShape());
   expected[axis] = 0;
   for (auto [i, v] : llvm::enumerate(getInputs())) {
-    ArrayRef<int64_t> shape = shapeOf(v).getShape();
+    ArrayRef<int64_t> shape = shapeOf(*this, v).getShape();
     for (int64_t d = 0; d < rank; ++d) {
       if (static_cast<int64_t>(shape.size()) != rank ||
           (d != axis && shape[d] != expected[d]))

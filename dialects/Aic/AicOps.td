@@ -77,7 +77,8 @@ def Aic_ConvOp : Aic_ChainOp<"conv", [AttrSizedOperandSegments]> {
                    Aic_TensorOrBuffer:$init,
                    DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
                    DenseI64ArrayAttr:$pads, I64Attr:$group,
-                   DefaultValuedAttr<Aic_PostOpArrayAttr, "{}">:$post_ops);
+                   DefaultValuedAttr<Aic_PostOpArrayAttr, "{}">:$post_ops,
+                   DefaultValuedOptionalAttr<Aic_OperandLayoutsAttr, "{}">:$layouts);
   let hasVerifier = 1;
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? (`post` `(` $post_operands^ `)`)?
@@ -85,10 +86,12 @@ def Aic_ConvOp : Aic_ChainOp<"conv", [AttrSizedOperandSegments]> {
   }];
 }
 
-class Aic_PoolOp<string mnemonic> : Aic_LibraryOp<mnemonic> {
+class Aic_PoolOp<string mnemonic>
+    : Aic_LibraryOp<mnemonic, [Aic_LayoutAgnosticInterface]> {
   let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$init,
                    DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
-                   DenseI64ArrayAttr:$dilations, DenseI64ArrayAttr:$pads);
+                   DenseI64ArrayAttr:$dilations, DenseI64ArrayAttr:$pads,
+                   DefaultValuedOptionalAttr<Aic_OperandLayoutsAttr, "{}">:$layouts);
   let hasVerifier = 1;
   let assemblyFormat = [{
     $input `outs` `(` $init `)` attr-dict `:` functional-type(operands, results)
@@ -122,7 +125,7 @@ def Aic_AvgPoolOp : Aic_PoolOp<"avg_pool"> {
   let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$init,
                    DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
                    DenseI64ArrayAttr:$dilations, DenseI64ArrayAttr:$pads,
-                   UnitAttr:$count_include_pad);
+                   UnitAttr:$count_include_pad, DefaultValuedOptionalAttr<Aic_OperandLayoutsAttr, "{}">:$layouts);
 }
 
 def Aic_SoftmaxOp : Aic_LibraryOp<"softmax"> {
@@ -178,7 +181,8 @@ def Aic_MatmulOp : Aic_ChainOp<"matmul", [AttrSizedOperandSegments]> {
 //===----------------------------------------------------------------------===//
 
 class Aic_BinaryOp<string mnemonic, string desc>
-    : Aic_ChainOp<mnemonic, [Aic_BinaryFunctionInterface]> {
+    : Aic_ChainOp<mnemonic, [Aic_BinaryFunctionInterface,
+                             Aic_LayoutAgnosticInterface]> {
   let summary = "elementwise " # desc # " with numpy broadcasting";
   let description = [{
     Both operands broadcast to the result (ONNX multidirectional
@@ -191,7 +195,8 @@ class Aic_BinaryOp<string mnemonic, string desc>
   let arguments = (ins Aic_TensorOrBuffer:$lhs, Aic_TensorOrBuffer:$rhs,
                    Variadic<Aic_TensorOrBuffer>:$post_operands,
                    Aic_TensorOrBuffer:$init,
-                   DefaultValuedAttr<Aic_PostOpArrayAttr, "{}">:$post_ops);
+                   DefaultValuedAttr<Aic_PostOpArrayAttr, "{}">:$post_ops,
+                   DefaultValuedOptionalAttr<Aic_OperandLayoutsAttr, "{}">:$layouts);
   let hasVerifier = 1;
   let assemblyFormat = [{
     $lhs `,` $rhs (`post` `(` $post_operands^ `)`)? `outs` `(` $init `)`
@@ -212,7 +217,8 @@ def Aic_MaxOp : Aic_BinaryOp<"max", "maximum">;
 def Aic_MinOp : Aic_BinaryOp<"min", "minimum">;
 
 class Aic_UnaryOp<string mnemonic, string desc, dag extraArgs = (ins)>
-    : Aic_LibraryOp<mnemonic, [Aic_EltwiseFunctionInterface]> {
+    : Aic_LibraryOp<mnemonic, [Aic_EltwiseFunctionInterface,
+                               Aic_LayoutAgnosticInterface]> {
   let summary = "elementwise " # desc;
   let description = [{
     Example:
@@ -220,7 +226,8 @@ class Aic_UnaryOp<string mnemonic, string desc, dag extraArgs = (ins)>
            : (tensor<1x6x28x28xf32>, tensor<1x6x28x28xf32>) -> tensor<1x6x28x28xf32>
   }];
   let arguments = !con((ins Aic_TensorOrBuffer:$input,
-                            Aic_TensorOrBuffer:$init), extraArgs);
+                            Aic_TensorOrBuffer:$init), extraArgs,
+                       (ins DefaultValuedOptionalAttr<Aic_OperandLayoutsAttr, "{}">:$layouts));
   let hasVerifier = 1;
   let assemblyFormat = [{
     $input `outs` `(` $init `)` attr-dict `:` functional-type(operands, results)
@@ -370,7 +377,7 @@ def Aic_LayerNormOp : Aic_LibraryOp<"layer_norm", [AttrSizedOperandSegments]> {
 // Data movement
 //===----------------------------------------------------------------------===//
 
-def Aic_ConcatOp : Aic_LibraryOp<"concat"> {
+def Aic_ConcatOp : Aic_LibraryOp<"concat", [Aic_LayoutAgnosticInterface]> {
   let summary = "concatenate tensors along one axis";
   let description = [{
     Example:
@@ -378,10 +385,32 @@ def Aic_ConcatOp : Aic_LibraryOp<"concat"> {
            : (tensor<1x2xf32>, tensor<1x3xf32>, tensor<1x5xf32>) -> tensor<1x5xf32>
   }];
   let arguments = (ins Variadic<Aic_TensorOrBuffer>:$inputs,
-                   Aic_TensorOrBuffer:$init, I64Attr:$axis);
+                   Aic_TensorOrBuffer:$init, I64Attr:$axis, DefaultValuedOptionalAttr<Aic_OperandLayoutsAttr, "{}">:$layouts);
   let hasVerifier = 1;
   let assemblyFormat = [{
     $inputs `outs` `(` $init `)` attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Aic_ReorderOp : Aic_LibraryOp<"reorder"> {
+  let summary = "copy a tensor into another storage layout";
+  let description = [{
+    The result holds the input's values in the layout the `layouts`
+    attribute names for the destination (an absent entry or a unit is dense
+    row-major); both have the same logical shape. aic-assign-layouts inserts
+    reorders where a value must change layout and does those of constants
+    at compile time.
+    Example:
+      %y = aic.reorder %x outs(%e) {layouts = [unit,
+             #aic.layout<"aBcd16b", [1, 24, 56, 56]>]}
+           : (tensor<1x24x56x56xf32>, tensor<1x2x56x56x16xf32>)
+             -> tensor<1x2x56x56x16xf32>
+  }];
+  let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$init,
+                   DefaultValuedOptionalAttr<Aic_OperandLayoutsAttr, "{}">:$layouts);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input `outs` `(` $init `)` attr-dict `:` functional-type(operands, results)
   }];
 }
 

@@ -25,8 +25,10 @@ struct LibraryOpModel
                               const AnalysisState &) const {
     // A primitive overwrites its whole destination without reading it, so
     // the destination's old contents need not be kept (no copy of a
-    // tensor.empty or of a dead value).
-    return !cast<DestinationStyleOpInterface>(op).isDpsInit(&operand);
+    // tensor.empty or of a dead value), unless a sum post-op accumulates
+    // into it.
+    return !cast<DestinationStyleOpInterface>(op).isDpsInit(&operand) ||
+           hasSumPostOp(op);
   }
 
   LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
@@ -59,7 +61,7 @@ struct LibraryOpModel
             options.createAlloc(rewriter, loc, denseType, {});
         if (failed(alloc))
           return failure();
-        if (!isInit &&
+        if ((!isInit || hasSumPostOp(op)) &&
             failed(options.createMemCpy(rewriter, loc, *buffer, *alloc)))
           return failure();
         if (isInit)

@@ -53,6 +53,17 @@ FailureOr<contract::Tensor> aic::getContractTensor(Operation *op, Value v) {
   t.dims.assign(type.getShape().begin(), type.getShape().end());
   if (t.dims.empty())
     t.dims.push_back(1);
+  // A blocked operand: the logical dims and its layout; its type is only
+  // the stored shape.
+  if (LayoutAttr attr = getOperandLayout(op, v)) {
+    BlockedLayout layout = attr.getLayout();
+    t.dims.assign(attr.getDims().begin(), attr.getDims().end());
+    if (!layout.isPlain()) {
+      t.order.assign(layout.order.begin(), layout.order.end());
+      for (auto [dim, size] : layout.blocks)
+        t.blocks.push_back({dim, size});
+    }
+  }
   return t;
 }
 
@@ -111,7 +122,9 @@ public:
     std::vector<contract::PostOp> ops;
     size_t next = 0;
     for (Attribute entry : chain) {
-      if (auto e = dyn_cast<EltwisePostOpAttr>(entry)) {
+      if (isa<SumPostOpAttr>(entry)) {
+        ops.push_back(contract::PostOp::sum());
+      } else if (auto e = dyn_cast<EltwisePostOpAttr>(entry)) {
         ops.push_back(contract::PostOp::eltwise(
             static_cast<int64_t>(e.getKind()), e.getAlpha().convertToDouble(),
             e.getBeta().convertToDouble()));
@@ -319,6 +332,14 @@ LogicalResult BatchNormOp::encodePrimitive(PrimitiveCall &call) {
   return f.finish(
       call, d,
       {getInput(), getScale(), getBias(), getMean(), getVariance(), getInit()});
+}
+
+LogicalResult ReorderOp::encodePrimitive(PrimitiveCall &call) {
+  Filler f(*this);
+  contract::Reorder d;
+  d.src = f.tensor(getInput());
+  d.dst = f.tensor(getInit());
+  return f.finish(call, d, {getInput(), getInit()});
 }
 
 LogicalResult ConcatOp::encodePrimitive(PrimitiveCall &call) {

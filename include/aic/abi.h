@@ -21,7 +21,7 @@ extern "C" {
 
 /* Bumped whenever anything in this file or in aic/primitives.def changes
  * incompatibly. Version 1 had text metadata. */
-#define AIC_ABI_VERSION 2
+#define AIC_ABI_VERSION 3
 
 /* Limits of the contract; the runtime rejects models beyond them. */
 #define AIC_MAX_RANK 12            /* oneDNN's DNNL_MAX_NDIMS */
@@ -94,13 +94,18 @@ int32_t aicrt_exec(aicrt_exec_state *state, int32_t prim_id, void *const *args,
  *   int                   the value
  *   bool                  0 or 1
  *   real                  the bit pattern of an IEEE double (not NaN)
- *   Tensor                dtype rank d0 ... d(rank-1)   (dense, row-major)
+ *   Tensor                dtype rank d0 ... d(rank-1) layout, where layout
+ *                         is 0 (dense row-major) or 1 o0 ... o(rank-1)
+ *                         nblocks (dim size)...: a blocked layout, see
+ *                         aic::contract::Tensor (aic/contract.h)
  *   optional Tensor       0, or 1 Tensor
  *   int/Tensor vector     count, then the elements
  *   post-op vector        count (<= AIC_MAX_POST_OPS), then each post-op:
  *     AIC_POSTOP_ELTWISE alg alpha beta   alg: AIC_ELTWISE_*, alpha/beta real
  *     AIC_POSTOP_BINARY  alg Tensor       alg: AIC_BINARY_*; the Tensor
  *                                         broadcasts to the primary output
+ *     AIC_POSTOP_SUM     0 alpha          adds alpha * the primary output's
+ *                                         previous contents
  * with no words left over. The aicrt_exec arguments are the buffers of the
  * Tensor fields in declaration order (an optional one only when present,
  * every element of a vector), followed by the operands of the binary
@@ -125,6 +130,10 @@ enum aic_eltwise_alg {
   AIC_ELTWISE_CLIP = 4, /* min(max(x, alpha), beta) */
   AIC_ELTWISE_EXP = 5,
   AIC_ELTWISE_LINEAR = 6, /* alpha * x + beta */
+  AIC_ELTWISE_SWISH = 7,     /* x * sigmoid(alpha * x) */
+  AIC_ELTWISE_HARDSWISH = 8, /* x * min(max(x + 3, 0), 6) / 6 */
+  AIC_ELTWISE_GELU_ERF = 9,  /* x / 2 * (1 + erf(x / sqrt(2))) */
+  AIC_ELTWISE_GELU_TANH = 10, /* GELU's tanh approximation */
 };
 
 enum aic_binary_alg {
@@ -139,6 +148,7 @@ enum aic_binary_alg {
 enum aic_postop_kind {
   AIC_POSTOP_ELTWISE = 1,
   AIC_POSTOP_BINARY = 2,
+  AIC_POSTOP_SUM = 3,
 };
 
 #ifdef __cplusplus

@@ -30,14 +30,32 @@
 
 namespace aic::contract {
 
-/// A dense row-major tensor type.
+/// One inner block of a blocked layout: `size` consecutive indices of `dim`.
+struct Block {
+  int64_t dim = 0, size = 1;
+  bool operator==(const Block &o) const {
+    return dim == o.dim && size == o.size;
+  }
+};
+
+/// A tensor type: logical dims and the storage layout. The layout is dense
+/// row-major when `order` is empty; otherwise it is a blocked layout as in
+/// oneDNN: the outer dims are stored in `order` (outermost first, a
+/// permutation of the dims), then the inner `blocks` (outermost first).
+/// Each dim is padded to a multiple of the product of its blocks and stored
+/// with an outer extent of padded size / that product; padding is zero.
+/// E.g. NCHW as nChw16c: order 0 1 2 3, blocks {1, 16}.
 struct Tensor {
   int64_t dtype = AIC_DTYPE_UNDEFINED; // an aic_dtype_t value
   std::vector<int64_t> dims;
+  std::vector<int64_t> order;
+  std::vector<Block> blocks;
 
   int64_t rank() const { return static_cast<int64_t>(dims.size()); }
+  bool isPlain() const { return order.empty(); }
   bool operator==(const Tensor &o) const {
-    return dtype == o.dtype && dims == o.dims;
+    return dtype == o.dtype && dims == o.dims && order == o.order &&
+           blocks == o.blocks;
   }
   bool operator!=(const Tensor &o) const { return !(*this == o); }
 };
@@ -46,7 +64,7 @@ struct Tensor {
 struct PostOp {
   int64_t kind = AIC_POSTOP_ELTWISE; // AIC_POSTOP_*
   int64_t alg = 0;                   // AIC_ELTWISE_* or AIC_BINARY_*
-  double alpha = 0, beta = 0;        // eltwise only
+  double alpha = 0, beta = 0;        // eltwise; alpha: sum
   Tensor operand;                    // binary only
 
   static PostOp eltwise(int64_t alg, double alpha = 0, double beta = 0) {
@@ -54,6 +72,10 @@ struct PostOp {
   }
   static PostOp binary(int64_t alg, Tensor operand) {
     return {AIC_POSTOP_BINARY, alg, 0, 0, std::move(operand)};
+  }
+  /// dst = alpha * (the destination's old contents) + dst.
+  static PostOp sum(double alpha = 1) {
+    return {AIC_POSTOP_SUM, 0, alpha, 0, {}};
   }
   bool operator==(const PostOp &o) const {
     return kind == o.kind && alg == o.alg && alpha == o.alpha &&
@@ -100,6 +122,15 @@ inline void encodeTensor(std::vector<int64_t> &w, const Tensor &t) {
   w.push_back(t.dtype);
   w.push_back(t.rank());
   w.insert(w.end(), t.dims.begin(), t.dims.end());
+  w.push_back(t.isPlain() ? 0 : 1);
+  if (t.isPlain())
+    return;
+  w.insert(w.end(), t.order.begin(), t.order.end());
+  w.push_back(static_cast<int64_t>(t.blocks.size()));
+  for (const Block &b : t.blocks) {
+    w.push_back(b.dim);
+    w.push_back(b.size);
+  }
 }
 
 /// Appends the words of one field (see the table in aic/abi.h).
@@ -124,6 +155,8 @@ template <class T> void encodeField(std::vector<int64_t> &w, const T &v) {
     w.push_back(v.alg);
     if (v.kind == AIC_POSTOP_BINARY) {
       encodeTensor(w, v.operand);
+    } else if (v.kind == AIC_POSTOP_SUM) {
+      encodeField(w, v.alpha);
     } else {
       encodeField(w, v.alpha);
       encodeField(w, v.beta);

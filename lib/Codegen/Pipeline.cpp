@@ -41,6 +41,11 @@ void aic::buildOptimizationPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(aic::createFoldBatchNorm());
   pm.addNestedPass<func::FuncOp>(aic::createFusePostOps());
   pm.addPass(createCanonicalizerPass());
+  // Layouts last: they depend on the final shape of every primitive, and
+  // the canonicalizer then drops the constants packing replaced.
+  pm.addNestedPass<func::FuncOp>(aic::createAssignLayouts());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
 }
 
 /// Copies between buffers as linalg.copy: they become loops, which need no

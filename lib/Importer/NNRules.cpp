@@ -266,7 +266,7 @@ LogicalResult aic::importer::importMaxPool(NodeImporter &imp) {
     return importGenericMaxPool(imp, input, type, w);
   imp.setOutput(0, imp.create<MaxPoolOp>(type, input, imp.emptyTensor(type),
                                          w.kernel, w.strides, w.dilations,
-                                         w.pads));
+                                         w.pads, /*layouts=*/ArrayAttr()));
   return success();
 }
 
@@ -303,8 +303,13 @@ static LogicalResult importGlobalPool(NodeImporter &imp) {
   size_t n = inType.getRank() - 2;
   SmallVector<int64_t> kernel(inType.getShape().drop_front(2));
   SmallVector<int64_t> ones(n, 1), zeros(2 * n, 0);
+  MLIRContext *ctx = inType.getContext();
+  auto attr = [&](ArrayRef<int64_t> v) {
+    return DenseI64ArrayAttr::get(ctx, v);
+  };
   imp.setOutput(0, imp.create<PoolOp>(*type, *input, imp.emptyTensor(*type),
-                                      kernel, ones, ones, zeros));
+                                      attr(kernel), attr(ones), attr(ones),
+                                      attr(zeros)));
   return success();
 }
 

@@ -114,6 +114,16 @@ void ElementsBuilder::setBits(int64_t i, const APInt &bits) {
   std::memcpy(data.data() + i * elementBytes, &word, elementBytes);
 }
 
+void ElementsBuilder::copyElement(int64_t i, const ElementsReader &src,
+                                  int64_t j) {
+  if (!src.dense && !type.getElementType().isInteger(1)) {
+    std::memcpy(data.data() + i * elementBytes,
+                src.raw.data() + j * elementBytes, elementBytes);
+    return;
+  }
+  setBits(i, src.getBits(j));
+}
+
 void ElementsBuilder::setDouble(int64_t i, double value) {
   Type et = type.getElementType();
   if (et.isF32()) {

@@ -53,6 +53,7 @@ public:
   llvm::APInt getInt(int64_t i) const;
 
 private:
+  friend class ElementsBuilder;
   ElementsReader(mlir::ShapedType type) : type(type) {}
   llvm::APInt getBits(int64_t i) const;
 
@@ -79,6 +80,9 @@ public:
   /// Sets element `i` of a float tensor to `value` rounded to nearest even
   /// in the element type.
   void setDouble(int64_t i, double value);
+  /// Sets element `i` to element `j` of `src`, which has this element type
+  /// (a byte copy for blobs, fast enough for a model's weights).
+  void copyElement(int64_t i, const ElementsReader &src, int64_t j);
 
   /// The constant: a splat when all elements are equal, `dense<...>` up to
   /// kMaxInlineElements, else a dense_resource blob whose name starts with

@@ -94,10 +94,10 @@ TEST(Contract, ConvWords) {
   EXPECT_EQ(contract::encode(sampleConv()),
             (std::vector<int64_t>{
                 AIC_PRIM_CONV,
-                AIC_DTYPE_FLOAT32, 4, 1, 4, 9, 9, // src
-                AIC_DTYPE_FLOAT32, 4, 6, 2, 3, 3, // wei
-                1, AIC_DTYPE_FLOAT32, 1, 6,       // bias
-                AIC_DTYPE_FLOAT32, 4, 1, 6, 5, 4, // dst
+                AIC_DTYPE_FLOAT32, 4, 1, 4, 9, 9, 0, // src (layout 0: plain)
+                AIC_DTYPE_FLOAT32, 4, 6, 2, 3, 3, 0, // wei
+                1, AIC_DTYPE_FLOAT32, 1, 6, 0,       // bias
+                AIC_DTYPE_FLOAT32, 4, 1, 6, 5, 4, 0, // dst
                 2, 2, 3,                          // strides
                 2, 1, 2,                          // dilations
                 2, 0, 1,                          // pads_begin
@@ -106,7 +106,7 @@ TEST(Contract, ConvWords) {
                 1,                                // weights_const
                 2,                                // post_ops
                 AIC_POSTOP_BINARY, AIC_BINARY_ADD,
-                AIC_DTYPE_FLOAT32, 4, 1, 6, 1, 1,
+                AIC_DTYPE_FLOAT32, 4, 1, 6, 1, 1, 0,
                 AIC_POSTOP_ELTWISE, AIC_ELTWISE_LINEAR, bits(0.5), bits(1.0)}));
   // clang-format on
 }
@@ -133,44 +133,79 @@ TEST(Contract, OtherKindsWords) {
   // clang-format off
   EXPECT_EQ(contract::encode(pool), (std::vector<int64_t>{
       AIC_PRIM_POOL, AIC_POOL_AVG_EXCLUDE_PAD,
-      F32, 3, 1, 2, 7,     // src
-      F32, 3, 1, 2, 4,     // dst
+      F32, 3, 1, 2, 7, 0,  // src
+      F32, 3, 1, 2, 4, 0,  // dst
       1, 3,  1, 2,  1, 1,  // kernel strides dilations
       1, 1,  1, 0}));      // pads_begin pads_end
   EXPECT_EQ(contract::encode(mm), (std::vector<int64_t>{
       AIC_PRIM_MATMUL,
-      F32, 2, 3, 4,        // a
-      F32, 2, 5, 4,        // b
+      F32, 2, 3, 4, 0,     // a
+      F32, 2, 5, 4, 0,     // b
       0,                   // no bias
-      F32, 2, 3, 5,        // dst
+      F32, 2, 3, 5, 0,     // dst
       0, 1, bits(2.0), 0,  // trans_a trans_b alpha b_const
       0}));                // post_ops
   EXPECT_EQ(contract::encode(contract::Eltwise{AIC_ELTWISE_CLIP, -1, 1, x, x}),
             (std::vector<int64_t>{
       AIC_PRIM_ELTWISE, AIC_ELTWISE_CLIP, bits(-1.0), bits(1.0),
-      F32, 1, 2,  F32, 1, 2}));
+      F32, 1, 2, 0,  F32, 1, 2, 0}));
   EXPECT_EQ(contract::encode(contract::Binary{AIC_BINARY_SUB, x, x, x, {}}),
             (std::vector<int64_t>{
       AIC_PRIM_BINARY, AIC_BINARY_SUB,
-      F32, 1, 2,  F32, 1, 2,  F32, 1, 2,
+      F32, 1, 2, 0,  F32, 1, 2, 0,  F32, 1, 2, 0,
       0}));
   EXPECT_EQ(contract::encode(contract::Softmax{0, true, x, x}),
             (std::vector<int64_t>{
-      AIC_PRIM_SOFTMAX, 0, 1,  F32, 1, 2,  F32, 1, 2}));
+      AIC_PRIM_SOFTMAX, 0, 1,  F32, 1, 2, 0,  F32, 1, 2, 0}));
   EXPECT_EQ(contract::encode(contract::Concat{0, {x, scalar}, x}),
             (std::vector<int64_t>{
       AIC_PRIM_CONCAT, 0,
-      2, F32, 1, 2,  AIC_DTYPE_INT64, 0,  // inputs
-      F32, 1, 2}));
+      2, F32, 1, 2, 0,  AIC_DTYPE_INT64, 0, 0,  // inputs
+      F32, 1, 2, 0}));
   EXPECT_EQ(contract::encode(contract::BatchNorm{f32({1, 3}), c, c, c, c,
                                                  f32({1, 3}), 1e-5}),
             (std::vector<int64_t>{
       AIC_PRIM_BATCH_NORM,
-      F32, 2, 1, 3,                                // src
-      F32, 1, 3,  F32, 1, 3,  F32, 1, 3,  F32, 1, 3,  // scale shift mean var
-      F32, 2, 1, 3,                                // dst
+      F32, 2, 1, 3, 0,                                        // src
+      F32, 1, 3, 0,  F32, 1, 3, 0,  F32, 1, 3, 0,  F32, 1, 3, 0, // params
+      F32, 2, 1, 3, 0,                                        // dst
       bits(1e-5)}));
   // clang-format on
+}
+
+TEST(Contract, BlockedTensorAndSumWords) {
+  constexpr int64_t F32 = AIC_DTYPE_FLOAT32;
+  // nChw16c over [1, 24, 5, 5]: order a b c d, one block of 16 on dim 1.
+  Tensor blocked = f32({1, 24, 5, 5});
+  blocked.order = {0, 1, 2, 3};
+  blocked.blocks = {{1, 16}};
+  contract::Reorder r{f32({1, 24, 5, 5}), blocked};
+  // clang-format off
+  EXPECT_EQ(contract::encode(r), (std::vector<int64_t>{
+      AIC_PRIM_REORDER,
+      F32, 4, 1, 24, 5, 5, 0,
+      F32, 4, 1, 24, 5, 5, 1, 0, 1, 2, 3, 1, 1, 16}));
+  // clang-format on
+  EXPECT_EQ(decodeWords<contract::Reorder>(contract::encode(r)).dst, blocked);
+
+  contract::Eltwise e{AIC_ELTWISE_RELU, 0, 0, blocked, blocked};
+  contract::Binary b{
+      AIC_BINARY_ADD, blocked, blocked, blocked, {contract::PostOp::sum(0.5)}};
+  auto words = contract::encode(b);
+  EXPECT_EQ(std::vector<int64_t>(words.end() - 4, words.end()),
+            (std::vector<int64_t>{1, AIC_POSTOP_SUM, 0, bits(0.5)}));
+  EXPECT_EQ(decodeWords<contract::Binary>(words).post_ops, b.post_ops);
+  EXPECT_EQ(decodeWords<contract::Eltwise>(contract::encode(e)).src, blocked);
+
+  // Bad layouts are rejected with the field's name.
+  auto bad = contract::encode(r);
+  bad[bad.size() - 6] = 0; // order 0 0 2 3: not a permutation
+  EXPECT_NE(decodeError<contract::Reorder>(bad).find("not a permutation"),
+            std::string::npos);
+  bad = contract::encode(r);
+  bad.back() = 1 << 20; // a block far beyond any real one
+  EXPECT_NE(decodeError<contract::Reorder>(bad).find("dst.blocks"),
+            std::string::npos);
 }
 
 TEST(Contract, NumExecArgs) {

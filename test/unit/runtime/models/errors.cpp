@@ -32,10 +32,10 @@ const contract::Eltwise kRelu{AIC_ELTWISE_RELU, 0, 0, f32({4}), f32({4})};
 // clang-format off
 const int64_t kConvWords[] = {
     AIC_PRIM_CONV,
-    AIC_DTYPE_FLOAT32, 4, 1, 1, 4, 4, // src
-    AIC_DTYPE_FLOAT32, 4, 1, 1, 3, 3, // wei
-    0,                                // no bias
-    AIC_DTYPE_FLOAT32, 4, 1, 1, 1, 1, // dst
+    AIC_DTYPE_FLOAT32, 4, 1, 1, 4, 4, 0, // src (layout 0: plain)
+    AIC_DTYPE_FLOAT32, 4, 1, 1, 3, 3, 0, // wei
+    0,                                   // no bias
+    AIC_DTYPE_FLOAT32, 4, 1, 1, 1, 1, 0, // dst
     2, 2, 2,                          // strides
     2, 1, 1,                          // dilations
     2, 0, 0,                          // pads_begin
@@ -44,7 +44,7 @@ const int64_t kConvWords[] = {
     0,                                // weights_const
     0};                               // post_ops
 // clang-format on
-constexpr int kStrides = 20, kDilations = 23;
+constexpr int kStrides = 23, kDilations = 26;
 
 } // namespace
 
@@ -69,7 +69,7 @@ int32_t modelInit(aicrt_context *ctx) {
   d.src = f32({1, 1, 4, 4});
   d.wei = f32({1, 1, 3, 3});
   std::vector<int64_t> words = contract::encode(d);
-  words.resize(1 + 6 + 6);
+  words.resize(1 + 7 + 7);
   AIC_TRY(create(ctx, 0, kRelu, "relu"));
   return aicrt_create(ctx, 1, words.data(), static_cast<int64_t>(words.size()),
                       "conv_trunc");

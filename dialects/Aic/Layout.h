@@ -1,0 +1,59 @@
+//===- Layout.h - Blocked tensor layouts ------------------------*- C++ -*-===//
+//
+// The storage layouts #aic.layout names with a oneDNN-style format tag, and
+// the index arithmetic shared by the verifier, the runtime encoder and the
+// compile-time reorder of constants.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AIC_DIALECTS_AIC_LAYOUT_H
+#define AIC_DIALECTS_AIC_LAYOUT_H
+
+#include "mlir/Support/LogicalResult.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+#include <utility>
+
+namespace aic {
+
+/// A dense layout: the outer dims in storage order, then inner blocks.
+struct BlockedLayout {
+  /// The dims, outermost first (a permutation).
+  llvm::SmallVector<int64_t> order;
+  /// Inner blocks as (dim, size), outermost first.
+  llvm::SmallVector<std::pair<int64_t, int64_t>> blocks;
+
+  /// Parses a format tag such as "aBcd16b"; `error` says why it is not one.
+  static mlir::FailureOr<BlockedLayout> parse(llvm::StringRef tag,
+                                              std::string *error = nullptr);
+  /// Row-major over `rank` dims.
+  static BlockedLayout plain(int64_t rank);
+
+  int64_t getRank() const { return static_cast<int64_t>(order.size()); }
+  /// Dense row-major: the identity order and no blocks.
+  bool isPlain() const;
+  std::string getTag() const;
+  /// The product of the blocks of `dim`.
+  int64_t getBlockProduct(int64_t dim) const;
+  /// The stored tensor's shape for logical `dims`: outer extents in storage
+  /// order, then the block sizes.
+  llvm::SmallVector<int64_t>
+  getPhysicalShape(llvm::ArrayRef<int64_t> dims) const;
+  /// The element offset of logical index `idx` of a tensor of `dims`.
+  int64_t getOffset(llvm::ArrayRef<int64_t> idx,
+                    llvm::ArrayRef<int64_t> dims) const;
+  /// The logical index stored at physical index `pidx` (padding lies past
+  /// the logical dims).
+  void getLogicalIndex(llvm::ArrayRef<int64_t> pidx,
+                       llvm::SmallVectorImpl<int64_t> &idx) const;
+
+  bool operator==(const BlockedLayout &o) const {
+    return order == o.order && blocks == o.blocks;
+  }
+};
+
+} // namespace aic
+
+#endif // AIC_DIALECTS_AIC_LAYOUT_H

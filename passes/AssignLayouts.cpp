@@ -1,0 +1,502 @@
+//===- AssignLayouts.cpp - Blocked layouts chosen by oneDNN ---------------===//
+//
+// Asks oneDNN, at compile time and for the target CPU, which layouts each
+// convolution runs fastest in, and propagates them through the ops that run
+// in any layout (pooling, elementwise, binary, concat), so that values stay
+// blocked from one primitive to the next. Reorders are inserted only where
+// a value meets an op that needs another layout; constant weights are
+// reordered here, at compile time, into new constants.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/Aic/AicDialect.h"
+#include "passes/Passes.h"
+#include "passes/Utils/ConstantElements.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+
+#include <dnnl.hpp>
+
+#include <mutex>
+#include <optional>
+
+namespace aic {
+#define GEN_PASS_DEF_ASSIGNLAYOUTS
+#include "passes/Passes.h.inc"
+} // namespace aic
+
+using namespace mlir;
+using namespace aic;
+using dnnl::memory;
+
+namespace {
+
+//===--- Questions to oneDNN ----------------------------------------------===//
+
+/// The dense blocked layout of a oneDNN descriptor, if it is one that
+/// BlockedLayout describes (no offsets, no extra data, dense strides).
+std::optional<BlockedLayout> fromDnnl(const memory::desc &md) {
+  const dnnl_memory_desc_t &c = md.data;
+  if (c.format_kind != dnnl_blocked || c.offset0 != 0 || c.extra.flags != 0)
+    return std::nullopt;
+  const dnnl_blocking_desc_t &blk = c.format_desc.blocking;
+  BlockedLayout layout;
+  for (int i = 0; i < blk.inner_nblks; ++i)
+    layout.blocks.push_back({blk.inner_idxs[i], blk.inner_blks[i]});
+  for (int d = 0; d < c.ndims; ++d) {
+    if (c.padded_offsets[d] != 0)
+      return std::nullopt;
+    layout.order.push_back(d);
+  }
+  // Outer dims by decreasing stride; ties (dims of extent 1) keep dim order.
+  llvm::stable_sort(layout.order, [&](int64_t a, int64_t b) {
+    return blk.strides[a] > blk.strides[b];
+  });
+  // Dense: each outer stride is the size of everything inside it.
+  int64_t stride = 1;
+  for (auto [dim, size] : layout.blocks)
+    stride *= size;
+  for (size_t k = layout.order.size(); k-- > 0;) {
+    int64_t d = layout.order[k];
+    int64_t per = layout.getBlockProduct(d);
+    int64_t padded = (c.dims[d] + per - 1) / per * per;
+    if (padded != c.padded_dims[d] ||
+        (c.dims[d] > 1 && blk.strides[d] != stride))
+      return std::nullopt;
+    stride *= std::max<int64_t>(padded / per, 1);
+  }
+  return layout;
+}
+
+std::optional<dnnl::algorithm> toDnnl(EltwiseKind kind) {
+  switch (kind) {
+  case EltwiseKind::relu:
+    return dnnl::algorithm::eltwise_relu;
+  case EltwiseKind::sigmoid:
+    return dnnl::algorithm::eltwise_logistic;
+  case EltwiseKind::tanh:
+    return dnnl::algorithm::eltwise_tanh;
+  case EltwiseKind::clip:
+    return dnnl::algorithm::eltwise_clip_v2;
+  case EltwiseKind::exp:
+    return dnnl::algorithm::eltwise_exp;
+  case EltwiseKind::linear:
+    return dnnl::algorithm::eltwise_linear;
+  case EltwiseKind::swish:
+    return dnnl::algorithm::eltwise_swish;
+  case EltwiseKind::hardswish:
+    return dnnl::algorithm::eltwise_hardswish;
+  case EltwiseKind::gelu_erf:
+    return dnnl::algorithm::eltwise_gelu_erf;
+  case EltwiseKind::gelu_tanh:
+    return dnnl::algorithm::eltwise_gelu_tanh;
+  }
+  return std::nullopt;
+}
+
+memory::dims toDims(ArrayRef<int64_t> shape) {
+  return memory::dims(shape.begin(), shape.end());
+}
+
+memory::desc plainDesc(ArrayRef<int64_t> shape) {
+  memory::dims dims = toDims(shape), strides(dims.size());
+  int64_t s = 1;
+  for (size_t i = dims.size(); i-- > 0;) {
+    strides[i] = s;
+    s *= std::max<int64_t>(dims[i], 1);
+  }
+  return memory::desc(dims, memory::data_type::f32, strides);
+}
+
+/// The layouts oneDNN runs convolution `op` fastest in (nothing for a plain
+/// operand); the weights' layout is for grouped dims when `op` has groups.
+struct ConvLayouts {
+  std::optional<BlockedLayout> src, wei, dst;
+  SmallVector<int64_t> weiDims;
+};
+
+/// `logical` gives the logical type of a value, which may already be
+/// stored blocked.
+FailureOr<ConvLayouts>
+queryConv(ConvOp op, const dnnl::engine &engine,
+          llvm::function_ref<ShapedType(Value)> logical) {
+  ShapedType in = logical(op.getInput());
+  ShapedType w = logical(op.getWeight());
+  ShapedType out = logical(op.getInit());
+  if (!in.getElementType().isF32() || !in.hasStaticShape() ||
+      !w.hasStaticShape() || w.getRank() != in.getRank() || in.getRank() < 3 ||
+      in.getRank() > 5)
+    return failure();
+  ConvLayouts result;
+  result.weiDims.assign(w.getShape().begin(), w.getShape().end());
+  int64_t groups = op.getGroup();
+  if (groups > 1) {
+    result.weiDims[0] /= groups;
+    result.weiDims.insert(result.weiDims.begin(), groups);
+  }
+  auto any = [](ArrayRef<int64_t> shape) {
+    return memory::desc(toDims(shape), memory::data_type::f32,
+                        memory::format_tag::any);
+  };
+  size_t nsp = in.getRank() - 2;
+  ArrayRef<int64_t> pads = op.getPads();
+  memory::dims dilations;
+  for (int64_t d : op.getDilations())
+    dilations.push_back(d - 1);
+  dnnl::post_ops po;
+  unsigned next = 0;
+  for (Attribute entry : op.getPostOps()) {
+    if (isa<SumPostOpAttr>(entry)) {
+      po.append_sum(1.0f);
+    } else if (auto e = dyn_cast<EltwisePostOpAttr>(entry)) {
+      po.append_eltwise(1.0f, *toDnnl(e.getKind()),
+                        e.getAlpha().convertToFloat(),
+                        e.getBeta().convertToFloat());
+    } else {
+      // Operands keep their layout question for later: ask with plain ones.
+      Value operand = op.getPostOperands()[next++];
+      SmallVector<int64_t> shape(out.getRank(), 1);
+      ArrayRef<int64_t> given = logical(operand).getShape();
+      llvm::copy(given, shape.end() - given.size());
+      po.append_binary(dnnl::algorithm::binary_add, plainDesc(shape));
+    }
+  }
+  dnnl::primitive_attr attr;
+  attr.set_post_ops(po);
+  memory::desc bias =
+      op.getBias() ? plainDesc({out.getDimSize(1)}) : memory::desc();
+  try {
+    dnnl::convolution_forward::desc desc(
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+        any(in.getShape()), any(result.weiDims), bias, any(out.getShape()),
+        toDims(op.getStrides()), dilations, toDims(pads.take_front(nsp)),
+        toDims(pads.drop_front(nsp)));
+    dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);
+    result.src = fromDnnl(pd.src_desc());
+    result.wei = fromDnnl(pd.weights_desc());
+    result.dst = fromDnnl(pd.dst_desc());
+  } catch (const dnnl::error &) {
+    return failure();
+  }
+  if (!result.src || !result.wei || !result.dst)
+    return failure();
+  return result;
+}
+
+/// oneDNN's CPU engine, with its ISA capped once per process.
+FailureOr<dnnl::engine *> getEngine(StringRef isa, Operation *op) {
+  static std::once_flag once;
+  static std::string cappedTo;
+  static bool capFailed = false;
+  std::call_once(once, [&] {
+    cappedTo = isa.str();
+    if (isa == "host")
+      return;
+    static const std::pair<StringRef, dnnl::cpu_isa> isas[] = {
+        {"sse41", dnnl::cpu_isa::sse41},
+        {"avx", dnnl::cpu_isa::avx},
+        {"avx2", dnnl::cpu_isa::avx2},
+        {"avx512_core", dnnl::cpu_isa::avx512_core},
+        {"avx512_core_vnni", dnnl::cpu_isa::avx512_core_vnni},
+        {"avx512_core_bf16", dnnl::cpu_isa::avx512_core_bf16},
+        {"avx512_core_amx", dnnl::cpu_isa::avx512_core_amx}};
+    auto it = llvm::find_if(isas, [&](auto &p) { return p.first == isa; });
+    try {
+      if (it == std::end(isas))
+        capFailed = true;
+      else
+        dnnl::set_max_cpu_isa(it->second);
+    } catch (const dnnl::error &) {
+      capFailed = true;
+    }
+  });
+  if (capFailed || cappedTo != isa) {
+    op->emitError() << "cannot ask oneDNN about ISA '" << isa
+                    << "' (known: host, sse41, avx, avx2, avx512_core, "
+                       "avx512_core_vnni, avx512_core_bf16, avx512_core_amx; "
+                       "one per process)";
+    return failure();
+  }
+  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return &engine;
+}
+
+//===--- Rewriting --------------------------------------------------------===//
+
+class LayoutAssigner {
+public:
+  explicit LayoutAssigner(MLIRContext *ctx) : ctx(ctx), builder(ctx) {}
+
+  void assignConv(ConvOp op, const ConvLayouts &layouts);
+  /// The logical type of `v` (its type, unless it is stored blocked).
+  ShapedType logicalType(Value v) {
+    return RankedTensorType::get(
+        dimsOf(v), cast<ShapedType>(v.getType()).getElementType());
+  }
+  void assignFollower(Operation *op);
+  /// Gives every operand of `op` stored in a blocked layout back in plain.
+  void makePlain(Operation *op);
+
+private:
+  /// The layout attribute of `layout` for logical `dims` (null if plain).
+  LayoutAttr attr(const BlockedLayout &layout, ArrayRef<int64_t> dims) {
+    if (layout.isPlain())
+      return {};
+    return LayoutAttr::get(ctx, layout.getTag(), dims);
+  }
+  /// The logical dims of `v`.
+  SmallVector<int64_t> dimsOf(Value v) {
+    if (LayoutAttr l = layoutOf.lookup(v))
+      return SmallVector<int64_t>(l.getDims());
+    return SmallVector<int64_t>(cast<ShapedType>(v.getType()).getShape());
+  }
+  /// `v` stored in `want` (null: plain), with its logical shape viewed as
+  /// want's dims when they differ (grouped weights).
+  Value convert(Value v, LayoutAttr want);
+  /// A constant `v` stored in `want`, computed now.
+  Value packConstant(Value v, LayoutAttr want);
+  /// Gives the destination of `op` layout `want` and its result the stored
+  /// type.
+  void setDestination(Operation *op, OpOperand &init, LayoutAttr want);
+  void setLayouts(Operation *op, ArrayRef<LayoutAttr> layouts);
+
+  MLIRContext *ctx;
+  OpBuilder builder;
+  /// Values stored in a blocked layout (their type is the stored shape).
+  DenseMap<Value, LayoutAttr> layoutOf;
+  DenseMap<std::pair<Value, Attribute>, Value> converted;
+};
+
+Value LayoutAssigner::convert(Value v, LayoutAttr want) {
+  LayoutAttr have = layoutOf.lookup(v);
+  if (have == want)
+    return v;
+  Value &slot = converted[{v, want}];
+  if (slot)
+    return slot;
+  if (want && !have && matchPattern(v, m_Constant()))
+    if (Value packed = packConstant(v, want))
+      return slot = packed;
+  builder.setInsertionPointAfterValue(v);
+  Location loc = v.getLoc();
+  Type elementType = cast<ShapedType>(v.getType()).getElementType();
+  Value source = v;
+  SmallVector<int64_t> dims = dimsOf(v);
+  if (want && ArrayRef<int64_t>(dims) != want.getDims()) {
+    // A plain value viewed with the dims of the layout (same elements).
+    if (have)
+      source = convert(v, {});
+    source = builder.create<ReshapeOp>(
+        loc, RankedTensorType::get(want.getDims(), elementType), source);
+    dims.assign(want.getDims().begin(), want.getDims().end());
+  }
+  SmallVector<int64_t> shape =
+      want ? want.getPhysicalShape() : SmallVector<int64_t>(dims);
+  Value empty = builder.create<tensor::EmptyOp>(loc, shape, elementType);
+  Attribute unit = UnitAttr::get(ctx);
+  auto reorder = builder.create<ReorderOp>(
+      loc, empty.getType(), source, empty,
+      builder.getArrayAttr({have && source == v ? Attribute(have) : unit,
+                            want ? Attribute(want) : unit}));
+  slot = reorder.getOutput();
+  if (want)
+    layoutOf[slot] = want;
+  return slot;
+}
+
+Value LayoutAssigner::packConstant(Value v, LayoutAttr want) {
+  std::optional<ElementsReader> src = ElementsReader::of(v);
+  if (!src)
+    return {};
+  BlockedLayout layout = want.getLayout();
+  ArrayRef<int64_t> dims = want.getDims();
+  auto type =
+      RankedTensorType::get(want.getPhysicalShape(), src->getElementType());
+  ElementsBuilder packed(type);
+  // Row-major strides of the logical dims: the source offset of an index.
+  SmallVector<int64_t> strides(dims.size(), 1);
+  for (int64_t i = static_cast<int64_t>(dims.size()) - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * dims[i + 1];
+  SmallVector<int64_t> pidx(type.getRank(), 0), idx;
+  for (int64_t i = 0, n = type.getNumElements(); i < n; ++i) {
+    layout.getLogicalIndex(pidx, idx);
+    int64_t offset = 0;
+    bool padding = false;
+    for (size_t d = 0; d < dims.size(); ++d) {
+      padding |= idx[d] >= dims[d];
+      offset += idx[d] * strides[d];
+    }
+    // ElementsBuilder starts zeroed, which is what padding holds.
+    if (!padding)
+      packed.copyElement(i, *src, src->isSplat() ? 0 : offset);
+    for (int64_t k = type.getRank() - 1; k >= 0; --k) {
+      if (++pidx[k] < type.getDimSize(k))
+        break;
+      pidx[k] = 0;
+    }
+  }
+  Operation *def = v.getDefiningOp();
+  builder.setInsertionPointAfter(def);
+  Value result = builder.create<arith::ConstantOp>(
+      def->getLoc(),
+      cast<TypedAttr>(packed.build(getNameHint(def->getLoc(), "packed") + "_" +
+                                   layout.getTag())));
+  layoutOf[result] = want;
+  return result;
+}
+
+void LayoutAssigner::setLayouts(Operation *op, ArrayRef<LayoutAttr> layouts) {
+  SmallVector<Attribute> entries;
+  bool any = false;
+  for (LayoutAttr l : layouts) {
+    entries.push_back(l ? Attribute(l) : UnitAttr::get(ctx));
+    any |= bool(l);
+  }
+  if (any)
+    op->setAttr(kLayoutsAttrName, ArrayAttr::get(ctx, entries));
+}
+
+void LayoutAssigner::setDestination(Operation *op, OpOperand &init,
+                                    LayoutAttr want) {
+  Value old = init.get();
+  if (auto empty = old.getDefiningOp<tensor::EmptyOp>(); empty && want) {
+    builder.setInsertionPoint(op);
+    init.set(builder.create<tensor::EmptyOp>(empty.getLoc(),
+                                             want.getPhysicalShape(),
+                                             empty.getType().getElementType()));
+  } else {
+    init.set(convert(old, want));
+  }
+  auto dps = cast<DestinationStyleOpInterface>(op);
+  if (op->getNumResults() == 1) {
+    Value result = dps.getTiedOpResult(&init);
+    result.setType(init.get().getType());
+    if (want)
+      layoutOf[result] = want;
+  }
+}
+
+void LayoutAssigner::assignConv(ConvOp op, const ConvLayouts &layouts) {
+  ShapedType out = logicalType(op.getInit());
+  LayoutAttr src = attr(*layouts.src, dimsOf(op.getInput()));
+  LayoutAttr dst = attr(*layouts.dst, out.getShape());
+  // Weights that are not constants stay plain: reordering them on every
+  // run would cost what a blocked layout gains.
+  LayoutAttr wei;
+  if (matchPattern(op.getWeight(), m_Constant()))
+    wei = attr(*layouts.wei, layouts.weiDims);
+  SmallVector<LayoutAttr> operandLayouts(op->getNumOperands());
+  op.getInputMutable().set(convert(op.getInput(), src));
+  if (wei)
+    op.getWeightMutable().set(convert(op.getWeight(), wei));
+  for (OpOperand &operand : op.getPostOperandsMutable()) {
+    // Operands of the result's shape are read in its layout; broadcast
+    // ones (per-channel vectors) stay plain.
+    bool full = dimsOf(operand.get()) == SmallVector<int64_t>(out.getShape());
+    LayoutAttr want = full ? dst : LayoutAttr();
+    operand.set(convert(operand.get(), want));
+    operandLayouts[operand.getOperandNumber()] = want;
+  }
+  setDestination(op, op.getInitMutable(), dst);
+  operandLayouts[0] = src;
+  operandLayouts[1] = wei;
+  operandLayouts[op.getInitMutable().getOperandNumber()] = dst;
+  setLayouts(op, operandLayouts);
+}
+
+void LayoutAssigner::assignFollower(Operation *op) {
+  auto dps = cast<DestinationStyleOpInterface>(op);
+  if (dps.getNumDpsInits() != 1 || op->getNumResults() != 1)
+    return makePlain(op);
+  OpOperand &init = *dps.getDpsInitOperand(0);
+  SmallVector<int64_t> outDims = dimsOf(init.get());
+  // The layout of the first blocked input of the result's rank.
+  LayoutAttr source;
+  for (OpOperand *in : dps.getDpsInputOperands())
+    if (LayoutAttr l = layoutOf.lookup(in->get());
+        l && l.getDims().size() == outDims.size() && !source)
+      source = l;
+  if (!source)
+    return makePlain(op);
+  BlockedLayout layout = source.getLayout();
+  bool binary = isa<BinaryFunction>(op);
+  // Each input takes the layout with its own dims, unless it broadcasts
+  // (binary ops) and so stays plain. A dim that differs from the result's
+  // (pooled spatial dims, the concat axis) must be unblocked or a whole
+  // number of blocks, or the blocks would not line up.
+  SmallVector<LayoutAttr> want(op->getNumOperands());
+  for (OpOperand *in : dps.getDpsInputOperands()) {
+    SmallVector<int64_t> dims = dimsOf(in->get());
+    if (dims.size() != outDims.size()) {
+      if (!binary)
+        return makePlain(op);
+      continue;
+    }
+    bool broadcast = false;
+    for (size_t d = 0; d < dims.size(); ++d) {
+      if (dims[d] == outDims[d])
+        continue;
+      if (binary && dims[d] == 1) {
+        broadcast = true;
+        continue;
+      }
+      int64_t per = layout.getBlockProduct(d);
+      if (per > 1 && (dims[d] % per != 0 || outDims[d] % per != 0))
+        return makePlain(op);
+    }
+    if (!broadcast)
+      want[in->getOperandNumber()] = attr(layout, dims);
+  }
+  // The runtime expands a broadcast first operand of a non-commutative
+  // binary op by hand, in plain layout only.
+  if (auto fn = dyn_cast<BinaryFunction>(op);
+      fn && !fn.isCommutative() && !want[0])
+    return makePlain(op);
+  for (OpOperand *in : dps.getDpsInputOperands())
+    in->set(convert(in->get(), want[in->getOperandNumber()]));
+  LayoutAttr dst = attr(layout, outDims);
+  setDestination(op, init, dst);
+  want[init.getOperandNumber()] = dst;
+  setLayouts(op, want);
+}
+
+void LayoutAssigner::makePlain(Operation *op) {
+  for (OpOperand &operand : op->getOpOperands())
+    if (layoutOf.count(operand.get()))
+      operand.set(convert(operand.get(), {}));
+}
+
+struct AssignLayoutsPass
+    : public aic::impl::AssignLayoutsBase<AssignLayoutsPass> {
+  using AssignLayoutsBase::AssignLayoutsBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    FailureOr<dnnl::engine *> engine = getEngine(targetIsa, func);
+    if (failed(engine))
+      return signalPassFailure();
+    SmallVector<Operation *> ops;
+    func.walk([&](Operation *op) { ops.push_back(op); });
+    LayoutAssigner assigner(&getContext());
+    for (Operation *op : ops) {
+      // Ops placed by an earlier run keep their layouts.
+      if (auto l = op->getAttrOfType<ArrayAttr>(kLayoutsAttrName);
+          l && !l.empty())
+        continue;
+      if (auto conv = dyn_cast<ConvOp>(op)) {
+        FailureOr<ConvLayouts> layouts = queryConv(
+            conv, **engine, [&](Value v) { return assigner.logicalType(v); });
+        if (succeeded(layouts)) {
+          assigner.assignConv(conv, *layouts);
+          continue;
+        }
+      } else if (isa<LayoutAgnostic>(op)) {
+        assigner.assignFollower(op);
+        continue;
+      }
+      assigner.makePlain(op);
+    }
+  }
+};
+} // namespace
