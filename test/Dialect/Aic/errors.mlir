@@ -252,3 +252,43 @@ func.func @bad_eltwise(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %e: ten
   %0 = aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.eltwise<gelu>]} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
   return %0 : tensor<1x4x6x6xf32>
 }
+
+// -----
+
+// Tests that an operand's type must be the stored shape its layout names
+// (24 channels in blocks of 16 are stored as 2 blocks).
+func.func @layout_shape(%x: tensor<1x24x5x5xf32>, %e: tensor<1x1x5x5x16xf32>) -> tensor<1x1x5x5x16xf32> {
+  // expected-error @+1 {{operand #1 of shape [1, 1, 5, 5, 16] is not the stored shape [1, 2, 5, 5, 16] of #aic.layout<"aBcd16b", [1, 24, 5, 5]>}}
+  %0 = aic.reorder %x outs(%e) {layouts = [unit, #aic.layout<"aBcd16b", [1, 24, 5, 5]>]} : (tensor<1x24x5x5xf32>, tensor<1x1x5x5x16xf32>) -> tensor<1x1x5x5x16xf32>
+  return %0 : tensor<1x1x5x5x16xf32>
+}
+
+// -----
+
+// Tests that a reorder keeps the logical shape.
+func.func @reorder_shape(%x: tensor<1x32x5x5xf32>, %e: tensor<1x2x5x5x16xf32>) -> tensor<1x2x5x5x16xf32> {
+  // expected-error @+1 {{expects result shape [1, 32, 5, 5], got [1, 24, 5, 5]}}
+  %0 = aic.reorder %x outs(%e) {layouts = [unit, #aic.layout<"aBcd16b", [1, 24, 5, 5]>]} : (tensor<1x32x5x5xf32>, tensor<1x2x5x5x16xf32>) -> tensor<1x2x5x5x16xf32>
+  return %0 : tensor<1x2x5x5x16xf32>
+}
+
+// -----
+
+// Tests that a format tag must name each dim once, blocked dims upper case.
+// expected-error @+1 {{format tag "abCd16b": exactly the blocked dims are upper case}}
+func.func private @bad_tag() -> () attributes {l = #aic.layout<"abCd16b", [1, 2, 3, 4]>}
+
+// -----
+
+// Tests that the tag and the dims have one rank.
+// expected-error @+1 {{format tag "acdb" has 4 dims but the layout 3}}
+func.func private @bad_rank() -> () attributes {l = #aic.layout<"acdb", [1, 2, 3]>}
+
+// -----
+
+// Tests that the layouts attribute has one entry per operand.
+func.func @layout_count(%x: tensor<4xf32>, %e: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{has 1 layouts for 2 operands}}
+  %0 = aic.relu %x outs(%e) {layouts = [unit]} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

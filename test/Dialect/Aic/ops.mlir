@@ -144,3 +144,16 @@ func.func @buffers(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %r: memref<
   aic.concat %a, %a outs(%k) {axis = 0 : i64} : (memref<2x3xf32>, memref<2x3xf32>, memref<4x3xf32>) -> ()
   return
 }
+
+// -----
+
+// Tests that blocked layouts, reorders and the sum post-op round-trip.
+// CHECK-LABEL: func @layouts
+// CHECK: aic.reorder %arg0 outs(%{{.*}}) {layouts = [unit, #aic.layout<"aBcd16b", [1, 24, 5, 5]>]} : (tensor<1x24x5x5xf32>, tensor<1x2x5x5x16xf32>) -> tensor<1x2x5x5x16xf32>
+// CHECK: aic.conv {{.*}}layouts = [#aic.layout<"aBcd16b", [1, 24, 5, 5]>, #aic.layout<"ABcd16b16a", [24, 24, 1, 1]>, #aic.layout<"aBcd16b", [1, 24, 5, 5]>], {{.*}}post_ops = [#aic.sum]
+func.func @layouts(%x: tensor<1x24x5x5xf32>, %w: tensor<2x2x1x1x16x16xf32>) -> tensor<1x2x5x5x16xf32> {
+  %e = tensor.empty() : tensor<1x2x5x5x16xf32>
+  %b = aic.reorder %x outs(%e) {layouts = [unit, #aic.layout<"aBcd16b", [1, 24, 5, 5]>]} : (tensor<1x24x5x5xf32>, tensor<1x2x5x5x16xf32>) -> tensor<1x2x5x5x16xf32>
+  %c = aic.conv %b, %w outs(%b) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.sum], layouts = [#aic.layout<"aBcd16b", [1, 24, 5, 5]>, #aic.layout<"ABcd16b16a", [24, 24, 1, 1]>, #aic.layout<"aBcd16b", [1, 24, 5, 5]>]} : (tensor<1x2x5x5x16xf32>, tensor<2x2x1x1x16x16xf32>, tensor<1x2x5x5x16xf32>) -> tensor<1x2x5x5x16xf32>
+  return %c : tensor<1x2x5x5x16xf32>
+}

@@ -1,0 +1,102 @@
+// RUN: aic-opt %s -split-input-file -aic-assign-layouts -canonicalize -cse | FileCheck %s
+// RUN: aic-opt %s -split-input-file -aic-assign-layouts='isa=avx2' -canonicalize -cse | FileCheck %s --check-prefix=AVX2
+
+// The layouts are oneDNN's choice for the CPU running the test, so the
+// checks match any format tag: what must hold is where reorders are. The
+// run with isa=avx2 asks about a CPU with 8-wide vectors, whose blocks are
+// at most 8 (and so never the 16-wide blocks of AVX-512).
+
+// A ResNet bottleneck block: 1x1 reduce, 3x3, 1x1 expand accumulated into
+// the block's input (sum post-op), as aic-fuse-post-ops leaves it. The only
+// reorders are the block input into the conv layout and the result back.
+// CHECK-LABEL: func @bottleneck
+// CHECK-SAME: (%[[X:.*]]: tensor<1x256x14x14xf32>)
+// CHECK-NOT: aic.reorder
+// CHECK: %[[IN:.*]] = aic.reorder %[[X]] outs({{.*}}) {layouts = [unit, #aic.layout<"[[ACT:[a-zA-Z0-9]+]]", [1, 256, 14, 14]>]}
+// CHECK-NOT: aic.reorder
+// CHECK: %[[C1:.*]] = aic.conv %[[IN]], %{{.*}} outs({{.*}}) {{.*}}layouts = [#aic.layout<"[[ACT]]", [1, 256, 14, 14]>, #aic.layout<"{{[a-zA-Z0-9]+}}", [64, 256, 1, 1]>, unit, #aic.layout<"[[ACT]]", [1, 64, 14, 14]>]
+// CHECK-NOT: aic.reorder
+// CHECK: %[[C2:.*]] = aic.conv %[[C1]], %{{.*}} outs({{.*}}) {{.*}}#aic.layout<"[[ACT]]", [1, 64, 14, 14]>]
+// CHECK-NOT: aic.reorder
+// CHECK: %[[C3:.*]] = aic.conv %[[C2]], %{{.*}} outs(%[[IN]]) {{.*}}#aic.layout<"[[ACT]]", [1, 256, 14, 14]>], {{.*}}post_ops = [#aic.sum, #aic.eltwise<relu>]
+// CHECK-NOT: aic.reorder
+// CHECK: %[[OUT:.*]] = aic.reorder %[[C3]] outs({{.*}}) {layouts = [#aic.layout<"[[ACT]]", [1, 256, 14, 14]>, unit]} : ({{.*}}, tensor<1x256x14x14xf32>)
+// CHECK-NOT: aic.reorder
+// CHECK: return %[[OUT]]
+// AVX2-LABEL: func @bottleneck
+// AVX2-NOT: 16{{[a-e]}}"
+// AVX2: return
+func.func @bottleneck(%x: tensor<1x256x14x14xf32>) -> tensor<1x256x14x14xf32> {
+  %w1 = arith.constant dense<0.01> : tensor<64x256x1x1xf32>
+  %w2 = arith.constant dense<0.02> : tensor<64x64x3x3xf32>
+  %w3 = arith.constant dense<0.03> : tensor<256x64x1x1xf32>
+  %b = arith.constant dense<0.1> : tensor<64xf32>
+  %e1 = tensor.empty() : tensor<1x64x14x14xf32>
+  %c1 = aic.conv %x, %w1, %b outs(%e1) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.eltwise<relu>]} : (tensor<1x256x14x14xf32>, tensor<64x256x1x1xf32>, tensor<64xf32>, tensor<1x64x14x14xf32>) -> tensor<1x64x14x14xf32>
+  %c2 = aic.conv %c1, %w2, %b outs(%e1) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64, post_ops = [#aic.eltwise<relu>]} : (tensor<1x64x14x14xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<1x64x14x14xf32>) -> tensor<1x64x14x14xf32>
+  %c3 = aic.conv %c2, %w3 outs(%x) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.sum, #aic.eltwise<relu>]} : (tensor<1x64x14x14xf32>, tensor<256x64x1x1xf32>, tensor<1x256x14x14xf32>) -> tensor<1x256x14x14xf32>
+  return %c3 : tensor<1x256x14x14xf32>
+}
+
+// -----
+
+// A MobileNetV2 inverted residual block: 1x1 expand to 144 with ReLU6, 3x3
+// depthwise (144 groups) with ReLU6, 1x1 project to 24 accumulated into the
+// input. 24 channels are padded in a blocked layout; the depthwise weights
+// get oneDNN's grouped dims [144, 1, 1, 3, 3]. Again only the input and the
+// result are reordered.
+// CHECK-LABEL: func @inverted_residual
+// CHECK-NOT: aic.reorder
+// CHECK: %[[IN:.*]] = aic.reorder %arg0
+// CHECK-NOT: aic.reorder
+// CHECK: %[[E:.*]] = aic.conv %[[IN]]
+// CHECK-NOT: aic.reorder
+// CHECK: %[[D:.*]] = aic.conv %[[E]], %{{.*}} outs({{.*}}) {{.*}}group = 144 : i64, layouts = [{{.*}}, #aic.layout<"{{[a-zA-Z0-9]+}}", [144, 1, 1, 3, 3]>, {{.*}}]
+// CHECK-NOT: aic.reorder
+// CHECK: %[[P:.*]] = aic.conv %[[D]], %{{.*}} outs(%[[IN]])
+// CHECK-NOT: aic.reorder
+// CHECK: %[[OUT:.*]] = aic.reorder %[[P]]
+// CHECK-NOT: aic.reorder
+// CHECK: return %[[OUT]]
+func.func @inverted_residual(%x: tensor<1x24x28x28xf32>) -> tensor<1x24x28x28xf32> {
+  %w1 = arith.constant dense<0.01> : tensor<144x24x1x1xf32>
+  %w2 = arith.constant dense<0.02> : tensor<144x1x3x3xf32>
+  %w3 = arith.constant dense<0.03> : tensor<24x144x1x1xf32>
+  %e1 = tensor.empty() : tensor<1x144x28x28xf32>
+  %c1 = aic.conv %x, %w1 outs(%e1) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.eltwise<clip, 0.0, 6.0>]} : (tensor<1x24x28x28xf32>, tensor<144x24x1x1xf32>, tensor<1x144x28x28xf32>) -> tensor<1x144x28x28xf32>
+  %c2 = aic.conv %c1, %w2 outs(%e1) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 144 : i64, post_ops = [#aic.eltwise<clip, 0.0, 6.0>]} : (tensor<1x144x28x28xf32>, tensor<144x1x3x3xf32>, tensor<1x144x28x28xf32>) -> tensor<1x144x28x28xf32>
+  %c3 = aic.conv %c2, %w3 outs(%x) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.sum]} : (tensor<1x144x28x28xf32>, tensor<24x144x1x1xf32>, tensor<1x24x28x28xf32>) -> tensor<1x24x28x28xf32>
+  return %c3 : tensor<1x24x28x28xf32>
+}
+
+// -----
+
+// Pooling, elementwise and binary ops and concat keep the blocked layout of
+// their input; a broadcast operand stays plain; a reshape needs plain.
+// CHECK-LABEL: func @followers
+// CHECK: aic.reorder %arg0
+// CHECK: %[[C:.*]] = aic.conv
+// CHECK-NOT: aic.reorder
+// CHECK: %[[P:.*]] = aic.max_pool %[[C]] {{.*}}layouts = [#aic.layout<"[[ACT:[a-zA-Z0-9]+]]", [1, 32, 8, 8]>, #aic.layout<"[[ACT]]", [1, 32, 4, 4]>]
+// CHECK-NOT: aic.reorder
+// CHECK: %[[M:.*]] = aic.mul %[[P]], %{{.*}} {{.*}}layouts = [#aic.layout<"[[ACT]]", [1, 32, 4, 4]>, unit, #aic.layout<"[[ACT]]", [1, 32, 4, 4]>]
+// CHECK-NOT: aic.reorder
+// CHECK: %[[S:.*]] = aic.sigmoid %[[M]]
+// CHECK-NOT: aic.reorder
+// CHECK: %[[K:.*]] = aic.concat %[[S]], %[[M]] {{.*}}#aic.layout<"[[ACT]]", [1, 64, 4, 4]>]
+// CHECK: %[[R:.*]] = aic.reorder %[[K]]
+// CHECK: aic.reshape %[[R]]
+func.func @followers(%x: tensor<1x16x8x8xf32>) -> tensor<1x1024xf32> {
+  %w = arith.constant dense<0.5> : tensor<32x16x3x3xf32>
+  %s = arith.constant dense<2.0> : tensor<32x1x1xf32>
+  %e0 = tensor.empty() : tensor<1x32x8x8xf32>
+  %c = aic.conv %x, %w outs(%e0) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (tensor<1x16x8x8xf32>, tensor<32x16x3x3xf32>, tensor<1x32x8x8xf32>) -> tensor<1x32x8x8xf32>
+  %e1 = tensor.empty() : tensor<1x32x4x4xf32>
+  %p = aic.max_pool %c outs(%e1) {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x32x8x8xf32>, tensor<1x32x4x4xf32>) -> tensor<1x32x4x4xf32>
+  %m = aic.mul %p, %s outs(%e1) : (tensor<1x32x4x4xf32>, tensor<32x1x1xf32>, tensor<1x32x4x4xf32>) -> tensor<1x32x4x4xf32>
+  %g = aic.sigmoid %m outs(%e1) : (tensor<1x32x4x4xf32>, tensor<1x32x4x4xf32>) -> tensor<1x32x4x4xf32>
+  %e2 = tensor.empty() : tensor<1x64x4x4xf32>
+  %k = aic.concat %g, %m outs(%e2) {axis = 1 : i64} : (tensor<1x32x4x4xf32>, tensor<1x32x4x4xf32>, tensor<1x64x4x4xf32>) -> tensor<1x64x4x4xf32>
+  %r = aic.reshape %k : tensor<1x64x4x4xf32> -> tensor<1x1024xf32>
+  return %r : tensor<1x1024xf32>
+}
