@@ -12,6 +12,14 @@
 //       [--threads N] [--warmup W] [--runs R] [--json]
 //       times session.run (inputs random unless --inputs); with --json
 //       prints one JSON object with median_ms, p90_ms, runs, threads, ...
+//   node benchmarks/ort-run.js MODEL.onnx --first-result [--inputs DIR]
+//       [--threads N]
+//       start-up cost, for a fresh process: prints one JSON object with
+//       load_ms (InferenceSession.create), first_run_ms (the first
+//       session.run), baseline_rss_kb (VmRSS once onnxruntime-node is
+//       loaded, before the session) and peak_rss_kb (VmHWM after the first
+//       run; the peak-RSS mark is reset at the baseline by writing 5 to
+//       /proc/self/clear_refs). Inputs are made outside the timed region.
 //
 // --threads N sets intraOpNumThreads (0 = ONNX Runtime's default). Errors:
 // one line on stderr, exit status 1 (2 for usage errors). TensorProto files
@@ -24,7 +32,8 @@ const path = require('path');
 
 const USAGE =
   'usage: ort-run.js MODEL.onnx (--inputs DIR --outputs OUTDIR | --bench ' +
-  '[--inputs DIR] [--threads N] [--warmup W] [--runs R] [--json])';
+  '[--inputs DIR] [--threads N] [--warmup W] [--runs R] [--json] | ' +
+  '--first-result [--inputs DIR] [--threads N])';
 
 function die(msg, code = 1) {
   process.stderr.write('ort-run: ' + String(msg).replace(/\s*\n\s*/g, ' ').trim() + '\n');
@@ -195,8 +204,8 @@ function encodeTensorProto(name, type, dims, data) {
 // ---------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { model: null, inputs: null, outputs: null, bench: false, json: false,
-                 threads: 0, warmup: 10, runs: 100 };
+  const opts = { model: null, inputs: null, outputs: null, bench: false, firstResult: false,
+                 json: false, threads: 0, warmup: 10, runs: 100 };
   const intArg = (name, v, min) => {
     if (v === undefined || !/^\d+$/.test(v) || Number(v) < min)
       die(`${name} expects an integer >= ${min}\n${USAGE}`, 2);
@@ -207,6 +216,7 @@ function parseArgs(argv) {
     if (a === '--inputs') opts.inputs = argv[++i];
     else if (a === '--outputs') opts.outputs = argv[++i];
     else if (a === '--bench') opts.bench = true;
+    else if (a === '--first-result') opts.firstResult = true;
     else if (a === '--json') opts.json = true;
     else if (a === '--threads') opts.threads = intArg(a, argv[++i], 0);
     else if (a === '--warmup') opts.warmup = intArg(a, argv[++i], 0);
@@ -218,8 +228,9 @@ function parseArgs(argv) {
     if ((a === '--inputs' || a === '--outputs') && argv[i] === undefined) die(`${a} expects a directory`, 2);
   }
   if (!opts.model) die(USAGE, 2);
-  if (!opts.bench && (!opts.inputs || !opts.outputs))
-    die('--inputs and --outputs are required unless --bench\n' + USAGE, 2);
+  if (opts.bench && opts.firstResult) die('--bench and --first-result exclude each other', 2);
+  if (!opts.bench && !opts.firstResult && (!opts.inputs || !opts.outputs))
+    die('--inputs and --outputs are required unless --bench or --first-result\n' + USAGE, 2);
   return opts;
 }
 
@@ -266,6 +277,20 @@ function randomInputs(ort, session) {
   return feeds;
 }
 
+// Returns the value in kB of a "Key:   123 kB" line of /proc/self/status.
+function statusKb(key) {
+  const m = fs.readFileSync('/proc/self/status', 'utf8').match(new RegExp(`^${key}:\\s*(\\d+)`, 'm'));
+  return m ? Number(m[1]) : -1;
+}
+
+function resetPeakRss() {
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+  } catch (e) {
+    // Older kernels: VmHWM then also covers the start-up before the baseline.
+  }
+}
+
 function percentile(sorted, p) { // nearest rank
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 }
@@ -285,17 +310,35 @@ async function main() {
     interOpNumThreads: 1,
     logSeverityLevel: 3,
   };
+  const baselineRssKb = statusKb('VmRSS');
+  resetPeakRss();
   let session;
+  const t0 = process.hrtime.bigint();
   try {
     session = await ort.InferenceSession.create(opts.model, sessionOptions);
   } catch (e) {
     die(`${opts.model}: ${e.message}`);
   }
+  const loadMs = Number(process.hrtime.bigint() - t0) / 1e6;
   let feeds;
   try {
     feeds = opts.inputs ? readInputs(ort, session, opts.inputs) : randomInputs(ort, session);
   } catch (e) {
     die(e.message);
+  }
+
+  if (opts.firstResult) {
+    const t1 = process.hrtime.bigint();
+    try {
+      await session.run(feeds);
+    } catch (e) {
+      die(`run failed: ${e.message}`);
+    }
+    const firstRunMs = Number(process.hrtime.bigint() - t1) / 1e6;
+    process.stdout.write(JSON.stringify({ load_ms: loadMs, first_run_ms: firstRunMs,
+                                          baseline_rss_kb: baselineRssKb,
+                                          peak_rss_kb: statusKb('VmHWM') }) + '\n');
+    return;
   }
 
   if (!opts.bench) {
