@@ -79,17 +79,18 @@
 // LOWERED: ^[[FAIL]](%[[RC:.*]]: i32):
 // LOWERED-NEXT: return %[[RC]] : i32
 // Three primitives, created once whichever branch runs: ELTWISE relu and
-// sigmoid on f32 [4], BINARY mul on f32 [2,3].
+// sigmoid on f32 [4], BINARY mul on f32 [2,3], every tensor dense row-major
+// (layout word 0): there is no conv, so aic-assign-layouts adds no reorder.
 // LOWERED-LABEL: func.func @aic_model_init
 // LOWERED-COUNT-3: call @aicrt_create(
 // LOWERED-NOT: call @aicrt_create(
-// LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[RELU]](dense<[4, 1, 0, 0, 1, 1, 4, 1, 1, 4]>
-// LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[SIGMOID]](dense<[4, 2, 0, 0, 1, 1, 4, 1, 1, 4]>
-// LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[MUL]](dense<[5, 3, 1, 2, 2, 3, 1, 2, 2, 3, 1, 2, 2, 3, 0]>
-// Three inputs and three outputs, 64 bytes of arena (the generic's second
-// result), three primitives.
+// LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[RELU]](dense<[4, 1, 0, 0, 1, 1, 4, 0, 1, 1, 4, 0]> : tensor<12xi64>)
+// LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[SIGMOID]](dense<[4, 2, 0, 0, 1, 1, 4, 0, 1, 1, 4, 0]> : tensor<12xi64>)
+// LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[MUL]](dense<[5, 3, 1, 2, 2, 3, 0, 1, 2, 2, 3, 0, 1, 2, 2, 3, 0, 0]> : tensor<18xi64>)
+// ABI version 3, three inputs and three outputs, 64 bytes of arena (the
+// generic's second result), three primitives.
 // LOWERED-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// LOWERED-NEXT: llvm.mlir.constant(2 : i32) : i32
+// LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32

@@ -1,8 +1,12 @@
-// RUN: aic-opt %s -aic-pipeline | FileCheck %s
+// The CHECK runs cap oneDNN at AVX2: aic-assign-layouts (the last pass of
+// aic-optimize) asks oneDNN for the conv's layouts on the CPU running the
+// test, and the cap makes its answer, hence every descriptor word, the same
+// on any AVX2 or newer x86 CPU. The NONE runs keep the host's answer.
+// RUN: env ONEDNN_MAX_CPU_ISA=AVX2 aic-opt %s -aic-pipeline | FileCheck %s
 // RUN: aic-opt %s -aic-pipeline | FileCheck %s --check-prefix=NONE
 // The three stages, each replayed on the IR the previous one printed (with
 // locations: they carry the node names), give the same result.
-// RUN: aic-opt %s -aic-optimize -mlir-print-debuginfo \
+// RUN: env ONEDNN_MAX_CPU_ISA=AVX2 aic-opt %s -aic-optimize -mlir-print-debuginfo \
 // RUN:   | aic-opt -aic-lower-to-runtime -mlir-print-debuginfo \
 // RUN:   | aic-opt -aic-lower-to-llvm | FileCheck %s
 // RUN: aic-opt %s -aic-optimize | aic-opt -aic-lower-to-runtime \
@@ -10,19 +14,27 @@
 
 // Tests that aic-pipeline takes an imported graph (tensors, destination-style
 // aic ops, arith.constant weights, a linalg.transpose, an aic.reshape) all the
-// way to the LLVM dialect: the ABI v2 entry points aic_model_init and
+// way to the LLVM dialect: the ABI v3 entry points aic_model_init and
 // aic_model_run, the aic_model_meta struct, one primitive per library op
-// (the relu fused into the conv) created by aicrt_create and executed by
-// aicrt_exec with a status check, and the weights packed into one blob.
+// (the relu fused into the conv) plus the reorder aic-assign-layouts puts
+// where the blocked pool result must become dense row-major again (for the
+// reshape), created by aicrt_create and executed by aicrt_exec with a status
+// check, and the weights packed into one blob.
 
-// CHECK: module attributes {aic.arena_naive_size = {{[0-9]+}} : i64, aic.arena_size = 192 : i64, aic.weights = dense_resource<__aic_weights> : tensor<320xi8>}
-// CHECK: llvm.mlir.global external constant @__aic_weights() {addr_space = 0 : i32, alignment = 64 : i64} : !llvm.array<320 x i8>
+// With AVX2 oneDNN runs the conv in Acbd8a weights and an aBcd8b result (2
+// channels padded to 8), and the pool keeps aBcd8b. The arena holds the
+// conv's result (1x1x4x4x8 f32, 512 bytes) while the pool writes its own
+// (1x1x2x2x8, 128 bytes): 640 bytes. The weights blob is the bias (8 bytes at
+// 0), the conv weights packed to Acbd8a (1x3x1x3x8 f32, 288 bytes at 64) and
+// the transposed fc weight (4x8 f32, 128 bytes at 384): 512 bytes.
+// CHECK: module attributes {aic.arena_naive_size = {{[0-9]+}} : i64, aic.arena_size = 640 : i64, aic.weights = dense_resource<__aic_weights> : tensor<512xi8>}
+// CHECK: llvm.mlir.global external constant @__aic_weights() {addr_space = 0 : i32, alignment = 64 : i64} : !llvm.array<512 x i8>
 
 // The graph: an exec call per primitive, in order, each followed by a branch
 // to the block returning a non-zero status.
 // CHECK-LABEL: llvm.func {{.*}}@main_graph(
 // CHECK-SAME: -> i32
-// CHECK-COUNT-4: llvm.call @aicrt_exec(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : (!llvm.ptr, i32, !llvm.ptr, i32) -> i32
+// CHECK-COUNT-5: llvm.call @aicrt_exec(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : (!llvm.ptr, i32, !llvm.ptr, i32) -> i32
 // CHECK-NOT: llvm.call @aicrt_exec
 // CHECK: ^[[FAIL:bb[0-9]+]](%[[RC:.*]]: i32):
 // CHECK-NEXT: llvm.return %[[RC]] : i32
@@ -31,21 +43,28 @@
 // CHECK-DAG: llvm.func @aicrt_exec(!llvm.ptr, i32, !llvm.ptr, i32) -> i32
 
 // CHECK-LABEL: llvm.func @aic_model_init(%{{.*}}: !llvm.ptr) -> i32
-// CHECK-COUNT-4: llvm.call @aicrt_create(
+// CHECK-COUNT-5: llvm.call @aicrt_create(
 // CHECK-NOT: llvm.call @aicrt_create
 
-// Descriptors (aic/primitives.def): CONV with weights_const and the fused
-// relu, POOL max, MATMUL with transpose_rhs (b, the transposed weight, is
-// folded into a constant by aic-fold-constants),
-// SOFTMAX on axis 1; each named after its node.
-// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_0(dense<[1, 1, 4, 1, 1, 6, 6, 1, 4, 2, 1, 3, 3, 1, 1, 1, 2, 1, 4, 1, 2, 4, 4, 2, 1, 1, 2, 1, 1, 2, 0, 0, 2, 0, 0, 1, 1, 1, 1, 1, 0, 0]> : tensor<42xi64>)
+// Descriptors (aic/primitives.def), each Tensor ending with its layout
+// word: 0 for dense row-major, or 1, the order of the outer dims and the
+// inner blocks as (dim, size) pairs. CONV: src dense, wei Acbd8a (1; order
+// 0 2 1 3; one block: dim 0 by 8), bias dense, dst aBcd8b (1; order 0 1 2 3;
+// one block: dim 1 by 8), weights_const and the fused relu. POOL max from
+// aBcd8b to aBcd8b. REORDER of the pool's result from aBcd8b to dense, named
+// after the pool node whose result it converts. MATMUL with transpose_rhs (b,
+// the transposed weight, is folded into a constant by aic-fold-constants).
+// SOFTMAX on axis 1. Each is named after its node.
+// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_0(dense<[1, 1, 4, 1, 1, 6, 6, 0, 1, 4, 2, 1, 3, 3, 1, 0, 2, 1, 3, 1, 0, 8, 1, 1, 1, 2, 0, 1, 4, 1, 2, 4, 4, 1, 0, 1, 2, 3, 1, 1, 8, 2, 1, 1, 2, 1, 1, 2, 0, 0, 2, 0, 0, 1, 1, 1, 1, 1, 0, 0]> : tensor<60xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_0("conv0\00")
-// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_1(dense<[2, 0, 1, 4, 1, 2, 4, 4, 1, 4, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2, 0, 0, 2, 0, 0]> : tensor<29xi64>)
+// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_1(dense<[2, 0, 1, 4, 1, 2, 4, 4, 1, 0, 1, 2, 3, 1, 1, 8, 1, 4, 1, 2, 2, 2, 1, 0, 1, 2, 3, 1, 1, 8, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2, 0, 0, 2, 0, 0]> : tensor<45xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_1("pool0\00")
-// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_2(dense<[3, 1, 2, 1, 8, 1, 2, 4, 8, 0, 1, 2, 1, 4, 0, 1, 4607182418800017408, 1, 0]> : tensor<19xi64>)
-// CHECK-DAG: llvm.mlir.global internal constant @__aic_name_2("fc\00")
-// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_3(dense<[6, 1, 0, 1, 2, 1, 4, 1, 2, 1, 4]> : tensor<11xi64>)
-// CHECK-DAG: llvm.mlir.global internal constant @__aic_name_3("softmax\00")
+// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_2(dense<[10, 1, 4, 1, 2, 2, 2, 1, 0, 1, 2, 3, 1, 1, 8, 1, 4, 1, 2, 2, 2, 0]> : tensor<22xi64>)
+// CHECK-DAG: llvm.mlir.global internal constant @__aic_name_2("pool0\00")
+// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_3(dense<[3, 1, 2, 1, 8, 0, 1, 2, 4, 8, 0, 0, 1, 2, 1, 4, 0, 0, 1, 4607182418800017408, 1, 0]> : tensor<22xi64>)
+// CHECK-DAG: llvm.mlir.global internal constant @__aic_name_3("fc\00")
+// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_4(dense<[6, 1, 0, 1, 2, 1, 4, 0, 1, 2, 1, 4, 0]> : tensor<13xi64>)
+// CHECK-DAG: llvm.mlir.global internal constant @__aic_name_4("softmax\00")
 
 // CHECK-LABEL: llvm.func @aic_model_run(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32
 // CHECK: %[[STATUS:.*]] = llvm.call @main_graph(
@@ -56,13 +75,13 @@
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_output_0_name("probs\00")
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_output_0_shape(dense<[1, 4]> : tensor<2xi64>)
 
-// The metadata: {abi_version 2, 1 input, 1 output, 4 primitives, arena 192
+// The metadata: {abi_version 3, 1 input, 1 output, 5 primitives, arena 640
 // bytes, the input and output tables}.
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta() {{.*}} : !llvm.struct<(i32, i32, i32, i32, i64, ptr, ptr)> {
-// CHECK-DAG: %[[VERSION:.*]] = llvm.mlir.constant(2 : i32) : i32
+// CHECK-DAG: %[[VERSION:.*]] = llvm.mlir.constant(3 : i32) : i32
 // CHECK-DAG: %[[ONE:.*]] = llvm.mlir.constant(1 : i32) : i32
-// CHECK-DAG: %[[PRIMS:.*]] = llvm.mlir.constant(4 : i32) : i32
-// CHECK-DAG: %[[ARENA:.*]] = llvm.mlir.constant(192 : i64) : i64
+// CHECK-DAG: %[[PRIMS:.*]] = llvm.mlir.constant(5 : i32) : i32
+// CHECK-DAG: %[[ARENA:.*]] = llvm.mlir.constant(640 : i64) : i64
 // CHECK-DAG: %[[INS:.*]] = llvm.mlir.addressof @__aic_inputs : !llvm.ptr
 // CHECK-DAG: %[[OUTS:.*]] = llvm.mlir.addressof @__aic_outputs : !llvm.ptr
 // CHECK: %[[M0:.*]] = llvm.insertvalue %[[VERSION]], %{{.*}}[0]

@@ -1,6 +1,7 @@
 // RUN: aic-opt %s -split-input-file -aic-fuse-post-ops=conv-binary=true | FileCheck %s
 // RUN: aic-opt %s -split-input-file -aic-fuse-post-ops="max-chain=1 conv-binary=true" | FileCheck %s --check-prefix=SHORT
 // RUN: aic-opt %s -split-input-file -aic-fuse-post-ops | FileCheck %s --check-prefix=DEFAULT
+// RUN: aic-opt %s -split-input-file -aic-fuse-post-ops=conv-binary=false | FileCheck %s --check-prefix=NOCONV
 
 // Tests that a relu consuming a conv becomes a post-op.
 // CHECK-LABEL: func @conv_relu
@@ -17,23 +18,83 @@ func.func @conv_relu(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor
 
 // -----
 
-// Tests the ResNet block tail: conv, residual add, relu become one conv.
+// Tests the ResNet block tail: conv, residual add, relu become one conv. The
+// residual has the result's shape, so the conv writes into it (its
+// destination) and a sum post-op adds its old contents: no post operand.
 // CHECK-LABEL: func @residual
-// CHECK: %[[Y:.*]] = aic.conv %arg0, %arg1 post(%arg2) outs(%{{.*}}) {{.*}}post_ops = [#aic.binary<add>, #aic.eltwise<relu>]
+// CHECK: %[[Y:.*]] = aic.conv %arg0, %arg1 outs(%arg2) {{.*}}post_ops = [#aic.sum, #aic.eltwise<relu>]
 // CHECK-NEXT: return %[[Y]]
 // SHORT-LABEL: func @residual
 // SHORT: aic.conv %arg0, %arg1 outs(%{{.*}}) {
 // SHORT: aic.add {{.*}}post_ops = [#aic.eltwise<relu>]
-// By default binary ops stay out of convolutions.
+// By default binary ops fuse into convolutions too.
 // DEFAULT-LABEL: func @residual
-// DEFAULT: aic.conv %arg0, %arg1 outs(%{{.*}}) {
-// DEFAULT: aic.add %arg2, %{{.*}} outs(%{{.*}}) {post_ops = [#aic.eltwise<relu>]}
+// DEFAULT: %[[Y:.*]] = aic.conv %arg0, %arg1 outs(%arg2) {{.*}}post_ops = [#aic.sum, #aic.eltwise<relu>]
+// DEFAULT-NEXT: return %[[Y]]
+// With conv-binary=false they stay out of convolutions.
+// NOCONV-LABEL: func @residual
+// NOCONV: aic.conv %arg0, %arg1 outs(%{{.*}}) {
+// NOCONV: aic.add %arg2, %{{.*}} outs(%{{.*}}) {post_ops = [#aic.eltwise<relu>]}
 func.func @residual(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x1x1xf32>, %r: tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> {
   %e = tensor.empty() : tensor<1x4x6x6xf32>
   %0 = aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
   %1 = aic.add %r, %0 outs(%e) : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
   %2 = aic.relu %1 outs(%e) : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
   return %2 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// Tests that an add of an operand that only broadcasts to the conv's result
+// (a per-channel [4, 1, 1]) cannot be accumulated in the destination: it
+// becomes a binary post-op with the operand in post(...).
+// CHECK-LABEL: func @conv_broadcast
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<1x4x6x6xf32>
+// CHECK: %[[Y:.*]] = aic.conv %arg0, %arg1 post(%arg2) outs(%[[E]]) {{.*}}post_ops = [#aic.binary<add>, #aic.eltwise<relu>]
+// CHECK-NEXT: return %[[Y]]
+// SHORT-LABEL: func @conv_broadcast
+// SHORT: aic.conv %arg0, %arg1 outs(%{{.*}}) {
+// SHORT: aic.add %{{.*}}, %arg2 outs(%{{.*}}) {post_ops = [#aic.eltwise<relu>]}
+// DEFAULT-LABEL: func @conv_broadcast
+// DEFAULT: %[[Y:.*]] = aic.conv %arg0, %arg1 post(%arg2) outs(%{{.*}}) {{.*}}post_ops = [#aic.binary<add>, #aic.eltwise<relu>]
+// DEFAULT-NEXT: return %[[Y]]
+// NOCONV-LABEL: func @conv_broadcast
+// NOCONV: aic.conv %arg0, %arg1 outs(%{{.*}}) {
+// NOCONV: aic.add %{{.*}}, %arg2 outs(%{{.*}}) {post_ops = [#aic.eltwise<relu>]}
+func.func @conv_broadcast(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x1x1xf32>, %b: tensor<4x1x1xf32>) -> tensor<1x4x6x6xf32> {
+  %e = tensor.empty() : tensor<1x4x6x6xf32>
+  %0 = aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %1 = aic.add %0, %b outs(%e) : (tensor<1x4x6x6xf32>, tensor<4x1x1xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %2 = aic.relu %1 outs(%e) : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  return %2 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// Tests that a full-shape add into a matmul is a sum post-op too, and that
+// one into a binary op stays a binary post-op (the runtime of a binary
+// primitive may expand a broadcast operand into its destination first).
+// CHECK-LABEL: func @matmul_sum
+// CHECK: %[[M:.*]] = aic.matmul %arg0, %arg1 outs(%arg2) {post_ops = [#aic.sum]}
+// CHECK-NEXT: return %[[M]]
+func.func @matmul_sum(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %e = tensor.empty() : tensor<2x4xf32>
+  %0 = aic.matmul %a, %b outs(%e) : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %1 = aic.add %c, %0 outs(%e) : (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %1 : tensor<2x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @binary_producer
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<2x4xf32>
+// CHECK: %[[P:.*]] = aic.mul %arg0, %arg1 post(%arg2) outs(%[[E]]) {post_ops = [#aic.binary<add>]}
+// CHECK-NEXT: return %[[P]]
+func.func @binary_producer(%a: tensor<2x4xf32>, %b: tensor<2x4xf32>, %c: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %e = tensor.empty() : tensor<2x4xf32>
+  %0 = aic.mul %a, %b outs(%e) : (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %1 = aic.add %0, %c outs(%e) : (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %1 : tensor<2x4xf32>
 }
 
 // -----

@@ -57,13 +57,13 @@
 // CHECK: %[[D0:.*]] = llvm.mlir.addressof @__aic_desc_0 : !llvm.ptr
 // CHECK: %[[N0:.*]] = llvm.mlir.addressof @__aic_name_0 : !llvm.ptr
 // CHECK: %[[I0:.*]] = arith.constant 0 : i32
-// CHECK: %[[L0:.*]] = arith.constant 42 : i64
+// CHECK: %[[L0:.*]] = arith.constant 46 : i64
 // CHECK: %[[C0:.*]] = call @aicrt_create(%[[CTX]], %[[I0]], %[[D0]], %[[L0]], %[[N0]])
 // CHECK: cf.cond_br %{{.*}}, ^[[IFAIL:bb[0-9]+]](%[[C0]] : i32), ^{{bb[0-9]+}}
 // CHECK: %[[D1:.*]] = llvm.mlir.addressof @__aic_desc_1 : !llvm.ptr
 // CHECK: %[[N1:.*]] = llvm.mlir.addressof @__aic_name_1 : !llvm.ptr
 // CHECK: %[[I1:.*]] = arith.constant 1 : i32
-// CHECK: %[[L1:.*]] = arith.constant 29 : i64
+// CHECK: %[[L1:.*]] = arith.constant 31 : i64
 // CHECK: %[[C1:.*]] = call @aicrt_create(%[[CTX]], %[[I1]], %[[D1]], %[[L1]], %[[N1]])
 // CHECK: cf.cond_br %{{.*}}, ^[[IFAIL]](%[[C1]] : i32), ^{{bb[0-9]+}}
 // CHECK-NOT: call @aicrt_create
@@ -74,11 +74,12 @@
 // [2,3,3,3], bias f32 [2], dst f32 [1,2,4,4], strides, dilations, pads begin
 // and end, 1 group, weights_const (a view of the constant weights blob), one
 // post-op: eltwise clip(0, 6). POOL: max, src, dst, kernel, strides,
-// dilations, pads. Names come from the ONNX node's location (a fused
-// location's first name, or a name location).
-// CHECK: llvm.mlir.global internal constant @__aic_desc_0(dense<[1, 1, 4, 1, 3, 4, 4, 1, 4, 2, 3, 3, 3, 1, 1, 1, 2, 1, 4, 1, 2, 4, 4, 2, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 4, 0, 4618441417868443648]> : tensor<42xi64>) {addr_space = 0 : i32} : !llvm.array<42 x i64>
+// dilations, pads. Every Tensor ends with its layout word, here 0 (dense
+// row-major). Names come from the ONNX node's location (a fused location's
+// first name, or a name location).
+// CHECK: llvm.mlir.global internal constant @__aic_desc_0(dense<[1, 1, 4, 1, 3, 4, 4, 0, 1, 4, 2, 3, 3, 3, 0, 1, 1, 1, 2, 0, 1, 4, 1, 2, 4, 4, 0, 2, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 4, 0, 4618441417868443648]> : tensor<46xi64>) {addr_space = 0 : i32} : !llvm.array<46 x i64>
 // CHECK: llvm.mlir.global internal constant @__aic_name_0("conv0\00")
-// CHECK: llvm.mlir.global internal constant @__aic_desc_1(dense<[2, 0, 1, 4, 1, 2, 4, 4, 1, 4, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2, 0, 0, 2, 0, 0]> : tensor<29xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_desc_1(dense<[2, 0, 1, 4, 1, 2, 4, 4, 0, 1, 4, 1, 2, 2, 2, 0, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2, 0, 0, 2, 0, 0]> : tensor<31xi64>)
 // CHECK: llvm.mlir.global internal constant @__aic_name_1("pool\00")
 
 // aic_model_run(state, inputs, outputs, arena): input i and output i are the
@@ -125,10 +126,10 @@
 // CHECK: llvm.mlir.global internal constant @__aic_output_0_name("probs\00")
 // CHECK: llvm.mlir.global internal constant @__aic_output_0_shape(dense<[1, 2, 2, 2]> : tensor<4xi64>)
 
-// The metadata: {abi_version 2, 2 inputs, 1 output, 2 primitives, the
+// The metadata: {abi_version 3, 2 inputs, 1 output, 2 primitives, the
 // planned arena size, the tables}.
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta() {{.*}} : !llvm.struct<(i32, i32, i32, i32, i64, ptr, ptr)> {
-// CHECK-NEXT: %[[VER:.*]] = llvm.mlir.constant(2 : i32) : i32
+// CHECK-NEXT: %[[VER:.*]] = llvm.mlir.constant(3 : i32) : i32
 // CHECK-NEXT: %[[NIN:.*]] = llvm.mlir.constant(2 : i32) : i32
 // CHECK-NEXT: %[[NOUT:.*]] = llvm.mlir.constant(1 : i32) : i32
 // CHECK-NEXT: %[[NPRIM:.*]] = llvm.mlir.constant(2 : i32) : i32
@@ -168,7 +169,8 @@ module attributes {aic.arena_size = 1024 : i64, aic.arena_naive_size = 2048 : i6
 // (names default to node_<id>): MATMUL with transpose_rhs, alpha 0.5 and a
 // bias, b not constant (an input); BINARY sub whose binary post-op operand is
 // a fourth exec argument; ELTWISE sigmoid; SOFTMAX log on axis 1; CONCAT of
-// two inputs; BATCH_NORM with epsilon 0.5.
+// two inputs; BATCH_NORM with epsilon 0.5. All tensors are dense (layout
+// word 0).
 // CHECK-LABEL: func.func private @main_graph
 // Ids in order; exec argument counts 4, 4 (a, b, dst, post operand), 2, 2,
 // 3, 6.
@@ -192,16 +194,16 @@ module attributes {aic.arena_size = 1024 : i64, aic.arena_naive_size = 2048 : i6
 // CHECK-NEXT: call @aicrt_exec(%{{.*}}, %[[J5]], %{{.*}}, %[[K5]]) :
 // CHECK-NOT: call @aicrt_exec
 // CHECK-LABEL: func.func @aic_model_init
-// CHECK: llvm.mlir.global internal constant @__aic_desc_0(dense<[3, 1, 2, 2, 3, 1, 2, 4, 3, 1, 1, 1, 4, 1, 2, 2, 4, 0, 1, 4602678819172646912, 0, 0]> : tensor<22xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_desc_0(dense<[3, 1, 2, 2, 3, 0, 1, 2, 4, 3, 0, 1, 1, 1, 4, 0, 1, 2, 2, 4, 0, 0, 1, 4602678819172646912, 0, 0]> : tensor<26xi64>)
 // CHECK: llvm.mlir.global internal constant @__aic_name_0("node_0\00")
-// CHECK: llvm.mlir.global internal constant @__aic_desc_1(dense<[5, 2, 1, 2, 2, 4, 1, 1, 4, 1, 2, 2, 4, 2, 2, 3, 1, 2, 2, 4, 1, 1, 0, 0]> : tensor<24xi64>)
-// CHECK: llvm.mlir.global internal constant @__aic_desc_2(dense<[4, 2, 0, 0, 1, 2, 2, 4, 1, 2, 2, 4]> : tensor<12xi64>)
-// CHECK: llvm.mlir.global internal constant @__aic_desc_3(dense<[6, 1, 1, 1, 2, 2, 4, 1, 2, 2, 4]> : tensor<11xi64>)
-// CHECK: llvm.mlir.global internal constant @__aic_desc_4(dense<[7, 0, 2, 1, 2, 2, 4, 1, 2, 2, 4, 1, 2, 4, 4]> : tensor<15xi64>)
-// CHECK: llvm.mlir.global internal constant @__aic_desc_5(dense<[8, 1, 2, 1, 4, 1, 1, 4, 1, 1, 4, 1, 1, 4, 1, 1, 4, 1, 2, 1, 4, 4602678819172646912]> : tensor<22xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_desc_1(dense<[5, 2, 1, 2, 2, 4, 0, 1, 1, 4, 0, 1, 2, 2, 4, 0, 2, 2, 3, 1, 2, 2, 4, 0, 1, 1, 0, 0]> : tensor<28xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_desc_2(dense<[4, 2, 0, 0, 1, 2, 2, 4, 0, 1, 2, 2, 4, 0]> : tensor<14xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_desc_3(dense<[6, 1, 1, 1, 2, 2, 4, 0, 1, 2, 2, 4, 0]> : tensor<13xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_desc_4(dense<[7, 0, 2, 1, 2, 2, 4, 0, 1, 2, 2, 4, 0, 1, 2, 4, 4, 0]> : tensor<18xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_desc_5(dense<[8, 1, 2, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 2, 1, 4, 0, 4602678819172646912]> : tensor<28xi64>)
 // CHECK: llvm.mlir.global internal constant @__aic_name_5("node_5\00")
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// CHECK-NEXT: llvm.mlir.constant(2 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(3 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(4 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(3 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(6 : i32) : i32
@@ -262,6 +264,61 @@ module attributes {aic.arena_size = 0 : i64} {
     aic.sigmoid %x outs(%y) : (memref<4xf32>, memref<4xf32>) -> () loc("else")
     cf.br ^done
   ^done:
+    return
+  }
+}
+
+// -----
+
+// Tests blocked layouts, REORDER and the sum post-op on the wire. A blocked
+// Tensor ends with 1, the order of its outer dims and its inner blocks as
+// (dim, size) pairs: aBcd16b is 1, 0 1 2 3, one block (1, 16); ABcd16b16a
+// is 1, 0 1 2 3, two blocks (1, 16) (0, 16). REORDER (10) is src then dst.
+// The conv accumulates into the reordered residual: a sum post-op is
+// 3 0 alpha (1.0) and, having no operand, adds no exec argument (src, wei,
+// dst: 3).
+// CHECK-LABEL: func.func private @main_graph
+// CHECK: %[[R0:.*]] = arith.constant 0 : i32
+// CHECK-NEXT: %[[R0N:.*]] = arith.constant 2 : i32
+// CHECK-NEXT: call @aicrt_exec(%{{.*}}, %[[R0]], %{{.*}}, %[[R0N]]) :
+// CHECK: %[[R1:.*]] = arith.constant 1 : i32
+// CHECK-NEXT: %[[R1N:.*]] = arith.constant 2 : i32
+// CHECK-NEXT: call @aicrt_exec(%{{.*}}, %[[R1]], %{{.*}}, %[[R1N]]) :
+// CHECK: %[[CV:.*]] = arith.constant 2 : i32
+// CHECK-NEXT: %[[CVN:.*]] = arith.constant 3 : i32
+// CHECK-NEXT: call @aicrt_exec(%{{.*}}, %[[CV]], %{{.*}}, %[[CVN]]) :
+// CHECK: %[[R2:.*]] = arith.constant 3 : i32
+// CHECK-NEXT: %[[R2N:.*]] = arith.constant 2 : i32
+// CHECK-NEXT: call @aicrt_exec(%{{.*}}, %[[R2]], %{{.*}}, %[[R2N]]) :
+// CHECK-NOT: call @aicrt_exec
+// CHECK-LABEL: func.func @aic_model_init
+// CHECK: arith.constant 22 : i64
+// CHECK: arith.constant 22 : i64
+// CHECK: arith.constant 68 : i64
+// CHECK: arith.constant 22 : i64
+// CHECK: llvm.mlir.global internal constant @__aic_desc_0(dense<[10, 1, 4, 1, 24, 5, 5, 0, 1, 4, 1, 24, 5, 5, 1, 0, 1, 2, 3, 1, 1, 16]> : tensor<22xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_name_0("x_in\00")
+// CHECK: llvm.mlir.global internal constant @__aic_desc_1(dense<[10, 1, 4, 1, 24, 5, 5, 0, 1, 4, 1, 24, 5, 5, 1, 0, 1, 2, 3, 1, 1, 16]> : tensor<22xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_desc_2(dense<[1, 1, 4, 1, 24, 5, 5, 1, 0, 1, 2, 3, 1, 1, 16, 1, 4, 24, 24, 1, 1, 1, 0, 1, 2, 3, 2, 1, 16, 0, 16, 0, 1, 4, 1, 24, 5, 5, 1, 0, 1, 2, 3, 1, 1, 16, 2, 1, 1, 2, 1, 1, 2, 0, 0, 2, 0, 0, 1, 0, 2, 3, 0, 4607182418800017408, 1, 1, 0, 0]> : tensor<68xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_name_2("conv\00")
+// CHECK: llvm.mlir.global internal constant @__aic_desc_3(dense<[10, 1, 4, 1, 24, 5, 5, 1, 0, 1, 2, 3, 1, 1, 16, 1, 4, 1, 24, 5, 5, 0]> : tensor<22xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_name_3("y_out\00")
+module attributes {aic.arena_size = 6400 : i64} {
+  func.func @main_graph(%x: memref<1x24x5x5xf32> {aic.name = "x"}, %r: memref<1x24x5x5xf32> {aic.name = "r"}, %w: memref<2x2x1x1x16x16xf32> {aic.name = "w"},
+                        %y: memref<1x24x5x5xf32> {aic.name = "y", aic.output}, %arena: memref<6400xi8>) {
+    %c0 = arith.constant 0 : index
+    %c3200 = arith.constant 3200 : index
+    %bx = memref.view %arena[%c0][] : memref<6400xi8> to memref<1x2x5x5x16xf32>
+    %br = memref.view %arena[%c3200][] : memref<6400xi8> to memref<1x2x5x5x16xf32>
+    aic.reorder %x outs(%bx) {layouts = [unit, #aic.layout<"aBcd16b", [1, 24, 5, 5]>]}
+      : (memref<1x24x5x5xf32>, memref<1x2x5x5x16xf32>) -> () loc("x_in")
+    aic.reorder %r outs(%br) {layouts = [unit, #aic.layout<"aBcd16b", [1, 24, 5, 5]>]}
+      : (memref<1x24x5x5xf32>, memref<1x2x5x5x16xf32>) -> () loc("r_in")
+    aic.conv %bx, %w outs(%br) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.sum, #aic.eltwise<relu>],
+                                layouts = [#aic.layout<"aBcd16b", [1, 24, 5, 5]>, #aic.layout<"ABcd16b16a", [24, 24, 1, 1]>, #aic.layout<"aBcd16b", [1, 24, 5, 5]>]}
+      : (memref<1x2x5x5x16xf32>, memref<2x2x1x1x16x16xf32>, memref<1x2x5x5x16xf32>) -> () loc("conv")
+    aic.reorder %br outs(%y) {layouts = [#aic.layout<"aBcd16b", [1, 24, 5, 5]>, unit]}
+      : (memref<1x2x5x5x16xf32>, memref<1x24x5x5xf32>) -> () loc("y_out")
     return
   }
 }
