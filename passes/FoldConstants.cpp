@@ -196,6 +196,19 @@ static T applyEltwise(EltwiseKind kind, T x, T alpha, T beta) {
     return x > beta ? beta : x;
   case EltwiseKind::linear:
     return alpha * x + beta;
+  case EltwiseKind::swish:
+    return x / (T(1) + std::exp(-alpha * x));
+  case EltwiseKind::hardswish: {
+    T r = x + T(3);
+    r = r < T(0) ? T(0) : r > T(6) ? T(6) : r;
+    return x * r / T(6);
+  }
+  case EltwiseKind::gelu_erf:
+    return T(0.5) * x * (T(1) + std::erf(x / std::sqrt(T(2))));
+  case EltwiseKind::gelu_tanh: {
+    T c = std::sqrt(T(2) / T(3.14159265358979323846));
+    return T(0.5) * x * (T(1) + std::tanh(c * (x + T(0.044715) * x * x * x)));
+  }
   }
   return x;
 }

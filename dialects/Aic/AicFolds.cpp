@@ -54,7 +54,34 @@ void AddOp::getCanonicalizationPatterns(RewritePatternSet &results,
   results.add<EraseIdentityOperand<AddOp>>(context, 0.0);
 }
 
+namespace {
+/// x * sigmoid(x) -> swish(x) (SiLU), one primitive that can also be a
+/// post-op, when the sigmoid has no other use and x is not broadcast.
+struct RecognizeSwish : public OpRewritePattern<MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.getOutput() || !op.getPostOps().empty() || !op.getLayouts().empty())
+      return failure();
+    for (auto [x, s] : {std::pair(op.getLhs(), op.getRhs()),
+                        std::pair(op.getRhs(), op.getLhs())}) {
+      auto sigmoid = s.getDefiningOp<SigmoidOp>();
+      if (!sigmoid || sigmoid.getInput() != x || !s.hasOneUse() ||
+          x.getType() != op.getInit().getType() ||
+          !sigmoid.getLayouts().empty())
+        continue;
+      rewriter.replaceOpWithNewOp<SwishOp>(op, op.getInit().getType(), x,
+                                           op.getInit());
+      rewriter.eraseOp(sigmoid);
+      return success();
+    }
+    return failure();
+  }
+};
+} // namespace
+
 void MulOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                         MLIRContext *context) {
   results.add<EraseIdentityOperand<MulOp>>(context, 1.0);
+  results.add<RecognizeSwish>(context);
 }

@@ -353,6 +353,12 @@ EltwisePostOpAttr TanhOp::getPostOp() {
 EltwisePostOpAttr ExpOp::getPostOp() {
   return EltwisePostOpAttr::get(getContext(), EltwiseKind::exp, 0, 0);
 }
+EltwisePostOpAttr SwishOp::getPostOp() {
+  return EltwisePostOpAttr::get(getContext(), EltwiseKind::swish, 1, 0);
+}
+EltwisePostOpAttr HardSwishOp::getPostOp() {
+  return EltwisePostOpAttr::get(getContext(), EltwiseKind::hardswish, 0, 0);
+}
 EltwisePostOpAttr ClipOp::getPostOp() {
   return EltwisePostOpAttr::get(getContext(), EltwiseKind::clip,
                                 getMin().convertToDouble(),
@@ -369,6 +375,8 @@ LogicalResult ReluOp::verify() { return verifyUnary(*this); }
 LogicalResult SigmoidOp::verify() { return verifyUnary(*this); }
 LogicalResult TanhOp::verify() { return verifyUnary(*this); }
 LogicalResult ExpOp::verify() { return verifyUnary(*this); }
+LogicalResult SwishOp::verify() { return verifyUnary(*this); }
+LogicalResult HardSwishOp::verify() { return verifyUnary(*this); }
 LogicalResult ClipOp::verify() {
   if (std::isnan(getMin().convertToDouble()) ||
       std::isnan(getMax().convertToDouble()))

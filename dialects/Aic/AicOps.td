@@ -242,6 +242,9 @@ def Aic_ReluOp : Aic_UnaryOp<"relu", "max(x, 0)">;
 def Aic_SigmoidOp : Aic_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
 def Aic_TanhOp : Aic_UnaryOp<"tanh", "hyperbolic tangent">;
 def Aic_ExpOp : Aic_UnaryOp<"exp", "exponential">;
+def Aic_SwishOp : Aic_UnaryOp<"swish", "x * sigmoid(x) (SiLU)">;
+def Aic_HardSwishOp : Aic_UnaryOp<"hard_swish",
+                                  "x * min(max(x + 3, 0), 6) / 6">;
 def Aic_ClipOp : Aic_UnaryOp<"clip", "min(max(x, min), max)",
                              (ins F64Attr:$min, F64Attr:$max)>;
 

@@ -313,6 +313,12 @@ LogicalResult TanhOp::encodePrimitive(PrimitiveCall &c) {
 LogicalResult ExpOp::encodePrimitive(PrimitiveCall &c) {
   return encodeUnary(*this, c);
 }
+LogicalResult SwishOp::encodePrimitive(PrimitiveCall &c) {
+  return encodeUnary(*this, c);
+}
+LogicalResult HardSwishOp::encodePrimitive(PrimitiveCall &c) {
+  return encodeUnary(*this, c);
+}
 LogicalResult ClipOp::encodePrimitive(PrimitiveCall &c) {
   return encodeUnary(*this, c);
 }

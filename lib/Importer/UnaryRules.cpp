@@ -191,9 +191,10 @@ static LogicalResult importHardSigmoid(NodeImporter &imp) {
 }
 
 static LogicalResult importHardSwish(NodeImporter &imp) {
-  return importUnaryFn(imp, Domain::floatMath, [](ScalarBuilder &s, Value x) {
-    return s.mul(x, hardSigmoid(s, x, 1.0 / 6.0, 0.5));
-  });
+  return importLibraryUnary<HardSwishOp>(
+      imp, Domain::floatMath, [](ScalarBuilder &s, Value x) {
+        return s.mul(x, hardSigmoid(s, x, 1.0 / 6.0, 0.5));
+      });
 }
 
 static LogicalResult importElu(NodeImporter &imp) {

@@ -80,3 +80,32 @@ func.func @effects(%x: tensor<4xf32>, %a: memref<4xf32>, %b: memref<4xf32>) {
   aic.tanh %a outs(%b) : (memref<4xf32>, memref<4xf32>) -> ()
   return
 }
+
+// -----
+
+// Tests that x * sigmoid(x) (SiLU, as PyTorch exports it) becomes one
+// aic.swish, which aic-fuse-post-ops can then fuse into its producer.
+// CHECK-LABEL: func @silu
+// CHECK-NOT: aic.sigmoid
+// CHECK: %[[Y:.*]] = aic.swish %arg0 outs(%{{.*}}) : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+// CHECK-NOT: aic.mul
+// CHECK: return %[[Y]]
+func.func @silu(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  %e = tensor.empty() : tensor<1x8xf32>
+  %s = aic.sigmoid %x outs(%e) : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  %y = aic.mul %s, %x outs(%e) : (tensor<1x8xf32>, tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  return %y : tensor<1x8xf32>
+}
+
+// -----
+
+// Tests that a sigmoid with another use stays, and so does the mul.
+// CHECK-LABEL: func @sigmoid_used_twice
+// CHECK: aic.sigmoid
+// CHECK: aic.mul
+func.func @sigmoid_used_twice(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  %e = tensor.empty() : tensor<8xf32>
+  %s = aic.sigmoid %x outs(%e) : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  %y = aic.mul %x, %s outs(%e) : (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  return %y, %s : tensor<8xf32>, tensor<8xf32>
+}
