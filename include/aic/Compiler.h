@@ -105,8 +105,14 @@ struct CompileOptions {
   bool verbose = false;  // print the memory plan and stage timings
 };
 
-/// Graph optimizations on the aic dialect (canonicalize, fusion, ...).
-void buildOptimizationPipeline(mlir::OpPassManager &pm);
+/// Graph optimizations on the aic dialect (canonicalize, fusion, layouts
+/// for oneDNN ISA `isa`, see aic-assign-layouts).
+void buildOptimizationPipeline(mlir::OpPassManager &pm,
+                               llvm::StringRef isa = "host");
+/// The oneDNN ISA (aic-assign-layouts' `isa`) of LLVM CPU `mcpu` ("host"
+/// for an empty name or "native"), or failure with a message in `error`.
+mlir::FailureOr<std::string> getDnnlIsa(llvm::StringRef mcpu,
+                                        std::string &error);
 /// Bufferization, memory planning, loops and runtime calls.
 void buildRuntimeLoweringPipeline(mlir::OpPassManager &pm);
 /// Everything to the LLVM dialect.

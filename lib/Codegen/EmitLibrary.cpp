@@ -33,9 +33,9 @@
 
 using namespace mlir;
 
-static LogicalResult runPipeline(ModuleOp module,
-                                 void (*build)(OpPassManager &),
-                                 TimingScope &timing, StringRef name) {
+static LogicalResult
+runPipeline(ModuleOp module, llvm::function_ref<void(OpPassManager &)> build,
+            TimingScope &timing, StringRef name) {
   TimingScope stage = timing.nest(name);
   PassManager pm(module.getContext());
   pm.enableTiming(stage);
@@ -117,6 +117,42 @@ createTargetMachine(const aic::CompileOptions &options) {
   return std::unique_ptr<llvm::TargetMachine>(
       target->createTargetMachine(triple, cpu, features, llvm::TargetOptions(),
                                   llvm::Reloc::PIC_, std::nullopt, level));
+}
+
+FailureOr<std::string> aic::getDnnlIsa(StringRef mcpu, std::string &error) {
+  if (mcpu.empty() || mcpu == "native")
+    return std::string("host");
+  llvm::InitializeNativeTarget();
+  std::string triple = llvm::sys::getDefaultTargetTriple();
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return failure();
+  std::unique_ptr<llvm::MCSubtargetInfo> sti(
+      target->createMCSubtargetInfo(triple, mcpu, ""));
+  if (!sti || !sti->isCPUStringValid(mcpu)) {
+    error = "unknown --mcpu '" + mcpu.str() + "' for " + triple;
+    return failure();
+  }
+  auto has = [&](StringRef f) { return sti->checkFeatures("+" + f.str()); };
+  // The widest oneDNN ISA whose instructions the CPU has.
+  bool avx512core =
+      has("avx512f") && has("avx512bw") && has("avx512vl") && has("avx512dq");
+  if (avx512core && has("amx-tile") && has("amx-bf16") && has("amx-int8"))
+    return std::string("avx512_core_amx");
+  if (avx512core && has("avx512bf16"))
+    return std::string("avx512_core_bf16");
+  if (avx512core && has("avx512vnni"))
+    return std::string("avx512_core_vnni");
+  if (avx512core)
+    return std::string("avx512_core");
+  if (has("avx2"))
+    return std::string("avx2");
+  if (has("avx"))
+    return std::string("avx");
+  // oneDNN's least ISA; a library for an older CPU can only run where
+  // oneDNN does, and the runtime adapts to what it finds there.
+  return std::string("sse41");
 }
 
 static LogicalResult emitObject(ModuleOp module,
@@ -206,8 +242,16 @@ LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
     return failure();
   if (options.emit == EmitKind::Aic)
     return printModule();
-  if (failed(runPipeline(module, buildOptimizationPipeline, timing,
-                         "Graph optimization")))
+  std::string error;
+  FailureOr<std::string> isa = getDnnlIsa(options.mcpu, error);
+  if (failed(isa)) {
+    llvm::errs() << "error: " << error << "\n";
+    return failure();
+  }
+  if (failed(runPipeline(
+          module,
+          [&](OpPassManager &pm) { buildOptimizationPipeline(pm, *isa); },
+          timing, "Graph optimization")))
     return failure();
   if (options.emit == EmitKind::Opt)
     return printModule();

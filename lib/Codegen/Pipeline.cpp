@@ -27,7 +27,7 @@
 
 using namespace mlir;
 
-void aic::buildOptimizationPipeline(OpPassManager &pm) {
+void aic::buildOptimizationPipeline(OpPassManager &pm, StringRef isa) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // Constants first, so that batch norm parameters and conv weights computed
@@ -43,7 +43,9 @@ void aic::buildOptimizationPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   // Layouts last: they depend on the final shape of every primitive, and
   // the canonicalizer then drops the constants packing replaced.
-  pm.addNestedPass<func::FuncOp>(aic::createAssignLayouts());
+  aic::AssignLayoutsOptions layouts;
+  layouts.targetIsa = isa.str();
+  pm.addNestedPass<func::FuncOp>(aic::createAssignLayouts(layouts));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
@@ -94,10 +96,11 @@ void aic::buildLLVMLoweringPipeline(OpPassManager &pm) {
 }
 
 void aic::registerPipelines() {
-  PassPipelineRegistration<>("aic-optimize",
-                             "aic-compile's graph optimization stage "
-                             "(--emit=opt)",
-                             buildOptimizationPipeline);
+  PassPipelineRegistration<>(
+      "aic-optimize",
+      "aic-compile's graph optimization stage "
+      "(--emit=opt)",
+      [](OpPassManager &pm) { buildOptimizationPipeline(pm); });
   PassPipelineRegistration<>("aic-lower-to-runtime",
                              "aic-compile's bufferization, memory planning "
                              "and runtime lowering stage (--emit=lowered)",
