@@ -184,6 +184,35 @@ queryConv(ConvOp op, const dnnl::engine &engine,
   return result;
 }
 
+/// The layout oneDNN wants the constant weights of a 2-D f32 matmul in, for
+/// its logical [K, N] dims.
+std::optional<BlockedLayout> queryMatmulWeights(MatmulOp op,
+                                                const dnnl::engine &engine) {
+  auto a = cast<ShapedType>(op.getLhs().getType());
+  auto b = cast<ShapedType>(op.getRhs().getType());
+  auto out = cast<ShapedType>(op.getInit().getType());
+  if (!matchPattern(op.getRhs(), m_Constant()) || a.getRank() != 2 ||
+      b.getRank() != 2 || out.getRank() != 2 || !b.getElementType().isF32() ||
+      !a.hasStaticShape() || !b.hasStaticShape())
+    return std::nullopt;
+  int64_t m = out.getDimSize(0), n = out.getDimSize(1);
+  int64_t k = op.getTransposeLhs() ? a.getDimSize(0) : a.getDimSize(1);
+  memory::desc src = plainDesc({m, k});
+  if (op.getTransposeLhs())
+    src = memory::desc({m, k}, memory::data_type::f32, memory::dims{1, m});
+  memory::desc bias = op.getBias() ? plainDesc({1, n}) : memory::desc();
+  try {
+    dnnl::matmul::desc desc(
+        src,
+        memory::desc({k, n}, memory::data_type::f32, memory::format_tag::any),
+        bias, plainDesc({m, n}));
+    dnnl::matmul::primitive_desc pd(desc, dnnl::primitive_attr(), engine);
+    return fromDnnl(pd.weights_desc());
+  } catch (const dnnl::error &) {
+    return std::nullopt;
+  }
+}
+
 /// oneDNN's CPU engine, with its ISA capped once per process.
 FailureOr<dnnl::engine *> getEngine(StringRef isa, Operation *op) {
   static std::once_flag once;
@@ -229,6 +258,9 @@ public:
   explicit LayoutAssigner(MLIRContext *ctx) : ctx(ctx), builder(ctx) {}
 
   void assignConv(ConvOp op, const ConvLayouts &layouts);
+  /// Packs the constant weights of `op` into `layout` (for its logical,
+  /// untransposed [K, N] weights).
+  void packMatmulWeights(MatmulOp op, const BlockedLayout &layout);
   /// The logical type of `v` (its type, unless it is stored blocked).
   ShapedType logicalType(Value v) {
     return RankedTensorType::get(
@@ -245,6 +277,19 @@ private:
       return {};
     return LayoutAttr::get(ctx, layout.getTag(), dims);
   }
+  /// Packing constant weights into `layout` at compile time pays unless
+  /// padding makes them much bigger (a small matrix padded to 64 columns):
+  /// those the runtime reorders once at load instead.
+  static bool worthPacking(LayoutAttr layout) {
+    if (!layout)
+      return false;
+    int64_t logical = 1, stored = 1;
+    for (int64_t d : layout.getDims())
+      logical *= d;
+    for (int64_t d : layout.getPhysicalShape())
+      stored *= d;
+    return 2 * stored <= 3 * logical;
+  }
   /// The logical dims of `v`.
   SmallVector<int64_t> dimsOf(Value v) {
     if (LayoutAttr l = layoutOf.lookup(v))
@@ -254,8 +299,9 @@ private:
   /// `v` stored in `want` (null: plain), with its logical shape viewed as
   /// want's dims when they differ (grouped weights).
   Value convert(Value v, LayoutAttr want);
-  /// A constant `v` stored in `want`, computed now.
-  Value packConstant(Value v, LayoutAttr want);
+  /// A constant `v` stored in `want`, computed now; `transposed` reads `v`
+  /// as the transpose of its two dims.
+  Value packConstant(Value v, LayoutAttr want, bool transposed = false);
   /// Gives the destination of `op` layout `want` and its result the stored
   /// type.
   void setDestination(Operation *op, OpOperand &init, LayoutAttr want);
@@ -305,7 +351,7 @@ Value LayoutAssigner::convert(Value v, LayoutAttr want) {
   return slot;
 }
 
-Value LayoutAssigner::packConstant(Value v, LayoutAttr want) {
+Value LayoutAssigner::packConstant(Value v, LayoutAttr want, bool transposed) {
   std::optional<ElementsReader> src = ElementsReader::of(v);
   if (!src)
     return {};
@@ -318,6 +364,8 @@ Value LayoutAssigner::packConstant(Value v, LayoutAttr want) {
   SmallVector<int64_t> strides(dims.size(), 1);
   for (int64_t i = static_cast<int64_t>(dims.size()) - 2; i >= 0; --i)
     strides[i] = strides[i + 1] * dims[i + 1];
+  if (transposed)
+    strides = {1, dims[0]};
   SmallVector<int64_t> pidx(type.getRank(), 0), idx;
   for (int64_t i = 0, n = type.getNumElements(); i < n; ++i) {
     layout.getLogicalIndex(pidx, idx);
@@ -386,6 +434,8 @@ void LayoutAssigner::assignConv(ConvOp op, const ConvLayouts &layouts) {
   LayoutAttr wei;
   if (matchPattern(op.getWeight(), m_Constant()))
     wei = attr(*layouts.wei, layouts.weiDims);
+  if (!worthPacking(wei))
+    wei = {};
   SmallVector<LayoutAttr> operandLayouts(op->getNumOperands());
   op.getInputMutable().set(convert(op.getInput(), src));
   if (wei)
@@ -403,6 +453,26 @@ void LayoutAssigner::assignConv(ConvOp op, const ConvLayouts &layouts) {
   operandLayouts[1] = wei;
   operandLayouts[op.getInitMutable().getOperandNumber()] = dst;
   setLayouts(op, operandLayouts);
+}
+
+void LayoutAssigner::packMatmulWeights(MatmulOp op,
+                                       const BlockedLayout &layout) {
+  auto type = cast<ShapedType>(op.getRhs().getType());
+  SmallVector<int64_t> dims(type.getShape());
+  bool transposed = op.getTransposeRhs();
+  if (transposed)
+    std::swap(dims[0], dims[1]);
+  LayoutAttr want = attr(layout, dims);
+  Value packed = worthPacking(want)
+                     ? packConstant(op.getRhs(), want, transposed)
+                     : Value();
+  if (!packed)
+    return;
+  op.getRhsMutable().set(packed);
+  op.setTransposeRhs(false);
+  SmallVector<LayoutAttr> layouts(op->getNumOperands());
+  layouts[op.getRhsMutable().getOperandNumber()] = want;
+  setLayouts(op, layouts);
 }
 
 void LayoutAssigner::assignFollower(Operation *op) {
@@ -491,6 +561,12 @@ struct AssignLayoutsPass
           assigner.assignConv(conv, *layouts);
           continue;
         }
+      } else if (auto matmul = dyn_cast<MatmulOp>(op)) {
+        assigner.makePlain(op);
+        if (std::optional<BlockedLayout> l =
+                queryMatmulWeights(matmul, **engine))
+          assigner.packMatmulWeights(matmul, *l);
+        continue;
       } else if (isa<LayoutAgnostic>(op)) {
         assigner.assignFollower(op);
         continue;

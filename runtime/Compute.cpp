@@ -185,13 +185,19 @@ PrimitivePtr aic::rt::createMatmul(const contract::Matmul &d,
   float alpha = static_cast<float>(d.alpha);
 
   requireF32(ci, {&a, &b, &dst, hasBias ? &*d.bias : nullptr});
-  requirePlain(ci, {&a, &b, &dst, hasBias ? &*d.bias : nullptr});
+  requirePlain(ci, {&a, &dst, hasBias ? &*d.bias : nullptr});
+  // Weights packed at compile time come in oneDNN's blocked layout, as the
+  // logical (untransposed) operand of the full rank.
+  if (!b.isPlain() && (transB || b.rank() != dst.rank()))
+    invalid(ci, "a blocked b " + shapeStr(b) +
+                    " must be untransposed and of the rank of dst");
   int64_t rank = dst.rank();
   if (a.rank() < 2 || b.rank() < 2 || rank < std::max(a.rank(), b.rank()))
     invalid(ci, "ranks of a " + shapeStr(a) + ", b " + shapeStr(b) +
                     " and dst " + shapeStr(dst) + " do not fit a matmul");
   memory::desc aMd = matmulOperand(a, rank, transA);
-  memory::desc bMd = matmulOperand(b, rank, transB);
+  memory::desc bMd =
+      b.isPlain() ? matmulOperand(b, rank, transB) : tensorMd(b, rank);
   memory::desc dstMd = tensorMd(dst);
   memory::dims ad = aMd.dims(), bd = bMd.dims(), dd = dstMd.dims();
   bool ok = ad[rank - 1] == bd[rank - 2] && ad[rank - 2] == dd[rank - 2] &&

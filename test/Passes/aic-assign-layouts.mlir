@@ -100,3 +100,21 @@ func.func @followers(%x: tensor<1x16x8x8xf32>) -> tensor<1x1024xf32> {
   %r = aic.reshape %k : tensor<1x64x4x4xf32> -> tensor<1x1024xf32>
   return %r : tensor<1x1024xf32>
 }
+
+// -----
+
+// The constant weights of a matmul are packed at compile time into the
+// layout oneDNN asks for, as the logical [K, N] operand (a transposed
+// Gemm weight is transposed while packing). Activations stay plain.
+// CHECK-LABEL: func @gemm
+// CHECK: %[[W:.*]] = arith.constant dense_resource<{{.*}}> : tensor<{{.*}}xf32>
+// CHECK: aic.matmul %arg0, %[[W]], %{{.*}} outs(%{{.*}}) {layouts = [unit, #aic.layout<"{{[a-zA-Z0-9]+}}", [256, 100]>, unit, unit]}
+// CHECK-NOT: transpose_rhs
+// CHECK-NOT: aic.reorder
+func.func @gemm(%x: tensor<2x256xf32>) -> tensor<2x100xf32> {
+  %w = arith.constant dense<0.5> : tensor<100x256xf32>
+  %b = arith.constant dense<0.1> : tensor<100xf32>
+  %e = tensor.empty() : tensor<2x100xf32>
+  %y = aic.matmul %x, %w, %b outs(%e) {transpose_rhs} : (tensor<2x256xf32>, tensor<100x256xf32>, tensor<100xf32>, tensor<2x100xf32>) -> tensor<2x100xf32>
+  return %y : tensor<2x100xf32>
+}
