@@ -105,18 +105,28 @@ PrimitivePtr aic::rt::createConv(const contract::Conv &d,
   for (const PostOp &op : d.post_ops)
     accumulates |= op.kind == AIC_POSTOP_SUM;
 
-  // oneDNN picks the layouts it runs fastest in. The compiler asked it the
-  // same question for this CPU, so src, weights and dst usually are in them
-  // already; otherwise (another CPU, another thread count) src and dst are
-  // staged through reorders on every run and constant weights are reordered
-  // once. A dst that accumulates (sum post-op) is used as it is.
+  // The compiler asked oneDNN for the layouts of this CPU, so src and dst
+  // come in them: a primitive on exactly those runs without staging. When
+  // only oneDNN's reference code takes them (another CPU), oneDNN picks
+  // the layouts instead, and src and dst are staged through reorders on
+  // every run; a dst that accumulates (sum post-op) is used as it is.
+  // Constant weights are reordered once if oneDNN wants another layout.
   bool constWeights = d.weights_const;
-  dnnl::convolution_forward::desc cd(
-      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-      any(srcMd), constWeights ? any(userWei) : userWei, biasMd,
-      accumulates ? dstMd : any(dstMd), d.strides, minusOne(d.dilations),
-      d.pads_begin, d.pads_end);
-  dnnl::convolution_forward::primitive_desc pd(cd, makeAttr(po), ci.engine);
+  auto makePd = [&](const memory::desc &s, const memory::desc &dd) {
+    dnnl::convolution_forward::desc cd(
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+        s, constWeights ? any(userWei) : userWei, biasMd, dd, d.strides,
+        minusOne(d.dilations), d.pads_begin, d.pads_end);
+    return dnnl::convolution_forward::primitive_desc(cd, makeAttr(po),
+                                                     ci.engine);
+  };
+  dnnl::convolution_forward::primitive_desc pd;
+  try {
+    pd = makePd(srcMd, dstMd);
+  } catch (const dnnl::error &) {
+  }
+  if (!pd || std::string(pd.impl_info_str()).rfind("ref", 0) == 0)
+    pd = makePd(any(srcMd), accumulates ? dstMd : any(dstMd));
   slots[0].adopt(pd.src_desc(), ArgSlot::Kind::StageIn);
   if (constWeights)
     slots[1].adopt(pd.weights_desc(), ArgSlot::Kind::Constant);
