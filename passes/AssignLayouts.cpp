@@ -314,6 +314,25 @@ private:
   DenseMap<std::pair<Value, Attribute>, Value> converted;
 };
 
+/// `a` and `b` (null: plain) store each element of a tensor of `dims` at
+/// the same offset: neither has blocks, and their storage orders agree on
+/// the dims of extent above 1.
+static bool sameOffsets(LayoutAttr a, LayoutAttr b, ArrayRef<int64_t> dims) {
+  auto order = [&](LayoutAttr l) -> std::optional<SmallVector<int64_t>> {
+    BlockedLayout layout =
+        l ? l.getLayout() : BlockedLayout::plain(dims.size());
+    if (!layout.blocks.empty())
+      return std::nullopt;
+    SmallVector<int64_t> nontrivial;
+    for (int64_t d : layout.order)
+      if (dims[d] != 1)
+        nontrivial.push_back(d);
+    return nontrivial;
+  };
+  auto oa = order(a), ob = order(b);
+  return oa && ob && *oa == *ob;
+}
+
 Value LayoutAssigner::convert(Value v, LayoutAttr want) {
   LayoutAttr have = layoutOf.lookup(v);
   if (have == want)
@@ -339,6 +358,16 @@ Value LayoutAssigner::convert(Value v, LayoutAttr want) {
   }
   SmallVector<int64_t> shape =
       want ? want.getPhysicalShape() : SmallVector<int64_t>(dims);
+  // Layouts that store every element at the same offset (they differ only
+  // in where dims of extent 1 go, e.g. NHWC and NCHW of a 1x1 image) need
+  // no copy: a view with the other shape.
+  if (source == v && sameOffsets(have, want, dims)) {
+    slot = builder.create<ReshapeOp>(
+        loc, RankedTensorType::get(shape, elementType), v);
+    if (want)
+      layoutOf[slot] = want;
+    return slot;
+  }
   Value empty = builder.create<tensor::EmptyOp>(loc, shape, elementType);
   Attribute unit = UnitAttr::get(ctx);
   auto reorder = builder.create<ReorderOp>(

@@ -118,3 +118,27 @@ func.func @gemm(%x: tensor<2x256xf32>) -> tensor<2x100xf32> {
   %y = aic.matmul %x, %w, %b outs(%e) {transpose_rhs} : (tensor<2x256xf32>, tensor<100x256xf32>, tensor<100xf32>, tensor<2x100xf32>) -> tensor<2x100xf32>
   return %y : tensor<2x100xf32>
 }
+
+// -----
+
+// Layouts that store every element at the same offset need no reorder: the
+// 1x1 result of a global pooling is alike in NHWC and NCHW (on AVX-512 this
+// is a view, folded into the flatten), while a blocked layout (AVX2's
+// nChw8c) still needs a reorder.
+// CHECK-LABEL: func @pooled
+// CHECK: %[[P:.*]] = aic.avg_pool
+// CHECK: aic.{{reshape|reorder}} %[[P]]
+// CHECK: -> tensor<1x32xf32>
+// AVX2-LABEL: func @pooled
+// AVX2: %[[P:.*]] = aic.avg_pool
+// AVX2: %[[R:.*]] = aic.reorder %[[P]]
+// AVX2: aic.reshape %[[R]] : tensor<1x32x1x1xf32> -> tensor<1x32xf32>
+func.func @pooled(%x: tensor<1x16x8x8xf32>) -> tensor<1x32xf32> {
+  %w = arith.constant dense<0.5> : tensor<32x16x3x3xf32>
+  %e0 = tensor.empty() : tensor<1x32x8x8xf32>
+  %c = aic.conv %x, %w outs(%e0) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (tensor<1x16x8x8xf32>, tensor<32x16x3x3xf32>, tensor<1x32x8x8xf32>) -> tensor<1x32x8x8xf32>
+  %e1 = tensor.empty() : tensor<1x32x1x1xf32>
+  %p = aic.avg_pool %c outs(%e1) {kernel = array<i64: 8, 8>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x32x8x8xf32>, tensor<1x32x1x1xf32>) -> tensor<1x32x1x1xf32>
+  %r = aic.reshape %p : tensor<1x32x1x1xf32> -> tensor<1x32xf32>
+  return %r : tensor<1x32xf32>
+}
