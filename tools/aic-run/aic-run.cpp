@@ -4,6 +4,8 @@
 //   aic-run MODEL --bench [--inputs DIR] [--threads N] [--warmup W]
 //           [--runs R] [--json]
 //
+// Runs use --threads N threads, else OMP_NUM_THREADS, else all cores.
+//
 // MODEL is a compiled .so or an ONNX model (.onnx/.onnxtxt), compiled first
 // into a cache keyed by the model's bytes and the compiler settings.
 //
@@ -152,8 +154,11 @@ int main(int argc, char **argv) {
   // libLLVM registers its own "threads" option; ours replaces it.
   if (cl::Option *other = cl::getRegisteredOptions().lookup("threads"))
     other->removeArgument();
-  static cl::opt<int> threads("threads", cl::desc("threads (0: all cores)"),
-                              cl::init(0), cl::cat(toolOptions));
+  static cl::opt<int> threads(
+      "threads",
+      cl::desc("threads per run (0: all cores; default: OMP_NUM_THREADS, "
+               "else all cores)"),
+      cl::init(0), cl::cat(toolOptions));
   mlir::registerPassManagerCLOptions();
   aic::hideUnrelatedOptions(toolOptions);
   cl::ParseCommandLineOptions(argc, argv, "run or benchmark an aic model\n");
@@ -175,7 +180,10 @@ int main(int argc, char **argv) {
     aic_model_t *m;
     ~Free() { aic_model_free(m); }
   } freeModel{model};
-  if (aic_model_set_num_threads(model, threads) != AIC_OK)
+  // Without --threads the model keeps the count it was loaded with, which
+  // honours OMP_NUM_THREADS.
+  if (threads.getNumOccurrences() &&
+      aic_model_set_num_threads(model, threads) != AIC_OK)
     return fail(aic_last_error());
 
   // Inputs: from DIR/input_N.pb, else (bench only) seeded random values.
