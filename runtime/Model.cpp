@@ -89,6 +89,18 @@ aic_tensor_info_t infoOf(const TensorMeta &t) {
 
 /// Sets the OpenMP thread count of the calling thread for a scope and
 /// restores the caller's setting afterwards.
+///
+/// Between runs the workers are libgomp's: after a parallel region they spin
+/// for GOMP_SPINCOUNT iterations (300000 by default, ~10 ms of CPU per worker
+/// here) and then sleep, so a model left idle for longer costs no CPU
+/// (benchmarks/idle-cpu.sh measures it). This is left alone on purpose:
+/// libgomp reads OMP_WAIT_POLICY and GOMP_SPINCOUNT when it is loaded, before
+/// any code of ours runs; OMP_WAIT_POLICY=passive made resnet18 at 2 threads
+/// 25% slower back to back and 2x slower after idle gaps; and releasing the
+/// workers after a run (omp_pause_resource) made the next run 50% slower and
+/// cost more CPU than the spin it saved. An application that runs a model
+/// now and then can set GOMP_SPINCOUNT=10000 (a 30th of the spin, same
+/// latency here).
 class ThreadScope {
 public:
   explicit ThreadScope(int n) : saved_(omp_get_max_threads()) {
