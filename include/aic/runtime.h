@@ -114,7 +114,9 @@ uint64_t aic_model_arena_bytes(const aic_model_t *model);
  * uses OpenMP's default, i.e. OMP_NUM_THREADS or all cores). oneDNN builds
  * each primitive for one thread count, so a different count rebuilds the
  * model's primitives: it waits for runs in progress and costs about as much
- * as loading. Set it once after aic_model_load, not per run. */
+ * as loading. Set it once after aic_model_load, not per run. After a run,
+ * OpenMP's idle workers spin for about 10 ms, then sleep (libgomp's
+ * default; GOMP_SPINCOUNT set before the process starts shortens it). */
 aic_status_t aic_model_set_num_threads(aic_model_t *model, int32_t threads);
 
 /* Threads runs of this model use (0 if model is NULL). */
