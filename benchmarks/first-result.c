@@ -121,9 +121,10 @@ int main(int argc, char **argv) {
   double t3 = now_ms();
   long peak = status_kb("VmHWM");
 
-  printf("{\"load_ms\": %.3f, \"first_run_ms\": %.3f, \"baseline_rss_kb\": %ld, "
-         "\"peak_rss_kb\": %ld}\n",
-         t1 - t0, t3 - t2, baseline, peak);
+  printf(
+      "{\"load_ms\": %.3f, \"first_run_ms\": %.3f, \"baseline_rss_kb\": %ld, "
+      "\"peak_rss_kb\": %ld}\n",
+      t1 - t0, t3 - t2, baseline, peak);
   for (size_t i = 0; i < num_inputs; ++i)
     free(inputs[i].data);
   for (size_t i = 0; i < num_outputs; ++i)

@@ -129,10 +129,10 @@ enum aic_eltwise_alg {
   AIC_ELTWISE_TANH = 3,
   AIC_ELTWISE_CLIP = 4, /* min(max(x, alpha), beta) */
   AIC_ELTWISE_EXP = 5,
-  AIC_ELTWISE_LINEAR = 6, /* alpha * x + beta */
-  AIC_ELTWISE_SWISH = 7,     /* x * sigmoid(alpha * x) */
-  AIC_ELTWISE_HARDSWISH = 8, /* x * min(max(x + 3, 0), 6) / 6 */
-  AIC_ELTWISE_GELU_ERF = 9,  /* x / 2 * (1 + erf(x / sqrt(2))) */
+  AIC_ELTWISE_LINEAR = 6,     /* alpha * x + beta */
+  AIC_ELTWISE_SWISH = 7,      /* x * sigmoid(alpha * x) */
+  AIC_ELTWISE_HARDSWISH = 8,  /* x * min(max(x + 3, 0), 6) / 6 */
+  AIC_ELTWISE_GELU_ERF = 9,   /* x / 2 * (1 + erf(x / sqrt(2))) */
   AIC_ELTWISE_GELU_TANH = 10, /* GELU's tanh approximation */
 };
 
