@@ -69,7 +69,9 @@ std::optional<BlockedLayout> fromDnnl(const memory::desc &md) {
   return layout;
 }
 
-std::optional<dnnl::algorithm> toDnnl(EltwiseKind kind) {
+/// oneDNN's algorithms for the post-op kinds (only the layout question
+/// depends on them: the runtime maps them again for execution).
+dnnl::algorithm toDnnl(EltwiseKind kind) {
   switch (kind) {
   case EltwiseKind::relu:
     return dnnl::algorithm::eltwise_relu;
@@ -92,7 +94,25 @@ std::optional<dnnl::algorithm> toDnnl(EltwiseKind kind) {
   case EltwiseKind::gelu_tanh:
     return dnnl::algorithm::eltwise_gelu_tanh;
   }
-  return std::nullopt;
+  return dnnl::algorithm::eltwise_linear;
+}
+
+dnnl::algorithm toDnnl(BinaryKind kind) {
+  switch (kind) {
+  case BinaryKind::add:
+    return dnnl::algorithm::binary_add;
+  case BinaryKind::sub:
+    return dnnl::algorithm::binary_sub;
+  case BinaryKind::mul:
+    return dnnl::algorithm::binary_mul;
+  case BinaryKind::div:
+    return dnnl::algorithm::binary_div;
+  case BinaryKind::max:
+    return dnnl::algorithm::binary_max;
+  case BinaryKind::min:
+    return dnnl::algorithm::binary_min;
+  }
+  return dnnl::algorithm::binary_add;
 }
 
 memory::dims toDims(ArrayRef<int64_t> shape) {
@@ -150,16 +170,17 @@ queryConv(ConvOp op, const dnnl::engine &engine,
     if (isa<SumPostOpAttr>(entry)) {
       po.append_sum(1.0f);
     } else if (auto e = dyn_cast<EltwisePostOpAttr>(entry)) {
-      po.append_eltwise(1.0f, *toDnnl(e.getKind()),
+      po.append_eltwise(1.0f, toDnnl(e.getKind()),
                         e.getAlpha().convertToFloat(),
                         e.getBeta().convertToFloat());
     } else {
       // Operands keep their layout question for later: ask with plain ones.
+      auto binary = cast<BinaryPostOpAttr>(entry);
       Value operand = op.getPostOperands()[next++];
       SmallVector<int64_t> shape(out.getRank(), 1);
       ArrayRef<int64_t> given = logical(operand).getShape();
       llvm::copy(given, shape.end() - given.size());
-      po.append_binary(dnnl::algorithm::binary_add, plainDesc(shape));
+      po.append_binary(toDnnl(binary.getKind()), plainDesc(shape));
     }
   }
   dnnl::primitive_attr attr;

@@ -71,10 +71,8 @@ std::string BlockedLayout::getTag() const {
   std::string tag;
   for (int64_t d : order) {
     char c = static_cast<char>('a' + d);
-    tag += getBlockProduct(d) > 1 ||
-                   llvm::any_of(blocks, [&](auto b) { return b.first == d; })
-               ? static_cast<char>(std::toupper(c))
-               : c;
+    bool blocked = llvm::any_of(blocks, [&](auto b) { return b.first == d; });
+    tag += blocked ? static_cast<char>(std::toupper(c)) : c;
   }
   for (auto [dim, size] : blocks)
     tag += std::to_string(size) + static_cast<char>('a' + dim);
@@ -99,26 +97,6 @@ BlockedLayout::getPhysicalShape(llvm::ArrayRef<int64_t> dims) const {
   for (auto [d, size] : blocks)
     shape.push_back(size);
   return shape;
-}
-
-int64_t BlockedLayout::getOffset(llvm::ArrayRef<int64_t> idx,
-                                 llvm::ArrayRef<int64_t> dims) const {
-  // Split each index into its outer part and one digit per block, the
-  // innermost block being the least significant digit.
-  llvm::SmallVector<int64_t> rest(idx.begin(), idx.end());
-  llvm::SmallVector<int64_t> digits(blocks.size());
-  for (size_t i = blocks.size(); i-- > 0;) {
-    auto [d, size] = blocks[i];
-    digits[i] = rest[d] % size;
-    rest[d] /= size;
-  }
-  llvm::SmallVector<int64_t> shape = getPhysicalShape(dims);
-  int64_t offset = 0;
-  for (size_t k = 0; k < order.size(); ++k)
-    offset = offset * shape[k] + rest[order[k]];
-  for (size_t i = 0; i < blocks.size(); ++i)
-    offset = offset * blocks[i].second + digits[i];
-  return offset;
 }
 
 void BlockedLayout::getLogicalIndex(llvm::ArrayRef<int64_t> pidx,

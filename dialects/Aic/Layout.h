@@ -41,9 +41,6 @@ struct BlockedLayout {
   /// order, then the block sizes.
   llvm::SmallVector<int64_t>
   getPhysicalShape(llvm::ArrayRef<int64_t> dims) const;
-  /// The element offset of logical index `idx` of a tensor of `dims`.
-  int64_t getOffset(llvm::ArrayRef<int64_t> idx,
-                    llvm::ArrayRef<int64_t> dims) const;
   /// The logical index stored at physical index `pidx` (padding lies past
   /// the logical dims).
   void getLogicalIndex(llvm::ArrayRef<int64_t> pidx,
