@@ -109,7 +109,7 @@ PrimitivePtr aic::rt::createConv(const contract::Conv &d,
   // come in them: a primitive on exactly those runs without staging. When
   // only oneDNN's reference code takes them (another CPU), oneDNN picks
   // the layouts instead, and src and dst are staged through reorders on
-  // every run; a dst that accumulates (sum post-op) is used as it is.
+  // every run (a dst that accumulates, with a sum post-op, both ways).
   // Constant weights are reordered once if oneDNN wants another layout.
   bool constWeights = d.weights_const;
   auto makePd = [&](const memory::desc &s, const memory::desc &dd) {
@@ -126,11 +126,13 @@ PrimitivePtr aic::rt::createConv(const contract::Conv &d,
   } catch (const dnnl::error &) {
   }
   if (!pd || std::string(pd.impl_info_str()).rfind("ref", 0) == 0)
-    pd = makePd(any(srcMd), accumulates ? dstMd : any(dstMd));
+    pd = makePd(any(srcMd), any(dstMd));
   slots[0].adopt(pd.src_desc(), ArgSlot::Kind::StageIn);
   if (constWeights)
     slots[1].adopt(pd.weights_desc(), ArgSlot::Kind::Constant);
-  slots[hasBias ? 3 : 2].adopt(pd.dst_desc(), ArgSlot::Kind::StageOut);
+  slots[hasBias ? 3 : 2].adopt(pd.dst_desc(), accumulates
+                                                  ? ArgSlot::Kind::StageInOut
+                                                  : ArgSlot::Kind::StageOut);
   return std::make_unique<DnnlPrimitive>(
       ci.label, ci.engine, dnnl::convolution_forward(pd), std::move(slots),
       pd.scratchpad_desc());

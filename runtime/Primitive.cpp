@@ -259,10 +259,10 @@ struct DnnlState : PrimState {
   std::vector<memory> mems;  // one per slot, then the scratchpad
   std::vector<void *> bound; // caller pointer each slot's memory refers to
   std::vector<dnnl_exec_arg_t> cargs;
-  // Staged slots: the caller's buffer in its plain layout, and the argument
-  // arrays of the reorder between it and the staging buffer.
+  // Staged slots: the caller's buffer in its own layout, and the argument
+  // arrays of the reorders into and out of the staging buffer.
   std::vector<memory> userMems;
-  std::vector<std::array<dnnl_exec_arg_t, 2>> stageArgs;
+  std::vector<std::array<dnnl_exec_arg_t, 2>> stageInArgs, stageOutArgs;
 };
 
 void execute(const dnnl::primitive &p, dnnl::stream &stream, int n,
@@ -278,7 +278,8 @@ int stageOf(ArgSlot::Kind kind) {
   return kind == ArgSlot::Kind::StageIn ? kStageIn : kStageOut;
 }
 bool isStaged(ArgSlot::Kind kind) {
-  return kind == ArgSlot::Kind::StageIn || kind == ArgSlot::Kind::StageOut;
+  return kind == ArgSlot::Kind::StageIn || kind == ArgSlot::Kind::StageOut ||
+         kind == ArgSlot::Kind::StageInOut;
 }
 } // namespace
 
@@ -290,17 +291,20 @@ DnnlPrimitive::DnnlPrimitive(std::string label, const dnnl::engine &engine,
       scratchpad_(scratchpad) {
   int staged[kNumStages] = {};
   for (const ArgSlot &slot : slots_) {
-    dnnl::primitive reorder;
-    if (slot.kind == ArgSlot::Kind::StageIn)
-      reorder = dnnl::reorder(dnnl::reorder::primitive_desc(
-          engine_, slot.userMd, engine_, slot.md));
-    else if (slot.kind == ArgSlot::Kind::StageOut)
-      reorder = dnnl::reorder(dnnl::reorder::primitive_desc(
-          engine_, slot.md, engine_, slot.userMd));
+    dnnl::primitive in, out;
+    if (slot.kind == ArgSlot::Kind::StageIn ||
+        slot.kind == ArgSlot::Kind::StageInOut)
+      in = dnnl::reorder(dnnl::reorder::primitive_desc(engine_, slot.userMd,
+                                                       engine_, slot.md));
+    if (slot.kind == ArgSlot::Kind::StageOut ||
+        slot.kind == ArgSlot::Kind::StageInOut)
+      out = dnnl::reorder(dnnl::reorder::primitive_desc(engine_, slot.md,
+                                                        engine_, slot.userMd));
     if (isStaged(slot.kind) && ++staged[stageOf(slot.kind)] > 1)
       fail(AIC_ERROR_RUNTIME, label_ + ": two arguments share a staging "
                                        "buffer");
-    stageReorders_.push_back(reorder);
+    stageIn_.push_back(in);
+    stageOut_.push_back(out);
   }
 }
 
@@ -327,13 +331,13 @@ DnnlPrimitive::makeState(aicrt_exec_state &st) const {
     s->mems.emplace_back(slot.md, engine_, handle);
     s->bound.push_back(nullptr);
     s->cargs.push_back({slot.dnnlArg, s->mems.back().get()});
-    bool in = slot.kind == ArgSlot::Kind::StageIn;
     dnnl_memory_t user =
         s->userMems.back() ? s->userMems.back().get() : nullptr;
     dnnl_memory_t internal = s->mems.back().get();
-    s->stageArgs.push_back(
-        {dnnl_exec_arg_t{DNNL_ARG_FROM, in ? user : internal},
-         dnnl_exec_arg_t{DNNL_ARG_TO, in ? internal : user}});
+    s->stageInArgs.push_back({dnnl_exec_arg_t{DNNL_ARG_FROM, user},
+                              dnnl_exec_arg_t{DNNL_ARG_TO, internal}});
+    s->stageOutArgs.push_back({dnnl_exec_arg_t{DNNL_ARG_FROM, internal},
+                               dnnl_exec_arg_t{DNNL_ARG_TO, user}});
   }
   if (scratchpadBytes() > 0) {
     s->mems.emplace_back(scratchpad_, engine_, st.scratchpad.get());
@@ -378,12 +382,12 @@ void DnnlPrimitive::exec(aicrt_exec_state &st, PrimState *ps,
     s.bound[i] = args[i];
   }
   for (size_t i = 0; i < slots_.size(); ++i)
-    if (slots_[i].kind == ArgSlot::Kind::StageIn)
-      execute(stageReorders_[i], st.stream, 2, s.stageArgs[i].data());
+    if (stageIn_[i])
+      execute(stageIn_[i], st.stream, 2, s.stageInArgs[i].data());
   execute(prim_, st.stream, static_cast<int>(s.cargs.size()), s.cargs.data());
   for (size_t i = 0; i < slots_.size(); ++i)
-    if (slots_[i].kind == ArgSlot::Kind::StageOut)
-      execute(stageReorders_[i], st.stream, 2, s.stageArgs[i].data());
+    if (stageOut_[i])
+      execute(stageOut_[i], st.stream, 2, s.stageOutArgs[i].data());
 }
 
 //===--- Entry points -----------------------------------------------------===//

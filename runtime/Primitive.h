@@ -96,6 +96,10 @@ struct ArgSlot {
     /// Output staged through staging buffer 1: reordered to `userMd` after
     /// every execution.
     StageOut,
+    /// An output the primitive also reads (a sum post-op's accumulator),
+    /// staged through buffer 1: reordered from `userMd` before and back
+    /// after every execution.
+    StageInOut,
   };
 
   int dnnlArg;
@@ -134,7 +138,9 @@ private:
   dnnl::engine engine_;
   dnnl::primitive prim_;
   std::vector<ArgSlot> slots_;
-  std::vector<dnnl::primitive> stageReorders_; // per slot, staged ones only
+  // Per slot: the reorder into the staging buffer before execution and the
+  // one out of it after (null where the slot is not staged that way).
+  std::vector<dnnl::primitive> stageIn_, stageOut_;
   dnnl::memory::desc scratchpad_;
   std::mutex reorderMutex_;
   std::vector<Reordered> reordered_;
