@@ -280,8 +280,50 @@ bool foldConstantNode(const onnx::NodeProto &node, GraphState &state,
 /// nodes.
 void recordOutputTypes(const onnx::NodeProto &node, GraphState &state);
 
+/// A set of ONNX element types: bit `t` for TensorProto::DataType `t`.
+using TypeSet = uint32_t;
+constexpr TypeSet typeBit(onnx::TensorProto::DataType type) {
+  return TypeSet(1) << type;
+}
+namespace types {
+using DT = onnx::TensorProto;
+constexpr TypeSet kFloat = typeBit(DT::FLOAT) | typeBit(DT::DOUBLE) |
+                           typeBit(DT::FLOAT16) | typeBit(DT::BFLOAT16);
+constexpr TypeSet kSigned = typeBit(DT::INT8) | typeBit(DT::INT16) |
+                            typeBit(DT::INT32) | typeBit(DT::INT64);
+constexpr TypeSet kUnsigned = typeBit(DT::UINT8) | typeBit(DT::UINT16) |
+                              typeBit(DT::UINT32) | typeBit(DT::UINT64);
+constexpr TypeSet kInt = kSigned | kUnsigned;
+constexpr TypeSet kBool = typeBit(DT::BOOL);
+constexpr TypeSet kString = typeBit(DT::STRING);
+constexpr TypeSet kNumeric = kFloat | kInt;
+constexpr TypeSet kTensor = kNumeric | kBool;
+} // namespace types
+
+/// What aic imports of one ONNX operator (default domain): the registry the
+/// importer dispatches on and the README's operator table is generated
+/// from, so the two cannot disagree.
+struct OpRuleInfo {
+  const char *opType;
+  OpRule rule;
+  /// The first opset whose form of the operator the rule imports; it
+  /// imports every later one up to the newest ONNX knows.
+  int64_t sinceOpset;
+  /// The element types the rule accepts for the operator's main type: that
+  /// of input 0, or of output 0 for operators without inputs. The importer
+  /// rejects others with a one-line error before the rule runs.
+  TypeSet types;
+};
+
+/// The registered rules of all families, sorted by operator type.
+llvm::ArrayRef<OpRuleInfo> getOpRules();
+/// The registered rule for an ONNX operator type (default domain), or null.
+const OpRuleInfo *lookupOpRuleInfo(llvm::StringRef opType);
 /// The rule for an ONNX operator type (default domain), or null.
 OpRule lookupOpRule(llvm::StringRef opType);
+/// The rule tables of the families (one per *Rules.cpp file); getOpRules
+/// merges them.
+llvm::ArrayRef<OpRuleInfo> getCoreRules();
 /// The rules of one family, or null; lookupOpRule asks each.
 OpRule lookupElementwiseRule(llvm::StringRef opType);
 OpRule lookupUnaryRule(llvm::StringRef opType);

@@ -497,7 +497,32 @@ static LogicalResult importLayerNormalization(NodeImporter &imp) {
 // Rule table
 //===----------------------------------------------------------------------===//
 
+ArrayRef<OpRuleInfo> aic::importer::getCoreRules() { return {}; }
+
+ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
+  static const std::vector<OpRuleInfo> rules = [] {
+    std::vector<OpRuleInfo> all;
+    for (ArrayRef<OpRuleInfo> (*family)() : {getCoreRules})
+      llvm::append_range(all, family());
+    llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
+      return StringRef(a.opType) < StringRef(b.opType);
+    });
+    return all;
+  }();
+  return rules;
+}
+
+const OpRuleInfo *aic::importer::lookupOpRuleInfo(StringRef opType) {
+  ArrayRef<OpRuleInfo> rules = getOpRules();
+  auto it = llvm::partition_point(rules, [&](const OpRuleInfo &info) {
+    return StringRef(info.opType) < opType;
+  });
+  return it != rules.end() && opType == it->opType ? &*it : nullptr;
+}
+
 OpRule aic::importer::lookupOpRule(StringRef opType) {
+  if (const OpRuleInfo *info = lookupOpRuleInfo(opType))
+    return info->rule;
   for (OpRule (*lookup)(StringRef) :
        {lookupElementwiseRule, lookupUnaryRule, lookupReductionRule,
         lookupDataMovementRule, lookupPositionalRule, lookupLossRule})
