@@ -269,8 +269,8 @@ LogicalResult Lowering::buildRun(unsigned numInputs, unsigned numOutputs) {
 
 LogicalResult Lowering::buildMetadata(unsigned numInputs, unsigned numOutputs) {
   Location loc = module.getLoc();
-  auto tensorType =
-      LLVM::LLVMStructType::getLiteral(ctx, {ptrType, i32, i32, ptrType});
+  auto tensorType = LLVM::LLVMStructType::getLiteral(
+      ctx, {ptrType, i32, i32, ptrType, ptrType});
   auto metaType = LLVM::LLVMStructType::getLiteral(
       ctx, {i32, i32, i32, i32, i64, ptrType, ptrType});
 
@@ -309,9 +309,32 @@ LogicalResult Lowering::buildMetadata(unsigned numInputs, unsigned numOutputs) {
             DenseElementsAttr::get(shapeType, type.getShape()));
         shapePtr = at.create<LLVM::AddressOfOp>(loc, shape);
       }
+      // The value an input was specialized for (aic.value), as the caller
+      // passes it: booleans one byte each.
+      Value valuePtr = at.create<LLVM::ZeroOp>(loc, ptrType);
+      if (auto value =
+              graph.getArgAttrOfType<DenseElementsAttr>(arg, kValueAttr)) {
+        SmallVector<char> bytes;
+        if (value.getElementType().isInteger(1)) {
+          for (bool bit : value.getValues<bool>())
+            bytes.push_back(bit);
+        } else {
+          ArrayRef<char> raw = value.getRawData();
+          for (int64_t i = 0, e = value.isSplat() ? value.getNumElements() : 1;
+               i < e; ++i)
+            llvm::append_range(bytes, raw);
+        }
+        auto bytesType = RankedTensorType::get(
+            {static_cast<int64_t>(bytes.size())}, b.getI8Type());
+        auto global =
+            constant(prefix + "_value",
+                     LLVM::LLVMArrayType::get(b.getI8Type(), bytes.size()),
+                     DenseElementsAttr::getFromRawBuffer(bytesType, bytes));
+        valuePtr = at.create<LLVM::AddressOfOp>(loc, global);
+      }
       Value fields[] = {namePtr, at.create<LLVM::ConstantOp>(loc, i32, dtype),
                         at.create<LLVM::ConstantOp>(loc, i32, type.getRank()),
-                        shapePtr};
+                        shapePtr, valuePtr};
       for (auto [f, value] : llvm::enumerate(fields))
         array = at.create<LLVM::InsertValueOp>(
             loc, array, value, ArrayRef<int64_t>{k, static_cast<int64_t>(f)});

@@ -17,6 +17,8 @@ inline constexpr llvm::StringLiteral kArenaNaiveSizeAttr =
 /// signedness of integer elements, which signless integers do not carry.
 inline constexpr llvm::StringLiteral kNameAttr = "aic.name";
 inline constexpr llvm::StringLiteral kUnsignedAttr = "aic.unsigned";
+/// On a graph argument: the only value the library accepts for it.
+inline constexpr llvm::StringLiteral kValueAttr = "aic.value";
 /// Marks the out-parameters aic-plan-memory makes of the graph's results.
 inline constexpr llvm::StringLiteral kOutputArgAttr = "aic.output";
 /// The packed weights: the global and the module attribute with its bytes.

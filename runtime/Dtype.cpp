@@ -3,6 +3,10 @@
 #include "Dtype.h"
 #include "Errors.h"
 
+#include <cstring>
+#include <sstream>
+#include <type_traits>
+
 size_t aic::rt::dtypeSize(int64_t dtype) {
   switch (dtype) {
   case AIC_DTYPE_UINT8:
@@ -58,6 +62,62 @@ const char *aic::rt::dtypeName(int64_t dtype) {
   default:
     return "unknown";
   }
+}
+
+template <typename T> static std::string formatAs(const void *data, size_t i) {
+  T v;
+  std::memcpy(&v, static_cast<const char *>(data) + i * sizeof(T), sizeof(T));
+  if constexpr (std::is_floating_point_v<T>) {
+    std::ostringstream os;
+    os << v;
+    return os.str();
+  } else {
+    return std::to_string(v);
+  }
+}
+
+std::string aic::rt::formatValues(int64_t dtype, const void *data,
+                                  uint64_t bytes, size_t limit) {
+  size_t size = dtypeSize(dtype);
+  size_t count = size ? bytes / size : 0;
+  std::string s = "[";
+  for (size_t i = 0; i < count && i < limit; ++i) {
+    s += i ? ", " : "";
+    switch (dtype) {
+    case AIC_DTYPE_FLOAT32:
+      s += formatAs<float>(data, i);
+      break;
+    case AIC_DTYPE_FLOAT64:
+      s += formatAs<double>(data, i);
+      break;
+    case AIC_DTYPE_INT8:
+      s += formatAs<int8_t>(data, i);
+      break;
+    case AIC_DTYPE_UINT8:
+    case AIC_DTYPE_BOOL:
+      s += formatAs<uint8_t>(data, i);
+      break;
+    case AIC_DTYPE_INT16:
+      s += formatAs<int16_t>(data, i);
+      break;
+    case AIC_DTYPE_INT32:
+      s += formatAs<int32_t>(data, i);
+      break;
+    case AIC_DTYPE_UINT32:
+      s += formatAs<uint32_t>(data, i);
+      break;
+    case AIC_DTYPE_INT64:
+      s += formatAs<int64_t>(data, i);
+      break;
+    case AIC_DTYPE_UINT64:
+      s += formatAs<uint64_t>(data, i);
+      break;
+    default: // 16-bit floats and uint16: the bits
+      s += formatAs<uint16_t>(data, i);
+      break;
+    }
+  }
+  return s + (count > limit ? ", ...]" : "]");
 }
 
 AIC_RT_EXPORT size_t aic_dtype_size(aic_dtype_t dtype) {

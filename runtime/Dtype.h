@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace aic::rt {
 
@@ -15,6 +16,11 @@ size_t dtypeSize(int64_t dtype);
 /// Lower-case name ("float32"), or "unknown" for values that are not an
 /// aic_dtype_t.
 const char *dtypeName(int64_t dtype);
+
+/// "[1, 2, 3]" for the first elements of `bytes` bytes of `dtype` values
+/// ("..." after `limit` of them), for messages.
+std::string formatValues(int64_t dtype, const void *data, uint64_t bytes,
+                         size_t limit = 8);
 
 } // namespace aic::rt
 

@@ -71,6 +71,15 @@ TensorMeta readTensor(const char *kind, int64_t index,
     t.shape.push_back(d);
   }
   t.bytes = bytes;
+  if (m.value) {
+    if (std::string(kind) != "input")
+      invalid(what + ": only inputs can have a value");
+    if (bytes > AIC_MAX_VALUE_BYTES)
+      invalid(what + ": its value has " + std::to_string(bytes) +
+              " bytes, more than " + std::to_string(AIC_MAX_VALUE_BYTES));
+    const auto *begin = static_cast<const unsigned char *>(m.value);
+    t.value.assign(begin, begin + bytes);
+  }
   return t;
 }
 

@@ -18,6 +18,8 @@ struct TensorMeta {
   aic_dtype_t dtype = AIC_DTYPE_UNDEFINED;
   std::vector<int64_t> shape;
   uint64_t bytes = 0; // product(shape) * dtype size
+  /// Empty, or the only value the model accepts for this input.
+  std::vector<unsigned char> value;
 };
 
 struct ModelMeta {

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <dlfcn.h>
 #include <link.h>
 #include <mutex>
@@ -277,6 +278,13 @@ void validate(const char *kind, size_t index, const TensorMeta &meta,
       std::find(meta.shape.begin(), meta.shape.end(), 0) != meta.shape.end();
   if (!t.data && !empty)
     fail(AIC_ERROR_INVALID_ARGUMENT, what + ": data is NULL");
+  if (!meta.value.empty() &&
+      std::memcmp(t.data, meta.value.data(), meta.value.size()) != 0)
+    fail(AIC_ERROR_INVALID_ARGUMENT,
+         what + ": the model was compiled for the value " +
+             formatValues(meta.dtype, meta.value.data(), meta.bytes) +
+             " of this input (--input-value) and accepts no other, got " +
+             formatValues(meta.dtype, t.data, meta.bytes));
 }
 
 void validateAll(const char *kind, const std::vector<TensorMeta> &metas,

@@ -49,11 +49,27 @@ struct ImportOptions {
   /// Shapes for graph inputs whose dims are symbolic (e.g. a dynamic batch):
   /// name -> full shape. A given dim must agree with any static dim.
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Values for graph inputs that determine shapes (e.g. Slice starts fed
+  /// as an input): name -> a TensorProto file, or the elements inline
+  /// ("3" or "0,2,-1", typed and shaped like the input). The importer uses
+  /// a value only where an operator needs a constant; the library then
+  /// accepts no other value of that input (a run-time error), and the
+  /// input is marked `aic.value` in the IR.
+  std::map<std::string, std::string> inputValues;
+  /// A folder of input_K.pb TensorProtos for the graph's inputs in order
+  /// (aic-run's --inputs): each fixes its input's symbolic dims and, up to
+  /// 1 MiB, serves as its --input-value (unless one is given by name).
+  std::string inputValuesDir;
 };
 
 /// Parses "NAME=D0xD1x..." (e.g. "image=1x3x224x224"; a scalar is
 /// "NAME=") into `options`; returns false with a message in `error`.
 bool parseInputShape(llvm::StringRef spec, ImportOptions &options,
+                     std::string &error);
+
+/// Parses "NAME=FILE.pb" or "NAME=V0,V1,..." into `options.inputValues`;
+/// returns false with a message in `error`.
+bool parseInputValue(llvm::StringRef spec, ImportOptions &options,
                      std::string &error);
 
 /// Parses an ONNX model (binary protobuf, or the ONNX text syntax when the
@@ -127,12 +143,20 @@ mlir::LogicalResult compileModule(mlir::ModuleOp module,
                                   const CompileOptions &options,
                                   llvm::StringRef outputPath);
 
+/// What compileOnnxFile reports beyond success.
+struct CompileResult {
+  /// Positions of the graph inputs the library was specialized for (it
+  /// accepts only the value given for each, see ImportOptions).
+  std::vector<unsigned> specializedInputs;
+};
+
 /// The whole job of aic-compile: imports the ONNX model at `inputPath` in a
 /// fresh context and compiles it with compileModule, printing diagnostics
 /// one per line on stderr.
 mlir::LogicalResult compileOnnxFile(llvm::StringRef inputPath,
                                     const CompileOptions &options,
-                                    llvm::StringRef outputPath);
+                                    llvm::StringRef outputPath,
+                                    CompileResult *result = nullptr);
 
 } // namespace aic
 

@@ -21,14 +21,15 @@ extern "C" {
 
 /* Bumped whenever anything in this file or in aic/primitives.def changes
  * incompatibly. Version 1 had text metadata. */
-#define AIC_ABI_VERSION 3
+#define AIC_ABI_VERSION 4
 
 /* Limits of the contract; the runtime rejects models beyond them. */
 #define AIC_MAX_RANK 12            /* oneDNN's DNNL_MAX_NDIMS */
 #define AIC_MAX_POST_OPS 32        /* oneDNN's DNNL_MAX_POST_OPS */
 #define AIC_MAX_MODEL_TENSORS 4096 /* inputs of a model; and outputs */
 #define AIC_MAX_PRIMITIVES (1 << 24)
-#define AIC_MAX_NAME_BYTES 4096 /* tensor names, NUL included */
+#define AIC_MAX_NAME_BYTES 4096       /* tensor names, NUL included */
+#define AIC_MAX_VALUE_BYTES (1 << 20) /* aic_model_tensor_meta::value */
 
 /*--- Symbols every compiled model exports ---------------------------------*/
 
@@ -41,12 +42,16 @@ extern "C" {
 #define AIC_MODEL_INIT_SYMBOL "aic_model_init"
 #define AIC_MODEL_RUN_SYMBOL "aic_model_run"
 
-/* A model input or output. Compilers emit it as {ptr, i32, i32, ptr}. */
+/* A model input or output. Compilers emit it as {ptr, i32, i32, ptr, ptr}. */
 typedef struct aic_model_tensor_meta {
   const char *name;     /* NUL-terminated, non-empty */
   int32_t dtype;        /* aic_dtype_t */
   int32_t rank;         /* 0..AIC_MAX_RANK */
   const int64_t *shape; /* rank entries (NULL allowed when rank == 0) */
+  /* NULL, or (inputs only) the one value the model was compiled for, as
+   * the caller passes it (bool: one byte per element); up to
+   * AIC_MAX_VALUE_BYTES. The runtime rejects runs with any other value. */
+  const void *value;
 } aic_model_tensor_meta;
 
 /* Compilers emit it as {i32, i32, i32, i32, i64, ptr, ptr}. */

@@ -80,6 +80,16 @@ void GraphState::addConstant(StringRef name, ConstTensor tensor, Location loc) {
   constants.insert_or_assign(name, ConstEntry{std::move(tensor), loc});
 }
 
+const ConstTensor *GraphState::getBoundInputValue(StringRef name,
+                                                  bool specialize) {
+  auto it = boundInputs.find(name);
+  if (it == boundInputs.end())
+    return nullptr;
+  if (specialize)
+    specialized.insert(name);
+  return &it->second;
+}
+
 const ConstTensor *GraphState::getConstant(StringRef name) const {
   auto it = constants.find(name);
   return it == constants.end() ? nullptr : &it->second.tensor;
@@ -129,16 +139,22 @@ FailureOr<Value> NodeImporter::getInput(int i) {
   return state.getValue(node.input(i), loc);
 }
 
-const ConstTensor *NodeImporter::getConstantInput(int i) const {
-  return hasInput(i) ? state.getConstant(node.input(i)) : nullptr;
+const ConstTensor *NodeImporter::getConstantInput(int i) {
+  return hasInput(i) ? state.getConstantOrBoundInput(node.input(i)) : nullptr;
 }
 
 FailureOr<SmallVector<int64_t>> NodeImporter::getConstantInts(int i,
                                                               StringRef what) {
   const ConstTensor *tensor = getConstantInput(i);
   if (!tensor) {
-    emitError() << "'" << what
-                << "' input must be a constant (aic needs static shapes)";
+    InFlightDiagnostic diag = emitError();
+    diag << "'" << what
+         << "' input must be a constant (aic needs static shapes)";
+    // A graph input can be given a value to compile for.
+    if (hasInput(i) &&
+        isa_and_nonnull<BlockArgument>(state.lookupValue(node.input(i))))
+      diag << "; give graph input '" << node.input(i)
+           << "' a value with --input-value " << node.input(i) << "=...";
     return failure();
   }
   if (!isa<IntegerType>(tensor->type.getElementType())) {
@@ -644,6 +660,11 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
     results.push_back(*value);
   }
   builder.create<func::ReturnOp>(fileLoc, results);
+  for (auto [i, name] : llvm::enumerate(argNames))
+    if (state.getSpecializedInputs().contains(name))
+      func.setArgAttr(
+          i, "aic.value",
+          makeDenseAttr(*state.getBoundInputValue(name, /*specialize=*/false)));
   func.setFunctionType(
       builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, output] : llvm::enumerate(graph.output())) {
@@ -655,68 +676,6 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
       func.setResultAttr(i, "aic.unsigned", builder.getUnitAttr());
   }
   return module;
-}
-
-bool aic::parseInputShape(StringRef spec, aic::ImportOptions &options,
-                          std::string &error) {
-  size_t eq = spec.rfind('=');
-  if (eq == StringRef::npos || eq == 0) {
-    error = "input shape '" + spec.str() + "' is not NAME=D0xD1x...";
-    return false;
-  }
-  std::vector<int64_t> shape;
-  SmallVector<StringRef> dims;
-  StringRef dimsText = spec.drop_front(eq + 1);
-  if (!dimsText.empty())
-    dimsText.split(dims, 'x');
-  for (StringRef d : dims) {
-    int64_t value;
-    if (d.getAsInteger(10, value) || value < 0) {
-      error = "input shape '" + spec.str() + "': '" + d.str() +
-              "' is not a dimension";
-      return false;
-    }
-    shape.push_back(value);
-  }
-  options.inputShapes[spec.take_front(eq).str()] = std::move(shape);
-  return true;
-}
-
-/// Gives graph inputs the shapes the user chose, before the checker and
-/// shape inference see them.
-static LogicalResult applyInputShapes(onnx::ModelProto &model,
-                                      const aic::ImportOptions &options,
-                                      Location fileLoc) {
-  for (const auto &[name, shape] : options.inputShapes) {
-    onnx::ValueInfoProto *input = nullptr;
-    for (onnx::ValueInfoProto &candidate :
-         *model.mutable_graph()->mutable_input())
-      if (candidate.name() == name)
-        input = &candidate;
-    if (!input || !input->type().has_tensor_type())
-      return emitError(fileLoc) << "--input-shape: the model has no tensor "
-                                   "input named '"
-                                << name << "'";
-    onnx::TensorShapeProto *dims =
-        input->mutable_type()->mutable_tensor_type()->mutable_shape();
-    if (dims->dim_size() != 0 &&
-        dims->dim_size() != static_cast<int>(shape.size()))
-      return emitError(fileLoc)
-             << "--input-shape: input '" << name << "' has rank "
-             << dims->dim_size() << ", the given shape has rank "
-             << shape.size();
-    while (dims->dim_size() < static_cast<int>(shape.size()))
-      dims->add_dim();
-    for (auto [i, value] : llvm::enumerate(shape)) {
-      onnx::TensorShapeProto::Dimension *dim = dims->mutable_dim(i);
-      if (dim->has_dim_value() && dim->dim_value() != value)
-        return emitError(fileLoc)
-               << "--input-shape: dim " << i << " of input '" << name << "' is "
-               << dim->dim_value() << " in the model, not " << value;
-      dim->set_dim_value(value);
-    }
-  }
-  return success();
 }
 
 OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
@@ -732,8 +691,11 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
     modelDir = ".";
 
   onnx::ModelProto model;
-  if (failed(loadModel(path, model, fileLoc)) ||
-      failed(applyInputShapes(model, options, fileLoc)))
+  if (failed(loadModel(path, model, fileLoc)))
+    return nullptr;
+  FailureOr<llvm::StringMap<ConstTensor>> inputValues =
+      applyInputOptions(model, options, modelDir, &context, fileLoc);
+  if (failed(inputValues))
     return nullptr;
   FailureOr<int64_t> opset = getDefaultOpset(model, fileLoc);
   if (failed(opset))
@@ -741,6 +703,8 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
   GraphState state(&context, path, modelDir, *opset);
   for (const onnx::OperatorSetIdProto &id : model.opset_import())
     state.setDomainOpset(id.domain(), id.version());
+  for (auto &entry : *inputValues)
+    state.bindInputValue(entry.getKey(), std::move(entry.getValue()));
   if (*opset == 0) {
     // Operators of other domains explain a missing default opset best.
     for (const onnx::NodeProto &node : model.graph().node())

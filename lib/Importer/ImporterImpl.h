@@ -23,6 +23,7 @@
 #include <vector>
 
 namespace aic {
+struct ImportOptions;
 namespace importer {
 
 /// A constant tensor decoded from ONNX: its type and its elements packed
@@ -98,6 +99,9 @@ mlir::ElementsAttr makeElementsAttr(const ConstTensor &tensor,
                                     llvm::StringRef nameHint,
                                     ResourceNamer &namer);
 
+/// Always `dense<...>`.
+mlir::DenseElementsAttr makeDenseAttr(const ConstTensor &tensor);
+
 /// Graph-level state shared by every operator rule.
 class GraphState {
 public:
@@ -129,6 +133,22 @@ public:
                    mlir::Location loc);
   /// The constant data behind an ONNX value, or null if not a constant.
   const ConstTensor *getConstant(llvm::StringRef name) const;
+  /// Gives graph input `name` the value the user gave (--input-value).
+  void bindInputValue(llvm::StringRef name, ConstTensor tensor) {
+    boundInputs.insert({name, std::move(tensor)});
+  }
+  /// The value given for graph input `name`, or null; `specialize` records
+  /// that the import relied on it (the library then accepts only it).
+  const ConstTensor *getBoundInputValue(llvm::StringRef name, bool specialize);
+  /// The graph inputs whose given value the import relied on.
+  const llvm::StringSet<> &getSpecializedInputs() const { return specialized; }
+  /// The constant behind an ONNX value, else the value given for a graph
+  /// input (which specializes it), else null.
+  const ConstTensor *getConstantOrBoundInput(llvm::StringRef name) {
+    if (const ConstTensor *constant = getConstant(name))
+      return constant;
+    return getBoundInputValue(name, /*specialize=*/true);
+  }
   /// Builds an arith.constant now.
   mlir::Value createConstant(const ConstTensor &tensor, llvm::StringRef hint,
                              mlir::Location loc);
@@ -169,6 +189,8 @@ private:
   llvm::StringMap<mlir::Value> values;
   llvm::StringMap<ConstEntry> constants;
   llvm::StringMap<onnx::TypeProto> types;
+  llvm::StringMap<ConstTensor> boundInputs;
+  llvm::StringSet<> specialized;
   llvm::StringSet<> used;
   llvm::StringMap<int64_t> domainOpsets;
   ResourceNamer namer;
@@ -201,8 +223,9 @@ public:
   int getNumInputs() const { return node.input_size(); }
   bool hasInput(int i) const;
   mlir::FailureOr<mlir::Value> getInput(int i);
-  /// The constant behind input `i`, or null.
-  const ConstTensor *getConstantInput(int i) const;
+  /// The constant behind input `i` (or the value the user gave for the
+  /// graph input it is, see InputOptions.cpp), or null.
+  const ConstTensor *getConstantInput(int i);
   /// The integers of constant input `i` (named `what` in errors); errors if
   /// the input is not a constant, since it determines a shape.
   mlir::FailureOr<llvm::SmallVector<int64_t>>
@@ -321,6 +344,14 @@ llvm::ArrayRef<OpRuleInfo> getOpRules();
 const OpRuleInfo *lookupOpRuleInfo(llvm::StringRef opType);
 /// The rule for an ONNX operator type (default domain), or null.
 OpRule lookupOpRule(llvm::StringRef opType);
+/// Applies --input-shape and --input-value to the model's graph inputs
+/// (before the checker and shape inference see them) and decodes the given
+/// values.
+mlir::FailureOr<llvm::StringMap<ConstTensor>>
+applyInputOptions(onnx::ModelProto &model, const aic::ImportOptions &options,
+                  llvm::StringRef modelDir, mlir::MLIRContext *ctx,
+                  mlir::Location fileLoc);
+
 /// The rule tables of the families (one per *Rules.cpp file); getOpRules
 /// merges them.
 llvm::ArrayRef<OpRuleInfo> getCoreRules();

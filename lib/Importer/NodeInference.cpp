@@ -17,6 +17,7 @@
 
 #include <deque>
 #include <exception>
+#include <set>
 #include <unordered_map>
 
 using namespace mlir;
@@ -63,6 +64,27 @@ bool aic::importer::hasInferenceGaps(const onnx::GraphProto &graph,
   return false;
 }
 
+namespace {
+/// ONNX's inference context, noting which inputs' values the inference
+/// function read.
+struct RecordingContext : onnx::shape_inference::InferenceContextImpl {
+  RecordingContext(
+      onnx::NodeProto &node,
+      const std::unordered_map<std::string, onnx::TypeProto *> &types,
+      const std::unordered_map<std::string, const onnx::TensorProto *> &data)
+      : InferenceContextImpl(node, types, data, {}) {}
+
+  const onnx::TensorProto *getInputData(size_t index) const override {
+    const onnx::TensorProto *data = InferenceContextImpl::getInputData(index);
+    if (data)
+      readInputs.insert(index);
+    return data;
+  }
+
+  mutable std::set<size_t> readInputs;
+};
+} // namespace
+
 LogicalResult
 aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
                                        GraphState &state, std::string &error) {
@@ -84,8 +106,13 @@ aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
     if (name.empty() || types.count(name))
       continue;
     const ConstTensor *constant = state.getConstant(name);
-    if (constant) {
-      dataStorage.push_back(makeOnnxTensor(*constant, name));
+    // A value the user gave for a graph input (--input-value) serves shape
+    // inference too; RecordingContext specializes it if it was read.
+    const ConstTensor *bound =
+        constant ? constant
+                 : state.getBoundInputValue(name, /*specialize=*/false);
+    if (bound) {
+      dataStorage.push_back(makeOnnxTensor(*bound, name));
       data[name] = &dataStorage.back();
     }
     const onnx::TypeProto *type = state.getOnnxType(name);
@@ -105,9 +132,12 @@ aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
     types[name] = &typeStorage.back();
   }
   onnx::NodeProto copy = node;
-  onnx::shape_inference::InferenceContextImpl context(copy, types, data, {});
+  RecordingContext context(copy, types, data);
   try {
     schema->GetTypeAndShapeInferenceFunction()(context);
+    for (size_t i : context.readInputs)
+      if (!state.getConstant(node.input(i)))
+        state.getBoundInputValue(node.input(i), /*specialize=*/true);
   } catch (const std::exception &e) {
     error = e.what();
     return failure(required);

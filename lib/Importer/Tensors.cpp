@@ -504,6 +504,10 @@ ElementsAttr aic::importer::makeElementsAttr(const ConstTensor &tensor,
     return DenseResourceElementsAttr::get(
         tensor.type, namer.getUniqueName(nameHint), std::move(blob));
   }
+  return makeDenseAttr(tensor);
+}
+
+DenseElementsAttr aic::importer::makeDenseAttr(const ConstTensor &tensor) {
   if (tensor.type.getElementType().isInteger(1)) {
     SmallVector<bool> bits(tensor.data.begin(), tensor.data.end());
     return DenseElementsAttr::get(tensor.type, ArrayRef<bool>(bits));

@@ -8,7 +8,7 @@
 // caller's pointers into the graph's buffers; aic_model_meta describes it.
 
 // CHECK-LABEL: func.func private @main_graph
-// CHECK-SAME: (%[[X:[^:]*]]: memref<1x3x4x4xf32> {aic.name = "image"}, %[[N:[^:]*]]: memref<i64> {aic.name = "count", aic.unsigned}, %[[Y:[^:]*]]: memref<1x2x2x2xf32> {aic.name = "probs", aic.output}, %[[ARENA:[^:]*]]: memref<1024xi8>, %[[STATE:[^:]*]]: !llvm.ptr) -> i32
+// CHECK-SAME: (%[[X:[^:]*]]: memref<1x3x4x4xf32> {aic.name = "image"}, %[[N:[^:]*]]: memref<i64> {aic.name = "count", aic.unsigned, aic.value = dense<7> : tensor<i64>}, %[[Y:[^:]*]]: memref<1x2x2x2xf32> {aic.name = "probs", aic.output}, %[[ARENA:[^:]*]]: memref<1024xi8>, %[[STATE:[^:]*]]: !llvm.ptr) -> i32
 // The argument arrays live in the entry block.
 // CHECK-DAG: %[[ARGS1:.*]] = llvm.alloca %{{.*}} x !llvm.ptr : (i32) -> !llvm.ptr
 // CHECK-DAG: %[[ARGS0:.*]] = llvm.alloca %{{.*}} x !llvm.ptr : (i32) -> !llvm.ptr
@@ -99,9 +99,10 @@
 // CHECK: %[[S:.*]] = call @main_graph(%[[M0]], %[[M1]], %[[M2]], %[[M3]], %[[RSTATE]])
 // CHECK: return %[[S]] : i32
 
-// The tensor tables: {name, dtype, rank, shape}; "count" is an unsigned
-// int64 scalar (dtype 13, rank 0, no shape).
-// CHECK-LABEL: llvm.mlir.global internal constant @__aic_inputs() {{.*}} : !llvm.array<2 x struct<(ptr, i32, i32, ptr)>>
+// The tensor tables: {name, dtype, rank, shape, value}; "count" is an
+// unsigned int64 scalar (dtype 13, rank 0, no shape) compiled for the value
+// 7 (--input-value), which it holds as the caller passes it.
+// CHECK-LABEL: llvm.mlir.global internal constant @__aic_inputs() {{.*}} : !llvm.array<2 x struct<(ptr, i32, i32, ptr, ptr)>>
 // CHECK-DAG: %[[NAME0:.*]] = llvm.mlir.addressof @__aic_input_0_name
 // CHECK-DAG: %[[SHAPE0:.*]] = llvm.mlir.addressof @__aic_input_0_shape
 // CHECK-DAG: %[[F32:.*]] = llvm.mlir.constant(1 : i32) : i32
@@ -110,26 +111,30 @@
 // CHECK: llvm.insertvalue %[[F32]], %{{.*}}[0, 1]
 // CHECK: llvm.insertvalue %[[RANK4]], %{{.*}}[0, 2]
 // CHECK: llvm.insertvalue %[[SHAPE0]], %{{.*}}[0, 3]
+// CHECK: llvm.insertvalue %{{.*}}, %{{.*}}[0, 4]
 // CHECK-DAG: %[[NAME1:.*]] = llvm.mlir.addressof @__aic_input_1_name
 // CHECK-DAG: %[[NOSHAPE:.*]] = llvm.mlir.zero : !llvm.ptr
 // CHECK-DAG: %[[U64:.*]] = llvm.mlir.constant(13 : i32) : i32
 // CHECK-DAG: %[[RANK0:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK-DAG: %[[VALUE1:.*]] = llvm.mlir.addressof @__aic_input_1_value
 // CHECK: llvm.insertvalue %[[NAME1]], %{{.*}}[1, 0]
 // CHECK: llvm.insertvalue %[[U64]], %{{.*}}[1, 1]
 // CHECK: llvm.insertvalue %[[RANK0]], %{{.*}}[1, 2]
 // CHECK: llvm.insertvalue %[[NOSHAPE]], %{{.*}}[1, 3]
+// CHECK: llvm.insertvalue %[[VALUE1]], %{{.*}}[1, 4]
 // CHECK: llvm.mlir.global internal constant @__aic_input_0_name("image\00")
 // CHECK: llvm.mlir.global internal constant @__aic_input_0_shape(dense<[1, 3, 4, 4]> : tensor<4xi64>)
 // CHECK: llvm.mlir.global internal constant @__aic_input_1_name("count\00")
 // CHECK-NOT: @__aic_input_1_shape
-// CHECK: llvm.mlir.global internal constant @__aic_outputs() {{.*}} : !llvm.array<1 x struct<(ptr, i32, i32, ptr)>>
+// CHECK: llvm.mlir.global internal constant @__aic_input_1_value(dense<[7, 0, 0, 0, 0, 0, 0, 0]> : tensor<8xi8>)
+// CHECK: llvm.mlir.global internal constant @__aic_outputs() {{.*}} : !llvm.array<1 x struct<(ptr, i32, i32, ptr, ptr)>>
 // CHECK: llvm.mlir.global internal constant @__aic_output_0_name("probs\00")
 // CHECK: llvm.mlir.global internal constant @__aic_output_0_shape(dense<[1, 2, 2, 2]> : tensor<4xi64>)
 
 // The metadata: {abi_version 3, 2 inputs, 1 output, 2 primitives, the
 // planned arena size, the tables}.
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta() {{.*}} : !llvm.struct<(i32, i32, i32, i32, i64, ptr, ptr)> {
-// CHECK-NEXT: %[[VER:.*]] = llvm.mlir.constant(3 : i32) : i32
+// CHECK-NEXT: %[[VER:.*]] = llvm.mlir.constant(4 : i32) : i32
 // CHECK-NEXT: %[[NIN:.*]] = llvm.mlir.constant(2 : i32) : i32
 // CHECK-NEXT: %[[NOUT:.*]] = llvm.mlir.constant(1 : i32) : i32
 // CHECK-NEXT: %[[NPRIM:.*]] = llvm.mlir.constant(2 : i32) : i32
@@ -147,7 +152,7 @@
 // CHECK-NEXT: llvm.return %[[F6]]
 module attributes {aic.arena_size = 1024 : i64, aic.arena_naive_size = 2048 : i64} {
   memref.global "public" constant @__aic_weights : memref<512xi8> {alignment = 64 : i64}
-  func.func @main_graph(%x: memref<1x3x4x4xf32> {aic.name = "image"}, %n: memref<i64> {aic.name = "count", aic.unsigned},
+  func.func @main_graph(%x: memref<1x3x4x4xf32> {aic.name = "image"}, %n: memref<i64> {aic.name = "count", aic.unsigned, aic.value = dense<7> : tensor<i64>},
                         %y: memref<1x2x2x2xf32> {aic.name = "probs", aic.output}, %arena: memref<1024xi8>) {
     %c0 = arith.constant 0 : index
     %c256 = arith.constant 256 : index
@@ -203,7 +208,7 @@ module attributes {aic.arena_size = 1024 : i64, aic.arena_naive_size = 2048 : i6
 // CHECK: llvm.mlir.global internal constant @__aic_desc_5(dense<[8, 1, 2, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 2, 1, 4, 0, 4602678819172646912]> : tensor<28xi64>)
 // CHECK: llvm.mlir.global internal constant @__aic_name_5("node_5\00")
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// CHECK-NEXT: llvm.mlir.constant(3 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(4 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(4 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(3 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(6 : i32) : i32

@@ -41,6 +41,12 @@ static cl::list<std::string>
                 cl::desc("shape of an input with symbolic dims, e.g. "
                          "image=1x3x224x224 (repeatable)"),
                 cl::value_desc("NAME=D0xD1..."), cl::cat(toolOptions));
+static cl::list<std::string> inputValues(
+    "input-value",
+    cl::desc("value of an input that determines shapes, as a TensorProto "
+             "file or inline (k=3, axes=0,2); the library accepts only this "
+             "value (repeatable)"),
+    cl::value_desc("NAME=FILE.pb|NAME=V0,V1..."), cl::cat(toolOptions));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU (default: host)"),
                                  cl::init(""), cl::cat(toolOptions));
 static cl::opt<bool> verbose("v", cl::desc("print the memory plan"),
@@ -79,6 +85,13 @@ int main(int argc, char **argv) {
   for (const std::string &spec : inputShapes) {
     std::string error;
     if (!aic::parseInputShape(spec, options.import, error)) {
+      errs() << "error: " << error << "\n";
+      return 1;
+    }
+  }
+  for (const std::string &spec : inputValues) {
+    std::string error;
+    if (!aic::parseInputValue(spec, options.import, error)) {
       errs() << "error: " << error << "\n";
       return 1;
     }

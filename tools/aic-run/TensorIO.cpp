@@ -3,6 +3,7 @@
 
 #include "onnx/onnx_pb.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -57,9 +58,20 @@ bool aic::readTensorProto(const std::string &path, HostTensor &tensor,
     return false;
   }
   tensor.shape.assign(proto.dims().begin(), proto.dims().end());
-  int64_t n = tensor.numElements();
-  if (n < 0) {
-    error = path + ": negative dimension";
+  // Every element takes at least one byte of the file (raw or packed), so a
+  // shape with more elements than that is corrupt: say so before
+  // allocating for it.
+  uint64_t n = 1, limit = std::max<uint64_t>(proto.ByteSizeLong(), 1);
+  for (int64_t d : tensor.shape) {
+    if (d < 0) {
+      error = path + ": negative dimension";
+      return false;
+    }
+    uint64_t extent = std::min<uint64_t>(d, limit + 1);
+    n = std::min<uint64_t>(n * extent, limit + 1);
+  }
+  if (n > limit) {
+    error = path + ": the shape has more elements than the file holds";
     return false;
   }
   tensor.bytes.assign(n * elementSize, 0);

@@ -101,10 +101,54 @@ static bool compileToCache(StringRef model, std::string &library) {
           .str();
   for (const std::string &spec : inputShapes)
     key += "|" + spec;
-  SmallString<256> path(dir);
-  sys::path::append(path, utohexstr(xxh3_64bits(key)) + ".so");
-  library = std::string(path);
-  if (sys::fs::exists(path))
+  // The inputs' shapes fix the model's symbolic dims.
+  for (unsigned k = 0; !inputsDir.empty(); ++k) {
+    SmallString<256> input(inputsDir);
+    sys::path::append(input, "input_" + Twine(k) + ".pb");
+    aic::HostTensor tensor;
+    std::string error;
+    if (!sys::fs::exists(input) ||
+        !aic::readTensorProto(std::string(input), tensor, error))
+      break;
+    key += "|" + std::to_string(tensor.dtype) + ":";
+    for (int64_t d : tensor.shape)
+      key += std::to_string(d) + "x";
+  }
+  // A model whose shapes depend on input values (--inputs) is compiled for
+  // the values it was given. The library's name then also hashes the
+  // inputs it was specialized for, which a side file lists, so that other
+  // values of those inputs compile anew and any other input's values
+  // reuse the library.
+  SmallString<256> base(dir);
+  sys::path::append(base, utohexstr(xxh3_64bits(key)));
+  std::string specializedList = (base + ".specialized").str();
+  auto libraryFor = [&](ArrayRef<unsigned> specialized) {
+    std::string full = key;
+    for (unsigned k : specialized) {
+      SmallString<256> input(inputsDir);
+      sys::path::append(input, "input_" + Twine(k) + ".pb");
+      auto contents = MemoryBuffer::getFile(input);
+      full += "|" + std::to_string(k) + "=" +
+              (contents ? (*contents)->getBuffer().str() : "");
+    }
+    SmallString<256> path(dir);
+    sys::path::append(path, utohexstr(xxh3_64bits(full)) + ".so");
+    return std::string(path);
+  };
+  SmallVector<unsigned> specialized;
+  bool listed = false;
+  if (auto list = MemoryBuffer::getFile(specializedList)) {
+    listed = true;
+    SmallVector<StringRef> lines;
+    (*list)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
+    for (StringRef line : lines) {
+      unsigned k;
+      if (!line.getAsInteger(10, k))
+        specialized.push_back(k);
+    }
+  }
+  library = libraryFor(specialized);
+  if ((listed || inputsDir.empty()) && sys::fs::exists(library))
     return true;
   if (auto ec = sys::fs::create_directories(dir)) {
     errs() << "error: " << dir << ": " << ec.message() << "\n";
@@ -119,13 +163,30 @@ static bool compileToCache(StringRef model, std::string &library) {
       return false;
     }
   }
+  options.import.inputValuesDir = inputsDir;
   // Compile beside the final name and rename, so a concurrent run never
   // loads a half-written library.
   std::string temporary =
-      library + ".tmp" + std::to_string(sys::Process::getProcessId());
-  if (failed(aic::compileOnnxFile(model, options, temporary))) {
+      base.str().str() + ".tmp" + std::to_string(sys::Process::getProcessId());
+  aic::CompileResult result;
+  if (failed(aic::compileOnnxFile(model, options, temporary, &result))) {
     sys::fs::remove(temporary);
     return false;
+  }
+  if (!inputsDir.empty()) {
+    library = libraryFor(result.specializedInputs);
+    std::string text;
+    for (unsigned k : result.specializedInputs)
+      text += std::to_string(k) + "\n";
+    std::error_code ec;
+    std::string listTemporary =
+        specializedList + ".tmp" + std::to_string(sys::Process::getProcessId());
+    raw_fd_ostream out(listTemporary, ec);
+    if (!ec) {
+      out << text;
+      out.close();
+      sys::fs::rename(listTemporary, specializedList);
+    }
   }
   if (auto ec = sys::fs::rename(temporary, library)) {
     errs() << "error: " << library << ": " << ec.message() << "\n";

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
@@ -45,6 +46,16 @@ TEST(Metadata, ReadsValidStruct) {
   EXPECT_EQ(r.outputs[0].name, "out");
   // The runtime owns copies: the model's strings may go away with it.
   EXPECT_NE(r.inputs[0].name.c_str(), m.inputs[0].name);
+}
+
+TEST(Metadata, CopiesInputValue) {
+  Meta m;
+  int64_t s = 42;
+  m.inputs[1].value = &s;
+  ModelMeta r = readMetadata(&m.meta, sizeof m.meta);
+  ASSERT_EQ(r.inputs[1].value.size(), 8u);
+  EXPECT_EQ(std::memcmp(r.inputs[1].value.data(), &s, 8), 0);
+  EXPECT_TRUE(r.inputs[0].value.empty());
 }
 
 TEST(Metadata, NoInputsAndEmptyTensors) {
@@ -136,7 +147,17 @@ INSTANTIATE_TEST_SUITE_P(
                   m.outputs[0].rank = 3;
                   m.outputs[0].shape = kHuge;
                 },
-                "output #0 'out': byte size overflows"}),
+                "output #0 'out': byte size overflows"},
+        BadCase{"OutputValue", [](Meta &m) { m.outputs[1].value = m.yShape; },
+                "output #1 'y': only inputs can have a value"},
+        BadCase{"HugeValue",
+                [](Meta &m) {
+                  m.inputs[0].rank = 1;
+                  m.inputs[0].shape = kHuge;
+                  m.inputs[0].value = kHuge;
+                },
+                "input #0 'my in 0': its value has 8589934592 bytes, more "
+                "than 1048576"}),
     [](const ::testing::TestParamInfo<BadCase> &info) {
       return info.param.name;
     });
