@@ -10,14 +10,15 @@
 // stay parallel, vectorizable and reproducible whatever the threading.
 // Uniforms take the top 24 (f32) or 53 (f64) bits; normals use Box-Muller.
 //
-// The key is the `seed` attribute's bits when the node has one, so a seeded
-// node gives the same values on every run and every compile. Without a
-// seed ONNX asks for one to be generated; the compiled library has no
-// run-time entropy source in its contract with the runtime, so the key is
-// drawn at COMPILE time (std::random_device, per node): two compiles give
-// different values, but every run of one compiled library repeats them.
-// Fresh values per run need a run-time seed (a future runtime contract
-// field).
+// The key comes from the `seed` attribute when the node has one, so a
+// seeded node gives the same values on every run and every compile.
+// Without a seed ONNX asks for one to be generated; the compiled library
+// has no run-time entropy source in its contract with the runtime, so the
+// key is drawn at COMPILE time (std::random_device, per node): two compiles
+// give different values, but every run of one compiled library repeats
+// them (and aic-run, whose cache is keyed by the model's bytes, reuses one
+// library per model). Fresh values per run need a run-time seed (a future
+// field of the runtime contract).
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -124,14 +125,20 @@ private:
 };
 } // namespace
 
-/// The Philox key of the node: its `seed` attribute's bits, or a key drawn
-/// now (see the file header).
+/// The Philox key of the node: from its `seed` attribute (an integer for
+/// Dropout, a float elsewhere: an integral float gives the key of the same
+/// integer, others one from their bits), or drawn now (see the file
+/// header).
 static uint64_t getKey(NodeImporter &imp) {
   if (const onnx::AttributeProto *seed = imp.getAttr("seed")) {
+    if (seed->type() == onnx::AttributeProto::INT)
+      return static_cast<uint64_t>(seed->i());
     float value = seed->f();
+    if (std::trunc(value) == value && std::abs(value) < 0x1p62f)
+      return static_cast<uint64_t>(static_cast<int64_t>(value));
     uint32_t bits;
     std::memcpy(&bits, &value, sizeof(bits));
-    return bits;
+    return (uint64_t(1) << 63) | bits;
   }
   std::random_device device;
   return (static_cast<uint64_t>(device()) << 32) | device();
@@ -141,10 +148,12 @@ static uint64_t getKey(NodeImporter &imp) {
 /// `shape`, as an i64: the generator's counter.
 static Value buildLinearIndex(OpBuilder &b, Location loc,
                               ArrayRef<int64_t> shape) {
-  Value index = b.create<arith::ConstantIndexOp>(loc, 0);
-  for (auto [d, size] : llvm::enumerate(shape)) {
+  if (shape.empty())
+    return b.create<arith::ConstantIntOp>(loc, 0, 64);
+  Value index = b.create<linalg::IndexOp>(loc, 0);
+  for (int64_t d = 1, e = shape.size(); d < e; ++d) {
     Value scaled = b.create<arith::MulIOp>(
-        loc, index, b.create<arith::ConstantIndexOp>(loc, size));
+        loc, index, b.create<arith::ConstantIndexOp>(loc, shape[d]));
     index =
         b.create<arith::AddIOp>(loc, scaled, b.create<linalg::IndexOp>(loc, d));
   }

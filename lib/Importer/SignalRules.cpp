@@ -134,7 +134,7 @@ static Value buildDft(NodeImporter &imp, Value signal, int64_t axis,
   for (int64_t m = 0; m < length; ++m) {
     auto [c, s] = getTwiddle(m, length);
     cosines[m] = scale * c;
-    sines[m] = scale * sign * s;
+    sines[m] = s == 0 ? 0.0 : scale * sign * s;
   }
   Type f64 = b.getF64Type();
   auto tableType = RankedTensorType::get({length}, f64);
