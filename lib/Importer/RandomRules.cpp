@@ -31,6 +31,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <sstream>
 
 using namespace mlir;
 using namespace aic;
@@ -335,8 +336,11 @@ static LogicalResult importDropout(NodeImporter &imp) {
         return imp.emitError() << "'ratio' input must be a scalar";
       constRatio = getValuesAsDouble(*r).front();
     }
-    if (constRatio && !(*constRatio >= 0 && *constRatio <= 1))
-      return imp.emitError() << "ratio " << *constRatio << " is not in [0, 1]";
+    if (constRatio && !(*constRatio >= 0 && *constRatio <= 1)) {
+      std::ostringstream text;
+      text << *constRatio;
+      return imp.emitError() << "ratio " << text.str() << " is not in [0, 1]";
+    }
     if (constRatio) {
       ratio = buildScalarConstant(b, imp.getLoc(), drawType, *constRatio);
     } else {

@@ -204,27 +204,35 @@ static Value buildDft(NodeImporter &imp, Value signal, int64_t axis,
                       });
 }
 
-/// Checks the [..., 1 or 2] layout of a DFT or STFT signal.
-static LogicalResult checkSignal(NodeImporter &imp, RankedTensorType type,
-                                 int64_t minRank) {
-  if (type.getRank() < minRank ||
-      (type.getShape().back() != 1 && type.getShape().back() != 2))
-    return imp.emitError() << "expects a signal of rank >= " << minRank
-                           << " whose last dim is 1 (real) or 2 (complex), "
-                              "got "
-                           << formatShape(type.getShape());
-  if (!isa<FloatType>(type.getElementType()))
-    return imp.emitError() << "expects a float signal";
-  return success();
-}
-
-static LogicalResult importDft(NodeImporter &imp) {
+/// Input 0, a float signal [..., 1 or 2] of rank `minRank` or more (exactly
+/// `minRank` if `exact`), as DFT and STFT take it.
+static FailureOr<Value> getSignal(NodeImporter &imp, int64_t minRank,
+                                  bool exact) {
   FailureOr<Value> input = imp.getInput(0);
   if (failed(input))
     return failure();
   auto type = cast<RankedTensorType>(input->getType());
-  if (failed(checkSignal(imp, type, 3)))
+  int64_t rank = type.getRank();
+  if (rank < minRank || (exact && rank != minRank) ||
+      (type.getShape().back() != 1 && type.getShape().back() != 2)) {
+    imp.emitError() << "expects a signal of rank " << (exact ? "" : ">= ")
+                    << minRank
+                    << " whose last dim is 1 (real) or 2 (complex), got "
+                    << formatShape(type.getShape());
     return failure();
+  }
+  if (!isa<FloatType>(type.getElementType())) {
+    imp.emitError() << "expects a float signal";
+    return failure();
+  }
+  return input;
+}
+
+static LogicalResult importDft(NodeImporter &imp) {
+  FailureOr<Value> input = getSignal(imp, 3, /*exact=*/false);
+  if (failed(input))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
   int64_t rank = type.getRank();
   int64_t axis = imp.getIntAttr("axis", 1);
   int64_t normalized = axis < 0 ? axis + rank : axis;
@@ -258,16 +266,10 @@ static LogicalResult importDft(NodeImporter &imp) {
 /// STFT: frame f of signal [B, S, C] is x[b, f * step + n, c] for n < L
 /// (times window[n]); its DFT along n gives output [B, F, bins, 2].
 static LogicalResult importStft(NodeImporter &imp) {
-  FailureOr<Value> input = imp.getInput(0);
+  FailureOr<Value> input = getSignal(imp, 3, /*exact=*/true);
   if (failed(input))
     return failure();
   auto type = cast<RankedTensorType>(input->getType());
-  if (failed(checkSignal(imp, type, 3)))
-    return failure();
-  if (type.getRank() != 3)
-    return imp.emitError() << "expects a signal of shape [batch, length, 1 "
-                              "or 2], got "
-                           << formatShape(type.getShape());
   FailureOr<int64_t> step = getConstantScalar(imp, 1, "frame_step");
   if (failed(step))
     return failure();
