@@ -14,7 +14,9 @@
 //
 // Window sizes, DFT lengths, frame steps and MelWeightMatrix's parameters
 // determine output shapes, so they must be constants. MelWeightMatrix is
-// computed at compile time into a constant.
+// computed at compile time into a constant. ONNX 1.12's STFT shape
+// inference ignores `onesided`; this file replaces it in ONNX's schema
+// registry (see fixOnnxInference).
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
