@@ -355,6 +355,8 @@ applyInputOptions(onnx::ModelProto &model, const aic::ImportOptions &options,
 /// The rule tables of the families (one per *Rules.cpp file); getOpRules
 /// merges them.
 llvm::ArrayRef<OpRuleInfo> getCoreRules();
+llvm::ArrayRef<OpRuleInfo> getSignalRules();
+llvm::ArrayRef<OpRuleInfo> getRandomRules();
 /// The rules of one family, or null; lookupOpRule asks each.
 OpRule lookupElementwiseRule(llvm::StringRef opType);
 OpRule lookupUnaryRule(llvm::StringRef opType);

@@ -257,25 +257,6 @@ static LogicalResult importIdentity(NodeImporter &imp) {
   return success();
 }
 
-/// Inference-mode Dropout is the identity.
-static LogicalResult importDropout(NodeImporter &imp) {
-  if (imp.isOutputUsed(1))
-    return imp.emitError() << "the 'mask' output is not supported";
-  // Before opset 7 the mode is an attribute that defaults to training.
-  if (imp.getOpset() < 7 && !imp.getIntAttr("is_test", 0))
-    return imp.emitError() << "is_test=0 (training mode) is not supported";
-  if (imp.getOpset() >= 12 && imp.hasInput(2)) {
-    const ConstTensor *training = imp.getConstantInput(2);
-    if (!training)
-      return imp.emitError()
-             << "non-constant 'training_mode' input is not supported";
-    if (training->getNumElements() != 1 ||
-        getValuesAsInt(*training).front() != 0)
-      return imp.emitError() << "training mode is not supported";
-  }
-  return importIdentity(imp);
-}
-
 //===----------------------------------------------------------------------===//
 // Matrix products
 //===----------------------------------------------------------------------===//
@@ -502,7 +483,8 @@ ArrayRef<OpRuleInfo> aic::importer::getCoreRules() { return {}; }
 ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
   static const std::vector<OpRuleInfo> rules = [] {
     std::vector<OpRuleInfo> all;
-    for (ArrayRef<OpRuleInfo> (*family)() : {getCoreRules})
+    for (ArrayRef<OpRuleInfo> (*family)() :
+         {getCoreRules, getSignalRules, getRandomRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
       return StringRef(a.opType) < StringRef(b.opType);
@@ -539,7 +521,6 @@ OpRule aic::importer::lookupOpRule(StringRef opType) {
       .Case("Concat", importConcat)
       .Case("Constant", importConstant)
       .Case("Identity", importIdentity)
-      .Case("Dropout", importDropout)
       .Case("MatMul", importMatMul)
       .Case("Gemm", importGemm)
       .Case("Conv", importConv)

@@ -17,7 +17,19 @@ test_data_set_K of a test it runs
 compiles into $AIC_CACHE_DIR, which is passed on unchanged) and compares
 TMP/output_N.pb with the expected outputs as ONNX's backend tests do: element
 type and shape equal, np.testing.assert_allclose(rtol=1e-3, atol=1e-7);
-strings equal. A test's outcome is the worst over its data sets:
+strings equal. A test's outcome is the worst over its data sets.
+
+Random outputs are compared by element type and shape only: an output is
+random when, in the model's graph, a value computed by a random operator
+reaches it (through any chain of nodes, or a node whose subgraph holds a
+random operator or reads a random value). The random operators are
+RandomUniform, RandomNormal, RandomUniformLike, RandomNormalLike, Bernoulli,
+Multinomial, and Dropout in training mode: before opset 7 unless is_test=1;
+from opset 12 when its training_mode input is present and not a constant
+false (an initializer or Constant), since a graph input may be true. This is
+decided from the model, never from test names. Such a test's PASS says so:
+"PASS test_x (shape/dtype only: random output y)", and the summary counts
+them. The outcomes:
 
   PASS     every output matches.
   ERROR    the runner exited with a status in 1..127 and a one-line message
@@ -160,8 +172,77 @@ def load_value_from_sequence(seq):
     return ("sequence", [(t.data_type, numpy_helper.to_array(t)) for t in seq.tensor_values])
 
 
-def compare_tensor(actual, expected):
-    """(data_type, ndarray) pairs; None if equal, else a reason."""
+RANDOM_OPS = {"RandomUniform", "RandomNormal", "RandomUniformLike", "RandomNormalLike",
+              "Bernoulli", "Multinomial"}
+
+
+def default_opset(model):
+    return next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
+
+
+def constant_values(graph):
+    """Initializers and Constant node values of a graph, by name."""
+    values = {t.name: t for t in graph.initializer}
+    for node in graph.node:
+        if node.op_type == "Constant" and node.domain in ("", "ai.onnx"):
+            attr = next((a for a in node.attribute if a.name == "value"), None)
+            if attr is not None:
+                values[node.output[0]] = attr.t
+    return values
+
+
+def is_random_node(node, opset, constants):
+    """True if `node` draws random values (see the module docstring)."""
+    if node.domain not in ("", "ai.onnx"):
+        return False
+    if node.op_type in RANDOM_OPS:
+        return True
+    if node.op_type != "Dropout":
+        return False
+    if opset < 7:
+        return not any(a.name == "is_test" and a.i for a in node.attribute)
+    if opset < 12 or len(node.input) < 3 or not node.input[2]:
+        return False
+    flag = constants.get(node.input[2])
+    return flag is None or bool(numpy_helper.to_array(flag).any())
+
+
+def subgraphs(node):
+    for attr in node.attribute:
+        if attr.type == onnx.AttributeProto.GRAPH:
+            yield attr.g
+        elif attr.type == onnx.AttributeProto.GRAPHS:
+            yield from attr.graphs
+
+
+def graph_reads_random(graph, opset, tainted):
+    """Propagates randomness through `graph` (adding to `tainted`, the
+    random value names); True if any of its nodes is random or reads a
+    random value, also inside nested subgraphs (which may read outer values
+    by name)."""
+    constants = constant_values(graph)
+    found = False
+    for node in graph.node:
+        random = is_random_node(node, opset, constants) or any(i in tainted for i in node.input)
+        for sub in subgraphs(node):
+            random = graph_reads_random(sub, opset, tainted) or random
+        if random:
+            tainted.update(o for o in node.output if o)
+            found = True
+    return found
+
+
+def random_outputs(model_path):
+    """{index: name} of the graph outputs that random values reach."""
+    model = onnx.load(model_path, load_external_data=False)
+    tainted = set()
+    graph_reads_random(model.graph, default_opset(model), tainted)
+    return {i: out.name for i, out in enumerate(model.graph.output) if out.name in tainted}
+
+
+def compare_tensor(actual, expected, values=True):
+    """(data_type, ndarray) pairs; None if equal, else a reason. Without
+    `values` only the element type and shape are compared."""
     (atype, a), (etype, e) = actual, expected
     if atype != etype or a.dtype != e.dtype:
         aname = onnx.TensorProto.DataType.Name(atype) if atype in onnx.TensorProto.DataType.values() else atype
@@ -169,6 +250,8 @@ def compare_tensor(actual, expected):
         return f"element type {aname}, expected {ename}"
     if a.shape != e.shape:
         return f"shape {list(a.shape)}, expected {list(e.shape)}"
+    if not values:
+        return None
     try:
         if e.dtype == object:  # strings: exact, as ONNX's runner does
             np.testing.assert_array_equal(a, e)
@@ -181,7 +264,7 @@ def compare_tensor(actual, expected):
     return None
 
 
-def compare_value(actual, expected):
+def compare_value(actual, expected, values=True):
     if isinstance(expected, tuple) and expected and expected[0] in ("sequence", "optional"):
         if not (isinstance(actual, tuple) and actual and actual[0] == expected[0]):
             return f"not a {expected[0]}"
@@ -190,15 +273,15 @@ def compare_value(actual, expected):
             if (a is None) != (e is None):
                 return "optional " + ("empty" if a is None else "has a value") + ", expected " + \
                        ("empty" if e is None else "a value")
-            return None if e is None else compare_value(a, e)
+            return None if e is None else compare_value(a, e, values)
         if len(a) != len(e):
             return f"sequence of {len(a)}, expected {len(e)}"
         for i, (x, y) in enumerate(zip(a, e)):
-            reason = compare_value(x, y)
+            reason = compare_value(x, y, values)
             if reason:
                 return f"element {i}: {reason}"
         return None
-    return compare_tensor(actual, expected)
+    return compare_tensor(actual, expected, values)
 
 
 def numbered(dir_path, prefix):
@@ -207,8 +290,9 @@ def numbered(dir_path, prefix):
     return sorted(files, key=lambda f: int(pat.match(f).group(1)))
 
 
-def compare_outputs(model_path, expected_dir, actual_dir):
-    """None if the outputs match, else a one-line reason."""
+def compare_outputs(model_path, expected_dir, actual_dir, random=()):
+    """None if the outputs match, else a one-line reason. Outputs whose
+    index is in `random` are compared by element type and shape only."""
     expected_files = numbered(expected_dir, "output")
     kinds = output_kinds(model_path)
     for i, fname in enumerate(expected_files):
@@ -224,7 +308,7 @@ def compare_outputs(model_path, expected_dir, actual_dir):
             actual = load_value(actual_path, kind)
         except Exception as e:  # noqa: BLE001
             return f"{fname}: unreadable: {e}"
-        reason = compare_value(actual, expected)
+        reason = compare_value(actual, expected, values=i not in random)
         if reason:
             return f"{fname}: {reason}"
     # Not checked before this runner was rewritten; ONNX's runner checks the
@@ -270,8 +354,9 @@ def classify_exit(returncode, stderr):
     return "ERROR", first
 
 
-def run_once(runner, model, data_dir, timeout):
-    """Returns (class, message, stderr text) of one run."""
+def run_once(runner, model, data_dir, timeout, random=()):
+    """Returns (class, message, stderr text) of one run; the outputs in
+    `random` are compared by element type and shape only."""
     out_dir = tempfile.mkdtemp(prefix="aic-backend-")
     test_dir = os.path.dirname(model)
     try:
@@ -292,12 +377,17 @@ def run_once(runner, model, data_dir, timeout):
         verdict = classify_exit(proc.returncode, stderr)
         if verdict:
             return verdict[0], short(verdict[1], test_dir, out_dir), text
-        reason = compare_outputs(model, data_dir, out_dir)
+        reason = compare_outputs(model, data_dir, out_dir, random)
         if reason:
             return "FAIL", short(reason, test_dir, out_dir), text
         return "PASS", "", text
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
+
+
+def random_note(result):
+    outputs = result["random"]
+    return f"shape/dtype only: random output{'s' if len(outputs) > 1 else ''} {', '.join(outputs)}"
 
 
 def run_test(runner, suite, name, test_dir, timeout):
@@ -311,8 +401,14 @@ def run_test(runner, suite, name, test_dir, timeout):
     if not data_sets:
         result.update({"class": "FAIL", "message": "no test_data_set_* folder"})
     model = os.path.join(test_dir, "model.onnx")
+    try:
+        random = random_outputs(model)
+    except Exception:  # noqa: BLE001 - an unreadable model is the runner's to report
+        random = {}
+    if random:
+        result["random"] = [random[i] for i in sorted(random)]
     for data_set in data_sets:
-        cls, msg, stderr = run_once(runner, model, os.path.join(test_dir, data_set), timeout)
+        cls, msg, stderr = run_once(runner, model, os.path.join(test_dir, data_set), timeout, random)
         if SEVERITY[cls] > SEVERITY[result["class"]]:
             result.update({"class": cls, "message": (f"{data_set}: " if len(data_sets) > 1 else "") + msg,
                            "stderr": stderr})
@@ -528,10 +624,12 @@ def main():
                 r["outcome"] = cls
             results[name] = r
             if r["outcome"] == "UNEXPECTED PASS":
-                print(f"UNEXPECTED PASS: {name}", flush=True)
+                print(f"UNEXPECTED PASS: {name}" + (f" ({random_note(r)})" if r.get("random") else ""),
+                      flush=True)
             elif r["outcome"] in ("PASS", "XFAIL"):
                 if args.verbose:
-                    print(f"{r['outcome']} {name}" + (f": {r['message']}" if r["message"] else ""),
+                    print(f"{r['outcome']} {name}" + (f": {r['message']}" if r["message"] else "")
+                          + (f" ({random_note(r)})" if r["outcome"] == "PASS" and r.get("random") else ""),
                           flush=True)
             else:
                 print(f"REGRESSION {r['outcome']} {r['suite']}/{name}: {r['message']}", flush=True)
@@ -554,6 +652,10 @@ def main():
     if len(suites) > 1:
         print(f"{'total':<18}{len(results):>6}" + "".join(f"{totals[c]:>12}" for c in cols))
     print(f"wall time {wall:.1f} s, {args.jobs} jobs")
+    shape_only = sorted(n for n, r in results.items() if r["class"] == "PASS" and r.get("random"))
+    if shape_only:
+        print(f"{len(shape_only)} of the passes compared random outputs by element type and shape "
+              f"only: {', '.join(shape_only)}")
 
     regressions = sorted((r for r in results.values()
                           if r["outcome"] in REGRESSION_CLASSES + ("ERROR",)),
@@ -584,7 +686,8 @@ def main():
                                      "class": r["class"], "message": r["message"],
                                      "stderr_first_line": short(next(
                                          (l for l in r["stderr"].splitlines() if l.strip()), "")),
-                                     "seconds": r["seconds"]}
+                                     "seconds": r["seconds"],
+                                     "random_outputs": r.get("random", [])}
                                  for n, r in sorted(results.items())}},
                       f, indent=1, sort_keys=True)
             f.write("\n")
