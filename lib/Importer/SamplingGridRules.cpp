@@ -64,16 +64,19 @@ struct GridSampler {
     if (twiceLow == twiceHigh)
       return s.constant(0);
     double low = twiceLow / 2.0, span = (twiceHigh - twiceLow) / 2.0;
-    x = b.create<math::AbsFOp>(loc, s.sub(x, s.constant(low)));
+    // x + low and x - low are exact no-ops for low == 0.
+    auto addLow = [&](Value v, double sign) {
+      return low == 0 ? v : s.add(v, s.constant(sign * low));
+    };
+    x = b.create<math::AbsFOp>(loc, addLow(x, -1));
     Value spanValue = s.constant(span);
     Value extra = b.create<arith::RemFOp>(loc, x, spanValue);
     Value flips = b.create<math::FloorOp>(loc, s.div(x, spanValue));
-    Value even =
-        s.cmp(CmpKind::eq, b.create<arith::RemFOp>(loc, flips, s.constant(2)),
-              s.constant(0));
-    Value low0 = s.add(extra, s.constant(low));
-    Value low1 = s.add(s.sub(spanValue, extra), s.constant(low));
-    return s.select(even, low0, low1);
+    Value parity = b.create<arith::RemFOp>(loc, flips, s.constant(2));
+    Value even = s.cmp(CmpKind::eq, parity, s.constant(0));
+    Value forward = addLow(extra, 1);
+    Value backward = addLow(s.sub(spanValue, extra), 1);
+    return s.select(even, forward, backward);
   }
 
   /// Applies the padding mode to a pixel position.
@@ -93,8 +96,9 @@ struct GridSampler {
 
   /// The input at integer-valued position (x, y), 0 outside.
   Value read(Value x, Value y) {
-    Value inside = b.create<arith::AndIOp>(loc, isInRange(s, x, width),
-                                           isInRange(s, y, height));
+    Value insideX = isInRange(s, x, width);
+    Value insideY = isInRange(s, y, height);
+    Value inside = b.create<arith::AndIOp>(loc, insideX, insideY);
     Value v = b.create<tensor::ExtractOp>(
         loc, input,
         ValueRange{batch, channel, toClampedIndex(b, loc, y, height),
@@ -140,10 +144,15 @@ struct GridSampler {
     Value x1 = s.add(x0, one), y1 = s.add(y0, one);
     Value wx0 = s.sub(x1, ix), wx1 = s.sub(ix, x0);
     Value wy0 = s.sub(y1, iy), wy1 = s.sub(iy, y0);
-    Value sum = s.mul(read(x0, y0), s.mul(wx0, wy0));
-    sum = s.add(sum, s.mul(read(x1, y0), s.mul(wx1, wy0)));
-    sum = s.add(sum, s.mul(read(x0, y1), s.mul(wx0, wy1)));
-    return s.add(sum, s.mul(read(x1, y1), s.mul(wx1, wy1)));
+    // PyTorch's order: nw, ne, sw, se.
+    Value sum;
+    for (auto [y, wy] : {std::pair(y0, wy0), {y1, wy1}})
+      for (auto [x, wx] : {std::pair(x0, wx0), {x1, wx1}}) {
+        Value v = read(x, y);
+        Value term = s.mul(v, s.mul(wx, wy));
+        sum = sum ? s.add(sum, term) : term;
+      }
+    return sum;
   }
 };
 } // namespace
@@ -212,9 +221,9 @@ LogicalResult aic::importer::importGridSample(NodeImporter &imp) {
                                          inType.getDimSize(3),
                                          *padding,
                                          alignCorners};
-                     Value result = sampler.sample(
-                         *mode, castFloat(b, loc, args[0], computeType),
-                         castFloat(b, loc, args[1], computeType));
+                     Value gx = castFloat(b, loc, args[0], computeType);
+                     Value gy = castFloat(b, loc, args[1], computeType);
+                     Value result = sampler.sample(*mode, gx, gy);
                      return castFloat(b, loc, result, elementType);
                    }));
   return success();
@@ -285,16 +294,17 @@ static Value buildRoiAlignElement(OpBuilder &b, Location loc, Value input,
   struct Axis {
     Value low, high, wLow, wHigh, inside;
   };
-  auto sampleAxis = [&](OpBuilder &nb, Value start, Value p, Value bin,
-                        Value grid, Value i, int64_t size) {
+  // The sample position is binStart + (i + 0.5) * bin / grid.
+  auto sampleAxis = [&](OpBuilder &nb, Value binStart, Value bin, Value grid,
+                        Value i, int64_t size) {
     ScalarBuilder ns(nb, loc, computeType);
     Value k = indexAsFloat(nb, loc, i, computeType);
-    Value pos = ns.add(ns.add(start, ns.mul(p, bin)),
-                       ns.div(ns.mul(ns.add(k, ns.constant(0.5)), bin), grid));
+    Value offset = ns.div(ns.mul(ns.add(k, ns.constant(0.5)), bin), grid);
+    Value pos = ns.add(binStart, offset);
     Axis a;
-    a.inside =
-        nb.create<arith::AndIOp>(loc, ns.cmp(CmpKind::ge, pos, ns.constant(-1)),
-                                 ns.cmp(CmpKind::le, pos, ns.constant(size)));
+    Value aboveMin = ns.cmp(CmpKind::ge, pos, ns.constant(-1));
+    Value belowMax = ns.cmp(CmpKind::le, pos, ns.constant(size));
+    a.inside = nb.create<arith::AndIOp>(loc, aboveMin, belowMax);
     pos = nb.create<arith::MaxNumFOp>(loc, pos, ns.constant(0));
     pos = nb.create<arith::MinNumFOp>(loc, pos, ns.constant(size));
     Value last = ns.constant(size - 1);
@@ -312,34 +322,33 @@ static Value buildRoiAlignElement(OpBuilder &b, Location loc, Value input,
 
   Value zeroIndex = b.create<arith::ConstantIndexOp>(loc, 0);
   Value oneIndex = b.create<arith::ConstantIndexOp>(loc, 1);
+  Value yStart = s.add(corner[1], s.mul(ph, binHeight));
+  Value xStart = s.add(corner[0], s.mul(pw, binWidth));
   Value init = opts.max ? s.lowest() : s.constant(0);
   auto rows = b.create<scf::ForOp>(
       loc, zeroIndex, gridHIndex, oneIndex, ValueRange{init},
       [&](OpBuilder &ob, Location, Value iy, ValueRange rowAcc) {
-        Axis y = sampleAxis(ob, corner[1], ph, binHeight, gridH, iy, height);
+        Axis y = sampleAxis(ob, yStart, binHeight, gridH, iy, height);
         auto cols = ob.create<scf::ForOp>(
             loc, zeroIndex, gridWIndex, oneIndex, rowAcc,
             [&](OpBuilder &ib, Location, Value ix, ValueRange acc) {
-              Axis x =
-                  sampleAxis(ib, corner[0], pw, binWidth, gridW, ix, width);
+              Axis x = sampleAxis(ib, xStart, binWidth, gridW, ix, width);
               ScalarBuilder is(ib, loc, computeType);
-              Value terms[4];
-              int k = 0;
+              // The weighted neighbours, summed (avg) or their largest
+              // (max).
+              Value sample;
               for (auto [yi, wy] :
                    {std::pair(y.low, y.wLow), {y.high, y.wHigh}})
                 for (auto [xi, wx] :
                      {std::pair(x.low, x.wLow), {x.high, x.wHigh}}) {
                   Value v = ib.create<tensor::ExtractOp>(
                       loc, input, ValueRange{batch, channel, yi, xi});
-                  terms[k++] = is.mul(is.mul(wy, wx),
-                                      castFloat(ib, loc, v, computeType));
+                  v = castFloat(ib, loc, v, computeType);
+                  Value term = is.mul(is.mul(wy, wx), v);
+                  sample = !sample    ? term
+                           : opts.max ? is.max(sample, term)
+                                      : is.add(sample, term);
                 }
-              Value sample =
-                  opts.max
-                      ? is.max(is.max(terms[0], terms[1]),
-                               is.max(terms[2], terms[3]))
-                      : is.add(is.add(is.add(terms[0], terms[1]), terms[2]),
-                               terms[3]);
               Value inside = ib.create<arith::AndIOp>(loc, y.inside, x.inside);
               sample = is.select(inside, sample, is.constant(0));
               Value next =

@@ -130,6 +130,8 @@ struct ResizeOptions {
   double cubicA = -0.75;
   bool excludeOutside = false;
   double extrapolation = 0.0;
+  /// roi is f64 (else its arithmetic is rounded to f32).
+  bool roiInDouble = false;
 };
 
 /// The coordinate transformation of one axis: the input position of output
@@ -165,13 +167,13 @@ struct AxisMap {
 /// `scale` is the given scale (or sizes / input for `sizes`); `length` the
 /// resized length as the reference sees it: the output size for `sizes`,
 /// input * scale (in f32, possibly fractional) for `scales`.
-static AxisMap makeAxisMap(CoordMode mode, int64_t in, int64_t out,
+static AxisMap makeAxisMap(const ResizeOptions &opts, int64_t in, int64_t out,
                            double scale, double length, double roiStart,
                            double roiEnd) {
   AxisMap m;
   m.inSize = in;
   m.outSize = out;
-  switch (mode) {
+  switch (opts.coord) {
   case CoordMode::PytorchHalfPixel:
     if (out <= 1) {
       m.fixed = 0.0;
@@ -198,17 +200,24 @@ static AxisMap makeAxisMap(CoordMode mode, int64_t in, int64_t out,
     m.add0 = 0.5;
     m.div = scale;
     break;
-  case CoordMode::TfCropAndResize:
+  case CoordMode::TfCropAndResize: {
+    // The reference computes the crop's extent and offset in the type of
+    // roi (f32 unless f64): nearest-mode ties depend on it.
+    auto inRoiType = [&](double v) {
+      return opts.roiInDouble ? v : double(float(v));
+    };
+    double extent = inRoiType(roiEnd - roiStart);
+    double offset = inRoiType(roiStart * double(in - 1));
     if (length == 1) {
-      m.fixed =
-          (roiEnd - roiStart) * double(in - 1) / 2 + roiStart * double(in - 1);
+      m.fixed = inRoiType(inRoiType(extent * double(in - 1) / 2) + offset);
       break;
     }
-    m.mul0 = roiEnd - roiStart;
+    m.mul0 = extent;
     m.mul1 = double(in - 1);
     m.div = length - 1;
-    m.add1 = roiStart * double(in - 1);
+    m.add1 = offset;
     break;
+  }
   }
   return m;
 }
@@ -288,8 +297,8 @@ static AxisTaps buildAxisTaps(OpBuilder &b, Location loc, const AxisMap &m,
     first = -1;
   }
   SmallVector<Value, 4> positions;
-  for (int64_t k = 0; k < int64_t(weights.size()); ++k)
-    positions.push_back(s.add(floor, s.constant(double(first + k))));
+  for (int64_t k = first; k < first + int64_t(weights.size()); ++k)
+    positions.push_back(k == 0 ? floor : s.add(floor, s.constant(double(k))));
   if (opts.excludeOutside) {
     Value sum;
     for (auto [w, p] : llvm::zip(weights, positions)) {
@@ -374,6 +383,8 @@ static FailureOr<std::vector<double>> getConstantFloats(NodeImporter &imp,
 static bool hasNonEmptyInput(NodeImporter &imp, int i) {
   if (!imp.hasInput(i))
     return false;
+  if (const ConstTensor *tensor = imp.getConstantInput(i))
+    return tensor->getNumElements() != 0;
   RankedTensorType type = imp.getInputType(i);
   return type && type.getNumElements() != 0;
 }
@@ -437,7 +448,7 @@ static LogicalResult importResizeWith(NodeImporter &imp,
       length = double(out);
     }
     maps.push_back(
-        makeAxisMap(opts.coord, in, out, scale, length, roi[d], roi[rank + d]));
+        makeAxisMap(opts, in, out, scale, length, roi[d], roi[rank + d]));
   }
   imp.setOutput(0, buildResize(imp, *input, *type, maps, opts));
   return success();
@@ -526,6 +537,7 @@ static LogicalResult importResize(NodeImporter &imp) {
     if (failed(values))
       return failure();
     roi = std::move(*values);
+    opts->roiInDouble = imp.getConstantInput(1)->type.getElementType().isF64();
   }
   if (hasScales) {
     FailureOr<std::vector<double>> scales = getConstantFloats(imp, 2, "scales");
