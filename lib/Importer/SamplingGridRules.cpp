@@ -54,6 +54,7 @@ struct GridSampler {
                  s.constant(2));
   }
 
+  /// Clamps to [0, size - 1] (NaN to 0).
   Value clip(Value x, int64_t size) {
     x = b.create<arith::MaxNumFOp>(loc, x, s.constant(0));
     return b.create<arith::MinNumFOp>(loc, x, s.constant(size - 1));
@@ -106,6 +107,7 @@ struct GridSampler {
     return s.select(inside, castFloat(b, loc, v, s.getType()), s.constant(0));
   }
 
+  /// Cubic interpolation (a = -0.75) of four samples at t.
   Value cubic(ArrayRef<Value> values, Value t) {
     std::array<Value, 4> w = getCubicWeights(s, t, -0.75);
     Value sum;
@@ -114,6 +116,7 @@ struct GridSampler {
     return sum;
   }
 
+  /// The sample at grid position (gx, gy).
   Value sample(GridMode mode, Value gx, Value gy) {
     Value ix = unnormalize(gx, width), iy = unnormalize(gy, height);
     if (mode == GridMode::Bicubic) {
@@ -122,22 +125,25 @@ struct GridSampler {
       Value y0 = b.create<math::FloorOp>(loc, iy);
       SmallVector<Value, 4> xs, ys, rows;
       for (int k = -1; k <= 2; ++k) {
-        xs.push_back(pad(s.add(x0, s.constant(k)), width));
-        ys.push_back(pad(s.add(y0, s.constant(k)), height));
+        xs.push_back(pad(k == 0 ? x0 : s.add(x0, s.constant(k)), width));
+        ys.push_back(pad(k == 0 ? y0 : s.add(y0, s.constant(k)), height));
       }
+      Value tx = s.sub(ix, x0), ty = s.sub(iy, y0);
       for (Value y : ys) {
         SmallVector<Value, 4> row;
         for (Value x : xs)
           row.push_back(read(x, y));
-        rows.push_back(cubic(row, s.sub(ix, x0)));
+        rows.push_back(cubic(row, tx));
       }
-      return cubic(rows, s.sub(iy, y0));
+      return cubic(rows, ty);
     }
     ix = pad(ix, width);
     iy = pad(iy, height);
-    if (mode == GridMode::Nearest)
-      return read(b.create<math::RoundEvenOp>(loc, ix),
-                  b.create<math::RoundEvenOp>(loc, iy));
+    if (mode == GridMode::Nearest) {
+      Value x = b.create<math::RoundEvenOp>(loc, ix);
+      Value y = b.create<math::RoundEvenOp>(loc, iy);
+      return read(x, y);
+    }
     Value x0 = b.create<math::FloorOp>(loc, ix);
     Value y0 = b.create<math::FloorOp>(loc, iy);
     Value one = s.constant(1);

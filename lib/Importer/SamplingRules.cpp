@@ -258,32 +258,25 @@ static AxisTaps buildAxisTaps(OpBuilder &b, Location loc, const AxisMap &m,
   ScalarBuilder s(b, loc, b.getF64Type());
   Value x = buildSourcePosition(s, m, index);
   if (opts.coord == CoordMode::TfCropAndResize) {
-    Value out =
-        b.create<arith::OrIOp>(loc, s.cmp(CmpKind::lt, x, s.constant(0)),
-                               s.cmp(CmpKind::gt, x, s.constant(m.inSize - 1)));
+    Value below = s.cmp(CmpKind::lt, x, s.constant(0));
+    Value above = s.cmp(CmpKind::gt, x, s.constant(m.inSize - 1));
+    Value out = b.create<arith::OrIOp>(loc, below, above);
     outside = outside ? b.create<arith::OrIOp>(loc, outside, out) : out;
   }
   Value floor = b.create<math::FloorOp>(loc, x);
   Value t = s.sub(x, floor);
   AxisTaps taps;
   if (opts.mode == ResizeMode::Nearest) {
-    // t == 0 reads floor(x) in every mode.
-    Value up;
-    switch (opts.nearest) {
-    case NearestMode::RoundPreferFloor:
-      up = s.cmp(CmpKind::gt, t, s.constant(0.5));
-      break;
-    case NearestMode::RoundPreferCeil:
-      up = s.cmp(CmpKind::ge, t, s.constant(0.5));
-      break;
-    case NearestMode::Floor:
-      up = b.create<arith::ConstantIntOp>(loc, 0, 1);
-      break;
-    case NearestMode::Ceil:
-      up = s.cmp(CmpKind::gt, t, s.constant(0));
-      break;
+    // Rounds up above 0.5 (round_prefer_floor), from 0.5
+    // (round_prefer_ceil) or above 0 (ceil); t == 0 reads floor(x) in
+    // every mode.
+    Value nearest = floor;
+    if (opts.nearest != NearestMode::Floor) {
+      bool upAtTie = opts.nearest == NearestMode::RoundPreferCeil;
+      Value tie = s.constant(opts.nearest == NearestMode::Ceil ? 0 : 0.5);
+      Value up = s.cmp(upAtTie ? CmpKind::ge : CmpKind::gt, t, tie);
+      nearest = s.select(up, s.add(floor, s.constant(1)), floor);
     }
-    Value nearest = s.select(up, s.add(floor, s.constant(1)), floor);
     taps.indices.push_back(toClampedIndex(b, loc, nearest, m.inSize));
     return taps;
   }
@@ -302,7 +295,8 @@ static AxisTaps buildAxisTaps(OpBuilder &b, Location loc, const AxisMap &m,
   if (opts.excludeOutside) {
     Value sum;
     for (auto [w, p] : llvm::zip(weights, positions)) {
-      w = s.select(isInRange(s, p, m.inSize), w, s.constant(0));
+      Value inside = isInRange(s, p, m.inSize);
+      w = s.select(inside, w, s.constant(0));
       sum = sum ? s.add(sum, w) : w;
     }
     for (Value &w : weights)
@@ -558,11 +552,17 @@ static LogicalResult importResize(NodeImporter &imp) {
 //===----------------------------------------------------------------------===//
 
 ArrayRef<OpRuleInfo> aic::importer::getSamplingRules() {
+  using DT = onnx::TensorProto;
+  // Not bfloat16: untested (aic's Cast does not produce it, and ONNX's
+  // GridSample does not take it).
+  constexpr TypeSet kFloat =
+      typeBit(DT::FLOAT16) | typeBit(DT::FLOAT) | typeBit(DT::DOUBLE);
+  constexpr TypeSet kAny = kFloat | types::kInt | types::kBool;
   static const OpRuleInfo rules[] = {
-      {"GridSample", importGridSample, 16, types::kFloat},
-      {"Resize", importResize, 10, types::kNumeric | types::kBool},
-      {"RoiAlign", importRoiAlign, 10, types::kFloat},
-      {"Upsample", importLegacyResize, 7, types::kNumeric | types::kBool},
+      {"GridSample", importGridSample, 16, kFloat},
+      {"Resize", importResize, 10, kAny},
+      {"RoiAlign", importRoiAlign, 10, kFloat},
+      {"Upsample", importLegacyResize, 7, kAny},
   };
   return rules;
 }
