@@ -357,6 +357,7 @@ applyInputOptions(onnx::ModelProto &model, const aic::ImportOptions &options,
 llvm::ArrayRef<OpRuleInfo> getCoreRules();
 llvm::ArrayRef<OpRuleInfo> getSignalRules();
 llvm::ArrayRef<OpRuleInfo> getRandomRules();
+llvm::ArrayRef<OpRuleInfo> getSamplingRules();
 /// The rules of one family, or null; lookupOpRule asks each.
 OpRule lookupElementwiseRule(llvm::StringRef opType);
 OpRule lookupUnaryRule(llvm::StringRef opType);

@@ -1,0 +1,568 @@
+//===- SamplingRules.cpp - Import rules for Resize and Upsample -----------===//
+//
+// Resize (opsets 10, 11, 13) and the deprecated Upsample (7, 9): a
+// linalg.generic over the result whose body computes, on each resized axis,
+// the input position of the element and the indices and weights of its
+// taps (nearest, linear or cubic; indices clamped into the input, as the
+// reference's edge padding), and blends the taps read with tensor.extract.
+// Axes whose positions map onto themselves are read directly.
+//
+// scales, sizes and roi determine the result shape and must be constants.
+// The positions are computed in f64 from constants derived as the ONNX
+// reference derives them (the resized length of align_corners is input *
+// scale, possibly fractional, for `scales`), so that nearest-mode ties
+// round as there; the taps are blended in the data type (at least f32).
+//
+// Also the shared pieces of Sampling.h and the family's rule table.
+//
+//===----------------------------------------------------------------------===//
+#include "Sampling.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <cmath>
+#include <functional>
+#include <optional>
+
+using namespace mlir;
+using namespace aic;
+using namespace aic::importer;
+
+//===----------------------------------------------------------------------===//
+// Shared pieces (Sampling.h)
+//===----------------------------------------------------------------------===//
+
+Type aic::importer::getComputeType(Type elementType) {
+  if (isa<FloatType>(elementType) && elementType.getIntOrFloatBitWidth() < 32)
+    return Float32Type::get(elementType.getContext());
+  return elementType;
+}
+
+Value aic::importer::castFloat(OpBuilder &b, Location loc, Value x, Type to) {
+  unsigned from = x.getType().getIntOrFloatBitWidth();
+  if (x.getType() == to)
+    return x;
+  if (from < to.getIntOrFloatBitWidth())
+    return b.create<arith::ExtFOp>(loc, to, x);
+  return b.create<arith::TruncFOp>(loc, to, x);
+}
+
+Value aic::importer::toClampedIndex(OpBuilder &b, Location loc, Value x,
+                                    int64_t size) {
+  ScalarBuilder s(b, loc, x.getType());
+  x = b.create<arith::MaxNumFOp>(loc, x, s.constant(0));
+  x = b.create<arith::MinNumFOp>(loc, x, s.constant(size - 1));
+  Value i = b.create<arith::FPToSIOp>(loc, b.getI64Type(), x);
+  return b.create<arith::IndexCastOp>(loc, b.getIndexType(), i);
+}
+
+Value aic::importer::indexAsFloat(OpBuilder &b, Location loc, Value index,
+                                  Type type) {
+  Value i = b.create<arith::IndexCastOp>(loc, b.getI64Type(), index);
+  return b.create<arith::SIToFPOp>(loc, type, i);
+}
+
+Value aic::importer::isInRange(ScalarBuilder &s, Value x, int64_t size) {
+  Value low = s.cmp(CmpKind::ge, x, s.constant(0));
+  Value high = s.cmp(CmpKind::le, x, s.constant(size - 1));
+  return s.getBuilder().create<arith::AndIOp>(s.getLoc(), low, high);
+}
+
+FailureOr<RankedTensorType>
+aic::importer::getSampledOutputType(NodeImporter &imp, RankedTensorType inType,
+                                    ArrayRef<int64_t> shape) {
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(shape, inType.getElementType()));
+  if (failed(type))
+    return failure();
+  if (type->getNumElements() == 0) {
+    imp.setOutput(0, imp.emptyTensor(*type));
+    return RankedTensorType();
+  }
+  if (inType.getNumElements() == 0) {
+    imp.emitError() << "expects a non-empty input for a non-empty result";
+    return failure();
+  }
+  return type;
+}
+
+std::array<Value, 4> aic::importer::getCubicWeights(ScalarBuilder &s, Value t,
+                                                    double a) {
+  // |x| <= 1: ((a + 2) x - (a + 3)) x x + 1
+  auto near = [&](Value x) {
+    Value p = s.sub(s.mul(s.constant(a + 2), x), s.constant(a + 3));
+    return s.add(s.mul(s.mul(p, x), x), s.constant(1));
+  };
+  // 1 < |x| < 2: ((a x - 5a) x + 8a) x - 4a
+  auto far = [&](Value x) {
+    Value p = s.sub(s.mul(s.constant(a), x), s.constant(5 * a));
+    p = s.add(s.mul(p, x), s.constant(8 * a));
+    return s.sub(s.mul(p, x), s.constant(4 * a));
+  };
+  Value one = s.constant(1);
+  Value u = s.sub(one, t);
+  return {far(s.add(t, one)), near(t), near(u), far(s.add(u, one))};
+}
+
+//===----------------------------------------------------------------------===//
+// Resize and Upsample
+//===----------------------------------------------------------------------===//
+
+namespace {
+enum class ResizeMode { Nearest, Linear, Cubic };
+enum class CoordMode {
+  HalfPixel,
+  PytorchHalfPixel,
+  AlignCorners,
+  Asymmetric,
+  TfHalfPixelForNN,
+  TfCropAndResize
+};
+enum class NearestMode { RoundPreferFloor, RoundPreferCeil, Floor, Ceil };
+
+struct ResizeOptions {
+  ResizeMode mode = ResizeMode::Nearest;
+  CoordMode coord = CoordMode::HalfPixel;
+  NearestMode nearest = NearestMode::RoundPreferFloor;
+  double cubicA = -0.75;
+  bool excludeOutside = false;
+  double extrapolation = 0.0;
+  /// roi is f64 (else its arithmetic is rounded to f32).
+  bool roiInDouble = false;
+};
+
+/// The coordinate transformation of one axis: the input position of output
+/// position x is `fixed`, or ((x + add0) * mul0 * mul1) / div + add1 with
+/// the constants of the mode, evaluated in f64 in this order (that of the
+/// ONNX reference). A constant of 0 or 1 is an exact no-op and not built.
+struct AxisMap {
+  int64_t inSize = 0, outSize = 0;
+  std::optional<double> fixed;
+  double add0 = 0, mul0 = 1, mul1 = 1, div = 1, add1 = 0;
+
+  double evaluate(double x) const {
+    if (fixed)
+      return *fixed;
+    return ((x + add0) * mul0 * mul1) / div + add1;
+  }
+  /// Output position x reads input position x: no sampling needed.
+  bool isIdentity(CoordMode mode) const {
+    if (inSize != outSize)
+      return false;
+    // A single element is read whatever the position, unless it can fall
+    // outside the crop.
+    if (inSize == 1 && mode != CoordMode::TfCropAndResize)
+      return true;
+    for (int64_t x = 0; x < outSize; ++x)
+      if (evaluate(double(x)) != double(x))
+        return false;
+    return true;
+  }
+};
+} // namespace
+
+/// `scale` is the given scale (or sizes / input for `sizes`); `length` the
+/// resized length as the reference sees it: the output size for `sizes`,
+/// input * scale (in f32, possibly fractional) for `scales`.
+static AxisMap makeAxisMap(const ResizeOptions &opts, int64_t in, int64_t out,
+                           double scale, double length, double roiStart,
+                           double roiEnd) {
+  AxisMap m;
+  m.inSize = in;
+  m.outSize = out;
+  switch (opts.coord) {
+  case CoordMode::PytorchHalfPixel:
+    if (out <= 1) {
+      m.fixed = 0.0;
+      break;
+    }
+    [[fallthrough]];
+  case CoordMode::HalfPixel:
+    m.add0 = 0.5;
+    m.div = scale;
+    m.add1 = -0.5;
+    break;
+  case CoordMode::AlignCorners:
+    if (length == 1) {
+      m.fixed = 0.0;
+      break;
+    }
+    m.mul0 = double(in - 1);
+    m.div = length - 1;
+    break;
+  case CoordMode::Asymmetric:
+    m.div = scale;
+    break;
+  case CoordMode::TfHalfPixelForNN:
+    m.add0 = 0.5;
+    m.div = scale;
+    break;
+  case CoordMode::TfCropAndResize: {
+    // The reference computes the crop's extent and offset in the type of
+    // roi (f32 unless f64): nearest-mode ties depend on it.
+    auto inRoiType = [&](double v) {
+      return opts.roiInDouble ? v : double(float(v));
+    };
+    double extent = inRoiType(roiEnd - roiStart);
+    double offset = inRoiType(roiStart * double(in - 1));
+    if (length == 1) {
+      m.fixed = inRoiType(inRoiType(extent * double(in - 1) / 2) + offset);
+      break;
+    }
+    m.mul0 = extent;
+    m.mul1 = double(in - 1);
+    m.div = length - 1;
+    m.add1 = offset;
+    break;
+  }
+  }
+  return m;
+}
+
+/// Builds the input position of output index `index` on one axis (f64).
+static Value buildSourcePosition(ScalarBuilder &s, const AxisMap &m,
+                                 Value index) {
+  if (m.fixed)
+    return s.constant(*m.fixed);
+  Value x = indexAsFloat(s.getBuilder(), s.getLoc(), index, s.getType());
+  if (m.add0 != 0)
+    x = s.add(x, s.constant(m.add0));
+  for (double factor : {m.mul0, m.mul1})
+    if (factor != 1)
+      x = s.mul(x, s.constant(factor));
+  if (m.div != 1)
+    x = s.div(x, s.constant(m.div));
+  if (m.add1 != 0)
+    x = s.add(x, s.constant(m.add1));
+  return x;
+}
+
+/// The samples of one axis: input indices, and their weights (in the
+/// compute type) unless a single index is read.
+struct AxisTaps {
+  SmallVector<Value, 4> indices;
+  SmallVector<Value, 4> weights;
+};
+
+/// The taps of output position `index` on a resized axis, in the manner of
+/// the ONNX reference: edge padding (clamped indices), nearest rounding of
+/// t = x - floor(x) by the mode, and for cubic optionally zero weights
+/// outside the input renormalized to sum 1. Sets `outside` for positions
+/// outside the crop of tf_crop_and_resize.
+static AxisTaps buildAxisTaps(OpBuilder &b, Location loc, const AxisMap &m,
+                              const ResizeOptions &opts, Value index,
+                              Type computeType, Value &outside) {
+  ScalarBuilder s(b, loc, b.getF64Type());
+  Value x = buildSourcePosition(s, m, index);
+  if (opts.coord == CoordMode::TfCropAndResize) {
+    Value below = s.cmp(CmpKind::lt, x, s.constant(0));
+    Value above = s.cmp(CmpKind::gt, x, s.constant(m.inSize - 1));
+    Value out = b.create<arith::OrIOp>(loc, below, above);
+    outside = outside ? b.create<arith::OrIOp>(loc, outside, out) : out;
+  }
+  Value floor = b.create<math::FloorOp>(loc, x);
+  Value t = s.sub(x, floor);
+  AxisTaps taps;
+  if (opts.mode == ResizeMode::Nearest) {
+    // Rounds up above 0.5 (round_prefer_floor), from 0.5
+    // (round_prefer_ceil) or above 0 (ceil); t == 0 reads floor(x) in
+    // every mode.
+    Value nearest = floor;
+    if (opts.nearest != NearestMode::Floor) {
+      bool upAtTie = opts.nearest == NearestMode::RoundPreferCeil;
+      Value tie = s.constant(opts.nearest == NearestMode::Ceil ? 0 : 0.5);
+      Value up = s.cmp(upAtTie ? CmpKind::ge : CmpKind::gt, t, tie);
+      nearest = s.select(up, s.add(floor, s.constant(1)), floor);
+    }
+    taps.indices.push_back(toClampedIndex(b, loc, nearest, m.inSize));
+    return taps;
+  }
+  SmallVector<Value, 4> weights;
+  int64_t first = 0;
+  if (opts.mode == ResizeMode::Linear) {
+    weights = {s.sub(s.constant(1), t), t};
+  } else {
+    std::array<Value, 4> cubic = getCubicWeights(s, t, opts.cubicA);
+    weights.assign(cubic.begin(), cubic.end());
+    first = -1;
+  }
+  SmallVector<Value, 4> positions;
+  for (int64_t k = first; k < first + int64_t(weights.size()); ++k)
+    positions.push_back(k == 0 ? floor : s.add(floor, s.constant(double(k))));
+  if (opts.excludeOutside) {
+    Value sum;
+    for (auto [w, p] : llvm::zip(weights, positions)) {
+      Value inside = isInRange(s, p, m.inSize);
+      w = s.select(inside, w, s.constant(0));
+      sum = sum ? s.add(sum, w) : w;
+    }
+    for (Value &w : weights)
+      w = s.div(w, sum);
+  }
+  for (auto [w, p] : llvm::zip(weights, positions)) {
+    taps.indices.push_back(toClampedIndex(b, loc, p, m.inSize));
+    taps.weights.push_back(castFloat(b, loc, w, computeType));
+  }
+  return taps;
+}
+
+/// Resizes `input` to `type`: one linalg.generic whose body blends the
+/// taps of every resized axis, innermost axis first as the reference does.
+static Value buildResize(NodeImporter &imp, Value input, RankedTensorType type,
+                         ArrayRef<AxisMap> maps, const ResizeOptions &opts) {
+  Type elementType = type.getElementType();
+  Type computeType = getComputeType(elementType);
+  bool isUnsigned = imp.isUnsignedInput(0);
+  int64_t rank = type.getRank();
+  SmallVector<bool> identity;
+  for (const AxisMap &m : maps)
+    identity.push_back(m.isIdentity(opts.coord));
+  return buildGeneric(
+      imp, type, ValueRange{}, {},
+      [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+        SmallVector<AxisTaps> taps(rank);
+        Value outside;
+        for (int64_t d = 0; d < rank; ++d) {
+          Value index = b.create<linalg::IndexOp>(loc, d);
+          if (identity[d])
+            taps[d].indices.push_back(index);
+          else
+            taps[d] = buildAxisTaps(b, loc, maps[d], opts, index, computeType,
+                                    outside);
+        }
+        ScalarBuilder s(b, loc, computeType, isUnsigned);
+        SmallVector<Value> at(rank);
+        std::function<Value(int64_t)> blend = [&](int64_t d) -> Value {
+          if (d == rank) {
+            Value v = b.create<tensor::ExtractOp>(loc, input, at);
+            return s.isFloat() ? castFloat(b, loc, v, computeType) : v;
+          }
+          const AxisTaps &axis = taps[d];
+          if (axis.weights.empty()) {
+            at[d] = axis.indices.front();
+            return blend(d + 1);
+          }
+          Value sum;
+          for (auto [index, weight] : llvm::zip(axis.indices, axis.weights)) {
+            at[d] = index;
+            Value term = s.mul(weight, blend(d + 1));
+            sum = sum ? s.add(sum, term) : term;
+          }
+          return sum;
+        };
+        Value result = blend(0);
+        if (outside)
+          result = s.select(outside, s.constant(opts.extrapolation), result);
+        return s.isFloat() ? castFloat(b, loc, result, elementType) : result;
+      });
+}
+
+/// Reads a constant float input (scales, roi) as doubles.
+static FailureOr<std::vector<double>> getConstantFloats(NodeImporter &imp,
+                                                        int i, StringRef what) {
+  const ConstTensor *tensor = imp.getConstantInput(i);
+  if (!tensor) {
+    imp.emitError() << "'" << what
+                    << "' input must be a constant (aic needs static shapes)";
+    return failure();
+  }
+  return getValuesAsDouble(*tensor);
+}
+
+/// Input `i` is given and has elements (Resize-11 passes an empty tensor
+/// for the unused one of scales and sizes).
+static bool hasNonEmptyInput(NodeImporter &imp, int i) {
+  if (!imp.hasInput(i))
+    return false;
+  if (const ConstTensor *tensor = imp.getConstantInput(i))
+    return tensor->getNumElements() != 0;
+  RankedTensorType type = imp.getInputType(i);
+  return type && type.getNumElements() != 0;
+}
+
+/// The resize of input 0 by `scales` or to `sizes` (exactly one given),
+/// with `roi` (start..., end...) for tf_crop_and_resize.
+static LogicalResult importResizeWith(NodeImporter &imp,
+                                      const ResizeOptions &opts,
+                                      std::optional<std::vector<double>> scales,
+                                      std::optional<SmallVector<int64_t>> sizes,
+                                      std::vector<double> roi) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  int64_t rank = inType.getRank();
+  if (opts.mode != ResizeMode::Nearest &&
+      !isa<FloatType>(inType.getElementType()))
+    return imp.emitError() << "linear and cubic modes need float data";
+  size_t count = scales ? scales->size() : sizes->size();
+  if (int64_t(count) != rank)
+    return imp.emitError() << "'" << (scales ? "scales" : "sizes") << "' has "
+                           << count << " elements for an input of rank "
+                           << rank;
+  if (roi.empty())
+    for (int k = 0; k < 2; ++k)
+      roi.insert(roi.end(), rank, double(k));
+  if (int64_t(roi.size()) != 2 * rank)
+    return imp.emitError() << "'roi' has " << roi.size()
+                           << " elements, expected " << 2 * rank;
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (scales) {
+      float scale = float((*scales)[d]);
+      float size = std::floor(float(inType.getDimSize(d)) * scale);
+      if (!(scale > 0) || !(size < 0x1p62f))
+        return imp.emitError() << "scale " << double(scale) << " on dim " << d
+                               << " is not positive or too large";
+      shape.push_back(int64_t(size));
+    } else {
+      if ((*sizes)[d] < 0)
+        return imp.emitError() << "sizes must not be negative";
+      shape.push_back((*sizes)[d]);
+    }
+  }
+  FailureOr<RankedTensorType> type = getSampledOutputType(imp, inType, shape);
+  if (failed(type))
+    return failure();
+  if (!*type)
+    return success();
+  SmallVector<AxisMap> maps;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t in = inType.getDimSize(d), out = type->getDimSize(d);
+    double scale, length;
+    if (scales) {
+      float s = float((*scales)[d]);
+      scale = s;
+      length = double(s * float(in));
+    } else {
+      scale = double(out) / double(in);
+      length = double(out);
+    }
+    maps.push_back(
+        makeAxisMap(opts, in, out, scale, length, roi[d], roi[rank + d]));
+  }
+  imp.setOutput(0, buildResize(imp, *input, *type, maps, opts));
+  return success();
+}
+
+/// The mode of Upsample and Resize-10: nearest or linear.
+static FailureOr<ResizeMode> getLegacyMode(NodeImporter &imp) {
+  return getEnumAttr<ResizeMode>(
+      imp, "mode", "nearest",
+      {{"nearest", ResizeMode::Nearest}, {"linear", ResizeMode::Linear}});
+}
+
+/// Upsample (7: scales attribute; 9: scales input) and Resize-10: the
+/// coordinate mode is asymmetric and nearest rounds down (what ONNX's
+/// version converter gives them in Resize-11 terms).
+static LogicalResult importLegacyResize(NodeImporter &imp) {
+  FailureOr<ResizeMode> mode = getLegacyMode(imp);
+  if (failed(mode))
+    return failure();
+  ResizeOptions opts;
+  opts.mode = *mode;
+  opts.coord = CoordMode::Asymmetric;
+  opts.nearest = NearestMode::Floor;
+  std::vector<double> scales;
+  if (imp.getNode().op_type() == "Upsample" && imp.getOpset() < 9) {
+    const onnx::AttributeProto *attr = imp.getAttr("scales");
+    if (!attr)
+      return imp.emitError() << "missing 'scales' attribute";
+    scales.assign(attr->floats().begin(), attr->floats().end());
+  } else {
+    FailureOr<std::vector<double>> values = getConstantFloats(imp, 1, "scales");
+    if (failed(values))
+      return failure();
+    scales = std::move(*values);
+  }
+  return importResizeWith(imp, opts, std::move(scales), std::nullopt, {});
+}
+
+static FailureOr<ResizeOptions> getResizeOptions(NodeImporter &imp) {
+  FailureOr<ResizeMode> mode =
+      getEnumAttr<ResizeMode>(imp, "mode", "nearest",
+                              {{"nearest", ResizeMode::Nearest},
+                               {"linear", ResizeMode::Linear},
+                               {"cubic", ResizeMode::Cubic}});
+  FailureOr<CoordMode> coord = getEnumAttr<CoordMode>(
+      imp, "coordinate_transformation_mode", "half_pixel",
+      {{"half_pixel", CoordMode::HalfPixel},
+       {"pytorch_half_pixel", CoordMode::PytorchHalfPixel},
+       {"align_corners", CoordMode::AlignCorners},
+       {"asymmetric", CoordMode::Asymmetric},
+       {"tf_half_pixel_for_nn", CoordMode::TfHalfPixelForNN},
+       {"tf_crop_and_resize", CoordMode::TfCropAndResize}});
+  FailureOr<NearestMode> nearest = getEnumAttr<NearestMode>(
+      imp, "nearest_mode", "round_prefer_floor",
+      {{"round_prefer_floor", NearestMode::RoundPreferFloor},
+       {"round_prefer_ceil", NearestMode::RoundPreferCeil},
+       {"floor", NearestMode::Floor},
+       {"ceil", NearestMode::Ceil}});
+  if (failed(mode) || failed(coord) || failed(nearest))
+    return failure();
+  ResizeOptions opts;
+  opts.mode = *mode;
+  opts.coord = *coord;
+  opts.nearest = *nearest;
+  opts.cubicA = imp.getFloatAttr("cubic_coeff_a", -0.75f);
+  opts.excludeOutside = imp.getIntAttr("exclude_outside", 0) != 0;
+  opts.extrapolation = imp.getFloatAttr("extrapolation_value", 0.0f);
+  return opts;
+}
+
+/// Resize-11 and -13: X, roi, scales, sizes.
+static LogicalResult importResize(NodeImporter &imp) {
+  if (imp.getOpset() < 11)
+    return importLegacyResize(imp);
+  FailureOr<ResizeOptions> opts = getResizeOptions(imp);
+  if (failed(opts))
+    return failure();
+  bool hasScales = hasNonEmptyInput(imp, 2);
+  bool hasSizes = hasNonEmptyInput(imp, 3);
+  if (hasScales == hasSizes)
+    return imp.emitError() << "expects exactly one of 'scales' and 'sizes'";
+  std::vector<double> roi;
+  // roi is read only where it has an effect.
+  if (opts->coord == CoordMode::TfCropAndResize && hasNonEmptyInput(imp, 1)) {
+    FailureOr<std::vector<double>> values = getConstantFloats(imp, 1, "roi");
+    if (failed(values))
+      return failure();
+    roi = std::move(*values);
+    opts->roiInDouble = imp.getConstantInput(1)->type.getElementType().isF64();
+  }
+  if (hasScales) {
+    FailureOr<std::vector<double>> scales = getConstantFloats(imp, 2, "scales");
+    if (failed(scales))
+      return failure();
+    return importResizeWith(imp, *opts, std::move(*scales), std::nullopt,
+                            std::move(roi));
+  }
+  FailureOr<SmallVector<int64_t>> sizes = imp.getConstantInts(3, "sizes");
+  if (failed(sizes))
+    return failure();
+  return importResizeWith(imp, *opts, std::nullopt, std::move(*sizes),
+                          std::move(roi));
+}
+
+//===----------------------------------------------------------------------===//
+// Rule table
+//===----------------------------------------------------------------------===//
+
+ArrayRef<OpRuleInfo> aic::importer::getSamplingRules() {
+  using DT = onnx::TensorProto;
+  // Not bfloat16: untested (aic's Cast does not produce it, and ONNX's
+  // GridSample does not take it).
+  constexpr TypeSet kFloat =
+      typeBit(DT::FLOAT16) | typeBit(DT::FLOAT) | typeBit(DT::DOUBLE);
+  constexpr TypeSet kAny = kFloat | types::kInt | types::kBool;
+  static const OpRuleInfo rules[] = {
+      {"GridSample", importGridSample, 16, kFloat},
+      {"Resize", importResize, 10, kAny},
+      {"RoiAlign", importRoiAlign, 10, kFloat},
+      {"Upsample", importLegacyResize, 7, kAny},
+  };
+  return rules;
+}
