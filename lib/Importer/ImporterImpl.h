@@ -324,6 +324,8 @@ OpRule lookupOpRule(llvm::StringRef opType);
 /// The rule tables of the families (one per *Rules.cpp file); getOpRules
 /// merges them.
 llvm::ArrayRef<OpRuleInfo> getCoreRules();
+llvm::ArrayRef<OpRuleInfo> getIndexingRules();
+llvm::ArrayRef<OpRuleInfo> getLinearAlgebraRules();
 /// The rules of one family, or null; lookupOpRule asks each.
 OpRule lookupElementwiseRule(llvm::StringRef opType);
 OpRule lookupUnaryRule(llvm::StringRef opType);
