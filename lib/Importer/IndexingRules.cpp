@@ -685,14 +685,24 @@ static LogicalResult importMaxUnpool(NodeImporter &imp) {
 //===----------------------------------------------------------------------===//
 
 ArrayRef<OpRuleInfo> aic::importer::getIndexingRules() {
+  using DT = onnx::TensorProto;
+  // bfloat16 is left out: nothing here was run on it.
+  constexpr TypeSet kNumeric = types::kNumeric & ~typeBit(DT::BFLOAT16);
+  constexpr TypeSet kTensor = kNumeric | types::kBool;
+  constexpr TypeSet kCumSum = typeBit(DT::FLOAT) | typeBit(DT::DOUBLE) |
+                              typeBit(DT::FLOAT16) | typeBit(DT::INT32) |
+                              typeBit(DT::INT64) | typeBit(DT::UINT32) |
+                              typeBit(DT::UINT64);
+  constexpr TypeSet kUnpool =
+      typeBit(DT::FLOAT) | typeBit(DT::DOUBLE) | typeBit(DT::FLOAT16);
   static const OpRuleInfo rules[] = {
-      {"CumSum", importCumSum, 11, types::kFloat | types::kInt},
-      {"MaxUnpool", importMaxUnpool, 9, types::kFloat},
-      {"ReverseSequence", importReverseSequence, 10, types::kTensor},
-      {"Scatter", importScatterElements, 9, types::kTensor},
-      {"ScatterElements", importScatterElements, 11, types::kTensor},
-      {"ScatterND", importScatterND, 11, types::kTensor},
-      {"TopK", importTopK, 1, types::kNumeric},
+      {"CumSum", importCumSum, 11, kCumSum},
+      {"MaxUnpool", importMaxUnpool, 9, kUnpool},
+      {"ReverseSequence", importReverseSequence, 10, kTensor},
+      {"Scatter", importScatterElements, 9, kTensor},
+      {"ScatterElements", importScatterElements, 11, kTensor},
+      {"ScatterND", importScatterND, 11, kTensor},
+      {"TopK", importTopK, 1, kNumeric},
   };
   return rules;
 }

@@ -434,9 +434,12 @@ static LogicalResult importDet(NodeImporter &imp) {
 //===----------------------------------------------------------------------===//
 
 ArrayRef<OpRuleInfo> aic::importer::getLinearAlgebraRules() {
+  using DT = onnx::TensorProto;
+  // bfloat16 is left out: nothing here was run on it.
   static const OpRuleInfo rules[] = {
-      {"Det", importDet, 11, types::kFloat},
-      {"Einsum", importEinsum, 12, types::kNumeric},
+      {"Det", importDet, 11,
+       typeBit(DT::FLOAT) | typeBit(DT::DOUBLE) | typeBit(DT::FLOAT16)},
+      {"Einsum", importEinsum, 12, types::kNumeric & ~typeBit(DT::BFLOAT16)},
   };
   return rules;
 }

@@ -191,14 +191,13 @@ static LogicalResult getPoolOperands(NodeImporter &imp, Value &input,
   return success();
 }
 
-/// The input of a max pooling padded with the lowest value of its type.
-static Value padWithLowest(NodeImporter &imp, Value input, const Window &w) {
+/// The input of a max pooling padded with `lowest`, the lowest value of its
+/// type.
+static Value padWithLowest(NodeImporter &imp, Value input, const Window &w,
+                           Value lowest) {
   auto inType = cast<RankedTensorType>(input.getType());
   Type elementType = inType.getElementType();
   OpBuilder &b = imp.getBuilder();
-  Value lowest =
-      ScalarBuilder(b, imp.getLoc(), elementType, imp.isUnsignedInput(0))
-          .lowest();
   size_t n = w.kernel.size();
   SmallVector<OpFoldResult> low(2, b.getIndexAttr(0)), high(low);
   SmallVector<int64_t> paddedShape(inType.getShape());
@@ -258,8 +257,9 @@ static LogicalResult importGenericMaxPool(NodeImporter &imp, Value input,
   Value lowest =
       ScalarBuilder(imp.getBuilder(), imp.getLoc(), elementType, isUnsigned)
           .lowest();
+  Value padded = padWithLowest(imp, input, w, lowest);
   auto pool = buildWindowReduction(
-      imp, padWithLowest(imp, input, w), w, buildFill(imp, type, lowest),
+      imp, padded, w, buildFill(imp, type, lowest),
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
         ScalarBuilder s(nb, nloc, elementType, isUnsigned);
         nb.create<linalg::YieldOp>(nloc, s.max(args[2], args[0]));
@@ -302,8 +302,9 @@ static LogicalResult importMaxPoolIndices(NodeImporter &imp, Value input,
   Value lowest = ScalarBuilder(b, loc, elementType, isUnsigned).lowest();
   Value none = buildScalarConstant(b, loc, b.getI64Type(), -1);
   auto valueType = RankedTensorType::get(type.getShape(), elementType);
+  Value padded = padWithLowest(imp, input, w, lowest);
   auto reduction = buildWindowReduction(
-      imp, padWithLowest(imp, input, w), w,
+      imp, padded, w,
       ValueRange{buildFill(imp, valueType, lowest),
                  buildFill(imp, *indicesType, none)},
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
@@ -348,13 +349,14 @@ static LogicalResult importMaxPoolIndices(NodeImporter &imp, Value input,
         [&](OpBuilder &nb, Location nloc, ValueRange args) {
           ScalarBuilder i64(nb, nloc, nb.getI64Type());
           // Row-major spatial digits, last first, re-weighted with the
-          // first spatial dim fastest.
+          // first spatial dim fastest; -1 (a window all in the padding)
+          // stays.
           Value rest = args[0];
           SmallVector<Value> digits(n);
           for (size_t i = n; i-- > 0;) {
             Value size = i64.constant(spatial[i]);
-            digits[i] = i64.rem(rest, size, /*floor=*/false);
-            rest = i64.div(rest, size);
+            digits[i] = nb.create<arith::RemUIOp>(nloc, rest, size);
+            rest = nb.create<arith::DivUIOp>(nloc, rest, size);
           }
           Value result = i64.mul(rest, i64.constant(plane));
           int64_t weight = 1;
@@ -362,7 +364,8 @@ static LogicalResult importMaxPoolIndices(NodeImporter &imp, Value input,
             result = i64.add(result, i64.mul(digits[i], i64.constant(weight)));
             weight *= spatial[i];
           }
-          return result;
+          Value none = i64.cmp(CmpKind::lt, args[0], i64.constant(0));
+          return i64.select(none, args[0], result);
         });
   }
   imp.setOutput(1, indices);
