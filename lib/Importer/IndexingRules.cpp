@@ -266,26 +266,140 @@ static LogicalResult importScatterND(NodeImporter &imp) {
 // TopK
 //===----------------------------------------------------------------------===//
 
-/// Whether `x` goes before `y` in TopK's order: greater (smaller if not
-/// `largest`). NaN orders above every number, as in torch.topk; equal
-/// elements keep their order, so the caller passes the later one as `x`.
-static Value goesBefore(ScalarBuilder &s, Value x, Value y, bool largest) {
-  Value before = s.cmp(largest ? CmpKind::gt : CmpKind::lt, x, y);
-  if (!s.isFloat())
-    return before;
-  OpBuilder &b = s.getBuilder();
-  Location loc = s.getLoc();
-  auto isNaN = [&](Value v) {
-    return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, v, v);
-  };
-  // largest: x is NaN and y is not; smallest: y is NaN and x is not.
-  Value nan = largest ? isNaN(x) : isNaN(y);
-  Value other = largest ? isNaN(y) : isNaN(x);
-  Value notOther = b.create<arith::XOrIOp>(
-      loc, other, b.create<arith::ConstantIntOp>(loc, 1, 1));
-  Value nanFirst = b.create<arith::AndIOp>(loc, nan, notOther);
-  return b.create<arith::OrIOp>(loc, before, nanFirst);
-}
+namespace {
+/// Builds the scan of one TopK row: the output slices of the row (values
+/// and indices) are a buffer of the best elements seen so far, in order;
+/// `count` of them are filled.
+struct TopKRowBuilder {
+  Value input;
+  ValueRange rowIvs;
+  int64_t axis, n, k;
+  Type elementType;
+  bool isUnsigned, largest;
+
+  Value index(OpBuilder &b, Location loc, int64_t v) const {
+    return b.create<arith::ConstantIndexOp>(loc, v);
+  }
+  /// The position of the row's element `position` in the input / outputs.
+  SmallVector<Value> at(Value position) const {
+    SmallVector<Value> result(rowIvs);
+    result.insert(result.begin() + axis, position);
+    return result;
+  }
+
+  /// Whether `x` goes before `y`: greater (smaller if not `largest`). NaN
+  /// orders above every number, as in torch.topk. Equal elements keep their
+  /// order: `x` is the later one.
+  Value goesBefore(OpBuilder &b, Location loc, Value x, Value y) const {
+    ScalarBuilder s(b, loc, elementType, isUnsigned);
+    Value before = s.cmp(largest ? CmpKind::gt : CmpKind::lt, x, y);
+    if (!s.isFloat())
+      return before;
+    auto isNaN = [&](Value v) -> Value {
+      return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, v, v);
+    };
+    Value high = largest ? x : y, low = largest ? y : x;
+    Value notNaN = b.create<arith::XOrIOp>(
+        loc, isNaN(low), b.create<arith::ConstantIntOp>(loc, 1, 1));
+    Value nanFirst = b.create<arith::AndIOp>(loc, isNaN(high), notNaN);
+    return b.create<arith::OrIOp>(loc, before, nanFirst);
+  }
+
+  /// Whether `x` enters the buffer: it is not full, or x goes before its
+  /// last element (read only when the buffer is full).
+  Value accepts(OpBuilder &b, Location loc, Value vals, Value count,
+                Value x) const {
+    Value full = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, count,
+                                         index(b, loc, k));
+    auto accept = b.create<scf::IfOp>(
+        loc, full,
+        [&](OpBuilder &tb, Location tloc) {
+          Value last = tb.create<tensor::ExtractOp>(tloc, vals,
+                                                    at(index(tb, tloc, k - 1)));
+          tb.create<scf::YieldOp>(tloc, goesBefore(tb, tloc, x, last));
+        },
+        [&](OpBuilder &eb, Location eloc) {
+          Value yes = eb.create<arith::ConstantIntOp>(eloc, 1, 1);
+          eb.create<scf::YieldOp>(eloc, yes);
+        });
+    return accept.getResult(0);
+  }
+
+  /// The place of `x` among the `count` buffered elements: how many it does
+  /// not go before.
+  Value place(OpBuilder &b, Location loc, Value vals, Value count,
+              Value x) const {
+    Value zero = index(b, loc, 0);
+    auto loop = b.create<scf::ForOp>(
+        loc, zero, count, index(b, loc, 1), ValueRange{zero},
+        [&](OpBuilder &nb, Location nloc, Value j, ValueRange sum) {
+          Value y = nb.create<tensor::ExtractOp>(nloc, vals, at(j));
+          Value inc = nb.create<arith::SelectOp>(
+              nloc, goesBefore(nb, nloc, x, y), index(nb, nloc, 0),
+              index(nb, nloc, 1));
+          Value next = nb.create<arith::AddIOp>(nloc, sum[0], inc);
+          nb.create<scf::YieldOp>(nloc, next);
+        });
+    return loop.getResult(0);
+  }
+
+  /// Moves the buffered elements at [p, end - 1) one place down (the one at
+  /// end - 1 falls out when the buffer is full), from the end.
+  SmallVector<Value> shiftDown(OpBuilder &b, Location loc, ValueRange bufs,
+                               Value p, Value end) const {
+    Value one = index(b, loc, 1);
+    Value moves = b.create<arith::SubIOp>(loc, end, p);
+    auto loop = b.create<scf::ForOp>(
+        loc, index(b, loc, 0), moves, one, bufs,
+        [&](OpBuilder &nb, Location nloc, Value t, ValueRange current) {
+          Value to = nb.create<arith::SubIOp>(nloc, end, t);
+          Value from = nb.create<arith::SubIOp>(nloc, to, one);
+          SmallVector<Value> moved;
+          for (Value buf : current) {
+            Value v = nb.create<tensor::ExtractOp>(nloc, buf, at(from));
+            moved.push_back(nb.create<tensor::InsertOp>(nloc, v, buf, at(to)));
+          }
+          nb.create<scf::YieldOp>(nloc, moved);
+        });
+    return loop.getResults();
+  }
+
+  /// Scans the row, threading the values and indices outputs.
+  SmallVector<Value> build(OpBuilder &b, Location loc, Value values,
+                           Value indices) const {
+    Value zero = index(b, loc, 0), one = index(b, loc, 1);
+    auto scan = b.create<scf::ForOp>(
+        loc, zero, index(b, loc, n), one, ValueRange{values, indices, zero},
+        [&](OpBuilder &nb, Location nloc, Value i, ValueRange state) {
+          Value vals = state[0], idxs = state[1], count = state[2];
+          Value x = nb.create<tensor::ExtractOp>(nloc, input, at(i));
+          auto insert = nb.create<scf::IfOp>(
+              nloc, accepts(nb, nloc, vals, count, x),
+              [&](OpBuilder &tb, Location tloc) {
+                Value p = place(tb, tloc, vals, count, x);
+                Value end = tb.create<arith::MinSIOp>(tloc, count,
+                                                      index(tb, tloc, k - 1));
+                SmallVector<Value> bufs =
+                    shiftDown(tb, tloc, ValueRange{vals, idxs}, p, end);
+                Value position =
+                    tb.create<arith::IndexCastOp>(tloc, tb.getI64Type(), i);
+                bufs[0] = tb.create<tensor::InsertOp>(tloc, x, bufs[0], at(p));
+                bufs[1] =
+                    tb.create<tensor::InsertOp>(tloc, position, bufs[1], at(p));
+                tb.create<scf::YieldOp>(tloc, bufs);
+              },
+              [&](OpBuilder &eb, Location eloc) {
+                eb.create<scf::YieldOp>(eloc, ValueRange{vals, idxs});
+              });
+          Value next = nb.create<arith::AddIOp>(nloc, count, one);
+          next = nb.create<arith::MinSIOp>(nloc, next, index(nb, nloc, k));
+          nb.create<scf::YieldOp>(
+              nloc, ValueRange{insert.getResult(0), insert.getResult(1), next});
+        });
+    return {scan.getResult(0), scan.getResult(1)};
+  }
+};
+} // namespace
 
 /// TopK: per row along the axis, a buffer of the k best elements kept in
 /// order (the output slices themselves): each element that beats the
@@ -320,7 +434,6 @@ static LogicalResult importTopK(NodeImporter &imp) {
   if (k < 0 || k > n)
     return imp.emitError() << "k = " << k << " is out of range for an axis of "
                            << n << " elements";
-  bool largest = imp.getOpset() < 11 || imp.getIntAttr("largest", 1);
   SmallVector<int64_t> shape(inType.getShape());
   shape[*axis] = k;
   Type elementType = inType.getElementType();
@@ -341,106 +454,17 @@ static LogicalResult importTopK(NodeImporter &imp) {
     return success();
   }
 
-  bool isUnsigned = imp.isUnsignedInput(0);
-  Value source = *input;
-  // The rows: every position with the axis dim left out (its ivs get the
-  // axis position inserted).
+  // The rows: every position with the axis dim left out.
   SmallVector<int64_t> rows(inType.getShape());
   rows.erase(rows.begin() + *axis);
-  auto withAxis = [&](ValueRange rowIvs, Value position) {
-    SmallVector<Value> at(rowIvs);
-    at.insert(at.begin() + *axis, position);
-    return at;
-  };
+  bool largest = imp.getOpset() < 11 || imp.getIntAttr("largest", 1);
   SmallVector<Value> result = buildLoops(
       imp.getBuilder(), imp.getLoc(), rows, ValueRange{values, indices},
       [&](OpBuilder &b, Location loc, ValueRange rowIvs, ValueRange args) {
-        Value zero = constIndex(b, loc, 0), one = constIndex(b, loc, 1);
-        Value kValue = constIndex(b, loc, k);
-        Value kLast = constIndex(b, loc, k - 1);
-        auto scan = b.create<scf::ForOp>(
-            loc, zero, constIndex(b, loc, n), one,
-            ValueRange{args[0], args[1], zero},
-            [&](OpBuilder &lb, Location lloc, Value i, ValueRange state) {
-              Value vals = state[0], idxs = state[1], count = state[2];
-              Value x = lb.create<tensor::ExtractOp>(lloc, source,
-                                                     withAxis(rowIvs, i));
-              // Accepted if the buffer is not full or x beats its last
-              // (read only once the buffer is full).
-              Value full = lb.create<arith::CmpIOp>(
-                  lloc, arith::CmpIPredicate::eq, count, kValue);
-              auto accept = lb.create<scf::IfOp>(
-                  lloc, full,
-                  [&](OpBuilder &tb, Location tloc) {
-                    ScalarBuilder ts(tb, tloc, elementType, isUnsigned);
-                    Value last = tb.create<tensor::ExtractOp>(
-                        tloc, vals, withAxis(rowIvs, kLast));
-                    tb.create<scf::YieldOp>(tloc,
-                                            goesBefore(ts, x, last, largest));
-                  },
-                  [&](OpBuilder &eb, Location eloc) {
-                    eb.create<scf::YieldOp>(
-                        eloc, ValueRange{
-                                  eb.create<arith::ConstantIntOp>(eloc, 1, 1)});
-                  });
-              auto insert = lb.create<scf::IfOp>(
-                  lloc, accept.getResult(0),
-                  [&](OpBuilder &tb, Location tloc) {
-                    // The place of x: the number of buffered elements that
-                    // x does not go before.
-                    Value used = tb.create<arith::MinSIOp>(tloc, count, kValue);
-                    auto place = tb.create<scf::ForOp>(
-                        tloc, zero, used, one, ValueRange{zero},
-                        [&](OpBuilder &pb, Location ploc, Value j,
-                            ValueRange sum) {
-                          ScalarBuilder ps(pb, ploc, elementType, isUnsigned);
-                          Value y = pb.create<tensor::ExtractOp>(
-                              ploc, vals, withAxis(rowIvs, j));
-                          Value before = goesBefore(ps, x, y, largest);
-                          Value inc = pb.create<arith::SelectOp>(
-                              ploc, before, constIndex(pb, ploc, 0),
-                              constIndex(pb, ploc, 1));
-                          pb.create<scf::YieldOp>(
-                              ploc, ValueRange{pb.create<arith::AddIOp>(
-                                        ploc, sum[0], inc)});
-                        });
-                    Value p = place.getResult(0);
-                    // Shift [p, last) down by one, from the end.
-                    Value last = tb.create<arith::MinSIOp>(tloc, count, kLast);
-                    Value moves = tb.create<arith::SubIOp>(tloc, last, p);
-                    auto shift = tb.create<scf::ForOp>(
-                        tloc, zero, moves, one, ValueRange{vals, idxs},
-                        [&](OpBuilder &sb, Location sloc, Value t,
-                            ValueRange bufs) {
-                          Value to = sb.create<arith::SubIOp>(sloc, last, t);
-                          Value from = sb.create<arith::SubIOp>(sloc, to, one);
-                          SmallVector<Value> moved;
-                          for (Value buf : bufs) {
-                            Value v = sb.create<tensor::ExtractOp>(
-                                sloc, buf, withAxis(rowIvs, from));
-                            moved.push_back(sb.create<tensor::InsertOp>(
-                                sloc, v, buf, withAxis(rowIvs, to)));
-                          }
-                          sb.create<scf::YieldOp>(sloc, moved);
-                        });
-                    Value index =
-                        tb.create<arith::IndexCastOp>(tloc, tb.getI64Type(), i);
-                    Value newVals = tb.create<tensor::InsertOp>(
-                        tloc, x, shift.getResult(0), withAxis(rowIvs, p));
-                    Value newIdxs = tb.create<tensor::InsertOp>(
-                        tloc, index, shift.getResult(1), withAxis(rowIvs, p));
-                    tb.create<scf::YieldOp>(tloc, ValueRange{newVals, newIdxs});
-                  },
-                  [&](OpBuilder &eb, Location eloc) {
-                    eb.create<scf::YieldOp>(eloc, ValueRange{vals, idxs});
-                  });
-              Value next = lb.create<arith::AddIOp>(lloc, count, one);
-              next = lb.create<arith::MinSIOp>(lloc, next, kValue);
-              lb.create<scf::YieldOp>(
-                  lloc,
-                  ValueRange{insert.getResult(0), insert.getResult(1), next});
-            });
-        return SmallVector<Value>{scan.getResult(0), scan.getResult(1)};
+        TopKRowBuilder row{
+            *input, rowIvs, *axis, n, k, elementType, imp.isUnsignedInput(0),
+            largest};
+        return row.build(b, loc, args[0], args[1]);
       });
   imp.setOutput(0, result[0]);
   imp.setOutput(1, result[1]);
