@@ -358,6 +358,8 @@ llvm::ArrayRef<OpRuleInfo> getCoreRules();
 llvm::ArrayRef<OpRuleInfo> getSignalRules();
 llvm::ArrayRef<OpRuleInfo> getRandomRules();
 llvm::ArrayRef<OpRuleInfo> getSamplingRules();
+llvm::ArrayRef<OpRuleInfo> getIndexingRules();
+llvm::ArrayRef<OpRuleInfo> getLinearAlgebraRules();
 /// The rules of one family, or null; lookupOpRule asks each.
 OpRule lookupElementwiseRule(llvm::StringRef opType);
 OpRule lookupUnaryRule(llvm::StringRef opType);

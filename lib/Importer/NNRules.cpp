@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -190,24 +191,14 @@ static LogicalResult getPoolOperands(NodeImporter &imp, Value &input,
   return success();
 }
 
-/// Max pooling of element types the library does not run (integers, f16,
-/// f64): the input padded with the type's lowest value, then a
-/// linalg.generic over the output and kernel positions (a tensor.empty of
-/// the kernel's shape gives the reduction loops their bounds, as in
-/// linalg's pooling ops) reading input[o * stride + k * dilation].
-static LogicalResult importGenericMaxPool(NodeImporter &imp, Value input,
-                                          RankedTensorType type,
-                                          const Window &w) {
+/// The input of a max pooling padded with `lowest`, the lowest value of its
+/// type.
+static Value padWithLowest(NodeImporter &imp, Value input, const Window &w,
+                           Value lowest) {
   auto inType = cast<RankedTensorType>(input.getType());
   Type elementType = inType.getElementType();
-  if (elementType.isInteger(1))
-    return imp.emitError() << "boolean max pooling is not supported";
-  size_t n = w.kernel.size();
-  bool isUnsigned = imp.isUnsignedInput(0);
   OpBuilder &b = imp.getBuilder();
-  Location loc = imp.getLoc();
-  ScalarBuilder outer(b, loc, elementType, isUnsigned);
-  Value lowest = outer.lowest();
+  size_t n = w.kernel.size();
   SmallVector<OpFoldResult> low(2, b.getIndexAttr(0)), high(low);
   SmallVector<int64_t> paddedShape(inType.getShape());
   for (size_t i = 0; i < n; ++i) {
@@ -215,13 +206,21 @@ static LogicalResult importGenericMaxPool(NodeImporter &imp, Value input,
     high.push_back(b.getIndexAttr(w.pads[n + i]));
     paddedShape[2 + i] += w.pads[i] + w.pads[n + i];
   }
-  Value padded =
-      imp.create<tensor::PadOp>(RankedTensorType::get(paddedShape, elementType),
-                                input, low, high, lowest);
+  return imp.create<tensor::PadOp>(
+      RankedTensorType::get(paddedShape, elementType), input, low, high,
+      lowest);
+}
 
-  // Loops: the output dims, then one per kernel dim.
+/// A linalg.generic reducing pooling windows: its loops are the output dims,
+/// then one per kernel dim (a tensor.empty of the kernel's shape gives them
+/// their bounds, as in linalg's pooling ops); it reads the padded input at
+/// o * stride + k * dilation and writes `inits` (one per result).
+static linalg::GenericOp buildWindowReduction(
+    NodeImporter &imp, Value padded, const Window &w, ValueRange inits,
+    function_ref<void(OpBuilder &, Location, ValueRange)> body) {
   MLIRContext *ctx = imp.getContext();
-  int64_t rank = type.getRank();
+  size_t n = w.kernel.size();
+  int64_t rank = n + 2;
   int64_t loops = rank + n;
   SmallVector<AffineExpr> inExprs{getAffineDimExpr(0, ctx),
                                   getAffineDimExpr(1, ctx)};
@@ -235,16 +234,33 @@ static LogicalResult importGenericMaxPool(NodeImporter &imp, Value input,
   for (int64_t d = 0; d < rank; ++d)
     outExprs.push_back(getAffineDimExpr(d, ctx));
   SmallVector<AffineMap> maps{AffineMap::get(loops, 0, inExprs, ctx),
-                              AffineMap::get(loops, 0, kernelExprs, ctx),
-                              AffineMap::get(loops, 0, outExprs, ctx)};
+                              AffineMap::get(loops, 0, kernelExprs, ctx)};
+  maps.append(inits.size(), AffineMap::get(loops, 0, outExprs, ctx));
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   iterators.append(n, utils::IteratorType::reduction);
-  Value window = imp.create<tensor::EmptyOp>(w.kernel, elementType);
-  Value init = buildFill(imp, type, lowest);
-  auto pool = imp.create<linalg::GenericOp>(
-      TypeRange{type}, ValueRange{padded, window}, ValueRange{init}, maps,
-      iterators, [&](OpBuilder &nb, Location nloc, ValueRange args) {
+  Value window = imp.create<tensor::EmptyOp>(
+      w.kernel, getElementTypeOrSelf(padded.getType()));
+  return imp.create<linalg::GenericOp>(TypeRange(inits),
+                                       ValueRange{padded, window}, inits, maps,
+                                       iterators, body);
+}
+
+/// Max pooling of element types the library does not run (integers, f16,
+/// f64): a window reduction of the input padded with the type's lowest
+/// value.
+static LogicalResult importGenericMaxPool(NodeImporter &imp, Value input,
+                                          RankedTensorType type,
+                                          const Window &w) {
+  Type elementType = type.getElementType();
+  bool isUnsigned = imp.isUnsignedInput(0);
+  Value lowest =
+      ScalarBuilder(imp.getBuilder(), imp.getLoc(), elementType, isUnsigned)
+          .lowest();
+  Value padded = padWithLowest(imp, input, w, lowest);
+  auto pool = buildWindowReduction(
+      imp, padded, w, buildFill(imp, type, lowest),
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
         ScalarBuilder s(nb, nloc, elementType, isUnsigned);
         nb.create<linalg::YieldOp>(nloc, s.max(args[2], args[0]));
       });
@@ -252,15 +268,118 @@ static LogicalResult importGenericMaxPool(NodeImporter &imp, Value input,
   return success();
 }
 
+/// MaxPool's Indices output: per window the flat index (over the whole
+/// input, (n * C + c) * plane + spatial) of its largest element, the first
+/// in row-major order on ties as ONNX Runtime picks it. A window reduction
+/// keeps (value, row-major index) pairs, the smaller index winning ties so
+/// that the order of the reduction does not matter; storage_order = 1 then
+/// renumbers the spatial part column-major.
+static LogicalResult importMaxPoolIndices(NodeImporter &imp, Value input,
+                                          RankedTensorType type,
+                                          const Window &w) {
+  FailureOr<RankedTensorType> indicesType = imp.getOutputType(1);
+  if (failed(indicesType))
+    return failure();
+  if (!indicesType->getElementType().isInteger(64) ||
+      indicesType->getShape() != type.getShape())
+    return imp.emitError() << "expects int64 'Indices' of the output's shape";
+  int64_t storageOrder = imp.getIntAttr("storage_order", 0);
+  if (storageOrder != 0 && storageOrder != 1)
+    return imp.emitError() << "invalid storage_order " << storageOrder;
+  auto inType = cast<RankedTensorType>(input.getType());
+  Type elementType = inType.getElementType();
+  if (elementType.isInteger(1))
+    return imp.emitError() << "boolean max pooling is not supported";
+  ArrayRef<int64_t> spatial = inType.getShape().drop_front(2);
+  size_t n = spatial.size();
+  int64_t rank = n + 2;
+  int64_t channels = inType.getDimSize(1);
+  int64_t plane = inType.getNumElements() /
+                  std::max<int64_t>(1, inType.getDimSize(0) * channels);
+  bool isUnsigned = imp.isUnsignedInput(0);
+  OpBuilder &b = imp.getBuilder();
+  Location loc = imp.getLoc();
+  Value lowest = ScalarBuilder(b, loc, elementType, isUnsigned).lowest();
+  Value none = buildScalarConstant(b, loc, b.getI64Type(), -1);
+  auto valueType = RankedTensorType::get(type.getShape(), elementType);
+  Value padded = padWithLowest(imp, input, w, lowest);
+  auto reduction = buildWindowReduction(
+      imp, padded, w,
+      ValueRange{buildFill(imp, valueType, lowest),
+                 buildFill(imp, *indicesType, none)},
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value x = args[0], best = args[2], bestIndex = args[3];
+        ScalarBuilder s(nb, nloc, elementType, isUnsigned);
+        ScalarBuilder i64(nb, nloc, nb.getI64Type());
+        auto index = [&](int64_t d) -> Value {
+          return nb.create<arith::IndexCastOp>(
+              nloc, nb.getI64Type(), nb.create<linalg::IndexOp>(nloc, d));
+        };
+        // The unpadded position and whether it is inside the input.
+        Value inside = nb.create<arith::ConstantIntOp>(nloc, 1, 1);
+        Value flat =
+            i64.add(i64.mul(index(0), i64.constant(channels)), index(1));
+        for (size_t i = 0; i < n; ++i) {
+          Value pos = i64.sub(
+              i64.add(i64.mul(index(2 + i), i64.constant(w.strides[i])),
+                      i64.mul(index(rank + i), i64.constant(w.dilations[i]))),
+              i64.constant(w.pads[i]));
+          Value lo = i64.cmp(CmpKind::ge, pos, i64.constant(0));
+          Value hi = i64.cmp(CmpKind::lt, pos, i64.constant(spatial[i]));
+          inside = nb.create<arith::AndIOp>(
+              nloc, inside, nb.create<arith::AndIOp>(nloc, lo, hi));
+          flat = i64.add(i64.mul(flat, i64.constant(spatial[i])), pos);
+        }
+        Value first = i64.cmp(CmpKind::lt, bestIndex, i64.constant(0));
+        Value greater = s.cmp(CmpKind::gt, x, best);
+        Value tie =
+            nb.create<arith::AndIOp>(nloc, s.cmp(CmpKind::eq, x, best),
+                                     i64.cmp(CmpKind::lt, flat, bestIndex));
+        Value take = nb.create<arith::OrIOp>(
+            nloc, first, nb.create<arith::OrIOp>(nloc, greater, tie));
+        take = nb.create<arith::AndIOp>(nloc, inside, take);
+        nb.create<linalg::YieldOp>(
+            nloc, ValueRange{s.select(take, x, best),
+                             i64.select(take, flat, bestIndex)});
+      });
+  Value indices = reduction.getResult(1);
+  if (storageOrder == 1 && n > 1) {
+    indices = buildGeneric(
+        imp, *indicesType, indices, b.getMultiDimIdentityMap(rank),
+        [&](OpBuilder &nb, Location nloc, ValueRange args) {
+          ScalarBuilder i64(nb, nloc, nb.getI64Type());
+          // Row-major spatial digits, last first, re-weighted with the
+          // first spatial dim fastest; -1 (a window all in the padding)
+          // stays.
+          Value rest = args[0];
+          SmallVector<Value> digits(n);
+          for (size_t i = n; i-- > 0;) {
+            Value size = i64.constant(spatial[i]);
+            digits[i] = nb.create<arith::RemUIOp>(nloc, rest, size);
+            rest = nb.create<arith::DivUIOp>(nloc, rest, size);
+          }
+          Value result = i64.mul(rest, i64.constant(plane));
+          int64_t weight = 1;
+          for (size_t i = 0; i < n; ++i) {
+            result = i64.add(result, i64.mul(digits[i], i64.constant(weight)));
+            weight *= spatial[i];
+          }
+          Value none = i64.cmp(CmpKind::lt, args[0], i64.constant(0));
+          return i64.select(none, args[0], result);
+        });
+  }
+  imp.setOutput(1, indices);
+  return success();
+}
+
 LogicalResult aic::importer::importMaxPool(NodeImporter &imp) {
-  // storage_order only shapes the Indices output.
-  if (imp.isOutputUsed(1))
-    return imp.emitError() << "the 'Indices' output is not supported";
   Value input;
   RankedTensorType type;
   Window w;
   if (failed(getPoolOperands(imp, input, type, w,
                              /*hasDilations=*/imp.getOpset() >= 10)))
+    return failure();
+  if (imp.isOutputUsed(1) && failed(importMaxPoolIndices(imp, input, type, w)))
     return failure();
   if (!type.getElementType().isF32())
     return importGenericMaxPool(imp, input, type, w);

@@ -484,7 +484,8 @@ ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
   static const std::vector<OpRuleInfo> rules = [] {
     std::vector<OpRuleInfo> all;
     for (ArrayRef<OpRuleInfo> (*family)() :
-         {getCoreRules, getSignalRules, getRandomRules, getSamplingRules})
+         {getCoreRules, getSignalRules, getRandomRules, getSamplingRules,
+          getIndexingRules, getLinearAlgebraRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
       return StringRef(a.opType) < StringRef(b.opType);

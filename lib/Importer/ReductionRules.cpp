@@ -5,8 +5,7 @@
 // exp x), then an elementwise op for what follows the reduction (mean's
 // division, L2's sqrt, LogSum's log) and a view that keeps the reduced dims
 // as 1 when keepdims is set. f16 and bf16 accumulate in f32. ArgMax,
-// ArgMin and Hardmax reduce into a value and an index at once; CumSum is a
-// masked reduction.
+// ArgMin and Hardmax reduce into a value and an index at once.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -346,69 +345,6 @@ static LogicalResult importHardmax(NodeImporter &imp) {
   return success();
 }
 
-/// CumSum along a constant axis: a linalg.generic over the result and the
-/// axis again (a reduction), adding x[.., j, ..] for the j before (or with
-/// `reverse` after) the result's position, including it unless
-/// `exclusive`. Quadratic in the axis length, which models keep short
-/// (position ids, masks).
-static LogicalResult importCumSum(NodeImporter &imp) {
-  FailureOr<Value> input = imp.getInput(0);
-  if (failed(input))
-    return failure();
-  FailureOr<SmallVector<int64_t>> axisValues = imp.getConstantInts(1, "axis");
-  if (failed(axisValues))
-    return failure();
-  if (axisValues->size() != 1)
-    return imp.emitError() << "'axis' must be a scalar";
-  auto type = cast<RankedTensorType>(input->getType());
-  int64_t rank = type.getRank();
-  int64_t axis = axisValues->front();
-  if (axis < -rank || axis >= rank)
-    return imp.emitError() << "axis " << axis << " is out of range for rank "
-                           << rank;
-  if (axis < 0)
-    axis += rank;
-  Type elementType = type.getElementType();
-  if (elementType.isInteger(1))
-    return imp.emitError() << "boolean operands are not supported";
-  bool exclusive = imp.getIntAttr("exclusive", 0);
-  bool reverse = imp.getIntAttr("reverse", 0);
-  bool isUnsigned = imp.isUnsignedInput(0);
-
-  // Loops: the result dims, then j along the axis.
-  MLIRContext *ctx = imp.getContext();
-  SmallVector<AffineExpr> inExprs, outExprs;
-  for (int64_t d = 0; d < rank; ++d) {
-    inExprs.push_back(getAffineDimExpr(d == axis ? rank : d, ctx));
-    outExprs.push_back(getAffineDimExpr(d, ctx));
-  }
-  SmallVector<AffineMap> maps{AffineMap::get(rank + 1, 0, inExprs, ctx),
-                              AffineMap::get(rank + 1, 0, outExprs, ctx)};
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::parallel);
-  iterators.push_back(utils::IteratorType::reduction);
-  OpBuilder &b = imp.getBuilder();
-  ScalarBuilder outer(b, imp.getLoc(), elementType, isUnsigned);
-  Value init = buildFill(imp, type, outer.constant(0));
-  auto generic = imp.create<linalg::GenericOp>(
-      TypeRange{type}, ValueRange{*input}, ValueRange{init}, maps, iterators,
-      [&](OpBuilder &nb, Location loc, ValueRange args) {
-        Value i = nb.create<linalg::IndexOp>(loc, axis);
-        Value j = nb.create<linalg::IndexOp>(loc, rank);
-        arith::CmpIPredicate predicate =
-            reverse ? (exclusive ? arith::CmpIPredicate::ugt
-                                 : arith::CmpIPredicate::uge)
-                    : (exclusive ? arith::CmpIPredicate::ult
-                                 : arith::CmpIPredicate::ule);
-        Value included = nb.create<arith::CmpIOp>(loc, predicate, j, i);
-        ScalarBuilder s(nb, loc, elementType, isUnsigned);
-        Value sum = s.add(args[1], args[0]);
-        nb.create<linalg::YieldOp>(loc, s.select(included, sum, args[1]));
-      });
-  imp.setOutput(0, generic.getResult(0));
-  return success();
-}
-
 OpRule aic::importer::lookupReductionRule(StringRef opType) {
   return llvm::StringSwitch<OpRule>(opType)
       .Case("ReduceSum", importReduce<Reduction::sum>)
@@ -424,6 +360,5 @@ OpRule aic::importer::lookupReductionRule(StringRef opType) {
       .Case("ArgMax", importArgExtremum</*isMax=*/true>)
       .Case("ArgMin", importArgExtremum</*isMax=*/false>)
       .Case("Hardmax", importHardmax)
-      .Case("CumSum", importCumSum)
       .Default(nullptr);
 }

@@ -1,0 +1,732 @@
+//===- IndexingRules.cpp - Import rules for scatters, TopK, scans ---------===//
+//
+// Operators that write at run-time positions or carry state along an axis:
+// ScatterElements (and its old name Scatter), ScatterND and MaxUnpool copy
+// their data and insert the updates one by one in a nest of scf.for loops
+// whose iter_args thread the tensor, which one-shot bufferization turns into
+// in-place stores (copying the data only when it is read elsewhere). TopK
+// keeps a sorted buffer of the k best elements of each row, CumSum carries a
+// running sum across the axis, ReverseSequence is a linalg.generic reading
+// mirrored positions.
+//
+// Every run-time index is brought into range before it is used: negative
+// indices count from the end, then out-of-range ones are clamped (ONNX
+// leaves them undefined; aic never reads or writes outside a tensor).
+//
+//===----------------------------------------------------------------------===//
+#include "Builders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace aic;
+using namespace aic::importer;
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+static FailureOr<int64_t> getAxis(NodeImporter &imp, int64_t axis,
+                                  int64_t rank) {
+  if (axis < -rank || axis >= rank) {
+    imp.emitError() << "axis " << axis << " is out of range for rank " << rank;
+    return failure();
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+static Value constIndex(OpBuilder &b, Location loc, int64_t value) {
+  return b.create<arith::ConstantIndexOp>(loc, value);
+}
+
+/// A run-time index (any integer type, or `index`) as an `index` in
+/// [0, size): negative values count from the end, then the result is clamped.
+/// `size` must be positive.
+static Value clampIndex(OpBuilder &b, Location loc, Value index, int64_t size,
+                        bool wrapNegative = true) {
+  if (!index.getType().isIndex())
+    index = b.create<arith::IndexCastOp>(loc, b.getIndexType(), index);
+  Value zero = constIndex(b, loc, 0);
+  if (wrapNegative) {
+    Value negative =
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, index, zero);
+    Value wrapped =
+        b.create<arith::AddIOp>(loc, index, constIndex(b, loc, size));
+    index = b.create<arith::SelectOp>(loc, negative, wrapped, index);
+  }
+  Value low = b.create<arith::MaxSIOp>(loc, index, zero);
+  return b.create<arith::MinSIOp>(loc, low, constIndex(b, loc, size - 1));
+}
+
+using LoopBodyFn = function_ref<SmallVector<Value>(
+    OpBuilder &, Location, ValueRange ivs, ValueRange iterArgs)>;
+
+/// A nest of scf.for loops over every position of `shape` (outermost dim
+/// first) threading `inits` through iter_args; returns the final values. An
+/// empty shape builds the body once, without loops.
+static SmallVector<Value> buildLoops(OpBuilder &b, Location loc,
+                                     ArrayRef<int64_t> shape, ValueRange inits,
+                                     LoopBodyFn body) {
+  SmallVector<Value> lbs, ubs, steps;
+  for (int64_t size : shape) {
+    lbs.push_back(constIndex(b, loc, 0));
+    ubs.push_back(constIndex(b, loc, size));
+    steps.push_back(constIndex(b, loc, 1));
+  }
+  return scf::buildLoopNest(b, loc, lbs, ubs, steps, inits,
+                            [&](OpBuilder &nb, Location nloc, ValueRange ivs,
+                                ValueRange iterArgs) -> scf::ValueVector {
+                              return body(nb, nloc, ivs, iterArgs);
+                            })
+      .results;
+}
+
+/// The reduction of a scatter: how an update combines with the element it
+/// lands on.
+enum class Reduction { None, Add, Mul };
+
+static FailureOr<Reduction> getReduction(NodeImporter &imp, Type elementType) {
+  std::string name = imp.getStringAttr("reduction", "none");
+  Reduction reduction;
+  if (name == "none")
+    reduction = Reduction::None;
+  else if (name == "add")
+    reduction = Reduction::Add;
+  else if (name == "mul")
+    reduction = Reduction::Mul;
+  else {
+    imp.emitError() << "unsupported reduction '" << name << "'";
+    return failure();
+  }
+  if (reduction != Reduction::None && elementType.isInteger(1)) {
+    imp.emitError() << "reduction '" << name << "' on booleans is unsupported";
+    return failure();
+  }
+  return reduction;
+}
+
+/// Writes `update` at `at` of `dest` (combining it with the element there
+/// for a reduction) and returns the new tensor.
+static Value scatterOne(OpBuilder &b, Location loc, Reduction reduction,
+                        Value dest, Value update, ValueRange at) {
+  if (reduction != Reduction::None) {
+    Value old = b.create<tensor::ExtractOp>(loc, dest, at);
+    ScalarBuilder s(b, loc, update.getType());
+    update =
+        reduction == Reduction::Add ? s.add(old, update) : s.mul(old, update);
+  }
+  return b.create<tensor::InsertOp>(loc, update, dest, at);
+}
+
+static LogicalResult checkIntegerIndices(NodeImporter &imp, Value indices) {
+  if (!isa<IntegerType>(getElementTypeOrSelf(indices.getType())))
+    return imp.emitError() << "expects integer indices";
+  return success();
+}
+
+namespace {
+/// What the scatter operators share: data, integer indices, updates and
+/// the reduction.
+struct ScatterOperands {
+  Value data, indices, updates;
+  RankedTensorType dataType, indicesType, updatesType;
+  Reduction reduction;
+};
+} // namespace
+
+static FailureOr<ScatterOperands> getScatterOperands(NodeImporter &imp) {
+  FailureOr<Value> data = imp.getInput(0), indices = imp.getInput(1),
+                   updates = imp.getInput(2);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(data) || failed(indices) || failed(updates) || failed(type) ||
+      failed(checkIntegerIndices(imp, *indices)))
+    return failure();
+  ScatterOperands ops{*data,
+                      *indices,
+                      *updates,
+                      cast<RankedTensorType>(data->getType()),
+                      cast<RankedTensorType>(indices->getType()),
+                      cast<RankedTensorType>(updates->getType()),
+                      Reduction::None};
+  if (*type != ops.dataType)
+    return imp.emitError() << "expects an output of the data's type";
+  FailureOr<Reduction> reduction =
+      getReduction(imp, ops.dataType.getElementType());
+  if (failed(reduction))
+    return failure();
+  ops.reduction = *reduction;
+  return ops;
+}
+
+//===----------------------------------------------------------------------===//
+// ScatterElements, Scatter, ScatterND
+//===----------------------------------------------------------------------===//
+
+/// ScatterElements (and Scatter, its name before opset 11): for each
+/// position p of the indices, out[p with p[axis] = indices[p]] = updates[p],
+/// in the order of the positions (the last duplicate wins).
+static LogicalResult importScatterElements(NodeImporter &imp) {
+  FailureOr<ScatterOperands> ops = getScatterOperands(imp);
+  if (failed(ops))
+    return failure();
+  RankedTensorType dataType = ops->dataType, indicesType = ops->indicesType;
+  int64_t rank = dataType.getRank();
+  if (indicesType.getRank() != rank ||
+      ops->updatesType.getShape() != indicesType.getShape())
+    return imp.emitError()
+           << "expects indices and updates of one shape and the data's rank";
+  FailureOr<int64_t> axis = getAxis(imp, imp.getIntAttr("axis", 0), rank);
+  if (failed(axis))
+    return failure();
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != *axis && indicesType.getDimSize(d) > dataType.getDimSize(d))
+      return imp.emitError()
+             << "indices of shape " << formatShape(indicesType.getShape())
+             << " exceed the data of shape "
+             << formatShape(dataType.getShape());
+  int64_t axisSize = dataType.getDimSize(*axis);
+  if (axisSize == 0 && indicesType.getNumElements() != 0)
+    return imp.emitError() << "scatters into an empty axis";
+
+  Value idx = ops->indices, upd = ops->updates;
+  Reduction reduction = ops->reduction;
+  SmallVector<Value> result = buildLoops(
+      imp.getBuilder(), imp.getLoc(), indicesType.getShape(), ops->data,
+      [&](OpBuilder &b, Location loc, ValueRange ivs, ValueRange args) {
+        Value index = b.create<tensor::ExtractOp>(loc, idx, ivs);
+        SmallVector<Value> at(ivs);
+        at[*axis] = clampIndex(b, loc, index, axisSize);
+        Value update = b.create<tensor::ExtractOp>(loc, upd, ivs);
+        return SmallVector<Value>{
+            scatterOne(b, loc, reduction, args[0], update, at)};
+      });
+  imp.setOutput(0, result[0]);
+  return success();
+}
+
+/// ScatterND: indices[i.., :] (k integers) select a slice data[idx, ...] of
+/// rank r - k that updates[i.., ...] replaces or combines with.
+static LogicalResult importScatterND(NodeImporter &imp) {
+  FailureOr<ScatterOperands> ops = getScatterOperands(imp);
+  if (failed(ops))
+    return failure();
+  RankedTensorType dataType = ops->dataType, indicesType = ops->indicesType;
+  int64_t q = indicesType.getRank();
+  if (q < 1)
+    return imp.emitError() << "expects indices of rank >= 1";
+  int64_t k = indicesType.getShape().back();
+  if (k < 1 || k > dataType.getRank())
+    return imp.emitError() << "index tuples of " << k
+                           << " elements do not fit the data's rank";
+  ArrayRef<int64_t> outer = indicesType.getShape().drop_back();
+  ArrayRef<int64_t> slice = dataType.getShape().drop_front(k);
+  SmallVector<int64_t> expected(outer);
+  llvm::append_range(expected, slice);
+  if (ops->updatesType.getShape() != ArrayRef<int64_t>(expected))
+    return imp.emitError() << "updates of shape "
+                           << formatShape(ops->updatesType.getShape())
+                           << ", expected " << formatShape(expected);
+  if (indicesType.getNumElements() != 0)
+    for (int64_t j = 0; j < k; ++j)
+      if (dataType.getDimSize(j) == 0)
+        return imp.emitError() << "scatters into an empty axis";
+
+  Value idx = ops->indices, upd = ops->updates;
+  Reduction reduction = ops->reduction;
+  SmallVector<Value> result = buildLoops(
+      imp.getBuilder(), imp.getLoc(), outer, ops->data,
+      [&](OpBuilder &b, Location loc, ValueRange outerIvs, ValueRange args) {
+        SmallVector<Value> prefix;
+        for (int64_t j = 0; j < k; ++j) {
+          SmallVector<Value> tupleAt(outerIvs);
+          tupleAt.push_back(constIndex(b, loc, j));
+          Value index = b.create<tensor::ExtractOp>(loc, idx, tupleAt);
+          prefix.push_back(clampIndex(b, loc, index, dataType.getDimSize(j)));
+        }
+        return buildLoops(
+            b, loc, slice, args[0],
+            [&](OpBuilder &ib, Location iloc, ValueRange innerIvs,
+                ValueRange innerArgs) {
+              SmallVector<Value> at(prefix), updateAt(outerIvs);
+              llvm::append_range(at, innerIvs);
+              llvm::append_range(updateAt, innerIvs);
+              Value update = ib.create<tensor::ExtractOp>(iloc, upd, updateAt);
+              return SmallVector<Value>{
+                  scatterOne(ib, iloc, reduction, innerArgs[0], update, at)};
+            });
+      });
+  imp.setOutput(0, result[0]);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// TopK
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Builds the scan of one TopK row: the output slices of the row (values
+/// and indices) are a buffer of the best elements seen so far, in order;
+/// `count` of them are filled.
+struct TopKRowBuilder {
+  Value input;
+  ValueRange rowIvs;
+  int64_t axis, n, k;
+  Type elementType;
+  bool isUnsigned, largest;
+
+  Value index(OpBuilder &b, Location loc, int64_t v) const {
+    return b.create<arith::ConstantIndexOp>(loc, v);
+  }
+  /// The position of the row's element `position` in the input / outputs.
+  SmallVector<Value> at(Value position) const {
+    SmallVector<Value> result(rowIvs);
+    result.insert(result.begin() + axis, position);
+    return result;
+  }
+
+  /// Whether `x` goes before `y`: greater (smaller if not `largest`). NaN
+  /// orders above every number, as in torch.topk. Equal elements keep their
+  /// order: `x` is the later one.
+  Value goesBefore(OpBuilder &b, Location loc, Value x, Value y) const {
+    ScalarBuilder s(b, loc, elementType, isUnsigned);
+    Value before = s.cmp(largest ? CmpKind::gt : CmpKind::lt, x, y);
+    if (!s.isFloat())
+      return before;
+    auto isNaN = [&](Value v) -> Value {
+      return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, v, v);
+    };
+    Value high = largest ? x : y, low = largest ? y : x;
+    Value notNaN = b.create<arith::XOrIOp>(
+        loc, isNaN(low), b.create<arith::ConstantIntOp>(loc, 1, 1));
+    Value nanFirst = b.create<arith::AndIOp>(loc, isNaN(high), notNaN);
+    return b.create<arith::OrIOp>(loc, before, nanFirst);
+  }
+
+  /// Whether `x` enters the buffer: it is not full, or x goes before its
+  /// last element (read only when the buffer is full).
+  Value accepts(OpBuilder &b, Location loc, Value vals, Value count,
+                Value x) const {
+    Value full = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, count,
+                                         index(b, loc, k));
+    auto accept = b.create<scf::IfOp>(
+        loc, full,
+        [&](OpBuilder &tb, Location tloc) {
+          Value last = tb.create<tensor::ExtractOp>(tloc, vals,
+                                                    at(index(tb, tloc, k - 1)));
+          tb.create<scf::YieldOp>(tloc, goesBefore(tb, tloc, x, last));
+        },
+        [&](OpBuilder &eb, Location eloc) {
+          Value yes = eb.create<arith::ConstantIntOp>(eloc, 1, 1);
+          eb.create<scf::YieldOp>(eloc, yes);
+        });
+    return accept.getResult(0);
+  }
+
+  /// The place of `x` among the `count` buffered elements: how many it does
+  /// not go before.
+  Value place(OpBuilder &b, Location loc, Value vals, Value count,
+              Value x) const {
+    Value zero = index(b, loc, 0);
+    auto loop = b.create<scf::ForOp>(
+        loc, zero, count, index(b, loc, 1), ValueRange{zero},
+        [&](OpBuilder &nb, Location nloc, Value j, ValueRange sum) {
+          Value y = nb.create<tensor::ExtractOp>(nloc, vals, at(j));
+          Value inc = nb.create<arith::SelectOp>(
+              nloc, goesBefore(nb, nloc, x, y), index(nb, nloc, 0),
+              index(nb, nloc, 1));
+          Value next = nb.create<arith::AddIOp>(nloc, sum[0], inc);
+          nb.create<scf::YieldOp>(nloc, next);
+        });
+    return loop.getResult(0);
+  }
+
+  /// Moves the buffered elements at [p, end - 1) one place down (the one at
+  /// end - 1 falls out when the buffer is full), from the end.
+  SmallVector<Value> shiftDown(OpBuilder &b, Location loc, ValueRange bufs,
+                               Value p, Value end) const {
+    Value one = index(b, loc, 1);
+    Value moves = b.create<arith::SubIOp>(loc, end, p);
+    auto loop = b.create<scf::ForOp>(
+        loc, index(b, loc, 0), moves, one, bufs,
+        [&](OpBuilder &nb, Location nloc, Value t, ValueRange current) {
+          Value to = nb.create<arith::SubIOp>(nloc, end, t);
+          Value from = nb.create<arith::SubIOp>(nloc, to, one);
+          SmallVector<Value> moved;
+          for (Value buf : current) {
+            Value v = nb.create<tensor::ExtractOp>(nloc, buf, at(from));
+            moved.push_back(nb.create<tensor::InsertOp>(nloc, v, buf, at(to)));
+          }
+          nb.create<scf::YieldOp>(nloc, moved);
+        });
+    return loop.getResults();
+  }
+
+  /// Scans the row, threading the values and indices outputs.
+  SmallVector<Value> build(OpBuilder &b, Location loc, Value values,
+                           Value indices) const {
+    Value zero = index(b, loc, 0), one = index(b, loc, 1);
+    auto scan = b.create<scf::ForOp>(
+        loc, zero, index(b, loc, n), one, ValueRange{values, indices, zero},
+        [&](OpBuilder &nb, Location nloc, Value i, ValueRange state) {
+          Value vals = state[0], idxs = state[1], count = state[2];
+          Value x = nb.create<tensor::ExtractOp>(nloc, input, at(i));
+          auto insert = nb.create<scf::IfOp>(
+              nloc, accepts(nb, nloc, vals, count, x),
+              [&](OpBuilder &tb, Location tloc) {
+                Value p = place(tb, tloc, vals, count, x);
+                Value end = tb.create<arith::MinSIOp>(tloc, count,
+                                                      index(tb, tloc, k - 1));
+                SmallVector<Value> bufs =
+                    shiftDown(tb, tloc, ValueRange{vals, idxs}, p, end);
+                Value position =
+                    tb.create<arith::IndexCastOp>(tloc, tb.getI64Type(), i);
+                bufs[0] = tb.create<tensor::InsertOp>(tloc, x, bufs[0], at(p));
+                bufs[1] =
+                    tb.create<tensor::InsertOp>(tloc, position, bufs[1], at(p));
+                tb.create<scf::YieldOp>(tloc, bufs);
+              },
+              [&](OpBuilder &eb, Location eloc) {
+                eb.create<scf::YieldOp>(eloc, ValueRange{vals, idxs});
+              });
+          Value next = nb.create<arith::AddIOp>(nloc, count, one);
+          next = nb.create<arith::MinSIOp>(nloc, next, index(nb, nloc, k));
+          nb.create<scf::YieldOp>(
+              nloc, ValueRange{insert.getResult(0), insert.getResult(1), next});
+        });
+    return {scan.getResult(0), scan.getResult(1)};
+  }
+};
+} // namespace
+
+/// TopK: per row along the axis, a buffer of the k best elements kept in
+/// order (the output slices themselves): each element that beats the
+/// buffer's last (or finds it not full) is inserted at its place, the worse
+/// ones shifting down. O(n) for a row whose elements mostly miss, O(n * k)
+/// at worst; ties keep the lower index first, as ONNX and ORT do.
+static LogicalResult importTopK(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  int64_t rank = inType.getRank();
+  if (rank < 1)
+    return imp.emitError() << "expects an input of rank >= 1";
+  FailureOr<int64_t> axis = getAxis(imp, imp.getIntAttr("axis", -1), rank);
+  if (failed(axis))
+    return failure();
+  int64_t k;
+  if (imp.getOpset() < 10) {
+    if (!imp.getAttr("k"))
+      return imp.emitError() << "missing 'k' attribute";
+    k = imp.getIntAttr("k", 0);
+  } else {
+    FailureOr<SmallVector<int64_t>> kValues = imp.getConstantInts(1, "K");
+    if (failed(kValues))
+      return failure();
+    if (kValues->size() != 1)
+      return imp.emitError() << "'K' must have one element";
+    k = kValues->front();
+  }
+  int64_t n = inType.getDimSize(*axis);
+  if (k < 0 || k > n)
+    return imp.emitError() << "k = " << k << " is out of range for an axis of "
+                           << n << " elements";
+  SmallVector<int64_t> shape(inType.getShape());
+  shape[*axis] = k;
+  Type elementType = inType.getElementType();
+  FailureOr<RankedTensorType> valuesType =
+      imp.getOutputTypeOr(0, RankedTensorType::get(shape, elementType));
+  FailureOr<RankedTensorType> indicesType = imp.getOutputTypeOr(
+      1, RankedTensorType::get(shape, imp.getBuilder().getI64Type()));
+  if (failed(valuesType) || failed(indicesType))
+    return failure();
+  if (valuesType->getShape() != indicesType->getShape() ||
+      !indicesType->getElementType().isInteger(64))
+    return imp.emitError() << "unexpected output types";
+  Value values = imp.emptyTensor(*valuesType);
+  Value indices = imp.emptyTensor(*indicesType);
+  if (k == 0 || valuesType->getNumElements() == 0) {
+    imp.setOutput(0, values);
+    imp.setOutput(1, indices);
+    return success();
+  }
+
+  // The rows: every position with the axis dim left out.
+  SmallVector<int64_t> rows(inType.getShape());
+  rows.erase(rows.begin() + *axis);
+  bool largest = imp.getOpset() < 11 || imp.getIntAttr("largest", 1);
+  SmallVector<Value> result = buildLoops(
+      imp.getBuilder(), imp.getLoc(), rows, ValueRange{values, indices},
+      [&](OpBuilder &b, Location loc, ValueRange rowIvs, ValueRange args) {
+        TopKRowBuilder row{
+            *input, rowIvs, *axis, n, k, elementType, imp.isUnsignedInput(0),
+            largest};
+        return row.build(b, loc, args[0], args[1]);
+      });
+  imp.setOutput(0, result[0]);
+  imp.setOutput(1, result[1]);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// CumSum
+//===----------------------------------------------------------------------===//
+
+/// CumSum: an scf.for along the axis carrying the running sum of the slices
+/// seen so far (a tensor of the input's shape with the axis of size 1), each
+/// step adding a slice to it and writing it into the result before
+/// (exclusive) or after the addition.
+static LogicalResult importCumSum(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(input) || failed(type))
+    return failure();
+  FailureOr<SmallVector<int64_t>> axisValues = imp.getConstantInts(1, "axis");
+  if (failed(axisValues))
+    return failure();
+  if (axisValues->size() != 1)
+    return imp.emitError() << "'axis' must have one element";
+  auto inType = cast<RankedTensorType>(input->getType());
+  int64_t rank = inType.getRank();
+  if (rank < 1)
+    return imp.emitError() << "expects an input of rank >= 1";
+  FailureOr<int64_t> axis = getAxis(imp, axisValues->front(), rank);
+  if (failed(axis))
+    return failure();
+  bool exclusive = imp.getIntAttr("exclusive", 0);
+  bool reverse = imp.getIntAttr("reverse", 0);
+  Type elementType = inType.getElementType();
+  bool isUnsigned = imp.isUnsignedInput(0);
+  int64_t n = inType.getDimSize(*axis);
+
+  SmallVector<int64_t> sliceShape(inType.getShape());
+  sliceShape[*axis] = 1;
+  auto sliceType = RankedTensorType::get(sliceShape, elementType);
+  OpBuilder &builder = imp.getBuilder();
+  Value zeroValue =
+      ScalarBuilder(builder, imp.getLoc(), elementType, isUnsigned).constant(0);
+  Value running = buildFill(imp, sliceType, zeroValue);
+  Value source = *input;
+  int64_t sliceRank = sliceType.getRank();
+  AffineMap identity = builder.getMultiDimIdentityMap(sliceRank);
+  SmallVector<utils::IteratorType> parallel(sliceRank,
+                                            utils::IteratorType::parallel);
+  SmallVector<Value> result = buildLoops(
+      builder, imp.getLoc(), {n}, ValueRange{running, imp.emptyTensor(*type)},
+      [&](OpBuilder &b, Location loc, ValueRange ivs, ValueRange args) {
+        Value position = ivs[0];
+        if (reverse)
+          position =
+              b.create<arith::SubIOp>(loc, constIndex(b, loc, n - 1), position);
+        SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+        offsets[*axis] = position;
+        SmallVector<OpFoldResult> sizes, strides(rank, b.getIndexAttr(1));
+        for (int64_t size : sliceShape)
+          sizes.push_back(b.getIndexAttr(size));
+        Value slice = b.create<tensor::ExtractSliceOp>(loc, sliceType, source,
+                                                       offsets, sizes, strides);
+        Value sum = args[0], out = args[1];
+        auto write = [&](Value from) {
+          return b.create<tensor::InsertSliceOp>(loc, from, out, offsets, sizes,
+                                                 strides);
+        };
+        if (exclusive)
+          out = write(sum);
+        sum =
+            b.create<linalg::GenericOp>(
+                 loc, TypeRange{sliceType}, ValueRange{slice}, ValueRange{sum},
+                 ArrayRef<AffineMap>{identity, identity}, parallel,
+                 [&](OpBuilder &nb, Location nloc, ValueRange elems) {
+                   ScalarBuilder s(nb, nloc, elementType, isUnsigned);
+                   nb.create<linalg::YieldOp>(nloc, s.add(elems[1], elems[0]));
+                 })
+                .getResult(0);
+        if (!exclusive)
+          out = write(sum);
+        return SmallVector<Value>{sum, out};
+      });
+  imp.setOutput(0, result[1]);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ReverseSequence
+//===----------------------------------------------------------------------===//
+
+/// ReverseSequence: out[.., t, ..] = x[.., len - 1 - t, ..] for t < len (the
+/// sequence length of the position's batch), x itself elsewhere; lengths are
+/// clamped into [0, time steps].
+static LogicalResult importReverseSequence(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0), lens = imp.getInput(1);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(input) || failed(lens) || failed(type))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  auto lensType = cast<RankedTensorType>(lens->getType());
+  if (inType.getRank() < 2)
+    return imp.emitError() << "expects an input of rank >= 2";
+  int64_t batchAxis = imp.getIntAttr("batch_axis", 1);
+  int64_t timeAxis = imp.getIntAttr("time_axis", 0);
+  if (!((batchAxis == 0 && timeAxis == 1) || (batchAxis == 1 && timeAxis == 0)))
+    return imp.emitError() << "expects batch_axis and time_axis to be 0 and 1";
+  if (!isa<IntegerType>(lensType.getElementType()))
+    return imp.emitError() << "expects integer sequence lengths";
+  if (lensType.getRank() != 1 ||
+      lensType.getDimSize(0) != inType.getDimSize(batchAxis))
+    return imp.emitError() << "expects one sequence length per batch entry";
+  int64_t steps = inType.getDimSize(timeAxis);
+  Value source = *input;
+  int64_t rank = inType.getRank();
+  AffineMap lensMap =
+      AffineMap::get(rank, 0, getAffineDimExpr(batchAxis, imp.getContext()));
+  imp.setOutput(
+      0,
+      buildGeneric(
+          imp, *type, *lens, lensMap,
+          [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+            SmallVector<Value> at;
+            for (int64_t d = 0; d < rank; ++d)
+              at.push_back(b.create<linalg::IndexOp>(loc, d));
+            Value len =
+                b.create<arith::IndexCastOp>(loc, b.getIndexType(), args[0]);
+            len = b.create<arith::MaxSIOp>(loc, len, constIndex(b, loc, 0));
+            len = b.create<arith::MinSIOp>(loc, len, constIndex(b, loc, steps));
+            Value t = at[timeAxis];
+            Value inside =
+                b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, t, len);
+            Value mirrored = b.create<arith::SubIOp>(
+                loc, b.create<arith::SubIOp>(loc, len, t),
+                constIndex(b, loc, 1));
+            at[timeAxis] = b.create<arith::SelectOp>(loc, inside, mirrored, t);
+            return b.create<tensor::ExtractOp>(loc, source, at);
+          }));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MaxUnpool
+//===----------------------------------------------------------------------===//
+
+/// MaxUnpool: a zero tensor of the shape the window gives, viewed flat,
+/// receives each input element at its index (flat over the whole tensor, as
+/// MaxPool's Indices are). A larger output_shape puts that tensor in the
+/// leading corner of a zero tensor of its shape, as ONNX's reference does.
+static LogicalResult importMaxUnpool(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0), indices = imp.getInput(1);
+  if (failed(input) || failed(indices))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  auto indicesType = cast<RankedTensorType>(indices->getType());
+  if (failed(checkIntegerIndices(imp, *indices)))
+    return failure();
+  if (inType.getRank() < 3 || indicesType.getShape() != inType.getShape())
+    return imp.emitError()
+           << "expects an input of rank >= 3 and indices of its shape";
+  size_t n = inType.getRank() - 2;
+  SmallVector<int64_t> kernel = imp.getIntsAttr("kernel_shape");
+  SmallVector<int64_t> strides = imp.getIntsAttr("strides");
+  SmallVector<int64_t> pads = imp.getIntsAttr("pads");
+  if (strides.empty())
+    strides.assign(n, 1);
+  if (pads.empty())
+    pads.assign(2 * n, 0);
+  if (kernel.size() != n || strides.size() != n || pads.size() != 2 * n)
+    return imp.emitError() << "kernel_shape, strides and pads do not match "
+                              "the spatial rank";
+  SmallVector<int64_t> unpooled(inType.getShape().take_front(2));
+  for (size_t i = 0; i < n; ++i)
+    unpooled.push_back((inType.getDimSize(2 + i) - 1) * strides[i] + kernel[i] -
+                       pads[i] - pads[n + i]);
+  if (llvm::any_of(unpooled, [](int64_t d) { return d < 0; }))
+    return imp.emitError() << "invalid unpooled shape "
+                           << formatShape(unpooled);
+  SmallVector<int64_t> shape(unpooled);
+  if (imp.hasInput(2)) {
+    FailureOr<SmallVector<int64_t>> outputShape =
+        imp.getConstantInts(2, "output_shape");
+    if (failed(outputShape))
+      return failure();
+    if (outputShape->size() != shape.size())
+      return imp.emitError() << "'output_shape' has " << outputShape->size()
+                             << " entries, expected " << shape.size();
+    // ONNX's reference once derived the indices' shape from the pads, now
+    // ignores them when output_shape is given.
+    if (llvm::any_of(pads, [](int64_t p) { return p != 0; }) &&
+        ArrayRef<int64_t>(*outputShape) != ArrayRef<int64_t>(unpooled))
+      return imp.emitError()
+             << "'output_shape' with non-zero pads is not supported";
+    for (auto [want, have] : llvm::zip(*outputShape, unpooled))
+      if (want < have)
+        return imp.emitError() << "'output_shape' " << formatShape(*outputShape)
+                               << " is smaller than the unpooled shape "
+                               << formatShape(unpooled);
+    shape.assign(outputShape->begin(), outputShape->end());
+  }
+  Type elementType = inType.getElementType();
+  FailureOr<RankedTensorType> type =
+      imp.getOutputTypeOr(0, RankedTensorType::get(shape, elementType));
+  if (failed(type))
+    return failure();
+  auto unpooledType = RankedTensorType::get(unpooled, elementType);
+  int64_t total = unpooledType.getNumElements();
+  if (total == 0 && inType.getNumElements() != 0)
+    return imp.emitError() << "unpools into an empty tensor";
+
+  OpBuilder &builder = imp.getBuilder();
+  Value zero =
+      ScalarBuilder(builder, imp.getLoc(), elementType, imp.isUnsignedInput(0))
+          .constant(0);
+  Value flat = imp.reshapeTo(buildFill(imp, unpooledType, zero), {total});
+  Value source = *input, idx = *indices;
+  SmallVector<Value> result = buildLoops(
+      builder, imp.getLoc(), inType.getShape(), flat,
+      [&](OpBuilder &b, Location loc, ValueRange ivs, ValueRange args) {
+        Value index = b.create<tensor::ExtractOp>(loc, idx, ivs);
+        Value at = clampIndex(b, loc, index, total, /*wrapNegative=*/false);
+        Value x = b.create<tensor::ExtractOp>(loc, source, ivs);
+        return SmallVector<Value>{
+            b.create<tensor::InsertOp>(loc, x, args[0], at)};
+      });
+  Value unpool = imp.reshapeTo(result[0], unpooled);
+  if (type->getShape() != ArrayRef<int64_t>(unpooled)) {
+    SmallVector<OpFoldResult> offsets(unpooled.size(), builder.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes,
+        steps(unpooled.size(), builder.getIndexAttr(1));
+    for (int64_t d : unpooled)
+      sizes.push_back(builder.getIndexAttr(d));
+    unpool = imp.create<tensor::InsertSliceOp>(
+        unpool, buildFill(imp, *type, zero), offsets, sizes, steps);
+  }
+  imp.setOutput(0, unpool);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Rule table
+//===----------------------------------------------------------------------===//
+
+ArrayRef<OpRuleInfo> aic::importer::getIndexingRules() {
+  using DT = onnx::TensorProto;
+  // bfloat16 is left out: nothing here was run on it.
+  constexpr TypeSet kNumeric = types::kNumeric & ~typeBit(DT::BFLOAT16);
+  constexpr TypeSet kTensor = kNumeric | types::kBool;
+  constexpr TypeSet kCumSum = typeBit(DT::FLOAT) | typeBit(DT::DOUBLE) |
+                              typeBit(DT::FLOAT16) | typeBit(DT::INT32) |
+                              typeBit(DT::INT64) | typeBit(DT::UINT32) |
+                              typeBit(DT::UINT64);
+  constexpr TypeSet kUnpool =
+      typeBit(DT::FLOAT) | typeBit(DT::DOUBLE) | typeBit(DT::FLOAT16);
+  static const OpRuleInfo rules[] = {
+      {"CumSum", importCumSum, 11, kCumSum},
+      {"MaxUnpool", importMaxUnpool, 9, kUnpool},
+      {"ReverseSequence", importReverseSequence, 10, kTensor},
+      {"Scatter", importScatterElements, 9, kTensor},
+      {"ScatterElements", importScatterElements, 11, kTensor},
+      {"ScatterND", importScatterND, 11, kTensor},
+      {"TopK", importTopK, 1, kNumeric},
+  };
+  return rules;
+}
