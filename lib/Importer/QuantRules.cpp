@@ -245,10 +245,11 @@ static LogicalResult importDynamicQuantizeLinear(NodeImporter &imp) {
   // Both bounds start at 0, which includes 0 in the range.
   auto boundType = RankedTensorType::get({}, f32);
   Value zero = buildScalarConstant(b, loc, f32, 0.0);
-  Value init = buildFill(imp, boundType, zero);
   AffineMap scalarMap = AffineMap::get(rank, 0, {}, ctx);
   auto bounds = imp.create<linalg::GenericOp>(
-      TypeRange{boundType, boundType}, ValueRange{*x}, ValueRange{init, init},
+      TypeRange{boundType, boundType}, ValueRange{*x},
+      ValueRange{buildFill(imp, boundType, zero),
+                 buildFill(imp, boundType, zero)},
       ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank), scalarMap, scalarMap},
       SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
       [&](OpBuilder &nb, Location nloc, ValueRange args) {

@@ -284,22 +284,23 @@ static LogicalResult importTfIdfVectorizer(NodeImporter &imp) {
   Value y = buildGeneric(
       imp, outType, weightInputs, weightMaps,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        // Without weights (and in TF mode) the weight is 1.
+        bool weighted = args.size() > 1;
+        if (mode == "IDF") {
+          Value present =
+              nb.create<arith::CmpIOp>(nloc, arith::CmpIPredicate::sgt, args[0],
+                                       buildScalarConstant(nb, nloc, i32, 0));
+          Value weight =
+              weighted ? args[1] : buildScalarConstant(nb, nloc, f32, 1.0);
+          return nb
+              .create<arith::SelectOp>(nloc, present, weight,
+                                       buildScalarConstant(nb, nloc, f32, 0))
+              .getResult();
+        }
         Value count = convertScalar(nb, nloc, args[0], f32, false, false);
-        Value weight =
-            args.size() > 1 ? args[1] : buildScalarConstant(nb, nloc, f32, 1.0);
-        if (mode == "TF")
+        if (!weighted)
           return count;
-        if (mode == "TFIDF")
-          return args.size() > 1
-                     ? nb.create<arith::MulFOp>(nloc, count, weight).getResult()
-                     : count;
-        Value present =
-            nb.create<arith::CmpIOp>(nloc, arith::CmpIPredicate::sgt, args[0],
-                                     buildScalarConstant(nb, nloc, i32, 0));
-        return nb
-            .create<arith::SelectOp>(nloc, present, weight,
-                                     buildScalarConstant(nb, nloc, f32, 0))
-            .getResult();
+        return nb.create<arith::MulFOp>(nloc, count, args[1]).getResult();
       });
   imp.setOutput(0, imp.reshapeTo(y, type->getShape()));
   return success();
