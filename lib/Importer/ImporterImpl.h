@@ -360,6 +360,8 @@ llvm::ArrayRef<OpRuleInfo> getRandomRules();
 llvm::ArrayRef<OpRuleInfo> getSamplingRules();
 llvm::ArrayRef<OpRuleInfo> getIndexingRules();
 llvm::ArrayRef<OpRuleInfo> getLinearAlgebraRules();
+llvm::ArrayRef<OpRuleInfo> getQuantRules();
+llvm::ArrayRef<OpRuleInfo> getTextRules();
 /// The rules of one family, or null; lookupOpRule asks each.
 OpRule lookupElementwiseRule(llvm::StringRef opType);
 OpRule lookupUnaryRule(llvm::StringRef opType);
@@ -367,6 +369,22 @@ OpRule lookupReductionRule(llvm::StringRef opType);
 OpRule lookupDataMovementRule(llvm::StringRef opType);
 OpRule lookupPositionalRule(llvm::StringRef opType);
 OpRule lookupLossRule(llvm::StringRef opType);
+
+/// Explicit window attributes of a convolution or pooling; pads are
+/// [begin..., end...] and include `ceilPadding`, the end padding added for
+/// ceil_mode.
+struct Window {
+  llvm::SmallVector<int64_t> kernel, strides, dilations, pads, ceilPadding;
+};
+/// Resolves strides, dilations, pads and auto_pad for input spatial sizes
+/// `in` and the given kernel (NNRules.cpp). `allowEndPadding` (pooling with
+/// ceil_mode) adds end padding until the window count equals the inferred
+/// `out`; errors if the window does not give `out`.
+mlir::FailureOr<Window> resolveWindow(NodeImporter &imp,
+                                      llvm::ArrayRef<int64_t> in,
+                                      llvm::ArrayRef<int64_t> out,
+                                      llvm::ArrayRef<int64_t> kernel,
+                                      bool hasDilations, bool allowEndPadding);
 
 /// Rules implemented in NNRules.cpp.
 mlir::LogicalResult importConv(NodeImporter &imp);

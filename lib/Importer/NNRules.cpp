@@ -19,14 +19,6 @@ using namespace mlir;
 using namespace aic;
 using namespace aic::importer;
 
-namespace {
-/// Explicit window attributes; pads are [begin..., end...] and include
-/// `ceilPadding`, the end padding added for ceil_mode.
-struct Window {
-  SmallVector<int64_t> kernel, strides, dilations, pads, ceilPadding;
-};
-} // namespace
-
 /// Reads an optional per-spatial-dim attribute, defaulting to `fill`.
 static FailureOr<SmallVector<int64_t>>
 getSpatialAttr(NodeImporter &imp, StringRef name, size_t count, int64_t fill) {
@@ -47,14 +39,10 @@ getSpatialAttr(NodeImporter &imp, StringRef name, size_t count, int64_t fill) {
   return values;
 }
 
-/// Resolves strides, dilations, pads and auto_pad for input spatial sizes
-/// `in` and the given kernel. `allowEndPadding` (pooling with ceil_mode) adds
-/// end padding until the window count equals the inferred `out`.
-static FailureOr<Window> resolveWindow(NodeImporter &imp, ArrayRef<int64_t> in,
-                                       ArrayRef<int64_t> out,
-                                       ArrayRef<int64_t> kernel,
-                                       bool hasDilations,
-                                       bool allowEndPadding) {
+FailureOr<Window>
+aic::importer::resolveWindow(NodeImporter &imp, ArrayRef<int64_t> in,
+                             ArrayRef<int64_t> out, ArrayRef<int64_t> kernel,
+                             bool hasDilations, bool allowEndPadding) {
   size_t n = in.size();
   Window w;
   w.kernel.assign(kernel.begin(), kernel.end());
