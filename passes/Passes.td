@@ -170,6 +170,14 @@ def PlanMemory : Pass<"aic-plan-memory", "mlir::ModuleOp"> {
     it. Outputs are written into the caller's buffers by bufferization
     (buffer-results-to-out-params) and take no arena space.
 
+    A buffer allocated inside an `scf.for` or `scf.while` (or a region nested
+    in one) is live for the whole top-level op holding the loop, so every
+    iteration reuses its slot. A buffer a loop yields into its next
+    iteration gets a carry buffer allocated before the loop, into which it
+    is copied at the end of each iteration: the next iteration's allocs then
+    never overwrite the value that iteration reads. Allocs in other loops
+    (whose iterations may overlap) are rejected.
+
     The module gets `aic.arena_size` (peak bytes) and `aic.arena_naive_size`
     (the sum of all intermediate buffer sizes, what no reuse would need).
   }];

@@ -2,7 +2,11 @@
 //
 // Bufferization leaves one memref.alloc per intermediate buffer; this pass
 // turns them into views of one arena at offsets fixed at compile time, so
-// an inference never allocates.
+// an inference never allocates. A buffer allocated inside a loop (an
+// scf.for or scf.while of If/Loop/Scan bodies) has one slot for the whole
+// top-level op holding the loop: every iteration's alloc returns the same
+// memory, and a buffer a loop carries into its next iteration is first
+// copied into a carry buffer allocated before the loop.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/MemoryPlanner.h"
@@ -10,6 +14,7 @@
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -69,6 +74,137 @@ private:
   Block &body;
   DenseMap<Operation *, int64_t> step;
 };
+
+//===----------------------------------------------------------------------===//
+// Loop-carried buffers
+//===----------------------------------------------------------------------===//
+
+/// What a buffer may be (a view of): the allocs it may come from, and
+/// whether it may be a value `loop` carries from its previous iteration (one
+/// of its region arguments the back edge feeds).
+struct Origins {
+  SmallPtrSet<Operation *, 4> allocs;
+  bool carried = false;
+};
+
+static Origins getOrigins(Value value, Operation *loop) {
+  Origins origins;
+  SmallVector<Value> worklist{value};
+  DenseSet<Value> seen{value};
+  auto push = [&](Value v) {
+    if (isa<BaseMemRefType>(v.getType()) && seen.insert(v).second)
+      worklist.push_back(v);
+  };
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      Operation *owner = arg.getOwner()->getParentOp();
+      if (auto forOp = dyn_cast<scf::ForOp>(owner)) {
+        origins.carried |= owner == loop;
+        push(forOp.getTiedLoopInit(arg)->get());
+        push(forOp.getTiedLoopYieldedValue(arg)->get());
+      } else if (auto whileOp = dyn_cast<scf::WhileOp>(owner)) {
+        unsigned i = arg.getArgNumber();
+        if (arg.getOwner() == whileOp.getBeforeBody()) {
+          origins.carried |= owner == loop;
+          push(whileOp.getInits()[i]);
+          push(whileOp.getYieldOp().getResults()[i]);
+        } else {
+          push(whileOp.getConditionOp().getArgs()[i]);
+        }
+      }
+      // Function arguments are the caller's buffers.
+      continue;
+    }
+    Operation *def = v.getDefiningOp();
+    unsigned i = cast<OpResult>(v).getResultNumber();
+    if (isa<memref::AllocOp, memref::AllocaOp>(def)) {
+      origins.allocs.insert(def);
+    } else if (auto forOp = dyn_cast<scf::ForOp>(def)) {
+      push(forOp.getInitArgs()[i]);
+      push(forOp.getYieldedValues()[i]);
+    } else if (auto whileOp = dyn_cast<scf::WhileOp>(def)) {
+      push(whileOp.getConditionOp().getArgs()[i]);
+    } else if (auto ifOp = dyn_cast<scf::IfOp>(def)) {
+      push(ifOp.thenYield().getResults()[i]);
+      if (!ifOp.getElseRegion().empty())
+        push(ifOp.elseYield().getResults()[i]);
+    } else {
+      // Views, and anything else returning a buffer, may alias any buffer
+      // operand.
+      for (Value operand : def->getOperands())
+        push(operand);
+    }
+  }
+  return origins;
+}
+
+/// Gives every buffer that an scf.for or scf.while carries into its next
+/// iteration and that was allocated inside the loop a carry buffer
+/// allocated before the loop: the value is copied there at the end of the
+/// iteration and the carry buffer is yielded instead. The next iteration's
+/// allocs then reuse their slots while it reads the carry buffer, which is
+/// only overwritten once the iteration has read it. A value that may itself
+/// be one the loop carried is first copied to a temporary, so that no copy
+/// reads a carry buffer another copy overwrote. Inner loops come first: the
+/// carry buffers of an inner loop are allocated inside the outer one.
+static LogicalResult carryLoopBuffers(func::FuncOp func) {
+  SmallVector<Operation *> loops;
+  func.walk([&](Operation *op) {
+    if (isa<scf::ForOp, scf::WhileOp>(op))
+      loops.push_back(op);
+  });
+  for (Operation *loop : loops) {
+    Operation *yield =
+        isa<scf::ForOp>(loop)
+            ? cast<scf::ForOp>(loop).getBody()->getTerminator()
+            : cast<scf::WhileOp>(loop).getYieldOp().getOperation();
+    struct Carry {
+      unsigned index;
+      Value value;
+      bool stage;
+    };
+    SmallVector<Carry> carries;
+    for (OpOperand &operand : yield->getOpOperands()) {
+      if (!isa<BaseMemRefType>(operand.get().getType()))
+        continue;
+      Origins origins = getOrigins(operand.get(), loop);
+      if (llvm::any_of(origins.allocs, [&](Operation *alloc) {
+            return loop->isProperAncestor(alloc);
+          }))
+        carries.push_back(
+            {operand.getOperandNumber(), operand.get(), origins.carried});
+    }
+    OpBuilder b(yield);
+    OpBuilder before(loop);
+    Location loc = loop->getLoc();
+    auto denseType = [](Value v) {
+      auto type = cast<MemRefType>(v.getType());
+      return MemRefType::get(type.getShape(), type.getElementType());
+    };
+    for (Carry &carry : carries) {
+      if (!carry.stage)
+        continue;
+      Value temp = b.create<memref::AllocOp>(loc, denseType(carry.value));
+      b.create<linalg::CopyOp>(loc, carry.value, temp);
+      carry.value = temp;
+    }
+    for (Carry &carry : carries) {
+      MemRefType type = denseType(carry.value);
+      Value buffer = before.create<memref::AllocOp>(loc, type);
+      b.create<linalg::CopyOp>(loc, carry.value, buffer);
+      Type yielded = yield->getOperand(carry.index).getType();
+      if (yielded != type) {
+        if (!memref::CastOp::areCastCompatible(type, yielded))
+          return loop->emitError() << "cannot carry a buffer of type "
+                                   << yielded << " across iterations";
+        buffer = b.create<memref::CastOp>(loc, yielded, buffer);
+      }
+      yield->setOperand(carry.index, buffer);
+    }
+  }
+  return success();
+}
 
 /// Turns the buffer results of `func` into trailing out-parameters that keep
 /// the results' attributes. A result computed into its own buffer is
@@ -147,7 +283,7 @@ struct PlanMemoryPass : public aic::impl::PlanMemoryBase<PlanMemoryPass> {
       func.emitError() << "expects a bufferized, single-block graph";
       return signalPassFailure();
     }
-    if (failed(resultsToOutParams(func)))
+    if (failed(resultsToOutParams(func)) || failed(carryLoopBuffers(func)))
       return signalPassFailure();
 
     SmallVector<memref::AllocOp> allocs;
@@ -158,11 +294,13 @@ struct PlanMemoryPass : public aic::impl::PlanMemoryBase<PlanMemoryPass> {
                           << type;
         return WalkResult::interrupt();
       }
-      // One arena slot holds one buffer; a buffer allocated per loop
-      // iteration could still be live when the next one is.
-      if (alloc->getParentOfType<LoopLikeOpInterface>()) {
-        alloc.emitError() << "buffers allocated inside loops are not "
-                             "supported";
+      // One arena slot holds one buffer: a loop that could run its
+      // iterations at once, or that carryLoopBuffers does not know,
+      // could need two of an alloc's buffers at the same time.
+      auto loop = alloc->getParentOfType<LoopLikeOpInterface>();
+      if (loop && !isa<scf::ForOp, scf::WhileOp>(loop)) {
+        alloc.emitError() << "buffers allocated inside '" << loop->getName()
+                          << "' loops are not supported";
         return WalkResult::interrupt();
       }
       allocs.push_back(alloc);

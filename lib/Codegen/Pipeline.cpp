@@ -70,6 +70,10 @@ void aic::buildRuntimeLoweringPipeline(OpPassManager &pm) {
             cast<TensorType>(value.getType()), memorySpace);
       };
   options.memCpyFn = createCopy;
+  // A loop may yield a buffer it allocated (a loop-carried value computed
+  // into a new buffer each iteration); aic-plan-memory gives such buffers
+  // their own carry buffer.
+  options.allowReturnAllocsFromLoops = true;
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
   pm.addPass(bufferization::createOneShotBufferizePass(options));
   pm.addPass(createCanonicalizerPass());

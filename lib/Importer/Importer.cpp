@@ -16,6 +16,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -42,227 +43,6 @@ void check_model(const ModelProto &model, CheckerContext &ctx);
 
 static constexpr int64_t kMinOpset = 1;
 static constexpr int64_t kMaxOpset = 17;
-
-//===----------------------------------------------------------------------===//
-// GraphState
-//===----------------------------------------------------------------------===//
-
-GraphState::GraphState(MLIRContext *ctx, StringRef file, StringRef modelDir,
-                       int64_t opset)
-    : ctx(ctx), builder(ctx), file(file), modelDir(modelDir), opset(opset) {}
-
-Location GraphState::getFileLoc() const {
-  return FileLineColLoc::get(ctx, file, 0, 0);
-}
-
-FailureOr<Value> GraphState::getValue(StringRef name, Location loc) {
-  auto it = values.find(name);
-  if (it != values.end())
-    return it->second;
-  auto constIt = constants.find(name);
-  if (constIt == constants.end()) {
-    emitError(loc) << "input '" << name << "' is not defined";
-    return failure();
-  }
-  Value value =
-      createConstant(constIt->second.tensor, name, constIt->second.loc);
-  values[name] = value;
-  return value;
-}
-
-void GraphState::setValue(StringRef name, Value value) { values[name] = value; }
-
-bool GraphState::hasValue(StringRef name) const {
-  return values.contains(name) || constants.contains(name);
-}
-
-void GraphState::addConstant(StringRef name, ConstTensor tensor, Location loc) {
-  values.erase(name);
-  constants.insert_or_assign(name, ConstEntry{std::move(tensor), loc});
-}
-
-const ConstTensor *GraphState::getBoundInputValue(StringRef name,
-                                                  bool specialize) {
-  auto it = boundInputs.find(name);
-  if (it == boundInputs.end())
-    return nullptr;
-  if (specialize)
-    specialized.insert(name);
-  return &it->second;
-}
-
-const ConstTensor *GraphState::getConstant(StringRef name) const {
-  auto it = constants.find(name);
-  return it == constants.end() ? nullptr : &it->second.tensor;
-}
-
-Value GraphState::createConstant(const ConstTensor &tensor, StringRef hint,
-                                 Location loc) {
-  return builder.create<mlir::arith::ConstantOp>(
-      loc, makeElementsAttr(tensor, hint, namer));
-}
-
-void GraphState::setValueInfo(const onnx::ValueInfoProto &info) {
-  if (info.has_type())
-    types[info.name()] = info.type();
-}
-
-const onnx::TypeProto *GraphState::getOnnxType(StringRef name) const {
-  auto it = types.find(name);
-  return it == types.end() ? nullptr : &it->second;
-}
-
-int32_t GraphState::getOnnxElementType(StringRef name) const {
-  const onnx::TypeProto *type = getOnnxType(name);
-  if (type && type->has_tensor_type())
-    return type->tensor_type().elem_type();
-  if (const ConstTensor *constant = getConstant(name))
-    return importer::getOnnxElementType(constant->type.getElementType(),
-                                        constant->isUnsigned);
-  if (Value value = lookupValue(name))
-    return importer::getOnnxElementType(getElementTypeOrSelf(value.getType()));
-  return onnx::TensorProto::UNDEFINED;
-}
-
-//===----------------------------------------------------------------------===//
-// NodeImporter
-//===----------------------------------------------------------------------===//
-
-bool NodeImporter::hasInput(int i) const {
-  return i < node.input_size() && !node.input(i).empty();
-}
-
-FailureOr<Value> NodeImporter::getInput(int i) {
-  if (!hasInput(i)) {
-    emitError() << "missing input #" << i;
-    return failure();
-  }
-  return state.getValue(node.input(i), loc);
-}
-
-const ConstTensor *NodeImporter::getConstantInput(int i) {
-  return hasInput(i) ? state.getConstantOrBoundInput(node.input(i)) : nullptr;
-}
-
-FailureOr<SmallVector<int64_t>> NodeImporter::getConstantInts(int i,
-                                                              StringRef what) {
-  const ConstTensor *tensor = getConstantInput(i);
-  if (!tensor) {
-    InFlightDiagnostic diag = emitError();
-    diag << "'" << what
-         << "' input must be a constant (aic needs static shapes)";
-    // A graph input can be given a value to compile for.
-    if (hasInput(i) &&
-        isa_and_nonnull<BlockArgument>(state.lookupValue(node.input(i))))
-      diag << "; give graph input '" << node.input(i)
-           << "' a value with --input-value " << node.input(i) << "=...";
-    return failure();
-  }
-  if (!isa<IntegerType>(tensor->type.getElementType())) {
-    emitError() << "'" << what << "' input must hold integers";
-    return failure();
-  }
-  std::vector<int64_t> values = getValuesAsInt(*tensor);
-  return SmallVector<int64_t>(values.begin(), values.end());
-}
-
-int32_t NodeImporter::getInputElementType(int i) const {
-  return hasInput(i) ? state.getOnnxElementType(node.input(i))
-                     : onnx::TensorProto::UNDEFINED;
-}
-
-RankedTensorType NodeImporter::getInputType(int i) {
-  FailureOr<Value> value = getInput(i);
-  return succeeded(value) ? cast<RankedTensorType>(value->getType())
-                          : RankedTensorType();
-}
-
-bool NodeImporter::isOutputUsed(int i) const {
-  return i < node.output_size() && !node.output(i).empty() &&
-         state.isUsed(node.output(i));
-}
-
-FailureOr<RankedTensorType> NodeImporter::getOutputType(int i) {
-  if (i >= node.output_size() || node.output(i).empty()) {
-    emitError() << "missing output #" << i;
-    return failure();
-  }
-  const std::string &name = node.output(i);
-  const onnx::TypeProto *type = state.getOnnxType(name);
-  if (!type) {
-    emitError() << "ONNX shape inference gave output '" << name
-                << "' no type; aic needs static shapes";
-    return failure();
-  }
-  std::string why;
-  FailureOr<RankedTensorType> result =
-      convertTensorType(*type, getContext(), why);
-  if (failed(result)) {
-    emitError() << "output '" << name << "' " << why;
-    return failure();
-  }
-  return result;
-}
-
-FailureOr<RankedTensorType>
-NodeImporter::getOutputTypeOr(int i, RankedTensorType computed) {
-  if (i >= node.output_size() || !state.getOnnxType(node.output(i)))
-    return computed;
-  FailureOr<RankedTensorType> inferred = getOutputType(i);
-  if (succeeded(inferred) && *inferred != computed) {
-    emitError() << "ONNX inferred " << *inferred << " for output '"
-                << node.output(i) << "' but the operator gives " << computed;
-    return failure();
-  }
-  return inferred;
-}
-
-void NodeImporter::setOutput(int i, Value value) {
-  if (i < node.output_size() && !node.output(i).empty())
-    state.setValue(node.output(i), value);
-}
-
-const onnx::AttributeProto *NodeImporter::getAttr(StringRef name) const {
-  for (const onnx::AttributeProto &attr : node.attribute())
-    if (attr.name() == name)
-      return &attr;
-  return nullptr;
-}
-
-int64_t NodeImporter::getIntAttr(StringRef name, int64_t defaultValue) const {
-  const onnx::AttributeProto *attr = getAttr(name);
-  return attr && attr->has_i() ? attr->i() : defaultValue;
-}
-
-float NodeImporter::getFloatAttr(StringRef name, float defaultValue) const {
-  const onnx::AttributeProto *attr = getAttr(name);
-  return attr && attr->has_f() ? attr->f() : defaultValue;
-}
-
-std::string NodeImporter::getStringAttr(StringRef name,
-                                        StringRef defaultValue) const {
-  const onnx::AttributeProto *attr = getAttr(name);
-  return attr && attr->has_s() ? attr->s() : defaultValue.str();
-}
-
-SmallVector<int64_t> NodeImporter::getIntsAttr(StringRef name) const {
-  const onnx::AttributeProto *attr = getAttr(name);
-  if (!attr)
-    return {};
-  return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
-}
-
-Value NodeImporter::emptyTensor(RankedTensorType type) {
-  return create<tensor::EmptyOp>(type.getShape(), type.getElementType());
-}
-
-Value NodeImporter::reshapeTo(Value value, ArrayRef<int64_t> shape) {
-  auto type = cast<RankedTensorType>(value.getType());
-  if (type.getShape() == shape)
-    return value;
-  return create<ReshapeOp>(RankedTensorType::get(shape, type.getElementType()),
-                           value);
-}
 
 //===----------------------------------------------------------------------===//
 // Loading
@@ -349,12 +129,6 @@ static LogicalResult loadModel(StringRef path, onnx::ModelProto &model,
   return success();
 }
 
-/// Runs ONNX's checker and strict shape inference, whose errors are
-/// exceptions.
-/// Values of small integer tensors that ONNX data propagation computed
-/// (shape arithmetic: Shape, Gather, Concat, ...), keyed by value name.
-using ShapeData = std::unordered_map<std::string, onnx::TensorShapeProto>;
-
 /// Vets external-data locations before the ONNX checker touches the files.
 static LogicalResult checkExternalData(const onnx::ModelProto &model,
                                        StringRef modelDir, Location fileLoc) {
@@ -374,6 +148,8 @@ static LogicalResult checkExternalData(const onnx::ModelProto &model,
   return success();
 }
 
+/// Runs ONNX's checker and strict shape inference, whose errors are
+/// exceptions. The inference types the values of subgraphs too.
 static LogicalResult checkAndInferShapes(onnx::ModelProto &model,
                                          StringRef modelDir, int64_t opset,
                                          ShapeData &shapeData,
@@ -486,17 +262,49 @@ static LogicalResult checkNodeDomain(const onnx::NodeProto &node,
                         << "'";
 }
 
-/// Reports each operator type aic cannot import, once, at its first node.
-/// Without `shapeData` (before the ONNX checker, which would fail on them
-/// with a less precise message) only operators of other domains and ones
-/// ONNX itself does not know; with it, also any without a rule whose
-/// outputs data propagation did not compute.
+/// The subgraphs of a node (its GRAPH and GRAPHS attributes).
+static SmallVector<const onnx::GraphProto *>
+getSubgraphs(const onnx::NodeProto &node) {
+  SmallVector<const onnx::GraphProto *> graphs;
+  for (const onnx::AttributeProto &attr : node.attribute()) {
+    if (attr.has_g())
+      graphs.push_back(&attr.g());
+    for (const onnx::GraphProto &graph : attr.graphs())
+      graphs.push_back(&graph);
+  }
+  return graphs;
+}
+
+/// Marks the names the nodes of `graph` and of its subgraphs read, and the
+/// outputs of all these graphs, as used.
+static void markUsedNames(const onnx::GraphProto &graph, GraphState &state) {
+  for (const onnx::NodeProto &node : graph.node()) {
+    for (const std::string &input : node.input())
+      state.markUsed(input);
+    for (const onnx::GraphProto *subgraph : getSubgraphs(node))
+      markUsedNames(*subgraph, state);
+  }
+  for (const onnx::ValueInfoProto &info : graph.output())
+    state.markUsed(info.name());
+}
+
+/// Reports each operator type aic cannot import, once, at its first node,
+/// in `graph` and its subgraphs. Without `shapeData` (before the ONNX
+/// checker, which would fail on them with a less precise message) only
+/// operators of other domains and ones ONNX itself does not know; with it,
+/// also any without a rule whose outputs data propagation did not compute.
 static LogicalResult checkOperators(const onnx::GraphProto &graph,
                                     const GraphState &state,
-                                    const ShapeData *shapeData) {
-  llvm::StringSet<> reported;
+                                    const ShapeData *shapeData,
+                                    llvm::StringSet<> &reported) {
+  // Data propagation computes values of the main graph only.
+  static const ShapeData kNone;
   bool ok = true;
   for (const onnx::NodeProto &node : graph.node()) {
+    for (const onnx::GraphProto *subgraph : getSubgraphs(node))
+      if (failed(checkOperators(*subgraph, state, shapeData ? &kNone : nullptr,
+                                reported)))
+        ok = false;
     std::string key = node.domain() + "::" + node.op_type();
     if (reported.contains(key))
       continue;
@@ -519,13 +327,21 @@ static LogicalResult checkOperators(const onnx::GraphProto &graph,
   return success(ok);
 }
 
-static LogicalResult importNode(const onnx::NodeProto &node, GraphState &state,
-                                const ShapeData &shapeData) {
+static LogicalResult checkOperators(const onnx::GraphProto &graph,
+                                    const GraphState &state,
+                                    const ShapeData *shapeData) {
+  llvm::StringSet<> reported;
+  return checkOperators(graph, state, shapeData, reported);
+}
+
+static LogicalResult importNode(const onnx::NodeProto &node,
+                                GraphState &state) {
   Location loc = getNodeLoc(node, state);
   if (failed(checkNodeDomain(node, loc)))
     return failure();
   SmallVector<std::pair<std::string, ConstTensor>> folded;
-  if (getPropagatedOutputs(node, state, shapeData, folded)) {
+  if (const ShapeData *shapeData = state.getShapeData();
+      shapeData && getPropagatedOutputs(node, state, *shapeData, folded)) {
     for (auto &[name, tensor] : folded)
       state.addConstant(name, std::move(tensor), loc);
     return success();
@@ -533,8 +349,11 @@ static LogicalResult importNode(const onnx::NodeProto &node, GraphState &state,
   OpRule rule = lookupOpRule(node.op_type());
   if (!rule)
     return emitError(loc) << "unsupported operator";
+  // The rule of an operator with subgraphs types its outputs from what the
+  // subgraphs compute: ONNX cannot rerun their inference out of context.
   std::string why;
-  if (failed(inferMissingOutputTypes(node, state, why)))
+  if (getSubgraphs(node).empty() &&
+      failed(inferMissingOutputTypes(node, state, why)))
     return emitError(loc) << "ONNX shape inference failed: " << oneLine(why);
   // Shape arithmetic on constants becomes constants, so that the rules that
   // need static shapes find them.
@@ -549,17 +368,15 @@ static LogicalResult importNode(const onnx::NodeProto &node, GraphState &state,
   return success();
 }
 
-static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
-                                         const ShapeData &shapeData,
-                                         GraphState &state) {
+/// Records the ONNX types of the values of `graph` and its initializers as
+/// constants, in the current scope. Returns whether nodes must be inferred
+/// one by one (see hasInferenceGaps): then ONNX's inference did not check
+/// declared types against the operators, so only the inputs' are kept.
+static FailureOr<bool> enterGraph(const onnx::GraphProto &graph,
+                                  GraphState &state,
+                                  llvm::StringSet<> &initializerNames) {
   MLIRContext *ctx = state.getContext();
-  const onnx::GraphProto &graph = model.graph();
   Location fileLoc = state.getFileLoc();
-  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
-
-  // Non-strict ONNX inference (see hasInferenceGaps) did not check declared
-  // types against the operators: then every node's outputs are inferred
-  // one by one during the import, and declared outputs checked at the end.
   bool inferPerNode = hasInferenceGaps(graph, state.getOpset());
   for (const onnx::ValueInfoProto &info : graph.input())
     state.setValueInfo(info);
@@ -569,32 +386,125 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
     for (const onnx::ValueInfoProto &info : graph.output())
       state.setValueInfo(info);
   }
-  for (const onnx::NodeProto &node : graph.node())
-    for (const std::string &input : node.input())
-      state.markUsed(input);
-  for (const onnx::ValueInfoProto &info : graph.output())
-    state.markUsed(info.name());
-
   // Initializers are constants, even when also listed as inputs (IR < 4).
-  llvm::StringSet<> initializerNames;
   for (const onnx::TensorProto &tensor : graph.initializer()) {
     std::string why;
     FailureOr<ConstTensor> decoded =
         decodeTensor(tensor, state.getModelDir(), ctx, why);
-    if (failed(decoded)) {
-      emitError(fileLoc) << "initializer '" << tensor.name() << "': " << why;
-      return nullptr;
-    }
+    if (failed(decoded))
+      return emitError(fileLoc)
+             << "initializer '" << tensor.name() << "': " << why;
     Location loc = NameLoc::get(StringAttr::get(ctx, tensor.name()), fileLoc);
     state.addConstant(tensor.name(), std::move(*decoded), loc);
     initializerNames.insert(tensor.name());
   }
-  if (graph.sparse_initializer_size() > 0) {
-    emitError(fileLoc) << "sparse initializer '"
-                       << graph.sparse_initializer(0).values().name()
-                       << "' is not supported";
-    return nullptr;
+  if (graph.sparse_initializer_size() > 0)
+    return emitError(fileLoc) << "sparse initializer '"
+                              << graph.sparse_initializer(0).values().name()
+                              << "' is not supported";
+  return inferPerNode;
+}
+
+/// Imports the nodes of `graph` at the builder's insertion point and
+/// returns the values of its outputs. Declared output types are checked
+/// where ONNX's inference did not (`checkDeclared`).
+static FailureOr<SmallVector<Value>> importNodes(const onnx::GraphProto &graph,
+                                                 GraphState &state,
+                                                 bool checkDeclared,
+                                                 Location loc) {
+  for (const onnx::NodeProto &node : graph.node())
+    if (failed(importNode(node, state)))
+      return failure();
+  SmallVector<Value> results;
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    FailureOr<Value> value = state.getValue(output.name(), loc);
+    if (failed(value))
+      return failure();
+    std::string why;
+    FailureOr<RankedTensorType> declared =
+        checkDeclared && output.has_type()
+            ? convertTensorType(output.type(), state.getContext(), why)
+            : FailureOr<RankedTensorType>(failure());
+    if (succeeded(declared) && *declared != value->getType())
+      return emitError(loc)
+             << "output '" << output.name() << "' is declared as " << *declared
+             << " but the graph computes " << value->getType();
+    results.push_back(*value);
   }
+  return results;
+}
+
+FailureOr<SmallVector<Value>>
+aic::importer::importSubgraph(NodeImporter &imp, const onnx::GraphProto &graph,
+                              ValueRange inputs,
+                              ArrayRef<int32_t> inputElementTypes,
+                              ArrayRef<const ConstTensor *> inputConstants) {
+  GraphState &state = imp.getState();
+  if (graph.input_size() != static_cast<int>(inputs.size()))
+    return imp.emitError() << "subgraph '" << graph.name() << "' has "
+                           << graph.input_size() << " inputs, expected "
+                           << inputs.size();
+  state.pushScope();
+  auto scope = llvm::make_scope_exit([&] { state.popScope(); });
+  llvm::StringSet<> initializerNames;
+  FailureOr<bool> inferPerNode = enterGraph(graph, state, initializerNames);
+  if (failed(inferPerNode))
+    return failure();
+  for (auto [i, info] : llvm::enumerate(graph.input())) {
+    const ConstTensor *constant =
+        i < inputConstants.size() ? inputConstants[i] : nullptr;
+    RankedTensorType type =
+        constant ? constant->type : cast<RankedTensorType>(inputs[i].getType());
+    bool isUnsigned =
+        constant ? constant->isUnsigned
+                 : isUnsignedElementType(i < inputElementTypes.size()
+                                             ? inputElementTypes[i]
+                                             : onnx::TensorProto::UNDEFINED);
+    // The declared type may leave dims (or everything) open; what flows in
+    // is static.
+    onnx::TypeProto known = makeOnnxType(type, isUnsigned);
+    if (info.has_type() && info.type().has_tensor_type()) {
+      std::string why;
+      int32_t declaredElement = info.type().tensor_type().elem_type();
+      FailureOr<RankedTensorType> declared =
+          convertTensorType(info.type(), state.getContext(), why);
+      Type element = convertElementType(declaredElement, state.getContext());
+      if ((succeeded(declared) && *declared != type) ||
+          (element && element != type.getElementType()))
+        return imp.emitError()
+               << "subgraph '" << graph.name() << "' input '" << info.name()
+               << "' is declared as "
+               << (succeeded(declared) ? *declared : Type(element))
+               << " but receives " << type;
+      if (declaredElement != onnx::TensorProto::UNDEFINED)
+        known.mutable_tensor_type()->set_elem_type(declaredElement);
+    } else if (info.has_type()) {
+      return imp.emitError() << "subgraph '" << graph.name() << "' input '"
+                             << info.name() << "' is not a tensor";
+    }
+    state.setOnnxType(info.name(), known);
+    if (constant)
+      state.addConstant(info.name(), *constant, imp.getLoc());
+    else
+      state.setValue(info.name(), inputs[i]);
+  }
+  return importNodes(graph, state, /*checkDeclared=*/true, imp.getLoc());
+}
+
+static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
+                                         const ShapeData &shapeData,
+                                         GraphState &state) {
+  MLIRContext *ctx = state.getContext();
+  const onnx::GraphProto &graph = model.graph();
+  Location fileLoc = state.getFileLoc();
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+
+  state.setShapeData(&shapeData);
+  markUsedNames(graph, state);
+  llvm::StringSet<> initializerNames;
+  FailureOr<bool> inferPerNode = enterGraph(graph, state, initializerNames);
+  if (failed(inferPerNode))
+    return nullptr;
 
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
@@ -638,36 +548,18 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
   }
 
   builder.setInsertionPointToEnd(entry);
-  for (const onnx::NodeProto &node : graph.node())
-    if (failed(importNode(node, state, shapeData)))
-      return nullptr;
-
-  SmallVector<Value> results;
-  for (const onnx::ValueInfoProto &output : graph.output()) {
-    FailureOr<Value> value = state.getValue(output.name(), fileLoc);
-    if (failed(value))
-      return nullptr;
-    std::string why;
-    FailureOr<RankedTensorType> declared =
-        inferPerNode && output.has_type()
-            ? convertTensorType(output.type(), ctx, why)
-            : FailureOr<RankedTensorType>(failure());
-    if (succeeded(declared) && *declared != value->getType()) {
-      emitError(fileLoc) << "output '" << output.name() << "' is declared as "
-                         << *declared << " but the graph computes "
-                         << value->getType();
-      return nullptr;
-    }
-    results.push_back(*value);
-  }
-  builder.create<func::ReturnOp>(fileLoc, results);
+  FailureOr<SmallVector<Value>> results =
+      importNodes(graph, state, /*checkDeclared=*/*inferPerNode, fileLoc);
+  if (failed(results))
+    return nullptr;
+  builder.create<func::ReturnOp>(fileLoc, *results);
   for (auto [i, name] : llvm::enumerate(argNames))
     if (state.getSpecializedInputs().contains(name))
       func.setArgAttr(
           i, "aic.value",
           makeDenseAttr(*state.getBoundInputValue(name, /*specialize=*/false)));
   func.setFunctionType(
-      builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
+      builder.getFunctionType(argTypes, ValueRange(*results).getTypes()));
   for (auto [i, output] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, "aic.name", builder.getStringAttr(output.name()));
     int32_t elementType = output.has_type() && output.type().has_tensor_type()

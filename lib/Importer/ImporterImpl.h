@@ -19,7 +19,9 @@
 
 #include "onnx/onnx_pb.h"
 
+#include <deque>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace aic {
@@ -102,7 +104,15 @@ mlir::ElementsAttr makeElementsAttr(const ConstTensor &tensor,
 /// Always `dense<...>`.
 mlir::DenseElementsAttr makeDenseAttr(const ConstTensor &tensor);
 
-/// Graph-level state shared by every operator rule.
+/// Values of small integer tensors that ONNX data propagation computed
+/// (shape arithmetic: Shape, Gather, Concat, ...), keyed by value name.
+using ShapeData = std::unordered_map<std::string, onnx::TensorShapeProto>;
+
+/// Graph-level state shared by every operator rule. Values, constants and
+/// ONNX types live in a stack of scopes, one per graph being imported: a
+/// subgraph (If branch, Loop or Scan body) reads the values of the graphs
+/// enclosing it (ONNX's lexical scoping), and what it defines is dropped
+/// with its scope, so sibling subgraphs may reuse names.
 class GraphState {
 public:
   GraphState(mlir::MLIRContext *ctx, llvm::StringRef file,
@@ -116,17 +126,29 @@ public:
   /// The whole-model location "<file>":0:0.
   mlir::Location getFileLoc() const;
 
+  /// Opens the scope of a subgraph; popScope drops what it defined.
+  void pushScope() { scopes.emplace_back(); }
+  void popScope() { scopes.pop_back(); }
+  /// 0 while importing the main graph.
+  size_t getScopeDepth() const { return scopes.size() - 1; }
+
+  /// What ONNX data propagation computed for the main graph's values; null
+  /// inside subgraphs, whose sibling scopes may reuse names.
+  const ShapeData *getShapeData() const {
+    return getScopeDepth() == 0 ? shapeData : nullptr;
+  }
+  void setShapeData(const ShapeData *data) { shapeData = data; }
+
   /// The SSA value of an ONNX value; constants are materialized as
-  /// arith.constant on first use. Emits an error at `loc` if unknown.
+  /// arith.constant on first use (in the innermost scope, where the builder
+  /// is). Emits an error at `loc` if unknown.
   mlir::FailureOr<mlir::Value> getValue(llvm::StringRef name,
                                         mlir::Location loc);
   void setValue(llvm::StringRef name, mlir::Value value);
   bool hasValue(llvm::StringRef name) const;
   /// The SSA value already built for an ONNX value, or null (constants are
   /// not materialized).
-  mlir::Value lookupValue(llvm::StringRef name) const {
-    return values.lookup(name);
-  }
+  mlir::Value lookupValue(llvm::StringRef name) const;
 
   /// Registers a constant (initializer or Constant node output).
   void addConstant(llvm::StringRef name, ConstTensor tensor,
@@ -164,7 +186,7 @@ public:
   /// Records the type ONNX (declared or inferred) gives a value.
   void setValueInfo(const onnx::ValueInfoProto &info);
   void setOnnxType(llvm::StringRef name, const onnx::TypeProto &type) {
-    types[name] = type;
+    scopes.back().types[name] = type;
   }
   const onnx::TypeProto *getOnnxType(llvm::StringRef name) const;
   /// The ONNX element type of a value (from its ONNX type or, for a
@@ -180,15 +202,22 @@ private:
     ConstTensor tensor;
     mlir::Location loc;
   };
+  struct Scope {
+    llvm::StringMap<mlir::Value> values;
+    llvm::StringMap<ConstEntry> constants;
+    llvm::StringMap<onnx::TypeProto> types;
+  };
+  const ConstEntry *findConstant(llvm::StringRef name) const;
 
   mlir::MLIRContext *ctx;
   mlir::OpBuilder builder;
   std::string file;
   std::string modelDir;
   int64_t opset;
-  llvm::StringMap<mlir::Value> values;
-  llvm::StringMap<ConstEntry> constants;
-  llvm::StringMap<onnx::TypeProto> types;
+  // A deque keeps pointers into outer scopes valid while inner ones come
+  // and go.
+  std::deque<Scope> scopes{1};
+  const ShapeData *shapeData = nullptr;
   llvm::StringMap<ConstTensor> boundInputs;
   llvm::StringSet<> specialized;
   llvm::StringSet<> used;
@@ -281,10 +310,23 @@ private:
 
 using OpRule = mlir::LogicalResult (*)(NodeImporter &);
 
+/// Imports `graph`, a subgraph (GRAPH attribute) of the node `imp` imports,
+/// at the builder's insertion point in a scope of its own: its inputs take
+/// `inputs`, whose ONNX element types are `inputElementTypes` (UNDEFINED:
+/// that of the signless type), or the constants `inputConstants` gives for
+/// them (where non-null; their value is then unused). Its nodes go through
+/// the same rules as the main graph's, reading the values of the graphs
+/// enclosing it. Returns the values of its outputs.
+mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+importSubgraph(NodeImporter &imp, const onnx::GraphProto &graph,
+               mlir::ValueRange inputs,
+               llvm::ArrayRef<int32_t> inputElementTypes,
+               llvm::ArrayRef<const ConstTensor *> inputConstants = {});
+
 /// ONNX shape inference runs once over the graph and stops typing values
 /// past a node whose schema has no inference function (most opset 1
-/// operators): true if the graph has one, so that the graph-wide inference
-/// must not be strict.
+/// operators): true if the graph (or one of its subgraphs) has one, so
+/// that the graph-wide inference must not be strict.
 bool hasInferenceGaps(const onnx::GraphProto &graph, int64_t opset);
 /// Before a rule runs, reruns the node's schema inference on the types (and
 /// constant values) of its imported inputs for any output ONNX left untyped
@@ -362,6 +404,7 @@ llvm::ArrayRef<OpRuleInfo> getIndexingRules();
 llvm::ArrayRef<OpRuleInfo> getLinearAlgebraRules();
 llvm::ArrayRef<OpRuleInfo> getQuantRules();
 llvm::ArrayRef<OpRuleInfo> getTextRules();
+llvm::ArrayRef<OpRuleInfo> getControlFlowRules();
 /// The rules of one family, or null; lookupOpRule asks each.
 OpRule lookupElementwiseRule(llvm::StringRef opType);
 OpRule lookupUnaryRule(llvm::StringRef opType);

@@ -60,6 +60,9 @@ bool aic::importer::hasInferenceGaps(const onnx::GraphProto &graph,
         onnx::OpSchemaRegistry::Schema(node.op_type(), opset, node.domain());
     if (schema && !schema->has_type_and_shape_inference_function())
       return true;
+    for (const onnx::AttributeProto &attr : node.attribute())
+      if (attr.has_g() && hasInferenceGaps(attr.g(), opset))
+        return true;
   }
   return false;
 }

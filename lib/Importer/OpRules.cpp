@@ -485,8 +485,8 @@ ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
     std::vector<OpRuleInfo> all;
     for (ArrayRef<OpRuleInfo> (*family)() :
          {getCoreRules, getSignalRules, getRandomRules, getSamplingRules,
-          getIndexingRules, getLinearAlgebraRules, getQuantRules,
-          getTextRules})
+          getIndexingRules, getLinearAlgebraRules, getQuantRules, getTextRules,
+          getControlFlowRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
       return StringRef(a.opType) < StringRef(b.opType);

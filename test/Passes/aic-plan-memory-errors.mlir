@@ -11,18 +11,20 @@ module {
 
 // -----
 
-// Tests that a buffer allocated per loop iteration is rejected: one arena
-// slot could not hold the buffers of two iterations.
+// Tests that a buffer allocated in a loop whose iterations may run at the
+// same time is rejected: one arena slot could not hold the buffers of two
+// iterations.
 func.func @main_graph(%x: memref<8xf32>) -> memref<8xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
   %o = memref.alloc() : memref<8xf32>
-  scf.for %i = %c0 to %c4 step %c1 {
-    // expected-error @+1 {{buffers allocated inside loops are not supported}}
+  scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+    // expected-error @+1 {{buffers allocated inside 'scf.parallel' loops are not supported}}
     %t = memref.alloc() : memref<8xf32>
     aic.relu %x outs(%t) : (memref<8xf32>, memref<8xf32>) -> ()
     aic.add %t, %x outs(%o) : (memref<8xf32>, memref<8xf32>, memref<8xf32>) -> ()
+    scf.reduce
   }
   return %o : memref<8xf32>
 }

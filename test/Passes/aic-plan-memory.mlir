@@ -160,6 +160,140 @@ func.func @main_graph(%x: memref<64xf32>, %c: i1) -> memref<64xf32> {
 
 // -----
 
+// Tests buffers in an scf.for: %t, a temporary of the body, has one slot
+// for the whole loop, which no buffer live during the loop shares; %n, which
+// the body carries into the next iteration, is copied into a carry buffer
+// allocated before the loop, so the next iteration's %n does not overwrite
+// the value it reads. The loop's result is the carry buffer.
+// CHECK: module attributes {aic.arena_naive_size = 256 : i64, aic.arena_size = 256 : i64}
+// CHECK-LABEL: func @main_graph
+// CHECK: %[[A:.*]] = memref.view %{{.*}}[%{{.*}}][] : memref<256xi8> to memref<16xf32>
+// CHECK: aic.relu %{{.*}} outs(%[[A]])
+// CHECK: %[[O:.*]] = arith.constant [[CARRY:[0-9]+]] : index
+// CHECK: %[[CARRY_BUF:.*]] = memref.view %{{.*}}[%[[O]]][]
+// CHECK: %[[R:.*]] = scf.for {{.*}} iter_args(%[[V:.*]] = %[[A]])
+// CHECK-NOT: arith.constant [[CARRY]] : index
+// CHECK: %[[T:.*]] = memref.view
+// CHECK: aic.sigmoid %[[V]] outs(%[[T]])
+// CHECK-NOT: arith.constant [[CARRY]] : index
+// CHECK: %[[N:.*]] = memref.view
+// CHECK: aic.add %[[T]], %[[V]] outs(%[[N]])
+// CHECK: linalg.copy ins(%[[N]] : memref<16xf32>) outs(%[[CARRY_BUF]] : memref<16xf32>)
+// CHECK: scf.yield %[[CARRY_BUF]]
+// CHECK: aic.tanh %[[R]]
+func.func @main_graph(%x: memref<16xf32>) -> memref<16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %a = memref.alloc() : memref<16xf32>
+  aic.relu %x outs(%a) : (memref<16xf32>, memref<16xf32>) -> ()
+  %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%v = %a) -> (memref<16xf32>) {
+    %t = memref.alloc() : memref<16xf32>
+    aic.sigmoid %v outs(%t) : (memref<16xf32>, memref<16xf32>) -> ()
+    %n = memref.alloc() : memref<16xf32>
+    aic.add %t, %v outs(%n) : (memref<16xf32>, memref<16xf32>, memref<16xf32>) -> ()
+    scf.yield %n : memref<16xf32>
+  }
+  %o = memref.alloc() : memref<16xf32>
+  aic.tanh %r outs(%o) : (memref<16xf32>, memref<16xf32>) -> ()
+  return %o : memref<16xf32>
+}
+
+// -----
+
+// Tests that a carried value that may be the one the iteration received
+// (an scf.if keeping it) goes through a temporary before the carry buffer:
+// no copy reads a carry buffer another copy already overwrote.
+// CHECK-LABEL: func @main_graph
+// CHECK: %[[CARRY:.*]] = memref.view
+// CHECK: scf.for {{.*}} iter_args(%[[V:.*]] = %arg0)
+// CHECK: %[[Y:.*]] = scf.if
+// CHECK: } else {
+// CHECK: %[[TEMP:.*]] = memref.view
+// CHECK: linalg.copy ins(%[[Y]] : memref<16xf32>) outs(%[[TEMP]] : memref<16xf32>)
+// CHECK: linalg.copy ins(%[[TEMP]] : memref<16xf32>) outs(%[[CARRY]] : memref<16xf32>)
+// CHECK: scf.yield %[[CARRY]]
+func.func @main_graph(%x: memref<16xf32>, %c: i1) -> memref<16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%v = %x) -> (memref<16xf32>) {
+    %y = scf.if %c -> memref<16xf32> {
+      %n = memref.alloc() : memref<16xf32>
+      aic.relu %v outs(%n) : (memref<16xf32>, memref<16xf32>) -> ()
+      scf.yield %n : memref<16xf32>
+    } else {
+      scf.yield %v : memref<16xf32>
+    }
+    scf.yield %y : memref<16xf32>
+  }
+  return %r : memref<16xf32>
+}
+
+// -----
+
+// Tests an scf.while: the buffer its body yields back to the condition
+// region is carried through a carry buffer too.
+// CHECK-LABEL: func @main_graph
+// CHECK: %[[CARRY:.*]] = memref.view
+// CHECK: scf.while
+// CHECK: scf.condition
+// CHECK: } do {
+// CHECK: %[[T:.*]] = memref.view
+// CHECK: aic.relu %{{.*}} outs(%[[T]])
+// CHECK: linalg.copy ins(%[[T]] : memref<16xf32>) outs(%[[CARRY]] : memref<16xf32>)
+// CHECK: scf.yield %{{.*}}, %[[CARRY]]
+func.func @main_graph(%x: memref<16xf32>, %n: i64) -> memref<16xf32> {
+  %c0 = arith.constant 0 : i64
+  %c1 = arith.constant 1 : i64
+  %r:2 = scf.while (%i = %c0, %v = %x) : (i64, memref<16xf32>) -> (i64, memref<16xf32>) {
+    %go = arith.cmpi slt, %i, %n : i64
+    scf.condition(%go) %i, %v : i64, memref<16xf32>
+  } do {
+  ^bb0(%j: i64, %w: memref<16xf32>):
+    %t = memref.alloc() : memref<16xf32>
+    aic.relu %w outs(%t) : (memref<16xf32>, memref<16xf32>) -> ()
+    %next = arith.addi %j, %c1 : i64
+    scf.yield %next, %t : i64, memref<16xf32>
+  }
+  return %r#1 : memref<16xf32>
+}
+
+// -----
+
+// Tests nested loops: the inner loop's carry buffer is allocated in the
+// outer body, which carries the inner result through a carry buffer of its
+// own; the three buffers of the nest live as long as it.
+// CHECK: module attributes {aic.arena_naive_size = 256 : i64, aic.arena_size = 256 : i64}
+// CHECK-LABEL: func @main_graph
+// CHECK: %[[OUTER:.*]] = memref.view
+// CHECK: scf.for
+// CHECK: %[[INNER:.*]] = memref.view
+// CHECK: %[[R:.*]] = scf.for
+// CHECK: %[[T:.*]] = memref.view
+// CHECK: aic.relu %{{.*}} outs(%[[T]])
+// CHECK: linalg.copy ins(%[[T]] : memref<16xf32>) outs(%[[INNER]] : memref<16xf32>)
+// CHECK: scf.yield %[[INNER]]
+// CHECK: linalg.copy ins(%[[R]] : memref<16xf32>)
+// CHECK: linalg.copy ins(%{{.*}} : memref<16xf32>) outs(%[[OUTER]] : memref<16xf32>)
+// CHECK: scf.yield %[[OUTER]]
+func.func @main_graph(%x: memref<16xf32>) -> memref<16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%v = %x) -> (memref<16xf32>) {
+    %s = scf.for %k = %c0 to %c4 step %c1 iter_args(%w = %v) -> (memref<16xf32>) {
+      %t = memref.alloc() : memref<16xf32>
+      aic.relu %w outs(%t) : (memref<16xf32>, memref<16xf32>) -> ()
+      scf.yield %t : memref<16xf32>
+    }
+    scf.yield %s : memref<16xf32>
+  }
+  return %r : memref<16xf32>
+}
+
+// -----
+
 // Tests the results: one computed into its own buffer is computed straight
 // into the first out-parameter for it; the same buffer returned again, an
 // input returned as a result and a view of a result are copied into theirs.

@@ -1,0 +1,262 @@
+//===- GraphState.cpp - Values, constants and types of the import ---------===//
+//
+// The state the operator rules share (GraphState: ONNX names to SSA values,
+// constants and ONNX types, scoped per subgraph) and what one rule sees of
+// its node (NodeImporter: inputs, attributes, inferred output types).
+//
+//===----------------------------------------------------------------------===//
+#include "ImporterImpl.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace aic::importer;
+
+//===----------------------------------------------------------------------===//
+// GraphState
+//===----------------------------------------------------------------------===//
+
+GraphState::GraphState(MLIRContext *ctx, StringRef file, StringRef modelDir,
+                       int64_t opset)
+    : ctx(ctx), builder(ctx), file(file), modelDir(modelDir), opset(opset) {}
+
+Location GraphState::getFileLoc() const {
+  return FileLineColLoc::get(ctx, file, 0, 0);
+}
+
+FailureOr<Value> GraphState::getValue(StringRef name, Location loc) {
+  for (Scope &scope : llvm::reverse(scopes)) {
+    auto it = scope.values.find(name);
+    if (it != scope.values.end())
+      return it->second;
+    auto constIt = scope.constants.find(name);
+    if (constIt == scope.constants.end())
+      continue;
+    // Built where the builder is, so it is cached where it dominates.
+    Value value =
+        createConstant(constIt->second.tensor, name, constIt->second.loc);
+    scopes.back().values[name] = value;
+    return value;
+  }
+  emitError(loc) << "input '" << name << "' is not defined";
+  return failure();
+}
+
+Value GraphState::lookupValue(StringRef name) const {
+  for (const Scope &scope : llvm::reverse(scopes))
+    if (Value value = scope.values.lookup(name))
+      return value;
+  return nullptr;
+}
+
+void GraphState::setValue(StringRef name, Value value) {
+  scopes.back().values[name] = value;
+}
+
+bool GraphState::hasValue(StringRef name) const {
+  return lookupValue(name) || findConstant(name);
+}
+
+void GraphState::addConstant(StringRef name, ConstTensor tensor, Location loc) {
+  scopes.back().values.erase(name);
+  scopes.back().constants.insert_or_assign(name,
+                                           ConstEntry{std::move(tensor), loc});
+}
+
+const ConstTensor *GraphState::getBoundInputValue(StringRef name,
+                                                  bool specialize) {
+  auto it = boundInputs.find(name);
+  if (it == boundInputs.end())
+    return nullptr;
+  if (specialize)
+    specialized.insert(name);
+  return &it->second;
+}
+
+const GraphState::ConstEntry *GraphState::findConstant(StringRef name) const {
+  for (const Scope &scope : llvm::reverse(scopes)) {
+    auto it = scope.constants.find(name);
+    if (it != scope.constants.end())
+      return &it->second;
+  }
+  return nullptr;
+}
+
+const ConstTensor *GraphState::getConstant(StringRef name) const {
+  const ConstEntry *entry = findConstant(name);
+  return entry ? &entry->tensor : nullptr;
+}
+
+Value GraphState::createConstant(const ConstTensor &tensor, StringRef hint,
+                                 Location loc) {
+  return builder.create<mlir::arith::ConstantOp>(
+      loc, makeElementsAttr(tensor, hint, namer));
+}
+
+void GraphState::setValueInfo(const onnx::ValueInfoProto &info) {
+  if (info.has_type())
+    scopes.back().types[info.name()] = info.type();
+}
+
+const onnx::TypeProto *GraphState::getOnnxType(StringRef name) const {
+  for (const Scope &scope : llvm::reverse(scopes)) {
+    auto it = scope.types.find(name);
+    if (it != scope.types.end())
+      return &it->second;
+  }
+  return nullptr;
+}
+
+int32_t GraphState::getOnnxElementType(StringRef name) const {
+  const onnx::TypeProto *type = getOnnxType(name);
+  if (type && type->has_tensor_type())
+    return type->tensor_type().elem_type();
+  if (const ConstTensor *constant = getConstant(name))
+    return importer::getOnnxElementType(constant->type.getElementType(),
+                                        constant->isUnsigned);
+  if (Value value = lookupValue(name))
+    return importer::getOnnxElementType(getElementTypeOrSelf(value.getType()));
+  return onnx::TensorProto::UNDEFINED;
+}
+
+//===----------------------------------------------------------------------===//
+// NodeImporter
+//===----------------------------------------------------------------------===//
+
+bool NodeImporter::hasInput(int i) const {
+  return i < node.input_size() && !node.input(i).empty();
+}
+
+FailureOr<Value> NodeImporter::getInput(int i) {
+  if (!hasInput(i)) {
+    emitError() << "missing input #" << i;
+    return failure();
+  }
+  return state.getValue(node.input(i), loc);
+}
+
+const ConstTensor *NodeImporter::getConstantInput(int i) {
+  return hasInput(i) ? state.getConstantOrBoundInput(node.input(i)) : nullptr;
+}
+
+FailureOr<SmallVector<int64_t>> NodeImporter::getConstantInts(int i,
+                                                              StringRef what) {
+  const ConstTensor *tensor = getConstantInput(i);
+  if (!tensor) {
+    InFlightDiagnostic diag = emitError();
+    diag << "'" << what
+         << "' input must be a constant (aic needs static shapes)";
+    // A graph input can be given a value to compile for.
+    if (hasInput(i) &&
+        isa_and_nonnull<BlockArgument>(state.lookupValue(node.input(i))))
+      diag << "; give graph input '" << node.input(i)
+           << "' a value with --input-value " << node.input(i) << "=...";
+    return failure();
+  }
+  if (!isa<IntegerType>(tensor->type.getElementType())) {
+    emitError() << "'" << what << "' input must hold integers";
+    return failure();
+  }
+  std::vector<int64_t> values = getValuesAsInt(*tensor);
+  return SmallVector<int64_t>(values.begin(), values.end());
+}
+
+int32_t NodeImporter::getInputElementType(int i) const {
+  return hasInput(i) ? state.getOnnxElementType(node.input(i))
+                     : onnx::TensorProto::UNDEFINED;
+}
+
+RankedTensorType NodeImporter::getInputType(int i) {
+  FailureOr<Value> value = getInput(i);
+  return succeeded(value) ? cast<RankedTensorType>(value->getType())
+                          : RankedTensorType();
+}
+
+bool NodeImporter::isOutputUsed(int i) const {
+  return i < node.output_size() && !node.output(i).empty() &&
+         state.isUsed(node.output(i));
+}
+
+FailureOr<RankedTensorType> NodeImporter::getOutputType(int i) {
+  if (i >= node.output_size() || node.output(i).empty()) {
+    emitError() << "missing output #" << i;
+    return failure();
+  }
+  const std::string &name = node.output(i);
+  const onnx::TypeProto *type = state.getOnnxType(name);
+  if (!type) {
+    emitError() << "ONNX shape inference gave output '" << name
+                << "' no type; aic needs static shapes";
+    return failure();
+  }
+  std::string why;
+  FailureOr<RankedTensorType> result =
+      convertTensorType(*type, getContext(), why);
+  if (failed(result)) {
+    emitError() << "output '" << name << "' " << why;
+    return failure();
+  }
+  return result;
+}
+
+FailureOr<RankedTensorType>
+NodeImporter::getOutputTypeOr(int i, RankedTensorType computed) {
+  if (i >= node.output_size() || !state.getOnnxType(node.output(i)))
+    return computed;
+  FailureOr<RankedTensorType> inferred = getOutputType(i);
+  if (succeeded(inferred) && *inferred != computed) {
+    emitError() << "ONNX inferred " << *inferred << " for output '"
+                << node.output(i) << "' but the operator gives " << computed;
+    return failure();
+  }
+  return inferred;
+}
+
+void NodeImporter::setOutput(int i, Value value) {
+  if (i < node.output_size() && !node.output(i).empty())
+    state.setValue(node.output(i), value);
+}
+
+const onnx::AttributeProto *NodeImporter::getAttr(StringRef name) const {
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == name)
+      return &attr;
+  return nullptr;
+}
+
+int64_t NodeImporter::getIntAttr(StringRef name, int64_t defaultValue) const {
+  const onnx::AttributeProto *attr = getAttr(name);
+  return attr && attr->has_i() ? attr->i() : defaultValue;
+}
+
+float NodeImporter::getFloatAttr(StringRef name, float defaultValue) const {
+  const onnx::AttributeProto *attr = getAttr(name);
+  return attr && attr->has_f() ? attr->f() : defaultValue;
+}
+
+std::string NodeImporter::getStringAttr(StringRef name,
+                                        StringRef defaultValue) const {
+  const onnx::AttributeProto *attr = getAttr(name);
+  return attr && attr->has_s() ? attr->s() : defaultValue.str();
+}
+
+SmallVector<int64_t> NodeImporter::getIntsAttr(StringRef name) const {
+  const onnx::AttributeProto *attr = getAttr(name);
+  if (!attr)
+    return {};
+  return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
+}
+
+Value NodeImporter::emptyTensor(RankedTensorType type) {
+  return create<tensor::EmptyOp>(type.getShape(), type.getElementType());
+}
+
+Value NodeImporter::reshapeTo(Value value, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getShape() == shape)
+    return value;
+  return create<ReshapeOp>(RankedTensorType::get(shape, type.getElementType()),
+                           value);
+}
