@@ -63,17 +63,27 @@ static std::optional<int64_t> getConstantScalar(NodeImporter &imp, int i) {
   return getValuesAsInt(*tensor)[0];
 }
 
-/// Gives the node its outputs, checked against the types ONNX inferred.
+/// Gives the node its outputs, checked against the types ONNX inferred
+/// where it inferred static ones (it often cannot type what subgraphs
+/// compute).
 static LogicalResult setOutputs(NodeImporter &imp, ValueRange values) {
-  if (static_cast<int>(values.size()) != imp.getNode().output_size())
+  const onnx::NodeProto &node = imp.getNode();
+  if (static_cast<int>(values.size()) != node.output_size())
     return imp.emitError() << "computes " << values.size()
-                           << " outputs, the node has "
-                           << imp.getNode().output_size();
+                           << " outputs, the node has " << node.output_size();
   for (auto [i, value] : llvm::enumerate(values)) {
-    if (imp.getNode().output(i).empty())
+    if (node.output(i).empty())
       continue;
-    if (failed(imp.getOutputTypeOr(i, cast<RankedTensorType>(value.getType()))))
-      return failure();
+    std::string why;
+    const onnx::TypeProto *inferred =
+        imp.getState().getOnnxType(node.output(i));
+    FailureOr<RankedTensorType> type =
+        inferred ? convertTensorType(*inferred, imp.getContext(), why)
+                 : FailureOr<RankedTensorType>(failure());
+    if (succeeded(type) && *type != value.getType())
+      return imp.emitError()
+             << "ONNX inferred " << *type << " for output '" << node.output(i)
+             << "' but the subgraphs give " << value.getType();
     imp.setOutput(i, value);
   }
   return success();
@@ -505,17 +515,17 @@ static FailureOr<SmallVector<Value>> buildCountedLoop(NodeImporter &imp,
     count = imp.create<arith::IndexCastOp>(b.getIndexType(), trip);
   }
 
+  // The body runs only while the condition is true.
+  ConstTensor isTrue =
+      makeFlagConstant(imp, b.getI1Type(), 1, loop.body->input(1));
   auto loopBody = [&](Value iv, ValueRange carried,
                       ValueRange) -> FailureOr<SmallVector<Value>> {
-    // The body runs only while the condition is true.
     Value iteration = imp.create<arith::IndexCastOp>(b.getI64Type(), iv);
-    Value isTrue = imp.create<arith::ConstantIntOp>(1, 1);
     SmallVector<Value> bodyInputs{
-        makeFlagTensor(imp, iteration, loop.body->input(0)),
-        makeFlagTensor(imp, isTrue, loop.body->input(1))};
+        makeFlagTensor(imp, iteration, loop.body->input(0)), Value()};
     llvm::append_range(bodyInputs, carried);
-    FailureOr<SmallVector<Value>> results =
-        importSubgraph(imp, *loop.body, bodyInputs, loop.bodyTypes);
+    FailureOr<SmallVector<Value>> results = importSubgraph(
+        imp, *loop.body, bodyInputs, loop.bodyTypes, {nullptr, &isTrue});
     if (failed(results))
       return failure();
     // The condition output is ignored or known true.
@@ -647,8 +657,12 @@ static LogicalResult importLoop(NodeImporter &imp) {
 
   // A body that needs its iteration number as a constant, or that changes
   // the shapes it carries, cannot be one scf.for: with a known, small trip
-  // count, the loop is unrolled instead.
+  // count, the loop is unrolled instead. What the failed attempt built is
+  // erased, so constants it reads are materialized before.
   std::optional<int64_t> known = getKnownTripCount(imp, /*specialize=*/false);
+  for (int i : {0, 1})
+    if (imp.hasInput(i) && failed(imp.getInput(i)))
+      return failure();
   if (!known || *known * std::max(1, body->node_size()) > kMaxUnrolledNodes) {
     FailureOr<SmallVector<Value>> results = buildCountedLoop(imp, loop);
     return failed(results) ? failure() : setOutputs(imp, *results);
