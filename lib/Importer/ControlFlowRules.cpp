@@ -18,12 +18,15 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <cstring>
+#include <deque>
 
 using namespace mlir;
 using namespace aic::importer;
 
 /// The largest Loop unrolled, in body nodes times iterations.
 static constexpr int64_t kMaxUnrolledNodes = 4096;
+/// The most nodes evaluated at compile time for a trip count.
+static constexpr int kMaxEvaluatedNodes = 32;
 
 /// The subgraph attribute `name` of the node, or an error.
 static const onnx::GraphProto *getGraphAttr(NodeImporter &imp, StringRef name) {
@@ -456,18 +459,51 @@ struct LoopParts {
 };
 } // namespace
 
+/// The value of `name` at compile time: a constant, a value given for a
+/// graph input (whose name is added to `given`), or computed from those by
+/// the shape arithmetic foldConstantNode evaluates, in at most `budget`
+/// nodes.
+static std::optional<ConstTensor>
+evaluateAtCompileTime(GraphState &state, StringRef name,
+                      SmallVectorImpl<std::string> &given, int &budget) {
+  if (const ConstTensor *constant = state.getConstant(name))
+    return *constant;
+  if (const ConstTensor *value =
+          state.getBoundInputValue(name, /*specialize=*/false)) {
+    given.push_back(name.str());
+    return *value;
+  }
+  const onnx::NodeProto *producer = state.findProducer(name);
+  if (!producer || --budget < 0)
+    return std::nullopt;
+  std::deque<ConstTensor> storage;
+  SmallVector<const ConstTensor *> inputs;
+  for (const std::string &input : producer->input()) {
+    std::optional<ConstTensor> value =
+        input.empty() ? std::nullopt
+                      : evaluateAtCompileTime(state, input, given, budget);
+    if (!value)
+      return std::nullopt;
+    storage.push_back(std::move(*value));
+    inputs.push_back(&storage.back());
+  }
+  return evaluateNode(*producer, state, inputs);
+}
+
 /// The number of iterations of a Loop whose condition cannot end it early,
-/// if known at compile time: from constants or (relying on them if
-/// `specialize`) values given for graph inputs.
+/// if known at compile time: from constants, values given for graph inputs
+/// and shape arithmetic on them (relying on the given values if
+/// `specialize`).
 static std::optional<int64_t> getKnownTripCount(NodeImporter &imp,
                                                 bool specialize) {
   GraphState &state = imp.getState();
+  SmallVector<std::string> given;
+  int budget = kMaxEvaluatedNodes;
   auto lookup = [&](int i) -> std::optional<int64_t> {
-    const std::string &name = imp.getNode().input(i);
-    const ConstTensor *tensor = state.getConstant(name);
-    if (!tensor)
-      tensor = state.getBoundInputValue(name, specialize);
-    if (!tensor || tensor->getNumElements() != 1)
+    std::optional<ConstTensor> tensor =
+        evaluateAtCompileTime(state, imp.getNode().input(i), given, budget);
+    if (!tensor || tensor->getNumElements() != 1 ||
+        !isa<IntegerType>(tensor->type.getElementType()))
       return std::nullopt;
     return getValuesAsInt(*tensor)[0];
   };
@@ -475,6 +511,9 @@ static std::optional<int64_t> getKnownTripCount(NodeImporter &imp,
   std::optional<int64_t> cond = imp.hasInput(1) ? lookup(1) : 1;
   if (!trip || !cond)
     return std::nullopt;
+  if (specialize)
+    for (const std::string &name : given)
+      state.getBoundInputValue(name, /*specialize=*/true);
   return *cond ? std::max<int64_t>(*trip, 0) : 0;
 }
 
@@ -486,18 +525,14 @@ static FailureOr<SmallVector<Value>> buildCountedLoop(NodeImporter &imp,
   std::optional<int64_t> staticCount;
   if (loop.numScan > 0) {
     // The scan outputs' shapes need the number of iterations.
-    // getConstantInts explains what is missing.
-    if (!imp.getConstantInput(0)) {
-      (void)imp.getConstantInts(0, "M");
-      return failure();
-    }
-    if (imp.hasInput(1) && !imp.getConstantInput(1)) {
-      (void)imp.getConstantInts(1, "cond");
-      return failure();
-    }
     staticCount = getKnownTripCount(imp, /*specialize=*/true);
-    if (!staticCount)
+    if (!staticCount) {
+      // getConstantInts explains what is missing.
+      if (failed(imp.getConstantInts(0, "M")) ||
+          (imp.hasInput(1) && failed(imp.getConstantInts(1, "cond"))))
+        return failure();
       return imp.emitError() << "'M' and 'cond' must have one element";
+    }
     count = imp.create<arith::ConstantIndexOp>(*staticCount);
   } else {
     FailureOr<Value> m = getFlagInput(imp, 0, "M", b.getI64Type());

@@ -108,6 +108,7 @@ enum class Fn {
   min,
   neg,
   abs,
+  relu,
   floor,
   ceil,
   eq,
@@ -240,6 +241,9 @@ static std::optional<Values> evalElementwise(Fn fn,
         case Fn::abs:
           fv = std::fabs(x);
           break;
+        case Fn::relu:
+          fv = std::isnan(x) ? x : std::max(x, 0.0);
+          break;
         case Fn::floor:
           fv = std::floor(x);
           break;
@@ -286,6 +290,9 @@ static std::optional<Values> evalElementwise(Fn fn,
         case Fn::abs:
           iv = u || sx >= 0 ? sx : static_cast<int64_t>(0 - x);
           break;
+        case Fn::relu:
+          iv = u ? sx : std::max<int64_t>(sx, 0);
+          break;
         default:
           return std::nullopt;
         }
@@ -311,6 +318,7 @@ static std::optional<Fn> getElementwiseFn(StringRef opType) {
       .Case("Min", Fn::min)
       .Case("Neg", Fn::neg)
       .Case("Abs", Fn::abs)
+      .Case("Relu", Fn::relu)
       .Case("Floor", Fn::floor)
       .Case("Ceil", Fn::ceil)
       .Case("Equal", Fn::eq)
@@ -427,24 +435,25 @@ static std::optional<Values> evalGather(const Values &data,
   return result;
 }
 
-bool aic::importer::foldConstantNode(const onnx::NodeProto &node,
-                                     GraphState &state, Location loc) {
-  if (node.output_size() != 1 || node.output(0).empty())
-    return false;
+std::optional<ConstTensor>
+aic::importer::evaluateNode(const onnx::NodeProto &node,
+                            const GraphState &state,
+                            ArrayRef<const ConstTensor *> constants) {
+  if (node.output_size() != 1 || node.output(0).empty() ||
+      static_cast<int>(constants.size()) != node.input_size())
+    return std::nullopt;
   SmallVector<Values> storage;
   storage.reserve(node.input_size());
-  for (const std::string &name : node.input()) {
-    const ConstTensor *tensor =
-        name.empty() ? nullptr : state.getConstant(name);
+  for (const ConstTensor *tensor : constants) {
     if (!tensor || tensor->getNumElements() > kMaxFoldElements)
-      return false;
+      return std::nullopt;
     Type et = tensor->type.getElementType();
     if (et.isF16() || et.isBF16())
-      return false;
+      return std::nullopt;
     storage.push_back(read(*tensor));
   }
   if (storage.empty())
-    return false;
+    return std::nullopt;
   SmallVector<const Values *> inputs;
   for (const Values &v : storage)
     inputs.push_back(&v);
@@ -470,10 +479,10 @@ bool aic::importer::foldConstantNode(const onnx::NodeProto &node,
   if (fn) {
     // Legacy (opset < 7) broadcasting is not numpy's.
     if (state.getOpset() < 7 && inputs.size() > 1)
-      return false;
+      return std::nullopt;
     Type resultType = convertElementType(onnxResultType, state.getContext());
     if (!resultType || resultType.isF16() || resultType.isBF16())
-      return false;
+      return std::nullopt;
     result = evalElementwise(*fn, inputs, resultType,
                              isUnsignedElementType(onnxResultType));
   } else if (opType == "Identity" || opType == "Reshape" ||
@@ -482,7 +491,7 @@ bool aic::importer::foldConstantNode(const onnx::NodeProto &node,
     // Same elements in another shape: ONNX inferred the shape.
     if (!inferred || inferred->getNumElements() != storage.front().size() ||
         inferred->getElementType() != storage.front().type.getElementType())
-      return false;
+      return std::nullopt;
     result = storage.front();
     result->type = *inferred;
   } else if (opType == "Concat") {
@@ -491,10 +500,21 @@ bool aic::importer::foldConstantNode(const onnx::NodeProto &node,
     result = evalGather(*inputs[0], *inputs[1], getIntAttr(node, "axis", 0));
   }
   if (!result || result->size() > kMaxFoldElements)
-    return false;
+    return std::nullopt;
   // A type ONNX inferred must agree; else the rule reports the node.
   if (inferred && *inferred != result->type)
+    return std::nullopt;
+  return write(*result);
+}
+
+bool aic::importer::foldConstantNode(const onnx::NodeProto &node,
+                                     GraphState &state, Location loc) {
+  SmallVector<const ConstTensor *> inputs;
+  for (const std::string &name : node.input())
+    inputs.push_back(name.empty() ? nullptr : state.getConstant(name));
+  std::optional<ConstTensor> result = evaluateNode(node, state, inputs);
+  if (!result)
     return false;
-  state.addConstant(node.output(0), write(*result), loc);
+  state.addConstant(node.output(0), std::move(*result), loc);
   return true;
 }

@@ -44,6 +44,17 @@ FailureOr<Value> GraphState::getValue(StringRef name, Location loc) {
   return failure();
 }
 
+const onnx::NodeProto *GraphState::findProducer(StringRef name) const {
+  for (const Scope &scope : llvm::reverse(scopes)) {
+    if (!scope.graph)
+      continue;
+    for (const onnx::NodeProto &node : scope.graph->node())
+      if (llvm::is_contained(node.output(), name))
+        return &node;
+  }
+  return nullptr;
+}
+
 Value GraphState::lookupValue(StringRef name) const {
   for (const Scope &scope : llvm::reverse(scopes))
     if (Value value = scope.values.lookup(name))

@@ -377,6 +377,7 @@ static FailureOr<bool> enterGraph(const onnx::GraphProto &graph,
                                   llvm::StringSet<> &initializerNames) {
   MLIRContext *ctx = state.getContext();
   Location fileLoc = state.getFileLoc();
+  state.setScopeGraph(&graph);
   bool inferPerNode = hasInferenceGaps(graph, state.getOpset());
   for (const onnx::ValueInfoProto &info : graph.input())
     state.setValueInfo(info);

@@ -20,6 +20,7 @@
 #include "onnx/onnx_pb.h"
 
 #include <deque>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -129,6 +130,12 @@ public:
   /// Opens the scope of a subgraph; popScope drops what it defined.
   void pushScope() { scopes.emplace_back(); }
   void popScope() { scopes.pop_back(); }
+  /// Records the graph the innermost scope imports.
+  void setScopeGraph(const onnx::GraphProto *graph) {
+    scopes.back().graph = graph;
+  }
+  /// The node of a graph in scope that computes `name`, or null.
+  const onnx::NodeProto *findProducer(llvm::StringRef name) const;
   /// 0 while importing the main graph.
   size_t getScopeDepth() const { return scopes.size() - 1; }
 
@@ -203,6 +210,7 @@ private:
     mlir::Location loc;
   };
   struct Scope {
+    const onnx::GraphProto *graph = nullptr;
     llvm::StringMap<mlir::Value> values;
     llvm::StringMap<ConstEntry> constants;
     llvm::StringMap<onnx::TypeProto> types;
@@ -340,6 +348,11 @@ mlir::LogicalResult inferMissingOutputTypes(const onnx::NodeProto &node,
 /// its output becomes a constant. False if it was not folded.
 bool foldConstantNode(const onnx::NodeProto &node, GraphState &state,
                       mlir::Location loc);
+/// What foldConstantNode computes for `node` from `inputs` (one constant
+/// per node input), or nullopt if it would not fold it.
+std::optional<ConstTensor>
+evaluateNode(const onnx::NodeProto &node, const GraphState &state,
+             llvm::ArrayRef<const ConstTensor *> inputs);
 /// After a rule ran, gives each output ONNX left untyped or without a static
 /// shape the type of the value the rule built, for the inference of later
 /// nodes.
