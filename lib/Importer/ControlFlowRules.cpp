@@ -31,7 +31,6 @@ static constexpr int kMaxEvaluatedNodes = 32;
 // Shared pieces
 //===----------------------------------------------------------------------===//
 
-/// The subgraph attribute `name` of the node, or an error.
 const onnx::GraphProto *aic::importer::getGraphAttr(NodeImporter &imp,
                                                     StringRef name) {
   const onnx::AttributeProto *attr = imp.getAttr(name);
@@ -42,8 +41,6 @@ const onnx::GraphProto *aic::importer::getGraphAttr(NodeImporter &imp,
   return &attr->g();
 }
 
-/// Input `i`, which must be a one-element tensor of `element` (`what` in
-/// errors).
 FailureOr<Value> aic::importer::getFlagInput(NodeImporter &imp, int i,
                                              StringRef what, Type element) {
   FailureOr<Value> input = imp.getInput(i);
@@ -58,9 +55,6 @@ FailureOr<Value> aic::importer::getFlagInput(NodeImporter &imp, int i,
   return input;
 }
 
-/// Gives the node its outputs, checked against the types ONNX inferred
-/// where it inferred static ones (it often cannot type what subgraphs
-/// compute).
 LogicalResult aic::importer::setControlFlowOutputs(NodeImporter &imp,
                                                    ValueRange values) {
   const onnx::NodeProto &node = imp.getNode();
@@ -99,15 +93,12 @@ static SmallVector<int64_t> getFlagShape(NodeImporter &imp,
   return {};
 }
 
-/// A one-element tensor holding `scalar`, shaped for subgraph input `info`.
 Value aic::importer::makeFlagTensor(NodeImporter &imp, Value scalar,
                                     const onnx::ValueInfoProto &info) {
   return imp.create<tensor::FromElementsOp>(
       RankedTensorType::get(getFlagShape(imp, info), scalar.getType()), scalar);
 }
 
-/// A one-element constant of integer type `element` holding `value`, shaped
-/// for subgraph input `info`.
 ConstTensor aic::importer::makeFlagConstant(NodeImporter &imp, Type element,
                                             int64_t value,
                                             const onnx::ValueInfoProto &info) {
@@ -202,7 +193,6 @@ static Value slicePosition(NodeImporter &imp, Value iv, Value count,
   return imp.create<arith::SubIOp>(last, iv);
 }
 
-/// The offsets, sizes and strides of slice `pos` along `axis` of `shape`.
 void aic::importer::getSliceBounds(OpBuilder &b, ArrayRef<int64_t> shape,
                                    int64_t axis, Value pos,
                                    SmallVectorImpl<OpFoldResult> &offsets,
@@ -216,12 +206,6 @@ void aic::importer::getSliceBounds(OpBuilder &b, ArrayRef<int64_t> shape,
   }
 }
 
-/// scf.for %iv = 0 to `count` carrying `inits`. Each iteration reads one
-/// slice of every scanned input (`inputs`, along `inputAxes`, all of
-/// `count` slices), imports the body, and inserts the slices the body
-/// returns after the carried values into scan outputs of `staticCount`
-/// slices along `outputAxes`. Returns the final carried values, then the
-/// scan outputs. `names` name the carried values in errors.
 FailureOr<SmallVector<Value>>
 aic::importer::buildForLoop(NodeImporter &imp, Value count,
                             std::optional<int64_t> staticCount,
@@ -535,7 +519,7 @@ static LogicalResult importScan(NodeImporter &imp) {
       return imp.emitError() << "all operands must have the same batch dim";
     batch = type.getDimSize(0);
   }
-  for (auto [input, at] : llvm::zip(inputs, *inputAxes))
+  for (Value input : inputs)
     if (cast<RankedTensorType>(input.getType()).getRank() < 2)
       return imp.emitError() << "scanned inputs must be [batch, sequence, ...]";
   if (imp.hasInput(0)) {

@@ -336,7 +336,7 @@ LogicalResult aic::importer::importLoop(NodeImporter &imp) {
   for (int i : {0, 1})
     if (imp.hasInput(i) && failed(imp.getInput(i)))
       return failure();
-  if (!known || *known * std::max(1, body->node_size()) > kMaxUnrolledNodes) {
+  if (!known || *known > kMaxUnrolledNodes / std::max(1, body->node_size())) {
     FailureOr<SmallVector<Value>> results = buildCountedLoop(imp, loop);
     return failed(results) ? failure() : setControlFlowOutputs(imp, *results);
   }
