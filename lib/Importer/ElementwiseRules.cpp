@@ -580,31 +580,33 @@ static LogicalResult importCastLike(NodeImporter &imp) {
 // Rule table
 //===----------------------------------------------------------------------===//
 
-OpRule aic::importer::lookupElementwiseRule(StringRef opType) {
-  return llvm::StringSwitch<OpRule>(opType)
-      .Case("Add", importArith<AddOp, Arith::add>)
-      .Case("Sub", importArith<SubOp, Arith::sub>)
-      .Case("Mul", importArith<MulOp, Arith::mul>)
-      .Case("Div", importArith<DivOp, Arith::div>)
-      .Case("Pow", importPow)
-      .Case("Mod", importMod)
-      .Case("BitShift", importBitShift)
-      .Case("Sum", importVariadic<AddOp, Arith::add>)
-      .Case("Mean", importVariadic<AddOp, Arith::add, /*isMean=*/true>)
-      .Case("Max", importVariadic<MaxOp, Arith::max>)
-      .Case("Min", importVariadic<MinOp, Arith::min>)
-      .Case("Clip", importClip)
-      .Case("Equal", importCompare<CmpKind::eq>)
-      .Case("Less", importCompare<CmpKind::lt>)
-      .Case("LessOrEqual", importCompare<CmpKind::le>)
-      .Case("Greater", importCompare<CmpKind::gt>)
-      .Case("GreaterOrEqual", importCompare<CmpKind::ge>)
-      .Case("And", importLogic<Logic::And>)
-      .Case("Or", importLogic<Logic::Or>)
-      .Case("Xor", importLogic<Logic::Xor>)
-      .Case("Not", importNot)
-      .Case("Where", importWhere)
-      .Case("Cast", importCast)
-      .Case("CastLike", importCastLike)
-      .Default(nullptr);
+ArrayRef<OpRuleInfo> aic::importer::getElementwiseRules() {
+  static const OpRuleInfo rules[] = {
+      {"Add", importArith<AddOp, Arith::add>, 1, types::kNumeric},
+      {"Sub", importArith<SubOp, Arith::sub>, 1, types::kNumeric},
+      {"Mul", importArith<MulOp, Arith::mul>, 1, types::kNumeric},
+      {"Div", importArith<DivOp, Arith::div>, 1, types::kNumeric},
+      {"Pow", importPow, 1, types::kNumeric},
+      {"Mod", importMod, 10, types::kNumeric},
+      {"BitShift", importBitShift, 11, types::kInt},
+      {"Sum", importVariadic<AddOp, Arith::add>, 1, types::kNumeric},
+      {"Mean", importVariadic<AddOp, Arith::add, /*isMean=*/true>, 1,
+       types::kNumeric},
+      {"Max", importVariadic<MaxOp, Arith::max>, 1, types::kNumeric},
+      {"Min", importVariadic<MinOp, Arith::min>, 1, types::kNumeric},
+      {"Clip", importClip, 1, types::kNumeric},
+      {"Equal", importCompare<CmpKind::eq>, 1, types::kTensor},
+      {"Less", importCompare<CmpKind::lt>, 1, types::kNumeric},
+      {"LessOrEqual", importCompare<CmpKind::le>, 12, types::kNumeric},
+      {"Greater", importCompare<CmpKind::gt>, 1, types::kNumeric},
+      {"GreaterOrEqual", importCompare<CmpKind::ge>, 12, types::kNumeric},
+      {"And", importLogic<Logic::And>, 1, types::kBool},
+      {"Or", importLogic<Logic::Or>, 1, types::kBool},
+      {"Xor", importLogic<Logic::Xor>, 1, types::kBool},
+      {"Not", importNot, 1, types::kBool},
+      {"Where", importWhere, 9, types::kBool},
+      {"Cast", importCast, 1, types::kTensor},
+      {"CastLike", importCastLike, 15, types::kTensor},
+  };
+  return rules;
 }

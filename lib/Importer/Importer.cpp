@@ -30,6 +30,7 @@
 #include <cstring>
 #include <exception>
 #include <limits>
+#include <mutex>
 
 using namespace mlir;
 using namespace aic::importer;
@@ -519,6 +520,38 @@ static LogicalResult checkOperators(const onnx::GraphProto &graph,
   return success(ok);
 }
 
+/// Checks the node against what its rule declares: the operator's form at
+/// the model's opset and its main element type (input 0, or output 0 for
+/// operators without inputs; unknown types are left to the rule).
+static LogicalResult checkRuleApplies(const OpRuleInfo &info,
+                                      const onnx::NodeProto &node,
+                                      const GraphState &state, Location loc) {
+  const onnx::OpSchema *schema =
+      onnx::OpSchemaRegistry::Schema(node.op_type(), state.getOpset(), "");
+  if (schema && schema->SinceVersion() < info.sinceOpset)
+    return emitError(loc) << "the opset " << schema->SinceVersion()
+                          << " form of " << node.op_type()
+                          << " is not supported (aic imports it from opset "
+                          << info.sinceOpset << ")";
+  StringRef value = node.input_size() > 0    ? StringRef(node.input(0))
+                    : node.output_size() > 0 ? StringRef(node.output(0))
+                                             : StringRef();
+  int32_t type = value.empty() ? onnx::TensorProto::UNDEFINED
+                               : state.getOnnxElementType(value);
+  if (type <= onnx::TensorProto::UNDEFINED || type >= 32 ||
+      (info.types & (TypeSet(1) << type)))
+    return success();
+  InFlightDiagnostic diag = emitError(loc);
+  diag << "element type " << elementTypeName(type)
+       << " is not supported (aic imports " << node.op_type() << " for ";
+  llvm::interleave(
+      llvm::make_filter_range(llvm::seq<int32_t>(1, 32),
+                              [&](int32_t t) { return (info.types >> t) & 1; }),
+      [&](int32_t t) { diag << elementTypeName(t); }, [&] { diag << ", "; });
+  diag << ")";
+  return failure();
+}
+
 static LogicalResult importNode(const onnx::NodeProto &node, GraphState &state,
                                 const ShapeData &shapeData) {
   Location loc = getNodeLoc(node, state);
@@ -530,9 +563,11 @@ static LogicalResult importNode(const onnx::NodeProto &node, GraphState &state,
       state.addConstant(name, std::move(tensor), loc);
     return success();
   }
-  OpRule rule = lookupOpRule(node.op_type());
-  if (!rule)
+  const OpRuleInfo *info = lookupOpRuleInfo(node.op_type());
+  if (!info)
     return emitError(loc) << "unsupported operator";
+  if (failed(checkRuleApplies(*info, node, state, loc)))
+    return failure();
   std::string why;
   if (failed(inferMissingOutputTypes(node, state, why)))
     return emitError(loc) << "ONNX shape inference failed: " << oneLine(why);
@@ -543,7 +578,7 @@ static LogicalResult importNode(const onnx::NodeProto &node, GraphState &state,
     return success();
   }
   NodeImporter imp(state, node, loc);
-  if (failed(rule(imp)))
+  if (failed(info->rule(imp)))
     return failure();
   recordOutputTypes(node, state);
   return success();
@@ -679,8 +714,14 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
   return module;
 }
 
+void aic::importer::fixOnnxSchemas() {
+  static std::once_flag once;
+  std::call_once(once, [] { fixStftInference(); });
+}
+
 OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
                                           const aic::ImportOptions &options) {
+  fixOnnxSchemas();
   context.loadDialect<aic::AicDialect, arith::ArithDialect, func::FuncDialect,
                       linalg::LinalgDialect, math::MathDialect, scf::SCFDialect,
                       tensor::TensorDialect>();

@@ -352,6 +352,13 @@ applyInputOptions(onnx::ModelProto &model, const aic::ImportOptions &options,
                   llvm::StringRef modelDir, mlir::MLIRContext *ctx,
                   mlir::Location fileLoc);
 
+/// ONNX 1.12's STFT-17 inference ignores `onesided`; this replaces it in
+/// ONNX's schema registry (SignalRules.cpp).
+void fixStftInference();
+/// Replaces the shape inference of the schemas ONNX 1.12 gets wrong, once,
+/// before any model is checked (called by importOnnxFile).
+void fixOnnxSchemas();
+
 /// The rule tables of the families (one per *Rules.cpp file); getOpRules
 /// merges them.
 llvm::ArrayRef<OpRuleInfo> getCoreRules();
@@ -362,13 +369,12 @@ llvm::ArrayRef<OpRuleInfo> getIndexingRules();
 llvm::ArrayRef<OpRuleInfo> getLinearAlgebraRules();
 llvm::ArrayRef<OpRuleInfo> getQuantRules();
 llvm::ArrayRef<OpRuleInfo> getTextRules();
-/// The rules of one family, or null; lookupOpRule asks each.
-OpRule lookupElementwiseRule(llvm::StringRef opType);
-OpRule lookupUnaryRule(llvm::StringRef opType);
-OpRule lookupReductionRule(llvm::StringRef opType);
-OpRule lookupDataMovementRule(llvm::StringRef opType);
-OpRule lookupPositionalRule(llvm::StringRef opType);
-OpRule lookupLossRule(llvm::StringRef opType);
+llvm::ArrayRef<OpRuleInfo> getElementwiseRules();
+llvm::ArrayRef<OpRuleInfo> getUnaryRules();
+llvm::ArrayRef<OpRuleInfo> getReductionRules();
+llvm::ArrayRef<OpRuleInfo> getDataMovementRules();
+llvm::ArrayRef<OpRuleInfo> getPositionalRules();
+llvm::ArrayRef<OpRuleInfo> getLossRules();
 
 /// Explicit window attributes of a convolution or pooling; pads are
 /// [begin..., end...] and include `ceilPadding`, the end padding added for

@@ -478,15 +478,47 @@ static LogicalResult importLayerNormalization(NodeImporter &imp) {
 // Rule table
 //===----------------------------------------------------------------------===//
 
-ArrayRef<OpRuleInfo> aic::importer::getCoreRules() { return {}; }
+ArrayRef<OpRuleInfo> aic::importer::getCoreRules() {
+  static const OpRuleInfo rules[] = {
+      {"Softmax",
+       [](NodeImporter &imp) { return importSoftmaxLike(imp, false); }, 1,
+       types::kFloat},
+      {"LogSoftmax",
+       [](NodeImporter &imp) { return importSoftmaxLike(imp, true); }, 1,
+       types::kFloat},
+      {"Reshape", importReshape, 1, types::kTensor},
+      {"Flatten", importReshapeLike, 1, types::kTensor},
+      {"Squeeze", importReshapeLike, 1, types::kTensor},
+      {"Unsqueeze", importReshapeLike, 1, types::kTensor},
+      {"Transpose", importTranspose, 1, types::kTensor},
+      {"Concat", importConcat, 1, types::kTensor},
+      {"Constant", importConstant, 1, types::kTensor},
+      {"Identity", importIdentity, 1, types::kTensor},
+      {"MatMul", importMatMul, 1, typeBit(onnx::TensorProto::FLOAT)},
+      {"Gemm", importGemm, 1, typeBit(onnx::TensorProto::FLOAT)},
+      {"Conv", importConv, 1, typeBit(onnx::TensorProto::FLOAT)},
+      {"MaxPool", importMaxPool, 1, types::kNumeric},
+      {"AveragePool", importAveragePool, 1, typeBit(onnx::TensorProto::FLOAT)},
+      {"GlobalAveragePool", importGlobalAveragePool, 1,
+       typeBit(onnx::TensorProto::FLOAT)},
+      {"GlobalMaxPool", importGlobalMaxPool, 1,
+       typeBit(onnx::TensorProto::FLOAT)},
+      {"BatchNormalization", importBatchNormalization, 1,
+       typeBit(onnx::TensorProto::FLOAT)},
+      {"LayerNormalization", importLayerNormalization, 17,
+       typeBit(onnx::TensorProto::FLOAT)},
+  };
+  return rules;
+}
 
 ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
   static const std::vector<OpRuleInfo> rules = [] {
     std::vector<OpRuleInfo> all;
     for (ArrayRef<OpRuleInfo> (*family)() :
-         {getCoreRules, getSignalRules, getRandomRules, getSamplingRules,
-          getIndexingRules, getLinearAlgebraRules, getQuantRules,
-          getTextRules})
+         {getCoreRules, getElementwiseRules, getUnaryRules, getReductionRules,
+          getDataMovementRules, getPositionalRules, getLossRules,
+          getSignalRules, getRandomRules, getSamplingRules, getIndexingRules,
+          getLinearAlgebraRules, getQuantRules, getTextRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
       return StringRef(a.opType) < StringRef(b.opType);
@@ -505,32 +537,6 @@ const OpRuleInfo *aic::importer::lookupOpRuleInfo(StringRef opType) {
 }
 
 OpRule aic::importer::lookupOpRule(StringRef opType) {
-  if (const OpRuleInfo *info = lookupOpRuleInfo(opType))
-    return info->rule;
-  for (OpRule (*lookup)(StringRef) :
-       {lookupElementwiseRule, lookupUnaryRule, lookupReductionRule,
-        lookupDataMovementRule, lookupPositionalRule, lookupLossRule})
-    if (OpRule rule = lookup(opType))
-      return rule;
-  return llvm::StringSwitch<OpRule>(opType)
-      .Case("Softmax",
-            [](NodeImporter &imp) { return importSoftmaxLike(imp, false); })
-      .Case("LogSoftmax",
-            [](NodeImporter &imp) { return importSoftmaxLike(imp, true); })
-      .Case("Reshape", importReshape)
-      .Cases("Flatten", "Squeeze", "Unsqueeze", importReshapeLike)
-      .Case("Transpose", importTranspose)
-      .Case("Concat", importConcat)
-      .Case("Constant", importConstant)
-      .Case("Identity", importIdentity)
-      .Case("MatMul", importMatMul)
-      .Case("Gemm", importGemm)
-      .Case("Conv", importConv)
-      .Case("MaxPool", importMaxPool)
-      .Case("AveragePool", importAveragePool)
-      .Case("GlobalAveragePool", importGlobalAveragePool)
-      .Case("GlobalMaxPool", importGlobalMaxPool)
-      .Case("BatchNormalization", importBatchNormalization)
-      .Case("LayerNormalization", importLayerNormalization)
-      .Default(nullptr);
+  const OpRuleInfo *info = lookupOpRuleInfo(opType);
+  return info ? info->rule : nullptr;
 }
