@@ -86,6 +86,38 @@ def Aic_ConvOp : Aic_ChainOp<"conv", [AttrSizedOperandSegments]> {
   }];
 }
 
+def Aic_ConvTransposeOp : Aic_ChainOp<"conv_transpose",
+                                       [AttrSizedOperandSegments]> {
+  let summary = "N-d transposed convolution with an optional post-op chain";
+  let description = [{
+    Mirrors ONNX ConvTranspose (NCHW input, weight [C, OC/group, k...]) on
+    oneDNN's deconvolution: each output spatial size is
+    (in - 1) * stride + (k - 1) * dilation + 1 - pad_begin - pad_end, with
+    `pads` [begin..., end...] non-negative. The importer resolves auto_pad,
+    output_padding and output_shape into pads, and pads the result when
+    they ask for more rows than the transposed convolution produces. Its
+    operands and result stay dense row-major.
+    Example:
+      %y = aic.conv_transpose %x, %w, %b outs(%e) {strides = array<i64: 2, 2>,
+             dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 0, 0>,
+             group = 1 : i64}
+           : (tensor<1x8x4x4xf32>, tensor<8x3x3x3xf32>, tensor<3xf32>,
+              tensor<1x3x8x8xf32>) -> tensor<1x3x8x8xf32>
+  }];
+  let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$weight,
+                   Optional<Aic_TensorOrBuffer>:$bias,
+                   Variadic<Aic_TensorOrBuffer>:$post_operands,
+                   Aic_TensorOrBuffer:$init,
+                   DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                   DenseI64ArrayAttr:$pads, I64Attr:$group,
+                   DefaultValuedAttr<Aic_PostOpArrayAttr, "{}">:$post_ops);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? (`post` `(` $post_operands^ `)`)?
+    `outs` `(` $init `)` attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 class Aic_PoolOp<string mnemonic>
     : Aic_LibraryOp<mnemonic, [Aic_LayoutAgnosticInterface]> {
   let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$init,
@@ -273,6 +305,64 @@ def Aic_BatchNormOp : Aic_LibraryOp<"batch_norm"> {
   let assemblyFormat = [{
     $input `,` $scale `,` $bias `,` $mean `,` $variance `outs` `(` $init `)`
     attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Aic_BatchNormTrainingOp : Aic_LibraryOp<"batch_norm_training",
+                                             [AttrSizedOperandSegments]> {
+  let summary = "batch normalization with the input's own statistics";
+  let description = [{
+    Normalizes each channel (dim 1) with the mean and the population
+    variance of the input over all its other dims, which it also returns
+    (1-D, one per channel):
+    y = scale * (x - mean) / sqrt(var + epsilon) + shift, where a missing
+    scale is 1 and a missing shift 0. ONNX BatchNormalization in training
+    mode is this op; InstanceNormalization is this op on a [1, N * C, ...]
+    view, with scale and shift repeated for each of the N instances.
+    Example:
+      %y, %mean, %var = aic.batch_norm_training %x scale(%s) shift(%b)
+             outs(%e, %m, %v) {epsilon = 1.0e-05 : f64}
+           : (tensor<2x3x4x5xf32>, tensor<3xf32>, tensor<3xf32>,
+              tensor<2x3x4x5xf32>, tensor<3xf32>, tensor<3xf32>)
+             -> (tensor<2x3x4x5xf32>, tensor<3xf32>, tensor<3xf32>)
+  }];
+  let arguments = (ins Aic_TensorOrBuffer:$input,
+                   Optional<Aic_TensorOrBuffer>:$scale,
+                   Optional<Aic_TensorOrBuffer>:$shift,
+                   Variadic<Aic_TensorOrBuffer>:$inits, F64Attr:$epsilon);
+  let results = (outs Variadic<AnyRankedTensor>:$outputs);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input (`scale` `(` $scale^ `)`)? (`shift` `(` $shift^ `)`)?
+    `outs` `(` $inits `)` attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getInitsMutable();
+    }
+  }];
+  let extraClassDefinition = dpsDefinition;
+}
+
+def Aic_LrnOp : Aic_LibraryOp<"lrn"> {
+  let summary = "local response normalization across channels";
+  let description = [{
+    y = x / (bias + alpha / size * s)^beta, where s sums x^2 over the
+    channels (dim 1) [c - (size - 1) / 2, c + (size - 1) / 2] that exist.
+    `size` is odd: the window is centered (ONNX LRN of an even size is not
+    centered and is imported as linalg ops).
+    Example:
+      %y = aic.lrn %x outs(%e) {size = 5 : i64, alpha = 1.0e-04 : f64,
+             beta = 7.5e-01 : f64, bias = 1.0 : f64}
+           : (tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>)
+             -> tensor<1x64x56x56xf32>
+  }];
+  let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$init,
+                   I64Attr:$size, F64Attr:$alpha, F64Attr:$beta,
+                   F64Attr:$bias);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input `outs` `(` $init `)` attr-dict `:` functional-type(operands, results)
   }];
 }
 

@@ -324,6 +324,8 @@ OpRule lookupOpRule(llvm::StringRef opType);
 /// The rule tables of the families (one per *Rules.cpp file); getOpRules
 /// merges them.
 llvm::ArrayRef<OpRuleInfo> getCoreRules();
+llvm::ArrayRef<OpRuleInfo> getConvTransposeRules();
+llvm::ArrayRef<OpRuleInfo> getNormalizationRules();
 /// The rules of one family, or null; lookupOpRule asks each.
 OpRule lookupElementwiseRule(llvm::StringRef opType);
 OpRule lookupUnaryRule(llvm::StringRef opType);
@@ -331,6 +333,12 @@ OpRule lookupReductionRule(llvm::StringRef opType);
 OpRule lookupDataMovementRule(llvm::StringRef opType);
 OpRule lookupPositionalRule(llvm::StringRef opType);
 OpRule lookupLossRule(llvm::StringRef opType);
+
+/// Reads an optional attribute of `count` integers (per spatial dim, or
+/// twice that for pads), each at least `min`; absent, all are `fill`.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+getSpatialAttr(NodeImporter &imp, llvm::StringRef name, size_t count,
+               int64_t fill, int64_t min = 1);
 
 /// Rules implemented in NNRules.cpp.
 mlir::LogicalResult importConv(NodeImporter &imp);

@@ -26,9 +26,9 @@ struct Window {
 };
 } // namespace
 
-/// Reads an optional per-spatial-dim attribute, defaulting to `fill`.
-static FailureOr<SmallVector<int64_t>>
-getSpatialAttr(NodeImporter &imp, StringRef name, size_t count, int64_t fill) {
+FailureOr<SmallVector<int64_t>>
+aic::importer::getSpatialAttr(NodeImporter &imp, StringRef name, size_t count,
+                              int64_t fill, int64_t min) {
   if (!imp.getAttr(name))
     return SmallVector<int64_t>(count, fill);
   SmallVector<int64_t> values = imp.getIntsAttr(name);
@@ -38,7 +38,7 @@ getSpatialAttr(NodeImporter &imp, StringRef name, size_t count, int64_t fill) {
     return failure();
   }
   for (int64_t v : values) {
-    if (v < (name == "pads" ? 0 : 1)) {
+    if (v < min) {
       imp.emitError() << "'" << name << "' has an invalid entry " << v;
       return failure();
     }
@@ -71,7 +71,7 @@ static FailureOr<Window> resolveWindow(NodeImporter &imp, ArrayRef<int64_t> in,
   std::string autoPad = imp.getStringAttr("auto_pad", "NOTSET");
   if (autoPad == "NOTSET") {
     FailureOr<SmallVector<int64_t>> pads =
-        getSpatialAttr(imp, "pads", 2 * n, 0);
+        getSpatialAttr(imp, "pads", 2 * n, 0, 0);
     if (failed(pads))
       return failure();
     w.pads = std::move(*pads);

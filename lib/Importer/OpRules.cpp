@@ -502,7 +502,8 @@ ArrayRef<OpRuleInfo> aic::importer::getCoreRules() { return {}; }
 ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
   static const std::vector<OpRuleInfo> rules = [] {
     std::vector<OpRuleInfo> all;
-    for (ArrayRef<OpRuleInfo> (*family)() : {getCoreRules})
+    for (ArrayRef<OpRuleInfo> (*family)() :
+         {getCoreRules, getConvTransposeRules, getNormalizationRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
       return StringRef(a.opType) < StringRef(b.opType);

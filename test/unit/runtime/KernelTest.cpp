@@ -257,6 +257,121 @@ TEST(Kernels, BatchNorm) {
   expectNear(out[1], batchNormRef(x2, 4, 3, 1, 0.5f), "y2");
 }
 
+struct Deconv2d {
+  int64_t n, c, h, w, oc, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, groups;
+};
+
+/// Transposed convolution with ONNX weights [C, OC/groups, kh, kw]: every
+/// input element scatters into the outputs its window reaches.
+std::vector<float> deconvRef(const std::vector<float> &x,
+                             const std::vector<float> &w,
+                             const std::vector<float> &bias,
+                             const Deconv2d &p) {
+  std::vector<float> y(p.n * p.oc * p.oh * p.ow);
+  int64_t icg = p.c / p.groups, ocg = p.oc / p.groups;
+  for (int64_t b = 0; b < p.n; ++b)
+    for (int64_t o = 0; o < p.oc; ++o)
+      for (int64_t k = 0; k < p.oh * p.ow; ++k)
+        y[(b * p.oc + o) * p.oh * p.ow + k] = bias.empty() ? 0.0f : bias[o];
+  for (int64_t b = 0; b < p.n; ++b)
+    for (int64_t i = 0; i < p.c; ++i)
+      for (int64_t iy = 0; iy < p.h; ++iy)
+        for (int64_t ix = 0; ix < p.w; ++ix)
+          for (int64_t o2 = 0; o2 < ocg; ++o2)
+            for (int64_t ky = 0; ky < p.kh; ++ky)
+              for (int64_t kx = 0; kx < p.kw; ++kx) {
+                int64_t oy = iy * p.sh + ky * p.dh - p.pt;
+                int64_t ox = ix * p.sw + kx * p.dw - p.pl;
+                if (oy < 0 || oy >= p.oh || ox < 0 || ox >= p.ow)
+                  continue;
+                int64_t o = i / icg * ocg + o2;
+                y[((b * p.oc + o) * p.oh + oy) * p.ow + ox] +=
+                    x[((b * p.c + i) * p.h + iy) * p.w + ix] *
+                    w[((i * ocg + o2) * p.kh + ky) * p.kw + kx];
+              }
+  return y;
+}
+
+TEST(Kernels, ConvTranspose) {
+  aic::Model m = aic::Model::load(modelPath("convtranspose"));
+  auto x = filled(4 * 5 * 4, 111), x2 = filled(2 * 3 * 7, 112);
+  auto out = runF32(m, {x, x2});
+  auto y1 = deconvRef(x, filled(4 * 3 * 3 * 2, 41), filled(6, 42),
+                      {1, 4, 5, 4, 6, 3, 2, 2, 3, 2, 1, 1, 0, 12, 9, 2});
+  for (float &v : y1)
+    v = v > 0 ? v : 0.1f * v;
+  expectNear(out[0], y1, "y1");
+  auto y2 = deconvRef(x2, filled(3 * 2 * 4, 43), {},
+                      {2, 3, 1, 7, 2, 1, 4, 1, 2, 1, 1, 0, 0, 1, 16, 1});
+  expectNear(out[1], y2, "y2");
+  auto again = runF32(m, {x, x2});
+  EXPECT_EQ(again, out);
+}
+
+/// Mean and population variance of `x` [outer, c, inner] per channel.
+void channelMoments(const std::vector<float> &x, int64_t outer, int64_t c,
+                    int64_t inner, std::vector<double> &mean,
+                    std::vector<double> &var) {
+  mean.assign(c, 0);
+  var.assign(c, 0);
+  for (int64_t ch = 0; ch < c; ++ch) {
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t i = 0; i < inner; ++i)
+        mean[ch] += x[(o * c + ch) * inner + i];
+    mean[ch] /= outer * inner;
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t i = 0; i < inner; ++i) {
+        double d = x[(o * c + ch) * inner + i] - mean[ch];
+        var[ch] += d * d;
+      }
+    var[ch] /= outer * inner;
+  }
+}
+
+TEST(Kernels, LrnAndTrainingBatchNorm) {
+  aic::Model m = aic::Model::load(modelPath("normalization"));
+  const int64_t n = 2, c = 6, hw = 12;
+  auto x = filled(n * c * hw, 113);
+  auto out = runF32(m, {x});
+
+  std::vector<float> lrn(x.size());
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t i = 0; i < hw; ++i) {
+        double sum = 0;
+        for (int64_t k = std::max<int64_t>(ch - 2, 0);
+             k <= std::min<int64_t>(ch + 2, c - 1); ++k) {
+          double v = x[(b * c + k) * hw + i];
+          sum += v * v;
+        }
+        int64_t idx = (b * c + ch) * hw + i;
+        lrn[idx] = x[idx] / std::pow(2.0 + 0.5 / 5 * sum, 0.75);
+      }
+  expectNear(out[0], lrn, "lrn");
+
+  std::vector<double> mean, var;
+  channelMoments(x, n, c, hw, mean, var);
+  auto scale = filled(c, 51), shift = filled(c, 52);
+  std::vector<float> bn(x.size());
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t i = 0; i < hw; ++i) {
+        int64_t idx = (b * c + ch) * hw + i;
+        bn[idx] = scale[ch] * (x[idx] - mean[ch]) / std::sqrt(var[ch] + 1e-3) +
+                  shift[ch];
+      }
+  expectNear(out[1], bn, "bn");
+  expectNear(out[2], std::vector<float>(mean.begin(), mean.end()), "mean");
+  expectNear(out[3], std::vector<float>(var.begin(), var.end()), "var");
+
+  channelMoments(x, 1, n * c, hw, mean, var);
+  std::vector<float> in(x.size());
+  for (int64_t ch = 0; ch < n * c; ++ch)
+    for (int64_t i = 0; i < hw; ++i)
+      in[ch * hw + i] = (x[ch * hw + i] - mean[ch]) / std::sqrt(var[ch] + 1e-2);
+  expectNear(out[4], in, "instance norm");
+}
+
 TEST(Kernels, ThreadCount) {
   aic::Model m = aic::Model::load(modelPath("conv"));
   auto x = filled(4 * 9 * 9, 108);
