@@ -30,8 +30,8 @@ struct Extent {
 static int64_t floorDiv2(int64_t v) { return v >= 0 ? v / 2 : -((1 - v) / 2); }
 
 /// Resolves the output window of every spatial dim as ConvTranspose-11
-/// and the ONNX reference define it: output_shape (spatial dims, or all
-/// dims) or SAME_* auto_pad fix the size and split the total padding
+/// and the ONNX reference define it: output_shape or SAME_* auto_pad (an
+/// output of input * stride) fix the size and split the total padding
 /// between the ends (SAME_UPPER puts the smaller half first, every other
 /// mode the larger one, halving rounds down); otherwise the explicit pads
 /// do.
@@ -51,14 +51,13 @@ resolveExtents(NodeImporter &imp, ArrayRef<int64_t> in,
     return failure();
   }
   SmallVector<int64_t> outputShape = imp.getIntsAttr("output_shape");
-  if (!outputShape.empty()) {
-    if (outputShape.size() == n + 2)
-      outputShape.erase(outputShape.begin(), outputShape.begin() + 2);
-    if (outputShape.size() != n) {
-      imp.emitError() << "'output_shape' has " << outputShape.size()
-                      << " entries, expected " << n;
-      return failure();
-    }
+  // ONNX's shape inference reads the first entries of an output_shape
+  // with batch and channel dims as the spatial ones: only n entries are
+  // unambiguous.
+  if (!outputShape.empty() && outputShape.size() != n) {
+    imp.emitError() << "'output_shape' has " << outputShape.size()
+                    << " entries, expected one per spatial dim (" << n << ")";
+    return failure();
   }
   SmallVector<int64_t> pads(2 * n, 0);
   if (autoPad == "NOTSET" && outputShape.empty()) {
@@ -103,8 +102,7 @@ resolveExtents(NodeImporter &imp, ArrayRef<int64_t> in,
 
 static LogicalResult importConvTranspose(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0), weight = imp.getInput(1);
-  FailureOr<RankedTensorType> type = imp.getOutputType(0);
-  if (failed(input) || failed(weight) || failed(type))
+  if (failed(input) || failed(weight))
     return failure();
   auto inType = cast<RankedTensorType>(input->getType());
   auto wType = cast<RankedTensorType>(weight->getType());
@@ -112,8 +110,7 @@ static LogicalResult importConvTranspose(NodeImporter &imp) {
     return imp.emitError() << "element type " << inType.getElementType()
                            << " is not supported (only f32 is)";
   int64_t rank = inType.getRank();
-  if (rank < 3 || rank > 5 || wType.getRank() != rank ||
-      type->getRank() != rank)
+  if (rank < 3 || rank > 5 || wType.getRank() != rank)
     return imp.emitError()
            << "expects input and weight of equal rank 3 to 5 (1 to 3 "
               "spatial dims)";
@@ -142,6 +139,13 @@ static LogicalResult importConvTranspose(NodeImporter &imp) {
   SmallVector<int64_t> shape{inType.getDimSize(0), outChannels};
   for (const Extent &e : *extents)
     shape.push_back(e.size);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(type))
+    return failure();
+  // ONNX's shape inference gives SAME_* a total padding of
+  // max(0, kernel extent - stride), ignoring output_padding, where its
+  // spec asks for input * stride outputs: where the two differ, there is
+  // no one answer.
   if (ArrayRef<int64_t>(shape) != type->getShape())
     return imp.emitError() << "the attributes give an output of shape "
                            << formatShape(shape) << " but ONNX inferred "

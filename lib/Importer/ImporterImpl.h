@@ -346,7 +346,6 @@ mlir::LogicalResult importMaxPool(NodeImporter &imp);
 mlir::LogicalResult importAveragePool(NodeImporter &imp);
 mlir::LogicalResult importGlobalAveragePool(NodeImporter &imp);
 mlir::LogicalResult importGlobalMaxPool(NodeImporter &imp);
-mlir::LogicalResult importBatchNormalization(NodeImporter &imp);
 
 } // namespace importer
 } // namespace aic

@@ -1,4 +1,4 @@
-//===- NNRules.cpp - Import rules for conv, pooling and normalization -----===//
+//===- NNRules.cpp - Import rules for convolution and pooling -------------===//
 //
 // ONNX describes sliding windows with auto_pad, ceil_mode and per-opset
 // defaults; aic ops take explicit kernel/strides/dilations/pads. These rules
@@ -319,54 +319,4 @@ LogicalResult aic::importer::importGlobalAveragePool(NodeImporter &imp) {
 
 LogicalResult aic::importer::importGlobalMaxPool(NodeImporter &imp) {
   return importGlobalPool<MaxPoolOp>(imp);
-}
-
-//===----------------------------------------------------------------------===//
-// BatchNormalization
-//===----------------------------------------------------------------------===//
-
-/// Inference-mode batch normalization; aic-fold-batch-norm folds it into a
-/// preceding convolution or one scale-shift.
-LogicalResult aic::importer::importBatchNormalization(NodeImporter &imp) {
-  for (int i = 1; i < imp.getNode().output_size(); ++i)
-    if (imp.isOutputUsed(i))
-      return imp.emitError()
-             << "training outputs (output #" << i << ") are not supported";
-  if (imp.getOpset() >= 14 && imp.getIntAttr("training_mode", 0))
-    return imp.emitError() << "training_mode=1 is not supported";
-  if (imp.getOpset() < 9 && imp.getIntAttr("spatial", 1) != 1)
-    return imp.emitError() << "spatial=0 is not supported";
-  // Before opset 7 the mode is an attribute that defaults to training.
-  if (imp.getOpset() < 7 && !imp.getIntAttr("is_test", 0))
-    return imp.emitError() << "is_test=0 (training mode) is not supported";
-  FailureOr<Value> input = imp.getInput(0);
-  if (failed(input))
-    return failure();
-  auto inType = cast<RankedTensorType>(input->getType());
-  // ONNX infers no output type before opset 6.
-  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(0, inType);
-  if (failed(type))
-    return failure();
-  if (inType.getRank() < 2 || !isa<FloatType>(inType.getElementType()))
-    return imp.emitError() << "expects a float input of rank >= 2";
-  int64_t channels = inType.getDimSize(1);
-
-  static const char *const names[] = {"scale", "B", "mean", "var"};
-  SmallVector<Value> params;
-  for (int i = 0; i < 4; ++i) {
-    FailureOr<Value> param = imp.getInput(i + 1);
-    if (failed(param))
-      return failure();
-    auto paramType = cast<RankedTensorType>(param->getType());
-    if (paramType.getRank() != 1 || paramType.getDimSize(0) != channels)
-      return imp.emitError() << "'" << names[i] << "' has shape " << paramType
-                             << ", expected " << channels << " elements";
-    params.push_back(*param);
-  }
-  double epsilon = imp.getFloatAttr("epsilon", 1e-5f);
-  imp.setOutput(
-      0, imp.create<BatchNormOp>(*type, *input, params[0], params[1], params[2],
-                                 params[3], imp.emptyTensor(*type),
-                                 imp.getBuilder().getF64FloatAttr(epsilon)));
-  return success();
 }

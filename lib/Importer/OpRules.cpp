@@ -548,7 +548,6 @@ OpRule aic::importer::lookupOpRule(StringRef opType) {
       .Case("AveragePool", importAveragePool)
       .Case("GlobalAveragePool", importGlobalAveragePool)
       .Case("GlobalMaxPool", importGlobalMaxPool)
-      .Case("BatchNormalization", importBatchNormalization)
       .Case("LayerNormalization", importLayerNormalization)
       .Default(nullptr);
 }
