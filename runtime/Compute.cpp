@@ -176,9 +176,9 @@ PrimitivePtr aic::rt::createConvTranspose(const contract::ConvTranspose &d,
   requireRank(ci, "wei", wei, nsp + 2);
   requireRank(ci, "dst", dst, nsp + 2);
   // ONNX weights are [IC, OC/groups, k...].
-  int64_t ic = src.dims[1], ocPerGroup = wei.dims[1], oc = ocPerGroup * groups;
+  int64_t ic = src.dims[1], ocPerGroup = wei.dims[1], oc = dst.dims[1];
   if (wei.dims[0] != ic || ic % groups != 0 || dst.dims[0] != src.dims[0] ||
-      dst.dims[1] != oc)
+      __int128(ocPerGroup) * groups != oc)
     invalid(ci, "src " + shapeStr(src) + ", wei " + shapeStr(wei) + ", dst " +
                     shapeStr(dst) + " and " + std::to_string(groups) +
                     " groups do not match");

@@ -68,6 +68,18 @@ resolveExtents(NodeImporter &imp, ArrayRef<int64_t> in,
     pads = std::move(*attr);
   }
 
+  // Real windows are far below this bound, and keeping the values there
+  // keeps the window arithmetic from overflowing.
+  constexpr int64_t kMaxWindow = int64_t(1) << 30;
+  for (ArrayRef<int64_t> values :
+       {strides, dilations, ArrayRef<int64_t>(*outputPadding),
+        ArrayRef<int64_t>(pads), ArrayRef<int64_t>(outputShape)}) {
+    if (llvm::any_of(values, [](int64_t v) { return v > kMaxWindow; })) {
+      imp.emitError() << "a stride, dilation, padding or output size above "
+                      << kMaxWindow << " is not supported";
+      return failure();
+    }
+  }
   SmallVector<Extent> extents;
   for (size_t i = 0; i < n; ++i) {
     Extent e;

@@ -244,7 +244,8 @@ static LogicalResult getFloatInput(NodeImporter &imp, int64_t minRank,
 
 /// LRN as linalg: squares padded with zeros along the channels, summed over
 /// the window [c - (size - 1) / 2, c + size / 2] by a reduction loop, then
-/// x / (bias + alpha / size * sum)^beta.
+/// x / (bias + alpha / size * sum)^beta. The window's reach is cut at C - 1
+/// channels each way: beyond, it would only add padding.
 static Value buildLrnLoops(NodeImporter &imp, Value x, int64_t size,
                            double alpha, double beta, double bias) {
   auto type = cast<RankedTensorType>(x.getType());
@@ -260,11 +261,14 @@ static Value buildLrnLoops(NodeImporter &imp, Value x, int64_t size,
         Value v = widen(nb, l, a[0], acc);
         return nb.create<arith::MulFOp>(l, v, v).getResult();
       });
+  int64_t reach = std::max<int64_t>(type.getDimSize(1) - 1, 0);
+  int64_t before = std::min((size - 1) / 2, reach);
+  int64_t after = std::min(size / 2, reach);
   SmallVector<int64_t> paddedShape(type.getShape());
-  paddedShape[1] += size - 1;
+  paddedShape[1] += before + after;
   SmallVector<OpFoldResult> low(rank, b.getIndexAttr(0)), high(low);
-  low[1] = b.getIndexAttr((size - 1) / 2);
-  high[1] = b.getIndexAttr(size / 2);
+  low[1] = b.getIndexAttr(before);
+  high[1] = b.getIndexAttr(after);
   Value zero = buildScalarConstant(b, loc, acc, 0);
   Value padded = imp.create<tensor::PadOp>(
       RankedTensorType::get(paddedShape, acc), squares, low, high, zero);
@@ -282,7 +286,8 @@ static Value buildLrnLoops(NodeImporter &imp, Value x, int64_t size,
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);
-  Value window = imp.create<tensor::EmptyOp>(ArrayRef<int64_t>{size}, acc);
+  Value window =
+      imp.create<tensor::EmptyOp>(ArrayRef<int64_t>{before + after + 1}, acc);
   auto sums = imp.create<linalg::GenericOp>(
       TypeRange{accType}, ValueRange{padded, window},
       ValueRange{buildFill(imp, accType, zero)}, maps, iterators,
@@ -308,9 +313,8 @@ static LogicalResult importLrn(NodeImporter &imp) {
   if (failed(getFloatInput(imp, 2, input, type)))
     return failure();
   int64_t size = imp.getIntAttr("size", 0);
-  if (!imp.getAttr("size") || size < 1 || size > type.getDimSize(1) + 1024)
-    return imp.emitError() << "'size' must be a positive channel count, got "
-                           << size;
+  if (!imp.getAttr("size") || size < 1 || size > (int64_t(1) << 30))
+    return imp.emitError() << "'size' must be in [1, 2^30], got " << size;
   double alpha = imp.getFloatAttr("alpha", 1e-4f);
   double beta = imp.getFloatAttr("beta", 0.75f);
   double bias = imp.getFloatAttr("bias", 1.0f);
