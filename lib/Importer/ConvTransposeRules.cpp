@@ -168,6 +168,11 @@ static LogicalResult importConvTranspose(NodeImporter &imp) {
     if (failed(b))
       return failure();
     bias = *b;
+    auto bType = cast<RankedTensorType>(bias.getType());
+    if (bType.getRank() != 1 || bType.getDimSize(0) != outChannels)
+      return imp.emitError()
+             << "'B' has shape " << formatShape(bType.getShape())
+             << ", expected [" << outChannels << "]";
   }
 
   // The rows of the output the full transposed convolution computes: the
