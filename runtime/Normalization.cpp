@@ -1,4 +1,4 @@
-//===- Normalization.cpp - BATCH_NORM*, LAYER_NORM and LRN primitives -----===//
+//===- Normalization.cpp - BATCH_NORM, LAYER_NORM and LRN primitives ------===//
 //
 // The normalizations see a dense row-major tensor through the view their
 // statistics need: per channel, any tensor of rank >= 2 is, bytewise,
@@ -27,18 +27,6 @@ memory::desc channelView(const Tensor &t) {
                       memory::format_tag::nchw);
 }
 
-/// Fails unless each given tensor is 1-D of the channel count of `src`.
-void requirePerChannel(
-    const CreateInfo &ci, const Tensor &src,
-    std::initializer_list<std::pair<const char *, const Tensor *>> params) {
-  int64_t c = src.dims[1];
-  for (auto [what, t] : params)
-    if (t && (t->rank() != 1 || t->dims[0] != c))
-      invalid(ci, std::string(what) + " " + shapeStr(*t) + " should be [" +
-                      std::to_string(c) + "], the channels of src " +
-                      shapeStr(src));
-}
-
 void requireEpsilon(const CreateInfo &ci, double epsilon) {
   if (!(epsilon >= 0) || std::isinf(epsilon))
     invalid(ci,
@@ -54,11 +42,15 @@ PrimitivePtr aic::rt::createBatchNorm(const contract::BatchNorm &d,
     invalid(ci, "src " + shapeStr(d.src) + " should have rank 2 or more");
   requireSameType(ci, d.src, d.dst);
   int64_t c = d.src.dims[1];
-  requirePerChannel(ci, d.src,
-                    {{"scale", &d.scale},
-                     {"shift", &d.shift},
-                     {"mean", &d.mean},
-                     {"var", &d.var}});
+  std::pair<const char *, const Tensor *> params[] = {{"scale", &d.scale},
+                                                      {"shift", &d.shift},
+                                                      {"mean", &d.mean},
+                                                      {"var", &d.var}};
+  for (auto [what, t] : params)
+    if (t->rank() != 1 || t->dims[0] != c)
+      invalid(ci, std::string(what) + " " + shapeStr(*t) + " should be [" +
+                      std::to_string(c) + "], the channels of src " +
+                      shapeStr(d.src));
   requireEpsilon(ci, d.epsilon);
 
   memory::desc md = channelView(d.src);
@@ -84,15 +76,16 @@ PrimitivePtr aic::rt::createBatchNorm(const contract::BatchNorm &d,
 
 PrimitivePtr aic::rt::createLayerNorm(const contract::LayerNorm &d,
                                       const CreateInfo &ci) {
-  requireF32(ci, {&d.src, &d.scale, d.shift ? &*d.shift : nullptr, &d.dst,
-                  d.mean ? &*d.mean : nullptr, d.var ? &*d.var : nullptr});
-  requirePlain(ci, {&d.src, &d.scale, d.shift ? &*d.shift : nullptr, &d.dst,
-                    d.mean ? &*d.mean : nullptr, d.var ? &*d.var : nullptr});
+  auto opt = [](const std::optional<Tensor> &t) { return t ? &*t : nullptr; };
+  requireF32(ci, {&d.src, opt(d.scale), opt(d.shift), &d.dst, opt(d.mean),
+                  opt(d.var)});
+  requirePlain(ci, {&d.src, opt(d.scale), opt(d.shift), &d.dst, opt(d.mean),
+                    opt(d.var)});
   if (d.src.rank() < 1)
     invalid(ci, "src " + shapeStr(d.src) + " should have rank 1 or more");
   requireSameType(ci, d.src, d.dst);
   int64_t c = d.src.dims.back();
-  for (const Tensor *t : {&d.scale, d.shift ? &*d.shift : nullptr})
+  for (const Tensor *t : {opt(d.scale), opt(d.shift)})
     if (t && (t->rank() != 1 || t->dims[0] != c))
       invalid(ci, "scale/shift " + shapeStr(*t) + " should be [" +
                       std::to_string(c) + "], the last dim of src " +
@@ -102,8 +95,7 @@ PrimitivePtr aic::rt::createLayerNorm(const contract::LayerNorm &d,
   int64_t rows = numElements(d.src) / std::max<int64_t>(c, 1);
   if (d.mean.has_value() != d.var.has_value())
     invalid(ci, "mean and var go together");
-  for (const Tensor *t :
-       {d.mean ? &*d.mean : nullptr, d.var ? &*d.var : nullptr})
+  for (const Tensor *t : {opt(d.mean), opt(d.var)})
     if (t && (t->rank() != 1 || t->dims[0] != rows))
       invalid(ci, "mean/var " + shapeStr(*t) + " should be [" +
                       std::to_string(rows) + "], the rows of src " +
@@ -112,7 +104,9 @@ PrimitivePtr aic::rt::createLayerNorm(const contract::LayerNorm &d,
 
   memory::desc md({rows, c}, memory::data_type::f32, memory::format_tag::ab);
   memory::desc paramMd({c}, memory::data_type::f32, memory::format_tag::a);
-  auto flags = dnnl::normalization_flags::use_scale;
+  auto flags = dnnl::normalization_flags::none;
+  if (d.scale)
+    flags |= dnnl::normalization_flags::use_scale;
   if (d.shift)
     flags |= dnnl::normalization_flags::use_shift;
   // Only training-mode normalization returns the statistics it computes.
@@ -122,7 +116,9 @@ PrimitivePtr aic::rt::createLayerNorm(const contract::LayerNorm &d,
       kind, md, static_cast<float>(d.epsilon), flags);
   dnnl::layer_normalization_forward::primitive_desc pd(ld, makeAttr(),
                                                        ci.engine);
-  std::vector<ArgSlot> slots{{DNNL_ARG_SRC, md}, {DNNL_ARG_SCALE, paramMd}};
+  std::vector<ArgSlot> slots{{DNNL_ARG_SRC, md}};
+  if (d.scale)
+    slots.push_back({DNNL_ARG_SCALE, paramMd});
   if (d.shift)
     slots.push_back({DNNL_ARG_SHIFT, paramMd});
   slots.push_back({DNNL_ARG_DST, md});
@@ -132,49 +128,6 @@ PrimitivePtr aic::rt::createLayerNorm(const contract::LayerNorm &d,
   }
   return std::make_unique<DnnlPrimitive>(
       ci.label, ci.engine, dnnl::layer_normalization_forward(pd),
-      std::move(slots), pd.scratchpad_desc());
-}
-
-PrimitivePtr
-aic::rt::createBatchNormTraining(const contract::BatchNormTraining &d,
-                                 const CreateInfo &ci) {
-  const Tensor *scale = d.scale ? &*d.scale : nullptr;
-  const Tensor *shift = d.shift ? &*d.shift : nullptr;
-  requireF32(ci, {&d.src, scale, shift, &d.dst, &d.mean, &d.var});
-  requirePlain(ci, {&d.src, scale, shift, &d.dst, &d.mean, &d.var});
-  if (d.src.rank() < 2)
-    invalid(ci, "src " + shapeStr(d.src) + " should have rank 2 or more");
-  requireSameType(ci, d.src, d.dst);
-  int64_t c = d.src.dims[1];
-  requirePerChannel(
-      ci, d.src,
-      {{"scale", scale}, {"shift", shift}, {"mean", &d.mean}, {"var", &d.var}});
-  requireEpsilon(ci, d.epsilon);
-
-  // Training-mode normalization computes the statistics (mean first, then
-  // the mean squared deviation from it) and returns them.
-  memory::desc md = channelView(d.src);
-  memory::desc paramMd({c}, memory::data_type::f32, memory::format_tag::a);
-  auto flags = dnnl::normalization_flags::none;
-  if (scale)
-    flags |= dnnl::normalization_flags::use_scale;
-  if (shift)
-    flags |= dnnl::normalization_flags::use_shift;
-  dnnl::batch_normalization_forward::desc bd(dnnl::prop_kind::forward_training,
-                                             md, static_cast<float>(d.epsilon),
-                                             flags);
-  dnnl::batch_normalization_forward::primitive_desc pd(bd, makeAttr(),
-                                                       ci.engine);
-  std::vector<ArgSlot> slots{{DNNL_ARG_SRC, md}};
-  if (scale)
-    slots.push_back({DNNL_ARG_SCALE, paramMd});
-  if (shift)
-    slots.push_back({DNNL_ARG_SHIFT, paramMd});
-  slots.push_back({DNNL_ARG_DST, md});
-  slots.push_back({DNNL_ARG_MEAN, pd.mean_desc()});
-  slots.push_back({DNNL_ARG_VARIANCE, pd.variance_desc()});
-  return std::make_unique<DnnlPrimitive>(
-      ci.label, ci.engine, dnnl::batch_normalization_forward(pd),
       std::move(slots), pd.scratchpad_desc());
 }
 

@@ -450,50 +450,22 @@ LogicalResult ClipOp::verify() {
 // Normalization
 //===----------------------------------------------------------------------===//
 
-/// A batch normalization's input has rank >= 2 and the op one element
-/// type; `params` (null: absent) are 1-D of the channel count (dim 1).
-static LogicalResult verifyPerChannel(Operation *op, ShapedType inType,
-                                      ArrayRef<Value> params) {
-  if (inType.getRank() < 2)
-    return op->emitOpError() << "expects an input of rank >= 2 (N, C, ...)";
-  if (failed(verifySameElementType(op)))
-    return failure();
-  int64_t channels = inType.getDimSize(1);
-  for (Value v : params) {
-    if (!v)
-      continue;
-    ShapedType t = shapeOf(op, v);
-    if (t.getRank() != 1 || t.getDimSize(0) != channels)
-      return op->emitOpError()
-             << "expects per-channel operands of shape [" << channels
-             << "], got " << shapeStr(t.getShape());
-  }
-  return success();
-}
-
 LogicalResult BatchNormOp::verify() {
   ShapedType inType = shapeOf(*this, getInput());
-  if (failed(verifyPerChannel(
-          *this, inType, {getScale(), getBias(), getMean(), getVariance()})))
+  if (inType.getRank() < 2)
+    return emitOpError() << "expects an input of rank >= 2 (N, C, ...)";
+  if (failed(verifySameElementType(*this)))
     return failure();
+  int64_t channels = inType.getDimSize(1);
+  for (Value v : {getScale(), getBias(), getMean(), getVariance()}) {
+    ShapedType t = shapeOf(*this, v);
+    if (t.getRank() != 1 || t.getDimSize(0) != channels)
+      return emitOpError() << "expects per-channel operands of shape ["
+                           << channels << "], got " << shapeStr(t.getShape());
+  }
   if (getEpsilon().convertToDouble() < 0 ||
       std::isnan(getEpsilon().convertToDouble()))
     return emitOpError() << "expects a non-negative epsilon";
-  return verifyResultShape(*this, inType.getShape());
-}
-
-LogicalResult BatchNormTrainingOp::verify() {
-  if (getInits().size() != 3)
-    return emitOpError() << "expects 3 destinations: the result, the mean "
-                            "and the variance";
-  ShapedType inType = shapeOf(*this, getInput());
-  if (failed(verifyPerChannel(
-          *this, inType,
-          {getScale(), getShift(), getInits()[1], getInits()[2]})))
-    return failure();
-  double epsilon = getEpsilon().convertToDouble();
-  if (!(epsilon >= 0) || std::isinf(epsilon))
-    return emitOpError() << "expects a non-negative finite epsilon";
   return verifyResultShape(*this, inType.getShape());
 }
 

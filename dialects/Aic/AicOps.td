@@ -308,42 +308,6 @@ def Aic_BatchNormOp : Aic_LibraryOp<"batch_norm"> {
   }];
 }
 
-def Aic_BatchNormTrainingOp : Aic_LibraryOp<"batch_norm_training",
-                                             [AttrSizedOperandSegments]> {
-  let summary = "batch normalization with the input's own statistics";
-  let description = [{
-    Normalizes each channel (dim 1) with the mean and the population
-    variance of the input over all its other dims, which it also returns
-    (1-D, one per channel):
-    y = scale * (x - mean) / sqrt(var + epsilon) + shift, where a missing
-    scale is 1 and a missing shift 0. ONNX BatchNormalization in training
-    mode is this op; InstanceNormalization is this op on a [1, N * C, ...]
-    view, with scale and shift repeated for each of the N instances.
-    Example:
-      %y, %mean, %var = aic.batch_norm_training %x scale(%s) shift(%b)
-             outs(%e, %m, %v) {epsilon = 1.0e-05 : f64}
-           : (tensor<2x3x4x5xf32>, tensor<3xf32>, tensor<3xf32>,
-              tensor<2x3x4x5xf32>, tensor<3xf32>, tensor<3xf32>)
-             -> (tensor<2x3x4x5xf32>, tensor<3xf32>, tensor<3xf32>)
-  }];
-  let arguments = (ins Aic_TensorOrBuffer:$input,
-                   Optional<Aic_TensorOrBuffer>:$scale,
-                   Optional<Aic_TensorOrBuffer>:$shift,
-                   Variadic<Aic_TensorOrBuffer>:$inits, F64Attr:$epsilon);
-  let results = (outs Variadic<AnyRankedTensor>:$outputs);
-  let hasVerifier = 1;
-  let assemblyFormat = [{
-    $input (`scale` `(` $scale^ `)`)? (`shift` `(` $shift^ `)`)?
-    `outs` `(` $inits `)` attr-dict `:` functional-type(operands, results)
-  }];
-  let extraClassDeclaration = [{
-    ::mlir::MutableOperandRange getDpsInitsMutable() {
-      return getInitsMutable();
-    }
-  }];
-  let extraClassDefinition = dpsDefinition;
-}
-
 def Aic_LrnOp : Aic_LibraryOp<"lrn"> {
   let summary = "local response normalization across channels";
   let description = [{
@@ -370,10 +334,12 @@ def Aic_LayerNormOp : Aic_LibraryOp<"layer_norm", [AttrSizedOperandSegments]> {
   let summary = "layer normalization over the innermost dimension";
   let description = [{
     y = (x - mean) / sqrt(var + epsilon) * scale + bias, with mean and var
-    over the last dimension; scale and the optional bias have its size. ONNX
-    LayerNormalization over several trailing axes is imported as this op on
-    a view that merges them. With three destinations it also returns the
-    mean and the variance of each row (1-D, one per row).
+    over the last dimension; the optional scale and bias have its size (a
+    bias needs a scale). ONNX LayerNormalization over several trailing axes
+    is imported as this op on a view that merges them; InstanceNormalization
+    as this op without scale on an [N * C, rest] view. With three
+    destinations it also returns the mean and the variance of each row
+    (1-D, one per row).
     Example:
       %y, %mean, %var = aic.layer_norm %x, %scale, %bias outs(%e, %m, %v)
              {epsilon = 1.0e-05 : f64}
@@ -381,13 +347,14 @@ def Aic_LayerNormOp : Aic_LibraryOp<"layer_norm", [AttrSizedOperandSegments]> {
               tensor<128x768xf32>, tensor<128xf32>, tensor<128xf32>)
              -> (tensor<128x768xf32>, tensor<128xf32>, tensor<128xf32>)
   }];
-  let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$scale,
+  let arguments = (ins Aic_TensorOrBuffer:$input,
+                   Optional<Aic_TensorOrBuffer>:$scale,
                    Optional<Aic_TensorOrBuffer>:$bias,
                    Variadic<Aic_TensorOrBuffer>:$inits, F64Attr:$epsilon);
   let results = (outs Variadic<AnyRankedTensor>:$outputs);
   let hasVerifier = 1;
   let assemblyFormat = [{
-    $input `,` $scale (`,` $bias^)? `outs` `(` $inits `)` attr-dict `:`
+    $input (`,` $scale^ (`,` $bias^)?)? `outs` `(` $inits `)` attr-dict `:`
     functional-type(operands, results)
   }];
   let extraClassDeclaration = [{
@@ -405,6 +372,8 @@ def Aic_LayerNormOp : Aic_LibraryOp<"layer_norm", [AttrSizedOperandSegments]> {
       if (in.getRank() < 1 || in.getShape() != out.getShape() ||
           in.getElementType() != out.getElementType())
         return emitOpError() << "expects a result like its input of rank >= 1";
+      if (getBias() && !getScale())
+        return emitOpError() << "expects a scale with the bias";
       int64_t size = in.getShape().back();
       for (::mlir::Value v : {getScale(), getBias()}) {
         if (!v)
@@ -435,16 +404,21 @@ def Aic_LayerNormOp : Aic_LibraryOp<"layer_norm", [AttrSizedOperandSegments]> {
       auto tensor = [&](::mlir::Value v) {
         return ::aic::getContractTensor(*this, v);
       };
-      auto src = tensor(getInput()), scale = tensor(getScale()),
-           dst = tensor(getInits()[0]);
-      if (::mlir::failed(src) || ::mlir::failed(scale) || ::mlir::failed(dst))
+      auto src = tensor(getInput()), dst = tensor(getInits()[0]);
+      if (::mlir::failed(src) || ::mlir::failed(dst))
         return ::mlir::failure();
       ::aic::contract::LayerNorm d;
       d.src = *src;
-      d.scale = *scale;
       d.dst = *dst;
       d.epsilon = getEpsilon().convertToDouble();
-      ::llvm::SmallVector<::mlir::Value> args{getInput(), getScale()};
+      ::llvm::SmallVector<::mlir::Value> args{getInput()};
+      if (getScale()) {
+        auto scale = tensor(getScale());
+        if (::mlir::failed(scale))
+          return ::mlir::failure();
+        d.scale = *scale;
+        args.push_back(getScale());
+      }
       if (getBias()) {
         auto shift = tensor(getBias());
         if (::mlir::failed(shift))

@@ -350,26 +350,6 @@ LogicalResult BatchNormOp::encodePrimitive(PrimitiveCall &call) {
       {getInput(), getScale(), getBias(), getMean(), getVariance(), getInit()});
 }
 
-LogicalResult BatchNormTrainingOp::encodePrimitive(PrimitiveCall &call) {
-  if (failed(requireF32(*this)))
-    return failure();
-  Filler f(*this);
-  contract::BatchNormTraining d;
-  d.src = f.tensor(getInput());
-  d.scale = f.optional(getScale());
-  d.shift = f.optional(getShift());
-  d.dst = f.tensor(getInits()[0]);
-  d.mean = f.tensor(getInits()[1]);
-  d.var = f.tensor(getInits()[2]);
-  d.epsilon = getEpsilon().convertToDouble();
-  SmallVector<Value> args{getInput()};
-  for (Value v : {getScale(), getShift()})
-    if (v)
-      args.push_back(v);
-  args.append(getInits().begin(), getInits().end());
-  return f.finish(call, d, args);
-}
-
 LogicalResult LrnOp::encodePrimitive(PrimitiveCall &call) {
   if (failed(requireF32(*this)))
     return failure();

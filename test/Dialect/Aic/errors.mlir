@@ -341,21 +341,3 @@ func.func @lrn_even(%x: tensor<1x4x2x2xf32>, %e: tensor<1x4x2x2xf32>) -> tensor<
   %0 = aic.lrn %x outs(%e) {size = 4 : i64, alpha = 1.0 : f64, beta = 1.0 : f64, bias = 1.0 : f64} : (tensor<1x4x2x2xf32>, tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
   return %0 : tensor<1x4x2x2xf32>
 }
-
-// -----
-
-// Tests that batch_norm_training returns the statistics too.
-func.func @bn_training_inits(%x: tensor<2x3x4xf32>, %e: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
-  // expected-error @+1 {{expects 3 destinations: the result, the mean and the variance}}
-  %0 = aic.batch_norm_training %x outs(%e) {epsilon = 1.0e-05 : f64} : (tensor<2x3x4xf32>, tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
-  return %0 : tensor<2x3x4xf32>
-}
-
-// -----
-
-// Tests that batch_norm_training statistics have one element per channel.
-func.func @bn_training_stats(%x: tensor<2x3x4xf32>, %e: tensor<2x3x4xf32>, %m: tensor<2xf32>) -> tensor<2x3x4xf32> {
-  // expected-error @+1 {{expects per-channel operands of shape [3], got [2]}}
-  %0:3 = aic.batch_norm_training %x outs(%e, %m, %m) {epsilon = 1.0e-05 : f64} : (tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<2x3x4xf32>, tensor<2xf32>, tensor<2xf32>)
-  return %0#0 : tensor<2x3x4xf32>
-}

@@ -187,26 +187,23 @@ func.func @conv_transpose(%x: tensor<1x4x4x4xf32>, %w: tensor<4x3x3x3xf32>, %b: 
 
 // -----
 
-// Tests that lrn and batch_norm_training round-trip, the latter with and
-// without scale and shift.
+// Tests that lrn round-trips, and layer_norm without scale and bias (as
+// instance normalization uses it) and with a scale only.
 // CHECK-LABEL: func @normalization
 // CHECK: aic.lrn %{{.*}} outs(%{{.*}}) {alpha = 1.000000e-04 : f64, beta = 7.500000e-01 : f64, bias = 2.000000e+00 : f64, size = 5 : i64} : (tensor<2x6x3x4xf32>, tensor<2x6x3x4xf32>) -> tensor<2x6x3x4xf32>
-// CHECK: %{{.*}}:3 = aic.batch_norm_training %{{.*}} scale(%{{.*}}) shift(%{{.*}}) outs(%{{.*}}, %{{.*}}, %{{.*}}) {epsilon = 1.000000e-05 : f64} : (tensor<2x6x3x4xf32>, tensor<6xf32>, tensor<6xf32>, tensor<2x6x3x4xf32>, tensor<6xf32>, tensor<6xf32>) -> (tensor<2x6x3x4xf32>, tensor<6xf32>, tensor<6xf32>)
-// CHECK: %{{.*}}:3 = aic.batch_norm_training %{{.*}} shift(%{{.*}}) outs(%{{.*}}, %{{.*}}, %{{.*}}) {epsilon = 0.000000e+00 : f64} : (tensor<1x12x12xf32>, tensor<12xf32>, tensor<1x12x12xf32>, tensor<12xf32>, tensor<12xf32>) -> (tensor<1x12x12xf32>, tensor<12xf32>, tensor<12xf32>)
-func.func @normalization(%x: tensor<2x6x3x4xf32>, %s: tensor<6xf32>, %b: tensor<6xf32>,
-                         %v: tensor<1x12x12xf32>, %b2: tensor<12xf32>)
-    -> (tensor<2x6x3x4xf32>, tensor<2x6x3x4xf32>, tensor<1x12x12xf32>) {
+// CHECK: aic.layer_norm %{{.*}} outs(%{{.*}}) {epsilon = 1.000000e-05 : f64} : (tensor<12x12xf32>, tensor<12x12xf32>) -> tensor<12x12xf32>
+// CHECK: %{{.*}}:3 = aic.layer_norm %{{.*}}, %{{.*}} outs(%{{.*}}, %{{.*}}, %{{.*}}) {epsilon = 0.000000e+00 : f64} : (tensor<12x12xf32>, tensor<12xf32>, tensor<12x12xf32>, tensor<12xf32>, tensor<12xf32>) -> (tensor<12x12xf32>, tensor<12xf32>, tensor<12xf32>)
+func.func @normalization(%x: tensor<2x6x3x4xf32>, %v: tensor<12x12xf32>, %s: tensor<12xf32>)
+    -> (tensor<2x6x3x4xf32>, tensor<12x12xf32>, tensor<12x12xf32>) {
   %e = tensor.empty() : tensor<2x6x3x4xf32>
   %l = aic.lrn %x outs(%e) {size = 5 : i64, alpha = 1.0e-04 : f64, beta = 0.75 : f64, bias = 2.0 : f64}
        : (tensor<2x6x3x4xf32>, tensor<2x6x3x4xf32>) -> tensor<2x6x3x4xf32>
-  %m = tensor.empty() : tensor<6xf32>
-  %y:3 = aic.batch_norm_training %l scale(%s) shift(%b) outs(%e, %m, %m) {epsilon = 1.0e-05 : f64}
-       : (tensor<2x6x3x4xf32>, tensor<6xf32>, tensor<6xf32>, tensor<2x6x3x4xf32>, tensor<6xf32>, tensor<6xf32>)
-         -> (tensor<2x6x3x4xf32>, tensor<6xf32>, tensor<6xf32>)
-  %ev = tensor.empty() : tensor<1x12x12xf32>
-  %m12 = tensor.empty() : tensor<12xf32>
-  %z:3 = aic.batch_norm_training %v shift(%b2) outs(%ev, %m12, %m12) {epsilon = 0.0 : f64}
-       : (tensor<1x12x12xf32>, tensor<12xf32>, tensor<1x12x12xf32>, tensor<12xf32>, tensor<12xf32>)
-         -> (tensor<1x12x12xf32>, tensor<12xf32>, tensor<12xf32>)
-  return %l, %y#0, %z#0 : tensor<2x6x3x4xf32>, tensor<2x6x3x4xf32>, tensor<1x12x12xf32>
+  %ev = tensor.empty() : tensor<12x12xf32>
+  %y = aic.layer_norm %v outs(%ev) {epsilon = 1.0e-05 : f64}
+       : (tensor<12x12xf32>, tensor<12x12xf32>) -> tensor<12x12xf32>
+  %m = tensor.empty() : tensor<12xf32>
+  %z:3 = aic.layer_norm %v, %s outs(%ev, %m, %m) {epsilon = 0.0 : f64}
+       : (tensor<12x12xf32>, tensor<12xf32>, tensor<12x12xf32>, tensor<12xf32>, tensor<12xf32>)
+         -> (tensor<12x12xf32>, tensor<12xf32>, tensor<12xf32>)
+  return %l, %y, %z#0 : tensor<2x6x3x4xf32>, tensor<12x12xf32>, tensor<12x12xf32>
 }

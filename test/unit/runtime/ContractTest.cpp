@@ -77,11 +77,9 @@ TEST(Contract, KindCodesAndNames) {
   EXPECT_EQ(contract::BatchNorm::kKind, AIC_PRIM_BATCH_NORM);
   EXPECT_EQ(contract::ConvTranspose::kKind, 11);
   EXPECT_EQ(contract::Lrn::kKind, 12);
-  EXPECT_EQ(contract::BatchNormTraining::kKind, 13);
   EXPECT_STREQ(contract::Conv::kName, "CONV");
   EXPECT_STREQ(contract::BatchNorm::kName, "BATCH_NORM");
   EXPECT_STREQ(contract::ConvTranspose::kName, "CONV_TRANSPOSE");
-  EXPECT_STREQ(contract::BatchNormTraining::kName, "BATCH_NORM_TRAINING");
 }
 
 TEST(Contract, FieldNamesInOrder) {
@@ -178,7 +176,7 @@ TEST(Contract, OtherKindsWords) {
   // clang-format on
 }
 
-TEST(Contract, NormalizationAndDeconvWords) {
+TEST(Contract, DeconvLrnAndLayerNormWords) {
   constexpr int64_t F32 = AIC_DTYPE_FLOAT32;
   Tensor x = f32({1, 3}), c = f32({3});
   contract::ConvTranspose ct;
@@ -204,20 +202,20 @@ TEST(Contract, NormalizationAndDeconvWords) {
             (std::vector<int64_t>{
       AIC_PRIM_LRN, F32, 2, 1, 3, 0,  F32, 2, 1, 3, 0,
       5, bits(1e-4), bits(0.75), bits(2.0)}));
-  EXPECT_EQ(contract::encode(contract::BatchNormTraining{
-                x, std::nullopt, c, x, c, c, 1e-5}),
+  EXPECT_EQ(contract::encode(contract::LayerNorm{
+                x, std::nullopt, c, x, std::nullopt, std::nullopt, 1e-5}),
             (std::vector<int64_t>{
-      AIC_PRIM_BATCH_NORM_TRAINING,
+      AIC_PRIM_LAYER_NORM,
       F32, 2, 1, 3, 0,                   // src
       0,  1, F32, 1, 3, 0,               // no scale, shift
       F32, 2, 1, 3, 0,                   // dst
-      F32, 1, 3, 0,  F32, 1, 3, 0,       // mean var
+      0, 0,                              // no mean, no var
       bits(1e-5)}));
   // clang-format on
   EXPECT_EQ(contract::numExecArgs(ct), 3);
-  EXPECT_EQ(
-      contract::numExecArgs(contract::BatchNormTraining{x, c, c, x, c, c, 0}),
-      6);
+  EXPECT_EQ(contract::numExecArgs(
+                contract::LayerNorm{x, std::nullopt, std::nullopt, x, c, c, 0}),
+            4);
   EXPECT_EQ(contract::encode(
                 decodeWords<contract::ConvTranspose>(contract::encode(ct))),
             contract::encode(ct));

@@ -113,6 +113,11 @@ TEST(Kernels, BinaryBroadcasting) {
   expectNear(out[1], sub, "sub");
   expectNear(out[2], mul, "mul");
   expectNear(out[3], div, "div");
+  auto s4 = filled(4, 22), t4 = filled(4, 23);
+  std::vector<float> unit(24);
+  for (int i = 0; i < 24; ++i)
+    unit[i] = a[i] * s4[i % 4] + t4[i % 4];
+  expectNear(out[4], unit, "unit dims");
 }
 
 std::vector<float> poolRef(const std::vector<float> &x, int alg, int64_t c,
@@ -308,27 +313,24 @@ TEST(Kernels, ConvTranspose) {
   EXPECT_EQ(again, out);
 }
 
-/// Mean and population variance of `x` [outer, c, inner] per channel.
-void channelMoments(const std::vector<float> &x, int64_t outer, int64_t c,
-                    int64_t inner, std::vector<double> &mean,
-                    std::vector<double> &var) {
-  mean.assign(c, 0);
-  var.assign(c, 0);
-  for (int64_t ch = 0; ch < c; ++ch) {
-    for (int64_t o = 0; o < outer; ++o)
-      for (int64_t i = 0; i < inner; ++i)
-        mean[ch] += x[(o * c + ch) * inner + i];
-    mean[ch] /= outer * inner;
-    for (int64_t o = 0; o < outer; ++o)
-      for (int64_t i = 0; i < inner; ++i) {
-        double d = x[(o * c + ch) * inner + i] - mean[ch];
-        var[ch] += d * d;
-      }
-    var[ch] /= outer * inner;
+/// Mean and population variance of each row of `x` [rows, n].
+void rowMoments(const std::vector<float> &x, int64_t rows, int64_t n,
+                std::vector<double> &mean, std::vector<double> &var) {
+  mean.assign(rows, 0);
+  var.assign(rows, 0);
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t i = 0; i < n; ++i)
+      mean[r] += x[r * n + i];
+    mean[r] /= n;
+    for (int64_t i = 0; i < n; ++i) {
+      double d = x[r * n + i] - mean[r];
+      var[r] += d * d;
+    }
+    var[r] /= n;
   }
 }
 
-TEST(Kernels, LrnAndTrainingBatchNorm) {
+TEST(Kernels, LrnAndLayerNormWithoutScale) {
   aic::Model m = aic::Model::load(modelPath("normalization"));
   const int64_t n = 2, c = 6, hw = 12;
   auto x = filled(n * c * hw, 113);
@@ -350,26 +352,23 @@ TEST(Kernels, LrnAndTrainingBatchNorm) {
   expectNear(out[0], lrn, "lrn");
 
   std::vector<double> mean, var;
-  channelMoments(x, n, c, hw, mean, var);
-  auto scale = filled(c, 51), shift = filled(c, 52);
-  std::vector<float> bn(x.size());
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t ch = 0; ch < c; ++ch)
-      for (int64_t i = 0; i < hw; ++i) {
-        int64_t idx = (b * c + ch) * hw + i;
-        bn[idx] = scale[ch] * (x[idx] - mean[ch]) / std::sqrt(var[ch] + 1e-3) +
-                  shift[ch];
-      }
-  expectNear(out[1], bn, "bn");
+  rowMoments(x, n * c, hw, mean, var);
+  std::vector<float> in(x.size());
+  for (int64_t r = 0; r < n * c; ++r)
+    for (int64_t i = 0; i < hw; ++i)
+      in[r * hw + i] = (x[r * hw + i] - mean[r]) / std::sqrt(var[r] + 1e-2);
+  expectNear(out[1], in, "instance norm");
   expectNear(out[2], std::vector<float>(mean.begin(), mean.end()), "mean");
   expectNear(out[3], std::vector<float>(var.begin(), var.end()), "var");
 
-  channelMoments(x, 1, n * c, hw, mean, var);
-  std::vector<float> in(x.size());
-  for (int64_t ch = 0; ch < n * c; ++ch)
-    for (int64_t i = 0; i < hw; ++i)
-      in[ch * hw + i] = (x[ch * hw + i] - mean[ch]) / std::sqrt(var[ch] + 1e-2);
-  expectNear(out[4], in, "instance norm");
+  rowMoments(x, 48, 3, mean, var);
+  auto shift = filled(3, 52);
+  std::vector<float> shifted(x.size());
+  for (int64_t r = 0; r < 48; ++r)
+    for (int64_t i = 0; i < 3; ++i)
+      shifted[r * 3 + i] =
+          (x[r * 3 + i] - mean[r]) / std::sqrt(var[r] + 0.5) + shift[i];
+  expectNear(out[4], shifted, "shift only");
 }
 
 TEST(Kernels, ThreadCount) {

@@ -67,8 +67,8 @@ std::vector<std::vector<int64_t>> validDescriptors() {
       contract::encode(deconv),
       contract::encode(contract::Lrn{f32({1, 3, 2, 2}), f32({1, 3, 2, 2}), 3,
                                      1e-4, 0.75, 1.0}),
-      contract::encode(contract::BatchNormTraining{
-          f32({2, 3, 4}), c, std::nullopt, f32({2, 3, 4}), c, c, 1e-5}),
+      contract::encode(contract::LayerNorm{
+          f32({2, 3}), std::nullopt, c, f32({2, 3}), f32({2}), f32({2}), 1e-5}),
       contract::encode(conv),
       contract::encode(mm),
       contract::encode(pool),
