@@ -26,12 +26,14 @@ using namespace aic;
 using namespace aic::importer;
 
 namespace {
-/// The mean and the population variance of a tensor over some of its
-/// axes, in f64, shaped as the tensor without those axes.
+/// The mean and the population variance of a tensor over some of its axes
+/// (computed in f64 by buildMoments, or given), shaped as the tensor without
+/// those axes.
 struct Moments {
   Value mean, var;
   /// From the tensor's dims to the statistics' dims.
   AffineMap keptMap;
+  /// The type the normalization computes in.
   Type accType;
 };
 
