@@ -375,6 +375,8 @@ llvm::ArrayRef<OpRuleInfo> getReductionRules();
 llvm::ArrayRef<OpRuleInfo> getDataMovementRules();
 llvm::ArrayRef<OpRuleInfo> getPositionalRules();
 llvm::ArrayRef<OpRuleInfo> getLossRules();
+llvm::ArrayRef<OpRuleInfo> getConvTransposeRules();
+llvm::ArrayRef<OpRuleInfo> getNormalizationRules();
 
 /// Explicit window attributes of a convolution or pooling; pads are
 /// [begin..., end...] and include `ceilPadding`, the end padding added for
@@ -392,13 +394,18 @@ mlir::FailureOr<Window> resolveWindow(NodeImporter &imp,
                                       llvm::ArrayRef<int64_t> kernel,
                                       bool hasDilations, bool allowEndPadding);
 
+/// Reads an optional attribute of `count` integers (per spatial dim, or
+/// twice that for pads), each at least `min`; absent, all are `fill`.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+getSpatialAttr(NodeImporter &imp, llvm::StringRef name, size_t count,
+               int64_t fill, int64_t min = 1);
+
 /// Rules implemented in NNRules.cpp.
 mlir::LogicalResult importConv(NodeImporter &imp);
 mlir::LogicalResult importMaxPool(NodeImporter &imp);
 mlir::LogicalResult importAveragePool(NodeImporter &imp);
 mlir::LogicalResult importGlobalAveragePool(NodeImporter &imp);
 mlir::LogicalResult importGlobalMaxPool(NodeImporter &imp);
-mlir::LogicalResult importBatchNormalization(NodeImporter &imp);
 
 } // namespace importer
 } // namespace aic

@@ -503,8 +503,6 @@ ArrayRef<OpRuleInfo> aic::importer::getCoreRules() {
        typeBit(onnx::TensorProto::FLOAT)},
       {"GlobalMaxPool", importGlobalMaxPool, 1,
        typeBit(onnx::TensorProto::FLOAT)},
-      {"BatchNormalization", importBatchNormalization, 1,
-       typeBit(onnx::TensorProto::FLOAT)},
       {"LayerNormalization", importLayerNormalization, 17,
        typeBit(onnx::TensorProto::FLOAT)},
   };
@@ -518,7 +516,8 @@ ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
          {getCoreRules, getElementwiseRules, getUnaryRules, getReductionRules,
           getDataMovementRules, getPositionalRules, getLossRules,
           getSignalRules, getRandomRules, getSamplingRules, getIndexingRules,
-          getLinearAlgebraRules, getQuantRules, getTextRules})
+          getLinearAlgebraRules, getQuantRules, getTextRules,
+          getConvTransposeRules, getNormalizationRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
       return StringRef(a.opType) < StringRef(b.opType);
