@@ -527,6 +527,27 @@ static LogicalResult importWhere(NodeImporter &imp) {
 // Cast
 //===----------------------------------------------------------------------===//
 
+/// Rounds a float32 to bfloat16 toward zero (its upper 16 bits), as ONNX
+/// 1.12 defines Cast to BFLOAT16: its reference implementation and backend
+/// test data (test_cast_FLOAT_to_BFLOAT16) truncate, and so did ONNX
+/// Runtime then; later ONNX versions round to nearest even instead. A NaN
+/// stays a NaN (its quiet bit set, which truncating a payload held in the
+/// low bits would lose, making it infinite). Other types convert to float32
+/// first, as Cast to FLOAT does, and then truncate.
+static Value truncateToBF16(OpBuilder &b, Location loc, Value x) {
+  Type i32 = b.getI32Type(), i16 = b.getI16Type();
+  Value bits = b.create<arith::BitcastOp>(loc, i32, x);
+  Value high = b.create<arith::TruncIOp>(
+      loc, i16,
+      b.create<arith::ShRUIOp>(loc, bits,
+                               buildScalarConstant(b, loc, i32, 16)));
+  Value quiet =
+      b.create<arith::OrIOp>(loc, high, buildScalarConstant(b, loc, i16, 0x40));
+  Value isNaN = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, x, x);
+  Value result = b.create<arith::SelectOp>(loc, isNaN, quiet, high);
+  return b.create<arith::BitcastOp>(loc, b.getBF16Type(), result);
+}
+
 static LogicalResult importCastTo(NodeImporter &imp, int32_t to) {
   FailureOr<Value> input = imp.getInput(0);
   if (failed(input))
@@ -540,11 +561,6 @@ static LogicalResult importCastTo(NodeImporter &imp, int32_t to) {
       imp.getOutputTypeOr(0, RankedTensorType::get(inType.getShape(), toType));
   if (failed(type))
     return failure();
-  // ONNX 1.12, whose backend tests define Cast, truncates to bfloat16;
-  // later versions round to nearest even. Neither is worth a silent choice.
-  if (toType.isBF16() && !inType.getElementType().isBF16())
-    return imp.emitError() << "cast to BFLOAT16 is not supported (ONNX "
-                              "versions differ in its rounding)";
   bool fromUnsigned = imp.isUnsignedInput(0);
   bool toUnsigned = isUnsignedElementType(to);
   // Same bits (e.g. INT8 -> UINT8): a view of the same values.
@@ -554,7 +570,15 @@ static LogicalResult importCastTo(NodeImporter &imp, int32_t to) {
   }
   return setElementwise(
       imp, *type, *input, [&](OpBuilder &b, Location loc, ValueRange args) {
-        return convertScalar(b, loc, args[0], toType, fromUnsigned, toUnsigned);
+        Value x = args[0];
+        Type f32 = b.getF32Type();
+        // bfloat16 converts through float32, which holds it exactly.
+        if (x.getType().isBF16())
+          x = b.create<arith::ExtFOp>(loc, f32, x);
+        if (!toType.isBF16())
+          return convertScalar(b, loc, x, toType, fromUnsigned, toUnsigned);
+        return truncateToBF16(
+            b, loc, convertScalar(b, loc, x, f32, fromUnsigned, false));
       });
 }
 

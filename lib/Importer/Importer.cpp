@@ -376,7 +376,8 @@ static LogicalResult checkExternalData(const onnx::ModelProto &model,
 }
 
 static LogicalResult checkAndInferShapes(onnx::ModelProto &model,
-                                         StringRef modelDir, int64_t opset,
+                                         StringRef modelDir,
+                                         const GraphState &state,
                                          ShapeData &shapeData,
                                          Location fileLoc) {
   if (failed(checkExternalData(model, modelDir, fileLoc)))
@@ -391,12 +392,14 @@ static LogicalResult checkAndInferShapes(onnx::ModelProto &model,
     stage = "ONNX shape inference failed";
     // Past an operator without inference, values are untyped and strict
     // mode would fail on them; importNode infers those nodes one by one.
-    bool strict = !hasInferenceGaps(model.graph(), opset);
+    bool strict = !hasInferenceGaps(model.graph(), state);
     onnx::ShapeInferenceOptions options(/*check_type=*/true,
                                         /*strict_mode=*/strict ? 1 : 0,
                                         /*data_prop=*/true);
-    onnx::shape_inference::InferShapes(
-        model, onnx::OpSchemaRegistry::Instance(), options, &shapeData);
+    // Checks types against the schemas, with the relaxations of
+    // SchemaRelaxations.cpp (importOnnxFile warns where they mattered).
+    onnx::shape_inference::InferShapes(model, getRelaxedSchemaRegistry(),
+                                       options, &shapeData);
   } catch (const std::exception &e) {
     return emitError(fileLoc) << stage << ": " << oneLine(e.what());
   } catch (...) {
@@ -479,9 +482,10 @@ static bool getPropagatedOutputs(
   return !folded.empty();
 }
 
+/// Errors unless aic has rules for some operator of the node's domain.
 static LogicalResult checkNodeDomain(const onnx::NodeProto &node,
                                      Location loc) {
-  if (node.domain().empty() || node.domain() == "ai.onnx")
+  if (isSupportedDomain(node.domain()))
     return success();
   return emitError(loc) << "unsupported operator domain '" << node.domain()
                         << "'";
@@ -505,11 +509,13 @@ static LogicalResult checkOperators(const onnx::GraphProto &graph,
     SmallVector<std::pair<std::string, ConstTensor>> folded;
     if (failed(checkNodeDomain(node, loc))) {
       ok = false;
-    } else if (lookupOpRule(node.op_type()) ||
+    } else if (lookupOpRule(node.domain(), node.op_type()) ||
                (shapeData &&
                 getPropagatedOutputs(node, state, *shapeData, folded)) ||
-               (!shapeData && onnx::OpSchemaRegistry::Schema(
-                                  node.op_type(), state.getOpset(), ""))) {
+               (!shapeData &&
+                onnx::OpSchemaRegistry::Schema(
+                    node.op_type(), state.getOpsetFor(node.domain()),
+                    normalizeDomain(node.domain()).str()))) {
       continue;
     } else {
       emitError(loc) << "unsupported operator";
@@ -526,8 +532,11 @@ static LogicalResult checkOperators(const onnx::GraphProto &graph,
 static LogicalResult checkRuleApplies(const OpRuleInfo &info,
                                       const onnx::NodeProto &node,
                                       const GraphState &state, Location loc) {
-  const onnx::OpSchema *schema =
-      onnx::OpSchemaRegistry::Schema(node.op_type(), state.getOpset(), "");
+  StringRef domain = normalizeDomain(node.domain());
+  const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
+      node.op_type(),
+      domain.empty() ? state.getOpset() : state.getDomainOpset(domain),
+      domain.str());
   if (schema && schema->SinceVersion() < info.sinceOpset)
     return emitError(loc) << "the opset " << schema->SinceVersion()
                           << " form of " << node.op_type()
@@ -563,7 +572,7 @@ static LogicalResult importNode(const onnx::NodeProto &node, GraphState &state,
       state.addConstant(name, std::move(tensor), loc);
     return success();
   }
-  const OpRuleInfo *info = lookupOpRuleInfo(node.op_type());
+  const OpRuleInfo *info = lookupOpRuleInfo(node.domain(), node.op_type());
   if (!info)
     return emitError(loc) << "unsupported operator";
   if (failed(checkRuleApplies(*info, node, state, loc)))
@@ -573,7 +582,8 @@ static LogicalResult importNode(const onnx::NodeProto &node, GraphState &state,
     return emitError(loc) << "ONNX shape inference failed: " << oneLine(why);
   // Shape arithmetic on constants becomes constants, so that the rules that
   // need static shapes find them.
-  if (foldConstantNode(node, state, loc)) {
+  if (normalizeDomain(node.domain()).empty() &&
+      foldConstantNode(node, state, loc)) {
     recordOutputTypes(node, state);
     return success();
   }
@@ -595,7 +605,7 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
   // Non-strict ONNX inference (see hasInferenceGaps) did not check declared
   // types against the operators: then every node's outputs are inferred
   // one by one during the import, and declared outputs checked at the end.
-  bool inferPerNode = hasInferenceGaps(graph, state.getOpset());
+  bool inferPerNode = hasInferenceGaps(graph, state);
   for (const onnx::ValueInfoProto &info : graph.input())
     state.setValueInfo(info);
   if (!inferPerNode) {
@@ -747,18 +757,24 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
     state.setDomainOpset(id.domain(), id.version());
   for (auto &entry : *inputValues)
     state.bindInputValue(entry.getKey(), std::move(entry.getValue()));
-  if (*opset == 0) {
-    // Operators of other domains explain a missing default opset best.
-    for (const onnx::NodeProto &node : model.graph().node())
-      if (failed(checkNodeDomain(node, getNodeLoc(node, state))))
-        return nullptr;
+  // A model of operators of other domains only may import no default opset.
+  if (*opset == 0 &&
+      llvm::any_of(model.graph().node(), [](const onnx::NodeProto &node) {
+        return normalizeDomain(node.domain()).empty();
+      })) {
     emitError(fileLoc) << "the model imports no opset of the default ONNX "
                           "domain";
     return nullptr;
   }
   ShapeData shapeData;
   if (failed(checkOperators(model.graph(), state, /*shapeData=*/nullptr)) ||
-      failed(checkAndInferShapes(model, modelDir, *opset, shapeData, fileLoc)))
+      failed(checkAndInferShapes(model, modelDir, state, shapeData, fileLoc)))
     return nullptr;
+  for (const RelaxedNode &relaxed : findRelaxedNodes(model, state))
+    emitWarning(getNodeLoc(*relaxed.node, state))
+        << "not valid ONNX, the operator's type constraint rejects it ("
+        << oneLine(relaxed.message) << "); accepted as "
+        << relaxed.node->op_type() << "-" << relaxed.acceptedAs
+        << ", which differs only in allowing that type";
   return importModel(model, shapeData, state);
 }

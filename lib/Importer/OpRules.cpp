@@ -509,6 +509,16 @@ ArrayRef<OpRuleInfo> aic::importer::getCoreRules() {
   return rules;
 }
 
+StringRef aic::importer::normalizeDomain(StringRef domain) {
+  return domain == "ai.onnx" ? StringRef() : domain;
+}
+
+/// Orders rules by (domain, operator type).
+static bool ruleLess(StringRef domainA, StringRef opTypeA, StringRef domainB,
+                     StringRef opTypeB) {
+  return std::make_pair(domainA, opTypeA) < std::make_pair(domainB, opTypeB);
+}
+
 ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
   static const std::vector<OpRuleInfo> rules = [] {
     std::vector<OpRuleInfo> all;
@@ -517,25 +527,37 @@ ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
           getDataMovementRules, getPositionalRules, getLossRules,
           getSignalRules, getRandomRules, getSamplingRules, getIndexingRules,
           getLinearAlgebraRules, getQuantRules, getTextRules,
-          getConvTransposeRules, getNormalizationRules})
+          getConvTransposeRules, getNormalizationRules, getTrainingRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
-      return StringRef(a.opType) < StringRef(b.opType);
+      return ruleLess(a.domain, a.opType, b.domain, b.opType);
     });
     return all;
   }();
   return rules;
 }
 
-const OpRuleInfo *aic::importer::lookupOpRuleInfo(StringRef opType) {
+const OpRuleInfo *aic::importer::lookupOpRuleInfo(StringRef domain,
+                                                  StringRef opType) {
+  domain = normalizeDomain(domain);
   ArrayRef<OpRuleInfo> rules = getOpRules();
   auto it = llvm::partition_point(rules, [&](const OpRuleInfo &info) {
-    return StringRef(info.opType) < opType;
+    return ruleLess(info.domain, info.opType, domain, opType);
   });
-  return it != rules.end() && opType == it->opType ? &*it : nullptr;
+  return it != rules.end() && domain == it->domain && opType == it->opType
+             ? &*it
+             : nullptr;
 }
 
-OpRule aic::importer::lookupOpRule(StringRef opType) {
-  const OpRuleInfo *info = lookupOpRuleInfo(opType);
+bool aic::importer::isSupportedDomain(StringRef domain) {
+  domain = normalizeDomain(domain);
+  return domain.empty() ||
+         llvm::any_of(getOpRules(), [&](const OpRuleInfo &info) {
+           return domain == info.domain;
+         });
+}
+
+OpRule aic::importer::lookupOpRule(StringRef domain, StringRef opType) {
+  const OpRuleInfo *info = lookupOpRuleInfo(domain, opType);
   return info ? info->rule : nullptr;
 }

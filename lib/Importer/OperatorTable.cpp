@@ -85,14 +85,22 @@ static TypeSet getSchemaTypes(const onnx::OpSchema &schema) {
 
 void aic::printOperatorTable(llvm::raw_ostream &os) {
   os << "| Operator | Opsets | Element types |\n|---|---|---|\n";
+  // The newest version of each non-default domain ONNX knows.
+  const auto &domains =
+      onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
   for (const OpRuleInfo &info : getOpRules()) {
     // The opsets from the rule's first one up to the newest, while ONNX
     // still defines the operator.
     int64_t first = 0, last = 0;
     TypeSet allowed = 0;
-    for (int64_t opset = info.sinceOpset; opset <= kNewestOpset; ++opset) {
+    std::string domain = normalizeDomain(info.domain).str();
+    auto range = domains.find(domain);
+    int64_t newest = domain.empty() || range == domains.end()
+                         ? kNewestOpset
+                         : range->second.second;
+    for (int64_t opset = info.sinceOpset; opset <= newest; ++opset) {
       const onnx::OpSchema *schema =
-          onnx::OpSchemaRegistry::Schema(info.opType, opset, "");
+          onnx::OpSchemaRegistry::Schema(info.opType, opset, domain);
       if (!schema && !first)
         continue; // the operator is newer than the rule
       if (!schema || schema->Deprecated())
@@ -104,7 +112,8 @@ void aic::printOperatorTable(llvm::raw_ostream &os) {
     }
     if (!first)
       continue;
-    os << "| " << info.opType << " | " << first;
+    os << "| " << (domain.empty() ? "" : domain + ".") << info.opType << " | "
+       << first;
     if (last != first)
       os << "-" << last;
     os << " | ";
