@@ -1,9 +1,8 @@
-//===- Compute.cpp - CONV, POOL, MATMUL and BATCH_NORM primitives ---------===//
+//===- Compute.cpp - CONV, CONV_TRANSPOSE, POOL and MATMUL primitives -----===//
 
 #include "Errors.h"
 #include "Primitive.h"
 
-#include <cmath>
 #include <utility>
 
 using namespace aic::rt;
@@ -37,21 +36,89 @@ size_t spatialRank(const CreateInfo &ci, const char *what,
                     " entries; 1 to 3 spatial dims are supported");
   return v.size();
 }
+
+/// Checks the window fields of CONV and CONV_TRANSPOSE; returns the number
+/// of spatial dims.
+template <class Desc> size_t checkWindow(const CreateInfo &ci, const Desc &d) {
+  size_t nsp = spatialRank(ci, "strides", d.strides);
+  requireInts(ci, "strides", d.strides, nsp, 1, kMaxWindow);
+  requireInts(ci, "dilations", d.dilations, nsp, 1, kMaxWindow);
+  requireInts(ci, "pads_begin", d.pads_begin, nsp, 0, kMaxWindow);
+  requireInts(ci, "pads_end", d.pads_end, nsp, 0, kMaxWindow);
+  if (d.groups < 1 || d.groups > kMaxWindow)
+    invalid(ci, "groups " + std::to_string(d.groups) + " is outside [1, " +
+                    std::to_string(kMaxWindow) + "]");
+  return nsp;
+}
+
+memory::desc anyLayout(const memory::desc &md) {
+  return memory::desc(md.dims(), md.data_type(), memory::format_tag::any);
+}
+
+/// A convolution-like primitive (Prim: convolution_forward or
+/// deconvolution_forward) with exec slots src, wei, [bias,] dst, then the
+/// binary post-op operands. The compiler asked oneDNN for the layouts of
+/// this CPU, so src and dst come in them: a primitive on exactly those runs
+/// without staging. When only oneDNN's reference code takes them (another
+/// CPU, or layouts the compiler leaves plain), oneDNN picks the layouts
+/// instead, and src and dst are staged through reorders on every run (a dst
+/// that accumulates, with a sum post-op, both ways). Constant weights are
+/// reordered once if oneDNN wants another layout.
+template <class Prim, class Desc>
+PrimitivePtr
+createConvLike(const Desc &d, const CreateInfo &ci, dnnl::algorithm alg,
+               const memory::desc &srcMd, const memory::desc &userWei,
+               const memory::desc &biasMd, const memory::desc &dstMd) {
+  bool hasBias = !biasMd.is_zero();
+  std::vector<ArgSlot> slots{{DNNL_ARG_SRC, srcMd},
+                             {DNNL_ARG_WEIGHTS, userWei}};
+  if (hasBias)
+    slots.push_back({DNNL_ARG_BIAS, biasMd});
+  slots.push_back({DNNL_ARG_DST, dstMd});
+  dnnl::post_ops po;
+  appendPostOps(ci, d.post_ops, dstMd.dims(), po, slots);
+  bool accumulates = false;
+  for (const PostOp &op : d.post_ops)
+    accumulates |= op.kind == AIC_POSTOP_SUM;
+
+  bool constWeights = d.weights_const;
+  auto makePd = [&](const memory::desc &s, const memory::desc &dd) {
+    typename Prim::desc desc(dnnl::prop_kind::forward_inference, alg, s,
+                             constWeights ? anyLayout(userWei) : userWei,
+                             biasMd, dd, d.strides, minusOne(d.dilations),
+                             d.pads_begin, d.pads_end);
+    return typename Prim::primitive_desc(desc, makeAttr(po), ci.engine);
+  };
+  typename Prim::primitive_desc pd;
+  try {
+    pd = makePd(srcMd, dstMd);
+  } catch (const dnnl::error &) {
+  }
+  if (!pd || std::string(pd.impl_info_str()).rfind("ref", 0) == 0) {
+    try {
+      pd = makePd(anyLayout(srcMd), anyLayout(dstMd));
+    } catch (const dnnl::error &) {
+      if (!pd)
+        throw;
+    }
+  }
+  slots[0].adopt(pd.src_desc(), ArgSlot::Kind::StageIn);
+  if (constWeights)
+    slots[1].adopt(pd.weights_desc(), ArgSlot::Kind::Constant);
+  slots[hasBias ? 3 : 2].adopt(pd.dst_desc(), accumulates
+                                                  ? ArgSlot::Kind::StageInOut
+                                                  : ArgSlot::Kind::StageOut);
+  return std::make_unique<DnnlPrimitive>(
+      ci.label, ci.engine, Prim(pd), std::move(slots), pd.scratchpad_desc());
+}
 } // namespace
 
 PrimitivePtr aic::rt::createConv(const contract::Conv &d,
                                  const CreateInfo &ci) {
   const Tensor &src = d.src, &wei = d.wei, &dst = d.dst;
   bool hasBias = d.bias.has_value();
-  size_t nsp = spatialRank(ci, "strides", d.strides);
-  requireInts(ci, "strides", d.strides, nsp, 1, kMaxWindow);
-  requireInts(ci, "dilations", d.dilations, nsp, 1, kMaxWindow);
-  requireInts(ci, "pads_begin", d.pads_begin, nsp, 0, kMaxWindow);
-  requireInts(ci, "pads_end", d.pads_end, nsp, 0, kMaxWindow);
+  size_t nsp = checkWindow(ci, d);
   int64_t groups = d.groups;
-  if (groups < 1 || groups > kMaxWindow)
-    invalid(ci, "groups " + std::to_string(groups) + " is outside [1, " +
-                    std::to_string(kMaxWindow) + "]");
 
   requireF32(ci, {&src, &wei, &dst, hasBias ? &*d.bias : nullptr});
   requirePlain(ci, {hasBias ? &*d.bias : nullptr});
@@ -90,52 +157,68 @@ PrimitivePtr aic::rt::createConv(const contract::Conv &d,
   }
   memory::desc srcMd = tensorMd(src), dstMd = tensorMd(dst);
   memory::desc biasMd = hasBias ? tensorMd(*d.bias) : memory::desc();
-  auto any = [](const memory::desc &md) {
-    return memory::desc(md.dims(), md.data_type(), memory::format_tag::any);
-  };
+  return createConvLike<dnnl::convolution_forward>(
+      d, ci, dnnl::algorithm::convolution_direct, srcMd, userWei, biasMd,
+      dstMd);
+}
 
-  std::vector<ArgSlot> slots{{DNNL_ARG_SRC, srcMd},
-                             {DNNL_ARG_WEIGHTS, userWei}};
-  if (hasBias)
-    slots.push_back({DNNL_ARG_BIAS, biasMd});
-  slots.push_back({DNNL_ARG_DST, dstMd});
-  dnnl::post_ops po;
-  appendPostOps(ci, d.post_ops, dstMd.dims(), po, slots);
-  bool accumulates = false;
-  for (const PostOp &op : d.post_ops)
-    accumulates |= op.kind == AIC_POSTOP_SUM;
+PrimitivePtr aic::rt::createConvTranspose(const contract::ConvTranspose &d,
+                                          const CreateInfo &ci) {
+  const Tensor &src = d.src, &wei = d.wei, &dst = d.dst;
+  bool hasBias = d.bias.has_value();
+  size_t nsp = checkWindow(ci, d);
+  int64_t groups = d.groups;
 
-  // The compiler asked oneDNN for the layouts of this CPU, so src and dst
-  // come in them: a primitive on exactly those runs without staging. When
-  // only oneDNN's reference code takes them (another CPU), oneDNN picks
-  // the layouts instead, and src and dst are staged through reorders on
-  // every run (a dst that accumulates, with a sum post-op, both ways).
-  // Constant weights are reordered once if oneDNN wants another layout.
-  bool constWeights = d.weights_const;
-  auto makePd = [&](const memory::desc &s, const memory::desc &dd) {
-    dnnl::convolution_forward::desc cd(
-        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-        s, constWeights ? any(userWei) : userWei, biasMd, dd, d.strides,
-        minusOne(d.dilations), d.pads_begin, d.pads_end);
-    return dnnl::convolution_forward::primitive_desc(cd, makeAttr(po),
-                                                     ci.engine);
-  };
-  dnnl::convolution_forward::primitive_desc pd;
-  try {
-    pd = makePd(srcMd, dstMd);
-  } catch (const dnnl::error &) {
+  const Tensor *bias = hasBias ? &*d.bias : nullptr;
+  requireF32(ci, {&src, &wei, &dst, bias});
+  requirePlain(ci, {&src, &wei, &dst, bias});
+  requireRank(ci, "src", src, nsp + 2);
+  requireRank(ci, "wei", wei, nsp + 2);
+  requireRank(ci, "dst", dst, nsp + 2);
+  // ONNX weights are [IC, OC/groups, k...].
+  int64_t ic = src.dims[1], ocPerGroup = wei.dims[1], oc = dst.dims[1];
+  if (wei.dims[0] != ic || ic % groups != 0 || dst.dims[0] != src.dims[0] ||
+      __int128(ocPerGroup) * groups != oc)
+    invalid(ci, "src " + shapeStr(src) + ", wei " + shapeStr(wei) + ", dst " +
+                    shapeStr(dst) + " and " + std::to_string(groups) +
+                    " groups do not match");
+  if (hasBias && (bias->rank() != 1 || bias->dims[0] != oc))
+    invalid(ci, "bias " + shapeStr(*bias) + " should be [" +
+                    std::to_string(oc) + "]");
+  for (size_t i = 0; i < nsp; ++i) {
+    // Decoded dims stay below 2^40 and windows below 2^30: no overflow in
+    // 128 bits.
+    __int128 size = __int128(src.dims[2 + i] - 1) * d.strides[i] +
+                    __int128(wei.dims[2 + i] - 1) * d.dilations[i] + 1 -
+                    d.pads_begin[i] - d.pads_end[i];
+    if (size != dst.dims[2 + i])
+      invalid(ci, "dst " + shapeStr(dst) +
+                      " is not the transposed window of "
+                      "src " +
+                      shapeStr(src) + " and wei " + shapeStr(wei) +
+                      " in spatial dim " + std::to_string(i));
   }
-  if (!pd || std::string(pd.impl_info_str()).rfind("ref", 0) == 0)
-    pd = makePd(any(srcMd), any(dstMd));
-  slots[0].adopt(pd.src_desc(), ArgSlot::Kind::StageIn);
-  if (constWeights)
-    slots[1].adopt(pd.weights_desc(), ArgSlot::Kind::Constant);
-  slots[hasBias ? 3 : 2].adopt(pd.dst_desc(), accumulates
-                                                  ? ArgSlot::Kind::StageInOut
-                                                  : ArgSlot::Kind::StageOut);
-  return std::make_unique<DnnlPrimitive>(
-      ci.label, ci.engine, dnnl::convolution_forward(pd), std::move(slots),
-      pd.scratchpad_desc());
+
+  // oneDNN's weights are [groups, OC/groups, IC/groups, k...] (no groups
+  // dim without groups): the ONNX bytes read through strides.
+  memory::dims weiDims{oc / groups, ic / groups};
+  int64_t kernel = numElements(wei) / std::max<int64_t>(ic * ocPerGroup, 1);
+  memory::dims weiStrides{kernel, ocPerGroup * kernel};
+  for (size_t i = 0; i < nsp; ++i)
+    weiDims.push_back(wei.dims[2 + i]);
+  memory::dims kStrides =
+      rowMajorStrides(memory::dims(weiDims.begin() + 2, weiDims.end()));
+  weiStrides.insert(weiStrides.end(), kStrides.begin(), kStrides.end());
+  if (groups > 1) {
+    weiDims.insert(weiDims.begin(), groups);
+    weiStrides.insert(weiStrides.begin(), (ic / groups) * ocPerGroup * kernel);
+  }
+  memory::desc userWei(weiDims, memory::data_type::f32, weiStrides);
+  memory::desc srcMd = tensorMd(src), dstMd = tensorMd(dst);
+  memory::desc biasMd = hasBias ? tensorMd(*bias) : memory::desc();
+  return createConvLike<dnnl::deconvolution_forward>(
+      d, ci, dnnl::algorithm::deconvolution_direct, srcMd, userWei, biasMd,
+      dstMd);
 }
 
 PrimitivePtr aic::rt::createPool(const contract::Pool &d,
@@ -259,108 +342,4 @@ PrimitivePtr aic::rt::createMatmul(const contract::Matmul &d,
   return std::make_unique<DnnlPrimitive>(ci.label, ci.engine, dnnl::matmul(pd),
                                          std::move(slots),
                                          pd.scratchpad_desc());
-}
-
-PrimitivePtr aic::rt::createBatchNorm(const contract::BatchNorm &d,
-                                      const CreateInfo &ci) {
-  requireF32(ci, {&d.src, &d.scale, &d.shift, &d.mean, &d.var, &d.dst});
-  requirePlain(ci, {&d.src, &d.scale, &d.shift, &d.mean, &d.var, &d.dst});
-  if (d.src.rank() < 2)
-    invalid(ci, "src " + shapeStr(d.src) + " should have rank 2 or more");
-  requireSameType(ci, d.src, d.dst);
-  int64_t c = d.src.dims[1];
-  std::pair<const char *, const Tensor *> params[] = {{"scale", &d.scale},
-                                                      {"shift", &d.shift},
-                                                      {"mean", &d.mean},
-                                                      {"var", &d.var}};
-  for (auto [what, t] : params)
-    if (t->rank() != 1 || t->dims[0] != c)
-      invalid(ci, std::string(what) + " " + shapeStr(*t) + " should be [" +
-                      std::to_string(c) + "], the channels of src " +
-                      shapeStr(d.src));
-  if (!(d.epsilon >= 0) || std::isinf(d.epsilon))
-    invalid(ci, "epsilon " + std::to_string(d.epsilon) +
-                    " is negative or infinite");
-
-  // oneDNN normalizes tensors of 2 to 5 dims; a dense row-major tensor of
-  // any rank is, bytewise, [N, C, product of the spatial dims], so one view
-  // serves them all.
-  int64_t spatial = 1;
-  for (int64_t i = 2; i < d.src.rank(); ++i)
-    spatial *= d.src.dims[i];
-  memory::desc md({d.src.dims[0], c, spatial}, memory::data_type::f32,
-                  memory::format_tag::abc);
-  memory::desc paramMd({c}, memory::data_type::f32, memory::format_tag::a);
-  auto flags = dnnl::normalization_flags::use_global_stats |
-               dnnl::normalization_flags::use_scale |
-               dnnl::normalization_flags::use_shift;
-  dnnl::batch_normalization_forward::desc bd(dnnl::prop_kind::forward_inference,
-                                             md, static_cast<float>(d.epsilon),
-                                             flags);
-  dnnl::batch_normalization_forward::primitive_desc pd(bd, makeAttr(),
-                                                       ci.engine);
-  return std::make_unique<DnnlPrimitive>(
-      ci.label, ci.engine, dnnl::batch_normalization_forward(pd),
-      std::vector<ArgSlot>{{DNNL_ARG_SRC, md},
-                           {DNNL_ARG_SCALE, paramMd},
-                           {DNNL_ARG_SHIFT, paramMd},
-                           {DNNL_ARG_MEAN, pd.mean_desc()},
-                           {DNNL_ARG_VARIANCE, pd.variance_desc()},
-                           {DNNL_ARG_DST, md}},
-      pd.scratchpad_desc());
-}
-
-PrimitivePtr aic::rt::createLayerNorm(const contract::LayerNorm &d,
-                                      const CreateInfo &ci) {
-  requireF32(ci, {&d.src, &d.scale, d.shift ? &*d.shift : nullptr, &d.dst,
-                  d.mean ? &*d.mean : nullptr, d.var ? &*d.var : nullptr});
-  requirePlain(ci, {&d.src, &d.scale, d.shift ? &*d.shift : nullptr, &d.dst,
-                    d.mean ? &*d.mean : nullptr, d.var ? &*d.var : nullptr});
-  if (d.src.rank() < 1)
-    invalid(ci, "src " + shapeStr(d.src) + " should have rank 1 or more");
-  requireSameType(ci, d.src, d.dst);
-  int64_t c = d.src.dims.back();
-  for (const Tensor *t : {&d.scale, d.shift ? &*d.shift : nullptr})
-    if (t && (t->rank() != 1 || t->dims[0] != c))
-      invalid(ci, "scale/shift " + shapeStr(*t) + " should be [" +
-                      std::to_string(c) + "], the last dim of src " +
-                      shapeStr(d.src));
-  // Normalization is over the last dim only, so any dense tensor is,
-  // bytewise, [rows, c].
-  int64_t rows = numElements(d.src) / std::max<int64_t>(c, 1);
-  if (d.mean.has_value() != d.var.has_value())
-    invalid(ci, "mean and var go together");
-  for (const Tensor *t :
-       {d.mean ? &*d.mean : nullptr, d.var ? &*d.var : nullptr})
-    if (t && (t->rank() != 1 || t->dims[0] != rows))
-      invalid(ci, "mean/var " + shapeStr(*t) + " should be [" +
-                      std::to_string(rows) + "], the rows of src " +
-                      shapeStr(d.src));
-  if (!(d.epsilon >= 0) || std::isinf(d.epsilon))
-    invalid(ci, "epsilon " + std::to_string(d.epsilon) +
-                    " is negative or infinite");
-
-  memory::desc md({rows, c}, memory::data_type::f32, memory::format_tag::ab);
-  memory::desc paramMd({c}, memory::data_type::f32, memory::format_tag::a);
-  auto flags = dnnl::normalization_flags::use_scale;
-  if (d.shift)
-    flags |= dnnl::normalization_flags::use_shift;
-  // Only training-mode normalization returns the statistics it computes.
-  auto kind = d.mean ? dnnl::prop_kind::forward_training
-                     : dnnl::prop_kind::forward_inference;
-  dnnl::layer_normalization_forward::desc ld(
-      kind, md, static_cast<float>(d.epsilon), flags);
-  dnnl::layer_normalization_forward::primitive_desc pd(ld, makeAttr(),
-                                                       ci.engine);
-  std::vector<ArgSlot> slots{{DNNL_ARG_SRC, md}, {DNNL_ARG_SCALE, paramMd}};
-  if (d.shift)
-    slots.push_back({DNNL_ARG_SHIFT, paramMd});
-  slots.push_back({DNNL_ARG_DST, md});
-  if (d.mean) {
-    slots.push_back({DNNL_ARG_MEAN, pd.mean_desc()});
-    slots.push_back({DNNL_ARG_VARIANCE, pd.variance_desc()});
-  }
-  return std::make_unique<DnnlPrimitive>(
-      ci.label, ci.engine, dnnl::layer_normalization_forward(pd),
-      std::move(slots), pd.scratchpad_desc());
 }

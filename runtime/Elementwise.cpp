@@ -142,8 +142,49 @@ void Binary::exec(aicrt_exec_state &st, PrimState *ps, void *const *args) {
 
 } // namespace
 
-PrimitivePtr aic::rt::createBinary(const contract::Binary &d,
+namespace {
+/// `d` with every tensor's dims (padded to dst's rank) stripped of those
+/// where dst has extent 1, which all operands have too: for dense
+/// row-major tensors, the same bytes. oneDNN 2.6's binary kernel applies a
+/// per-channel post-op operand wrongly to a 3-D dst whose last dim is 1
+/// (dst [3, 4, 1] plus a [1, 4, 1] addend adds its element 0 everywhere);
+/// without unit dims that shape does not arise. Blocked layouts, and ranks
+/// the factory rejects anyway, are left alone.
+aic::contract::Binary squeezeUnitDims(const aic::contract::Binary &d) {
+  int64_t rank = d.dst.rank();
+  std::vector<const Tensor *> all{&d.a, &d.b, &d.dst};
+  for (const PostOp &op : d.post_ops)
+    if (op.kind == AIC_POSTOP_BINARY)
+      all.push_back(&op.operand);
+  for (const Tensor *t : all)
+    if (!t->isPlain() || t->rank() > rank)
+      return d;
+  const std::vector<int64_t> &dd = d.dst.dims;
+  auto squeeze = [&](const Tensor &t) {
+    memory::dims td = padDims(t.dims, rank);
+    Tensor out;
+    out.dtype = t.dtype;
+    for (int64_t i = 0; i < rank; ++i)
+      if (dd[i] != 1)
+        out.dims.push_back(td[i]);
+    if (out.dims.empty())
+      out.dims.push_back(1);
+    return out;
+  };
+  aic::contract::Binary s = d;
+  s.a = squeeze(d.a);
+  s.b = squeeze(d.b);
+  s.dst = squeeze(d.dst);
+  for (PostOp &op : s.post_ops)
+    if (op.kind == AIC_POSTOP_BINARY)
+      op.operand = squeeze(op.operand);
+  return s;
+}
+} // namespace
+
+PrimitivePtr aic::rt::createBinary(const contract::Binary &given,
                                    const CreateInfo &ci) {
+  contract::Binary d = squeezeUnitDims(given);
   int64_t alg = d.alg;
   if (alg < AIC_BINARY_ADD || alg > AIC_BINARY_MIN)
     invalid(ci, "unknown binary alg " + std::to_string(alg));

@@ -163,6 +163,26 @@ static LogicalResult verifyResultShape(Operation *op,
   return success();
 }
 
+/// The input of a window op has rank >= 3 and the op one element type.
+static LogicalResult verifyWindowInput(Operation *op, ShapedType inType) {
+  if (inType.getRank() < 3)
+    return op->emitOpError()
+           << "expects an input of rank >= 3 (N, C, spatial...)";
+  return verifySameElementType(op);
+}
+
+/// A convolution's optional bias has one element per output channel.
+static LogicalResult verifyBias(Operation *op, Value bias,
+                                int64_t outChannels) {
+  if (!bias)
+    return success();
+  ShapedType bType = shapeOf(op, bias);
+  if (bType.getRank() != 1 || bType.getDimSize(0) != outChannels)
+    return op->emitOpError() << "expects a bias of shape [" << outChannels
+                             << "], got " << shapeStr(bType.getShape());
+  return success();
+}
+
 void aic::getDestinationStyleEffects(
     Operation *op,
     SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
@@ -190,9 +210,7 @@ void aic::getDestinationStyleEffects(
 LogicalResult ConvOp::verify() {
   ShapedType inType = shapeOf(*this, getInput());
   ShapedType wType = shapeOf(*this, getWeight());
-  if (inType.getRank() < 3)
-    return emitOpError() << "expects an input of rank >= 3 (N, C, spatial...)";
-  if (failed(verifySameElementType(*this)))
+  if (failed(verifyWindowInput(*this, inType)))
     return failure();
   int64_t group = getGroup();
   // A blocked layout of grouped weights names them as oneDNN does,
@@ -215,12 +233,8 @@ LogicalResult ConvOp::verify() {
     return emitOpError() << "expects weight dim 1 (" << wType.getDimSize(1)
                          << ") x group (" << group
                          << ") to equal the input channels " << channels;
-  if (getBias()) {
-    ShapedType bType = shapeOf(*this, getBias());
-    if (bType.getRank() != 1 || bType.getDimSize(0) != outChannels)
-      return emitOpError() << "expects a bias of shape [" << outChannels
-                           << "], got " << shapeStr(bType.getShape());
-  }
+  if (failed(verifyBias(*this, getBias(), outChannels)))
+    return failure();
   auto spatial = verifyWindow(*this, inType.getShape().drop_front(2),
                               wType.getShape().drop_front(2), getStrides(),
                               getDilations(), getPads());
@@ -235,15 +249,63 @@ LogicalResult ConvOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// ConvTransposeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvTransposeOp::verify() {
+  ShapedType inType = shapeOf(*this, getInput());
+  ShapedType wType = shapeOf(*this, getWeight());
+  if (failed(verifyWindowInput(*this, inType)))
+    return failure();
+  if (wType.getRank() != inType.getRank())
+    return emitOpError() << "expects weight rank " << wType.getRank()
+                         << " to equal input rank " << inType.getRank();
+  int64_t group = getGroup(), channels = inType.getDimSize(1);
+  if (group < 1 || channels % group != 0)
+    return emitOpError() << "expects group " << group
+                         << " to divide the input channels " << channels;
+  if (wType.getDimSize(0) != channels)
+    return emitOpError() << "expects weight dim 0 (" << wType.getDimSize(0)
+                         << ") to equal the input channels " << channels;
+  int64_t outChannels = wType.getDimSize(1) * group;
+  if (failed(verifyBias(*this, getBias(), outChannels)))
+    return failure();
+  size_t nsp = inType.getRank() - 2;
+  ArrayRef<int64_t> strides = getStrides(), dilations = getDilations(),
+                    pads = getPads();
+  if (strides.size() != nsp || dilations.size() != nsp ||
+      pads.size() != 2 * nsp)
+    return emitOpError() << "expects " << nsp << " strides/dilations entries "
+                         << "and " << 2 * nsp << " pads for " << nsp
+                         << " spatial dims";
+  SmallVector<int64_t> expected{inType.getDimSize(0), outChannels};
+  for (size_t i = 0; i < nsp; ++i) {
+    if (strides[i] < 1 || dilations[i] < 1 || pads[i] < 0 || pads[nsp + i] < 0)
+      return emitOpError() << "expects positive strides and dilations and "
+                              "non-negative pads (spatial dim "
+                           << i << ")";
+    int64_t full = (inType.getDimSize(2 + i) - 1) * strides[i] +
+                   (wType.getDimSize(2 + i) - 1) * dilations[i] + 1;
+    int64_t size = full - pads[i] - pads[nsp + i];
+    if (size < 1)
+      return emitOpError() << "pads " << pads[i] << " and " << pads[nsp + i]
+                           << " leave nothing of the " << full
+                           << " outputs in spatial dim " << i;
+    expected.push_back(size);
+  }
+  if (failed(verifyResultShape(*this, expected)))
+    return failure();
+  return verifyPostOps(*this, getPostOps(), getPostOperands(),
+                       getInitType(*this));
+}
+
+//===----------------------------------------------------------------------===//
 // Pooling
 //===----------------------------------------------------------------------===//
 
 template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
   ShapedType inType = shapeOf(op, op.getInput());
-  if (inType.getRank() < 3)
-    return op.emitOpError()
-           << "expects an input of rank >= 3 (N, C, spatial...)";
-  if (failed(verifySameElementType(op)))
+  if (failed(verifyWindowInput(op, inType)))
     return failure();
   auto spatial =
       verifyWindow(op, inType.getShape().drop_front(2), op.getKernel(),
@@ -404,6 +466,22 @@ LogicalResult BatchNormOp::verify() {
   if (getEpsilon().convertToDouble() < 0 ||
       std::isnan(getEpsilon().convertToDouble()))
     return emitOpError() << "expects a non-negative epsilon";
+  return verifyResultShape(*this, inType.getShape());
+}
+
+LogicalResult LrnOp::verify() {
+  ShapedType inType = shapeOf(*this, getInput());
+  if (inType.getRank() < 2)
+    return emitOpError() << "expects an input of rank >= 2 (N, C, ...)";
+  if (failed(verifySameElementType(*this)))
+    return failure();
+  int64_t size = getSize();
+  if (size < 1 || size % 2 == 0)
+    return emitOpError() << "expects a positive odd size, got " << size;
+  for (double v : {getAlpha().convertToDouble(), getBeta().convertToDouble(),
+                   getBias().convertToDouble()})
+    if (!std::isfinite(v))
+      return emitOpError() << "expects finite alpha, beta and bias";
   return verifyResultShape(*this, inType.getShape());
 }
 

@@ -86,6 +86,38 @@ def Aic_ConvOp : Aic_ChainOp<"conv", [AttrSizedOperandSegments]> {
   }];
 }
 
+def Aic_ConvTransposeOp : Aic_ChainOp<"conv_transpose",
+                                       [AttrSizedOperandSegments]> {
+  let summary = "N-d transposed convolution with an optional post-op chain";
+  let description = [{
+    Mirrors ONNX ConvTranspose (NCHW input, weight [C, OC/group, k...]) on
+    oneDNN's deconvolution: each output spatial size is
+    (in - 1) * stride + (k - 1) * dilation + 1 - pad_begin - pad_end, with
+    `pads` [begin..., end...] non-negative. The importer resolves auto_pad,
+    output_padding and output_shape into pads, and pads the result when
+    they ask for more rows than the transposed convolution produces. Its
+    operands and result stay dense row-major.
+    Example:
+      %y = aic.conv_transpose %x, %w, %b outs(%e) {strides = array<i64: 2, 2>,
+             dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 0, 0>,
+             group = 1 : i64}
+           : (tensor<1x8x4x4xf32>, tensor<8x3x3x3xf32>, tensor<3xf32>,
+              tensor<1x3x8x8xf32>) -> tensor<1x3x8x8xf32>
+  }];
+  let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$weight,
+                   Optional<Aic_TensorOrBuffer>:$bias,
+                   Variadic<Aic_TensorOrBuffer>:$post_operands,
+                   Aic_TensorOrBuffer:$init,
+                   DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                   DenseI64ArrayAttr:$pads, I64Attr:$group,
+                   DefaultValuedAttr<Aic_PostOpArrayAttr, "{}">:$post_ops);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? (`post` `(` $post_operands^ `)`)?
+    `outs` `(` $init `)` attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 class Aic_PoolOp<string mnemonic>
     : Aic_LibraryOp<mnemonic, [Aic_LayoutAgnosticInterface]> {
   let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$init,
@@ -276,14 +308,38 @@ def Aic_BatchNormOp : Aic_LibraryOp<"batch_norm"> {
   }];
 }
 
+def Aic_LrnOp : Aic_LibraryOp<"lrn"> {
+  let summary = "local response normalization across channels";
+  let description = [{
+    y = x / (bias + alpha / size * s)^beta, where s sums x^2 over the
+    channels (dim 1) [c - (size - 1) / 2, c + (size - 1) / 2] that exist.
+    `size` is odd: the window is centered (ONNX LRN of an even size is not
+    centered and is imported as linalg ops).
+    Example:
+      %y = aic.lrn %x outs(%e) {size = 5 : i64, alpha = 1.0e-04 : f64,
+             beta = 7.5e-01 : f64, bias = 1.0 : f64}
+           : (tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>)
+             -> tensor<1x64x56x56xf32>
+  }];
+  let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$init,
+                   I64Attr:$size, F64Attr:$alpha, F64Attr:$beta,
+                   F64Attr:$bias);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input `outs` `(` $init `)` attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Aic_LayerNormOp : Aic_LibraryOp<"layer_norm", [AttrSizedOperandSegments]> {
   let summary = "layer normalization over the innermost dimension";
   let description = [{
     y = (x - mean) / sqrt(var + epsilon) * scale + bias, with mean and var
-    over the last dimension; scale and the optional bias have its size. ONNX
-    LayerNormalization over several trailing axes is imported as this op on
-    a view that merges them. With three destinations it also returns the
-    mean and the variance of each row (1-D, one per row).
+    over the last dimension; the optional scale and bias have its size (a
+    bias needs a scale). ONNX LayerNormalization over several trailing axes
+    is imported as this op on a view that merges them; InstanceNormalization
+    as this op without scale on an [N * C, rest] view. With three
+    destinations it also returns the mean and the variance of each row
+    (1-D, one per row).
     Example:
       %y, %mean, %var = aic.layer_norm %x, %scale, %bias outs(%e, %m, %v)
              {epsilon = 1.0e-05 : f64}
@@ -291,13 +347,14 @@ def Aic_LayerNormOp : Aic_LibraryOp<"layer_norm", [AttrSizedOperandSegments]> {
               tensor<128x768xf32>, tensor<128xf32>, tensor<128xf32>)
              -> (tensor<128x768xf32>, tensor<128xf32>, tensor<128xf32>)
   }];
-  let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$scale,
+  let arguments = (ins Aic_TensorOrBuffer:$input,
+                   Optional<Aic_TensorOrBuffer>:$scale,
                    Optional<Aic_TensorOrBuffer>:$bias,
                    Variadic<Aic_TensorOrBuffer>:$inits, F64Attr:$epsilon);
   let results = (outs Variadic<AnyRankedTensor>:$outputs);
   let hasVerifier = 1;
   let assemblyFormat = [{
-    $input `,` $scale (`,` $bias^)? `outs` `(` $inits `)` attr-dict `:`
+    $input (`,` $scale^ (`,` $bias^)?)? `outs` `(` $inits `)` attr-dict `:`
     functional-type(operands, results)
   }];
   let extraClassDeclaration = [{
@@ -315,6 +372,8 @@ def Aic_LayerNormOp : Aic_LibraryOp<"layer_norm", [AttrSizedOperandSegments]> {
       if (in.getRank() < 1 || in.getShape() != out.getShape() ||
           in.getElementType() != out.getElementType())
         return emitOpError() << "expects a result like its input of rank >= 1";
+      if (getBias() && !getScale())
+        return emitOpError() << "expects a scale with the bias";
       int64_t size = in.getShape().back();
       for (::mlir::Value v : {getScale(), getBias()}) {
         if (!v)
@@ -345,16 +404,21 @@ def Aic_LayerNormOp : Aic_LibraryOp<"layer_norm", [AttrSizedOperandSegments]> {
       auto tensor = [&](::mlir::Value v) {
         return ::aic::getContractTensor(*this, v);
       };
-      auto src = tensor(getInput()), scale = tensor(getScale()),
-           dst = tensor(getInits()[0]);
-      if (::mlir::failed(src) || ::mlir::failed(scale) || ::mlir::failed(dst))
+      auto src = tensor(getInput()), dst = tensor(getInits()[0]);
+      if (::mlir::failed(src) || ::mlir::failed(dst))
         return ::mlir::failure();
       ::aic::contract::LayerNorm d;
       d.src = *src;
-      d.scale = *scale;
       d.dst = *dst;
       d.epsilon = getEpsilon().convertToDouble();
-      ::llvm::SmallVector<::mlir::Value> args{getInput(), getScale()};
+      ::llvm::SmallVector<::mlir::Value> args{getInput()};
+      if (getScale()) {
+        auto scale = tensor(getScale());
+        if (::mlir::failed(scale))
+          return ::mlir::failure();
+        d.scale = *scale;
+        args.push_back(getScale());
+      }
       if (getBias()) {
         auto shift = tensor(getBias());
         if (::mlir::failed(shift))

@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/IR/DstBufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 using namespace mlir;
 using namespace mlir::bufferization;
@@ -43,6 +44,7 @@ struct LibraryOpModel
     rewriter.setInsertionPoint(op);
     SmallVector<Value> operands, results;
     SmallVector<std::pair<Value, Value>> copyBack;
+    llvm::SmallPtrSet<Value, 4> initBuffers;
     for (OpOperand &operand : op->getOpOperands()) {
       if (!isa<TensorType>(operand.get().getType())) {
         operands.push_back(operand.get());
@@ -51,9 +53,23 @@ struct LibraryOpModel
       FailureOr<Value> buffer = getBuffer(rewriter, operand.get(), options);
       if (failed(buffer))
         return failure();
+      bool isInit = dps.isDpsInit(&operand);
+      // Destinations whose results are dead may share one tensor (CSE
+      // merges equal tensor.empty ops) and so one buffer, but a primitive
+      // writes each of its destinations (a mean it then reads, a variance):
+      // each gets a buffer of its own.
+      if (isInit && !initBuffers.insert(*buffer).second) {
+        auto type = cast<MemRefType>(buffer->getType());
+        buffer = options.createAlloc(
+            rewriter, loc,
+            MemRefType::get(type.getShape(), type.getElementType(), nullptr,
+                            type.getMemorySpace()),
+            {});
+        if (failed(buffer))
+          return failure();
+      }
       Value dense = *buffer;
       auto type = cast<MemRefType>(dense.getType());
-      bool isInit = dps.isDpsInit(&operand);
       if (!type.getLayout().isIdentity()) {
         auto denseType = MemRefType::get(type.getShape(), type.getElementType(),
                                          nullptr, type.getMemorySpace());

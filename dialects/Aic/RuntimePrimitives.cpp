@@ -164,6 +164,31 @@ splitPads(ArrayRef<int64_t> pads) {
   return {{pads.begin(), pads.begin() + n}, {pads.begin() + n, pads.end()}};
 }
 
+/// Conv and ConvTranspose: the same fields, from the same attributes.
+template <typename Desc, typename ConvLikeOp>
+LogicalResult encodeConvLike(ConvLikeOp op, PrimitiveCall &call) {
+  if (failed(requireF32(op)))
+    return failure();
+  Filler f(op);
+  Desc d;
+  d.src = f.tensor(op.getInput());
+  d.wei = f.tensor(op.getWeight());
+  d.bias = f.optional(op.getBias());
+  d.dst = f.tensor(op.getInit());
+  d.strides = f.ints(op.getStrides());
+  d.dilations = f.ints(op.getDilations());
+  std::tie(d.pads_begin, d.pads_end) = splitPads(op.getPads());
+  d.groups = op.getGroup();
+  d.weights_const = isConstantBuffer(op.getWeight());
+  d.post_ops = f.postOps(op.getPostOps(), op.getPostOperands());
+  SmallVector<Value> args{op.getInput(), op.getWeight()};
+  if (op.getBias())
+    args.push_back(op.getBias());
+  args.push_back(op.getInit());
+  args.append(op.getPostOperands().begin(), op.getPostOperands().end());
+  return f.finish(call, d, args);
+}
+
 template <typename PoolOp>
 LogicalResult encodePool(PoolOp op, int64_t alg, PrimitiveCall &call) {
   // oneDNN pools 8- and 32-bit integers too, but signless integers do not
@@ -216,26 +241,11 @@ LogicalResult encodeUnary(UnaryOp op, PrimitiveCall &call) {
 } // namespace
 
 LogicalResult ConvOp::encodePrimitive(PrimitiveCall &call) {
-  if (failed(requireF32(*this)))
-    return failure();
-  Filler f(*this);
-  contract::Conv d;
-  d.src = f.tensor(getInput());
-  d.wei = f.tensor(getWeight());
-  d.bias = f.optional(getBias());
-  d.dst = f.tensor(getInit());
-  d.strides = f.ints(getStrides());
-  d.dilations = f.ints(getDilations());
-  std::tie(d.pads_begin, d.pads_end) = splitPads(getPads());
-  d.groups = getGroup();
-  d.weights_const = isConstantBuffer(getWeight());
-  d.post_ops = f.postOps(getPostOps(), getPostOperands());
-  SmallVector<Value> args{getInput(), getWeight()};
-  if (getBias())
-    args.push_back(getBias());
-  args.push_back(getInit());
-  args.append(getPostOperands().begin(), getPostOperands().end());
-  return f.finish(call, d, args);
+  return encodeConvLike<contract::Conv>(*this, call);
+}
+
+LogicalResult ConvTransposeOp::encodePrimitive(PrimitiveCall &call) {
+  return encodeConvLike<contract::ConvTranspose>(*this, call);
 }
 
 LogicalResult MaxPoolOp::encodePrimitive(PrimitiveCall &call) {
@@ -338,6 +348,20 @@ LogicalResult BatchNormOp::encodePrimitive(PrimitiveCall &call) {
   return f.finish(
       call, d,
       {getInput(), getScale(), getBias(), getMean(), getVariance(), getInit()});
+}
+
+LogicalResult LrnOp::encodePrimitive(PrimitiveCall &call) {
+  if (failed(requireF32(*this)))
+    return failure();
+  Filler f(*this);
+  contract::Lrn d;
+  d.src = f.tensor(getInput());
+  d.dst = f.tensor(getInit());
+  d.size = getSize();
+  d.alpha = getAlpha().convertToDouble();
+  d.beta = getBeta().convertToDouble();
+  d.k = getBias().convertToDouble();
+  return f.finish(call, d, {getInput(), getInit()});
 }
 
 LogicalResult ReorderOp::encodePrimitive(PrimitiveCall &call) {

@@ -17,9 +17,12 @@
 #include <string>
 #include <vector>
 
-namespace llvm::cl {
+namespace llvm {
+class raw_ostream;
+namespace cl {
 class OptionCategory;
-} // namespace llvm::cl
+} // namespace cl
+} // namespace llvm
 
 namespace mlir {
 class DialectRegistry;
@@ -84,6 +87,11 @@ bool parseInputValue(llvm::StringRef spec, ImportOptions &options,
 mlir::OwningOpRef<mlir::ModuleOp>
 importOnnxFile(llvm::StringRef path, mlir::MLIRContext &context,
                const ImportOptions &options = {});
+
+/// Prints the operators the importer supports as a Markdown table: operator,
+/// opsets, and the element types of its main input that the rule accepts
+/// and ONNX allows (the README's table; `aic-compile --list-ops`).
+void printOperatorTable(llvm::raw_ostream &os);
 
 //===----------------------------------------------------------------------===//
 // Diagnostics

@@ -20,8 +20,9 @@ extern "C" {
 #endif
 
 /* Bumped whenever anything in this file or in aic/primitives.def changes
- * incompatibly. Version 1 had text metadata. */
-#define AIC_ABI_VERSION 4
+ * incompatibly. Version 1 had text metadata; version 3 a required
+ * LAYER_NORM scale; version 4 no input values. */
+#define AIC_ABI_VERSION 5
 
 /* Limits of the contract; the runtime rejects models beyond them. */
 #define AIC_MAX_RANK 12            /* oneDNN's DNNL_MAX_NDIMS */

@@ -744,19 +744,21 @@ static LogicalResult importRange(NodeImporter &imp) {
 // Rule table
 //===----------------------------------------------------------------------===//
 
-OpRule aic::importer::lookupDataMovementRule(StringRef opType) {
-  return llvm::StringSwitch<OpRule>(opType)
-      .Case("Gather", importGather)
-      .Case("GatherElements", importGatherElements)
-      .Case("GatherND", importGatherND)
-      .Case("Slice", importSlice)
-      .Case("Split", importSplit)
-      .Case("Pad", importPad)
-      .Case("Expand", importExpand)
-      .Case("Tile", importTile)
-      .Case("Shape", importShape)
-      .Case("Size", importSize)
-      .Case("ConstantOfShape", importConstantOfShape)
-      .Case("Range", importRange)
-      .Default(nullptr);
+ArrayRef<OpRuleInfo> aic::importer::getDataMovementRules() {
+  static const OpRuleInfo rules[] = {
+      {"Gather", importGather, 1, types::kTensor},
+      {"GatherElements", importGatherElements, 11, types::kTensor},
+      {"GatherND", importGatherND, 11, types::kTensor},
+      {"Slice", importSlice, 1, types::kTensor},
+      {"Split", importSplit, 1, types::kTensor},
+      {"Pad", importPad, 1, types::kNumeric},
+      {"Expand", importExpand, 8, types::kTensor},
+      {"Tile", importTile, 6, types::kTensor},
+      {"Shape", importShape, 1, types::kTensor},
+      {"Size", importSize, 1, types::kTensor},
+      {"ConstantOfShape", importConstantOfShape, 9,
+       typeBit(onnx::TensorProto::INT64)},
+      {"Range", importRange, 11, types::kNumeric},
+  };
+  return rules;
 }

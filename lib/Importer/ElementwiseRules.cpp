@@ -527,6 +527,27 @@ static LogicalResult importWhere(NodeImporter &imp) {
 // Cast
 //===----------------------------------------------------------------------===//
 
+/// Rounds a float32 to bfloat16 toward zero (its upper 16 bits), as ONNX
+/// 1.12 defines Cast to BFLOAT16: its reference implementation and backend
+/// test data (test_cast_FLOAT_to_BFLOAT16) truncate, and so did ONNX
+/// Runtime then; later ONNX versions round to nearest even instead. A NaN
+/// stays a NaN (its quiet bit set, which truncating a payload held in the
+/// low bits would lose, making it infinite). Other types convert to float32
+/// first, as Cast to FLOAT does, and then truncate.
+static Value truncateToBF16(OpBuilder &b, Location loc, Value x) {
+  Type i32 = b.getI32Type(), i16 = b.getI16Type();
+  Value bits = b.create<arith::BitcastOp>(loc, i32, x);
+  Value high = b.create<arith::TruncIOp>(
+      loc, i16,
+      b.create<arith::ShRUIOp>(loc, bits,
+                               buildScalarConstant(b, loc, i32, 16)));
+  Value quiet =
+      b.create<arith::OrIOp>(loc, high, buildScalarConstant(b, loc, i16, 0x40));
+  Value isNaN = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, x, x);
+  Value result = b.create<arith::SelectOp>(loc, isNaN, quiet, high);
+  return b.create<arith::BitcastOp>(loc, b.getBF16Type(), result);
+}
+
 static LogicalResult importCastTo(NodeImporter &imp, int32_t to) {
   FailureOr<Value> input = imp.getInput(0);
   if (failed(input))
@@ -540,11 +561,6 @@ static LogicalResult importCastTo(NodeImporter &imp, int32_t to) {
       imp.getOutputTypeOr(0, RankedTensorType::get(inType.getShape(), toType));
   if (failed(type))
     return failure();
-  // ONNX 1.12, whose backend tests define Cast, truncates to bfloat16;
-  // later versions round to nearest even. Neither is worth a silent choice.
-  if (toType.isBF16() && !inType.getElementType().isBF16())
-    return imp.emitError() << "cast to BFLOAT16 is not supported (ONNX "
-                              "versions differ in its rounding)";
   bool fromUnsigned = imp.isUnsignedInput(0);
   bool toUnsigned = isUnsignedElementType(to);
   // Same bits (e.g. INT8 -> UINT8): a view of the same values.
@@ -554,7 +570,15 @@ static LogicalResult importCastTo(NodeImporter &imp, int32_t to) {
   }
   return setElementwise(
       imp, *type, *input, [&](OpBuilder &b, Location loc, ValueRange args) {
-        return convertScalar(b, loc, args[0], toType, fromUnsigned, toUnsigned);
+        Value x = args[0];
+        Type f32 = b.getF32Type();
+        // bfloat16 converts through float32, which holds it exactly.
+        if (x.getType().isBF16())
+          x = b.create<arith::ExtFOp>(loc, f32, x);
+        if (!toType.isBF16())
+          return convertScalar(b, loc, x, toType, fromUnsigned, toUnsigned);
+        return truncateToBF16(
+            b, loc, convertScalar(b, loc, x, f32, fromUnsigned, false));
       });
 }
 
@@ -580,31 +604,33 @@ static LogicalResult importCastLike(NodeImporter &imp) {
 // Rule table
 //===----------------------------------------------------------------------===//
 
-OpRule aic::importer::lookupElementwiseRule(StringRef opType) {
-  return llvm::StringSwitch<OpRule>(opType)
-      .Case("Add", importArith<AddOp, Arith::add>)
-      .Case("Sub", importArith<SubOp, Arith::sub>)
-      .Case("Mul", importArith<MulOp, Arith::mul>)
-      .Case("Div", importArith<DivOp, Arith::div>)
-      .Case("Pow", importPow)
-      .Case("Mod", importMod)
-      .Case("BitShift", importBitShift)
-      .Case("Sum", importVariadic<AddOp, Arith::add>)
-      .Case("Mean", importVariadic<AddOp, Arith::add, /*isMean=*/true>)
-      .Case("Max", importVariadic<MaxOp, Arith::max>)
-      .Case("Min", importVariadic<MinOp, Arith::min>)
-      .Case("Clip", importClip)
-      .Case("Equal", importCompare<CmpKind::eq>)
-      .Case("Less", importCompare<CmpKind::lt>)
-      .Case("LessOrEqual", importCompare<CmpKind::le>)
-      .Case("Greater", importCompare<CmpKind::gt>)
-      .Case("GreaterOrEqual", importCompare<CmpKind::ge>)
-      .Case("And", importLogic<Logic::And>)
-      .Case("Or", importLogic<Logic::Or>)
-      .Case("Xor", importLogic<Logic::Xor>)
-      .Case("Not", importNot)
-      .Case("Where", importWhere)
-      .Case("Cast", importCast)
-      .Case("CastLike", importCastLike)
-      .Default(nullptr);
+ArrayRef<OpRuleInfo> aic::importer::getElementwiseRules() {
+  static const OpRuleInfo rules[] = {
+      {"Add", importArith<AddOp, Arith::add>, 1, types::kNumeric},
+      {"Sub", importArith<SubOp, Arith::sub>, 1, types::kNumeric},
+      {"Mul", importArith<MulOp, Arith::mul>, 1, types::kNumeric},
+      {"Div", importArith<DivOp, Arith::div>, 1, types::kNumeric},
+      {"Pow", importPow, 1, types::kNumeric},
+      {"Mod", importMod, 10, types::kNumeric},
+      {"BitShift", importBitShift, 11, types::kInt},
+      {"Sum", importVariadic<AddOp, Arith::add>, 1, types::kNumeric},
+      {"Mean", importVariadic<AddOp, Arith::add, /*isMean=*/true>, 1,
+       types::kNumeric},
+      {"Max", importVariadic<MaxOp, Arith::max>, 1, types::kNumeric},
+      {"Min", importVariadic<MinOp, Arith::min>, 1, types::kNumeric},
+      {"Clip", importClip, 1, types::kNumeric},
+      {"Equal", importCompare<CmpKind::eq>, 1, types::kTensor},
+      {"Less", importCompare<CmpKind::lt>, 1, types::kNumeric},
+      {"LessOrEqual", importCompare<CmpKind::le>, 12, types::kNumeric},
+      {"Greater", importCompare<CmpKind::gt>, 1, types::kNumeric},
+      {"GreaterOrEqual", importCompare<CmpKind::ge>, 12, types::kNumeric},
+      {"And", importLogic<Logic::And>, 1, types::kBool},
+      {"Or", importLogic<Logic::Or>, 1, types::kBool},
+      {"Xor", importLogic<Logic::Xor>, 1, types::kBool},
+      {"Not", importNot, 1, types::kBool},
+      {"Where", importWhere, 9, types::kBool},
+      {"Cast", importCast, 1, types::kTensor},
+      {"CastLike", importCastLike, 15, types::kTensor},
+  };
+  return rules;
 }

@@ -31,6 +31,7 @@
 #include <cstring>
 #include <exception>
 #include <limits>
+#include <mutex>
 
 using namespace mlir;
 using namespace aic::importer;
@@ -151,7 +152,8 @@ static LogicalResult checkExternalData(const onnx::ModelProto &model,
 /// Runs ONNX's checker and strict shape inference, whose errors are
 /// exceptions. The inference types the values of subgraphs too.
 static LogicalResult checkAndInferShapes(onnx::ModelProto &model,
-                                         StringRef modelDir, int64_t opset,
+                                         StringRef modelDir,
+                                         const GraphState &state,
                                          ShapeData &shapeData,
                                          Location fileLoc) {
   if (failed(checkExternalData(model, modelDir, fileLoc)))
@@ -166,12 +168,14 @@ static LogicalResult checkAndInferShapes(onnx::ModelProto &model,
     stage = "ONNX shape inference failed";
     // Past an operator without inference, values are untyped and strict
     // mode would fail on them; importNode infers those nodes one by one.
-    bool strict = !hasInferenceGaps(model.graph(), opset);
+    bool strict = !hasInferenceGaps(model.graph(), state);
     onnx::ShapeInferenceOptions options(/*check_type=*/true,
                                         /*strict_mode=*/strict ? 1 : 0,
                                         /*data_prop=*/true);
-    onnx::shape_inference::InferShapes(
-        model, onnx::OpSchemaRegistry::Instance(), options, &shapeData);
+    // Checks types against the schemas, with the relaxations of
+    // SchemaRelaxations.cpp (importOnnxFile warns where they mattered).
+    onnx::shape_inference::InferShapes(model, getRelaxedSchemaRegistry(),
+                                       options, &shapeData);
   } catch (const std::exception &e) {
     return emitError(fileLoc) << stage << ": " << oneLine(e.what());
   } catch (...) {
@@ -254,9 +258,10 @@ static bool getPropagatedOutputs(
   return !folded.empty();
 }
 
+/// Errors unless aic has rules for some operator of the node's domain.
 static LogicalResult checkNodeDomain(const onnx::NodeProto &node,
                                      Location loc) {
-  if (node.domain().empty() || node.domain() == "ai.onnx")
+  if (isSupportedDomain(node.domain()))
     return success();
   return emitError(loc) << "unsupported operator domain '" << node.domain()
                         << "'";
@@ -312,11 +317,13 @@ static LogicalResult checkOperators(const onnx::GraphProto &graph,
     SmallVector<std::pair<std::string, ConstTensor>> folded;
     if (failed(checkNodeDomain(node, loc))) {
       ok = false;
-    } else if (lookupOpRule(node.op_type()) ||
+    } else if (lookupOpRule(node.domain(), node.op_type()) ||
                (shapeData &&
                 getPropagatedOutputs(node, state, *shapeData, folded)) ||
-               (!shapeData && onnx::OpSchemaRegistry::Schema(
-                                  node.op_type(), state.getOpset(), ""))) {
+               (!shapeData &&
+                onnx::OpSchemaRegistry::Schema(
+                    node.op_type(), state.getOpsetFor(node.domain()),
+                    normalizeDomain(node.domain()).str()))) {
       continue;
     } else {
       emitError(loc) << "unsupported operator";
@@ -334,6 +341,41 @@ static LogicalResult checkOperators(const onnx::GraphProto &graph,
   return checkOperators(graph, state, shapeData, reported);
 }
 
+/// Checks the node against what its rule declares: the operator's form at
+/// the model's opset and its main element type (input 0, or output 0 for
+/// operators without inputs; unknown types are left to the rule).
+static LogicalResult checkRuleApplies(const OpRuleInfo &info,
+                                      const onnx::NodeProto &node,
+                                      const GraphState &state, Location loc) {
+  StringRef domain = normalizeDomain(node.domain());
+  const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
+      node.op_type(),
+      domain.empty() ? state.getOpset() : state.getDomainOpset(domain),
+      domain.str());
+  if (schema && schema->SinceVersion() < info.sinceOpset)
+    return emitError(loc) << "the opset " << schema->SinceVersion()
+                          << " form of " << node.op_type()
+                          << " is not supported (aic imports it from opset "
+                          << info.sinceOpset << ")";
+  StringRef value = node.input_size() > 0    ? StringRef(node.input(0))
+                    : node.output_size() > 0 ? StringRef(node.output(0))
+                                             : StringRef();
+  int32_t type = value.empty() ? onnx::TensorProto::UNDEFINED
+                               : state.getOnnxElementType(value);
+  if (type <= onnx::TensorProto::UNDEFINED || type >= 32 ||
+      (info.types & (TypeSet(1) << type)))
+    return success();
+  InFlightDiagnostic diag = emitError(loc);
+  diag << "element type " << elementTypeName(type)
+       << " is not supported (aic imports " << node.op_type() << " for ";
+  llvm::interleave(
+      llvm::make_filter_range(llvm::seq<int32_t>(1, 32),
+                              [&](int32_t t) { return (info.types >> t) & 1; }),
+      [&](int32_t t) { diag << elementTypeName(t); }, [&] { diag << ", "; });
+  diag << ")";
+  return failure();
+}
+
 static LogicalResult importNode(const onnx::NodeProto &node,
                                 GraphState &state) {
   Location loc = getNodeLoc(node, state);
@@ -346,9 +388,11 @@ static LogicalResult importNode(const onnx::NodeProto &node,
       state.addConstant(name, std::move(tensor), loc);
     return success();
   }
-  OpRule rule = lookupOpRule(node.op_type());
-  if (!rule)
+  const OpRuleInfo *info = lookupOpRuleInfo(node.domain(), node.op_type());
+  if (!info)
     return emitError(loc) << "unsupported operator";
+  if (failed(checkRuleApplies(*info, node, state, loc)))
+    return failure();
   // The rule of an operator with subgraphs types its outputs from what the
   // subgraphs compute: ONNX cannot rerun their inference out of context.
   std::string why;
@@ -357,12 +401,13 @@ static LogicalResult importNode(const onnx::NodeProto &node,
     return emitError(loc) << "ONNX shape inference failed: " << oneLine(why);
   // Shape arithmetic on constants becomes constants, so that the rules that
   // need static shapes find them.
-  if (foldConstantNode(node, state, loc)) {
+  if (normalizeDomain(node.domain()).empty() &&
+      foldConstantNode(node, state, loc)) {
     recordOutputTypes(node, state);
     return success();
   }
   NodeImporter imp(state, node, loc);
-  if (failed(rule(imp)))
+  if (failed(info->rule(imp)))
     return failure();
   recordOutputTypes(node, state);
   return success();
@@ -378,7 +423,7 @@ static FailureOr<bool> enterGraph(const onnx::GraphProto &graph,
   MLIRContext *ctx = state.getContext();
   Location fileLoc = state.getFileLoc();
   state.setScopeGraph(&graph);
-  bool inferPerNode = hasInferenceGaps(graph, state.getOpset());
+  bool inferPerNode = hasInferenceGaps(graph, state);
   for (const onnx::ValueInfoProto &info : graph.input())
     state.setValueInfo(info);
   if (!inferPerNode) {
@@ -572,8 +617,14 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
   return module;
 }
 
+void aic::importer::fixOnnxSchemas() {
+  static std::once_flag once;
+  std::call_once(once, [] { fixStftInference(); });
+}
+
 OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
                                           const aic::ImportOptions &options) {
+  fixOnnxSchemas();
   context.loadDialect<aic::AicDialect, arith::ArithDialect, func::FuncDialect,
                       linalg::LinalgDialect, math::MathDialect, scf::SCFDialect,
                       tensor::TensorDialect>();
@@ -599,18 +650,24 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
     state.setDomainOpset(id.domain(), id.version());
   for (auto &entry : *inputValues)
     state.bindInputValue(entry.getKey(), std::move(entry.getValue()));
-  if (*opset == 0) {
-    // Operators of other domains explain a missing default opset best.
-    for (const onnx::NodeProto &node : model.graph().node())
-      if (failed(checkNodeDomain(node, getNodeLoc(node, state))))
-        return nullptr;
+  // A model of operators of other domains only may import no default opset.
+  if (*opset == 0 &&
+      llvm::any_of(model.graph().node(), [](const onnx::NodeProto &node) {
+        return normalizeDomain(node.domain()).empty();
+      })) {
     emitError(fileLoc) << "the model imports no opset of the default ONNX "
                           "domain";
     return nullptr;
   }
   ShapeData shapeData;
   if (failed(checkOperators(model.graph(), state, /*shapeData=*/nullptr)) ||
-      failed(checkAndInferShapes(model, modelDir, *opset, shapeData, fileLoc)))
+      failed(checkAndInferShapes(model, modelDir, state, shapeData, fileLoc)))
     return nullptr;
+  for (const RelaxedNode &relaxed : findRelaxedNodes(model, state))
+    emitWarning(getNodeLoc(*relaxed.node, state))
+        << "not valid ONNX, the operator's type constraint rejects it ("
+        << oneLine(relaxed.message) << "); accepted as "
+        << relaxed.node->op_type() << "-" << relaxed.acceptedAs
+        << ", which differs only in allowing that type";
   return importModel(model, shapeData, state);
 }

@@ -25,6 +25,10 @@
 #include <unordered_map>
 #include <vector>
 
+namespace onnx {
+class ISchemaRegistry;
+} // namespace onnx
+
 namespace aic {
 struct ImportOptions;
 namespace importer {
@@ -189,6 +193,12 @@ public:
   int64_t getDomainOpset(llvm::StringRef domain) const {
     return domainOpsets.lookup(domain);
   }
+  /// The opset the model imports for `domain`, the default one included (0
+  /// if none).
+  int64_t getOpsetFor(llvm::StringRef domain) const {
+    return domain.empty() || domain == "ai.onnx" ? opset
+                                                 : getDomainOpset(domain);
+  }
 
   /// Records the type ONNX (declared or inferred) gives a value.
   void setValueInfo(const onnx::ValueInfoProto &info);
@@ -335,7 +345,21 @@ importSubgraph(NodeImporter &imp, const onnx::GraphProto &graph,
 /// past a node whose schema has no inference function (most opset 1
 /// operators): true if the graph (or one of its subgraphs) has one, so
 /// that the graph-wide inference must not be strict.
-bool hasInferenceGaps(const onnx::GraphProto &graph, int64_t opset);
+bool hasInferenceGaps(const onnx::GraphProto &graph, const GraphState &state);
+/// ONNX's schema registry, except that a few old operator versions whose
+/// type constraints a later version widened without other changes resolve
+/// to that version (SchemaRelaxations.cpp).
+const onnx::ISchemaRegistry *getRelaxedSchemaRegistry();
+/// A node that breaks its own schema's type constraints and is accepted
+/// under the relaxed registry: ONNX's message, and the version accepting it.
+struct RelaxedNode {
+  const onnx::NodeProto *node;
+  std::string message;
+  int acceptedAs;
+};
+/// After shape inference: the nodes only the relaxed registry accepts.
+std::vector<RelaxedNode> findRelaxedNodes(const onnx::ModelProto &model,
+                                          const GraphState &state);
 /// Before a rule runs, reruns the node's schema inference on the types (and
 /// constant values) of its imported inputs for any output ONNX left untyped
 /// or without a static shape. Errors (the ONNX message) only if an output
@@ -378,27 +402,39 @@ constexpr TypeSet kNumeric = kFloat | kInt;
 constexpr TypeSet kTensor = kNumeric | kBool;
 } // namespace types
 
-/// What aic imports of one ONNX operator (default domain): the registry the
-/// importer dispatches on and the README's operator table is generated
-/// from, so the two cannot disagree.
+/// The operator set domains aic has rules for besides the default one.
+constexpr const char *kTrainingDomain = "ai.onnx.preview.training";
+
+/// What aic imports of one ONNX operator: the registry the importer
+/// dispatches on and the README's operator table is generated from, so the
+/// two cannot disagree.
 struct OpRuleInfo {
   const char *opType;
   OpRule rule;
-  /// The first opset whose form of the operator the rule imports; it
-  /// imports every later one up to the newest ONNX knows.
+  /// The first version of the operator's domain whose form of the operator
+  /// the rule imports; it imports every later one up to the newest ONNX
+  /// knows.
   int64_t sinceOpset;
   /// The element types the rule accepts for the operator's main type: that
   /// of input 0, or of output 0 for operators without inputs. The importer
   /// rejects others with a one-line error before the rule runs.
   TypeSet types;
+  /// The operator set domain; "" is the default one ("ai.onnx").
+  const char *domain = "";
 };
 
-/// The registered rules of all families, sorted by operator type.
+/// The domain `domain` names: "ai.onnx" is the default domain "".
+llvm::StringRef normalizeDomain(llvm::StringRef domain);
+/// The registered rules of all families, sorted by domain and operator
+/// type.
 llvm::ArrayRef<OpRuleInfo> getOpRules();
-/// The registered rule for an ONNX operator type (default domain), or null.
-const OpRuleInfo *lookupOpRuleInfo(llvm::StringRef opType);
-/// The rule for an ONNX operator type (default domain), or null.
-OpRule lookupOpRule(llvm::StringRef opType);
+/// The registered rule for an ONNX operator of `domain`, or null.
+const OpRuleInfo *lookupOpRuleInfo(llvm::StringRef domain,
+                                   llvm::StringRef opType);
+/// The rule for an ONNX operator of `domain`, or null.
+OpRule lookupOpRule(llvm::StringRef domain, llvm::StringRef opType);
+/// True if aic has rules for some operator of `domain`.
+bool isSupportedDomain(llvm::StringRef domain);
 /// Applies --input-shape and --input-value to the model's graph inputs
 /// (before the checker and shape inference see them) and decodes the given
 /// values.
@@ -406,6 +442,13 @@ mlir::FailureOr<llvm::StringMap<ConstTensor>>
 applyInputOptions(onnx::ModelProto &model, const aic::ImportOptions &options,
                   llvm::StringRef modelDir, mlir::MLIRContext *ctx,
                   mlir::Location fileLoc);
+
+/// ONNX 1.12's STFT-17 inference ignores `onesided`; this replaces it in
+/// ONNX's schema registry (SignalRules.cpp).
+void fixStftInference();
+/// Replaces the shape inference of the schemas ONNX 1.12 gets wrong, once,
+/// before any model is checked (called by importOnnxFile).
+void fixOnnxSchemas();
 
 /// The rule tables of the families (one per *Rules.cpp file); getOpRules
 /// merges them.
@@ -418,13 +461,15 @@ llvm::ArrayRef<OpRuleInfo> getLinearAlgebraRules();
 llvm::ArrayRef<OpRuleInfo> getQuantRules();
 llvm::ArrayRef<OpRuleInfo> getTextRules();
 llvm::ArrayRef<OpRuleInfo> getControlFlowRules();
-/// The rules of one family, or null; lookupOpRule asks each.
-OpRule lookupElementwiseRule(llvm::StringRef opType);
-OpRule lookupUnaryRule(llvm::StringRef opType);
-OpRule lookupReductionRule(llvm::StringRef opType);
-OpRule lookupDataMovementRule(llvm::StringRef opType);
-OpRule lookupPositionalRule(llvm::StringRef opType);
-OpRule lookupLossRule(llvm::StringRef opType);
+llvm::ArrayRef<OpRuleInfo> getElementwiseRules();
+llvm::ArrayRef<OpRuleInfo> getUnaryRules();
+llvm::ArrayRef<OpRuleInfo> getReductionRules();
+llvm::ArrayRef<OpRuleInfo> getDataMovementRules();
+llvm::ArrayRef<OpRuleInfo> getPositionalRules();
+llvm::ArrayRef<OpRuleInfo> getLossRules();
+llvm::ArrayRef<OpRuleInfo> getConvTransposeRules();
+llvm::ArrayRef<OpRuleInfo> getNormalizationRules();
+llvm::ArrayRef<OpRuleInfo> getTrainingRules();
 
 /// Explicit window attributes of a convolution or pooling; pads are
 /// [begin..., end...] and include `ceilPadding`, the end padding added for
@@ -442,13 +487,18 @@ mlir::FailureOr<Window> resolveWindow(NodeImporter &imp,
                                       llvm::ArrayRef<int64_t> kernel,
                                       bool hasDilations, bool allowEndPadding);
 
+/// Reads an optional attribute of `count` integers (per spatial dim, or
+/// twice that for pads), each at least `min`; absent, all are `fill`.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+getSpatialAttr(NodeImporter &imp, llvm::StringRef name, size_t count,
+               int64_t fill, int64_t min = 1);
+
 /// Rules implemented in NNRules.cpp.
 mlir::LogicalResult importConv(NodeImporter &imp);
 mlir::LogicalResult importMaxPool(NodeImporter &imp);
 mlir::LogicalResult importAveragePool(NodeImporter &imp);
 mlir::LogicalResult importGlobalAveragePool(NodeImporter &imp);
 mlir::LogicalResult importGlobalMaxPool(NodeImporter &imp);
-mlir::LogicalResult importBatchNormalization(NodeImporter &imp);
 
 } // namespace importer
 } // namespace aic

@@ -173,9 +173,11 @@ static LogicalResult importSoftmaxCrossEntropyLoss(NodeImporter &imp) {
   return success();
 }
 
-OpRule aic::importer::lookupLossRule(StringRef opType) {
-  return llvm::StringSwitch<OpRule>(opType)
-      .Case("NegativeLogLikelihoodLoss", importNLLLoss)
-      .Case("SoftmaxCrossEntropyLoss", importSoftmaxCrossEntropyLoss)
-      .Default(nullptr);
+ArrayRef<OpRuleInfo> aic::importer::getLossRules() {
+  static const OpRuleInfo rules[] = {
+      {"NegativeLogLikelihoodLoss", importNLLLoss, 12, types::kFloat},
+      {"SoftmaxCrossEntropyLoss", importSoftmaxCrossEntropyLoss, 12,
+       types::kFloat},
+  };
+  return rules;
 }

@@ -1,4 +1,4 @@
-//===- NNRules.cpp - Import rules for conv, pooling and normalization -----===//
+//===- NNRules.cpp - Import rules for convolution and pooling -------------===//
 //
 // ONNX describes sliding windows with auto_pad, ceil_mode and per-opset
 // defaults; aic ops take explicit kernel/strides/dilations/pads. These rules
@@ -19,9 +19,9 @@ using namespace mlir;
 using namespace aic;
 using namespace aic::importer;
 
-/// Reads an optional per-spatial-dim attribute, defaulting to `fill`.
-static FailureOr<SmallVector<int64_t>>
-getSpatialAttr(NodeImporter &imp, StringRef name, size_t count, int64_t fill) {
+FailureOr<SmallVector<int64_t>>
+aic::importer::getSpatialAttr(NodeImporter &imp, StringRef name, size_t count,
+                              int64_t fill, int64_t min) {
   if (!imp.getAttr(name))
     return SmallVector<int64_t>(count, fill);
   SmallVector<int64_t> values = imp.getIntsAttr(name);
@@ -31,7 +31,7 @@ getSpatialAttr(NodeImporter &imp, StringRef name, size_t count, int64_t fill) {
     return failure();
   }
   for (int64_t v : values) {
-    if (v < (name == "pads" ? 0 : 1)) {
+    if (v < min) {
       imp.emitError() << "'" << name << "' has an invalid entry " << v;
       return failure();
     }
@@ -60,7 +60,7 @@ aic::importer::resolveWindow(NodeImporter &imp, ArrayRef<int64_t> in,
   std::string autoPad = imp.getStringAttr("auto_pad", "NOTSET");
   if (autoPad == "NOTSET") {
     FailureOr<SmallVector<int64_t>> pads =
-        getSpatialAttr(imp, "pads", 2 * n, 0);
+        getSpatialAttr(imp, "pads", 2 * n, 0, 0);
     if (failed(pads))
       return failure();
     w.pads = std::move(*pads);
@@ -426,54 +426,4 @@ LogicalResult aic::importer::importGlobalAveragePool(NodeImporter &imp) {
 
 LogicalResult aic::importer::importGlobalMaxPool(NodeImporter &imp) {
   return importGlobalPool<MaxPoolOp>(imp);
-}
-
-//===----------------------------------------------------------------------===//
-// BatchNormalization
-//===----------------------------------------------------------------------===//
-
-/// Inference-mode batch normalization; aic-fold-batch-norm folds it into a
-/// preceding convolution or one scale-shift.
-LogicalResult aic::importer::importBatchNormalization(NodeImporter &imp) {
-  for (int i = 1; i < imp.getNode().output_size(); ++i)
-    if (imp.isOutputUsed(i))
-      return imp.emitError()
-             << "training outputs (output #" << i << ") are not supported";
-  if (imp.getOpset() >= 14 && imp.getIntAttr("training_mode", 0))
-    return imp.emitError() << "training_mode=1 is not supported";
-  if (imp.getOpset() < 9 && imp.getIntAttr("spatial", 1) != 1)
-    return imp.emitError() << "spatial=0 is not supported";
-  // Before opset 7 the mode is an attribute that defaults to training.
-  if (imp.getOpset() < 7 && !imp.getIntAttr("is_test", 0))
-    return imp.emitError() << "is_test=0 (training mode) is not supported";
-  FailureOr<Value> input = imp.getInput(0);
-  if (failed(input))
-    return failure();
-  auto inType = cast<RankedTensorType>(input->getType());
-  // ONNX infers no output type before opset 6.
-  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(0, inType);
-  if (failed(type))
-    return failure();
-  if (inType.getRank() < 2 || !isa<FloatType>(inType.getElementType()))
-    return imp.emitError() << "expects a float input of rank >= 2";
-  int64_t channels = inType.getDimSize(1);
-
-  static const char *const names[] = {"scale", "B", "mean", "var"};
-  SmallVector<Value> params;
-  for (int i = 0; i < 4; ++i) {
-    FailureOr<Value> param = imp.getInput(i + 1);
-    if (failed(param))
-      return failure();
-    auto paramType = cast<RankedTensorType>(param->getType());
-    if (paramType.getRank() != 1 || paramType.getDimSize(0) != channels)
-      return imp.emitError() << "'" << names[i] << "' has shape " << paramType
-                             << ", expected " << channels << " elements";
-    params.push_back(*param);
-  }
-  double epsilon = imp.getFloatAttr("epsilon", 1e-5f);
-  imp.setOutput(
-      0, imp.create<BatchNormOp>(*type, *input, params[0], params[1], params[2],
-                                 params[3], imp.emptyTensor(*type),
-                                 imp.getBuilder().getF64FloatAttr(epsilon)));
-  return success();
 }

@@ -54,14 +54,15 @@ static bool hasIncompleteOutput(const onnx::NodeProto &node,
 }
 
 bool aic::importer::hasInferenceGaps(const onnx::GraphProto &graph,
-                                     int64_t opset) {
+                                     const GraphState &state) {
   for (const onnx::NodeProto &node : graph.node()) {
-    const onnx::OpSchema *schema =
-        onnx::OpSchemaRegistry::Schema(node.op_type(), opset, node.domain());
+    const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
+        node.op_type(), state.getOpsetFor(node.domain()),
+        normalizeDomain(node.domain()).str());
     if (schema && !schema->has_type_and_shape_inference_function())
       return true;
     for (const onnx::AttributeProto &attr : node.attribute())
-      if (attr.has_g() && hasInferenceGaps(attr.g(), opset))
+      if (attr.has_g() && hasInferenceGaps(attr.g(), state))
         return true;
   }
   return false;
@@ -96,8 +97,9 @@ aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
   // Refining a shape ONNX left symbolic is best effort; a missing type is
   // an error if inference fails.
   bool required = hasUntypedOutput(node, state);
-  const onnx::OpSchema *schema =
-      onnx::OpSchemaRegistry::Schema(node.op_type(), state.getOpset(), "");
+  const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
+      node.op_type(), state.getOpsetFor(node.domain()),
+      normalizeDomain(node.domain()).str());
   if (!schema || !schema->has_type_and_shape_inference_function())
     return success();
   // Pointer-stable storage for the maps InferenceContextImpl reads.

@@ -478,59 +478,87 @@ static LogicalResult importLayerNormalization(NodeImporter &imp) {
 // Rule table
 //===----------------------------------------------------------------------===//
 
-ArrayRef<OpRuleInfo> aic::importer::getCoreRules() { return {}; }
+ArrayRef<OpRuleInfo> aic::importer::getCoreRules() {
+  static const OpRuleInfo rules[] = {
+      {"Softmax",
+       [](NodeImporter &imp) { return importSoftmaxLike(imp, false); }, 1,
+       types::kFloat},
+      {"LogSoftmax",
+       [](NodeImporter &imp) { return importSoftmaxLike(imp, true); }, 1,
+       types::kFloat},
+      {"Reshape", importReshape, 1, types::kTensor},
+      {"Flatten", importReshapeLike, 1, types::kTensor},
+      {"Squeeze", importReshapeLike, 1, types::kTensor},
+      {"Unsqueeze", importReshapeLike, 1, types::kTensor},
+      {"Transpose", importTranspose, 1, types::kTensor},
+      {"Concat", importConcat, 1, types::kTensor},
+      {"Constant", importConstant, 1, types::kTensor},
+      {"Identity", importIdentity, 1, types::kTensor},
+      {"MatMul", importMatMul, 1, typeBit(onnx::TensorProto::FLOAT)},
+      {"Gemm", importGemm, 1, typeBit(onnx::TensorProto::FLOAT)},
+      {"Conv", importConv, 1, typeBit(onnx::TensorProto::FLOAT)},
+      {"MaxPool", importMaxPool, 1, types::kNumeric},
+      {"AveragePool", importAveragePool, 1, typeBit(onnx::TensorProto::FLOAT)},
+      {"GlobalAveragePool", importGlobalAveragePool, 1,
+       typeBit(onnx::TensorProto::FLOAT)},
+      {"GlobalMaxPool", importGlobalMaxPool, 1,
+       typeBit(onnx::TensorProto::FLOAT)},
+      {"LayerNormalization", importLayerNormalization, 17,
+       typeBit(onnx::TensorProto::FLOAT)},
+  };
+  return rules;
+}
+
+StringRef aic::importer::normalizeDomain(StringRef domain) {
+  return domain == "ai.onnx" ? StringRef() : domain;
+}
+
+/// Orders rules by (domain, operator type).
+static bool ruleLess(StringRef domainA, StringRef opTypeA, StringRef domainB,
+                     StringRef opTypeB) {
+  return std::make_pair(domainA, opTypeA) < std::make_pair(domainB, opTypeB);
+}
 
 ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
   static const std::vector<OpRuleInfo> rules = [] {
     std::vector<OpRuleInfo> all;
     for (ArrayRef<OpRuleInfo> (*family)() :
-         {getCoreRules, getSignalRules, getRandomRules, getSamplingRules,
-          getIndexingRules, getLinearAlgebraRules, getQuantRules, getTextRules,
+         {getCoreRules, getElementwiseRules, getUnaryRules, getReductionRules,
+          getDataMovementRules, getPositionalRules, getLossRules,
+          getSignalRules, getRandomRules, getSamplingRules, getIndexingRules,
+          getLinearAlgebraRules, getQuantRules, getTextRules,
+          getConvTransposeRules, getNormalizationRules, getTrainingRules,
           getControlFlowRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
-      return StringRef(a.opType) < StringRef(b.opType);
+      return ruleLess(a.domain, a.opType, b.domain, b.opType);
     });
     return all;
   }();
   return rules;
 }
 
-const OpRuleInfo *aic::importer::lookupOpRuleInfo(StringRef opType) {
+const OpRuleInfo *aic::importer::lookupOpRuleInfo(StringRef domain,
+                                                  StringRef opType) {
+  domain = normalizeDomain(domain);
   ArrayRef<OpRuleInfo> rules = getOpRules();
   auto it = llvm::partition_point(rules, [&](const OpRuleInfo &info) {
-    return StringRef(info.opType) < opType;
+    return ruleLess(info.domain, info.opType, domain, opType);
   });
-  return it != rules.end() && opType == it->opType ? &*it : nullptr;
+  return it != rules.end() && domain == it->domain && opType == it->opType
+             ? &*it
+             : nullptr;
 }
 
-OpRule aic::importer::lookupOpRule(StringRef opType) {
-  if (const OpRuleInfo *info = lookupOpRuleInfo(opType))
-    return info->rule;
-  for (OpRule (*lookup)(StringRef) :
-       {lookupElementwiseRule, lookupUnaryRule, lookupReductionRule,
-        lookupDataMovementRule, lookupPositionalRule, lookupLossRule})
-    if (OpRule rule = lookup(opType))
-      return rule;
-  return llvm::StringSwitch<OpRule>(opType)
-      .Case("Softmax",
-            [](NodeImporter &imp) { return importSoftmaxLike(imp, false); })
-      .Case("LogSoftmax",
-            [](NodeImporter &imp) { return importSoftmaxLike(imp, true); })
-      .Case("Reshape", importReshape)
-      .Cases("Flatten", "Squeeze", "Unsqueeze", importReshapeLike)
-      .Case("Transpose", importTranspose)
-      .Case("Concat", importConcat)
-      .Case("Constant", importConstant)
-      .Case("Identity", importIdentity)
-      .Case("MatMul", importMatMul)
-      .Case("Gemm", importGemm)
-      .Case("Conv", importConv)
-      .Case("MaxPool", importMaxPool)
-      .Case("AveragePool", importAveragePool)
-      .Case("GlobalAveragePool", importGlobalAveragePool)
-      .Case("GlobalMaxPool", importGlobalMaxPool)
-      .Case("BatchNormalization", importBatchNormalization)
-      .Case("LayerNormalization", importLayerNormalization)
-      .Default(nullptr);
+bool aic::importer::isSupportedDomain(StringRef domain) {
+  domain = normalizeDomain(domain);
+  return domain.empty() ||
+         llvm::any_of(getOpRules(), [&](const OpRuleInfo &info) {
+           return domain == info.domain;
+         });
+}
+
+OpRule aic::importer::lookupOpRule(StringRef domain, StringRef opType) {
+  const OpRuleInfo *info = lookupOpRuleInfo(domain, opType);
+  return info ? info->rule : nullptr;
 }

@@ -228,14 +228,17 @@ static LogicalResult importSpaceDepth(NodeImporter &imp, bool toSpace) {
   return success();
 }
 
-OpRule aic::importer::lookupPositionalRule(StringRef opType) {
-  return llvm::StringSwitch<OpRule>(opType)
-      .Case("Trilu", importTrilu)
-      .Case("EyeLike", importEyeLike)
-      .Case("OneHot", importOneHot)
-      .Case("DepthToSpace",
-            [](NodeImporter &imp) { return importSpaceDepth(imp, true); })
-      .Case("SpaceToDepth",
-            [](NodeImporter &imp) { return importSpaceDepth(imp, false); })
-      .Default(nullptr);
+ArrayRef<OpRuleInfo> aic::importer::getPositionalRules() {
+  static const OpRuleInfo rules[] = {
+      {"Trilu", importTrilu, 14, types::kTensor},
+      {"EyeLike", importEyeLike, 9, types::kTensor},
+      {"OneHot", importOneHot, 9, types::kNumeric},
+      {"DepthToSpace",
+       [](NodeImporter &imp) { return importSpaceDepth(imp, true); }, 1,
+       types::kTensor},
+      {"SpaceToDepth",
+       [](NodeImporter &imp) { return importSpaceDepth(imp, false); }, 1,
+       types::kTensor},
+  };
+  return rules;
 }

@@ -345,20 +345,22 @@ static LogicalResult importHardmax(NodeImporter &imp) {
   return success();
 }
 
-OpRule aic::importer::lookupReductionRule(StringRef opType) {
-  return llvm::StringSwitch<OpRule>(opType)
-      .Case("ReduceSum", importReduce<Reduction::sum>)
-      .Case("ReduceMean", importReduce<Reduction::mean>)
-      .Case("ReduceMax", importReduce<Reduction::max>)
-      .Case("ReduceMin", importReduce<Reduction::min>)
-      .Case("ReduceProd", importReduce<Reduction::prod>)
-      .Case("ReduceL1", importReduce<Reduction::l1>)
-      .Case("ReduceL2", importReduce<Reduction::l2>)
-      .Case("ReduceLogSum", importReduce<Reduction::logSum>)
-      .Case("ReduceLogSumExp", importReduce<Reduction::logSumExp>)
-      .Case("ReduceSumSquare", importReduce<Reduction::sumSquare>)
-      .Case("ArgMax", importArgExtremum</*isMax=*/true>)
-      .Case("ArgMin", importArgExtremum</*isMax=*/false>)
-      .Case("Hardmax", importHardmax)
-      .Default(nullptr);
+ArrayRef<OpRuleInfo> aic::importer::getReductionRules() {
+  static const OpRuleInfo rules[] = {
+      {"ReduceSum", importReduce<Reduction::sum>, 1, types::kNumeric},
+      {"ReduceMean", importReduce<Reduction::mean>, 1, types::kNumeric},
+      {"ReduceMax", importReduce<Reduction::max>, 1, types::kNumeric},
+      {"ReduceMin", importReduce<Reduction::min>, 1, types::kNumeric},
+      {"ReduceProd", importReduce<Reduction::prod>, 1, types::kNumeric},
+      {"ReduceL1", importReduce<Reduction::l1>, 1, types::kNumeric},
+      {"ReduceL2", importReduce<Reduction::l2>, 1, types::kFloat},
+      {"ReduceLogSum", importReduce<Reduction::logSum>, 1, types::kFloat},
+      {"ReduceLogSumExp", importReduce<Reduction::logSumExp>, 1, types::kFloat},
+      {"ReduceSumSquare", importReduce<Reduction::sumSquare>, 1,
+       types::kNumeric},
+      {"ArgMax", importArgExtremum</*isMax=*/true>, 1, types::kNumeric},
+      {"ArgMin", importArgExtremum</*isMax=*/false>, 1, types::kNumeric},
+      {"Hardmax", importHardmax, 1, types::kFloat},
+  };
+  return rules;
 }

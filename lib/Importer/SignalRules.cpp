@@ -16,7 +16,7 @@
 // determine output shapes, so they must be constants. MelWeightMatrix is
 // computed at compile time into a constant. ONNX 1.12's STFT shape
 // inference ignores `onesided`; this file replaces it in ONNX's schema
-// registry (see fixOnnxInference).
+// registry (see fixStftInference).
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -525,10 +525,7 @@ static void inferStftShape(onnx::InferenceContext &ctx) {
   onnx::updateOutputShape(ctx, 0, shape);
 }
 
-/// Replaces the inference of the operators ONNX 1.12 infers wrongly. The
-/// importer asks the rule registry (checkOperators) before it runs ONNX's
-/// inference, so this is in place by then.
-static void fixOnnxInference() {
+void aic::importer::fixStftInference() {
   if (const onnx::OpSchema *stft = onnx::OpSchemaRegistry::Schema("STFT", 17))
     if (stft->SinceVersion() == 17)
       const_cast<onnx::OpSchema *>(stft)->TypeAndShapeInferenceFunction(
@@ -545,8 +542,6 @@ constexpr TypeSet kSizeTypes =
 } // namespace
 
 ArrayRef<OpRuleInfo> aic::importer::getSignalRules() {
-  static const bool fixed = (fixOnnxInference(), true);
-  (void)fixed;
   static const OpRuleInfo rules[] = {
       {"BlackmanWindow",
        [](NodeImporter &imp) {

@@ -377,45 +377,46 @@ static LogicalResult importPRelu(NodeImporter &imp) {
 // Rule table
 //===----------------------------------------------------------------------===//
 
-OpRule aic::importer::lookupUnaryRule(StringRef opType) {
-  return llvm::StringSwitch<OpRule>(opType)
-      .Case("Relu", importRelu)
-      .Case("Sigmoid", importSigmoid)
-      .Case("Tanh", importTanh)
-      .Case("Exp", importExp)
-      .Case("Abs", importAbs)
-      .Case("Neg", importNeg)
-      .Case("Sign", importSign)
-      .Case("Reciprocal", importReciprocal)
-      .Case("Sqrt", importMath<math::SqrtOp>)
-      .Case("Log", importMath<math::LogOp>)
-      .Case("Floor", importMath<math::FloorOp>)
-      .Case("Ceil", importMath<math::CeilOp>)
-      .Case("Round", importMath<math::RoundEvenOp>)
-      .Case("Erf", importMath<math::ErfOp>)
-      .Case("Sin", importMath<math::SinOp>)
-      .Case("Cos", importMath<math::CosOp>)
-      .Case("Tan", importMath<math::TanOp>)
-      .Case("Asin", importMath<math::AsinOp>)
-      .Case("Acos", importMath<math::AcosOp>)
-      .Case("Atan", importMath<math::AtanOp>)
-      .Case("Sinh", importMath<math::SinhOp>)
-      .Case("Cosh", importMath<math::CoshOp>)
-      .Case("Asinh", importMath<math::AsinhOp>)
-      .Case("Acosh", importMath<math::AcoshOp>)
-      .Case("Atanh", importMath<math::AtanhOp>)
-      .Case("LeakyRelu", importLeakyRelu)
-      .Case("ThresholdedRelu", importThresholdedRelu)
-      .Case("PRelu", importPRelu)
-      .Case("HardSigmoid", importHardSigmoid)
-      .Case("HardSwish", importHardSwish)
-      .Case("Elu", importElu)
-      .Case("Selu", importSelu)
-      .Case("Celu", importCelu)
-      .Case("Softplus", importSoftplus)
-      .Case("Softsign", importSoftsign)
-      .Case("Shrink", importShrink)
-      .Case("IsNaN", importIsNaN)
-      .Case("IsInf", importIsInf)
-      .Default(nullptr);
+ArrayRef<OpRuleInfo> aic::importer::getUnaryRules() {
+  static const OpRuleInfo rules[] = {
+      {"Relu", importRelu, 1, types::kNumeric},
+      {"Sigmoid", importSigmoid, 1, types::kFloat},
+      {"Tanh", importTanh, 1, types::kFloat},
+      {"Exp", importExp, 1, types::kFloat},
+      {"Abs", importAbs, 1, types::kNumeric},
+      {"Neg", importNeg, 1, types::kNumeric},
+      {"Sign", importSign, 9, types::kNumeric},
+      {"Reciprocal", importReciprocal, 1, types::kFloat},
+      {"Sqrt", importMath<math::SqrtOp>, 1, types::kFloat},
+      {"Log", importMath<math::LogOp>, 1, types::kFloat},
+      {"Floor", importMath<math::FloorOp>, 1, types::kFloat},
+      {"Ceil", importMath<math::CeilOp>, 1, types::kFloat},
+      {"Round", importMath<math::RoundEvenOp>, 11, types::kFloat},
+      {"Erf", importMath<math::ErfOp>, 9, types::kFloat},
+      {"Sin", importMath<math::SinOp>, 7, types::kFloat},
+      {"Cos", importMath<math::CosOp>, 7, types::kFloat},
+      {"Tan", importMath<math::TanOp>, 7, types::kFloat},
+      {"Asin", importMath<math::AsinOp>, 7, types::kFloat},
+      {"Acos", importMath<math::AcosOp>, 7, types::kFloat},
+      {"Atan", importMath<math::AtanOp>, 7, types::kFloat},
+      {"Sinh", importMath<math::SinhOp>, 9, types::kFloat},
+      {"Cosh", importMath<math::CoshOp>, 9, types::kFloat},
+      {"Asinh", importMath<math::AsinhOp>, 9, types::kFloat},
+      {"Acosh", importMath<math::AcoshOp>, 9, types::kFloat},
+      {"Atanh", importMath<math::AtanhOp>, 9, types::kFloat},
+      {"LeakyRelu", importLeakyRelu, 1, types::kFloat},
+      {"ThresholdedRelu", importThresholdedRelu, 10, types::kFloat},
+      {"PRelu", importPRelu, 1, types::kNumeric},
+      {"HardSigmoid", importHardSigmoid, 1, types::kFloat},
+      {"HardSwish", importHardSwish, 14, types::kFloat},
+      {"Elu", importElu, 1, types::kFloat},
+      {"Selu", importSelu, 1, types::kFloat},
+      {"Celu", importCelu, 12, types::kFloat},
+      {"Softplus", importSoftplus, 1, types::kFloat},
+      {"Softsign", importSoftsign, 1, types::kFloat},
+      {"Shrink", importShrink, 9, types::kNumeric},
+      {"IsNaN", importIsNaN, 9, types::kFloat},
+      {"IsInf", importIsInf, 10, types::kFloat},
+  };
+  return rules;
 }

@@ -142,3 +142,24 @@ func.func @pooled(%x: tensor<1x16x8x8xf32>) -> tensor<1x32xf32> {
   %r = aic.reshape %p : tensor<1x32x1x1xf32> -> tensor<1x32xf32>
   return %r : tensor<1x32xf32>
 }
+
+// -----
+
+// A transposed convolution takes dense row-major operands: the blocked
+// result of the conv before it is reordered back to plain, and its own
+// result and weights stay plain.
+// CHECK-LABEL: func @conv_transpose
+// CHECK: %[[C:.*]] = aic.conv {{.*}}layouts = [#aic.layout<"[[ACT:[a-zA-Z0-9]+]]"
+// CHECK: %[[P:.*]] = aic.reorder %[[C]] outs({{.*}}) {layouts = [#aic.layout<"[[ACT]]", [1, 32, 8, 8]>, unit]} : ({{.*}}, tensor<1x32x8x8xf32>)
+// CHECK: %[[T:.*]] = aic.conv_transpose %[[P]], %{{.*}} outs(%{{.*}}) {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x32x8x8xf32>, tensor<32x16x4x4xf32>, tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32>
+// CHECK-NOT: aic.reorder
+// CHECK: return %[[T]]
+func.func @conv_transpose(%x: tensor<1x32x8x8xf32>) -> tensor<1x16x16x16xf32> {
+  %w = arith.constant dense<0.01> : tensor<32x32x3x3xf32>
+  %wt = arith.constant dense<0.02> : tensor<32x16x4x4xf32>
+  %e = tensor.empty() : tensor<1x32x8x8xf32>
+  %c = aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64, post_ops = [#aic.eltwise<relu>]} : (tensor<1x32x8x8xf32>, tensor<32x32x3x3xf32>, tensor<1x32x8x8xf32>) -> tensor<1x32x8x8xf32>
+  %e2 = tensor.empty() : tensor<1x16x16x16xf32>
+  %t = aic.conv_transpose %c, %wt outs(%e2) {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (tensor<1x32x8x8xf32>, tensor<32x16x4x4xf32>, tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32>
+  return %t : tensor<1x16x16x16xf32>
+}

@@ -131,10 +131,10 @@
 // CHECK: llvm.mlir.global internal constant @__aic_output_0_name("probs\00")
 // CHECK: llvm.mlir.global internal constant @__aic_output_0_shape(dense<[1, 2, 2, 2]> : tensor<4xi64>)
 
-// The metadata: {abi_version 3, 2 inputs, 1 output, 2 primitives, the
+// The metadata: {abi_version 4, 2 inputs, 1 output, 2 primitives, the
 // planned arena size, the tables}.
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta() {{.*}} : !llvm.struct<(i32, i32, i32, i32, i64, ptr, ptr)> {
-// CHECK-NEXT: %[[VER:.*]] = llvm.mlir.constant(4 : i32) : i32
+// CHECK-NEXT: %[[VER:.*]] = llvm.mlir.constant(5 : i32) : i32
 // CHECK-NEXT: %[[NIN:.*]] = llvm.mlir.constant(2 : i32) : i32
 // CHECK-NEXT: %[[NOUT:.*]] = llvm.mlir.constant(1 : i32) : i32
 // CHECK-NEXT: %[[NPRIM:.*]] = llvm.mlir.constant(2 : i32) : i32
@@ -208,7 +208,7 @@ module attributes {aic.arena_size = 1024 : i64, aic.arena_naive_size = 2048 : i6
 // CHECK: llvm.mlir.global internal constant @__aic_desc_5(dense<[8, 1, 2, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 2, 1, 4, 0, 4602678819172646912]> : tensor<28xi64>)
 // CHECK: llvm.mlir.global internal constant @__aic_name_5("node_5\00")
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// CHECK-NEXT: llvm.mlir.constant(4 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(5 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(4 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(3 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(6 : i32) : i32
@@ -324,6 +324,43 @@ module attributes {aic.arena_size = 6400 : i64} {
       : (memref<1x2x5x5x16xf32>, memref<2x2x1x1x16x16xf32>, memref<1x2x5x5x16xf32>) -> () loc("conv")
     aic.reorder %br outs(%y) {layouts = [#aic.layout<"aBcd16b", [1, 24, 5, 5]>, unit]}
       : (memref<1x2x5x5x16xf32>, memref<1x24x5x5xf32>) -> () loc("y_out")
+    return
+  }
+}
+
+// -----
+
+// Tests the descriptors of CONV_TRANSPOSE (11: src, wei, bias, dst, then
+// strides, dilations, pads, 2 groups, weights not constant, a relu post-op),
+// LRN (12: size 3, alpha, beta, k) and a LAYER_NORM without scale (9: src,
+// no scale (0), no shift (0), dst, mean, var, epsilon), and their exec
+// argument counts 4, 2 and 4.
+// CHECK-LABEL: func.func private @main_graph
+// CHECK: %[[J0:.*]] = arith.constant 0 : i32
+// CHECK-NEXT: %[[K0:.*]] = arith.constant 4 : i32
+// CHECK-NEXT: call @aicrt_exec(%{{.*}}, %[[J0]], %{{.*}}, %[[K0]]) :
+// CHECK: %[[J1:.*]] = arith.constant 1 : i32
+// CHECK-NEXT: %[[K1:.*]] = arith.constant 2 : i32
+// CHECK-NEXT: call @aicrt_exec(%{{.*}}, %[[J1]], %{{.*}}, %[[K1]]) :
+// CHECK: %[[J2:.*]] = arith.constant 2 : i32
+// CHECK-NEXT: %[[K2:.*]] = arith.constant 4 : i32
+// CHECK-NEXT: call @aicrt_exec(%{{.*}}, %[[J2]], %{{.*}}, %[[K2]]) :
+// CHECK-NOT: call @aicrt_exec
+// CHECK-LABEL: func.func @aic_model_init
+// CHECK: llvm.mlir.global internal constant @__aic_desc_0(dense<[11, 1, 3, 1, 2, 3, 0, 1, 3, 2, 1, 2, 0, 1, 1, 1, 2, 0, 1, 3, 1, 2, 4, 0, 1, 1, 1, 1, 1, 0, 1, 0, 2, 0, 1, 1, 1, 0, 0]> : tensor<39xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_desc_1(dense<[12, 1, 3, 1, 2, 3, 0, 1, 3, 1, 2, 3, 0, 3, 4602678819172646912, 4602678819172646912, 4611686018427387904]> : tensor<17xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_desc_2(dense<[9, 1, 2, 2, 3, 0, 0, 0, 1, 2, 2, 3, 0, 1, 1, 1, 2, 0, 1, 1, 1, 2, 0, 4602678819172646912]> : tensor<24xi64>)
+module attributes {aic.arena_size = 0 : i64} {
+  func.func @main_graph(%x: memref<1x2x3xf32>, %w: memref<2x1x2xf32>, %b: memref<2xf32>, %y: memref<1x2x4xf32> {aic.output},
+                        %l: memref<1x2x3xf32> {aic.output}, %n: memref<2x3xf32> {aic.output},
+                        %m: memref<2xf32> {aic.output}, %v: memref<2xf32> {aic.output}, %arena: memref<1xi8>) {
+    aic.conv_transpose %x, %w, %b outs(%y) {strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 0, 0>, group = 2 : i64, post_ops = [#aic.eltwise<relu>]}
+      : (memref<1x2x3xf32>, memref<2x1x2xf32>, memref<2xf32>, memref<1x2x4xf32>) -> ()
+    aic.lrn %x outs(%l) {size = 3 : i64, alpha = 0.5 : f64, beta = 0.5 : f64, bias = 2.0 : f64}
+      : (memref<1x2x3xf32>, memref<1x2x3xf32>) -> ()
+    %r = memref.collapse_shape %x [[0, 1], [2]] : memref<1x2x3xf32> into memref<2x3xf32>
+    aic.layer_norm %r outs(%n, %m, %v) {epsilon = 0.5 : f64}
+      : (memref<2x3xf32>, memref<2x3xf32>, memref<2xf32>, memref<2xf32>) -> ()
     return
   }
 }

@@ -4,7 +4,7 @@
 Usage: make_models.py NAME OUTDIR
        make_models.py --list
 
-NAME: lenet | mlp | all | zoo | a torchvision classification model: the
+NAME: lenet | mlp | generator | all | zoo | a torchvision classification model: the
 zoo models below, or any other torchvision.models builder name (e.g.
 densenet121), built with weights=None and input 1x3x224x224.
 
@@ -59,7 +59,7 @@ ZOO = {
     # initialization that weights=None uses today.
     "inception_v3": {"init_weights": True},
 }
-MODELS = ("lenet", "mlp") + tuple(ZOO)
+MODELS = ("lenet", "mlp", "generator") + tuple(ZOO)
 
 
 class LeNet(nn.Module):
@@ -96,6 +96,32 @@ class MLP(nn.Module):
         return self.fc3(x)
 
 
+class Generator(nn.Module):
+    """A DCGAN-style generator for 1x16x1x1 noise: transposed convolutions
+    (1x1 -> 4x4, then stride 2 with output_padding, then grouped), batch
+    and instance normalization with non-trivial statistics, -> 1x3x16x16."""
+
+    def __init__(self):
+        super().__init__()
+        self.up1 = nn.ConvTranspose2d(16, 32, 4, 1, 0, bias=False)
+        self.bn1 = nn.BatchNorm2d(32)
+        self.up2 = nn.ConvTranspose2d(32, 16, 3, 2, 1, output_padding=1)
+        self.in2 = nn.InstanceNorm2d(16, affine=True)
+        self.up3 = nn.ConvTranspose2d(16, 8, 4, 2, 1, groups=2)
+        self.out = nn.Conv2d(8, 3, 3, padding=1)
+        with torch.no_grad():
+            for t in (self.bn1.running_mean, self.bn1.bias, self.in2.bias):
+                t.uniform_(-0.5, 0.5)
+            for t in (self.bn1.running_var, self.bn1.weight, self.in2.weight):
+                t.uniform_(0.5, 2.0)
+
+    def forward(self, x):
+        x = F.relu(self.bn1(self.up1(x)))   # 32x4x4
+        x = F.relu(self.in2(self.up2(x)))   # 16x8x8
+        x = F.relu(self.up3(x))             # 8x16x16
+        return torch.tanh(self.out(x))
+
+
 def build(name):
     """Returns (module, example input) for a model name."""
     torch.manual_seed(0)
@@ -103,6 +129,8 @@ def build(name):
         model, shape = LeNet(), (1, 1, 28, 28)
     elif name == "mlp":
         model, shape = MLP(), (1, 784)
+    elif name == "generator":
+        model, shape = Generator(), (1, 16, 1, 1)
     else:
         import torchvision
         builders = set(torchvision.models.list_models(module=torchvision.models))

@@ -14,7 +14,7 @@ using namespace llvm;
 
 static cl::OptionCategory toolOptions("aic-compile options");
 
-static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
+static cl::opt<std::string> inputPath(cl::Positional,
                                       cl::desc("<model.onnx|model.onnxtxt>"),
                                       cl::cat(toolOptions));
 static cl::opt<std::string>
@@ -49,6 +49,10 @@ static cl::list<std::string> inputValues(
     cl::value_desc("NAME=FILE.pb|NAME=V0,V1..."), cl::cat(toolOptions));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU (default: host)"),
                                  cl::init(""), cl::cat(toolOptions));
+static cl::opt<bool>
+    listOps("list-ops",
+            cl::desc("print the supported ONNX operators (Markdown table)"),
+            cl::cat(toolOptions));
 static cl::opt<bool> verbose("v", cl::desc("print the memory plan"),
                              cl::cat(toolOptions));
 
@@ -60,6 +64,14 @@ int main(int argc, char **argv) {
   mlir::registerDefaultTimingManagerCLOptions();
   aic::hideUnrelatedOptions(toolOptions);
   cl::ParseCommandLineOptions(argc, argv, "aic ahead-of-time ONNX compiler\n");
+  if (listOps) {
+    aic::printOperatorTable(outs());
+    return 0;
+  }
+  if (inputPath.empty()) {
+    errs() << "error: no input model (see --help)\n";
+    return 1;
+  }
   if (optLevel > 3) {
     errs() << "error: -O" << optLevel << " is not a level (use -O0..-O3)\n";
     return 1;

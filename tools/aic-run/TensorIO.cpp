@@ -130,6 +130,11 @@ bool aic::readTensorProto(const std::string &path, HostTensor &tensor,
   return ok;
 }
 
+void aic::adoptInputType(HostTensor &tensor, aic_dtype_t expected) {
+  if (expected == AIC_DTYPE_BFLOAT16 && tensor.dtype == AIC_DTYPE_UINT16)
+    tensor.dtype = AIC_DTYPE_BFLOAT16;
+}
+
 bool aic::writeTensorProto(const std::string &path, const std::string &name,
                            const HostTensor &tensor, std::string &error) {
   onnx::TensorProto proto;

@@ -21,6 +21,12 @@ struct HostTensor {
 /// message in `error`.
 bool readTensorProto(const std::string &path, HostTensor &tensor,
                      std::string &error);
+/// Gives a tensor read from a file the element type `expected` of the
+/// input it is for when the file stores that type under another name:
+/// ONNX 1.12's backend test data (numpy has no bfloat16) stores bfloat16
+/// tensors as UINT16 tensors of their bit patterns. Other mismatches are
+/// left for the caller to reject.
+void adoptInputType(HostTensor &tensor, aic_dtype_t expected);
 /// Writes `tensor` as an onnx.TensorProto named `name` with raw_data.
 bool writeTensorProto(const std::string &path, const std::string &name,
                       const HostTensor &tensor, std::string &error);

@@ -269,6 +269,7 @@ int main(int argc, char **argv) {
     std::string error;
     if (!aic::readTensorProto(std::string(path), inputs[i], error))
       return fail(error);
+    aic::adoptInputType(inputs[i], info.dtype);
     if (inputs[i].dtype != info.dtype ||
         inputs[i].shape !=
             std::vector<int64_t>(info.shape, info.shape + info.rank))

@@ -292,3 +292,52 @@ func.func @layout_count(%x: tensor<4xf32>, %e: tensor<4xf32>) -> tensor<4xf32> {
   %0 = aic.relu %x outs(%e) {layouts = [unit]} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// Tests that a conv_transpose destination must have the transposed window's
+// shape: (4 - 1) * 2 + (3 - 1) + 1 - 1 - 0 = 8.
+func.func @conv_transpose_shape(%x: tensor<1x4x4x4xf32>, %w: tensor<4x3x3x3xf32>, %e: tensor<1x3x9x9xf32>) -> tensor<1x3x9x9xf32> {
+  // expected-error @+1 {{expects result shape [1, 3, 8, 8], got [1, 3, 9, 9]}}
+  %0 = aic.conv_transpose %x, %w outs(%e) {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 0, 0>, group = 1 : i64} : (tensor<1x4x4x4xf32>, tensor<4x3x3x3xf32>, tensor<1x3x9x9xf32>) -> tensor<1x3x9x9xf32>
+  return %0 : tensor<1x3x9x9xf32>
+}
+
+// -----
+
+// Tests that conv_transpose pads may not be negative (output_padding is the
+// importer's business).
+func.func @conv_transpose_pads(%x: tensor<1x4x4x4xf32>, %w: tensor<4x3x3x3xf32>, %e: tensor<1x3x10x10xf32>) -> tensor<1x3x10x10xf32> {
+  // expected-error @+1 {{expects positive strides and dilations and non-negative pads (spatial dim 0)}}
+  %0 = aic.conv_transpose %x, %w outs(%e) {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, -1, -1>, group = 1 : i64} : (tensor<1x4x4x4xf32>, tensor<4x3x3x3xf32>, tensor<1x3x10x10xf32>) -> tensor<1x3x10x10xf32>
+  return %0 : tensor<1x3x10x10xf32>
+}
+
+// -----
+
+// Tests that conv_transpose weights are [C, OC/group, k...]: dim 0 is the
+// input channels.
+func.func @conv_transpose_weight(%x: tensor<1x4x4x4xf32>, %w: tensor<3x4x3x3xf32>, %e: tensor<1x8x6x6xf32>) -> tensor<1x8x6x6xf32> {
+  // expected-error @+1 {{expects weight dim 0 (3) to equal the input channels 4}}
+  %0 = aic.conv_transpose %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 2 : i64} : (tensor<1x4x4x4xf32>, tensor<3x4x3x3xf32>, tensor<1x8x6x6xf32>) -> tensor<1x8x6x6xf32>
+  return %0 : tensor<1x8x6x6xf32>
+}
+
+// -----
+
+// Tests that a conv_transpose bias has one element per output channel
+// (weight dim 1 x group).
+func.func @conv_transpose_bias(%x: tensor<1x4x4x4xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<3xf32>, %e: tensor<1x6x6x6xf32>) -> tensor<1x6x6x6xf32> {
+  // expected-error @+1 {{expects a bias of shape [6], got [3]}}
+  %0 = aic.conv_transpose %x, %w, %b outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 2 : i64} : (tensor<1x4x4x4xf32>, tensor<4x3x3x3xf32>, tensor<3xf32>, tensor<1x6x6x6xf32>) -> tensor<1x6x6x6xf32>
+  return %0 : tensor<1x6x6x6xf32>
+}
+
+// -----
+
+// Tests that lrn takes odd sizes only (its window is centered).
+func.func @lrn_even(%x: tensor<1x4x2x2xf32>, %e: tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32> {
+  // expected-error @+1 {{expects a positive odd size, got 4}}
+  %0 = aic.lrn %x outs(%e) {size = 4 : i64, alpha = 1.0 : f64, beta = 1.0 : f64, bias = 1.0 : f64} : (tensor<1x4x2x2xf32>, tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  return %0 : tensor<1x4x2x2xf32>
+}

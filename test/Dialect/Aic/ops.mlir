@@ -157,3 +157,53 @@ func.func @layouts(%x: tensor<1x24x5x5xf32>, %w: tensor<2x2x1x1x16x16xf32>) -> t
   %c = aic.conv %b, %w outs(%b) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.sum], layouts = [#aic.layout<"aBcd16b", [1, 24, 5, 5]>, #aic.layout<"ABcd16b16a", [24, 24, 1, 1]>, #aic.layout<"aBcd16b", [1, 24, 5, 5]>]} : (tensor<1x2x5x5x16xf32>, tensor<2x2x1x1x16x16xf32>, tensor<1x2x5x5x16xf32>) -> tensor<1x2x5x5x16xf32>
   return %c : tensor<1x2x5x5x16xf32>
 }
+
+// -----
+
+// Tests that conv_transpose round-trips with and without a bias and with a
+// post-op chain, 1-D and 2-D, on tensors and on buffers.
+// CHECK-LABEL: func @conv_transpose
+// CHECK: aic.conv_transpose %{{.*}}, %{{.*}}, %{{.*}} post(%{{.*}}) outs(%{{.*}}) {dilations = array<i64: 1, 1>, group = 2 : i64, pads = array<i64: 1, 1, 0, 0>, post_ops = [#aic.binary<add>, #aic.eltwise<relu>], strides = array<i64: 2, 2>} : (tensor<1x4x4x4xf32>, tensor<4x3x3x3xf32>, tensor<6xf32>, tensor<1x6x1x1xf32>, tensor<1x6x8x8xf32>) -> tensor<1x6x8x8xf32>
+// CHECK: aic.conv_transpose %{{.*}}, %{{.*}} outs(%{{.*}}) {dilations = array<i64: 2>, group = 1 : i64, pads = array<i64: 0, 0>, strides = array<i64: 1>} : (tensor<2x3x5xf32>, tensor<3x2x2xf32>, tensor<2x2x7xf32>) -> tensor<2x2x7xf32>
+// CHECK: aic.conv_transpose %{{.*}}, %{{.*}} outs(%{{.*}}) {{.*}} : (memref<2x3x5xf32>, memref<3x2x2xf32>, memref<2x2x7xf32>) -> ()
+func.func @conv_transpose(%x: tensor<1x4x4x4xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<6xf32>,
+                          %s: tensor<1x6x1x1xf32>, %x1: tensor<2x3x5xf32>, %w1: tensor<3x2x2xf32>,
+                          %bx: memref<2x3x5xf32>, %bw: memref<3x2x2xf32>, %by: memref<2x2x7xf32>)
+    -> (tensor<1x6x8x8xf32>, tensor<2x2x7xf32>) {
+  %e = tensor.empty() : tensor<1x6x8x8xf32>
+  %y = aic.conv_transpose %x, %w, %b post(%s) outs(%e) {strides = array<i64: 2, 2>,
+         dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 0, 0>, group = 2 : i64,
+         post_ops = [#aic.binary<add>, #aic.eltwise<relu>]}
+       : (tensor<1x4x4x4xf32>, tensor<4x3x3x3xf32>, tensor<6xf32>, tensor<1x6x1x1xf32>, tensor<1x6x8x8xf32>) -> tensor<1x6x8x8xf32>
+  %e1 = tensor.empty() : tensor<2x2x7xf32>
+  %y1 = aic.conv_transpose %x1, %w1 outs(%e1) {strides = array<i64: 1>, dilations = array<i64: 2>,
+          pads = array<i64: 0, 0>, group = 1 : i64}
+        : (tensor<2x3x5xf32>, tensor<3x2x2xf32>, tensor<2x2x7xf32>) -> tensor<2x2x7xf32>
+  aic.conv_transpose %bx, %bw outs(%by) {strides = array<i64: 1>, dilations = array<i64: 2>,
+    pads = array<i64: 0, 0>, group = 1 : i64}
+    : (memref<2x3x5xf32>, memref<3x2x2xf32>, memref<2x2x7xf32>) -> ()
+  return %y, %y1 : tensor<1x6x8x8xf32>, tensor<2x2x7xf32>
+}
+
+// -----
+
+// Tests that lrn round-trips, and layer_norm without scale and bias (as
+// instance normalization uses it) and with a scale only.
+// CHECK-LABEL: func @normalization
+// CHECK: aic.lrn %{{.*}} outs(%{{.*}}) {alpha = 1.000000e-04 : f64, beta = 7.500000e-01 : f64, bias = 2.000000e+00 : f64, size = 5 : i64} : (tensor<2x6x3x4xf32>, tensor<2x6x3x4xf32>) -> tensor<2x6x3x4xf32>
+// CHECK: aic.layer_norm %{{.*}} outs(%{{.*}}) {epsilon = 1.000000e-05 : f64} : (tensor<12x12xf32>, tensor<12x12xf32>) -> tensor<12x12xf32>
+// CHECK: %{{.*}}:3 = aic.layer_norm %{{.*}}, %{{.*}} outs(%{{.*}}, %{{.*}}, %{{.*}}) {epsilon = 0.000000e+00 : f64} : (tensor<12x12xf32>, tensor<12xf32>, tensor<12x12xf32>, tensor<12xf32>, tensor<12xf32>) -> (tensor<12x12xf32>, tensor<12xf32>, tensor<12xf32>)
+func.func @normalization(%x: tensor<2x6x3x4xf32>, %v: tensor<12x12xf32>, %s: tensor<12xf32>)
+    -> (tensor<2x6x3x4xf32>, tensor<12x12xf32>, tensor<12x12xf32>) {
+  %e = tensor.empty() : tensor<2x6x3x4xf32>
+  %l = aic.lrn %x outs(%e) {size = 5 : i64, alpha = 1.0e-04 : f64, beta = 0.75 : f64, bias = 2.0 : f64}
+       : (tensor<2x6x3x4xf32>, tensor<2x6x3x4xf32>) -> tensor<2x6x3x4xf32>
+  %ev = tensor.empty() : tensor<12x12xf32>
+  %y = aic.layer_norm %v outs(%ev) {epsilon = 1.0e-05 : f64}
+       : (tensor<12x12xf32>, tensor<12x12xf32>) -> tensor<12x12xf32>
+  %m = tensor.empty() : tensor<12xf32>
+  %z:3 = aic.layer_norm %v, %s outs(%ev, %m, %m) {epsilon = 0.0 : f64}
+       : (tensor<12x12xf32>, tensor<12xf32>, tensor<12x12xf32>, tensor<12xf32>, tensor<12xf32>)
+         -> (tensor<12x12xf32>, tensor<12xf32>, tensor<12xf32>)
+  return %l, %y, %z#0 : tensor<2x6x3x4xf32>, tensor<12x12xf32>, tensor<12x12xf32>
+}

@@ -75,8 +75,11 @@ TEST(Contract, KindCodesAndNames) {
   EXPECT_EQ(contract::Softmax::kKind, 6);
   EXPECT_EQ(contract::Concat::kKind, 7);
   EXPECT_EQ(contract::BatchNorm::kKind, AIC_PRIM_BATCH_NORM);
+  EXPECT_EQ(contract::ConvTranspose::kKind, 11);
+  EXPECT_EQ(contract::Lrn::kKind, 12);
   EXPECT_STREQ(contract::Conv::kName, "CONV");
   EXPECT_STREQ(contract::BatchNorm::kName, "BATCH_NORM");
+  EXPECT_STREQ(contract::ConvTranspose::kName, "CONV_TRANSPOSE");
 }
 
 TEST(Contract, FieldNamesInOrder) {
@@ -171,6 +174,51 @@ TEST(Contract, OtherKindsWords) {
       F32, 2, 1, 3, 0,                                        // dst
       bits(1e-5)}));
   // clang-format on
+}
+
+TEST(Contract, DeconvLrnAndLayerNormWords) {
+  constexpr int64_t F32 = AIC_DTYPE_FLOAT32;
+  Tensor x = f32({1, 3}), c = f32({3});
+  contract::ConvTranspose ct;
+  ct.src = f32({1, 2, 3});
+  ct.wei = f32({2, 1, 2});
+  ct.dst = f32({1, 1, 4});
+  ct.strides = {1};
+  ct.dilations = {1};
+  ct.pads_begin = {0};
+  ct.pads_end = {0};
+  ct.groups = 1;
+  // clang-format off
+  EXPECT_EQ(contract::encode(ct), (std::vector<int64_t>{
+      AIC_PRIM_CONV_TRANSPOSE,
+      F32, 3, 1, 2, 3, 0,  // src
+      F32, 3, 2, 1, 2, 0,  // wei
+      0,                   // no bias
+      F32, 3, 1, 1, 4, 0,  // dst
+      1, 1,  1, 1,  1, 0,  1, 0,  // strides dilations pads_begin pads_end
+      1, 0,                // groups weights_const
+      0}));                // post_ops
+  EXPECT_EQ(contract::encode(contract::Lrn{x, x, 5, 1e-4, 0.75, 2.0}),
+            (std::vector<int64_t>{
+      AIC_PRIM_LRN, F32, 2, 1, 3, 0,  F32, 2, 1, 3, 0,
+      5, bits(1e-4), bits(0.75), bits(2.0)}));
+  EXPECT_EQ(contract::encode(contract::LayerNorm{
+                x, std::nullopt, c, x, std::nullopt, std::nullopt, 1e-5}),
+            (std::vector<int64_t>{
+      AIC_PRIM_LAYER_NORM,
+      F32, 2, 1, 3, 0,                   // src
+      0,  1, F32, 1, 3, 0,               // no scale, shift
+      F32, 2, 1, 3, 0,                   // dst
+      0, 0,                              // no mean, no var
+      bits(1e-5)}));
+  // clang-format on
+  EXPECT_EQ(contract::numExecArgs(ct), 3);
+  EXPECT_EQ(contract::numExecArgs(
+                contract::LayerNorm{x, std::nullopt, std::nullopt, x, c, c, 0}),
+            4);
+  EXPECT_EQ(contract::encode(
+                decodeWords<contract::ConvTranspose>(contract::encode(ct))),
+            contract::encode(ct));
 }
 
 TEST(Contract, BlockedTensorAndSumWords) {

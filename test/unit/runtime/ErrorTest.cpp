@@ -102,6 +102,20 @@ TEST(LoadErrors, UnsupportedDtype) {
       << msg;
 }
 
+TEST(LoadErrors, InconsistentNewKinds) {
+  std::string msg =
+      loadFails(modelPath("bad_deconv_shape"), AIC_ERROR_INVALID_MODEL);
+  EXPECT_NE(msg.find("primitive 'deconv_shape': invalid CONV_TRANSPOSE "
+                     "descriptor: dst [1,1,6,6] is not the transposed window"),
+            std::string::npos)
+      << msg;
+  msg = loadFails(modelPath("bad_lrn_size"), AIC_ERROR_INVALID_MODEL);
+  EXPECT_NE(msg.find("primitive 'lrn_even': invalid LRN descriptor: size 4 "
+                     "is not a positive odd number"),
+            std::string::npos)
+      << msg;
+}
+
 TEST(LoadErrors, MissingPrimitive) {
   std::string msg =
       loadFails(modelPath("bad_missing_prim"), AIC_ERROR_INVALID_MODEL);

@@ -113,6 +113,11 @@ TEST(Kernels, BinaryBroadcasting) {
   expectNear(out[1], sub, "sub");
   expectNear(out[2], mul, "mul");
   expectNear(out[3], div, "div");
+  auto s4 = filled(4, 22), t4 = filled(4, 23);
+  std::vector<float> unit(24);
+  for (int i = 0; i < 24; ++i)
+    unit[i] = a[i] * s4[i % 4] + t4[i % 4];
+  expectNear(out[4], unit, "unit dims");
 }
 
 std::vector<float> poolRef(const std::vector<float> &x, int alg, int64_t c,
@@ -255,6 +260,115 @@ TEST(Kernels, BatchNorm) {
   auto out = runF32(m, {x, x2});
   expectNear(out[0], batchNormRef(x, 2, 3, 20, 1e-3f), "y");
   expectNear(out[1], batchNormRef(x2, 4, 3, 1, 0.5f), "y2");
+}
+
+struct Deconv2d {
+  int64_t n, c, h, w, oc, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, groups;
+};
+
+/// Transposed convolution with ONNX weights [C, OC/groups, kh, kw]: every
+/// input element scatters into the outputs its window reaches.
+std::vector<float> deconvRef(const std::vector<float> &x,
+                             const std::vector<float> &w,
+                             const std::vector<float> &bias,
+                             const Deconv2d &p) {
+  std::vector<float> y(p.n * p.oc * p.oh * p.ow);
+  int64_t icg = p.c / p.groups, ocg = p.oc / p.groups;
+  for (int64_t b = 0; b < p.n; ++b)
+    for (int64_t o = 0; o < p.oc; ++o)
+      for (int64_t k = 0; k < p.oh * p.ow; ++k)
+        y[(b * p.oc + o) * p.oh * p.ow + k] = bias.empty() ? 0.0f : bias[o];
+  for (int64_t b = 0; b < p.n; ++b)
+    for (int64_t i = 0; i < p.c; ++i)
+      for (int64_t iy = 0; iy < p.h; ++iy)
+        for (int64_t ix = 0; ix < p.w; ++ix)
+          for (int64_t o2 = 0; o2 < ocg; ++o2)
+            for (int64_t ky = 0; ky < p.kh; ++ky)
+              for (int64_t kx = 0; kx < p.kw; ++kx) {
+                int64_t oy = iy * p.sh + ky * p.dh - p.pt;
+                int64_t ox = ix * p.sw + kx * p.dw - p.pl;
+                if (oy < 0 || oy >= p.oh || ox < 0 || ox >= p.ow)
+                  continue;
+                int64_t o = i / icg * ocg + o2;
+                y[((b * p.oc + o) * p.oh + oy) * p.ow + ox] +=
+                    x[((b * p.c + i) * p.h + iy) * p.w + ix] *
+                    w[((i * ocg + o2) * p.kh + ky) * p.kw + kx];
+              }
+  return y;
+}
+
+TEST(Kernels, ConvTranspose) {
+  aic::Model m = aic::Model::load(modelPath("convtranspose"));
+  auto x = filled(4 * 5 * 4, 111), x2 = filled(2 * 3 * 7, 112);
+  auto out = runF32(m, {x, x2});
+  auto y1 = deconvRef(x, filled(4 * 3 * 3 * 2, 41), filled(6, 42),
+                      {1, 4, 5, 4, 6, 3, 2, 2, 3, 2, 1, 1, 0, 12, 9, 2});
+  for (float &v : y1)
+    v = v > 0 ? v : 0.1f * v;
+  expectNear(out[0], y1, "y1");
+  auto y2 = deconvRef(x2, filled(3 * 2 * 4, 43), {},
+                      {2, 3, 1, 7, 2, 1, 4, 1, 2, 1, 1, 0, 0, 1, 16, 1});
+  expectNear(out[1], y2, "y2");
+  auto again = runF32(m, {x, x2});
+  EXPECT_EQ(again, out);
+}
+
+/// Mean and population variance of each row of `x` [rows, n].
+void rowMoments(const std::vector<float> &x, int64_t rows, int64_t n,
+                std::vector<double> &mean, std::vector<double> &var) {
+  mean.assign(rows, 0);
+  var.assign(rows, 0);
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t i = 0; i < n; ++i)
+      mean[r] += x[r * n + i];
+    mean[r] /= n;
+    for (int64_t i = 0; i < n; ++i) {
+      double d = x[r * n + i] - mean[r];
+      var[r] += d * d;
+    }
+    var[r] /= n;
+  }
+}
+
+TEST(Kernels, LrnAndLayerNormWithoutScale) {
+  aic::Model m = aic::Model::load(modelPath("normalization"));
+  const int64_t n = 2, c = 6, hw = 12;
+  auto x = filled(n * c * hw, 113);
+  auto out = runF32(m, {x});
+
+  std::vector<float> lrn(x.size());
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t i = 0; i < hw; ++i) {
+        double sum = 0;
+        for (int64_t k = std::max<int64_t>(ch - 2, 0);
+             k <= std::min<int64_t>(ch + 2, c - 1); ++k) {
+          double v = x[(b * c + k) * hw + i];
+          sum += v * v;
+        }
+        int64_t idx = (b * c + ch) * hw + i;
+        lrn[idx] = x[idx] / std::pow(2.0 + 0.5 / 5 * sum, 0.75);
+      }
+  expectNear(out[0], lrn, "lrn");
+
+  std::vector<double> mean, var;
+  rowMoments(x, n * c, hw, mean, var);
+  std::vector<float> in(x.size());
+  for (int64_t r = 0; r < n * c; ++r)
+    for (int64_t i = 0; i < hw; ++i)
+      in[r * hw + i] = (x[r * hw + i] - mean[r]) / std::sqrt(var[r] + 1e-2);
+  expectNear(out[1], in, "instance norm");
+  expectNear(out[2], std::vector<float>(mean.begin(), mean.end()), "mean");
+  expectNear(out[3], std::vector<float>(var.begin(), var.end()), "var");
+
+  rowMoments(x, 48, 3, mean, var);
+  auto shift = filled(3, 52);
+  std::vector<float> shifted(x.size());
+  for (int64_t r = 0; r < 48; ++r)
+    for (int64_t i = 0; i < 3; ++i)
+      shifted[r * 3 + i] =
+          (x[r * 3 + i] - mean[r]) / std::sqrt(var[r] + 0.5) + shift[i];
+  expectNear(out[4], shifted, "shift only");
 }
 
 TEST(Kernels, ThreadCount) {

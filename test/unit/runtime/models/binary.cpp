@@ -5,6 +5,8 @@
 // y_sub = b - a         src0 broadcast, not commutative
 // y_mul = b * a         src0 broadcast, commutative: operands swapped
 // y_div = c / b + k     both broadcast; post-op add of k [4]
+// y_unit = a * s + t    a viewed as [6,4,1], s and t [4,1]: a per-channel
+//                       post-op with a last dim of 1 (see squeezeUnitDims)
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,16 +16,18 @@ using namespace aictest;
 
 namespace {
 
-const int64_t kA[] = {2, 3, 4}, kB[] = {3, 1}, kC[] = {2, 1, 4};
+const int64_t kA[] = {2, 3, 4}, kB[] = {3, 1}, kC[] = {2, 1, 4},
+              kU[] = {6, 4, 1};
 const aic_model_tensor_meta kInputs[] = {{"a", AIC_DTYPE_FLOAT32, 3, kA},
                                          {"b", AIC_DTYPE_FLOAT32, 2, kB},
                                          {"c", AIC_DTYPE_FLOAT32, 3, kC}};
 const aic_model_tensor_meta kOutputs[] = {{"y_add", AIC_DTYPE_FLOAT32, 3, kA},
                                           {"y_sub", AIC_DTYPE_FLOAT32, 3, kA},
                                           {"y_mul", AIC_DTYPE_FLOAT32, 3, kA},
-                                          {"y_div", AIC_DTYPE_FLOAT32, 3, kA}};
+                                          {"y_div", AIC_DTYPE_FLOAT32, 3, kA},
+                                          {"y_unit", AIC_DTYPE_FLOAT32, 3, kU}};
 
-float k[4];
+float k[4], s4[4], t4[4];
 
 contract::Binary binary(int64_t alg, Tensor a, Tensor b,
                         std::vector<PostOp> postOps = {}) {
@@ -40,18 +44,26 @@ const contract::Binary kMul =
 const contract::Binary kDiv =
     binary(AIC_BINARY_DIV, f32({2, 1, 4}), f32({3, 1}),
            {PostOp::binary(AIC_BINARY_ADD, f32({4}))});
+const contract::Binary kUnit{AIC_BINARY_MUL,
+                             f32({6, 4, 1}),
+                             f32({4, 1}),
+                             f32({6, 4, 1}),
+                             {PostOp::binary(AIC_BINARY_ADD, f32({4, 1}))}};
 
 } // namespace
 
-AIC_TEST_MODEL_META = {AIC_ABI_VERSION, count(kInputs), count(kOutputs), 4, 0,
+AIC_TEST_MODEL_META = {AIC_ABI_VERSION, count(kInputs), count(kOutputs), 5, 0,
                        kInputs,         kOutputs};
 
 int32_t modelInit(aicrt_context *ctx) {
   fill(k, count(k), 21);
+  fill(s4, count(s4), 22);
+  fill(t4, count(t4), 23);
   AIC_TRY(create(ctx, 0, kAdd, "add"));
   AIC_TRY(create(ctx, 1, kSub, "sub"));
   AIC_TRY(create(ctx, 2, kMul, "mul"));
-  return create(ctx, 3, kDiv, "div");
+  AIC_TRY(create(ctx, 3, kDiv, "div"));
+  return create(ctx, 4, kUnit, "unit");
 }
 
 int32_t modelRun(aicrt_exec_state *st, void *const *in, void *const *out,
@@ -59,5 +71,6 @@ int32_t modelRun(aicrt_exec_state *st, void *const *in, void *const *out,
   AIC_TRY(exec(st, 0, kAdd, {in[0], in[1], out[0]}));
   AIC_TRY(exec(st, 1, kSub, {in[1], in[0], out[1]}));
   AIC_TRY(exec(st, 2, kMul, {in[1], in[0], out[2]}));
-  return exec(st, 3, kDiv, {in[2], in[1], out[3], k});
+  AIC_TRY(exec(st, 3, kDiv, {in[2], in[1], out[3], k}));
+  return exec(st, 4, kUnit, {in[0], s4, out[4], t4});
 }

@@ -93,6 +93,22 @@ int32_t modelInit(aicrt_context *ctx) {
   std::swap_ranges(swapped + kStrides, swapped + kStrides + 3,
                    swapped + kDilations);
   return aicrt_create(ctx, 1, swapped, count(swapped), "conv_swapped");
+#elif VARIANT == 12 // a transposed conv whose dst is not its window
+  contract::ConvTranspose d;
+  d.src = f32({1, 2, 3, 3});
+  d.wei = f32({2, 1, 3, 3});
+  d.dst = f32({1, 1, 6, 6}); // (3 - 1) * 2 + 3 = 7
+  d.strides = {2, 2};
+  d.dilations = {1, 1};
+  d.pads_begin = {0, 0};
+  d.pads_end = {0, 0};
+  d.groups = 1;
+  return create(ctx, 0, d, "deconv_shape");
+#elif VARIANT == 13 // LRN of an even size, whose window oneDNN centers
+  return create(
+      ctx, 0,
+      contract::Lrn{f32({1, 4, 2, 2}), f32({1, 4, 2, 2}), 4, 1e-4, 0.75, 1.0},
+      "lrn_even");
 #else               // valid; run passes a wrong argument count
   AIC_TRY(create(ctx, 0, kRelu, "relu"));
   return create(ctx, 1, kRelu, "relu2");

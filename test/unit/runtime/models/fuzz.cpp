@@ -50,8 +50,25 @@ std::vector<std::vector<int64_t>> validDescriptors() {
   pool.dilations = {1, 1};
   pool.pads_begin = pool.pads_end = {1, 1};
 
+  contract::ConvTranspose deconv;
+  deconv.src = f32({1, 4, 5, 5});
+  deconv.wei = f32({4, 3, 3, 3});
+  deconv.bias = f32({6});
+  deconv.dst = f32({1, 6, 10, 10});
+  deconv.strides = {2, 2};
+  deconv.dilations = {1, 1};
+  deconv.pads_begin = {1, 1};
+  deconv.pads_end = {0, 0};
+  deconv.groups = 2;
+  deconv.post_ops = {PostOp::eltwise(AIC_ELTWISE_RELU)};
+
   Tensor x = f32({2, 5}), c = f32({3});
   return {
+      contract::encode(deconv),
+      contract::encode(contract::Lrn{f32({1, 3, 2, 2}), f32({1, 3, 2, 2}), 3,
+                                     1e-4, 0.75, 1.0}),
+      contract::encode(contract::LayerNorm{
+          f32({2, 3}), std::nullopt, c, f32({2, 3}), f32({2}), f32({2}), 1e-5}),
       contract::encode(conv),
       contract::encode(mm),
       contract::encode(pool),
