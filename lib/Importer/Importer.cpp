@@ -61,7 +61,11 @@ FailureOr<Value> GraphState::getValue(StringRef name, Location loc) {
     return it->second;
   auto constIt = constants.find(name);
   if (constIt == constants.end()) {
-    emitError(loc) << "input '" << name << "' is not defined";
+    if (const CompositeValue *composite = getComposite(name))
+      emitError(loc) << "input '" << name << "' is " << composite->describe()
+                     << ", not a tensor";
+    else
+      emitError(loc) << "input '" << name << "' is not defined";
     return failure();
   }
   Value value =
@@ -73,7 +77,8 @@ FailureOr<Value> GraphState::getValue(StringRef name, Location loc) {
 void GraphState::setValue(StringRef name, Value value) { values[name] = value; }
 
 bool GraphState::hasValue(StringRef name) const {
-  return values.contains(name) || constants.contains(name);
+  return values.contains(name) || constants.contains(name) ||
+         composites.contains(name);
 }
 
 void GraphState::addConstant(StringRef name, ConstTensor tensor, Location loc) {
@@ -116,6 +121,8 @@ int32_t GraphState::getOnnxElementType(StringRef name) const {
   const onnx::TypeProto *type = getOnnxType(name);
   if (type && type->has_tensor_type())
     return type->tensor_type().elem_type();
+  if (const CompositeValue *composite = getComposite(name))
+    return composite->elementType;
   if (const ConstTensor *constant = getConstant(name))
     return importer::getOnnxElementType(constant->type.getElementType(),
                                         constant->isUnsigned);
@@ -175,6 +182,28 @@ RankedTensorType NodeImporter::getInputType(int i) {
   FailureOr<Value> value = getInput(i);
   return succeeded(value) ? cast<RankedTensorType>(value->getType())
                           : RankedTensorType();
+}
+
+const CompositeValue *NodeImporter::getCompositeInput(int i) {
+  if (!hasInput(i)) {
+    emitError() << "missing input #" << i;
+    return nullptr;
+  }
+  const CompositeValue *composite = state.getComposite(node.input(i));
+  if (!composite) {
+    if (state.hasValue(node.input(i)))
+      emitError() << "input '" << node.input(i)
+                  << "' is a tensor, the operator expects a sequence or "
+                     "optional";
+    else
+      emitError() << "input '" << node.input(i) << "' is not defined";
+  }
+  return composite;
+}
+
+void NodeImporter::setCompositeOutput(int i, CompositeValue value) {
+  if (i < node.output_size() && !node.output(i).empty())
+    state.setComposite(node.output(i), std::move(value));
 }
 
 bool NodeImporter::isOutputUsed(int i) const {
@@ -549,9 +578,35 @@ static LogicalResult importNode(const onnx::NodeProto &node, GraphState &state,
   return success();
 }
 
-static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
-                                         const ShapeData &shapeData,
-                                         GraphState &state) {
+LogicalResult aic::importer::importSubgraphNode(const onnx::NodeProto &node,
+                                                GraphState &state) {
+  static const ShapeData none;
+  return importNode(node, state, none);
+}
+
+/// An entry of aic.input_values / aic.output_values (passes/PassDetail.h).
+static DictionaryAttr valueEntry(OpBuilder &b, StringRef name, int64_t kind,
+                                 int32_t elementType, bool present,
+                                 int64_t count) {
+  return b.getDictionaryAttr({
+      b.getNamedAttr("name", b.getStringAttr(name)),
+      b.getNamedAttr("kind", b.getI32IntegerAttr(kind)),
+      b.getNamedAttr("elem_dtype", b.getI32IntegerAttr(elementType)),
+      b.getNamedAttr("present", b.getBoolAttr(present)),
+      b.getNamedAttr("count", b.getI64IntegerAttr(count)),
+  });
+}
+
+/// The name of tensor `k` of a sequence or optional at the graph boundary.
+static std::string compositeTensorName(StringRef name, bool holdsSequence,
+                                       size_t k) {
+  return holdsSequence ? (name + "[" + Twine(k) + "]").str() : name.str();
+}
+
+static OwningOpRef<ModuleOp>
+importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
+            GraphState &state,
+            const llvm::StringMap<CompositeInput> &compositeInputs) {
   MLIRContext *ctx = state.getContext();
   const onnx::GraphProto &graph = model.graph();
   Location fileLoc = state.getFileLoc();
@@ -596,11 +651,45 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
     return nullptr;
   }
 
+  // A sequence or optional input is as many arguments as it holds tensors
+  // (`argInputs` names the graph input of tensor arguments only).
   SmallVector<Type> argTypes;
-  SmallVector<std::string> argNames;
+  SmallVector<std::string> argNames, argInputs;
+  SmallVector<int32_t> argElementTypes;
+  SmallVector<Attribute> inputValues;
+  bool compositeIO = false;
+  OpBuilder &builder = state.getBuilder();
   for (const onnx::ValueInfoProto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue;
+    if (input.type().has_sequence_type() || input.type().has_optional_type()) {
+      bool optional = input.type().has_optional_type();
+      auto it = compositeInputs.find(input.name());
+      if (it == compositeInputs.end()) {
+        emitError(fileLoc) << "input '" << input.name() << "' is "
+                           << (optional ? "an optional" : "a sequence")
+                           << "; give its "
+                           << (optional ? "presence" : "length")
+                           << " and element shapes with --input-value "
+                           << input.name() << "=FILE.pb (an ONNX "
+                           << (optional ? "OptionalProto" : "SequenceProto")
+                           << ")";
+        return nullptr;
+      }
+      const CompositeInput &composite = it->second;
+      bool holdsSequence = composite.kind != CompositeValue::Kind::Optional;
+      for (auto [k, type] : llvm::enumerate(composite.types)) {
+        argTypes.push_back(type);
+        argNames.push_back(compositeTensorName(input.name(), holdsSequence, k));
+        argInputs.push_back("");
+        argElementTypes.push_back(composite.elementType);
+      }
+      inputValues.push_back(valueEntry(
+          builder, input.name(), static_cast<int64_t>(composite.kind),
+          composite.elementType, composite.present, composite.types.size()));
+      compositeIO = true;
+      continue;
+    }
     std::string why;
     FailureOr<RankedTensorType> type =
         input.has_type() ? convertTensorType(input.type(), ctx, why)
@@ -616,12 +705,15 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
     }
     argTypes.push_back(*type);
     argNames.push_back(input.name());
+    argInputs.push_back(input.name());
+    argElementTypes.push_back(state.getOnnxElementType(input.name()));
+    inputValues.push_back(valueEntry(builder, input.name(), /*kind=*/0,
+                                     argElementTypes.back(), true, 1));
   }
 
   if (failed(checkOperators(graph, state, &shapeData)))
     return nullptr;
 
-  OpBuilder &builder = state.getBuilder();
   builder.setInsertionPointToEnd(module->getBody());
   auto func = builder.create<func::FuncOp>(
       fileLoc, "main_graph", builder.getFunctionType(argTypes, {}));
@@ -632,10 +724,31 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "aic.name", builder.getStringAttr(name));
     // Integers are signless: the runtime learns the dtype from this.
-    if (isUnsignedElementType(state.getOnnxElementType(name)))
+    if (isUnsignedElementType(argElementTypes[i]))
       func.setArgAttr(i, "aic.unsigned", builder.getUnitAttr());
-    state.setValue(name, entry->getArgument(i));
+    if (!argInputs[i].empty())
+      state.setValue(name, entry->getArgument(i));
   }
+  unsigned nextArg = 0;
+  for (const onnx::ValueInfoProto &input : graph.input()) {
+    if (initializerNames.contains(input.name()))
+      continue;
+    auto it = compositeInputs.find(input.name());
+    if (!input.type().has_sequence_type() &&
+        !input.type().has_optional_type()) {
+      ++nextArg;
+      continue;
+    }
+    CompositeValue value;
+    value.kind = it->second.kind;
+    value.present = it->second.present;
+    value.elementType = it->second.elementType;
+    for (size_t k = 0; k < it->second.types.size(); ++k)
+      value.tensors.push_back(entry->getArgument(nextArg++));
+    state.setComposite(input.name(), std::move(value));
+  }
+  if (compositeIO)
+    func->setAttr("aic.input_values", builder.getArrayAttr(inputValues));
 
   builder.setInsertionPointToEnd(entry);
   for (const onnx::NodeProto &node : graph.node())
@@ -643,7 +756,38 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
       return nullptr;
 
   SmallVector<Value> results;
+  SmallVector<std::string> resultNames;
+  SmallVector<int32_t> resultElementTypes;
+  SmallVector<Attribute> outputValues;
   for (const onnx::ValueInfoProto &output : graph.output()) {
+    bool declaredComposite =
+        output.type().has_sequence_type() || output.type().has_optional_type();
+    if (const CompositeValue *composite = state.getComposite(output.name())) {
+      if (output.type().has_tensor_type()) {
+        emitError(fileLoc) << "output '" << output.name()
+                           << "' is declared a tensor but the graph computes "
+                           << composite->describe();
+        return nullptr;
+      }
+      for (auto [k, tensor] : llvm::enumerate(composite->tensors)) {
+        results.push_back(tensor);
+        resultNames.push_back(
+            compositeTensorName(output.name(), composite->holdsSequence(), k));
+        resultElementTypes.push_back(composite->elementType);
+      }
+      outputValues.push_back(valueEntry(
+          builder, output.name(), static_cast<int64_t>(composite->kind),
+          composite->elementType, composite->present,
+          composite->tensors.size()));
+      compositeIO = true;
+      continue;
+    }
+    if (declaredComposite && state.hasValue(output.name())) {
+      emitError(fileLoc) << "output '" << output.name()
+                         << "' is declared a sequence or optional but the "
+                            "graph computes a tensor";
+      return nullptr;
+    }
     FailureOr<Value> value = state.getValue(output.name(), fileLoc);
     if (failed(value))
       return nullptr;
@@ -659,21 +803,27 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
       return nullptr;
     }
     results.push_back(*value);
+    resultNames.push_back(output.name());
+    resultElementTypes.push_back(output.has_type() &&
+                                         output.type().has_tensor_type()
+                                     ? output.type().tensor_type().elem_type()
+                                     : state.getOnnxElementType(output.name()));
+    outputValues.push_back(valueEntry(builder, output.name(), /*kind=*/0,
+                                      resultElementTypes.back(), true, 1));
   }
   builder.create<func::ReturnOp>(fileLoc, results);
-  for (auto [i, name] : llvm::enumerate(argNames))
-    if (state.getSpecializedInputs().contains(name))
+  if (compositeIO)
+    func->setAttr("aic.output_values", builder.getArrayAttr(outputValues));
+  for (auto [i, name] : llvm::enumerate(argInputs))
+    if (!name.empty() && state.getSpecializedInputs().contains(name))
       func.setArgAttr(
           i, "aic.value",
           makeDenseAttr(*state.getBoundInputValue(name, /*specialize=*/false)));
   func.setFunctionType(
       builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
-  for (auto [i, output] : llvm::enumerate(graph.output())) {
-    func.setResultAttr(i, "aic.name", builder.getStringAttr(output.name()));
-    int32_t elementType = output.has_type() && output.type().has_tensor_type()
-                              ? output.type().tensor_type().elem_type()
-                              : state.getOnnxElementType(output.name());
-    if (isUnsignedElementType(elementType))
+  for (auto [i, name] : llvm::enumerate(resultNames)) {
+    func.setResultAttr(i, "aic.name", builder.getStringAttr(name));
+    if (isUnsignedElementType(resultElementTypes[i]))
       func.setResultAttr(i, "aic.unsigned", builder.getUnitAttr());
   }
   return module;
@@ -694,9 +844,9 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
   onnx::ModelProto model;
   if (failed(loadModel(path, model, fileLoc)))
     return nullptr;
-  FailureOr<llvm::StringMap<ConstTensor>> inputValues =
+  FailureOr<InputBindings> bindings =
       applyInputOptions(model, options, modelDir, &context, fileLoc);
-  if (failed(inputValues))
+  if (failed(bindings))
     return nullptr;
   FailureOr<int64_t> opset = getDefaultOpset(model, fileLoc);
   if (failed(opset))
@@ -704,7 +854,7 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
   GraphState state(&context, path, modelDir, *opset);
   for (const onnx::OperatorSetIdProto &id : model.opset_import())
     state.setDomainOpset(id.domain(), id.version());
-  for (auto &entry : *inputValues)
+  for (auto &entry : bindings->values)
     state.bindInputValue(entry.getKey(), std::move(entry.getValue()));
   if (*opset == 0) {
     // Operators of other domains explain a missing default opset best.
@@ -719,5 +869,5 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
   if (failed(checkOperators(model.graph(), state, /*shapeData=*/nullptr)) ||
       failed(checkAndInferShapes(model, modelDir, *opset, shapeData, fileLoc)))
     return nullptr;
-  return importModel(model, shapeData, state);
+  return importModel(model, shapeData, state, bindings->composites);
 }

@@ -102,6 +102,44 @@ mlir::ElementsAttr makeElementsAttr(const ConstTensor &tensor,
 /// Always `dense<...>`.
 mlir::DenseElementsAttr makeDenseAttr(const ConstTensor &tensor);
 
+/// An ONNX sequence or optional value. aic compiles for static shapes, so
+/// the import knows how many tensors such a value holds (a sequence's length,
+/// an optional's presence) and each one's type: the value is those tensors'
+/// SSA values (SequenceRules.cpp). At the graph boundary it is passed as
+/// them (see aic_value_kind_t in aic/runtime.h).
+struct CompositeValue {
+  /// As aic_value_kind_t (without AIC_VALUE_TENSOR).
+  enum class Kind { Sequence = 1, Optional = 2, OptionalSequence = 3 };
+  Kind kind = Kind::Sequence;
+  /// False for an absent optional (which holds no tensors).
+  bool present = true;
+  /// The ONNX element type of the tensors (UNDEFINED if ONNX left it open).
+  int32_t elementType = onnx::TensorProto::UNDEFINED;
+  llvm::SmallVector<mlir::Value> tensors;
+
+  bool isOptional() const { return kind != Kind::Sequence; }
+  /// A sequence, or an optional of one.
+  bool holdsSequence() const { return kind != Kind::Optional; }
+  /// "a sequence", "an optional tensor", ..., for messages.
+  llvm::StringRef describe() const;
+};
+
+/// The shape of a sequence or optional graph input, as its input file gives
+/// it (InputOptions.cpp): the library is compiled for it.
+struct CompositeInput {
+  CompositeValue::Kind kind = CompositeValue::Kind::Sequence;
+  bool present = true;
+  int32_t elementType = onnx::TensorProto::UNDEFINED;
+  llvm::SmallVector<mlir::RankedTensorType> types;
+};
+
+/// What the user gave for graph inputs: values (--input-value, input files)
+/// and the shapes of sequence and optional inputs.
+struct InputBindings {
+  llvm::StringMap<ConstTensor> values;
+  llvm::StringMap<CompositeInput> composites;
+};
+
 /// Graph-level state shared by every operator rule.
 class GraphState {
 public:
@@ -126,6 +164,22 @@ public:
   /// not materialized).
   mlir::Value lookupValue(llvm::StringRef name) const {
     return values.lookup(name);
+  }
+
+  /// The sequence or optional an ONNX value is, or null if none (a tensor).
+  void setComposite(llvm::StringRef name, CompositeValue value) {
+    composites.insert_or_assign(name, std::move(value));
+  }
+  const CompositeValue *getComposite(llvm::StringRef name) const {
+    auto it = composites.find(name);
+    return it == composites.end() ? nullptr : &it->second;
+  }
+  /// Forgets an ONNX value (of a subgraph scope being left).
+  void eraseValue(llvm::StringRef name) {
+    values.erase(name);
+    composites.erase(name);
+    constants.erase(name);
+    types.erase(name);
   }
 
   /// Registers a constant (initializer or Constant node output).
@@ -187,6 +241,7 @@ private:
   std::string modelDir;
   int64_t opset;
   llvm::StringMap<mlir::Value> values;
+  llvm::StringMap<CompositeValue> composites;
   llvm::StringMap<ConstEntry> constants;
   llvm::StringMap<onnx::TypeProto> types;
   llvm::StringMap<ConstTensor> boundInputs;
@@ -231,6 +286,10 @@ public:
   mlir::FailureOr<llvm::SmallVector<int64_t>>
   getConstantInts(int i, llvm::StringRef what);
   mlir::RankedTensorType getInputType(int i);
+  /// Input `i` as a sequence or optional; null after an error if it is
+  /// missing or a tensor.
+  const CompositeValue *getCompositeInput(int i);
+  void setCompositeOutput(int i, CompositeValue value);
   /// The ONNX element type of input `i` (UNDEFINED if unknown).
   int32_t getInputElementType(int i) const;
   /// Input `i` has an unsigned ONNX integer type: integer rules pick
@@ -345,9 +404,9 @@ const OpRuleInfo *lookupOpRuleInfo(llvm::StringRef opType);
 /// The rule for an ONNX operator type (default domain), or null.
 OpRule lookupOpRule(llvm::StringRef opType);
 /// Applies --input-shape and --input-value to the model's graph inputs
-/// (before the checker and shape inference see them) and decodes the given
-/// values.
-mlir::FailureOr<llvm::StringMap<ConstTensor>>
+/// (before the checker and shape inference see them), decodes the given
+/// values and reads the shapes of sequence and optional inputs.
+mlir::FailureOr<InputBindings>
 applyInputOptions(onnx::ModelProto &model, const aic::ImportOptions &options,
                   llvm::StringRef modelDir, mlir::MLIRContext *ctx,
                   mlir::Location fileLoc);
@@ -362,6 +421,7 @@ llvm::ArrayRef<OpRuleInfo> getIndexingRules();
 llvm::ArrayRef<OpRuleInfo> getLinearAlgebraRules();
 llvm::ArrayRef<OpRuleInfo> getQuantRules();
 llvm::ArrayRef<OpRuleInfo> getTextRules();
+llvm::ArrayRef<OpRuleInfo> getSequenceRules();
 /// The rules of one family, or null; lookupOpRule asks each.
 OpRule lookupElementwiseRule(llvm::StringRef opType);
 OpRule lookupUnaryRule(llvm::StringRef opType);
@@ -369,6 +429,12 @@ OpRule lookupReductionRule(llvm::StringRef opType);
 OpRule lookupDataMovementRule(llvm::StringRef opType);
 OpRule lookupPositionalRule(llvm::StringRef opType);
 OpRule lookupLossRule(llvm::StringRef opType);
+
+/// Imports one node of a subgraph into the current insertion point, as the
+/// graph's own nodes are (without graph-wide data propagation, which did
+/// not see the subgraph's values).
+mlir::LogicalResult importSubgraphNode(const onnx::NodeProto &node,
+                                       GraphState &state);
 
 /// Explicit window attributes of a convolution or pooling; pads are
 /// [begin..., end...] and include `ceilPadding`, the end padding added for
@@ -393,6 +459,8 @@ mlir::LogicalResult importAveragePool(NodeImporter &imp);
 mlir::LogicalResult importGlobalAveragePool(NodeImporter &imp);
 mlir::LogicalResult importGlobalMaxPool(NodeImporter &imp);
 mlir::LogicalResult importBatchNormalization(NodeImporter &imp);
+/// SequenceMap (SequenceMap.cpp).
+mlir::LogicalResult importSequenceMap(NodeImporter &imp);
 
 } // namespace importer
 } // namespace aic
