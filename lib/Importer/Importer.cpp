@@ -867,6 +867,7 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
   }
   ShapeData shapeData;
   if (failed(checkOperators(model.graph(), state, /*shapeData=*/nullptr)) ||
+      failed(checkSplitToSequenceSizes(model.graph(), state, fileLoc)) ||
       failed(checkAndInferShapes(model, modelDir, *opset, shapeData, fileLoc)))
     return nullptr;
   return importModel(model, shapeData, state, bindings->composites);

@@ -430,6 +430,13 @@ OpRule lookupDataMovementRule(llvm::StringRef opType);
 OpRule lookupPositionalRule(llvm::StringRef opType);
 OpRule lookupLossRule(llvm::StringRef opType);
 
+/// ONNX 1.12's SplitToSequence inference divides by a constant scalar
+/// 'split' without checking it: rejects a non-positive one (in `graph` or
+/// its subgraphs) before ONNX's checker and inference see the model.
+mlir::LogicalResult checkSplitToSequenceSizes(const onnx::GraphProto &graph,
+                                              GraphState &state,
+                                              mlir::Location fileLoc);
+
 /// Imports one node of a subgraph into the current insertion point, as the
 /// graph's own nodes are (without graph-wide data propagation, which did
 /// not see the subgraph's values).

@@ -356,6 +356,70 @@ static LogicalResult importSplitToSequence(NodeImporter &imp) {
   return success();
 }
 
+/// The integers of constant `name` (an initializer or a Constant node's
+/// `value` of `graph` or an enclosing graph in `scopes`) if it is a scalar.
+static std::optional<int64_t>
+getConstantScalar(StringRef name, ArrayRef<const onnx::GraphProto *> scopes,
+                  GraphState &state) {
+  const onnx::TensorProto *found = nullptr;
+  for (const onnx::GraphProto *graph : scopes) {
+    for (const onnx::TensorProto &init : graph->initializer())
+      if (init.name() == name)
+        found = &init;
+    for (const onnx::NodeProto &node : graph->node())
+      if (node.op_type() == "Constant" && node.output_size() == 1 &&
+          node.output(0) == name)
+        for (const onnx::AttributeProto &attr : node.attribute()) {
+          if (attr.name() == "value_int")
+            return attr.i();
+          if (attr.name() == "value" && attr.has_t())
+            found = &attr.t();
+        }
+  }
+  if (!found || found->dims_size() != 0)
+    return std::nullopt;
+  std::string why;
+  FailureOr<ConstTensor> tensor =
+      decodeTensor(*found, state.getModelDir(), state.getContext(), why);
+  if (failed(tensor) || tensor->getNumElements() != 1 ||
+      !isa<IntegerType>(tensor->type.getElementType()))
+    return std::nullopt;
+  return getValuesAsInt(*tensor).front();
+}
+
+static LogicalResult
+checkSplitSizes(const onnx::GraphProto &graph,
+                SmallVectorImpl<const onnx::GraphProto *> &scopes,
+                GraphState &state, Location fileLoc) {
+  scopes.push_back(&graph);
+  for (const onnx::NodeProto &node : graph.node()) {
+    if (node.op_type() == "SplitToSequence" && node.input_size() > 1 &&
+        !node.input(1).empty()) {
+      std::optional<int64_t> split =
+          getConstantScalar(node.input(1), scopes, state);
+      if (split && *split <= 0)
+        return emitError(fileLoc)
+               << "node '"
+               << (node.name().empty() ? node.output(0) : node.name())
+               << "' (SplitToSequence): 'split' " << *split
+               << " is not positive";
+    }
+    for (const onnx::AttributeProto &attr : node.attribute())
+      if (attr.has_g() &&
+          failed(checkSplitSizes(attr.g(), scopes, state, fileLoc)))
+        return failure();
+  }
+  scopes.pop_back();
+  return success();
+}
+
+LogicalResult
+aic::importer::checkSplitToSequenceSizes(const onnx::GraphProto &graph,
+                                         GraphState &state, Location fileLoc) {
+  SmallVector<const onnx::GraphProto *> scopes;
+  return checkSplitSizes(graph, scopes, state, fileLoc);
+}
+
 //===----------------------------------------------------------------------===//
 // Optionals
 //===----------------------------------------------------------------------===//
