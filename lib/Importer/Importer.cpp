@@ -584,25 +584,6 @@ LogicalResult aic::importer::importSubgraphNode(const onnx::NodeProto &node,
   return importNode(node, state, none);
 }
 
-/// An entry of aic.input_values / aic.output_values (passes/PassDetail.h).
-static DictionaryAttr valueEntry(OpBuilder &b, StringRef name, int64_t kind,
-                                 int32_t elementType, bool present,
-                                 int64_t count) {
-  return b.getDictionaryAttr({
-      b.getNamedAttr("name", b.getStringAttr(name)),
-      b.getNamedAttr("kind", b.getI32IntegerAttr(kind)),
-      b.getNamedAttr("elem_dtype", b.getI32IntegerAttr(elementType)),
-      b.getNamedAttr("present", b.getBoolAttr(present)),
-      b.getNamedAttr("count", b.getI64IntegerAttr(count)),
-  });
-}
-
-/// The name of tensor `k` of a sequence or optional at the graph boundary.
-static std::string compositeTensorName(StringRef name, bool holdsSequence,
-                                       size_t k) {
-  return holdsSequence ? (name + "[" + Twine(k) + "]").str() : name.str();
-}
-
 static OwningOpRef<ModuleOp>
 importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
             GraphState &state,
@@ -651,14 +632,9 @@ importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
     return nullptr;
   }
 
-  // A sequence or optional input is as many arguments as it holds tensors
-  // (`argInputs` names the graph input of tensor arguments only).
-  SmallVector<Type> argTypes;
-  SmallVector<std::string> argNames, argInputs;
-  SmallVector<int32_t> argElementTypes;
-  SmallVector<Attribute> inputValues;
-  bool compositeIO = false;
+  // A sequence or optional input is as many arguments as it holds tensors.
   OpBuilder &builder = state.getBuilder();
+  GraphSignature signature(builder);
   for (const onnx::ValueInfoProto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue;
@@ -676,18 +652,7 @@ importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
                            << ")";
         return nullptr;
       }
-      const CompositeInput &composite = it->second;
-      bool holdsSequence = composite.kind != CompositeValue::Kind::Optional;
-      for (auto [k, type] : llvm::enumerate(composite.types)) {
-        argTypes.push_back(type);
-        argNames.push_back(compositeTensorName(input.name(), holdsSequence, k));
-        argInputs.push_back("");
-        argElementTypes.push_back(composite.elementType);
-      }
-      inputValues.push_back(valueEntry(
-          builder, input.name(), static_cast<int64_t>(composite.kind),
-          composite.elementType, composite.present, composite.types.size()));
-      compositeIO = true;
+      signature.addInput(input.name(), it->second);
       continue;
     }
     std::string why;
@@ -703,12 +668,8 @@ importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
                                      : "");
       return nullptr;
     }
-    argTypes.push_back(*type);
-    argNames.push_back(input.name());
-    argInputs.push_back(input.name());
-    argElementTypes.push_back(state.getOnnxElementType(input.name()));
-    inputValues.push_back(valueEntry(builder, input.name(), /*kind=*/0,
-                                     argElementTypes.back(), true, 1));
+    signature.addInput(input.name(), *type,
+                       state.getOnnxElementType(input.name()));
   }
 
   if (failed(checkOperators(graph, state, &shapeData)))
@@ -716,49 +677,18 @@ importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
 
   builder.setInsertionPointToEnd(module->getBody());
   auto func = builder.create<func::FuncOp>(
-      fileLoc, "main_graph", builder.getFunctionType(argTypes, {}));
-  SmallVector<Location> argLocs;
-  for (const std::string &name : argNames)
-    argLocs.push_back(NameLoc::get(StringAttr::get(ctx, name), fileLoc));
-  Block *entry = builder.createBlock(&func.getBody(), {}, argTypes, argLocs);
-  for (auto [i, name] : llvm::enumerate(argNames)) {
-    func.setArgAttr(i, "aic.name", builder.getStringAttr(name));
-    // Integers are signless: the runtime learns the dtype from this.
-    if (isUnsignedElementType(argElementTypes[i]))
-      func.setArgAttr(i, "aic.unsigned", builder.getUnitAttr());
-    if (!argInputs[i].empty())
-      state.setValue(name, entry->getArgument(i));
-  }
-  unsigned nextArg = 0;
-  for (const onnx::ValueInfoProto &input : graph.input()) {
-    if (initializerNames.contains(input.name()))
-      continue;
-    auto it = compositeInputs.find(input.name());
-    if (!input.type().has_sequence_type() &&
-        !input.type().has_optional_type()) {
-      ++nextArg;
-      continue;
-    }
-    CompositeValue value;
-    value.kind = it->second.kind;
-    value.present = it->second.present;
-    value.elementType = it->second.elementType;
-    for (size_t k = 0; k < it->second.types.size(); ++k)
-      value.tensors.push_back(entry->getArgument(nextArg++));
-    state.setComposite(input.name(), std::move(value));
-  }
-  if (compositeIO)
-    func->setAttr("aic.input_values", builder.getArrayAttr(inputValues));
+      fileLoc, "main_graph",
+      builder.getFunctionType(signature.getInputTypes(), {}));
+  Block *entry =
+      builder.createBlock(&func.getBody(), {}, signature.getInputTypes(),
+                          signature.getInputLocs(fileLoc));
+  signature.bindInputs(func, state);
 
   builder.setInsertionPointToEnd(entry);
   for (const onnx::NodeProto &node : graph.node())
     if (failed(importNode(node, state, shapeData)))
       return nullptr;
 
-  SmallVector<Value> results;
-  SmallVector<std::string> resultNames;
-  SmallVector<int32_t> resultElementTypes;
-  SmallVector<Attribute> outputValues;
   for (const onnx::ValueInfoProto &output : graph.output()) {
     bool declaredComposite =
         output.type().has_sequence_type() || output.type().has_optional_type();
@@ -769,17 +699,7 @@ importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
                            << composite->describe();
         return nullptr;
       }
-      for (auto [k, tensor] : llvm::enumerate(composite->tensors)) {
-        results.push_back(tensor);
-        resultNames.push_back(
-            compositeTensorName(output.name(), composite->holdsSequence(), k));
-        resultElementTypes.push_back(composite->elementType);
-      }
-      outputValues.push_back(valueEntry(
-          builder, output.name(), static_cast<int64_t>(composite->kind),
-          composite->elementType, composite->present,
-          composite->tensors.size()));
-      compositeIO = true;
+      signature.addOutput(output.name(), *composite);
       continue;
     }
     if (declaredComposite && state.hasValue(output.name())) {
@@ -802,30 +722,13 @@ importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
                          << value->getType();
       return nullptr;
     }
-    results.push_back(*value);
-    resultNames.push_back(output.name());
-    resultElementTypes.push_back(output.has_type() &&
-                                         output.type().has_tensor_type()
-                                     ? output.type().tensor_type().elem_type()
-                                     : state.getOnnxElementType(output.name()));
-    outputValues.push_back(valueEntry(builder, output.name(), /*kind=*/0,
-                                      resultElementTypes.back(), true, 1));
+    signature.addOutput(output.name(), *value,
+                        output.has_type() && output.type().has_tensor_type()
+                            ? output.type().tensor_type().elem_type()
+                            : state.getOnnxElementType(output.name()));
   }
-  builder.create<func::ReturnOp>(fileLoc, results);
-  if (compositeIO)
-    func->setAttr("aic.output_values", builder.getArrayAttr(outputValues));
-  for (auto [i, name] : llvm::enumerate(argInputs))
-    if (!name.empty() && state.getSpecializedInputs().contains(name))
-      func.setArgAttr(
-          i, "aic.value",
-          makeDenseAttr(*state.getBoundInputValue(name, /*specialize=*/false)));
-  func.setFunctionType(
-      builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
-  for (auto [i, name] : llvm::enumerate(resultNames)) {
-    func.setResultAttr(i, "aic.name", builder.getStringAttr(name));
-    if (isUnsignedElementType(resultElementTypes[i]))
-      func.setResultAttr(i, "aic.unsigned", builder.getUnitAttr());
-  }
+  builder.create<func::ReturnOp>(fileLoc, signature.getResults());
+  signature.finish(func, state);
   return module;
 }
 

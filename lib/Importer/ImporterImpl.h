@@ -10,6 +10,7 @@
 
 #include "dialects/Aic/AicDialect.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
@@ -249,6 +250,58 @@ private:
   llvm::StringSet<> used;
   llvm::StringMap<int64_t> domainOpsets;
   ResourceNamer namer;
+};
+
+/// The arguments and results of @main_graph, built up from the graph's
+/// inputs and outputs: a tensor is one, a sequence or optional as many as
+/// it holds tensors, and aic.input_values / aic.output_values record which
+/// form which graph value when there are such (Signature.cpp).
+class GraphSignature {
+public:
+  explicit GraphSignature(mlir::OpBuilder &builder) : builder(builder) {}
+
+  void addInput(llvm::StringRef name, mlir::RankedTensorType type,
+                int32_t elementType);
+  /// `shape` must outlive the signature.
+  void addInput(llvm::StringRef name, const CompositeInput &shape);
+  void addOutput(llvm::StringRef name, mlir::Value value, int32_t elementType);
+  void addOutput(llvm::StringRef name, const CompositeValue &value);
+
+  llvm::ArrayRef<mlir::Type> getInputTypes() const { return argTypes; }
+  llvm::SmallVector<mlir::Location> getInputLocs(mlir::Location fileLoc) const;
+  llvm::ArrayRef<mlir::Value> getResults() const { return results; }
+  /// Names the arguments of `func` (whose entry block exists) and binds the
+  /// graph inputs to them in `state`.
+  void bindInputs(mlir::func::FuncOp func, GraphState &state);
+  /// Once the graph is imported: the result types and names, the values the
+  /// import specialized inputs for, and the value tables.
+  void finish(mlir::func::FuncOp func, GraphState &state);
+
+private:
+  mlir::DictionaryAttr valueEntry(llvm::StringRef name, int64_t kind,
+                                  int32_t elementType, bool present,
+                                  int64_t count);
+
+  struct Arg {
+    std::string name;
+    int32_t elementType;
+    /// The graph input a tensor argument is ("" for a composite's tensor).
+    std::string input;
+  };
+  struct CompositeArg {
+    std::string name;
+    const CompositeInput *shape;
+    size_t first;
+  };
+  mlir::OpBuilder &builder;
+  llvm::SmallVector<mlir::Type> argTypes;
+  llvm::SmallVector<Arg> args;
+  llvm::SmallVector<CompositeArg> compositeArgs;
+  llvm::SmallVector<mlir::Value> results;
+  llvm::SmallVector<std::string> resultNames;
+  llvm::SmallVector<int32_t> resultElementTypes;
+  llvm::SmallVector<mlir::Attribute> inputValues, outputValues;
+  bool composite = false;
 };
 
 /// Converts an ONNX tensor type with a fully static shape; on failure sets
