@@ -170,6 +170,10 @@ LogicalResult aic::importer::importSequenceMap(NodeImporter &imp) {
       if (failed(importSubgraphNode(node, state)))
         return failure();
     for (auto [j, output] : llvm::enumerate(body.output())) {
+      if (const CompositeValue *composite = state.getComposite(output.name()))
+        return imp.emitError()
+               << "body output '" << output.name() << "' is "
+               << composite->describe() << "; the body must give tensors";
       FailureOr<Value> value = state.getValue(output.name(), imp.getLoc());
       if (failed(value))
         return failure();
