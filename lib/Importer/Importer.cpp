@@ -62,7 +62,11 @@ FailureOr<Value> GraphState::getValue(StringRef name, Location loc) {
     return it->second;
   auto constIt = constants.find(name);
   if (constIt == constants.end()) {
-    emitError(loc) << "input '" << name << "' is not defined";
+    if (const CompositeValue *composite = getComposite(name))
+      emitError(loc) << "input '" << name << "' is " << composite->describe()
+                     << ", not a tensor";
+    else
+      emitError(loc) << "input '" << name << "' is not defined";
     return failure();
   }
   Value value =
@@ -74,7 +78,8 @@ FailureOr<Value> GraphState::getValue(StringRef name, Location loc) {
 void GraphState::setValue(StringRef name, Value value) { values[name] = value; }
 
 bool GraphState::hasValue(StringRef name) const {
-  return values.contains(name) || constants.contains(name);
+  return values.contains(name) || constants.contains(name) ||
+         composites.contains(name);
 }
 
 void GraphState::addConstant(StringRef name, ConstTensor tensor, Location loc) {
@@ -117,6 +122,8 @@ int32_t GraphState::getOnnxElementType(StringRef name) const {
   const onnx::TypeProto *type = getOnnxType(name);
   if (type && type->has_tensor_type())
     return type->tensor_type().elem_type();
+  if (const CompositeValue *composite = getComposite(name))
+    return composite->elementType;
   if (const ConstTensor *constant = getConstant(name))
     return importer::getOnnxElementType(constant->type.getElementType(),
                                         constant->isUnsigned);
@@ -176,6 +183,28 @@ RankedTensorType NodeImporter::getInputType(int i) {
   FailureOr<Value> value = getInput(i);
   return succeeded(value) ? cast<RankedTensorType>(value->getType())
                           : RankedTensorType();
+}
+
+const CompositeValue *NodeImporter::getCompositeInput(int i) {
+  if (!hasInput(i)) {
+    emitError() << "missing input #" << i;
+    return nullptr;
+  }
+  const CompositeValue *composite = state.getComposite(node.input(i));
+  if (!composite) {
+    if (state.hasValue(node.input(i)))
+      emitError() << "input '" << node.input(i)
+                  << "' is a tensor, the operator expects a sequence or "
+                     "optional";
+    else
+      emitError() << "input '" << node.input(i) << "' is not defined";
+  }
+  return composite;
+}
+
+void NodeImporter::setCompositeOutput(int i, CompositeValue value) {
+  if (i < node.output_size() && !node.output(i).empty())
+    state.setComposite(node.output(i), std::move(value));
 }
 
 bool NodeImporter::isOutputUsed(int i) const {
@@ -594,9 +623,16 @@ static LogicalResult importNode(const onnx::NodeProto &node, GraphState &state,
   return success();
 }
 
-static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
-                                         const ShapeData &shapeData,
-                                         GraphState &state) {
+LogicalResult aic::importer::importSubgraphNode(const onnx::NodeProto &node,
+                                                GraphState &state) {
+  static const ShapeData none;
+  return importNode(node, state, none);
+}
+
+static OwningOpRef<ModuleOp>
+importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
+            GraphState &state,
+            const llvm::StringMap<CompositeInput> &compositeInputs) {
   MLIRContext *ctx = state.getContext();
   const onnx::GraphProto &graph = model.graph();
   Location fileLoc = state.getFileLoc();
@@ -641,11 +677,29 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
     return nullptr;
   }
 
-  SmallVector<Type> argTypes;
-  SmallVector<std::string> argNames;
+  // A sequence or optional input is as many arguments as it holds tensors.
+  OpBuilder &builder = state.getBuilder();
+  GraphSignature signature(builder);
   for (const onnx::ValueInfoProto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue;
+    if (input.type().has_sequence_type() || input.type().has_optional_type()) {
+      bool optional = input.type().has_optional_type();
+      auto it = compositeInputs.find(input.name());
+      if (it == compositeInputs.end()) {
+        emitError(fileLoc) << "input '" << input.name() << "' is "
+                           << (optional ? "an optional" : "a sequence")
+                           << "; give its "
+                           << (optional ? "presence" : "length")
+                           << " and element shapes with --input-value "
+                           << input.name() << "=FILE.pb (an ONNX "
+                           << (optional ? "OptionalProto" : "SequenceProto")
+                           << ")";
+        return nullptr;
+      }
+      signature.addInput(input.name(), it->second);
+      continue;
+    }
     std::string why;
     FailureOr<RankedTensorType> type =
         input.has_type() ? convertTensorType(input.type(), ctx, why)
@@ -659,36 +713,46 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
                                      : "");
       return nullptr;
     }
-    argTypes.push_back(*type);
-    argNames.push_back(input.name());
+    signature.addInput(input.name(), *type,
+                       state.getOnnxElementType(input.name()));
   }
 
   if (failed(checkOperators(graph, state, &shapeData)))
     return nullptr;
 
-  OpBuilder &builder = state.getBuilder();
   builder.setInsertionPointToEnd(module->getBody());
   auto func = builder.create<func::FuncOp>(
-      fileLoc, "main_graph", builder.getFunctionType(argTypes, {}));
-  SmallVector<Location> argLocs;
-  for (const std::string &name : argNames)
-    argLocs.push_back(NameLoc::get(StringAttr::get(ctx, name), fileLoc));
-  Block *entry = builder.createBlock(&func.getBody(), {}, argTypes, argLocs);
-  for (auto [i, name] : llvm::enumerate(argNames)) {
-    func.setArgAttr(i, "aic.name", builder.getStringAttr(name));
-    // Integers are signless: the runtime learns the dtype from this.
-    if (isUnsignedElementType(state.getOnnxElementType(name)))
-      func.setArgAttr(i, "aic.unsigned", builder.getUnitAttr());
-    state.setValue(name, entry->getArgument(i));
-  }
+      fileLoc, "main_graph",
+      builder.getFunctionType(signature.getInputTypes(), {}));
+  Block *entry =
+      builder.createBlock(&func.getBody(), {}, signature.getInputTypes(),
+                          signature.getInputLocs(fileLoc));
+  signature.bindInputs(func, state);
 
   builder.setInsertionPointToEnd(entry);
   for (const onnx::NodeProto &node : graph.node())
     if (failed(importNode(node, state, shapeData)))
       return nullptr;
 
-  SmallVector<Value> results;
   for (const onnx::ValueInfoProto &output : graph.output()) {
+    bool declaredComposite =
+        output.type().has_sequence_type() || output.type().has_optional_type();
+    if (const CompositeValue *composite = state.getComposite(output.name())) {
+      if (output.type().has_tensor_type()) {
+        emitError(fileLoc) << "output '" << output.name()
+                           << "' is declared a tensor but the graph computes "
+                           << composite->describe();
+        return nullptr;
+      }
+      signature.addOutput(output.name(), *composite);
+      continue;
+    }
+    if (declaredComposite && state.hasValue(output.name())) {
+      emitError(fileLoc) << "output '" << output.name()
+                         << "' is declared a sequence or optional but the "
+                            "graph computes a tensor";
+      return nullptr;
+    }
     FailureOr<Value> value = state.getValue(output.name(), fileLoc);
     if (failed(value))
       return nullptr;
@@ -703,24 +767,13 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
                          << value->getType();
       return nullptr;
     }
-    results.push_back(*value);
+    signature.addOutput(output.name(), *value,
+                        output.has_type() && output.type().has_tensor_type()
+                            ? output.type().tensor_type().elem_type()
+                            : state.getOnnxElementType(output.name()));
   }
-  builder.create<func::ReturnOp>(fileLoc, results);
-  for (auto [i, name] : llvm::enumerate(argNames))
-    if (state.getSpecializedInputs().contains(name))
-      func.setArgAttr(
-          i, "aic.value",
-          makeDenseAttr(*state.getBoundInputValue(name, /*specialize=*/false)));
-  func.setFunctionType(
-      builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
-  for (auto [i, output] : llvm::enumerate(graph.output())) {
-    func.setResultAttr(i, "aic.name", builder.getStringAttr(output.name()));
-    int32_t elementType = output.has_type() && output.type().has_tensor_type()
-                              ? output.type().tensor_type().elem_type()
-                              : state.getOnnxElementType(output.name());
-    if (isUnsignedElementType(elementType))
-      func.setResultAttr(i, "aic.unsigned", builder.getUnitAttr());
-  }
+  builder.create<func::ReturnOp>(fileLoc, signature.getResults());
+  signature.finish(func, state);
   return module;
 }
 
@@ -745,9 +798,9 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
   onnx::ModelProto model;
   if (failed(loadModel(path, model, fileLoc)))
     return nullptr;
-  FailureOr<llvm::StringMap<ConstTensor>> inputValues =
+  FailureOr<InputBindings> bindings =
       applyInputOptions(model, options, modelDir, &context, fileLoc);
-  if (failed(inputValues))
+  if (failed(bindings))
     return nullptr;
   FailureOr<int64_t> opset = getDefaultOpset(model, fileLoc);
   if (failed(opset))
@@ -755,7 +808,7 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
   GraphState state(&context, path, modelDir, *opset);
   for (const onnx::OperatorSetIdProto &id : model.opset_import())
     state.setDomainOpset(id.domain(), id.version());
-  for (auto &entry : *inputValues)
+  for (auto &entry : bindings->values)
     state.bindInputValue(entry.getKey(), std::move(entry.getValue()));
   // A model of operators of other domains only may import no default opset.
   if (*opset == 0 &&
@@ -768,6 +821,7 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
   }
   ShapeData shapeData;
   if (failed(checkOperators(model.graph(), state, /*shapeData=*/nullptr)) ||
+      failed(checkSplitToSequenceSizes(model.graph(), state, fileLoc)) ||
       failed(checkAndInferShapes(model, modelDir, state, shapeData, fileLoc)))
     return nullptr;
   for (const RelaxedNode &relaxed : findRelaxedNodes(model, state))
@@ -776,5 +830,5 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
         << oneLine(relaxed.message) << "); accepted as "
         << relaxed.node->op_type() << "-" << relaxed.acceptedAs
         << ", which differs only in allowing that type";
-  return importModel(model, shapeData, state);
+  return importModel(model, shapeData, state, bindings->composites);
 }
