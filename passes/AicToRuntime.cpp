@@ -136,6 +136,11 @@ private:
   void buildInit();
   LogicalResult buildRun(unsigned numInputs, unsigned numOutputs);
   LogicalResult buildMetadata(unsigned numInputs, unsigned numOutputs);
+  /// The aic_model_value_meta array of @main_graph's attribute `attrName`
+  /// (kind "input" or "output"), which must cover `numTensors` tensors;
+  /// null with 0 values without the attribute.
+  FailureOr<std::pair<LLVM::GlobalOp, unsigned>>
+  buildValueTable(StringRef kind, StringRef attrName, unsigned numTensors);
 
   ModuleOp module;
   func::FuncOp graph;
@@ -267,12 +272,67 @@ LogicalResult Lowering::buildRun(unsigned numInputs, unsigned numOutputs) {
   return success();
 }
 
+FailureOr<std::pair<LLVM::GlobalOp, unsigned>>
+Lowering::buildValueTable(StringRef kind, StringRef attrName,
+                          unsigned numTensors) {
+  auto values = graph->getAttrOfType<ArrayAttr>(attrName);
+  if (!values)
+    return std::make_pair(LLVM::GlobalOp(), 0u);
+  Location loc = module.getLoc();
+  auto valueType =
+      LLVM::LLVMStructType::getLiteral(ctx, {ptrType, i32, i32, i32, i32, i32});
+  auto arrayType = LLVM::LLVMArrayType::get(valueType, values.size());
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(module.getBody());
+  auto global = b.create<LLVM::GlobalOp>(
+      loc, arrayType, /*isConstant=*/true, LLVM::Linkage::Internal,
+      ("__aic_" + kind + "_values").str(), Attribute());
+  OpBuilder at =
+      OpBuilder::atBlockEnd(b.createBlock(&global.getInitializerRegion()));
+  Value array = at.create<LLVM::UndefOp>(loc, arrayType);
+  int64_t first = 0;
+  for (auto [k, attr] : llvm::enumerate(values)) {
+    auto dict = dyn_cast<DictionaryAttr>(attr);
+    auto name = dict ? dict.getAs<StringAttr>("name") : StringAttr();
+    auto valueKind = dict ? dict.getAs<IntegerAttr>("kind") : IntegerAttr();
+    auto elemDtype =
+        dict ? dict.getAs<IntegerAttr>("elem_dtype") : IntegerAttr();
+    auto present = dict ? dict.getAs<BoolAttr>("present") : BoolAttr();
+    auto count = dict ? dict.getAs<IntegerAttr>("count") : IntegerAttr();
+    if (!name || !valueKind || !elemDtype || !present || !count ||
+        count.getInt() < 0)
+      return graph.emitError()
+             << "'" << attrName << "' entry #" << k
+             << " is not {name, kind, elem_dtype, present, count}";
+    Value fields[] = {
+        stringGlobal(at, ("__aic_" + kind + "_value_" + Twine(k)).str(),
+                     name.getValue()),
+        at.create<LLVM::ConstantOp>(loc, i32, valueKind.getInt()),
+        at.create<LLVM::ConstantOp>(loc, i32, elemDtype.getInt()),
+        at.create<LLVM::ConstantOp>(loc, i32, present.getValue() ? 1 : 0),
+        at.create<LLVM::ConstantOp>(loc, i32, first),
+        at.create<LLVM::ConstantOp>(loc, i32, count.getInt())};
+    for (auto [f, value] : llvm::enumerate(fields))
+      array = at.create<LLVM::InsertValueOp>(
+          loc, array, value,
+          ArrayRef<int64_t>{static_cast<int64_t>(k), static_cast<int64_t>(f)});
+    first += count.getInt();
+  }
+  if (first != numTensors)
+    return graph.emitError()
+           << "'" << attrName << "' covers " << first
+           << " tensors, the graph has " << numTensors << " " << kind << "s";
+  at.create<LLVM::ReturnOp>(loc, array);
+  return std::make_pair(global, static_cast<unsigned>(values.size()));
+}
+
 LogicalResult Lowering::buildMetadata(unsigned numInputs, unsigned numOutputs) {
   Location loc = module.getLoc();
   auto tensorType = LLVM::LLVMStructType::getLiteral(
       ctx, {ptrType, i32, i32, ptrType, ptrType});
   auto metaType = LLVM::LLVMStructType::getLiteral(
-      ctx, {i32, i32, i32, i32, i64, ptrType, ptrType});
+      ctx,
+      {i32, i32, i32, i32, i64, ptrType, ptrType, i32, i32, ptrType, ptrType});
 
   // The aic_model_tensor_meta array of `count` arguments from `first`.
   auto table = [&](StringRef kind, unsigned first,
@@ -344,6 +404,10 @@ LogicalResult Lowering::buildMetadata(unsigned numInputs, unsigned numOutputs) {
   };
   LLVM::GlobalOp inputs = table("input", 0, numInputs);
   LLVM::GlobalOp outputs = table("output", numInputs, numOutputs);
+  auto inputValues = buildValueTable("input", kInputValuesAttr, numInputs);
+  auto outputValues = buildValueTable("output", kOutputValuesAttr, numOutputs);
+  if (failed(inputValues) || failed(outputValues))
+    return failure();
 
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToEnd(module.getBody());
@@ -364,7 +428,11 @@ LogicalResult Lowering::buildMetadata(unsigned numInputs, unsigned numOutputs) {
                     at.create<LLVM::ConstantOp>(loc, i32, records.size()),
                     at.create<LLVM::ConstantOp>(loc, i64, arena.getInt()),
                     ptrTo(inputs),
-                    ptrTo(outputs)};
+                    ptrTo(outputs),
+                    at.create<LLVM::ConstantOp>(loc, i32, inputValues->second),
+                    at.create<LLVM::ConstantOp>(loc, i32, outputValues->second),
+                    ptrTo(inputValues->first),
+                    ptrTo(outputValues->first)};
   Value value = at.create<LLVM::UndefOp>(loc, metaType);
   for (auto [f, field] : llvm::enumerate(fields))
     value = at.create<LLVM::InsertValueOp>(
@@ -383,7 +451,10 @@ LogicalResult Lowering::run() {
   for (unsigned i = 0; i < numArgs; ++i)
     if (graph.getArgAttr(i, kOutputArgAttr))
       ++numOutputs;
-  if (numArgs < numOutputs + 1 || graph.getNumResults() != 0 || numOutputs == 0)
+  // A graph may have no output tensors when its outputs are all empty
+  // sequences or absent optionals (see kOutputValuesAttr).
+  bool hasOutputs = numOutputs > 0 || graph->hasAttr(kOutputValuesAttr);
+  if (numArgs < numOutputs + 1 || graph.getNumResults() != 0 || !hasOutputs)
     return graph.emitError() << "expects inputs, outputs and the arena as "
                                 "arguments and no results (run "
                                 "aic-plan-memory first)";

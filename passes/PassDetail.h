@@ -19,6 +19,13 @@ inline constexpr llvm::StringLiteral kNameAttr = "aic.name";
 inline constexpr llvm::StringLiteral kUnsignedAttr = "aic.unsigned";
 /// On a graph argument: the only value the library accepts for it.
 inline constexpr llvm::StringLiteral kValueAttr = "aic.value";
+/// On @main_graph when a graph input or output is an ONNX sequence or
+/// optional: the graph's inputs / outputs as ONNX values, in order, each a
+/// dictionary {name, kind (aic_value_kind_t), elem_dtype (aic_dtype_t),
+/// present, count} standing for the next `count` arguments / results (see
+/// aic_model_value_meta in aic/abi.h).
+inline constexpr llvm::StringLiteral kInputValuesAttr = "aic.input_values";
+inline constexpr llvm::StringLiteral kOutputValuesAttr = "aic.output_values";
 /// Marks the out-parameters aic-plan-memory makes of the graph's results.
 inline constexpr llvm::StringLiteral kOutputArgAttr = "aic.output";
 /// The packed weights: the global and the module attribute with its bytes.

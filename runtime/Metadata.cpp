@@ -83,6 +83,86 @@ TensorMeta readTensor(const char *kind, int64_t index,
   return t;
 }
 
+/// The value table of `kind` ("input"/"output"): `values` validated
+/// against the tensors they must cover in order, or one tensor value per
+/// tensor when the model has no table.
+std::vector<ValueMeta> readValues(const char *kind, int32_t count,
+                                  const aic_model_value_meta *values,
+                                  const std::vector<TensorMeta> &tensors) {
+  std::vector<ValueMeta> result;
+  std::string field = std::string("num_") + kind + "_values";
+  if (!values) {
+    if (count != 0)
+      invalid(field + " is " + std::to_string(count) + " with no table");
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      ValueMeta v;
+      v.name = tensors[i].name;
+      v.elemDtype = tensors[i].dtype;
+      v.first = i;
+      result.push_back(v);
+    }
+    return result;
+  }
+  checkCount(field.c_str(), count, 0, kMaxModelTensors);
+  size_t next = 0;
+  for (int32_t i = 0; i < count; ++i) {
+    const aic_model_value_meta &m = values[i];
+    std::string what = std::string(kind) + " value #" + std::to_string(i);
+    if (!m.name)
+      invalid(what + ": name is NULL");
+    size_t len = strnlen(m.name, AIC_MAX_NAME_BYTES);
+    if (len == AIC_MAX_NAME_BYTES || len == 0)
+      invalid(what + ": name is empty or has no NUL within " +
+              std::to_string(AIC_MAX_NAME_BYTES) + " bytes");
+    ValueMeta v;
+    v.name.assign(m.name, len);
+    what += " '" + v.name + "'";
+    if (m.kind < AIC_VALUE_TENSOR || m.kind > AIC_VALUE_OPTIONAL_SEQUENCE)
+      invalid(what + ": unknown kind " + std::to_string(m.kind));
+    v.kind = static_cast<aic_value_kind_t>(m.kind);
+    if (m.elem_dtype != AIC_DTYPE_UNDEFINED && dtypeSize(m.elem_dtype) == 0)
+      invalid(what + ": unknown element dtype " + std::to_string(m.elem_dtype));
+    v.elemDtype = static_cast<aic_dtype_t>(m.elem_dtype);
+    if (m.present != 0 && m.present != 1)
+      invalid(what + ": present is " + std::to_string(m.present));
+    v.present = m.present == 1;
+    bool optional =
+        v.kind == AIC_VALUE_OPTIONAL || v.kind == AIC_VALUE_OPTIONAL_SEQUENCE;
+    if (!v.present && !optional)
+      invalid(what + ": only an optional can be absent");
+    if (m.first < 0 || static_cast<size_t>(m.first) != next)
+      invalid(what + ": first is " + std::to_string(m.first) + ", expected " +
+              std::to_string(next));
+    // Tensors and present optional tensors hold one; absent optionals none.
+    int64_t lo = 0, hi = kMaxModelTensors;
+    if (v.kind == AIC_VALUE_TENSOR ||
+        (v.present && v.kind == AIC_VALUE_OPTIONAL))
+      lo = hi = 1;
+    else if (!v.present)
+      hi = 0;
+    if (m.count < lo || m.count > hi)
+      invalid(what + ": count " + std::to_string(m.count) + " is outside " +
+              range(lo, hi));
+    if (static_cast<size_t>(m.count) > tensors.size() - next)
+      invalid(what + ": its " + std::to_string(m.count) +
+              " tensors run past the " + std::to_string(tensors.size()) +
+              " of the table");
+    v.first = next;
+    v.count = static_cast<size_t>(m.count);
+    next += v.count;
+    for (size_t t = v.first; t < next; ++t)
+      if (v.elemDtype != AIC_DTYPE_UNDEFINED && tensors[t].dtype != v.elemDtype)
+        invalid(what + ": its tensor '" + tensors[t].name + "' is " +
+                dtypeName(tensors[t].dtype) + ", not " +
+                dtypeName(v.elemDtype));
+    result.push_back(std::move(v));
+  }
+  if (next != tensors.size())
+    invalid(std::string(kind) + " values cover " + std::to_string(next) +
+            " of " + std::to_string(tensors.size()) + " tensors");
+  return result;
+}
+
 } // namespace
 
 ModelMeta aic::rt::readMetadata(const aic_model_meta *meta,
@@ -117,12 +197,12 @@ ModelMeta aic::rt::readMetadata(const aic_model_meta *meta,
   ModelMeta m;
   m.abiVersion = version;
   checkCount("num_inputs", meta->num_inputs, 0, kMaxModelTensors);
-  checkCount("num_outputs", meta->num_outputs, 1, kMaxModelTensors);
+  checkCount("num_outputs", meta->num_outputs, 0, kMaxModelTensors);
   checkCount("num_primitives", meta->num_primitives, 0, kMaxPrimitives);
   if (meta->num_inputs > 0 && !meta->inputs)
     invalid("inputs is NULL with num_inputs " +
             std::to_string(meta->num_inputs));
-  if (!meta->outputs)
+  if (meta->num_outputs > 0 && !meta->outputs)
     invalid("outputs is NULL with num_outputs " +
             std::to_string(meta->num_outputs));
   if (meta->arena_bytes < 0)
@@ -134,5 +214,13 @@ ModelMeta aic::rt::readMetadata(const aic_model_meta *meta,
     m.inputs.push_back(readTensor("input", i, meta->inputs[i]));
   for (int32_t i = 0; i < meta->num_outputs; ++i)
     m.outputs.push_back(readTensor("output", i, meta->outputs[i]));
+  m.inputValues =
+      readValues("input", meta->num_input_values, meta->input_values, m.inputs);
+  m.outputValues = readValues("output", meta->num_output_values,
+                              meta->output_values, m.outputs);
+  // A model computes something: a tensor, or at least an empty sequence or
+  // absent optional.
+  if (m.outputValues.empty())
+    invalid("the model has no outputs");
   return m;
 }

@@ -22,12 +22,27 @@ struct TensorMeta {
   std::vector<unsigned char> value;
 };
 
+/// A validated graph input or output (aic_model_value_meta): the tensors
+/// [first, first + count) of its table.
+struct ValueMeta {
+  std::string name;
+  aic_value_kind_t kind = AIC_VALUE_TENSOR;
+  aic_dtype_t elemDtype = AIC_DTYPE_UNDEFINED;
+  bool present = true;
+  size_t first = 0;
+  size_t count = 1;
+};
+
 struct ModelMeta {
   int64_t abiVersion = 0;
   uint64_t arenaBytes = 0;
   int64_t numPrimitives = 0;
   std::vector<TensorMeta> inputs;
   std::vector<TensorMeta> outputs;
+  /// Never empty unless the model has no inputs: metadata without value
+  /// tables gets one tensor value per tensor.
+  std::vector<ValueMeta> inputValues;
+  std::vector<ValueMeta> outputValues;
 };
 
 /// Upper bounds that keep corrupt metadata from making the runtime allocate

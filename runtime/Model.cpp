@@ -27,6 +27,7 @@ struct aic_model {
   aic_model_run_fn run = nullptr;
   ModelMeta meta;
   std::vector<aic_tensor_info_t> inputInfo, outputInfo;
+  std::vector<aic_value_info_t> inputValueInfo, outputValueInfo;
   std::unique_ptr<aicrt_context> ctx;
   size_t scratchpadBytes = 0;
   size_t stagingBytes[kNumStages] = {};
@@ -86,6 +87,11 @@ size_t symbolSize(void *addr) {
 aic_tensor_info_t infoOf(const TensorMeta &t) {
   return {t.name.c_str(), t.dtype, static_cast<int32_t>(t.shape.size()),
           t.shape.data()};
+}
+
+aic_value_info_t infoOf(const ValueMeta &v) {
+  return {v.name.c_str(),    v.kind,  v.elemDtype,
+          v.present ? 1 : 0, v.first, v.count};
 }
 
 /// Sets the OpenMP thread count of the calling thread for a scope and
@@ -191,6 +197,10 @@ std::unique_ptr<aic_model> load(const char *path) {
     model->inputInfo.push_back(infoOf(t));
   for (const TensorMeta &t : model->meta.outputs)
     model->outputInfo.push_back(infoOf(t));
+  for (const ValueMeta &v : model->meta.inputValues)
+    model->inputValueInfo.push_back(infoOf(v));
+  for (const ValueMeta &v : model->meta.outputValues)
+    model->outputValueInfo.push_back(infoOf(v));
 
   model->init = init;
   model->path = path;
@@ -364,9 +374,10 @@ AIC_RT_EXPORT size_t aic_model_num_outputs(const aic_model_t *model) {
   return model ? model->meta.outputs.size() : 0;
 }
 
+template <typename Info>
 static aic_status_t tensorInfo(const char *fn, const aic_model_t *model,
-                               const std::vector<aic_tensor_info_t> *list,
-                               size_t index, aic_tensor_info_t *info) {
+                               const std::vector<Info> *list, size_t index,
+                               Info *info) {
   if (!model)
     return nullModel(fn);
   if (!info)
@@ -396,6 +407,32 @@ AIC_RT_EXPORT aic_status_t aic_model_output_info(const aic_model_t *model,
   return guarded([&] {
     return tensorInfo("aic_model_output_info", model,
                       model ? &model->outputInfo : nullptr, index, info);
+  });
+}
+
+AIC_RT_EXPORT size_t aic_model_num_input_values(const aic_model_t *model) {
+  return model ? model->meta.inputValues.size() : 0;
+}
+
+AIC_RT_EXPORT size_t aic_model_num_output_values(const aic_model_t *model) {
+  return model ? model->meta.outputValues.size() : 0;
+}
+
+AIC_RT_EXPORT aic_status_t aic_model_input_value_info(const aic_model_t *model,
+                                                      size_t index,
+                                                      aic_value_info_t *info) {
+  return guarded([&] {
+    return tensorInfo("aic_model_input_value_info", model,
+                      model ? &model->inputValueInfo : nullptr, index, info);
+  });
+}
+
+AIC_RT_EXPORT aic_status_t aic_model_output_value_info(const aic_model_t *model,
+                                                       size_t index,
+                                                       aic_value_info_t *info) {
+  return guarded([&] {
+    return tensorInfo("aic_model_output_value_info", model,
+                      model ? &model->outputValueInfo : nullptr, index, info);
   });
 }
 

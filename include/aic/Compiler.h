@@ -53,7 +53,9 @@ struct ImportOptions {
   /// name -> full shape. A given dim must agree with any static dim.
   std::map<std::string, std::vector<int64_t>> inputShapes;
   /// Values for graph inputs that determine shapes (e.g. Slice starts fed
-  /// as an input): name -> a TensorProto file, or the elements inline
+  /// as an input): name -> a TensorProto file (a SequenceProto or
+  /// OptionalProto for a sequence or optional input, giving its length or
+  /// presence and element shapes), or the elements inline
   /// ("3" or "0,2,-1", typed and shaped like the input). The importer uses
   /// a value only where an operator needs a constant; the library then
   /// accepts no other value of that input (a run-time error), and the
@@ -61,7 +63,10 @@ struct ImportOptions {
   std::map<std::string, std::string> inputValues;
   /// A folder of input_K.pb TensorProtos for the graph's inputs in order
   /// (aic-run's --inputs): each fixes its input's symbolic dims and, up to
-  /// 1 MiB, serves as its --input-value (unless one is given by name).
+  /// 1 MiB, serves as its --input-value (unless one is given by name). A
+  /// sequence or optional input's file is an ONNX SequenceProto or
+  /// OptionalProto, which gives its length or presence and its elements'
+  /// shapes (the library is compiled for them).
   std::string inputValuesDir;
 };
 
@@ -156,6 +161,10 @@ struct CompileResult {
   /// Positions of the graph inputs the library was specialized for (it
   /// accepts only the value given for each, see ImportOptions).
   std::vector<unsigned> specializedInputs;
+  /// Positions of the graph inputs that are sequences or optionals: the
+  /// library takes the length or presence and the element shapes their
+  /// files gave.
+  std::vector<unsigned> compositeInputs;
 };
 
 /// The whole job of aic-compile: imports the ONNX model at `inputPath` in a

@@ -21,8 +21,9 @@ extern "C" {
 
 /* Bumped whenever anything in this file or in aic/primitives.def changes
  * incompatibly. Version 1 had text metadata; version 3 a required
- * LAYER_NORM scale; version 4 no input values. */
-#define AIC_ABI_VERSION 5
+ * LAYER_NORM scale; version 4 no input values; version 5 no sequence and
+ * optional value tables. */
+#define AIC_ABI_VERSION 6
 
 /* Limits of the contract; the runtime rejects models beyond them. */
 #define AIC_MAX_RANK 12            /* oneDNN's DNNL_MAX_NDIMS */
@@ -55,15 +56,37 @@ typedef struct aic_model_tensor_meta {
   const void *value;
 } aic_model_tensor_meta;
 
-/* Compilers emit it as {i32, i32, i32, i32, i64, ptr, ptr}. */
+/* A graph input or output as ONNX sees it (since version 5). Compilers emit
+ * it as {ptr, i32, i32, i32, i32, i32}. A sequence or optional value is
+ * passed as the tensors it holds, which the compiler knows statically: the
+ * `count` consecutive entries from `first` of the tensor table. */
+typedef struct aic_model_value_meta {
+  const char *name;   /* the ONNX name, NUL-terminated, non-empty */
+  int32_t kind;       /* aic_value_kind_t (aic/runtime.h) */
+  int32_t elem_dtype; /* aic_dtype_t of its tensors; 0 if unknown */
+  int32_t present;    /* 0 for an absent optional, else 1 */
+  int32_t first;      /* its first tensor's index in the tensor table */
+  int32_t count;      /* tensor: 1; sequence: its length; optional: 0 if
+                         absent, else 1 or (of a sequence) its length */
+} aic_model_value_meta;
+
+/* Compilers emit it as {i32, i32, i32, i32, i64, ptr, ptr, i32, i32, ptr,
+ * ptr}. */
 typedef struct aic_model_meta {
   int32_t abi_version; /* AIC_ABI_VERSION; first field in every version */
   int32_t num_inputs;
-  int32_t num_outputs;    /* at least 1 */
+  int32_t num_outputs;    /* at least 1 tensor or 1 output value */
   int32_t num_primitives; /* number of aicrt_create calls init makes */
   int64_t arena_bytes;    /* scratch memory one run needs */
   const aic_model_tensor_meta *inputs;  /* num_inputs entries, graph order */
   const aic_model_tensor_meta *outputs; /* num_outputs entries */
+  /* The graph's inputs and outputs in ONNX order, covering the tensor
+   * tables in order (version 5). NULL when every tensor is a graph value
+   * of its own (kind tensor, same name); then the count is 0. */
+  int32_t num_input_values;
+  int32_t num_output_values;
+  const aic_model_value_meta *input_values;
+  const aic_model_value_meta *output_values;
 } aic_model_meta;
 
 typedef struct aicrt_context aicrt_context;       /* per loaded model */

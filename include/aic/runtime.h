@@ -22,7 +22,7 @@ extern "C" {
 /* Version of this API; aic_runtime_version() returns the library's. Major
  * changes break source or binary compatibility. */
 #define AIC_RUNTIME_VERSION_MAJOR 1
-#define AIC_RUNTIME_VERSION_MINOR 0
+#define AIC_RUNTIME_VERSION_MINOR 1
 #define AIC_RUNTIME_VERSION                                                    \
   (AIC_RUNTIME_VERSION_MAJOR * 10000 + AIC_RUNTIME_VERSION_MINOR)
 
@@ -77,6 +77,38 @@ typedef struct aic_tensor_info {
   const int64_t *shape;
 } aic_tensor_info_t;
 
+/* What an ONNX graph input or output is. aic compiles for static shapes, so
+ * a model knows how many tensors each of its sequences and optionals holds,
+ * and passes them as tensors: a sequence of N tensors as N tensors named
+ * "NAME[0]" .. "NAME[N-1]"; an optional compiled as present as what it
+ * holds (its tensor, named "NAME", or its sequence's tensors), one compiled
+ * as absent as no tensor at all. aic_model_input_info and
+ * aic_model_output_info list the tensors in graph order; the value functions
+ * below say which of them form which graph input or output. A model with a
+ * sequence or optional input is compiled for one length or presence and
+ * element shapes (those of the input file aic-run or --input-value gives)
+ * and accepts only those. */
+typedef enum aic_value_kind {
+  AIC_VALUE_TENSOR = 0,
+  AIC_VALUE_SEQUENCE = 1,          /* seq(tensor) */
+  AIC_VALUE_OPTIONAL = 2,          /* optional(tensor) */
+  AIC_VALUE_OPTIONAL_SEQUENCE = 3, /* optional(seq(tensor)) */
+} aic_value_kind_t;
+
+/* Describes a graph input or output: the tensors `first` .. `first + count
+ * - 1` of aic_model_input_info / aic_model_output_info. Pointers stay valid
+ * until aic_model_free. */
+typedef struct aic_value_info {
+  const char *name; /* the ONNX name */
+  aic_value_kind_t kind;
+  aic_dtype_t elem_dtype; /* of its tensors (UNDEFINED if ONNX left it open
+                             and it holds none) */
+  int32_t present;        /* 0 for an absent optional, else 1 */
+  size_t first;
+  size_t count; /* tensor: 1; sequence: its length; optional: 0 if absent,
+                   else 1 (of a tensor) or its sequence's length */
+} aic_value_info_t;
+
 /* Returns AIC_RUNTIME_VERSION of the linked library. */
 int32_t aic_runtime_version(void);
 
@@ -105,6 +137,16 @@ aic_status_t aic_model_input_info(const aic_model_t *model, size_t index,
                                   aic_tensor_info_t *info);
 aic_status_t aic_model_output_info(const aic_model_t *model, size_t index,
                                    aic_tensor_info_t *info);
+
+/* The graph's inputs / outputs as ONNX values (see aic_value_kind_t), in
+ * graph order; a model without sequences or optionals has one per tensor.
+ * Since runtime version 1.1. */
+size_t aic_model_num_input_values(const aic_model_t *model);
+size_t aic_model_num_output_values(const aic_model_t *model);
+aic_status_t aic_model_input_value_info(const aic_model_t *model, size_t index,
+                                        aic_value_info_t *info);
+aic_status_t aic_model_output_value_info(const aic_model_t *model, size_t index,
+                                         aic_value_info_t *info);
 
 /* Bytes of scratch memory one concurrent run keeps (the static memory
  * plan's arena). */

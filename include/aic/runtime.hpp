@@ -76,6 +76,16 @@ public:
   std::vector<aic_tensor_info_t> outputs() const {
     return infos(aic_model_num_outputs(model_), aic_model_output_info);
   }
+  /// The graph's inputs / outputs as ONNX values (sequences and optionals
+  /// group the tensors of inputs() / outputs(), see aic_value_kind_t).
+  std::vector<aic_value_info_t> inputValues() const {
+    return infos(aic_model_num_input_values(model_),
+                 aic_model_input_value_info);
+  }
+  std::vector<aic_value_info_t> outputValues() const {
+    return infos(aic_model_num_output_values(model_),
+                 aic_model_output_value_info);
+  }
   uint64_t arenaBytes() const noexcept { return aic_model_arena_bytes(model_); }
 
   /// 0 = all cores.
@@ -91,10 +101,10 @@ public:
   }
 
 private:
-  using InfoFn = aic_status_t (*)(const aic_model_t *, size_t,
-                                  aic_tensor_info_t *);
-  std::vector<aic_tensor_info_t> infos(size_t n, InfoFn fn) const {
-    std::vector<aic_tensor_info_t> v(n);
+  template <typename Info>
+  std::vector<Info> infos(size_t n, aic_status_t (*fn)(const aic_model_t *,
+                                                       size_t, Info *)) const {
+    std::vector<Info> v(n);
     for (size_t i = 0; i < n; ++i)
       check(fn(model_, i, &v[i]));
     return v;

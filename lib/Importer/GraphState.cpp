@@ -1,8 +1,9 @@
 //===- GraphState.cpp - Values, constants and types of the import ---------===//
 //
 // The state the operator rules share (GraphState: ONNX names to SSA values,
-// constants and ONNX types, scoped per subgraph) and what one rule sees of
-// its node (NodeImporter: inputs, attributes, inferred output types).
+// sequences and optionals, constants and ONNX types, scoped per subgraph)
+// and what one rule sees of its node (NodeImporter: inputs, attributes,
+// inferred output types).
 //
 //===----------------------------------------------------------------------===//
 #include "ImporterImpl.h"
@@ -31,6 +32,12 @@ FailureOr<Value> GraphState::getValue(StringRef name, Location loc) {
     auto it = scope.values.find(name);
     if (it != scope.values.end())
       return it->second;
+    if (auto compIt = scope.composites.find(name);
+        compIt != scope.composites.end()) {
+      emitError(loc) << "input '" << name << "' is "
+                     << compIt->second.describe() << ", not a tensor";
+      return failure();
+    }
     auto constIt = scope.constants.find(name);
     if (constIt == scope.constants.end())
       continue;
@@ -56,22 +63,46 @@ const onnx::NodeProto *GraphState::findProducer(StringRef name) const {
 }
 
 Value GraphState::lookupValue(StringRef name) const {
-  for (const Scope &scope : llvm::reverse(scopes))
+  for (const Scope &scope : llvm::reverse(scopes)) {
     if (Value value = scope.values.lookup(name))
       return value;
+    if (scope.composites.contains(name) || scope.constants.contains(name))
+      return nullptr;
+  }
+  return nullptr;
+}
+
+void GraphState::setComposite(StringRef name, CompositeValue value) {
+  Scope &scope = scopes.back();
+  scope.values.erase(name);
+  scope.constants.erase(name);
+  scope.composites.insert_or_assign(name, std::move(value));
+}
+
+const CompositeValue *GraphState::getComposite(StringRef name) const {
+  for (const Scope &scope : llvm::reverse(scopes)) {
+    auto it = scope.composites.find(name);
+    if (it != scope.composites.end())
+      return &it->second;
+    // A tensor of an inner scope shadows an outer sequence.
+    if (scope.values.contains(name) || scope.constants.contains(name))
+      return nullptr;
+  }
   return nullptr;
 }
 
 void GraphState::setValue(StringRef name, Value value) {
+  scopes.back().composites.erase(name);
   scopes.back().values[name] = value;
 }
 
 bool GraphState::hasValue(StringRef name) const {
-  return lookupValue(name) || findConstant(name);
+  return lookupValue(name) || findConstant(name) || getComposite(name);
 }
 
 void GraphState::addConstant(StringRef name, ConstTensor tensor, Location loc) {
   scopes.back().values.erase(name);
+  scopes.back().composites.erase(name);
   scopes.back().constants.insert_or_assign(name,
                                            ConstEntry{std::move(tensor), loc});
 }
@@ -91,6 +122,8 @@ const GraphState::ConstEntry *GraphState::findConstant(StringRef name) const {
     auto it = scope.constants.find(name);
     if (it != scope.constants.end())
       return &it->second;
+    if (scope.values.contains(name) || scope.composites.contains(name))
+      return nullptr;
   }
   return nullptr;
 }
@@ -124,6 +157,8 @@ int32_t GraphState::getOnnxElementType(StringRef name) const {
   const onnx::TypeProto *type = getOnnxType(name);
   if (type && type->has_tensor_type())
     return type->tensor_type().elem_type();
+  if (const CompositeValue *composite = getComposite(name))
+    return composite->elementType;
   if (const ConstTensor *constant = getConstant(name))
     return importer::getOnnxElementType(constant->type.getElementType(),
                                         constant->isUnsigned);
@@ -183,6 +218,28 @@ RankedTensorType NodeImporter::getInputType(int i) {
   FailureOr<Value> value = getInput(i);
   return succeeded(value) ? cast<RankedTensorType>(value->getType())
                           : RankedTensorType();
+}
+
+const CompositeValue *NodeImporter::getCompositeInput(int i) {
+  if (!hasInput(i)) {
+    emitError() << "missing input #" << i;
+    return nullptr;
+  }
+  const CompositeValue *composite = state.getComposite(node.input(i));
+  if (!composite) {
+    if (state.hasValue(node.input(i)))
+      emitError() << "input '" << node.input(i)
+                  << "' is a tensor, the operator expects a sequence or "
+                     "optional";
+    else
+      emitError() << "input '" << node.input(i) << "' is not defined";
+  }
+  return composite;
+}
+
+void NodeImporter::setCompositeOutput(int i, CompositeValue value) {
+  if (i < node.output_size() && !node.output(i).empty())
+    state.setComposite(node.output(i), std::move(value));
 }
 
 bool NodeImporter::isOutputUsed(int i) const {

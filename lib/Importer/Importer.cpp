@@ -413,6 +413,11 @@ static LogicalResult importNode(const onnx::NodeProto &node,
   return success();
 }
 
+LogicalResult aic::importer::importSubgraphNode(const onnx::NodeProto &node,
+                                                GraphState &state) {
+  return importNode(node, state);
+}
+
 /// Records the ONNX types of the values of `graph` and its initializers as
 /// constants, in the current scope. Returns whether nodes must be inferred
 /// one by one (see hasInferenceGaps): then ONNX's inference did not check
@@ -451,33 +456,34 @@ static FailureOr<bool> enterGraph(const onnx::GraphProto &graph,
   return inferPerNode;
 }
 
-/// Imports the nodes of `graph` at the builder's insertion point and
-/// returns the values of its outputs. Declared output types are checked
-/// where ONNX's inference did not (`checkDeclared`).
-static FailureOr<SmallVector<Value>> importNodes(const onnx::GraphProto &graph,
-                                                 GraphState &state,
-                                                 bool checkDeclared,
-                                                 Location loc) {
+/// Imports the nodes of `graph` at the builder's insertion point.
+static LogicalResult importNodes(const onnx::GraphProto &graph,
+                                 GraphState &state) {
   for (const onnx::NodeProto &node : graph.node())
     if (failed(importNode(node, state)))
       return failure();
-  SmallVector<Value> results;
-  for (const onnx::ValueInfoProto &output : graph.output()) {
-    FailureOr<Value> value = state.getValue(output.name(), loc);
-    if (failed(value))
-      return failure();
-    std::string why;
-    FailureOr<RankedTensorType> declared =
-        checkDeclared && output.has_type()
-            ? convertTensorType(output.type(), state.getContext(), why)
-            : FailureOr<RankedTensorType>(failure());
-    if (succeeded(declared) && *declared != value->getType())
-      return emitError(loc)
-             << "output '" << output.name() << "' is declared as " << *declared
-             << " but the graph computes " << value->getType();
-    results.push_back(*value);
-  }
-  return results;
+  return success();
+}
+
+/// The value of the tensor output `output` of the graph just imported. Its
+/// declared type is checked where ONNX's inference did not
+/// (`checkDeclared`).
+static FailureOr<Value> getTensorOutput(const onnx::ValueInfoProto &output,
+                                        GraphState &state, bool checkDeclared,
+                                        Location loc) {
+  FailureOr<Value> value = state.getValue(output.name(), loc);
+  if (failed(value))
+    return failure();
+  std::string why;
+  FailureOr<RankedTensorType> declared =
+      checkDeclared && output.has_type()
+          ? convertTensorType(output.type(), state.getContext(), why)
+          : FailureOr<RankedTensorType>(failure());
+  if (succeeded(declared) && *declared != value->getType())
+    return emitError(loc) << "output '" << output.name() << "' is declared as "
+                          << *declared << " but the graph computes "
+                          << value->getType();
+  return value;
 }
 
 FailureOr<SmallVector<Value>>
@@ -534,12 +540,23 @@ aic::importer::importSubgraph(NodeImporter &imp, const onnx::GraphProto &graph,
     else
       state.setValue(info.name(), inputs[i]);
   }
-  return importNodes(graph, state, /*checkDeclared=*/true, imp.getLoc());
+  if (failed(importNodes(graph, state)))
+    return failure();
+  SmallVector<Value> results;
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    FailureOr<Value> value =
+        getTensorOutput(output, state, /*checkDeclared=*/true, imp.getLoc());
+    if (failed(value))
+      return failure();
+    results.push_back(*value);
+  }
+  return results;
 }
 
-static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
-                                         const ShapeData &shapeData,
-                                         GraphState &state) {
+static OwningOpRef<ModuleOp>
+importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
+            GraphState &state,
+            const llvm::StringMap<CompositeInput> &compositeInputs) {
   MLIRContext *ctx = state.getContext();
   const onnx::GraphProto &graph = model.graph();
   Location fileLoc = state.getFileLoc();
@@ -552,11 +569,29 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
   if (failed(inferPerNode))
     return nullptr;
 
-  SmallVector<Type> argTypes;
-  SmallVector<std::string> argNames;
+  // A sequence or optional input is as many arguments as it holds tensors.
+  OpBuilder &builder = state.getBuilder();
+  GraphSignature signature(builder);
   for (const onnx::ValueInfoProto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue;
+    if (input.type().has_sequence_type() || input.type().has_optional_type()) {
+      bool optional = input.type().has_optional_type();
+      auto it = compositeInputs.find(input.name());
+      if (it == compositeInputs.end()) {
+        emitError(fileLoc) << "input '" << input.name() << "' is "
+                           << (optional ? "an optional" : "a sequence")
+                           << "; give its "
+                           << (optional ? "presence" : "length")
+                           << " and element shapes with --input-value "
+                           << input.name() << "=FILE.pb (an ONNX "
+                           << (optional ? "OptionalProto" : "SequenceProto")
+                           << ")";
+        return nullptr;
+      }
+      signature.addInput(input.name(), it->second);
+      continue;
+    }
     std::string why;
     FailureOr<RankedTensorType> type =
         input.has_type() ? convertTensorType(input.type(), ctx, why)
@@ -570,50 +605,56 @@ static OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model,
                                      : "");
       return nullptr;
     }
-    argTypes.push_back(*type);
-    argNames.push_back(input.name());
+    signature.addInput(input.name(), *type,
+                       state.getOnnxElementType(input.name()));
   }
 
   if (failed(checkOperators(graph, state, &shapeData)))
     return nullptr;
 
-  OpBuilder &builder = state.getBuilder();
   builder.setInsertionPointToEnd(module->getBody());
   auto func = builder.create<func::FuncOp>(
-      fileLoc, "main_graph", builder.getFunctionType(argTypes, {}));
-  SmallVector<Location> argLocs;
-  for (const std::string &name : argNames)
-    argLocs.push_back(NameLoc::get(StringAttr::get(ctx, name), fileLoc));
-  Block *entry = builder.createBlock(&func.getBody(), {}, argTypes, argLocs);
-  for (auto [i, name] : llvm::enumerate(argNames)) {
-    func.setArgAttr(i, "aic.name", builder.getStringAttr(name));
-    // Integers are signless: the runtime learns the dtype from this.
-    if (isUnsignedElementType(state.getOnnxElementType(name)))
-      func.setArgAttr(i, "aic.unsigned", builder.getUnitAttr());
-    state.setValue(name, entry->getArgument(i));
-  }
+      fileLoc, "main_graph",
+      builder.getFunctionType(signature.getInputTypes(), {}));
+  Block *entry =
+      builder.createBlock(&func.getBody(), {}, signature.getInputTypes(),
+                          signature.getInputLocs(fileLoc));
+  signature.bindInputs(func, state);
 
   builder.setInsertionPointToEnd(entry);
-  FailureOr<SmallVector<Value>> results =
-      importNodes(graph, state, /*checkDeclared=*/*inferPerNode, fileLoc);
-  if (failed(results))
+  if (failed(importNodes(graph, state)))
     return nullptr;
-  builder.create<func::ReturnOp>(fileLoc, *results);
-  for (auto [i, name] : llvm::enumerate(argNames))
-    if (state.getSpecializedInputs().contains(name))
-      func.setArgAttr(
-          i, "aic.value",
-          makeDenseAttr(*state.getBoundInputValue(name, /*specialize=*/false)));
-  func.setFunctionType(
-      builder.getFunctionType(argTypes, ValueRange(*results).getTypes()));
-  for (auto [i, output] : llvm::enumerate(graph.output())) {
-    func.setResultAttr(i, "aic.name", builder.getStringAttr(output.name()));
-    int32_t elementType = output.has_type() && output.type().has_tensor_type()
-                              ? output.type().tensor_type().elem_type()
-                              : state.getOnnxElementType(output.name());
-    if (isUnsignedElementType(elementType))
-      func.setResultAttr(i, "aic.unsigned", builder.getUnitAttr());
+
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    bool declaredComposite =
+        output.type().has_sequence_type() || output.type().has_optional_type();
+    if (const CompositeValue *composite = state.getComposite(output.name())) {
+      if (output.type().has_tensor_type()) {
+        emitError(fileLoc) << "output '" << output.name()
+                           << "' is declared a tensor but the graph computes "
+                           << composite->describe();
+        return nullptr;
+      }
+      signature.addOutput(output.name(), *composite);
+      continue;
+    }
+    if (declaredComposite && state.hasValue(output.name())) {
+      emitError(fileLoc) << "output '" << output.name()
+                         << "' is declared a sequence or optional but the "
+                            "graph computes a tensor";
+      return nullptr;
+    }
+    FailureOr<Value> value = getTensorOutput(
+        output, state, /*checkDeclared=*/*inferPerNode, fileLoc);
+    if (failed(value))
+      return nullptr;
+    signature.addOutput(output.name(), *value,
+                        output.has_type() && output.type().has_tensor_type()
+                            ? output.type().tensor_type().elem_type()
+                            : state.getOnnxElementType(output.name()));
   }
+  builder.create<func::ReturnOp>(fileLoc, signature.getResults());
+  signature.finish(func, state);
   return module;
 }
 
@@ -638,9 +679,9 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
   onnx::ModelProto model;
   if (failed(loadModel(path, model, fileLoc)))
     return nullptr;
-  FailureOr<llvm::StringMap<ConstTensor>> inputValues =
+  FailureOr<InputBindings> bindings =
       applyInputOptions(model, options, modelDir, &context, fileLoc);
-  if (failed(inputValues))
+  if (failed(bindings))
     return nullptr;
   FailureOr<int64_t> opset = getDefaultOpset(model, fileLoc);
   if (failed(opset))
@@ -648,7 +689,7 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
   GraphState state(&context, path, modelDir, *opset);
   for (const onnx::OperatorSetIdProto &id : model.opset_import())
     state.setDomainOpset(id.domain(), id.version());
-  for (auto &entry : *inputValues)
+  for (auto &entry : bindings->values)
     state.bindInputValue(entry.getKey(), std::move(entry.getValue()));
   // A model of operators of other domains only may import no default opset.
   if (*opset == 0 &&
@@ -661,6 +702,7 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
   }
   ShapeData shapeData;
   if (failed(checkOperators(model.graph(), state, /*shapeData=*/nullptr)) ||
+      failed(checkSplitToSequenceSizes(model.graph(), state, fileLoc)) ||
       failed(checkAndInferShapes(model, modelDir, state, shapeData, fileLoc)))
     return nullptr;
   for (const RelaxedNode &relaxed : findRelaxedNodes(model, state))
@@ -669,5 +711,5 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
         << oneLine(relaxed.message) << "); accepted as "
         << relaxed.node->op_type() << "-" << relaxed.acceptedAs
         << ", which differs only in allowing that type";
-  return importModel(model, shapeData, state);
+  return importModel(model, shapeData, state, bindings->composites);
 }

@@ -10,6 +10,7 @@
 
 #include "dialects/Aic/AicDialect.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
@@ -109,15 +110,53 @@ mlir::ElementsAttr makeElementsAttr(const ConstTensor &tensor,
 /// Always `dense<...>`.
 mlir::DenseElementsAttr makeDenseAttr(const ConstTensor &tensor);
 
+/// An ONNX sequence or optional value. aic compiles for static shapes, so
+/// the import knows how many tensors such a value holds (a sequence's length,
+/// an optional's presence) and each one's type: the value is those tensors'
+/// SSA values (SequenceRules.cpp). At the graph boundary it is passed as
+/// them (see aic_value_kind_t in aic/runtime.h).
+struct CompositeValue {
+  /// As aic_value_kind_t (without AIC_VALUE_TENSOR).
+  enum class Kind { Sequence = 1, Optional = 2, OptionalSequence = 3 };
+  Kind kind = Kind::Sequence;
+  /// False for an absent optional (which holds no tensors).
+  bool present = true;
+  /// The ONNX element type of the tensors (UNDEFINED if ONNX left it open).
+  int32_t elementType = onnx::TensorProto::UNDEFINED;
+  llvm::SmallVector<mlir::Value> tensors;
+
+  bool isOptional() const { return kind != Kind::Sequence; }
+  /// A sequence, or an optional of one.
+  bool holdsSequence() const { return kind != Kind::Optional; }
+  /// "a sequence", "an optional tensor", ..., for messages.
+  llvm::StringRef describe() const;
+};
+
+/// The shape of a sequence or optional graph input, as its input file gives
+/// it (InputOptions.cpp): the library is compiled for it.
+struct CompositeInput {
+  CompositeValue::Kind kind = CompositeValue::Kind::Sequence;
+  bool present = true;
+  int32_t elementType = onnx::TensorProto::UNDEFINED;
+  llvm::SmallVector<mlir::RankedTensorType> types;
+};
+
+/// What the user gave for graph inputs: values (--input-value, input files)
+/// and the shapes of sequence and optional inputs.
+struct InputBindings {
+  llvm::StringMap<ConstTensor> values;
+  llvm::StringMap<CompositeInput> composites;
+};
+
 /// Values of small integer tensors that ONNX data propagation computed
 /// (shape arithmetic: Shape, Gather, Concat, ...), keyed by value name.
 using ShapeData = std::unordered_map<std::string, onnx::TensorShapeProto>;
 
-/// Graph-level state shared by every operator rule. Values, constants and
-/// ONNX types live in a stack of scopes, one per graph being imported: a
-/// subgraph (If branch, Loop or Scan body) reads the values of the graphs
-/// enclosing it (ONNX's lexical scoping), and what it defines is dropped
-/// with its scope, so sibling subgraphs may reuse names.
+/// Graph-level state shared by every operator rule. Values, sequences and
+/// optionals, constants and ONNX types live in a stack of scopes, one per graph
+/// being imported: a subgraph (If branch, Loop or Scan body) reads the values
+/// of the graphs enclosing it (ONNX's lexical scoping), and what it defines is
+/// dropped with its scope, so sibling subgraphs may reuse names.
 class GraphState {
 public:
   GraphState(mlir::MLIRContext *ctx, llvm::StringRef file,
@@ -160,6 +199,11 @@ public:
   /// The SSA value already built for an ONNX value, or null (constants are
   /// not materialized).
   mlir::Value lookupValue(llvm::StringRef name) const;
+
+  /// The sequence or optional an ONNX value is (scoped like values), or
+  /// null if none (a tensor).
+  void setComposite(llvm::StringRef name, CompositeValue value);
+  const CompositeValue *getComposite(llvm::StringRef name) const;
 
   /// Registers a constant (initializer or Constant node output).
   void addConstant(llvm::StringRef name, ConstTensor tensor,
@@ -222,6 +266,7 @@ private:
   struct Scope {
     const onnx::GraphProto *graph = nullptr;
     llvm::StringMap<mlir::Value> values;
+    llvm::StringMap<CompositeValue> composites;
     llvm::StringMap<ConstEntry> constants;
     llvm::StringMap<onnx::TypeProto> types;
   };
@@ -241,6 +286,58 @@ private:
   llvm::StringSet<> used;
   llvm::StringMap<int64_t> domainOpsets;
   ResourceNamer namer;
+};
+
+/// The arguments and results of @main_graph, built up from the graph's
+/// inputs and outputs: a tensor is one, a sequence or optional as many as
+/// it holds tensors, and aic.input_values / aic.output_values record which
+/// form which graph value when there are such (Signature.cpp).
+class GraphSignature {
+public:
+  explicit GraphSignature(mlir::OpBuilder &builder) : builder(builder) {}
+
+  void addInput(llvm::StringRef name, mlir::RankedTensorType type,
+                int32_t elementType);
+  /// `shape` must outlive the signature.
+  void addInput(llvm::StringRef name, const CompositeInput &shape);
+  void addOutput(llvm::StringRef name, mlir::Value value, int32_t elementType);
+  void addOutput(llvm::StringRef name, const CompositeValue &value);
+
+  llvm::ArrayRef<mlir::Type> getInputTypes() const { return argTypes; }
+  llvm::SmallVector<mlir::Location> getInputLocs(mlir::Location fileLoc) const;
+  llvm::ArrayRef<mlir::Value> getResults() const { return results; }
+  /// Names the arguments of `func` (whose entry block exists) and binds the
+  /// graph inputs to them in `state`.
+  void bindInputs(mlir::func::FuncOp func, GraphState &state);
+  /// Once the graph is imported: the result types and names, the values the
+  /// import specialized inputs for, and the value tables.
+  void finish(mlir::func::FuncOp func, GraphState &state);
+
+private:
+  mlir::DictionaryAttr valueEntry(llvm::StringRef name, int64_t kind,
+                                  int32_t elementType, bool present,
+                                  int64_t count);
+
+  struct Arg {
+    std::string name;
+    int32_t elementType;
+    /// The graph input a tensor argument is ("" for a composite's tensor).
+    std::string input;
+  };
+  struct CompositeArg {
+    std::string name;
+    const CompositeInput *shape;
+    size_t first;
+  };
+  mlir::OpBuilder &builder;
+  llvm::SmallVector<mlir::Type> argTypes;
+  llvm::SmallVector<Arg> args;
+  llvm::SmallVector<CompositeArg> compositeArgs;
+  llvm::SmallVector<mlir::Value> results;
+  llvm::SmallVector<std::string> resultNames;
+  llvm::SmallVector<int32_t> resultElementTypes;
+  llvm::SmallVector<mlir::Attribute> inputValues, outputValues;
+  bool composite = false;
 };
 
 /// Converts an ONNX tensor type with a fully static shape; on failure sets
@@ -278,6 +375,10 @@ public:
   mlir::FailureOr<llvm::SmallVector<int64_t>>
   getConstantInts(int i, llvm::StringRef what);
   mlir::RankedTensorType getInputType(int i);
+  /// Input `i` as a sequence or optional; null after an error if it is
+  /// missing or a tensor.
+  const CompositeValue *getCompositeInput(int i);
+  void setCompositeOutput(int i, CompositeValue value);
   /// The ONNX element type of input `i` (UNDEFINED if unknown).
   int32_t getInputElementType(int i) const;
   /// Input `i` has an unsigned ONNX integer type: integer rules pick
@@ -436,9 +537,9 @@ OpRule lookupOpRule(llvm::StringRef domain, llvm::StringRef opType);
 /// True if aic has rules for some operator of `domain`.
 bool isSupportedDomain(llvm::StringRef domain);
 /// Applies --input-shape and --input-value to the model's graph inputs
-/// (before the checker and shape inference see them) and decodes the given
-/// values.
-mlir::FailureOr<llvm::StringMap<ConstTensor>>
+/// (before the checker and shape inference see them), decodes the given
+/// values and reads the shapes of sequence and optional inputs.
+mlir::FailureOr<InputBindings>
 applyInputOptions(onnx::ModelProto &model, const aic::ImportOptions &options,
                   llvm::StringRef modelDir, mlir::MLIRContext *ctx,
                   mlir::Location fileLoc);
@@ -470,6 +571,20 @@ llvm::ArrayRef<OpRuleInfo> getLossRules();
 llvm::ArrayRef<OpRuleInfo> getConvTransposeRules();
 llvm::ArrayRef<OpRuleInfo> getNormalizationRules();
 llvm::ArrayRef<OpRuleInfo> getTrainingRules();
+llvm::ArrayRef<OpRuleInfo> getSequenceRules();
+
+/// ONNX 1.12's SplitToSequence inference divides by a constant scalar
+/// 'split' without checking it: rejects a non-positive one (in `graph` or
+/// its subgraphs) before ONNX's checker and inference see the model.
+mlir::LogicalResult checkSplitToSequenceSizes(const onnx::GraphProto &graph,
+                                              GraphState &state,
+                                              mlir::Location fileLoc);
+
+/// Imports one node of a subgraph into the current insertion point, as the
+/// graph's own nodes are (without graph-wide data propagation, which did
+/// not see the subgraph's values).
+mlir::LogicalResult importSubgraphNode(const onnx::NodeProto &node,
+                                       GraphState &state);
 
 /// Explicit window attributes of a convolution or pooling; pads are
 /// [begin..., end...] and include `ceilPadding`, the end padding added for
@@ -499,6 +614,8 @@ mlir::LogicalResult importMaxPool(NodeImporter &imp);
 mlir::LogicalResult importAveragePool(NodeImporter &imp);
 mlir::LogicalResult importGlobalAveragePool(NodeImporter &imp);
 mlir::LogicalResult importGlobalMaxPool(NodeImporter &imp);
+/// SequenceMap (SequenceMap.cpp).
+mlir::LogicalResult importSequenceMap(NodeImporter &imp);
 
 } // namespace importer
 } // namespace aic

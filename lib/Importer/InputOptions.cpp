@@ -10,6 +10,11 @@
 // other one (see aic_model_tensor_meta::value), so a specialized library
 // never computes with shapes that do not fit its inputs.
 //
+// A sequence or optional input needs its length or presence and its
+// elements' shapes before anything can be compiled: an ONNX SequenceProto or
+// OptionalProto file gives them (--input-value NAME=FILE.pb, or aic-run's
+// input file), and the library takes that many tensors for it.
+//
 //===----------------------------------------------------------------------===//
 #include "ImporterImpl.h"
 #include "aic/Compiler.h"
@@ -20,6 +25,9 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+
+// After ImporterImpl.h (onnx_pb.h), which defines ONNX_API.
+#include "onnx/onnx-data.pb.h"
 
 using namespace mlir;
 using namespace aic::importer;
@@ -174,6 +182,167 @@ parseInlineValue(const onnx::ValueInfoProto &input, StringRef text,
   return tensor;
 }
 
+/// Reads file `path` into `proto`; `option` names the flag in errors.
+static LogicalResult readProtoFile(StringRef path, StringRef option,
+                                   google::protobuf::MessageLite &proto,
+                                   Location fileLoc) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return emitError(fileLoc)
+           << option << ": " << path << ": " << buffer.getError().message();
+  if (!proto.ParseFromArray((*buffer)->getBufferStart(),
+                            static_cast<int>((*buffer)->getBufferSize())))
+    return emitError(fileLoc)
+           << option << ": " << path << " is not an " << proto.GetTypeName();
+  return success();
+}
+
+/// The static type of tensor `tensor`, the `what` of input `input` whose
+/// elements ONNX declares as `declared`.
+static FailureOr<RankedTensorType>
+getElementTensorType(const onnx::ValueInfoProto &input,
+                     const onnx::TypeProto_Tensor &declared,
+                     const onnx::TensorProto &tensor, const Twine &what,
+                     MLIRContext *ctx, Location fileLoc) {
+  if (declared.elem_type() != onnx::TensorProto::UNDEFINED &&
+      tensor.data_type() != declared.elem_type())
+    return emitError(fileLoc)
+           << "input '" << input.name() << "': " << what << " is "
+           << elementTypeName(tensor.data_type()) << ", the model declares "
+           << elementTypeName(declared.elem_type());
+  SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+  if (declared.has_shape()) {
+    const onnx::TensorShapeProto &dims = declared.shape();
+    bool fits = dims.dim_size() == int(shape.size());
+    for (int i = 0; fits && i < dims.dim_size(); ++i)
+      fits =
+          !dims.dim(i).has_dim_value() || dims.dim(i).dim_value() == shape[i];
+    if (!fits)
+      return emitError(fileLoc)
+             << "input '" << input.name() << "': " << what << " has shape "
+             << formatShape(shape) << ", which does not fit the model's";
+  }
+  Type elementType = convertElementType(tensor.data_type(), ctx);
+  if (!elementType || llvm::any_of(shape, [](int64_t d) { return d < 0; }))
+    return emitError(fileLoc)
+           << "input '" << input.name() << "': " << what << " of element type "
+           << elementTypeName(tensor.data_type()) << " and shape "
+           << formatShape(shape) << " is not supported";
+  return RankedTensorType::get(shape, elementType);
+}
+
+/// The element types of a sequence: only sequences of tensors are supported.
+static FailureOr<const onnx::TypeProto_Tensor *>
+getSequenceElementType(const onnx::ValueInfoProto &input,
+                       const onnx::TypeProto_Sequence &sequence,
+                       Location fileLoc) {
+  if (!sequence.elem_type().has_tensor_type())
+    return emitError(fileLoc) << "input '" << input.name()
+                              << "': only sequences of tensors are supported";
+  return &sequence.elem_type().tensor_type();
+}
+
+/// The tensors of a SequenceProto given for `input`, whose elements ONNX
+/// declares as `declared`.
+static LogicalResult readSequence(const onnx::ValueInfoProto &input,
+                                  const onnx::TypeProto_Tensor &declared,
+                                  const onnx::SequenceProto &sequence,
+                                  CompositeInput &result, MLIRContext *ctx,
+                                  Location fileLoc) {
+  if (sequence.elem_type() != onnx::SequenceProto::TENSOR &&
+      !(sequence.elem_type() == onnx::SequenceProto::UNDEFINED &&
+        sequence.tensor_values_size() == 0))
+    return emitError(fileLoc) << "input '" << input.name()
+                              << "': the given sequence does not hold tensors";
+  for (const auto &[k, tensor] : llvm::enumerate(sequence.tensor_values())) {
+    FailureOr<RankedTensorType> type = getElementTensorType(
+        input, declared, tensor, "element " + Twine(k), ctx, fileLoc);
+    if (failed(type))
+      return failure();
+    if (k > 0 && tensor.data_type() != sequence.tensor_values(0).data_type())
+      return emitError(fileLoc) << "input '" << input.name()
+                                << "': the sequence mixes element types";
+    result.types.push_back(*type);
+  }
+  result.elementType = declared.elem_type();
+  if (result.elementType == onnx::TensorProto::UNDEFINED &&
+      sequence.tensor_values_size() > 0)
+    result.elementType = sequence.tensor_values(0).data_type();
+  return success();
+}
+
+/// The shape of sequence or optional input `input` from file `path` (a
+/// SequenceProto or OptionalProto); `option` names the flag in errors.
+static FailureOr<CompositeInput>
+readCompositeInput(const onnx::ValueInfoProto &input, StringRef path,
+                   StringRef option, MLIRContext *ctx, Location fileLoc) {
+  using Kind = CompositeValue::Kind;
+  CompositeInput result;
+  const onnx::TypeProto &type = input.type();
+  if (type.has_sequence_type()) {
+    FailureOr<const onnx::TypeProto_Tensor *> declared =
+        getSequenceElementType(input, type.sequence_type(), fileLoc);
+    onnx::SequenceProto sequence;
+    if (failed(declared) ||
+        failed(readProtoFile(path, option, sequence, fileLoc)) ||
+        failed(readSequence(input, **declared, sequence, result, ctx, fileLoc)))
+      return failure();
+    return result;
+  }
+  const onnx::TypeProto &elem = type.optional_type().elem_type();
+  if (!elem.has_tensor_type() && !elem.has_sequence_type())
+    return emitError(fileLoc)
+           << "input '" << input.name()
+           << "': only optionals of tensors or sequences are supported";
+  result.kind =
+      elem.has_tensor_type() ? Kind::Optional : Kind::OptionalSequence;
+  onnx::OptionalProto optional;
+  if (failed(readProtoFile(path, option, optional, fileLoc)))
+    return failure();
+  if (elem.has_tensor_type())
+    result.elementType = elem.tensor_type().elem_type();
+  if (optional.elem_type() == onnx::OptionalProto::UNDEFINED) {
+    result.present = false;
+    if (elem.has_sequence_type() &&
+        elem.sequence_type().elem_type().has_tensor_type())
+      result.elementType =
+          elem.sequence_type().elem_type().tensor_type().elem_type();
+    return result;
+  }
+  if (elem.has_tensor_type()) {
+    if (optional.elem_type() != onnx::OptionalProto::TENSOR)
+      return emitError(fileLoc) << "input '" << input.name()
+                                << "': the given optional does not hold a "
+                                   "tensor";
+    FailureOr<RankedTensorType> tensorType =
+        getElementTensorType(input, elem.tensor_type(), optional.tensor_value(),
+                             "its tensor", ctx, fileLoc);
+    if (failed(tensorType))
+      return failure();
+    if (result.elementType == onnx::TensorProto::UNDEFINED)
+      result.elementType = optional.tensor_value().data_type();
+    result.types.push_back(*tensorType);
+    return result;
+  }
+  FailureOr<const onnx::TypeProto_Tensor *> declared =
+      getSequenceElementType(input, elem.sequence_type(), fileLoc);
+  if (failed(declared))
+    return failure();
+  if (optional.elem_type() != onnx::OptionalProto::SEQUENCE)
+    return emitError(fileLoc) << "input '" << input.name()
+                              << "': the given optional does not hold a "
+                                 "sequence";
+  if (failed(readSequence(input, **declared, optional.sequence_value(), result,
+                          ctx, fileLoc)))
+    return failure();
+  return result;
+}
+
+static bool isCompositeInput(const onnx::ValueInfoProto &input) {
+  return input.type().has_sequence_type() || input.type().has_optional_type();
+}
+
 static FailureOr<onnx::TensorProto>
 readTensorFile(StringRef path, StringRef name, Location fileLoc) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
@@ -190,7 +359,7 @@ readTensorFile(StringRef path, StringRef name, Location fileLoc) {
   return tensor;
 }
 
-FailureOr<llvm::StringMap<ConstTensor>> aic::importer::applyInputOptions(
+FailureOr<InputBindings> aic::importer::applyInputOptions(
     onnx::ModelProto &model, const aic::ImportOptions &options,
     StringRef modelDir, MLIRContext *ctx, Location fileLoc) {
   for (const auto &[name, shape] : options.inputShapes) {
@@ -203,12 +372,21 @@ FailureOr<llvm::StringMap<ConstTensor>> aic::importer::applyInputOptions(
       return failure();
   }
 
-  llvm::StringMap<ConstTensor> values;
+  InputBindings bindings;
+  llvm::StringMap<ConstTensor> &values = bindings.values;
   for (const auto &[name, spec] : options.inputValues) {
     onnx::ValueInfoProto *input = findGraphInput(model, name);
+    if (input && isCompositeInput(*input)) {
+      FailureOr<CompositeInput> composite =
+          readCompositeInput(*input, spec, "--input-value", ctx, fileLoc);
+      if (failed(composite))
+        return failure();
+      bindings.composites.insert({name, std::move(*composite)});
+      continue;
+    }
     if (!input || !input->type().has_tensor_type())
-      return emitError(fileLoc) << "--input-value: the model has no tensor "
-                                   "input named '"
+      return emitError(fileLoc) << "--input-value: the model has no tensor, "
+                                   "sequence or optional input named '"
                                 << name << "'";
     StringRef text(spec);
     bool isInline = !text.empty() && llvm::all_of(text, [](char c) {
@@ -246,7 +424,7 @@ FailureOr<llvm::StringMap<ConstTensor>> aic::importer::applyInputOptions(
   // aic-run's input folder: values for the inputs in graph order. One that
   // does not fit its input is left for the runtime to reject.
   if (options.inputValuesDir.empty())
-    return values;
+    return bindings;
   llvm::StringSet<> initializers;
   for (const onnx::TensorProto &init : model.graph().initializer())
     initializers.insert(init.name());
@@ -256,8 +434,19 @@ FailureOr<llvm::StringMap<ConstTensor>> aic::importer::applyInputOptions(
       continue;
     SmallString<256> path(options.inputValuesDir);
     llvm::sys::path::append(path, "input_" + Twine(k++) + ".pb");
-    if (options.inputValues.count(input.name()) ||
-        !input.type().has_tensor_type())
+    if (options.inputValues.count(input.name()))
+      continue;
+    // A sequence or optional input cannot be compiled without the shape
+    // its file gives: an unfit file is an error here.
+    if (isCompositeInput(input)) {
+      FailureOr<CompositeInput> composite =
+          readCompositeInput(input, path, "--inputs", ctx, fileLoc);
+      if (failed(composite))
+        return failure();
+      bindings.composites.insert({input.name(), std::move(*composite)});
+      continue;
+    }
+    if (!input.type().has_tensor_type())
       continue;
     auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                               /*RequiresNullTerminator=*/false);
@@ -281,5 +470,5 @@ FailureOr<llvm::StringMap<ConstTensor>> aic::importer::applyInputOptions(
     if (succeeded(tensor))
       values.insert({input.name(), std::move(*tensor)});
   }
-  return values;
+  return bindings;
 }

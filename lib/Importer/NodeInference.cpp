@@ -44,12 +44,16 @@ static bool hasUntypedOutput(const onnx::NodeProto &node,
 
 /// Some output has no type, or one without a static shape: graph-wide
 /// inference could not see values only the import computes (Shape of a
-/// value it typed, Range, ...).
+/// value it typed, Range, ...). A typed sequence or optional output is
+/// complete: its tensors' types come from the import, never from ONNX.
 static bool hasIncompleteOutput(const onnx::NodeProto &node,
                                 const GraphState &state) {
-  for (const std::string &name : node.output())
-    if (!name.empty() && !isStatic(state.getOnnxType(name)))
+  for (const std::string &name : node.output()) {
+    const onnx::TypeProto *type = state.getOnnxType(name);
+    if (!name.empty() && !isStatic(type) &&
+        !(type && (type->has_sequence_type() || type->has_optional_type())))
       return true;
+  }
   return false;
 }
 

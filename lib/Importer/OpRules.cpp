@@ -250,6 +250,13 @@ static LogicalResult importConstant(NodeImporter &imp) {
 }
 
 static LogicalResult importIdentity(NodeImporter &imp) {
+  // Sequences and optionals are forwarded as well (Identity-14, -16).
+  if (imp.hasInput(0))
+    if (const CompositeValue *composite =
+            imp.getState().getComposite(imp.getNode().input(0))) {
+      imp.setCompositeOutput(0, *composite);
+      return success();
+    }
   FailureOr<Value> input = imp.getInput(0);
   if (failed(input))
     return failure();
@@ -528,7 +535,7 @@ ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
           getSignalRules, getRandomRules, getSamplingRules, getIndexingRules,
           getLinearAlgebraRules, getQuantRules, getTextRules,
           getConvTransposeRules, getNormalizationRules, getTrainingRules,
-          getControlFlowRules})
+          getControlFlowRules, getSequenceRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
       return ruleLess(a.domain, a.opType, b.domain, b.opType);

@@ -77,10 +77,11 @@
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_output_0_name("probs\00")
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_output_0_shape(dense<[1, 4]> : tensor<2xi64>)
 
-// The metadata: {abi_version 5, 1 input, 1 output, 5 primitives (the same
-// constant), arena 640 bytes, the input and output tables}.
-// CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta() {{.*}} : !llvm.struct<(i32, i32, i32, i32, i64, ptr, ptr)> {
-// CHECK-DAG: %[[VERSION:.*]] = llvm.mlir.constant(5 : i32) : i32
+// The metadata: {abi_version 6, 1 input, 1 output, 5 primitives, arena 640
+// bytes, the input and output tables, no value tables}.
+// CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta() {{.*}} : !llvm.struct<(i32, i32, i32, i32, i64, ptr, ptr, i32, i32, ptr, ptr)> {
+// CHECK-DAG: %[[VERSION:.*]] = llvm.mlir.constant(6 : i32) : i32
+// CHECK-DAG: %[[PRIMS:.*]] = llvm.mlir.constant(5 : i32) : i32
 // CHECK-DAG: %[[ONE:.*]] = llvm.mlir.constant(1 : i32) : i32
 // CHECK-DAG: %[[ARENA:.*]] = llvm.mlir.constant(640 : i64) : i64
 // CHECK-DAG: %[[INS:.*]] = llvm.mlir.addressof @__aic_inputs : !llvm.ptr
@@ -88,11 +89,15 @@
 // CHECK: %[[M0:.*]] = llvm.insertvalue %[[VERSION]], %{{.*}}[0]
 // CHECK: %[[M1:.*]] = llvm.insertvalue %[[ONE]], %[[M0]][1]
 // CHECK: %[[M2:.*]] = llvm.insertvalue %[[ONE]], %[[M1]][2]
-// CHECK: %[[M3:.*]] = llvm.insertvalue %[[VERSION]], %[[M2]][3]
+// CHECK: %[[M3:.*]] = llvm.insertvalue %[[PRIMS]], %[[M2]][3]
 // CHECK: %[[M4:.*]] = llvm.insertvalue %[[ARENA]], %[[M3]][4]
 // CHECK: %[[M5:.*]] = llvm.insertvalue %[[INS]], %[[M4]][5]
 // CHECK: %[[M6:.*]] = llvm.insertvalue %[[OUTS]], %[[M5]][6]
-// CHECK: llvm.return %[[M6]]
+// CHECK: %[[M7:.*]] = llvm.insertvalue %[[ZERO:.*]], %[[M6]][7]
+// CHECK: %[[M8:.*]] = llvm.insertvalue %[[ZERO]], %[[M7]][8]
+// CHECK: %[[M9:.*]] = llvm.insertvalue %[[NULL:.*]], %[[M8]][9]
+// CHECK: %[[M10:.*]] = llvm.insertvalue %[[NULL]], %[[M9]][10]
+// CHECK: llvm.return %[[M10]]
 
 // Nothing but the LLVM dialect is left.
 // NONE-NOT: {{^ *(%[^ ]+ = )?(aic|memref|linalg|scf|cf|arith|math|tensor|bufferization|affine|func|builtin)\.}}

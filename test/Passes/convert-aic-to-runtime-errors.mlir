@@ -68,3 +68,26 @@ module attributes {aic.arena_size = 0 : i64} {
     return
   }
 }
+
+// -----
+
+// Tests that the value tables must be well-formed and cover the tensors.
+module attributes {aic.arena_size = 0 : i64} {
+  // expected-error @+1 {{'aic.input_values' entry #0 is not {name, kind, elem_dtype, present, count}}}
+  func.func @main_graph(%x: memref<4xf32>, %y: memref<4xf32> {aic.output}, %arena: memref<1xi8>)
+      attributes {aic.input_values = [{name = "x", kind = 0 : i32}]} {
+    memref.copy %x, %y : memref<4xf32> to memref<4xf32>
+    return
+  }
+}
+
+// -----
+
+module attributes {aic.arena_size = 0 : i64} {
+  // expected-error @+1 {{'aic.output_values' covers 2 tensors, the graph has 1 outputs}}
+  func.func @main_graph(%x: memref<4xf32>, %y: memref<4xf32> {aic.output}, %arena: memref<1xi8>)
+      attributes {aic.output_values = [{name = "ys", kind = 1 : i32, elem_dtype = 1 : i32, present = true, count = 2 : i64}]} {
+    memref.copy %x, %y : memref<4xf32> to memref<4xf32>
+    return
+  }
+}

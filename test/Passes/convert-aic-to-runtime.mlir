@@ -131,16 +131,21 @@
 // CHECK: llvm.mlir.global internal constant @__aic_output_0_name("probs\00")
 // CHECK: llvm.mlir.global internal constant @__aic_output_0_shape(dense<[1, 2, 2, 2]> : tensor<4xi64>)
 
-// The metadata: {abi_version 4, 2 inputs, 1 output, 2 primitives, the
-// planned arena size, the tables}.
-// CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta() {{.*}} : !llvm.struct<(i32, i32, i32, i32, i64, ptr, ptr)> {
-// CHECK-NEXT: %[[VER:.*]] = llvm.mlir.constant(5 : i32) : i32
+// The metadata: {abi_version 6, 2 inputs, 1 output, 2 primitives, the
+// planned arena size, the tables, and no value tables (every tensor is a
+// graph input or output of its own)}.
+// CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta() {{.*}} : !llvm.struct<(i32, i32, i32, i32, i64, ptr, ptr, i32, i32, ptr, ptr)> {
+// CHECK-NEXT: %[[VER:.*]] = llvm.mlir.constant(6 : i32) : i32
 // CHECK-NEXT: %[[NIN:.*]] = llvm.mlir.constant(2 : i32) : i32
 // CHECK-NEXT: %[[NOUT:.*]] = llvm.mlir.constant(1 : i32) : i32
 // CHECK-NEXT: %[[NPRIM:.*]] = llvm.mlir.constant(2 : i32) : i32
 // CHECK-NEXT: %[[BYTES:.*]] = llvm.mlir.constant(1024 : i64) : i64
 // CHECK-NEXT: %[[TIN:.*]] = llvm.mlir.addressof @__aic_inputs : !llvm.ptr
 // CHECK-NEXT: %[[TOUT:.*]] = llvm.mlir.addressof @__aic_outputs : !llvm.ptr
+// CHECK-NEXT: %[[NINV:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK-NEXT: %[[NOUTV:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK-NEXT: %[[TINV:.*]] = llvm.mlir.zero : !llvm.ptr
+// CHECK-NEXT: %[[TOUTV:.*]] = llvm.mlir.zero : !llvm.ptr
 // CHECK-NEXT: %[[U:.*]] = llvm.mlir.undef
 // CHECK-NEXT: %[[F0:.*]] = llvm.insertvalue %[[VER]], %[[U]][0]
 // CHECK-NEXT: %[[F1:.*]] = llvm.insertvalue %[[NIN]], %[[F0]][1]
@@ -149,7 +154,11 @@
 // CHECK-NEXT: %[[F4:.*]] = llvm.insertvalue %[[BYTES]], %[[F3]][4]
 // CHECK-NEXT: %[[F5:.*]] = llvm.insertvalue %[[TIN]], %[[F4]][5]
 // CHECK-NEXT: %[[F6:.*]] = llvm.insertvalue %[[TOUT]], %[[F5]][6]
-// CHECK-NEXT: llvm.return %[[F6]]
+// CHECK-NEXT: %[[F7:.*]] = llvm.insertvalue %[[NINV]], %[[F6]][7]
+// CHECK-NEXT: %[[F8:.*]] = llvm.insertvalue %[[NOUTV]], %[[F7]][8]
+// CHECK-NEXT: %[[F9:.*]] = llvm.insertvalue %[[TINV]], %[[F8]][9]
+// CHECK-NEXT: %[[F10:.*]] = llvm.insertvalue %[[TOUTV]], %[[F9]][10]
+// CHECK-NEXT: llvm.return %[[F10]]
 module attributes {aic.arena_size = 1024 : i64, aic.arena_naive_size = 2048 : i64} {
   memref.global "public" constant @__aic_weights : memref<512xi8> {alignment = 64 : i64}
   func.func @main_graph(%x: memref<1x3x4x4xf32> {aic.name = "image"}, %n: memref<i64> {aic.name = "count", aic.unsigned, aic.value = dense<7> : tensor<i64>},
@@ -208,7 +217,7 @@ module attributes {aic.arena_size = 1024 : i64, aic.arena_naive_size = 2048 : i6
 // CHECK: llvm.mlir.global internal constant @__aic_desc_5(dense<[8, 1, 2, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 2, 1, 4, 0, 4602678819172646912]> : tensor<28xi64>)
 // CHECK: llvm.mlir.global internal constant @__aic_name_5("node_5\00")
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// CHECK-NEXT: llvm.mlir.constant(5 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(6 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(4 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(3 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(6 : i32) : i32
@@ -361,6 +370,83 @@ module attributes {aic.arena_size = 0 : i64} {
     %r = memref.collapse_shape %x [[0, 1], [2]] : memref<1x2x3xf32> into memref<2x3xf32>
     aic.layer_norm %r outs(%n, %m, %v) {epsilon = 0.5 : f64}
       : (memref<2x3xf32>, memref<2x3xf32>, memref<2xf32>, memref<2xf32>) -> ()
+    return
+  }
+}
+
+// -----
+
+// Tests the value tables of a graph with a sequence input "xs" of two
+// tensors, an absent optional input "o" (no tensor) and a sequence output
+// "ys" of one tensor: {name, kind, elem_dtype, present, first, count}, the
+// first tensor of each counted from aic.input_values / aic.output_values.
+// CHECK-LABEL: llvm.mlir.global internal constant @__aic_input_values() {{.*}} : !llvm.array<2 x struct<(ptr, i32, i32, i32, i32, i32)>>
+// CHECK-DAG: %[[XS:.*]] = llvm.mlir.addressof @__aic_input_value_0 : !llvm.ptr
+// CHECK-DAG: %[[SEQ:.*]] = llvm.mlir.constant(1 : i32) : i32
+// CHECK-DAG: %[[FIRST0:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK-DAG: %[[COUNT2:.*]] = llvm.mlir.constant(2 : i32) : i32
+// CHECK: llvm.insertvalue %[[XS]], %{{.*}}[0, 0]
+// CHECK: llvm.insertvalue %[[SEQ]], %{{.*}}[0, 1]
+// CHECK: llvm.insertvalue %{{.*}}, %{{.*}}[0, 2]
+// CHECK: llvm.insertvalue %{{.*}}, %{{.*}}[0, 3]
+// CHECK: llvm.insertvalue %[[FIRST0]], %{{.*}}[0, 4]
+// CHECK: llvm.insertvalue %[[COUNT2]], %{{.*}}[0, 5]
+// CHECK-DAG: %[[O:.*]] = llvm.mlir.addressof @__aic_input_value_1 : !llvm.ptr
+// CHECK-DAG: %[[OPT:.*]] = llvm.mlir.constant(2 : i32) : i32
+// CHECK-DAG: %[[I64:.*]] = llvm.mlir.constant(7 : i32) : i32
+// CHECK-DAG: %[[ABSENT:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK-DAG: %[[FIRST2:.*]] = llvm.mlir.constant(2 : i32) : i32
+// CHECK-DAG: %[[COUNT0:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK: llvm.insertvalue %[[O]], %{{.*}}[1, 0]
+// CHECK: llvm.insertvalue %[[OPT]], %{{.*}}[1, 1]
+// CHECK: llvm.insertvalue %[[I64]], %{{.*}}[1, 2]
+// CHECK: llvm.insertvalue %[[ABSENT]], %{{.*}}[1, 3]
+// CHECK: llvm.insertvalue %[[FIRST2]], %{{.*}}[1, 4]
+// CHECK: llvm.insertvalue %[[COUNT0]], %{{.*}}[1, 5]
+// CHECK: llvm.mlir.global internal constant @__aic_input_value_0("xs\00")
+// CHECK: llvm.mlir.global internal constant @__aic_input_value_1("o\00")
+// CHECK-LABEL: llvm.mlir.global internal constant @__aic_output_values() {{.*}} : !llvm.array<1 x struct<(ptr, i32, i32, i32, i32, i32)>>
+// CHECK: llvm.mlir.global internal constant @__aic_output_value_0("ys\00")
+// CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta()
+// CHECK: llvm.mlir.addressof @__aic_outputs : !llvm.ptr
+// CHECK-NEXT: %[[NINV:.*]] = llvm.mlir.constant(2 : i32) : i32
+// CHECK-NEXT: %[[NOUTV:.*]] = llvm.mlir.constant(1 : i32) : i32
+// CHECK-NEXT: %[[TINV:.*]] = llvm.mlir.addressof @__aic_input_values : !llvm.ptr
+// CHECK-NEXT: %[[TOUTV:.*]] = llvm.mlir.addressof @__aic_output_values : !llvm.ptr
+// CHECK: llvm.insertvalue %[[NINV]], %{{.*}}[7]
+// CHECK: llvm.insertvalue %[[NOUTV]], %{{.*}}[8]
+// CHECK: llvm.insertvalue %[[TINV]], %{{.*}}[9]
+// CHECK: llvm.insertvalue %[[TOUTV]], %{{.*}}[10]
+module attributes {aic.arena_size = 0 : i64} {
+  func.func @main_graph(%x0: memref<2xf32> {aic.name = "xs[0]"}, %x1: memref<3xf32> {aic.name = "xs[1]"},
+                        %y: memref<2xf32> {aic.name = "ys[0]", aic.output}, %arena: memref<1xi8>)
+      attributes {aic.input_values = [{name = "xs", kind = 1 : i32, elem_dtype = 1 : i32, present = true, count = 2 : i64},
+                                      {name = "o", kind = 2 : i32, elem_dtype = 7 : i32, present = false, count = 0 : i64}],
+                  aic.output_values = [{name = "ys", kind = 1 : i32, elem_dtype = 1 : i32, present = true, count = 1 : i64}]} {
+    memref.copy %x0, %y : memref<2xf32> to memref<2xf32>
+    return
+  }
+}
+
+// -----
+
+// Tests a graph whose only output holds no tensor (an empty sequence): no
+// output tensors, one output value.
+// CHECK-LABEL: func.func @aic_model_run
+// CHECK: call @main_graph(%{{.*}}, %{{.*}}, %{{.*}})
+// CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta()
+// CHECK-NEXT: llvm.mlir.constant(6 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(1 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(0 : i32) : i32
+// CHECK: llvm.mlir.addressof @__aic_inputs : !llvm.ptr
+// CHECK-NEXT: llvm.mlir.zero : !llvm.ptr
+// CHECK-NEXT: llvm.mlir.constant(0 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(1 : i32) : i32
+// CHECK-NEXT: llvm.mlir.zero : !llvm.ptr
+// CHECK-NEXT: llvm.mlir.addressof @__aic_output_values : !llvm.ptr
+module attributes {aic.arena_size = 0 : i64} {
+  func.func @main_graph(%x: memref<2xf32> {aic.name = "x"}, %arena: memref<1xi8>)
+      attributes {aic.output_values = [{name = "empty", kind = 1 : i32, elem_dtype = 1 : i32, present = true, count = 0 : i64}]} {
     return
   }
 }

@@ -45,7 +45,9 @@ static cl::list<std::string> inputValues(
     "input-value",
     cl::desc("value of an input that determines shapes, as a TensorProto "
              "file or inline (k=3, axes=0,2); the library accepts only this "
-             "value (repeatable)"),
+             "value; for a sequence or optional input a SequenceProto or "
+             "OptionalProto file, whose length or presence and element "
+             "shapes the library is compiled for (repeatable)"),
     cl::value_desc("NAME=FILE.pb|NAME=V0,V1..."), cl::cat(toolOptions));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU (default: host)"),
                                  cl::init(""), cl::cat(toolOptions));

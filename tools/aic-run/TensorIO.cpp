@@ -1,7 +1,9 @@
-//===- TensorIO.cpp - ONNX TensorProto files <-> aic tensors --------------===//
+//===- TensorIO.cpp - ONNX value files <-> aic tensors --------------------===//
 #include "TensorIO.h"
 
 #include "onnx/onnx_pb.h"
+// After onnx_pb.h, which defines ONNX_API.
+#include "onnx/onnx-data.pb.h"
 
 #include <algorithm>
 #include <cstring>
@@ -34,18 +36,26 @@ static bool copyField(const Field &field, int64_t n, HostTensor &out) {
   return true;
 }
 
-bool aic::readTensorProto(const std::string &path, HostTensor &tensor,
-                          std::string &error) {
+/// Parses file `path` into `proto` (`what` names the message in errors).
+static bool parseFile(const std::string &path, const char *what,
+                      google::protobuf::MessageLite &proto,
+                      std::string &error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = path + ": cannot open";
     return false;
   }
-  onnx::TensorProto proto;
   if (!proto.ParseFromIstream(&in)) {
-    error = path + ": not a valid ONNX TensorProto";
+    error = path + ": not a valid ONNX " + what;
     return false;
   }
+  return true;
+}
+
+/// Converts `proto` (of file `path`, in errors) to a HostTensor.
+static bool fromTensorProto(const onnx::TensorProto &proto,
+                            const std::string &path, HostTensor &tensor,
+                            std::string &error) {
   if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
     error = path + ": external tensor data is not supported";
     return false;
@@ -135,18 +145,158 @@ void aic::adoptInputType(HostTensor &tensor, aic_dtype_t expected) {
     tensor.dtype = AIC_DTYPE_BFLOAT16;
 }
 
-bool aic::writeTensorProto(const std::string &path, const std::string &name,
-                           const HostTensor &tensor, std::string &error) {
+bool aic::readTensorProto(const std::string &path, HostTensor &tensor,
+                          std::string &error) {
   onnx::TensorProto proto;
+  return parseFile(path, "TensorProto", proto, error) &&
+         fromTensorProto(proto, path, tensor, error);
+}
+
+/// The tensors of a SequenceProto (of file `path`, in errors).
+static bool fromSequenceProto(const onnx::SequenceProto &proto,
+                              const std::string &path,
+                              std::vector<HostTensor> &tensors,
+                              std::string &error) {
+  if (proto.elem_type() != onnx::SequenceProto::TENSOR &&
+      !(proto.elem_type() == onnx::SequenceProto::UNDEFINED &&
+        proto.tensor_values_size() == 0)) {
+    error = path + ": the sequence does not hold tensors";
+    return false;
+  }
+  tensors.resize(proto.tensor_values_size());
+  for (int i = 0; i < proto.tensor_values_size(); ++i)
+    if (!fromTensorProto(proto.tensor_values(i),
+                         path + " (element " + std::to_string(i) + ")",
+                         tensors[i], error))
+      return false;
+  return true;
+}
+
+bool aic::readValueFile(const std::string &path, aic_value_kind_t kind,
+                        std::vector<HostTensor> &tensors, bool &present,
+                        std::string &error) {
+  present = true;
+  tensors.clear();
+  if (kind == AIC_VALUE_TENSOR) {
+    tensors.resize(1);
+    return readTensorProto(path, tensors[0], error);
+  }
+  if (kind == AIC_VALUE_SEQUENCE) {
+    onnx::SequenceProto proto;
+    return parseFile(path, "SequenceProto", proto, error) &&
+           fromSequenceProto(proto, path, tensors, error);
+  }
+  onnx::OptionalProto proto;
+  if (!parseFile(path, "OptionalProto", proto, error))
+    return false;
+  if (proto.elem_type() == onnx::OptionalProto::UNDEFINED) {
+    present = false;
+    return true;
+  }
+  if (kind == AIC_VALUE_OPTIONAL &&
+      proto.elem_type() == onnx::OptionalProto::TENSOR) {
+    tensors.resize(1);
+    return fromTensorProto(proto.tensor_value(), path, tensors[0], error);
+  }
+  if (kind == AIC_VALUE_OPTIONAL_SEQUENCE &&
+      proto.elem_type() == onnx::OptionalProto::SEQUENCE)
+    return fromSequenceProto(proto.sequence_value(), path, tensors, error);
+  error = path + ": the optional holds no " +
+          (kind == AIC_VALUE_OPTIONAL ? "tensor" : "sequence");
+  return false;
+}
+
+static void toTensorProto(const std::string &name, const HostTensor &tensor,
+                          onnx::TensorProto &proto) {
   proto.set_name(name);
   proto.set_data_type(tensor.dtype);
   for (int64_t d : tensor.shape)
     proto.add_dims(d);
   proto.set_raw_data(std::string(tensor.bytes.begin(), tensor.bytes.end()));
+}
+
+static bool writeFile(const std::string &path,
+                      const google::protobuf::MessageLite &proto,
+                      std::string &error) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out || !proto.SerializeToOstream(&out)) {
     error = path + ": cannot write";
     return false;
   }
   return true;
+}
+
+bool aic::writeTensorProto(const std::string &path, const std::string &name,
+                           const HostTensor &tensor, std::string &error) {
+  onnx::TensorProto proto;
+  toTensorProto(name, tensor, proto);
+  return writeFile(path, proto, error);
+}
+
+static void toSequenceProto(const std::string &name,
+                            const std::vector<const HostTensor *> &tensors,
+                            onnx::SequenceProto &proto) {
+  proto.set_name(name);
+  proto.set_elem_type(onnx::SequenceProto::TENSOR);
+  for (size_t i = 0; i < tensors.size(); ++i)
+    toTensorProto(name + "[" + std::to_string(i) + "]", *tensors[i],
+                  *proto.add_tensor_values());
+}
+
+bool aic::writeValueFile(const std::string &path, const std::string &name,
+                         aic_value_kind_t kind, bool present,
+                         const std::vector<const HostTensor *> &tensors,
+                         std::string &error) {
+  if (kind == AIC_VALUE_TENSOR)
+    return writeTensorProto(path, name, *tensors.at(0), error);
+  if (kind == AIC_VALUE_SEQUENCE) {
+    onnx::SequenceProto proto;
+    toSequenceProto(name, tensors, proto);
+    return writeFile(path, proto, error);
+  }
+  onnx::OptionalProto proto;
+  proto.set_name(name);
+  if (!present) {
+    proto.set_elem_type(onnx::OptionalProto::UNDEFINED);
+  } else if (kind == AIC_VALUE_OPTIONAL) {
+    proto.set_elem_type(onnx::OptionalProto::TENSOR);
+    toTensorProto(name, *tensors.at(0), *proto.mutable_tensor_value());
+  } else {
+    proto.set_elem_type(onnx::OptionalProto::SEQUENCE);
+    toSequenceProto(name, tensors, *proto.mutable_sequence_value());
+  }
+  return writeFile(path, proto, error);
+}
+
+/// "dtype:d0xd1x..." of each tensor.
+static std::string describeTensors(
+    const google::protobuf::RepeatedPtrField<onnx::TensorProto> &tensors) {
+  std::string text;
+  for (const onnx::TensorProto &t : tensors) {
+    text += std::to_string(t.data_type()) + ":";
+    for (int64_t d : t.dims())
+      text += std::to_string(d) + "x";
+    text += ",";
+  }
+  return text;
+}
+
+std::string aic::describeCompositeFile(const std::string &path) {
+  std::string error;
+  onnx::SequenceProto sequence;
+  onnx::OptionalProto optional;
+  std::string text = "sequence(";
+  if (parseFile(path, "SequenceProto", sequence, error))
+    text += std::to_string(sequence.elem_type()) + ";" +
+            describeTensors(sequence.tensor_values());
+  text += ") optional(";
+  if (parseFile(path, "OptionalProto", optional, error)) {
+    text += std::to_string(optional.elem_type()) + ";";
+    google::protobuf::RepeatedPtrField<onnx::TensorProto> one;
+    if (optional.has_tensor_value())
+      *one.Add() = optional.tensor_value();
+    text += describeTensors(one) + ";" +
+            describeTensors(optional.sequence_value().tensor_values());
+  }
+  return text + ")";
 }

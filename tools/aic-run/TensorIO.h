@@ -1,4 +1,4 @@
-//===- TensorIO.h - ONNX TensorProto files <-> aic tensors ------*- C++ -*-===//
+//===- TensorIO.h - ONNX value files <-> aic tensors ------------*- C++ -*-===//
 #ifndef AIC_TOOLS_AICRUN_TENSORIO_H
 #define AIC_TOOLS_AICRUN_TENSORIO_H
 
@@ -30,6 +30,24 @@ void adoptInputType(HostTensor &tensor, aic_dtype_t expected);
 /// Writes `tensor` as an onnx.TensorProto named `name` with raw_data.
 bool writeTensorProto(const std::string &path, const std::string &name,
                       const HostTensor &tensor, std::string &error);
+
+/// Reads the file of a graph value of `kind`: a TensorProto, SequenceProto
+/// (its tensors) or OptionalProto (`present`, and its tensor or its
+/// sequence's tensors).
+bool readValueFile(const std::string &path, aic_value_kind_t kind,
+                   std::vector<HostTensor> &tensors, bool &present,
+                   std::string &error);
+/// Writes a graph value of `kind` made of `tensors` as a TensorProto,
+/// SequenceProto or OptionalProto named `name`.
+bool writeValueFile(const std::string &path, const std::string &name,
+                    aic_value_kind_t kind, bool present,
+                    const std::vector<const HostTensor *> &tensors,
+                    std::string &error);
+/// What a library compiled for a sequence or optional input depends on in
+/// its file: its length or presence and each tensor's dtype and shape (read
+/// both as a SequenceProto and an OptionalProto: the file does not say which
+/// it is).
+std::string describeCompositeFile(const std::string &path);
 } // namespace aic
 
 #endif

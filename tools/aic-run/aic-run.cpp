@@ -6,6 +6,11 @@
 //
 // Runs use --threads N threads, else OMP_NUM_THREADS, else all cores.
 //
+// DIR/input_K.pb holds graph input K: an ONNX TensorProto, or a
+// SequenceProto / OptionalProto for a sequence or optional input (passed to
+// the model as the tensors it holds, see aic_value_kind_t); output_K.pb is
+// written the same way.
+//
 // MODEL is a compiled .so or an ONNX model (.onnx/.onnxtxt), compiled first
 // into a cache keyed by the model's bytes and the compiler settings.
 //
@@ -74,6 +79,13 @@ static int fail(const Twine &message) {
   return 1;
 }
 
+/// The file of graph input `k` in --inputs.
+static std::string inputPath(unsigned k) {
+  SmallString<256> input(inputsDir);
+  sys::path::append(input, "input_" + Twine(k) + ".pb");
+  return std::string(input);
+}
+
 /// Compiles an ONNX model into the cache unless an up-to-date copy is there.
 static bool compileToCache(StringRef model, std::string &library) {
   auto buffer = MemoryBuffer::getFile(model);
@@ -101,53 +113,64 @@ static bool compileToCache(StringRef model, std::string &library) {
           .str();
   for (const std::string &spec : inputShapes)
     key += "|" + spec;
-  // The inputs' shapes fix the model's symbolic dims.
+  // The inputs' shapes fix the model's symbolic dims. (The files of
+  // sequence and optional inputs, which are not TensorProtos, count below.)
   for (unsigned k = 0; !inputsDir.empty(); ++k) {
-    SmallString<256> input(inputsDir);
-    sys::path::append(input, "input_" + Twine(k) + ".pb");
+    std::string input = inputPath(k);
     aic::HostTensor tensor;
     std::string error;
-    if (!sys::fs::exists(input) ||
-        !aic::readTensorProto(std::string(input), tensor, error))
+    if (!sys::fs::exists(input))
       break;
-    key += "|" + std::to_string(tensor.dtype) + ":";
+    key += "|";
+    if (!aic::readTensorProto(input, tensor, error))
+      continue;
+    key += std::to_string(tensor.dtype) + ":";
     for (int64_t d : tensor.shape)
       key += std::to_string(d) + "x";
   }
   // A model whose shapes depend on input values (--inputs) is compiled for
-  // the values it was given. The library's name then also hashes the
-  // inputs it was specialized for, which a side file lists, so that other
-  // values of those inputs compile anew and any other input's values
-  // reuse the library.
+  // the values it was given, and one with sequence or optional inputs for
+  // their lengths, presence and element shapes. The library's name then
+  // also hashes those inputs' files (values) or structure, which a side file
+  // lists ("K" for a specialized input, "K composite" for a sequence or
+  // optional), so that other values or lengths of those inputs compile anew
+  // and any other input's values reuse the library.
   SmallString<256> base(dir);
   sys::path::append(base, utohexstr(xxh3_64bits(key)));
   std::string specializedList = (base + ".specialized").str();
-  auto libraryFor = [&](ArrayRef<unsigned> specialized) {
+  auto libraryFor = [&](ArrayRef<unsigned> specialized,
+                        ArrayRef<unsigned> composite) {
     std::string full = key;
     for (unsigned k : specialized) {
-      SmallString<256> input(inputsDir);
-      sys::path::append(input, "input_" + Twine(k) + ".pb");
-      auto contents = MemoryBuffer::getFile(input);
+      auto contents = MemoryBuffer::getFile(inputPath(k));
       full += "|" + std::to_string(k) + "=" +
               (contents ? (*contents)->getBuffer().str() : "");
     }
+    for (unsigned k : composite)
+      full += "|" + std::to_string(k) + ":" +
+              aic::describeCompositeFile(inputPath(k));
     SmallString<256> path(dir);
     sys::path::append(path, utohexstr(xxh3_64bits(full)) + ".so");
     return std::string(path);
   };
-  SmallVector<unsigned> specialized;
+  SmallVector<unsigned> specialized, composite;
   bool listed = false;
   if (auto list = MemoryBuffer::getFile(specializedList)) {
     listed = true;
     SmallVector<StringRef> lines;
     (*list)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
     for (StringRef line : lines) {
+      auto [number, tag] = line.split(' ');
       unsigned k;
-      if (!line.getAsInteger(10, k))
+      if (number.getAsInteger(10, k))
+        continue;
+      if (tag.empty())
         specialized.push_back(k);
+      else if (tag == "composite")
+        composite.push_back(k);
     }
   }
-  library = libraryFor(specialized);
+  library = libraryFor(specialized, composite);
   if ((listed || inputsDir.empty()) && sys::fs::exists(library))
     return true;
   if (auto ec = sys::fs::create_directories(dir)) {
@@ -174,10 +197,12 @@ static bool compileToCache(StringRef model, std::string &library) {
     return false;
   }
   if (!inputsDir.empty()) {
-    library = libraryFor(result.specializedInputs);
+    library = libraryFor(result.specializedInputs, result.compositeInputs);
     std::string text;
     for (unsigned k : result.specializedInputs)
       text += std::to_string(k) + "\n";
+    for (unsigned k : result.compositeInputs)
+      text += std::to_string(k) + " composite\n";
     std::error_code ec;
     std::string listTemporary =
         specializedList + ".tmp" + std::to_string(sys::Process::getProcessId());
@@ -251,41 +276,60 @@ int main(int argc, char **argv) {
   size_t numInputs = aic_model_num_inputs(model);
   std::vector<aic::HostTensor> inputs(numInputs);
   std::mt19937 rng(0);
-  for (size_t i = 0; i < numInputs; ++i) {
+  for (size_t i = 0; i < numInputs && inputsDir.empty(); ++i) {
     aic_tensor_info_t info;
     aic_model_input_info(model, i, &info);
-    if (inputsDir.empty()) {
-      inputs[i] = allocate(info);
-      if (info.dtype == AIC_DTYPE_FLOAT32) {
-        std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-        float *p = reinterpret_cast<float *>(inputs[i].bytes.data());
-        for (int64_t k = 0; k < inputs[i].numElements(); ++k)
-          p[k] = dist(rng);
-      }
-      continue;
+    inputs[i] = allocate(info);
+    if (info.dtype == AIC_DTYPE_FLOAT32) {
+      std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+      float *p = reinterpret_cast<float *>(inputs[i].bytes.data());
+      for (int64_t k = 0; k < inputs[i].numElements(); ++k)
+        p[k] = dist(rng);
     }
-    SmallString<256> path(inputsDir);
-    sys::path::append(path, "input_" + Twine(i) + ".pb");
+  }
+  // File k is graph input k: a tensor, or a sequence or optional passed as
+  // the tensors it holds.
+  size_t numInputValues = aic_model_num_input_values(model);
+  for (size_t k = 0; k < numInputValues && !inputsDir.empty(); ++k) {
+    aic_value_info_t value;
+    aic_model_input_value_info(model, k, &value);
+    std::string path = inputPath(k);
+    std::vector<aic::HostTensor> tensors;
+    bool present;
     std::string error;
-    if (!aic::readTensorProto(std::string(path), inputs[i], error))
+    if (!aic::readValueFile(path, value.kind, tensors, present, error))
       return fail(error);
-    aic::adoptInputType(inputs[i], info.dtype);
-    if (inputs[i].dtype != info.dtype ||
-        inputs[i].shape !=
-            std::vector<int64_t>(info.shape, info.shape + info.rank))
-      return fail(Twine(path) + ": input '" + info.name + "' (#" + Twine(i) +
-                  ") expects " + aic_dtype_name(info.dtype) + " " +
-                  shapeString(info.shape, info.rank) + ", the file has " +
-                  aic_dtype_name(inputs[i].dtype) + " " +
-                  shapeString(inputs[i].shape.data(), inputs[i].shape.size()));
+    std::string what =
+        Twine(path + ": input '" + value.name + "' (#" + Twine(k) + ")").str();
+    if (present != (value.present != 0))
+      return fail(what + ": the model was compiled for " +
+                  (value.present ? "a present" : "an absent") +
+                  " optional, the file has " +
+                  (present ? "a present" : "an absent") + " one");
+    if (tensors.size() != value.count)
+      return fail(what + ": the model was compiled for a sequence of " +
+                  Twine(value.count) + " tensors, the file has " +
+                  Twine(tensors.size()));
+    for (size_t j = 0; j < tensors.size(); ++j) {
+      size_t i = value.first + j;
+      aic_tensor_info_t info;
+      aic_model_input_info(model, i, &info);
+      inputs[i] = std::move(tensors[j]);
+      aic::adoptInputType(inputs[i], info.dtype);
+      if (inputs[i].dtype != info.dtype ||
+          inputs[i].shape !=
+              std::vector<int64_t>(info.shape, info.shape + info.rank))
+        return fail(
+            Twine(path) + ": input '" + info.name + "' (#" + Twine(i) +
+            ") expects " + aic_dtype_name(info.dtype) + " " +
+            shapeString(info.shape, info.rank) + ", the file has " +
+            aic_dtype_name(inputs[i].dtype) + " " +
+            shapeString(inputs[i].shape.data(), inputs[i].shape.size()));
+    }
   }
-  if (!inputsDir.empty()) {
-    SmallString<256> extra(inputsDir);
-    sys::path::append(extra, "input_" + Twine(numInputs) + ".pb");
-    if (sys::fs::exists(extra))
-      return fail(Twine(extra) + ": the model has only " + Twine(numInputs) +
-                  " inputs");
-  }
+  if (!inputsDir.empty() && sys::fs::exists(inputPath(numInputValues)))
+    return fail(Twine(inputPath(numInputValues)) + ": the model has only " +
+                Twine(numInputValues) + " inputs");
   size_t numOutputs = aic_model_num_outputs(model);
   std::vector<aic::HostTensor> outputs(numOutputs);
   for (size_t i = 0; i < numOutputs; ++i) {
@@ -396,14 +440,17 @@ int main(int argc, char **argv) {
   if (!outputsDir.empty()) {
     if (auto ec = sys::fs::create_directories(outputsDir))
       return fail(Twine(outputsDir) + ": " + ec.message());
-    for (size_t i = 0; i < numOutputs; ++i) {
-      aic_tensor_info_t info;
-      aic_model_output_info(model, i, &info);
+    for (size_t k = 0, e = aic_model_num_output_values(model); k < e; ++k) {
+      aic_value_info_t value;
+      aic_model_output_value_info(model, k, &value);
+      std::vector<const aic::HostTensor *> tensors;
+      for (size_t j = 0; j < value.count; ++j)
+        tensors.push_back(&outputs[value.first + j]);
       SmallString<256> path(outputsDir);
-      sys::path::append(path, "output_" + Twine(i) + ".pb");
+      sys::path::append(path, "output_" + Twine(k) + ".pb");
       std::string error;
-      if (!aic::writeTensorProto(std::string(path), info.name, outputs[i],
-                                 error))
+      if (!aic::writeValueFile(std::string(path), value.name, value.kind,
+                               value.present != 0, tensors, error))
         return fail(error);
     }
   }

@@ -29,6 +29,26 @@ struct Meta {
   aic_model_meta meta = {AIC_ABI_VERSION, 2, 2, 3, 128, inputs, outputs};
 };
 
+/// Inputs: a sequence "xs" of f32 [2] and [3], an absent optional "none" and
+/// a tensor "t"; outputs: a present optional "o" and an empty sequence.
+struct ValueMetaFixture {
+  int64_t two[1] = {2}, three[1] = {3};
+  aic_model_tensor_meta inputs[3] = {{"xs[0]", AIC_DTYPE_FLOAT32, 1, two},
+                                     {"xs[1]", AIC_DTYPE_FLOAT32, 1, three},
+                                     {"t", AIC_DTYPE_INT64, 0, nullptr}};
+  aic_model_tensor_meta outputs[1] = {{"o", AIC_DTYPE_FLOAT32, 1, two}};
+  aic_model_value_meta inputValues[3] = {
+      {"xs", AIC_VALUE_SEQUENCE, AIC_DTYPE_FLOAT32, 1, 0, 2},
+      {"none", AIC_VALUE_OPTIONAL, AIC_DTYPE_FLOAT32, 0, 2, 0},
+      {"t", AIC_VALUE_TENSOR, AIC_DTYPE_INT64, 1, 2, 1}};
+  aic_model_value_meta outputValues[2] = {
+      {"o", AIC_VALUE_OPTIONAL, AIC_DTYPE_FLOAT32, 1, 0, 1},
+      {"empty", AIC_VALUE_SEQUENCE, AIC_DTYPE_UNDEFINED, 1, 1, 0}};
+  aic_model_meta meta = {AIC_ABI_VERSION, 3,       1, 0, 0,
+                         inputs,          outputs, 3, 2, inputValues,
+                         outputValues};
+};
+
 TEST(Metadata, ReadsValidStruct) {
   Meta m;
   ModelMeta r = readMetadata(&m.meta, sizeof m.meta);
@@ -69,32 +89,37 @@ TEST(Metadata, NoInputsAndEmptyTensors) {
   EXPECT_EQ(r.outputs[1].bytes, 0u);
 }
 
-struct BadCase {
+/// Metadata made invalid by `corrupt`, and what the error must say.
+template <typename Fixture> struct BadCaseOf {
   const char *name;
-  std::function<void(Meta &)> corrupt;
+  std::function<void(Fixture &)> corrupt;
   const char *message; // expected in the error
 };
+using BadCase = BadCaseOf<Meta>;
+using BadValueCase = BadCaseOf<ValueMetaFixture>;
 
 // Readable test names in ctest output instead of the struct's raw bytes.
-[[maybe_unused]] void PrintTo(const BadCase &c, std::ostream *os) {
+template <typename Fixture>
+[[maybe_unused]] void PrintTo(const BadCaseOf<Fixture> &c, std::ostream *os) {
   *os << c.name;
 }
 
-class MetadataErrors : public ::testing::TestWithParam<BadCase> {};
-
-TEST_P(MetadataErrors, Rejected) {
-  Meta m;
-  GetParam().corrupt(m);
+template <typename Fixture> void expectRejected(const BadCaseOf<Fixture> &c) {
+  Fixture m;
+  c.corrupt(m);
   try {
     readMetadata(&m.meta, sizeof m.meta);
     FAIL() << "accepted";
   } catch (const Error &e) {
     EXPECT_EQ(e.status(), AIC_ERROR_INVALID_MODEL);
-    EXPECT_NE(e.message().find(GetParam().message), std::string::npos)
-        << e.message();
+    EXPECT_NE(e.message().find(c.message), std::string::npos) << e.message();
     EXPECT_EQ(e.message().find('\n'), std::string::npos) << e.message();
   }
 }
+
+class MetadataErrors : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(MetadataErrors, Rejected) { expectRejected(GetParam()); }
 
 const std::string kNoNul(AIC_MAX_NAME_BYTES, 'a');
 int64_t kHuge[3] = {int64_t(1) << 31, int64_t(1) << 31, int64_t(1) << 31};
@@ -107,7 +132,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"TooManyInputs", [](Meta &m) { m.meta.num_inputs = 4097; },
                 "num_inputs 4097"},
         BadCase{"NoOutputs", [](Meta &m) { m.meta.num_outputs = 0; },
-                "num_outputs 0 is outside [1, 4096]"},
+                "the model has no outputs"},
+        BadCase{"NegativeOutputs", [](Meta &m) { m.meta.num_outputs = -1; },
+                "num_outputs -1 is outside [0, 4096]"},
         BadCase{"TooManyOutputs", [](Meta &m) { m.meta.num_outputs = 5000; },
                 "num_outputs 5000"},
         BadCase{"NegativePrimitives",
@@ -159,6 +186,117 @@ INSTANTIATE_TEST_SUITE_P(
                 "input #0 'my in 0': its value has 8589934592 bytes, more "
                 "than 1048576"}),
     [](const ::testing::TestParamInfo<BadCase> &info) {
+      return info.param.name;
+    });
+
+//===----------------------------------------------------------------------===//
+// Value tables: sequences and optionals
+//===----------------------------------------------------------------------===//
+
+TEST(Metadata, ReadsValueTables) {
+  ValueMetaFixture m;
+  ModelMeta r = readMetadata(&m.meta, sizeof m.meta);
+  ASSERT_EQ(r.inputValues.size(), 3u);
+  EXPECT_EQ(r.inputValues[0].name, "xs");
+  EXPECT_EQ(r.inputValues[0].kind, AIC_VALUE_SEQUENCE);
+  EXPECT_EQ(r.inputValues[0].elemDtype, AIC_DTYPE_FLOAT32);
+  EXPECT_EQ(r.inputValues[0].first, 0u);
+  EXPECT_EQ(r.inputValues[0].count, 2u);
+  EXPECT_FALSE(r.inputValues[1].present);
+  EXPECT_EQ(r.inputValues[1].count, 0u);
+  EXPECT_EQ(r.inputValues[2].first, 2u);
+  ASSERT_EQ(r.outputValues.size(), 2u);
+  EXPECT_EQ(r.outputValues[1].name, "empty");
+  EXPECT_EQ(r.outputValues[1].count, 0u);
+}
+
+TEST(Metadata, DefaultValueTables) {
+  // Without tables every tensor is a tensor value of its own.
+  Meta m;
+  ModelMeta r = readMetadata(&m.meta, sizeof m.meta);
+  ASSERT_EQ(r.inputValues.size(), 2u);
+  EXPECT_EQ(r.inputValues[1].name, "s");
+  EXPECT_EQ(r.inputValues[1].kind, AIC_VALUE_TENSOR);
+  EXPECT_EQ(r.inputValues[1].elemDtype, AIC_DTYPE_INT64);
+  EXPECT_EQ(r.inputValues[1].first, 1u);
+  EXPECT_EQ(r.inputValues[1].count, 1u);
+  EXPECT_EQ(r.outputValues.size(), 2u);
+}
+
+TEST(Metadata, OnlyEmptyOutputs) {
+  // A model whose outputs hold no tensor has no output tensors.
+  ValueMetaFixture m;
+  m.meta.num_outputs = 0;
+  m.meta.outputs = nullptr;
+  m.meta.num_output_values = 1;
+  m.meta.output_values = &m.outputValues[1];
+  m.outputValues[1].first = 0;
+  ModelMeta r = readMetadata(&m.meta, sizeof m.meta);
+  EXPECT_TRUE(r.outputs.empty());
+  EXPECT_EQ(r.outputValues.size(), 1u);
+}
+
+class ValueMetadataErrors : public ::testing::TestWithParam<BadValueCase> {};
+
+TEST_P(ValueMetadataErrors, Rejected) { expectRejected(GetParam()); }
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ValueMetadataErrors,
+    ::testing::Values(
+        BadValueCase{"CountWithoutTable",
+                     [](ValueMetaFixture &m) { m.meta.input_values = nullptr; },
+                     "num_input_values is 3 with no table"},
+        BadValueCase{"NegativeCount",
+                     [](ValueMetaFixture &m) { m.meta.num_output_values = -2; },
+                     "num_output_values -2 is outside [0, 4096]"},
+        BadValueCase{
+            "NullName",
+            [](ValueMetaFixture &m) { m.inputValues[0].name = nullptr; },
+            "input value #0: name is NULL"},
+        BadValueCase{"UnknownKind",
+                     [](ValueMetaFixture &m) { m.inputValues[2].kind = 7; },
+                     "input value #2 't': unknown kind 7"},
+        BadValueCase{
+            "UnknownElementType",
+            [](ValueMetaFixture &m) { m.outputValues[0].elem_dtype = 8; },
+            "output value #0 'o': unknown element dtype 8"},
+        BadValueCase{"BadPresent",
+                     [](ValueMetaFixture &m) { m.inputValues[0].present = 2; },
+                     "input value #0 'xs': present is 2"},
+        BadValueCase{"AbsentSequence",
+                     [](ValueMetaFixture &m) { m.inputValues[0].present = 0; },
+                     "input value #0 'xs': only an optional can be absent"},
+        BadValueCase{"Gap",
+                     [](ValueMetaFixture &m) { m.inputValues[2].first = 3; },
+                     "input value #2 't': first is 3, expected 2"},
+        BadValueCase{"AbsentWithTensor",
+                     [](ValueMetaFixture &m) {
+                       m.inputValues[1].count = 1;
+                       m.inputValues[2].first = 3;
+                     },
+                     "input value #1 'none': count 1 is outside [0, 0]"},
+        BadValueCase{"TensorOfTwo",
+                     [](ValueMetaFixture &m) {
+                       m.inputValues[0].kind = AIC_VALUE_TENSOR;
+                     },
+                     "input value #0 'xs': count 2 is outside [1, 1]"},
+        BadValueCase{"PastTheTable",
+                     [](ValueMetaFixture &m) { m.inputValues[0].count = 4; },
+                     "its 4 tensors run past the 3 of the table"},
+        BadValueCase{
+            "DtypeDiffers",
+            [](ValueMetaFixture &m) { m.inputs[1].dtype = AIC_DTYPE_FLOAT64; },
+            "its tensor 'xs[1]' is float64, not float32"},
+        BadValueCase{"Uncovered",
+                     [](ValueMetaFixture &m) { m.meta.num_input_values = 2; },
+                     "input values cover 2 of 3 tensors"},
+        BadValueCase{"NoOutputValues",
+                     [](ValueMetaFixture &m) {
+                       m.meta.num_outputs = 0;
+                       m.meta.num_output_values = 0;
+                     },
+                     "the model has no outputs"}),
+    [](const ::testing::TestParamInfo<BadValueCase> &info) {
       return info.param.name;
     });
 
