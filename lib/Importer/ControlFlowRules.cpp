@@ -62,7 +62,7 @@ LogicalResult aic::importer::setControlFlowOutputs(NodeImporter &imp,
     return imp.emitError() << "computes " << values.size()
                            << " outputs, the node has " << node.output_size();
   for (auto [i, value] : llvm::enumerate(values)) {
-    if (node.output(i).empty())
+    if (node.output(i).empty() || !value)
       continue;
     std::string why;
     const onnx::TypeProto *inferred =
@@ -311,14 +311,72 @@ static std::optional<int64_t> getConstantScalar(NodeImporter &imp, int i) {
   return getValuesAsInt(*tensor)[0];
 }
 
+/// The tensors of branch outputs: a sequence or optional as the tensors it
+/// holds.
+static SmallVector<Value> flattenOutputs(ArrayRef<SubgraphOutput> outputs) {
+  SmallVector<Value> flat;
+  for (const SubgraphOutput &output : outputs) {
+    if (output.composite)
+      llvm::append_range(flat, output.composite->tensors);
+    else
+      flat.push_back(output.tensor);
+  }
+  return flat;
+}
+
+/// True if two branches give sequences and optionals of the same kind,
+/// presence and length at the same outputs.
+static bool sameComposites(ArrayRef<SubgraphOutput> a,
+                           ArrayRef<SubgraphOutput> b) {
+  for (auto [x, y] : llvm::zip(a, b)) {
+    if (x.composite.has_value() != y.composite.has_value())
+      return false;
+    if (x.composite &&
+        (x.composite->kind != y.composite->kind ||
+         x.composite->present != y.composite->present ||
+         x.composite->tensors.size() != y.composite->tensors.size()))
+      return false;
+  }
+  return true;
+}
+
+/// Sets the node's outputs from `outputs`, a branch's, whose tensors are
+/// now `flat` (as flattenOutputs orders them).
+static LogicalResult setBranchOutputs(NodeImporter &imp,
+                                      ArrayRef<SubgraphOutput> outputs,
+                                      ValueRange flat) {
+  SmallVector<Value> tensors;
+  size_t next = 0;
+  for (const SubgraphOutput &output : outputs) {
+    if (!output.composite) {
+      tensors.push_back(flat[next++]);
+      continue;
+    }
+    size_t n = output.composite->tensors.size();
+    tensors.push_back(Value());
+    CompositeValue value = *output.composite;
+    value.tensors.assign(flat.begin() + next, flat.begin() + next + n);
+    next += n;
+    imp.setCompositeOutput(tensors.size() - 1, std::move(value));
+  }
+  return setControlFlowOutputs(imp, tensors);
+}
+
 /// Imports the branch `taken` selects.
 static LogicalResult importTakenBranch(NodeImporter &imp,
                                        const onnx::GraphProto &thenGraph,
                                        const onnx::GraphProto &elseGraph,
                                        bool taken) {
-  FailureOr<SmallVector<Value>> results =
-      importSubgraph(imp, taken ? thenGraph : elseGraph, {}, {});
-  return failed(results) ? failure() : setControlFlowOutputs(imp, *results);
+  FailureOr<SmallVector<SubgraphOutput>> results =
+      importBranch(imp, taken ? thenGraph : elseGraph);
+  if (failed(results))
+    return failure();
+  if (static_cast<int>(results->size()) != imp.getNode().output_size())
+    return imp.emitError() << "'" << (taken ? "then" : "else")
+                           << "_branch' has " << results->size()
+                           << " outputs, the node "
+                           << imp.getNode().output_size();
+  return setBranchOutputs(imp, *results, flattenOutputs(*results));
 }
 
 static LogicalResult importIf(NodeImporter &imp) {
@@ -341,28 +399,36 @@ static LogicalResult importIf(NodeImporter &imp) {
   auto untyped = imp.create<scf::IfOp>(TypeRange{}, flag, /*addThenBlock=*/true,
                                        /*addElseBlock=*/true);
   SmallVector<Type> types[2];
+  SmallVector<SubgraphOutput> outputs[2];
   for (auto [k, region, graph, name] :
        {std::make_tuple(0, &untyped.getThenRegion(), thenGraph, "then_branch"),
         std::make_tuple(1, &untyped.getElseRegion(), elseGraph,
                         "else_branch")}) {
     b.setInsertionPointToEnd(&region->front());
-    FailureOr<SmallVector<Value>> results = importSubgraph(imp, *graph, {}, {});
+    FailureOr<SmallVector<SubgraphOutput>> results = importBranch(imp, *graph);
     if (failed(results))
       return failure();
     if (static_cast<int>(results->size()) != imp.getNode().output_size())
       return imp.emitError()
              << "'" << name << "' has " << results->size()
              << " outputs, the node " << imp.getNode().output_size();
-    types[k].assign(ValueRange(*results).getTypes().begin(),
-                    ValueRange(*results).getTypes().end());
-    imp.create<scf::YieldOp>(*results);
+    outputs[k] = std::move(*results);
+    SmallVector<Value> flat = flattenOutputs(outputs[k]);
+    types[k].assign(ValueRange(flat).getTypes().begin(),
+                    ValueRange(flat).getTypes().end());
+    imp.create<scf::YieldOp>(flat);
   }
-  if (types[0] != types[1]) {
+  bool sameLayout = sameComposites(outputs[0], outputs[1]);
+  if (!sameLayout || types[0] != types[1]) {
     // Branches of different shapes need the condition at compile time: a
     // value given for a graph input, or computed from such values.
     SmallVector<std::string> given;
     std::optional<ConstTensor> known =
         evaluateAtCompileTime(imp.getState(), imp.getNode().input(0), given);
+    if ((!known || known->getNumElements() != 1) && !sameLayout)
+      return imp.emitError()
+             << "the branches give sequences or optionals of different "
+                "lengths or presence (aic needs them static)";
     if (!known || known->getNumElements() != 1) {
       size_t i = 0;
       while (types[0][i] == types[1][i])
@@ -385,7 +451,7 @@ static LogicalResult importIf(NodeImporter &imp) {
   typed.getElseRegion().takeBody(untyped.getElseRegion());
   untyped.erase();
   b.setInsertionPointAfter(typed);
-  return setControlFlowOutputs(imp, typed.getResults());
+  return setBranchOutputs(imp, outputs[0], typed.getResults());
 }
 
 //===----------------------------------------------------------------------===//

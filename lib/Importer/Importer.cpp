@@ -486,11 +486,12 @@ static FailureOr<Value> getTensorOutput(const onnx::ValueInfoProto &output,
   return value;
 }
 
-FailureOr<SmallVector<Value>>
-aic::importer::importSubgraph(NodeImporter &imp, const onnx::GraphProto &graph,
-                              ValueRange inputs,
-                              ArrayRef<int32_t> inputElementTypes,
-                              ArrayRef<const ConstTensor *> inputConstants) {
+/// Imports `graph` as importSubgraph describes; outputs that are sequences
+/// or optionals are returned as such.
+static FailureOr<SmallVector<SubgraphOutput>>
+importSubgraphOutputs(NodeImporter &imp, const onnx::GraphProto &graph,
+                      ValueRange inputs, ArrayRef<int32_t> inputElementTypes,
+                      ArrayRef<const ConstTensor *> inputConstants) {
   GraphState &state = imp.getState();
   if (graph.input_size() != static_cast<int>(inputs.size()))
     return imp.emitError() << "subgraph '" << graph.name() << "' has "
@@ -542,15 +543,45 @@ aic::importer::importSubgraph(NodeImporter &imp, const onnx::GraphProto &graph,
   }
   if (failed(importNodes(graph, state)))
     return failure();
-  SmallVector<Value> results;
+  SmallVector<SubgraphOutput> results;
   for (const onnx::ValueInfoProto &output : graph.output()) {
+    if (const CompositeValue *composite = state.getComposite(output.name())) {
+      results.push_back({Value(), *composite});
+      continue;
+    }
     FailureOr<Value> value =
         getTensorOutput(output, state, /*checkDeclared=*/true, imp.getLoc());
     if (failed(value))
       return failure();
-    results.push_back(*value);
+    results.push_back({*value, std::nullopt});
   }
   return results;
+}
+
+FailureOr<SmallVector<Value>>
+aic::importer::importSubgraph(NodeImporter &imp, const onnx::GraphProto &graph,
+                              ValueRange inputs,
+                              ArrayRef<int32_t> inputElementTypes,
+                              ArrayRef<const ConstTensor *> inputConstants) {
+  FailureOr<SmallVector<SubgraphOutput>> outputs = importSubgraphOutputs(
+      imp, graph, inputs, inputElementTypes, inputConstants);
+  if (failed(outputs))
+    return failure();
+  SmallVector<Value> results;
+  for (auto [output, info] : llvm::zip(*outputs, graph.output())) {
+    if (output.composite)
+      return imp.emitError()
+             << "subgraph '" << graph.name() << "' output '" << info.name()
+             << "' is " << output.composite->describe()
+             << ", which is not supported here";
+    results.push_back(output.tensor);
+  }
+  return results;
+}
+
+FailureOr<SmallVector<SubgraphOutput>>
+aic::importer::importBranch(NodeImporter &imp, const onnx::GraphProto &graph) {
+  return importSubgraphOutputs(imp, graph, {}, {}, {});
 }
 
 static OwningOpRef<ModuleOp>

@@ -442,6 +442,16 @@ importSubgraph(NodeImporter &imp, const onnx::GraphProto &graph,
                llvm::ArrayRef<int32_t> inputElementTypes,
                llvm::ArrayRef<const ConstTensor *> inputConstants = {});
 
+/// An output of a subgraph: a tensor, or a sequence or optional.
+struct SubgraphOutput {
+  mlir::Value tensor;
+  std::optional<CompositeValue> composite;
+};
+/// As importSubgraph, for a subgraph without inputs (an If branch) whose
+/// outputs may also be sequences or optionals.
+mlir::FailureOr<llvm::SmallVector<SubgraphOutput>>
+importBranch(NodeImporter &imp, const onnx::GraphProto &graph);
+
 /// ONNX shape inference runs once over the graph and stops typing values
 /// past a node whose schema has no inference function (most opset 1
 /// operators): true if the graph (or one of its subgraphs) has one, so
