@@ -313,9 +313,9 @@ static std::optional<int64_t> getConstantScalar(NodeImporter &imp, int i) {
 
 /// The tensors of branch outputs: a sequence or optional as the tensors it
 /// holds.
-static SmallVector<Value> flattenOutputs(ArrayRef<SubgraphOutput> outputs) {
+static SmallVector<Value> flattenOutputs(ArrayRef<SubgraphValue> outputs) {
   SmallVector<Value> flat;
-  for (const SubgraphOutput &output : outputs) {
+  for (const SubgraphValue &output : outputs) {
     if (output.composite)
       llvm::append_range(flat, output.composite->tensors);
     else
@@ -326,8 +326,8 @@ static SmallVector<Value> flattenOutputs(ArrayRef<SubgraphOutput> outputs) {
 
 /// True if two branches give sequences and optionals of the same kind,
 /// presence and length at the same outputs.
-static bool sameComposites(ArrayRef<SubgraphOutput> a,
-                           ArrayRef<SubgraphOutput> b) {
+static bool sameComposites(ArrayRef<SubgraphValue> a,
+                           ArrayRef<SubgraphValue> b) {
   for (auto [x, y] : llvm::zip(a, b)) {
     if (x.composite.has_value() != y.composite.has_value())
       return false;
@@ -343,11 +343,11 @@ static bool sameComposites(ArrayRef<SubgraphOutput> a,
 /// Sets the node's outputs from `outputs`, a branch's, whose tensors are
 /// now `flat` (as flattenOutputs orders them).
 static LogicalResult setBranchOutputs(NodeImporter &imp,
-                                      ArrayRef<SubgraphOutput> outputs,
+                                      ArrayRef<SubgraphValue> outputs,
                                       ValueRange flat) {
   SmallVector<Value> tensors;
   size_t next = 0;
-  for (const SubgraphOutput &output : outputs) {
+  for (const SubgraphValue &output : outputs) {
     if (!output.composite) {
       tensors.push_back(flat[next++]);
       continue;
@@ -367,8 +367,8 @@ static LogicalResult importTakenBranch(NodeImporter &imp,
                                        const onnx::GraphProto &thenGraph,
                                        const onnx::GraphProto &elseGraph,
                                        bool taken) {
-  FailureOr<SmallVector<SubgraphOutput>> results =
-      importBranch(imp, taken ? thenGraph : elseGraph);
+  FailureOr<SmallVector<SubgraphValue>> results =
+      importSubgraphValues(imp, taken ? thenGraph : elseGraph, {}, {});
   if (failed(results))
     return failure();
   if (static_cast<int>(results->size()) != imp.getNode().output_size())
@@ -399,13 +399,14 @@ static LogicalResult importIf(NodeImporter &imp) {
   auto untyped = imp.create<scf::IfOp>(TypeRange{}, flag, /*addThenBlock=*/true,
                                        /*addElseBlock=*/true);
   SmallVector<Type> types[2];
-  SmallVector<SubgraphOutput> outputs[2];
+  SmallVector<SubgraphValue> outputs[2];
   for (auto [k, region, graph, name] :
        {std::make_tuple(0, &untyped.getThenRegion(), thenGraph, "then_branch"),
         std::make_tuple(1, &untyped.getElseRegion(), elseGraph,
                         "else_branch")}) {
     b.setInsertionPointToEnd(&region->front());
-    FailureOr<SmallVector<SubgraphOutput>> results = importBranch(imp, *graph);
+    FailureOr<SmallVector<SubgraphValue>> results =
+        importSubgraphValues(imp, *graph, {}, {});
     if (failed(results))
       return failure();
     if (static_cast<int>(results->size()) != imp.getNode().output_size())

@@ -486,12 +486,10 @@ static FailureOr<Value> getTensorOutput(const onnx::ValueInfoProto &output,
   return value;
 }
 
-/// Imports `graph` as importSubgraph describes; outputs that are sequences
-/// or optionals are returned as such.
-static FailureOr<SmallVector<SubgraphOutput>>
-importSubgraphOutputs(NodeImporter &imp, const onnx::GraphProto &graph,
-                      ValueRange inputs, ArrayRef<int32_t> inputElementTypes,
-                      ArrayRef<const ConstTensor *> inputConstants) {
+FailureOr<SmallVector<SubgraphValue>> aic::importer::importSubgraphValues(
+    NodeImporter &imp, const onnx::GraphProto &graph,
+    ArrayRef<SubgraphValue> inputs, ArrayRef<int32_t> inputElementTypes,
+    ArrayRef<const ConstTensor *> inputConstants) {
   GraphState &state = imp.getState();
   if (graph.input_size() != static_cast<int>(inputs.size()))
     return imp.emitError() << "subgraph '" << graph.name() << "' has "
@@ -504,10 +502,25 @@ importSubgraphOutputs(NodeImporter &imp, const onnx::GraphProto &graph,
   if (failed(inferPerNode))
     return failure();
   for (auto [i, info] : llvm::enumerate(graph.input())) {
+    if (const std::optional<CompositeValue> &composite = inputs[i].composite) {
+      if (info.has_type() && info.type().has_tensor_type())
+        return imp.emitError()
+               << "subgraph '" << graph.name() << "' input '" << info.name()
+               << "' is declared a tensor but receives "
+               << composite->describe();
+      CompositeValue value = *composite;
+      // A sequence flows into an optional input as a present optional.
+      if (info.has_type() && info.type().has_optional_type() &&
+          value.kind == CompositeValue::Kind::Sequence)
+        value.kind = CompositeValue::Kind::OptionalSequence;
+      state.setComposite(info.name(), std::move(value));
+      continue;
+    }
     const ConstTensor *constant =
         i < inputConstants.size() ? inputConstants[i] : nullptr;
     RankedTensorType type =
-        constant ? constant->type : cast<RankedTensorType>(inputs[i].getType());
+        constant ? constant->type
+                 : cast<RankedTensorType>(inputs[i].tensor.getType());
     bool isUnsigned =
         constant ? constant->isUnsigned
                  : isUnsignedElementType(i < inputElementTypes.size()
@@ -539,11 +552,11 @@ importSubgraphOutputs(NodeImporter &imp, const onnx::GraphProto &graph,
     if (constant)
       state.addConstant(info.name(), *constant, imp.getLoc());
     else
-      state.setValue(info.name(), inputs[i]);
+      state.setValue(info.name(), inputs[i].tensor);
   }
   if (failed(importNodes(graph, state)))
     return failure();
-  SmallVector<SubgraphOutput> results;
+  SmallVector<SubgraphValue> results;
   for (const onnx::ValueInfoProto &output : graph.output()) {
     if (const CompositeValue *composite = state.getComposite(output.name())) {
       results.push_back({Value(), *composite});
@@ -563,8 +576,11 @@ aic::importer::importSubgraph(NodeImporter &imp, const onnx::GraphProto &graph,
                               ValueRange inputs,
                               ArrayRef<int32_t> inputElementTypes,
                               ArrayRef<const ConstTensor *> inputConstants) {
-  FailureOr<SmallVector<SubgraphOutput>> outputs = importSubgraphOutputs(
-      imp, graph, inputs, inputElementTypes, inputConstants);
+  SmallVector<SubgraphValue> values;
+  for (Value input : inputs)
+    values.push_back({input, std::nullopt});
+  FailureOr<SmallVector<SubgraphValue>> outputs = importSubgraphValues(
+      imp, graph, values, inputElementTypes, inputConstants);
   if (failed(outputs))
     return failure();
   SmallVector<Value> results;
@@ -577,11 +593,6 @@ aic::importer::importSubgraph(NodeImporter &imp, const onnx::GraphProto &graph,
     results.push_back(output.tensor);
   }
   return results;
-}
-
-FailureOr<SmallVector<SubgraphOutput>>
-aic::importer::importBranch(NodeImporter &imp, const onnx::GraphProto &graph) {
-  return importSubgraphOutputs(imp, graph, {}, {}, {});
 }
 
 static OwningOpRef<ModuleOp>

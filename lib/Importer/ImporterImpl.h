@@ -442,15 +442,19 @@ importSubgraph(NodeImporter &imp, const onnx::GraphProto &graph,
                llvm::ArrayRef<int32_t> inputElementTypes,
                llvm::ArrayRef<const ConstTensor *> inputConstants = {});
 
-/// An output of a subgraph: a tensor, or a sequence or optional.
-struct SubgraphOutput {
+/// A value flowing into or out of a subgraph: a tensor, or a sequence or
+/// optional.
+struct SubgraphValue {
   mlir::Value tensor;
   std::optional<CompositeValue> composite;
 };
-/// As importSubgraph, for a subgraph without inputs (an If branch) whose
-/// outputs may also be sequences or optionals.
-mlir::FailureOr<llvm::SmallVector<SubgraphOutput>>
-importBranch(NodeImporter &imp, const onnx::GraphProto &graph);
+/// As importSubgraph, where inputs and outputs may also be sequences or
+/// optionals (an If branch's outputs, an unrolled Loop's carried values).
+mlir::FailureOr<llvm::SmallVector<SubgraphValue>>
+importSubgraphValues(NodeImporter &imp, const onnx::GraphProto &graph,
+                     llvm::ArrayRef<SubgraphValue> inputs,
+                     llvm::ArrayRef<int32_t> inputElementTypes,
+                     llvm::ArrayRef<const ConstTensor *> inputConstants = {});
 
 /// ONNX shape inference runs once over the graph and stops typing values
 /// past a node whose schema has no inference function (most opset 1

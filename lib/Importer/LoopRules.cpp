@@ -134,7 +134,9 @@ namespace {
 /// What a Loop's import needs of its node.
 struct LoopParts {
   const onnx::GraphProto *body;
+  /// Null where the carried value is a sequence or optional (`composites`).
   SmallVector<Value> inits;
+  SmallVector<std::optional<CompositeValue>> composites;
   SmallVector<std::string> names;
   /// The ONNX element types of the body's inputs.
   SmallVector<int32_t> bodyTypes;
@@ -232,21 +234,28 @@ unrollLoop(NodeImporter &imp, const LoopParts &loop, int64_t count) {
   OpBuilder &b = imp.getBuilder();
   ConstTensor isTrue =
       makeFlagConstant(imp, b.getI1Type(), 1, loop.body->input(1));
-  SmallVector<Value> carried(loop.inits);
+  SmallVector<SubgraphValue> carried;
+  for (auto [init, composite] : llvm::zip(loop.inits, loop.composites))
+    carried.push_back({init, composite});
   SmallVector<SmallVector<Value>> scans(loop.numScan);
   for (int64_t k = 0; k < count; ++k) {
     ConstTensor iteration =
         makeFlagConstant(imp, b.getI64Type(), k, loop.body->input(0));
-    SmallVector<Value> inputs{Value(), Value()};
+    SmallVector<SubgraphValue> inputs(2);
     llvm::append_range(inputs, carried);
-    FailureOr<SmallVector<Value>> results = importSubgraph(
+    FailureOr<SmallVector<SubgraphValue>> results = importSubgraphValues(
         imp, *loop.body, inputs, loop.bodyTypes, {&iteration, &isTrue});
     if (failed(results))
       return failure();
     for (size_t i = 0; i < carried.size(); ++i)
       carried[i] = (*results)[1 + i];
     for (int j = 0; j < loop.numScan; ++j) {
-      Value slice = (*results)[1 + carried.size() + j];
+      const SubgraphValue &output = (*results)[1 + carried.size() + j];
+      if (output.composite)
+        return imp.emitError()
+               << "scan output #" << j << " is " << output.composite->describe()
+               << ", which is not supported";
+      Value slice = output.tensor;
       if (!scans[j].empty() && slice.getType() != scans[j][0].getType())
         return imp.emitError() << "scan output #" << j << " changes from "
                                << scans[j][0].getType() << " to "
@@ -254,7 +263,14 @@ unrollLoop(NodeImporter &imp, const LoopParts &loop, int64_t count) {
       scans[j].push_back(slice);
     }
   }
-  SmallVector<Value> outputs(carried);
+  // Carried sequences and optionals are set here; their place in the
+  // returned values is null.
+  SmallVector<Value> outputs;
+  for (auto [i, value] : llvm::enumerate(carried)) {
+    outputs.push_back(value.tensor);
+    if (value.composite)
+      imp.setCompositeOutput(i, *value.composite);
+  }
   for (int j = 0; j < loop.numScan; ++j) {
     if (scans[j].empty()) {
       // No iteration: ONNX's inference gives the shape of the empty output.
@@ -297,16 +313,24 @@ LogicalResult aic::importer::importLoop(NodeImporter &imp) {
                            << " inputs and " << body->output_size()
                            << " outputs, expected " << numCarried + 2 << " and "
                            << numCarried + 1 + numScan;
-  LoopParts loop{body,
-                 {},
-                 {},
-                 {onnx::TensorProto::INT64, onnx::TensorProto::BOOL},
-                 numScan};
+  LoopParts loop{
+      body,   {}, {}, {}, {onnx::TensorProto::INT64, onnx::TensorProto::BOOL},
+      numScan};
+  bool carriesComposites = false;
   for (int i = 2; i < node.input_size(); ++i) {
-    FailureOr<Value> init = imp.getInput(i);
-    if (failed(init))
-      return failure();
-    loop.inits.push_back(*init);
+    if (const CompositeValue *composite =
+            imp.hasInput(i) ? imp.getState().getComposite(node.input(i))
+                            : nullptr) {
+      loop.inits.push_back(Value());
+      loop.composites.push_back(*composite);
+      carriesComposites = true;
+    } else {
+      FailureOr<Value> init = imp.getInput(i);
+      if (failed(init))
+        return failure();
+      loop.inits.push_back(*init);
+      loop.composites.push_back(std::nullopt);
+    }
     loop.bodyTypes.push_back(imp.getInputElementType(i));
     loop.names.push_back(body->input(i).name());
   }
@@ -316,6 +340,20 @@ LogicalResult aic::importer::importLoop(NodeImporter &imp) {
   // none of it if the initial condition is false.
   bool counted = imp.hasInput(0) &&
                  (!imp.hasInput(1) || keepsCondition(*body, imp.getState()));
+  // A carried sequence or optional (whose length or presence may change
+  // from one iteration to the next) needs the loop unrolled.
+  std::optional<int64_t> known = getKnownTripCount(imp, /*specialize=*/false);
+  if (carriesComposites) {
+    if (!counted || !known ||
+        *known > kMaxUnrolledNodes / std::max(1, body->node_size()))
+      return imp.emitError()
+             << "a loop-carried sequence or optional needs a Loop unrolled "
+                "at compile time: a known, small trip count and a condition "
+                "the body keeps";
+    FailureOr<SmallVector<Value>> results =
+        unrollLoop(imp, loop, *getKnownTripCount(imp, /*specialize=*/true));
+    return failed(results) ? failure() : setControlFlowOutputs(imp, *results);
+  }
   if (!counted) {
     if (!imp.hasInput(0) && !imp.hasInput(1))
       return imp.emitError() << "a Loop without 'M' and 'cond' never ends";
@@ -332,7 +370,6 @@ LogicalResult aic::importer::importLoop(NodeImporter &imp) {
   // the shapes it carries, cannot be one scf.for: with a known, small trip
   // count, the loop is unrolled instead. What the failed attempt built is
   // erased, so constants it reads are materialized before.
-  std::optional<int64_t> known = getKnownTripCount(imp, /*specialize=*/false);
   for (int i : {0, 1})
     if (imp.hasInput(i) && failed(imp.getInput(i)))
       return failure();
