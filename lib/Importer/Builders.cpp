@@ -468,3 +468,17 @@ FailureOr<Value> aic::importer::getScalarInput(NodeImporter &imp, int i,
   return convertScalar(imp.getBuilder(), imp.getLoc(), scalar, type,
                        imp.isUnsignedInput(i), /*toUnsigned=*/false);
 }
+
+LogicalResult aic::importer::applyDtypeAttr(NodeImporter &imp,
+                                            Type &elementType,
+                                            bool &isUnsigned) {
+  const onnx::AttributeProto *dtype = imp.getAttr("dtype");
+  if (!dtype)
+    return success();
+  elementType = convertElementType(dtype->i(), imp.getContext());
+  if (!elementType)
+    return imp.emitError() << "unsupported dtype "
+                           << elementTypeName(dtype->i());
+  isUnsigned = isUnsignedElementType(dtype->i());
+  return success();
+}

@@ -131,6 +131,11 @@ mlir::Value extractScalar(NodeImporter &imp, mlir::Value tensor);
 mlir::FailureOr<mlir::Value>
 getScalarInput(NodeImporter &imp, int i, llvm::StringRef what, mlir::Type type);
 
+/// Replaces `elementType` and `isUnsigned` by the node's `dtype` attribute
+/// if it has one; errors on a type aic does not support.
+mlir::LogicalResult applyDtypeAttr(NodeImporter &imp, mlir::Type &elementType,
+                                   bool &isUnsigned);
+
 } // namespace importer
 } // namespace aic
 

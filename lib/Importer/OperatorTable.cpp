@@ -105,8 +105,9 @@ void aic::printOperatorTable(llvm::raw_ostream &os) {
         continue; // the operator is newer than the rule
       if (!schema || schema->Deprecated())
         break;
-      first = first ? first : std::max(info.sinceOpset,
-                                       int64_t(schema->SinceVersion()));
+      first = first
+                  ? first
+                  : std::max(info.sinceOpset, int64_t(schema->SinceVersion()));
       last = opset;
       allowed |= getSchemaTypes(*schema);
     }
@@ -119,10 +120,9 @@ void aic::printOperatorTable(llvm::raw_ostream &os) {
     os << " | ";
     TypeSet types = info.types & allowed;
     llvm::interleave(
-        llvm::make_filter_range(kTypeNames,
-                                [&](const auto &entry) {
-                                  return (types >> entry.first) & 1;
-                                }),
+        llvm::make_filter_range(
+            kTypeNames,
+            [&](const auto &entry) { return (types >> entry.first) & 1; }),
         os, [&](const auto &entry) { os << entry.second; }, " ");
     os << " |\n";
   }

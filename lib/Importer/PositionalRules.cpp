@@ -74,13 +74,8 @@ static LogicalResult importEyeLike(NodeImporter &imp) {
     return imp.emitError() << "expects a 2-D input";
   Type elementType = inType.getElementType();
   bool isUnsigned = imp.isUnsignedInput(0);
-  if (const onnx::AttributeProto *dtype = imp.getAttr("dtype")) {
-    elementType = convertElementType(dtype->i(), imp.getContext());
-    if (!elementType)
-      return imp.emitError()
-             << "unsupported dtype " << elementTypeName(dtype->i());
-    isUnsigned = isUnsignedElementType(dtype->i());
-  }
+  if (failed(applyDtypeAttr(imp, elementType, isUnsigned)))
+    return failure();
   FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
       0, RankedTensorType::get(inType.getShape(), elementType));
   if (failed(type))

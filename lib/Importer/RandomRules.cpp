@@ -251,13 +251,8 @@ static LogicalResult importBernoulli(NodeImporter &imp) {
     return imp.emitError() << "expects float probabilities";
   Type elementType = inElement;
   bool isUnsigned = false;
-  if (const onnx::AttributeProto *dtype = imp.getAttr("dtype")) {
-    elementType = convertElementType(dtype->i(), imp.getContext());
-    if (!elementType)
-      return imp.emitError()
-             << "unsupported dtype " << elementTypeName(dtype->i());
-    isUnsigned = isUnsignedElementType(dtype->i());
-  }
+  if (failed(applyDtypeAttr(imp, elementType, isUnsigned)))
+    return failure();
   FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
       0, RankedTensorType::get(inType.getShape(), elementType));
   if (failed(type))
