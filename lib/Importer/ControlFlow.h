@@ -78,13 +78,6 @@ void getSliceBounds(mlir::OpBuilder &b, llvm::ArrayRef<int64_t> shape,
                     llvm::SmallVectorImpl<mlir::OpFoldResult> &sizes,
                     llvm::SmallVectorImpl<mlir::OpFoldResult> &strides);
 
-/// The value of `name` at compile time: a constant, a value given for a
-/// graph input (whose name is added to `given`), or computed from those by
-/// the shape arithmetic foldConstantNode evaluates (a few nodes at most).
-std::optional<ConstTensor>
-evaluateAtCompileTime(GraphState &state, llvm::StringRef name,
-                      llvm::SmallVectorImpl<std::string> &given);
-
 /// An import that may fail and be tried another way: from construction on,
 /// what is built at the builder's insertion point can be erased again, with
 /// the diagnostics of the attempt held back while `quiet`.

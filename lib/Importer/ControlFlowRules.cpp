@@ -25,7 +25,6 @@ using namespace mlir;
 using namespace aic::importer;
 
 /// The most nodes evaluated at compile time for a shape-determining value.
-static constexpr int kMaxEvaluatedNodes = 32;
 
 //===----------------------------------------------------------------------===//
 // Shared pieces
@@ -108,40 +107,6 @@ ConstTensor aic::importer::makeFlagConstant(NodeImporter &imp, Type element,
   tensor.data.resize(elementByteSize(element));
   std::memcpy(tensor.data.data(), &value, tensor.data.size());
   return tensor;
-}
-
-/// evaluateAtCompileTime, in at most `budget` more nodes.
-static std::optional<ConstTensor> evaluate(GraphState &state, StringRef name,
-                                           SmallVectorImpl<std::string> &given,
-                                           int &budget) {
-  if (const ConstTensor *constant = state.getConstant(name))
-    return *constant;
-  if (const ConstTensor *value =
-          state.getBoundInputValue(name, /*specialize=*/false)) {
-    given.push_back(name.str());
-    return *value;
-  }
-  const onnx::NodeProto *producer = state.findProducer(name);
-  if (!producer || --budget < 0)
-    return std::nullopt;
-  std::deque<ConstTensor> storage;
-  SmallVector<const ConstTensor *> inputs;
-  for (const std::string &input : producer->input()) {
-    std::optional<ConstTensor> value =
-        input.empty() ? std::nullopt : evaluate(state, input, given, budget);
-    if (!value)
-      return std::nullopt;
-    storage.push_back(std::move(*value));
-    inputs.push_back(&storage.back());
-  }
-  return evaluateNode(*producer, state, inputs);
-}
-
-std::optional<ConstTensor>
-aic::importer::evaluateAtCompileTime(GraphState &state, StringRef name,
-                                     SmallVectorImpl<std::string> &given) {
-  int budget = kMaxEvaluatedNodes;
-  return evaluate(state, name, given, budget);
 }
 
 ImportAttempt::ImportAttempt(NodeImporter &imp, bool quiet)

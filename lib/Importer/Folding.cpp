@@ -17,12 +17,15 @@
 
 #include <cmath>
 #include <cstring>
+#include <deque>
 
 using namespace mlir;
 using namespace aic::importer;
 
 /// Only shape-sized tensors are evaluated here.
 static constexpr int64_t kMaxFoldElements = 64;
+/// The most nodes evaluated at compile time for a shape-determining value.
+static constexpr int kMaxEvaluatedNodes = 32;
 
 namespace {
 /// A constant as numbers: integers (and booleans) as int64 read with their
@@ -517,4 +520,38 @@ bool aic::importer::foldConstantNode(const onnx::NodeProto &node,
     return false;
   state.addConstant(node.output(0), std::move(*result), loc);
   return true;
+}
+
+/// evaluateAtCompileTime, in at most `budget` more nodes.
+static std::optional<ConstTensor> evaluate(GraphState &state, StringRef name,
+                                           SmallVectorImpl<std::string> &given,
+                                           int &budget) {
+  if (const ConstTensor *constant = state.getConstant(name))
+    return *constant;
+  if (const ConstTensor *value =
+          state.getBoundInputValue(name, /*specialize=*/false)) {
+    given.push_back(name.str());
+    return *value;
+  }
+  const onnx::NodeProto *producer = state.findProducer(name);
+  if (!producer || --budget < 0)
+    return std::nullopt;
+  std::deque<ConstTensor> storage;
+  SmallVector<const ConstTensor *> inputs;
+  for (const std::string &input : producer->input()) {
+    std::optional<ConstTensor> value =
+        input.empty() ? std::nullopt : evaluate(state, input, given, budget);
+    if (!value)
+      return std::nullopt;
+    storage.push_back(std::move(*value));
+    inputs.push_back(&storage.back());
+  }
+  return evaluateNode(*producer, state, inputs);
+}
+
+std::optional<ConstTensor>
+aic::importer::evaluateAtCompileTime(GraphState &state, StringRef name,
+                                     SmallVectorImpl<std::string> &given) {
+  int budget = kMaxEvaluatedNodes;
+  return evaluate(state, name, given, budget);
 }

@@ -51,14 +51,19 @@ FailureOr<Value> GraphState::getValue(StringRef name, Location loc) {
   return failure();
 }
 
+void GraphState::setScopeGraph(const onnx::GraphProto *graph) {
+  Scope &scope = scopes.back();
+  scope.producers.clear();
+  for (const onnx::NodeProto &node : graph->node())
+    for (const std::string &output : node.output())
+      if (!output.empty())
+        scope.producers.try_emplace(output, &node);
+}
+
 const onnx::NodeProto *GraphState::findProducer(StringRef name) const {
-  for (const Scope &scope : llvm::reverse(scopes)) {
-    if (!scope.graph)
-      continue;
-    for (const onnx::NodeProto &node : scope.graph->node())
-      if (llvm::is_contained(node.output(), name))
-        return &node;
-  }
+  for (const Scope &scope : llvm::reverse(scopes))
+    if (const onnx::NodeProto *node = scope.producers.lookup(name))
+      return node;
   return nullptr;
 }
 
@@ -115,6 +120,24 @@ const ConstTensor *GraphState::getBoundInputValue(StringRef name,
   if (specialize)
     specialized.insert(name);
   return &it->second;
+}
+
+const ConstTensor *GraphState::getConstantOrBoundInput(StringRef name) {
+  if (const ConstTensor *constant = getConstant(name))
+    return constant;
+  if (const ConstTensor *bound = getBoundInputValue(name, /*specialize=*/true))
+    return bound;
+  if (!hasBoundInputs())
+    return nullptr;
+  // Computed from given graph inputs: Cast(n) - 1 as a Range limit.
+  SmallVector<std::string> given;
+  std::optional<ConstTensor> value = evaluateAtCompileTime(*this, name, given);
+  if (!value || given.empty())
+    return nullptr;
+  for (const std::string &input : given)
+    specialized.insert(input);
+  derivedValues.push_back(std::move(*value));
+  return &derivedValues.back();
 }
 
 const GraphState::ConstEntry *GraphState::findConstant(StringRef name) const {

@@ -174,9 +174,7 @@ public:
   void pushScope() { scopes.emplace_back(); }
   void popScope() { scopes.pop_back(); }
   /// Records the graph the innermost scope imports.
-  void setScopeGraph(const onnx::GraphProto *graph) {
-    scopes.back().graph = graph;
-  }
+  void setScopeGraph(const onnx::GraphProto *graph);
   /// The node of a graph in scope that computes `name`, or null.
   const onnx::NodeProto *findProducer(llvm::StringRef name) const;
   /// 0 while importing the main graph.
@@ -208,6 +206,8 @@ public:
   /// Registers a constant (initializer or Constant node output).
   void addConstant(llvm::StringRef name, ConstTensor tensor,
                    mlir::Location loc);
+  /// Whether the user gave values for graph inputs (--input-value).
+  bool hasBoundInputs() const { return !boundInputs.empty(); }
   /// The constant data behind an ONNX value, or null if not a constant.
   const ConstTensor *getConstant(llvm::StringRef name) const;
   /// Gives graph input `name` the value the user gave (--input-value).
@@ -220,12 +220,10 @@ public:
   /// The graph inputs whose given value the import relied on.
   const llvm::StringSet<> &getSpecializedInputs() const { return specialized; }
   /// The constant behind an ONNX value, else the value given for a graph
-  /// input (which specializes it), else null.
-  const ConstTensor *getConstantOrBoundInput(llvm::StringRef name) {
-    if (const ConstTensor *constant = getConstant(name))
-      return constant;
-    return getBoundInputValue(name, /*specialize=*/true);
-  }
+  /// input, else one computed at compile time from such values by shape
+  /// arithmetic (evaluateAtCompileTime); the inputs used are specialized.
+  /// Null if there is none.
+  const ConstTensor *getConstantOrBoundInput(llvm::StringRef name);
   /// Builds an arith.constant now.
   mlir::Value createConstant(const ConstTensor &tensor, llvm::StringRef hint,
                              mlir::Location loc);
@@ -264,11 +262,12 @@ private:
     mlir::Location loc;
   };
   struct Scope {
-    const onnx::GraphProto *graph = nullptr;
     llvm::StringMap<mlir::Value> values;
     llvm::StringMap<CompositeValue> composites;
     llvm::StringMap<ConstEntry> constants;
     llvm::StringMap<onnx::TypeProto> types;
+    // The node computing each output of the scope's graph.
+    llvm::StringMap<const onnx::NodeProto *> producers;
   };
   const ConstEntry *findConstant(llvm::StringRef name) const;
 
@@ -282,6 +281,8 @@ private:
   std::deque<Scope> scopes{1};
   const ShapeData *shapeData = nullptr;
   llvm::StringMap<ConstTensor> boundInputs;
+  // Values computed from bound inputs (pointer-stable).
+  std::deque<ConstTensor> derivedValues;
   llvm::StringSet<> specialized;
   llvm::StringSet<> used;
   llvm::StringMap<int64_t> domainOpsets;
@@ -485,6 +486,13 @@ mlir::LogicalResult inferMissingOutputTypes(const onnx::NodeProto &node,
 /// Evaluates a node whose inputs are all small constants if its operator is
 /// shape arithmetic (elementwise, Cast, Where, Concat, Gather, reshapes);
 /// its output becomes a constant. False if it was not folded.
+/// The value of `name` at compile time: a constant, a value given for a
+/// graph input (whose name is added to `given`), or computed from those by
+/// the shape arithmetic foldConstantNode evaluates (a few nodes at most).
+std::optional<ConstTensor>
+evaluateAtCompileTime(GraphState &state, llvm::StringRef name,
+                      llvm::SmallVectorImpl<std::string> &given);
+
 bool foldConstantNode(const onnx::NodeProto &node, GraphState &state,
                       mlir::Location loc);
 /// What foldConstantNode computes for `node` from `inputs` (one constant

@@ -111,18 +111,25 @@ aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
   std::deque<onnx::TensorProto> dataStorage;
   std::unordered_map<std::string, onnx::TypeProto *> types;
   std::unordered_map<std::string, const onnx::TensorProto *> data;
+  // The graph inputs each input's value was computed from.
+  llvm::StringMap<SmallVector<std::string>> given;
   for (const std::string &name : node.input()) {
     if (name.empty() || types.count(name))
       continue;
     const ConstTensor *constant = state.getConstant(name);
-    // A value the user gave for a graph input (--input-value) serves shape
-    // inference too; RecordingContext specializes it if it was read.
-    const ConstTensor *bound =
-        constant ? constant
-                 : state.getBoundInputValue(name, /*specialize=*/false);
-    if (bound) {
-      dataStorage.push_back(makeOnnxTensor(*bound, name));
+    if (constant) {
+      dataStorage.push_back(makeOnnxTensor(*constant, name));
       data[name] = &dataStorage.back();
+    } else if (state.hasBoundInputs()) {
+      // Values given for graph inputs (--input-value), and what shape
+      // arithmetic computes from them, serve shape inference too; the
+      // inputs are specialized below if inference read the value.
+      SmallVector<std::string> &sources = given[name];
+      if (std::optional<ConstTensor> bound =
+              evaluateAtCompileTime(state, name, sources)) {
+        dataStorage.push_back(makeOnnxTensor(*bound, name));
+        data[name] = &dataStorage.back();
+      }
     }
     const onnx::TypeProto *type = state.getOnnxType(name);
     Value value = state.lookupValue(name);
@@ -145,8 +152,8 @@ aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
   try {
     schema->GetTypeAndShapeInferenceFunction()(context);
     for (size_t i : context.readInputs)
-      if (!state.getConstant(node.input(i)))
-        state.getBoundInputValue(node.input(i), /*specialize=*/true);
+      for (const std::string &input : given.lookup(node.input(i)))
+        state.getBoundInputValue(input, /*specialize=*/true);
   } catch (const std::exception &e) {
     error = e.what();
     return failure(required);
