@@ -131,20 +131,15 @@ static LogicalResult loadModel(StringRef path, onnx::ModelProto &model,
 }
 
 /// Vets external-data locations before the ONNX checker touches the files.
-static LogicalResult checkExternalData(const onnx::ModelProto &model,
-                                       StringRef modelDir, Location fileLoc) {
+static LogicalResult vetExternalData(const onnx::ModelProto &model,
+                                     StringRef modelDir, Location fileLoc) {
   for (const onnx::TensorProto &tensor : model.graph().initializer()) {
     if (tensor.data_location() != onnx::TensorProto::EXTERNAL)
       continue;
-    for (const onnx::StringStringEntryProto &entry : tensor.external_data()) {
-      SmallString<256> realFile;
-      std::string why;
-      if (entry.key() == "location" &&
-          failed(
-              resolveExternalDataPath(entry.value(), modelDir, realFile, why)))
-        return emitError(fileLoc)
-               << "initializer '" << tensor.name() << "': " << why;
-    }
+    std::string why;
+    if (failed(aic::importer::checkExternalData(tensor, modelDir, why)))
+      return emitError(fileLoc)
+             << "initializer '" << tensor.name() << "': " << why;
   }
   return success();
 }
@@ -156,7 +151,7 @@ static LogicalResult checkAndInferShapes(onnx::ModelProto &model,
                                          const GraphState &state,
                                          ShapeData &shapeData,
                                          Location fileLoc) {
-  if (failed(checkExternalData(model, modelDir, fileLoc)))
+  if (failed(vetExternalData(model, modelDir, fileLoc)))
     return failure();
   const char *stage = "invalid ONNX model";
   try {

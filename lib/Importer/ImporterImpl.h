@@ -72,12 +72,18 @@ mlir::FailureOr<ConstTensor> decodeTensor(const onnx::TensorProto &tensor,
                                           mlir::MLIRContext *ctx,
                                           std::string &error);
 
-/// Resolves an external-data location to a real path inside `modelDir`,
-/// rejecting absolute paths, `..` and links that lead outside.
-mlir::LogicalResult
-resolveExternalDataPath(llvm::StringRef location, llvm::StringRef modelDir,
-                        llvm::SmallVectorImpl<char> &realFile,
-                        std::string &error);
+/// Checks the external-data entries of `tensor` (ExternalData.cpp): the file
+/// it names is a regular file inside `modelDir`, reached without links, and
+/// holds the byte range.
+mlir::LogicalResult checkExternalData(const onnx::TensorProto &tensor,
+                                      llvm::StringRef modelDir,
+                                      std::string &error);
+/// Reads the `expected` bytes of an external-data tensor after the checks
+/// of checkExternalData.
+mlir::LogicalResult readExternalData(const onnx::TensorProto &tensor,
+                                     llvm::StringRef modelDir,
+                                     int64_t expected, std::vector<char> &out,
+                                     std::string &error);
 
 /// The elements converted to double / int64 (any element type).
 std::vector<double> getValuesAsDouble(const ConstTensor &tensor);

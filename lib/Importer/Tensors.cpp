@@ -13,9 +13,6 @@
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/APInt.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
 
 #include <cstring>
 #include <limits>
@@ -178,94 +175,6 @@ static void packField(const Field &field, std::vector<char> &out) {
     Dst v = static_cast<Dst>(field.Get(i));
     std::memcpy(out.data() + i * sizeof(Dst), &v, sizeof(Dst));
   }
-}
-
-LogicalResult
-aic::importer::resolveExternalDataPath(StringRef location, StringRef modelDir,
-                                       SmallVectorImpl<char> &realFile,
-                                       std::string &error) {
-  namespace path = llvm::sys::path;
-  std::string name = location.str();
-  if (path::is_absolute(location) ||
-      path::is_absolute(location, path::Style::windows)) {
-    error = "external data location '" + name +
-            "' is an absolute path; only files inside the model's folder "
-            "are read";
-    return failure();
-  }
-  for (auto it = path::begin(location), e = path::end(location); it != e;
-       ++it) {
-    if (*it == "..") {
-      error = "external data location '" + name + "' leaves the model's folder";
-      return failure();
-    }
-  }
-  SmallString<256> full(modelDir);
-  path::append(full, location);
-  // Symbolic links could still point outside: compare the real paths.
-  SmallString<256> realDir;
-  if (llvm::sys::fs::real_path(modelDir, realDir) ||
-      llvm::sys::fs::real_path(full, realFile)) {
-    error = "cannot open external data file '" + name + "'";
-    return failure();
-  }
-  if (!StringRef(realFile.data(), realFile.size()).starts_with(realDir) ||
-      (realFile.size() > realDir.size() &&
-       !path::is_separator(realFile[realDir.size()]))) {
-    error = "external data file '" + name +
-            "' resolves outside the "
-            "model's folder";
-    return failure();
-  }
-  return success();
-}
-
-/// Reads the bytes of an external-data tensor, but only from a regular file
-/// inside the model's folder.
-static LogicalResult readExternalData(const onnx::TensorProto &tensor,
-                                      StringRef modelDir, int64_t expected,
-                                      std::vector<char> &out,
-                                      std::string &error) {
-  std::string location;
-  int64_t offset = 0, length = -1;
-  for (const onnx::StringStringEntryProto &entry : tensor.external_data()) {
-    const std::string &key = entry.key(), &value = entry.value();
-    if (key == "location") {
-      location = value;
-    } else if (key == "offset" || key == "length") {
-      long long parsed;
-      if (StringRef(value).getAsInteger(10, parsed) || parsed < 0) {
-        error = "invalid external-data " + key + " '" + value + "'";
-        return failure();
-      }
-      (key == "offset" ? offset : length) = parsed;
-    }
-  }
-  if (location.empty()) {
-    error = "external data without a location";
-    return failure();
-  }
-  SmallString<256> realFile;
-  if (failed(resolveExternalDataPath(location, modelDir, realFile, error)))
-    return failure();
-  if (length < 0)
-    length = expected;
-  if (length != expected) {
-    error = "external data length " + std::to_string(length) +
-            " does not match the " + std::to_string(expected) +
-            " bytes of the tensor";
-    return failure();
-  }
-  auto buffer = llvm::MemoryBuffer::getFileSlice(realFile, length, offset,
-                                                 /*IsVolatile=*/false);
-  if (!buffer || (*buffer)->getBufferSize() != static_cast<size_t>(length)) {
-    error = "cannot read " + std::to_string(length) + " bytes at offset " +
-            std::to_string(offset) + " of external data file '" + location +
-            "'" + (buffer ? "" : ": " + buffer.getError().message());
-    return failure();
-  }
-  out.assign((*buffer)->getBufferStart(), (*buffer)->getBufferEnd());
-  return success();
 }
 
 FailureOr<ConstTensor>
