@@ -215,11 +215,21 @@ std::unique_ptr<aic_model> load(const char *path) {
                                         name + "' is missing");
     return p;
   };
+  // A named model's entry points are aic_NAME_*, NAME in aic_model_name.
+  std::string prefix;
+  if (!dlsym(model->handle, AIC_MODEL_META_SYMBOL))
+    if (auto *name = static_cast<const char *>(
+            dlsym(model->handle, AIC_MODEL_NAME_SYMBOL)))
+      prefix = "aic_" + std::string(name, strnlen(name, 256)) + "_";
+  auto entry = [&](const char *abiName, const char *suffix) {
+    return prefix.empty() ? symbol(abiName) : symbol((prefix + suffix).c_str());
+  };
   // The metadata symbol is the struct itself, not a pointer to it.
-  void *metaSymbol = symbol(AIC_MODEL_META_SYMBOL);
+  void *metaSymbol = entry(AIC_MODEL_META_SYMBOL, "meta");
   auto init =
-      reinterpret_cast<aic_model_init_fn>(symbol(AIC_MODEL_INIT_SYMBOL));
-  auto run = reinterpret_cast<aic_model_run_fn>(symbol(AIC_MODEL_RUN_SYMBOL));
+      reinterpret_cast<aic_model_init_fn>(entry(AIC_MODEL_INIT_SYMBOL, "init"));
+  auto run =
+      reinterpret_cast<aic_model_run_fn>(entry(AIC_MODEL_RUN_SYMBOL, "run"));
   setUp(*model, static_cast<const aic_model_meta *>(metaSymbol),
         symbolSize(metaSymbol), init, run, path);
   return model;

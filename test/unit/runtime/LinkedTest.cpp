@@ -2,7 +2,8 @@
 //
 // This program links libaicrt.a and the test model binary.cpp compiled
 // under the names `aic-compile --emit=static --name=binary` gives
-// (aic_binary_meta/init/run), and loads it with aic_model_load_linked. It
+// (aic_binary_meta/init/run, models/linked.cpp), and loads it with
+// aic_model_load_linked. It
 // exports its symbols (ENABLE_EXPORTS), so the same model loaded from
 // binary.so binds to this program's copy of the runtime.
 //
@@ -42,6 +43,17 @@ TEST(Linked, RunsLikeTheLoadedLibrary) {
   auto fromLoaded = runF32(loaded, binaryInputs());
   for (size_t i = 0; i < fromLinked.size(); ++i)
     expectNear(fromLinked[i], fromLoaded[i], "output " + std::to_string(i),
+               0.0f);
+}
+
+TEST(Linked, NamedLibraryLoadsFromFile) {
+  // Exports aic_binary_* and aic_model_name, not the aic/abi.h names.
+  aic::Model named = aic::Model::load(modelPath("binary_named"));
+  aic::Model loaded = aic::Model::load(modelPath("binary"));
+  auto fromNamed = runF32(named, binaryInputs());
+  auto fromLoaded = runF32(loaded, binaryInputs());
+  for (size_t i = 0; i < fromNamed.size(); ++i)
+    expectNear(fromNamed[i], fromLoaded[i], "output " + std::to_string(i),
                0.0f);
 }
 
