@@ -16,7 +16,9 @@
 # <name>_run() in C, aic::models::<name> in C++. <name> (default: <target>
 # as a C identifier) names the model's symbols, so several models link into
 # one program. OPTIONS go to every aic-compile call (e.g. --input-shape,
-# --mcpu). The files land in ${CMAKE_CURRENT_BINARY_DIR}/aic/<target>.
+# --mcpu). The files land in ${CMAKE_CURRENT_BINARY_DIR}/aic/<target>; the
+# target's IMPORTED_LOCATION, AIC_MODEL_HEADER and AIC_MODEL_NAME properties
+# name them (e.g. to install the library beside the program).
 include_guard(GLOBAL)
 
 function(aic_add_model target)
@@ -74,7 +76,9 @@ function(aic_add_model target)
   set_target_properties(${target} PROPERTIES
     IMPORTED_LOCATION "${library}"
     INTERFACE_INCLUDE_DIRECTORIES "${dir}/include"
-    INTERFACE_LINK_LIBRARIES ${runtime})
+    INTERFACE_LINK_LIBRARIES ${runtime}
+    AIC_MODEL_NAME ${ARG_NAME}
+    AIC_MODEL_HEADER "${header}")
   if(NOT ARG_STATIC)
     # aic-compile gives the library this soname.
     set_target_properties(${target} PROPERTIES
