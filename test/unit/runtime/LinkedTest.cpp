@@ -57,6 +57,17 @@ TEST(Linked, NamedLibraryLoadsFromFile) {
                0.0f);
 }
 
+TEST(Linked, NamedLibraryWithoutItsSymbols) {
+  aic_model_t *m = reinterpret_cast<aic_model_t *>(0x1);
+  EXPECT_EQ(aic_model_load(modelPath("bad_named").c_str(), &m),
+            AIC_ERROR_INVALID_MODEL);
+  EXPECT_EQ(m, nullptr);
+  EXPECT_NE(std::string(aic_last_error())
+                .find("is not an aic model: symbol 'aic_gone_meta' is missing"),
+            std::string::npos)
+      << aic_last_error();
+}
+
 TEST(Linked, Errors) {
   aic_model_t *m = reinterpret_cast<aic_model_t *>(0x1);
   EXPECT_EQ(aic_model_load_linked(nullptr, &m), AIC_ERROR_INVALID_ARGUMENT);
