@@ -1,11 +1,11 @@
 /*===- aic/abi.h - Contract between compiled models and libaicrt -*- C -*-===*
  *
  * A model compiled by aic-compile is a shared library that exports exactly
- * the three symbols below (or, named, the four after them). libaicrt dlopen()s it, validates the metadata,
- * calls aic_model_init() once per loaded model (which creates every oneDNN
- * primitive through aicrt_create), and calls aic_model_run() per inference
- * (which executes them through aicrt_exec and runs compiled loops for the
- * ops without a primitive).
+ * the three symbols below (or, named, the four after them). libaicrt
+ * dlopen()s it, validates the metadata, calls aic_model_init() once per
+ * loaded model (which creates every oneDNN primitive through aicrt_create),
+ * and calls aic_model_run() per inference (which executes them through
+ * aicrt_exec and runs compiled loops for the ops without a primitive).
  *
  * Applications never include this header: they use aic/runtime.h.
  *
