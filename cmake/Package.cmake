@@ -5,8 +5,9 @@
 #                  cmake -S app -B app-build -DCMAKE_PREFIX_PATH=PREFIX
 #                  (or -Daic_DIR=PREFIX/lib/cmake/aic)
 #
-# Both provide the imported target aic::aicrt and, when the compiler is
-# built, aic::aic-compile / aic::aic-run / aic::aic-opt. The export set
+# Both provide the imported targets aic::aicrt and aic::aicrt_static, the
+# function aic_add_model() and, when the compiler is built,
+# aic::aic-compile / aic::aic-run / aic::aic-opt. The export set
 # aicTargets is shared with runtime/CMakeLists.txt, whose install(TARGETS
 # aicrt EXPORT aicTargets ...) installs the library and headers.
 include(CMakePackageConfigHelpers)
@@ -56,4 +57,8 @@ install(EXPORT aicTargets NAMESPACE aic::
 install(FILES
   ${PROJECT_BINARY_DIR}/cmake/aicConfig.cmake
   ${PROJECT_BINARY_DIR}/aicConfigVersion.cmake
+  ${CMAKE_CURRENT_LIST_DIR}/aicAddModel.cmake
   DESTINATION ${AIC_INSTALL_CMAKEDIR})
+# aic_add_model() beside the build tree's aicConfig.cmake too.
+configure_file(${CMAKE_CURRENT_LIST_DIR}/aicAddModel.cmake
+  ${PROJECT_BINARY_DIR}/aicAddModel.cmake COPYONLY)

@@ -119,6 +119,13 @@ private:
   int saved_;
 };
 
+std::string shapeStr(const int64_t *shape, int64_t rank) {
+  std::string s = "[";
+  for (int64_t i = 0; i < rank; ++i)
+    s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
 /// Runs the model's init for `threads` threads; on success replaces the
 /// primitives and drops the exec states built for the old ones.
 void createPrimitives(aic_model &model, int threads) {
@@ -154,6 +161,32 @@ void createPrimitives(aic_model &model, int threads) {
   model.primThreads = threads;
 }
 
+/// The part of loading shared by files and linked models: validates the
+/// metadata (`metaBytes` is the symbol's size, 0 if unknown) and creates
+/// the primitives.
+void setUp(aic_model &model, const aic_model_meta *meta, size_t metaBytes,
+           aic_model_init_fn init, aic_model_run_fn run,
+           const std::string &label) {
+  try {
+    model.meta = readMetadata(meta, metaBytes);
+  } catch (const Error &e) {
+    fail(e.status(), "'" + label + "': " + e.message());
+  }
+  for (const TensorMeta &t : model.meta.inputs)
+    model.inputInfo.push_back(infoOf(t));
+  for (const TensorMeta &t : model.meta.outputs)
+    model.outputInfo.push_back(infoOf(t));
+  for (const ValueMeta &v : model.meta.inputValues)
+    model.inputValueInfo.push_back(infoOf(v));
+  for (const ValueMeta &v : model.meta.outputValues)
+    model.outputValueInfo.push_back(infoOf(v));
+
+  model.init = init;
+  model.run = run;
+  model.path = label;
+  createPrimitives(model, omp_get_max_threads());
+}
+
 std::unique_ptr<aic_model> load(const char *path) {
   // dlopen searches the library path for names without a slash; a model
   // path is a file path, so make it one.
@@ -182,30 +215,73 @@ std::unique_ptr<aic_model> load(const char *path) {
                                         name + "' is missing");
     return p;
   };
+  // A named model's entry points are aic_NAME_*, NAME in aic_model_name.
+  std::string prefix;
+  if (!dlsym(model->handle, AIC_MODEL_META_SYMBOL))
+    if (auto *name = static_cast<const char *>(
+            dlsym(model->handle, AIC_MODEL_NAME_SYMBOL)))
+      prefix = "aic_" + std::string(name, strnlen(name, 256)) + "_";
+  auto entry = [&](const char *abiName, const char *suffix) {
+    return prefix.empty() ? symbol(abiName) : symbol((prefix + suffix).c_str());
+  };
   // The metadata symbol is the struct itself, not a pointer to it.
-  void *metaSymbol = symbol(AIC_MODEL_META_SYMBOL);
+  void *metaSymbol = entry(AIC_MODEL_META_SYMBOL, "meta");
   auto init =
-      reinterpret_cast<aic_model_init_fn>(symbol(AIC_MODEL_INIT_SYMBOL));
-  model->run = reinterpret_cast<aic_model_run_fn>(symbol(AIC_MODEL_RUN_SYMBOL));
-  try {
-    model->meta = readMetadata(static_cast<const aic_model_meta *>(metaSymbol),
-                               symbolSize(metaSymbol));
-  } catch (const Error &e) {
-    fail(e.status(), "'" + std::string(path) + "': " + e.message());
-  }
-  for (const TensorMeta &t : model->meta.inputs)
-    model->inputInfo.push_back(infoOf(t));
-  for (const TensorMeta &t : model->meta.outputs)
-    model->outputInfo.push_back(infoOf(t));
-  for (const ValueMeta &v : model->meta.inputValues)
-    model->inputValueInfo.push_back(infoOf(v));
-  for (const ValueMeta &v : model->meta.outputValues)
-    model->outputValueInfo.push_back(infoOf(v));
-
-  model->init = init;
-  model->path = path;
-  createPrimitives(*model, omp_get_max_threads());
+      reinterpret_cast<aic_model_init_fn>(entry(AIC_MODEL_INIT_SYMBOL, "init"));
+  auto run =
+      reinterpret_cast<aic_model_run_fn>(entry(AIC_MODEL_RUN_SYMBOL, "run"));
+  setUp(*model, static_cast<const aic_model_meta *>(metaSymbol),
+        symbolSize(metaSymbol), init, run, path);
   return model;
+}
+
+std::unique_ptr<aic_model> loadLinked(const aic_linked_model_t &linked) {
+  std::string label = linked.name ? linked.name : "linked model";
+  if (!linked.meta || !linked.init || !linked.run)
+    fail(AIC_ERROR_INVALID_ARGUMENT,
+         "aic_model_load_linked: '" + label +
+             "' lacks its metadata, init or run entry point (NULL)");
+  auto model = std::make_unique<aic_model>();
+  setUp(*model, linked.meta, 0, linked.init, linked.run, label);
+  return model;
+}
+
+/// Fails unless `actual` equals `expected` (name, dtype, shape).
+void checkTensor(const char *kind, size_t index,
+                 const aic_tensor_info_t &actual,
+                 const aic_tensor_info_t &expected) {
+  std::string what = std::string(kind) + " #" + std::to_string(index);
+  if (!expected.name || (expected.rank > 0 && !expected.shape) ||
+      expected.rank < 0)
+    fail(AIC_ERROR_INVALID_ARGUMENT,
+         "aic_model_check_signature: expected " + what +
+             " has a NULL name or shape, or a negative rank");
+  if (std::strcmp(actual.name, expected.name) != 0)
+    fail(AIC_ERROR_SHAPE_MISMATCH, what + " of the model is '" + actual.name +
+                                       "', expected '" + expected.name + "'");
+  what += " '" + std::string(actual.name) + "'";
+  if (actual.dtype != expected.dtype)
+    fail(AIC_ERROR_DTYPE_MISMATCH, what + " has dtype " +
+                                       dtypeName(actual.dtype) + ", expected " +
+                                       dtypeName(expected.dtype));
+  if (actual.rank != expected.rank ||
+      !std::equal(actual.shape, actual.shape + actual.rank, expected.shape))
+    fail(AIC_ERROR_SHAPE_MISMATCH,
+         what + " has shape " + shapeStr(actual.shape, actual.rank) +
+             ", expected " + shapeStr(expected.shape, expected.rank));
+}
+
+void checkTensors(const char *kind, const std::vector<aic_tensor_info_t> &have,
+                  const aic_tensor_info_t *expected, size_t count) {
+  if (count > 0 && !expected)
+    fail(AIC_ERROR_INVALID_ARGUMENT, "aic_model_check_signature: expected " +
+                                         std::string(kind) + "s are NULL");
+  if (have.size() != count)
+    fail(AIC_ERROR_SHAPE_MISMATCH,
+         "the model has " + std::to_string(have.size()) + " " + kind +
+             "s, expected " + std::to_string(count));
+  for (size_t i = 0; i < count; ++i)
+    checkTensor(kind, i, have[i], expected[i]);
 }
 
 std::unique_ptr<aicrt_exec_state> makeExecState(aic_model &model) {
@@ -252,13 +328,6 @@ private:
   aic_model &model_;
   std::unique_ptr<aicrt_exec_state> state_;
 };
-
-std::string shapeStr(const int64_t *shape, int64_t rank) {
-  std::string s = "[";
-  for (int64_t i = 0; i < rank; ++i)
-    s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + "]";
-}
 
 void validate(const char *kind, size_t index, const TensorMeta &meta,
               const aic_tensor_t &t) {
@@ -354,6 +423,31 @@ AIC_RT_EXPORT aic_status_t aic_model_load(const char *path,
     if (!path)
       fail(AIC_ERROR_INVALID_ARGUMENT, "aic_model_load: path is NULL");
     *model = load(path).release();
+    return AIC_OK;
+  });
+}
+
+AIC_RT_EXPORT aic_status_t
+aic_model_load_linked(const aic_linked_model_t *linked, aic_model_t **model) {
+  return guarded([&] {
+    if (!model)
+      fail(AIC_ERROR_INVALID_ARGUMENT, "aic_model_load_linked: model is NULL");
+    *model = nullptr;
+    if (!linked)
+      fail(AIC_ERROR_INVALID_ARGUMENT, "aic_model_load_linked: linked is NULL");
+    *model = loadLinked(*linked).release();
+    return AIC_OK;
+  });
+}
+
+AIC_RT_EXPORT aic_status_t aic_model_check_signature(
+    const aic_model_t *model, const aic_tensor_info_t *inputs,
+    size_t num_inputs, const aic_tensor_info_t *outputs, size_t num_outputs) {
+  return guarded([&] {
+    if (!model)
+      return nullModel("aic_model_check_signature");
+    checkTensors("input", model->inputInfo, inputs, num_inputs);
+    checkTensors("output", model->outputInfo, outputs, num_outputs);
     return AIC_OK;
   });
 }

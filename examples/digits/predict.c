@@ -8,6 +8,8 @@
  * C API of libaicrt (aic/runtime.h); exits non-zero with aic_last_error()
  * on any failure.
  */
+#include "samples.h"
+
 #include <aic/runtime.h>
 
 #include <stdint.h>
@@ -29,24 +31,6 @@ static int64_t num_elements(int32_t rank, const int64_t *shape) {
   for (int32_t i = 0; i < rank; ++i)
     n *= shape[i];
   return n;
-}
-
-/* Reads exactly `count` float32 values from `path` into `dst`. */
-static int read_image(const char *path, float *dst, int64_t count) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    perror(path);
-    return -1;
-  }
-  size_t got = fread(dst, sizeof(float), (size_t)count, f);
-  int extra = fgetc(f);
-  fclose(f);
-  if (got != (size_t)count || extra != EOF) {
-    fprintf(stderr, "predict: %s: expected exactly %lld bytes of float32\n",
-            path, (long long)(count * (int64_t)sizeof(float)));
-    return -1;
-  }
-  return 0;
 }
 
 int main(int argc, char **argv) {
@@ -107,10 +91,7 @@ int main(int argc, char **argv) {
     }
     if ((st = aic_model_run(model, &input, 1, &output, 1)) != AIC_OK)
       return fail("aic_model_run", st, model);
-    int best = 0;
-    for (int c = 1; c < NUM_CLASSES; ++c)
-      if (probs[c] > probs[best])
-        best = c;
+    int best = argmax(probs, NUM_CLASSES);
     printf("%s: predicted %d (p=%.2f)\n", argv[i], best, probs[best]);
   }
   aic_model_free(model);

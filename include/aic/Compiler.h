@@ -124,11 +124,19 @@ private:
 // Pipelines and emission (lib/Codegen)
 //===----------------------------------------------------------------------===//
 
-enum class EmitKind { Aic, Opt, Lowered, LLVM, Obj, Lib };
+/// Static: an archive of the object (libaicrt.a links with it). Header: the
+/// typed C/C++ header of the model (emitHeader).
+enum class EmitKind { Aic, Opt, Lowered, LLVM, Obj, Lib, Static, Header };
 
 struct CompileOptions {
   ImportOptions import; // used by compileOnnxFile
   EmitKind emit = EmitKind::Lib;
+  /// The model's name (a C identifier, see isValidModelName): the object
+  /// and archive export its entry points as aic_NAME_meta, aic_NAME_init
+  /// and aic_NAME_run instead of aic/abi.h's names, so several models can
+  /// be linked into one program; a library exports both; the header names
+  /// its functions after it. Required for Static and Header.
+  std::string name;
   unsigned optLevel = 3; // -O0..3 for LLVM
   std::string mcpu;      // empty: the host CPU
   bool verbose = false;  // print the memory plan and stage timings
@@ -155,6 +163,18 @@ void registerPipelines();
 mlir::LogicalResult compileModule(mlir::ModuleOp module,
                                   const CompileOptions &options,
                                   llvm::StringRef outputPath);
+
+/// Whether `name` can name a model (--name): a C identifier that is no
+/// keyword and does not start with "aic" or "_"; else false with a message.
+bool isValidModelName(llvm::StringRef name, std::string &error);
+
+/// A valid model name made from a file's stem ("my-net.onnx" -> "my_net").
+std::string modelNameFromPath(llvm::StringRef path);
+
+/// Writes the typed C/C++ header of the imported `module` (see
+/// lib/Codegen/EmitHeader.cpp) for a model compiled with --name=`name`.
+mlir::LogicalResult emitHeader(mlir::ModuleOp module, llvm::StringRef name,
+                               llvm::raw_ostream &os);
 
 /// What compileOnnxFile reports beyond success.
 struct CompileResult {

@@ -1,11 +1,11 @@
 /*===- aic/abi.h - Contract between compiled models and libaicrt -*- C -*-===*
  *
  * A model compiled by aic-compile is a shared library that exports exactly
- * the three symbols below. libaicrt dlopen()s it, validates the metadata,
- * calls aic_model_init() once per loaded model (which creates every oneDNN
- * primitive through aicrt_create), and calls aic_model_run() per inference
- * (which executes them through aicrt_exec and runs compiled loops for the
- * ops without a primitive).
+ * the three symbols below (or, named, the four after them). libaicrt
+ * dlopen()s it, validates the metadata, calls aic_model_init() once per
+ * loaded model (which creates every oneDNN primitive through aicrt_create),
+ * and calls aic_model_run() per inference (which executes them through
+ * aicrt_exec and runs compiled loops for the ops without a primitive).
  *
  * Applications never include this header: they use aic/runtime.h.
  *
@@ -43,6 +43,14 @@ extern "C" {
 #define AIC_MODEL_META_SYMBOL "aic_model_meta"
 #define AIC_MODEL_INIT_SYMBOL "aic_model_init"
 #define AIC_MODEL_RUN_SYMBOL "aic_model_run"
+
+/* A model compiled with a name (aic-compile --name=NAME) exports the three
+ * as aic_NAME_meta, aic_NAME_init and aic_NAME_run instead, so that several
+ * models link into one program (and a linked library's aic_model_run
+ * cannot interpose on the C API's function of that name); a shared library
+ * then also exports this NUL-terminated char array holding NAME, by which
+ * libaicrt finds the other three. */
+#define AIC_MODEL_NAME_SYMBOL "aic_model_name"
 
 /* A model input or output. Compilers emit it as {ptr, i32, i32, ptr, ptr}. */
 typedef struct aic_model_tensor_meta {

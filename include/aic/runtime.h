@@ -1,8 +1,9 @@
 /*===- aic/runtime.h - C API to load and run compiled models ------*- C -*-===*
  *
  * Link with libaicrt. A model compiled by `aic-compile model.onnx -o m.so`
- * is loaded with aic_model_load("m.so", &model) and run with aic_model_run
- * on caller-provided buffers. No function here aborts the process: every
+ * is loaded with aic_model_load("m.so", &model) (or, linked into the
+ * program, with aic_model_load_linked) and run with aic_model_run on
+ * caller-provided buffers. No function here aborts the process: every
  * failure is an aic_status_t with a message from aic_last_error().
  *
  * Thread safety: one aic_model_t may be run from several threads at once;
@@ -22,7 +23,7 @@ extern "C" {
 /* Version of this API; aic_runtime_version() returns the library's. Major
  * changes break source or binary compatibility. */
 #define AIC_RUNTIME_VERSION_MAJOR 1
-#define AIC_RUNTIME_VERSION_MINOR 1
+#define AIC_RUNTIME_VERSION_MINOR 2
 #define AIC_RUNTIME_VERSION                                                    \
   (AIC_RUNTIME_VERSION_MAJOR * 10000 + AIC_RUNTIME_VERSION_MINOR)
 
@@ -127,6 +128,46 @@ const char *aic_dtype_name(aic_dtype_t dtype);
 /* Loads a compiled model (.so from aic-compile) and creates its primitives.
  * On failure *model is set to NULL. */
 aic_status_t aic_model_load(const char *path, aic_model_t **model);
+
+/* A model linked into the program instead of loaded from a file: the
+ * entry points of aic/abi.h of an object from `aic-compile --emit=static
+ * --name=NAME` (or of a model library built with --name and linked), which
+ * are named aic_NAME_meta, aic_NAME_init and aic_NAME_run so that several
+ * models can be linked into one program. The header `aic-compile
+ * --emit=header --name=NAME` writes fills it in NAME_load(); by hand:
+ *   extern const struct aic_model_meta aic_digits_meta;
+ *   int32_t aic_digits_init(struct aicrt_context *);
+ *   int32_t aic_digits_run(struct aicrt_exec_state *, void *const *,
+ *                          void *const *, void *);
+ *   aic_linked_model_t linked = {"digits", &aic_digits_meta,
+ *                                aic_digits_init, aic_digits_run};
+ * Since runtime version 1.2. */
+struct aic_model_meta;
+struct aicrt_context;
+struct aicrt_exec_state;
+typedef struct aic_linked_model {
+  const char *name; /* names the model in messages; may be NULL */
+  const struct aic_model_meta *meta;
+  int32_t (*init)(struct aicrt_context *ctx);
+  int32_t (*run)(struct aicrt_exec_state *state, void *const *inputs,
+                 void *const *outputs, void *arena);
+} aic_linked_model_t;
+
+/* Like aic_model_load for a model linked into the program; `linked` may go
+ * away after the call. Since runtime version 1.2. */
+aic_status_t aic_model_load_linked(const aic_linked_model_t *linked,
+                                   aic_model_t **model);
+
+/* Fails with AIC_ERROR_SHAPE_MISMATCH or AIC_ERROR_DTYPE_MISMATCH (and a
+ * message naming the first difference) unless the model's input and
+ * output tensors are exactly `inputs` and `outputs` (names, dtypes, shapes,
+ * in order): generated headers check that the model they describe is the
+ * one loaded. Since runtime version 1.2. */
+aic_status_t aic_model_check_signature(const aic_model_t *model,
+                                       const aic_tensor_info_t *inputs,
+                                       size_t num_inputs,
+                                       const aic_tensor_info_t *outputs,
+                                       size_t num_outputs);
 
 /* Releases a model; NULL is allowed. */
 void aic_model_free(aic_model_t *model);

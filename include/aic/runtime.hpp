@@ -10,14 +10,28 @@
 //   m.run({aic::tensor(in.data(), AIC_DTYPE_FLOAT32, inShape)},
 //         {aic::tensor(out.data(), AIC_DTYPE_FLOAT32, outShape)});
 //
+// Typed buffers: aic::Span<T> (or Span<T, N>, whose size the compiler
+// checks) views a std::array, a C array, a std::vector or pointer + size,
+// and aic::tensor(span, shape) takes the dtype from T:
+//
+//   std::array<float, 64> in;  std::array<float, 10> out;
+//   m.run({aic::tensor<const float>(in, {1, 1, 8, 8})},
+//         {aic::tensor<float>(out, {1, 10})});
+//
+// The header `aic-compile --emit=header` writes wraps a model with its
+// exact signature (see README).
+//
 //===----------------------------------------------------------------------===//
 #ifndef AIC_RUNTIME_HPP
 #define AIC_RUNTIME_HPP
 
 #include "aic/runtime.h"
 
+#include <array>
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -47,6 +61,102 @@ inline aic_tensor_t tensor(void *data, aic_dtype_t dtype,
   return {data, dtype, static_cast<int32_t>(shape.size()), shape.data()};
 }
 
+inline constexpr size_t dynamic_extent = static_cast<size_t>(-1);
+
+/// A view of `size()` contiguous elements of T (C++17 has no std::span).
+/// With a static Extent, only arrays of exactly Extent elements convert
+/// implicitly, so a wrongly sized buffer is a compile error; pointer + size
+/// is checked at run time (aic::Error, AIC_ERROR_SHAPE_MISMATCH).
+template <typename T, size_t Extent = dynamic_extent> class Span {
+  template <typename U>
+  static constexpr bool kCompatible = std::is_convertible_v<U (*)[], T (*)[]>;
+  template <size_t N>
+  static constexpr bool kFits = Extent == dynamic_extent || N == Extent;
+
+public:
+  using element_type = T;
+
+  template <size_t E = Extent,
+            typename = std::enable_if_t<E == dynamic_extent || E == 0>>
+  constexpr Span() noexcept {}
+  Span(T *data, size_t size) : data_(data), size_(size) {
+    if (Extent != dynamic_extent && size != Extent)
+      throw Error(AIC_ERROR_SHAPE_MISMATCH,
+                  "buffer of " + std::to_string(size) + " elements where " +
+                      std::to_string(Extent) + " are expected");
+  }
+  template <typename U, size_t N,
+            typename = std::enable_if_t<kCompatible<U> && kFits<N>>>
+  constexpr Span(U (&array)[N]) noexcept : data_(array), size_(N) {}
+  template <typename U, size_t N,
+            typename = std::enable_if_t<kCompatible<U> && kFits<N>>>
+  constexpr Span(std::array<U, N> &array) noexcept
+      : data_(array.data()), size_(N) {}
+  template <typename U, size_t N,
+            typename = std::enable_if_t<kCompatible<const U> && kFits<N>>>
+  constexpr Span(const std::array<U, N> &array) noexcept
+      : data_(array.data()), size_(N) {}
+  /// A std::vector (or other contiguous container): its size is only known
+  /// at run time, so only a dynamic-extent Span converts implicitly.
+  template <
+      typename C, size_t E = Extent,
+      typename = std::enable_if_t<E == dynamic_extent &&
+                                  kCompatible<std::remove_pointer_t<
+                                      decltype(std::declval<C &>().data())>>>>
+  Span(C &container) : data_(container.data()), size_(container.size()) {}
+  /// A static-extent Span converts to a dynamic one.
+  template <typename U, size_t N,
+            typename = std::enable_if_t<Extent == dynamic_extent &&
+                                        N != dynamic_extent && kCompatible<U>>>
+  constexpr Span(Span<U, N> other) noexcept : data_(other.data()), size_(N) {}
+
+  constexpr T *data() const noexcept { return data_; }
+  constexpr size_t size() const noexcept { return size_; }
+  constexpr T *begin() const noexcept { return data_; }
+  constexpr T *end() const noexcept { return data_ + size_; }
+  constexpr T &operator[](size_t i) const noexcept { return data_[i]; }
+
+private:
+  T *data_ = nullptr;
+  size_t size_ = Extent == dynamic_extent ? 0 : Extent;
+};
+
+/// The dtype of a C++ element type (bool tensors are one byte per element).
+template <typename T> struct dtype_of;
+#define AIC_DTYPE_OF(Type, Dtype)                                              \
+  template <> struct dtype_of<Type> {                                          \
+    static constexpr aic_dtype_t value = Dtype;                                \
+  };
+AIC_DTYPE_OF(float, AIC_DTYPE_FLOAT32)
+AIC_DTYPE_OF(double, AIC_DTYPE_FLOAT64)
+AIC_DTYPE_OF(int8_t, AIC_DTYPE_INT8)
+AIC_DTYPE_OF(uint8_t, AIC_DTYPE_UINT8)
+AIC_DTYPE_OF(int16_t, AIC_DTYPE_INT16)
+AIC_DTYPE_OF(uint16_t, AIC_DTYPE_UINT16)
+AIC_DTYPE_OF(int32_t, AIC_DTYPE_INT32)
+AIC_DTYPE_OF(uint32_t, AIC_DTYPE_UINT32)
+AIC_DTYPE_OF(int64_t, AIC_DTYPE_INT64)
+AIC_DTYPE_OF(uint64_t, AIC_DTYPE_UINT64)
+AIC_DTYPE_OF(bool, AIC_DTYPE_BOOL)
+#undef AIC_DTYPE_OF
+template <typename T>
+inline constexpr aic_dtype_t dtype_of_v = dtype_of<std::remove_cv_t<T>>::value;
+
+/// A typed view of a caller buffer; throws aic::Error if the buffer does
+/// not hold exactly product(shape) elements. `shape` must outlive the run.
+template <typename T>
+aic_tensor_t tensor(Span<T> data, const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  if (n < 0 || static_cast<size_t>(n) != data.size())
+    throw Error(AIC_ERROR_SHAPE_MISMATCH,
+                "buffer of " + std::to_string(data.size()) +
+                    " elements for a tensor of " + std::to_string(n));
+  return {const_cast<std::remove_cv_t<T> *>(data.data()), dtype_of_v<T>,
+          static_cast<int32_t>(shape.size()), shape.data()};
+}
+
 class Model {
 public:
   Model() = default;
@@ -65,6 +175,28 @@ public:
     Model m;
     check(aic_model_load(path.c_str(), &m.model_));
     return m;
+  }
+
+  /// Loads a model linked into the program (aic_model_load_linked).
+  static Model loadLinked(const aic_linked_model_t &linked) {
+    Model m;
+    check(aic_model_load_linked(&linked, &m.model_));
+    return m;
+  }
+
+  /// Takes ownership of a model loaded through the C API.
+  static Model adopt(aic_model_t *model) noexcept {
+    Model m;
+    m.model_ = model;
+    return m;
+  }
+
+  /// Throws aic::Error unless the model's tensors are exactly these
+  /// (aic_model_check_signature).
+  void checkSignature(const std::vector<aic_tensor_info_t> &inputs,
+                      const std::vector<aic_tensor_info_t> &outputs) const {
+    check(aic_model_check_signature(model_, inputs.data(), inputs.size(),
+                                    outputs.data(), outputs.size()));
   }
 
   explicit operator bool() const noexcept { return model_ != nullptr; }

@@ -2,11 +2,14 @@
 //
 // aic IR -> optimized aic IR -> lowered IR -> LLVM dialect -> LLVM IR ->
 // object file (llvm::TargetMachine for the host CPU or --mcpu) -> shared
-// library (linked by the system C compiler driver).
+// library (linked by the system C compiler driver) or static archive
+// (llvm::writeArchive). A header (--emit=header) needs only the import.
 //
 //===----------------------------------------------------------------------===//
 #include "aic/Compiler.h"
 #include "passes/PassDetail.h"
+
+#include "aic/abi.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -19,9 +22,11 @@
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ArchiveWriter.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -79,6 +84,33 @@ static LogicalResult attachWeights(ModuleOp module, llvm::Module &llvmModule) {
   global->setInitializer(init);
   global->setLinkage(llvm::GlobalValue::InternalLinkage);
   global->setConstant(true);
+  return success();
+}
+
+/// With a model name, exports the aic/abi.h entry points as
+/// aic_NAME_meta/init/run, so that several models link into one program; a
+/// library also exports aic_model_name, by which aic_model_load finds them.
+static LogicalResult nameEntryPoints(ModuleOp module, llvm::Module &llvmModule,
+                                     const aic::CompileOptions &options) {
+  if (options.name.empty())
+    return success();
+  const std::pair<const char *, const char *> entries[] = {
+      {AIC_MODEL_META_SYMBOL, "meta"},
+      {AIC_MODEL_INIT_SYMBOL, "init"},
+      {AIC_MODEL_RUN_SYMBOL, "run"}};
+  for (auto [abiName, suffix] : entries) {
+    llvm::GlobalValue *global = llvmModule.getNamedValue(abiName);
+    if (!global)
+      return module.emitError() << "lowered module has no " << abiName;
+    global->setName("aic_" + options.name + "_" + suffix);
+  }
+  if (options.emit == aic::EmitKind::Lib) {
+    auto *name = llvm::ConstantDataArray::getString(llvmModule.getContext(),
+                                                    options.name);
+    new llvm::GlobalVariable(llvmModule, name->getType(), /*isConstant=*/true,
+                             llvm::GlobalValue::ExternalLinkage, name,
+                             AIC_MODEL_NAME_SYMBOL);
+  }
   return success();
 }
 
@@ -166,7 +198,8 @@ static LogicalResult emitObject(ModuleOp module,
   auto llvmModule = translateModuleToLLVMIR(module, llvmContext, "aic_model");
   if (!llvmModule)
     return module.emitError() << "translation to LLVM IR failed";
-  if (failed(attachWeights(module, *llvmModule)))
+  if (failed(attachWeights(module, *llvmModule)) ||
+      failed(nameEntryPoints(module, *llvmModule, options)))
     return failure();
   llvmModule->setDataLayout(tm->createDataLayout());
   llvmModule->setTargetTriple(tm->getTargetTriple().getTriple());
@@ -210,9 +243,12 @@ static LogicalResult linkSharedLibrary(StringRef object, StringRef output) {
                  << output << "\n";
     return failure();
   }
+  // A soname lets build systems link the library into a program (whose
+  // NAME_load() of the generated header then finds it).
+  std::string soname = "-Wl,-soname," + llvm::sys::path::filename(output).str();
   SmallVector<StringRef> args{*driver,        "-shared", "-Wl,-z,noexecstack",
-                              "-Wl,-z,relro", "-o",      output,
-                              object};
+                              "-Wl,-z,relro", soname,    "-o",
+                              output,         object};
   std::string error;
   int rc =
       llvm::sys::ExecuteAndWait(*driver, args, std::nullopt, {}, 0, 0, &error);
@@ -224,8 +260,38 @@ static LogicalResult linkSharedLibrary(StringRef object, StringRef output) {
   return success();
 }
 
+/// Writes a static archive of one object, named `member` inside.
+static LogicalResult writeStaticArchive(StringRef object, StringRef member,
+                                        StringRef output) {
+  auto file = llvm::NewArchiveMember::getFile(object,
+                                              /*Deterministic=*/true);
+  if (!file) {
+    llvm::errs() << "error: " << object << ": "
+                 << llvm::toString(file.takeError()) << "\n";
+    return failure();
+  }
+  file->MemberName = member;
+  std::vector<llvm::NewArchiveMember> members;
+  members.push_back(std::move(*file));
+  if (auto err = llvm::writeArchive(output, members,
+                                    llvm::SymtabWritingMode::NormalSymtab,
+                                    llvm::object::Archive::K_GNU,
+                                    /*Deterministic=*/true, /*Thin=*/false)) {
+    llvm::errs() << "error: " << output << ": "
+                 << llvm::toString(std::move(err)) << "\n";
+    return failure();
+  }
+  return success();
+}
+
 LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
                                  StringRef outputPath) {
+  std::string nameError;
+  bool needsName =
+      options.emit == EmitKind::Static || options.emit == EmitKind::Header;
+  if ((needsName || !options.name.empty()) &&
+      !isValidModelName(options.name, nameError))
+    return module.emitError() << nameError;
   // --mlir-timing reports every stage, LLVM's included, in one tree.
   DefaultTimingManager timingManager;
   applyDefaultTimingManagerCLOptions(timingManager);
@@ -242,6 +308,13 @@ LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
     return failure();
   if (options.emit == EmitKind::Aic)
     return printModule();
+  if (options.emit == EmitKind::Header) {
+    std::string header;
+    llvm::raw_string_ostream os(header);
+    if (failed(emitHeader(module, options.name, os)))
+      return failure();
+    return writeText(outputPath, [&](raw_ostream &out) { out << header; });
+  }
   std::string error;
   FailureOr<std::string> isa = getDnnlIsa(options.mcpu, error);
   if (failed(isa)) {
@@ -280,7 +353,7 @@ LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
   if (options.emit == EmitKind::LLVM || options.emit == EmitKind::Obj)
     return emitObject(module, options, outputPath, timing);
 
-  // A library: object in a temporary file, then link.
+  // A library or archive: object in a temporary file, then link or pack.
   SmallString<128> object;
   int fd;
   if (auto ec =
@@ -294,5 +367,7 @@ LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
   if (failed(emitObject(module, options, object, timing)))
     return failure();
   TimingScope link = timing.nest("Linking");
+  if (options.emit == EmitKind::Static)
+    return writeStaticArchive(object, options.name + ".o", outputPath);
   return linkSharedLibrary(object, outputPath);
 }

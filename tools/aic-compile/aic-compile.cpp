@@ -19,8 +19,9 @@ static cl::opt<std::string> inputPath(cl::Positional,
                                       cl::cat(toolOptions));
 static cl::opt<std::string>
     outputPath("o",
-               cl::desc("output file (default: stdout for IR, MODEL.o / "
-                        "MODEL.so beside the model for obj / lib)"),
+               cl::desc("output file (default: stdout for IR; beside the "
+                        "model MODEL.o / MODEL.so / libMODEL.a / MODEL.h for "
+                        "obj / lib / static / header)"),
                cl::value_desc("path"), cl::cat(toolOptions));
 static cl::opt<aic::EmitKind>
     emit("emit", cl::desc("what to produce"), cl::init(aic::EmitKind::Lib),
@@ -31,8 +32,20 @@ static cl::opt<aic::EmitKind>
                     clEnumValN(aic::EmitKind::LLVM, "llvm", "LLVM IR"),
                     clEnumValN(aic::EmitKind::Obj, "obj", "object file"),
                     clEnumValN(aic::EmitKind::Lib, "lib",
-                               "shared library (default)")),
+                               "shared library (default)"),
+                    clEnumValN(aic::EmitKind::Static, "static",
+                               "static archive of the object, entry points "
+                               "named after --name"),
+                    clEnumValN(aic::EmitKind::Header, "header",
+                               "typed C/C++ header of the model (--name)")),
          cl::cat(toolOptions));
+static cl::opt<std::string> modelName(
+    "name",
+    cl::desc("the model's name, a C identifier: entry points "
+             "aic_NAME_meta/_init/_run (renamed in obj and static, added to "
+             "lib), header functions NAME_load/NAME_run (default for static "
+             "and header: the model file's stem)"),
+    cl::value_desc("NAME"), cl::cat(toolOptions));
 static cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(3),
                                   cl::desc("LLVM optimization level 0-3"),
                                   cl::cat(toolOptions));
@@ -85,11 +98,17 @@ int main(int argc, char **argv) {
       sys::path::replace_extension(path, "so");
     else if (emit == aic::EmitKind::Obj)
       sys::path::replace_extension(path, "o");
-    else
+    else if (emit == aic::EmitKind::Header)
+      sys::path::replace_extension(path, "h");
+    else if (emit == aic::EmitKind::Static) {
+      path = sys::path::parent_path(inputPath.getValue());
+      sys::path::append(path, "lib" + sys::path::stem(inputPath) + ".a");
+    } else
       path = "-";
     output = std::string(path);
   }
-  bool binary = emit == aic::EmitKind::Obj || emit == aic::EmitKind::Lib;
+  bool binary = emit == aic::EmitKind::Obj || emit == aic::EmitKind::Lib ||
+                emit == aic::EmitKind::Static;
   if (binary && output == "-") {
     errs() << "error: cannot write an object file or library to stdout\n";
     return 1;
@@ -111,6 +130,10 @@ int main(int argc, char **argv) {
     }
   }
   options.emit = emit;
+  options.name = modelName;
+  if (options.name.empty() &&
+      (emit == aic::EmitKind::Static || emit == aic::EmitKind::Header))
+    options.name = aic::modelNameFromPath(inputPath);
   options.optLevel = optLevel;
   options.mcpu = mcpu;
   options.verbose = verbose;

@@ -20,16 +20,28 @@
 /// C++ cannot declare as a variable too, so the variable gets another name
 /// and the symbol name through an asm label (compiled models are LLVM IR and
 /// simply name the global).
+///
+/// Compiled with AIC_TEST_LINKED_NAME="NAME", a model is linked into a test
+/// program instead: its symbols are aic_NAME_meta, aic_NAME_init and
+/// aic_NAME_run, as `aic-compile --emit=static --name=NAME` names them.
+#ifdef AIC_TEST_LINKED_NAME
+#define AIC_TEST_SYMBOL(entry, abiName) "aic_" AIC_TEST_LINKED_NAME "_" entry
+#else
+#define AIC_TEST_SYMBOL(entry, abiName) abiName
+#endif
 #define AIC_TEST_MODEL_META                                                    \
-  extern const aic_model_meta aicTestModelMeta __asm__(AIC_MODEL_META_SYMBOL); \
+  extern const aic_model_meta aicTestModelMeta __asm__(                        \
+      AIC_TEST_SYMBOL("meta", AIC_MODEL_META_SYMBOL));                         \
   const aic_model_meta aicTestModelMeta
 
 /// The model's entry points, exported under their aic/abi.h names. The run
 /// entry point shares its name with the C API's aic_model_run (aic/runtime.h,
 /// which aic/contract.h includes), so its C++ name differs.
-int32_t modelInit(aicrt_context *ctx) __asm__(AIC_MODEL_INIT_SYMBOL);
+int32_t modelInit(aicrt_context *ctx) __asm__(
+    AIC_TEST_SYMBOL("init", AIC_MODEL_INIT_SYMBOL));
 int32_t modelRun(aicrt_exec_state *st, void *const *in, void *const *out,
-                 void *arena) __asm__(AIC_MODEL_RUN_SYMBOL);
+                 void *arena) __asm__(AIC_TEST_SYMBOL("run",
+                                                      AIC_MODEL_RUN_SYMBOL));
 
 /// Propagates the first failing aicrt status, as compiled code does.
 #define AIC_TRY(expr)                                                          \

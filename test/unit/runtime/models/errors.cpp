@@ -11,8 +11,12 @@
 
 using namespace aictest;
 
-#if VARIANT == 0 // a shared library, but not an aic model
+#if VARIANT == 0 || VARIANT == 14 // a shared library, but not an aic model
 extern "C" int32_t not_a_model(void) { return 0; }
+#if VARIANT == 14 // named (aic_model_name), without aic_gone_meta etc.
+extern "C" __attribute__((visibility("default")))
+const char aicTestModelName[] __asm__(AIC_MODEL_NAME_SYMBOL) = "gone";
+#endif
 #else
 
 namespace {
