@@ -9,6 +9,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 
 using namespace llvm;
 
@@ -114,5 +115,6 @@ int main(int argc, char **argv) {
   options.optLevel = optLevel;
   options.mcpu = mcpu;
   options.verbose = verbose;
+  options.progress = sys::Process::StandardErrIsDisplayed();
   return failed(aic::compileOnnxFile(inputPath, options, output)) ? 1 : 0;
 }

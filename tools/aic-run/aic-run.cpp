@@ -179,6 +179,7 @@ static bool compileToCache(StringRef model, std::string &library) {
   }
   aic::CompileOptions options;
   options.mcpu = mcpu;
+  options.progress = sys::Process::StandardErrIsDisplayed();
   for (const std::string &spec : inputShapes) {
     std::string error;
     if (!aic::parseInputShape(spec, options.import, error)) {

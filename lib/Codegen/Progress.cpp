@@ -1,0 +1,91 @@
+//===- Progress.cpp - A line per compile stage on a terminal --------------===//
+#include "Progress.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace aic;
+
+Progress::Progress(bool enabled, unsigned numStages)
+    : enabled(enabled), numStages(numStages), start(Clock::now()) {}
+
+unsigned Progress::countStages(EmitKind emit) {
+  switch (emit) {
+  case EmitKind::Aic:
+    return 0;
+  case EmitKind::Opt:
+    return 1;
+  case EmitKind::Lowered:
+    return 2;
+  case EmitKind::LLVM:
+    return 5; // + LLVM dialect, translation, LLVM optimization
+  case EmitKind::Obj:
+    return 6; // + object emission
+  case EmitKind::Lib:
+    return 7; // + linking
+  }
+  return 0;
+}
+
+double Progress::seconds(Clock::time_point from) const {
+  return std::chrono::duration<double>(Clock::now() - from).count();
+}
+
+std::string Progress::prefix() const {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "aic: [" << current << "/" << std::max(numStages, current) << "] "
+     << stageName;
+  return s;
+}
+
+void Progress::begin(llvm::StringRef name) {
+  if (!enabled)
+    return;
+  ++current;
+  stageName = name.str();
+  stageStart = Clock::now();
+  if (!shown && seconds(start) >= 1.0) {
+    for (const std::string &line : held)
+      llvm::errs() << line << "\n";
+    held.clear();
+    shown = true;
+  }
+  if (shown) {
+    llvm::errs() << prefix() << " ...";
+    llvm::errs().flush();
+    lineOpen = true;
+  }
+}
+
+void Progress::end() {
+  if (!enabled)
+    return;
+  std::string line = prefix();
+  llvm::raw_string_ostream(line)
+      << llvm::format(" %.2f s", seconds(stageStart));
+  if (lineOpen) {
+    // Overwrite "<stage> ..." with the finished line.
+    llvm::errs() << "\r" << line << "\n";
+    llvm::errs().flush();
+    lineOpen = false;
+    return;
+  }
+  if (!shown && seconds(start) < 1.0) {
+    held.push_back(line);
+    return;
+  }
+  for (const std::string &earlier : held)
+    llvm::errs() << earlier << "\n";
+  held.clear();
+  shown = true;
+  llvm::errs() << line << "\n";
+  llvm::errs().flush();
+}
+
+Progress::Stage::Stage(Progress &progress, llvm::StringRef name)
+    : progress(progress) {
+  progress.begin(name);
+}
+
+Progress::Stage::~Stage() { progress.end(); }
