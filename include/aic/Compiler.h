@@ -137,9 +137,10 @@ struct CompileOptions {
   /// Where diagnostics and errors go (null: stderr), e.g. a string stream
   /// of an embedding application (the Python module's exceptions).
   llvm::raw_ostream *errors = nullptr;
-  /// Print a line per stage on stderr once compiling has taken over a
-  /// second (tools turn it on when stderr is a terminal).
+  /// Print a line per stage on stderr once compiling has taken over
+  /// `progressAfter` seconds (tools turn it on when stderr is a terminal).
   bool progress = false;
+  double progressAfter = 1.0;
 };
 
 /// Graph optimizations on the aic dialect (canonicalize, fusion, layouts

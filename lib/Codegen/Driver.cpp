@@ -17,7 +17,8 @@ mlir::LogicalResult aic::compileOnnxFile(llvm::StringRef inputPath,
   mlir::MLIRContext context(registry);
   context.loadAllAvailableDialects();
   DiagnosticPrinter diagnostics(context, options.errors);
-  Progress progress(options.progress, 1 + Progress::countStages(options.emit));
+  Progress progress(options.progress, options.progressAfter,
+                    1 + Progress::countStages(options.emit));
   mlir::OwningOpRef<mlir::ModuleOp> module;
   {
     Progress::Stage stage(progress, "Import");

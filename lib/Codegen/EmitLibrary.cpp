@@ -245,7 +245,8 @@ static LogicalResult linkSharedLibrary(StringRef object, StringRef output,
 
 LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
                                  StringRef outputPath) {
-  Progress progress(options.progress, Progress::countStages(options.emit));
+  Progress progress(options.progress, options.progressAfter,
+                    Progress::countStages(options.emit));
   return compileModule(module, options, outputPath, progress);
 }
 

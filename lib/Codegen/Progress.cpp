@@ -6,8 +6,9 @@
 
 using namespace aic;
 
-Progress::Progress(bool enabled, unsigned numStages)
-    : enabled(enabled), numStages(numStages), start(Clock::now()) {}
+Progress::Progress(bool enabled, double after, unsigned numStages)
+    : enabled(enabled), after(after), numStages(numStages),
+      terminal(llvm::errs().is_displayed()), start(Clock::now()) {}
 
 unsigned Progress::countStages(EmitKind emit) {
   switch (emit) {
@@ -45,13 +46,13 @@ void Progress::begin(llvm::StringRef name) {
   ++current;
   stageName = name.str();
   stageStart = Clock::now();
-  if (!shown && seconds(start) >= 1.0) {
+  if (!shown && seconds(start) >= after) {
     for (const std::string &line : held)
       llvm::errs() << line << "\n";
     held.clear();
     shown = true;
   }
-  if (shown) {
+  if (shown && terminal) {
     llvm::errs() << prefix() << " ...";
     llvm::errs().flush();
     lineOpen = true;
@@ -71,7 +72,7 @@ void Progress::end() {
     lineOpen = false;
     return;
   }
-  if (!shown && seconds(start) < 1.0) {
+  if (!shown && seconds(start) < after) {
     held.push_back(line);
     return;
   }

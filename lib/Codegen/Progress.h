@@ -22,7 +22,7 @@ namespace aic {
 class Progress {
 public:
   /// `numStages`: how many stages the compile will report.
-  Progress(bool enabled, unsigned numStages);
+  Progress(bool enabled, double after, unsigned numStages);
 
   /// Reports one stage from construction to destruction.
   class Stage {
@@ -47,11 +47,13 @@ private:
   std::string prefix() const;
 
   bool enabled;
+  double after; // seconds before lines appear
   unsigned numStages, current = 0;
   Clock::time_point start, stageStart;
   std::string stageName;
-  bool shown = false;            // lines are being printed (over a second)
-  bool lineOpen = false;         // the running stage's line awaits its time
+  bool terminal;         // show the running stage, then overwrite its line
+  bool shown = false;    // lines are being printed (over a second)
+  bool lineOpen = false; // the running stage's line awaits its time
   std::vector<std::string> held; // finished stages' lines of the first second
 };
 

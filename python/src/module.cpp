@@ -169,25 +169,43 @@ public:
     py::gil_scoped_release unlocked;
     check(aic_model_set_num_threads(model_.get(), n));
   }
-  void setProfiling(bool on) {
-    check(aic_model_set_profiling(model_.get(), on ? 1 : 0));
+  void setProfiling(bool on, bool trace) {
+    check(aic_model_set_profiling(model_.get(), !on ? 0
+                                                : trace
+                                                    ? AIC_PROFILE_TRACE
+                                                    : AIC_PROFILE_COUNTERS));
   }
 
+  /// One dict per primitive (aic_model_get_profile_ops).
   py::list profile() const {
     size_t count = 0;
-    check(aic_model_get_profile(model_.get(), nullptr, 0, &count));
-    std::vector<aic_profile_entry_t> entries(count);
-    check(aic_model_get_profile(model_.get(), entries.data(), count, &count));
+    check(aic_model_get_profile_ops(model_.get(), nullptr, 0, &count));
+    std::vector<aic_profile_op_t> ops(count);
+    check(aic_model_get_profile_ops(model_.get(), ops.data(), count, &count));
     py::list rows;
-    for (const aic_profile_entry_t &e : entries) {
+    for (const aic_profile_op_t &op : ops) {
       py::dict row;
-      row["name"] = e.name;
-      row["kind"] = e.kind;
-      row["calls"] = e.calls;
-      row["total_ms"] = e.total_ms;
+      row["name"] = op.name;
+      row["kind"] = op.kind;
+      row["shapes"] = op.shapes;
+      row["flops"] = op.flops;
+      row["calls"] = op.calls;
+      row["total_ms"] = op.total_ms;
       rows.append(row);
     }
     return rows;
+  }
+
+  /// (op, thread, start_us, dur_us) per event (aic_model_get_trace).
+  py::list trace() const {
+    size_t count = 0;
+    check(aic_model_get_trace(model_.get(), nullptr, 0, &count));
+    std::vector<aic_trace_event_t> events(count);
+    check(aic_model_get_trace(model_.get(), events.data(), count, &count));
+    py::list result;
+    for (const aic_trace_event_t &e : events)
+      result.append(py::make_tuple(e.op, e.thread, e.start_us, e.dur_us));
+    return result;
   }
 
   /// Runs on `inputs` (in order); writes into `out` when given, else into
@@ -401,8 +419,14 @@ PYBIND11_MODULE(_aic, m) {
       .def_property_readonly("outputs", &Model::outputs)
       .def_property_readonly("arena_bytes", &Model::arenaBytes)
       .def_property("num_threads", &Model::numThreads, &Model::setNumThreads)
-      .def("set_profiling", &Model::setProfiling, py::arg("enable"))
-      .def("profile", &Model::profile)
+      .def("set_profiling", &Model::setProfiling, py::arg("enable"),
+           py::arg("trace") = false,
+           "time every primitive (and record trace events) from now on")
+      .def("profile", &Model::profile,
+           "per primitive: name, kind, shapes, flops, calls, total_ms")
+      .def("trace", &Model::trace,
+           "events since set_profiling(True, trace=True): (primitive index "
+           "or -1 for a run, thread, start_us, dur_us)")
       .def("run", &Model::run, py::arg("inputs"), py::arg("out") = py::none());
 
   m.def("compile", &compile, py::arg("model"), py::arg("output"),

@@ -228,6 +228,22 @@ def test_load_errors(tmp_path):
         aic.load(junk)
 
 
+def test_profile_and_trace(digits):
+    x = image(SAMPLES[0], (1, 1, 8, 8))
+    digits.set_profiling(True, trace=True)
+    for _ in range(2):
+        digits.run(x)
+    rows = digits.profile()
+    assert rows and all(r["calls"] == 2 and r["total_ms"] > 0 for r in rows)
+    assert all(r["kind"] and "dst" in r["shapes"] for r in rows)
+    assert any(r["flops"] > 0 for r in rows)
+    events = digits.trace()
+    assert len(events) == 2 * (1 + len(rows))
+    assert [e[0] for e in events].count(-1) == 2
+    digits.set_profiling(False)
+    assert digits.trace() == []
+
+
 def test_threads(digits):
     digits.num_threads = 2
     assert digits.num_threads == 2
