@@ -180,6 +180,8 @@ def main(argv=None):
         p.set_defaults(func=func)
 
     args = parser.parse_args(argv)
+    if args.command == "bench" and (args.runs < 1 or args.warmup < 0):
+        parser.error("--runs must be >= 1 and --warmup >= 0")
     try:
         args.func(args)
     except aic.Error as e:
