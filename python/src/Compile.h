@@ -1,9 +1,8 @@
 //===- Compile.h - The compiler library for the Python module ---*- C++ -*-===//
 //
-// The pybind11 module is built with exceptions and RTTI and without MLIR's
-// headers; this bridge, built like the rest of the compiler, is the only
-// code of the module that sees include/aic/Compiler.h. It takes and gives
-// plain standard-library types.
+// Keeps MLIR's and LLVM's headers out of the pybind11 binding: this bridge
+// is the only code of the module that sees include/aic/Compiler.h, and it
+// takes and gives plain standard-library types.
 //
 //===----------------------------------------------------------------------===//
 #ifndef AIC_PYTHON_COMPILE_H
