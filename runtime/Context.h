@@ -2,10 +2,12 @@
 #ifndef AIC_RUNTIME_CONTEXT_H
 #define AIC_RUNTIME_CONTEXT_H
 
+#include "OpInfo.h"
 #include "Primitive.h"
 
 #include "aic/runtime.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -29,6 +31,8 @@ struct aicrt_context {
   // ONNX node name and kind ("CONV", ...) of each primitive, for profiles.
   std::vector<std::string> names;
   std::vector<const char *> kinds;
+  // Tensors and arithmetic of each primitive (aic_model_get_profile_ops).
+  std::vector<aic::rt::OpInfo> infos;
   // First aicrt_create failure, reported by aic_model_load.
   aic_status_t status = AIC_OK;
   std::string error;
@@ -46,6 +50,17 @@ struct aicrt_exec_state {
   // Per-primitive calls and nanoseconds while the model is profiling.
   bool profiling = false;
   std::vector<uint64_t> calls, nanos;
+  // While the model traces: one event per primitive call and per run,
+  // timed from `epoch`, of the thread `threadId` running it; at most
+  // kMaxTraceEvents per exec state.
+  bool tracing = false;
+  std::chrono::steady_clock::time_point epoch;
+  uint64_t threadId = 0;
+  std::vector<aic_trace_event_t> events;
+  static constexpr size_t kMaxTraceEvents = size_t(1) << 20;
+  /// Records an event from `start` to now (dropped beyond the limit or when
+  /// memory runs out: a trace never fails a run).
+  void trace(int64_t op, std::chrono::steady_clock::time_point start) noexcept;
   // First aicrt_exec failure of the current run.
   aic_status_t status = AIC_OK;
   std::string error;

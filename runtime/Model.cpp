@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <dlfcn.h>
 #include <link.h>
@@ -39,11 +40,28 @@ struct aic_model {
   int primThreads = 1;
   std::shared_mutex rebuildMutex;
   std::atomic<bool> profiling{false};
+  // Set exclusive of runs (aic_model_set_profiling), read by every run.
+  bool tracing = false;
+  std::chrono::steady_clock::time_point traceEpoch;
 
   std::mutex poolMutex;
   std::vector<std::unique_ptr<aicrt_exec_state>> freeStates;
   size_t numStates = 0;
 };
+
+void aicrt_exec_state::trace(
+    int64_t op, std::chrono::steady_clock::time_point start) noexcept {
+  if (events.size() >= kMaxTraceEvents)
+    return;
+  auto end = std::chrono::steady_clock::now();
+  using Us = std::chrono::duration<double, std::micro>;
+  try {
+    events.push_back(
+        {op, threadId, Us(start - epoch).count(), Us(end - start).count()});
+  } catch (...) {
+    tracing = false; // out of memory: the trace ends here
+  }
+}
 
 aic_model::~aic_model() {
   // States and primitives hold oneDNN objects created by code paths inside
@@ -301,6 +319,14 @@ std::unique_ptr<aicrt_exec_state> makeExecState(aic_model &model) {
   return st;
 }
 
+/// A small id of the calling thread for traces (1, 2, ... in order of
+/// first use).
+uint64_t callingThreadId() {
+  static std::atomic<uint64_t> next{1};
+  thread_local uint64_t id = next.fetch_add(1);
+  return id;
+}
+
 /// Takes a free exec state (or makes one) and gives it back on destruction.
 class StateLease {
 public:
@@ -392,11 +418,17 @@ aic_status_t run(aic_model &model, const aic_tensor_t *inputs, size_t numInputs,
     st.outputs[i] = outputs[i].data;
   st.status = AIC_OK;
   st.profiling = model.profiling.load(std::memory_order_relaxed);
+  st.tracing = model.tracing;
+  st.epoch = model.traceEpoch;
+  st.threadId = callingThreadId();
 
   ThreadScope threads(model.primThreads);
+  auto start = std::chrono::steady_clock::now();
   int32_t rc =
       model.run(&st, st.inputs.data(), st.outputs.data(), st.arena.get());
   st.stream.wait();
+  if (st.tracing)
+    st.trace(-1, start);
   if (rc == 0)
     return AIC_OK;
   if (st.status != AIC_OK)
@@ -545,8 +577,39 @@ AIC_RT_EXPORT aic_status_t aic_model_set_profiling(aic_model_t *model,
     for (auto &st : model->freeStates) {
       std::fill(st->calls.begin(), st->calls.end(), 0);
       std::fill(st->nanos.begin(), st->nanos.end(), 0);
+      st->events.clear();
+      st->events.shrink_to_fit();
     }
     model->profiling.store(enable != 0);
+    model->tracing = enable == AIC_PROFILE_TRACE;
+    model->traceEpoch = std::chrono::steady_clock::now();
+    return AIC_OK;
+  });
+}
+
+/// Fills up to `capacity` rows of the profile, one per primitive, with
+/// `make(i, calls, ms)`; the shared body of the two profile queries.
+template <class Row, class Make>
+static aic_status_t getProfileRows(const char *fn, aic_model_t *model,
+                                   Row *rows, size_t capacity, size_t *count,
+                                   Make make) {
+  return guarded([&] {
+    if (!model)
+      return nullModel(fn);
+    if (!count || (capacity > 0 && !rows))
+      fail(AIC_ERROR_INVALID_ARGUMENT,
+           std::string(fn) + ": entries or count is NULL");
+    std::unique_lock<std::shared_mutex> exclusive(model->rebuildMutex);
+    std::lock_guard<std::mutex> lock(model->poolMutex);
+    *count = model->ctx->prims.size();
+    for (size_t i = 0; i < std::min(capacity, *count); ++i) {
+      uint64_t calls = 0, nanos = 0;
+      for (auto &st : model->freeStates) {
+        calls += st->calls[i];
+        nanos += st->nanos[i];
+      }
+      rows[i] = make(*model->ctx, i, calls, nanos * 1e-6);
+    }
     return AIC_OK;
   });
 }
@@ -555,24 +618,47 @@ AIC_RT_EXPORT aic_status_t aic_model_get_profile(aic_model_t *model,
                                                  aic_profile_entry_t *entries,
                                                  size_t capacity,
                                                  size_t *count) {
+  return getProfileRows(
+      "aic_model_get_profile", model, entries, capacity, count,
+      [](const aicrt_context &ctx, size_t i, uint64_t calls, double ms) {
+        return aic_profile_entry_t{ctx.names[i].c_str(), ctx.kinds[i], calls,
+                                   ms};
+      });
+}
+
+AIC_RT_EXPORT aic_status_t aic_model_get_profile_ops(aic_model_t *model,
+                                                     aic_profile_op_t *ops,
+                                                     size_t capacity,
+                                                     size_t *count) {
+  return getProfileRows(
+      "aic_model_get_profile_ops", model, ops, capacity, count,
+      [](const aicrt_context &ctx, size_t i, uint64_t calls, double ms) {
+        return aic_profile_op_t{
+            ctx.names[i].c_str(), ctx.kinds[i], ctx.infos[i].shapes.c_str(),
+            ctx.infos[i].flops,   calls,        ms};
+      });
+}
+
+AIC_RT_EXPORT aic_status_t aic_model_get_trace(aic_model_t *model,
+                                               aic_trace_event_t *events,
+                                               size_t capacity, size_t *count) {
   return guarded([&] {
     if (!model)
-      return nullModel("aic_model_get_profile");
-    if (!count || (capacity > 0 && !entries))
+      return nullModel("aic_model_get_trace");
+    if (!count || (capacity > 0 && !events))
       fail(AIC_ERROR_INVALID_ARGUMENT,
-           "aic_model_get_profile: entries or count is NULL");
+           "aic_model_get_trace: events or count is NULL");
     std::unique_lock<std::shared_mutex> exclusive(model->rebuildMutex);
-    const aicrt_context &ctx = *model->ctx;
-    *count = ctx.prims.size();
-    for (size_t i = 0; i < std::min(capacity, ctx.prims.size()); ++i) {
-      uint64_t calls = 0, nanos = 0;
-      std::lock_guard<std::mutex> lock(model->poolMutex);
-      for (auto &st : model->freeStates) {
-        calls += st->calls[i];
-        nanos += st->nanos[i];
-      }
-      entries[i] = {ctx.names[i].c_str(), ctx.kinds[i], calls, nanos * 1e-6};
-    }
+    std::lock_guard<std::mutex> lock(model->poolMutex);
+    std::vector<aic_trace_event_t> all;
+    for (auto &st : model->freeStates)
+      all.insert(all.end(), st->events.begin(), st->events.end());
+    // By start; a run before the primitives it contains.
+    std::stable_sort(all.begin(), all.end(), [](const auto &a, const auto &b) {
+      return a.start_us != b.start_us ? a.start_us < b.start_us : a.op < b.op;
+    });
+    *count = all.size();
+    std::copy_n(all.begin(), std::min(capacity, all.size()), events);
     return AIC_OK;
   });
 }

@@ -397,9 +397,11 @@ namespace {
 /// factory's exec arguments agree with the contract.
 template <class D>
 PrimitivePtr build(const int64_t *desc, int64_t len, const CreateInfo &ci,
-                   PrimitivePtr (*factory)(const D &, const CreateInfo &)) {
+                   PrimitivePtr (*factory)(const D &, const CreateInfo &),
+                   OpInfo &info) {
   D d = decode<D>(desc, len, ci.label + ": invalid " + ci.kind + " descriptor");
   PrimitivePtr p = factory(d, ci);
+  info = opInfo(d);
   if (p->numArgs() != aic::contract::numExecArgs(d))
     fail(AIC_ERROR_RUNTIME, ci.label + ": internal error: the runtime takes " +
                                 std::to_string(p->numArgs()) +
@@ -409,15 +411,16 @@ PrimitivePtr build(const int64_t *desc, int64_t len, const CreateInfo &ci,
 }
 
 /// Creates the primitive of descriptor `desc` (kind word first); sets
-/// `kind` to its name.
+/// `kind` to its name and `info` to what profiles show of it.
 PrimitivePtr create(const int64_t *desc, int64_t len, const std::string &label,
-                    const dnnl::engine &engine, const char *&kind) {
+                    const dnnl::engine &engine, const char *&kind,
+                    OpInfo &info) {
   switch (desc[0]) {
 #define AIC_PRIM(Name, KIND, code)                                             \
   case AIC_PRIM_##KIND:                                                        \
     kind = aic::contract::Name::kName;                                         \
     return build<aic::contract::Name>(desc, len, {label, kind, engine},        \
-                                      create##Name);
+                                      create##Name, info);
 #include "aic/primitives.def"
   }
   fail(AIC_ERROR_INVALID_MODEL,
@@ -462,12 +465,15 @@ AIC_RT_EXPORT int32_t aicrt_create(aicrt_context *ctx, int32_t prim_id,
     if (!desc || desc_len <= 0)
       fail(AIC_ERROR_INVALID_MODEL, label + ": empty descriptor");
     const char *kind = "";
-    PrimitivePtr p = create(desc, desc_len, label, ctx->engine, kind);
+    OpInfo info;
+    PrimitivePtr p = create(desc, desc_len, label, ctx->engine, kind, info);
     ctx->prims[prim_id] = std::move(p);
     ctx->names.resize(ctx->prims.size());
     ctx->kinds.resize(ctx->prims.size(), "");
+    ctx->infos.resize(ctx->prims.size());
     ctx->names[prim_id] = name ? name : "<unnamed>";
     ctx->kinds[prim_id] = kind;
+    ctx->infos[prim_id] = std::move(info);
     return AIC_OK;
   } catch (...) {
     std::string message;
@@ -521,6 +527,8 @@ AIC_RT_EXPORT int32_t aicrt_exec(aicrt_exec_state *state, int32_t prim_id,
         std::chrono::duration_cast<std::chrono::nanoseconds>(
             std::chrono::steady_clock::now() - start)
             .count();
+    if (state->tracing)
+      state->trace(prim_id, start);
     return AIC_OK;
   } catch (...) {
     std::string message;

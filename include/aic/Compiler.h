@@ -112,7 +112,9 @@ std::string describeLocation(mlir::Location loc);
 /// Returns an RAII handle; keep it alive for the context's lifetime.
 class DiagnosticPrinter {
 public:
-  explicit DiagnosticPrinter(mlir::MLIRContext &context);
+  /// Prints on `os` instead of stderr when given.
+  explicit DiagnosticPrinter(mlir::MLIRContext &context,
+                             llvm::raw_ostream *os = nullptr);
   ~DiagnosticPrinter();
 
 private:
@@ -140,6 +142,13 @@ struct CompileOptions {
   unsigned optLevel = 3; // -O0..3 for LLVM
   std::string mcpu;      // empty: the host CPU
   bool verbose = false;  // print the memory plan and stage timings
+  /// Where diagnostics and errors go (null: stderr), e.g. a string stream
+  /// of an embedding application (the Python module's exceptions).
+  llvm::raw_ostream *errors = nullptr;
+  /// Print a line per stage on stderr once compiling has taken over
+  /// `progressAfter` seconds (tools turn it on when stderr is a terminal).
+  bool progress = false;
+  double progressAfter = 1.0;
 };
 
 /// Graph optimizations on the aic dialect (canonicalize, fusion, layouts

@@ -215,6 +215,12 @@ typedef struct aic_profile_entry {
   double total_ms;
 } aic_profile_entry_t;
 
+/* `enable`: 0 turns profiling off; AIC_PROFILE_COUNTERS times every
+ * primitive; AIC_PROFILE_TRACE (since 1.2) also records trace events (see
+ * aic_model_get_trace). Any other non-zero value counts as
+ * AIC_PROFILE_COUNTERS. */
+#define AIC_PROFILE_COUNTERS 1
+#define AIC_PROFILE_TRACE 2
 aic_status_t aic_model_set_profiling(aic_model_t *model, int32_t enable);
 
 /* Fills up to `capacity` entries, one per primitive in execution order, and
@@ -223,6 +229,40 @@ aic_status_t aic_model_set_profiling(aic_model_t *model, int32_t enable);
 aic_status_t aic_model_get_profile(aic_model_t *model,
                                    aic_profile_entry_t *entries,
                                    size_t capacity, size_t *count);
+
+/* A primitive as a profiler shows it (since 1.2). */
+typedef struct aic_profile_op {
+  const char *name;   /* ONNX node name (of the first node fused into it) */
+  const char *kind;   /* "CONV", "MATMUL", ... */
+  const char *shapes; /* its tensors, logical shapes and dtypes, e.g.
+                         "src 1x64x56x56 float32, wei 64x64x3x3 float32,
+                         dst 1x64x56x56 float32" */
+  double flops;       /* arithmetic operations per call (a multiply-add
+                         counts 2); 0 for data movement (REORDER, CONCAT) */
+  uint64_t calls;     /* while profiling, as aic_model_get_profile */
+  double total_ms;
+} aic_profile_op_t;
+
+/* Like aic_model_get_profile, with shapes and flops (since 1.2). */
+aic_status_t aic_model_get_profile_ops(aic_model_t *model,
+                                       aic_profile_op_t *ops, size_t capacity,
+                                       size_t *count);
+
+/* One timed span while tracing (since 1.2): a primitive call, or a whole
+ * aic_model_run (op == -1), on the calling thread `thread`. */
+typedef struct aic_trace_event {
+  int64_t op;      /* index of aic_model_get_profile_ops, or -1 */
+  uint64_t thread; /* small id of the thread that called aic_model_run */
+  double start_us; /* microseconds since tracing was turned on */
+  double dur_us;
+} aic_trace_event_t;
+
+/* Fills up to `capacity` events of the runs since tracing was turned on,
+ * ordered by start, and sets *count to their number. Each concurrent run
+ * slot keeps at most 2^20 events; later ones are dropped. Indices stay
+ * valid until the thread count changes. */
+aic_status_t aic_model_get_trace(aic_model_t *model, aic_trace_event_t *events,
+                                 size_t capacity, size_t *count);
 
 /* Runs the model. inputs/outputs are in graph order, num_* must equal the
  * model's counts, and every tensor's dtype and shape must equal the model's.

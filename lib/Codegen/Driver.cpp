@@ -1,4 +1,6 @@
 //===- Driver.cpp - Import and compile an ONNX file -----------------------===//
+#include "Progress.h"
+
 #include "aic/Compiler.h"
 #include "passes/PassDetail.h"
 
@@ -14,8 +16,14 @@ mlir::LogicalResult aic::compileOnnxFile(llvm::StringRef inputPath,
   registerAllDialects(registry);
   mlir::MLIRContext context(registry);
   context.loadAllAvailableDialects();
-  DiagnosticPrinter diagnostics(context);
-  auto module = importOnnxFile(inputPath, context, options.import);
+  DiagnosticPrinter diagnostics(context, options.errors);
+  Progress progress(options.progress, options.progressAfter,
+                    1 + Progress::countStages(options.emit));
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  {
+    Progress::Stage stage(progress, "Import");
+    module = importOnnxFile(inputPath, context, options.import);
+  }
   if (!module)
     return mlir::failure();
   if (result) {
@@ -39,5 +47,5 @@ mlir::LogicalResult aic::compileOnnxFile(llvm::StringRef inputPath,
           result->specializedInputs.push_back(values ? inputOfArg[i] : i);
     });
   }
-  return compileModule(*module, options, outputPath);
+  return compileModule(*module, options, outputPath, progress);
 }

@@ -6,6 +6,8 @@
 // (llvm::writeArchive). A header (--emit=header) needs only the import.
 //
 //===----------------------------------------------------------------------===//
+#include "Progress.h"
+
 #include "aic/Compiler.h"
 #include "passes/PassDetail.h"
 
@@ -34,13 +36,20 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
 
+#include <optional>
 #include <unistd.h>
 
 using namespace mlir;
 
+/// Where a compile's errors go (CompileOptions::errors).
+static raw_ostream &errorsOf(const aic::CompileOptions &options) {
+  return options.errors ? *options.errors : llvm::errs();
+}
+
 static LogicalResult
 runPipeline(ModuleOp module, llvm::function_ref<void(OpPassManager &)> build,
-            TimingScope &timing, StringRef name) {
+            TimingScope &timing, aic::Progress &progress, StringRef name) {
+  aic::Progress::Stage shown(progress, name);
   TimingScope stage = timing.nest(name);
   PassManager pm(module.getContext());
   pm.enableTiming(stage);
@@ -53,11 +62,12 @@ runPipeline(ModuleOp module, llvm::function_ref<void(OpPassManager &)> build,
 }
 
 static LogicalResult writeText(StringRef path,
-                               llvm::function_ref<void(raw_ostream &)> print) {
+                               llvm::function_ref<void(raw_ostream &)> print,
+                               raw_ostream &errors) {
   std::string error;
   auto out = openOutputFile(path, &error);
   if (!out) {
-    llvm::errs() << "error: " << path << ": " << error << "\n";
+    errors << "error: " << path << ": " << error << "\n";
     return failure();
   }
   print(out->os());
@@ -123,7 +133,8 @@ createTargetMachine(const aic::CompileOptions &options) {
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target) {
-    llvm::errs() << "error: no target for " << triple << ": " << error << "\n";
+    errorsOf(options) << "error: no target for " << triple << ": " << error
+                      << "\n";
     return nullptr;
   }
   std::string cpu = options.mcpu;
@@ -137,8 +148,8 @@ createTargetMachine(const aic::CompileOptions &options) {
   } else if (!std::unique_ptr<llvm::MCSubtargetInfo>(
                   target->createMCSubtargetInfo(triple, cpu, ""))
                   ->isCPUStringValid(cpu)) {
-    llvm::errs() << "error: unknown --mcpu '" << cpu << "' for " << triple
-                 << "\n";
+    errorsOf(options) << "error: unknown --mcpu '" << cpu << "' for " << triple
+                      << "\n";
     return nullptr;
   }
   llvm::CodeGenOptLevel level =
@@ -189,11 +200,15 @@ FailureOr<std::string> aic::getDnnlIsa(StringRef mcpu, std::string &error) {
 
 static LogicalResult emitObject(ModuleOp module,
                                 const aic::CompileOptions &options,
-                                StringRef path, TimingScope &timing) {
+                                StringRef path, TimingScope &timing,
+                                aic::Progress &progress) {
+  raw_ostream &errors = errorsOf(options);
   auto tm = createTargetMachine(options);
   if (!tm)
     return failure();
   llvm::LLVMContext llvmContext;
+  std::optional<aic::Progress::Stage> shown;
+  shown.emplace(progress, "Translation to LLVM IR");
   TimingScope translation = timing.nest("Translation to LLVM IR");
   auto llvmModule = translateModuleToLLVMIR(module, llvmContext, "aic_model");
   if (!llvmModule)
@@ -204,29 +219,32 @@ static LogicalResult emitObject(ModuleOp module,
   llvmModule->setDataLayout(tm->createDataLayout());
   llvmModule->setTargetTriple(tm->getTargetTriple().getTriple());
   translation.stop();
+  shown.emplace(progress, "LLVM optimization");
   TimingScope optimization = timing.nest("LLVM optimization");
   if (auto err = makeOptimizingTransformer(options.optLevel, 0,
                                            tm.get())(llvmModule.get())) {
-    llvm::errs() << "error: LLVM optimization failed: "
-                 << llvm::toString(std::move(err)) << "\n";
+    errors << "error: LLVM optimization failed: "
+           << llvm::toString(std::move(err)) << "\n";
     return failure();
   }
   optimization.stop();
+  shown.reset();
   if (options.emit == aic::EmitKind::LLVM)
-    return writeText(path,
-                     [&](raw_ostream &os) { llvmModule->print(os, nullptr); });
+    return writeText(
+        path, [&](raw_ostream &os) { llvmModule->print(os, nullptr); }, errors);
 
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
   if (ec) {
-    llvm::errs() << "error: " << path << ": " << ec.message() << "\n";
+    errors << "error: " << path << ": " << ec.message() << "\n";
     return failure();
   }
+  shown.emplace(progress, "Object emission");
   TimingScope objectTiming = timing.nest("Object emission");
   llvm::legacy::PassManager codegen;
   if (tm->addPassesToEmitFile(codegen, os, nullptr,
                               llvm::CodeGenFileType::ObjectFile)) {
-    llvm::errs() << "error: the target cannot emit object files\n";
+    errors << "error: the target cannot emit object files\n";
     return failure();
   }
   codegen.run(*llvmModule);
@@ -234,13 +252,14 @@ static LogicalResult emitObject(ModuleOp module,
   return success(!os.has_error());
 }
 
-static LogicalResult linkSharedLibrary(StringRef object, StringRef output) {
+static LogicalResult linkSharedLibrary(StringRef object, StringRef output,
+                                       raw_ostream &errors) {
   auto driver = llvm::sys::findProgramByName("cc");
   if (!driver)
     driver = llvm::sys::findProgramByName("gcc");
   if (!driver) {
-    llvm::errs() << "error: no C compiler driver (cc) on PATH to link "
-                 << output << "\n";
+    errors << "error: no C compiler driver (cc) on PATH to link " << output
+           << "\n";
     return failure();
   }
   // A soname lets build systems link the library into a program (whose
@@ -253,8 +272,8 @@ static LogicalResult linkSharedLibrary(StringRef object, StringRef output) {
   int rc =
       llvm::sys::ExecuteAndWait(*driver, args, std::nullopt, {}, 0, 0, &error);
   if (rc != 0) {
-    llvm::errs() << "error: linking " << output << " failed"
-                 << (error.empty() ? "" : ": " + error) << "\n";
+    errors << "error: linking " << output << " failed"
+           << (error.empty() ? "" : ": " + error) << "\n";
     return failure();
   }
   return success();
@@ -262,12 +281,12 @@ static LogicalResult linkSharedLibrary(StringRef object, StringRef output) {
 
 /// Writes a static archive of one object, named `member` inside.
 static LogicalResult writeStaticArchive(StringRef object, StringRef member,
-                                        StringRef output) {
+                                        StringRef output, raw_ostream &errors) {
   auto file = llvm::NewArchiveMember::getFile(object,
                                               /*Deterministic=*/true);
   if (!file) {
-    llvm::errs() << "error: " << object << ": "
-                 << llvm::toString(file.takeError()) << "\n";
+    errors << "error: " << object << ": " << llvm::toString(file.takeError())
+           << "\n";
     return failure();
   }
   file->MemberName = member;
@@ -277,8 +296,8 @@ static LogicalResult writeStaticArchive(StringRef object, StringRef member,
                                     llvm::SymtabWritingMode::NormalSymtab,
                                     llvm::object::Archive::K_GNU,
                                     /*Deterministic=*/true, /*Thin=*/false)) {
-    llvm::errs() << "error: " << output << ": "
-                 << llvm::toString(std::move(err)) << "\n";
+    errors << "error: " << output << ": " << llvm::toString(std::move(err))
+           << "\n";
     return failure();
   }
   return success();
@@ -292,17 +311,28 @@ LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
   if ((needsName || !options.name.empty()) &&
       !isValidModelName(options.name, nameError))
     return module.emitError() << nameError;
+  Progress progress(options.progress, options.progressAfter,
+                    Progress::countStages(options.emit));
+  return compileModule(module, options, outputPath, progress);
+}
+
+LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
+                                 StringRef outputPath, Progress &progress) {
+  raw_ostream &errors = errorsOf(options);
   // --mlir-timing reports every stage, LLVM's included, in one tree.
   DefaultTimingManager timingManager;
   applyDefaultTimingManagerCLOptions(timingManager);
   TimingScope timing = timingManager.getRootScope();
   auto printModule = [&] {
-    return writeText(outputPath, [&](raw_ostream &os) {
-      // Flags come from the command line (e.g.
-      // --mlir-elide-resource-strings-if-larger=N to leave out weights).
-      module->print(os, OpPrintingFlags());
-      os << "\n";
-    });
+    return writeText(
+        outputPath,
+        [&](raw_ostream &os) {
+          // Flags come from the command line (e.g.
+          // --mlir-elide-resource-strings-if-larger=N to leave out weights).
+          module->print(os, OpPrintingFlags());
+          os << "\n";
+        },
+        errors);
   };
   if (failed(module.verify()))
     return failure();
@@ -313,22 +343,23 @@ LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
     llvm::raw_string_ostream os(header);
     if (failed(emitHeader(module, options.name, os)))
       return failure();
-    return writeText(outputPath, [&](raw_ostream &out) { out << header; });
+    return writeText(
+        outputPath, [&](raw_ostream &out) { out << header; }, errors);
   }
   std::string error;
   FailureOr<std::string> isa = getDnnlIsa(options.mcpu, error);
   if (failed(isa)) {
-    llvm::errs() << "error: " << error << "\n";
+    errors << "error: " << error << "\n";
     return failure();
   }
   if (failed(runPipeline(
           module,
           [&](OpPassManager &pm) { buildOptimizationPipeline(pm, *isa); },
-          timing, "Graph optimization")))
+          timing, progress, "Graph optimization")))
     return failure();
   if (options.emit == EmitKind::Opt)
     return printModule();
-  if (failed(runPipeline(module, buildRuntimeLoweringPipeline, timing,
+  if (failed(runPipeline(module, buildRuntimeLoweringPipeline, timing, progress,
                          "Memory planning and runtime lowering")))
     return failure();
   if (options.verbose) {
@@ -339,7 +370,7 @@ LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
           naive.getInt()
               ? 100.0 * (1.0 - double(peak.getInt()) / naive.getInt())
               : 0.0;
-      llvm::errs() << llvm::format(
+      errors << llvm::format(
           "memory plan: peak arena %lld bytes; sum of intermediate tensors "
           "%lld bytes (reuse saves %.1f%%)\n",
           (long long)peak.getInt(), (long long)naive.getInt(), saved);
@@ -347,27 +378,27 @@ LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
   }
   if (options.emit == EmitKind::Lowered)
     return printModule();
-  if (failed(runPipeline(module, buildLLVMLoweringPipeline, timing,
+  if (failed(runPipeline(module, buildLLVMLoweringPipeline, timing, progress,
                          "Lowering to the LLVM dialect")))
     return failure();
   if (options.emit == EmitKind::LLVM || options.emit == EmitKind::Obj)
-    return emitObject(module, options, outputPath, timing);
+    return emitObject(module, options, outputPath, timing, progress);
 
   // A library or archive: object in a temporary file, then link or pack.
   SmallString<128> object;
   int fd;
   if (auto ec =
           llvm::sys::fs::createTemporaryFile("aic-model", "o", fd, object)) {
-    llvm::errs() << "error: cannot create a temporary file: " << ec.message()
-                 << "\n";
+    errors << "error: cannot create a temporary file: " << ec.message() << "\n";
     return failure();
   }
   ::close(fd);
   llvm::FileRemover remover(object);
-  if (failed(emitObject(module, options, object, timing)))
+  if (failed(emitObject(module, options, object, timing, progress)))
     return failure();
+  Progress::Stage shown(progress, "Linking");
   TimingScope link = timing.nest("Linking");
   if (options.emit == EmitKind::Static)
-    return writeStaticArchive(object, options.name + ".o", outputPath);
-  return linkSharedLibrary(object, outputPath);
+    return writeStaticArchive(object, options.name + ".o", outputPath, errors);
+  return linkSharedLibrary(object, outputPath, errors);
 }

@@ -77,9 +77,11 @@ static StringRef getSeverityName(DiagnosticSeverity severity) {
   return "error";
 }
 
-aic::DiagnosticPrinter::DiagnosticPrinter(MLIRContext &context)
+aic::DiagnosticPrinter::DiagnosticPrinter(MLIRContext &context,
+                                          llvm::raw_ostream *os)
     : context(context) {
-  id = context.getDiagEngine().registerHandler([](Diagnostic &diag) {
+  llvm::raw_ostream &out = os ? *os : llvm::errs();
+  id = context.getDiagEngine().registerHandler([&out](Diagnostic &diag) {
     std::string line = getSeverityName(diag.getSeverity()).str() + ": ";
     std::string where = describeLocation(diag.getLocation());
     if (!where.empty() && !isa<UnknownLoc>(diag.getLocation()))
@@ -96,8 +98,8 @@ aic::DiagnosticPrinter::DiagnosticPrinter(MLIRContext &context)
         line += describeLocation(note.getLocation()) + ": ";
       line += flatten(note.str());
     }
-    llvm::errs() << line << "\n";
-    llvm::errs().flush();
+    out << line << "\n";
+    out.flush();
     return success();
   });
 }

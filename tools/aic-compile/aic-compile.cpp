@@ -9,6 +9,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 
 using namespace llvm;
 
@@ -68,6 +69,16 @@ static cl::opt<bool>
     listOps("list-ops",
             cl::desc("print the supported ONNX operators (Markdown table)"),
             cl::cat(toolOptions));
+enum class ProgressMode { Auto, Always, Never };
+static cl::opt<ProgressMode> progress(
+    "progress", cl::desc("a line per stage on stderr"),
+    cl::init(ProgressMode::Auto),
+    cl::values(clEnumValN(ProgressMode::Auto, "auto",
+                          "on a terminal, once compiling takes over a second "
+                          "(default)"),
+               clEnumValN(ProgressMode::Always, "always", "for every stage"),
+               clEnumValN(ProgressMode::Never, "never", "none")),
+    cl::cat(toolOptions));
 static cl::opt<bool> verbose("v", cl::desc("print the memory plan"),
                              cl::cat(toolOptions));
 
@@ -137,5 +148,10 @@ int main(int argc, char **argv) {
   options.optLevel = optLevel;
   options.mcpu = mcpu;
   options.verbose = verbose;
+  options.progress = progress == ProgressMode::Always ||
+                     (progress == ProgressMode::Auto &&
+                      sys::Process::StandardErrIsDisplayed());
+  if (progress == ProgressMode::Always)
+    options.progressAfter = 0;
   return failed(aic::compileOnnxFile(inputPath, options, output)) ? 1 : 0;
 }

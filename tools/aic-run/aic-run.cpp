@@ -2,7 +2,7 @@
 //
 //   aic-run MODEL --inputs DIR --outputs OUTDIR
 //   aic-run MODEL --bench [--inputs DIR] [--threads N] [--warmup W]
-//           [--runs R] [--json]
+//           [--runs R] [--json] [--profile] [--trace FILE]
 //
 // Runs use --threads N threads, else OMP_NUM_THREADS, else all cores.
 //
@@ -15,6 +15,7 @@
 // into a cache keyed by the model's bytes and the compiler settings.
 //
 //===----------------------------------------------------------------------===//
+#include "Profile.h"
 #include "TensorIO.h"
 #include "aic/Compiler.h"
 #include "aic/runtime.h"
@@ -59,6 +60,12 @@ static cl::opt<bool>
             cl::desc("after the runs, time every primitive over as many "
                      "more runs and print a table keyed by ONNX node names"),
             cl::cat(toolOptions));
+static cl::opt<std::string> traceFile(
+    "trace",
+    cl::desc("after the runs, trace as many more (every primitive call and "
+             "run) and write a Chrome trace (JSON for Perfetto or "
+             "chrome://tracing) to FILE"),
+    cl::value_desc("FILE"), cl::cat(toolOptions));
 static cl::opt<bool> jsonOutput("json", cl::desc("print one JSON object"),
                                 cl::cat(toolOptions));
 static cl::list<std::string>
@@ -179,6 +186,7 @@ static bool compileToCache(StringRef model, std::string &library) {
   }
   aic::CompileOptions options;
   options.mcpu = mcpu;
+  options.progress = sys::Process::StandardErrIsDisplayed();
   for (const std::string &spec : inputShapes) {
     std::string error;
     if (!aic::parseInputShape(spec, options.import, error)) {
@@ -384,10 +392,12 @@ int main(int argc, char **argv) {
     return fail(Twine(modelPath) + ": " + aic_last_error());
   }
 
-  if (profile) {
+  if (profile || !traceFile.empty()) {
     // Separate runs, so that timing each primitive does not skew --bench.
     int profiledRuns = bench ? runs.getValue() : 1;
-    if (aic_model_set_profiling(model, 1) != AIC_OK)
+    if (aic_model_set_profiling(model, traceFile.empty()
+                                           ? AIC_PROFILE_COUNTERS
+                                           : AIC_PROFILE_TRACE) != AIC_OK)
       return fail(aic_last_error());
     auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < profiledRuns; ++i)
@@ -397,42 +407,18 @@ int main(int argc, char **argv) {
                         std::chrono::steady_clock::now() - start)
                         .count() /
                     profiledRuns;
-    size_t count = 0;
-    aic_model_get_profile(model, nullptr, 0, &count);
-    std::vector<aic_profile_entry_t> entries(count);
-    if (aic_model_get_profile(model, entries.data(), count, &count) != AIC_OK)
+    std::vector<aic_profile_op_t> ops;
+    if (!aic::getProfile(model, ops))
       return fail(aic_last_error());
-    aic_model_set_profiling(model, 0);
-    double primitivesMs = 0;
-    for (auto &e : entries)
-      primitivesMs += e.total_ms / profiledRuns;
-    if (jsonOutput) {
-      json::Array rows;
-      for (auto &e : entries)
-        rows.push_back(json::Object{{"name", e.name},
-                                    {"kind", e.kind},
-                                    {"ms_per_run", e.total_ms / profiledRuns}});
-      report["profile"] = std::move(rows);
-      report["profile_run_ms"] = wallMs;
-    } else {
-      std::stable_sort(entries.begin(), entries.end(), [](auto &a, auto &b) {
-        return a.total_ms > b.total_ms;
-      });
-      outs() << format("profile over %d runs: %.4f ms per run, %.4f ms in "
-                       "%zu primitives\n",
-                       profiledRuns, wallMs, primitivesMs, entries.size());
-      outs() << "    ms/run      %  kind     node\n";
-      for (auto &e : entries) {
-        double perRun = e.total_ms / profiledRuns;
-        outs() << format("%10.4f %5.1f%%  %-8s %s\n", perRun,
-                         wallMs > 0 ? 100 * perRun / wallMs : 0.0, e.kind,
-                         e.name);
-      }
-      double other = std::max(0.0, wallMs - primitivesMs);
-      outs() << format("%10.4f %5.1f%%  ", other,
-                       wallMs > 0 ? 100 * other / wallMs : 0.0)
-             << "other    (compiled loops, copies, runtime overhead)\n";
+    if (!traceFile.empty()) {
+      std::string error;
+      if (!aic::writeChromeTrace(model, modelPath, ops, traceFile, error))
+        return fail(error);
     }
+    aic_model_set_profiling(model, 0);
+    if (profile)
+      aic::printProfile(ops, profiledRuns, wallMs,
+                        jsonOutput ? &report : nullptr);
   }
   if (jsonOutput && !report.empty())
     outs() << json::Value(std::move(report)) << "\n";
