@@ -305,12 +305,6 @@ static LogicalResult writeStaticArchive(StringRef object, StringRef member,
 
 LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
                                  StringRef outputPath) {
-  std::string nameError;
-  bool needsName =
-      options.emit == EmitKind::Static || options.emit == EmitKind::Header;
-  if ((needsName || !options.name.empty()) &&
-      !isValidModelName(options.name, nameError))
-    return module.emitError() << nameError;
   Progress progress(options.progress, options.progressAfter,
                     Progress::countStages(options.emit));
   return compileModule(module, options, outputPath, progress);
@@ -319,6 +313,12 @@ LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
 LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
                                  StringRef outputPath, Progress &progress) {
   raw_ostream &errors = errorsOf(options);
+  std::string nameError;
+  bool needsName =
+      options.emit == EmitKind::Static || options.emit == EmitKind::Header;
+  if ((needsName || !options.name.empty()) &&
+      !isValidModelName(options.name, nameError))
+    return module.emitError() << nameError;
   // --mlir-timing reports every stage, LLVM's included, in one tree.
   DefaultTimingManager timingManager;
   applyDefaultTimingManagerCLOptions(timingManager);
