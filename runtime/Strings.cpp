@@ -100,15 +100,15 @@ uint16_t floatToBf16(float f) {
 
 //===--- Formatting -------------------------------------------------------===//
 
-/// Lays out shortest digits `digits` (no dot) with decimal exponent `exp`
-/// (value = 0.d1d2... * 10^(exp + 1), i.e. d1.d2... * 10^exp) as numpy's
-/// str of a float scalar does.
-std::string layout(bool negative, const std::string &digits, int exp,
-                   bool zero) {
-  std::string s = negative ? "-" : "";
-  if (zero)
+/// Lays out `value`, whose shortest digits are `digits` (no dot) with
+/// decimal exponent `exp` (|value| ~ d1.d2... * 10^exp), as numpy's str of
+/// a float scalar does.
+std::string layout(double value, const std::string &digits, int exp) {
+  std::string s = std::signbit(value) ? "-" : "";
+  if (value == 0)
     return s + "0.0";
-  double mag = std::pow(10.0, exp); // only the decade matters here
+  // numpy decides on the value itself: float32(1e-4) is just below 1e-4.
+  double mag = std::fabs(value);
   if (mag >= 1e-4 && mag < 1e16) {
     if (exp < 0) {
       s += "0." + std::string(-exp - 1, '0') + digits;
@@ -153,7 +153,7 @@ template <typename T> std::string formatShortest(T v) {
   std::string digits;
   int exp;
   splitScientific(buf, digits, exp);
-  return layout(std::signbit(v), digits, exp, v == 0);
+  return layout(static_cast<double>(v), digits, exp);
 }
 
 /// The shortest digits that round back to `bits` through `toBits`.
@@ -173,7 +173,7 @@ std::string formatShortest16(uint16_t bits, float (*toFloat)(uint16_t),
   std::string digits;
   int exp;
   splitScientific(buf, digits, exp);
-  return layout(std::signbit(v), digits, exp, false);
+  return layout(static_cast<double>(v), digits, exp);
 }
 
 template <typename T> T load(const void *base, size_t i) {
@@ -501,7 +501,7 @@ public:
       if (!stop.empty() && stop.count(key(src[i], "input string", i)))
         continue;
       if (kept >= outCount_)
-        countMismatch(kept + 1);
+        countMismatch(std::to_string(kept + 1) + " or more");
       std::string_view text(src[i].data, src[i].size);
       if (caseChange_ == 0) {
         emit(state, dst, kept++, std::string(text));
@@ -515,7 +515,7 @@ public:
     if (kept == 0 && outCount_ == 1)
       emit(state, dst, kept++, "");
     if (kept != outCount_)
-      countMismatch(kept);
+      countMismatch(std::to_string(kept));
   }
 
   bool ready() const { return mapper_.ok(); }
@@ -525,10 +525,10 @@ private:
     fail(AIC_ERROR_RUNTIME, label_ + ": " + what + " " + std::to_string(i) +
                                 " is not valid UTF-8");
   }
-  [[noreturn]] void countMismatch(int64_t kept) const {
+  [[noreturn]] void countMismatch(const std::string &kept) const {
     fail(AIC_ERROR_RUNTIME,
-         label_ + ": " + std::to_string(kept) +
-             " or more strings remain, but the model was compiled for " +
+         label_ + ": " + kept +
+             " strings remain, but the model was compiled for " +
              std::to_string(outCount_) +
              " (the output's length depends on the input's values)");
   }

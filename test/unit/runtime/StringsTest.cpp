@@ -111,9 +111,25 @@ TEST(Strings, NormalizerCountsAndUtf8) {
   r.s = {"1", "2", "3", "4"};
   run(m, context.get(), r);
   EXPECT_EQ(r.status, AIC_ERROR_RUNTIME);
-  EXPECT_NE(std::string(aic_last_error()).find("compiled for 3"),
+  EXPECT_NE(std::string(aic_last_error())
+                .find("4 or more strings remain, but the model was compiled "
+                      "for 3"),
             std::string::npos)
       << aic_last_error();
+}
+
+TEST(Strings, FloatFormatting) {
+  aic::Model m = aic::Model::load(modelPath("strings"));
+  aic::RunContext context;
+  StringRun r;
+  r.s = {"NaN", "0", "0", "0"};
+  // float32(1e-4) is just below 1e-4: scientific, as numpy prints it.
+  r.f = {1e-4f, 123456789.0f, 2.5e-7f};
+  run(m, context.get(), r);
+  ASSERT_EQ(r.status, AIC_OK) << aic_last_error();
+  EXPECT_EQ(text(r.f2s[0]), "1e-04");
+  EXPECT_EQ(text(r.f2s[1]), "123456790.0");
+  EXPECT_EQ(text(r.f2s[2]), "2.5e-07");
 }
 
 TEST(Strings, Errors) {
