@@ -267,6 +267,22 @@ template <typename T> bool parseFloat(std::string_view s, T &out) {
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
+/// `d` as a float rounded to odd: truncated, with the last bit set when
+/// inexact. Rounding that to a 16-bit float then rounds `d` correctly, where
+/// rounding to nearest twice could be one unit off.
+float roundToOdd(double d) {
+  float f = static_cast<float>(d);
+  if (std::isnan(d) || std::isinf(f) || static_cast<double>(f) == d)
+    return f;
+  if (std::fabs(static_cast<double>(f)) > std::fabs(d))
+    f = std::nextafter(f, 0.0f);
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  bits |= 1;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
 template <typename T> bool parseInt(std::string_view s, T &out) {
   if (!s.empty() && s.front() == '+')
     s.remove_prefix(1);
@@ -290,10 +306,11 @@ bool parseElement(int64_t dtype, std::string_view s, void *dst, size_t i) {
   }
   case AIC_DTYPE_FLOAT16:
   case AIC_DTYPE_BFLOAT16: {
-    float v;
+    double v;
     if (!parseFloat(s, v))
       return false;
-    store(dst, i, dtype == AIC_DTYPE_FLOAT16 ? floatToHalf(v) : floatToBf16(v));
+    float f = roundToOdd(v);
+    store(dst, i, dtype == AIC_DTYPE_FLOAT16 ? floatToHalf(f) : floatToBf16(f));
     return true;
   }
   case AIC_DTYPE_BOOL: {

@@ -92,10 +92,32 @@ def check(folder, texts):
     assert list(read(folder, k + 4)) == kept, (read(folder, k + 4), kept)
 
 
+# Strings to float16 round correctly: the first is above the midpoint of 1
+# and the next float16 (rounding through float32 to nearest would land on it
+# and give 1.0), the second on it (ties to even), the third overflows.
+HALF_TEXTS = ["1.000488281250001", "1.00048828125", "-65520"]
+HALF_EXPECTED = np.array([1.0009765625, 1.0, -np.inf], np.float16)
+
+
+def build_half():
+    g = helper.make_graph(
+        [helper.make_node("Cast", ["x"], ["y"], to=T.FLOAT16)], "g",
+        [helper.make_tensor_value_info("x", T.STRING, [3])],
+        [helper.make_tensor_value_info("y", T.FLOAT16, [3])])
+    model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.save(model, os.path.join(root, "half.onnx"))
+    folder = os.path.join(root, "half")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "input_0.pb"), "wb") as f:
+        f.write(numpy_helper.from_array(np.array(HALF_TEXTS, dtype=object)).SerializeToString())
+
+
 if len(sys.argv) > 2:
     for name in "ab":
         check(os.path.join(root, name), TEXTS[name])
+    assert np.array_equal(read(os.path.join(root, "half"), 0), HALF_EXPECTED)
 else:
     build()
+    build_half()
     for name, texts in TEXTS.items():
         write(os.path.join(root, name), texts)
