@@ -26,6 +26,16 @@ using namespace mlir;
 using namespace aic;
 
 static constexpr llvm::StringLiteral kStatusCall = "aic.status";
+
+/// The upstream LLVM type converter, plus the layout of a string element
+/// (aic_string_t), which aic-lower-strings gives string buffers later.
+static void addStringConversion(LLVMTypeConverter &converter) {
+  converter.addConversion([](StringType type) -> Type {
+    MLIRContext *ctx = type.getContext();
+    return LLVM::LLVMStructType::getLiteral(
+        ctx, {LLVM::LLVMPointerType::get(ctx), IntegerType::get(ctx, 64)});
+  });
+}
 static constexpr llvm::StringLiteral kCreateFn = "aicrt_create";
 static constexpr llvm::StringLiteral kExecFn = "aicrt_exec";
 
@@ -70,7 +80,9 @@ struct PrimitiveToCall : public OpInterfaceConversionPattern<RuntimePrimitive> {
   PrimitiveToCall(MLIRContext *ctx, std::vector<PrimitiveRecord> &records,
                   Value state)
       : OpInterfaceConversionPattern(ctx), records(records), state(state),
-        converter(ctx) {}
+        converter(ctx) {
+    addStringConversion(converter);
+  }
 
   LogicalResult
   matchAndRewrite(RuntimePrimitive op, ArrayRef<Value>,
@@ -122,7 +134,9 @@ public:
   Lowering(ModuleOp module, func::FuncOp graph)
       : module(module), graph(graph), ctx(module.getContext()), b(ctx),
         ptrType(LLVM::LLVMPointerType::get(ctx)), i32(b.getI32Type()),
-        i64(b.getI64Type()), typeConverter(ctx) {}
+        i64(b.getI64Type()), typeConverter(ctx) {
+    addStringConversion(typeConverter);
+  }
 
   LogicalResult run();
 

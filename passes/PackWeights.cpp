@@ -56,7 +56,9 @@ struct PackWeightsPass : public aic::impl::PackWeightsBase<PackWeightsPass> {
     llvm::StringMap<int64_t> offsets;
     SmallVector<memref::GlobalOp> packed;
     for (auto global : module.getOps<memref::GlobalOp>()) {
-      if (!global.getConstant() || !global.getInitialValue())
+      // String constants hold pointers: aic-lower-strings emits them.
+      if (!global.getConstant() || !global.getInitialValue() ||
+          isa<StringType>(global.getType().getElementType()))
         continue;
       MemRefType type = global.getType();
       if (!type.hasStaticShape() || !type.getLayout().isIdentity()) {

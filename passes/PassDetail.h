@@ -2,6 +2,8 @@
 #ifndef AIC_PASSES_PASSDETAIL_H
 #define AIC_PASSES_PASSDETAIL_H
 
+#include "dialects/Aic/AicDialect.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -33,8 +35,11 @@ inline constexpr llvm::StringLiteral kWeightsGlobal = "__aic_weights";
 inline constexpr llvm::StringLiteral kWeightsAttr = "aic.weights";
 inline constexpr int64_t kWeightAlignment = 64;
 
-/// Bytes of a statically shaped tensor or buffer; booleans take one byte.
+/// Bytes of a statically shaped tensor or buffer; booleans take one byte,
+/// strings an aic_string_t (pointer and size).
 inline int64_t getNumBytes(mlir::ShapedType type) {
+  if (mlir::isa<StringType>(type.getElementType()))
+    return type.getNumElements() * 16;
   unsigned bits = type.getElementTypeBitWidth();
   return type.getNumElements() * (bits < 8 ? 1 : bits / 8);
 }

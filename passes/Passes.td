@@ -218,4 +218,29 @@ def ConvertAicToRuntime : Pass<"convert-aic-to-runtime", "mlir::ModuleOp"> {
                            "mlir::cf::ControlFlowDialect"];
 }
 
+def LowerStrings : Pass<"aic-lower-strings", "mlir::ModuleOp"> {
+  let summary = "Give !aic.string its in-memory form before the LLVM lowering";
+  let description = [{
+    Runs after convert-aic-to-runtime (which passes string buffers to the
+    runtime as they are). A string element is aic_string_t, {const char *,
+    size_t}: this pass replaces the element type !aic.string everywhere by
+    complex<i64>, which the upstream conversions lower to that layout, and
+    turns each constant string global into two LLVM globals, the bytes and
+    the table of {pointer into them, size}, whose address becomes the
+    buffer.
+    Before:
+      memref.global "private" constant @c : memref<2x!aic.string> =
+          dense<["a", "bc"]>
+      %0 = memref.get_global @c : memref<2x!aic.string>
+    After:
+      llvm.mlir.global internal constant @__aic_str_c_bytes("abc")
+      llvm.mlir.global internal constant @__aic_str_c_table()
+          : !llvm.array<2 x struct<(ptr, i64)>> { ... }
+      %0 = llvm.mlir.addressof @__aic_str_c_table : !llvm.ptr
+      ... (a memref descriptor of memref<2xcomplex<i64>> on it)
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 #endif // AIC_PASSES_TD

@@ -66,4 +66,9 @@ struct aicrt_exec_state {
   std::string error;
 };
 
+/// Owns the bytes of the STRING outputs of the last run made with it.
+struct aic_run_context {
+  std::unique_ptr<char[]> bytes;
+};
+
 #endif // AIC_RUNTIME_CONTEXT_H

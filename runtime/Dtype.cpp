@@ -26,6 +26,8 @@ size_t aic::rt::dtypeSize(int64_t dtype) {
   case AIC_DTYPE_FLOAT64:
   case AIC_DTYPE_UINT64:
     return 8;
+  case AIC_DTYPE_STRING:
+    return sizeof(aic_string_t);
   default:
     return 0;
   }
@@ -59,6 +61,8 @@ const char *aic::rt::dtypeName(int64_t dtype) {
     return "uint64";
   case AIC_DTYPE_BFLOAT16:
     return "bfloat16";
+  case AIC_DTYPE_STRING:
+    return "string";
   default:
     return "unknown";
   }
@@ -112,6 +116,13 @@ std::string aic::rt::formatValues(int64_t dtype, const void *data,
     case AIC_DTYPE_UINT64:
       s += formatAs<uint64_t>(data, i);
       break;
+    case AIC_DTYPE_STRING: {
+      aic_string_t str;
+      std::memcpy(&str, static_cast<const char *>(data) + i * sizeof(str),
+                  sizeof(str));
+      s += '"' + std::string(str.data ? str.data : "", str.size) + '"';
+      break;
+    }
     default: // 16-bit floats and uint16: the bits
       s += formatAs<uint16_t>(data, i);
       break;

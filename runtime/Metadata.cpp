@@ -74,6 +74,8 @@ TensorMeta readTensor(const char *kind, int64_t index,
   if (m.value) {
     if (std::string(kind) != "input")
       invalid(what + ": only inputs can have a value");
+    if (m.dtype == AIC_DTYPE_STRING)
+      invalid(what + ": a STRING input cannot have a value");
     if (bytes > AIC_MAX_VALUE_BYTES)
       invalid(what + ": its value has " + std::to_string(bytes) +
               " bytes, more than " + std::to_string(AIC_MAX_VALUE_BYTES));

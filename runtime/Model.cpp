@@ -383,6 +383,16 @@ void validate(const char *kind, size_t index, const TensorMeta &meta,
       std::find(meta.shape.begin(), meta.shape.end(), 0) != meta.shape.end();
   if (!t.data && !empty)
     fail(AIC_ERROR_INVALID_ARGUMENT, what + ": data is NULL");
+  // Compiled code reads every input string's bytes: only an empty one may
+  // be NULL. (Outputs are written, not read.)
+  if (meta.dtype == AIC_DTYPE_STRING && std::string(kind) == "input") {
+    const auto *strings = static_cast<const aic_string_t *>(t.data);
+    for (uint64_t i = 0, n = meta.bytes / sizeof(aic_string_t); i < n; ++i)
+      if (!strings[i].data && strings[i].size != 0)
+        fail(AIC_ERROR_INVALID_ARGUMENT,
+             what + ": string " + std::to_string(i) + " has " +
+                 std::to_string(strings[i].size) + " bytes at NULL");
+  }
   if (!meta.value.empty() &&
       std::memcmp(t.data, meta.value.data(), meta.value.size()) != 0)
     fail(AIC_ERROR_INVALID_ARGUMENT,
@@ -404,8 +414,52 @@ void validateAll(const char *kind, const std::vector<TensorMeta> &metas,
     validate(kind, i, metas[i], tensors[i]);
 }
 
-aic_status_t run(aic_model &model, const aic_tensor_t *inputs, size_t numInputs,
+/// Copies the bytes of the STRING outputs into `context` and points the
+/// outputs' elements at the copies: the run's strings may be the inputs'
+/// (which the caller may free), constants, or the exec state's (which the
+/// next run using it overwrites). Built aside and then swapped in, since an
+/// output may point into the context's previous bytes (an output fed back
+/// as an input).
+void adoptStringOutputs(const aic_model &model, aic_run_context &context,
+                        const aic_tensor_t *outputs) {
+  std::vector<std::pair<aic_string_t *, uint64_t>> lists;
+  size_t total = 0;
+  for (size_t i = 0; i < model.meta.outputs.size(); ++i) {
+    const TensorMeta &meta = model.meta.outputs[i];
+    if (meta.dtype != AIC_DTYPE_STRING || meta.bytes == 0)
+      continue;
+    auto *strings = static_cast<aic_string_t *>(outputs[i].data);
+    uint64_t n = meta.bytes / sizeof(aic_string_t);
+    for (uint64_t k = 0; k < n; ++k)
+      total += strings[k].size;
+    lists.push_back({strings, n});
+  }
+  std::unique_ptr<char[]> bytes(new char[std::max<size_t>(total, 1)]);
+  size_t offset = 0;
+  for (auto [strings, n] : lists)
+    for (uint64_t k = 0; k < n; ++k) {
+      if (strings[k].size)
+        std::memcpy(bytes.get() + offset, strings[k].data, strings[k].size);
+      strings[k].data = bytes.get() + offset;
+      offset += strings[k].size;
+    }
+  context.bytes = std::move(bytes);
+}
+
+bool hasStringOutput(const aic_model &model) {
+  for (const TensorMeta &meta : model.meta.outputs)
+    if (meta.dtype == AIC_DTYPE_STRING)
+      return true;
+  return false;
+}
+
+aic_status_t run(aic_model &model, aic_run_context *context,
+                 const aic_tensor_t *inputs, size_t numInputs,
                  const aic_tensor_t *outputs, size_t numOutputs) {
+  if (!context && hasStringOutput(model))
+    fail(AIC_ERROR_INVALID_ARGUMENT,
+         "the model has STRING outputs, whose bytes need an owner: run it "
+         "with aic_model_run_in and an aic_run_context_t");
   validateAll("input", model.meta.inputs, inputs, numInputs);
   validateAll("output", model.meta.outputs, outputs, numOutputs);
 
@@ -429,8 +483,11 @@ aic_status_t run(aic_model &model, const aic_tensor_t *inputs, size_t numInputs,
   st.stream.wait();
   if (st.tracing)
     st.trace(-1, start);
-  if (rc == 0)
+  if (rc == 0) {
+    if (context)
+      adoptStringOutputs(model, *context, outputs);
     return AIC_OK;
+  }
   if (st.status != AIC_OK)
     return report(st.status, st.error);
   return report(AIC_ERROR_RUNTIME,
@@ -695,6 +752,30 @@ AIC_RT_EXPORT aic_status_t aic_model_run(aic_model_t *model,
   return guarded([&] {
     if (!model)
       return nullModel("aic_model_run");
-    return run(*model, inputs, num_inputs, outputs, num_outputs);
+    return run(*model, nullptr, inputs, num_inputs, outputs, num_outputs);
   });
+}
+
+AIC_RT_EXPORT aic_status_t aic_model_run_in(
+    aic_model_t *model, aic_run_context_t *context, const aic_tensor_t *inputs,
+    size_t num_inputs, const aic_tensor_t *outputs, size_t num_outputs) {
+  return guarded([&] {
+    if (!model)
+      return nullModel("aic_model_run_in");
+    return run(*model, context, inputs, num_inputs, outputs, num_outputs);
+  });
+}
+
+AIC_RT_EXPORT aic_status_t aic_run_context_create(aic_run_context_t **context) {
+  return guarded([&] {
+    if (!context)
+      fail(AIC_ERROR_INVALID_ARGUMENT,
+           "aic_run_context_create: context is NULL");
+    *context = new aic_run_context();
+    return AIC_OK;
+  });
+}
+
+AIC_RT_EXPORT void aic_run_context_free(aic_run_context_t *context) {
+  delete context;
 }

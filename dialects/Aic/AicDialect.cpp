@@ -14,6 +14,8 @@ using namespace aic;
 
 #define GET_ATTRDEF_CLASSES
 #include "dialects/Aic/AicAttrs.cpp.inc"
+#define GET_TYPEDEF_CLASSES
+#include "dialects/Aic/AicTypes.cpp.inc"
 
 #include "dialects/Aic/AicInterfaces.cpp.inc"
 
@@ -107,6 +109,10 @@ void AicDialect::initialize() {
   addAttributes<
 #define GET_ATTRDEF_LIST
 #include "dialects/Aic/AicAttrs.cpp.inc"
+      >();
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "dialects/Aic/AicTypes.cpp.inc"
       >();
 }
 

@@ -36,6 +36,9 @@ broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
 #define GET_ATTRDEF_CLASSES
 #include "dialects/Aic/AicAttrs.h.inc"
 
+#define GET_TYPEDEF_CLASSES
+#include "dialects/Aic/AicTypes.h.inc"
+
 namespace aic {
 /// Name of the library ops' attribute listing their operands' layouts.
 inline constexpr llvm::StringLiteral kLayoutsAttrName = "layouts";

@@ -15,6 +15,11 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
     getInputMutable().assign(producer.getInput());
     return getResult();
   }
+  // DenseElementsAttr::reshape handles ints and floats only.
+  if (auto strings =
+          dyn_cast_or_null<DenseStringElementsAttr>(adaptor.getInput()))
+    return DenseStringElementsAttr::get(
+        getType(), llvm::to_vector(strings.getValues<StringRef>()));
   if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
     return dense.reshape(getType());
   return {};

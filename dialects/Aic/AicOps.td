@@ -14,6 +14,7 @@
 include "AicDialect.td"
 include "AicAttrs.td"
 include "AicInterfaces.td"
+include "AicTypes.td"
 include "mlir/IR/BuiltinAttributes.td"
 include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -497,6 +498,60 @@ def Aic_ReshapeOp : Aic_Op<"reshape", [Pure,
   let hasVerifier = 1;
   let hasFolder = 1;
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+
+//===----------------------------------------------------------------------===//
+// Strings (StringOps.cpp)
+//===----------------------------------------------------------------------===//
+
+def Aic_StringCastOp : Aic_LibraryOp<"string_cast"> {
+  let summary = "convert between strings and numbers (ONNX Cast)";
+  let description = [{
+    Exactly one of the input and the destination has element type
+    !aic.string; both have the same shape. Numbers are printed with the
+    shortest digits that read back to the same value ("0.5", "1e+16",
+    "NaN", "INF", "-INF") and strings parsed strictly: one that is not a
+    number of the destination's type fails the run. `is_unsigned` says the
+    integer side is unsigned (integers are signless in the IR).
+    Example:
+      %y = aic.string_cast %x outs(%e)
+           : (tensor<3x!aic.string>, tensor<3xf32>) -> tensor<3xf32>
+  }];
+  let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$init,
+                   UnitAttr:$is_unsigned);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input `outs` `(` $init `)` attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Aic_StringNormalizerOp : Aic_LibraryOp<"string_normalizer"> {
+  let summary = "drop stopwords and change case (ONNX StringNormalizer)";
+  let description = [{
+    The input is [C] or [1, C] strings. Strings equal to one of the
+    optional `stopwords` (1-D, compared ignoring case unless
+    `case_sensitive`) are dropped, the others get their case changed
+    (`case_change`: 0 none, 1 lower, 2 upper; UTF-8 with Unicode simple case
+    mapping). The destination has the input's rank and holds what remains,
+    or one empty string when nothing does. How many remain depends on the
+    values: the destination's length is what the importer computed from the
+    value the model was compiled for, and the run fails if another value
+    gives another length.
+    Example:
+      %y = aic.string_normalizer %x stopwords(%w) outs(%e)
+             {case_change = 2 : i64, case_sensitive = false}
+           : (tensor<4x!aic.string>, tensor<1x!aic.string>,
+              tensor<3x!aic.string>) -> tensor<3x!aic.string>
+  }];
+  let arguments = (ins Aic_TensorOrBuffer:$input,
+                   Optional<Aic_TensorOrBuffer>:$stopwords,
+                   Aic_TensorOrBuffer:$init, I64Attr:$case_change,
+                   BoolAttr:$case_sensitive);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input (`stopwords` `(` $stopwords^ `)`)? `outs` `(` $init `)` attr-dict
+    `:` functional-type(operands, results)
+  }];
 }
 
 #endif // AIC_OPS_TD

@@ -23,6 +23,8 @@ int64_t aic::getDtypeCode(Type t, bool isUnsigned) {
     return AIC_DTYPE_BFLOAT16;
   if (t.isF64())
     return AIC_DTYPE_FLOAT64;
+  if (isa<StringType>(t))
+    return AIC_DTYPE_STRING;
   auto i = dyn_cast<IntegerType>(t);
   if (!i)
     return AIC_DTYPE_UNDEFINED;

@@ -22,8 +22,10 @@ extern "C" {
 /* Bumped whenever anything in this file or in aic/primitives.def changes
  * incompatibly. Version 1 had text metadata; version 3 a required
  * LAYER_NORM scale; version 4 no input values; version 5 no sequence and
- * optional value tables. */
-#define AIC_ABI_VERSION 6
+ * optional value tables; version 6 no STRING dtype nor STRING_CAST and
+ * STRING_NORMALIZER primitives. A STRING tensor's element in compiled code
+ * is aic_string_t (aic/runtime.h), emitted as {ptr, i64}. */
+#define AIC_ABI_VERSION 7
 
 /* Limits of the contract; the runtime rejects models beyond them. */
 #define AIC_MAX_RANK 12            /* oneDNN's DNNL_MAX_NDIMS */
@@ -60,7 +62,8 @@ typedef struct aic_model_tensor_meta {
   const int64_t *shape; /* rank entries (NULL allowed when rank == 0) */
   /* NULL, or (inputs only) the one value the model was compiled for, as
    * the caller passes it (bool: one byte per element); up to
-   * AIC_MAX_VALUE_BYTES. The runtime rejects runs with any other value. */
+   * AIC_MAX_VALUE_BYTES. The runtime rejects runs with any other value.
+   * Always NULL for STRING: primitives check what they depend on. */
   const void *value;
 } aic_model_tensor_meta;
 

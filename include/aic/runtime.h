@@ -50,6 +50,7 @@ typedef enum aic_dtype {
   AIC_DTYPE_INT16 = 5,
   AIC_DTYPE_INT32 = 6,
   AIC_DTYPE_INT64 = 7,
+  AIC_DTYPE_STRING = 8, /* elements are aic_string_t (since 1.2) */
   AIC_DTYPE_BOOL = 9,
   AIC_DTYPE_FLOAT16 = 10,
   AIC_DTYPE_FLOAT64 = 11,
@@ -59,6 +60,23 @@ typedef enum aic_dtype {
 } aic_dtype_t;
 
 typedef struct aic_model aic_model_t;
+
+/* One element of a STRING tensor: `size` bytes at `data` (ONNX strings are
+ * byte strings: not NUL-terminated, may hold NULs; UTF-8 where an operator
+ * reads text). `data` may be NULL only when `size` is 0. The caller owns
+ * the bytes of input strings; those of output strings belong to the
+ * aic_run_context_t of the run (see aic_model_run_in). */
+typedef struct aic_string {
+  const char *data;
+  size_t size;
+} aic_string_t;
+
+/* Owns the bytes of the STRING outputs of the runs made with it: they stay
+ * valid until the next run with the same context or aic_run_context_free.
+ * One context must not be used by two runs at once; a thread running
+ * several models (or one model from several threads) uses one context per
+ * run in flight. Since runtime version 1.2. */
+typedef struct aic_run_context aic_run_context_t;
 
 /* A tensor passed to or returned from a model: dense, row-major. For
  * aic_model_run, `data` must hold product(shape) elements of `dtype`. */
@@ -266,10 +284,26 @@ aic_status_t aic_model_get_trace(aic_model_t *model, aic_trace_event_t *events,
 
 /* Runs the model. inputs/outputs are in graph order, num_* must equal the
  * model's counts, and every tensor's dtype and shape must equal the model's.
- * Outputs are written into the caller's buffers. */
+ * Outputs are written into the caller's buffers. A model with a STRING
+ * output needs aic_model_run_in (this call fails with
+ * AIC_ERROR_INVALID_ARGUMENT): its output strings must outlive the run. */
 aic_status_t aic_model_run(aic_model_t *model, const aic_tensor_t *inputs,
                            size_t num_inputs, const aic_tensor_t *outputs,
                            size_t num_outputs);
+
+/* Creates / frees a run context (NULL is allowed to free). */
+aic_status_t aic_run_context_create(aic_run_context_t **context);
+void aic_run_context_free(aic_run_context_t *context);
+
+/* aic_model_run with a context that owns the bytes of the STRING outputs:
+ * the aic_string_t elements written into a STRING output's buffer point
+ * into `context` and stay valid until its next run or its release (input
+ * strings may be freed as soon as the call returns). A failed run leaves
+ * the previous run's strings in place. `context` may be NULL for a model
+ * without STRING outputs. Since runtime version 1.2. */
+aic_status_t aic_model_run_in(aic_model_t *model, aic_run_context_t *context,
+                              const aic_tensor_t *inputs, size_t num_inputs,
+                              const aic_tensor_t *outputs, size_t num_outputs);
 
 #ifdef __cplusplus
 }

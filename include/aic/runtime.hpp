@@ -157,6 +157,26 @@ aic_tensor_t tensor(Span<T> data, const std::vector<int64_t> &shape) {
           static_cast<int32_t>(shape.size()), shape.data()};
 }
 
+/// Owns the bytes of STRING outputs (aic_run_context_t): they stay valid
+/// until the next run with this context or its destruction.
+class RunContext {
+public:
+  RunContext() { check(aic_run_context_create(&context_)); }
+  RunContext(const RunContext &) = delete;
+  RunContext &operator=(const RunContext &) = delete;
+  RunContext(RunContext &&other) noexcept
+      : context_(std::exchange(other.context_, nullptr)) {}
+  RunContext &operator=(RunContext &&other) noexcept {
+    std::swap(context_, other.context_);
+    return *this;
+  }
+  ~RunContext() { aic_run_context_free(context_); }
+  aic_run_context_t *get() const noexcept { return context_; }
+
+private:
+  aic_run_context_t *context_ = nullptr;
+};
+
 class Model {
 public:
   Model() = default;
@@ -230,6 +250,12 @@ public:
            const std::vector<aic_tensor_t> &outputs) const {
     check(aic_model_run(model_, inputs.data(), inputs.size(), outputs.data(),
                         outputs.size()));
+  }
+  /// Runs with `context` owning the STRING outputs' bytes; throws aic::Error.
+  void run(RunContext &context, const std::vector<aic_tensor_t> &inputs,
+           const std::vector<aic_tensor_t> &outputs) const {
+    check(aic_model_run_in(model_, context.get(), inputs.data(), inputs.size(),
+                           outputs.data(), outputs.size()));
   }
 
 private:

@@ -86,6 +86,7 @@ void aic::buildRuntimeLoweringPipeline(OpPassManager &pm) {
 }
 
 void aic::buildLLVMLoweringPipeline(OpPassManager &pm) {
+  pm.addPass(aic::createLowerStrings());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertMathToLLVMPass());

@@ -746,14 +746,14 @@ static LogicalResult importRange(NodeImporter &imp) {
 
 ArrayRef<OpRuleInfo> aic::importer::getDataMovementRules() {
   static const OpRuleInfo rules[] = {
-      {"Gather", importGather, 1, types::kTensor},
+      {"Gather", importGather, 1, types::kTensor | types::kString},
       {"GatherElements", importGatherElements, 11, types::kTensor},
       {"GatherND", importGatherND, 11, types::kTensor},
-      {"Slice", importSlice, 1, types::kTensor},
+      {"Slice", importSlice, 1, types::kTensor | types::kString},
       {"Split", importSplit, 1, types::kTensor},
       {"Pad", importPad, 1, types::kNumeric},
-      {"Expand", importExpand, 8, types::kTensor},
-      {"Tile", importTile, 6, types::kTensor},
+      {"Expand", importExpand, 8, types::kTensor | types::kString},
+      {"Tile", importTile, 6, types::kTensor | types::kString},
       {"Shape", importShape, 1, types::kTensor},
       {"Size", importSize, 1, types::kTensor},
       {"ConstantOfShape", importConstantOfShape, 9,

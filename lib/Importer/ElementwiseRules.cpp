@@ -568,6 +568,10 @@ static LogicalResult importCastTo(NodeImporter &imp, int32_t to) {
     imp.setOutput(0, *input);
     return success();
   }
+  if (isa<StringType>(inType.getElementType()))
+    return importStringCast(imp, *input, *type, toUnsigned);
+  if (isa<StringType>(toType))
+    return importStringCast(imp, *input, *type, fromUnsigned);
   return setElementwise(
       imp, *type, *input, [&](OpBuilder &b, Location loc, ValueRange args) {
         Value x = args[0];
@@ -629,8 +633,8 @@ ArrayRef<OpRuleInfo> aic::importer::getElementwiseRules() {
       {"Xor", importLogic<Logic::Xor>, 1, types::kBool},
       {"Not", importNot, 1, types::kBool},
       {"Where", importWhere, 9, types::kBool},
-      {"Cast", importCast, 1, types::kTensor},
-      {"CastLike", importCastLike, 15, types::kTensor},
+      {"Cast", importCast, 1, types::kTensor | types::kString},
+      {"CastLike", importCastLike, 15, types::kTensor | types::kString},
   };
   return rules;
 }

@@ -451,11 +451,12 @@ aic::importer::evaluateNode(const onnx::NodeProto &node,
     if (!tensor || tensor->getNumElements() > kMaxFoldElements)
       return std::nullopt;
     Type et = tensor->type.getElementType();
-    if (et.isF16() || et.isBF16())
+    if (et.isF16() || et.isBF16() || tensor->isString())
       return std::nullopt;
     storage.push_back(read(*tensor));
   }
-  if (storage.empty())
+  if (storage.empty() ||
+      state.getOnnxElementType(node.output(0)) == onnx::TensorProto::STRING)
     return std::nullopt;
   SmallVector<const Values *> inputs;
   for (const Values &v : storage)

@@ -42,6 +42,11 @@ struct ConstTensor {
   mlir::RankedTensorType type;
   std::vector<char> data;
   bool isUnsigned = false;
+  /// The elements of a STRING tensor (element type !aic.string), whose
+  /// `data` is empty.
+  std::vector<std::string> strings;
+
+  bool isString() const { return mlir::isa<StringType>(type.getElementType()); }
 
   int64_t getNumElements() const { return type.getNumElements(); }
 };
@@ -600,6 +605,14 @@ llvm::ArrayRef<OpRuleInfo> getConvTransposeRules();
 llvm::ArrayRef<OpRuleInfo> getNormalizationRules();
 llvm::ArrayRef<OpRuleInfo> getTrainingRules();
 llvm::ArrayRef<OpRuleInfo> getSequenceRules();
+llvm::ArrayRef<OpRuleInfo> getStringRules();
+
+/// Imports a Cast between STRING and a number type (StringRules.cpp):
+/// output 0 of type `type` from `input`; `numberIsUnsigned` is the
+/// signedness of the integer side.
+mlir::LogicalResult importStringCast(NodeImporter &imp, mlir::Value input,
+                                     mlir::RankedTensorType type,
+                                     bool numberIsUnsigned);
 
 /// ONNX 1.12's SplitToSequence inference divides by a constant scalar
 /// 'split' without checking it: rejects a non-positive one (in `graph` or

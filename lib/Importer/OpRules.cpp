@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include <cfloat>
@@ -193,6 +194,23 @@ static LogicalResult importConcat(NodeImporter &imp) {
       0, RankedTensorType::get(shape, firstType.getElementType()));
   if (failed(type))
     return failure();
+  // Strings are no oneDNN data type: insert each input into the result.
+  if (isa<StringType>(type->getElementType())) {
+    Value result = imp.emptyTensor(*type);
+    SmallVector<int64_t> offsets(type->getRank(), 0);
+    for (Value input : inputs) {
+      auto inType = cast<RankedTensorType>(input.getType());
+      MLIRContext *ctx = imp.getContext();
+      result = imp.create<tensor::InsertSliceOp>(
+          input, result, getAsIndexOpFoldResult(ctx, offsets),
+          getAsIndexOpFoldResult(ctx, inType.getShape()),
+          getAsIndexOpFoldResult(ctx,
+                                 SmallVector<int64_t>(type->getRank(), 1)));
+      offsets[*axis] += inType.getDimSize(*axis);
+    }
+    imp.setOutput(0, result);
+    return success();
+  }
   imp.setOutput(
       0, imp.create<ConcatOp>(*type, inputs, imp.emptyTensor(*type),
                               imp.getBuilder().getI64IntegerAttr(*axis)));
@@ -240,6 +258,15 @@ static LogicalResult importConstant(NodeImporter &imp) {
     tensor.type = RankedTensorType::get(shape, b.getI64Type());
     tensor.data.resize(values.size() * sizeof(int64_t));
     std::memcpy(tensor.data.data(), values.data(), tensor.data.size());
+  } else if (name == "value_string" || name == "value_strings") {
+    SmallVector<int64_t> shape;
+    if (name == "value_string") {
+      tensor.strings.push_back(attr.s());
+    } else {
+      tensor.strings.assign(attr.strings().begin(), attr.strings().end());
+      shape.push_back(tensor.strings.size());
+    }
+    tensor.type = RankedTensorType::get(shape, StringType::get(ctx));
   } else if (name == "sparse_value") {
     return imp.emitError() << "sparse constants are not supported";
   } else {
@@ -493,14 +520,14 @@ ArrayRef<OpRuleInfo> aic::importer::getCoreRules() {
       {"LogSoftmax",
        [](NodeImporter &imp) { return importSoftmaxLike(imp, true); }, 1,
        types::kFloat},
-      {"Reshape", importReshape, 1, types::kTensor},
-      {"Flatten", importReshapeLike, 1, types::kTensor},
-      {"Squeeze", importReshapeLike, 1, types::kTensor},
-      {"Unsqueeze", importReshapeLike, 1, types::kTensor},
-      {"Transpose", importTranspose, 1, types::kTensor},
-      {"Concat", importConcat, 1, types::kTensor},
-      {"Constant", importConstant, 1, types::kTensor},
-      {"Identity", importIdentity, 1, types::kTensor},
+      {"Reshape", importReshape, 1, types::kTensor | types::kString},
+      {"Flatten", importReshapeLike, 1, types::kTensor | types::kString},
+      {"Squeeze", importReshapeLike, 1, types::kTensor | types::kString},
+      {"Unsqueeze", importReshapeLike, 1, types::kTensor | types::kString},
+      {"Transpose", importTranspose, 1, types::kTensor | types::kString},
+      {"Concat", importConcat, 1, types::kTensor | types::kString},
+      {"Constant", importConstant, 1, types::kTensor | types::kString},
+      {"Identity", importIdentity, 1, types::kTensor | types::kString},
       {"MatMul", importMatMul, 1, typeBit(onnx::TensorProto::FLOAT)},
       {"Gemm", importGemm, 1, typeBit(onnx::TensorProto::FLOAT)},
       {"Conv", importConv, 1, typeBit(onnx::TensorProto::FLOAT)},
@@ -530,12 +557,13 @@ ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
   static const std::vector<OpRuleInfo> rules = [] {
     std::vector<OpRuleInfo> all;
     for (ArrayRef<OpRuleInfo> (*family)() :
-         {getCoreRules, getElementwiseRules, getUnaryRules, getReductionRules,
-          getDataMovementRules, getPositionalRules, getLossRules,
-          getSignalRules, getRandomRules, getSamplingRules, getIndexingRules,
-          getLinearAlgebraRules, getQuantRules, getTextRules,
-          getConvTransposeRules, getNormalizationRules, getTrainingRules,
-          getControlFlowRules, getSequenceRules})
+         {getCoreRules,          getElementwiseRules,  getUnaryRules,
+          getReductionRules,     getDataMovementRules, getPositionalRules,
+          getLossRules,          getSignalRules,       getRandomRules,
+          getSamplingRules,      getIndexingRules,     getLinearAlgebraRules,
+          getQuantRules,         getTextRules,         getConvTransposeRules,
+          getNormalizationRules, getTrainingRules,     getControlFlowRules,
+          getSequenceRules,      getStringRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
       return ruleLess(a.domain, a.opType, b.domain, b.opType);

@@ -110,8 +110,12 @@ void GraphSignature::bindInputs(func::FuncOp func, GraphState &state) {
 
 void GraphSignature::finish(func::FuncOp func, GraphState &state) {
   // The value an input was specialized for (only a tensor input can be).
+  // A STRING input is not: the primitives whose output shape depends on
+  // its values check them at run time (see aic_model_tensor_meta::value).
   for (auto [i, arg] : llvm::enumerate(args))
-    if (!arg.input.empty() && state.getSpecializedInputs().contains(arg.input))
+    if (!arg.input.empty() &&
+        state.getSpecializedInputs().contains(arg.input) &&
+        arg.elementType != onnx::TensorProto::STRING)
       func.setArgAttr(i, kValueAttr,
                       makeDenseAttr(*state.getBoundInputValue(
                           arg.input, /*specialize=*/false)));

@@ -50,6 +50,8 @@ Type aic::importer::convertElementType(int32_t onnxType, MLIRContext *ctx) {
     return b.getIntegerType(64);
   case TP::BOOL:
     return b.getI1Type();
+  case TP::STRING:
+    return StringType::get(ctx);
   default:
     return nullptr;
   }
@@ -71,6 +73,8 @@ int32_t aic::importer::getOnnxElementType(Type elementType, bool isUnsigned) {
     return TP::FLOAT16;
   if (elementType.isBF16())
     return TP::BFLOAT16;
+  if (isa<StringType>(elementType))
+    return TP::STRING;
   auto intType = dyn_cast<IntegerType>(elementType);
   if (!intType)
     return TP::UNDEFINED;
@@ -112,6 +116,11 @@ onnx::TensorProto aic::importer::makeOnnxTensor(const ConstTensor &tensor,
       getOnnxElementType(tensor.type.getElementType(), tensor.isUnsigned));
   for (int64_t dim : tensor.type.getShape())
     result.add_dims(dim);
+  if (tensor.isString()) {
+    for (const std::string &s : tensor.strings)
+      result.add_string_data(s);
+    return result;
+  }
   result.set_raw_data(std::string(tensor.data.begin(), tensor.data.end()));
   return result;
 }
@@ -124,6 +133,9 @@ std::string aic::importer::elementTypeName(int32_t onnxType) {
 }
 
 int64_t aic::importer::elementByteSize(Type elementType) {
+  // A string in memory: aic_string_t (aic/runtime.h).
+  if (isa<StringType>(elementType))
+    return 16;
   unsigned bits = elementType.getIntOrFloatBitWidth();
   return bits == 1 ? 1 : bits / 8;
 }
@@ -199,6 +211,23 @@ aic::importer::decodeTensor(const onnx::TensorProto &tensor, StringRef modelDir,
   ConstTensor result{RankedTensorType::get(shape, elementType),
                      {},
                      isUnsignedElementType(tensor.data_type())};
+  // Strings: string_data only (ONNX stores no STRING tensor in raw_data or
+  // external data).
+  if (isa<StringType>(elementType)) {
+    if (tensor.has_raw_data() || (tensor.has_data_location() &&
+                                  tensor.data_location() == TP::EXTERNAL)) {
+      error = "a STRING tensor must hold its values in string_data";
+      return failure();
+    }
+    if (tensor.string_data_size() != numElements) {
+      error = "has " + std::to_string(tensor.string_data_size()) +
+              " values, expected " + std::to_string(numElements);
+      return failure();
+    }
+    result.strings.assign(tensor.string_data().begin(),
+                          tensor.string_data().end());
+    return result;
+  }
   int64_t byteSize = numElements * elementByteSize(elementType);
 
   if (tensor.has_data_location() && tensor.data_location() == TP::EXTERNAL) {
@@ -405,7 +434,7 @@ std::string ResourceNamer::getUniqueName(StringRef hint) {
 ElementsAttr aic::importer::makeElementsAttr(const ConstTensor &tensor,
                                              StringRef nameHint,
                                              ResourceNamer &namer) {
-  if (tensor.getNumElements() > kMaxInlineElements) {
+  if (tensor.getNumElements() > kMaxInlineElements && !tensor.isString()) {
     int64_t align = std::max<int64_t>(
         elementByteSize(tensor.type.getElementType()), alignof(uint64_t));
     AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
@@ -417,6 +446,11 @@ ElementsAttr aic::importer::makeElementsAttr(const ConstTensor &tensor,
 }
 
 DenseElementsAttr aic::importer::makeDenseAttr(const ConstTensor &tensor) {
+  if (tensor.isString()) {
+    SmallVector<StringRef> strings(tensor.strings.begin(),
+                                   tensor.strings.end());
+    return DenseStringElementsAttr::get(tensor.type, strings);
+  }
   if (tensor.type.getElementType().isInteger(1)) {
     SmallVector<bool> bits(tensor.data.begin(), tensor.data.end());
     return DenseElementsAttr::get(tensor.type, ArrayRef<bool>(bits));

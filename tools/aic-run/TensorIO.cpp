@@ -20,6 +20,15 @@ int64_t HostTensor::numElements() const {
 }
 
 aic_tensor_t HostTensor::view() {
+  // Strings move with the tensor (short ones inside the std::string), so
+  // their addresses are taken only now.
+  if (dtype == AIC_DTYPE_STRING &&
+      static_cast<int64_t>(strings.size()) == numElements()) {
+    bytes.assign(strings.size() * sizeof(aic_string_t), 0);
+    auto *elements = reinterpret_cast<aic_string_t *>(bytes.data());
+    for (size_t i = 0; i < strings.size(); ++i)
+      elements[i] = {strings[i].data(), strings[i].size()};
+  }
   return aic_tensor_t{bytes.data(), dtype, static_cast<int32_t>(shape.size()),
                       shape.data()};
 }
@@ -85,6 +94,16 @@ static bool fromTensorProto(const onnx::TensorProto &proto,
     return false;
   }
   tensor.bytes.assign(n * elementSize, 0);
+  if (tensor.dtype == AIC_DTYPE_STRING) {
+    if (proto.has_raw_data() ||
+        static_cast<uint64_t>(proto.string_data_size()) != n) {
+      error = path + ": a STRING tensor needs one string_data per element";
+      return false;
+    }
+    tensor.strings.assign(proto.string_data().begin(),
+                          proto.string_data().end());
+    return true;
+  }
   if (proto.has_raw_data()) {
     if (proto.raw_data().size() != tensor.bytes.size()) {
       error = path + ": raw_data has " +
@@ -212,6 +231,14 @@ static void toTensorProto(const std::string &name, const HostTensor &tensor,
   proto.set_data_type(tensor.dtype);
   for (int64_t d : tensor.shape)
     proto.add_dims(d);
+  if (tensor.dtype == AIC_DTYPE_STRING) {
+    const auto *elements =
+        reinterpret_cast<const aic_string_t *>(tensor.bytes.data());
+    for (size_t i = 0; i < tensor.bytes.size() / sizeof(aic_string_t); ++i)
+      proto.add_string_data(elements[i].data ? elements[i].data : "",
+                            elements[i].size);
+    return;
+  }
   proto.set_raw_data(std::string(tensor.bytes.begin(), tensor.bytes.end()));
 }
 

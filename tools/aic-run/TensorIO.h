@@ -8,11 +8,14 @@
 #include <vector>
 
 namespace aic {
-/// A tensor with owned storage.
+/// A tensor with owned storage. A STRING tensor read from a file owns its
+/// strings in `strings`, and view() points the aic_string_t elements of
+/// `bytes` at them; an output's elements point where the run put them.
 struct HostTensor {
   aic_dtype_t dtype = AIC_DTYPE_UNDEFINED;
   std::vector<int64_t> shape;
   std::vector<uint8_t> bytes;
+  std::vector<std::string> strings;
   int64_t numElements() const;
   aic_tensor_t view();
 };

@@ -22,6 +22,7 @@
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -350,9 +351,15 @@ int main(int argc, char **argv) {
     inViews.push_back(t.view());
   for (auto &t : outputs)
     outViews.push_back(t.view());
+  // Owns the bytes of STRING outputs until the next run.
+  aic_run_context_t *context = nullptr;
+  if (aic_run_context_create(&context) != AIC_OK)
+    return fail(aic_last_error());
+  auto contextGuard =
+      llvm::make_scope_exit([&] { aic_run_context_free(context); });
   auto runOnce = [&] {
-    return aic_model_run(model, inViews.data(), inViews.size(), outViews.data(),
-                         outViews.size());
+    return aic_model_run_in(model, context, inViews.data(), inViews.size(),
+                            outViews.data(), outViews.size());
   };
 
   json::Object report;

@@ -158,7 +158,9 @@ TEST(Api, StatusStringsAndVersion) {
   EXPECT_EQ(aic_dtype_size(AIC_DTYPE_FLOAT32), 4u);
   EXPECT_EQ(aic_dtype_size(AIC_DTYPE_INT64), 8u);
   EXPECT_EQ(aic_dtype_size(AIC_DTYPE_BFLOAT16), 2u);
-  EXPECT_EQ(aic_dtype_size(static_cast<aic_dtype_t>(8)), 0u); // STRING
+  EXPECT_EQ(aic_dtype_size(AIC_DTYPE_STRING), sizeof(aic_string_t));
+  EXPECT_STREQ(aic_dtype_name(AIC_DTYPE_STRING), "string");
+  EXPECT_EQ(aic_dtype_size(static_cast<aic_dtype_t>(14)), 0u); // COMPLEX128
 }
 
 /// The conv model with valid buffers, to break one thing at a time.
