@@ -121,3 +121,10 @@ OpInfo aic::rt::opInfo(const contract::Lrn &d) {
   // the sum of squares over `size` channels, then scale and power
   return make(d, (2 * static_cast<double>(d.size) + 3) * elements(d.dst));
 }
+
+// String work is not floating-point arithmetic.
+OpInfo aic::rt::opInfo(const contract::StringCast &d) { return make(d, 0); }
+
+OpInfo aic::rt::opInfo(const contract::StringNormalizer &d) {
+  return make(d, 0);
+}
