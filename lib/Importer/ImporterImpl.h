@@ -586,6 +586,7 @@ llvm::ArrayRef<OpRuleInfo> getConvTransposeRules();
 llvm::ArrayRef<OpRuleInfo> getNormalizationRules();
 llvm::ArrayRef<OpRuleInfo> getTrainingRules();
 llvm::ArrayRef<OpRuleInfo> getSequenceRules();
+llvm::ArrayRef<OpRuleInfo> getRecurrentRules();
 
 /// ONNX 1.12's SplitToSequence inference divides by a constant scalar
 /// 'split' without checking it: rejects a non-positive one (in `graph` or

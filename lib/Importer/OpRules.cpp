@@ -530,12 +530,13 @@ ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
   static const std::vector<OpRuleInfo> rules = [] {
     std::vector<OpRuleInfo> all;
     for (ArrayRef<OpRuleInfo> (*family)() :
-         {getCoreRules, getElementwiseRules, getUnaryRules, getReductionRules,
-          getDataMovementRules, getPositionalRules, getLossRules,
-          getSignalRules, getRandomRules, getSamplingRules, getIndexingRules,
-          getLinearAlgebraRules, getQuantRules, getTextRules,
-          getConvTransposeRules, getNormalizationRules, getTrainingRules,
-          getControlFlowRules, getSequenceRules})
+         {getCoreRules,          getElementwiseRules,  getUnaryRules,
+          getReductionRules,     getDataMovementRules, getPositionalRules,
+          getLossRules,          getSignalRules,       getRandomRules,
+          getSamplingRules,      getIndexingRules,     getLinearAlgebraRules,
+          getQuantRules,         getTextRules,         getConvTransposeRules,
+          getNormalizationRules, getTrainingRules,     getControlFlowRules,
+          getSequenceRules,      getRecurrentRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
       return ruleLess(a.domain, a.opType, b.domain, b.opType);
