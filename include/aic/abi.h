@@ -22,8 +22,8 @@ extern "C" {
 /* Bumped whenever anything in this file or in aic/primitives.def changes
  * incompatibly. Version 1 had text metadata; version 3 a required
  * LAYER_NORM scale; version 4 no input values; version 5 no sequence and
- * optional value tables. */
-#define AIC_ABI_VERSION 6
+ * optional value tables; version 6 no RNN primitive. */
+#define AIC_ABI_VERSION 7
 
 /* Limits of the contract; the runtime rejects models beyond them. */
 #define AIC_MAX_RANK 12            /* oneDNN's DNNL_MAX_NDIMS */
@@ -149,6 +149,16 @@ enum aic_pool_alg {
   AIC_POOL_MAX = 0,
   AIC_POOL_AVG_INCLUDE_PAD = 1,
   AIC_POOL_AVG_EXCLUDE_PAD = 2,
+};
+
+/* The cell of an RNN primitive; the vanilla cells name their activation. */
+enum aic_rnn_cell {
+  AIC_RNN_TANH = 0,
+  AIC_RNN_RELU = 1,
+  AIC_RNN_SIGMOID = 2,
+  AIC_RNN_LSTM = 3,
+  AIC_RNN_GRU = 4,
+  AIC_RNN_LBR_GRU = 5,
 };
 
 /* y = f(x; alpha, beta) */

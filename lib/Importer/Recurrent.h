@@ -70,6 +70,27 @@ mlir::Value assembleRnnY(NodeImporter &imp, const RnnSpec &spec,
 mlir::Value assembleRnnStates(NodeImporter &imp, const RnnSpec &spec,
                               llvm::ArrayRef<mlir::Value> states);
 
+/// X as [seq, batch, input] (transposed from layout 1).
+mlir::Value getRnnInput(NodeImporter &imp, const RnnSpec &spec, mlir::Value x);
+/// Direction `dir`'s [batch, hidden] slice of initial state input `input`,
+/// or null if the node has none.
+mlir::FailureOr<mlir::Value> getRnnInitialState(NodeImporter &imp,
+                                                const RnnSpec &spec, int input,
+                                                int64_t dir);
+/// Sets the node's outputs that are read from each direction's Y [seq,
+/// batch, hidden] and final states [batch, hidden].
+mlir::LogicalResult setRnnOutputs(NodeImporter &imp, const RnnSpec &spec,
+                                  llvm::ArrayRef<mlir::Value> ys,
+                                  llvm::ArrayRef<mlir::Value> hs,
+                                  llvm::ArrayRef<mlir::Value> cs);
+
+/// Imports the node as aic.rnn ops (oneDNN), one per direction, if oneDNN
+/// computes it: f32, constant weights, no clip, no input_forget, no
+/// sequence lengths shorter than the sequence, and the activations of one
+/// of its cells. False if it does not.
+mlir::FailureOr<bool> importRecurrentLibrary(NodeImporter &imp,
+                                             const RnnSpec &spec);
+
 /// Imports the node as an scf.for over the time steps per direction.
 mlir::LogicalResult importRecurrentGenerated(NodeImporter &imp,
                                              const RnnSpec &spec);

@@ -1,8 +1,9 @@
 //===- RecurrentRules.cpp - Import rules for RNN, GRU and LSTM ------------===//
 //
-// ONNX RNN, GRU and LSTM (every opset) with their full semantics. Each
-// direction is computed by generated code: the input projection of all time
-// steps is one aic.matmul (X * W^T + biases) before the loop, then an
+// ONNX RNN, GRU and LSTM (every opset) with their full semantics. The
+// forms oneDNN computes become aic.rnn ops (RecurrentLibrary.cpp); for the
+// others each direction is computed by generated code: the input projection of
+// all time steps is one aic.matmul (X * W^T + biases) before the loop, then an
 // scf.for over the time steps multiplies the hidden state by R^T (another
 // aic.matmul) and combines the gates in one linalg.generic, which also
 // applies the activations, clip, peepholes, the coupled input-forget gate
@@ -179,7 +180,7 @@ static FailureOr<RnnSpec> readSpec(NodeImporter &imp, RnnCell cell) {
   }
   if (names.size() == perDirection && dirs == 2)
     names.append(SmallVector<std::string>(names));
-  if (names.size() != perDirection * dirs) {
+  if (static_cast<int64_t>(names.size()) != perDirection * dirs) {
     imp.emitError() << "expects " << perDirection * dirs << " activations, got "
                     << names.size();
     return failure();
@@ -339,18 +340,12 @@ FailureOr<Value> DirectionBuilder::weightRows(int input, int64_t from,
 }
 
 FailureOr<Value> DirectionBuilder::initialState(int input) {
-  if (!imp.hasInput(input))
-    return buildFill(imp, type({spec.batch, spec.hidden}),
-                     buildScalarConstant(imp.getBuilder(), imp.getLoc(),
-                                         spec.elementType, 0));
-  FailureOr<Value> state = imp.getInput(input);
-  if (failed(state))
-    return failure();
-  if (spec.batchFirst)
-    return slice(*state, {idx(0), idx(dir), idx(0)},
-                 {spec.batch, 1, spec.hidden}, /*drop=*/1);
-  return slice(*state, {idx(dir), idx(0), idx(0)},
-               {1, spec.batch, spec.hidden});
+  FailureOr<Value> state = getRnnInitialState(imp, spec, input, dir);
+  if (failed(state) || *state)
+    return state;
+  return buildFill(
+      imp, type({spec.batch, spec.hidden}),
+      buildScalarConstant(imp.getBuilder(), imp.getLoc(), spec.elementType, 0));
 }
 
 Value DirectionBuilder::matmulT(Value lhs, Value rhs, Value bias) {
@@ -675,35 +670,51 @@ Value aic::importer::assembleRnnY(NodeImporter &imp, const RnnSpec &spec,
                     parts);
 }
 
-LogicalResult aic::importer::importRecurrentGenerated(NodeImporter &imp,
-                                                      const RnnSpec &spec) {
-  FailureOr<Value> input = imp.getInput(0);
-  if (failed(input))
+Value aic::importer::getRnnInput(NodeImporter &imp, const RnnSpec &spec,
+                                 Value x) {
+  if (!spec.batchFirst)
+    return x;
+  auto type = RankedTensorType::get({spec.seq, spec.batch, spec.input},
+                                    spec.elementType);
+  return imp
+      .create<linalg::TransposeOp>(x, imp.emptyTensor(type),
+                                   ArrayRef<int64_t>{1, 0, 2})
+      .getResult()[0];
+}
+
+FailureOr<Value> aic::importer::getRnnInitialState(NodeImporter &imp,
+                                                   const RnnSpec &spec,
+                                                   int input, int64_t dir) {
+  if (!imp.hasInput(input))
+    return Value();
+  FailureOr<Value> state = imp.getInput(input);
+  if (failed(state))
     return failure();
-  Value x = *input;
-  if (spec.batchFirst) {
-    auto type = RankedTensorType::get({spec.seq, spec.batch, spec.input},
-                                      spec.elementType);
-    x = imp.create<linalg::TransposeOp>(x, imp.emptyTensor(type),
-                                        ArrayRef<int64_t>{1, 0, 2})
-            .getResult()[0];
-  }
-  bool lstm = spec.cell == RnnCell::Lstm;
-  // Y is assembled only when read; Y_h and Y_c come with the loops.
+  OpBuilder &b = imp.getBuilder();
+  SmallVector<OpFoldResult> offsets(3, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes{b.getIndexAttr(spec.batch),
+                                  b.getIndexAttr(spec.batch),
+                                  b.getIndexAttr(spec.hidden)};
+  SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+  int64_t dirDim = spec.batchFirst ? 1 : 0;
+  offsets[dirDim] = b.getIndexAttr(dir);
+  sizes[dirDim] = b.getIndexAttr(1);
+  auto type =
+      RankedTensorType::get({spec.batch, spec.hidden}, spec.elementType);
+  return imp
+      .create<tensor::ExtractSliceOp>(type, *state, offsets, sizes, strides)
+      .getResult();
+}
+
+LogicalResult aic::importer::setRnnOutputs(NodeImporter &imp,
+                                           const RnnSpec &spec,
+                                           ArrayRef<Value> ys,
+                                           ArrayRef<Value> hs,
+                                           ArrayRef<Value> cs) {
   bool wantY = imp.isOutputUsed(0);
-  SmallVector<Value> ys, hs, cs;
-  for (int64_t d = 0; d < spec.numDirections; ++d) {
-    DirectionBuilder builder(imp, spec, d, spec.reverseOnly || d == 1);
-    FailureOr<DirectionBuilder::Result> result = builder.build(x, wantY);
-    if (failed(result))
-      return failure();
-    ys.push_back(result->y);
-    hs.push_back(result->h);
-    cs.push_back(result->c);
-  }
   SmallVector<Value> outputs{wantY ? assembleRnnY(imp, spec, ys) : Value(),
                              assembleRnnStates(imp, spec, hs)};
-  if (lstm)
+  if (spec.cell == RnnCell::Lstm)
     outputs.push_back(assembleRnnStates(imp, spec, cs));
   for (auto [i, value] : llvm::enumerate(outputs)) {
     if (!value || !imp.isOutputUsed(i))
@@ -717,12 +728,36 @@ LogicalResult aic::importer::importRecurrentGenerated(NodeImporter &imp,
   return success();
 }
 
+LogicalResult aic::importer::importRecurrentGenerated(NodeImporter &imp,
+                                                      const RnnSpec &spec) {
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  Value x = getRnnInput(imp, spec, *input);
+  // Y is assembled only when read; Y_h and Y_c come with the loops.
+  bool wantY = imp.isOutputUsed(0);
+  SmallVector<Value> ys, hs, cs;
+  for (int64_t d = 0; d < spec.numDirections; ++d) {
+    DirectionBuilder builder(imp, spec, d, spec.reverseOnly || d == 1);
+    FailureOr<DirectionBuilder::Result> result = builder.build(x, wantY);
+    if (failed(result))
+      return failure();
+    ys.push_back(result->y);
+    hs.push_back(result->h);
+    cs.push_back(result->c);
+  }
+  return setRnnOutputs(imp, spec, ys, hs, cs);
+}
+
 template <RnnCell cell>
 static LogicalResult importRecurrent(NodeImporter &imp) {
   FailureOr<RnnSpec> spec = readSpec(imp, cell);
   if (failed(spec))
     return failure();
-  return importRecurrentGenerated(imp, *spec);
+  FailureOr<bool> library = importRecurrentLibrary(imp, *spec);
+  if (failed(library))
+    return failure();
+  return *library ? success() : importRecurrentGenerated(imp, *spec);
 }
 
 ArrayRef<OpRuleInfo> aic::importer::getRecurrentRules() {

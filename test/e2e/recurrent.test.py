@@ -162,6 +162,22 @@ CASES = {
     "lstm_no_bias_batch1": ("LSTM", {}, 7, 1, 3, 4, "", None, 14),
     "lstm_opset1": ("LSTM", {"direction": "bidirectional"}, 3, 2, 2, 3,
                     "B P", None, 1),
+    "lstm_bidir_layout1_states": ("LSTM", {"direction": "bidirectional",
+                                           "layout": 1},
+                                  4, 3, 5, 6, "B h0 c0 P", None, 14),
+    "lstm_full_lens": ("LSTM", {}, 4, 2, 3, 5, "B clens h0", [4, 4], 14),
+    "gru_bidir_layout1_h0": ("GRU", {"direction": "bidirectional",
+                                     "layout": 1},
+                             5, 2, 3, 4, "B h0", None, 14),
+    "gru_lbr_bidir": ("GRU", {"direction": "bidirectional",
+                              "linear_before_reset": 1},
+                      4, 3, 2, 5, "B", None, 14),
+    "rnn_relu_bidir": ("RNN", {"direction": "bidirectional",
+                               "activations": ["Relu", "Relu"]},
+                       4, 2, 3, 5, "B h0", None, 14),
+    "rnn_sigmoid_reverse": ("RNN", {"direction": "reverse",
+                                    "activations": ["Sigmoid"]},
+                            3, 2, 3, 4, "B", None, 14),
     "rnn_opset1_thresholded": ("RNN", {"activations": ["ThresholdedRelu"],
                                        "activation_alpha": [0.1]},
                                3, 2, 2, 3, "B", None, 1),
@@ -182,7 +198,7 @@ def build(name, case, folder):
     given = given.split()
     if "B" in given:
         values["B"] = f32(dirs, 2 * gh)
-    if "lens" in given:
+    if "lens" in given or "clens" in given:
         values["sequence_lens"] = np.array(lens, np.int32)
     if "h0" in given:
         values["initial_h"] = f32(*state)
@@ -202,9 +218,12 @@ def build(name, case, folder):
         node_attrs.pop("layout", None)
     node = helper.make_node(op, names, outputs, hidden_size=hidden,
                             **node_attrs)
-    # W and R are initializers (as exported models have them); the rest
+    # Weights (and "clens" lengths) are initializers (as exported models have them); the rest
     # are graph inputs.
-    graph_inputs = [n for n in names if n and n not in ("W", "R")]
+    weights = [n for n in ("W", "R", "B", "P") if n in values]
+    if "clens" in given:  # constant lengths
+        weights.append("sequence_lens")
+    graph_inputs = [n for n in names if n and n not in weights]
     ref = reference(op, attrs, *(values.get(n) for n in order[:3]),
                     values.get("B"),
                     values.get("sequence_lens"),
@@ -217,7 +236,7 @@ def build(name, case, folder):
          for n in graph_inputs],
         [helper.make_tensor_value_info(o, TensorProto.FLOAT, ref[i].shape)
          for i, o in enumerate(outputs)],
-        [numpy_helper.from_array(values[n], n) for n in ("W", "R")])
+        [numpy_helper.from_array(values[n], n) for n in weights])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
     model.ir_version = 7
     os.makedirs(folder, exist_ok=True)
@@ -254,7 +273,11 @@ def main():
             worst = max(worst, float(np.max(np.abs(got - expected))))
         status = "ok" if worst < 1e-5 else f"MISMATCH {worst:.3g}"
         failed += status != "ok"
-        print(f"{name}: {status}")
+        ir = subprocess.run(["aic-compile", os.path.join(folder, "model.onnx"),
+                             "--emit=aic", "-o", "-"], capture_output=True,
+                            text=True).stdout
+        path = "oneDNN" if "aic.rnn" in ir else "generated"
+        print(f"{name}: {status} ({path})")
     sys.exit(1 if failed else 0)
 
 
