@@ -2,10 +2,11 @@
 //
 // One direction of one recurrent layer on oneDNN's RNN primitives. The
 // compiler gives the weights in oneDNN's gate order and plain ldigo layout
-// ([I, G, H] and [H, G, H]: one layer, one direction); the primitive picks
-// the layout it runs fastest with, and the constant weights are reordered
-// into it once. The other tensors are viewed with oneDNN's leading layer
-// and direction dims of 1: [N, H] states as ldnc, [G, H] bias as ldgo.
+// ([I, G, H] and [H, G, H]: one layer, one direction); above batch 1 the
+// primitive picks the layout it runs fastest with, and the constant weights
+// are reordered into it once. The other tensors are viewed with oneDNN's
+// leading layer and direction dims of 1: [N, H] states as ldnc, [G, H] bias as
+// ldgo.
 //
 //===----------------------------------------------------------------------===//
 
@@ -76,8 +77,14 @@ PrimitivePtr aic::rt::createRnn(const contract::Rnn &d, const CreateInfo &ci) {
   memory::desc state = plain({1, 1, n, h}, tag::ldnc);
   memory::desc weiLayer = plain({1, 1, in, gates, h}, tag::ldigo);
   memory::desc weiIter = plain({1, 1, h, gates, h}, tag::ldigo);
-  memory::desc anyLayer = plain({1, 1, in, gates, h}, tag::any);
-  memory::desc anyIter = plain({1, 1, h, gates, h}, tag::any);
+  // The weights' layout is oneDNN's choice (its brgemm implementation's
+  // blocked one), except at batch 1: there every step is a matrix-vector
+  // product, which oneDNN's implementation on plain weights (one sgemm per
+  // step) runs faster (measured: LSTM 100 steps, hidden 64, 0.26 vs 0.34
+  // ms; hidden 256, 0.88 vs 1.35 ms).
+  tag weightsTag = n == 1 ? tag::ldigo : tag::any;
+  memory::desc anyLayer = plain({1, 1, in, gates, h}, weightsTag);
+  memory::desc anyIter = plain({1, 1, h, gates, h}, weightsTag);
   memory::desc bias = plain({1, 1, biasGates, h}, tag::ldgo);
   memory::desc peep = plain({1, 1, 3, h}, tag::ldgo);
   memory::desc srcHMd = srcH ? state : memory::desc();
