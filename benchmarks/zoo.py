@@ -633,6 +633,11 @@ def write_results(path, results, skipped, runtimes, args, load_start):
         lines += ["", "Not measured:", ""] + [f"- {spec}: {why}" for spec, why in skipped]
     lines += ["", METHOD.format(warmup=args.warmup, min_runs=MIN_RUNS, tol=REL_TOL,
                                 startup_runs=args.startup_runs)]
+    # benchmarks/recurrent.py's section is kept.
+    old = open(path).read() if os.path.exists(path) else ""
+    begin, end = "<!-- recurrent:begin -->", "<!-- recurrent:end -->"
+    if begin in old and end in old:
+        lines += ["", old[old.index(begin):old.index(end) + len(end)]]
     with open(path, "w") as f:
         f.write("\n".join(lines).rstrip() + "\n")
     log(f"zoo: wrote {path}" + ("" if full else " (smoke run)"))

@@ -128,3 +128,15 @@ OpInfo aic::rt::opInfo(const contract::StringCast &d) { return make(d, 0); }
 OpInfo aic::rt::opInfo(const contract::StringNormalizer &d) {
   return make(d, 0);
 }
+
+OpInfo aic::rt::opInfo(const contract::Rnn &d) {
+  // Per step: the gate matmuls on the input and on the state (2 flops per
+  // multiply-add), then a few elementwise operations per gate value.
+  double steps = static_cast<double>(d.src.dims[0]);
+  double batch = static_cast<double>(d.src.dims[1]);
+  double input = static_cast<double>(d.wei_layer.dims[0]);
+  double gates = static_cast<double>(d.wei_layer.dims[1]);
+  double hidden = static_cast<double>(d.wei_layer.dims[2]);
+  double matmuls = 2 * batch * gates * hidden * (input + hidden);
+  return make(d, steps * (matmuls + 4 * batch * gates * hidden));
+}

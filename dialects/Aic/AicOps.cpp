@@ -9,6 +9,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
 using namespace aic;
@@ -483,6 +484,57 @@ LogicalResult LrnOp::verify() {
     if (!std::isfinite(v))
       return emitOpError() << "expects finite alpha, beta and bias";
   return verifyResultShape(*this, inType.getShape());
+}
+
+//===----------------------------------------------------------------------===//
+// Recurrent
+//===----------------------------------------------------------------------===//
+
+LogicalResult RnnOp::verify() {
+  StringRef cell = getCell();
+  int64_t gates = llvm::StringSwitch<int64_t>(cell)
+                      .Cases("rnn_tanh", "rnn_relu", "rnn_sigmoid", 1)
+                      .Case("lstm", 4)
+                      .Cases("gru", "lbr_gru", 3)
+                      .Default(0);
+  if (!gates)
+    return emitOpError() << "unknown cell '" << cell << "'";
+  if (failed(verifySameElementType(*this)))
+    return failure();
+  bool lstm = cell == "lstm";
+  if (getInits().size() != (lstm ? 3u : 2u))
+    return emitOpError() << "expects " << (lstm ? 3 : 2) << " destinations";
+  if ((getInitialC() || getPeephole()) && !lstm)
+    return emitOpError() << "expects an initial cell state and peepholes "
+                            "only for lstm";
+  ArrayRef<int64_t> x = shapeOf(*this, getInput()).getShape();
+  if (x.size() != 3)
+    return emitOpError() << "expects an input [T, N, I], got " << shapeStr(x);
+  int64_t t = x[0], n = x[1], i = x[2];
+  int64_t h = shapeOf(*this, getWeightsIter()).getShape().back();
+  int64_t biasRows = gates + (cell == "lbr_gru" ? 1 : 0);
+  auto expect = [&](Value v, ArrayRef<int64_t> shape,
+                    StringRef what) -> LogicalResult {
+    if (!v)
+      return success();
+    ArrayRef<int64_t> got = shapeOf(*this, v).getShape();
+    if (got != shape)
+      return emitOpError() << "expects " << what << " " << shapeStr(shape)
+                           << ", got " << shapeStr(got);
+    return success();
+  };
+  if (failed(expect(getWeightsLayer(), {i, gates, h}, "weights_layer")) ||
+      failed(expect(getWeightsIter(), {h, gates, h}, "weights_iter")) ||
+      failed(expect(getBias(), {biasRows, h}, "bias")) ||
+      failed(expect(getPeephole(), {3, h}, "peephole")) ||
+      failed(expect(getInitialH(), {n, h}, "initial_h")) ||
+      failed(expect(getInitialC(), {n, h}, "initial_c")) ||
+      failed(expect(getInits()[0], {t, n, h}, "Y")))
+    return failure();
+  for (Value v : getInits().drop_front())
+    if (failed(expect(v, {n, h}, "final states")))
+      return failure();
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

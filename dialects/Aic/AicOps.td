@@ -442,6 +442,56 @@ def Aic_LayerNormOp : Aic_LibraryOp<"layer_norm", [AttrSizedOperandSegments]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Recurrent
+//===----------------------------------------------------------------------===//
+
+def Aic_RnnOp : Aic_LibraryOp<"rnn", [AttrSizedOperandSegments]> {
+  let summary = "one direction of a recurrent layer (vanilla RNN, LSTM, GRU)";
+  let description = [{
+    oneDNN's recurrent cells, one layer and one direction: `cell` is
+    "rnn_tanh", "rnn_relu", "rnn_sigmoid", "lstm", "gru" (ONNX GRU with
+    linear_before_reset = 0) or "lbr_gru". Weights are in oneDNN's gate
+    order and layout: weights_layer [I, G, H], weights_iter [H, G, H], bias
+    [G, H] (G + 1 rows for lbr_gru: the last is the bias of the recurrent
+    part of the candidate), peephole [3, H] (lstm: input, forget, output).
+    Absent initial states are zeros. Destinations: Y [T, N, H] (the hidden
+    state of every step, in time order), the last hidden state [N, H] and,
+    for lstm, the last cell state [N, H]. `reverse` runs the steps from
+    T - 1 down to 0. The importer folds ONNX's gate order and layout into
+    constant weights.
+    Example:
+      %y, %h, %c = aic.rnn %x, %wl, %wi, %b, %h0, %c0 outs(%ey, %eh, %ec)
+             {cell = "lstm"}
+           : (tensor<100x1x64xf32>, tensor<64x4x64xf32>, tensor<64x4x64xf32>,
+              tensor<4x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>,
+              tensor<100x1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>)
+             -> (tensor<100x1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>)
+  }];
+  let arguments = (ins Aic_TensorOrBuffer:$input,
+                   Aic_TensorOrBuffer:$weights_layer,
+                   Aic_TensorOrBuffer:$weights_iter, Aic_TensorOrBuffer:$bias,
+                   Optional<Aic_TensorOrBuffer>:$peephole,
+                   Optional<Aic_TensorOrBuffer>:$initial_h,
+                   Optional<Aic_TensorOrBuffer>:$initial_c,
+                   Variadic<Aic_TensorOrBuffer>:$inits, StrAttr:$cell,
+                   UnitAttr:$reverse);
+  let results = (outs Variadic<AnyRankedTensor>:$outputs);
+  let hasVerifier = 1;
+  let assemblyFormat = [{
+    $input `,` $weights_layer `,` $weights_iter `,` $bias
+    (`peephole` `(` $peephole^ `)`)? (`h0` `(` $initial_h^ `)`)?
+    (`c0` `(` $initial_c^ `)`)? `outs` `(` $inits `)` attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getInitsMutable();
+    }
+  }];
+  let extraClassDefinition = dpsDefinition;
+}
+
+//===----------------------------------------------------------------------===//
 // Data movement
 //===----------------------------------------------------------------------===//
 

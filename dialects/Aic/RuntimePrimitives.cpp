@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
 using namespace aic;
@@ -364,6 +365,40 @@ LogicalResult LrnOp::encodePrimitive(PrimitiveCall &call) {
   d.beta = getBeta().convertToDouble();
   d.k = getBias().convertToDouble();
   return f.finish(call, d, {getInput(), getInit()});
+}
+
+LogicalResult RnnOp::encodePrimitive(PrimitiveCall &call) {
+  if (failed(requireF32(*this)))
+    return failure();
+  Filler f(*this);
+  contract::Rnn d;
+  d.cell = llvm::StringSwitch<int64_t>(getCell())
+               .Case("rnn_relu", AIC_RNN_RELU)
+               .Case("rnn_sigmoid", AIC_RNN_SIGMOID)
+               .Case("lstm", AIC_RNN_LSTM)
+               .Case("gru", AIC_RNN_GRU)
+               .Case("lbr_gru", AIC_RNN_LBR_GRU)
+               .Default(AIC_RNN_TANH);
+  d.reverse = getReverse();
+  d.src = f.tensor(getInput());
+  d.wei_layer = f.tensor(getWeightsLayer());
+  d.wei_iter = f.tensor(getWeightsIter());
+  d.bias = f.tensor(getBias());
+  d.peephole = f.optional(getPeephole());
+  d.src_h = f.optional(getInitialH());
+  d.src_c = f.optional(getInitialC());
+  d.dst = f.tensor(getInits()[0]);
+  d.dst_h = f.tensor(getInits()[1]);
+  d.dst_c = f.optional(getInits().size() > 2 ? getInits()[2] : Value());
+  d.weights_const =
+      isConstantBuffer(getWeightsLayer()) && isConstantBuffer(getWeightsIter());
+  SmallVector<Value> args{getInput(), getWeightsLayer(), getWeightsIter(),
+                          getBias()};
+  for (Value v : {getPeephole(), getInitialH(), getInitialC()})
+    if (v)
+      args.push_back(v);
+  llvm::append_range(args, getInits());
+  return f.finish(call, d, args);
 }
 
 LogicalResult ReorderOp::encodePrimitive(PrimitiveCall &call) {

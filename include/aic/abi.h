@@ -23,9 +23,10 @@ extern "C" {
  * incompatibly. Version 1 had text metadata; version 3 a required
  * LAYER_NORM scale; version 4 no input values; version 5 no sequence and
  * optional value tables; version 6 no STRING dtype nor STRING_CAST and
- * STRING_NORMALIZER primitives. A STRING tensor's element in compiled code
- * is aic_string_t (aic/runtime.h), emitted as {ptr, i64}. */
-#define AIC_ABI_VERSION 7
+ * STRING_NORMALIZER primitives; version 7 no RNN primitive. A STRING tensor's
+ * element in compiled code is aic_string_t (aic/runtime.h), emitted as {ptr,
+ * i64}. */
+#define AIC_ABI_VERSION 8
 
 /* Limits of the contract; the runtime rejects models beyond them. */
 #define AIC_MAX_RANK 12            /* oneDNN's DNNL_MAX_NDIMS */
@@ -160,6 +161,16 @@ enum aic_pool_alg {
   AIC_POOL_MAX = 0,
   AIC_POOL_AVG_INCLUDE_PAD = 1,
   AIC_POOL_AVG_EXCLUDE_PAD = 2,
+};
+
+/* The cell of an RNN primitive; the vanilla cells name their activation. */
+enum aic_rnn_cell {
+  AIC_RNN_TANH = 0,
+  AIC_RNN_RELU = 1,
+  AIC_RNN_SIGMOID = 2,
+  AIC_RNN_LSTM = 3,
+  AIC_RNN_GRU = 4,
+  AIC_RNN_LBR_GRU = 5,
 };
 
 /* y = f(x; alpha, beta) */

@@ -606,6 +606,7 @@ llvm::ArrayRef<OpRuleInfo> getNormalizationRules();
 llvm::ArrayRef<OpRuleInfo> getTrainingRules();
 llvm::ArrayRef<OpRuleInfo> getSequenceRules();
 llvm::ArrayRef<OpRuleInfo> getStringRules();
+llvm::ArrayRef<OpRuleInfo> getRecurrentRules();
 
 /// Imports a Cast between STRING and a number type (StringRules.cpp):
 /// output 0 of type `type` from `input`; `numberIsUnsigned` is the

@@ -87,10 +87,10 @@
 // LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[RELU]](dense<[4, 1, 0, 0, 1, 1, 4, 0, 1, 1, 4, 0]> : tensor<12xi64>)
 // LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[SIGMOID]](dense<[4, 2, 0, 0, 1, 1, 4, 0, 1, 1, 4, 0]> : tensor<12xi64>)
 // LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[MUL]](dense<[5, 3, 1, 2, 2, 3, 0, 1, 2, 2, 3, 0, 1, 2, 2, 3, 0, 0]> : tensor<18xi64>)
-// ABI version 7, three inputs and three outputs, 64 bytes of arena (the
+// ABI version 8, three inputs and three outputs, 64 bytes of arena (the
 // generic's second result), three primitives.
 // LOWERED-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// LOWERED-NEXT: llvm.mlir.constant(7 : i32) : i32
+// LOWERED-NEXT: llvm.mlir.constant(8 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32

@@ -341,3 +341,30 @@ func.func @lrn_even(%x: tensor<1x4x2x2xf32>, %e: tensor<1x4x2x2xf32>) -> tensor<
   %0 = aic.lrn %x outs(%e) {size = 4 : i64, alpha = 1.0 : f64, beta = 1.0 : f64, bias = 1.0 : f64} : (tensor<1x4x2x2xf32>, tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
   return %0 : tensor<1x4x2x2xf32>
 }
+
+// -----
+
+// Tests that rnn names a cell oneDNN has.
+func.func @rnn_cell(%x: tensor<5x2x3xf32>, %w: tensor<3x1x6xf32>, %r: tensor<6x1x6xf32>, %b: tensor<1x6xf32>, %y: tensor<5x2x6xf32>, %h: tensor<2x6xf32>) -> tensor<2x6xf32> {
+  // expected-error @+1 {{unknown cell 'rnn_gelu'}}
+  %0:2 = aic.rnn %x, %w, %r, %b outs(%y, %h) {cell = "rnn_gelu"} : (tensor<5x2x3xf32>, tensor<3x1x6xf32>, tensor<6x1x6xf32>, tensor<1x6xf32>, tensor<5x2x6xf32>, tensor<2x6xf32>) -> (tensor<5x2x6xf32>, tensor<2x6xf32>)
+  return %0#1 : tensor<2x6xf32>
+}
+
+// -----
+
+// Tests that rnn checks its weights against the input and hidden sizes.
+func.func @rnn_weights(%x: tensor<5x2x3xf32>, %w: tensor<4x4x6xf32>, %r: tensor<6x4x6xf32>, %b: tensor<4x6xf32>, %y: tensor<5x2x6xf32>, %h: tensor<2x6xf32>) -> tensor<2x6xf32> {
+  // expected-error @+1 {{expects weights_layer [3, 4, 6], got [4, 4, 6]}}
+  %0:3 = aic.rnn %x, %w, %r, %b outs(%y, %h, %h) {cell = "lstm"} : (tensor<5x2x3xf32>, tensor<4x4x6xf32>, tensor<6x4x6xf32>, tensor<4x6xf32>, tensor<5x2x6xf32>, tensor<2x6xf32>, tensor<2x6xf32>) -> (tensor<5x2x6xf32>, tensor<2x6xf32>, tensor<2x6xf32>)
+  return %0#1 : tensor<2x6xf32>
+}
+
+// -----
+
+// Tests that an lstm has three destinations.
+func.func @rnn_dests(%x: tensor<5x2x3xf32>, %w: tensor<3x4x6xf32>, %r: tensor<6x4x6xf32>, %b: tensor<4x6xf32>, %y: tensor<5x2x6xf32>, %h: tensor<2x6xf32>) -> tensor<2x6xf32> {
+  // expected-error @+1 {{expects 3 destinations}}
+  %0:2 = aic.rnn %x, %w, %r, %b outs(%y, %h) {cell = "lstm"} : (tensor<5x2x3xf32>, tensor<3x4x6xf32>, tensor<6x4x6xf32>, tensor<4x6xf32>, tensor<5x2x6xf32>, tensor<2x6xf32>) -> (tensor<5x2x6xf32>, tensor<2x6xf32>)
+  return %0#1 : tensor<2x6xf32>
+}

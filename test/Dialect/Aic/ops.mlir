@@ -207,3 +207,22 @@ func.func @normalization(%x: tensor<2x6x3x4xf32>, %v: tensor<12x12xf32>, %s: ten
          -> (tensor<12x12xf32>, tensor<12xf32>, tensor<12xf32>)
   return %l, %y, %z#0 : tensor<2x6x3x4xf32>, tensor<12x12xf32>, tensor<12x12xf32>
 }
+
+// -----
+
+// Tests that rnn round-trips with and without the optional operands.
+// CHECK-LABEL: func @rnn
+// CHECK: %{{.*}}:3 = aic.rnn %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} peephole(%{{.*}}) h0(%{{.*}}) c0(%{{.*}}) outs(%{{.*}}, %{{.*}}, %{{.*}}) {cell = "lstm", reverse} : (tensor<5x2x3xf32>, tensor<3x4x6xf32>, tensor<6x4x6xf32>, tensor<4x6xf32>, tensor<3x6xf32>, tensor<2x6xf32>, tensor<2x6xf32>, tensor<5x2x6xf32>, tensor<2x6xf32>, tensor<2x6xf32>) -> (tensor<5x2x6xf32>, tensor<2x6xf32>, tensor<2x6xf32>)
+// CHECK: %{{.*}}:2 = aic.rnn %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} outs(%{{.*}}, %{{.*}}) {cell = "lbr_gru"} : (tensor<5x2x3xf32>, tensor<3x3x6xf32>, tensor<6x3x6xf32>, tensor<4x6xf32>, tensor<5x2x6xf32>, tensor<2x6xf32>) -> (tensor<5x2x6xf32>, tensor<2x6xf32>)
+func.func @rnn(%x: tensor<5x2x3xf32>, %wl: tensor<3x4x6xf32>, %wi: tensor<6x4x6xf32>,
+               %b: tensor<4x6xf32>, %p: tensor<3x6xf32>, %h: tensor<2x6xf32>,
+               %gl: tensor<3x3x6xf32>, %gi: tensor<6x3x6xf32>)
+    -> (tensor<5x2x6xf32>, tensor<2x6xf32>) {
+  %ey = tensor.empty() : tensor<5x2x6xf32>
+  %es = tensor.empty() : tensor<2x6xf32>
+  %l:3 = aic.rnn %x, %wl, %wi, %b peephole(%p) h0(%h) c0(%h) outs(%ey, %es, %es) {cell = "lstm", reverse}
+       : (tensor<5x2x3xf32>, tensor<3x4x6xf32>, tensor<6x4x6xf32>, tensor<4x6xf32>, tensor<3x6xf32>, tensor<2x6xf32>, tensor<2x6xf32>, tensor<5x2x6xf32>, tensor<2x6xf32>, tensor<2x6xf32>) -> (tensor<5x2x6xf32>, tensor<2x6xf32>, tensor<2x6xf32>)
+  %g:2 = aic.rnn %x, %gl, %gi, %b outs(%ey, %es) {cell = "lbr_gru"}
+       : (tensor<5x2x3xf32>, tensor<3x3x6xf32>, tensor<6x3x6xf32>, tensor<4x6xf32>, tensor<5x2x6xf32>, tensor<2x6xf32>) -> (tensor<5x2x6xf32>, tensor<2x6xf32>)
+  return %l#0, %g#1 : tensor<5x2x6xf32>, tensor<2x6xf32>
+}

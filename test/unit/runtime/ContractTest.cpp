@@ -77,6 +77,7 @@ TEST(Contract, KindCodesAndNames) {
   EXPECT_EQ(contract::BatchNorm::kKind, AIC_PRIM_BATCH_NORM);
   EXPECT_EQ(contract::ConvTranspose::kKind, 11);
   EXPECT_EQ(contract::Lrn::kKind, 12);
+  EXPECT_EQ(contract::Rnn::kKind, 15);
   EXPECT_STREQ(contract::Conv::kName, "CONV");
   EXPECT_STREQ(contract::BatchNorm::kName, "BATCH_NORM");
   EXPECT_STREQ(contract::ConvTranspose::kName, "CONV_TRANSPOSE");
@@ -173,6 +174,36 @@ TEST(Contract, OtherKindsWords) {
       F32, 1, 3, 0,  F32, 1, 3, 0,  F32, 1, 3, 0,  F32, 1, 3, 0, // params
       F32, 2, 1, 3, 0,                                        // dst
       bits(1e-5)}));
+  // clang-format on
+}
+
+TEST(Contract, RnnWords) {
+  constexpr int64_t F32 = AIC_DTYPE_FLOAT32;
+  contract::Rnn d;
+  d.cell = AIC_RNN_GRU;
+  d.reverse = true;
+  d.src = f32({2, 1, 3});
+  d.wei_layer = f32({3, 3, 4});
+  d.wei_iter = f32({4, 3, 4});
+  d.bias = f32({3, 4});
+  d.src_h = f32({1, 4});
+  d.dst = f32({2, 1, 4});
+  d.dst_h = f32({1, 4});
+  d.weights_const = true;
+  // clang-format off
+  EXPECT_EQ(contract::encode(d), (std::vector<int64_t>{
+      AIC_PRIM_RNN, AIC_RNN_GRU, 1,
+      F32, 3, 2, 1, 3, 0,  // src
+      F32, 3, 3, 3, 4, 0,  // wei_layer
+      F32, 3, 4, 3, 4, 0,  // wei_iter
+      F32, 2, 3, 4, 0,     // bias
+      0,                   // no peephole
+      1, F32, 2, 1, 4, 0,  // src_h
+      0,                   // no src_c
+      F32, 3, 2, 1, 4, 0,  // dst
+      F32, 2, 1, 4, 0,     // dst_h
+      0,                   // no dst_c
+      1}));                // weights_const
   // clang-format on
 }
 
