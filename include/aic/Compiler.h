@@ -68,6 +68,12 @@ struct ImportOptions {
   /// OptionalProto, which gives its length or presence and its elements'
   /// shapes (the library is compiled for them).
   std::string inputValuesDir;
+  /// The largest tensor the model may ask for, in bytes: a graph input, an
+  /// initializer or a value computed by a node (a huge dim, an Expand or
+  /// Tile chain, a ConstantOfShape). Larger ones are a compile-time error
+  /// naming the input or node, before anything is allocated for them.
+  int64_t maxTensorBytes = kDefaultMaxTensorBytes;
+  static constexpr int64_t kDefaultMaxTensorBytes = int64_t(8) << 30;
 };
 
 /// Parses "NAME=D0xD1x..." (e.g. "image=1x3x224x224"; a scalar is

@@ -122,6 +122,29 @@ const ConstTensor *GraphState::getBoundInputValue(StringRef name,
   return &it->second;
 }
 
+LogicalResult GraphState::checkTensorSize(Type type, StringRef what,
+                                          Location loc) const {
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped || !shaped.hasStaticShape())
+    return success();
+  // In bytes, saturating: dims multiply past int64 in hostile models.
+  uint64_t bytes = elementByteSize(shaped.getElementType());
+  for (int64_t dim : shaped.getShape())
+    if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(dim), &bytes))
+      bytes = UINT64_MAX;
+  if (bytes <= static_cast<uint64_t>(maxTensorBytes))
+    return success();
+  InFlightDiagnostic diag = emitError(loc);
+  diag << what << " would be a tensor of " << type << " (";
+  if (bytes == UINT64_MAX)
+    diag << "more than 2^64";
+  else
+    diag << bytes;
+  diag << " bytes), over the limit of " << maxTensorBytes
+       << " bytes per tensor (--max-tensor-bytes)";
+  return failure();
+}
+
 const ConstTensor *GraphState::getConstantOrBoundInput(StringRef name) {
   if (const ConstTensor *constant = getConstant(name))
     return constant;

@@ -371,6 +371,32 @@ static LogicalResult checkRuleApplies(const OpRuleInfo &info,
   return failure();
 }
 
+/// Errors if an output of `node` is larger than the tensor size limit: as
+/// ONNX types it before the rule runs, or as the rule built it.
+static LogicalResult checkOutputSizes(const onnx::NodeProto &node,
+                                      const GraphState &state, Location loc,
+                                      bool built) {
+  for (const std::string &name : node.output()) {
+    if (name.empty())
+      continue;
+    Type type;
+    if (built) {
+      if (Value value = state.lookupValue(name))
+        type = value.getType();
+    } else if (const onnx::TypeProto *onnxType = state.getOnnxType(name)) {
+      std::string why;
+      FailureOr<RankedTensorType> converted =
+          convertTensorType(*onnxType, state.getContext(), why);
+      if (succeeded(converted))
+        type = *converted;
+    }
+    if (type &&
+        failed(state.checkTensorSize(type, "output '" + name + "'", loc)))
+      return failure();
+  }
+  return success();
+}
+
 static LogicalResult importNode(const onnx::NodeProto &node,
                                 GraphState &state) {
   Location loc = getNodeLoc(node, state);
@@ -394,6 +420,9 @@ static LogicalResult importNode(const onnx::NodeProto &node,
   if (getSubgraphs(node).empty() &&
       failed(inferMissingOutputTypes(node, state, why)))
     return emitError(loc) << "ONNX shape inference failed: " << oneLine(why);
+  // Before the rule builds anything for an absurd size.
+  if (failed(checkOutputSizes(node, state, loc, /*built=*/false)))
+    return failure();
   // Shape arithmetic on constants becomes constants, so that the rules that
   // need static shapes find them.
   if (normalizeDomain(node.domain()).empty() &&
@@ -402,7 +431,8 @@ static LogicalResult importNode(const onnx::NodeProto &node,
     return success();
   }
   NodeImporter imp(state, node, loc);
-  if (failed(info->rule(imp)))
+  if (failed(info->rule(imp)) ||
+      failed(checkOutputSizes(node, state, loc, /*built=*/true)))
     return failure();
   recordOutputTypes(node, state);
   return success();
@@ -642,6 +672,9 @@ importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
                                      : "");
       return nullptr;
     }
+    if (failed(state.checkTensorSize(*type, "input '" + input.name() + "'",
+                                     fileLoc)))
+      return nullptr;
     signature.addInput(input.name(), *type,
                        state.getOnnxElementType(input.name()));
   }
@@ -724,6 +757,7 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
   if (failed(opset))
     return nullptr;
   GraphState state(&context, path, modelDir, *opset);
+  state.setMaxTensorBytes(options.maxTensorBytes);
   for (const onnx::OperatorSetIdProto &id : model.opset_import())
     state.setDomainOpset(id.domain(), id.version());
   for (auto &entry : bindings->values)

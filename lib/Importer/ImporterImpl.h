@@ -8,6 +8,7 @@
 #ifndef AIC_LIB_IMPORTER_IMPORTERIMPL_H
 #define AIC_LIB_IMPORTER_IMPORTERIMPL_H
 
+#include "aic/Compiler.h"
 #include "dialects/Aic/AicDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -86,8 +87,8 @@ mlir::LogicalResult checkExternalData(const onnx::TensorProto &tensor,
 /// Reads the `expected` bytes of an external-data tensor after the checks
 /// of checkExternalData.
 mlir::LogicalResult readExternalData(const onnx::TensorProto &tensor,
-                                     llvm::StringRef modelDir,
-                                     int64_t expected, std::vector<char> &out,
+                                     llvm::StringRef modelDir, int64_t expected,
+                                     std::vector<char> &out,
                                      std::string &error);
 
 /// The elements converted to double / int64 (any element type).
@@ -217,6 +218,13 @@ public:
   /// Registers a constant (initializer or Constant node output).
   void addConstant(llvm::StringRef name, ConstTensor tensor,
                    mlir::Location loc);
+  /// The largest tensor the model may ask for (ImportOptions).
+  void setMaxTensorBytes(int64_t bytes) { maxTensorBytes = bytes; }
+  /// Errors at `loc` if a tensor of `type` is larger than allowed; `what`
+  /// names it ("input 'x'", "output 'y'").
+  mlir::LogicalResult checkTensorSize(mlir::Type type, llvm::StringRef what,
+                                      mlir::Location loc) const;
+
   /// Whether the user gave values for graph inputs (--input-value).
   bool hasBoundInputs() const { return !boundInputs.empty(); }
   /// The constant data behind an ONNX value, or null if not a constant.
@@ -296,6 +304,7 @@ private:
   std::deque<ConstTensor> derivedValues;
   llvm::StringSet<> specialized;
   llvm::StringSet<> used;
+  int64_t maxTensorBytes = aic::ImportOptions::kDefaultMaxTensorBytes;
   llvm::StringMap<int64_t> domainOpsets;
   ResourceNamer namer;
 };

@@ -63,6 +63,11 @@ static cl::list<std::string> inputValues(
              "OptionalProto file, whose length or presence and element "
              "shapes the library is compiled for (repeatable)"),
     cl::value_desc("NAME=FILE.pb|NAME=V0,V1..."), cl::cat(toolOptions));
+static cl::opt<int64_t> maxTensorBytes(
+    "max-tensor-bytes",
+    cl::desc("largest tensor a model may ask for (inputs, initializers, "
+             "computed values); larger is an error"),
+    cl::init(aic::ImportOptions::kDefaultMaxTensorBytes), cl::cat(toolOptions));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU (default: host)"),
                                  cl::init(""), cl::cat(toolOptions));
 static cl::opt<bool>
@@ -126,6 +131,11 @@ int main(int argc, char **argv) {
   }
 
   aic::CompileOptions options;
+  if (maxTensorBytes <= 0) {
+    errs() << "error: --max-tensor-bytes must be positive\n";
+    return 1;
+  }
+  options.import.maxTensorBytes = maxTensorBytes;
   for (const std::string &spec : inputShapes) {
     std::string error;
     if (!aic::parseInputShape(spec, options.import, error)) {
