@@ -10,9 +10,24 @@
 #include "ModelMutator.h"
 #include "aic/Compiler.h"
 
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
+
 extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size,
                                           size_t maxSize, unsigned seed) {
   return aicfuzz::mutateSerializedModel(data, size, maxSize, seed);
+}
+
+extern "C" int LLVMFuzzerInitialize(int *, char ***) {
+  // compileModule applies these options, as aic-compile does; registered
+  // here with their defaults (libFuzzer's flags are not passed to them).
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
+  return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

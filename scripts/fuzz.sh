@@ -60,6 +60,9 @@ if [[ ! -x "$FUZZER" || ! -d "$SEEDS" ]]; then
   AIC_SAN_BUILD_DIR="$BUILD" bash "$ROOT/scripts/sanitize.sh" fuzzers
 fi
 
+# See scripts/sanitize.sh for allow_user_poisoning=0.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allow_user_poisoning=0}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 ARTIFACTS="$BUILD/fuzz/artifacts/$HARNESS"
 mkdir -p "$ARTIFACTS"
 if [[ -n "$SEED" ]]; then

@@ -333,9 +333,10 @@ static LogicalResult importMaxPoolIndices(NodeImporter &imp, Value input,
         }
         Value first = i64.cmp(CmpKind::lt, bestIndex, i64.constant(0));
         Value greater = s.cmp(CmpKind::gt, x, best);
-        Value tie =
-            nb.create<arith::AndIOp>(nloc, s.cmp(CmpKind::eq, x, best),
-                                     i64.cmp(CmpKind::lt, flat, bestIndex));
+        // One statement per op: argument evaluation order is unspecified.
+        Value smaller = i64.cmp(CmpKind::lt, flat, bestIndex);
+        Value equal = s.cmp(CmpKind::eq, x, best);
+        Value tie = nb.create<arith::AndIOp>(nloc, equal, smaller);
         Value take = nb.create<arith::OrIOp>(
             nloc, first, nb.create<arith::OrIOp>(nloc, greater, tie));
         take = nb.create<arith::AndIOp>(nloc, inside, take);
