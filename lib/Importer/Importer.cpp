@@ -751,7 +751,10 @@ importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
 
 void aic::importer::fixOnnxSchemas() {
   static std::once_flag once;
-  std::call_once(once, [] { fixStftInference(); });
+  std::call_once(once, [] {
+    fixStftInference();
+    guardConvInference();
+  });
 }
 
 OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
