@@ -8,7 +8,7 @@
 #           $AIC_SAN_BUILD_DIR (default build-san/) and runs the unit and lit
 #           tests, the fuzz regression inputs, a short fuzzing run per
 #           harness (ctest's fuzz-*, $AIC_FUZZ_CI_SECONDS each, default 30)
-#           and 1 in $AIC_SAN_BACKEND_SAMPLE (default 8) tests of each ONNX
+#           and 1 in $AIC_SAN_BACKEND_SAMPLE (default 4) tests of each ONNX
 #           backend suite. Any sanitizer report fails the test it occurs in.
 # tsan      Builds libaicrt and its unit tests only (-DAIC_BUILD_COMPILER=OFF
 #           -DAIC_SANITIZE=thread) in $AIC_TSAN_BUILD_DIR (default
@@ -66,7 +66,7 @@ stage() { # NAME COMMAND...
 }
 
 backend_sample() {
-  local every="${AIC_SAN_BACKEND_SAMPLE:-8}" suite names
+  local every="${AIC_SAN_BACKEND_SAMPLE:-4}" suite names
   for suite in node simple pytorch-converted pytorch-operator; do
     # Every Nth test of the suite in name order: a fixed sample of every
     # operator family.
