@@ -66,9 +66,9 @@ aicfuzz::FuzzContext::FuzzContext() {
     std::string message = diag.str();
     if (message.empty() || message.find('\n') != std::string::npos)
       finding("an error that is not one line: '" + message + "'");
+    lastError = aic::describeLocation(diag.getLocation()) + ": " + message;
     if (std::getenv("AIC_FUZZ_PRINT_ERRORS"))
-      llvm::errs() << "error: " << aic::describeLocation(diag.getLocation())
-                   << ": " << message << "\n";
+      llvm::errs() << "error: " << lastError << "\n";
     return success();
   });
 }
@@ -88,6 +88,6 @@ OwningOpRef<ModuleOp> aicfuzz::importChecked(const std::string &path,
     return nullptr;
   }
   if (failed(verify(*module)))
-    finding("the imported module does not verify");
+    finding("the imported module does not verify: " + context.lastError);
   return module;
 }

@@ -41,6 +41,10 @@ public:
 private:
   std::unique_ptr<mlir::MLIRContext> context;
   int errors = 0;
+  std::string lastError; // with its location, for findings
+
+  friend mlir::OwningOpRef<mlir::ModuleOp>
+  importChecked(const std::string &path, FuzzContext &context);
 };
 
 /// Imports the model at `path` under the oracle: a null result must come
