@@ -12,6 +12,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <unistd.h>
 
 using namespace mlir;
 
@@ -35,6 +36,14 @@ const std::string &scratchDir() {
 
 void aicfuzz::finding(const std::string &message) {
   std::fprintf(stderr, "aic-fuzz finding: %s\n", message.c_str());
+  // libFuzzer saves the input from its crash handler; a copy here survives
+  // a handler that does not get that far.
+  llvm::SmallString<128> model(scratchDir());
+  llvm::sys::path::append(model, "model.onnx");
+  std::string copy = "aic-fuzz-finding-" + std::to_string(getpid()) + ".onnx";
+  if (!llvm::sys::fs::copy_file(model, copy))
+    std::fprintf(stderr, "aic-fuzz finding: input copied to %s\n",
+                 copy.c_str());
   std::fflush(stderr);
   std::abort();
 }
