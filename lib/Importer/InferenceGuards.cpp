@@ -6,7 +6,8 @@
 // input (a hostile or broken model) make it read past the end of a vector
 // and crash. The guard wraps each version's inference function in ONNX's
 // schema registry with the missing check, so such a model gets ONNX's usual
-// shape-inference error instead.
+// shape-inference error instead. Gemm before opset 11 likewise indexes A's
+// and B's dims without checking that they are 2-D.
 //
 //===----------------------------------------------------------------------===//
 #include "ImporterImpl.h"
@@ -34,6 +35,16 @@ void checkWeightsRank(onnx::InferenceContext &ctx, size_t data,
                          " but the input has rank ", dataRank);
 }
 
+/// Fails inference unless inputs 0 and 1 (Gemm's A and B) are 2-D where
+/// their shapes are known: Gemm-1 to -9's inference indexes their dims
+/// unchecked.
+void checkGemmRanks(onnx::InferenceContext &ctx) {
+  for (size_t i = 0; i < 2 && i < ctx.getNumInputs(); ++i)
+    if (onnx::hasInputShape(ctx, i) &&
+        ctx.getInputType(i)->tensor_type().shape().dim_size() != 2)
+      fail_shape_inference("input ", i, " of Gemm is not 2-D");
+}
+
 } // namespace
 
 void aic::importer::guardConvInference() {
@@ -48,7 +59,18 @@ void aic::importer::guardConvInference() {
        onnx::OpSchemaRegistry::get_all_schemas_with_history())
     if (schema.domain().empty())
       versions.emplace_back(schema.Name(), schema.SinceVersion());
-  for (const auto &[name, version] : versions)
+  for (const auto &[name, version] : versions) {
+    if (name == "Gemm")
+      if (auto *schema = const_cast<onnx::OpSchema *>(
+              onnx::OpSchemaRegistry::Schema(name, version)))
+        if (schema->SinceVersion() == version)
+          if (onnx::InferenceFunction original =
+                  schema->GetTypeAndShapeInferenceFunction())
+            schema->TypeAndShapeInferenceFunction(
+                [original](onnx::InferenceContext &ctx) {
+                  checkGemmRanks(ctx);
+                  original(ctx);
+                });
     for (const auto &[op, inputs] : ops) {
       if (name != op)
         continue;
@@ -67,4 +89,5 @@ void aic::importer::guardConvInference() {
             original(ctx);
           });
     }
+  }
 }
