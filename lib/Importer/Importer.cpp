@@ -753,7 +753,7 @@ void aic::importer::fixOnnxSchemas() {
   static std::once_flag once;
   std::call_once(once, [] {
     fixStftInference();
-    guardConvInference();
+    guardShapeInference();
   });
 }
 

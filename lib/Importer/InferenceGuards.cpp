@@ -47,7 +47,7 @@ void checkGemmRanks(onnx::InferenceContext &ctx) {
 
 } // namespace
 
-void aic::importer::guardConvInference() {
+void aic::importer::guardShapeInference() {
   // (operator, data input, weights input)
   const std::pair<const char *, std::pair<size_t, size_t>> ops[] = {
       {"Conv", {0, 1}},
