@@ -51,6 +51,32 @@ template <class Desc> size_t checkWindow(const CreateInfo &ci, const Desc &d) {
   return nsp;
 }
 
+/// Checks that dst's spatial dims are what a window of `kernel` (sizes
+/// taken from dim 2 on when `kernelOffset` is 2, as in conv weights) gives
+/// on src, and that dst has src's batch (and, for pooling, channels).
+/// oneDNN checks this too, but in 32 bits: a dim off by a multiple of 2^32
+/// would pass and make oneDNN iterate over it.
+void checkWindowOutput(const CreateInfo &ci, const Tensor &src,
+                       const Tensor &dst, const std::vector<int64_t> &kernel,
+                       size_t kernelOffset, const std::vector<int64_t> &strides,
+                       const std::vector<int64_t> &dilations,
+                       const std::vector<int64_t> &padsBegin,
+                       const std::vector<int64_t> &padsEnd, bool sameChannels) {
+  if (dst.dims[0] != src.dims[0] ||
+      (sameChannels && dst.dims[1] != src.dims[1]))
+    invalid(ci,
+            "dst " + shapeStr(dst) + " does not match src " + shapeStr(src));
+  for (size_t i = 0; i + 2 < static_cast<size_t>(src.rank()); ++i) {
+    // Decoded dims stay below 2^40 and windows below 2^30: no overflow in
+    // 128 bits.
+    __int128 extent = __int128(kernel[kernelOffset + i] - 1) * dilations[i] + 1;
+    __int128 span = __int128(src.dims[2 + i]) + padsBegin[i] + padsEnd[i];
+    if (span < extent || (span - extent) / strides[i] + 1 != dst.dims[2 + i])
+      invalid(ci, "dst " + shapeStr(dst) + " is not the window of src " +
+                      shapeStr(src) + " in spatial dim " + std::to_string(i));
+  }
+}
+
 memory::desc anyLayout(const memory::desc &md) {
   return memory::desc(md.dims(), md.data_type(), memory::format_tag::any);
 }
@@ -146,6 +172,9 @@ PrimitivePtr aic::rt::createConv(const contract::Conv &d,
   if (hasBias && (d.bias->rank() != 1 || d.bias->dims[0] != oc))
     invalid(ci, "bias " + shapeStr(*d.bias) + " should be [" +
                     std::to_string(oc) + "]");
+  checkWindowOutput(ci, src, dst, wei.dims, grouped ? 3 : 2, d.strides,
+                    d.dilations, d.pads_begin, d.pads_end,
+                    /*sameChannels=*/false);
 
   memory::desc userWei = tensorMd(wei);
   if (groups > 1 && !grouped) {
@@ -243,6 +272,8 @@ PrimitivePtr aic::rt::createPool(const contract::Pool &d,
     requireF32(ci, {&src, &dst});
   requireRank(ci, "src", src, nsp + 2);
   requireRank(ci, "dst", dst, nsp + 2);
+  checkWindowOutput(ci, src, dst, d.kernel, 0, d.strides, d.dilations,
+                    d.pads_begin, d.pads_end, /*sameChannels=*/true);
   dnnl::algorithm a = alg == AIC_POOL_MAX ? dnnl::algorithm::pooling_max
                       : alg == AIC_POOL_AVG_INCLUDE_PAD
                           ? dnnl::algorithm::pooling_avg_include_padding

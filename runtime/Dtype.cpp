@@ -132,9 +132,9 @@ std::string aic::rt::formatValues(int64_t dtype, const void *data,
 }
 
 AIC_RT_EXPORT size_t aic_dtype_size(aic_dtype_t dtype) {
-  return aic::rt::dtypeSize(dtype);
+  return aic::rt::dtypeSize(aic::rt::rawEnum(dtype));
 }
 
 AIC_RT_EXPORT const char *aic_dtype_name(aic_dtype_t dtype) {
-  return aic::rt::dtypeName(dtype);
+  return aic::rt::dtypeName(aic::rt::rawEnum(dtype));
 }

@@ -76,7 +76,7 @@ AIC_RT_EXPORT int32_t aic_runtime_version(void) { return AIC_RUNTIME_VERSION; }
 AIC_RT_EXPORT const char *aic_last_error(void) { return lastError.c_str(); }
 
 AIC_RT_EXPORT const char *aic_status_string(aic_status_t status) {
-  switch (status) {
+  switch (aic::rt::rawEnum(status)) {
   case AIC_OK:
     return "AIC_OK";
   case AIC_ERROR_INVALID_ARGUMENT:

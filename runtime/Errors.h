@@ -10,6 +10,7 @@
 
 #include "aic/runtime.h"
 
+#include <cstring>
 #include <exception>
 #include <string>
 #include <utility>
@@ -31,6 +32,16 @@ private:
   aic_status_t status_;
   std::string message_;
 };
+
+/// The integer a C caller stored in an enum-typed argument or field. C lets
+/// it hold any int, but in C++ loading a value outside the enumerators'
+/// range as the enum is undefined, so the runtime reads it as an int.
+template <class E> int32_t rawEnum(const E &e) {
+  static_assert(sizeof(E) == sizeof(int32_t), "an int-sized C enum");
+  int32_t v;
+  std::memcpy(&v, &e, sizeof v);
+  return v;
+}
 
 [[noreturn]] inline void fail(aic_status_t status, std::string message) {
   throw Error(status, std::move(message));

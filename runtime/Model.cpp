@@ -360,10 +360,11 @@ void validate(const char *kind, size_t index, const TensorMeta &meta,
   std::string what = std::string(kind) + " '" + meta.name + "' (#" +
                      std::to_string(index) + ")";
   int64_t rank = static_cast<int64_t>(meta.shape.size());
-  if (t.dtype != meta.dtype)
+  int32_t dtype = rawEnum(t.dtype);
+  if (dtype != meta.dtype)
     fail(AIC_ERROR_DTYPE_MISMATCH, what + ": expected dtype " +
                                        dtypeName(meta.dtype) + ", got " +
-                                       dtypeName(t.dtype));
+                                       dtypeName(dtype));
   if (t.rank < 0 || (t.rank > 0 && !t.shape))
     fail(AIC_ERROR_INVALID_ARGUMENT, what + ": invalid rank " +
                                          std::to_string(t.rank) +

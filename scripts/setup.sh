@@ -44,6 +44,9 @@ PACKAGES=(
   python3-onnx python3-numpy python3-torch python3-torchvision python3-sklearn
   # the Python package (pybind11 module) and its tests
   pybind11-dev python3-dev python3-pytest
+  # sanitizer, fuzzing and memory-checker runs (scripts/sanitize.sh,
+  # scripts/fuzz.sh): clang with its sanitizer and libFuzzer runtimes
+  clang-19 libclang-rt-19-dev valgrind
   # Libraries that LLVM 19's exported CMake targets (LLVMExports.cmake)
   # link to: ZLIB::ZLIB, zstd::libzstd_shared, LibEdit::LibEdit,
   # LibXml2::LibXml2, CURL::libcurl, FFI::ffi. find_package(LLVM/MLIR)

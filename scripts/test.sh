@@ -10,6 +10,11 @@
 # lit-* suites (lit runs each suite's files in parallel) and the
 # onnx-backend-* suites (their runner uses 2 jobs). Example: `-R lit-` runs
 # only the lit suites.
+#
+# Without CTEST_ARGS it then runs `scripts/sanitize.sh all` (ASan+UBSan
+# build with its tests and short fuzzing runs, the TSan concurrency test,
+# valgrind on the runtime tests), as CI does; AIC_SANITIZERS=0 skips that.
+# Exits non-zero if anything failed.
 set -euo pipefail
 
 case "${1:-}" in
@@ -26,4 +31,9 @@ export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}"
 bash scripts/setup.sh
 cmake -G Ninja -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$BUILD"
-exec ctest --test-dir "$BUILD" --output-on-failure --no-tests=error "$@"
+status=0
+ctest --test-dir "$BUILD" --output-on-failure --no-tests=error "$@" || status=$?
+if [[ $# -eq 0 && "${AIC_SANITIZERS:-1}" != 0 ]]; then
+  AIC_BUILD_DIR="$BUILD" bash scripts/sanitize.sh all || status=1
+fi
+exit $status

@@ -78,7 +78,15 @@ static LogicalResult parseText(StringRef content, onnx::ModelProto &model,
                                std::string &why) {
   std::string text = content.str();
   onnx::OnnxParser parser(text.c_str());
-  onnx::Common::Status status = parser.Parse(model);
+  onnx::Common::Status status;
+  try {
+    status = parser.Parse(model);
+  } catch (const std::exception &e) {
+    // The parser converts numbers with std::stoll and friends, which throw
+    // on literals out of range.
+    why = std::string("invalid literal (") + e.what() + ")";
+    return failure();
+  }
   if (!status.IsOK()) {
     why = oneLine(status.ErrorMessage());
     return failure();
@@ -620,6 +628,29 @@ aic::importer::importSubgraph(NodeImporter &imp, const onnx::GraphProto &graph,
   return results;
 }
 
+/// False if two tensor types differ in element type, rank or a dim both
+/// give as a number (symbolic dims and missing shapes agree with anything).
+static bool declaresSameTensor(const onnx::TypeProto &a,
+                               const onnx::TypeProto &b) {
+  if (!a.has_tensor_type() || !b.has_tensor_type())
+    return true;
+  const onnx::TypeProto::Tensor &ta = a.tensor_type(), &tb = b.tensor_type();
+  if (ta.elem_type() != tb.elem_type())
+    return false;
+  if (!ta.has_shape() || !tb.has_shape())
+    return true;
+  if (ta.shape().dim_size() != tb.shape().dim_size())
+    return false;
+  for (int i = 0; i < ta.shape().dim_size(); ++i) {
+    const onnx::TensorShapeProto::Dimension &da = ta.shape().dim(i),
+                                            &db = tb.shape().dim(i);
+    if (da.has_dim_value() && db.has_dim_value() &&
+        da.dim_value() != db.dim_value())
+      return false;
+  }
+  return true;
+}
+
 static OwningOpRef<ModuleOp>
 importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
             GraphState &state,
@@ -679,6 +710,24 @@ importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
                        state.getOnnxElementType(input.name()));
   }
 
+  // An output that passes a graph input through must not declare another
+  // element type or static dims: ONNX shape inference takes the output's
+  // declaration for the name, and nodes reading the input would be typed
+  // from it.
+  llvm::StringMap<const onnx::TypeProto *> inputTypes;
+  for (const onnx::ValueInfoProto &input : graph.input())
+    inputTypes.try_emplace(input.name(), &input.type());
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    auto it = inputTypes.find(output.name());
+    if (it != inputTypes.end() &&
+        !declaresSameTensor(*it->second, output.type())) {
+      emitError(fileLoc) << "output '" << output.name()
+                         << "' is also a graph input but declares another "
+                            "type or shape";
+      return nullptr;
+    }
+  }
+
   if (failed(checkOperators(graph, state, &shapeData)))
     return nullptr;
 
@@ -730,7 +779,10 @@ importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
 
 void aic::importer::fixOnnxSchemas() {
   static std::once_flag once;
-  std::call_once(once, [] { fixStftInference(); });
+  std::call_once(once, [] {
+    fixStftInference();
+    guardShapeInference();
+  });
 }
 
 OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,

@@ -589,6 +589,9 @@ applyInputOptions(onnx::ModelProto &model, const aic::ImportOptions &options,
 /// ONNX 1.12's STFT-17 inference ignores `onesided`; this replaces it in
 /// ONNX's schema registry (SignalRules.cpp).
 void fixStftInference();
+/// Adds the rank checks ONNX 1.12's Conv-family and old Gemm inference lack
+/// (they crash without them) to ONNX's schema registry (InferenceGuards.cpp).
+void guardShapeInference();
 /// Replaces the shape inference of the schemas ONNX 1.12 gets wrong, once,
 /// before any model is checked (called by importOnnxFile).
 void fixOnnxSchemas();

@@ -134,14 +134,27 @@ LogicalResult aic::importer::importConv(NodeImporter &imp) {
       return failure();
     bias = *b;
   }
+  // ONNX's inference leaves the channels unchecked.
+  int64_t group = imp.getIntAttr("group", 1);
+  int64_t inChannels = inType.getDimSize(1), outChannels = wType.getDimSize(0);
+  if (group < 1 || outChannels % group != 0 ||
+      inChannels != wType.getDimSize(1) * group ||
+      type->getDimSize(1) != outChannels ||
+      type->getDimSize(0) != inType.getDimSize(0))
+    return imp.emitError() << "input " << inType << ", weight " << wType
+                           << ", output " << *type << " and group " << group
+                           << " do not match";
+  if (bias && cast<RankedTensorType>(bias.getType()).getShape() !=
+                  ArrayRef<int64_t>{outChannels})
+    return imp.emitError() << "bias " << bias.getType() << " should be ["
+                           << outChannels << "]";
   Builder &b = imp.getBuilder();
-  imp.setOutput(
-      0, imp.create<ConvOp>(*type, *input, *weight, bias, ValueRange{},
-                            imp.emptyTensor(*type),
-                            b.getDenseI64ArrayAttr(w->strides),
-                            b.getDenseI64ArrayAttr(w->dilations),
-                            b.getDenseI64ArrayAttr(w->pads),
-                            b.getI64IntegerAttr(imp.getIntAttr("group", 1))));
+  imp.setOutput(0, imp.create<ConvOp>(*type, *input, *weight, bias,
+                                      ValueRange{}, imp.emptyTensor(*type),
+                                      b.getDenseI64ArrayAttr(w->strides),
+                                      b.getDenseI64ArrayAttr(w->dilations),
+                                      b.getDenseI64ArrayAttr(w->pads),
+                                      b.getI64IntegerAttr(group)));
   return success();
 }
 
@@ -320,9 +333,10 @@ static LogicalResult importMaxPoolIndices(NodeImporter &imp, Value input,
         }
         Value first = i64.cmp(CmpKind::lt, bestIndex, i64.constant(0));
         Value greater = s.cmp(CmpKind::gt, x, best);
-        Value tie =
-            nb.create<arith::AndIOp>(nloc, s.cmp(CmpKind::eq, x, best),
-                                     i64.cmp(CmpKind::lt, flat, bestIndex));
+        // One statement per op: argument evaluation order is unspecified.
+        Value smaller = i64.cmp(CmpKind::lt, flat, bestIndex);
+        Value equal = s.cmp(CmpKind::eq, x, best);
+        Value tie = nb.create<arith::AndIOp>(nloc, equal, smaller);
         Value take = nb.create<arith::OrIOp>(
             nloc, first, nb.create<arith::OrIOp>(nloc, greater, tie));
         take = nb.create<arith::AndIOp>(nloc, inside, take);

@@ -372,6 +372,34 @@ static LogicalResult importGemm(NodeImporter &imp) {
                                          : imp.getOutputType(0);
   if (failed(type))
     return failure();
+  // ONNX's inference checks neither the contraction size nor C.
+  auto aType = cast<RankedTensorType>(lhs->getType());
+  auto bType = cast<RankedTensorType>(rhs->getType());
+  if (aType.getRank() != 2 || bType.getRank() != 2 || type->getRank() != 2)
+    return imp.emitError() << "expects 2-D A, B and Y";
+  bool transposeA = imp.getIntAttr("transA", 0),
+       transposeB = imp.getIntAttr("transB", 0);
+  int64_t m = aType.getDimSize(transposeA ? 1 : 0);
+  int64_t kA = aType.getDimSize(transposeA ? 0 : 1);
+  int64_t kB = bType.getDimSize(transposeB ? 1 : 0);
+  int64_t n = bType.getDimSize(transposeB ? 0 : 1);
+  if (kA != kB || type->getDimSize(0) != m || type->getDimSize(1) != n)
+    return imp.emitError() << "A " << formatShape(aType.getShape())
+                           << (transposeA ? "^T" : "") << " x B "
+                           << formatShape(bType.getShape())
+                           << (transposeB ? "^T" : "") << " does not give Y "
+                           << formatShape(type->getShape());
+  if (imp.hasInput(2)) {
+    RankedTensorType cType = imp.getInputType(2);
+    if (!cType)
+      return failure();
+    FailureOr<SmallVector<int64_t>> broadcast =
+        broadcastShapes(type->getShape(), cType.getShape());
+    if (failed(broadcast) || ArrayRef<int64_t>(*broadcast) != type->getShape())
+      return imp.emitError() << "C of shape " << formatShape(cType.getShape())
+                             << " does not broadcast to the result "
+                             << formatShape(type->getShape());
+  }
   Builder &b = imp.getBuilder();
   double alpha = imp.getFloatAttr("alpha", 1.0f);
   double beta = imp.getFloatAttr("beta", 1.0f);

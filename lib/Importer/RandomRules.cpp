@@ -369,8 +369,9 @@ static LogicalResult importDropout(NodeImporter &imp) {
   // nothing (u < 1), so the infinite scale is never used.
   Location loc = imp.getLoc();
   ScalarBuilder outer(b, loc, drawType);
-  Value scale =
-      outer.div(outer.constant(1), outer.sub(outer.constant(1), ratio));
+  // One statement per op: argument evaluation order is unspecified.
+  Value keepRate = outer.sub(outer.constant(1), ratio);
+  Value scale = outer.div(outer.constant(1), keepRate);
   uint64_t key = getKey(imp);
   int64_t rank = type.getRank();
   AffineMap identity = b.getMultiDimIdentityMap(rank);

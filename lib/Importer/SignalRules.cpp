@@ -384,13 +384,16 @@ static LogicalResult importCosineWindow(NodeImporter &imp, double a0, double a1,
                    nb.create<arith::IndexCastOp>(loc, nb.getI64Type(), index);
                Value n = nb.create<arith::SIToFPOp>(loc, computeType, n64);
                Value angle = s.mul(n, s.constant(increment));
-               Value w = s.sub(
-                   s.constant(a0),
-                   s.mul(s.constant(a1), nb.create<math::CosOp>(loc, angle)));
+               // One statement per op: argument evaluation order is
+               // unspecified.
+               Value cosine = nb.create<math::CosOp>(loc, angle);
+               Value term = s.mul(s.constant(a1), cosine);
+               Value w = s.sub(s.constant(a0), term);
                if (a2 != 0) {
                  Value twice = s.mul(angle, s.constant(2));
-                 w = s.add(w, s.mul(s.constant(a2),
-                                    nb.create<math::CosOp>(loc, twice)));
+                 Value cosine2 = nb.create<math::CosOp>(loc, twice);
+                 Value term2 = s.mul(s.constant(a2), cosine2);
+                 w = s.add(w, term2);
                }
                return convertScalar(nb, loc, w, elementType, false, isUnsigned);
              }));

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ImporterImpl.h"
+#include "dialects/Aic/ResourceBlob.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -437,8 +438,8 @@ ElementsAttr aic::importer::makeElementsAttr(const ConstTensor &tensor,
   if (tensor.getNumElements() > kMaxInlineElements && !tensor.isString()) {
     int64_t align = std::max<int64_t>(
         elementByteSize(tensor.type.getElementType()), alignof(uint64_t));
-    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-        ArrayRef<char>(tensor.data), align, /*dataIsMutable=*/false);
+    AsmResourceBlob blob =
+        aic::copyToImmutableBlob(ArrayRef<char>(tensor.data), align);
     return DenseResourceElementsAttr::get(
         tensor.type, namer.getUniqueName(nameHint), std::move(blob));
   }

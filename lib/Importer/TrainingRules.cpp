@@ -176,9 +176,9 @@ static LogicalResult importAdagrad(NodeImporter &imp) {
   double norm = imp.getFloatAttr("norm_coefficient", 0.0f);
   Value count = imp.create<arith::SIToFPOp>(imp.getBuilder().getF64Type(),
                                             operands->count);
-  Value denominator = imp.create<arith::AddFOp>(
-      f64Constant(imp, 1.0),
-      imp.create<arith::MulFOp>(count, f64Constant(imp, decay)));
+  // One statement per op: argument evaluation order is unspecified.
+  Value decayed = imp.create<arith::MulFOp>(count, f64Constant(imp, decay));
+  Value denominator = imp.create<arith::AddFOp>(f64Constant(imp, 1.0), decayed);
   Value rate = imp.create<arith::DivFOp>(operands->rate, denominator);
   for (int64_t i = 0; i < operands->size(); ++i) {
     Type et = getElementTypeOrSelf(operands->groups[0][i].getType());
@@ -215,9 +215,11 @@ static LogicalResult importMomentum(NodeImporter &imp) {
     return imp.emitError() << "unknown mode '" << mode
                            << "' (expects 'standard' or 'nesterov')";
   bool nesterov = mode == "nesterov";
-  Value betaAdjusted =
-      imp.create<arith::SelectOp>(isPositiveCount(imp, operands->count),
-                                  f64Constant(imp, *beta), f64Constant(imp, 1));
+  // One statement per op: argument evaluation order is unspecified.
+  Value one = f64Constant(imp, 1);
+  Value betaConstant = f64Constant(imp, *beta);
+  Value betaAdjusted = imp.create<arith::SelectOp>(
+      isPositiveCount(imp, operands->count), betaConstant, one);
   for (int64_t i = 0; i < operands->size(); ++i) {
     Type et = getElementTypeOrSelf(operands->groups[0][i].getType());
     Value r = toElementType(imp, operands->rate, et);
@@ -225,7 +227,8 @@ static LogicalResult importMomentum(NodeImporter &imp) {
     buildUpdate(imp, *operands, i, [&](ScalarBuilder &s, ValueRange args) {
       Value x = args[0], g = args[1], v = args[2];
       Value regularized = s.add(s.mul(s.constant(*norm), x), g);
-      Value vNew = s.add(s.mul(s.constant(*alpha), v), s.mul(b, regularized));
+      Value step = s.mul(b, regularized);
+      Value vNew = s.add(s.mul(s.constant(*alpha), v), step);
       Value direction =
           nesterov ? s.add(regularized, s.mul(s.constant(*alpha), vNew)) : vNew;
       return SmallVector<Value>{s.sub(x, s.mul(r, direction)), vNew};
@@ -257,11 +260,12 @@ static LogicalResult importAdam(NodeImporter &imp) {
       imp.create<math::PowFOp>(f64Constant(imp, alpha), count).getResult();
   Value betaPower =
       imp.create<math::PowFOp>(f64Constant(imp, beta), count).getResult();
-  Value corrected = imp.create<arith::DivFOp>(
-      imp.create<arith::MulFOp>(
-          operands->rate,
-          imp.create<math::SqrtOp>(imp.create<arith::SubFOp>(one, betaPower))),
-      imp.create<arith::SubFOp>(one, alphaPower));
+  // One statement per op: argument evaluation order is unspecified.
+  Value denominator = imp.create<arith::SubFOp>(one, alphaPower);
+  Value numerator = imp.create<arith::SubFOp>(one, betaPower);
+  Value root = imp.create<math::SqrtOp>(numerator);
+  Value scaled = imp.create<arith::MulFOp>(operands->rate, root);
+  Value corrected = imp.create<arith::DivFOp>(scaled, denominator);
   Value rate = imp.create<arith::SelectOp>(
       isPositiveCount(imp, operands->count), corrected, operands->rate);
   for (int64_t i = 0; i < operands->size(); ++i) {
@@ -270,11 +274,11 @@ static LogicalResult importAdam(NodeImporter &imp) {
     buildUpdate(imp, *operands, i, [&](ScalarBuilder &s, ValueRange args) {
       Value x = args[0], g = args[1], v = args[2], h = args[3];
       Value regularized = s.add(s.mul(s.constant(norm), x), g);
-      Value vNew = s.add(s.mul(s.constant(alpha), v),
-                         s.mul(s.constant(1.0 - alpha), regularized));
-      Value hNew =
-          s.add(s.mul(s.constant(beta), h),
-                s.mul(s.constant(1.0 - beta), s.mul(regularized, regularized)));
+      Value newPart = s.mul(s.constant(1.0 - alpha), regularized);
+      Value vNew = s.add(s.mul(s.constant(alpha), v), newPart);
+      Value square = s.mul(regularized, regularized);
+      Value newSquare = s.mul(s.constant(1.0 - beta), square);
+      Value hNew = s.add(s.mul(s.constant(beta), h), newSquare);
       Value root = s.getBuilder().create<math::SqrtOp>(s.getLoc(), hNew);
       Value adaptive = s.add(root, s.constant(epsilon));
       Value xNew = s.sub(x, s.mul(r, s.div(vNew, adaptive)));

@@ -1,5 +1,6 @@
 //===- ConstantElements.cpp - Read and build constant tensors -------------===//
 #include "passes/Utils/ConstantElements.h"
+#include "dialects/Aic/ResourceBlob.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinDialect.h"
@@ -170,8 +171,7 @@ ElementsAttr ElementsBuilder::build(StringRef nameHint) const {
   if (n <= kMaxInlineElements)
     return DenseElementsAttr::getFromRawBuffer(type, data);
   int64_t align = std::max<int64_t>(elementBytes, alignof(uint64_t));
-  AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-      ArrayRef<char>(data), align, /*dataIsMutable=*/false);
+  AsmResourceBlob blob = aic::copyToImmutableBlob(ArrayRef<char>(data), align);
   // The blob manager appends _1, _2, ... when the name is taken.
   return DenseResourceElementsAttr::get(type, sanitizeResourceName(nameHint),
                                         std::move(blob));
