@@ -398,11 +398,12 @@ checkSplitSizes(const onnx::GraphProto &graph,
       std::optional<int64_t> split =
           getConstantScalar(node.input(1), scopes, state);
       if (split && *split <= 0)
-        return emitError(fileLoc)
-               << "node '"
-               << (node.name().empty() ? node.output(0) : node.name())
-               << "' (SplitToSequence): 'split' " << *split
-               << " is not positive";
+        return emitError(fileLoc) << "node '"
+                                  << (!node.name().empty()     ? node.name()
+                                      : node.output_size() > 0 ? node.output(0)
+                                                               : std::string())
+                                  << "' (SplitToSequence): 'split' " << *split
+                                  << " is not positive";
     }
     for (const onnx::AttributeProto &attr : node.attribute())
       if (attr.has_g() &&
