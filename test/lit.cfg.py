@@ -19,3 +19,9 @@ config.substitutions.append(("%aic_src", config.aic_src_root))
 config.substitutions.append(("%aic_bin", config.aic_obj_root))
 llvm_config.add_tool_substitutions(
     ["aic-opt", "aic-compile", "aic-run"], [config.aic_tools_dir])
+
+# An instrumented build (-DAIC_SANITIZE): tests that link programs of their
+# own against libaicrt need the sanitizer runtimes and run in the regular
+# build only.
+if config.aic_sanitize:
+    config.available_features.add("sanitizers")
