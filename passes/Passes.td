@@ -218,6 +218,37 @@ def ConvertAicToRuntime : Pass<"convert-aic-to-runtime", "mlir::ModuleOp"> {
                            "mlir::cf::ControlFlowDialect"];
 }
 
+def ExpandMath : Pass<"aic-expand-math", "mlir::ModuleOp"> {
+  let summary = "Decide how float math ops are computed";
+  let description = [{
+    Runs on the generated loops, before the math-to-LLVM/libm conversions.
+    `math.exp`, `math.expm1`, `math.log`, `math.log1p`, `math.log2`,
+    `math.tanh` and `math.erf` on f32 (and on f16/bf16, computed in f32)
+    become the upstream polynomial approximations
+    (populateMathPolynomialApproximationPatterns): arith only, so LLVM
+    vectorizes the loops around them instead of calling libm per element.
+    Their error is a few ulp; results below FLT_MIN flush to zero, as in
+    oneDNN's eltwise primitives (test/e2e/math-accuracy.test measures both
+    against float64 references, with NaN, +-inf and subnormal operands). An
+    f32 `math.log`/`math.log2` first scales subnormal operands into the
+    normal range, which the approximation needs. f64 `math.expm1` and
+    `math.log1p` become calls to libm's expm1 and log1p (the math-to-LLVM
+    conversion would compute exp(x) - 1 and log(1 + x)); other f64 math
+    stays with the upstream conversions.
+    Before:
+      %y = math.tanh %x : f32
+      %z = math.expm1 %d : f64
+    After:
+      (clamp, rational polynomial in arith.mulf/addf/divf, select)
+      %z = call @expm1(%d) : (f64) -> f64
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect",
+                           "mlir::LLVM::LLVMDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def LowerStrings : Pass<"aic-lower-strings", "mlir::ModuleOp"> {
   let summary = "Give !aic.string its in-memory form before the LLVM lowering";
   let description = [{

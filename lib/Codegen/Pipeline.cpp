@@ -89,6 +89,7 @@ void aic::buildLLVMLoweringPipeline(OpPassManager &pm) {
   pm.addPass(aic::createLowerStrings());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(aic::createExpandMath());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());

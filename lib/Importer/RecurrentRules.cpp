@@ -240,7 +240,7 @@ Value aic::importer::applyRnnActivation(ScalarBuilder &s,
     return s.min(s.max(y, zero), one);
   }
   case Fn::Elu: {
-    Value expm1 = s.sub(b.create<math::ExpOp>(loc, x), one);
+    Value expm1 = b.create<math::ExpM1Op>(loc, x);
     return s.select(s.cmp(CmpKind::lt, x, zero),
                     s.mul(s.constant(act.alpha), expm1), x);
   }

@@ -88,6 +88,11 @@ static Value expOf(ScalarBuilder &s, Value x) {
   return s.getBuilder().create<math::ExpOp>(s.getLoc(), x);
 }
 
+/// exp(x) - 1 without the cancellation near 0.
+static Value expm1Of(ScalarBuilder &s, Value x) {
+  return s.getBuilder().create<math::ExpM1Op>(s.getLoc(), x);
+}
+
 static Value sigmoid(ScalarBuilder &s, Value x) {
   Value one = s.constant(1);
   return s.div(one, s.add(one, expOf(s, s.neg(x))));
@@ -200,8 +205,8 @@ static LogicalResult importHardSwish(NodeImporter &imp) {
 static LogicalResult importElu(NodeImporter &imp) {
   double alpha = imp.getFloatAttr("alpha", 1.0f);
   return importUnaryFn(imp, Domain::floatMath, [&](ScalarBuilder &s, Value x) {
-    Value a = s.constant(alpha), one = s.constant(1), zero = s.constant(0);
-    Value negative = s.mul(a, s.sub(expOf(s, x), one));
+    Value a = s.constant(alpha), zero = s.constant(0);
+    Value negative = s.mul(a, expm1Of(s, x));
     return s.select(s.cmp(CmpKind::lt, x, zero), negative, x);
   });
 }
@@ -211,7 +216,7 @@ static LogicalResult importSelu(NodeImporter &imp) {
   double gamma = imp.getFloatAttr("gamma", 1.05070102214813232421875f);
   return importUnaryFn(imp, Domain::floatMath, [&](ScalarBuilder &s, Value x) {
     Value a = s.constant(alpha), g = s.constant(gamma), zero = s.constant(0);
-    Value negative = s.sub(s.mul(a, expOf(s, x)), a);
+    Value negative = s.mul(a, expm1Of(s, x));
     Value y = s.select(s.cmp(CmpKind::le, x, zero), negative, x);
     return s.mul(g, y);
   });
@@ -220,8 +225,8 @@ static LogicalResult importSelu(NodeImporter &imp) {
 static LogicalResult importCelu(NodeImporter &imp) {
   double alpha = imp.getFloatAttr("alpha", 1.0f);
   return importUnaryFn(imp, Domain::floatMath, [&](ScalarBuilder &s, Value x) {
-    Value a = s.constant(alpha), one = s.constant(1);
-    Value negative = s.mul(a, s.sub(expOf(s, s.div(x, a)), one));
+    Value a = s.constant(alpha);
+    Value negative = s.mul(a, expm1Of(s, s.div(x, a)));
     Value zero = s.constant(0);
     Value positive = s.max(x, zero);
     return s.add(positive, s.min(negative, zero));
