@@ -99,6 +99,54 @@ def FusePostOps : Pass<"aic-fuse-post-ops", "mlir::func::FuncOp"> {
   ];
 }
 
+def InlineSmallMatmuls : Pass<"aic-inline-small-matmuls",
+                              "mlir::func::FuncOp"> {
+  let summary = "Compute small matrix products in generated code";
+  let description = [{
+    A library call has a fixed cost of about a microsecond, more than a
+    product as small as a recurrent cell's 1x64 by 64x256 step takes when
+    computed inline. Every f32 `aic.matmul` on 2-D operands without post-ops
+    whose M x N x K is at most `max-macs` becomes loops on tensors: the
+    output starts as the bias broadcast (or zero); for each row m and each
+    block of 128 output columns (and the remaining ones), a loop over k
+    carries the block as a vector (in registers once lowered) and adds
+    broadcast(lhs[m, k]) * rhs[k, block] with `vector.fma`; a last generic
+    scales by alpha when alpha is not 1. A transposed left operand is read
+    transposed; a transposed right operand must be a constant, which is
+    transposed at compile time.
+    Before:
+      %y = aic.matmul %h, %r outs(%e) : (tensor<1x64xf32>, tensor<64x256xf32>,
+             tensor<1x256xf32>) -> tensor<1x256xf32>
+    After:
+      %z = linalg.fill ins(%cst : f32) outs(%e0 : tensor<1x256xf32>)
+      %y = scf.for %m = %c0 to %c1 step %c1 iter_args(%o = %z) {
+        %r = scf.for %n = %c0 to %c256 step %c128 iter_args(%p = %o) {
+          %v = vector.transfer_read %p[%m, %n] : tensor<1x256xf32>, vector<128xf32>
+          %s = scf.for %k = %c0 to %c64 step %c1 iter_args(%acc = %v) {
+            %a = tensor.extract %h[%m, %k] : tensor<1x64xf32>
+            %b = vector.broadcast %a : f32 to vector<128xf32>
+            %w = vector.transfer_read %r[%k, %n] : tensor<64x256xf32>, vector<128xf32>
+            %f = vector.fma %b, %w, %acc : vector<128xf32>
+            scf.yield %f
+          }
+          %q = vector.transfer_write %s, %p[%m, %n] : vector<128xf32>, tensor<1x256xf32>
+          scf.yield %q
+        }
+        scf.yield %r
+      }
+  }];
+  let options = [
+    Option<"maxMacs", "max-macs", "int64_t", "32768",
+           "largest M x N x K computed inline">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def AssignLayouts : Pass<"aic-assign-layouts", "mlir::func::FuncOp"> {
   let summary = "Choose blocked layouts with oneDNN and insert reorders";
   let description = [{

@@ -74,6 +74,12 @@ struct ImportOptions {
   /// naming the input or node, before anything is allocated for them.
   int64_t maxTensorBytes = kDefaultMaxTensorBytes;
   static constexpr int64_t kDefaultMaxTensorBytes = int64_t(8) << 30;
+  /// RNN, GRU and LSTM layers whose per-step matrix product (batch x gates *
+  /// hidden x hidden multiply-adds) is at most this are generated code even
+  /// where oneDNN has a primitive (faster at that size: the product is
+  /// computed inline); 0 keeps every layer oneDNN can run on oneDNN.
+  int64_t maxGeneratedRnnStepMacs = kDefaultMaxGeneratedRnnStepMacs;
+  static constexpr int64_t kDefaultMaxGeneratedRnnStepMacs = 32768;
 };
 
 /// Parses "NAME=D0xD1x..." (e.g. "image=1x3x224x224"; a scalar is

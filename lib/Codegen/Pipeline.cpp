@@ -18,6 +18,7 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -40,6 +41,9 @@ void aic::buildOptimizationPipeline(OpPassManager &pm, StringRef isa) {
   pm.addNestedPass<func::FuncOp>(aic::createFoldConstants());
   pm.addNestedPass<func::FuncOp>(aic::createFoldBatchNorm());
   pm.addNestedPass<func::FuncOp>(aic::createFusePostOps());
+  // Products too small to pay for a library call become loops; after
+  // fusion, which may still give them post-ops (they stay library calls).
+  pm.addNestedPass<func::FuncOp>(aic::createInlineSmallMatmuls());
   pm.addPass(createCanonicalizerPass());
   // Layouts last: they depend on the final shape of every primitive, and
   // the canonicalizer then drops the constants packing replaced.
@@ -90,6 +94,7 @@ void aic::buildLLVMLoweringPipeline(OpPassManager &pm) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(aic::createExpandMath());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());

@@ -810,6 +810,7 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
     return nullptr;
   GraphState state(&context, path, modelDir, *opset);
   state.setMaxTensorBytes(options.maxTensorBytes);
+  state.setMaxGeneratedRnnStepMacs(options.maxGeneratedRnnStepMacs);
   for (const onnx::OperatorSetIdProto &id : model.opset_import())
     state.setDomainOpset(id.domain(), id.version());
   for (auto &entry : bindings->values)

@@ -220,6 +220,11 @@ public:
                    mlir::Location loc);
   /// The largest tensor the model may ask for (ImportOptions).
   void setMaxTensorBytes(int64_t bytes) { maxTensorBytes = bytes; }
+  /// See ImportOptions::maxGeneratedRnnStepMacs.
+  void setMaxGeneratedRnnStepMacs(int64_t macs) {
+    maxGeneratedRnnStepMacs = macs;
+  }
+  int64_t getMaxGeneratedRnnStepMacs() const { return maxGeneratedRnnStepMacs; }
   /// Errors at `loc` if a tensor of `type` is larger than allowed; `what`
   /// names it ("input 'x'", "output 'y'").
   mlir::LogicalResult checkTensorSize(mlir::Type type, llvm::StringRef what,
@@ -305,6 +310,8 @@ private:
   llvm::StringSet<> specialized;
   llvm::StringSet<> used;
   int64_t maxTensorBytes = aic::ImportOptions::kDefaultMaxTensorBytes;
+  int64_t maxGeneratedRnnStepMacs =
+      aic::ImportOptions::kDefaultMaxGeneratedRnnStepMacs;
   llvm::StringMap<int64_t> domainOpsets;
   ResourceNamer namer;
 };

@@ -256,28 +256,37 @@ def main():
             continue
         folder = os.path.join(root, name)
         ref = build(name, case, folder)
-        out = os.path.join(folder, "out")
-        run = subprocess.run(
-            ["aic-run", os.path.join(folder, "model.onnx"), "--inputs", folder,
-             "--outputs", out, "--cache-dir", os.path.join(root, "cache")],
-            capture_output=True, text=True)
-        if run.returncode:
-            print(f"{name}: error: {run.stderr.strip()}")
-            failed += 1
-            continue
-        worst = 0.0
-        for i, expected in enumerate(ref):
-            got = numpy_helper.to_array(
-                onnx.load_tensor(os.path.join(out, f"output_{i}.pb")))
-            assert got.shape == expected.shape, (name, i, got.shape)
-            worst = max(worst, float(np.max(np.abs(got - expected))))
-        status = "ok" if worst < 1e-5 else f"MISMATCH {worst:.3g}"
-        failed += status != "ok"
-        ir = subprocess.run(["aic-compile", os.path.join(folder, "model.onnx"),
-                             "--emit=aic", "-o", "-"], capture_output=True,
-                            text=True).stdout
-        path = "oneDNN" if "aic.rnn" in ir else "generated"
-        print(f"{name}: {status} ({path})")
+        # Each case twice: as compiled by default (small layers are generated
+        # code) and with oneDNN's primitive wherever it applies.
+        results = []
+        for mode, macs in (("default", None), ("oneDNN-first", "0")):
+            lib = os.path.join(folder, f"{mode}.so")
+            flags = [] if macs is None else [f"--rnn-generated-max-macs={macs}"]
+            compiled = subprocess.run(
+                ["aic-compile", os.path.join(folder, "model.onnx"), "-o", lib]
+                + flags, capture_output=True, text=True)
+            out = os.path.join(folder, f"out-{mode}")
+            run = compiled if compiled.returncode else subprocess.run(
+                ["aic-run", lib, "--inputs", folder, "--outputs", out],
+                capture_output=True, text=True)
+            if run.returncode:
+                results.append(f"error: {run.stderr.strip()}")
+                failed += 1
+                continue
+            worst = 0.0
+            for i, expected in enumerate(ref):
+                got = numpy_helper.to_array(
+                    onnx.load_tensor(os.path.join(out, f"output_{i}.pb")))
+                assert got.shape == expected.shape, (name, i, got.shape)
+                worst = max(worst, float(np.max(np.abs(got - expected))))
+            status = "ok" if worst < 1e-5 else f"MISMATCH {worst:.3g}"
+            failed += status != "ok"
+            ir = subprocess.run(["aic-compile", os.path.join(folder, "model.onnx"),
+                                 "--emit=aic", "-o", "-"] + flags,
+                                capture_output=True, text=True).stdout
+            path = "oneDNN" if "aic.rnn" in ir else "generated"
+            results.append(f"{status} ({path})")
+        print(f"{name}: {', '.join(results)}")
     sys.exit(1 if failed else 0)
 
 

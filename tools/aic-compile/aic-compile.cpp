@@ -68,6 +68,13 @@ static cl::opt<int64_t> maxTensorBytes(
     cl::desc("largest tensor a model may ask for (inputs, initializers, "
              "computed values); larger is an error"),
     cl::init(aic::ImportOptions::kDefaultMaxTensorBytes), cl::cat(toolOptions));
+static cl::opt<int64_t> rnnGeneratedMaxMacs(
+    "rnn-generated-max-macs",
+    cl::desc("RNN/GRU/LSTM layers with at most this many multiply-adds per "
+             "step's matrix product become generated code rather than "
+             "oneDNN's RNN primitive (0: oneDNN wherever it applies)"),
+    cl::init(aic::ImportOptions::kDefaultMaxGeneratedRnnStepMacs),
+    cl::cat(toolOptions));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU (default: host)"),
                                  cl::init(""), cl::cat(toolOptions));
 static cl::opt<bool>
@@ -136,6 +143,11 @@ int main(int argc, char **argv) {
     return 1;
   }
   options.import.maxTensorBytes = maxTensorBytes;
+  if (rnnGeneratedMaxMacs < 0) {
+    errs() << "error: --rnn-generated-max-macs must not be negative\n";
+    return 1;
+  }
+  options.import.maxGeneratedRnnStepMacs = rnnGeneratedMaxMacs;
   for (const std::string &spec : inputShapes) {
     std::string error;
     if (!aic::parseInputShape(spec, options.import, error)) {

@@ -1,0 +1,222 @@
+//===- InlineSmallMatmuls.cpp - Small matrix products as generated loops --===//
+//
+// A library call costs about a microsecond of fixed overhead (argument
+// binding, oneDNN's dispatch), which dominates a product as small as the
+// 1x64 by 64x256 step of a recurrent cell. This pass computes such products
+// in generated code instead: per output row and block of 128 columns, a loop
+// over k carries the block in vector registers and adds
+// broadcast(lhs[m, k]) * rhs[k, block] with fused multiply-adds. A constant
+// right operand given transposed ([N, K]) is transposed at compile time.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/Aic/AicDialect.h"
+#include "passes/Passes.h"
+#include "passes/Utils/ConstantElements.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+namespace aic {
+#define GEN_PASS_DEF_INLINESMALLMATMULS
+#include "passes/Passes.h.inc"
+} // namespace aic
+
+using namespace mlir;
+using namespace aic;
+
+namespace {
+
+/// Output columns carried through the loop over k: eight AVX-512
+/// registers, enough independent fused multiply-adds to hide their latency.
+constexpr int64_t kBlock = 128;
+
+/// The map from the (m, n) output space to `type`, a tensor that
+/// broadcasts numpy-style to [M, N]: size-1 dims read index 0.
+AffineMap broadcastMap(RankedTensorType type, ArrayRef<int64_t> outShape,
+                       MLIRContext *ctx) {
+  SmallVector<AffineExpr> exprs;
+  int64_t rank = type.getRank(), offset = 2 - rank;
+  for (int64_t i = 0; i < rank; ++i) {
+    bool broadcast = type.getDimSize(i) == 1 && outShape[offset + i] != 1;
+    exprs.push_back(broadcast ? getAffineConstantExpr(0, ctx)
+                              : getAffineDimExpr(offset + i, ctx));
+  }
+  return AffineMap::get(2, 0, exprs, ctx);
+}
+
+/// Whether `op` is a plain f32 2-D product small enough to inline.
+bool isInlinable(MatmulOp op, int64_t maxMacs) {
+  if (!op.getOutput() || !op.getPostOps().empty())
+    return false;
+  auto lhs = dyn_cast<RankedTensorType>(op.getLhs().getType());
+  auto rhs = dyn_cast<RankedTensorType>(op.getRhs().getType());
+  auto out = dyn_cast<RankedTensorType>(op.getOutput().getType());
+  if (!lhs || !rhs || !out || lhs.getRank() != 2 || rhs.getRank() != 2 ||
+      !lhs.hasStaticShape() || !rhs.hasStaticShape() || !out.hasStaticShape() ||
+      !out.getElementType().isF32() || !lhs.getElementType().isF32() ||
+      !rhs.getElementType().isF32())
+    return false;
+  if (Value bias = op.getBias()) {
+    auto type = dyn_cast<RankedTensorType>(bias.getType());
+    if (!type || type.getRank() > 2 || !type.getElementType().isF32())
+      return false;
+  }
+  // A transposed right operand would make the innermost loop stride; a
+  // constant one is transposed at compile time instead.
+  if (op.getTransposeRhs() && !ElementsReader::of(op.getRhs()))
+    return false;
+  int64_t k = lhs.getDimSize(op.getTransposeLhs() ? 0 : 1);
+  return out.getDimSize(0) * out.getDimSize(1) * k <= maxMacs;
+}
+
+/// The constant `value` ([N, K]) transposed to [K, N], made once per value.
+Value transposeConstant(Value value, OpBuilder &b,
+                        DenseMap<Value, Value> &transposed) {
+  Value &result = transposed[value];
+  if (result)
+    return result;
+  ElementsReader reader = *ElementsReader::of(value);
+  int64_t n = reader.getType().getDimSize(0);
+  int64_t k = reader.getType().getDimSize(1);
+  ElementsBuilder builder(
+      RankedTensorType::get({k, n}, reader.getElementType()));
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      builder.copyElement(i * n + j, reader, j * k + i);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointAfterValue(value);
+  Location loc = value.getLoc();
+  result = b.create<arith::ConstantOp>(
+      loc, builder.build(getNameHint(loc, "weights") + "_kn"));
+  return result;
+}
+
+/// Rewrites `op` as: out = bias broadcast (or 0); out[m, n] += a[m, k] *
+/// b[k, n] over (m, k, n); then out *= alpha unless alpha is 1.
+void inlineMatmul(MatmulOp op, DenseMap<Value, Value> &transposed) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto outType = cast<RankedTensorType>(op.getOutput().getType());
+  Type f32 = outType.getElementType();
+  ArrayRef<int64_t> outShape = outType.getShape();
+  auto parallel = utils::IteratorType::parallel;
+  Value init = b.create<tensor::EmptyOp>(loc, outShape, f32);
+
+  // The starting value: the bias, or zero.
+  AffineMap outMap = b.getMultiDimIdentityMap(2);
+  Value acc;
+  if (Value bias = op.getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    acc =
+        b.create<linalg::GenericOp>(
+             loc, outType, bias, init,
+             ArrayRef<AffineMap>{broadcastMap(biasType, outShape, ctx), outMap},
+             ArrayRef<utils::IteratorType>{parallel, parallel},
+             [](OpBuilder &nb, Location nloc, ValueRange args) {
+               nb.create<linalg::YieldOp>(nloc, args[0]);
+             })
+            .getResult(0);
+  } else {
+    Value zero = b.create<arith::ConstantOp>(loc, b.getZeroAttr(f32));
+    acc = b.create<linalg::FillOp>(loc, zero, init).getResult(0);
+  }
+
+  // For each row m and each block of up to kBlock output columns, the
+  // block is a vector carried through the loop over k in registers:
+  // acc = fma(broadcast(lhs[m, k]), rhs[k, block], acc).
+  Value rhs = op.getTransposeRhs()
+                  ? transposeConstant(op.getRhs(), b, transposed)
+                  : op.getRhs();
+  int64_t rows = outShape[0], cols = outShape[1];
+  int64_t depth = cast<RankedTensorType>(rhs.getType()).getDimSize(0);
+  auto index = [&](int64_t v) {
+    return b.create<arith::ConstantIndexOp>(loc, v).getResult();
+  };
+  Value zero = index(0), one = index(1);
+  Value pad = b.create<arith::ConstantOp>(loc, b.getZeroAttr(f32));
+  // One loop over the full blocks, then the remaining columns.
+  int64_t full = cols / kBlock, tail = cols % kBlock;
+  auto rowLoop = b.create<scf::ForOp>(loc, zero, index(rows), one, acc);
+  b.setInsertionPointToStart(rowLoop.getBody());
+  Value m = rowLoop.getInductionVar();
+  Value out = rowLoop.getRegionIterArgs().front();
+  auto block = [&](Value current, Value n, int64_t width) -> Value {
+    auto vecType = VectorType::get({width}, f32);
+    SmallVector<bool> inBounds{true};
+    Value init = b.create<vector::TransferReadOp>(
+        loc, vecType, current, ValueRange{m, n},
+        AffineMapAttr::get(AffineMap::get(2, 0, b.getAffineDimExpr(1), ctx)),
+        pad, Value(), b.getBoolArrayAttr(inBounds));
+    auto kLoop = b.create<scf::ForOp>(loc, zero, index(depth), one, init);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(kLoop.getBody());
+    Value k = kLoop.getInductionVar();
+    Value a = b.create<tensor::ExtractOp>(
+        loc, op.getLhs(),
+        op.getTransposeLhs() ? ValueRange{k, m} : ValueRange{m, k});
+    Value splat = b.create<vector::BroadcastOp>(loc, vecType, a);
+    Value row = b.create<vector::TransferReadOp>(
+        loc, vecType, rhs, ValueRange{k, n},
+        AffineMapAttr::get(AffineMap::get(2, 0, b.getAffineDimExpr(1), ctx)),
+        pad, Value(), b.getBoolArrayAttr(inBounds));
+    Value sum = b.create<vector::FMAOp>(loc, splat, row,
+                                        kLoop.getRegionIterArgs().front());
+    b.create<scf::YieldOp>(loc, sum);
+    b.setInsertionPointAfter(kLoop);
+    return b
+        .create<vector::TransferWriteOp>(loc, kLoop.getResult(0), current,
+                                         ValueRange{m, n}, ArrayRef<bool>{true})
+        .getResult();
+  };
+  if (full > 0) {
+    auto blocks = b.create<scf::ForOp>(loc, zero, index(full * kBlock),
+                                       index(kBlock), out);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(blocks.getBody());
+    b.create<scf::YieldOp>(loc, block(blocks.getRegionIterArgs().front(),
+                                      blocks.getInductionVar(), kBlock));
+    b.setInsertionPointAfter(blocks);
+    out = blocks.getResult(0);
+  }
+  if (tail > 0)
+    out = block(out, index(full * kBlock), tail);
+  b.create<scf::YieldOp>(loc, out);
+  b.setInsertionPointAfter(rowLoop);
+  acc = rowLoop.getResult(0);
+
+  double alpha = op.getAlpha().convertToDouble();
+  if (alpha != 1.0) {
+    Value scale = b.create<arith::ConstantOp>(loc, b.getFloatAttr(f32, alpha));
+    acc = b.create<linalg::GenericOp>(
+               loc, outType, ValueRange{}, acc, ArrayRef<AffineMap>{outMap},
+               ArrayRef<utils::IteratorType>{parallel, parallel},
+               [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                 Value r = nb.create<arith::MulFOp>(nloc, args[0], scale);
+                 nb.create<linalg::YieldOp>(nloc, r);
+               })
+              .getResult(0);
+  }
+  op.getOutput().replaceAllUsesWith(acc);
+  op.erase();
+}
+
+struct InlineSmallMatmulsPass
+    : aic::impl::InlineSmallMatmulsBase<InlineSmallMatmulsPass> {
+  using InlineSmallMatmulsBase::InlineSmallMatmulsBase;
+  void runOnOperation() override {
+    SmallVector<MatmulOp> small;
+    getOperation().walk([&](MatmulOp op) {
+      if (isInlinable(op, maxMacs))
+        small.push_back(op);
+    });
+    DenseMap<Value, Value> transposed;
+    for (MatmulOp op : small)
+      inlineMatmul(op, transposed);
+  }
+};
+
+} // namespace
