@@ -158,6 +158,60 @@ def PackWeights : Pass<"aic-pack-weights", "mlir::ModuleOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def ConcatDestinations : Pass<"aic-concat-destinations", "mlir::func::FuncOp"> {
+  let summary = "Give concats and their producers destinations of their own";
+  let description = [{
+    Runs right before bufferization. CSE merges equal `tensor.empty` ops, so
+    bufferization would write many values into one buffer over the graph;
+    the ops producing the inputs of an `aic.concat`, and the concat itself,
+    get a `tensor.empty` of their own instead of a shared one, so that each
+    of these values gets a buffer of its own and aic-concat-in-place can
+    place them inside the concat's result.
+    Before:
+      %e = tensor.empty() : tensor<1x32x8x8xf32>
+      %a = aic.conv %x, %w1 outs(%e) ...
+      %b = aic.conv %x, %w2 outs(%e) ...
+    After:
+      %e1 = tensor.empty() : tensor<1x32x8x8xf32>
+      %a = aic.conv %x, %w1 outs(%e1) ...
+      %e2 = tensor.empty() : tensor<1x32x8x8xf32>
+      %b = aic.conv %x, %w2 outs(%e2) ...
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
+def ConcatInPlace : Pass<"aic-concat-in-place", "mlir::func::FuncOp"> {
+  let summary = "Let the producers of a concat write into its result";
+  let description = [{
+    Runs after bufferization. When the inputs of an `aic.concat` are
+    consecutive byte ranges of its result (in the stored layout: every dim
+    stored outside the concat axis has extent 1, e.g. channels of one image
+    in NCHW or in a channel-blocked layout whose blocks divide each input's
+    channels), and each input is a buffer of its own that is not used after
+    the concat, while the result is not used before it, the input buffers
+    become views of the result's buffer at their offsets and the concat
+    disappears: the ops writing the inputs write the result. All buffers
+    involved are `memref.alloc`s of the function's body (aic-plan-memory
+    then places the shared buffer as one).
+    Before:
+      %a = memref.alloc() : memref<1x2x8x8x16xf32>
+      %b = memref.alloc() : memref<1x2x8x8x16xf32>
+      %d = memref.alloc() : memref<1x4x8x8x16xf32>
+      aic.conv ... outs(%a) ...
+      aic.conv ... outs(%b) ...
+      aic.concat %a, %b outs(%d) {axis = 1 : i64, layouts = [...]}
+    After:
+      %buf = memref.alloc() : memref<16384xi8>
+      %d = memref.view %buf[%c0][] : memref<16384xi8> to memref<1x4x8x8x16xf32>
+      %a = memref.view %buf[%c0][] : memref<16384xi8> to memref<1x2x8x8x16xf32>
+      %b = memref.view %buf[%c8192][] : memref<16384xi8> to memref<1x2x8x8x16xf32>
+      aic.conv ... outs(%a) ...
+      aic.conv ... outs(%b) ...
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def PlanMemory : Pass<"aic-plan-memory", "mlir::ModuleOp"> {
   let summary = "Place every intermediate buffer in one arena";
   let description = [{

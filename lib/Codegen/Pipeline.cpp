@@ -74,9 +74,11 @@ void aic::buildRuntimeLoweringPipeline(OpPassManager &pm) {
   // into a new buffer each iteration); aic-plan-memory gives such buffers
   // their own carry buffer.
   options.allowReturnAllocsFromLoops = true;
+  pm.addNestedPass<func::FuncOp>(aic::createConcatDestinations());
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
   pm.addPass(bufferization::createOneShotBufferizePass(options));
   pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(aic::createConcatInPlace());
   pm.addPass(aic::createPackWeights());
   pm.addPass(aic::createPlanMemory());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
