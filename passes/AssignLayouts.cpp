@@ -540,17 +540,26 @@ void LayoutAssigner::assignConv(ConvOp op, const ConvLayouts &layouts) {
   ShapedType out = logicalType(op.getInit());
   LayoutAttr src = attr(*layouts.src, dimsOf(op.getInput()));
   LayoutAttr dst = attr(*layouts.dst, out.getShape());
-  // Weights that are not constants stay plain: reordering them on every
-  // run would cost what a blocked layout gains.
+  // Weights that are not constants stay plain unless they are much smaller
+  // than the input: reordering big ones on every run would cost what a
+  // blocked layout gains; small ones (scaled by aic-fold-input-scale, whose
+  // default ratio is this 16) cost little, and oneDNN has only slow kernels
+  // for weights it does not get in its layout (padded or not). Constants
+  // padded much bigger stay plain: the runtime reorders them once at load.
   LayoutAttr wei;
-  if (matchPattern(op.getWeight(), m_Constant()))
+  auto elements = [&](Value v) { return logicalType(v).getNumElements(); };
+  if (matchPattern(op.getWeight(), m_Constant())) {
     wei = attr(*layouts.wei, layouts.weiDims);
-  if (!worthPacking(wei))
-    wei = {};
+    if (!worthPacking(wei))
+      wei = {};
+  } else if (16 * elements(op.getWeight()) <= elements(op.getInput())) {
+    wei = attr(*layouts.wei, layouts.weiDims);
+  }
   SmallVector<LayoutAttr> operandLayouts(op->getNumOperands());
   op.getInputMutable().set(convert(op.getInput(), src));
-  if (wei)
-    op.getWeightMutable().set(convert(op.getWeight(), wei));
+  // Weights left plain come plain even if their producer stored them
+  // blocked (a follower in some other value's layout).
+  op.getWeightMutable().set(convert(op.getWeight(), wei));
   for (OpOperand &operand : op.getPostOperandsMutable()) {
     // Operands of the result's shape are read in its layout; broadcast
     // ones (per-channel vectors) stay plain.

@@ -68,6 +68,33 @@ def FoldConstants : Pass<"aic-fold-constants", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def FoldInputScale : Pass<"aic-fold-input-scale", "mlir::func::FuncOp"> {
+  let summary = "Fold per-channel scales of a conv's input into its weights";
+  let description = [{
+    An f32 `aic.conv` (one group, constant weights W [OC, C, k...]) whose
+    input is the single use of `aic.mul` of x by per-channel factors s
+    (broadcasting along every dim but the channels) computes conv(x, W * s):
+    the factors scale W along its input channels (zero padding stays zero),
+    by an `aic.mul` of the weights. That pays when W has at most 1/`ratio`
+    of x's elements, as in the projection after a squeeze-and-excite block.
+    Before:
+      %y = aic.mul %x, %s outs(%e) : (tensor<1x96x56x56xf32>,
+             tensor<1x96x1x1xf32>, tensor<1x96x56x56xf32>) -> ...
+      %c = aic.conv %y, %w outs(%e1) {...}
+    After:
+      %s1 = aic.reshape %s : tensor<1x96x1x1xf32> -> tensor<96x1x1xf32>
+      %ws = aic.mul %w, %s1 outs(%e2) : (tensor<24x96x1x1xf32>,
+              tensor<96x1x1xf32>, tensor<24x96x1x1xf32>) -> ...
+      %c = aic.conv %x, %ws outs(%e1) {...}
+  }];
+  let options = [
+    Option<"ratio", "ratio", "int64_t", "16",
+           "fold only if the input has at least this many times the "
+           "weights' elements">
+  ];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def FusePostOps : Pass<"aic-fuse-post-ops", "mlir::func::FuncOp"> {
   let summary = "Fold elementwise consumers of conv, matmul and binary ops "
                 "into their post-op chain";

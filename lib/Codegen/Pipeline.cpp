@@ -40,6 +40,9 @@ void aic::buildOptimizationPipeline(OpPassManager &pm, StringRef isa) {
   pm.addNestedPass<func::FuncOp>(aic::createFoldConstants());
   pm.addNestedPass<func::FuncOp>(aic::createFoldBatchNorm());
   pm.addNestedPass<func::FuncOp>(aic::createFusePostOps());
+  // Per-channel input scales left after fusion (squeeze-and-excite) move
+  // into the weights of the conv they feed.
+  pm.addNestedPass<func::FuncOp>(aic::createFoldInputScale());
   pm.addPass(createCanonicalizerPass());
   // Layouts last: they depend on the final shape of every primitive, and
   // the canonicalizer then drops the constants packing replaced.

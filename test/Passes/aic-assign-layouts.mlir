@@ -205,3 +205,25 @@ func.func @fire(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
   %n = aic.conv %k, %wn outs(%e16) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x64x8x8xf32>, tensor<16x64x1x1xf32>, tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32>
   return %n : tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// Weights computed at run time (scaled by aic-fold-input-scale) that are
+// much smaller than the input are reordered on every run into oneDNN's
+// layout; the scaling runs on the plain weights. Weights as large as the
+// input stay plain.
+// CHECK-LABEL: func @computed_weights
+// CHECK: %[[WS:.*]] = aic.mul %{{.*}}, %arg1 outs(%{{.*}}) : (tensor<24x96x1x1xf32>
+// CHECK: %[[WB:.*]] = aic.reorder %[[WS]] outs(%{{.*}}) {layouts = [unit, #aic.layout<"[[WL:[a-zA-Z0-9]+]]", [24, 96, 1, 1]>]}
+// CHECK: aic.conv %{{.*}}, %[[WB]] outs(%{{.*}}) {{.*}}layouts = [#aic.layout<"{{[a-zA-Z0-9]+}}", [1, 96, 56, 56]>, #aic.layout<"[[WL]]", [24, 96, 1, 1]>,
+// CHECK: aic.conv %{{.*}}, %arg2 outs(%{{.*}}) {{.*}}layouts = [#aic.layout<"{{[a-zA-Z0-9]+}}", [1, 24, 8, 8]>, unit,
+func.func @computed_weights(%x: tensor<1x96x56x56xf32>, %s: tensor<96x1x1xf32>, %w2: tensor<24x24x3x3xf32>, %x2: tensor<1x24x8x8xf32>) -> (tensor<1x24x56x56xf32>, tensor<1x24x8x8xf32>) {
+  %w = arith.constant dense<0.5> : tensor<24x96x1x1xf32>
+  %ew = tensor.empty() : tensor<24x96x1x1xf32>
+  %ws = aic.mul %w, %s outs(%ew) : (tensor<24x96x1x1xf32>, tensor<96x1x1xf32>, tensor<24x96x1x1xf32>) -> tensor<24x96x1x1xf32>
+  %e = tensor.empty() : tensor<1x24x56x56xf32>
+  %c = aic.conv %x, %ws outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x96x56x56xf32>, tensor<24x96x1x1xf32>, tensor<1x24x56x56xf32>) -> tensor<1x24x56x56xf32>
+  %e2 = tensor.empty() : tensor<1x24x8x8xf32>
+  %c2 = aic.conv %x2, %w2 outs(%e2) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (tensor<1x24x8x8xf32>, tensor<24x24x3x3xf32>, tensor<1x24x8x8xf32>) -> tensor<1x24x8x8xf32>
+  return %c, %c2 : tensor<1x24x56x56xf32>, tensor<1x24x8x8xf32>
+}
