@@ -19,6 +19,7 @@
 #include <dnnl.hpp>
 
 #include <mutex>
+#include <numeric>
 #include <optional>
 
 namespace aic {
@@ -129,6 +130,51 @@ memory::desc plainDesc(ArrayRef<int64_t> shape) {
   return memory::desc(dims, memory::data_type::f32, strides);
 }
 
+/// The descriptor of a tensor of `dims` stored in `layout`.
+memory::desc toDnnl(const BlockedLayout &layout, ArrayRef<int64_t> dims) {
+  dnnl_memory_desc_t c{};
+  c.ndims = static_cast<int>(dims.size());
+  c.data_type = dnnl_f32;
+  c.format_kind = dnnl_blocked;
+  dnnl_blocking_desc_t &blk = c.format_desc.blocking;
+  int64_t inner = 1;
+  for (auto [dim, size] : layout.blocks) {
+    blk.inner_blks[blk.inner_nblks] = size;
+    blk.inner_idxs[blk.inner_nblks++] = dim;
+    inner *= size;
+  }
+  for (size_t d = 0; d < dims.size(); ++d) {
+    int64_t per = layout.getBlockProduct(d);
+    c.dims[d] = dims[d];
+    c.padded_dims[d] = (dims[d] + per - 1) / per * per;
+  }
+  int64_t stride = inner;
+  for (size_t k = layout.order.size(); k-- > 0;) {
+    int64_t d = layout.order[k];
+    blk.strides[d] = stride;
+    stride *=
+        std::max<int64_t>(c.padded_dims[d] / layout.getBlockProduct(d), 1);
+  }
+  return memory::desc(c);
+}
+
+/// A channel-blocked layout of rank `rank` with blocks of `block` channels
+/// (oneDNN's nChw16c and its relatives): channels outermost after the batch,
+/// so that concatenating along the channels of a single image places the
+/// inputs one after another.
+BlockedLayout channelBlocked(int64_t rank, int64_t block) {
+  BlockedLayout layout = BlockedLayout::plain(rank);
+  layout.blocks.push_back({1, block});
+  return layout;
+}
+
+/// oneDNN runs `pd` with one of its optimized kernels: neither its
+/// reference code nor an im2col + gemm fallback.
+bool optimized(const dnnl::convolution_forward::primitive_desc &pd) {
+  std::string impl = pd.impl_info_str();
+  return impl.rfind("ref", 0) != 0 && impl.find("gemm") == std::string::npos;
+}
+
 /// The layouts oneDNN runs convolution `op` fastest in (nothing for a plain
 /// operand); the weights' layout is for grouped dims when `op` has groups.
 struct ConvLayouts {
@@ -136,11 +182,18 @@ struct ConvLayouts {
   SmallVector<int64_t> weiDims;
 };
 
+/// What to ask oneDNN about a convolution: `src` and `dst` given fix those
+/// layouts (and the answer must then be an optimized kernel); absent ones
+/// are oneDNN's choice.
+struct ConvQuestion {
+  std::optional<BlockedLayout> src, dst;
+};
+
 /// `logical` gives the logical type of a value, which may already be
 /// stored blocked.
-FailureOr<ConvLayouts>
-queryConv(ConvOp op, const dnnl::engine &engine,
-          llvm::function_ref<ShapedType(Value)> logical) {
+FailureOr<ConvLayouts> queryConv(ConvOp op, const dnnl::engine &engine,
+                                 llvm::function_ref<ShapedType(Value)> logical,
+                                 const ConvQuestion &question = {}) {
   ShapedType in = logical(op.getInput());
   ShapedType w = logical(op.getWeight());
   ShapedType out = logical(op.getInit());
@@ -158,6 +211,10 @@ queryConv(ConvOp op, const dnnl::engine &engine,
   auto any = [](ArrayRef<int64_t> shape) {
     return memory::desc(toDims(shape), memory::data_type::f32,
                         memory::format_tag::any);
+  };
+  auto fixedOrAny = [&](const std::optional<BlockedLayout> &layout,
+                        ArrayRef<int64_t> shape) {
+    return layout ? toDnnl(*layout, shape) : any(shape);
   };
   size_t nsp = in.getRank() - 2;
   ArrayRef<int64_t> pads = op.getPads();
@@ -190,10 +247,12 @@ queryConv(ConvOp op, const dnnl::engine &engine,
   try {
     dnnl::convolution_forward::desc desc(
         dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-        any(in.getShape()), any(result.weiDims), bias, any(out.getShape()),
-        toDims(op.getStrides()), dilations, toDims(pads.take_front(nsp)),
-        toDims(pads.drop_front(nsp)));
+        fixedOrAny(question.src, in.getShape()), any(result.weiDims), bias,
+        fixedOrAny(question.dst, out.getShape()), toDims(op.getStrides()),
+        dilations, toDims(pads.take_front(nsp)), toDims(pads.drop_front(nsp)));
     dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);
+    if ((question.src || question.dst) && !optimized(pd))
+      return failure();
     result.src = fromDnnl(pd.src_desc());
     result.wei = fromDnnl(pd.weights_desc());
     result.dst = fromDnnl(pd.dst_desc());
@@ -282,6 +341,8 @@ public:
   /// Packs the constant weights of `op` into `layout` (for its logical,
   /// untransposed [K, N] weights).
   void packMatmulWeights(MatmulOp op, const BlockedLayout &layout);
+  /// The layout `v` is stored in (null: plain).
+  LayoutAttr layoutOfValue(Value v) { return layoutOf.lookup(v); }
   /// The logical type of `v` (its type, unless it is stored blocked).
   ShapedType logicalType(Value v) {
     return RankedTensorType::get(
@@ -479,17 +540,26 @@ void LayoutAssigner::assignConv(ConvOp op, const ConvLayouts &layouts) {
   ShapedType out = logicalType(op.getInit());
   LayoutAttr src = attr(*layouts.src, dimsOf(op.getInput()));
   LayoutAttr dst = attr(*layouts.dst, out.getShape());
-  // Weights that are not constants stay plain: reordering them on every
-  // run would cost what a blocked layout gains.
+  // Weights that are not constants stay plain unless they are much smaller
+  // than the input: reordering big ones on every run would cost what a
+  // blocked layout gains; small ones (scaled by aic-fold-input-scale, whose
+  // default ratio is this 16) cost little, and oneDNN has only slow kernels
+  // for weights it does not get in its layout (padded or not). Constants
+  // padded much bigger stay plain: the runtime reorders them once at load.
   LayoutAttr wei;
-  if (matchPattern(op.getWeight(), m_Constant()))
+  auto elements = [&](Value v) { return logicalType(v).getNumElements(); };
+  if (matchPattern(op.getWeight(), m_Constant())) {
     wei = attr(*layouts.wei, layouts.weiDims);
-  if (!worthPacking(wei))
-    wei = {};
+    if (!worthPacking(wei))
+      wei = {};
+  } else if (16 * elements(op.getWeight()) <= elements(op.getInput())) {
+    wei = attr(*layouts.wei, layouts.weiDims);
+  }
   SmallVector<LayoutAttr> operandLayouts(op->getNumOperands());
   op.getInputMutable().set(convert(op.getInput(), src));
-  if (wei)
-    op.getWeightMutable().set(convert(op.getWeight(), wei));
+  // Weights left plain come plain even if their producer stored them
+  // blocked (a follower in some other value's layout).
+  op.getWeightMutable().set(convert(op.getWeight(), wei));
   for (OpOperand &operand : op.getPostOperandsMutable()) {
     // Operands of the result's shape are read in its layout; broadcast
     // ones (per-channel vectors) stay plain.
@@ -587,6 +657,55 @@ void LayoutAssigner::makePlain(Operation *op) {
       operand.set(convert(operand.get(), {}));
 }
 
+/// For each conv whose result a concat along the channels of a single
+/// image takes, the channel counts that concat's inputs have in common
+/// (their greatest common divisor): in a layout with channel blocks that
+/// divide it, the concat places its inputs one after another
+/// (aic-concat-in-place then lets the producers write in place).
+DenseMap<Operation *, int64_t> concatProducers(func::FuncOp func) {
+  DenseMap<Operation *, int64_t> producers;
+  func.walk([&](ConcatOp concat) {
+    auto type = dyn_cast<RankedTensorType>(concat.getInit().getType());
+    if (!type || !type.hasStaticShape() || !type.getElementType().isF32() ||
+        concat.getAxis() != 1 || type.getDimSize(0) != 1)
+      return;
+    int64_t common = 0;
+    for (Value in : concat.getInputs())
+      common = std::gcd(common, cast<ShapedType>(in.getType()).getDimSize(1));
+    for (Value in : concat.getInputs())
+      if (auto conv = in.getDefiningOp<ConvOp>()) {
+        int64_t &entry = producers[conv];
+        entry = std::gcd(entry, common);
+      }
+  });
+  return producers;
+}
+
+/// The layouts of `conv`. A conv whose result a concat takes gets the
+/// channel-blocked layout that makes the concat free, and a conv whose
+/// input is stored blocked keeps that layout, as long as oneDNN has an
+/// optimized kernel for them; otherwise oneDNN chooses.
+FailureOr<ConvLayouts>
+chooseConv(ConvOp conv, const dnnl::engine &engine, LayoutAssigner &assigner,
+           const DenseMap<Operation *, int64_t> &concat) {
+  auto logical = [&](Value v) { return assigner.logicalType(v); };
+  int64_t rank = logical(conv.getInit()).getRank();
+  if (int64_t common = concat.lookup(conv))
+    for (int64_t block : {16, 8})
+      if (common % block == 0)
+        if (FailureOr<ConvLayouts> layouts =
+                queryConv(conv, engine, logical,
+                          {std::nullopt, channelBlocked(rank, block)});
+            succeeded(layouts))
+          return layouts;
+  if (LayoutAttr have = assigner.layoutOfValue(conv.getInput()))
+    if (FailureOr<ConvLayouts> layouts =
+            queryConv(conv, engine, logical, {have.getLayout(), std::nullopt});
+        succeeded(layouts))
+      return layouts;
+  return queryConv(conv, engine, logical);
+}
+
 struct AssignLayoutsPass
     : public aic::impl::AssignLayoutsBase<AssignLayoutsPass> {
   using AssignLayoutsBase::AssignLayoutsBase;
@@ -596,6 +715,7 @@ struct AssignLayoutsPass
     FailureOr<dnnl::engine *> engine = getEngine(targetIsa, func);
     if (failed(engine))
       return signalPassFailure();
+    DenseMap<Operation *, int64_t> concat = concatProducers(func);
     SmallVector<Operation *> ops;
     func.walk([&](Operation *op) { ops.push_back(op); });
     LayoutAssigner assigner(&getContext());
@@ -605,8 +725,8 @@ struct AssignLayoutsPass
           l && !l.empty())
         continue;
       if (auto conv = dyn_cast<ConvOp>(op)) {
-        FailureOr<ConvLayouts> layouts = queryConv(
-            conv, **engine, [&](Value v) { return assigner.logicalType(v); });
+        FailureOr<ConvLayouts> layouts =
+            chooseConv(conv, **engine, assigner, concat);
         if (succeeded(layouts)) {
           assigner.assignConv(conv, *layouts);
           continue;

@@ -68,6 +68,33 @@ def FoldConstants : Pass<"aic-fold-constants", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def FoldInputScale : Pass<"aic-fold-input-scale", "mlir::func::FuncOp"> {
+  let summary = "Fold per-channel scales of a conv's input into its weights";
+  let description = [{
+    An f32 `aic.conv` (one group, constant weights W [OC, C, k...]) whose
+    input is the single use of `aic.mul` of x by per-channel factors s
+    (broadcasting along every dim but the channels) computes conv(x, W * s):
+    the factors scale W along its input channels (zero padding stays zero),
+    by an `aic.mul` of the weights. That pays when W has at most 1/`ratio`
+    of x's elements, as in the projection after a squeeze-and-excite block.
+    Before:
+      %y = aic.mul %x, %s outs(%e) : (tensor<1x96x56x56xf32>,
+             tensor<1x96x1x1xf32>, tensor<1x96x56x56xf32>) -> ...
+      %c = aic.conv %y, %w outs(%e1) {...}
+    After:
+      %s1 = aic.reshape %s : tensor<1x96x1x1xf32> -> tensor<96x1x1xf32>
+      %ws = aic.mul %w, %s1 outs(%e2) : (tensor<24x96x1x1xf32>,
+              tensor<96x1x1xf32>, tensor<24x96x1x1xf32>) -> ...
+      %c = aic.conv %x, %ws outs(%e1) {...}
+  }];
+  let options = [
+    Option<"ratio", "ratio", "int64_t", "16",
+           "fold only if the input has at least this many times the "
+           "weights' elements">
+  ];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def FusePostOps : Pass<"aic-fuse-post-ops", "mlir::func::FuncOp"> {
   let summary = "Fold elementwise consumers of conv, matmul and binary ops "
                 "into their post-op chain";
@@ -201,6 +228,60 @@ def PackWeights : Pass<"aic-pack-weights", "mlir::ModuleOp"> {
       memref.global constant @__aic_weights : memref<256xi8>
       %b = memref.get_global @__aic_weights : memref<256xi8>
       %0 = memref.view %b[%c0][] : memref<256xi8> to memref<64xf32>
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def ConcatDestinations : Pass<"aic-concat-destinations", "mlir::func::FuncOp"> {
+  let summary = "Give concats and their producers destinations of their own";
+  let description = [{
+    Runs right before bufferization. CSE merges equal `tensor.empty` ops, so
+    bufferization would write many values into one buffer over the graph;
+    the ops producing the inputs of an `aic.concat`, and the concat itself,
+    get a `tensor.empty` of their own instead of a shared one, so that each
+    of these values gets a buffer of its own and aic-concat-in-place can
+    place them inside the concat's result.
+    Before:
+      %e = tensor.empty() : tensor<1x32x8x8xf32>
+      %a = aic.conv %x, %w1 outs(%e) ...
+      %b = aic.conv %x, %w2 outs(%e) ...
+    After:
+      %e1 = tensor.empty() : tensor<1x32x8x8xf32>
+      %a = aic.conv %x, %w1 outs(%e1) ...
+      %e2 = tensor.empty() : tensor<1x32x8x8xf32>
+      %b = aic.conv %x, %w2 outs(%e2) ...
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
+def ConcatInPlace : Pass<"aic-concat-in-place", "mlir::func::FuncOp"> {
+  let summary = "Let the producers of a concat write into its result";
+  let description = [{
+    Runs after bufferization. When the inputs of an `aic.concat` are
+    consecutive byte ranges of its result (in the stored layout: every dim
+    stored outside the concat axis has extent 1, e.g. channels of one image
+    in NCHW or in a channel-blocked layout whose blocks divide each input's
+    channels), and each input is a buffer of its own that is not used after
+    the concat, while the result is not used before it, the input buffers
+    become views of the result's buffer at their offsets and the concat
+    disappears: the ops writing the inputs write the result. All buffers
+    involved are `memref.alloc`s of the function's body (aic-plan-memory
+    then places the shared buffer as one).
+    Before:
+      %a = memref.alloc() : memref<1x2x8x8x16xf32>
+      %b = memref.alloc() : memref<1x2x8x8x16xf32>
+      %d = memref.alloc() : memref<1x4x8x8x16xf32>
+      aic.conv ... outs(%a) ...
+      aic.conv ... outs(%b) ...
+      aic.concat %a, %b outs(%d) {axis = 1 : i64, layouts = [...]}
+    After:
+      %buf = memref.alloc() : memref<16384xi8>
+      %d = memref.view %buf[%c0][] : memref<16384xi8> to memref<1x4x8x8x16xf32>
+      %a = memref.view %buf[%c0][] : memref<16384xi8> to memref<1x2x8x8x16xf32>
+      %b = memref.view %buf[%c8192][] : memref<16384xi8> to memref<1x2x8x8x16xf32>
+      aic.conv ... outs(%a) ...
+      aic.conv ... outs(%b) ...
   }];
   let dependentDialects = ["mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect"];

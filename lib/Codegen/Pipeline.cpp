@@ -44,6 +44,9 @@ void aic::buildOptimizationPipeline(OpPassManager &pm, StringRef isa) {
   // Products too small to pay for a library call become loops; after
   // fusion, which may still give them post-ops (they stay library calls).
   pm.addNestedPass<func::FuncOp>(aic::createInlineSmallMatmuls());
+  // Per-channel input scales left after fusion (squeeze-and-excite) move
+  // into the weights of the conv they feed.
+  pm.addNestedPass<func::FuncOp>(aic::createFoldInputScale());
   pm.addPass(createCanonicalizerPass());
   // Layouts last: they depend on the final shape of every primitive, and
   // the canonicalizer then drops the constants packing replaced.
@@ -78,9 +81,11 @@ void aic::buildRuntimeLoweringPipeline(OpPassManager &pm) {
   // into a new buffer each iteration); aic-plan-memory gives such buffers
   // their own carry buffer.
   options.allowReturnAllocsFromLoops = true;
+  pm.addNestedPass<func::FuncOp>(aic::createConcatDestinations());
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
   pm.addPass(bufferization::createOneShotBufferizePass(options));
   pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(aic::createConcatInPlace());
   pm.addPass(aic::createPackWeights());
   pm.addPass(aic::createPlanMemory());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

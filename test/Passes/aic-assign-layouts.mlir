@@ -163,3 +163,67 @@ func.func @conv_transpose(%x: tensor<1x32x8x8xf32>) -> tensor<1x16x16x16xf32> {
   %t = aic.conv_transpose %c, %wt outs(%e2) {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (tensor<1x32x8x8xf32>, tensor<32x16x4x4xf32>, tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32>
   return %t : tensor<1x16x16x16xf32>
 }
+
+// -----
+
+// A SqueezeNet fire module: two convs whose results a channel concat of one
+// image takes. In NHWC-like layouts the concat would interleave its inputs;
+// in a channel-blocked layout (blocks dividing 32 channels) it places them
+// one after another, which aic-concat-in-place turns into no work at all,
+// so the convs write that layout, and the conv after the concat keeps it
+// instead of reordering back into oneDNN's default. The squeeze conv before
+// them, on the plain input, writes oneDNN's default, reordered once.
+// CHECK-LABEL: func @fire
+// CHECK: aic.reorder %arg0
+// CHECK: %[[S:.*]] = aic.conv
+// CHECK: %[[R:.*]] = aic.reorder %[[S]] {{.*}}#aic.layout<"[[ACT:aBcd(16|8)b]]", [1, 16, 8, 8]>]}
+// CHECK-NOT: aic.reorder
+// CHECK: %[[A:.*]] = aic.conv %[[R]], {{.*}} layouts = [#aic.layout<"[[ACT]]", [1, 16, 8, 8]>, {{.*}}, #aic.layout<"[[ACT]]", [1, 32, 8, 8]>]
+// CHECK-NOT: aic.reorder
+// CHECK: %[[B:.*]] = aic.conv %[[R]], {{.*}} layouts = [#aic.layout<"[[ACT]]", [1, 16, 8, 8]>, {{.*}}, #aic.layout<"[[ACT]]", [1, 32, 8, 8]>]
+// CHECK-NOT: aic.reorder
+// CHECK: %[[K:.*]] = aic.concat %[[A]], %[[B]] {{.*}}#aic.layout<"[[ACT]]", [1, 64, 8, 8]>]
+// CHECK-NOT: aic.reorder
+// CHECK: %[[N:.*]] = aic.conv %[[K]], {{.*}} layouts = [#aic.layout<"[[ACT]]", [1, 64, 8, 8]>, {{.*}}, #aic.layout<"[[ACT]]", [1, 16, 8, 8]>]
+// CHECK: aic.reorder %[[N]]
+// CHECK-NOT: aic.reorder
+// CHECK: return
+// AVX2-LABEL: func @fire
+// AVX2: aic.concat {{.*}}#aic.layout<"aBcd8b", [1, 64, 8, 8]>]
+func.func @fire(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  %ws = arith.constant dense<0.01> : tensor<16x16x1x1xf32>
+  %w1 = arith.constant dense<0.02> : tensor<32x16x1x1xf32>
+  %w3 = arith.constant dense<0.03> : tensor<32x16x3x3xf32>
+  %wn = arith.constant dense<0.04> : tensor<16x64x1x1xf32>
+  %e16 = tensor.empty() : tensor<1x16x8x8xf32>
+  %s = aic.conv %x, %ws outs(%e16) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.eltwise<relu>]} : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>, tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32>
+  %e = tensor.empty() : tensor<1x32x8x8xf32>
+  %a = aic.conv %s, %w1 outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.eltwise<relu>]} : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>, tensor<1x32x8x8xf32>) -> tensor<1x32x8x8xf32>
+  %b = aic.conv %s, %w3 outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64, post_ops = [#aic.eltwise<relu>]} : (tensor<1x16x8x8xf32>, tensor<32x16x3x3xf32>, tensor<1x32x8x8xf32>) -> tensor<1x32x8x8xf32>
+  %e2 = tensor.empty() : tensor<1x64x8x8xf32>
+  %k = aic.concat %a, %b outs(%e2) {axis = 1 : i64} : (tensor<1x32x8x8xf32>, tensor<1x32x8x8xf32>, tensor<1x64x8x8xf32>) -> tensor<1x64x8x8xf32>
+  %n = aic.conv %k, %wn outs(%e16) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x64x8x8xf32>, tensor<16x64x1x1xf32>, tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32>
+  return %n : tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// Weights computed at run time (scaled by aic-fold-input-scale) that are
+// much smaller than the input are reordered on every run into oneDNN's
+// layout; the scaling runs on the plain weights. Weights as large as the
+// input stay plain.
+// CHECK-LABEL: func @computed_weights
+// CHECK: %[[WS:.*]] = aic.mul %{{.*}}, %arg1 outs(%{{.*}}) : (tensor<24x96x1x1xf32>
+// CHECK: %[[WB:.*]] = aic.reorder %[[WS]] outs(%{{.*}}) {layouts = [unit, #aic.layout<"[[WL:[a-zA-Z0-9]+]]", [24, 96, 1, 1]>]}
+// CHECK: aic.conv %{{.*}}, %[[WB]] outs(%{{.*}}) {{.*}}layouts = [#aic.layout<"{{[a-zA-Z0-9]+}}", [1, 96, 56, 56]>, #aic.layout<"[[WL]]", [24, 96, 1, 1]>,
+// CHECK: aic.conv %{{.*}}, %arg2 outs(%{{.*}}) {{.*}}layouts = [#aic.layout<"{{[a-zA-Z0-9]+}}", [1, 24, 8, 8]>, unit,
+func.func @computed_weights(%x: tensor<1x96x56x56xf32>, %s: tensor<96x1x1xf32>, %w2: tensor<24x24x3x3xf32>, %x2: tensor<1x24x8x8xf32>) -> (tensor<1x24x56x56xf32>, tensor<1x24x8x8xf32>) {
+  %w = arith.constant dense<0.5> : tensor<24x96x1x1xf32>
+  %ew = tensor.empty() : tensor<24x96x1x1xf32>
+  %ws = aic.mul %w, %s outs(%ew) : (tensor<24x96x1x1xf32>, tensor<96x1x1xf32>, tensor<24x96x1x1xf32>) -> tensor<24x96x1x1xf32>
+  %e = tensor.empty() : tensor<1x24x56x56xf32>
+  %c = aic.conv %x, %ws outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x96x56x56xf32>, tensor<24x96x1x1xf32>, tensor<1x24x56x56xf32>) -> tensor<1x24x56x56xf32>
+  %e2 = tensor.empty() : tensor<1x24x8x8xf32>
+  %c2 = aic.conv %x2, %w2 outs(%e2) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (tensor<1x24x8x8xf32>, tensor<24x24x3x3xf32>, tensor<1x24x8x8xf32>) -> tensor<1x24x8x8xf32>
+  return %c, %c2 : tensor<1x24x56x56xf32>, tensor<1x24x8x8xf32>
+}

@@ -1,0 +1,151 @@
+// RUN: aic-opt %s -split-input-file -aic-concat-in-place | FileCheck %s
+
+// Channel-blocked inputs of one image follow one another in the result:
+// they become views of the result's buffer and the concat goes away.
+// CHECK-LABEL: func @blocked
+// CHECK: %[[BUF:.*]] = memref.alloc() {alignment = 64 : i64} : memref<16384xi8>
+// CHECK: %[[C0:.*]] = arith.constant 0 : index
+// CHECK: %[[D:.*]] = memref.view %[[BUF]][%[[C0]]][] : memref<16384xi8> to memref<1x4x8x8x16xf32>
+// CHECK: %[[A:.*]] = memref.view %[[BUF]][%{{.*}}][] : memref<16384xi8> to memref<1x2x8x8x16xf32>
+// CHECK: %[[C8192:.*]] = arith.constant 8192 : index
+// CHECK: %[[B:.*]] = memref.view %[[BUF]][%[[C8192]]][] : memref<16384xi8> to memref<1x2x8x8x16xf32>
+// CHECK-NOT: memref.alloc
+// CHECK: aic.relu %arg0 outs(%[[A]])
+// CHECK: aic.sigmoid %arg0 outs(%[[B]])
+// CHECK-NOT: aic.concat
+// CHECK: aic.tanh %[[D]] outs(%arg1)
+func.func @blocked(%x: memref<1x2x8x8x16xf32>, %out: memref<1x4x8x8x16xf32>) {
+  %a = memref.alloc() {alignment = 64 : i64} : memref<1x2x8x8x16xf32>
+  %b = memref.alloc() {alignment = 64 : i64} : memref<1x2x8x8x16xf32>
+  %d = memref.alloc() {alignment = 64 : i64} : memref<1x4x8x8x16xf32>
+  aic.relu %x outs(%a) : (memref<1x2x8x8x16xf32>, memref<1x2x8x8x16xf32>) -> ()
+  aic.sigmoid %x outs(%b) : (memref<1x2x8x8x16xf32>, memref<1x2x8x8x16xf32>) -> ()
+  aic.concat %a, %b outs(%d) {axis = 1 : i64, layouts = [#aic.layout<"aBcd16b", [1, 32, 8, 8]>, #aic.layout<"aBcd16b", [1, 32, 8, 8]>, #aic.layout<"aBcd16b", [1, 64, 8, 8]>]} : (memref<1x2x8x8x16xf32>, memref<1x2x8x8x16xf32>, memref<1x4x8x8x16xf32>) -> ()
+  aic.tanh %d outs(%out) : (memref<1x4x8x8x16xf32>, memref<1x4x8x8x16xf32>) -> ()
+  return
+}
+
+// -----
+
+// Plain NCHW with batch 1: three inputs of different channel counts at byte
+// offsets 0, 2*4*4*4 and (2+3)*4*4*4.
+// CHECK-LABEL: func @plain
+// CHECK: %[[BUF:.*]] = memref.alloc() {alignment = 64 : i64} : memref<576xi8>
+// CHECK: memref.view %[[BUF]][%{{.*}}][] : memref<576xi8> to memref<1x9x4x4xf32>
+// CHECK: memref.view %[[BUF]][%{{.*}}][] : memref<576xi8> to memref<1x2x4x4xf32>
+// CHECK: arith.constant 128 : index
+// CHECK: memref.view %[[BUF]][%{{.*}}][] : memref<576xi8> to memref<1x3x4x4xf32>
+// CHECK: arith.constant 320 : index
+// CHECK: memref.view %[[BUF]][%{{.*}}][] : memref<576xi8> to memref<1x4x4x4xf32>
+// CHECK-NOT: aic.concat
+func.func @plain(%x: memref<1x2x4x4xf32>, %y: memref<1x3x4x4xf32>, %z: memref<1x4x4x4xf32>, %out: memref<1x9x4x4xf32>) {
+  %a = memref.alloc() {alignment = 64 : i64} : memref<1x2x4x4xf32>
+  %b = memref.alloc() {alignment = 64 : i64} : memref<1x3x4x4xf32>
+  %c = memref.alloc() {alignment = 64 : i64} : memref<1x4x4x4xf32>
+  aic.relu %x outs(%a) : (memref<1x2x4x4xf32>, memref<1x2x4x4xf32>) -> ()
+  aic.relu %y outs(%b) : (memref<1x3x4x4xf32>, memref<1x3x4x4xf32>) -> ()
+  aic.relu %z outs(%c) : (memref<1x4x4x4xf32>, memref<1x4x4x4xf32>) -> ()
+  %d = memref.alloc() {alignment = 64 : i64} : memref<1x9x4x4xf32>
+  aic.concat %a, %b, %c outs(%d) {axis = 1 : i64} : (memref<1x2x4x4xf32>, memref<1x3x4x4xf32>, memref<1x4x4x4xf32>, memref<1x9x4x4xf32>) -> ()
+  aic.tanh %d outs(%out) : (memref<1x9x4x4xf32>, memref<1x9x4x4xf32>) -> ()
+  return
+}
+
+// -----
+
+// NHWC interleaves the channels of its inputs: the concat stays.
+// CHECK-LABEL: func @nhwc
+// CHECK-NOT: memref.view
+// CHECK: aic.concat
+func.func @nhwc(%x: memref<1x4x4x16xf32>, %out: memref<1x4x4x32xf32>) {
+  %a = memref.alloc() {alignment = 64 : i64} : memref<1x4x4x16xf32>
+  %b = memref.alloc() {alignment = 64 : i64} : memref<1x4x4x16xf32>
+  %d = memref.alloc() {alignment = 64 : i64} : memref<1x4x4x32xf32>
+  aic.relu %x outs(%a) : (memref<1x4x4x16xf32>, memref<1x4x4x16xf32>) -> ()
+  aic.relu %x outs(%b) : (memref<1x4x4x16xf32>, memref<1x4x4x16xf32>) -> ()
+  aic.concat %a, %b outs(%d) {axis = 1 : i64, layouts = [#aic.layout<"acdb", [1, 16, 4, 4]>, #aic.layout<"acdb", [1, 16, 4, 4]>, #aic.layout<"acdb", [1, 32, 4, 4]>]} : (memref<1x4x4x16xf32>, memref<1x4x4x16xf32>, memref<1x4x4x32xf32>) -> ()
+  aic.tanh %d outs(%out) : (memref<1x4x4x32xf32>, memref<1x4x4x32xf32>) -> ()
+  return
+}
+
+// -----
+
+// Batch 2: each image's channels of one input are apart: the concat stays.
+// CHECK-LABEL: func @batch2
+// CHECK-NOT: memref.view
+// CHECK: aic.concat
+func.func @batch2(%x: memref<2x2x4x4xf32>, %out: memref<2x4x4x4xf32>) {
+  %a = memref.alloc() {alignment = 64 : i64} : memref<2x2x4x4xf32>
+  %b = memref.alloc() {alignment = 64 : i64} : memref<2x2x4x4xf32>
+  %d = memref.alloc() {alignment = 64 : i64} : memref<2x4x4x4xf32>
+  aic.relu %x outs(%a) : (memref<2x2x4x4xf32>, memref<2x2x4x4xf32>) -> ()
+  aic.relu %x outs(%b) : (memref<2x2x4x4xf32>, memref<2x2x4x4xf32>) -> ()
+  aic.concat %a, %b outs(%d) {axis = 1 : i64} : (memref<2x2x4x4xf32>, memref<2x2x4x4xf32>, memref<2x4x4x4xf32>) -> ()
+  aic.tanh %d outs(%out) : (memref<2x4x4x4xf32>, memref<2x4x4x4xf32>) -> ()
+  return
+}
+
+// -----
+
+// Blocks of 16 channels do not divide inputs of 8: the concat stays.
+// CHECK-LABEL: func @partial_blocks
+// CHECK-NOT: memref.view
+// CHECK: aic.concat
+func.func @partial_blocks(%x: memref<1x1x4x4x16xf32>, %out: memref<1x1x4x4x16xf32>) {
+  %a = memref.alloc() {alignment = 64 : i64} : memref<1x1x4x4x16xf32>
+  %b = memref.alloc() {alignment = 64 : i64} : memref<1x1x4x4x16xf32>
+  %d = memref.alloc() {alignment = 64 : i64} : memref<1x1x4x4x16xf32>
+  aic.relu %x outs(%a) : (memref<1x1x4x4x16xf32>, memref<1x1x4x4x16xf32>) -> ()
+  aic.relu %x outs(%b) : (memref<1x1x4x4x16xf32>, memref<1x1x4x4x16xf32>) -> ()
+  aic.concat %a, %b outs(%d) {axis = 1 : i64, layouts = [#aic.layout<"aBcd16b", [1, 8, 4, 4]>, #aic.layout<"aBcd16b", [1, 8, 4, 4]>, #aic.layout<"aBcd16b", [1, 16, 4, 4]>]} : (memref<1x1x4x4x16xf32>, memref<1x1x4x4x16xf32>, memref<1x1x4x4x16xf32>) -> ()
+  aic.tanh %d outs(%out) : (memref<1x1x4x4x16xf32>, memref<1x1x4x4x16xf32>) -> ()
+  return
+}
+
+// -----
+
+// An input read after the concat would see the result's later contents;
+// a result buffer written before the concat would overwrite an input; an
+// input given twice cannot be in two places: the concats stay.
+// CHECK-LABEL: func @read_after
+// CHECK-NOT: memref.view
+// CHECK: aic.concat
+func.func @read_after(%x: memref<1x2x4x4xf32>, %out: memref<1x4x4x4xf32>, %out2: memref<1x2x4x4xf32>) {
+  %a = memref.alloc() {alignment = 64 : i64} : memref<1x2x4x4xf32>
+  %b = memref.alloc() {alignment = 64 : i64} : memref<1x2x4x4xf32>
+  %d = memref.alloc() {alignment = 64 : i64} : memref<1x4x4x4xf32>
+  aic.relu %x outs(%a) : (memref<1x2x4x4xf32>, memref<1x2x4x4xf32>) -> ()
+  aic.relu %x outs(%b) : (memref<1x2x4x4xf32>, memref<1x2x4x4xf32>) -> ()
+  aic.concat %a, %b outs(%d) {axis = 1 : i64} : (memref<1x2x4x4xf32>, memref<1x2x4x4xf32>, memref<1x4x4x4xf32>) -> ()
+  aic.tanh %d outs(%d) : (memref<1x4x4x4xf32>, memref<1x4x4x4xf32>) -> ()
+  aic.tanh %a outs(%out2) : (memref<1x2x4x4xf32>, memref<1x2x4x4xf32>) -> ()
+  aic.tanh %d outs(%out) : (memref<1x4x4x4xf32>, memref<1x4x4x4xf32>) -> ()
+  return
+}
+
+// CHECK-LABEL: func @written_before
+// CHECK-NOT: memref.view
+// CHECK: aic.concat
+func.func @written_before(%x: memref<1x2x4x4xf32>, %y: memref<1x4x4x4xf32>, %out: memref<1x4x4x4xf32>) {
+  %a = memref.alloc() {alignment = 64 : i64} : memref<1x2x4x4xf32>
+  %b = memref.alloc() {alignment = 64 : i64} : memref<1x2x4x4xf32>
+  %d = memref.alloc() {alignment = 64 : i64} : memref<1x4x4x4xf32>
+  aic.relu %y outs(%d) : (memref<1x4x4x4xf32>, memref<1x4x4x4xf32>) -> ()
+  aic.relu %x outs(%a) : (memref<1x2x4x4xf32>, memref<1x2x4x4xf32>) -> ()
+  aic.relu %x outs(%b) : (memref<1x2x4x4xf32>, memref<1x2x4x4xf32>) -> ()
+  aic.concat %a, %b outs(%d) {axis = 1 : i64} : (memref<1x2x4x4xf32>, memref<1x2x4x4xf32>, memref<1x4x4x4xf32>) -> ()
+  aic.tanh %d outs(%out) : (memref<1x4x4x4xf32>, memref<1x4x4x4xf32>) -> ()
+  return
+}
+
+// CHECK-LABEL: func @twice
+// CHECK-NOT: memref.view
+// CHECK: aic.concat
+func.func @twice(%x: memref<1x2x4x4xf32>, %out: memref<1x4x4x4xf32>) {
+  %a = memref.alloc() {alignment = 64 : i64} : memref<1x2x4x4xf32>
+  %d = memref.alloc() {alignment = 64 : i64} : memref<1x4x4x4xf32>
+  aic.relu %x outs(%a) : (memref<1x2x4x4xf32>, memref<1x2x4x4xf32>) -> ()
+  aic.concat %a, %a outs(%d) {axis = 1 : i64} : (memref<1x2x4x4xf32>, memref<1x2x4x4xf32>, memref<1x4x4x4xf32>) -> ()
+  aic.tanh %d outs(%out) : (memref<1x4x4x4xf32>, memref<1x4x4x4xf32>) -> ()
+  return
+}
