@@ -99,6 +99,42 @@ def FusePostOps : Pass<"aic-fuse-post-ops", "mlir::func::FuncOp"> {
   ];
 }
 
+def NormalizeMatmuls : Pass<"aic-normalize-matmuls", "mlir::func::FuncOp"> {
+  let summary = "Absorb transposes, reshapes and scales into matmuls";
+  let description = [{
+    Rewrites the data movement exporters put around matmuls into the
+    matmul's own parameters:
+    - a linalg.transpose that keeps the order of its non-unit dims is an
+      aic.reshape (a view; PyTorch's [1, S, D] -> [S, 1, D]);
+    - a matmul operand transpose(x, p) that moves x's innermost dim and
+      puts it second to last is transpose(x, p') with p's last two entries
+      swapped (no transpose when p' is the identity) and the matmul's
+      transpose flag flipped, so that the copy moves whole rows;
+    - an operand scaled by a splat constant (mul, or div by it), and, for a
+      matmul without bias or post-ops, its result scaled so, moves into the
+      matmul's alpha;
+    - a matmul whose batch dims are its left operand's alone (the right one
+      is 2-D or has unit batch dims) becomes one 2-D matmul of
+      [batch * M, K] rows, its operands, destination, bias and post operands
+      reshaped (views) and the result reshaped back; a bias or post operand
+      that broadcasts along only some batch dims keeps it batched.
+    aic-fuse-post-ops fuses consumers through that reshape.
+    Before:
+      %t = linalg.transpose ins(%x : tensor<1x64x256xf32>)
+             outs(%e : tensor<64x1x256xf32>) permutation = [1, 0, 2]
+      %y = aic.matmul %t, %w outs(%e1) : (tensor<64x1x256xf32>,
+             tensor<256x768xf32>, tensor<64x1x768xf32>) -> tensor<64x1x768xf32>
+    After:
+      %a = aic.reshape %x : tensor<1x64x256xf32> -> tensor<64x256xf32>
+      %i = aic.reshape %e1 : tensor<64x1x768xf32> -> tensor<64x768xf32>
+      %m = aic.matmul %a, %w outs(%i) : (tensor<64x256xf32>,
+             tensor<256x768xf32>, tensor<64x768xf32>) -> tensor<64x768xf32>
+      %y = aic.reshape %m : tensor<64x768xf32> -> tensor<64x1x768xf32>
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect",
+                           "mlir::linalg::LinalgDialect"];
+}
+
 def AssignLayouts : Pass<"aic-assign-layouts", "mlir::func::FuncOp"> {
   let summary = "Choose blocked layouts with oneDNN and insert reorders";
   let description = [{

@@ -39,6 +39,9 @@ void aic::buildOptimizationPipeline(OpPassManager &pm, StringRef isa) {
   // fusion then merges each fallback scale-shift into one primitive.
   pm.addNestedPass<func::FuncOp>(aic::createFoldConstants());
   pm.addNestedPass<func::FuncOp>(aic::createFoldBatchNorm());
+  // Matmuls in their final shape before fusion, which looks through the
+  // reshapes this leaves behind collapsed matmuls.
+  pm.addNestedPass<func::FuncOp>(aic::createNormalizeMatmuls());
   pm.addNestedPass<func::FuncOp>(aic::createFusePostOps());
   pm.addPass(createCanonicalizerPass());
   // Layouts last: they depend on the final shape of every primitive, and

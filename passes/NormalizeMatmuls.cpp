@@ -1,0 +1,275 @@
+//===- NormalizeMatmuls.cpp - Put matmuls in the form oneDNN runs fastest -===//
+//
+// Exporters wrap matmuls in data movement that costs more than it says:
+// PyTorch's sequence-first attention transposes [1, S, D] activations to
+// [S, 1, D] and multiplies them by a 2-D weight as S batches of one row. A
+// transpose that moves only unit dims is a reshape (a view); a matmul whose
+// batch dims belong to its left operand alone is one 2-D GEMM with the batch
+// folded into M; a transpose whose last two dims are swapped becomes the
+// matmul's own transpose flag; a scalar scale of an operand or of the result
+// becomes the matmul's alpha.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/Aic/AicDialect.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace aic {
+#define GEN_PASS_DEF_NORMALIZEMATMULS
+#include "passes/Passes.h.inc"
+} // namespace aic
+
+using namespace mlir;
+using namespace aic;
+
+namespace {
+Value reshapeTo(PatternRewriter &rewriter, Location loc, Value v,
+                ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getShape() == shape)
+    return v;
+  return rewriter.create<ReshapeOp>(loc, type.clone(shape), v);
+}
+
+/// transpose(x) that keeps the order of x's non-unit dims -> reshape(x).
+struct TransposeOfUnitDims : public OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return failure();
+    auto in = cast<RankedTensorType>(op.getInput().getType());
+    if (!in.hasStaticShape())
+      return failure();
+    int64_t last = -1;
+    for (int64_t d : op.getPermutation()) {
+      if (in.getDimSize(d) == 1)
+        continue;
+      if (d < last)
+        return failure();
+      last = d;
+    }
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getResult()[0].getType(),
+                                           op.getInput());
+    return success();
+  }
+};
+
+/// A matmul operand transpose(x, p) whose permutation moves x's innermost
+/// dim becomes transpose(x, p') with p' = p with its last two entries
+/// swapped, and the matmul's transpose flag flips: the copy then moves
+/// whole rows (or disappears when p' is the identity) and the matmul reads
+/// the operand transposed through strides.
+struct TransposeIntoFlag : public OpRewritePattern<MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.getOutput())
+      return failure();
+    for (int side = 0; side < 2; ++side) {
+      OpOperand &operand = side == 0 ? op.getLhsMutable() : op.getRhsMutable();
+      auto transpose = operand.get().getDefiningOp<linalg::TransposeOp>();
+      if (!transpose || !transpose.hasPureTensorSemantics() ||
+          !transpose->getResult(0).hasOneUse())
+        continue;
+      SmallVector<int64_t> perm(transpose.getPermutation());
+      int64_t rank = perm.size();
+      if (rank < 2 || perm.back() == rank - 1 || perm[rank - 2] != rank - 1)
+        continue;
+      std::swap(perm[rank - 2], perm[rank - 1]);
+      Location loc = transpose.getLoc();
+      rewriter.setInsertionPoint(transpose);
+      Value input = transpose.getInput();
+      auto inType = cast<RankedTensorType>(input.getType());
+      if (!llvm::equal(perm, llvm::seq<int64_t>(0, rank))) {
+        SmallVector<int64_t> shape;
+        for (int64_t d : perm)
+          shape.push_back(inType.getDimSize(d));
+        Value empty = rewriter.create<tensor::EmptyOp>(loc, shape,
+                                                       inType.getElementType());
+        input = rewriter.create<linalg::TransposeOp>(loc, input, empty, perm)
+                    ->getResult(0);
+      }
+      rewriter.modifyOpInPlace(op, [&] {
+        operand.set(input);
+        if (side == 0)
+          op.setTransposeLhs(!op.getTransposeLhs());
+        else
+          op.setTransposeRhs(!op.getTransposeRhs());
+      });
+      rewriter.eraseOp(transpose);
+      return success();
+    }
+    return failure();
+  }
+};
+
+/// The value of a splat float constant `v`, if it is one.
+std::optional<double> getSplat(Value v) {
+  DenseFPElementsAttr dense;
+  if (!matchPattern(v, m_Constant(&dense)) || !dense.isSplat())
+    return std::nullopt;
+  return dense.getSplatValue<APFloat>().convertToDouble();
+}
+
+/// The factor `v` scales by when `op` is mul(v, c), mul(c, v) or div(v, c)
+/// with c a splat constant that does not broadcast v, without post-ops.
+std::optional<double> getScaleFactor(Operation *op, Value &scaled) {
+  auto binary = dyn_cast_or_null<BinaryFunction>(op);
+  if (!binary || !binary.getPostOps().empty() ||
+      !isa<MulOp, DivOp>(binary.getOperation()))
+    return std::nullopt;
+  bool isDiv = isa<DivOp>(binary.getOperation());
+  Type resultType = binary.getInit().getType();
+  for (int side = 0; side < (isDiv ? 1 : 2); ++side) {
+    Value x = side == 0 ? binary.getLhs() : binary.getRhs();
+    Value c = side == 0 ? binary.getRhs() : binary.getLhs();
+    std::optional<double> factor = getSplat(c);
+    if (!factor || x.getType() != resultType)
+      continue;
+    if (isDiv && *factor == 0)
+      return std::nullopt;
+    scaled = x;
+    return isDiv ? 1.0 / *factor : *factor;
+  }
+  return std::nullopt;
+}
+
+/// matmul(x * c, y), matmul(x, y / c), ... -> matmul(x, y) with alpha
+/// scaled; and s(matmul(x, y)) for such a scale s, on a matmul without bias
+/// or post-ops, -> matmul with alpha scaled.
+struct ScaleIntoAlpha : public OpRewritePattern<MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    Value output = op.getOutput();
+    if (!output || !cast<ShapedType>(output.getType()).getElementType().isF32())
+      return failure();
+    double alpha = op.getAlpha().convertToDouble();
+    for (int side = 0; side < 2; ++side) {
+      OpOperand &operand = side == 0 ? op.getLhsMutable() : op.getRhsMutable();
+      Value scaled;
+      std::optional<double> factor =
+          getScaleFactor(operand.get().getDefiningOp(), scaled);
+      if (!factor || !operand.get().hasOneUse())
+        continue;
+      Operation *scale = operand.get().getDefiningOp();
+      rewriter.modifyOpInPlace(op, [&] {
+        operand.set(scaled);
+        op.setAlpha(APFloat(alpha * *factor));
+      });
+      rewriter.eraseOp(scale);
+      return success();
+    }
+    if (op.getBias() || !op.getPostOps().empty() || !output.hasOneUse())
+      return failure();
+    Operation *user = *output.getUsers().begin();
+    Value scaled;
+    std::optional<double> factor = getScaleFactor(user, scaled);
+    if (!factor || scaled != output)
+      return failure();
+    rewriter.modifyOpInPlace(op,
+                             [&] { op.setAlpha(APFloat(alpha * *factor)); });
+    rewriter.replaceOp(user, output);
+    return success();
+  }
+};
+
+/// The shape `v` (broadcast to a result of `outShape`) takes when the
+/// result's dims before the last are collapsed into one: [last] when it
+/// broadcasts along all of them, [rows, last] when it has all of them.
+std::optional<SmallVector<int64_t>>
+collapsedShape(Value v, ArrayRef<int64_t> outShape, int64_t rows) {
+  ArrayRef<int64_t> shape = cast<ShapedType>(v.getType()).getShape();
+  if (shape.size() > outShape.size())
+    return std::nullopt;
+  SmallVector<int64_t> padded(outShape.size() - shape.size(), 1);
+  padded.append(shape.begin(), shape.end());
+  ArrayRef<int64_t> lead = ArrayRef(padded).drop_back();
+  if (llvm::all_of(lead, [](int64_t d) { return d == 1; }))
+    return SmallVector<int64_t>{padded.back()};
+  if (lead == outShape.drop_back())
+    return SmallVector<int64_t>{rows, padded.back()};
+  return std::nullopt;
+}
+
+/// matmul(a[b..., M, K], w[K, N]) -> reshape(matmul(a[b * M, K], w)): one
+/// GEMM instead of a batch of small ones, on weights aic-assign-layouts can
+/// pack. The bias and post operands collapse alike; those that broadcast
+/// along only some batch dims keep the matmul batched.
+struct CollapseBatchIntoRows : public OpRewritePattern<MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    Value output = op.getOutput();
+    if (!output || op.getTransposeLhs())
+      return failure();
+    auto outType = cast<RankedTensorType>(output.getType());
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
+    int64_t rank = outType.getRank();
+    if (rank < 3 || !outType.hasStaticShape() || lhsType.getRank() != rank ||
+        lhsType.getShape().drop_back(2) != outType.getShape().drop_back(2) ||
+        !llvm::all_of(rhsType.getShape().drop_back(2),
+                      [](int64_t d) { return d == 1; }))
+      return failure();
+    int64_t rows = outType.getNumElements() /
+                   std::max<int64_t>(outType.getShape().back(), 1);
+    SmallVector<Value> extra;
+    if (op.getBias())
+      extra.push_back(op.getBias());
+    extra.append(op.getPostOperands().begin(), op.getPostOperands().end());
+    SmallVector<SmallVector<int64_t>> shapes;
+    for (Value v : extra) {
+      auto shape = collapsedShape(v, outType.getShape(), rows);
+      if (!shape)
+        return failure();
+      shapes.push_back(std::move(*shape));
+    }
+
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(op);
+    Value lhs = reshapeTo(rewriter, loc, op.getLhs(),
+                          {rows, lhsType.getShape().back()});
+    Value rhs =
+        reshapeTo(rewriter, loc, op.getRhs(), rhsType.getShape().take_back(2));
+    Value init = reshapeTo(rewriter, loc, op.getInit(),
+                           {rows, outType.getShape().back()});
+    SmallVector<Value> collapsed;
+    for (auto [v, shape] : llvm::zip(extra, shapes))
+      collapsed.push_back(reshapeTo(rewriter, loc, v, shape));
+    auto matmul = cast<MatmulOp>(rewriter.clone(*op));
+    matmul.getLhsMutable().assign(lhs);
+    matmul.getRhsMutable().assign(rhs);
+    matmul.getInitMutable().assign(init);
+    ArrayRef<Value> rest(collapsed);
+    if (op.getBias()) {
+      matmul.getBiasMutable().assign(rest.front());
+      rest = rest.drop_front();
+    }
+    matmul.getPostOperandsMutable().assign(rest);
+    matmul.getOutput().setType(cast<RankedTensorType>(init.getType()));
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, outType, matmul.getOutput());
+    return success();
+  }
+};
+
+struct NormalizeMatmulsPass
+    : public aic::impl::NormalizeMatmulsBase<NormalizeMatmulsPass> {
+  using NormalizeMatmulsBase::NormalizeMatmulsBase;
+
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    patterns.add<TransposeOfUnitDims, TransposeIntoFlag, ScaleIntoAlpha,
+                 CollapseBatchIntoRows>(ctx);
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+} // namespace
