@@ -7,11 +7,13 @@
 // batch dims belong to its left operand alone is one 2-D GEMM with the batch
 // folded into M; a transpose whose last two dims are swapped becomes the
 // matmul's own transpose flag; a scalar scale of an operand or of the result
-// becomes the matmul's alpha.
+// becomes the matmul's alpha; a head split of a slice of a fused Q/K/V
+// projection is a strided view of the projection instead of a copy.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/Aic/AicDialect.h"
 #include "passes/Passes.h"
+#include "passes/Utils/Matchers.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
@@ -108,14 +110,6 @@ struct TransposeIntoFlag : public OpRewritePattern<MatmulOp> {
   }
 };
 
-/// The value of a splat float constant `v`, if it is one.
-std::optional<double> getSplat(Value v) {
-  DenseFPElementsAttr dense;
-  if (!matchPattern(v, m_Constant(&dense)) || !dense.isSplat())
-    return std::nullopt;
-  return dense.getSplatValue<APFloat>().convertToDouble();
-}
-
 /// The factor `v` scales by when `op` is mul(v, c), mul(c, v) or div(v, c)
 /// with c a splat constant that does not broadcast v, without post-ops.
 std::optional<double> getScaleFactor(Operation *op, Value &scaled) {
@@ -128,7 +122,7 @@ std::optional<double> getScaleFactor(Operation *op, Value &scaled) {
   for (int side = 0; side < (isDiv ? 1 : 2); ++side) {
     Value x = side == 0 ? binary.getLhs() : binary.getRhs();
     Value c = side == 0 ? binary.getRhs() : binary.getLhs();
-    std::optional<double> factor = getSplat(c);
+    std::optional<double> factor = getSplatFloat(c);
     if (!factor || x.getType() != resultType)
       continue;
     if (isDiv && *factor == 0)
@@ -258,6 +252,64 @@ struct CollapseBatchIntoRows : public OpRewritePattern<MatmulOp> {
   }
 };
 
+/// reshape(extract_slice(x)) with the slice a range of x's last dim that
+/// the reshape splits (the Q, K or V third of a fused projection split into
+/// heads), read only by linalg ops (loops, which take strided operands) ->
+/// extract_slice(reshape(x)): the reshape of x is a view and the slice a
+/// strided view, where reshaping the slice would copy it.
+struct SliceAfterReshape : public OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto slice = op.getInput().getDefiningOp<tensor::ExtractSliceOp>();
+    if (!slice || !slice.hasUnitStride() ||
+        !llvm::all_of(op->getUsers(),
+                      [](Operation *u) { return isa<linalg::LinalgOp>(u); }))
+      return failure();
+    auto source = cast<RankedTensorType>(slice.getSource().getType());
+    auto sliced = cast<RankedTensorType>(slice.getType());
+    int64_t rank = source.getRank();
+    if (!source.hasStaticShape() || sliced.getRank() != rank ||
+        slice.getStaticOffsets().size() != static_cast<size_t>(rank))
+      return failure();
+    ArrayRef<int64_t> offsets = slice.getStaticOffsets();
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      if (offsets[d] != 0 || sliced.getDimSize(d) != source.getDimSize(d))
+        return failure();
+    int64_t length = source.getShape().back(), size = sliced.getShape().back();
+    int64_t offset = offsets.back();
+    if (ShapedType::isDynamic(offset) || size <= 0 || length % size ||
+        offset % size || size == length)
+      return failure();
+    // The result's shape is P ++ Q with Q the shortest suffix of `size`
+    // elements: x is reshaped to P ++ [length / size] ++ Q and the slice
+    // takes one index of the middle dim.
+    ArrayRef<int64_t> shape = op.getType().getShape();
+    int64_t split = shape.size(), product = 1;
+    while (split > 0 && product < size)
+      product *= shape[--split];
+    if (product != size)
+      return failure();
+    SmallVector<int64_t> expanded(shape.take_front(split));
+    expanded.push_back(length / size);
+    expanded.append(shape.begin() + split, shape.end());
+    Location loc = op.getLoc();
+    Value whole = rewriter.create<ReshapeOp>(loc, op.getType().clone(expanded),
+                                             slice.getSource());
+    SmallVector<OpFoldResult> newOffsets(expanded.size(),
+                                         rewriter.getIndexAttr(0));
+    newOffsets[split] = rewriter.getIndexAttr(offset / size);
+    SmallVector<OpFoldResult> sizes,
+        strides(expanded.size(), rewriter.getIndexAttr(1));
+    for (int64_t d : expanded)
+      sizes.push_back(rewriter.getIndexAttr(d));
+    sizes[split] = rewriter.getIndexAttr(1);
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, op.getType(), whole, newOffsets, sizes, strides);
+    return success();
+  }
+};
+
 struct NormalizeMatmulsPass
     : public aic::impl::NormalizeMatmulsBase<NormalizeMatmulsPass> {
   using NormalizeMatmulsBase::NormalizeMatmulsBase;
@@ -266,7 +318,7 @@ struct NormalizeMatmulsPass
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
     patterns.add<TransposeOfUnitDims, TransposeIntoFlag, ScaleIntoAlpha,
-                 CollapseBatchIntoRows>(ctx);
+                 CollapseBatchIntoRows, SliceAfterReshape>(ctx);
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

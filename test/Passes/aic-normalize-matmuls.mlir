@@ -126,3 +126,27 @@ func.func @broadcasting_scale(%a: tensor<8xf32>, %b: tensor<8x4xf32>) -> tensor<
   %m = aic.matmul %a2, %b outs(%e1) : (tensor<4x8xf32>, tensor<8x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
   return %m : tensor<4x4xf32>
 }
+
+// -----
+
+// Tests the head split of the K third of a fused QKV projection: the slice
+// moves behind a reshape of the whole projection (a view), so only the
+// transpose copies; a reshape read by a library op keeps its dense copy.
+// CHECK-LABEL: func @qkv_heads
+// CHECK: %[[W:.*]] = aic.reshape %arg0 : tensor<16x1x96xf32> -> tensor<16x3x4x8xf32>
+// CHECK: %[[K:.*]] = tensor.extract_slice %[[W]][0, 1, 0, 0] [16, 1, 4, 8] [1, 1, 1, 1] : tensor<16x3x4x8xf32> to tensor<16x4x8xf32>
+// CHECK: linalg.transpose ins(%[[K]] : tensor<16x4x8xf32>)
+// CHECK: %[[V:.*]] = tensor.extract_slice %arg0[0, 0, 64] [16, 1, 32] [1, 1, 1]
+// CHECK: aic.reshape %[[V]] : tensor<16x1x32xf32> -> tensor<16x4x8xf32>
+// CHECK: aic.relu
+func.func @qkv_heads(%qkv: tensor<16x1x96xf32>) -> (tensor<4x16x8xf32>, tensor<16x4x8xf32>) {
+  %k = tensor.extract_slice %qkv[0, 0, 32] [16, 1, 32] [1, 1, 1] : tensor<16x1x96xf32> to tensor<16x1x32xf32>
+  %kh = aic.reshape %k : tensor<16x1x32xf32> -> tensor<16x4x8xf32>
+  %e = tensor.empty() : tensor<4x16x8xf32>
+  %t = linalg.transpose ins(%kh : tensor<16x4x8xf32>) outs(%e : tensor<4x16x8xf32>) permutation = [1, 0, 2]
+  %v = tensor.extract_slice %qkv[0, 0, 64] [16, 1, 32] [1, 1, 1] : tensor<16x1x96xf32> to tensor<16x1x32xf32>
+  %vh = aic.reshape %v : tensor<16x1x32xf32> -> tensor<16x4x8xf32>
+  %e1 = tensor.empty() : tensor<16x4x8xf32>
+  %r = aic.relu %vh outs(%e1) : (tensor<16x4x8xf32>, tensor<16x4x8xf32>) -> tensor<16x4x8xf32>
+  return %t, %r : tensor<4x16x8xf32>, tensor<16x4x8xf32>
+}
