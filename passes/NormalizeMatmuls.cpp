@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/Aic/AicDialect.h"
 #include "passes/Passes.h"
+#include "passes/Utils/ConstantElements.h"
 #include "passes/Utils/Matchers.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -310,6 +311,152 @@ struct SliceAfterReshape : public OpRewritePattern<ReshapeOp> {
   }
 };
 
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<ShapedType>(v.getType()).getShape();
+}
+
+/// A matmul by a constant 2-D f32 weight [K, N] without transposes, scale,
+/// bias or post-ops: one that can share its left operand's pass with others.
+bool isPlainWeightMatmul(MatmulOp op) {
+  if (!op.getOutput() || op.getTransposeLhs() || op.getTransposeRhs() ||
+      op.getBias() || !op.getPostOps().empty() ||
+      op.getAlpha().convertToDouble() != 1.0)
+    return false;
+  auto rhs = cast<RankedTensorType>(op.getRhs().getType());
+  std::optional<ElementsReader> w = ElementsReader::of(op.getRhs());
+  return rhs.getRank() == 2 && rhs.getElementType().isF32() && w &&
+         cast<RankedTensorType>(op.getOutput().getType()).hasStaticShape();
+}
+
+/// The constant vector over the last dim of `v`'s matmul that its single
+/// user adds (aic.add without post-ops that keeps v's type), if any.
+AddOp getBiasAdd(Value v) {
+  if (!v.hasOneUse())
+    return {};
+  auto add = dyn_cast<AddOp>(*v.getUsers().begin());
+  if (!add || !add.getPostOps().empty() ||
+      add.getInit().getType() != v.getType())
+    return {};
+  Value bias = add.getLhs() == v ? add.getRhs() : add.getLhs();
+  auto type = cast<ShapedType>(bias.getType());
+  int64_t n = cast<ShapedType>(v.getType()).getShape().back();
+  if (bias == v || type.getRank() != 1 || type.getDimSize(0) != n ||
+      !ElementsReader::of(bias))
+    return {};
+  return add;
+}
+
+/// Matmuls of one left operand by constant weights (the Q, K and V
+/// projections of exports that keep them apart) -> one matmul by the
+/// weights side by side, each result a slice of it: one pass over the
+/// operand and a wider GEMM. When each result gets a constant bias added,
+/// the biases are merged too, so fusion makes them one post-op.
+struct MergeSiblingMatmuls : public OpRewritePattern<MatmulOp> {
+  // Before any sibling is collapsed into rows (a reshape of its own).
+  MergeSiblingMatmuls(MLIRContext *ctx)
+      : OpRewritePattern<MatmulOp>(ctx, /*benefit=*/2) {}
+  LogicalResult matchAndRewrite(MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isPlainWeightMatmul(op))
+      return failure();
+    Value lhs = op.getLhs();
+    SmallVector<MatmulOp> siblings;
+    for (Operation *user : lhs.getUsers()) {
+      auto other = dyn_cast<MatmulOp>(user);
+      if (other && other.getLhs() == lhs &&
+          other->getBlock() == op->getBlock() && isPlainWeightMatmul(other) &&
+          shapeOf(other.getOutput()).drop_back() ==
+              shapeOf(op.getOutput()).drop_back() &&
+          cast<ShapedType>(other.getRhs().getType()).getDimSize(0) ==
+              cast<ShapedType>(op.getRhs().getType()).getDimSize(0))
+        siblings.push_back(other);
+    }
+    if (siblings.size() < 2)
+      return failure();
+    llvm::sort(siblings,
+               [](MatmulOp a, MatmulOp b) { return a->isBeforeInBlock(b); });
+    // The merged matmul takes the place of the first.
+    op = siblings.front();
+    SmallVector<AddOp> adds;
+    for (MatmulOp m : siblings)
+      if (AddOp add = getBiasAdd(m.getOutput()))
+        adds.push_back(add);
+    bool mergeBias = adds.size() == siblings.size();
+
+    auto outType = cast<RankedTensorType>(op.getOutput().getType());
+    int64_t k = cast<ShapedType>(op.getRhs().getType()).getDimSize(0);
+    int64_t total = 0;
+    for (MatmulOp m : siblings)
+      total += shapeOf(m.getOutput()).back();
+    Type f32 = outType.getElementType();
+    ElementsBuilder weights(RankedTensorType::get({k, total}, f32));
+    ElementsBuilder bias(RankedTensorType::get({total}, f32));
+    int64_t column = 0;
+    for (auto [i, m] : llvm::enumerate(siblings)) {
+      ElementsReader w = *ElementsReader::of(m.getRhs());
+      int64_t n = w.getType().getDimSize(1);
+      for (int64_t r = 0; r < k; ++r)
+        for (int64_t c = 0; c < n; ++c)
+          weights.copyElement(r * total + column + c, w, r * n + c);
+      if (mergeBias) {
+        Value b = adds[i].getLhs() == m.getOutput() ? adds[i].getRhs()
+                                                    : adds[i].getLhs();
+        ElementsReader br = *ElementsReader::of(b);
+        for (int64_t c = 0; c < n; ++c)
+          bias.copyElement(column + c, br, c);
+      }
+      column += n;
+    }
+
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(op);
+    std::string hint = getNameHint(op.getRhs().getLoc(), "merged");
+    Value w = rewriter.create<arith::ConstantOp>(
+        loc, weights.build(hint + ".merged"));
+    SmallVector<int64_t> shape(outType.getShape());
+    shape.back() = total;
+    auto mergedType = outType.clone(shape);
+    Value empty = rewriter.create<tensor::EmptyOp>(loc, shape, f32);
+    auto merged = cast<MatmulOp>(rewriter.clone(*op));
+    rewriter.modifyOpInPlace(merged, [&] {
+      merged.getRhsMutable().assign(w);
+      merged.getInitMutable().assign(empty);
+      merged.getOutput().setType(mergedType);
+    });
+    Value result = merged.getOutput();
+    if (mergeBias) {
+      Value b = rewriter.create<arith::ConstantOp>(
+          loc, bias.build(hint + ".merged_bias"));
+      Value e = rewriter.create<tensor::EmptyOp>(loc, shape, f32);
+      result =
+          rewriter.create<AddOp>(loc, mergedType, result, b, ValueRange{}, e)
+              .getOutput();
+    }
+    // All slices first: replacing the first sibling erases the op the
+    // insertion point is at.
+    column = 0;
+    int64_t rank = outType.getRank();
+    SmallVector<Value> slices;
+    for (MatmulOp m : siblings) {
+      auto type = cast<RankedTensorType>(m.getOutput().getType());
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
+          strides(rank, rewriter.getIndexAttr(1));
+      for (int64_t d : type.getShape())
+        sizes.push_back(rewriter.getIndexAttr(d));
+      offsets.back() = rewriter.getIndexAttr(column);
+      slices.push_back(rewriter.create<tensor::ExtractSliceOp>(
+          loc, type, result, offsets, sizes, strides));
+      column += type.getShape().back();
+    }
+    for (auto [i, m] : llvm::enumerate(siblings)) {
+      if (mergeBias)
+        rewriter.replaceOp(adds[i], slices[i]);
+      rewriter.replaceOp(m, slices[i]);
+    }
+    return success();
+  }
+};
+
 struct NormalizeMatmulsPass
     : public aic::impl::NormalizeMatmulsBase<NormalizeMatmulsPass> {
   using NormalizeMatmulsBase::NormalizeMatmulsBase;
@@ -318,7 +465,8 @@ struct NormalizeMatmulsPass
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
     patterns.add<TransposeOfUnitDims, TransposeIntoFlag, ScaleIntoAlpha,
-                 CollapseBatchIntoRows, SliceAfterReshape>(ctx);
+                 CollapseBatchIntoRows, SliceAfterReshape, MergeSiblingMatmuls>(
+        ctx);
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

@@ -171,6 +171,11 @@ def NormalizeMatmuls : Pass<"aic-normalize-matmuls", "mlir::func::FuncOp"> {
       or V third of a fused projection split into heads), read only by
       linalg ops, becomes a slice of the reshaped whole: a strided view
       instead of a copy.
+    - matmuls of one left operand by constant 2-D weights, without
+      transposes, scale, bias or post-ops (Q, K and V projections exported
+      apart), become one matmul by the weights side by side whose column
+      slices replace their results; constant bias vectors added to each
+      merge into one add.
     aic-fuse-post-ops fuses consumers through the reshape behind a
     collapsed matmul.
     Before:

@@ -150,3 +150,58 @@ func.func @qkv_heads(%qkv: tensor<16x1x96xf32>) -> (tensor<4x16x8xf32>, tensor<1
   %r = aic.relu %vh outs(%e1) : (tensor<16x4x8xf32>, tensor<16x4x8xf32>) -> tensor<16x4x8xf32>
   return %t, %r : tensor<4x16x8xf32>, tensor<16x4x8xf32>
 }
+
+// -----
+
+// Tests separate Q, K and V projections of one input (as HF BERT exports
+// them): one matmul by the weights side by side, whose column slices replace
+// the three results, and one add of the biases side by side; the rows of the
+// [1, 4, 6] input are collapsed after the merge.
+// CHECK-LABEL: func @qkv_separate
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[}}[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00], {{.*}}> : tensor<6x5xf32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<[1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00, 3.000000e+00]> : tensor<5xf32>
+// CHECK: %[[M:.*]] = aic.matmul %{{.*}}, %[[W]] outs(%{{.*}}) : (tensor<4x6xf32>, tensor<6x5xf32>, tensor<4x5xf32>) -> tensor<4x5xf32>
+// CHECK: %[[R:.*]] = aic.reshape %[[M]] : tensor<4x5xf32> -> tensor<1x4x5xf32>
+// CHECK: %[[A:.*]] = aic.add %[[R]], %[[B]]
+// CHECK-DAG: tensor.extract_slice %[[A]][0, 0, 0] [1, 4, 2] [1, 1, 1]
+// CHECK-DAG: tensor.extract_slice %[[A]][0, 0, 2] [1, 4, 2] [1, 1, 1]
+// CHECK-DAG: tensor.extract_slice %[[A]][0, 0, 4] [1, 4, 1] [1, 1, 1]
+// CHECK-NOT: aic.matmul
+func.func @qkv_separate(%x: tensor<1x4x6xf32>) -> (tensor<1x4x2xf32>, tensor<1x4x2xf32>, tensor<1x4x1xf32>) {
+  %wq = arith.constant dense<[[1.0, 2.0], [6.0, 7.0], [1.0, 1.0], [1.0, 1.0], [1.0, 1.0], [1.0, 1.0]]> : tensor<6x2xf32>
+  %wk = arith.constant dense<[[3.0, 4.0], [8.0, 9.0], [1.0, 1.0], [1.0, 1.0], [1.0, 1.0], [1.0, 1.0]]> : tensor<6x2xf32>
+  %wv = arith.constant dense<[[5.0], [10.0], [1.0], [1.0], [1.0], [1.0]]> : tensor<6x1xf32>
+  %bq = arith.constant dense<1.0> : tensor<2xf32>
+  %bk = arith.constant dense<2.0> : tensor<2xf32>
+  %bv = arith.constant dense<3.0> : tensor<1xf32>
+  %e2 = tensor.empty() : tensor<1x4x2xf32>
+  %e1 = tensor.empty() : tensor<1x4x1xf32>
+  %q = aic.matmul %x, %wq outs(%e2) : (tensor<1x4x6xf32>, tensor<6x2xf32>, tensor<1x4x2xf32>) -> tensor<1x4x2xf32>
+  %qb = aic.add %q, %bq outs(%e2) : (tensor<1x4x2xf32>, tensor<2xf32>, tensor<1x4x2xf32>) -> tensor<1x4x2xf32>
+  %k = aic.matmul %x, %wk outs(%e2) : (tensor<1x4x6xf32>, tensor<6x2xf32>, tensor<1x4x2xf32>) -> tensor<1x4x2xf32>
+  %kb = aic.add %bk, %k outs(%e2) : (tensor<2xf32>, tensor<1x4x2xf32>, tensor<1x4x2xf32>) -> tensor<1x4x2xf32>
+  %v = aic.matmul %x, %wv outs(%e1) : (tensor<1x4x6xf32>, tensor<6x1xf32>, tensor<1x4x1xf32>) -> tensor<1x4x1xf32>
+  %vb = aic.add %v, %bv outs(%e1) : (tensor<1x4x1xf32>, tensor<1xf32>, tensor<1x4x1xf32>) -> tensor<1x4x1xf32>
+  return %qb, %kb, %vb : tensor<1x4x2xf32>, tensor<1x4x2xf32>, tensor<1x4x1xf32>
+}
+
+// -----
+
+// Tests that siblings merge without biases when one of them has none, and
+// that a transposed sibling stays apart.
+// CHECK-LABEL: func @siblings_without_bias
+// CHECK: %[[M:.*]] = aic.matmul %arg0, %{{.*}} outs(%{{.*}}) : (tensor<4x6xf32>, tensor<6x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
+// CHECK: %[[S:.*]] = tensor.extract_slice %[[M]][0, 0] [4, 2] [1, 1]
+// CHECK: aic.add %[[S]]
+// CHECK: aic.matmul %arg0, %arg1 outs(%{{.*}}) {transpose_rhs}
+func.func @siblings_without_bias(%x: tensor<4x6xf32>, %wt: tensor<2x6xf32>) -> (tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>) {
+  %wq = arith.constant dense<1.0> : tensor<6x2xf32>
+  %wk = arith.constant dense<2.0> : tensor<6x2xf32>
+  %bq = arith.constant dense<1.0> : tensor<2xf32>
+  %e = tensor.empty() : tensor<4x2xf32>
+  %q = aic.matmul %x, %wq outs(%e) : (tensor<4x6xf32>, tensor<6x2xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
+  %qb = aic.add %q, %bq outs(%e) : (tensor<4x2xf32>, tensor<2xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
+  %k = aic.matmul %x, %wk outs(%e) : (tensor<4x6xf32>, tensor<6x2xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
+  %t = aic.matmul %x, %wt outs(%e) {transpose_rhs} : (tensor<4x6xf32>, tensor<2x6xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %qb, %k, %t : tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>
+}
