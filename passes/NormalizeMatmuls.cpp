@@ -368,7 +368,8 @@ struct MergeSiblingMatmuls : public OpRewritePattern<MatmulOp> {
           shapeOf(other.getOutput()).drop_back() ==
               shapeOf(op.getOutput()).drop_back() &&
           cast<ShapedType>(other.getRhs().getType()).getDimSize(0) ==
-              cast<ShapedType>(op.getRhs().getType()).getDimSize(0))
+              cast<ShapedType>(op.getRhs().getType()).getDimSize(0) &&
+          !llvm::is_contained(siblings, other))
         siblings.push_back(other);
     }
     if (siblings.size() < 2)
