@@ -4,6 +4,7 @@ measurement, reading an output back, and replacing a marked section of
 RESULTS.md."""
 import json
 import os
+import statistics
 import subprocess
 import sys
 
@@ -47,3 +48,23 @@ def replace_section(path, begin, end, lines):
         text = text.rstrip() + "\n\n" + "\n".join(lines) + "\n"
     with open(path, "w") as f:
         f.write(text)
+
+
+def interleaved_rows(name, aic, ort, inputs, threads, rounds, runs, warmup, who):
+    """Times aic (runner, library) against ONNX Runtime (runner, model)
+    alternately: `rounds` rounds, each measuring both at every thread count.
+    Returns the report's table rows (median of the rounds' medians) and
+    prints one line per thread count."""
+    times = {t: {"aic": [], "ORT": []} for t in threads}
+    for _ in range(rounds):
+        for t in threads:
+            times[t]["aic"].append(bench(aic[0], aic[1], inputs, t, runs, warmup, who))
+            times[t]["ORT"].append(bench(ort[0], ort[1], inputs, t, runs, warmup, who))
+    rows = []
+    for t in threads:
+        a = statistics.median(times[t]["aic"])
+        o = statistics.median(times[t]["ORT"])
+        rows.append(f"| {name} | {t} | {rounds} x {runs} | {a:.3f} | {o:.3f} | {a / o:.2f} |")
+        print(f"{name}, {t} thread(s): aic {a:.3f} ms, ORT {o:.3f} ms, aic/ORT {a / o:.2f}",
+              flush=True)
+    return rows

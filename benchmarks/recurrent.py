@@ -24,7 +24,6 @@ benchmarks/RESULTS.md), between its <!-- recurrent:begin/end --> markers.
 """
 import argparse
 import os
-import statistics
 import sys
 import time
 
@@ -32,7 +31,7 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
-from benchlib import bench as bench_one, replace_section, run as run_cmd, run_outputs
+from benchlib import interleaved_rows, replace_section, run as run_cmd, run_outputs
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
@@ -83,9 +82,6 @@ def numerics(runner, model, folder, outdir):
     return float(np.max(np.abs(got.astype(np.float64) - want)))
 
 
-def bench(runner, model, inputs, threads, runs, warmup):
-    return bench_one(runner, model, inputs, threads, runs, warmup, "recurrent.py")
-
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
@@ -122,18 +118,8 @@ def main():
             if err > TOL:
                 sys.exit(f"recurrent.py: {name}: {who} differs from PyTorch by {err:.3g}")
         inputs = os.path.join(folder, "test_data_set_0")
-        times = {t: {"aic": [], "ORT": []} for t in threads}
-        for _ in range(args.rounds):
-            for t in threads:
-                times[t]["aic"].append(bench(aic, lib, inputs, t, args.runs, args.warmup))
-                times[t]["ORT"].append(bench(ort, model, inputs, t, args.runs, args.warmup))
-        for t in threads:
-            a = statistics.median(times[t]["aic"])
-            o = statistics.median(times[t]["ORT"])
-            rows.append(f"| {name} | {t} | {args.rounds} x {args.runs} | {a:.3f} | "
-                        f"{o:.3f} | {a / o:.2f} |")
-            print(f"{name}, {t} thread(s): aic {a:.3f} ms, ORT {o:.3f} ms, "
-                  f"aic/ORT {a / o:.2f}", flush=True)
+        rows += interleaved_rows(name, (aic, lib), (ort, model), inputs, threads,
+                                 args.rounds, args.runs, args.warmup, "recurrent.py")
 
     load = os.getloadavg()[0]
     lines = [BEGIN, "## Recurrent models", "",

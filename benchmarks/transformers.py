@@ -32,7 +32,6 @@ benchmarks/RESULTS.md), between its <!-- transformers:begin/end --> markers.
 """
 import argparse
 import os
-import statistics
 import sys
 import time
 
@@ -40,7 +39,7 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
-from benchlib import bench as bench_one, replace_section, run as run_cmd, run_outputs
+from benchlib import interleaved_rows, replace_section, run as run_cmd, run_outputs
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
@@ -124,9 +123,6 @@ def numerics(runner, model, folder, outdir):
     return float(np.max(np.abs(got - want)) / max(np.max(np.abs(want)), 1e-30))
 
 
-def bench(runner, model, inputs, threads, runs, warmup):
-    return bench_one(runner, model, inputs, threads, runs, warmup, "transformers.py")
-
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
@@ -181,18 +177,8 @@ def main():
         runs = args.runs or (200 if name == "small" else 10)
         warmup = args.warmup or (20 if name == "small" else 3)
         inputs = os.path.join(folder, "test_data_set_0")
-        times = {t: {"aic": [], "ORT": []} for t in threads}
-        for _ in range(args.rounds):
-            for t in threads:
-                times[t]["aic"].append(bench(aic, lib, inputs, t, runs, warmup))
-                times[t]["ORT"].append(bench(ort, model, inputs, t, runs, warmup))
-        for t in threads:
-            a = statistics.median(times[t]["aic"])
-            o = statistics.median(times[t]["ORT"])
-            rows.append(f"| {name} | {t} | {args.rounds} x {runs} | {a:.3f} | "
-                        f"{o:.3f} | {a / o:.2f} |")
-            print(f"{name}, {t} thread(s): aic {a:.3f} ms, ORT {o:.3f} ms, "
-                  f"aic/ORT {a / o:.2f}", flush=True)
+        rows += interleaved_rows(name, (aic, lib), (ort, model), inputs, threads,
+                                 args.rounds, runs, warmup, "transformers.py")
     if args.check_only:
         return
 
