@@ -23,16 +23,15 @@ The tables replace the "Recurrent models" section of --results (default
 benchmarks/RESULTS.md), between its <!-- recurrent:begin/end --> markers.
 """
 import argparse
-import json
 import os
-import statistics
-import subprocess
 import sys
 import time
 
 import numpy as np
 import onnx
 from onnx import numpy_helper
+
+from benchlib import interleaved_rows, replace_section, run as run_cmd, run_outputs
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
@@ -75,26 +74,13 @@ def export(cell, outdir):
 
 
 def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode:
-        sys.exit(f"recurrent.py: {' '.join(cmd)} failed: {r.stderr.strip()}")
-    return r.stdout
+    return run_cmd(cmd, "recurrent.py")
 
 
 def numerics(runner, model, folder, outdir):
-    run(runner + [model, "--inputs", os.path.join(folder, "test_data_set_0"),
-                  "--outputs", outdir])
-    want = numpy_helper.to_array(onnx.load_tensor(
-        os.path.join(folder, "test_data_set_0", "output_0.pb")))
-    got = numpy_helper.to_array(onnx.load_tensor(os.path.join(outdir, "output_0.pb")))
+    want, got = run_outputs(runner, model, folder, outdir, "recurrent.py")
     return float(np.max(np.abs(got.astype(np.float64) - want)))
 
-
-def bench(runner, model, inputs, threads, runs, warmup):
-    out = run(runner + [model, "--bench", "--json", "--inputs", inputs,
-                        "--threads", str(threads), "--runs", str(runs),
-                        "--warmup", str(warmup)])
-    return json.loads(out.strip().splitlines()[-1])["median_ms"]
 
 
 def main():
@@ -132,18 +118,8 @@ def main():
             if err > TOL:
                 sys.exit(f"recurrent.py: {name}: {who} differs from PyTorch by {err:.3g}")
         inputs = os.path.join(folder, "test_data_set_0")
-        times = {t: {"aic": [], "ORT": []} for t in threads}
-        for _ in range(args.rounds):
-            for t in threads:
-                times[t]["aic"].append(bench(aic, lib, inputs, t, args.runs, args.warmup))
-                times[t]["ORT"].append(bench(ort, model, inputs, t, args.runs, args.warmup))
-        for t in threads:
-            a = statistics.median(times[t]["aic"])
-            o = statistics.median(times[t]["ORT"])
-            rows.append(f"| {name} | {t} | {args.rounds} x {args.runs} | {a:.3f} | "
-                        f"{o:.3f} | {a / o:.2f} |")
-            print(f"{name}, {t} thread(s): aic {a:.3f} ms, ORT {o:.3f} ms, "
-                  f"aic/ORT {a / o:.2f}", flush=True)
+        rows += interleaved_rows(name, (aic, lib), (ort, model), inputs, threads,
+                                 args.rounds, args.runs, args.warmup, "recurrent.py")
 
     load = os.getloadavg()[0]
     lines = [BEGIN, "## Recurrent models", "",
@@ -159,13 +135,7 @@ def main():
     lines += [f"| {n} | {c:.2f} | {p} | {e['aic']:.2g} | {e['ORT']:.2g} |"
               for n, c, p, e in checks]
     lines.append(END)
-    text = open(args.results).read() if os.path.exists(args.results) else ""
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + "\n".join(lines) + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip() + "\n\n" + "\n".join(lines) + "\n"
-    with open(args.results, "w") as f:
-        f.write(text)
+    replace_section(args.results, BEGIN, END, lines)
     print(f"recurrent.py: wrote {args.results}")
 
 

@@ -62,16 +62,69 @@ static PostOpChainOwner fusableProducer(Value v, unsigned maxChain,
   return owner;
 }
 
+/// The single-use reshape of a chain owner's result that `v` is, if any: a
+/// matmul whose batch dims were collapsed into rows (aic-normalize-matmuls)
+/// reaches its consumers through one. The consumer then fuses into the
+/// owner, on the owner's shape.
+static ReshapeOp ownerReshape(Value v) {
+  auto reshape = v.getDefiningOp<ReshapeOp>();
+  if (!reshape || !v.hasOneUse() ||
+      !isa_and_nonnull<PostOpChainOwner>(reshape.getInput().getDefiningOp()))
+    return {};
+  return reshape;
+}
+
+/// Whether `v`, an operand of a consumer of `reshape`'s result, has a form
+/// on the reshape's input shape: the full shape (reshaped alike), or a
+/// broadcast along every dim but the last when the reshape keeps the last
+/// dim (then 1-D).
+static bool fitsBeforeReshape(Value v, ReshapeOp reshape) {
+  ArrayRef<int64_t> shape = cast<ShapedType>(v.getType()).getShape();
+  ArrayRef<int64_t> from = reshape.getInput().getType().getShape();
+  ArrayRef<int64_t> to = reshape.getType().getShape();
+  if (shape == to)
+    return true;
+  if (shape.size() > to.size() ||
+      (!shape.empty() &&
+       !llvm::all_of(shape.drop_back(), [](int64_t d) { return d == 1; })))
+    return false;
+  int64_t last = shape.empty() ? 1 : shape.back();
+  return last == 1 ||
+         (!from.empty() && !to.empty() && from.back() == to.back());
+}
+
+/// `v` (fitsBeforeReshape) on the reshape's input shape, built before
+/// `before`.
+static Value beforeReshape(Value v, ReshapeOp reshape, Operation *before,
+                           PatternRewriter &rewriter) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape(reshape.getInput().getType().getShape());
+  if (type.getShape() != reshape.getType().getShape()) {
+    if (type.getRank() <= 1)
+      return v;
+    shape.assign({type.getShape().back()});
+  }
+  if (type.getShape() == ArrayRef(shape))
+    return v;
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(before);
+  return rewriter.create<ReshapeOp>(v.getLoc(), type.clone(shape), v);
+}
+
 struct FuseEltwise : public OpInterfaceRewritePattern<EltwiseFunction> {
   FuseEltwise(MLIRContext *ctx, unsigned maxChain)
       : OpInterfaceRewritePattern<EltwiseFunction>(ctx), maxChain(maxChain) {}
   LogicalResult matchAndRewrite(EltwiseFunction op,
                                 PatternRewriter &rewriter) const override {
-    auto owner = fusableProducer(op.getInput(), maxChain, 1);
+    Value input = op.getInput();
+    ReshapeOp reshape = ownerReshape(input);
+    if (reshape)
+      input = reshape.getInput();
+    auto owner = fusableProducer(input, maxChain, 1);
     if (!owner)
       return failure();
     Value fused = extendChain(rewriter, owner, {op.getPostOp()}, {});
-    rewriter.replaceOp(op, fused);
+    rewriter.replaceOp(op, reshape ? reshape.getResult() : fused);
     return success();
   }
   unsigned maxChain;
@@ -92,6 +145,15 @@ struct FuseBinary : public OpInterfaceRewritePattern<BinaryFunction> {
       // The result keeps the producer's shape: `other` may only broadcast.
       if (producer.getType() != op.getInit().getType() || producer == other)
         continue;
+      ReshapeOp reshape = ownerReshape(producer);
+      if (reshape) {
+        if (!fitsBeforeReshape(other, reshape) ||
+            !llvm::all_of(op.getPostOperands(), [&](Value v) {
+              return fitsBeforeReshape(v, reshape);
+            }))
+          continue;
+        producer = reshape.getInput();
+      }
       auto owner = fusableProducer(producer, maxChain, extra);
       if (!owner || (!intoConv && isa<ConvOp>(owner)) ||
           !availableBefore(other, owner) ||
@@ -100,15 +162,19 @@ struct FuseBinary : public OpInterfaceRewritePattern<BinaryFunction> {
         continue;
       hoistBefore(other, owner, rewriter);
       hoistBefore(op.getPostOperands(), owner, rewriter);
-      if (accumulate(owner, op, other, rewriter))
+      SmallVector<Value> operands{other};
+      operands.append(op.getPostOperands().begin(), op.getPostOperands().end());
+      if (reshape)
+        for (Value &v : operands)
+          v = beforeReshape(v, reshape, owner, rewriter);
+      Value result = reshape ? reshape.getResult() : owner.getOutput();
+      if (accumulate(owner, op, operands, result, rewriter))
         return success();
       SmallVector<Attribute> chain{
           BinaryPostOpAttr::get(op.getContext(), op.getKind())};
       chain.append(op.getPostOps().begin(), op.getPostOps().end());
-      SmallVector<Value> operands{other};
-      operands.append(op.getPostOperands().begin(), op.getPostOperands().end());
-      Value fused = extendChain(rewriter, owner, chain, operands);
-      rewriter.replaceOp(op, fused);
+      extendChain(rewriter, owner, chain, operands);
+      rewriter.replaceOp(op, result);
       return success();
     }
     return failure();
@@ -117,13 +183,16 @@ struct FuseBinary : public OpInterfaceRewritePattern<BinaryFunction> {
   /// into r with a sum post-op: oneDNN adds the destination's old contents
   /// in place, and bufferization reuses r's buffer when r dies here. Not for
   /// binary producers, whose runtime may expand a broadcast operand into
-  /// the destination first.
-  bool accumulate(PostOpChainOwner owner, BinaryFunction op, Value other,
+  /// the destination first. `operands` are r and op's post operands, on the
+  /// owner's shape; `result` stands for op's result once fused.
+  bool accumulate(PostOpChainOwner owner, BinaryFunction op,
+                  ArrayRef<Value> operands, Value result,
                   PatternRewriter &rewriter) const {
     Operation *producer = owner.getOperation();
     auto dps = cast<DestinationStyleOpInterface>(producer);
+    Value other = operands.front();
     if (op.getKind() != BinaryKind::add ||
-        other.getType() != op.getInit().getType() ||
+        other.getType() != owner.getOutput().getType() ||
         isa<BinaryFunction>(producer) || hasSumPostOp(producer) ||
         dps.getNumDpsInits() != 1)
       return false;
@@ -132,11 +201,11 @@ struct FuseBinary : public OpInterfaceRewritePattern<BinaryFunction> {
     chain.push_back(SumPostOpAttr::get(op.getContext()));
     chain.append(op.getPostOps().begin(), op.getPostOps().end());
     rewriter.modifyOpInPlace(producer, [&] {
-      owner.getPostOperandsMutable().append(op.getPostOperands());
+      owner.getPostOperandsMutable().append(operands.drop_front());
       owner.setPostOpsAttr(rewriter.getArrayAttr(chain));
       dps.getDpsInitOperand(0)->set(other);
     });
-    rewriter.replaceOp(op, owner.getOutput());
+    rewriter.replaceOp(op, result);
     return true;
   }
 

@@ -174,6 +174,101 @@ def InlineSmallMatmuls : Pass<"aic-inline-small-matmuls",
                            "mlir::vector::VectorDialect"];
 }
 
+def RecognizeGelu : Pass<"aic-recognize-gelu", "mlir::func::FuncOp"> {
+  let summary = "Replace GELU formulas by aic.gelu";
+  let description = [{
+    Finds x * 0.5 * (1 + erf(x / sqrt(2))) (erf of x * 0.7071... too) and
+    x * 0.5 * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))) (x^3 as a Pow
+    or a product) as the importer builds them from exporters' Mul, Div,
+    Add, Erf, Tanh and Pow nodes, with the factors of each product in any
+    order and grouping, and replaces each by one `aic.gelu` (with
+    `tanh_approximation` for the second). The formula's constants must be
+    the exact values to f32 precision; intermediate values with other uses
+    leave the formula alone. aic-fuse-post-ops then makes the GELU a
+    post-op of the matmul producing x.
+    Before:
+      %u = aic.div %x, %sqrt2 outs(%e0) : ...
+      %erf = linalg.generic ... { math.erf } -> tensor<64x1024xf32>
+      %t = aic.add %erf, %one outs(%e1) : ...
+      %p = aic.mul %x, %t outs(%e2) : ...
+      %y = aic.mul %p, %half outs(%e3) : ...
+    After:
+      %y = aic.gelu %x outs(%e3) : ...
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def RecognizeLayerNorm : Pass<"aic-recognize-layer-norm",
+                              "mlir::func::FuncOp"> {
+  let summary = "Replace decomposed layer normalizations by aic.layer_norm";
+  let description = [{
+    Finds (x - mean(x)) / sqrt(mean((x - mean(x))^2) + epsilon), means over
+    x's last dim (ReduceMean with the dim kept, as imported), the square a
+    Pow by 2 or a product, epsilon a splat constant on either side of its
+    add, and an optional following multiply by a vector over the last dim
+    (the scale) and add of another (the bias), and replaces it by one f32
+    `aic.layer_norm` of x. Intermediate values that have other uses are
+    still computed for them.
+    Before:
+      %m = aic.reshape (mean of %x over dim 2) : tensor<1x64xf32> -> tensor<1x64x1xf32>
+      %d = aic.sub %x, %m outs(%e0) : ...
+      ... (Pow, mean, Add epsilon, Sqrt)
+      %n = aic.div %d, %s outs(%e1) : ...
+      %g = aic.mul %n, %gamma outs(%e2) : ...
+      %y = aic.add %g, %beta outs(%e3) : ...
+    After:
+      %y = aic.layer_norm %x, %gamma, %beta outs(%e3) {epsilon = 1.0e-05 : f64}
+           : (tensor<1x64x256xf32>, tensor<256xf32>, tensor<256xf32>,
+              tensor<1x64x256xf32>) -> tensor<1x64x256xf32>
+  }];
+}
+
+def NormalizeMatmuls : Pass<"aic-normalize-matmuls", "mlir::func::FuncOp"> {
+  let summary = "Absorb transposes, reshapes and scales into matmuls";
+  let description = [{
+    Rewrites the data movement exporters put around matmuls into the
+    matmul's own parameters:
+    - a linalg.transpose that keeps the order of its non-unit dims is an
+      aic.reshape (a view; PyTorch's [1, S, D] -> [S, 1, D]);
+    - a matmul operand transpose(x, p) that moves x's innermost dim and
+      puts it second to last is transpose(x, p') with p's last two entries
+      swapped (no transpose when p' is the identity) and the matmul's
+      transpose flag flipped, so that the copy moves whole rows;
+    - an operand scaled by a splat constant (mul, or div by it), and, for a
+      matmul without bias or post-ops, its result scaled so, moves into the
+      matmul's alpha;
+    - a matmul whose batch dims are its left operand's alone (the right one
+      is 2-D or has unit batch dims) becomes one 2-D matmul of
+      [batch * M, K] rows, its operands, destination, bias and post operands
+      reshaped (views) and the result reshaped back; a bias or post operand
+      that broadcasts along only some batch dims keeps it batched;
+    - a reshape of a slice of the last dim that the reshape splits (a Q, K
+      or V third of a fused projection split into heads), read only by
+      linalg ops, becomes a slice of the reshaped whole: a strided view
+      instead of a copy.
+    - matmuls of one left operand by constant 2-D weights, without
+      transposes, scale, bias or post-ops (Q, K and V projections exported
+      apart), become one matmul by the weights side by side whose column
+      slices replace their results; constant bias vectors added to each
+      merge into one add.
+    aic-fuse-post-ops fuses consumers through the reshape behind a
+    collapsed matmul.
+    Before:
+      %t = linalg.transpose ins(%x : tensor<1x64x256xf32>)
+             outs(%e : tensor<64x1x256xf32>) permutation = [1, 0, 2]
+      %y = aic.matmul %t, %w outs(%e1) : (tensor<64x1x256xf32>,
+             tensor<256x768xf32>, tensor<64x1x768xf32>) -> tensor<64x1x768xf32>
+    After:
+      %a = aic.reshape %x : tensor<1x64x256xf32> -> tensor<64x256xf32>
+      %i = aic.reshape %e1 : tensor<64x1x768xf32> -> tensor<64x768xf32>
+      %m = aic.matmul %a, %w outs(%i) : (tensor<64x256xf32>,
+             tensor<256x768xf32>, tensor<64x768xf32>) -> tensor<64x768xf32>
+      %y = aic.reshape %m : tensor<64x768xf32> -> tensor<64x1x768xf32>
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect",
+                           "mlir::linalg::LinalgDialect"];
+}
+
 def AssignLayouts : Pass<"aic-assign-layouts", "mlir::func::FuncOp"> {
   let summary = "Choose blocked layouts with oneDNN and insert reorders";
   let description = [{

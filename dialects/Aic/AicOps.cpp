@@ -422,6 +422,12 @@ EltwisePostOpAttr SwishOp::getPostOp() {
 EltwisePostOpAttr HardSwishOp::getPostOp() {
   return EltwisePostOpAttr::get(getContext(), EltwiseKind::hardswish, 0, 0);
 }
+EltwisePostOpAttr GeluOp::getPostOp() {
+  return EltwisePostOpAttr::get(getContext(),
+                                getTanhApproximation() ? EltwiseKind::gelu_tanh
+                                                       : EltwiseKind::gelu_erf,
+                                0, 0);
+}
 EltwisePostOpAttr ClipOp::getPostOp() {
   return EltwisePostOpAttr::get(getContext(), EltwiseKind::clip,
                                 getMin().convertToDouble(),
@@ -440,6 +446,7 @@ LogicalResult TanhOp::verify() { return verifyUnary(*this); }
 LogicalResult ExpOp::verify() { return verifyUnary(*this); }
 LogicalResult SwishOp::verify() { return verifyUnary(*this); }
 LogicalResult HardSwishOp::verify() { return verifyUnary(*this); }
+LogicalResult GeluOp::verify() { return verifyUnary(*this); }
 LogicalResult ClipOp::verify() {
   if (std::isnan(getMin().convertToDouble()) ||
       std::isnan(getMax().convertToDouble()))

@@ -280,6 +280,11 @@ def Aic_HardSwishOp : Aic_UnaryOp<"hard_swish",
                                   "x * min(max(x + 3, 0), 6) / 6">;
 def Aic_ClipOp : Aic_UnaryOp<"clip", "min(max(x, min), max)",
                              (ins F64Attr:$min, F64Attr:$max)>;
+def Aic_GeluOp : Aic_UnaryOp<"gelu", "Gaussian error linear unit: "
+                             "x / 2 * (1 + erf(x / sqrt(2))), or with "
+                             "`tanh_approximation` x / 2 * (1 + tanh("
+                             "sqrt(2 / pi) * (x + 0.044715 * x^3)))",
+                             (ins UnitAttr:$tanh_approximation)>;
 
 //===----------------------------------------------------------------------===//
 // Normalization

@@ -329,6 +329,9 @@ LogicalResult ExpOp::encodePrimitive(PrimitiveCall &c) {
 LogicalResult SwishOp::encodePrimitive(PrimitiveCall &c) {
   return encodeUnary(*this, c);
 }
+LogicalResult GeluOp::encodePrimitive(PrimitiveCall &c) {
+  return encodeUnary(*this, c);
+}
 LogicalResult HardSwishOp::encodePrimitive(PrimitiveCall &c) {
   return encodeUnary(*this, c);
 }

@@ -40,6 +40,13 @@ void aic::buildOptimizationPipeline(OpPassManager &pm, StringRef isa) {
   // fusion then merges each fallback scale-shift into one primitive.
   pm.addNestedPass<func::FuncOp>(aic::createFoldConstants());
   pm.addNestedPass<func::FuncOp>(aic::createFoldBatchNorm());
+  // Formulas exporters spell out op by op, recognized while they are
+  // still separate ops (fusion would merge their steps into chains).
+  pm.addNestedPass<func::FuncOp>(aic::createRecognizeLayerNorm());
+  pm.addNestedPass<func::FuncOp>(aic::createRecognizeGelu());
+  // Matmuls in their final shape before fusion, which looks through the
+  // reshapes this leaves behind collapsed matmuls.
+  pm.addNestedPass<func::FuncOp>(aic::createNormalizeMatmuls());
   pm.addNestedPass<func::FuncOp>(aic::createFusePostOps());
   // Products too small to pay for a library call become loops; after
   // fusion, which may still give them post-ops (they stay library calls).

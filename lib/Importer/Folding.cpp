@@ -438,6 +438,49 @@ static std::optional<Values> evalGather(const Values &data,
   return result;
 }
 
+/// ConstantOfShape of a constant shape: its `value` (one element, default
+/// a float 0) repeated. Exporters build -1 vectors and broadcast targets of
+/// Expand this way, which Equal and Where then turn into shapes.
+static std::optional<Values> evalConstantOfShape(const onnx::NodeProto &node,
+                                                 const GraphState &state,
+                                                 const Values &shape) {
+  if (shape.isFloat() || shape.type.getRank() != 1)
+    return std::nullopt;
+  int64_t count = 1;
+  for (int64_t dim : shape.ints) {
+    if (dim < 0 || dim > kMaxFoldElements)
+      return std::nullopt;
+    count *= dim;
+    if (count > kMaxFoldElements)
+      return std::nullopt;
+  }
+  Values value{RankedTensorType::get({1}, Float32Type::get(state.getContext())),
+               false,
+               {},
+               {0.0}};
+  for (const onnx::AttributeProto &attr : node.attribute()) {
+    if (attr.name() != "value")
+      continue;
+    std::string why;
+    FailureOr<ConstTensor> tensor =
+        decodeTensor(attr.t(), state.getModelDir(), state.getContext(), why);
+    Type et = succeeded(tensor) ? tensor->type.getElementType() : Type();
+    if (failed(tensor) || tensor->getNumElements() != 1 || et.isF16() ||
+        et.isBF16() || tensor->isString())
+      return std::nullopt;
+    value = read(*tensor);
+  }
+  Values result{RankedTensorType::get(shape.ints, value.type.getElementType()),
+                value.isUnsigned,
+                {},
+                {}};
+  if (value.isFloat())
+    result.floats.assign(count, value.floats[0]);
+  else
+    result.ints.assign(count, value.ints[0]);
+  return result;
+}
+
 std::optional<ConstTensor>
 aic::importer::evaluateNode(const onnx::NodeProto &node,
                             const GraphState &state,
@@ -502,6 +545,8 @@ aic::importer::evaluateNode(const onnx::NodeProto &node,
     result = evalConcat(inputs, getIntAttr(node, "axis", 0));
   } else if (opType == "Gather" && inputs.size() == 2) {
     result = evalGather(*inputs[0], *inputs[1], getIntAttr(node, "axis", 0));
+  } else if (opType == "ConstantOfShape" && inputs.size() == 1) {
+    result = evalConstantOfShape(node, state, *inputs[0]);
   }
   if (!result || result->size() > kMaxFoldElements)
     return std::nullopt;

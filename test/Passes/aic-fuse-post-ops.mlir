@@ -199,3 +199,70 @@ func.func @buffers(%a: memref<2x3xf32>, %b: memref<3x4xf32>, %c: memref<2x4xf32>
   aic.relu %c outs(%c) : (memref<2x4xf32>, memref<2x4xf32>) -> ()
   return
 }
+
+// -----
+
+// Tests fusion through the reshape behind a matmul whose batch was collapsed
+// into rows: a per-column bias becomes 1-D, a full-shape residual is
+// reshaped like the result, and the relu follows them.
+// CHECK-LABEL: func @through_reshape
+// DEFAULT-LABEL: func @through_reshape
+// CHECK-DAG: %[[B:.*]] = aic.reshape %arg2 : tensor<1x1x5xf32> -> tensor<5xf32>
+// CHECK-DAG: %[[R:.*]] = aic.reshape %arg3 : tensor<2x4x5xf32> -> tensor<8x5xf32>
+// CHECK: %[[M:.*]] = aic.matmul %arg0, %arg1 post(%[[B]], %[[R]]) outs(%{{.*}}) {post_ops = [#aic.binary<add>, #aic.binary<add>, #aic.eltwise<relu>]} : (tensor<8x6xf32>, tensor<6x5xf32>, tensor<5xf32>, tensor<8x5xf32>, tensor<8x5xf32>) -> tensor<8x5xf32>
+// CHECK: %[[Y:.*]] = aic.reshape %[[M]] : tensor<8x5xf32> -> tensor<2x4x5xf32>
+// CHECK: return %[[Y]]
+func.func @through_reshape(%x: tensor<8x6xf32>, %w: tensor<6x5xf32>, %b: tensor<1x1x5xf32>, %r: tensor<2x4x5xf32>) -> tensor<2x4x5xf32> {
+  %e = tensor.empty() : tensor<8x5xf32>
+  %m = aic.matmul %x, %w outs(%e) : (tensor<8x6xf32>, tensor<6x5xf32>, tensor<8x5xf32>) -> tensor<8x5xf32>
+  %y = aic.reshape %m : tensor<8x5xf32> -> tensor<2x4x5xf32>
+  %e1 = tensor.empty() : tensor<2x4x5xf32>
+  %0 = aic.add %y, %b outs(%e1) : (tensor<2x4x5xf32>, tensor<1x1x5xf32>, tensor<2x4x5xf32>) -> tensor<2x4x5xf32>
+  %1 = aic.add %r, %0 outs(%e1) : (tensor<2x4x5xf32>, tensor<2x4x5xf32>, tensor<2x4x5xf32>) -> tensor<2x4x5xf32>
+  %2 = aic.relu %1 outs(%e1) : (tensor<2x4x5xf32>, tensor<2x4x5xf32>) -> tensor<2x4x5xf32>
+  return %2 : tensor<2x4x5xf32>
+}
+
+// -----
+
+// Tests that a full-shape add alone is accumulated through the reshape.
+// CHECK-LABEL: func @sum_through_reshape
+// CHECK: %[[R:.*]] = aic.reshape %arg2 : tensor<2x4x5xf32> -> tensor<8x5xf32>
+// CHECK: %[[M:.*]] = aic.matmul %arg0, %arg1 outs(%[[R]]) {post_ops = [#aic.sum]}
+// CHECK: aic.reshape %[[M]] : tensor<8x5xf32> -> tensor<2x4x5xf32>
+func.func @sum_through_reshape(%x: tensor<8x6xf32>, %w: tensor<6x5xf32>, %r: tensor<2x4x5xf32>) -> tensor<2x4x5xf32> {
+  %e = tensor.empty() : tensor<8x5xf32>
+  %m = aic.matmul %x, %w outs(%e) : (tensor<8x6xf32>, tensor<6x5xf32>, tensor<8x5xf32>) -> tensor<8x5xf32>
+  %y = aic.reshape %m : tensor<8x5xf32> -> tensor<2x4x5xf32>
+  %e1 = tensor.empty() : tensor<2x4x5xf32>
+  %0 = aic.add %y, %r outs(%e1) : (tensor<2x4x5xf32>, tensor<2x4x5xf32>, tensor<2x4x5xf32>) -> tensor<2x4x5xf32>
+  return %0 : tensor<2x4x5xf32>
+}
+
+// -----
+
+// Tests that operands that do not fit the matmul's rows stay out: one
+// broadcast along a batch dim, and a vector along a last dim the reshape
+// changes.
+// CHECK-LABEL: func @not_through_reshape
+// CHECK: aic.matmul %arg0, %arg1 outs(%{{.*}}) :
+// CHECK: aic.mul
+// CHECK-LABEL: func @through_reshape_last_dim
+// CHECK: aic.matmul %arg0, %arg1 outs(%{{.*}}) :
+// CHECK: aic.add
+func.func @not_through_reshape(%x: tensor<8x6xf32>, %w: tensor<6x5xf32>, %p: tensor<2x1x5xf32>) -> tensor<2x4x5xf32> {
+  %e = tensor.empty() : tensor<8x5xf32>
+  %m = aic.matmul %x, %w outs(%e) : (tensor<8x6xf32>, tensor<6x5xf32>, tensor<8x5xf32>) -> tensor<8x5xf32>
+  %y = aic.reshape %m : tensor<8x5xf32> -> tensor<2x4x5xf32>
+  %e1 = tensor.empty() : tensor<2x4x5xf32>
+  %0 = aic.mul %y, %p outs(%e1) : (tensor<2x4x5xf32>, tensor<2x1x5xf32>, tensor<2x4x5xf32>) -> tensor<2x4x5xf32>
+  return %0 : tensor<2x4x5xf32>
+}
+func.func @through_reshape_last_dim(%x: tensor<8x6xf32>, %w: tensor<6x5xf32>, %b: tensor<4xf32>) -> tensor<10x4xf32> {
+  %e = tensor.empty() : tensor<8x5xf32>
+  %m = aic.matmul %x, %w outs(%e) : (tensor<8x6xf32>, tensor<6x5xf32>, tensor<8x5xf32>) -> tensor<8x5xf32>
+  %y = aic.reshape %m : tensor<8x5xf32> -> tensor<10x4xf32>
+  %e1 = tensor.empty() : tensor<10x4xf32>
+  %0 = aic.add %y, %b outs(%e1) : (tensor<10x4xf32>, tensor<4xf32>, tensor<10x4xf32>) -> tensor<10x4xf32>
+  return %0 : tensor<10x4xf32>
+}

@@ -1,0 +1,70 @@
+"""benchlib.py - what the interleaved benchmarks (recurrent.py,
+transformers.py) share: running a command, one aic-run/ort-run.js
+measurement, reading an output back, and replacing a marked section of
+RESULTS.md."""
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+import onnx
+from onnx import numpy_helper
+
+
+def run(cmd, who):
+    """stdout of `cmd`; exits naming `who` when it fails."""
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode:
+        sys.exit(f"{who}: {' '.join(cmd)} failed: {r.stderr.strip()}")
+    return r.stdout
+
+
+def run_outputs(runner, model, folder, outdir, who):
+    """(PyTorch's output, the runner's output) for test_data_set_0 of folder."""
+    run(runner + [model, "--inputs", os.path.join(folder, "test_data_set_0"),
+                  "--outputs", outdir], who)
+    want = numpy_helper.to_array(onnx.load_tensor(
+        os.path.join(folder, "test_data_set_0", "output_0.pb")))
+    got = numpy_helper.to_array(onnx.load_tensor(os.path.join(outdir, "output_0.pb")))
+    return want, got
+
+
+def bench(runner, model, inputs, threads, runs, warmup, who):
+    """Median latency in ms of `runs` timed runs after `warmup`."""
+    out = run(runner + [model, "--bench", "--json", "--inputs", inputs,
+                        "--threads", str(threads), "--runs", str(runs),
+                        "--warmup", str(warmup)], who)
+    return json.loads(out.strip().splitlines()[-1])["median_ms"]
+
+
+def replace_section(path, begin, end, lines):
+    """Writes `lines` between the markers `begin` and `end` of `path` (the
+    markers are the first and last lines), or appends them."""
+    text = open(path).read() if os.path.exists(path) else ""
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + "\n".join(lines) + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + "\n".join(lines) + "\n"
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def interleaved_rows(name, aic, ort, inputs, threads, rounds, runs, warmup, who):
+    """Times aic (runner, library) against ONNX Runtime (runner, model)
+    alternately: `rounds` rounds, each measuring both at every thread count.
+    Returns the report's table rows (median of the rounds' medians) and
+    prints one line per thread count."""
+    times = {t: {"aic": [], "ORT": []} for t in threads}
+    for _ in range(rounds):
+        for t in threads:
+            times[t]["aic"].append(bench(aic[0], aic[1], inputs, t, runs, warmup, who))
+            times[t]["ORT"].append(bench(ort[0], ort[1], inputs, t, runs, warmup, who))
+    rows = []
+    for t in threads:
+        a = statistics.median(times[t]["aic"])
+        o = statistics.median(times[t]["ORT"])
+        rows.append(f"| {name} | {t} | {rounds} x {runs} | {a:.3f} | {o:.3f} | {a / o:.2f} |")
+        print(f"{name}, {t} thread(s): aic {a:.3f} ms, ORT {o:.3f} ms, aic/ORT {a / o:.2f}",
+              flush=True)
+    return rows

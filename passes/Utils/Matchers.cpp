@@ -1,0 +1,133 @@
+//===- Matchers.cpp - Match imported elementwise computations -------------===//
+#include "passes/Utils/Matchers.h"
+#include "dialects/Aic/AicDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+std::optional<double> aic::getSplatFloat(Value v) {
+  DenseFPElementsAttr dense;
+  if (!matchPattern(v, m_Constant(&dense)) || !dense.isSplat())
+    return std::nullopt;
+  return dense.getSplatValue<APFloat>().convertToDouble();
+}
+
+bool aic::nearlyEqual(double a, double b, double tolerance) {
+  return std::abs(a - b) <= tolerance * std::max(std::abs(a), std::abs(b));
+}
+
+/// Whether `g` is elementwise: parallel loops, identity output map.
+static bool isElementwise(linalg::GenericOp g) {
+  return g.getNumDpsInits() == 1 && g->getNumResults() == 1 &&
+         g.getNumReductionLoops() == 0 &&
+         g.getMatchingIndexingMap(g.getDpsInitOperand(0)).isIdentity();
+}
+
+/// The float constant the scalar `s` of `g`'s body stands for: an
+/// arith.constant, or the element of a splat constant input.
+static std::optional<double> getBodyConstant(linalg::GenericOp g, Value s) {
+  FloatAttr attr;
+  if (matchPattern(s, m_Constant(&attr)))
+    return attr.getValueAsDouble();
+  auto arg = dyn_cast<BlockArgument>(s);
+  if (!arg || arg.getOwner() != g.getBody() ||
+      arg.getArgNumber() >= g.getNumDpsInputs())
+    return std::nullopt;
+  return aic::getSplatFloat(g.getDpsInputs()[arg.getArgNumber()]);
+}
+
+Value aic::matchElementwise(Value v, StringRef opName,
+                            SmallVectorImpl<double> *constants) {
+  auto g = v.getDefiningOp<linalg::GenericOp>();
+  if (!g || !isElementwise(g))
+    return {};
+  Block *body = g.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  Operation *payload = yield.getNumOperands() == 1
+                           ? yield.getOperand(0).getDefiningOp()
+                           : nullptr;
+  if (!payload || payload->getBlock() != body ||
+      payload->getName().getStringRef() != opName ||
+      payload->getNumOperands() == 0)
+    return {};
+  // The first operand is the element of an input of v's type.
+  auto arg = dyn_cast<BlockArgument>(payload->getOperand(0));
+  if (!arg || arg.getOwner() != body ||
+      arg.getArgNumber() >= g.getNumDpsInputs())
+    return {};
+  OpOperand *input = g.getDpsInputOperand(arg.getArgNumber());
+  if (input->get().getType() != v.getType() ||
+      !g.getMatchingIndexingMap(input).isIdentity())
+    return {};
+  SmallVector<double> values;
+  for (Value operand : payload->getOperands().drop_front()) {
+    std::optional<double> c = getBodyConstant(g, operand);
+    if (!c)
+      return {};
+    values.push_back(*c);
+  }
+  if (constants)
+    constants->assign(values.begin(), values.end());
+  return input->get();
+}
+
+Value aic::matchMeanOverLastDim(Value v) {
+  auto vType = cast<ShapedType>(v.getType());
+  if (auto reshape = v.getDefiningOp<ReshapeOp>())
+    v = reshape.getInput();
+  SmallVector<double> divisor;
+  Value sum = matchElementwise(v, arith::DivFOp::getOperationName(), &divisor);
+  auto reduce = sum ? sum.getDefiningOp<linalg::ReduceOp>() : nullptr;
+  if (!reduce || reduce.getNumDpsInputs() != 1 ||
+      reduce.getDimensions().size() != 1)
+    return {};
+  Value x = reduce.getDpsInputs()[0];
+  auto xType = cast<ShapedType>(x.getType());
+  int64_t rank = xType.getRank();
+  if (rank < 1 || !xType.hasStaticShape() ||
+      reduce.getDimensions()[0] != rank - 1 ||
+      !nearlyEqual(divisor[0], xType.getDimSize(rank - 1), 0))
+    return {};
+  // The sum starts from a fill of 0 and adds the elements.
+  auto fill = reduce.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  FloatAttr zero;
+  Block &body = reduce.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!fill || !matchPattern(fill.getInputs()[0], m_Constant(&zero)) ||
+      !zero.getValue().isZero() || !add || add->getBlock() != &body ||
+      !llvm::is_contained(add->getOperands(), body.getArgument(0)) ||
+      !llvm::is_contained(add->getOperands(), body.getArgument(1)))
+    return {};
+  // The result keeps the reduced dim as 1.
+  SmallVector<int64_t> kept(xType.getShape());
+  kept.back() = 1;
+  if (vType.getShape() != ArrayRef(kept) ||
+      vType.getElementType() != xType.getElementType())
+    return {};
+  return x;
+}
+
+void aic::collectFactors(Value v, SmallVectorImpl<Value> &leaves,
+                         double &constant) {
+  SmallVector<Value> work{v};
+  while (!work.empty()) {
+    Value f = work.pop_back_val();
+    if (std::optional<double> c = getSplatFloat(f)) {
+      constant *= *c;
+      continue;
+    }
+    auto mul = f.getDefiningOp<MulOp>();
+    if (mul && mul.getPostOps().empty() && (f == v || f.hasOneUse())) {
+      work.push_back(mul.getRhs());
+      work.push_back(mul.getLhs());
+      continue;
+    }
+    leaves.push_back(f);
+  }
+}
