@@ -379,6 +379,28 @@ static LogicalResult checkRuleApplies(const OpRuleInfo &info,
   return failure();
 }
 
+/// Errors if an input of `node` has a dim known only at run time (it
+/// depends on the data, as NonZero's output does) and its rule does not take
+/// such inputs (library primitives are built for static shapes).
+static LogicalResult checkRuntimeShapes(const OpRuleInfo &info,
+                                        const onnx::NodeProto &node,
+                                        const GraphState &state, Location loc) {
+  if (info.runtimeShapes)
+    return success();
+  for (const std::string &name : node.input()) {
+    Value value = name.empty() ? Value() : state.lookupValue(name);
+    auto type = value ? dyn_cast<ShapedType>(value.getType()) : ShapedType();
+    if (type && !type.hasStaticShape())
+      return emitError(loc)
+             << "input '" << name << "' has the shape "
+             << formatShape(type.getShape())
+             << ", known only at run time (it depends on the "
+                "data); "
+             << node.op_type() << " does not take such inputs yet";
+  }
+  return success();
+}
+
 /// Errors if an output of `node` is larger than the tensor size limit: as
 /// ONNX types it before the rule runs, or as the rule built it.
 static LogicalResult checkOutputSizes(const onnx::NodeProto &node,
@@ -420,7 +442,8 @@ static LogicalResult importNode(const onnx::NodeProto &node,
   const OpRuleInfo *info = lookupOpRuleInfo(node.domain(), node.op_type());
   if (!info)
     return emitError(loc) << "unsupported operator";
-  if (failed(checkRuleApplies(*info, node, state, loc)))
+  if (failed(checkRuleApplies(*info, node, state, loc)) ||
+      failed(checkRuntimeShapes(*info, node, state, loc)))
     return failure();
   // The rule of an operator with subgraphs types its outputs from what the
   // subgraphs compute: ONNX cannot rerun their inference out of context.

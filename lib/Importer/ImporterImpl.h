@@ -564,6 +564,10 @@ struct OpRuleInfo {
   TypeSet types;
   /// The operator set domain; "" is the default one ("ai.onnx").
   const char *domain = "";
+  /// Whether the rule takes inputs with dims known only at run time (the
+  /// outputs of NonZero, Unique, ... and what is computed from them); the
+  /// importer rejects such inputs of other operators before the rule runs.
+  bool runtimeShapes = false;
 };
 
 /// The domain `domain` names: "ai.onnx" is the default domain "".
@@ -619,6 +623,7 @@ llvm::ArrayRef<OpRuleInfo> getTrainingRules();
 llvm::ArrayRef<OpRuleInfo> getSequenceRules();
 llvm::ArrayRef<OpRuleInfo> getStringRules();
 llvm::ArrayRef<OpRuleInfo> getRecurrentRules();
+llvm::ArrayRef<OpRuleInfo> getDataDependentRules();
 
 /// Imports a Cast between STRING and a number type (StringRules.cpp):
 /// output 0 of type `type` from `input`; `numberIsUnsigned` is the

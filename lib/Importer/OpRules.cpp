@@ -591,7 +591,8 @@ ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
           getSamplingRules,      getIndexingRules,     getLinearAlgebraRules,
           getQuantRules,         getTextRules,         getConvTransposeRules,
           getNormalizationRules, getTrainingRules,     getControlFlowRules,
-          getSequenceRules,      getStringRules,       getRecurrentRules})
+          getSequenceRules,      getStringRules,       getRecurrentRules,
+          getDataDependentRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
       return ruleLess(a.domain, a.opType, b.domain, b.opType);
