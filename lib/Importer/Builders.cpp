@@ -319,8 +319,9 @@ Value aic::importer::buildGeneric(NodeImporter &imp,
   SmallVector<utils::IteratorType> iterators(resultType.getRank(),
                                              utils::IteratorType::parallel);
   auto generic = imp.create<linalg::GenericOp>(
-      TypeRange{resultType}, inputs, ValueRange{imp.emptyTensor(resultType)},
-      maps, iterators, [&](OpBuilder &nb, Location loc, ValueRange args) {
+      TypeRange{resultType}, inputs,
+      ValueRange{imp.emptyTensor(resultType, inputs)}, maps, iterators,
+      [&](OpBuilder &nb, Location loc, ValueRange args) {
         Value result = body(nb, loc, args.drop_back());
         nb.create<linalg::YieldOp>(loc, result);
       });
@@ -364,6 +365,17 @@ FailureOr<Value> aic::importer::buildElementwise(NodeImporter &imp,
     }
     maps.push_back(*map);
   }
+  // A run-time dim of the result must be one of an input's.
+  for (int64_t d = 0; d < resultType.getRank(); ++d)
+    if (resultType.isDynamicDim(d) && llvm::none_of(inputs, [&](Value input) {
+          auto type = cast<RankedTensorType>(input.getType());
+          int64_t at = d - (resultType.getRank() - type.getRank());
+          return at >= 0 && type.isDynamicDim(at);
+        })) {
+      imp.emitError() << "no operand gives dim " << d << " of the result shape "
+                      << formatShape(resultType.getShape());
+      return failure();
+    }
   return buildGeneric(imp, resultType, inputs, maps, body);
 }
 

@@ -674,6 +674,30 @@ static bool declaresSameTensor(const onnx::TypeProto &a,
   return true;
 }
 
+/// Library primitives are created for static shapes (symbolic dims will
+/// reuse the run-time shapes of data-dependent outputs): a rule must not
+/// have built one on a shape known only at run time.
+static LogicalResult checkLibraryOpShapes(func::FuncOp func) {
+  WalkResult walk = func.walk([](Operation *op) {
+    if (!isa<aic::AicDialect>(op->getDialect()))
+      return WalkResult::advance();
+    auto dynamic = [](Type type) {
+      auto shaped = dyn_cast<ShapedType>(type);
+      return shaped && !shaped.hasStaticShape();
+    };
+    if (llvm::any_of(op->getOperandTypes(), dynamic) ||
+        llvm::any_of(op->getResultTypes(), dynamic)) {
+      emitError(op->getLoc())
+          << "the oneDNN primitive of '" << op->getName()
+          << "' needs static shapes, and an operand's shape is known only at "
+             "run time (it depends on the data)";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
+}
+
 static OwningOpRef<ModuleOp>
 importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
             GraphState &state,
@@ -797,6 +821,8 @@ importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
   }
   builder.create<func::ReturnOp>(fileLoc, signature.getResults());
   signature.finish(func, state);
+  if (failed(checkLibraryOpShapes(func)))
+    return nullptr;
   return module;
 }
 

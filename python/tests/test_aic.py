@@ -184,21 +184,23 @@ def test_outputs_of_a_run_time_shape(tmp_path):
     # over memory the runtime allocated (freed with the arrays).
     src = write_onnxtxt(tmp_path / "nonzero.onnxtxt", """
 <ir_version: 8, opset_import: ["" : 13]>
-g (float[2,3] x) => (int64[2,?] nz, float[?] u, float[2,3] y) {
+g (float[2,3] x) => (int64[2,?] nz, float[?] u, float[2,3] y, float[?] s) {
   nz = NonZero (x)
   u = Unique (x)
   y = Relu (x)
+  s = Sqrt (u)
 }
 """)
     model = aic.load(aic.compile(src, tmp_path / "nonzero.so"))
     assert model.outputs[0].shape == (2, -1)
     assert model.outputs[2].shape == (2, 3)
-    for x in (np.array([[0, 1.5, 0], [-2, 0, 1.5]], np.float32),
+    for x in (np.array([[0, 1.5, 0], [4, 0, 1.5]], np.float32),
               np.zeros((2, 3), np.float32)):
-        nz, u, y = model.run([x])
+        nz, u, y, s = model.run([x])
         np.testing.assert_array_equal(nz, np.array(np.nonzero(x)))
         np.testing.assert_array_equal(u, np.unique(x))
         np.testing.assert_array_equal(y, np.maximum(x, 0))
+        np.testing.assert_allclose(s, np.sqrt(np.unique(x)))
         assert nz.dtype == np.int64 and nz.flags.owndata is False
     with pytest.raises(aic.ArgumentError, match="without out="):
         model.run([x], out=[np.empty((2, 6), np.int64)])
