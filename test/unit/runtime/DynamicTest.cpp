@@ -66,6 +66,20 @@ TEST(Dynamic, RunAllocReturnsOwnedOutputs) {
   aic_tensor_free(nullptr);
 }
 
+TEST(Dynamic, CppWrapperOwnsOutputs) {
+  aic::Model m = aic::Model::load(modelPath("dynamic"));
+  std::vector<float> x = {0, 0, 7, 0, 0, 9};
+  aic_tensor_t in = {x.data(), AIC_DTYPE_FLOAT32, 1, kX};
+  std::vector<aic::OwnedTensor> out = m.runAlloc({in});
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].shape(), std::vector<int64_t>{2});
+  EXPECT_EQ(out[0].data<int64_t>()[0], 2);
+  EXPECT_EQ(out[0].data<int64_t>()[1], 5);
+  EXPECT_FLOAT_EQ(out[1].data<float>()[0], 16.0f);
+  aic_tensor_t bad = {x.data(), AIC_DTYPE_INT64, 1, kX};
+  EXPECT_THROW(m.runAlloc({bad}), aic::Error);
+}
+
 TEST(Dynamic, EmptyOutputHasData) {
   aic::Model m = aic::Model::load(modelPath("dynamic"));
   aic_tensor_t out[2];
