@@ -106,6 +106,11 @@ AIC_RT_EXPORT int32_t aicrt_output(aicrt_exec_state *state, int32_t index,
     if (it == state->buffers.end())
       fail(AIC_ERROR_INVALID_MODEL,
            what + ": its data is not a buffer of aicrt_alloc in this run");
+    // Each output owns its buffer: the caller frees them one by one.
+    for (const aicrt_exec_state::Handed &other : state->handed)
+      if (other.data == data)
+        fail(AIC_ERROR_INVALID_MODEL,
+             what + ": its buffer was handed over as another output");
     size_t rank = meta.shape.size();
     if (rank > 0 && !shape)
       fail(AIC_ERROR_INVALID_MODEL, what + ": shape is NULL");

@@ -20,11 +20,21 @@ namespace {
 
 const int64_t kX[] = {6};
 
-/// Runs the dynamic model on `x`, filling `out` (2 tensors).
+constexpr size_t kOutputs = 3; // nz, sum, nz2
+
+/// Runs the dynamic model on `x`, filling `out` (kOutputs tensors).
 aic_status_t runAlloc(const aic::Model &m, std::vector<float> x,
                       aic_tensor_t *out) {
   aic_tensor_t in = {x.data(), AIC_DTYPE_FLOAT32, 1, kX};
-  return aic_model_run_alloc(m.get(), &in, 1, out, 2);
+  return aic_model_run_alloc(m.get(), &in, 1, out, kOutputs);
+}
+
+bool allEmpty(const aic_tensor_t *out) {
+  for (size_t i = 0; i < kOutputs; ++i)
+    if (out[i].data || out[i].shape || out[i].rank != 0 ||
+        out[i].dtype != AIC_DTYPE_UNDEFINED)
+      return false;
+  return true;
 }
 
 bool isEmpty(const aic_tensor_t &t) {
@@ -44,7 +54,7 @@ TEST(Dynamic, InfoMarksTheDim) {
 TEST(Dynamic, RunAllocReturnsOwnedOutputs) {
   aic::Model m = aic::Model::load(modelPath("dynamic"));
   for (int rep = 0; rep < 3; ++rep) {
-    aic_tensor_t out[2];
+    aic_tensor_t out[kOutputs];
     ASSERT_EQ(runAlloc(m, {0, 1.5f, 0, -2, 3, 0}, out), AIC_OK)
         << aic_last_error();
     ASSERT_EQ(out[0].dtype, AIC_DTYPE_INT64);
@@ -57,6 +67,9 @@ TEST(Dynamic, RunAllocReturnsOwnedOutputs) {
     ASSERT_EQ(out[1].rank, 1);
     EXPECT_EQ(out[1].shape[0], 1);
     EXPECT_FLOAT_EQ(*static_cast<const float *>(out[1].data), 2.5f);
+    ASSERT_EQ(out[2].shape[0], 3);
+    EXPECT_NE(out[2].data, out[0].data);
+    EXPECT_EQ(static_cast<const int64_t *>(out[2].data)[2], 4);
     for (aic_tensor_t &t : out) {
       aic_tensor_free(&t);
       EXPECT_TRUE(isEmpty(t));
@@ -71,7 +84,7 @@ TEST(Dynamic, CppWrapperOwnsOutputs) {
   std::vector<float> x = {0, 0, 7, 0, 0, 9};
   aic_tensor_t in = {x.data(), AIC_DTYPE_FLOAT32, 1, kX};
   std::vector<aic::OwnedTensor> out = m.runAlloc({in});
-  ASSERT_EQ(out.size(), 2u);
+  ASSERT_EQ(out.size(), kOutputs);
   EXPECT_EQ(out[0].shape(), std::vector<int64_t>{2});
   EXPECT_EQ(out[0].data<int64_t>()[0], 2);
   EXPECT_EQ(out[0].data<int64_t>()[1], 5);
@@ -82,7 +95,7 @@ TEST(Dynamic, CppWrapperOwnsOutputs) {
 
 TEST(Dynamic, EmptyOutputHasData) {
   aic::Model m = aic::Model::load(modelPath("dynamic"));
-  aic_tensor_t out[2];
+  aic_tensor_t out[kOutputs];
   ASSERT_EQ(runAlloc(m, {0, 0, 0, 0, 0, 0}, out), AIC_OK) << aic_last_error();
   EXPECT_EQ(out[0].shape[0], 0);
   EXPECT_NE(out[0].data, nullptr);
@@ -98,13 +111,15 @@ TEST(Dynamic, RunOnCallerBuffersIsRefused) {
   const int64_t kNz[] = {6}, kSum[] = {1};
   aic_tensor_t in = {x.data(), AIC_DTYPE_FLOAT32, 1, kX};
   aic_tensor_t out[] = {{nz.data(), AIC_DTYPE_INT64, 1, kNz},
-                        {&sum, AIC_DTYPE_FLOAT32, 1, kSum}};
-  EXPECT_EQ(aic_model_run(m.get(), &in, 1, out, 2), AIC_ERROR_INVALID_ARGUMENT);
+                        {&sum, AIC_DTYPE_FLOAT32, 1, kSum},
+                        {nz.data(), AIC_DTYPE_INT64, 1, kNz}};
+  EXPECT_EQ(aic_model_run(m.get(), &in, 1, out, kOutputs),
+            AIC_ERROR_INVALID_ARGUMENT);
   EXPECT_NE(std::string(aic_last_error()).find("aic_model_run_alloc"),
             std::string::npos)
       << aic_last_error();
   EXPECT_NE(std::string(aic_last_error()).find("'nz'"), std::string::npos);
-  EXPECT_EQ(aic_model_run_in(m.get(), nullptr, &in, 1, out, 2),
+  EXPECT_EQ(aic_model_run_in(m.get(), nullptr, &in, 1, out, kOutputs),
             AIC_ERROR_INVALID_ARGUMENT);
 }
 
@@ -112,14 +127,14 @@ TEST(Dynamic, NullAndCountErrors) {
   aic::Model m = aic::Model::load(modelPath("dynamic"));
   std::vector<float> x(6, 1);
   aic_tensor_t in = {x.data(), AIC_DTYPE_FLOAT32, 1, kX};
-  aic_tensor_t out[2];
+  aic_tensor_t out[kOutputs];
   std::memset(out, 0xff, sizeof out);
-  EXPECT_EQ(aic_model_run_alloc(nullptr, &in, 1, out, 2),
+  EXPECT_EQ(aic_model_run_alloc(nullptr, &in, 1, out, kOutputs),
             AIC_ERROR_INVALID_ARGUMENT);
-  EXPECT_TRUE(isEmpty(out[0]) && isEmpty(out[1]));
-  EXPECT_EQ(aic_model_run_alloc(m.get(), &in, 1, nullptr, 2),
+  EXPECT_TRUE(allEmpty(out));
+  EXPECT_EQ(aic_model_run_alloc(m.get(), &in, 1, nullptr, kOutputs),
             AIC_ERROR_INVALID_ARGUMENT);
-  EXPECT_EQ(aic_model_run_alloc(m.get(), nullptr, 1, out, 2),
+  EXPECT_EQ(aic_model_run_alloc(m.get(), nullptr, 1, out, kOutputs),
             AIC_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(aic_model_run_alloc(m.get(), &in, 1, out, 1),
             AIC_ERROR_INVALID_ARGUMENT);
@@ -127,9 +142,9 @@ TEST(Dynamic, NullAndCountErrors) {
   const int64_t kWrong[] = {5};
   aic_tensor_t wrong = {x.data(), AIC_DTYPE_FLOAT32, 1, kWrong};
   std::memset(out, 0xff, sizeof out);
-  EXPECT_EQ(aic_model_run_alloc(m.get(), &wrong, 1, out, 2),
+  EXPECT_EQ(aic_model_run_alloc(m.get(), &wrong, 1, out, kOutputs),
             AIC_ERROR_SHAPE_MISMATCH);
-  EXPECT_TRUE(isEmpty(out[0]) && isEmpty(out[1]));
+  EXPECT_TRUE(allEmpty(out));
 }
 
 TEST(Dynamic, BrokenModelRunsFailCleanly) {
@@ -143,16 +158,18 @@ TEST(Dynamic, BrokenModelRunsFailCleanly) {
       {43, AIC_ERROR_RUNTIME, "failed with status 9"},
       {44, AIC_ERROR_INVALID_MODEL, "more than the 8 bytes of its buffer"},
       {45, AIC_ERROR_INVALID_MODEL, "handed over twice"},
+      {46, AIC_ERROR_INVALID_MODEL,
+       "'nz2': its buffer was handed over as another output"},
   };
   for (const Case &c : cases) {
-    aic_tensor_t out[2];
+    aic_tensor_t out[kOutputs];
     EXPECT_EQ(runAlloc(m, {c.x0, 0, 0, 0, 0, 0}, out), c.status) << c.x0;
     EXPECT_NE(std::string(aic_last_error()).find(c.message), std::string::npos)
         << aic_last_error();
-    EXPECT_TRUE(isEmpty(out[0]) && isEmpty(out[1]));
+    EXPECT_TRUE(allEmpty(out));
   }
   // The model still runs afterwards.
-  aic_tensor_t out[2];
+  aic_tensor_t out[kOutputs];
   ASSERT_EQ(runAlloc(m, {1, 0, 0, 0, 0, 1}, out), AIC_OK) << aic_last_error();
   EXPECT_EQ(out[0].shape[0], 2);
   for (aic_tensor_t &t : out)
@@ -176,7 +193,7 @@ TEST(Dynamic, ThreadsRunAtOnce) {
             x[i] = static_cast<float>(i + 1);
             expected.push_back(i);
           }
-        aic_tensor_t out[2];
+        aic_tensor_t out[kOutputs];
         if (runAlloc(m, x, out) != AIC_OK || out[0].rank != 1 ||
             out[0].shape[0] != static_cast<int64_t>(expected.size()) ||
             !std::equal(expected.begin(), expected.end(),

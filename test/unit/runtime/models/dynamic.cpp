@@ -4,12 +4,14 @@
 //   nz  = the indices of the nonzero elements of x   int64 [?] (aicrt_alloc,
 //                                                     aicrt_output)
 //   sum = the sum of x                                float32 [1] (caller's)
+//   nz2 = nz again, in a buffer of its own            int64 [?]
 // with a scratch buffer of aicrt_alloc released early (aicrt_free). Some
 // values of x[0] make the run misbehave as a broken compiled model could:
 //   42: returns 0 without handing nz over
 //   43: fails (status 9) after allocating
 //   44: hands nz over with a shape larger than its buffer
 //   45: hands nz over twice
+//   46: hands nz's buffer over as nz2 too
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,7 +24,8 @@ namespace {
 const int64_t kX[] = {6}, kNz[] = {AIC_DIM_DYNAMIC}, kSum[] = {1};
 const aic_model_tensor_meta kInputs[] = {{"x", AIC_DTYPE_FLOAT32, 1, kX}};
 const aic_model_tensor_meta kOutputs[] = {{"nz", AIC_DTYPE_INT64, 1, kNz},
-                                          {"sum", AIC_DTYPE_FLOAT32, 1, kSum}};
+                                          {"sum", AIC_DTYPE_FLOAT32, 1, kSum},
+                                          {"nz2", AIC_DTYPE_INT64, 1, kNz}};
 
 } // namespace
 
@@ -44,7 +47,7 @@ int32_t modelRun(aicrt_exec_state *st, void *const *in, void *const *out,
     if (x[i] != 0)
       static_cast<int64_t *>(scratch)[n++] = i;
   }
-  if (out[0] != nullptr) // the runtime passes no buffer for nz
+  if (out[0] != nullptr || out[2] != nullptr) // no buffers for nz, nz2
     return 100;
   *static_cast<float *>(out[1]) = sum;
   void *nz = nullptr;
@@ -60,5 +63,11 @@ int32_t modelRun(aicrt_exec_state *st, void *const *in, void *const *out,
   AIC_TRY(aicrt_output(st, 0, nz, shape));
   if (x[0] == 45)
     AIC_TRY(aicrt_output(st, 0, nz, shape));
-  return 0;
+  void *nz2 = nz;
+  if (x[0] != 46) {
+    AIC_TRY(aicrt_alloc(st, n * sizeof(int64_t), &nz2));
+    for (int64_t i = 0; i < n; ++i)
+      static_cast<int64_t *>(nz2)[i] = static_cast<int64_t *>(nz)[i];
+  }
+  return aicrt_output(st, 2, nz2, shape);
 }
