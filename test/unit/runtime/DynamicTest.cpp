@@ -208,6 +208,37 @@ TEST(Dynamic, ThreadsRunAtOnce) {
   EXPECT_EQ(failures.load(), 0);
 }
 
+TEST(Dynamic, StringOutputsOwnTheirBytes) {
+  // The strings model's echo output points at the input strings, which the
+  // caller may free: each output's strings are copied into its allocation.
+  aic::Model m = aic::Model::load(modelPath("strings"));
+  std::vector<std::string> s = {"1.5", "-2", " INF ", "nan"};
+  std::vector<aic_string_t> sIn;
+  for (const std::string &t : s)
+    sIn.push_back({t.data(), t.size()});
+  std::vector<float> f = {0.5f, 2, -1};
+  const int64_t kS[] = {4}, kF[] = {3};
+  aic_tensor_t in[] = {{sIn.data(), AIC_DTYPE_STRING, 1, kS},
+                       {f.data(), AIC_DTYPE_FLOAT32, 1, kF}};
+  aic_tensor_t out[4];
+  ASSERT_EQ(aic_model_run_alloc(m.get(), in, 2, out, 4), AIC_OK)
+      << aic_last_error();
+  s.assign(4, std::string(64, '#')); // the inputs' bytes go away
+  sIn.clear();
+  const auto *f2s = static_cast<const aic_string_t *>(out[0].data);
+  EXPECT_EQ(std::string(f2s[0].data, f2s[0].size), "0.5");
+  EXPECT_EQ(std::string(f2s[2].data, f2s[2].size), "-1.0");
+  const auto *echo = static_cast<const aic_string_t *>(out[3].data);
+  ASSERT_EQ(out[3].shape[0], 4);
+  EXPECT_EQ(std::string(echo[0].data, echo[0].size), "1.5");
+  EXPECT_EQ(std::string(echo[1].data, echo[1].size), "-2");
+  EXPECT_EQ(std::string(echo[2].data, echo[2].size), " INF ");
+  EXPECT_EQ(std::string(echo[3].data, echo[3].size), "nan");
+  EXPECT_EQ(static_cast<const float *>(out[1].data)[1], -2.0f);
+  for (aic_tensor_t &t : out)
+    aic_tensor_free(&t);
+}
+
 TEST(Dynamic, StaticModelsRunAllocToo) {
   aic::Model m = aic::Model::load(modelPath("binary"));
   auto inInfo = m.inputs();
