@@ -204,6 +204,15 @@ g (float[2,3] x) => (int64[2,?] nz, float[?] u, float[2,3] y, float[?] s) {
         assert nz.dtype == np.int64 and nz.flags.owndata is False
     with pytest.raises(aic.ArgumentError, match="without out="):
         model.run([x], out=[np.empty((2, 6), np.int64)])
+    # The CLI runs and benchmarks such a model too.
+    np.savez(tmp_path / "in.npz", x=np.eye(2, 3, dtype=np.float32))
+    r = run_cli("run", str(tmp_path / "nonzero.so"), "--inputs",
+                str(tmp_path / "in.npz"))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("nz: int64[2, 2] [0, 1, 0, 1]"), r.stdout
+    r = run_cli("bench", str(tmp_path / "nonzero.so"), "--runs", "3",
+                "--warmup", "1")
+    assert r.returncode == 0, r.stderr
 
 
 def test_compile_error_carries_the_compiler_message(tmp_path):
