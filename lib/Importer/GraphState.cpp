@@ -365,28 +365,8 @@ SmallVector<int64_t> NodeImporter::getIntsAttr(StringRef name) const {
   return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
 }
 
-Value NodeImporter::emptyTensor(RankedTensorType type, ValueRange sources) {
-  // A run-time dim is that of the first source with one there (sources
-  // aligned on their trailing dims, as numpy broadcasts).
-  SmallVector<OpFoldResult> sizes;
-  for (int64_t d = 0; d < type.getRank(); ++d) {
-    if (!type.isDynamicDim(d)) {
-      sizes.push_back(getBuilder().getIndexAttr(type.getDimSize(d)));
-      continue;
-    }
-    Value size;
-    for (Value source : sources) {
-      auto shaped = cast<RankedTensorType>(source.getType());
-      int64_t at = d - (type.getRank() - shaped.getRank());
-      if (at >= 0 && shaped.isDynamicDim(at)) {
-        size = create<tensor::DimOp>(source, at);
-        break;
-      }
-    }
-    assert(size && "no source gives the run-time dim");
-    sizes.push_back(size);
-  }
-  return create<tensor::EmptyOp>(sizes, type.getElementType());
+Value NodeImporter::emptyTensor(RankedTensorType type) {
+  return create<tensor::EmptyOp>(type.getShape(), type.getElementType());
 }
 
 Value NodeImporter::reshapeTo(Value value, ArrayRef<int64_t> shape) {

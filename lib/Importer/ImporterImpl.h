@@ -437,11 +437,9 @@ public:
   mlir::Value createConstant(const ConstTensor &tensor, llvm::StringRef hint) {
     return state.createConstant(tensor, hint, loc);
   }
-  /// The destination of an op producing `type` (a tensor.empty). Its
-  /// run-time dims are those of `sources` (aligned on trailing dims), one of
-  /// which must have each.
-  mlir::Value emptyTensor(mlir::RankedTensorType type,
-                          mlir::ValueRange sources = {});
+  /// The destination of a library op producing `type` (a tensor.empty of
+  /// a static shape; see buildGeneric for run-time dims).
+  mlir::Value emptyTensor(mlir::RankedTensorType type);
   /// Reshapes `value` to `shape` unless it already has it.
   mlir::Value reshapeTo(mlir::Value value, llvm::ArrayRef<int64_t> shape);
 

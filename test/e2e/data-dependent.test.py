@@ -160,6 +160,31 @@ def main():
         expect("compress_flat", run(folder, [x, c], 1), [np.compress(c, x)])
     print("compress_flat: %d runs ok" % RUNS)
 
+    # Generated code downstream: Transpose, Gather of run-time indices,
+    # Shape, Size and a unary function.
+    folder = os.path.join(work, "downstream")
+    make_model(folder, [
+        helper.make_node("NonZero", ["x"], ["nz"]),
+        helper.make_node("Transpose", ["nz"], ["t"]),
+        helper.make_node("Unique", ["k"], ["u"]),
+        helper.make_node("Gather", ["boxes", "u"], ["g"], axis=0),
+        helper.make_node("Abs", ["g"], ["a"]),
+        helper.make_node("Shape", ["t"], ["s"]),
+        helper.make_node("Size", ["nz"], ["n"])],
+        [vi("x", F, [3, 4]), vi("boxes", F, [4, 2]), vi("k", I64, [5])],
+        [vi("t", I64, ["m", 2]), vi("a", F, ["j", 2]), vi("s", I64, [2]),
+         vi("n", I64, [])])
+    for r in range(RUNS):
+        x = (rng.random((3, 4)) < r / (RUNS - 1)).astype(np.float32)
+        boxes = rng.standard_normal((4, 2)).astype(np.float32)
+        k = rng.integers(-4, 4, 5).astype(np.int64)
+        t = np.array(np.nonzero(x), np.int64).T
+        u = np.unique(k)
+        expect("downstream", run(folder, [x, boxes, k], 4),
+               [t, np.abs(boxes[np.where(u < 0, u + 4, u)]),
+                np.array(t.shape, np.int64), np.array(t.size, np.int64)])
+    print("downstream: %d runs ok" % RUNS)
+
     for center, name in ((0, "nms_corners"), (1, "nms_center")):
         folder = os.path.join(work, name)
         make_model(folder, [helper.make_node(
