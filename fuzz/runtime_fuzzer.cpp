@@ -7,9 +7,9 @@
 //              tensor: dtype, rank, dims, name kind, value kind
 //   init       descriptors given to aicrt_create: count, then per
 //              descriptor its id (0: its position), length and words
-//   runs       count, then per run: flags, a tensor-count skew, and per
-//              tensor how the caller gets it wrong (dtype, rank, a dim, a
-//              null pointer) or right
+//   runs       count, then per run: flags (16: aic_model_run_alloc), a
+//              tensor-count skew, and per tensor how the caller gets it
+//              wrong (dtype, rank, a dim, a null pointer) or right
 // runtime_host.so exports that metadata and calls back here for init and
 // run, and aic_model_load loads it through dlopen like any model. A run
 // executes every created primitive on buffers sized from its (decoded)
@@ -355,6 +355,17 @@ void runCase(Words &in, aic_model_t *model) {
         t.data = nullData ? nullptr : buffers.back()->p;
         tensors[which].push_back(t);
       }
+    }
+    if (flags & 16) {
+      // The runtime allocates the outputs; a failed run leaves them empty.
+      std::vector<aic_tensor_t> outs(tensors[1].size());
+      aic_status_t st = aic_model_run_alloc(
+          model, (flags & 1) ? nullptr : tensors[0].data(), tensors[0].size(),
+          (flags & 2) ? nullptr : outs.data(), outs.size());
+      checkStatus(st, "aic_model_run_alloc");
+      for (aic_tensor_t &t : outs)
+        aic_tensor_free(&t);
+      continue;
     }
     aic_status_t st = aic_model_run(
         model, (flags & 1) ? nullptr : tensors[0].data(), tensors[0].size(),

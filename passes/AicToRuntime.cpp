@@ -38,6 +38,9 @@ static void addStringConversion(LLVMTypeConverter &converter) {
 }
 static constexpr llvm::StringLiteral kCreateFn = "aicrt_create";
 static constexpr llvm::StringLiteral kExecFn = "aicrt_exec";
+static constexpr llvm::StringLiteral kAllocFn = "aicrt_alloc";
+static constexpr llvm::StringLiteral kFreeFn = "aicrt_free";
+static constexpr llvm::StringLiteral kOutputFn = "aicrt_output";
 
 namespace {
 /// One primitive created by aic_model_init.
@@ -129,6 +132,15 @@ struct PrimitiveToCall : public OpInterfaceConversionPattern<RuntimePrimitive> {
   LLVMTypeConverter converter;
 };
 
+/// A graph output: an out-parameter (static shape) or a result (a run-time
+/// dim), in the order of the graph's outputs.
+struct OutputSlot {
+  MemRefType type;
+  DictionaryAttr attrs;
+  /// The out-parameter's argument number, or -1 for a result.
+  int64_t arg = -1;
+};
+
 class Lowering {
 public:
   Lowering(ModuleOp module, func::FuncOp graph)
@@ -148,8 +160,19 @@ private:
   /// block returning the status when it is not zero.
   void insertStatusChecks(func::FuncOp func);
   void buildInit();
-  LogicalResult buildRun(unsigned numInputs, unsigned numOutputs);
-  LogicalResult buildMetadata(unsigned numInputs, unsigned numOutputs);
+  LogicalResult buildRun(unsigned numInputs);
+  LogicalResult buildMetadata(unsigned numInputs);
+  /// The graph's outputs in order, from the `aic.output` attributes of
+  /// @main_graph's out-parameters and results.
+  LogicalResult collectOutputs();
+  /// A stack slot of `count` values of `type` in @main_graph's entry block.
+  Value entrySlot(Type type, int64_t count);
+  /// Run-time sized buffers: memref.alloc becomes aicrt_alloc, memref.dealloc
+  /// aicrt_free.
+  LogicalResult lowerDynamicBuffers(Value state);
+  /// Hands the results (outputs of a run-time shape) to the runtime with
+  /// aicrt_output before `ret`, which then returns 0.
+  void handOverResults(func::ReturnOp ret, Value state);
   /// The aic_model_value_meta array of @main_graph's attribute `attrName`
   /// (kind "input" or "output"), which must cover `numTensors` tensors;
   /// null with 0 values without the attribute.
@@ -164,6 +187,7 @@ private:
   IntegerType i32, i64;
   LLVMTypeConverter typeConverter;
   std::vector<PrimitiveRecord> records;
+  SmallVector<OutputSlot> outputs;
 };
 } // namespace
 
@@ -248,7 +272,7 @@ void Lowering::buildInit() {
   insertStatusChecks(init);
 }
 
-LogicalResult Lowering::buildRun(unsigned numInputs, unsigned numOutputs) {
+LogicalResult Lowering::buildRun(unsigned numInputs) {
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToEnd(module.getBody());
   Location loc = graph.getLoc();
@@ -257,6 +281,12 @@ LogicalResult Lowering::buildRun(unsigned numInputs, unsigned numOutputs) {
       b.getFunctionType({ptrType, ptrType, ptrType, ptrType}, {i32}));
   Block *entry = run.addEntryBlock();
   b.setInsertionPointToEnd(entry);
+  // Where each argument comes from: the table (1: inputs, 2: outputs) and
+  // index; the arena is the rest.
+  DenseMap<int64_t, int32_t> outputIndex;
+  for (auto [k, slot] : llvm::enumerate(outputs))
+    if (slot.arg >= 0)
+      outputIndex[slot.arg] = k;
   SmallVector<Value> operands;
   unsigned numBuffers = graph.getNumArguments() - 1; // all but the state
   for (unsigned i = 0; i < numBuffers; ++i) {
@@ -266,9 +296,10 @@ LogicalResult Lowering::buildRun(unsigned numInputs, unsigned numOutputs) {
              << "argument #" << i << " has type " << graph.getArgumentTypes()[i]
              << ", which the runtime cannot pass";
     Value ptr;
-    if (i < numInputs + numOutputs) {
+    auto out = outputIndex.find(i);
+    if (i < numInputs || out != outputIndex.end()) {
       Value table = run.getArgument(i < numInputs ? 1 : 2);
-      int32_t index = i < numInputs ? i : i - numInputs;
+      int32_t index = i < numInputs ? i : out->second;
       Value slot = b.create<LLVM::GEPOp>(loc, ptrType, ptrType, table,
                                          ArrayRef<LLVM::GEPArg>{index});
       ptr = b.create<LLVM::LoadOp>(loc, ptrType, slot);
@@ -284,6 +315,158 @@ LogicalResult Lowering::buildRun(unsigned numInputs, unsigned numOutputs) {
   Value rc = b.create<func::CallOp>(loc, graph, operands).getResult(0);
   b.create<func::ReturnOp>(loc, rc);
   return success();
+}
+
+LogicalResult Lowering::collectOutputs() {
+  SmallVector<std::pair<int64_t, OutputSlot>> found;
+  auto add = [&](Attribute index, Type type, DictionaryAttr attrs,
+                 int64_t arg) {
+    auto memref = dyn_cast<MemRefType>(type);
+    if (!memref)
+      return failure();
+    // A unit attribute (hand-written IR): outputs in argument order.
+    int64_t at = found.size();
+    if (auto integer = dyn_cast<IntegerAttr>(index))
+      at = integer.getInt();
+    found.push_back({at, OutputSlot{memref, attrs, arg}});
+    return success();
+  };
+  for (unsigned i = 0; i < graph.getNumArguments(); ++i)
+    if (Attribute index = graph.getArgAttr(i, kOutputArgAttr))
+      if (failed(add(index, graph.getArgumentTypes()[i],
+                     graph.getArgAttrDict(i), i)))
+        return graph.emitError()
+               << "output argument #" << i << " is not a buffer";
+  for (unsigned i = 0; i < graph.getNumResults(); ++i) {
+    Attribute index = graph.getResultAttr(i, kOutputArgAttr);
+    if (!index || failed(add(index, graph.getResultTypes()[i],
+                             graph.getResultAttrDict(i), -1)))
+      return graph.emitError() << "result #" << i
+                               << " is not an output buffer (run "
+                                  "aic-plan-memory first)";
+  }
+  llvm::stable_sort(
+      found, [](const auto &x, const auto &y) { return x.first < y.first; });
+  for (auto [k, entry] : llvm::enumerate(found)) {
+    if (entry.first != static_cast<int64_t>(k))
+      return graph.emitError() << "the outputs' 'aic.output' indices are not "
+                                  "0 .. "
+                               << found.size() - 1;
+    outputs.push_back(entry.second);
+  }
+  return success();
+}
+
+Value Lowering::entrySlot(Type type, int64_t count) {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&graph.getBody().front());
+  Location loc = graph.getLoc();
+  Value n = b.create<LLVM::ConstantOp>(loc, i32, std::max<int64_t>(count, 1));
+  return b.create<LLVM::AllocaOp>(loc, ptrType, type, n);
+}
+
+LogicalResult Lowering::lowerDynamicBuffers(Value state) {
+  SmallVector<memref::AllocOp> allocs;
+  SmallVector<memref::DeallocOp> deallocs;
+  graph.walk([&](Operation *op) {
+    if (auto alloc = dyn_cast<memref::AllocOp>(op))
+      allocs.push_back(alloc);
+    else if (auto dealloc = dyn_cast<memref::DeallocOp>(op))
+      deallocs.push_back(dealloc);
+  });
+  for (memref::AllocOp alloc : allocs) {
+    MemRefType type = alloc.getType();
+    if (type.hasStaticShape() || !type.getLayout().isIdentity())
+      return alloc.emitError() << "expects the memory plan to place every "
+                                  "statically shaped buffer, got "
+                               << type;
+    OpBuilder at(alloc);
+    Location loc = alloc.getLoc();
+    Type element = type.getElementType();
+    int64_t elementBytes =
+        isa<StringType>(element)
+            ? 16
+            : std::max<int64_t>(element.getIntOrFloatBitWidth() / 8, 1);
+    SmallVector<Value> sizes;
+    auto dynamicSizes = alloc.getDynamicSizes().begin();
+    Value bytes = at.create<arith::ConstantIntOp>(loc, elementBytes, 64);
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      Value size =
+          type.isDynamicDim(d)
+              ? at.create<arith::IndexCastOp>(loc, i64, *dynamicSizes++)
+                    .getResult()
+              : at.create<arith::ConstantIntOp>(loc, type.getDimSize(d), 64)
+                    .getResult();
+      sizes.push_back(size);
+      bytes = at.create<arith::MulIOp>(loc, bytes, size);
+    }
+    Value slot = entrySlot(ptrType, 1);
+    auto call = at.create<func::CallOp>(loc, kAllocFn, TypeRange{i32},
+                                        ValueRange{state, bytes, slot});
+    call->setAttr(kStatusCall, b.getUnitAttr());
+    Value ptr = at.create<LLVM::LoadOp>(loc, ptrType, slot);
+    auto desc =
+        MemRefDescriptor::undef(at, loc, typeConverter.convertType(type));
+    desc.setAllocatedPtr(at, loc, ptr);
+    desc.setAlignedPtr(at, loc, ptr);
+    desc.setConstantOffset(at, loc, 0);
+    Value stride = at.create<arith::ConstantIntOp>(loc, 1, 64);
+    for (int64_t d = type.getRank() - 1; d >= 0; --d) {
+      desc.setSize(at, loc, d, sizes[d]);
+      desc.setStride(at, loc, d, stride);
+      stride = at.create<arith::MulIOp>(loc, stride, sizes[d]);
+    }
+    Value buffer = at.create<UnrealizedConversionCastOp>(loc, type, Value(desc))
+                       .getResult(0);
+    alloc.replaceAllUsesWith(buffer);
+    alloc.erase();
+  }
+  for (memref::DeallocOp dealloc : deallocs) {
+    OpBuilder at(dealloc);
+    Location loc = dealloc.getLoc();
+    Value memref = dealloc.getMemref();
+    Type descType = typeConverter.convertType(memref.getType());
+    MemRefDescriptor desc(
+        at.create<UnrealizedConversionCastOp>(loc, descType, memref)
+            .getResult(0));
+    auto call =
+        at.create<func::CallOp>(loc, kFreeFn, TypeRange{i32},
+                                ValueRange{state, desc.allocatedPtr(at, loc)});
+    call->setAttr(kStatusCall, b.getUnitAttr());
+    dealloc.erase();
+  }
+  return success();
+}
+
+void Lowering::handOverResults(func::ReturnOp ret, Value state) {
+  OpBuilder at(ret);
+  Location loc = ret.getLoc();
+  SmallVector<int64_t> resultIndex;
+  for (auto [k, slot] : llvm::enumerate(outputs))
+    if (slot.arg < 0)
+      resultIndex.push_back(k);
+  for (auto [r, value] : llvm::enumerate(ret.getOperands())) {
+    auto type = cast<MemRefType>(value.getType());
+    Type descType = typeConverter.convertType(type);
+    MemRefDescriptor desc(
+        at.create<UnrealizedConversionCastOp>(loc, descType, value)
+            .getResult(0));
+    Value shape = entrySlot(i64, type.getRank());
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      Value dim = at.create<arith::IndexCastOp>(
+          loc, i64, at.create<memref::DimOp>(loc, value, d));
+      Value slot = at.create<LLVM::GEPOp>(
+          loc, ptrType, i64, shape,
+          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(d)});
+      at.create<LLVM::StoreOp>(loc, dim, slot);
+    }
+    Value index = at.create<arith::ConstantIntOp>(loc, resultIndex[r], 32);
+    auto call = at.create<func::CallOp>(
+        loc, kOutputFn, TypeRange{i32},
+        ValueRange{state, index, desc.allocatedPtr(at, loc), shape});
+    call->setAttr(kStatusCall, b.getUnitAttr());
+  }
+  ret->setOperands(ValueRange{at.create<arith::ConstantIntOp>(loc, 0, 32)});
 }
 
 FailureOr<std::pair<LLVM::GlobalOp, unsigned>>
@@ -340,7 +523,7 @@ Lowering::buildValueTable(StringRef kind, StringRef attrName,
   return std::make_pair(global, static_cast<unsigned>(values.size()));
 }
 
-LogicalResult Lowering::buildMetadata(unsigned numInputs, unsigned numOutputs) {
+LogicalResult Lowering::buildMetadata(unsigned numInputs) {
   Location loc = module.getLoc();
   auto tensorType = LLVM::LLVMStructType::getLiteral(
       ctx, {ptrType, i32, i32, ptrType, ptrType});
@@ -348,9 +531,12 @@ LogicalResult Lowering::buildMetadata(unsigned numInputs, unsigned numOutputs) {
       ctx,
       {i32, i32, i32, i32, i64, ptrType, ptrType, i32, i32, ptrType, ptrType});
 
-  // The aic_model_tensor_meta array of `count` arguments from `first`.
-  auto table = [&](StringRef kind, unsigned first,
-                   unsigned count) -> LLVM::GlobalOp {
+  // The aic_model_tensor_meta array of `tensors`: buffer types and the
+  // attributes of the arguments or results they are.
+  using TensorEntry = std::pair<MemRefType, DictionaryAttr>;
+  auto table = [&](StringRef kind,
+                   ArrayRef<TensorEntry> tensors) -> LLVM::GlobalOp {
+    unsigned count = tensors.size();
     if (count == 0)
       return {};
     OpBuilder::InsertionGuard guard(b);
@@ -363,31 +549,33 @@ LogicalResult Lowering::buildMetadata(unsigned numInputs, unsigned numOutputs) {
         OpBuilder::atBlockEnd(b.createBlock(&global.getInitializerRegion()));
     Value array = at.create<LLVM::UndefOp>(loc, arrayType);
     for (unsigned k = 0; k < count; ++k) {
-      unsigned arg = first + k;
-      auto type = cast<MemRefType>(graph.getArgumentTypes()[arg]);
+      auto [type, attrs] = tensors[k];
       std::string name = (kind + "_" + Twine(k)).str();
-      if (auto attr = graph.getArgAttrOfType<StringAttr>(arg, kNameAttr))
+      if (auto attr = attrs ? attrs.getAs<StringAttr>(kNameAttr) : nullptr)
         name = attr.str();
       std::string prefix = ("__aic_" + kind + "_" + Twine(k)).str();
       Value namePtr = stringGlobal(at, prefix + "_name", name);
-      int64_t dtype =
-          getDtypeCode(type.getElementType(),
-                       graph.getArgAttr(arg, kUnsignedAttr) != nullptr);
+      int64_t dtype = getDtypeCode(type.getElementType(),
+                                   attrs && attrs.get(kUnsignedAttr));
       Value shapePtr;
       if (type.getRank() == 0) {
         shapePtr = at.create<LLVM::ZeroOp>(loc, ptrType);
       } else {
+        // A run-time dim is AIC_DIM_DYNAMIC in the contract.
+        SmallVector<int64_t> dims;
+        for (int64_t dim : type.getShape())
+          dims.push_back(ShapedType::isDynamic(dim) ? AIC_DIM_DYNAMIC : dim);
         auto shapeType = RankedTensorType::get({type.getRank()}, i64);
         auto shape = constant(
             prefix + "_shape", LLVM::LLVMArrayType::get(i64, type.getRank()),
-            DenseElementsAttr::get(shapeType, type.getShape()));
+            DenseElementsAttr::get(shapeType, ArrayRef<int64_t>(dims)));
         shapePtr = at.create<LLVM::AddressOfOp>(loc, shape);
       }
       // The value an input was specialized for (aic.value), as the caller
       // passes it: booleans one byte each.
       Value valuePtr = at.create<LLVM::ZeroOp>(loc, ptrType);
       if (auto value =
-              graph.getArgAttrOfType<DenseElementsAttr>(arg, kValueAttr)) {
+              attrs ? attrs.getAs<DenseElementsAttr>(kValueAttr) : nullptr) {
         SmallVector<char> bytes;
         if (value.getElementType().isInteger(1)) {
           for (bool bit : value.getValues<bool>())
@@ -416,8 +604,15 @@ LogicalResult Lowering::buildMetadata(unsigned numInputs, unsigned numOutputs) {
     at.create<LLVM::ReturnOp>(loc, array);
     return global;
   };
-  LLVM::GlobalOp inputs = table("input", 0, numInputs);
-  LLVM::GlobalOp outputs = table("output", numInputs, numOutputs);
+  SmallVector<TensorEntry> inputEntries, outputEntries;
+  for (unsigned i = 0; i < numInputs; ++i)
+    inputEntries.push_back({cast<MemRefType>(graph.getArgumentTypes()[i]),
+                            graph.getArgAttrDict(i)});
+  for (const OutputSlot &slot : outputs)
+    outputEntries.push_back({slot.type, slot.attrs});
+  unsigned numOutputs = outputs.size();
+  LLVM::GlobalOp inputTable = table("input", inputEntries);
+  LLVM::GlobalOp outputTable = table("output", outputEntries);
   auto inputValues = buildValueTable("input", kInputValuesAttr, numInputs);
   auto outputValues = buildValueTable("output", kOutputValuesAttr, numOutputs);
   if (failed(inputValues) || failed(outputValues))
@@ -441,8 +636,8 @@ LogicalResult Lowering::buildMetadata(unsigned numInputs, unsigned numOutputs) {
                     at.create<LLVM::ConstantOp>(loc, i32, numOutputs),
                     at.create<LLVM::ConstantOp>(loc, i32, records.size()),
                     at.create<LLVM::ConstantOp>(loc, i64, arena.getInt()),
-                    ptrTo(inputs),
-                    ptrTo(outputs),
+                    ptrTo(inputTable),
+                    ptrTo(outputTable),
                     at.create<LLVM::ConstantOp>(loc, i32, inputValues->second),
                     at.create<LLVM::ConstantOp>(loc, i32, outputValues->second),
                     ptrTo(inputValues->first),
@@ -461,29 +656,35 @@ LogicalResult Lowering::run() {
     return module.emitError() << "expects the memory plan (run "
                                  "aic-plan-memory first)";
   unsigned numArgs = graph.getNumArguments();
-  unsigned numOutputs = 0;
-  for (unsigned i = 0; i < numArgs; ++i)
-    if (graph.getArgAttr(i, kOutputArgAttr))
-      ++numOutputs;
+  if (failed(collectOutputs()))
+    return failure();
+  unsigned numOutArgs = llvm::count_if(
+      outputs, [](const OutputSlot &slot) { return slot.arg >= 0; });
   // A graph may have no output tensors when its outputs are all empty
   // sequences or absent optionals (see kOutputValuesAttr).
-  bool hasOutputs = numOutputs > 0 || graph->hasAttr(kOutputValuesAttr);
-  if (numArgs < numOutputs + 1 || graph.getNumResults() != 0 || !hasOutputs)
+  bool hasOutputs = !outputs.empty() || graph->hasAttr(kOutputValuesAttr);
+  if (numArgs < numOutArgs + 1 || !hasOutputs)
     return graph.emitError() << "expects inputs, outputs and the arena as "
-                                "arguments and no results (run "
-                                "aic-plan-memory first)";
-  unsigned numInputs = numArgs - numOutputs - 1;
+                                "arguments, and outputs of a run-time shape "
+                                "as results (run aic-plan-memory first)";
+  unsigned numInputs = numArgs - numOutArgs - 1;
 
-  // @main_graph gets the exec state and returns a status.
+  // @main_graph gets the exec state and returns a status; it hands its
+  // results to the runtime first.
   graph.insertArgument(numArgs, ptrType, {}, loc);
   Value state = graph.getArgument(numArgs);
+  declare(kAllocFn, {ptrType, i64, ptrType});
+  declare(kFreeFn, {ptrType, ptrType});
+  declare(kOutputFn, {ptrType, i32, ptrType, ptrType});
+  SmallVector<func::ReturnOp> returns;
+  graph.walk([&](func::ReturnOp ret) { returns.push_back(ret); });
+  for (func::ReturnOp ret : returns)
+    handOverResults(ret, state);
+  if (failed(lowerDynamicBuffers(state)))
+    return failure();
   SmallVector<Type> argTypes(graph.getArgumentTypes());
+  graph.removeResAttrsAttr();
   graph.setType(FunctionType::get(ctx, argTypes, {i32}));
-  graph.walk([&](func::ReturnOp ret) {
-    OpBuilder at(ret);
-    ret->setOperands(
-        ValueRange{at.create<arith::ConstantIntOp>(ret.getLoc(), 0, 32)});
-  });
 
   declare(kCreateFn, {ptrType, i32, ptrType, i64, ptrType});
   declare(kExecFn, {ptrType, i32, ptrType, i32});
@@ -518,9 +719,9 @@ LogicalResult Lowering::run() {
   graph->setAttr("llvm.linkage",
                  LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
   buildInit();
-  if (failed(buildRun(numInputs, numOutputs)))
+  if (failed(buildRun(numInputs)))
     return failure();
-  return buildMetadata(numInputs, numOutputs);
+  return buildMetadata(numInputs);
 }
 
 namespace {

@@ -28,7 +28,9 @@ inline constexpr llvm::StringLiteral kValueAttr = "aic.value";
 /// aic_model_value_meta in aic/abi.h).
 inline constexpr llvm::StringLiteral kInputValuesAttr = "aic.input_values";
 inline constexpr llvm::StringLiteral kOutputValuesAttr = "aic.output_values";
-/// Marks the out-parameters aic-plan-memory makes of the graph's results.
+/// On the out-parameters aic-plan-memory makes of the graph's results, and
+/// on the results it keeps (outputs of a run-time shape): the index among
+/// the graph's outputs (a unit attribute: in argument order).
 inline constexpr llvm::StringLiteral kOutputArgAttr = "aic.output";
 /// The packed weights: the global and the module attribute with its bytes.
 inline constexpr llvm::StringLiteral kWeightsGlobal = "__aic_weights";

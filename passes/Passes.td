@@ -391,8 +391,17 @@ def PlanMemory : Pass<"aic-plan-memory", "mlir::ModuleOp"> {
     packs them into one arena with a best-fit offset assignment, so buffers
     whose lifetimes do not overlap share memory. The function gets a trailing
     `memref<Nxi8>` arena argument and each alloc becomes a `memref.view` into
-    it. Outputs are written into the caller's buffers by bufferization
-    (buffer-results-to-out-params) and take no arena space.
+    it. Statically shaped outputs become trailing out-parameters (the
+    caller's buffers) and take no arena space; outputs with a run-time dim
+    stay results, each a dense `memref.alloc` of its own (a copy if needed),
+    which convert-aic-to-runtime hands to the runtime. Every output argument
+    or result gets `aic.output` = its index among the graph's outputs.
+
+    Buffers with a run-time dim (downstream of NonZero, Unique, ...) are not
+    placed: they stay `memref.alloc`s, which convert-aic-to-runtime turns into
+    runtime allocations. One allocated in the function's block and not
+    returned gets a `memref.dealloc` after the top-level op of its last use;
+    one allocated in a region lives until the run ends.
 
     A buffer allocated inside an `scf.for` or `scf.while` (or a region nested
     in one) is live for the whole top-level op holding the loop, so every

@@ -6,7 +6,8 @@
 // scf.for or scf.while of If/Loop/Scan bodies) has one slot for the whole
 // top-level op holding the loop: every iteration's alloc returns the same
 // memory, and a buffer a loop carries into its next iteration is first
-// copied into a carry buffer allocated before the loop.
+// copied into a carry buffer allocated before the loop. Buffers of a
+// run-time size stay allocations, which the runtime serves (aicrt_alloc).
 //
 //===----------------------------------------------------------------------===//
 #include "passes/MemoryPlanner.h"
@@ -27,12 +28,20 @@ namespace aic {
 using namespace mlir;
 using namespace aic;
 
+/// Whether `type` has a dim known only at run time.
+static bool isDynamic(Type type) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  return shaped && !shaped.hasStaticShape();
+}
+
 namespace {
 class Planner {
 public:
   Planner(func::FuncOp func) : func(func), body(func.getBody().front()) {
-    for (Operation &op : body)
+    for (Operation &op : body) {
       step[&op] = step.size();
+      ops.push_back(&op);
+    }
   }
 
   /// The live range of the buffer `alloc` returns, in steps of the
@@ -64,15 +73,19 @@ public:
     return {start, end};
   }
 
-private:
+  /// The step of the top-level op holding `op`.
   int64_t stepOf(Operation *op) {
     Operation *top = body.findAncestorOpInBlock(*op);
     return top ? step.lookup(top) : 0;
   }
+  /// The top-level op at `step`.
+  Operation *opAt(int64_t at) { return ops[at]; }
 
+private:
   func::FuncOp func;
   Block &body;
   DenseMap<Operation *, int64_t> step;
+  SmallVector<Operation *> ops;
 };
 
 //===----------------------------------------------------------------------===//
@@ -169,9 +182,21 @@ static LogicalResult carryLoopBuffers(func::FuncOp func) {
       if (!isa<BaseMemRefType>(operand.get().getType()))
         continue;
       Origins origins = getOrigins(operand.get(), loop);
-      if (llvm::any_of(origins.allocs, [&](Operation *alloc) {
-            return loop->isProperAncestor(alloc);
+      auto inLoop = [&](Operation *alloc) {
+        return loop->isProperAncestor(alloc);
+      };
+      // A run-time sized buffer is fresh memory each iteration (the runtime
+      // allocates it), so the next iteration cannot overwrite it.
+      if (llvm::all_of(origins.allocs, [&](Operation *alloc) {
+            return !inLoop(alloc) ||
+                   isDynamic(cast<memref::AllocOp>(alloc).getType());
           }))
+        continue;
+      if (isDynamic(operand.get().getType()))
+        return loop->emitError()
+               << "cannot carry a buffer of a run-time shape computed "
+                  "partly in the arena across iterations";
+      if (llvm::any_of(origins.allocs, inLoop))
         carries.push_back(
             {operand.getOperandNumber(), operand.get(), origins.carried});
     }
@@ -206,30 +231,63 @@ static LogicalResult carryLoopBuffers(func::FuncOp func) {
   return success();
 }
 
-/// Turns the buffer results of `func` into trailing out-parameters that keep
-/// the results' attributes. A result computed into its own buffer is
-/// computed straight into the caller's; any other (an input, a weight, a
-/// view, a buffer returned twice) is copied there.
+/// The dense buffer of `value`'s type and run-time dims, allocated before
+/// `b`'s insertion point.
+static Value allocLike(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<MemRefType>(value.getType());
+  auto dense = MemRefType::get(type.getShape(), type.getElementType());
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(b.create<memref::DimOp>(loc, value, d));
+  return b.create<memref::AllocOp>(loc, dense, sizes);
+}
+
+/// Turns the statically shaped buffer results of `func` into trailing
+/// out-parameters that keep the results' attributes. A result computed into
+/// its own buffer is computed straight into the caller's; any other (an
+/// input, a weight, a view, a buffer returned twice) is copied there.
+/// Results with a run-time dim stay results, each a dense buffer of its own
+/// (a copy when it is not one), which the run hands to the runtime. Every
+/// output gets its index among the graph's outputs as `aic.output`.
 LogicalResult resultsToOutParams(func::FuncOp func) {
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
   SmallVector<DictionaryAttr> resultAttrs;
   for (unsigned i = 0; i < func.getNumResults(); ++i) {
     auto type = dyn_cast<MemRefType>(func.getResultTypes()[i]);
-    if (!type || !type.hasStaticShape())
-      return func.emitError() << "expects statically shaped buffer results, "
-                                 "got "
-                              << func.getResultTypes()[i];
+    if (!type)
+      return func.emitError()
+             << "expects buffer results, got " << func.getResultTypes()[i];
     resultAttrs.push_back(func.getResultAttrDict(i));
   }
   OpBuilder b(ret);
   DenseSet<Value> taken;
+  llvm::BitVector staticResults(func.getNumResults());
+  SmallVector<Value> dynamicResults;
+  SmallVector<DictionaryAttr> dynamicAttrs;
   for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
     auto resultType = cast<MemRefType>(func.getResultTypes()[i]);
     auto type =
         MemRefType::get(resultType.getShape(), resultType.getElementType());
-    unsigned index = func.getNumArguments();
     NamedAttrList attrs(resultAttrs[i]);
-    attrs.set(kOutputArgAttr, b.getUnitAttr());
+    attrs.set(kOutputArgAttr, b.getI64IntegerAttr(i));
+    if (!resultType.hasStaticShape()) {
+      // Its own dense buffer from the function's block, returned once: the
+      // runtime takes it over as it is.
+      auto alloc = value.getDefiningOp<memref::AllocOp>();
+      Value buffer = value;
+      if (!alloc || alloc->getBlock() != ret->getBlock() ||
+          !alloc.getType().getLayout().isIdentity() ||
+          !taken.insert(value).second) {
+        buffer = allocLike(b, ret.getLoc(), value);
+        b.create<linalg::CopyOp>(ret.getLoc(), value, buffer);
+      }
+      dynamicResults.push_back(buffer);
+      dynamicAttrs.push_back(attrs.getDictionary(func.getContext()));
+      continue;
+    }
+    staticResults.set(i);
+    unsigned index = func.getNumArguments();
     func.insertArgument(index, type, attrs.getDictionary(func.getContext()),
                         func.getLoc());
     BlockArgument out = func.getArgument(index);
@@ -240,6 +298,7 @@ LogicalResult resultsToOutParams(func::FuncOp func) {
       root = view.getSource();
     auto alloc = root.getDefiningOp<memref::AllocOp>();
     if (alloc && alloc->getBlock() == ret->getBlock() &&
+        alloc.getType().hasStaticShape() &&
         alloc.getType().getNumElements() == type.getNumElements() &&
         taken.insert(root).second) {
       Value replacement = out;
@@ -261,10 +320,38 @@ LogicalResult resultsToOutParams(func::FuncOp func) {
     }
     b.create<linalg::CopyOp>(ret.getLoc(), value, out);
   }
-  ret->setOperands({});
-  llvm::BitVector all(func.getNumResults(), true);
-  func.eraseResults(all);
+  ret->setOperands(dynamicResults);
+  func.eraseResults(staticResults);
+  for (auto [i, attrs] : llvm::enumerate(dynamicAttrs))
+    func.setResultAttrs(i, attrs);
   return success();
+}
+
+/// Releases each run-time sized buffer allocated in the function's block
+/// (memref.dealloc, after the top-level op of its last use) unless it may
+/// be returned; one allocated in a region lives until the run ends (the
+/// runtime then releases it).
+static void releaseDynamicBuffers(func::FuncOp func,
+                                  ArrayRef<memref::AllocOp> allocs,
+                                  Planner &planner) {
+  Block &body = func.getBody().front();
+  Operation *ret = body.getTerminator();
+  int64_t retStep = planner.stepOf(ret);
+  for (memref::AllocOp alloc : allocs) {
+    if (alloc->getBlock() != &body ||
+        llvm::any_of(alloc->getUsers(), [](Operation *user) {
+          return isa<memref::DeallocOp>(user);
+        }))
+      continue;
+    auto [start, end] = planner.liveRange(alloc);
+    (void)start;
+    if (end >= retStep)
+      continue;
+    Operation *last = planner.opAt(end);
+    OpBuilder b(last->getContext());
+    b.setInsertionPointAfter(last);
+    b.create<memref::DeallocOp>(alloc.getLoc(), alloc);
+  }
 }
 
 struct PlanMemoryPass : public aic::impl::PlanMemoryBase<PlanMemoryPass> {
@@ -286,13 +373,17 @@ struct PlanMemoryPass : public aic::impl::PlanMemoryBase<PlanMemoryPass> {
     if (failed(resultsToOutParams(func)) || failed(carryLoopBuffers(func)))
       return signalPassFailure();
 
-    SmallVector<memref::AllocOp> allocs;
+    SmallVector<memref::AllocOp> allocs, dynamicAllocs;
     WalkResult walk = func.walk([&](memref::AllocOp alloc) {
       MemRefType type = alloc.getType();
-      if (!type.hasStaticShape() || !type.getLayout().isIdentity()) {
-        alloc.emitError() << "expects a statically shaped, dense buffer, got "
-                          << type;
+      if (!type.getLayout().isIdentity()) {
+        alloc.emitError() << "expects a dense buffer, got " << type;
         return WalkResult::interrupt();
+      }
+      // Sized at run time: the runtime allocates it (aicrt_alloc).
+      if (!type.hasStaticShape()) {
+        dynamicAllocs.push_back(alloc);
+        return WalkResult::advance();
       }
       // One arena slot holds one buffer: a loop that could run its
       // iterations at once, or that carryLoopBuffers does not know,
@@ -309,6 +400,10 @@ struct PlanMemoryPass : public aic::impl::PlanMemoryBase<PlanMemoryPass> {
     if (walk.wasInterrupted())
       return signalPassFailure();
 
+    {
+      Planner before(func);
+      releaseDynamicBuffers(func, dynamicAllocs, before);
+    }
     Planner planner(func);
     std::vector<BufferRequest> requests;
     for (memref::AllocOp alloc : allocs) {

@@ -2,6 +2,7 @@
 #ifndef AIC_RUNTIME_CONTEXT_H
 #define AIC_RUNTIME_CONTEXT_H
 
+#include "Metadata.h"
 #include "OpInfo.h"
 #include "Primitive.h"
 
@@ -11,6 +12,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace aic::rt {
@@ -61,9 +63,23 @@ struct aicrt_exec_state {
   /// Records an event from `start` to now (dropped beyond the limit or when
   /// memory runs out: a trace never fails a run).
   void trace(int64_t op, std::chrono::steady_clock::time_point start) noexcept;
-  // First aicrt_exec failure of the current run.
+  // First aicrt_* failure of the current run.
   aic_status_t status = AIC_OK;
   std::string error;
+  // The model's outputs (for aicrt_output), and the run-time sized buffers
+  // of the current run (aicrt_alloc) with their sizes in bytes: released
+  // when the run ends, except those handed over as outputs.
+  const std::vector<aic::rt::TensorMeta> *outputMetas = nullptr;
+  std::unordered_map<void *, uint64_t> buffers;
+  struct Handed {
+    void *data = nullptr;
+    std::vector<int64_t> shape;
+  };
+  // One per output; `data` non-null once aicrt_output handed it over.
+  std::vector<Handed> handed;
+  /// Releases every buffer of aicrt_alloc still held (a run's end).
+  void releaseBuffers() noexcept;
+  ~aicrt_exec_state() { releaseBuffers(); }
 };
 
 /// Owns the bytes of the STRING outputs of the last run made with it.

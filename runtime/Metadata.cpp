@@ -61,6 +61,12 @@ TensorMeta readTensor(const char *kind, int64_t index,
   uint64_t bytes = elemSize;
   for (int32_t i = 0; i < m.rank; ++i) {
     int64_t d = m.shape[i];
+    // Outputs of a run-time shape (aicrt_output) have no size to check.
+    if (d == AIC_DIM_DYNAMIC && std::string(kind) == "output") {
+      t.dynamic = true;
+      t.shape.push_back(d);
+      continue;
+    }
     if (d < 0)
       invalid(what + ": dimension " + std::to_string(i) + " is " +
               std::to_string(d));
@@ -70,7 +76,7 @@ TensorMeta readTensor(const char *kind, int64_t index,
     bytes *= ud;
     t.shape.push_back(d);
   }
-  t.bytes = bytes;
+  t.bytes = t.dynamic ? 0 : bytes;
   if (m.value) {
     if (std::string(kind) != "input")
       invalid(what + ": only inputs can have a value");

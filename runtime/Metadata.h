@@ -16,8 +16,9 @@ namespace aic::rt {
 struct TensorMeta {
   std::string name;
   aic_dtype_t dtype = AIC_DTYPE_UNDEFINED;
-  std::vector<int64_t> shape;
-  uint64_t bytes = 0; // product(shape) * dtype size
+  std::vector<int64_t> shape; // AIC_DIM_DYNAMIC: known after a run
+  bool dynamic = false;       // some dim is AIC_DIM_DYNAMIC (outputs only)
+  uint64_t bytes = 0;         // product(shape) * dtype size; 0 when dynamic
   /// Empty, or the only value the model accepts for this input.
   std::vector<unsigned char> value;
 };

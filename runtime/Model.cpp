@@ -4,6 +4,7 @@
 #include "Dtype.h"
 #include "Errors.h"
 #include "Metadata.h"
+#include "ModelImpl.h"
 
 #include "aic/abi.h"
 
@@ -20,34 +21,6 @@
 #include <sys/stat.h>
 
 using namespace aic::rt;
-
-struct aic_model {
-  ~aic_model();
-
-  void *handle = nullptr;
-  aic_model_run_fn run = nullptr;
-  ModelMeta meta;
-  std::vector<aic_tensor_info_t> inputInfo, outputInfo;
-  std::vector<aic_value_info_t> inputValueInfo, outputValueInfo;
-  std::unique_ptr<aicrt_context> ctx;
-  size_t scratchpadBytes = 0;
-  size_t stagingBytes[kNumStages] = {};
-  aic_model_init_fn init = nullptr;
-  std::string path;
-  // oneDNN's OpenMP build partitions work when a primitive is created and
-  // runs it on exactly that many threads, so the primitives belong to one
-  // thread count: changing it rebuilds them (exclusive of runs).
-  int primThreads = 1;
-  std::shared_mutex rebuildMutex;
-  std::atomic<bool> profiling{false};
-  // Set exclusive of runs (aic_model_set_profiling), read by every run.
-  bool tracing = false;
-  std::chrono::steady_clock::time_point traceEpoch;
-
-  std::mutex poolMutex;
-  std::vector<std::unique_ptr<aicrt_exec_state>> freeStates;
-  size_t numStates = 0;
-};
 
 void aicrt_exec_state::trace(
     int64_t op, std::chrono::steady_clock::time_point start) noexcept {
@@ -110,38 +83,6 @@ aic_tensor_info_t infoOf(const TensorMeta &t) {
 aic_value_info_t infoOf(const ValueMeta &v) {
   return {v.name.c_str(),    v.kind,  v.elemDtype,
           v.present ? 1 : 0, v.first, v.count};
-}
-
-/// Sets the OpenMP thread count of the calling thread for a scope and
-/// restores the caller's setting afterwards.
-///
-/// Between runs the workers are libgomp's: after a parallel region they spin
-/// for GOMP_SPINCOUNT iterations (300000 by default, ~10 ms of CPU per worker
-/// here) and then sleep, so a model left idle for longer costs no CPU
-/// (benchmarks/idle-cpu.sh measures it). This is left alone on purpose:
-/// libgomp reads OMP_WAIT_POLICY and GOMP_SPINCOUNT when it is loaded, before
-/// any code of ours runs; OMP_WAIT_POLICY=passive made resnet18 at 2 threads
-/// 25% slower back to back and 2x slower after idle gaps; and releasing the
-/// workers after a run (omp_pause_resource) made the next run 50% slower and
-/// cost more CPU than the spin it saved. An application that runs a model
-/// now and then can set GOMP_SPINCOUNT=10000 (a 30th of the spin, same
-/// latency here).
-class ThreadScope {
-public:
-  explicit ThreadScope(int n) : saved_(omp_get_max_threads()) {
-    omp_set_num_threads(n);
-  }
-  ~ThreadScope() { omp_set_num_threads(saved_); }
-
-private:
-  int saved_;
-};
-
-std::string shapeStr(const int64_t *shape, int64_t rank) {
-  std::string s = "[";
-  for (int64_t i = 0; i < rank; ++i)
-    s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + "]";
 }
 
 /// Runs the model's init for `threads` threads; on success replaces the
@@ -300,204 +241,6 @@ void checkTensors(const char *kind, const std::vector<aic_tensor_info_t> &have,
              "s, expected " + std::to_string(count));
   for (size_t i = 0; i < count; ++i)
     checkTensor(kind, i, have[i], expected[i]);
-}
-
-std::unique_ptr<aicrt_exec_state> makeExecState(aic_model &model) {
-  auto st = std::make_unique<aicrt_exec_state>();
-  st->ctx = model.ctx.get();
-  st->stream = dnnl::stream(st->ctx->engine);
-  st->arena = allocAligned(model.meta.arenaBytes);
-  st->scratchpad = allocAligned(model.scratchpadBytes);
-  for (int s = 0; s < kNumStages; ++s)
-    st->staging[s] = allocAligned(model.stagingBytes[s]);
-  for (const PrimitivePtr &p : st->ctx->prims)
-    st->prims.push_back(p->makeState(*st));
-  st->inputs.resize(model.meta.inputs.size());
-  st->outputs.resize(model.meta.outputs.size());
-  st->calls.assign(st->ctx->prims.size(), 0);
-  st->nanos.assign(st->ctx->prims.size(), 0);
-  return st;
-}
-
-/// A small id of the calling thread for traces (1, 2, ... in order of
-/// first use).
-uint64_t callingThreadId() {
-  static std::atomic<uint64_t> next{1};
-  thread_local uint64_t id = next.fetch_add(1);
-  return id;
-}
-
-/// Takes a free exec state (or makes one) and gives it back on destruction.
-class StateLease {
-public:
-  explicit StateLease(aic_model &model) : model_(model) {
-    {
-      std::lock_guard<std::mutex> lock(model.poolMutex);
-      if (!model.freeStates.empty()) {
-        state_ = std::move(model.freeStates.back());
-        model.freeStates.pop_back();
-        return;
-      }
-    }
-    state_ = makeExecState(model);
-    std::lock_guard<std::mutex> lock(model.poolMutex);
-    // Reserve now so that giving the state back can never allocate.
-    model.freeStates.reserve(++model.numStates);
-  }
-  ~StateLease() {
-    std::lock_guard<std::mutex> lock(model_.poolMutex);
-    model_.freeStates.push_back(std::move(state_));
-  }
-  aicrt_exec_state &operator*() { return *state_; }
-
-private:
-  aic_model &model_;
-  std::unique_ptr<aicrt_exec_state> state_;
-};
-
-void validate(const char *kind, size_t index, const TensorMeta &meta,
-              const aic_tensor_t &t) {
-  std::string what = std::string(kind) + " '" + meta.name + "' (#" +
-                     std::to_string(index) + ")";
-  int64_t rank = static_cast<int64_t>(meta.shape.size());
-  int32_t dtype = rawEnum(t.dtype);
-  if (dtype != meta.dtype)
-    fail(AIC_ERROR_DTYPE_MISMATCH, what + ": expected dtype " +
-                                       dtypeName(meta.dtype) + ", got " +
-                                       dtypeName(dtype));
-  if (t.rank < 0 || (t.rank > 0 && !t.shape))
-    fail(AIC_ERROR_INVALID_ARGUMENT, what + ": invalid rank " +
-                                         std::to_string(t.rank) +
-                                         (t.rank > 0 ? " or NULL shape" : ""));
-  if (t.rank != rank)
-    fail(AIC_ERROR_SHAPE_MISMATCH,
-         what + ": expected rank " + std::to_string(rank) + " shape " +
-             shapeStr(meta.shape.data(), rank) + ", got rank " +
-             std::to_string(t.rank) + " shape " + shapeStr(t.shape, t.rank));
-  for (int64_t i = 0; i < rank; ++i)
-    if (t.shape[i] != meta.shape[i])
-      fail(AIC_ERROR_SHAPE_MISMATCH, what + ": expected shape " +
-                                         shapeStr(meta.shape.data(), rank) +
-                                         ", got " + shapeStr(t.shape, rank));
-  // An empty tensor has no bytes to point at (e.g. numpy's empty arrays).
-  bool empty =
-      std::find(meta.shape.begin(), meta.shape.end(), 0) != meta.shape.end();
-  if (!t.data && !empty)
-    fail(AIC_ERROR_INVALID_ARGUMENT, what + ": data is NULL");
-  // Compiled code reads every input string's bytes: only an empty one may
-  // be NULL. (Outputs are written, not read.)
-  if (meta.dtype == AIC_DTYPE_STRING && std::string(kind) == "input") {
-    const auto *strings = static_cast<const aic_string_t *>(t.data);
-    for (uint64_t i = 0, n = meta.bytes / sizeof(aic_string_t); i < n; ++i)
-      if (!strings[i].data && strings[i].size != 0)
-        fail(AIC_ERROR_INVALID_ARGUMENT,
-             what + ": string " + std::to_string(i) + " has " +
-                 std::to_string(strings[i].size) + " bytes at NULL");
-  }
-  if (!meta.value.empty() &&
-      std::memcmp(t.data, meta.value.data(), meta.value.size()) != 0)
-    fail(AIC_ERROR_INVALID_ARGUMENT,
-         what + ": the model was compiled for the value " +
-             formatValues(meta.dtype, meta.value.data(), meta.bytes) +
-             " of this input (--input-value) and accepts no other, got " +
-             formatValues(meta.dtype, t.data, meta.bytes));
-}
-
-void validateAll(const char *kind, const std::vector<TensorMeta> &metas,
-                 const aic_tensor_t *tensors, size_t count) {
-  if (count != metas.size())
-    fail(AIC_ERROR_INVALID_ARGUMENT,
-         "expected " + std::to_string(metas.size()) + " " + kind + "s, got " +
-             std::to_string(count));
-  if (count > 0 && !tensors)
-    fail(AIC_ERROR_INVALID_ARGUMENT, std::string(kind) + "s is NULL");
-  for (size_t i = 0; i < count; ++i)
-    validate(kind, i, metas[i], tensors[i]);
-}
-
-/// Copies the bytes of the STRING outputs into `context` and points the
-/// outputs' elements at the copies: the run's strings may be the inputs'
-/// (which the caller may free), constants, or the exec state's (which the
-/// next run using it overwrites). Built aside and then swapped in, since an
-/// output may point into the context's previous bytes (an output fed back
-/// as an input).
-void adoptStringOutputs(const aic_model &model, aic_run_context &context,
-                        const aic_tensor_t *outputs) {
-  std::vector<std::pair<aic_string_t *, uint64_t>> lists;
-  size_t total = 0;
-  for (size_t i = 0; i < model.meta.outputs.size(); ++i) {
-    const TensorMeta &meta = model.meta.outputs[i];
-    if (meta.dtype != AIC_DTYPE_STRING || meta.bytes == 0)
-      continue;
-    auto *strings = static_cast<aic_string_t *>(outputs[i].data);
-    uint64_t n = meta.bytes / sizeof(aic_string_t);
-    for (uint64_t k = 0; k < n; ++k)
-      total += strings[k].size;
-    lists.push_back({strings, n});
-  }
-  std::unique_ptr<char[]> bytes(new char[std::max<size_t>(total, 1)]);
-  size_t offset = 0;
-  for (auto [strings, n] : lists)
-    for (uint64_t k = 0; k < n; ++k) {
-      if (strings[k].size)
-        std::memcpy(bytes.get() + offset, strings[k].data, strings[k].size);
-      strings[k].data = bytes.get() + offset;
-      offset += strings[k].size;
-    }
-  context.bytes = std::move(bytes);
-}
-
-bool hasStringOutput(const aic_model &model) {
-  for (const TensorMeta &meta : model.meta.outputs)
-    if (meta.dtype == AIC_DTYPE_STRING)
-      return true;
-  return false;
-}
-
-aic_status_t run(aic_model &model, aic_run_context *context,
-                 const aic_tensor_t *inputs, size_t numInputs,
-                 const aic_tensor_t *outputs, size_t numOutputs) {
-  if (!context && hasStringOutput(model))
-    fail(AIC_ERROR_INVALID_ARGUMENT,
-         "the model has STRING outputs, whose bytes need an owner: run it "
-         "with aic_model_run_in and an aic_run_context_t");
-  validateAll("input", model.meta.inputs, inputs, numInputs);
-  validateAll("output", model.meta.outputs, outputs, numOutputs);
-
-  std::shared_lock<std::shared_mutex> running(model.rebuildMutex);
-  StateLease lease(model);
-  aicrt_exec_state &st = *lease;
-  for (size_t i = 0; i < numInputs; ++i)
-    st.inputs[i] = inputs[i].data;
-  for (size_t i = 0; i < numOutputs; ++i)
-    st.outputs[i] = outputs[i].data;
-  st.status = AIC_OK;
-  st.profiling = model.profiling.load(std::memory_order_relaxed);
-  st.tracing = model.tracing;
-  st.epoch = model.traceEpoch;
-  st.threadId = callingThreadId();
-
-  ThreadScope threads(model.primThreads);
-  auto start = std::chrono::steady_clock::now();
-  int32_t rc =
-      model.run(&st, st.inputs.data(), st.outputs.data(), st.arena.get());
-  st.stream.wait();
-  if (st.tracing)
-    st.trace(-1, start);
-  if (rc == 0) {
-    if (context)
-      adoptStringOutputs(model, *context, outputs);
-    return AIC_OK;
-  }
-  if (st.status != AIC_OK)
-    return report(st.status, st.error);
-  return report(AIC_ERROR_RUNTIME,
-                "model run failed with status " + std::to_string(rc));
-}
-
-aic_status_t nullModel(const char *fn) {
-  return report(AIC_ERROR_INVALID_ARGUMENT,
-                std::string(fn) + ": model is NULL");
 }
 
 } // namespace
@@ -742,28 +485,6 @@ AIC_RT_EXPORT aic_status_t aic_model_set_num_threads(aic_model_t *model,
     if (n != model->primThreads)
       createPrimitives(*model, n);
     return AIC_OK;
-  });
-}
-
-AIC_RT_EXPORT aic_status_t aic_model_run(aic_model_t *model,
-                                         const aic_tensor_t *inputs,
-                                         size_t num_inputs,
-                                         const aic_tensor_t *outputs,
-                                         size_t num_outputs) {
-  return guarded([&] {
-    if (!model)
-      return nullModel("aic_model_run");
-    return run(*model, nullptr, inputs, num_inputs, outputs, num_outputs);
-  });
-}
-
-AIC_RT_EXPORT aic_status_t aic_model_run_in(
-    aic_model_t *model, aic_run_context_t *context, const aic_tensor_t *inputs,
-    size_t num_inputs, const aic_tensor_t *outputs, size_t num_outputs) {
-  return guarded([&] {
-    if (!model)
-      return nullModel("aic_model_run_in");
-    return run(*model, context, inputs, num_inputs, outputs, num_outputs);
   });
 }
 

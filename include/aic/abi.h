@@ -23,10 +23,11 @@ extern "C" {
  * incompatibly. Version 1 had text metadata; version 3 a required
  * LAYER_NORM scale; version 4 no input values; version 5 no sequence and
  * optional value tables; version 6 no STRING dtype nor STRING_CAST and
- * STRING_NORMALIZER primitives; version 7 no RNN primitive. A STRING tensor's
- * element in compiled code is aic_string_t (aic/runtime.h), emitted as {ptr,
- * i64}. */
-#define AIC_ABI_VERSION 8
+ * STRING_NORMALIZER primitives; version 7 no RNN primitive; version 8 no
+ * run-time shaped outputs (AIC_DIM_DYNAMIC, aicrt_alloc, aicrt_output). A
+ * STRING tensor's element in compiled code is aic_string_t (aic/runtime.h),
+ * emitted as {ptr, i64}. */
+#define AIC_ABI_VERSION 9
 
 /* Limits of the contract; the runtime rejects models beyond them. */
 #define AIC_MAX_RANK 12            /* oneDNN's DNNL_MAX_NDIMS */
@@ -55,12 +56,18 @@ extern "C" {
  * libaicrt finds the other three. */
 #define AIC_MODEL_NAME_SYMBOL "aic_model_name"
 
-/* A model input or output. Compilers emit it as {ptr, i32, i32, ptr, ptr}. */
+/* A model input or output. Compilers emit it as {ptr, i32, i32, ptr, ptr}.
+ * An output dim may be AIC_DIM_DYNAMIC (aic/runtime.h, since version 9): its
+ * size depends on the input data and is known only once the run computed
+ * it. Such an output is not written into a caller buffer: the compiled code
+ * computes it into memory from aicrt_alloc and hands it over with
+ * aicrt_output; its entry of the run function's `outputs` is NULL. */
 typedef struct aic_model_tensor_meta {
   const char *name;     /* NUL-terminated, non-empty */
   int32_t dtype;        /* aic_dtype_t */
   int32_t rank;         /* 0..AIC_MAX_RANK */
-  const int64_t *shape; /* rank entries (NULL allowed when rank == 0) */
+  const int64_t *shape; /* rank entries (NULL allowed when rank == 0); >= 0,
+                           or AIC_DIM_DYNAMIC in outputs */
   /* NULL, or (inputs only) the one value the model was compiled for, as
    * the caller passes it (bool: one byte per element); up to
    * AIC_MAX_VALUE_BYTES. The runtime rejects runs with any other value.
@@ -108,8 +115,10 @@ typedef struct aicrt_exec_state aicrt_exec_state; /* per concurrent run */
  * status. */
 typedef int32_t (*aic_model_init_fn)(aicrt_context *ctx);
 /* inputs/outputs: caller buffers in graph order (already validated by the
- * runtime); arena: at least `arena_bytes` bytes, 64-byte aligned. Returns 0
- * or the first non-zero aicrt_exec status. */
+ * runtime; NULL for an output with a dynamic dim); arena: at least
+ * `arena_bytes` bytes, 64-byte aligned. Returns 0 or the first non-zero
+ * aicrt_* status. A run returning 0 has called aicrt_output once for every
+ * output with a dynamic dim. */
 typedef int32_t (*aic_model_run_fn)(aicrt_exec_state *state,
                                     void *const *inputs, void *const *outputs,
                                     void *arena);
@@ -125,6 +134,24 @@ int32_t aicrt_create(aicrt_context *ctx, int32_t prim_id, const int64_t *desc,
 /* Executes primitive `prim_id` on `args` (order: see below). */
 int32_t aicrt_exec(aicrt_exec_state *state, int32_t prim_id, void *const *args,
                    int32_t num_args);
+
+/* Buffers whose size is known only at run time (since version 9): sets
+ * *ptr to `bytes` (>= 0) bytes, 64-byte aligned, owned by the current run
+ * of `state`. Returns 0, or non-zero (out of memory) with *ptr NULL. Every
+ * such buffer not handed over by aicrt_output is released when the run
+ * ends, whether it succeeds or fails, or earlier by aicrt_free. */
+int32_t aicrt_alloc(aicrt_exec_state *state, int64_t bytes, void **ptr);
+
+/* Releases a buffer of aicrt_alloc of this run before the run ends. */
+int32_t aicrt_free(aicrt_exec_state *state, void *ptr);
+
+/* Hands output `index` (of the outputs table), whose metadata has a dynamic
+ * dim, to the runtime: `data`, a buffer of aicrt_alloc of this run holding
+ * the output's elements dense row-major, and its `shape` (the output's rank
+ * entries, equal to the metadata's static dims), which is copied. The
+ * buffer then belongs to the caller of the run. Once per output and run. */
+int32_t aicrt_output(aicrt_exec_state *state, int32_t index, void *data,
+                     const int64_t *shape);
 
 /*--- Primitive descriptors -------------------------------------------------
  *

@@ -3,8 +3,11 @@
  * Link with libaicrt. A model compiled by `aic-compile model.onnx -o m.so`
  * is loaded with aic_model_load("m.so", &model) (or, linked into the
  * program, with aic_model_load_linked) and run with aic_model_run on
- * caller-provided buffers. No function here aborts the process: every
- * failure is an aic_status_t with a message from aic_last_error().
+ * caller-provided buffers, or with aic_model_run_alloc, which returns
+ * outputs the runtime allocated (needed for outputs whose shape depends on
+ * the input data, see AIC_DIM_DYNAMIC). No function here aborts the
+ * process: every failure is an aic_status_t with a message from
+ * aic_last_error().
  *
  * Thread safety: one aic_model_t may be run from several threads at once;
  * aic_model_free must not race with other calls on the same model.
@@ -23,7 +26,7 @@ extern "C" {
 /* Version of this API; aic_runtime_version() returns the library's. Major
  * changes break source or binary compatibility. */
 #define AIC_RUNTIME_VERSION_MAJOR 1
-#define AIC_RUNTIME_VERSION_MINOR 2
+#define AIC_RUNTIME_VERSION_MINOR 3
 #define AIC_RUNTIME_VERSION                                                    \
   (AIC_RUNTIME_VERSION_MAJOR * 10000 + AIC_RUNTIME_VERSION_MINOR)
 
@@ -87,8 +90,14 @@ typedef struct aic_tensor {
   const int64_t *shape; /* `rank` entries */
 } aic_tensor_t;
 
+/* In the shape of an output (aic_model_output_info): a dim whose size
+ * depends on the input data (NonZero, Unique, Compress, ...), known only
+ * once a run computed it. A model with such an output runs with
+ * aic_model_run_alloc. Since runtime version 1.3. */
+#define AIC_DIM_DYNAMIC (-1)
+
 /* Describes a model input or output. Pointers stay valid until
- * aic_model_free. */
+ * aic_model_free. Output dims may be AIC_DIM_DYNAMIC. */
 typedef struct aic_tensor_info {
   const char *name;
   aic_dtype_t dtype;
@@ -286,7 +295,10 @@ aic_status_t aic_model_get_trace(aic_model_t *model, aic_trace_event_t *events,
  * model's counts, and every tensor's dtype and shape must equal the model's.
  * Outputs are written into the caller's buffers. A model with a STRING
  * output needs aic_model_run_in (this call fails with
- * AIC_ERROR_INVALID_ARGUMENT): its output strings must outlive the run. */
+ * AIC_ERROR_INVALID_ARGUMENT): its output strings must outlive the run. A
+ * model with an output of a dynamic dim (AIC_DIM_DYNAMIC) needs
+ * aic_model_run_alloc (this call and aic_model_run_in fail with
+ * AIC_ERROR_INVALID_ARGUMENT). */
 aic_status_t aic_model_run(aic_model_t *model, const aic_tensor_t *inputs,
                            size_t num_inputs, const aic_tensor_t *outputs,
                            size_t num_outputs);
@@ -304,6 +316,40 @@ void aic_run_context_free(aic_run_context_t *context);
 aic_status_t aic_model_run_in(aic_model_t *model, aic_run_context_t *context,
                               const aic_tensor_t *inputs, size_t num_inputs,
                               const aic_tensor_t *outputs, size_t num_outputs);
+
+/* Runs the model and returns its outputs in memory the runtime allocates,
+ * for any model, and the only way to run one with an output whose shape
+ * depends on the input data (AIC_DIM_DYNAMIC). `inputs` as for
+ * aic_model_run; `outputs` is an array of `num_outputs` (the model's count)
+ * tensors the call fills in graph order: dtype, rank, shape (the actual
+ * dims) and data (dense row-major; STRING elements point into the same
+ * allocation). Each filled output belongs to the caller, who releases it
+ * with aic_tensor_free. On failure every output is left empty ({NULL,
+ * AIC_DTYPE_UNDEFINED, 0, NULL}) and nothing needs releasing. Example, a
+ * model with one input and one output:
+ *
+ *   int64_t dims[] = {2, 3};
+ *   float x[6] = {0, 1, 0, 2, 0, 3};
+ *   aic_tensor_t in = {x, AIC_DTYPE_FLOAT32, 2, dims};
+ *   aic_tensor_t out;
+ *   if (aic_model_run_alloc(model, &in, 1, &out, 1) != AIC_OK) {
+ *     fprintf(stderr, "%s\n", aic_last_error());
+ *     return 1;
+ *   }
+ *   for (int32_t d = 0; d < out.rank; ++d)
+ *     printf("dim %d: %lld\n", d, (long long)out.shape[d]);
+ *   const int64_t *indices = out.data; // if out.dtype == AIC_DTYPE_INT64
+ *   aic_tensor_free(&out);
+ *
+ * Since runtime version 1.3. */
+aic_status_t aic_model_run_alloc(aic_model_t *model, const aic_tensor_t *inputs,
+                                 size_t num_inputs, aic_tensor_t *outputs,
+                                 size_t num_outputs);
+
+/* Releases the data and shape of a tensor filled by aic_model_run_alloc and
+ * leaves it empty; NULL and empty tensors are allowed. Since runtime version
+ * 1.3. */
+void aic_tensor_free(aic_tensor_t *tensor);
 
 #ifdef __cplusplus
 }

@@ -177,6 +177,35 @@ private:
   aic_run_context_t *context_ = nullptr;
 };
 
+/// An output of Model::runAlloc: the runtime's memory, released with the
+/// object (aic_tensor_free).
+class OwnedTensor {
+public:
+  OwnedTensor() noexcept = default;
+  explicit OwnedTensor(aic_tensor_t tensor) noexcept : tensor_(tensor) {}
+  OwnedTensor(const OwnedTensor &) = delete;
+  OwnedTensor &operator=(const OwnedTensor &) = delete;
+  OwnedTensor(OwnedTensor &&other) noexcept : tensor_(other.tensor_) {
+    other.tensor_ = {};
+  }
+  OwnedTensor &operator=(OwnedTensor &&other) noexcept {
+    std::swap(tensor_, other.tensor_);
+    return *this;
+  }
+  ~OwnedTensor() { aic_tensor_free(&tensor_); }
+
+  const aic_tensor_t &get() const noexcept { return tensor_; }
+  template <typename T> const T *data() const noexcept {
+    return static_cast<const T *>(tensor_.data);
+  }
+  std::vector<int64_t> shape() const {
+    return std::vector<int64_t>(tensor_.shape, tensor_.shape + tensor_.rank);
+  }
+
+private:
+  aic_tensor_t tensor_{};
+};
+
 class Model {
 public:
   Model() = default;
@@ -256,6 +285,21 @@ public:
            const std::vector<aic_tensor_t> &outputs) const {
     check(aic_model_run_in(model_, context.get(), inputs.data(), inputs.size(),
                            outputs.data(), outputs.size()));
+  }
+
+  /// Runs the model and returns its outputs in memory the runtime
+  /// allocated (any model; needed for outputs of a run-time shape,
+  /// AIC_DIM_DYNAMIC); throws aic::Error.
+  std::vector<OwnedTensor>
+  runAlloc(const std::vector<aic_tensor_t> &inputs) const {
+    std::vector<aic_tensor_t> raw(aic_model_num_outputs(model_));
+    std::vector<OwnedTensor> outputs;
+    outputs.reserve(raw.size()); // so that taking them over cannot throw
+    check(aic_model_run_alloc(model_, inputs.data(), inputs.size(), raw.data(),
+                              raw.size()));
+    for (const aic_tensor_t &t : raw)
+      outputs.emplace_back(t);
+    return outputs;
   }
 
 private:

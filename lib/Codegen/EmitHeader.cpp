@@ -163,6 +163,12 @@ LogicalResult readSignature(func::FuncOp graph,
     if (auto name = attrs ? attrs.getAs<StringAttr>(kNameAttr) : StringAttr())
       t.name = name.str();
     auto tensor = dyn_cast<RankedTensorType>(type);
+    if (tensor && kind == "output" && !tensor.hasStaticShape())
+      return graph.emitError()
+             << "output '" << t.name << "' has the type " << type
+             << ", whose shape is known only at run time (it depends on the "
+                "data): a header cannot declare it; load the library and run "
+                "it with aic_model_run_alloc";
     if (!tensor || !tensor.hasStaticShape())
       return graph.emitError()
              << kind << " '" << t.name << "' has the type " << type

@@ -12,6 +12,8 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include <optional>
+
 using namespace mlir;
 using namespace aic::importer;
 
@@ -308,6 +310,20 @@ Value aic::importer::computeInF32(
 // linalg ops
 //===----------------------------------------------------------------------===//
 
+/// The input and dim a linalg op reading `inputs` through `maps` takes the
+/// run-time dim `d` of its result from: an input dim a map reads it from.
+static std::optional<std::pair<Value, int64_t>>
+findDimSource(int64_t d, ValueRange inputs, ArrayRef<AffineMap> maps) {
+  for (auto [input, map] : llvm::zip(inputs, maps)) {
+    auto inputType = cast<RankedTensorType>(input.getType());
+    for (auto [k, expr] : llvm::enumerate(map.getResults()))
+      if (inputType.isDynamicDim(k) && isa<AffineDimExpr>(expr) &&
+          cast<AffineDimExpr>(expr).getPosition() == d)
+        return std::make_pair(input, static_cast<int64_t>(k));
+  }
+  return std::nullopt;
+}
+
 Value aic::importer::buildGeneric(NodeImporter &imp,
                                   RankedTensorType resultType,
                                   ValueRange inputs,
@@ -318,9 +334,23 @@ Value aic::importer::buildGeneric(NodeImporter &imp,
   maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
   SmallVector<utils::IteratorType> iterators(resultType.getRank(),
                                              utils::IteratorType::parallel);
+  // Callers check that the inputs give every run-time dim
+  // (buildElementwise does).
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t d = 0; d < resultType.getRank(); ++d) {
+    if (!resultType.isDynamicDim(d)) {
+      sizes.push_back(b.getIndexAttr(resultType.getDimSize(d)));
+      continue;
+    }
+    auto source = findDimSource(d, inputs, inputMaps);
+    assert(source && "no input gives the run-time dim");
+    sizes.push_back(
+        imp.create<tensor::DimOp>(source->first, source->second).getResult());
+  }
+  Value init = imp.create<tensor::EmptyOp>(sizes, resultType.getElementType());
   auto generic = imp.create<linalg::GenericOp>(
-      TypeRange{resultType}, inputs, ValueRange{imp.emptyTensor(resultType)},
-      maps, iterators, [&](OpBuilder &nb, Location loc, ValueRange args) {
+      TypeRange{resultType}, inputs, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nb, Location loc, ValueRange args) {
         Value result = body(nb, loc, args.drop_back());
         nb.create<linalg::YieldOp>(loc, result);
       });
@@ -364,6 +394,13 @@ FailureOr<Value> aic::importer::buildElementwise(NodeImporter &imp,
     }
     maps.push_back(*map);
   }
+  // A run-time dim of the result must be one of an input's.
+  for (int64_t d = 0; d < resultType.getRank(); ++d)
+    if (resultType.isDynamicDim(d) && !findDimSource(d, inputs, maps)) {
+      imp.emitError() << "no operand gives dim " << d << " of the result shape "
+                      << formatShape(resultType.getShape());
+      return failure();
+    }
   return buildGeneric(imp, resultType, inputs, maps, body);
 }
 

@@ -88,26 +88,36 @@ static LogicalResult checkIndices(NodeImporter &imp, Value indices,
                                   RankedTensorType type, int64_t axisSize) {
   if (!isa<IntegerType>(getElementTypeOrSelf(indices.getType())))
     return imp.emitError() << "expects integer indices";
-  if (axisSize == 0 && type.getNumElements() != 0)
+  if (axisSize == 0 && (!type.hasStaticShape() || type.getNumElements() != 0))
     return imp.emitError() << "indexes an empty axis";
   return success();
 }
 
 static LogicalResult importGather(NodeImporter &imp) {
   FailureOr<Value> data = imp.getInput(0), indices = imp.getInput(1);
-  FailureOr<RankedTensorType> type = imp.getOutputType(0);
-  if (failed(data) || failed(indices) || failed(type))
+  if (failed(data) || failed(indices))
     return failure();
   auto dataType = cast<RankedTensorType>(data->getType());
   auto indicesType = cast<RankedTensorType>(indices->getType());
+  // Indices may have dims known only at run time (NonZero's, ...): the
+  // output has them at the axis.
+  if (!dataType.hasStaticShape())
+    return imp.emitError() << "expects data of a static shape";
   FailureOr<int64_t> axis =
       normalizeAxis(imp, imp.getIntAttr("axis", 0), dataType.getRank());
   if (failed(axis))
     return failure();
+  SmallVector<int64_t> shape(dataType.getShape().take_front(*axis));
+  llvm::append_range(shape, indicesType.getShape());
+  llvm::append_range(shape, dataType.getShape().drop_front(*axis + 1));
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(shape, dataType.getElementType()));
+  if (failed(type))
+    return failure();
   int64_t axisSize = dataType.getDimSize(*axis);
   if (failed(checkIndices(imp, *indices, *type, axisSize)))
     return failure();
-  if (type->getNumElements() == 0) {
+  if (type->hasStaticShape() && type->getNumElements() == 0) {
     imp.setOutput(0, imp.emptyTensor(*type));
     return success();
   }
@@ -603,10 +613,38 @@ static LogicalResult importTile(NodeImporter &imp) {
 // Shapes and constants
 //===----------------------------------------------------------------------===//
 
+/// The int64 vector of the sizes of `input`'s dims [start, end), some
+/// known only at run time.
+static Value buildDims(NodeImporter &imp, Value input, int64_t start,
+                       int64_t end) {
+  SmallVector<Value> dims;
+  for (int64_t d = start; d < end; ++d)
+    dims.push_back(imp.create<arith::IndexCastOp>(
+        imp.getBuilder().getI64Type(),
+        imp.create<tensor::DimOp>(input, d).getResult()));
+  return imp.create<tensor::FromElementsOp>(
+      RankedTensorType::get({end - start}, imp.getBuilder().getI64Type()),
+      dims);
+}
+
 static LogicalResult importShape(NodeImporter &imp) {
   RankedTensorType inType = imp.getInputType(0);
   if (!inType)
     return failure();
+  if (!inType.hasStaticShape()) {
+    // Known at run time only (after NonZero, ...): read from the tensor.
+    int64_t rank = inType.getRank();
+    auto clampDim = [&](int64_t v) {
+      return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank);
+    };
+    int64_t start = clampDim(imp.getIntAttr("start", 0));
+    int64_t end = std::max(start, clampDim(imp.getIntAttr("end", rank)));
+    FailureOr<Value> input = imp.getInput(0);
+    if (failed(input))
+      return failure();
+    imp.setOutput(0, buildDims(imp, *input, start, end));
+    return success();
+  }
   // Opset 15 slices the shape with start/end (clamped, negative from the
   // back).
   int64_t rank = inType.getRank();
@@ -630,6 +668,21 @@ static LogicalResult importSize(NodeImporter &imp) {
   RankedTensorType inType = imp.getInputType(0);
   if (!inType)
     return failure();
+  if (!inType.hasStaticShape()) {
+    FailureOr<Value> input = imp.getInput(0);
+    if (failed(input))
+      return failure();
+    Value count = imp.create<arith::ConstantIntOp>(1, 64);
+    for (int64_t d = 0; d < inType.getRank(); ++d)
+      count = imp.create<arith::MulIOp>(
+          count, imp.create<arith::IndexCastOp>(
+                     imp.getBuilder().getI64Type(),
+                     imp.create<tensor::DimOp>(*input, d).getResult()));
+    Value size = imp.create<tensor::FromElementsOp>(
+        RankedTensorType::get({}, count.getType()), count);
+    imp.setOutput(0, size);
+    return success();
+  }
   ConstTensor tensor =
       makeInt64Tensor(imp.getContext(), {}, {inType.getNumElements()});
   if (failed(imp.getOutputTypeOr(0, tensor.type)))
@@ -746,7 +799,7 @@ static LogicalResult importRange(NodeImporter &imp) {
 
 ArrayRef<OpRuleInfo> aic::importer::getDataMovementRules() {
   static const OpRuleInfo rules[] = {
-      {"Gather", importGather, 1, types::kTensor | types::kString},
+      {"Gather", importGather, 1, types::kTensor | types::kString, "", true},
       {"GatherElements", importGatherElements, 11, types::kTensor},
       {"GatherND", importGatherND, 11, types::kTensor},
       {"Slice", importSlice, 1, types::kTensor | types::kString},
@@ -754,8 +807,8 @@ ArrayRef<OpRuleInfo> aic::importer::getDataMovementRules() {
       {"Pad", importPad, 1, types::kNumeric},
       {"Expand", importExpand, 8, types::kTensor | types::kString},
       {"Tile", importTile, 6, types::kTensor | types::kString},
-      {"Shape", importShape, 1, types::kTensor},
-      {"Size", importSize, 1, types::kTensor},
+      {"Shape", importShape, 1, types::kTensor, "", true},
+      {"Size", importSize, 1, types::kTensor, "", true},
       {"ConstantOfShape", importConstantOfShape, 9,
        typeBit(onnx::TensorProto::INT64)},
       {"Range", importRange, 11, types::kNumeric},

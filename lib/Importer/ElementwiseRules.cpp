@@ -568,6 +568,10 @@ static LogicalResult importCastTo(NodeImporter &imp, int32_t to) {
     imp.setOutput(0, *input);
     return success();
   }
+  bool stringCast =
+      isa<StringType>(inType.getElementType()) || isa<StringType>(toType);
+  if (stringCast && !inType.hasStaticShape())
+    return imp.emitError() << "a cast from or to STRING needs a static shape";
   if (isa<StringType>(inType.getElementType()))
     return importStringCast(imp, *input, *type, toUnsigned);
   if (isa<StringType>(toType))
@@ -633,7 +637,7 @@ ArrayRef<OpRuleInfo> aic::importer::getElementwiseRules() {
       {"Xor", importLogic<Logic::Xor>, 1, types::kBool},
       {"Not", importNot, 1, types::kBool},
       {"Where", importWhere, 9, types::kBool},
-      {"Cast", importCast, 1, types::kTensor | types::kString},
+      {"Cast", importCast, 1, types::kTensor | types::kString, "", true},
       {"CastLike", importCastLike, 15, types::kTensor | types::kString},
   };
   return rules;

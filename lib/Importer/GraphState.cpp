@@ -317,7 +317,9 @@ FailureOr<RankedTensorType> NodeImporter::getOutputType(int i) {
 
 FailureOr<RankedTensorType>
 NodeImporter::getOutputTypeOr(int i, RankedTensorType computed) {
-  if (i >= node.output_size() || !state.getOnnxType(node.output(i)))
+  // ONNX cannot know a dim that depends on the data.
+  if (i >= node.output_size() || !state.getOnnxType(node.output(i)) ||
+      !computed.hasStaticShape())
     return computed;
   FailureOr<RankedTensorType> inferred = getOutputType(i);
   if (succeeded(inferred) && *inferred != computed) {

@@ -379,6 +379,28 @@ static LogicalResult checkRuleApplies(const OpRuleInfo &info,
   return failure();
 }
 
+/// Errors if an input of `node` has a dim known only at run time (it
+/// depends on the data, as NonZero's output does) and its rule does not take
+/// such inputs (library primitives are built for static shapes).
+static LogicalResult checkRuntimeShapes(const OpRuleInfo &info,
+                                        const onnx::NodeProto &node,
+                                        const GraphState &state, Location loc) {
+  if (info.runtimeShapes)
+    return success();
+  for (const std::string &name : node.input()) {
+    Value value = name.empty() ? Value() : state.lookupValue(name);
+    auto type = value ? dyn_cast<ShapedType>(value.getType()) : ShapedType();
+    if (type && !type.hasStaticShape())
+      return emitError(loc)
+             << "input '" << name << "' has the shape "
+             << formatShape(type.getShape())
+             << ", known only at run time (it depends on the "
+                "data); "
+             << node.op_type() << " does not take such inputs yet";
+  }
+  return success();
+}
+
 /// Errors if an output of `node` is larger than the tensor size limit: as
 /// ONNX types it before the rule runs, or as the rule built it.
 static LogicalResult checkOutputSizes(const onnx::NodeProto &node,
@@ -420,7 +442,8 @@ static LogicalResult importNode(const onnx::NodeProto &node,
   const OpRuleInfo *info = lookupOpRuleInfo(node.domain(), node.op_type());
   if (!info)
     return emitError(loc) << "unsupported operator";
-  if (failed(checkRuleApplies(*info, node, state, loc)))
+  if (failed(checkRuleApplies(*info, node, state, loc)) ||
+      failed(checkRuntimeShapes(*info, node, state, loc)))
     return failure();
   // The rule of an operator with subgraphs types its outputs from what the
   // subgraphs compute: ONNX cannot rerun their inference out of context.
@@ -651,6 +674,30 @@ static bool declaresSameTensor(const onnx::TypeProto &a,
   return true;
 }
 
+/// Library primitives are created for static shapes (symbolic dims will
+/// reuse the run-time shapes of data-dependent outputs): a rule must not
+/// have built one on a shape known only at run time.
+static LogicalResult checkLibraryOpShapes(func::FuncOp func) {
+  WalkResult walk = func.walk([](Operation *op) {
+    if (!isa<aic::AicDialect>(op->getDialect()))
+      return WalkResult::advance();
+    auto dynamic = [](Type type) {
+      auto shaped = dyn_cast<ShapedType>(type);
+      return shaped && !shaped.hasStaticShape();
+    };
+    if (llvm::any_of(op->getOperandTypes(), dynamic) ||
+        llvm::any_of(op->getResultTypes(), dynamic)) {
+      emitError(op->getLoc())
+          << "the oneDNN primitive of '" << op->getName()
+          << "' needs static shapes, and an operand's shape is known only at "
+             "run time (it depends on the data)";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
+}
+
 static OwningOpRef<ModuleOp>
 importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
             GraphState &state,
@@ -774,6 +821,8 @@ importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
   }
   builder.create<func::ReturnOp>(fileLoc, signature.getResults());
   signature.finish(func, state);
+  if (failed(checkLibraryOpShapes(func)))
+    return nullptr;
   return module;
 }
 

@@ -444,7 +444,8 @@ public:
   mlir::Value createConstant(const ConstTensor &tensor, llvm::StringRef hint) {
     return state.createConstant(tensor, hint, loc);
   }
-  /// The destination of a library op producing `type` (a tensor.empty).
+  /// The destination of a library op producing `type` (a tensor.empty of
+  /// a static shape; see buildGeneric for run-time dims).
   mlir::Value emptyTensor(mlir::RankedTensorType type);
   /// Reshapes `value` to `shape` unless it already has it.
   mlir::Value reshapeTo(mlir::Value value, llvm::ArrayRef<int64_t> shape);
@@ -571,6 +572,10 @@ struct OpRuleInfo {
   TypeSet types;
   /// The operator set domain; "" is the default one ("ai.onnx").
   const char *domain = "";
+  /// Whether the rule takes inputs with dims known only at run time (the
+  /// outputs of NonZero, Unique, ... and what is computed from them); the
+  /// importer rejects such inputs of other operators before the rule runs.
+  bool runtimeShapes = false;
 };
 
 /// The domain `domain` names: "ai.onnx" is the default domain "".
@@ -626,6 +631,7 @@ llvm::ArrayRef<OpRuleInfo> getTrainingRules();
 llvm::ArrayRef<OpRuleInfo> getSequenceRules();
 llvm::ArrayRef<OpRuleInfo> getStringRules();
 llvm::ArrayRef<OpRuleInfo> getRecurrentRules();
+llvm::ArrayRef<OpRuleInfo> getDataDependentRules();
 
 /// Imports a Cast between STRING and a number type (StringRules.cpp):
 /// output 0 of type `type` from `input`; `numberIsUnsigned` is the

@@ -139,22 +139,37 @@ static LogicalResult importReshape(NodeImporter &imp) {
 
 static LogicalResult importTranspose(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0);
-  FailureOr<RankedTensorType> type = imp.getOutputType(0);
-  if (failed(input) || failed(type))
+  if (failed(input))
     return failure();
-  int64_t rank = cast<RankedTensorType>(input->getType()).getRank();
+  auto inType = cast<RankedTensorType>(input->getType());
+  int64_t rank = inType.getRank();
   SmallVector<int64_t> perm = imp.getIntsAttr("perm");
   if (!imp.getAttr("perm")) {
     for (int64_t i = rank - 1; i >= 0; --i)
       perm.push_back(i);
   }
-  if (static_cast<int64_t>(perm.size()) != rank)
-    return imp.emitError() << "perm has " << perm.size()
-                           << " entries for an input of rank " << rank;
+  SmallVector<int64_t> sorted(perm);
+  llvm::sort(sorted);
+  if (sorted != llvm::to_vector(llvm::seq<int64_t>(0, rank)))
+    return imp.emitError() << "perm " << formatShape(perm)
+                           << " is not a permutation of the dims of rank "
+                           << rank;
+  // Dims known only at run time (after NonZero, ...) move with the others.
+  SmallVector<int64_t> shape;
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t from : perm) {
+    shape.push_back(inType.getDimSize(from));
+    sizes.push_back(
+        tensor::getMixedSize(imp.getBuilder(), imp.getLoc(), *input, from));
+  }
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(shape, inType.getElementType()));
+  if (failed(type))
+    return failure();
+  Value init = imp.create<tensor::EmptyOp>(sizes, type->getElementType());
   imp.setOutput(
-      0, imp.create<linalg::TransposeOp>(*input, imp.emptyTensor(*type), perm)
-             .getResult()
-             .front());
+      0,
+      imp.create<linalg::TransposeOp>(*input, init, perm).getResult().front());
   return success();
 }
 
@@ -552,10 +567,12 @@ ArrayRef<OpRuleInfo> aic::importer::getCoreRules() {
       {"Flatten", importReshapeLike, 1, types::kTensor | types::kString},
       {"Squeeze", importReshapeLike, 1, types::kTensor | types::kString},
       {"Unsqueeze", importReshapeLike, 1, types::kTensor | types::kString},
-      {"Transpose", importTranspose, 1, types::kTensor | types::kString},
+      {"Transpose", importTranspose, 1, types::kTensor | types::kString, "",
+       true},
       {"Concat", importConcat, 1, types::kTensor | types::kString},
       {"Constant", importConstant, 1, types::kTensor | types::kString},
-      {"Identity", importIdentity, 1, types::kTensor | types::kString},
+      {"Identity", importIdentity, 1, types::kTensor | types::kString, "",
+       true},
       {"MatMul", importMatMul, 1, typeBit(onnx::TensorProto::FLOAT)},
       {"Gemm", importGemm, 1, typeBit(onnx::TensorProto::FLOAT)},
       {"Conv", importConv, 1, typeBit(onnx::TensorProto::FLOAT)},
@@ -591,7 +608,8 @@ ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
           getSamplingRules,      getIndexingRules,     getLinearAlgebraRules,
           getQuantRules,         getTextRules,         getConvTransposeRules,
           getNormalizationRules, getTrainingRules,     getControlFlowRules,
-          getSequenceRules,      getStringRules,       getRecurrentRules})
+          getSequenceRules,      getStringRules,       getRecurrentRules,
+          getDataDependentRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
       return ruleLess(a.domain, a.opType, b.domain, b.opType);

@@ -102,8 +102,12 @@ onnx::TypeProto aic::importer::makeOnnxType(RankedTensorType type,
   tensorType->set_elem_type(
       getOnnxElementType(type.getElementType(), isUnsigned));
   onnx::TensorShapeProto *shape = tensorType->mutable_shape();
-  for (int64_t dim : type.getShape())
-    shape->add_dim()->set_dim_value(dim);
+  // A dim known only at run time (after NonZero, Unique, ...) stays open.
+  for (int64_t dim : type.getShape()) {
+    onnx::TensorShapeProto::Dimension *d = shape->add_dim();
+    if (!mlir::ShapedType::isDynamic(dim))
+      d->set_dim_value(dim);
+  }
   return result;
 }
 
@@ -386,7 +390,8 @@ TypedAttr aic::importer::getElementAttr(const ConstTensor &t, int64_t i) {
 std::string aic::importer::formatShape(ArrayRef<int64_t> shape) {
   std::string result = "[";
   for (auto [i, dim] : llvm::enumerate(shape))
-    result += (i ? ", " : "") + std::to_string(dim);
+    result += (i ? ", " : "") +
+              (ShapedType::isDynamic(dim) ? "?" : std::to_string(dim));
   return result + "]";
 }
 

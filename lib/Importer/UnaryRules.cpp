@@ -68,7 +68,9 @@ static LogicalResult importLibraryUnary(NodeImporter &imp, Domain domain,
   if (failed(input))
     return failure();
   auto type = cast<RankedTensorType>(input->getType());
-  if (!type.getElementType().isF32())
+  // The primitive is built for static shapes; a shape known only at run
+  // time (after NonZero, ...) gets generated code.
+  if (!type.getElementType().isF32() || !type.hasStaticShape())
     return importUnaryFn(imp, domain, fn);
   FailureOr<RankedTensorType> outType = imp.getOutputTypeOr(0, type);
   if (failed(outType))
@@ -383,32 +385,34 @@ static LogicalResult importPRelu(NodeImporter &imp) {
 //===----------------------------------------------------------------------===//
 
 ArrayRef<OpRuleInfo> aic::importer::getUnaryRules() {
+  // The functions of one input and nothing else (`true`) also take inputs
+  // of a run-time shape.
   static const OpRuleInfo rules[] = {
-      {"Relu", importRelu, 1, types::kNumeric},
-      {"Sigmoid", importSigmoid, 1, types::kFloat},
-      {"Tanh", importTanh, 1, types::kFloat},
-      {"Exp", importExp, 1, types::kFloat},
-      {"Abs", importAbs, 1, types::kNumeric},
-      {"Neg", importNeg, 1, types::kNumeric},
-      {"Sign", importSign, 9, types::kNumeric},
-      {"Reciprocal", importReciprocal, 1, types::kFloat},
-      {"Sqrt", importMath<math::SqrtOp>, 1, types::kFloat},
-      {"Log", importMath<math::LogOp>, 1, types::kFloat},
-      {"Floor", importMath<math::FloorOp>, 1, types::kFloat},
-      {"Ceil", importMath<math::CeilOp>, 1, types::kFloat},
-      {"Round", importMath<math::RoundEvenOp>, 11, types::kFloat},
-      {"Erf", importMath<math::ErfOp>, 9, types::kFloat},
-      {"Sin", importMath<math::SinOp>, 7, types::kFloat},
-      {"Cos", importMath<math::CosOp>, 7, types::kFloat},
-      {"Tan", importMath<math::TanOp>, 7, types::kFloat},
-      {"Asin", importMath<math::AsinOp>, 7, types::kFloat},
-      {"Acos", importMath<math::AcosOp>, 7, types::kFloat},
-      {"Atan", importMath<math::AtanOp>, 7, types::kFloat},
-      {"Sinh", importMath<math::SinhOp>, 9, types::kFloat},
-      {"Cosh", importMath<math::CoshOp>, 9, types::kFloat},
-      {"Asinh", importMath<math::AsinhOp>, 9, types::kFloat},
-      {"Acosh", importMath<math::AcoshOp>, 9, types::kFloat},
-      {"Atanh", importMath<math::AtanhOp>, 9, types::kFloat},
+      {"Relu", importRelu, 1, types::kNumeric, "", true},
+      {"Sigmoid", importSigmoid, 1, types::kFloat, "", true},
+      {"Tanh", importTanh, 1, types::kFloat, "", true},
+      {"Exp", importExp, 1, types::kFloat, "", true},
+      {"Abs", importAbs, 1, types::kNumeric, "", true},
+      {"Neg", importNeg, 1, types::kNumeric, "", true},
+      {"Sign", importSign, 9, types::kNumeric, "", true},
+      {"Reciprocal", importReciprocal, 1, types::kFloat, "", true},
+      {"Sqrt", importMath<math::SqrtOp>, 1, types::kFloat, "", true},
+      {"Log", importMath<math::LogOp>, 1, types::kFloat, "", true},
+      {"Floor", importMath<math::FloorOp>, 1, types::kFloat, "", true},
+      {"Ceil", importMath<math::CeilOp>, 1, types::kFloat, "", true},
+      {"Round", importMath<math::RoundEvenOp>, 11, types::kFloat, "", true},
+      {"Erf", importMath<math::ErfOp>, 9, types::kFloat, "", true},
+      {"Sin", importMath<math::SinOp>, 7, types::kFloat, "", true},
+      {"Cos", importMath<math::CosOp>, 7, types::kFloat, "", true},
+      {"Tan", importMath<math::TanOp>, 7, types::kFloat, "", true},
+      {"Asin", importMath<math::AsinOp>, 7, types::kFloat, "", true},
+      {"Acos", importMath<math::AcosOp>, 7, types::kFloat, "", true},
+      {"Atan", importMath<math::AtanOp>, 7, types::kFloat, "", true},
+      {"Sinh", importMath<math::SinhOp>, 9, types::kFloat, "", true},
+      {"Cosh", importMath<math::CoshOp>, 9, types::kFloat, "", true},
+      {"Asinh", importMath<math::AsinhOp>, 9, types::kFloat, "", true},
+      {"Acosh", importMath<math::AcoshOp>, 9, types::kFloat, "", true},
+      {"Atanh", importMath<math::AtanhOp>, 9, types::kFloat, "", true},
       {"LeakyRelu", importLeakyRelu, 1, types::kFloat},
       {"ThresholdedRelu", importThresholdedRelu, 10, types::kFloat},
       {"PRelu", importPRelu, 1, types::kNumeric},

@@ -118,6 +118,8 @@ class Model(_Model):
     inputs / outputs: lists of TensorInfo (name, dtype, numpy_dtype, shape).
     run(inputs, out=None): inputs as a list in model order, a {name: array}
     dict, or one array for a one-input model; returns the list of outputs.
+    An output whose shape depends on the data has -1 for those dims in
+    `outputs`; such a model's outputs are always new arrays (no `out`).
     num_threads: threads per run (setting it rebuilds the primitives).
     """
 

@@ -125,7 +125,11 @@ def _cmd_bench(args):
         inputs = _read_inputs(model, args.inputs)
         if isinstance(inputs, dict):
             inputs = [inputs[t.name] for t in model.inputs]
-        outputs = [np.empty(t.shape, t.numpy_dtype) for t in model.outputs]
+        # Outputs whose shape depends on the data (-1 dims) are allocated
+        # by each run; the others are written into the same arrays.
+        dynamic = any(-1 in t.shape for t in model.outputs)
+        outputs = None if dynamic else [
+            np.empty(t.shape, t.numpy_dtype) for t in model.outputs]
         for _ in range(args.warmup):
             model.run(inputs, out=outputs)
         times = []

@@ -235,6 +235,8 @@ public:
       in[i] = {const_cast<void *>(a.data()), dt, static_cast<int32_t>(a.ndim()),
                shapes[i].data()};
     }
+    if (hasRuntimeShapes())
+      return runAlloc(in, out);
     py::list results;
     bool given = !out.is_none();
     py::sequence outs;
@@ -279,6 +281,59 @@ private:
   struct Free {
     void operator()(aic_model_t *m) const { aic_model_free(m); }
   };
+
+  /// Whether an output has a dim known only at run time (AIC_DIM_DYNAMIC).
+  bool hasRuntimeShapes() const {
+    for (const aic_tensor_info_t &info : outputs_)
+      for (int32_t d = 0; d < info.rank; ++d)
+        if (info.shape[d] == AIC_DIM_DYNAMIC)
+          return true;
+    return false;
+  }
+
+  /// Runs a model with outputs of a run-time shape (aic_model_run_alloc):
+  /// each output becomes an array over the runtime's memory, released with
+  /// aic_tensor_free when the array goes away.
+  py::list runAlloc(const std::vector<aic_tensor_t> &in,
+                    const py::object &out) {
+    if (!out.is_none())
+      throw Failure{AIC_ERROR_INVALID_ARGUMENT,
+                    "out: the model has outputs whose shape depends on the "
+                    "input data; run it without out="};
+    std::vector<aic_tensor_t> allocated(outputs_.size());
+    aic_status_t st;
+    {
+      py::gil_scoped_release unlocked;
+      st = aic_model_run_alloc(model_.get(), in.data(), in.size(),
+                               allocated.data(), allocated.size());
+    }
+    check(st);
+    // Capsules own the outputs first, so that nothing leaks if building an
+    // array fails.
+    std::vector<py::capsule> owners;
+    for (aic_tensor_t &t : allocated) {
+      auto *owned = new aic_tensor_t(t);
+      t = {};
+      owners.emplace_back(owned, [](void *p) {
+        auto *tensor = static_cast<aic_tensor_t *>(p);
+        aic_tensor_free(tensor);
+        delete tensor;
+      });
+    }
+    py::list results;
+    for (size_t i = 0; i < owners.size(); ++i) {
+      auto *t = static_cast<aic_tensor_t *>(owners[i].get_pointer());
+      py::object dt = numpyDtype(t->dtype);
+      if (dt.is_none())
+        throw Failure{AIC_ERROR_UNSUPPORTED,
+                      describe("output", i, outputs_[i]) + ": numpy has no " +
+                          aic_dtype_name(t->dtype)};
+      std::vector<int64_t> shape(t->shape, t->shape + t->rank);
+      results.append(
+          py::array(py::dtype::from_args(dt), shape, t->data, owners[i]));
+    }
+    return results;
+  }
 
   static std::vector<TensorInfo>
   infos(const std::vector<aic_tensor_info_t> &list) {

@@ -179,17 +179,53 @@ g (float[2048, 2048] x) => (float[2048, 2048] y) {
     np.testing.assert_array_equal(z, y)
 
 
+def test_outputs_of_a_run_time_shape(tmp_path):
+    # NonZero's and Unique's outputs come back as arrays of the run's shape,
+    # over memory the runtime allocated (freed with the arrays).
+    src = write_onnxtxt(tmp_path / "nonzero.onnxtxt", """
+<ir_version: 8, opset_import: ["" : 13]>
+g (float[2,3] x) => (int64[2,?] nz, float[?] u, float[2,3] y, float[?] s) {
+  nz = NonZero (x)
+  u = Unique (x)
+  y = Relu (x)
+  s = Sqrt (u)
+}
+""")
+    model = aic.load(aic.compile(src, tmp_path / "nonzero.so"))
+    assert model.outputs[0].shape == (2, -1)
+    assert model.outputs[2].shape == (2, 3)
+    for x in (np.array([[0, 1.5, 0], [4, 0, 1.5]], np.float32),
+              np.zeros((2, 3), np.float32)):
+        nz, u, y, s = model.run([x])
+        np.testing.assert_array_equal(nz, np.array(np.nonzero(x)))
+        np.testing.assert_array_equal(u, np.unique(x))
+        np.testing.assert_array_equal(y, np.maximum(x, 0))
+        np.testing.assert_allclose(s, np.sqrt(np.unique(x)))
+        assert nz.dtype == np.int64 and nz.flags.owndata is False
+    with pytest.raises(aic.ArgumentError, match="without out="):
+        model.run([x], out=[np.empty((2, 6), np.int64)])
+    # The CLI runs and benchmarks such a model too.
+    np.savez(tmp_path / "in.npz", x=np.eye(2, 3, dtype=np.float32))
+    r = run_cli("run", str(tmp_path / "nonzero.so"), "--inputs",
+                str(tmp_path / "in.npz"))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("nz: int64[2, 2] [0, 1, 0, 1]"), r.stdout
+    r = run_cli("bench", str(tmp_path / "nonzero.so"), "--runs", "3",
+                "--warmup", "1")
+    assert r.returncode == 0, r.stderr
+
+
 def test_compile_error_carries_the_compiler_message(tmp_path):
     src = write_onnxtxt(tmp_path / "bad.onnxtxt", """
 <ir_version: 8, opset_import: ["" : 13]>
-g (float[2] x) => (int64[2] y) {
-  n0 = NonZero (x)
+g (float[1,2] x) => (int64[2] y) {
+  n0 = Multinomial (x)
   y = Shape (n0)
 }
 """)
     with pytest.raises(aic.CompileError) as e:
         aic.compile(src, tmp_path / "bad.so")
-    assert "node 'n0' (NonZero, opset 13): unsupported operator" \
+    assert "node 'n0' (Multinomial, opset 13): unsupported operator" \
         in str(e.value)
     assert not (tmp_path / "bad.so").exists()
     with pytest.raises(aic.CompileError, match="cannot read ONNX model"):

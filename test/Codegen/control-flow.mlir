@@ -36,7 +36,7 @@
 // both and writes `prod`.
 // LOWERED-LABEL: func.func private @main_graph
 // LOWERED-SAME: (%[[X:[^:]*]]: memref<4xf32> {aic.name = "x"}, %[[A:[^:]*]]: memref<2x3xf32> {aic.name = "a"}, %[[B:[^:]*]]: memref<2x3xf32> {aic.name = "b"},
-// LOWERED-SAME: %[[Y:[^:]*]]: memref<4xf32> {aic.name = "y", aic.output}, %[[SUM:[^:]*]]: memref<2x3xf32> {aic.name = "sum", aic.output}, %[[PROD:[^:]*]]: memref<2x3xf32> {aic.name = "prod", aic.output},
+// LOWERED-SAME: %[[Y:[^:]*]]: memref<4xf32> {aic.name = "y", aic.output = {{[0-9]+}} : i64}, %[[SUM:[^:]*]]: memref<2x3xf32> {aic.name = "sum", aic.output = {{[0-9]+}} : i64}, %[[PROD:[^:]*]]: memref<2x3xf32> {aic.name = "prod", aic.output = {{[0-9]+}} : i64},
 // LOWERED-SAME: %[[ARENA:[^:]*]]: memref<64xi8>, %[[STATE:[^:]*]]: !llvm.ptr) -> i32
 // LOWERED: %[[X0:.*]] = memref.load %[[X]][%{{.*}}] : memref<4xf32>
 // LOWERED: %[[COND:.*]] = arith.cmpf ogt, %[[X0]], %{{.*}} : f32
@@ -87,10 +87,10 @@
 // LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[RELU]](dense<[4, 1, 0, 0, 1, 1, 4, 0, 1, 1, 4, 0]> : tensor<12xi64>)
 // LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[SIGMOID]](dense<[4, 2, 0, 0, 1, 1, 4, 0, 1, 1, 4, 0]> : tensor<12xi64>)
 // LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[MUL]](dense<[5, 3, 1, 2, 2, 3, 0, 1, 2, 2, 3, 0, 1, 2, 2, 3, 0, 0]> : tensor<18xi64>)
-// ABI version 8, three inputs and three outputs, 64 bytes of arena (the
+// ABI version 9, three inputs and three outputs, 64 bytes of arena (the
 // generic's second result), three primitives.
 // LOWERED-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// LOWERED-NEXT: llvm.mlir.constant(8 : i32) : i32
+// LOWERED-NEXT: llvm.mlir.constant(9 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32

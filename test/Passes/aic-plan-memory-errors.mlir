@@ -31,10 +31,10 @@ func.func @main_graph(%x: memref<8xf32>) -> memref<8xf32> {
 
 // -----
 
-// Tests that a dynamically shaped buffer is rejected.
-func.func @main_graph(%x: memref<8xf32>, %n: index) -> memref<8xf32> {
-  // expected-error @+1 {{expects a statically shaped, dense buffer, got 'memref<?xf32>'}}
-  %t = memref.alloc(%n) : memref<?xf32>
+// Tests that a buffer of a strided layout is rejected.
+func.func @main_graph(%x: memref<8xf32>) -> memref<8xf32> {
+  // expected-error @+1 {{expects a dense buffer, got 'memref<8xf32, strided<[2]>>'}}
+  %t = memref.alloc() : memref<8xf32, strided<[2]>>
   %o = memref.alloc() : memref<8xf32>
   aic.relu %x outs(%o) : (memref<8xf32>, memref<8xf32>) -> ()
   return %o : memref<8xf32>
@@ -42,10 +42,22 @@ func.func @main_graph(%x: memref<8xf32>, %n: index) -> memref<8xf32> {
 
 // -----
 
-// Tests that a dynamically shaped result is rejected.
-// expected-error @+1 {{expects statically shaped buffer results, got 'memref<?xf32>'}}
-func.func @main_graph(%x: memref<?xf32>) -> memref<?xf32> {
-  return %x : memref<?xf32>
+// Tests that a buffer of a run-time shape partly computed in the arena
+// cannot be carried across loop iterations: its carry buffer would need its
+// size before the loop.
+func.func @main_graph(%x: memref<8xf32>, %n: index) -> memref<8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %init = memref.alloc(%n) : memref<?xf32>
+  // expected-error @+1 {{cannot carry a buffer of a run-time shape computed partly in the arena across iterations}}
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %init) -> (memref<?xf32>) {
+    %t = memref.alloc() : memref<8xf32>
+    %d = memref.cast %t : memref<8xf32> to memref<?xf32>
+    scf.yield %d : memref<?xf32>
+  }
+  %o = memref.alloc() : memref<8xf32>
+  aic.relu %x outs(%o) : (memref<8xf32>, memref<8xf32>) -> ()
+  return %o : memref<8xf32>
 }
 
 // -----

@@ -6,7 +6,7 @@
 // itself, whatever dialects the input uses.
 // CHECK: module attributes {aic.arena_naive_size = 0 : i64, aic.arena_size = 0 : i64}
 // CHECK-LABEL: func @main_graph
-// CHECK-SAME: (%[[X:.*]]: memref<8xf32>, %[[Y:.*]]: memref<8xf32> {aic.output}, %{{.*}}: memref<1xi8>)
+// CHECK-SAME: (%[[X:.*]]: memref<8xf32>, %[[Y:.*]]: memref<8xf32> {aic.output = {{[0-9]+}} : i64}, %{{.*}}: memref<1xi8>)
 // CHECK: linalg.copy ins(%[[X]] : memref<8xf32>) outs(%[[Y]] : memref<8xf32>)
 func.func @main_graph(%x: memref<8xf32>) -> memref<8xf32> {
   return %x : memref<8xf32>
@@ -20,7 +20,7 @@ func.func @main_graph(%x: memref<8xf32>) -> memref<8xf32> {
 // out-parameter that keeps the result's attributes.
 // CHECK: module attributes {aic.arena_naive_size = 768 : i64, aic.arena_size = 512 : i64}
 // CHECK-LABEL: func @main_graph
-// CHECK-SAME: (%[[X:.*]]: memref<64xf32> {aic.name = "x"}, %[[Y:.*]]: memref<64xf32> {aic.name = "y", aic.output}, %[[ARENA:.*]]: memref<512xi8>)
+// CHECK-SAME: (%[[X:.*]]: memref<64xf32> {aic.name = "x"}, %[[Y:.*]]: memref<64xf32> {aic.name = "y", aic.output = {{[0-9]+}} : i64}, %[[ARENA:.*]]: memref<512xi8>)
 // CHECK-NOT: memref.alloc
 // CHECK: %[[O0:.*]] = arith.constant 0 : index
 // CHECK: %[[A:.*]] = memref.view %[[ARENA]][%[[O0]]][] : memref<512xi8> to memref<64xf32>
@@ -297,11 +297,12 @@ func.func @main_graph(%x: memref<16xf32>) -> memref<16xf32> {
 // Tests the results: one computed into its own buffer is computed straight
 // into the first out-parameter for it; the same buffer returned again, an
 // input returned as a result and a view of a result are copied into theirs.
-// Every out-parameter keeps the result's attributes and gets aic.output; no
-// buffer is left for the arena, which keeps a minimal size.
+// Every out-parameter keeps the result's attributes and gets aic.output, its
+// index among the outputs; no buffer is left for the arena, which keeps a
+// minimal size.
 // CHECK: module attributes {aic.arena_naive_size = 0 : i64, aic.arena_size = 0 : i64}
 // CHECK-LABEL: func @main_graph
-// CHECK-SAME: (%[[X:.*]]: memref<8xf32> {aic.name = "x"}, %[[A:.*]]: memref<8xf32> {aic.name = "a", aic.output}, %[[B:.*]]: memref<8xf32> {aic.name = "b", aic.output, aic.unsigned}, %[[C:.*]]: memref<8xf32> {aic.name = "c", aic.output}, %[[D:.*]]: memref<2x4xf32> {aic.name = "d", aic.output}, %{{.*}}: memref<1xi8>)
+// CHECK-SAME: (%[[X:.*]]: memref<8xf32> {aic.name = "x"}, %[[A:.*]]: memref<8xf32> {aic.name = "a", aic.output = 0 : i64}, %[[B:.*]]: memref<8xf32> {aic.name = "b", aic.output = 1 : i64, aic.unsigned}, %[[C:.*]]: memref<8xf32> {aic.name = "c", aic.output = 2 : i64}, %[[D:.*]]: memref<2x4xf32> {aic.name = "d", aic.output = 3 : i64}, %{{.*}}: memref<1xi8>)
 // CHECK-NOT: ->
 // CHECK: aic.relu %[[X]] outs(%[[A]])
 // CHECK: %[[R:.*]] = memref.reinterpret_cast %[[A]]
@@ -341,4 +342,55 @@ func.func @main_graph(%x: memref<1x4x8x8xf32>, %w: memref<4x4x3x3xf32>, %bias: m
   %f = memref.alloc() : memref<1x4x8x8xf32>
   aic.add %e, %c outs(%f) {post_ops = [#aic.eltwise<relu>]} : (memref<1x4x8x8xf32>, memref<1x4x8x8xf32>, memref<1x4x8x8xf32>) -> ()
   return %f : memref<1x4x8x8xf32>
+}
+
+// -----
+
+// Tests buffers of a run-time shape: they take no arena space; one that is
+// not returned is released after the top-level op of its last use; a
+// result of a run-time shape that is its own buffer stays a result (marked
+// with its output index) while the static one becomes an out-parameter.
+// CHECK: module attributes {aic.arena_naive_size = 0 : i64, aic.arena_size = 0 : i64}
+// CHECK-LABEL: func @main_graph
+// CHECK-SAME: (%[[X:.*]]: memref<8xf32> {aic.name = "x"}, %{{.*}}: memref<i64>, %[[S:.*]]: memref<8xf32> {aic.name = "s", aic.output = 0 : i64}, %{{.*}}: memref<1xi8>) -> (memref<?xf32> {aic.name = "d", aic.output = 1 : i64})
+// CHECK: %[[T:.*]] = memref.alloc(%[[K:.*]]) : memref<?xf32>
+// CHECK: %[[U:.*]] = memref.alloc(%[[K]]) : memref<?xf32>
+// CHECK: linalg.copy ins(%[[T]] : memref<?xf32>) outs(%[[U]] : memref<?xf32>)
+// CHECK-NEXT: memref.dealloc %[[T]] : memref<?xf32>
+// CHECK: aic.relu %[[X]] outs(%[[S]])
+// CHECK-NOT: memref.dealloc
+// CHECK: return %[[U]] : memref<?xf32>
+func.func @main_graph(%x: memref<8xf32> {aic.name = "x"}, %n: memref<i64>) -> (memref<8xf32> {aic.name = "s"}, memref<?xf32> {aic.name = "d"}) {
+  %c = memref.load %n[] : memref<i64>
+  %k = arith.index_cast %c : i64 to index
+  %t = memref.alloc(%k) : memref<?xf32>
+  %u = memref.alloc(%k) : memref<?xf32>
+  linalg.copy ins(%t : memref<?xf32>) outs(%u : memref<?xf32>)
+  %s = memref.alloc() : memref<8xf32>
+  aic.relu %x outs(%s) : (memref<8xf32>, memref<8xf32>) -> ()
+  return %s, %u : memref<8xf32>, memref<?xf32>
+}
+
+// -----
+
+// Tests that a result of a run-time shape that is a view, or a buffer
+// returned twice, is copied into a buffer of its own (the runtime takes
+// each over and frees it).
+// CHECK-LABEL: func @main_graph
+// CHECK-SAME: -> (memref<?xf32> {aic.output = 0 : i64}, memref<?xf32> {aic.output = 1 : i64}, memref<?xf32> {aic.output = 2 : i64})
+// CHECK: %[[CAST:.*]] = memref.cast
+// CHECK: %[[U:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
+// CHECK: %[[D0:.*]] = memref.dim %[[CAST]], %{{.*}} : memref<?xf32>
+// CHECK: %[[A0:.*]] = memref.alloc(%[[D0]]) : memref<?xf32>
+// CHECK: linalg.copy ins(%[[CAST]] : memref<?xf32>) outs(%[[A0]] : memref<?xf32>)
+// CHECK: %[[D2:.*]] = memref.dim %[[U]], %{{.*}} : memref<?xf32>
+// CHECK: %[[A2:.*]] = memref.alloc(%[[D2]]) : memref<?xf32>
+// CHECK: linalg.copy ins(%[[U]] : memref<?xf32>) outs(%[[A2]] : memref<?xf32>)
+// CHECK: return %[[A0]], %[[U]], %[[A2]]
+func.func @main_graph(%x: memref<8xf32>, %k: index) -> (memref<?xf32>, memref<?xf32>, memref<?xf32>) {
+  %v = memref.subview %x[0] [%k] [1] : memref<8xf32> to memref<?xf32, strided<[1]>>
+  %c = memref.cast %v : memref<?xf32, strided<[1]>> to memref<?xf32>
+  %u = memref.alloc(%k) : memref<?xf32>
+  linalg.copy ins(%v : memref<?xf32, strided<[1]>>) outs(%u : memref<?xf32>)
+  return %c, %u, %u : memref<?xf32>, memref<?xf32>, memref<?xf32>
 }

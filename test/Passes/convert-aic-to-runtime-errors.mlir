@@ -13,7 +13,7 @@ module {
 
 // Tests that the graph must have its outputs as out-parameters.
 module attributes {aic.arena_size = 0 : i64} {
-  // expected-error @+1 {{expects inputs, outputs and the arena as arguments and no results (run aic-plan-memory first)}}
+  // expected-error @+1 {{expects inputs, outputs and the arena as arguments, and outputs of a run-time shape as results (run aic-plan-memory first)}}
   func.func @main_graph(%x: memref<4xf32>, %y: memref<4xf32>) {
     aic.relu %x outs(%y) : (memref<4xf32>, memref<4xf32>) -> ()
     return
@@ -22,9 +22,10 @@ module attributes {aic.arena_size = 0 : i64} {
 
 // -----
 
-// Tests that a graph still returning buffers is rejected.
+// Tests that a graph returning buffers that are not outputs of a run-time
+// shape is rejected.
 module attributes {aic.arena_size = 0 : i64} {
-  // expected-error @+1 {{expects inputs, outputs and the arena as arguments and no results (run aic-plan-memory first)}}
+  // expected-error @+1 {{result #0 is not an output buffer (run aic-plan-memory first)}}
   func.func @main_graph(%x: memref<4xf32>, %y: memref<4xf32> {aic.output}, %arena: memref<1xi8>) -> memref<4xf32> {
     return %x : memref<4xf32>
   }

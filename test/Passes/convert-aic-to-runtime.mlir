@@ -135,7 +135,7 @@
 // planned arena size, the tables, and no value tables (every tensor is a
 // graph input or output of its own)}.
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta() {{.*}} : !llvm.struct<(i32, i32, i32, i32, i64, ptr, ptr, i32, i32, ptr, ptr)> {
-// CHECK-NEXT: %[[VER:.*]] = llvm.mlir.constant(8 : i32) : i32
+// CHECK-NEXT: %[[VER:.*]] = llvm.mlir.constant(9 : i32) : i32
 // CHECK-NEXT: %[[NIN:.*]] = llvm.mlir.constant(2 : i32) : i32
 // CHECK-NEXT: %[[NOUT:.*]] = llvm.mlir.constant(1 : i32) : i32
 // CHECK-NEXT: %[[NPRIM:.*]] = llvm.mlir.constant(2 : i32) : i32
@@ -217,7 +217,7 @@ module attributes {aic.arena_size = 1024 : i64, aic.arena_naive_size = 2048 : i6
 // CHECK: llvm.mlir.global internal constant @__aic_desc_5(dense<[8, 1, 2, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 2, 1, 4, 0, 4602678819172646912]> : tensor<28xi64>)
 // CHECK: llvm.mlir.global internal constant @__aic_name_5("node_5\00")
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// CHECK-NEXT: llvm.mlir.constant(8 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(9 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(4 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(3 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(6 : i32) : i32
@@ -435,7 +435,7 @@ module attributes {aic.arena_size = 0 : i64} {
 // CHECK-LABEL: func.func @aic_model_run
 // CHECK: call @main_graph(%{{.*}}, %{{.*}}, %{{.*}})
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// CHECK-NEXT: llvm.mlir.constant(8 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(9 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(1 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(0 : i32) : i32
 // CHECK: llvm.mlir.addressof @__aic_inputs : !llvm.ptr
@@ -448,5 +448,53 @@ module attributes {aic.arena_size = 0 : i64} {
   func.func @main_graph(%x: memref<2xf32> {aic.name = "x"}, %arena: memref<1xi8>)
       attributes {aic.output_values = [{name = "empty", kind = 1 : i32, elem_dtype = 1 : i32, present = true, count = 0 : i64}]} {
     return
+  }
+}
+
+// -----
+
+// Tests buffers and outputs of a run-time shape: each memref.alloc becomes
+// an aicrt_alloc of its byte size (element bytes times the dims) into a
+// stack slot, whose pointer a memref descriptor of dense strides wraps; a
+// memref.dealloc becomes an aicrt_free of the allocated pointer; the result
+// is handed over by aicrt_output with its output index (0: outputs are in
+// `aic.output` order, the out-parameter is output 1) and its dims; every
+// call's status is checked. The metadata gives the run-time dim as -1 and
+// the run function reads the out-parameter from slot 1 of the outputs.
+// CHECK-LABEL: func.func private @main_graph
+// CHECK-SAME: (%{{.*}}: memref<8xf32> {aic.name = "x"}, %{{.*}}: memref<8xf32> {aic.name = "s", aic.output = 1 : i64}, %{{.*}}: memref<64xi8>, %[[STATE:.*]]: !llvm.ptr) -> i32
+// CHECK: %[[SHAPE:.*]] = llvm.alloca %{{.*}} x i64 : (i32) -> !llvm.ptr
+// CHECK: %[[N:.*]] = arith.index_cast %c3 : index to i64
+// CHECK: %[[BYTES:.*]] = arith.muli %c4_i64, %[[N]] : i64
+// CHECK: %[[RC:.*]] = call @aicrt_alloc(%[[STATE]], %[[BYTES]], %[[SLOT:.*]]) :
+// CHECK: arith.cmpi ne, %[[RC]]
+// CHECK: %[[PTR:.*]] = llvm.load %[[SLOT]] : !llvm.ptr -> !llvm.ptr
+// CHECK: llvm.insertvalue %[[PTR]], %{{.*}}[0]
+// CHECK: llvm.insertvalue %[[PTR]], %{{.*}}[1]
+// CHECK: %[[ALLOCATED:.*]] = llvm.extractvalue %{{.*}}[0]
+// CHECK: call @aicrt_free(%[[STATE]], %[[ALLOCATED]])
+// CHECK: call @aicrt_alloc(%[[STATE]], %{{.*}}, %{{.*}})
+// CHECK: call @aicrt_exec(
+// CHECK: %[[D0:.*]] = memref.dim %{{.*}}, %c0 : memref<?x2xi64>
+// CHECK: %[[D0I:.*]] = arith.index_cast %[[D0]] : index to i64
+// CHECK: llvm.store %[[D0I]], %{{.*}} : i64, !llvm.ptr
+// CHECK: %[[OUTPTR:.*]] = llvm.extractvalue %{{.*}}[0]
+// CHECK: call @aicrt_output(%[[STATE]], %c0_i32{{.*}}, %[[OUTPTR]], %[[SHAPE]])
+// CHECK: func.func private @aicrt_alloc(!llvm.ptr, i64, !llvm.ptr) -> i32
+// CHECK: func.func private @aicrt_free(!llvm.ptr, !llvm.ptr) -> i32
+// CHECK: func.func private @aicrt_output(!llvm.ptr, i32, !llvm.ptr, !llvm.ptr) -> i32
+// CHECK-LABEL: func.func @aic_model_run
+// CHECK: llvm.getelementptr %arg2[1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: llvm.mlir.global internal constant @__aic_output_0_name("d\00")
+// CHECK: llvm.mlir.global internal constant @__aic_output_0_shape(dense<[-1, 2]> : tensor<2xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_output_1_name("s\00")
+module attributes {aic.arena_size = 64 : i64} {
+  func.func @main_graph(%x: memref<8xf32> {aic.name = "x"}, %s: memref<8xf32> {aic.name = "s", aic.output = 1 : i64}, %arena: memref<64xi8>) -> (memref<?x2xi64> {aic.name = "d", aic.output = 0 : i64, aic.unsigned}) {
+    %c3 = arith.constant 3 : index
+    %t = memref.alloc(%c3) : memref<?xf32>
+    memref.dealloc %t : memref<?xf32>
+    %u = memref.alloc(%c3) : memref<?x2xi64>
+    aic.relu %x outs(%s) : (memref<8xf32>, memref<8xf32>) -> ()
+    return %u : memref<?x2xi64>
   }
 }

@@ -341,7 +341,18 @@ int main(int argc, char **argv) {
                 Twine(numInputValues) + " inputs");
   size_t numOutputs = aic_model_num_outputs(model);
   std::vector<aic::HostTensor> outputs(numOutputs);
+  // Outputs whose shape depends on the data (AIC_DIM_DYNAMIC) come back in
+  // memory the runtime allocates (aic_model_run_alloc), kept until the next
+  // run; other models run on buffers allocated here.
+  bool runtimeShapes = false;
   for (size_t i = 0; i < numOutputs; ++i) {
+    aic_tensor_info_t info;
+    aic_model_output_info(model, i, &info);
+    if (std::find(info.shape, info.shape + info.rank, AIC_DIM_DYNAMIC) !=
+        info.shape + info.rank)
+      runtimeShapes = true;
+  }
+  for (size_t i = 0; i < numOutputs && !runtimeShapes; ++i) {
     aic_tensor_info_t info;
     aic_model_output_info(model, i, &info);
     outputs[i] = allocate(info);
@@ -351,6 +362,12 @@ int main(int argc, char **argv) {
     inViews.push_back(t.view());
   for (auto &t : outputs)
     outViews.push_back(t.view());
+  std::vector<aic_tensor_t> allocated(numOutputs);
+  auto freeAllocated = [&] {
+    for (aic_tensor_t &t : allocated)
+      aic_tensor_free(&t);
+  };
+  auto allocatedGuard = llvm::make_scope_exit(freeAllocated);
   // Owns the bytes of STRING outputs until the next run.
   aic_run_context_t *context = nullptr;
   if (aic_run_context_create(&context) != AIC_OK)
@@ -358,8 +375,12 @@ int main(int argc, char **argv) {
   auto contextGuard =
       llvm::make_scope_exit([&] { aic_run_context_free(context); });
   auto runOnce = [&] {
-    return aic_model_run_in(model, context, inViews.data(), inViews.size(),
-                            outViews.data(), outViews.size());
+    if (!runtimeShapes)
+      return aic_model_run_in(model, context, inViews.data(), inViews.size(),
+                              outViews.data(), outViews.size());
+    freeAllocated();
+    return aic_model_run_alloc(model, inViews.data(), inViews.size(),
+                               allocated.data(), allocated.size());
   };
 
   json::Object report;
@@ -431,6 +452,15 @@ int main(int argc, char **argv) {
     outs() << json::Value(std::move(report)) << "\n";
 
   if (!outputsDir.empty()) {
+    // The last run's outputs (STRING elements point into `allocated`).
+    for (size_t i = 0; i < numOutputs && runtimeShapes; ++i) {
+      const aic_tensor_t &t = allocated[i];
+      outputs[i].dtype = t.dtype;
+      outputs[i].shape.assign(t.shape, t.shape + t.rank);
+      const auto *data = static_cast<const uint8_t *>(t.data);
+      outputs[i].bytes.assign(data, data + outputs[i].numElements() *
+                                               aic_dtype_size(t.dtype));
+    }
     if (auto ec = sys::fs::create_directories(outputsDir))
       return fail(Twine(outputsDir) + ": " + ec.message());
     for (size_t k = 0, e = aic_model_num_output_values(model); k < e; ++k) {

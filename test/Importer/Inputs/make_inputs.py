@@ -73,11 +73,10 @@ def typed_fields_model():
 
 def named_node_model():
     """An unsupported operator on a named node (ONNX text cannot name
-    nodes). NonZero's result shape depends on the data: aic never
-    supports it."""
-    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])
-    y = helper.make_tensor_value_info("y", TensorProto.INT64, [1, "n"])
-    node = helper.make_node("NonZero", ["x"], ["y"], name="block1/act")
+    nodes)."""
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2])
+    y = helper.make_tensor_value_info("y", TensorProto.INT32, [1, 1])
+    node = helper.make_node("Multinomial", ["x"], ["y"], name="block1/act")
     save(helper.make_graph([node], "named", [x], [y]), "named_node.onnx")
 
 

@@ -49,6 +49,17 @@ struct ValueMetaFixture {
                          outputValues};
 };
 
+TEST(Metadata, OutputsMayHaveDynamicDims) {
+  Meta m;
+  m.outShape[0] = AIC_DIM_DYNAMIC;
+  ModelMeta r = readMetadata(&m.meta, sizeof m.meta);
+  EXPECT_TRUE(r.outputs[0].dynamic);
+  EXPECT_EQ(r.outputs[0].shape, std::vector<int64_t>{AIC_DIM_DYNAMIC});
+  EXPECT_EQ(r.outputs[0].bytes, 0u);
+  EXPECT_FALSE(r.outputs[1].dynamic);
+  EXPECT_EQ(r.outputs[1].bytes, 8u);
+}
+
 TEST(Metadata, ReadsValidStruct) {
   Meta m;
   ModelMeta r = readMetadata(&m.meta, sizeof m.meta);
@@ -169,6 +180,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "input #0 'my in 0': shape is NULL"},
         BadCase{"NegativeDim", [](Meta &m) { m.inShape[2] = -2; },
                 "input #0 'my in 0': dimension 2 is -2"},
+        BadCase{"DynamicInputDim",
+                [](Meta &m) { m.inShape[1] = AIC_DIM_DYNAMIC; },
+                "input #0 'my in 0': dimension 1 is -1"},
+        BadCase{"OtherNegativeOutputDim", [](Meta &m) { m.outShape[0] = -2; },
+                "output #0 'out': dimension 0 is -2"},
         BadCase{"ByteSizeOverflows",
                 [](Meta &m) {
                   m.outputs[0].rank = 3;

@@ -1,0 +1,713 @@
+//===- DataDependentRules.cpp - Outputs whose shape depends on data -------===//
+//
+// NonZero, Compress, Unique and NonMaxSuppression: how many elements their
+// outputs have is known only once the input data is. Each rule computes
+// the output into a tensor of its static upper bound (every element
+// nonzero, every slice kept or distinct, every box selected) in one pass of
+// scf.for loops, counting as it goes, and the output is the
+// tensor.extract_slice of the counted part: a tensor with a `?` dim, which
+// aic-plan-memory gives a buffer of its own at run time and the runtime
+// hands to the caller (aic_model_run_alloc).
+//
+//===----------------------------------------------------------------------===//
+#include "Builders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace aic;
+using namespace aic::importer;
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+static Value cIndex(OpBuilder &b, Location loc, int64_t v) {
+  return b.create<arith::ConstantIndexOp>(loc, v);
+}
+
+static Value toI64(OpBuilder &b, Location loc, Value index) {
+  return b.create<arith::IndexCastOp>(loc, b.getI64Type(), index);
+}
+
+static Value increment(OpBuilder &b, Location loc, Value index) {
+  return b.create<arith::AddIOp>(loc, index, cIndex(b, loc, 1));
+}
+
+using BodyFn = function_ref<SmallVector<Value>(OpBuilder &, Location, Value iv,
+                                               ValueRange args)>;
+
+/// scf.for iv in [0, n) threading `inits`; returns the final values.
+static SmallVector<Value> forLoop(OpBuilder &b, Location loc, Value n,
+                                  ValueRange inits, BodyFn body) {
+  auto loop = b.create<scf::ForOp>(
+      loc, cIndex(b, loc, 0), n, cIndex(b, loc, 1), inits,
+      [&](OpBuilder &nb, Location nloc, Value iv, ValueRange args) {
+        nb.create<scf::YieldOp>(nloc, body(nb, nloc, iv, args));
+      });
+  return loop.getResults();
+}
+
+using BranchFn = function_ref<SmallVector<Value>(OpBuilder &, Location)>;
+
+/// scf.if with results: the values `then` or `otherwise` yields.
+static SmallVector<Value> ifElse(OpBuilder &b, Location loc, Value cond,
+                                 BranchFn then, BranchFn otherwise) {
+  auto op = b.create<scf::IfOp>(
+      loc, cond,
+      [&](OpBuilder &tb, Location tloc) {
+        tb.create<scf::YieldOp>(tloc, then(tb, tloc));
+      },
+      [&](OpBuilder &eb, Location eloc) {
+        eb.create<scf::YieldOp>(eloc, otherwise(eb, eloc));
+      });
+  return op.getResults();
+}
+
+/// The first `count` entries of `tensor` along `axis` (a run-time size).
+static Value takeFirst(OpBuilder &b, Location loc, Value tensor, int64_t axis,
+                       Value count) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    sizes.push_back(d == axis
+                        ? OpFoldResult(count)
+                        : OpFoldResult(b.getIndexAttr(type.getDimSize(d))));
+  return b.create<tensor::ExtractSliceOp>(loc, tensor, offsets, sizes, strides);
+}
+
+/// Copies the slice at `from` along `axis` of `source` to `to` along the
+/// same axis of `dest` (equal shapes but for that axis).
+static Value copySlice(OpBuilder &b, Location loc, Value source, Value from,
+                       Value dest, Value to, int64_t axis) {
+  auto type = cast<RankedTensorType>(source.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    sizes.push_back(b.getIndexAttr(d == axis ? 1 : type.getDimSize(d)));
+  offsets[axis] = from;
+  Value slice =
+      b.create<tensor::ExtractSliceOp>(loc, source, offsets, sizes, strides);
+  offsets[axis] = to;
+  return b.create<tensor::InsertSliceOp>(loc, slice, dest, offsets, sizes,
+                                         strides);
+}
+
+/// Input `i`; the importer gives these rules only inputs of static shape.
+static FailureOr<Value> getStaticInput(NodeImporter &imp, int i) {
+  FailureOr<Value> input = imp.getInput(i);
+  if (succeeded(input) &&
+      !cast<RankedTensorType>(input->getType()).hasStaticShape())
+    return imp.emitError() << "expects inputs of static shape";
+  return input;
+}
+
+static FailureOr<int64_t> normalizeAxis(NodeImporter &imp, int64_t axis,
+                                        int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    return imp.emitError() << "axis " << axis << " is out of range for rank "
+                           << rank;
+  return axis < 0 ? axis + rank : axis;
+}
+
+//===----------------------------------------------------------------------===//
+// NonZero
+//===----------------------------------------------------------------------===//
+
+/// NonZero: the [rank, count] indices of the nonzero elements in row-major
+/// order (NaN is nonzero, as in numpy).
+static LogicalResult importNonZero(NodeImporter &imp) {
+  FailureOr<Value> input = getStaticInput(imp, 0);
+  if (failed(input))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
+  OpBuilder &b = imp.getBuilder();
+  Location loc = imp.getLoc();
+  int64_t rank = type.getRank(), n = type.getNumElements();
+  Value all = imp.emptyTensor(RankedTensorType::get({rank, n}, b.getI64Type()));
+  SmallVector<Value> lbs, ubs, steps;
+  for (int64_t size : type.getShape()) {
+    lbs.push_back(cIndex(b, loc, 0));
+    ubs.push_back(cIndex(b, loc, size));
+    steps.push_back(cIndex(b, loc, 1));
+  }
+  Value x = *input;
+  Type elementType = type.getElementType();
+  auto nest = scf::buildLoopNest(
+      b, loc, lbs, ubs, steps, ValueRange{all, cIndex(b, loc, 0)},
+      [&](OpBuilder &nb, Location nloc, ValueRange ivs,
+          ValueRange args) -> scf::ValueVector {
+        Value v = nb.create<tensor::ExtractOp>(nloc, x, ivs);
+        Value nonzero;
+        if (isa<FloatType>(elementType))
+          nonzero = nb.create<arith::CmpFOp>(
+              nloc, arith::CmpFPredicate::UNE, v,
+              buildScalarConstant(nb, nloc, elementType, 0));
+        else
+          nonzero = nb.create<arith::CmpIOp>(
+              nloc, arith::CmpIPredicate::ne, v,
+              buildScalarConstant(nb, nloc, elementType, 0));
+        return ifElse(
+            nb, nloc, nonzero,
+            [&](OpBuilder &tb, Location tloc) -> SmallVector<Value> {
+              Value t = args[0];
+              for (int64_t d = 0; d < rank; ++d)
+                t = tb.create<tensor::InsertOp>(
+                    tloc, toI64(tb, tloc, ivs[d]), t,
+                    ValueRange{cIndex(tb, tloc, d), args[1]});
+              return {t, increment(tb, tloc, args[1])};
+            },
+            [&](OpBuilder &, Location) -> SmallVector<Value> {
+              return {args[0], args[1]};
+            });
+      });
+  imp.setOutput(0, takeFirst(b, loc, nest.results[0], 1, nest.results[1]));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Compress
+//===----------------------------------------------------------------------===//
+
+/// Compress: the slices along `axis` (of the flattened input without one)
+/// whose condition entry is true, in order.
+static LogicalResult importCompress(NodeImporter &imp) {
+  FailureOr<Value> input = getStaticInput(imp, 0),
+                   condition = getStaticInput(imp, 1);
+  if (failed(input) || failed(condition))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
+  auto condType = cast<RankedTensorType>(condition->getType());
+  if (condType.getRank() != 1 || !condType.getElementType().isInteger(1))
+    return imp.emitError() << "expects a 1-D boolean condition";
+  Value data = *input;
+  int64_t axis = 0;
+  if (imp.getAttr("axis")) {
+    FailureOr<int64_t> a =
+        normalizeAxis(imp, imp.getIntAttr("axis", 0), type.getRank());
+    if (failed(a))
+      return failure();
+    axis = *a;
+  } else {
+    data = imp.reshapeTo(data, {type.getNumElements()});
+    type = cast<RankedTensorType>(data.getType());
+  }
+  int64_t size = type.getDimSize(axis), length = condType.getDimSize(0);
+  // numpy.compress rejects a condition longer than the axis; a shorter one
+  // drops the slices past its end.
+  if (length > size)
+    return imp.emitError() << "the condition has " << length
+                           << " entries, more than the " << size
+                           << " slices along the axis";
+  OpBuilder &b = imp.getBuilder();
+  Location loc = imp.getLoc();
+  Value cond = *condition;
+  SmallVector<Value> result =
+      forLoop(b, loc, cIndex(b, loc, length),
+              ValueRange{imp.emptyTensor(type), cIndex(b, loc, 0)},
+              [&](OpBuilder &nb, Location nloc, Value i, ValueRange args) {
+                Value keep = nb.create<tensor::ExtractOp>(nloc, cond, i);
+                return ifElse(
+                    nb, nloc, keep,
+                    [&](OpBuilder &tb, Location tloc) -> SmallVector<Value> {
+                      Value t =
+                          copySlice(tb, tloc, data, i, args[0], args[1], axis);
+                      return {t, increment(tb, tloc, args[1])};
+                    },
+                    [&](OpBuilder &, Location) -> SmallVector<Value> {
+                      return {args[0], args[1]};
+                    });
+              });
+  imp.setOutput(0, takeFirst(b, loc, result[0], axis, result[1]));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Unique
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The slices Unique compares: the input viewed as [outer, n, inner],
+/// slice i being [:, i, :] read in row-major order.
+struct SliceView {
+  Value view;
+  int64_t outer, n, inner;
+  Type elementType;
+  bool isUnsigned;
+
+  /// -1, 0 or 1 (i32) as slice i orders before, equal to or after slice j,
+  /// lexicographically; NaN equals NaN and orders after every number (as
+  /// numpy.unique sorts).
+  Value compare(OpBuilder &b, Location loc, Value i, Value j) const {
+    Value zero = b.create<arith::ConstantIntOp>(loc, 0, 32);
+    Value inner = cIndex(b, loc, this->inner);
+    return forLoop(
+               b, loc, cIndex(b, loc, outer * this->inner), ValueRange{zero},
+               [&](OpBuilder &nb, Location nloc, Value m, ValueRange args) {
+                 Value settled = nb.create<arith::CmpIOp>(
+                     nloc, arith::CmpIPredicate::ne, args[0],
+                     nb.create<arith::ConstantIntOp>(nloc, 0, 32));
+                 return ifElse(
+                     nb, nloc, settled,
+                     [&](OpBuilder &, Location) -> SmallVector<Value> {
+                       return {args[0]};
+                     },
+                     [&](OpBuilder &eb, Location eloc) -> SmallVector<Value> {
+                       Value o = eb.create<arith::DivUIOp>(eloc, m, inner);
+                       Value e = eb.create<arith::RemUIOp>(eloc, m, inner);
+                       Value x = eb.create<tensor::ExtractOp>(
+                           eloc, view, ValueRange{o, i, e});
+                       Value y = eb.create<tensor::ExtractOp>(
+                           eloc, view, ValueRange{o, j, e});
+                       return {compareElements(eb, eloc, x, y)};
+                     });
+               })
+        .front();
+  }
+
+  Value compareElements(OpBuilder &b, Location loc, Value x, Value y) const {
+    ScalarBuilder s(b, loc, elementType, isUnsigned);
+    Value less = s.cmp(CmpKind::lt, x, y), more = s.cmp(CmpKind::gt, x, y);
+    if (s.isFloat()) {
+      auto isNaN = [&](Value v) -> Value {
+        return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, v, v);
+      };
+      Value xNaN = isNaN(x), yNaN = isNaN(y);
+      Value one = b.create<arith::ConstantIntOp>(loc, 1, 1);
+      less = b.create<arith::OrIOp>(
+          loc, less,
+          b.create<arith::AndIOp>(loc, yNaN,
+                                  b.create<arith::XOrIOp>(loc, xNaN, one)));
+      more = b.create<arith::OrIOp>(
+          loc, more,
+          b.create<arith::AndIOp>(loc, xNaN,
+                                  b.create<arith::XOrIOp>(loc, yNaN, one)));
+    }
+    Value minus = b.create<arith::ConstantIntOp>(loc, -1, 32);
+    Value plus = b.create<arith::ConstantIntOp>(loc, 1, 32);
+    Value zero = b.create<arith::ConstantIntOp>(loc, 0, 32);
+    return b.create<arith::SelectOp>(
+        loc, less, minus, b.create<arith::SelectOp>(loc, more, plus, zero));
+  }
+
+  Value equal(OpBuilder &b, Location loc, Value i, Value j) const {
+    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                   compare(b, loc, i, j),
+                                   b.create<arith::ConstantIntOp>(loc, 0, 32));
+  }
+};
+} // namespace
+
+/// Unique: the distinct elements (or slices along `axis`), sorted or in
+/// order of first occurrence, with the index of each one's first
+/// occurrence, the index into them of every input element (slice), and how
+/// often each occurs. Quadratic in the number of slices: every slice is
+/// compared with the ones before it, and (sorted) with every distinct one.
+static LogicalResult importUnique(NodeImporter &imp) {
+  FailureOr<Value> input = getStaticInput(imp, 0);
+  if (failed(input))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
+  int64_t sorted = imp.getIntAttr("sorted", 1);
+  if (sorted != 0 && sorted != 1)
+    return imp.emitError() << "'sorted' must be 0 or 1, got " << sorted;
+  Value data = *input;
+  bool hasAxis = imp.getAttr("axis") != nullptr;
+  int64_t axis = 0;
+  if (hasAxis) {
+    FailureOr<int64_t> a =
+        normalizeAxis(imp, imp.getIntAttr("axis", 0), type.getRank());
+    if (failed(a))
+      return failure();
+    axis = *a;
+  } else {
+    data = imp.reshapeTo(data, {type.getNumElements()});
+  }
+  auto dataType = cast<RankedTensorType>(data.getType());
+  ArrayRef<int64_t> shape = dataType.getShape();
+  int64_t outer = 1, inner = 1, n = shape[axis];
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= shape[d];
+  for (int64_t d = axis + 1; d < dataType.getRank(); ++d)
+    inner *= shape[d];
+  Type elementType = type.getElementType();
+  if (isa<StringType>(elementType))
+    return imp.emitError() << "STRING elements are not supported";
+  SliceView slices{imp.reshapeTo(data, {outer, n, inner}),
+                   outer,
+                   n,
+                   inner,
+                   elementType,
+                   imp.isUnsignedInput(0)};
+
+  OpBuilder &b = imp.getBuilder();
+  Location loc = imp.getLoc();
+  auto i64Vector = RankedTensorType::get({n}, b.getI64Type());
+  Value cn = cIndex(b, loc, n);
+  // first[i]: the first slice equal to slice i.
+  Value first =
+      forLoop(b, loc, cn, ValueRange{imp.emptyTensor(i64Vector)},
+              [&](OpBuilder &nb, Location nloc, Value i, ValueRange args) {
+                Value found =
+                    forLoop(
+                        nb, nloc, i, ValueRange{i},
+                        [&](OpBuilder &lb, Location lloc, Value j,
+                            ValueRange f) -> SmallVector<Value> {
+                          Value open = lb.create<arith::CmpIOp>(
+                              lloc, arith::CmpIPredicate::eq, f[0], i);
+                          return ifElse(
+                              lb, lloc, open,
+                              [&](OpBuilder &tb,
+                                  Location tloc) -> SmallVector<Value> {
+                                Value same = slices.equal(tb, tloc, j, i);
+                                return {tb.create<arith::SelectOp>(tloc, same,
+                                                                   j, i)};
+                              },
+                              [&](OpBuilder &, Location) -> SmallVector<Value> {
+                                return {f[0]};
+                              });
+                        })
+                        .front();
+                return SmallVector<Value>{nb.create<tensor::InsertOp>(
+                    nloc, toI64(nb, nloc, found), args[0], i)};
+              })
+          .front();
+  auto isFirst = [&](OpBuilder &nb, Location nloc, Value i) -> Value {
+    Value f = nb.create<tensor::ExtractOp>(nloc, first, i);
+    return nb.create<arith::CmpIOp>(nloc, arith::CmpIPredicate::eq, f,
+                                    toI64(nb, nloc, i));
+  };
+  // place[i], for a first occurrence: its index among the distinct slices
+  // (how many distinct ones order before it, or occur before it).
+  SmallVector<Value> placed = forLoop(
+      b, loc, cn, ValueRange{imp.emptyTensor(i64Vector), cIndex(b, loc, 0)},
+      [&](OpBuilder &nb, Location nloc, Value i, ValueRange args) {
+        return ifElse(
+            nb, nloc, isFirst(nb, nloc, i),
+            [&](OpBuilder &tb, Location tloc) -> SmallVector<Value> {
+              Value p = args[1];
+              if (sorted)
+                p = forLoop(tb, tloc, cn, ValueRange{cIndex(tb, tloc, 0)},
+                            [&](OpBuilder &lb, Location lloc, Value j,
+                                ValueRange c) -> SmallVector<Value> {
+                              return ifElse(
+                                  lb, lloc, isFirst(lb, lloc, j),
+                                  [&](OpBuilder &ib,
+                                      Location iloc) -> SmallVector<Value> {
+                                    Value before = ib.create<arith::CmpIOp>(
+                                        iloc, arith::CmpIPredicate::slt,
+                                        slices.compare(ib, iloc, j, i),
+                                        ib.create<arith::ConstantIntOp>(iloc, 0,
+                                                                        32));
+                                    return {ib.create<arith::SelectOp>(
+                                        iloc, before, increment(ib, iloc, c[0]),
+                                        c[0])};
+                                  },
+                                  [&](OpBuilder &, Location)
+                                      -> SmallVector<Value> { return {c[0]}; });
+                            })
+                        .front();
+              Value t = tb.create<tensor::InsertOp>(tloc, toI64(tb, tloc, p),
+                                                    args[0], i);
+              return {t, increment(tb, tloc, args[1])};
+            },
+            [&](OpBuilder &, Location) -> SmallVector<Value> {
+              return {args[0], args[1]};
+            });
+      });
+  Value place = placed[0], count = placed[1];
+
+  // The outputs, at their upper bound of n distinct slices.
+  Value zeros =
+      buildFill(imp, i64Vector, b.create<arith::ConstantIntOp>(loc, 0, 64));
+  SmallVector<Value> outputs = forLoop(
+      b, loc, cn,
+      ValueRange{imp.emptyTensor(dataType), imp.emptyTensor(i64Vector),
+                 imp.emptyTensor(i64Vector), zeros},
+      [&](OpBuilder &nb, Location nloc, Value i, ValueRange args) {
+        Value f = nb.create<arith::IndexCastOp>(
+            nloc, nb.getIndexType(),
+            nb.create<tensor::ExtractOp>(nloc, first, i));
+        Value p64 = nb.create<tensor::ExtractOp>(nloc, place, f);
+        Value p = nb.create<arith::IndexCastOp>(nloc, nb.getIndexType(), p64);
+        Value inverse = nb.create<tensor::InsertOp>(nloc, p64, args[2], i);
+        Value c = nb.create<tensor::ExtractOp>(nloc, args[3], p);
+        Value counts = nb.create<tensor::InsertOp>(
+            nloc,
+            nb.create<arith::AddIOp>(
+                nloc, c, nb.create<arith::ConstantIntOp>(nloc, 1, 64)),
+            args[3], p);
+        SmallVector<Value> firsts = ifElse(
+            nb, nloc, isFirst(nb, nloc, i),
+            [&](OpBuilder &tb, Location tloc) -> SmallVector<Value> {
+              Value y = copySlice(tb, tloc, data, i, args[0], p, axis);
+              Value idx = tb.create<tensor::InsertOp>(tloc, toI64(tb, tloc, i),
+                                                      args[1], p);
+              return {y, idx};
+            },
+            [&](OpBuilder &, Location) -> SmallVector<Value> {
+              return {args[0], args[1]};
+            });
+        return SmallVector<Value>{firsts[0], firsts[1], inverse, counts};
+      });
+  imp.setOutput(0, takeFirst(b, loc, outputs[0], axis, count));
+  if (imp.isOutputUsed(1))
+    imp.setOutput(1, takeFirst(b, loc, outputs[1], 0, count));
+  if (imp.isOutputUsed(2))
+    imp.setOutput(2, outputs[2]);
+  if (imp.isOutputUsed(3))
+    imp.setOutput(3, takeFirst(b, loc, outputs[3], 0, count));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// NonMaxSuppression
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The boxes of one batch and their overlap test, as ONNX Runtime computes
+/// it: a pair whose intersection or either area is empty never suppresses.
+struct BoxSet {
+  Value boxes; // [batches, boxes, 4] f32
+  bool centerPoint;
+
+  /// [x min, y min, x max, y max] of box `i` of batch `batch`.
+  SmallVector<Value> corners(OpBuilder &b, Location loc, Value batch,
+                             Value i) const {
+    SmallVector<Value> c;
+    for (int64_t k = 0; k < 4; ++k)
+      c.push_back(b.create<tensor::ExtractOp>(
+          loc, boxes, ValueRange{batch, i, cIndex(b, loc, k)}));
+    if (centerPoint) {
+      // [x center, y center, width, height]
+      Value half = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0.5f));
+      Value w = b.create<arith::MulFOp>(loc, c[2], half);
+      Value h = b.create<arith::MulFOp>(loc, c[3], half);
+      return {b.create<arith::SubFOp>(loc, c[0], w),
+              b.create<arith::SubFOp>(loc, c[1], h),
+              b.create<arith::AddFOp>(loc, c[0], w),
+              b.create<arith::AddFOp>(loc, c[1], h)};
+    }
+    // [y1, x1, y2, x2], any diagonal pair of corners.
+    return {b.create<arith::MinimumFOp>(loc, c[1], c[3]),
+            b.create<arith::MinimumFOp>(loc, c[0], c[2]),
+            b.create<arith::MaximumFOp>(loc, c[1], c[3]),
+            b.create<arith::MaximumFOp>(loc, c[0], c[2])};
+  }
+
+  /// Whether boxes i and j overlap by more than `threshold` (IoU).
+  Value suppresses(OpBuilder &b, Location loc, Value batch, Value i, Value j,
+                   Value threshold) const {
+    SmallVector<Value> p = corners(b, loc, batch, i),
+                       q = corners(b, loc, batch, j);
+    auto sub = [&](Value x, Value y) -> Value {
+      return b.create<arith::SubFOp>(loc, x, y);
+    };
+    auto mul = [&](Value x, Value y) -> Value {
+      return b.create<arith::MulFOp>(loc, x, y);
+    };
+    auto gt = [&](Value x, Value y) -> Value {
+      return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, x, y);
+    };
+    auto andI = [&](Value x, Value y) -> Value {
+      return b.create<arith::AndIOp>(loc, x, y);
+    };
+    Value zero = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
+    Value ix0 = b.create<arith::MaximumFOp>(loc, p[0], q[0]);
+    Value iy0 = b.create<arith::MaximumFOp>(loc, p[1], q[1]);
+    Value ix1 = b.create<arith::MinimumFOp>(loc, p[2], q[2]);
+    Value iy1 = b.create<arith::MinimumFOp>(loc, p[3], q[3]);
+    Value inter = mul(sub(ix1, ix0), sub(iy1, iy0));
+    Value areaP = mul(sub(p[2], p[0]), sub(p[3], p[1]));
+    Value areaQ = mul(sub(q[2], q[0]), sub(q[3], q[1]));
+    Value uni = sub(b.create<arith::AddFOp>(loc, areaP, areaQ), inter);
+    Value valid = andI(andI(gt(ix1, ix0), gt(iy1, iy0)),
+                       andI(andI(gt(inter, zero), gt(uni, zero)),
+                            andI(gt(areaP, zero), gt(areaQ, zero))));
+    Value iou = b.create<arith::DivFOp>(loc, inter, uni);
+    return andI(valid, gt(iou, threshold));
+  }
+};
+} // namespace
+
+/// NonMaxSuppression: per batch and class, the boxes whose score passes the
+/// threshold, taken by decreasing score (ties: lower index first) unless
+/// one taken before overlaps it by more than the IoU threshold, at most
+/// max_output_boxes_per_class of them; output rows [batch, class, box] in
+/// that order. Quadratic in the boxes per class: each pick scans them all.
+static LogicalResult importNonMaxSuppression(NodeImporter &imp) {
+  FailureOr<Value> boxesIn = getStaticInput(imp, 0),
+                   scoresIn = getStaticInput(imp, 1);
+  if (failed(boxesIn) || failed(scoresIn))
+    return failure();
+  auto boxesType = cast<RankedTensorType>(boxesIn->getType());
+  auto scoresType = cast<RankedTensorType>(scoresIn->getType());
+  if (boxesType.getRank() != 3 || scoresType.getRank() != 3 ||
+      boxesType.getDimSize(2) != 4 ||
+      scoresType.getDimSize(0) != boxesType.getDimSize(0) ||
+      scoresType.getDimSize(2) != boxesType.getDimSize(1))
+    return imp.emitError() << "expects boxes [batches, boxes, 4] and scores "
+                              "[batches, classes, boxes], got "
+                           << formatShape(boxesType.getShape()) << " and "
+                           << formatShape(scoresType.getShape());
+  if (!boxesType.getElementType().isF32() ||
+      !scoresType.getElementType().isF32())
+    return imp.emitError() << "expects float32 boxes and scores";
+  int64_t centerPoint = imp.getIntAttr("center_point_box", 0);
+  if (centerPoint != 0 && centerPoint != 1)
+    return imp.emitError() << "'center_point_box' must be 0 or 1, got "
+                           << centerPoint;
+  OpBuilder &b = imp.getBuilder();
+  Location loc = imp.getLoc();
+  Value maxOut = b.create<arith::ConstantIntOp>(loc, 0, 64);
+  Value iouThreshold = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
+  Value scoreThreshold;
+  auto scalar = [&](int i, StringRef what, Type type, Value &out) {
+    if (!imp.hasInput(i))
+      return success();
+    FailureOr<Value> v = getScalarInput(imp, i, what, type);
+    if (failed(v))
+      return failure();
+    out = *v;
+    return success();
+  };
+  if (failed(scalar(2, "max_output_boxes_per_class", b.getI64Type(), maxOut)) ||
+      failed(scalar(3, "iou_threshold", b.getF32Type(), iouThreshold)) ||
+      failed(scalar(4, "score_threshold", b.getF32Type(), scoreThreshold)))
+    return failure();
+
+  int64_t batches = scoresType.getDimSize(0),
+          classes = scoresType.getDimSize(1), n = scoresType.getDimSize(2);
+  BoxSet boxSet{*boxesIn, centerPoint == 1};
+  Value scores = *scoresIn;
+  auto rowsType =
+      RankedTensorType::get({batches * classes * n, 3}, b.getI64Type());
+  auto flagsType = RankedTensorType::get({n}, b.getI1Type());
+  auto keptType = RankedTensorType::get({n}, b.getIndexType());
+  Value cn = cIndex(b, loc, n);
+
+  SmallVector<Value> lbs(2, cIndex(b, loc, 0)), steps(2, cIndex(b, loc, 1));
+  SmallVector<Value> ubs{cIndex(b, loc, batches), cIndex(b, loc, classes)};
+  auto nest = scf::buildLoopNest(
+      b, loc, lbs, ubs, steps,
+      ValueRange{imp.emptyTensor(rowsType), cIndex(b, loc, 0)},
+      [&](OpBuilder &nb, Location nloc, ValueRange bc,
+          ValueRange rows) -> scf::ValueVector {
+        Value batch = bc[0], cls = bc[1];
+        Value taken =
+            nb.create<linalg::FillOp>(
+                  nloc, ValueRange{nb.create<arith::ConstantIntOp>(nloc, 0, 1)},
+                  ValueRange{nb.create<tensor::EmptyOp>(
+                      nloc, flagsType.getShape(), flagsType.getElementType())})
+                .getResult(0);
+        Value kept = nb.create<tensor::EmptyOp>(nloc, keptType.getShape(),
+                                                keptType.getElementType());
+        // One pick per round; a round that finds no candidate, or one past
+        // the limit, changes nothing.
+        SmallVector<Value> picks = forLoop(
+            nb, nloc, cn,
+            ValueRange{taken, kept, cIndex(nb, nloc, 0), rows[0], rows[1]},
+            [&](OpBuilder &rb, Location rloc, Value, ValueRange st) {
+              Value flags = st[0];
+              // The best candidate left: (index or n, score).
+              SmallVector<Value> best = forLoop(
+                  rb, rloc, cn,
+                  ValueRange{cn, rb.create<arith::ConstantOp>(
+                                     rloc, rb.getF32FloatAttr(0))},
+                  [&](OpBuilder &lb, Location lloc, Value j, ValueRange cur) {
+                    Value s = lb.create<tensor::ExtractOp>(
+                        lloc, scores, ValueRange{batch, cls, j});
+                    Value one = lb.create<arith::ConstantIntOp>(lloc, 1, 1);
+                    Value open = lb.create<arith::XOrIOp>(
+                        lloc, lb.create<tensor::ExtractOp>(lloc, flags, j),
+                        one);
+                    if (scoreThreshold)
+                      open = lb.create<arith::AndIOp>(
+                          lloc, open,
+                          lb.create<arith::CmpFOp>(lloc,
+                                                   arith::CmpFPredicate::OGT, s,
+                                                   scoreThreshold));
+                    Value none = lb.create<arith::CmpIOp>(
+                        lloc, arith::CmpIPredicate::eq, cur[0], cn);
+                    Value higher = lb.create<arith::CmpFOp>(
+                        lloc, arith::CmpFPredicate::OGT, s, cur[1]);
+                    Value better = lb.create<arith::AndIOp>(
+                        lloc, open,
+                        lb.create<arith::OrIOp>(lloc, none, higher));
+                    return SmallVector<Value>{
+                        lb.create<arith::SelectOp>(lloc, better, j, cur[0]),
+                        lb.create<arith::SelectOp>(lloc, better, s, cur[1])};
+                  });
+              Value found = rb.create<arith::CmpIOp>(
+                  rloc, arith::CmpIPredicate::ne, best[0], cn);
+              Value room =
+                  rb.create<arith::CmpIOp>(rloc, arith::CmpIPredicate::slt,
+                                           toI64(rb, rloc, st[2]), maxOut);
+              return ifElse(
+                  rb, rloc, rb.create<arith::AndIOp>(rloc, found, room),
+                  [&](OpBuilder &tb, Location tloc) -> SmallVector<Value> {
+                    Value i = best[0];
+                    Value marked = tb.create<tensor::InsertOp>(
+                        tloc, tb.create<arith::ConstantIntOp>(tloc, 1, 1),
+                        flags, i);
+                    Value suppressed =
+                        forLoop(tb, tloc, st[2],
+                                ValueRange{tb.create<arith::ConstantIntOp>(
+                                    tloc, 0, 1)},
+                                [&](OpBuilder &lb, Location lloc, Value q,
+                                    ValueRange any) -> SmallVector<Value> {
+                                  Value other = lb.create<tensor::ExtractOp>(
+                                      lloc, st[1], q);
+                                  return {lb.create<arith::OrIOp>(
+                                      lloc, any[0],
+                                      boxSet.suppresses(lb, lloc, batch, i,
+                                                        other, iouThreshold))};
+                                })
+                            .front();
+                    return ifElse(
+                        tb, tloc, suppressed,
+                        [&](OpBuilder &, Location) -> SmallVector<Value> {
+                          return {marked, st[1], st[2], st[3], st[4]};
+                        },
+                        [&](OpBuilder &kb,
+                            Location kloc) -> SmallVector<Value> {
+                          Value keptNow = kb.create<tensor::InsertOp>(
+                              kloc, i, st[1], st[2]);
+                          Value out = st[3];
+                          Value fields[] = {batch, cls, i};
+                          for (auto [k, field] : llvm::enumerate(fields))
+                            out = kb.create<tensor::InsertOp>(
+                                kloc, toI64(kb, kloc, field), out,
+                                ValueRange{st[4], cIndex(kb, kloc, k)});
+                          return {marked, keptNow, increment(kb, kloc, st[2]),
+                                  out, increment(kb, kloc, st[4])};
+                        });
+                  },
+                  [&](OpBuilder &, Location) -> SmallVector<Value> {
+                    return {st[0], st[1], st[2], st[3], st[4]};
+                  });
+            });
+        return {picks[3], picks[4]};
+      });
+  imp.setOutput(0, takeFirst(b, loc, nest.results[0], 0, nest.results[1]));
+  return success();
+}
+
+ArrayRef<OpRuleInfo> aic::importer::getDataDependentRules() {
+  using DT = onnx::TensorProto;
+  // bfloat16 is left out: nothing here was run on it.
+  constexpr TypeSet kTensor =
+      (types::kNumeric | types::kBool) & ~typeBit(DT::BFLOAT16);
+  static const OpRuleInfo rules[] = {
+      {"Compress", importCompress, 9, kTensor},
+      {"NonMaxSuppression", importNonMaxSuppression, 10, typeBit(DT::FLOAT)},
+      {"NonZero", importNonZero, 9, kTensor},
+      {"Unique", importUnique, 11, kTensor},
+  };
+  return rules;
+}
