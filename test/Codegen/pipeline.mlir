@@ -16,7 +16,7 @@
 // aic ops, arith.constant weights, a linalg.transpose, an aic.reshape) all the
 // way to the LLVM dialect: the ABI v4 entry points aic_model_init and
 // aic_model_run, the aic_model_meta struct, one primitive per library op
-// (the relu fused into the conv) plus the reorder aic-assign-layouts puts
+// (the relus fused into the conv and the matmul) plus the reorder aic-assign-layouts puts
 // where the blocked pool result must become dense row-major again (for the
 // reshape), created by aicrt_create and executed by aicrt_exec with a status
 // check, and the weights packed into one blob.
@@ -55,15 +55,16 @@
 // weights_const and the fused relu. POOL max from
 // aBcd8b to aBcd8b. REORDER of the pool's result from aBcd8b to dense, named
 // after the pool node whose result it converts. MATMUL with transpose_rhs (b,
-// the transposed weight, is folded into a constant by aic-fold-constants).
-// SOFTMAX on axis 1. Each is named after its node.
+// the transposed weight, is folded into a constant by aic-fold-constants)
+// and the fused relu (without a post-op, a product this small would be
+// generated code: aic-inline-small-matmuls). SOFTMAX on axis 1. Each is named after its node.
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_0(dense<[1, 1, 4, 1, 1, 6, 6, 0, 1, 4, 2, 1, 3, 3, 0, 1, 1, 1, 2, 0, 1, 4, 1, 2, 4, 4, 1, 0, 1, 2, 3, 1, 1, 8, 2, 1, 1, 2, 1, 1, 2, 0, 0, 2, 0, 0, 1, 1, 1, 1, 1, 0, 0]> : tensor<53xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_0("conv0\00")
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_1(dense<[2, 0, 1, 4, 1, 2, 4, 4, 1, 0, 1, 2, 3, 1, 1, 8, 1, 4, 1, 2, 2, 2, 1, 0, 1, 2, 3, 1, 1, 8, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2, 0, 0, 2, 0, 0]> : tensor<45xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_1("pool0\00")
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_2(dense<[10, 1, 4, 1, 2, 2, 2, 1, 0, 1, 2, 3, 1, 1, 8, 1, 4, 1, 2, 2, 2, 0]> : tensor<22xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_2("pool0\00")
-// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_3(dense<[3, 1, 2, 1, 8, 0, 1, 2, 4, 8, 0, 0, 1, 2, 1, 4, 0, 0, 1, 4607182418800017408, 1, 0]> : tensor<22xi64>)
+// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_3(dense<[3, 1, 2, 1, 8, 0, 1, 2, 4, 8, 0, 0, 1, 2, 1, 4, 0, 0, 1, 4607182418800017408, 1, 1, 1, 1, 0, 0]> : tensor<26xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_3("fc\00")
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_4(dense<[6, 1, 0, 1, 2, 1, 4, 0, 1, 2, 1, 4, 0]> : tensor<13xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_4("softmax\00")
@@ -120,7 +121,9 @@ func.func @main_graph(%x: tensor<1x1x6x6xf32> {aic.name = "image"}) -> (tensor<1
   %t = linalg.transpose ins(%fc : tensor<8x4xf32>) outs(%e3 : tensor<4x8xf32>) permutation = [1, 0]
   %e4 = tensor.empty() : tensor<1x4xf32>
   %m = aic.matmul %f, %t outs(%e4) {transpose_rhs} : (tensor<1x8xf32>, tensor<4x8xf32>, tensor<1x4xf32>) -> tensor<1x4xf32> loc("fc")
+  %e6 = tensor.empty() : tensor<1x4xf32>
+  %mr = aic.relu %m outs(%e6) : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32> loc("fc_relu")
   %e5 = tensor.empty() : tensor<1x4xf32>
-  %s = aic.softmax %m outs(%e5) {axis = 1 : i64} : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32> loc("softmax")
+  %s = aic.softmax %mr outs(%e5) {axis = 1 : i64} : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32> loc("softmax")
   return %s : tensor<1x4xf32>
 }
