@@ -3,6 +3,7 @@
 #include "Context.h"
 #include "Dtype.h"
 #include "Errors.h"
+#include "FpMode.h"
 #include "Metadata.h"
 
 #include "aic/abi.h"
@@ -148,6 +149,8 @@ std::string shapeStr(const int64_t *shape, int64_t rank) {
 /// primitives and drops the exec states built for the old ones.
 void createPrimitives(aic_model &model, int threads) {
   ThreadScope scope(threads);
+  // OpenMP workers started here inherit the calling thread's FP mode.
+  IeeeFpScope ieee;
   auto ctx = std::make_unique<aicrt_context>();
   ctx->prims.resize(model.meta.numPrimitives);
   const std::string &path = model.path;
@@ -478,6 +481,7 @@ aic_status_t run(aic_model &model, aic_run_context *context,
   st.threadId = callingThreadId();
 
   ThreadScope threads(model.primThreads);
+  IeeeFpScope ieee;
   auto start = std::chrono::steady_clock::now();
   int32_t rc =
       model.run(&st, st.inputs.data(), st.outputs.data(), st.arena.get());
