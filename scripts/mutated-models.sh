@@ -33,7 +33,7 @@ PY=/usr/bin/python3
 
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}"
 cmake --build "$BUILD" --target aic-compile aic-mutate-models >/dev/null
-rm -rf "$WORK/seeds" "$WORK/models" "$WORK/out"
+rm -rf "$WORK/seeds" "$WORK/models" "$WORK/out" "$WORK/failed"
 mkdir -p "$WORK/seeds" "$WORK/models" "$WORK/out" "$WORK/failed"
 mapfile -t sources < <(find "$ROOT/test" -name '*.onnxtxt' | sort)
 $PY "$ROOT/fuzz/make_corpus.py" "$WORK/seeds" "${sources[@]}" \
