@@ -46,10 +46,11 @@ const onnx::TypeProto &pickType(const onnx::OpSchema::FormalParameter &in) {
 }
 
 /// A one-node model of `schema` with the given input ranks (-1: unknown
-/// shape), optional inputs left out unless `optionals`, and `attributes`.
+/// shape) and dims 2, 3, .. (or all `hugeDim`), optional inputs left out
+/// unless `optionals`, and `attributes`.
 onnx::ModelProto makeModel(const onnx::OpSchema &schema,
                            const std::vector<int> &ranks, bool optionals,
-                           const Attributes &attributes) {
+                           const Attributes &attributes, int64_t hugeDim = 0) {
   onnx::ModelProto model;
   model.set_ir_version(8);
   onnx::OperatorSetIdProto *opset = model.add_opset_import();
@@ -81,7 +82,7 @@ onnx::ModelProto makeModel(const onnx::OpSchema &schema,
       onnx::TensorShapeProto *shape =
           info->mutable_type()->mutable_tensor_type()->mutable_shape();
       for (int d = 0; d < rank; ++d)
-        shape->add_dim()->set_dim_value(2 + d);
+        shape->add_dim()->set_dim_value(hugeDim ? hugeDim : 2 + d);
     }
   }
   for (size_t i = 0; i < schema.outputs().size(); ++i)
@@ -160,6 +161,29 @@ TEST(InferenceGuards, EveryOperatorSurvivesHostileContexts) {
   // Every operator was tried, and many contexts are rejected.
   EXPECT_GT(cases, 30000u);
   EXPECT_GT(failures, cases / 10);
+}
+
+TEST(InferenceGuards, EveryOperatorBoundedOnHugeDims) {
+  // Dims of 2^40 (a 1-D one is a shape input asking for a result of 2^40
+  // dims): inference must not loop over or allocate by a dim's value.
+  aic::importer::fixOnnxSchemas();
+  size_t cases = 0;
+  for (const onnx::OpSchema &schema :
+       onnx::OpSchemaRegistry::get_all_schemas_with_history()) {
+    if (schema.Deprecated() ||
+        (!schema.domain().empty() && schema.domain() != "ai.onnx.ml" &&
+         schema.domain() != "ai.onnx.preview.training"))
+      continue;
+    for (const std::vector<int> &ranks :
+         std::vector<std::vector<int>>{{1}, {2}, {4}, {1, 1}, {2, 1}})
+      for (bool optionals : {true, false}) {
+        onnx::ModelProto model =
+            makeModel(schema, ranks, optionals, {}, int64_t(1) << 40);
+        infer(model);
+        ++cases;
+      }
+  }
+  EXPECT_GT(cases, 1000u);
 }
 
 /// The error for `model` (with the guards on).
