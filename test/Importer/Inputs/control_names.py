@@ -4,7 +4,8 @@ checks that every error about them is one line with the names escaped."""
 import os
 import sys
 
-from onnx import TensorProto, helper, save
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper, save
 
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
@@ -34,3 +35,12 @@ save(model([helper.make_node("Relu", ["missing\r\nname"], ["z"])],
            [],
            [helper.make_tensor_value_info("z", f, [1])]),
      os.path.join(out, "dangling.onnx"))
+# A model that compiles, with an input named with a newline, and an input
+# file of the wrong shape for aic-run (a runtime-side error naming it).
+save(model([helper.make_node("Relu", ["in\nput"], ["z"])],
+           [helper.make_tensor_value_info("in\nput", f, [2])],
+           [helper.make_tensor_value_info("z", f, [2])]),
+     os.path.join(out, "run.onnx"))
+os.makedirs(os.path.join(out, "in"), exist_ok=True)
+with open(os.path.join(out, "in", "input_0.pb"), "wb") as pb:
+    pb.write(numpy_helper.from_array(np.zeros(3, np.float32), "in\nput").SerializeToString())
