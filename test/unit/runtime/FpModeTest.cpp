@@ -24,6 +24,11 @@ TEST(FpMode, DenormalsKeptUnderCallersFlushMode) {
   const unsigned kFlush = (1u << 15) | (1u << 6);
   const unsigned saved = _mm_getcsr();
   _mm_setcsr(saved | kFlush);
+  if ((_mm_getcsr() & kFlush) != kFlush) {
+    // valgrind does not model FTZ/DAZ: nothing flushes there.
+    _mm_setcsr(saved);
+    GTEST_SKIP() << "FTZ/DAZ cannot be set here";
+  }
   std::vector<std::vector<float>> out;
   EXPECT_NO_THROW(out = runF32(m, {a, b, c}));
   const unsigned after = _mm_getcsr();
