@@ -15,7 +15,10 @@
 // - a shape input whose length becomes the output's rank (Expand,
 //   ConstantOfShape, Reshape): a declared int64[2^40] makes ONNX add 2^40
 //   dims to a shape, terabytes, before anything else looks at the model.
-//   Its length is checked against ImportOptions::maxRank.
+//   Its length is checked against ImportOptions::maxRank;
+// - a count attribute sizing vectors by its value (Scan's num_scan_inputs:
+//   2^33 made ONNX fill a 64 GiB vector), checked against the node's
+//   inputs.
 //
 // The table below lists every case of these classes in ONNX 1.12, found by
 // reading its inference functions and by running all of them (every
@@ -53,6 +56,8 @@ enum class GuardKind {
   LeadingDimsOf,
   /// Input `input` is a shape: its length is at most the rank limit.
   ShapeLength,
+  /// Attribute `attr` counts some of the node's inputs: in [1, inputs].
+  InputCount,
 };
 
 struct Guard {
@@ -79,6 +84,7 @@ const Guard kGuards[] = {
     {"Expand", GuardKind::ShapeLength, 1, 0},
     {"ConstantOfShape", GuardKind::ShapeLength, 0, 0},
     {"Reshape", GuardKind::ShapeLength, 1, 0},
+    {"Scan", GuardKind::InputCount, 0, 0, "num_scan_inputs"},
 };
 
 /// ImportOptions::maxRank of the import running on this thread.
@@ -122,6 +128,15 @@ void check(const Guard &guard, onnx::InferenceContext &ctx) {
                            " (--max-rank)");
     return;
   }
+  if (guard.kind == GuardKind::InputCount) {
+    const onnx::AttributeProto *attr = ctx.getAttribute(guard.attr);
+    auto inputs = static_cast<int64_t>(ctx.getNumInputs());
+    if (attr && (attr->i() < 1 || attr->i() > inputs))
+      fail_shape_inference("attribute '", guard.attr, "' (", attr->i(),
+                           ") is not in [1, ", inputs,
+                           "], the node's number of inputs");
+    return;
+  }
   std::optional<int64_t> rank = knownRank(ctx, guard.input);
   if (!rank)
     return;
@@ -156,6 +171,7 @@ void check(const Guard &guard, onnx::InferenceContext &ctx) {
     return;
   }
   case GuardKind::ShapeLength:
+  case GuardKind::InputCount:
     return;
   }
 }
