@@ -5,6 +5,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -72,12 +73,14 @@ aicfuzz::FuzzContext::FuzzContext() {
     if (diag.getSeverity() != DiagnosticSeverity::Error)
       return success();
     ++errors;
-    std::string message = diag.str();
-    if (message.empty() || message.find('\n') != std::string::npos)
-      finding("an error that is not one line: '" + message + "'");
-    lastError = aic::describeLocation(diag.getLocation()) + ": " + message;
+    // What the tools print: one line, whatever the names in the model.
+    std::string line = aic::formatDiagnostic(diag);
+    if (diag.str().empty() ||
+        llvm::any_of(line, [](char c) { return c == '\n' || c == '\r'; }))
+      finding("an error that is not one line: '" + line + "'");
+    lastError = line;
     if (std::getenv("AIC_FUZZ_PRINT_ERRORS"))
-      llvm::errs() << "error: " << lastError << "\n";
+      llvm::errs() << lastError << "\n";
     return success();
   });
 }

@@ -20,7 +20,19 @@ void aic::rt::setLastError(const std::string &message) noexcept {
 
 void aic::rt::setLastError(const char *message) noexcept {
   try {
-    lastError = message;
+    // One line whatever the names in it (a model's input names are the
+    // model's): control characters are escaped.
+    lastError.clear();
+    for (const char *c = message; *c; ++c) {
+      auto byte = static_cast<unsigned char>(*c);
+      if (byte >= 0x20 && byte != 0x7f) {
+        lastError += *c;
+        continue;
+      }
+      static const char kHex[] = "0123456789abcdef";
+      const char escaped[] = {'\\', 'x', kHex[byte >> 4], kHex[byte & 15]};
+      lastError.append(escaped, sizeof(escaped));
+    }
   } catch (...) {
     // Out of memory while reporting: keep a message that needs no
     // allocation rather than a stale one.

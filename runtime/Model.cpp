@@ -3,6 +3,7 @@
 #include "Context.h"
 #include "Dtype.h"
 #include "Errors.h"
+#include "FpMode.h"
 #include "Metadata.h"
 #include "ModelImpl.h"
 
@@ -89,6 +90,8 @@ aic_value_info_t infoOf(const ValueMeta &v) {
 /// primitives and drops the exec states built for the old ones.
 void createPrimitives(aic_model &model, int threads) {
   ThreadScope scope(threads);
+  // OpenMP workers started here inherit the calling thread's FP mode.
+  IeeeFpScope ieee;
   auto ctx = std::make_unique<aicrt_context>();
   ctx->prims.resize(model.meta.numPrimitives);
   const std::string &path = model.path;

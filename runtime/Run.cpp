@@ -9,6 +9,7 @@
 
 #include "Dtype.h"
 #include "Errors.h"
+#include "FpMode.h"
 #include "ModelImpl.h"
 
 #include "aic/abi.h"
@@ -218,6 +219,7 @@ aic_status_t execute(aic_model &model, const aic_tensor_t *inputs,
   handed.resize(numOutputs);
 
   ThreadScope threads(model.primThreads);
+  IeeeFpScope ieee;
   auto start = std::chrono::steady_clock::now();
   int32_t rc =
       model.run(&st, st.inputs.data(), st.outputs.data(), st.arena.get());

@@ -80,6 +80,12 @@ struct ImportOptions {
   /// computed inline); 0 keeps every layer oneDNN can run on oneDNN.
   int64_t maxGeneratedRnnStepMacs = kDefaultMaxGeneratedRnnStepMacs;
   static constexpr int64_t kDefaultMaxGeneratedRnnStepMacs = 32768;
+  /// The most dims a tensor may have: a graph input, an initializer or a
+  /// value computed by a node, including the rank a shape input asks of
+  /// Expand or ConstantOfShape (checked before ONNX's inference builds a
+  /// shape of that many dims). More is a compile-time error.
+  int64_t maxRank = kDefaultMaxRank;
+  static constexpr int64_t kDefaultMaxRank = 64;
 };
 
 /// Parses "NAME=D0xD1x..." (e.g. "image=1x3x224x224"; a scalar is
@@ -118,6 +124,21 @@ void printOperatorTable(llvm::raw_ostream &os);
 ///   "<file>: node '<name>' (<OpType>, opset N)" for an ONNX node,
 ///   "<file>" for a whole-model location, or MLIR's own printing otherwise.
 std::string describeLocation(mlir::Location loc);
+
+/// `text` with its control characters (newlines included) escaped C-style,
+/// so that a name from a model cannot break a diagnostic's line.
+std::string escapeForDiagnostic(llvm::StringRef text);
+
+/// `text` as one line: the line breaks of a multi-line message (ONNX's, a
+/// pass's) are joined with a space; text in single quotes is a name by
+/// convention, and control characters in it, as anywhere else, are
+/// escaped, so a name keeps every character and cannot break the line.
+std::string oneLineForDiagnostic(llvm::StringRef text);
+
+/// A diagnostic as one line "<severity>: <location>: <message>" (notes
+/// appended after "; "): multi-line messages joined, control characters in
+/// names and elsewhere escaped.
+std::string formatDiagnostic(mlir::Diagnostic &diag);
 
 /// Prints every diagnostic as one line "<severity>: <location>: <message>"
 /// on stderr (notes attached to a diagnostic are appended after "; ").

@@ -30,35 +30,82 @@ std::string aic::describeLocation(Location loc) {
       if (auto name = dyn_cast<NameLoc>(fused.getLocations().front())) {
         std::string result;
         if (std::optional<StringRef> file = getModelFile(name.getChildLoc()))
-          result = file->str() + ": ";
-        return result + "node '" + name.getName().str() + "' (" +
-               meta.getValue().str() + ")";
+          result = escapeForDiagnostic(*file) + ": ";
+        return result + "node '" + escapeForDiagnostic(name.getName()) + "' (" +
+               escapeForDiagnostic(meta.getValue()) + ")";
       }
     }
   }
   // "name"("file":0:0): a graph input or initializer.
   if (auto name = dyn_cast<NameLoc>(loc)) {
     if (std::optional<StringRef> file = getModelFile(name.getChildLoc()))
-      return file->str() + ": '" + name.getName().str() + "'";
+      return escapeForDiagnostic(*file) + ": '" +
+             escapeForDiagnostic(name.getName()) + "'";
   }
   if (std::optional<StringRef> file = getModelFile(loc))
-    return file->str();
+    return escapeForDiagnostic(*file);
   std::string result;
   llvm::raw_string_ostream os(result);
   loc.print(os);
+  return escapeForDiagnostic(result);
+}
+
+/// Appends `c` to `out` escaped if it is a control character (C-style
+/// escapes, else \xNN).
+static void appendEscaped(std::string &out, char c) {
+  auto byte = static_cast<unsigned char>(c);
+  if (byte >= 0x20 && byte != 0x7f) {
+    out += c;
+    return;
+  }
+  switch (c) {
+  case '\n':
+    out += "\\n";
+    return;
+  case '\r':
+    out += "\\r";
+    return;
+  case '\t':
+    out += "\\t";
+    return;
+  default:
+    out += "\\x";
+    out += llvm::hexdigit(byte >> 4, /*LowerCase=*/true);
+    out += llvm::hexdigit(byte & 15, /*LowerCase=*/true);
+  }
+}
+
+std::string aic::escapeForDiagnostic(StringRef text) {
+  std::string result;
+  result.reserve(text.size());
+  for (char c : text)
+    appendEscaped(result, c);
   return result;
 }
 
-/// Joins lines: a diagnostic is printed on exactly one line.
-static std::string flatten(StringRef text) {
+std::string aic::oneLineForDiagnostic(StringRef text) {
   std::string result;
-  for (StringRef line : llvm::split(text, '\n')) {
-    line = line.trim();
-    if (line.empty())
+  bool quoted = false, pendingSpace = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\'')
+      quoted = !quoted;
+    if (!quoted && (c == '\n' || c == '\r')) {
+      // Drop the line break and the indentation around it.
+      while (!result.empty() && (result.back() == ' ' || result.back() == '\t'))
+        result.pop_back();
+      while (i + 1 < text.size() &&
+             (text[i + 1] == ' ' || text[i + 1] == '\t' ||
+              text[i + 1] == '\n' || text[i + 1] == '\r'))
+        ++i;
+      pendingSpace = !result.empty();
       continue;
-    if (!result.empty())
+    }
+    if (pendingSpace) {
       result += ' ';
-    result += line.str();
+      pendingSpace = false;
+    }
+    appendEscaped(result, c);
   }
   return result;
 }
@@ -77,28 +124,32 @@ static StringRef getSeverityName(DiagnosticSeverity severity) {
   return "error";
 }
 
+std::string aic::formatDiagnostic(Diagnostic &diag) {
+  std::string line = getSeverityName(diag.getSeverity()).str() + ": ";
+  std::string where = describeLocation(diag.getLocation());
+  if (!where.empty() && !isa<UnknownLoc>(diag.getLocation()))
+    line += where + ": ";
+  line += oneLineForDiagnostic(diag.str());
+  for (Diagnostic &note : diag.getNotes()) {
+    // The verifier's "see current operation: <IR>" would put a whole op
+    // in generic form on the line; the location already names the node.
+    if (StringRef(note.str()).starts_with("see current operation"))
+      continue;
+    line += "; ";
+    if (note.getLocation() != diag.getLocation() &&
+        !isa<UnknownLoc>(note.getLocation()))
+      line += describeLocation(note.getLocation()) + ": ";
+    line += oneLineForDiagnostic(note.str());
+  }
+  return line;
+}
+
 aic::DiagnosticPrinter::DiagnosticPrinter(MLIRContext &context,
                                           llvm::raw_ostream *os)
     : context(context) {
   llvm::raw_ostream &out = os ? *os : llvm::errs();
   id = context.getDiagEngine().registerHandler([&out](Diagnostic &diag) {
-    std::string line = getSeverityName(diag.getSeverity()).str() + ": ";
-    std::string where = describeLocation(diag.getLocation());
-    if (!where.empty() && !isa<UnknownLoc>(diag.getLocation()))
-      line += where + ": ";
-    line += flatten(diag.str());
-    for (Diagnostic &note : diag.getNotes()) {
-      // The verifier's "see current operation: <IR>" would put a whole op
-      // in generic form on the line; the location already names the node.
-      if (StringRef(note.str()).starts_with("see current operation"))
-        continue;
-      line += "; ";
-      if (note.getLocation() != diag.getLocation() &&
-          !isa<UnknownLoc>(note.getLocation()))
-        line += describeLocation(note.getLocation()) + ": ";
-      line += flatten(note.str());
-    }
-    out << line << "\n";
+    out << formatDiagnostic(diag) << "\n";
     out.flush();
     return success();
   });

@@ -125,6 +125,10 @@ const ConstTensor *GraphState::getBoundInputValue(StringRef name,
 LogicalResult GraphState::checkTensorSize(Type type, StringRef what,
                                           Location loc) const {
   auto shaped = dyn_cast<ShapedType>(type);
+  if (shaped && shaped.hasRank() && shaped.getRank() > maxRank)
+    return emitError(loc) << what << " would have " << shaped.getRank()
+                          << " dims, over the limit of " << maxRank
+                          << " (--max-rank)";
   if (!shaped || !shaped.hasStaticShape())
     return success();
   // In bytes, saturating: dims multiply past int64 in hostile models.

@@ -49,21 +49,10 @@ static constexpr int64_t kMaxOpset = 17;
 // Loading
 //===----------------------------------------------------------------------===//
 
-/// ONNX messages span several lines; diagnostics are one line each.
+/// ONNX messages span several lines; diagnostics are one line each, with
+/// the names in them escaped (Diagnostics.cpp).
 static std::string oneLine(StringRef message) {
-  std::string result;
-  bool pendingSpace = false;
-  for (char c : message.trim()) {
-    if (llvm::isSpace(c)) {
-      pendingSpace = true;
-      continue;
-    }
-    if (pendingSpace && !result.empty())
-      result.push_back(' ');
-    pendingSpace = false;
-    result.push_back(c);
-  }
-  return result;
+  return aic::oneLineForDiagnostic(message.trim());
 }
 
 /// True if the bytes look like ONNX text rather than a protobuf.
@@ -860,6 +849,8 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
   GraphState state(&context, path, modelDir, *opset);
   state.setMaxTensorBytes(options.maxTensorBytes);
   state.setMaxGeneratedRnnStepMacs(options.maxGeneratedRnnStepMacs);
+  state.setMaxRank(options.maxRank);
+  setInferenceMaxRank(options.maxRank);
   for (const onnx::OperatorSetIdProto &id : model.opset_import())
     state.setDomainOpset(id.domain(), id.version());
   for (auto &entry : bindings->values)

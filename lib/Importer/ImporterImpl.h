@@ -225,6 +225,8 @@ public:
     maxGeneratedRnnStepMacs = macs;
   }
   int64_t getMaxGeneratedRnnStepMacs() const { return maxGeneratedRnnStepMacs; }
+  /// The most dims a tensor may have (ImportOptions).
+  void setMaxRank(int64_t rank) { maxRank = rank; }
   /// Errors at `loc` if a tensor of `type` is larger than allowed; `what`
   /// names it ("input 'x'", "output 'y'").
   mlir::LogicalResult checkTensorSize(mlir::Type type, llvm::StringRef what,
@@ -312,6 +314,7 @@ private:
   int64_t maxTensorBytes = aic::ImportOptions::kDefaultMaxTensorBytes;
   int64_t maxGeneratedRnnStepMacs =
       aic::ImportOptions::kDefaultMaxGeneratedRnnStepMacs;
+  int64_t maxRank = aic::ImportOptions::kDefaultMaxRank;
   llvm::StringMap<int64_t> domainOpsets;
   ResourceNamer namer;
 };
@@ -601,9 +604,12 @@ applyInputOptions(onnx::ModelProto &model, const aic::ImportOptions &options,
 /// ONNX 1.12's STFT-17 inference ignores `onesided`; this replaces it in
 /// ONNX's schema registry (SignalRules.cpp).
 void fixStftInference();
-/// Adds the rank checks ONNX 1.12's Conv-family and old Gemm inference lack
-/// (they crash without them) to ONNX's schema registry (InferenceGuards.cpp).
+/// Adds the rank and axis checks some of ONNX 1.12's inference functions
+/// lack (they crash without them) to ONNX's schema registry
+/// (InferenceGuards.cpp).
 void guardShapeInference();
+/// The rank limit those checks apply on this thread (ImportOptions::maxRank).
+void setInferenceMaxRank(int64_t rank);
 /// Replaces the shape inference of the schemas ONNX 1.12 gets wrong, once,
 /// before any model is checked (called by importOnnxFile).
 void fixOnnxSchemas();

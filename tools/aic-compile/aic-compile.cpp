@@ -75,6 +75,12 @@ static cl::opt<int64_t> rnnGeneratedMaxMacs(
              "oneDNN's RNN primitive (0: oneDNN wherever it applies)"),
     cl::init(aic::ImportOptions::kDefaultMaxGeneratedRnnStepMacs),
     cl::cat(toolOptions));
+static cl::opt<int64_t>
+    maxRank("max-rank",
+            cl::desc("most dims a tensor of the model may have (inputs, "
+                     "initializers, computed values); more is an error"),
+            cl::init(aic::ImportOptions::kDefaultMaxRank),
+            cl::cat(toolOptions));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU (default: host)"),
                                  cl::init(""), cl::cat(toolOptions));
 static cl::opt<bool>
@@ -148,6 +154,11 @@ int main(int argc, char **argv) {
     return 1;
   }
   options.import.maxGeneratedRnnStepMacs = rnnGeneratedMaxMacs;
+  if (maxRank < 0) {
+    errs() << "error: --max-rank must not be negative\n";
+    return 1;
+  }
+  options.import.maxRank = maxRank;
   for (const std::string &spec : inputShapes) {
     std::string error;
     if (!aic::parseInputShape(spec, options.import, error)) {

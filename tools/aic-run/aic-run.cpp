@@ -83,7 +83,8 @@ static cl::opt<std::string>
              cl::cat(toolOptions));
 
 static int fail(const Twine &message) {
-  errs() << "error: " << message << "\n";
+  // One line: the model's names (inputs, outputs) may hold any character.
+  errs() << "error: " << aic::escapeForDiagnostic(message.str()) << "\n";
   return 1;
 }
 

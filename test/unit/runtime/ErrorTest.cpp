@@ -25,6 +25,15 @@ TEST(LoadErrors, MissingFile) {
   loadFails("does_not_exist.so", AIC_ERROR_IO);
 }
 
+TEST(LoadErrors, ControlCharactersEscaped) {
+  // A path (or a model's names) with a newline still gives a one-line
+  // message: control characters are escaped as \xNN.
+  std::string message = loadFails("does_not\nexist\x01.so", AIC_ERROR_IO);
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  EXPECT_NE(message.find("does_not\\x0aexist\\x01.so"), std::string::npos)
+      << message;
+}
+
 TEST(LoadErrors, NotASharedLibrary) {
   std::string path = ::testing::TempDir() + "/aic_not_elf.so";
   std::ofstream(path) << "this is not an ELF file\n";
