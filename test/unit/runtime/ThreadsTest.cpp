@@ -75,7 +75,7 @@ TEST(Threads, NewModelTakesTheLoadingThreadsOpenMPCount) {
   });
 }
 
-TEST(Threads, RunsUseExactlyTheModelsCount) {
+TEST(Threads, RunsUseAtMostTheModelsCount) {
   for (int n : {1, 2, 3}) {
     ConvCase c(n);
     onFreshThread([&] {
@@ -87,9 +87,14 @@ TEST(Threads, RunsUseExactlyTheModelsCount) {
         c.runAndCheck();
         most = std::max(most, osThreads());
       }
-      // The run's team is the host thread plus n - 1 workers, which OpenMP
-      // keeps for the host thread's next parallel region.
-      EXPECT_EQ(most - before, n - 1) << "threads " << n;
+      // The run's teams are the host thread plus at most n - 1 workers,
+      // which OpenMP keeps for the host thread's next parallel region.
+      // oneDNN may split this small convolution over fewer threads than it
+      // is given (how many depends on the CPU's ISA), but with n > 1 it
+      // uses more than one.
+      EXPECT_LE(most - before, n - 1) << "threads " << n;
+      if (n > 1)
+        EXPECT_GE(most - before, 1) << "threads " << n;
       EXPECT_EQ(omp_get_max_threads(), 5);
     });
   }
