@@ -837,7 +837,8 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
     modelDir = ".";
 
   onnx::ModelProto model;
-  if (failed(loadModel(path, model, fileLoc)))
+  if (failed(loadModel(path, model, fileLoc)) ||
+      failed(inlineFunctions(model, fileLoc)))
     return nullptr;
   FailureOr<InputBindings> bindings =
       applyInputOptions(model, options, modelDir, &context, fileLoc);

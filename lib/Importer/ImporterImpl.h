@@ -593,6 +593,10 @@ const OpRuleInfo *lookupOpRuleInfo(llvm::StringRef domain,
 OpRule lookupOpRule(llvm::StringRef domain, llvm::StringRef opType);
 /// True if aic has rules for some operator of `domain`.
 bool isSupportedDomain(llvm::StringRef domain);
+/// Replaces the calls of the model's local functions, in its graph and
+/// subgraphs, by the functions' bodies (Functions.cpp).
+mlir::LogicalResult inlineFunctions(onnx::ModelProto &model,
+                                    mlir::Location fileLoc);
 /// Applies --input-shape and --input-value to the model's graph inputs
 /// (before the checker and shape inference see them), decodes the given
 /// values and reads the shapes of sequence and optional inputs.
