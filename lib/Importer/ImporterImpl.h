@@ -638,6 +638,7 @@ llvm::ArrayRef<OpRuleInfo> getLossRules();
 llvm::ArrayRef<OpRuleInfo> getConvTransposeRules();
 llvm::ArrayRef<OpRuleInfo> getNormalizationRules();
 llvm::ArrayRef<OpRuleInfo> getTrainingRules();
+llvm::ArrayRef<OpRuleInfo> getGradientRules();
 llvm::ArrayRef<OpRuleInfo> getSequenceRules();
 llvm::ArrayRef<OpRuleInfo> getStringRules();
 llvm::ArrayRef<OpRuleInfo> getRecurrentRules();

@@ -609,7 +609,7 @@ ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
           getQuantRules,         getTextRules,         getConvTransposeRules,
           getNormalizationRules, getTrainingRules,     getControlFlowRules,
           getSequenceRules,      getStringRules,       getRecurrentRules,
-          getDataDependentRules})
+          getDataDependentRules, getGradientRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
       return ruleLess(a.domain, a.opType, b.domain, b.opType);

@@ -10,8 +10,7 @@
 // updated by one elementwise linalg.generic with a result per output, in
 // the order of operations of the ONNX reference implementation.
 //
-// Gradient (the same domain) needs automatic differentiation of the graph
-// and has no rule: the importer reports it as unsupported.
+// Gradient, of the same domain, is in GradientRules.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
