@@ -75,6 +75,12 @@ static LogicalResult writeText(StringRef path,
   return success();
 }
 
+/// Weights past this size go to the large read-only data section
+/// (.lrodata), addressed with 64-bit offsets: x86-64's small code model
+/// reaches only 2 GiB, and a larger .rodata between the code and the data
+/// overflows even the C runtime's own relocations at link time.
+constexpr size_t kLargeWeightsBytes = size_t(1) << 30;
+
 /// Fills the weights declaration from the module's blob.
 static LogicalResult attachWeights(ModuleOp module, llvm::Module &llvmModule) {
   auto attr = module->getAttrOfType<DenseResourceElementsAttr>("aic.weights");
@@ -94,6 +100,8 @@ static LogicalResult attachWeights(ModuleOp module, llvm::Module &llvmModule) {
   global->setInitializer(init);
   global->setLinkage(llvm::GlobalValue::InternalLinkage);
   global->setConstant(true);
+  if (data.size() > kLargeWeightsBytes)
+    global->setCodeModel(llvm::CodeModel::Large);
   return success();
 }
 
