@@ -321,6 +321,27 @@ static LogicalResult importMatMul(NodeImporter &imp) {
   auto rhsType = cast<RankedTensorType>(rhs->getType());
   if (lhsType.getRank() == 0 || rhsType.getRank() == 0)
     return imp.emitError() << "scalar operands are not supported";
+  if (!lhsType.hasStaticShape() || !rhsType.hasStaticShape()) {
+    // Run-time rows of a 2-D product: the primitive takes them per shape.
+    if (lhsType.getRank() != 2 || rhsType.getRank() != 2 ||
+        !rhsType.hasStaticShape() || lhsType.isDynamicDim(1) ||
+        type->getRank() != 2 || lhsType.getDimSize(1) != rhsType.getDimSize(0))
+      return imp.emitError()
+             << "MatMul of shapes " << formatShape(lhsType.getShape())
+             << " and " << formatShape(rhsType.getShape())
+             << " with run-time dims is supported only for a 2-D product "
+                "with run-time rows (fix the model's symbolic dims with "
+                "--input-shape)";
+    auto matmulType = RankedTensorType::get(
+        {ShapedType::kDynamic, rhsType.getDimSize(1)}, type->getElementType());
+    Value rows = imp.create<tensor::DimOp>(*lhs, 0);
+    imp.setOutput(0, imp.create<MatmulOp>(matmulType, *lhs, *rhs, Value(),
+                                          ValueRange{},
+                                          imp.emptyTensor(matmulType, rows),
+                                          UnitAttr(), UnitAttr(), FloatAttr())
+                         .getOutput());
+    return success();
+  }
   Value a = *lhs, b = *rhs;
   if (lhsType.getRank() == 1)
     a = imp.reshapeTo(a, {1, lhsType.getDimSize(0)});
@@ -398,6 +419,18 @@ static LogicalResult importGemm(NodeImporter &imp) {
   int64_t kA = aType.getDimSize(transposeA ? 0 : 1);
   int64_t kB = bType.getDimSize(transposeB ? 1 : 0);
   int64_t n = bType.getDimSize(transposeB ? 0 : 1);
+  // Run-time dims: M and N come from A and B (the primitive takes them per
+  // shape); K must be known.
+  if (!aType.hasStaticShape() || !bType.hasStaticShape()) {
+    if (ShapedType::isDynamic(kA) || ShapedType::isDynamic(kB) ||
+        (imp.hasInput(2) && !imp.getInputType(2).hasStaticShape()))
+      return imp.emitError()
+             << "A " << formatShape(aType.getShape()) << " x B "
+             << formatShape(bType.getShape()) << (imp.hasInput(2) ? " + C" : "")
+             << ": run-time dims are supported in M and N only (fix the "
+                "model's symbolic dims with --input-shape)";
+    type = RankedTensorType::get({m, n}, type->getElementType());
+  }
   if (kA != kB || type->getDimSize(0) != m || type->getDimSize(1) != n)
     return imp.emitError() << "A " << formatShape(aType.getShape())
                            << (transposeA ? "^T" : "") << " x B "
@@ -453,9 +486,14 @@ static LogicalResult importGemm(NodeImporter &imp) {
   FloatAttr alphaAttr = alpha == 1.0 ? FloatAttr() : b.getF64FloatAttr(alpha);
   UnitAttr transA = imp.getIntAttr("transA", 0) ? b.getUnitAttr() : UnitAttr();
   UnitAttr transB = imp.getIntAttr("transB", 0) ? b.getUnitAttr() : UnitAttr();
+  SmallVector<Value> sizes;
+  if (type->isDynamicDim(0))
+    sizes.push_back(imp.create<tensor::DimOp>(*lhs, transposeA ? 1 : 0));
+  if (type->isDynamicDim(1))
+    sizes.push_back(imp.create<tensor::DimOp>(*rhs, transposeB ? 0 : 1));
   imp.setOutput(0, imp.create<MatmulOp>(*type, *lhs, *rhs, bias, ValueRange{},
-                                        imp.emptyTensor(*type), transA, transB,
-                                        alphaAttr));
+                                        imp.emptyTensor(*type, sizes), transA,
+                                        transB, alphaAttr));
   return success();
 }
 
@@ -573,8 +611,8 @@ ArrayRef<OpRuleInfo> aic::importer::getCoreRules() {
       {"Constant", importConstant, 1, types::kTensor | types::kString},
       {"Identity", importIdentity, 1, types::kTensor | types::kString, "",
        true},
-      {"MatMul", importMatMul, 1, typeBit(onnx::TensorProto::FLOAT)},
-      {"Gemm", importGemm, 1, typeBit(onnx::TensorProto::FLOAT)},
+      {"MatMul", importMatMul, 1, typeBit(onnx::TensorProto::FLOAT), "", true},
+      {"Gemm", importGemm, 1, typeBit(onnx::TensorProto::FLOAT), "", true},
       {"Conv", importConv, 1, typeBit(onnx::TensorProto::FLOAT)},
       {"MaxPool", importMaxPool, 1, types::kNumeric},
       {"AveragePool", importAveragePool, 1, typeBit(onnx::TensorProto::FLOAT)},
