@@ -148,12 +148,15 @@ static std::string getDimSymbol(NodeImporter &imp, Value v, int64_t d,
                                 int input) {
   Value at = v;
   int64_t dim = d;
-  for (int steps = 0; steps < 64; ++steps) {
+  // Each step goes to an earlier op: the walk ends.
+  while (true) {
     if (auto arg = dyn_cast<BlockArgument>(at)) {
+      // A block argument of a region (a loop's) has no known source.
       auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
-      auto names = func ? func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(),
-                                                           kDimNamesAttr)
-                        : ArrayAttr();
+      if (!func)
+        break;
+      auto names =
+          func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), kDimNamesAttr);
       if (names && dim < static_cast<int64_t>(names.size()))
         if (auto name = dyn_cast<StringAttr>(names[dim]))
           if (!name.getValue().empty())

@@ -91,6 +91,62 @@ static LogicalResult importReshapeLike(NodeImporter &imp) {
   return success();
 }
 
+/// How `in` collapses into `out` keeping each run-time dim in a group of
+/// its own (with trailing 1s), or nothing.
+static std::optional<SmallVector<ReassociationIndices>>
+getCollapseGroups(ArrayRef<int64_t> in, ArrayRef<int64_t> out) {
+  SmallVector<ReassociationIndices> groups;
+  size_t i = 0;
+  for (int64_t target : out) {
+    ReassociationIndices group;
+    if (ShapedType::isDynamic(target)) {
+      if (i >= in.size() || !ShapedType::isDynamic(in[i]))
+        return std::nullopt;
+      group.push_back(i++);
+    } else {
+      int64_t product = 1;
+      do {
+        if (i >= in.size() || ShapedType::isDynamic(in[i]))
+          return std::nullopt;
+        product *= in[i];
+        group.push_back(i++);
+      } while (product < target);
+      if (product != target)
+        return std::nullopt;
+    }
+    groups.push_back(group);
+  }
+  for (; i < in.size(); ++i) {
+    if (groups.empty() || in[i] != 1)
+      return std::nullopt;
+    groups.back().push_back(i);
+  }
+  return groups;
+}
+
+/// Flatten: with a run-time dim (a batch), a collapse that keeps it.
+static LogicalResult importFlatten(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(input) || failed(type))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  if (inType.hasStaticShape() && type->hasStaticShape())
+    return importReshapeLike(imp);
+  std::optional<SmallVector<ReassociationIndices>> groups =
+      getCollapseGroups(inType.getShape(), type->getShape());
+  if (!groups)
+    return imp.emitError() << "flattening " << formatShape(inType.getShape())
+                           << " to " << formatShape(type->getShape())
+                           << " merges a run-time dim with others, which is "
+                              "not supported yet (fix the model's symbolic "
+                              "dims with --input-shape)";
+  imp.setOutput(
+      0,
+      imp.create<tensor::CollapseShapeOp>(*type, *input, *groups).getResult());
+  return success();
+}
+
 /// Before opset 5 the target shape is the `shape` attribute, where 0 copies
 /// the input dim and -1 is inferred; ONNX infers no output type for it.
 static LogicalResult importLegacyReshape(NodeImporter &imp, Value input) {
@@ -602,7 +658,7 @@ ArrayRef<OpRuleInfo> aic::importer::getCoreRules() {
        [](NodeImporter &imp) { return importSoftmaxLike(imp, true); }, 1,
        types::kFloat},
       {"Reshape", importReshape, 1, types::kTensor | types::kString},
-      {"Flatten", importReshapeLike, 1, types::kTensor | types::kString},
+      {"Flatten", importFlatten, 1, types::kTensor | types::kString, "", true},
       {"Squeeze", importReshapeLike, 1, types::kTensor | types::kString},
       {"Unsqueeze", importReshapeLike, 1, types::kTensor | types::kString},
       {"Transpose", importTranspose, 1, types::kTensor | types::kString, "",
@@ -613,13 +669,14 @@ ArrayRef<OpRuleInfo> aic::importer::getCoreRules() {
        true},
       {"MatMul", importMatMul, 1, typeBit(onnx::TensorProto::FLOAT), "", true},
       {"Gemm", importGemm, 1, typeBit(onnx::TensorProto::FLOAT), "", true},
-      {"Conv", importConv, 1, typeBit(onnx::TensorProto::FLOAT)},
-      {"MaxPool", importMaxPool, 1, types::kNumeric},
-      {"AveragePool", importAveragePool, 1, typeBit(onnx::TensorProto::FLOAT)},
+      {"Conv", importConv, 1, typeBit(onnx::TensorProto::FLOAT), "", true},
+      {"MaxPool", importMaxPool, 1, types::kNumeric, "", true},
+      {"AveragePool", importAveragePool, 1, typeBit(onnx::TensorProto::FLOAT),
+       "", true},
       {"GlobalAveragePool", importGlobalAveragePool, 1,
-       typeBit(onnx::TensorProto::FLOAT)},
+       typeBit(onnx::TensorProto::FLOAT), "", true},
       {"GlobalMaxPool", importGlobalMaxPool, 1,
-       typeBit(onnx::TensorProto::FLOAT)},
+       typeBit(onnx::TensorProto::FLOAT), "", true},
       {"LayerNormalization", importLayerNormalization, 17,
        typeBit(onnx::TensorProto::FLOAT)},
   };

@@ -1,6 +1,7 @@
 """Models with a symbolic batch dim, compiled once and run at several batch
-sizes (see dynamic-batch.test). Usage: dynamic-batch.test.py WORKDIR;
-runs aic-compile and aic-run from PATH."""
+sizes (see dynamic-batch.test). Usage: dynamic-batch.test.py WORKDIR
+[NAME...], NAME a model of make_models.py or "shared" (default: mlp
+shared); runs aic-compile and aic-run from PATH."""
 
 import os
 import subprocess
@@ -127,9 +128,12 @@ def check_shared(folder):
 
 
 def main():
-    folder = sys.argv[1]
-    check_torch("mlp", folder, 1e-5)
-    check_shared(folder)
+    folder, names = sys.argv[1], sys.argv[2:] or ["mlp", "shared"]
+    for name in names:
+        if name == "shared":
+            check_shared(folder)
+        else:
+            check_torch(name, folder, 1e-5 if name == "mlp" else 1e-4)
     return 0
 
 
