@@ -403,8 +403,16 @@ PrimitivePtr build(const int64_t *desc, int64_t len, const CreateInfo &ci,
   std::string prefix = ci.label + ": invalid " + ci.kind + " descriptor";
   D d = decode<D>(desc, len, prefix, /*allowDynamicDims=*/true);
   size_t numDims = 0;
+  std::vector<ShapedPrimitive::ArgShape> argShapes;
   aic::contract::forEachExecTensor(d, [&](Tensor &t) {
-    numDims += std::count(t.dims.begin(), t.dims.end(), AIC_DIM_DYNAMIC);
+    ShapedPrimitive::ArgShape arg;
+    for (int64_t dim : t.dims) {
+      if (dim == AIC_DIM_DYNAMIC)
+        arg.dims.push_back(numDims++);
+      else
+        arg.empty |= dim == 0;
+    }
+    argShapes.push_back(std::move(arg));
   });
   if (numDims > 0) {
     // Created per shape: the run-time dims fill in the descriptor, which
@@ -427,7 +435,7 @@ PrimitivePtr build(const int64_t *desc, int64_t len, const CreateInfo &ci,
     info = OpInfo{};
     return std::make_unique<ShapedPrimitive>(
         ci.label, static_cast<int>(aic::contract::numExecArgs(d)), numDims,
-        specialize, shapeCache);
+        std::move(argShapes), specialize, shapeCache);
   }
   PrimitivePtr p = factory(d, ci);
   info = opInfo(d);
@@ -526,7 +534,9 @@ AIC_RT_EXPORT int32_t aicrt_create(aicrt_context *ctx, int32_t prim_id,
 /// primitive (timed while profiling); returns the status.
 template <class Run>
 static int32_t execChecked(aicrt_exec_state *state, int32_t prim_id,
-                           void *const *args, int32_t num_args, Run &&run) {
+                           void *const *args, int32_t num_args, Run &&run,
+                           const int64_t *dims = nullptr,
+                           int32_t num_dims = 0) {
   if (!state || !state->ctx)
     return report(AIC_ERROR_INVALID_ARGUMENT, "aicrt_exec: state is NULL");
   Primitive *p = nullptr;
@@ -544,8 +554,20 @@ static int32_t execChecked(aicrt_exec_state *state, int32_t prim_id,
                " arguments, got " + std::to_string(num_args));
     if (!args)
       fail(AIC_ERROR_RUNTIME, p->label() + ": argument array is NULL");
+    // aicrt_exec_dims: the dims first, since an argument they make empty
+    // may be NULL (an empty input has no bytes to point at).
+    auto *shaped = dynamic_cast<ShapedPrimitive *>(p);
+    if (dims) {
+      if (!shaped)
+        fail(AIC_ERROR_INVALID_MODEL,
+             p->label() + ": has no run-time dims (aicrt_exec_dims)");
+      if (num_dims < 0 || static_cast<size_t>(num_dims) != shaped->numDims())
+        fail(AIC_ERROR_INVALID_MODEL,
+             p->label() + ": expected " + std::to_string(shaped->numDims()) +
+                 " run-time dims, got " + std::to_string(num_dims));
+    }
     for (int32_t i = 0; i < num_args; ++i)
-      if (!args[i])
+      if (!args[i] && !(dims && shaped->isEmptyArg(i, dims)))
         fail(AIC_ERROR_RUNTIME,
              p->label() + ": argument #" + std::to_string(i) + " is NULL");
     if (!state->profiling) {
@@ -589,18 +611,12 @@ AIC_RT_EXPORT int32_t aicrt_exec(aicrt_exec_state *state, int32_t prim_id,
 AIC_RT_EXPORT int32_t aicrt_exec_dims(aicrt_exec_state *state, int32_t prim_id,
                                       void *const *args, int32_t num_args,
                                       const int64_t *dims, int32_t num_dims) {
+  // A NULL `dims` with dims to pass fails in execChecked.
+  static const int64_t kNone = 0;
   return execChecked(
-      state, prim_id, args, num_args, [&](Primitive &p, PrimState *ps) {
-        auto *shaped = dynamic_cast<ShapedPrimitive *>(&p);
-        if (!shaped)
-          fail(AIC_ERROR_INVALID_MODEL,
-               p.label() + ": has no run-time dims (aicrt_exec_dims)");
-        if (num_dims < 0 ||
-            static_cast<size_t>(num_dims) != shaped->numDims() ||
-            (num_dims > 0 && !dims))
-          fail(AIC_ERROR_INVALID_MODEL,
-               p.label() + ": expected " + std::to_string(shaped->numDims()) +
-                   " run-time dims, got " + std::to_string(num_dims));
-        shaped->execDims(*state, ps, args, dims);
-      });
+      state, prim_id, args, num_args,
+      [&](Primitive &p, PrimState *ps) {
+        static_cast<ShapedPrimitive &>(p).execDims(*state, ps, args, dims);
+      },
+      dims ? dims : &kNone, num_dims);
 }

@@ -99,11 +99,16 @@ void ShapedPrimitive::execDims(aicrt_exec_state &st, PrimState *ps,
     if (it != s.entries.end()) {
       s.entries.splice(s.entries.begin(), s.entries, it);
     } else {
+      // oneDNN does not take every empty shape (a matmul of no rows divides
+      // by zero while it is created).
       for (size_t i = 0; i < numDims_; ++i)
-        if (dims[i] < 0)
-          fail(AIC_ERROR_RUNTIME, label_ + ": run-time dim #" +
-                                      std::to_string(i) + " is " +
-                                      std::to_string(dims[i]));
+        if (dims[i] <= 0)
+          fail(dims[i] == 0 ? AIC_ERROR_UNSUPPORTED : AIC_ERROR_RUNTIME,
+               label_ + ": run-time dim #" + std::to_string(i) + " is " +
+                   std::to_string(dims[i]) +
+                   (dims[i] == 0 ? " (an empty tensor), which library "
+                                   "primitives do not take yet"
+                                 : ""));
       ShapeEntry e;
       e.dims.assign(dims, dims + numDims_);
       e.prim = lookup(e.dims);

@@ -37,14 +37,34 @@ using ShapedFactory = std::function<PrimitivePtr(const int64_t *dims)>;
 
 class ShapedPrimitive : public Primitive {
 public:
-  /// `capacity` is the model's setting, read at every miss (at least 1).
+  /// The dims of one exec argument: the indices of its run-time ones among
+  /// the dims aicrt_exec_dims passes, and whether a static one is 0.
+  struct ArgShape {
+    std::vector<size_t> dims;
+    bool empty = false;
+  };
+
+  /// `args`: one per exec argument, in order (missing ones count as
+  /// static and not empty). `capacity` is the model's setting, read at every
+  /// miss (at least 1).
   ShapedPrimitive(std::string label, int numArgs, size_t numDims,
-                  ShapedFactory factory, const std::atomic<size_t> &capacity)
+                  std::vector<ArgShape> args, ShapedFactory factory,
+                  const std::atomic<size_t> &capacity)
       : Primitive(std::move(label), numArgs), numDims_(numDims),
-        factory_(std::move(factory)), capacity_(capacity) {}
+        args_(std::move(args)), factory_(std::move(factory)),
+        capacity_(capacity) {}
 
   /// Number of run-time dims aicrt_exec_dims must pass.
   size_t numDims() const { return numDims_; }
+  /// Whether exec argument `arg` has no elements at `dims`.
+  bool isEmptyArg(size_t arg, const int64_t *dims) const {
+    if (arg >= args_.size())
+      return false;
+    bool empty = args_[arg].empty;
+    for (size_t i : args_[arg].dims)
+      empty |= dims[i] == 0;
+    return empty;
+  }
   std::unique_ptr<PrimState> makeState(aicrt_exec_state &st) const override;
   /// Fails: the primitive needs its dims (aicrt_exec_dims).
   void exec(aicrt_exec_state &st, PrimState *ps, void *const *args) override;
@@ -61,6 +81,7 @@ private:
   size_t capacity() const;
 
   size_t numDims_;
+  std::vector<ArgShape> args_;
   ShapedFactory factory_;
   const std::atomic<size_t> &capacity_;
   mutable std::mutex mutex_;

@@ -60,7 +60,10 @@ private:
 struct ShapedTest : ::testing::Test {
   std::atomic<size_t> capacity{2};
   int created = 0;
-  ShapedPrimitive prim{"primitive 'dims'", 1, 2,
+  ShapedPrimitive prim{"primitive 'dims'",
+                       1,
+                       2,
+                       {},
                        [this](const int64_t *dims) -> PrimitivePtr {
                          ++created;
                          return std::make_unique<DimsPrimitive>(dims[0],
@@ -131,9 +134,11 @@ TEST_F(ShapedTest, ExecStatesShareTheCache) {
   EXPECT_EQ(created, 1);
 }
 
-TEST_F(ShapedTest, NegativeDimsAreErrors) {
+TEST_F(ShapedTest, NegativeAndZeroDimsAreErrors) {
   int64_t out[2], dims[2] = {-3, 8};
   void *args[] = {out};
+  EXPECT_THROW(prim.execDims(st, ps.get(), args, dims), Error);
+  dims[0] = 0;
   EXPECT_THROW(prim.execDims(st, ps.get(), args, dims), Error);
   EXPECT_EQ(created, 0);
 }

@@ -58,6 +58,17 @@ TEST(Symbolic, RunsAtEveryBatch) {
     EXPECT_EQ(runAt(m, batch), AIC_OK) << aic_last_error();
 }
 
+TEST(Symbolic, AnEmptyBatchIsAnError) {
+  aic::Model m = aic::Model::load(modelPath("symbolic"));
+  EXPECT_EQ(runAt(m, 0), AIC_ERROR_UNSUPPORTED);
+  std::string msg = aic_last_error();
+  EXPECT_NE(msg.find("primitive 'matmul': run-time dim #0 is 0 (an empty "
+                     "tensor), which library primitives do not take yet"),
+            std::string::npos)
+      << msg;
+  EXPECT_EQ(runAt(m, 2), AIC_OK) << aic_last_error();
+}
+
 TEST(Symbolic, ASmallCacheStaysCorrect) {
   aic::Model m = aic::Model::load(modelPath("symbolic"));
   ASSERT_EQ(aic_model_set_shape_cache(m.get(), 1), AIC_OK);
