@@ -19,6 +19,10 @@ inline constexpr llvm::StringLiteral kArenaNaiveSizeAttr =
 /// signedness of integer elements, which signless integers do not carry.
 inline constexpr llvm::StringLiteral kNameAttr = "aic.name";
 inline constexpr llvm::StringLiteral kUnsignedAttr = "aic.unsigned";
+/// On a graph argument with run-time dims: the ONNX dim_param of each dim
+/// ("" for a static or anonymous one). Dims of one name across the inputs
+/// are one value, which the runtime checks (aic_model_tensor_meta).
+inline constexpr llvm::StringLiteral kDimNamesAttr = "aic.dim_names";
 /// On a graph argument: the only value the library accepts for it.
 inline constexpr llvm::StringLiteral kValueAttr = "aic.value";
 /// On @main_graph when a graph input or output is an ONNX sequence or
@@ -32,6 +36,16 @@ inline constexpr llvm::StringLiteral kOutputValuesAttr = "aic.output_values";
 /// on the results it keeps (outputs of a run-time shape): the index among
 /// the graph's outputs (a unit attribute: in argument order).
 inline constexpr llvm::StringLiteral kOutputArgAttr = "aic.output";
+/// A plan evaluated per shape (aic-plan-memory, for buffers whose sizes
+/// follow symbolic dims): the private function the graph calls for it with
+/// the buffers' sizes and a table for their offsets, returning the arena
+/// (convert-aic-to-runtime makes it aicrt_plan); the call's attributes with
+/// the live ranges ([start, end] per buffer) and the alignment; and the
+/// module attribute saying the arena's size depends on the shape.
+inline constexpr llvm::StringLiteral kPlanFunc = "__aic_plan";
+inline constexpr llvm::StringLiteral kPlanRangesAttr = "aic.plan_ranges";
+inline constexpr llvm::StringLiteral kPlanAlignmentAttr = "aic.plan_alignment";
+inline constexpr llvm::StringLiteral kArenaPerShapeAttr = "aic.arena_per_shape";
 /// The packed weights: the global and the module attribute with its bytes.
 inline constexpr llvm::StringLiteral kWeightsGlobal = "__aic_weights";
 inline constexpr llvm::StringLiteral kWeightsAttr = "aic.weights";

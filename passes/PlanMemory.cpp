@@ -10,14 +10,17 @@
 // run-time size stay allocations, which the runtime serves (aicrt_alloc).
 //
 //===----------------------------------------------------------------------===//
-#include "passes/MemoryPlanner.h"
+#include "aic/MemoryPlan.h"
 #include "passes/PassDetail.h"
 #include "passes/Passes.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace aic {
@@ -59,6 +62,9 @@ public:
       Value v = worklist.pop_back_val();
       for (OpOperand &use : v.getUses()) {
         Operation *user = use.getOwner();
+        // Reading a dim reads no data (shape functions of run-time sizes).
+        if (isa<memref::DimOp>(user))
+          continue;
         end = std::max(end, stepOf(user));
         // Any memref an op returns may be a view of its operand; a value
         // yielded from a region aliases the parent op's results.
@@ -354,6 +360,162 @@ static void releaseDynamicBuffers(func::FuncOp func,
   }
 }
 
+//===----------------------------------------------------------------------===//
+// Plans of symbolic shapes
+//===----------------------------------------------------------------------===//
+
+/// Recomputes index values at the start of the function from its arguments
+/// alone (their dims, constants, arithmetic), as the shape functions of
+/// buffers whose sizes follow symbolic input dims. A value read from memory
+/// (a count NonZero computed) cannot be: such buffers stay allocations.
+class Hoister {
+public:
+  explicit Hoister(func::FuncOp func)
+      : entry(func.getBody().front()), b(&entry, entry.begin()) {}
+
+  /// Where code using hoisted values goes: after all of them.
+  OpBuilder &builder() { return b; }
+
+  /// `v` computed at the function's start, or null.
+  Value hoist(Value v) {
+    auto it = done.find(v);
+    if (it != done.end())
+      return it->second;
+    Value result = compute(v);
+    done[v] = result;
+    return result;
+  }
+
+private:
+  Value compute(Value v) {
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      return arg.getOwner() == &entry ? v : Value();
+    Operation *op = v.getDefiningOp();
+    Location loc = op->getLoc();
+    if (auto dim = dyn_cast<memref::DimOp>(op)) {
+      std::optional<int64_t> index = dim.getConstantIndex();
+      Value source = dim.getSource();
+      if (!index)
+        return {};
+      // The dim of an alloc is its size; of an argument, read at the start.
+      if (auto alloc = source.getDefiningOp<memref::AllocOp>()) {
+        MemRefType type = alloc.getType();
+        if (!type.isDynamicDim(*index))
+          return b.create<arith::ConstantIndexOp>(loc, type.getDimSize(*index));
+        return hoist(alloc.getDynamicSizes()[type.getDynamicDimIndex(*index)]);
+      }
+      auto arg = dyn_cast<BlockArgument>(source);
+      if (!arg || arg.getOwner() != &entry)
+        return {};
+      Value at = b.create<arith::ConstantIndexOp>(loc, *index);
+      return b.create<memref::DimOp>(loc, source, at);
+    }
+    if (op->getNumRegions() != 0 || op->getNumResults() != 1 ||
+        !isMemoryEffectFree(op) ||
+        !isa<arith::ArithDialect, affine::AffineDialect>(op->getDialect()))
+      return {};
+    IRMapping map;
+    for (Value operand : op->getOperands()) {
+      Value hoisted = hoist(operand);
+      if (!hoisted)
+        return {};
+      map.map(operand, hoisted);
+    }
+    return b.clone(*op, map)->getResult(0);
+  }
+
+  Block &entry;
+  OpBuilder b;
+  DenseMap<Value, Value> done;
+};
+
+/// The dynamic buffers of the function's block whose sizes `hoister` can
+/// compute from the arguments and that are not outputs (which the runtime
+/// takes over): they join the plan, evaluated per shape.
+static SmallVector<memref::AllocOp>
+getPlannableBuffers(func::FuncOp func, ArrayRef<memref::AllocOp> dynamicAllocs,
+                    Hoister &hoister) {
+  Block &body = func.getBody().front();
+  Operation *ret = body.getTerminator();
+  SmallVector<memref::AllocOp> result;
+  for (memref::AllocOp alloc : dynamicAllocs) {
+    if (alloc->getBlock() != &body ||
+        llvm::is_contained(ret->getOperands(), alloc.getResult()))
+      continue;
+    if (llvm::all_of(alloc.getDynamicSizes(),
+                     [&](Value size) { return bool(hoister.hoist(size)); }))
+      result.push_back(alloc);
+  }
+  return result;
+}
+
+/// Places `allocs` (static ones, then `numStatic` onwards dynamic ones)
+/// with a plan evaluated per shape: the function computes their sizes at
+/// its start and calls @__aic_plan (convert-aic-to-runtime makes it
+/// aicrt_plan), which returns the arena and fills their offsets; each alloc
+/// becomes a view of the arena at its offset.
+static void planPerShape(ModuleOp module, func::FuncOp func,
+                         ArrayRef<memref::AllocOp> allocs, Hoister &hoister,
+                         Planner &planner, int64_t alignment) {
+  MLIRContext *ctx = module.getContext();
+  OpBuilder &b = hoister.builder();
+  Location loc = func.getLoc();
+  int64_t n = allocs.size();
+  Type i64 = b.getI64Type();
+  auto tableType = [&](int64_t count) { return MemRefType::get({count}, i64); };
+  Value sizes = b.create<memref::AllocaOp>(loc, tableType(n));
+  Value offsets = b.create<memref::AllocaOp>(loc, tableType(n + 1));
+  SmallVector<int64_t> ranges;
+  for (int64_t i = 0; i < n; ++i) {
+    memref::AllocOp alloc = allocs[i];
+    MemRefType type = alloc.getType();
+    int64_t elementBytes =
+        getNumBytes(MemRefType::get({}, type.getElementType()));
+    Value bytes = b.create<arith::ConstantIndexOp>(loc, elementBytes);
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      Value size =
+          type.isDynamicDim(d)
+              ? hoister.hoist(
+                    alloc.getDynamicSizes()[type.getDynamicDimIndex(d)])
+              : b.create<arith::ConstantIndexOp>(loc, type.getDimSize(d));
+      bytes = b.create<arith::MulIOp>(loc, bytes, size);
+    }
+    Value at = b.create<arith::ConstantIndexOp>(loc, i);
+    b.create<memref::StoreOp>(
+        loc, b.create<arith::IndexCastOp>(loc, i64, bytes), sizes, at);
+    auto [start, end] = planner.liveRange(alloc);
+    ranges.append({start, end});
+  }
+  auto planType = FunctionType::get(
+      ctx, {tableType(n), tableType(n + 1)},
+      {MemRefType::get({ShapedType::kDynamic}, b.getI8Type())});
+  if (!module.lookupSymbol(kPlanFunc)) {
+    OpBuilder top = OpBuilder::atBlockEnd(module.getBody());
+    top.create<func::FuncOp>(loc, kPlanFunc, planType).setPrivate();
+  }
+  auto call = b.create<func::CallOp>(loc, kPlanFunc, planType.getResults(),
+                                     ValueRange{sizes, offsets});
+  call->setAttr(kPlanRangesAttr, b.getDenseI64ArrayAttr(ranges));
+  call->setAttr(kPlanAlignmentAttr, b.getI64IntegerAttr(alignment));
+  Value arena = call.getResult(0);
+  for (int64_t i = 0; i < n; ++i) {
+    memref::AllocOp alloc = allocs[i];
+    OpBuilder at(alloc);
+    Location allocLoc = alloc.getLoc();
+    Value index = at.create<arith::ConstantIndexOp>(allocLoc, i);
+    Value offset = at.create<arith::IndexCastOp>(
+        allocLoc, at.getIndexType(),
+        at.create<memref::LoadOp>(allocLoc, offsets, index));
+    Value view = at.create<memref::ViewOp>(allocLoc, alloc.getType(), arena,
+                                           offset, alloc.getDynamicSizes());
+    for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+      if (isa<memref::DeallocOp>(user))
+        user->erase();
+    alloc.replaceAllUsesWith(view);
+    alloc.erase();
+  }
+}
+
 struct PlanMemoryPass : public aic::impl::PlanMemoryBase<PlanMemoryPass> {
   using PlanMemoryBase::PlanMemoryBase;
 
@@ -400,6 +562,33 @@ struct PlanMemoryPass : public aic::impl::PlanMemoryBase<PlanMemoryPass> {
     if (walk.wasInterrupted())
       return signalPassFailure();
 
+    // Buffers whose sizes follow symbolic input dims: the whole plan is
+    // evaluated per shape, at run time, by the same planner.
+    Hoister hoister(func);
+    SmallVector<memref::AllocOp> perShape =
+        getPlannableBuffers(func, dynamicAllocs, hoister);
+    if (!perShape.empty()) {
+      SmallVector<memref::AllocOp> rest, planned(allocs);
+      for (memref::AllocOp alloc : dynamicAllocs)
+        if (!llvm::is_contained(perShape, alloc))
+          rest.push_back(alloc);
+      {
+        Planner before(func);
+        releaseDynamicBuffers(func, rest, before);
+      }
+      planned.append(perShape.begin(), perShape.end());
+      Planner planner(func);
+      planPerShape(module, func, planned, hoister, planner, alignment);
+      OpBuilder b(module.getContext());
+      func.insertArgument(func.getNumArguments(),
+                          MemRefType::get({1}, b.getI8Type()), {},
+                          func.getLoc());
+      // No static arena: the run's comes from the plan at its shape.
+      module->setAttr(kArenaSizeAttr, b.getI64IntegerAttr(0));
+      module->setAttr(kArenaNaiveSizeAttr, b.getI64IntegerAttr(0));
+      module->setAttr(kArenaPerShapeAttr, b.getUnitAttr());
+      return;
+    }
     {
       Planner before(func);
       releaseDynamicBuffers(func, dynamicAllocs, before);

@@ -8,8 +8,10 @@
 
 #include "aic/runtime.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <list>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -38,6 +40,9 @@ struct aicrt_context {
   // First aicrt_create failure, reported by aic_model_load.
   aic_status_t status = AIC_OK;
   std::string error;
+  // Shapes each primitive with run-time dims keeps (aic_model_set_shape
+  // _cache; Shaped.h).
+  std::atomic<size_t> shapeCache{0};
 };
 
 /// One per concurrent run: everything an execution mutates.
@@ -45,10 +50,20 @@ struct aicrt_exec_state {
   aicrt_context *ctx = nullptr;
   dnnl::stream stream;
   aic::rt::AlignedBuffer arena;
+  size_t arenaBytes = 0;
+  // Memory plans of symbolic shapes (aicrt_plan), most recent first: the
+  // buffer sizes and the offsets the planner gave them.
+  struct Plan {
+    std::vector<int64_t> sizes, offsets;
+    int64_t peak = 0;
+  };
+  std::list<Plan> plans;
   aic::rt::AlignedBuffer scratchpad; // shared by all primitives of a run
   aic::rt::AlignedBuffer staging[aic::rt::kNumStages]; // likewise
   std::vector<std::unique_ptr<aic::rt::PrimState>> prims;
   std::vector<void *> inputs, outputs; // pointer arrays for aic_model_run
+  // The validated inputs of the current run (aicrt_input_shape).
+  const aic_tensor_t *runInputs = nullptr;
   // Per-primitive calls and nanoseconds while the model is profiling.
   bool profiling = false;
   std::vector<uint64_t> calls, nanos;

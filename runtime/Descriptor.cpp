@@ -68,7 +68,16 @@ Tensor DescReader::tensor(const char *field) {
   constexpr int64_t kMaxDim = int64_t(1) << 40;
   name = std::string(field) + ".dims";
   int64_t elems = 1;
+  bool dynamic = false;
   for (int64_t i = 0; i < rank; ++i) {
+    // A run-time dim (aicrt_exec_dims) takes the place of a size where the
+    // caller allows them; it is bounded like any other once given.
+    if (allowDynamic_ && pos_ < len_ && desc_[pos_] == AIC_DIM_DYNAMIC) {
+      ++pos_;
+      dynamic = true;
+      t.dims.push_back(AIC_DIM_DYNAMIC);
+      continue;
+    }
     int64_t d = integer(name.c_str(), 0, kMaxDim);
     if (d != 0 && elems > (kMaxDim << 8) / d)
       error(std::string("'") + field + "' has too many elements");
@@ -78,6 +87,9 @@ Tensor DescReader::tensor(const char *field) {
   name = std::string(field) + ".layout";
   if (!flag(name.c_str()))
     return t;
+  if (dynamic)
+    error(std::string("'") + field +
+          "' has run-time dims and a blocked layout");
   // A blocked layout: the outer order is a permutation of the dims, and
   // the blocks keep every padded dim within the bound above.
   std::vector<bool> seen(rank, false);

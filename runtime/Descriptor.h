@@ -39,6 +39,8 @@ public:
       : desc_(desc), len_(len), prefix_(std::move(prefix)) {}
 
   [[noreturn]] void error(const std::string &what) const;
+  /// Lets Tensor dims be AIC_DIM_DYNAMIC (dense layouts only).
+  void allowDynamicDims() { allowDynamic_ = true; }
 
   int64_t word(const char *field);
   /// A word that must lie in [lo, hi].
@@ -68,13 +70,17 @@ private:
   int64_t len_;
   int64_t pos_ = 0;
   std::string prefix_;
+  bool allowDynamic_ = false;
 };
 
 /// Decodes descriptor `desc` of kind `D` (kind word first, then its fields)
 /// and requires that nothing is left over. `prefix` starts every error.
 template <class D>
-D decode(const int64_t *desc, int64_t len, std::string prefix) {
+D decode(const int64_t *desc, int64_t len, std::string prefix,
+         bool allowDynamicDims = false) {
   DescReader r(desc, len, std::move(prefix));
+  if (allowDynamicDims)
+    r.allowDynamicDims();
   if (r.word("kind") != D::kKind)
     r.error(std::string("kind word is not ") + D::kName);
   D d;

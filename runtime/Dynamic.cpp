@@ -5,13 +5,17 @@
 // is computed from them): aicrt_alloc gives a buffer owned by the run,
 // aicrt_free returns one early, and aicrt_output hands one over as an
 // output of a dynamic shape. The run's exec state keeps every buffer it
-// gave, so that a run that fails halfway leaks nothing.
+// gave, so that a run that fails halfway leaks nothing. aicrt_input_shape
+// gives compiled code the dims of inputs with symbolic dims, and
+// aic_model_set_shape_cache bounds what primitives keep per shape.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Context.h"
 #include "Dtype.h"
 #include "Errors.h"
+
+#include "aic/MemoryPlan.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -137,6 +141,88 @@ AIC_RT_EXPORT int32_t aicrt_output(aicrt_exec_state *state, int32_t index,
                                         " bytes of its buffer");
     h.shape.assign(shape, shape + rank);
     h.data = data;
+    return AIC_OK;
+  } catch (...) {
+    return recordFailure(state);
+  }
+}
+
+AIC_RT_EXPORT int32_t aicrt_input_shape(aicrt_exec_state *state, int32_t index,
+                                        int64_t *shape) {
+  if (!state || !shape)
+    return report(AIC_ERROR_INVALID_ARGUMENT,
+                  "aicrt_input_shape: state or shape is NULL");
+  try {
+    if (!state->runInputs || index < 0 ||
+        static_cast<size_t>(index) >= state->inputs.size())
+      fail(AIC_ERROR_INVALID_MODEL, "aicrt_input_shape: no input #" +
+                                        std::to_string(index) + " in this run");
+    const aic_tensor_t &t = state->runInputs[index];
+    std::copy(t.shape, t.shape + t.rank, shape);
+    return AIC_OK;
+  } catch (...) {
+    return recordFailure(state);
+  }
+}
+
+AIC_RT_EXPORT int32_t aicrt_plan(aicrt_exec_state *state, const int64_t *sizes,
+                                 const int64_t *ranges, int32_t num_buffers,
+                                 int64_t alignment, int64_t *offsets,
+                                 void **arena) {
+  if (!state || !state->ctx || !arena || num_buffers < 0 ||
+      (num_buffers > 0 && (!sizes || !ranges || !offsets)))
+    return report(AIC_ERROR_INVALID_ARGUMENT, "aicrt_plan: invalid arguments");
+  try {
+    if (alignment <= 0 || (alignment & (alignment - 1)) || alignment > 64)
+      fail(AIC_ERROR_INVALID_MODEL, "aicrt_plan: alignment " +
+                                        std::to_string(alignment) +
+                                        " is not a power of two up to 64");
+    auto n = static_cast<size_t>(num_buffers);
+    auto &plans = state->plans;
+    auto same = [&](const aicrt_exec_state::Plan &p) {
+      return std::equal(p.sizes.begin(), p.sizes.end(), sizes, sizes + n);
+    };
+    auto it = std::find_if(plans.begin(), plans.end(), same);
+    if (it == plans.end()) {
+      std::vector<aic::BufferRequest> requests;
+      int64_t total = 0;
+      for (size_t i = 0; i < n; ++i) {
+        int64_t start = ranges[2 * i], end = ranges[2 * i + 1];
+        // Sizes come from the run's dims, which the API bounded; the sum
+        // stays far from overflowing the planner's arithmetic.
+        if (sizes[i] < 0 || sizes[i] > (int64_t(1) << 56) || start < 0 ||
+            end < start || total > (int64_t(1) << 58))
+          fail(AIC_ERROR_INVALID_MODEL,
+               "aicrt_plan: buffer #" + std::to_string(i) + " has size " +
+                   std::to_string(sizes[i]) + " and live range [" +
+                   std::to_string(start) + ", " + std::to_string(end) + "]");
+        total += sizes[i];
+        requests.push_back({sizes[i], start, end});
+      }
+      aic::MemoryPlan plan = aic::planMemory(requests, alignment);
+      aicrt_exec_state::Plan entry;
+      entry.sizes.assign(sizes, sizes + n);
+      entry.offsets = std::move(plan.offsets);
+      entry.peak = plan.peakBytes;
+      plans.push_front(std::move(entry));
+      size_t capacity = std::max<size_t>(
+          state->ctx->shapeCache.load(std::memory_order_relaxed), 1);
+      while (plans.size() > capacity)
+        plans.pop_back();
+      it = plans.begin();
+    } else if (it != plans.begin()) {
+      plans.splice(plans.begin(), plans, it);
+      it = plans.begin();
+    }
+    // The arena only grows: between runs, so no buffer of a run moves.
+    auto peak = static_cast<size_t>(it->peak);
+    if (peak > state->arenaBytes) {
+      state->arena = allocAligned(peak);
+      state->arenaBytes = peak;
+    }
+    std::copy(it->offsets.begin(), it->offsets.end(), offsets);
+    offsets[n] = it->peak;
+    *arena = state->arena.get();
     return AIC_OK;
   } catch (...) {
     return recordFailure(state);

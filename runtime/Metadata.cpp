@@ -61,8 +61,9 @@ TensorMeta readTensor(const char *kind, int64_t index,
   uint64_t bytes = elemSize;
   for (int32_t i = 0; i < m.rank; ++i) {
     int64_t d = m.shape[i];
-    // Outputs of a run-time shape (aicrt_output) have no size to check.
-    if (d == AIC_DIM_DYNAMIC && std::string(kind) == "output") {
+    // Outputs of a run-time shape (aicrt_output) and symbolic input dims
+    // have no size to check.
+    if (d == AIC_DIM_DYNAMIC) {
       t.dynamic = true;
       t.shape.push_back(d);
       continue;
@@ -77,6 +78,23 @@ TensorMeta readTensor(const char *kind, int64_t index,
     t.shape.push_back(d);
   }
   t.bytes = t.dynamic ? 0 : bytes;
+  if (m.dim_names) {
+    if (std::string(kind) != "input")
+      invalid(what + ": only inputs can name their dims");
+    for (int32_t i = 0; i < m.rank; ++i) {
+      const char *name = m.dim_names[i];
+      size_t n = name ? strnlen(name, AIC_MAX_NAME_BYTES) : 0;
+      if (n == AIC_MAX_NAME_BYTES)
+        invalid(what + ": the name of dim " + std::to_string(i) +
+                " has no NUL within " + std::to_string(AIC_MAX_NAME_BYTES) +
+                " bytes");
+      if (n > 0 && t.shape[i] != AIC_DIM_DYNAMIC)
+        invalid(what + ": dim " + std::to_string(i) + " is static and named");
+      t.dimNames.emplace_back(name ? name : "", n);
+    }
+  }
+  if (m.value && t.dynamic)
+    invalid(what + ": an input with run-time dims cannot have a value");
   if (m.value) {
     if (std::string(kind) != "input")
       invalid(what + ": only inputs can have a value");

@@ -16,9 +16,12 @@ namespace aic::rt {
 struct TensorMeta {
   std::string name;
   aic_dtype_t dtype = AIC_DTYPE_UNDEFINED;
-  std::vector<int64_t> shape; // AIC_DIM_DYNAMIC: known after a run
-  bool dynamic = false;       // some dim is AIC_DIM_DYNAMIC (outputs only)
+  std::vector<int64_t> shape; // AIC_DIM_DYNAMIC: given by each run (an
+                              // input) or known after it (an output)
+  bool dynamic = false;       // some dim is AIC_DIM_DYNAMIC
   uint64_t bytes = 0;         // product(shape) * dtype size; 0 when dynamic
+  /// Empty, or (inputs) the symbolic name of each dim ("" if none).
+  std::vector<std::string> dimNames;
   /// Empty, or the only value the model accepts for this input.
   std::vector<unsigned char> value;
 };

@@ -94,6 +94,7 @@ void createPrimitives(aic_model &model, int threads) {
   IeeeFpScope ieee;
   auto ctx = std::make_unique<aicrt_context>();
   ctx->prims.resize(model.meta.numPrimitives);
+  ctx->shapeCache = model.shapeCache.load();
   const std::string &path = model.path;
   int32_t rc = model.init(ctx.get());
   if (rc != 0) {
@@ -503,4 +504,19 @@ AIC_RT_EXPORT aic_status_t aic_run_context_create(aic_run_context_t **context) {
 
 AIC_RT_EXPORT void aic_run_context_free(aic_run_context_t *context) {
   delete context;
+}
+
+AIC_RT_EXPORT aic_status_t aic_model_set_shape_cache(aic_model_t *model,
+                                                     size_t shapes) {
+  return guarded([&] {
+    if (!model)
+      return nullModel("aic_model_set_shape_cache");
+    if (shapes == 0)
+      fail(AIC_ERROR_INVALID_ARGUMENT,
+           "aic_model_set_shape_cache: the cache needs at least 1 shape");
+    std::shared_lock<std::shared_mutex> lock(model->rebuildMutex);
+    model->shapeCache = shapes;
+    model->ctx->shapeCache = shapes;
+    return AIC_OK;
+  });
 }

@@ -9,6 +9,7 @@
 
 #include "Context.h"
 #include "Metadata.h"
+#include "Shaped.h"
 
 #include <omp.h>
 
@@ -39,6 +40,10 @@ struct aic_model {
   // Set exclusive of runs (aic_model_set_profiling), read by every run.
   bool tracing = false;
   std::chrono::steady_clock::time_point traceEpoch;
+
+  // Shapes cached per primitive with run-time dims (Shaped.h); copied into
+  // each context the model creates.
+  std::atomic<size_t> shapeCache{aic::rt::defaultShapeCache()};
 
   std::mutex poolMutex;
   std::vector<std::unique_ptr<aicrt_exec_state>> freeStates;

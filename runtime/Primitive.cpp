@@ -4,6 +4,7 @@
 #include "Context.h"
 #include "Dtype.h"
 #include "Errors.h"
+#include "Shaped.h"
 
 #include <algorithm>
 #include <array>
@@ -398,8 +399,44 @@ namespace {
 template <class D>
 PrimitivePtr build(const int64_t *desc, int64_t len, const CreateInfo &ci,
                    PrimitivePtr (*factory)(const D &, const CreateInfo &),
-                   OpInfo &info) {
-  D d = decode<D>(desc, len, ci.label + ": invalid " + ci.kind + " descriptor");
+                   OpInfo &info, const std::atomic<size_t> &shapeCache) {
+  std::string prefix = ci.label + ": invalid " + ci.kind + " descriptor";
+  D d = decode<D>(desc, len, prefix, /*allowDynamicDims=*/true);
+  size_t numDims = 0;
+  std::vector<ShapedPrimitive::ArgShape> argShapes;
+  aic::contract::forEachExecTensor(d, [&](Tensor &t) {
+    ShapedPrimitive::ArgShape arg;
+    for (int64_t dim : t.dims) {
+      if (dim == AIC_DIM_DYNAMIC)
+        arg.dims.push_back(numDims++);
+      else
+        arg.empty |= dim == 0;
+    }
+    argShapes.push_back(std::move(arg));
+  });
+  if (numDims > 0) {
+    // Created per shape: the run-time dims fill in the descriptor, which
+    // then takes the static path below.
+    auto specialize = [d, label = ci.label, kind = ci.kind, engine = &ci.engine,
+                       factory](const int64_t *dims) {
+      D concrete = d;
+      aic::contract::forEachExecTensor(concrete, [&](Tensor &t) {
+        for (int64_t &dim : t.dims)
+          if (dim == AIC_DIM_DYNAMIC)
+            dim = *dims++;
+      });
+      std::vector<int64_t> words = aic::contract::encode(concrete);
+      OpInfo unused;
+      CreateInfo at{label, kind, *engine};
+      static const std::atomic<size_t> kNoCache{0};
+      return build<D>(words.data(), static_cast<int64_t>(words.size()), at,
+                      factory, unused, kNoCache);
+    };
+    info = OpInfo{};
+    return std::make_unique<ShapedPrimitive>(
+        ci.label, static_cast<int>(aic::contract::numExecArgs(d)), numDims,
+        std::move(argShapes), specialize, shapeCache);
+  }
   PrimitivePtr p = factory(d, ci);
   info = opInfo(d);
   if (p->numArgs() != aic::contract::numExecArgs(d))
@@ -413,14 +450,14 @@ PrimitivePtr build(const int64_t *desc, int64_t len, const CreateInfo &ci,
 /// Creates the primitive of descriptor `desc` (kind word first); sets
 /// `kind` to its name and `info` to what profiles show of it.
 PrimitivePtr create(const int64_t *desc, int64_t len, const std::string &label,
-                    const dnnl::engine &engine, const char *&kind,
-                    OpInfo &info) {
+                    const dnnl::engine &engine, const char *&kind, OpInfo &info,
+                    const std::atomic<size_t> &shapeCache) {
   switch (desc[0]) {
 #define AIC_PRIM(Name, KIND, code)                                             \
   case AIC_PRIM_##KIND:                                                        \
     kind = aic::contract::Name::kName;                                         \
     return build<aic::contract::Name>(desc, len, {label, kind, engine},        \
-                                      create##Name, info);
+                                      create##Name, info, shapeCache);
 #include "aic/primitives.def"
   }
   fail(AIC_ERROR_INVALID_MODEL,
@@ -466,7 +503,8 @@ AIC_RT_EXPORT int32_t aicrt_create(aicrt_context *ctx, int32_t prim_id,
       fail(AIC_ERROR_INVALID_MODEL, label + ": empty descriptor");
     const char *kind = "";
     OpInfo info;
-    PrimitivePtr p = create(desc, desc_len, label, ctx->engine, kind, info);
+    PrimitivePtr p =
+        create(desc, desc_len, label, ctx->engine, kind, info, ctx->shapeCache);
     ctx->prims[prim_id] = std::move(p);
     ctx->names.resize(ctx->prims.size());
     ctx->kinds.resize(ctx->prims.size(), "");
@@ -492,8 +530,13 @@ AIC_RT_EXPORT int32_t aicrt_create(aicrt_context *ctx, int32_t prim_id,
   }
 }
 
-AIC_RT_EXPORT int32_t aicrt_exec(aicrt_exec_state *state, int32_t prim_id,
-                                 void *const *args, int32_t num_args) {
+/// aicrt_exec and aicrt_exec_dims: checks the call, then `run(p, ps)` the
+/// primitive (timed while profiling); returns the status.
+template <class Run>
+static int32_t execChecked(aicrt_exec_state *state, int32_t prim_id,
+                           void *const *args, int32_t num_args, Run &&run,
+                           const int64_t *dims = nullptr,
+                           int32_t num_dims = 0) {
   if (!state || !state->ctx)
     return report(AIC_ERROR_INVALID_ARGUMENT, "aicrt_exec: state is NULL");
   Primitive *p = nullptr;
@@ -511,16 +554,28 @@ AIC_RT_EXPORT int32_t aicrt_exec(aicrt_exec_state *state, int32_t prim_id,
                " arguments, got " + std::to_string(num_args));
     if (!args)
       fail(AIC_ERROR_RUNTIME, p->label() + ": argument array is NULL");
+    // aicrt_exec_dims: the dims first, since an argument they make empty
+    // may be NULL (an empty input has no bytes to point at).
+    auto *shaped = dynamic_cast<ShapedPrimitive *>(p);
+    if (dims) {
+      if (!shaped)
+        fail(AIC_ERROR_INVALID_MODEL,
+             p->label() + ": has no run-time dims (aicrt_exec_dims)");
+      if (num_dims < 0 || static_cast<size_t>(num_dims) != shaped->numDims())
+        fail(AIC_ERROR_INVALID_MODEL,
+             p->label() + ": expected " + std::to_string(shaped->numDims()) +
+                 " run-time dims, got " + std::to_string(num_dims));
+    }
     for (int32_t i = 0; i < num_args; ++i)
-      if (!args[i])
+      if (!args[i] && !(dims && shaped->isEmptyArg(i, dims)))
         fail(AIC_ERROR_RUNTIME,
              p->label() + ": argument #" + std::to_string(i) + " is NULL");
     if (!state->profiling) {
-      p->exec(*state, state->prims[prim_id].get(), args);
+      run(*p, state->prims[prim_id].get());
       return AIC_OK;
     }
     auto start = std::chrono::steady_clock::now();
-    p->exec(*state, state->prims[prim_id].get(), args);
+    run(*p, state->prims[prim_id].get());
     state->stream.wait();
     state->calls[prim_id] += 1;
     state->nanos[prim_id] +=
@@ -544,4 +599,24 @@ AIC_RT_EXPORT int32_t aicrt_exec(aicrt_exec_state *state, int32_t prim_id,
     setLastError(message);
     return status;
   }
+}
+
+AIC_RT_EXPORT int32_t aicrt_exec(aicrt_exec_state *state, int32_t prim_id,
+                                 void *const *args, int32_t num_args) {
+  return execChecked(
+      state, prim_id, args, num_args,
+      [&](Primitive &p, PrimState *ps) { p.exec(*state, ps, args); });
+}
+
+AIC_RT_EXPORT int32_t aicrt_exec_dims(aicrt_exec_state *state, int32_t prim_id,
+                                      void *const *args, int32_t num_args,
+                                      const int64_t *dims, int32_t num_dims) {
+  // A NULL `dims` with dims to pass fails in execChecked.
+  static const int64_t kNone = 0;
+  return execChecked(
+      state, prim_id, args, num_args,
+      [&](Primitive &p, PrimState *ps) {
+        static_cast<ShapedPrimitive &>(p).execDims(*state, ps, args, dims);
+      },
+      dims ? dims : &kNone, num_dims);
 }

@@ -16,13 +16,16 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_map>
 
 using namespace aic::rt;
 
 std::string aic::rt::shapeStr(const int64_t *shape, int64_t rank) {
   std::string s = "[";
   for (int64_t i = 0; i < rank; ++i)
-    s += (i ? "," : "") + std::to_string(shape[i]);
+    s += (i ? "," : "") + (shape[i] == AIC_DIM_DYNAMIC
+                               ? std::string("?")
+                               : std::to_string(shape[i]));
   return s + "]";
 }
 
@@ -38,6 +41,7 @@ std::unique_ptr<aicrt_exec_state> makeExecState(aic_model &model) {
   st->ctx = model.ctx.get();
   st->stream = dnnl::stream(st->ctx->engine);
   st->arena = allocAligned(model.meta.arenaBytes);
+  st->arenaBytes = model.meta.arenaBytes;
   st->scratchpad = allocAligned(model.scratchpadBytes);
   for (int s = 0; s < kNumStages; ++s)
     st->staging[s] = allocAligned(model.stagingBytes[s]);
@@ -105,21 +109,33 @@ void validate(const char *kind, size_t index, const TensorMeta &meta,
          what + ": expected rank " + std::to_string(rank) + " shape " +
              shapeStr(meta.shape.data(), rank) + ", got rank " +
              std::to_string(t.rank) + " shape " + shapeStr(t.shape, t.rank));
-  for (int64_t i = 0; i < rank; ++i)
-    if (t.shape[i] != meta.shape[i])
+  // A symbolic dim (an input's AIC_DIM_DYNAMIC) takes any size, as long as
+  // the tensor's bytes stay countable.
+  uint64_t bytes = meta.bytes;
+  if (meta.dynamic)
+    bytes = dtypeSize(meta.dtype);
+  for (int64_t i = 0; i < rank; ++i) {
+    bool dynamic = meta.shape[i] == AIC_DIM_DYNAMIC;
+    if (dynamic ? t.shape[i] < 0 : t.shape[i] != meta.shape[i])
       fail(AIC_ERROR_SHAPE_MISMATCH, what + ": expected shape " +
                                          shapeStr(meta.shape.data(), rank) +
                                          ", got " + shapeStr(t.shape, rank));
+    uint64_t d = static_cast<uint64_t>(t.shape[i]);
+    if (meta.dynamic && d != 0 && bytes > (uint64_t(1) << 62) / d)
+      fail(AIC_ERROR_SHAPE_MISMATCH,
+           what + ": shape " + shapeStr(t.shape, rank) + " is too large");
+    if (meta.dynamic)
+      bytes *= d;
+  }
   // An empty tensor has no bytes to point at (e.g. numpy's empty arrays).
-  bool empty =
-      std::find(meta.shape.begin(), meta.shape.end(), 0) != meta.shape.end();
+  bool empty = std::find(t.shape, t.shape + rank, 0) != t.shape + rank;
   if (!t.data && !empty)
     fail(AIC_ERROR_INVALID_ARGUMENT, what + ": data is NULL");
   // Compiled code reads every input string's bytes: only an empty one may
   // be NULL. (Outputs are written, not read.)
   if (meta.dtype == AIC_DTYPE_STRING && std::string(kind) == "input") {
     const auto *strings = static_cast<const aic_string_t *>(t.data);
-    for (uint64_t i = 0, n = meta.bytes / sizeof(aic_string_t); i < n; ++i)
+    for (uint64_t i = 0, n = bytes / sizeof(aic_string_t); i < n; ++i)
       if (!strings[i].data && strings[i].size != 0)
         fail(AIC_ERROR_INVALID_ARGUMENT,
              what + ": string " + std::to_string(i) + " has " +
@@ -144,6 +160,24 @@ void validateAll(const char *kind, const std::vector<TensorMeta> &metas,
     fail(AIC_ERROR_INVALID_ARGUMENT, std::string(kind) + "s is NULL");
   for (size_t i = 0; i < count; ++i)
     validate(kind, i, metas[i], tensors[i]);
+  // Symbolic dims of one name are one value across the inputs.
+  std::unordered_map<std::string, std::pair<size_t, size_t>> first;
+  for (size_t i = 0; i < count; ++i)
+    for (size_t d = 0; d < metas[i].dimNames.size(); ++d) {
+      const std::string &name = metas[i].dimNames[d];
+      if (name.empty())
+        continue;
+      auto [it, added] = first.try_emplace(name, i, d);
+      auto [j, e] = it->second;
+      if (!added && tensors[i].shape[d] != tensors[j].shape[e])
+        fail(AIC_ERROR_SHAPE_MISMATCH,
+             std::string(kind) + " '" + metas[i].name + "' has " +
+                 std::to_string(tensors[i].shape[d]) + " in dim " +
+                 std::to_string(d) + " ('" + name + "'), " + kind + " '" +
+                 metas[j].name + "' " + std::to_string(tensors[j].shape[e]) +
+                 " in dim " + std::to_string(e) +
+                 ": dims of one name must be equal");
+    }
 }
 
 /// Copies the bytes of the STRING outputs into `context` and points the
@@ -203,6 +237,7 @@ aic_status_t execute(aic_model &model, const aic_tensor_t *inputs,
   size_t numOutputs = model.meta.outputs.size();
   for (size_t i = 0; i < model.meta.inputs.size(); ++i)
     st.inputs[i] = inputs[i].data;
+  st.runInputs = inputs;
   for (size_t i = 0; i < numOutputs; ++i)
     st.outputs[i] = outs[i];
   st.status = AIC_OK;

@@ -50,10 +50,14 @@ FailureOr<contract::Tensor> aic::getContractTensor(Operation *op, Value v) {
   auto type = cast<ShapedType>(v.getType());
   contract::Tensor t;
   t.dtype = getDtypeCode(type.getElementType());
-  if (t.dtype == AIC_DTYPE_UNDEFINED || !type.hasStaticShape())
+  if (t.dtype == AIC_DTYPE_UNDEFINED ||
+      (!type.hasStaticShape() && getOperandLayout(op, v)))
     return op->emitOpError() << "has an operand of type " << type
                              << ", which the runtime cannot pass";
-  t.dims.assign(type.getShape().begin(), type.getShape().end());
+  // A run-time dim: the runtime creates the primitive per shape, from the
+  // dims the call passes (aicrt_exec_dims).
+  for (int64_t d : type.getShape())
+    t.dims.push_back(ShapedType::isDynamic(d) ? AIC_DIM_DYNAMIC : d);
   if (t.dims.empty())
     t.dims.push_back(1);
   // A blocked operand: the logical dims and its layout; its type is only

@@ -24,10 +24,12 @@ extern "C" {
  * LAYER_NORM scale; version 4 no input values; version 5 no sequence and
  * optional value tables; version 6 no STRING dtype nor STRING_CAST and
  * STRING_NORMALIZER primitives; version 7 no RNN primitive; version 8 no
- * run-time shaped outputs (AIC_DIM_DYNAMIC, aicrt_alloc, aicrt_output). A
+ * run-time shaped outputs (AIC_DIM_DYNAMIC, aicrt_alloc, aicrt_output);
+ * version 9 no symbolic input dims (dim_names, aicrt_input_shape,
+ * aicrt_exec_dims, aicrt_plan). A
  * STRING tensor's element in compiled code is aic_string_t (aic/runtime.h),
  * emitted as {ptr, i64}. */
-#define AIC_ABI_VERSION 9
+#define AIC_ABI_VERSION 10
 
 /* Limits of the contract; the runtime rejects models beyond them. */
 #define AIC_MAX_RANK 12            /* oneDNN's DNNL_MAX_NDIMS */
@@ -56,12 +58,15 @@ extern "C" {
  * libaicrt finds the other three. */
 #define AIC_MODEL_NAME_SYMBOL "aic_model_name"
 
-/* A model input or output. Compilers emit it as {ptr, i32, i32, ptr, ptr}.
- * An output dim may be AIC_DIM_DYNAMIC (aic/runtime.h, since version 9): its
- * size depends on the input data and is known only once the run computed
- * it. Such an output is not written into a caller buffer: the compiled code
- * computes it into memory from aicrt_alloc and hands it over with
- * aicrt_output; its entry of the run function's `outputs` is NULL. */
+/* A model input or output. Compilers emit it as {ptr, i32, i32, ptr, ptr,
+ * ptr}. An output dim may be AIC_DIM_DYNAMIC (aic/runtime.h, since version
+ * 9): its size depends on the input data or on symbolic input dims and is
+ * known only once the run computed it. Such an output is not written into a
+ * caller buffer: the compiled code computes it into memory from aicrt_alloc
+ * and hands it over with aicrt_output; its entry of the run function's
+ * `outputs` is NULL. An input dim may be AIC_DIM_DYNAMIC (since version
+ * 10): a symbolic dim, which the caller gives per run (any value >= 0; the
+ * compiled code reads it with aicrt_input_shape). */
 typedef struct aic_model_tensor_meta {
   const char *name;     /* NUL-terminated, non-empty */
   int32_t dtype;        /* aic_dtype_t */
@@ -73,6 +78,11 @@ typedef struct aic_model_tensor_meta {
    * AIC_MAX_VALUE_BYTES. The runtime rejects runs with any other value.
    * Always NULL for STRING: primitives check what they depend on. */
   const void *value;
+  /* NULL, or (inputs only, since version 10) rank entries: the symbolic
+   * name of each AIC_DIM_DYNAMIC dim (NUL-terminated, up to
+   * AIC_MAX_NAME_BYTES) or NULL. Dims of one name, across all inputs, are
+   * one value: the runtime rejects runs giving them different sizes. */
+  const char *const *dim_names;
 } aic_model_tensor_meta;
 
 /* A graph input or output as ONNX sees it (since version 5). Compilers emit
@@ -153,6 +163,34 @@ int32_t aicrt_free(aicrt_exec_state *state, void *ptr);
 int32_t aicrt_output(aicrt_exec_state *state, int32_t index, void *data,
                      const int64_t *shape);
 
+/* Symbolic input dims (since version 10): writes the dims of input `index`
+ * of the current run (its metadata's rank entries) to `shape`. */
+int32_t aicrt_input_shape(aicrt_exec_state *state, int32_t index,
+                          int64_t *shape);
+
+/* Places the buffers of a memory plan whose sizes depend on symbolic dims
+ * (since version 10), once per run before any of them is used: `sizes`
+ * holds their bytes at this run's shape, `ranges` 2 * num_buffers words
+ * (the first and last step each buffer is live, from the compiler's
+ * liveness order). Sets the first num_buffers `offsets` entries to the
+ * buffers' offsets in the arena (multiples of `alignment`, a power of two up
+ * to 64), the last one (offsets has num_buffers + 1 entries) to the bytes the
+ * plan (aic/MemoryPlan.h) needs, and *arena to the run's arena, at least
+ * that large. Plans are cached per distinct `sizes` (AIC_SHAPE_CACHE,
+ * aic/runtime.h). */
+int32_t aicrt_plan(aicrt_exec_state *state, const int64_t *sizes,
+                   const int64_t *ranges, int32_t num_buffers,
+                   int64_t alignment, int64_t *offsets, void **arena);
+
+/* Executes primitive `prim_id`, whose descriptor has AIC_DIM_DYNAMIC dims
+ * (since version 10), at the run-time values `dims` of those dims: for
+ * each argument in aicrt_exec order, the values of its Tensor's dynamic
+ * dims in order (`num_dims` in all). The runtime creates the primitive once
+ * per distinct `dims` and caches it (AIC_SHAPE_CACHE, aic/runtime.h). */
+int32_t aicrt_exec_dims(aicrt_exec_state *state, int32_t prim_id,
+                        void *const *args, int32_t num_args,
+                        const int64_t *dims, int32_t num_dims);
+
 /*--- Primitive descriptors -------------------------------------------------
  *
  * Every kind and its fields are declared once, in aic/primitives.def; C++
@@ -162,7 +200,9 @@ int32_t aicrt_output(aicrt_exec_state *state, int32_t index, void *data,
  *   int                   the value
  *   bool                  0 or 1
  *   real                  the bit pattern of an IEEE double (not NaN)
- *   Tensor                dtype rank d0 ... d(rank-1) layout, where layout
+ *   Tensor                dtype rank d0 ... d(rank-1) layout, where a dim
+ *                         may be AIC_DIM_DYNAMIC (see aicrt_exec_dims) in
+ *                         a dense row-major Tensor, and layout
  *                         is 0 (dense row-major) or 1 o0 ... o(rank-1)
  *                         nblocks (dim size)...: a blocked layout, see
  *                         aic::contract::Tensor (aic/contract.h)

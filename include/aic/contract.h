@@ -215,6 +215,30 @@ template <class D> int64_t numExecArgs(const D &d) {
   return n;
 }
 
+/// Calls f(Tensor &) for the Tensor of each aicrt_exec argument of `d`, in
+/// argument order (see numExecArgs).
+template <class D, class F> void forEachExecTensor(D &d, F &&f) {
+  d.forEachField([&](const char *, auto &v) {
+    using T = std::decay_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, Tensor>) {
+      f(v);
+    } else if constexpr (std::is_same_v<T, std::optional<Tensor>>) {
+      if (v)
+        f(*v);
+    } else if constexpr (std::is_same_v<T, std::vector<Tensor>>) {
+      for (Tensor &t : v)
+        f(t);
+    }
+  });
+  d.forEachField([&](const char *, auto &v) {
+    using T = std::decay_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, std::vector<PostOp>>)
+      for (PostOp &op : v)
+        if (op.kind == AIC_POSTOP_BINARY)
+          f(op.operand);
+  });
+}
+
 } // namespace aic::contract
 
 #endif // AIC_CONTRACT_H

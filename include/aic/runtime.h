@@ -220,6 +220,18 @@ aic_status_t aic_model_output_value_info(const aic_model_t *model, size_t index,
  * plan's arena). */
 uint64_t aic_model_arena_bytes(const aic_model_t *model);
 
+/* Symbolic input dims (a model compiled without --input-shape for an input
+ * whose dims are named, e.g. `batch`): the input's info has AIC_DIM_DYNAMIC
+ * there and each run passes any size; inputs sharing a name must agree.
+ * Outputs whose dims follow them are AIC_DIM_DYNAMIC too: run such a model
+ * with aic_model_run_alloc. A library primitive (matmul, ...) over such
+ * dims is created the first time a run uses a shape (the cost of loading it)
+ * and cached: each primitive keeps its `shapes` most recently used shapes
+ * (at least 1; default 16, or the environment variable AIC_SHAPE_CACHE
+ * read when the model loads). Runs at a cached shape pay nothing extra.
+ * Takes effect at the next miss; thread-safe. */
+aic_status_t aic_model_set_shape_cache(aic_model_t *model, size_t shapes);
+
 /* Threads used by subsequent runs of this model (0 = all cores; a new model
  * uses OpenMP's default, i.e. OMP_NUM_THREADS or all cores). oneDNN builds
  * each primitive for one thread count, so a different count rebuilds the

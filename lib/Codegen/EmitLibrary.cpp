@@ -373,7 +373,10 @@ LogicalResult aic::compileModule(ModuleOp module, const CompileOptions &options,
   if (options.verbose) {
     auto peak = module->getAttrOfType<IntegerAttr>(kArenaSizeAttr);
     auto naive = module->getAttrOfType<IntegerAttr>(kArenaNaiveSizeAttr);
-    if (peak && naive) {
+    if (module->hasAttr(kArenaPerShapeAttr)) {
+      errors << "memory plan: evaluated per shape at run time (buffer sizes "
+                "follow symbolic dims)\n";
+    } else if (peak && naive) {
       double saved =
           naive.getInt()
               ? 100.0 * (1.0 - double(peak.getInt()) / naive.getInt())

@@ -11,7 +11,11 @@
 #include "Builders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "passes/PassDetail.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include <cmath>
@@ -136,6 +140,82 @@ static LogicalResult getVariadicOperands(NodeImporter &imp,
   return success();
 }
 
+/// The symbol of run-time dim `d` of `v`: traced through destinations
+/// (a result's dims are its init's; tensor.empty's sizes; tensor.dim) to a
+/// dim of a graph input, whose name (aic.dim_names) is the symbol; failing
+/// that, the ONNX dim_param ONNX's inference gave node input `input`.
+static std::string getDimSymbol(NodeImporter &imp, Value v, int64_t d,
+                                int input) {
+  Value at = v;
+  int64_t dim = d;
+  // Each step goes to an earlier op: the walk ends.
+  while (true) {
+    if (auto arg = dyn_cast<BlockArgument>(at)) {
+      // A block argument of a region (a loop's) has no known source.
+      auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+      if (!func)
+        break;
+      auto names =
+          func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), kDimNamesAttr);
+      if (names && dim < static_cast<int64_t>(names.size()))
+        if (auto name = dyn_cast<StringAttr>(names[dim]))
+          if (!name.getValue().empty())
+            return name.str();
+      // An unnamed dim is equal only to itself.
+      return ("input #" + Twine(arg.getArgNumber()) + " dim " + Twine(dim))
+          .str();
+    }
+    Operation *op = at.getDefiningOp();
+    if (auto dps = dyn_cast<DestinationStyleOpInterface>(op)) {
+      at = dps.getDpsInitOperand(cast<OpResult>(at).getResultNumber())->get();
+      continue;
+    }
+    auto empty = dyn_cast<tensor::EmptyOp>(op);
+    if (!empty)
+      break;
+    auto size = empty.getDynamicSize(dim).getDefiningOp<tensor::DimOp>();
+    std::optional<int64_t> index =
+        size ? size.getConstantIndex() : std::nullopt;
+    if (!index)
+      break;
+    at = size.getSource();
+    dim = *index;
+  }
+  const onnx::TypeProto *type =
+      imp.getState().getOnnxType(imp.getNode().input(input));
+  if (!type || !type->has_tensor_type() ||
+      d >= type->tensor_type().shape().dim_size())
+    return "";
+  return type->tensor_type().shape().dim(d).dim_param();
+}
+
+/// Errors where both operands have a run-time dim at one position (counted
+/// from the end) unless the dims have the same symbol: other ones may
+/// differ at run time, one of them 1 and broadcast, which code built for
+/// equal dims would get wrong.
+static LogicalResult checkRuntimeBroadcast(NodeImporter &imp, Value lhs,
+                                           Value rhs) {
+  auto a = cast<RankedTensorType>(lhs.getType());
+  auto b = cast<RankedTensorType>(rhs.getType());
+  if (lhs == rhs)
+    return success();
+  for (int64_t k = 1; k <= std::min(a.getRank(), b.getRank()); ++k) {
+    int64_t da = a.getRank() - k, db = b.getRank() - k;
+    if (!a.isDynamicDim(da) || !b.isDynamicDim(db))
+      continue;
+    std::string na = getDimSymbol(imp, lhs, da, 0),
+                nb = getDimSymbol(imp, rhs, db, 1);
+    if (na.empty() || na != nb)
+      return imp.emitError()
+             << "dims " << da << " and " << db
+             << " of the operands are symbolic and not known to be equal ('"
+             << na << "', '" << nb
+             << "'); broadcasting them is not supported yet (fix them with "
+                "--input-shape)";
+  }
+  return success();
+}
+
 static LogicalResult setElementwise(NodeImporter &imp, RankedTensorType type,
                                     ValueRange inputs, ScalarBodyFn body) {
   FailureOr<Value> result = buildElementwise(imp, type, inputs, body);
@@ -176,10 +256,13 @@ template <typename OpTy, Arith kind>
 static LogicalResult importArith(NodeImporter &imp) {
   Value lhs, rhs;
   RankedTensorType type;
-  if (failed(getBinaryOperands(imp, lhs, rhs, type)))
+  if (failed(getBinaryOperands(imp, lhs, rhs, type)) ||
+      failed(checkRuntimeBroadcast(imp, lhs, rhs)))
     return failure();
   Type elementType = type.getElementType();
-  if (elementType.isF32()) {
+  // The binary primitive is built for static shapes; run-time dims get
+  // generated code.
+  if (elementType.isF32() && type.hasStaticShape()) {
     imp.setOutput(0, imp.create<OpTy>(type, lhs, rhs, ValueRange{},
                                       imp.emptyTensor(type)));
     return success();
@@ -614,10 +697,10 @@ static LogicalResult importCastLike(NodeImporter &imp) {
 
 ArrayRef<OpRuleInfo> aic::importer::getElementwiseRules() {
   static const OpRuleInfo rules[] = {
-      {"Add", importArith<AddOp, Arith::add>, 1, types::kNumeric},
-      {"Sub", importArith<SubOp, Arith::sub>, 1, types::kNumeric},
-      {"Mul", importArith<MulOp, Arith::mul>, 1, types::kNumeric},
-      {"Div", importArith<DivOp, Arith::div>, 1, types::kNumeric},
+      {"Add", importArith<AddOp, Arith::add>, 1, types::kNumeric, "", true},
+      {"Sub", importArith<SubOp, Arith::sub>, 1, types::kNumeric, "", true},
+      {"Mul", importArith<MulOp, Arith::mul>, 1, types::kNumeric, "", true},
+      {"Div", importArith<DivOp, Arith::div>, 1, types::kNumeric, "", true},
       {"Pow", importPow, 1, types::kNumeric},
       {"Mod", importMod, 10, types::kNumeric},
       {"BitShift", importBitShift, 11, types::kInt},

@@ -310,8 +310,16 @@ FailureOr<RankedTensorType> NodeImporter::getOutputType(int i) {
     return failure();
   }
   std::string why;
+  // Symbolic dims ONNX's inference derives from inputs of run-time dims
+  // stay run-time dims: only rules that take such inputs see them (see
+  // checkRuntimeShapes). Other rules need static shapes.
+  bool dynamicInputs = llvm::any_of(node.input(), [&](const std::string &in) {
+    Value value = in.empty() ? Value() : state.lookupValue(in);
+    auto shaped = value ? dyn_cast<ShapedType>(value.getType()) : nullptr;
+    return shaped && !shaped.hasStaticShape();
+  });
   FailureOr<RankedTensorType> result =
-      convertTensorType(*type, getContext(), why);
+      convertTensorType(*type, getContext(), why, dynamicInputs);
   if (failed(result)) {
     emitError() << "output '" << name << "' " << why;
     return failure();
@@ -371,6 +379,11 @@ SmallVector<int64_t> NodeImporter::getIntsAttr(StringRef name) const {
 
 Value NodeImporter::emptyTensor(RankedTensorType type) {
   return create<tensor::EmptyOp>(type.getShape(), type.getElementType());
+}
+
+Value NodeImporter::emptyTensor(RankedTensorType type,
+                                ValueRange dynamicSizes) {
+  return create<tensor::EmptyOp>(type, dynamicSizes);
 }
 
 Value NodeImporter::reshapeTo(Value value, ArrayRef<int64_t> shape) {

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "ImporterImpl.h"
 #include "aic/Compiler.h"
+#include "dialects/Aic/RuntimePrimitive.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -383,9 +384,11 @@ static LogicalResult checkRuntimeShapes(const OpRuleInfo &info,
       return emitError(loc)
              << "input '" << name << "' has the shape "
              << formatShape(type.getShape())
-             << ", known only at run time (it depends on the "
-                "data); "
-             << node.op_type() << " does not take such inputs yet";
+             << ", known only at run time (a symbolic dim, or one that "
+                "depends on the data); "
+             << node.op_type()
+             << " does not take such inputs yet (fix the model's symbolic "
+                "dims with --input-shape)";
   }
   return success();
 }
@@ -663,12 +666,14 @@ static bool declaresSameTensor(const onnx::TypeProto &a,
   return true;
 }
 
-/// Library primitives are created for static shapes (symbolic dims will
-/// reuse the run-time shapes of data-dependent outputs): a rule must not
-/// have built one on a shape known only at run time.
+/// A library primitive on shapes known only at run time is created per
+/// shape by the runtime (aicrt_exec_dims), from the run's dims; any other
+/// aic op (a view) needs static shapes, so a rule must not have built one
+/// on a run-time shape.
 static LogicalResult checkLibraryOpShapes(func::FuncOp func) {
   WalkResult walk = func.walk([](Operation *op) {
-    if (!isa<aic::AicDialect>(op->getDialect()))
+    if (!isa<aic::AicDialect>(op->getDialect()) ||
+        isa<aic::RuntimePrimitive>(op))
       return WalkResult::advance();
     auto dynamic = [](Type type) {
       auto shaped = dyn_cast<ShapedType>(type);
@@ -677,9 +682,9 @@ static LogicalResult checkLibraryOpShapes(func::FuncOp func) {
     if (llvm::any_of(op->getOperandTypes(), dynamic) ||
         llvm::any_of(op->getResultTypes(), dynamic)) {
       emitError(op->getLoc())
-          << "the oneDNN primitive of '" << op->getName()
+          << "'" << op->getName()
           << "' needs static shapes, and an operand's shape is known only at "
-             "run time (it depends on the data)";
+             "run time";
       return WalkResult::interrupt();
     }
     return WalkResult::advance();
@@ -726,10 +731,12 @@ importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
       signature.addInput(input.name(), it->second);
       continue;
     }
+    // Symbolic dims (--input-shape did not fix) stay run-time dims.
     std::string why;
     FailureOr<RankedTensorType> type =
-        input.has_type() ? convertTensorType(input.type(), ctx, why)
-                         : FailureOr<RankedTensorType>(failure());
+        input.has_type()
+            ? convertTensorType(input.type(), ctx, why, /*allowDynamic=*/true)
+            : FailureOr<RankedTensorType>(failure());
     if (failed(type)) {
       bool dynamic = StringRef(why).contains("static shapes");
       emitError(fileLoc) << "input '" << input.name() << "' "
@@ -742,8 +749,12 @@ importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
     if (failed(state.checkTensorSize(*type, "input '" + input.name() + "'",
                                      fileLoc)))
       return nullptr;
+    std::vector<std::string> dimNames;
+    if (!type->hasStaticShape())
+      for (const auto &dim : input.type().tensor_type().shape().dim())
+        dimNames.push_back(dim.has_dim_param() ? dim.dim_param() : "");
     signature.addInput(input.name(), *type,
-                       state.getOnnxElementType(input.name()));
+                       state.getOnnxElementType(input.name()), dimNames);
   }
 
   // An output that passes a graph input through must not declare another

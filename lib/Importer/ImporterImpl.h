@@ -327,8 +327,10 @@ class GraphSignature {
 public:
   explicit GraphSignature(mlir::OpBuilder &builder) : builder(builder) {}
 
+  /// `dimNames`: the ONNX dim_param of each dim of `type` ("" where it has
+  /// none); empty when `type` is static.
   void addInput(llvm::StringRef name, mlir::RankedTensorType type,
-                int32_t elementType);
+                int32_t elementType, llvm::ArrayRef<std::string> dimNames = {});
   /// `shape` must outlive the signature.
   void addInput(llvm::StringRef name, const CompositeInput &shape);
   void addOutput(llvm::StringRef name, mlir::Value value, int32_t elementType);
@@ -354,6 +356,8 @@ private:
     int32_t elementType;
     /// The graph input a tensor argument is ("" for a composite's tensor).
     std::string input;
+    /// The dim_params of a tensor argument with run-time dims.
+    std::vector<std::string> dimNames;
   };
   struct CompositeArg {
     std::string name;
@@ -371,11 +375,13 @@ private:
   bool composite = false;
 };
 
-/// Converts an ONNX tensor type with a fully static shape; on failure sets
-/// `why` to the reason (dynamic dim, unknown rank, element type).
+/// Converts an ONNX tensor type with a fully static shape, or with
+/// `allowDynamic` one whose symbolic or unknown dims become dynamic (`?`);
+/// on failure sets `why` to the reason (dynamic dim, unknown rank, element
+/// type).
 mlir::FailureOr<mlir::RankedTensorType>
 convertTensorType(const onnx::TypeProto &type, mlir::MLIRContext *ctx,
-                  std::string &why);
+                  std::string &why, bool allowDynamic = false);
 
 /// What a rule sees of one node: its inputs, attributes, inferred output
 /// types and location.
@@ -450,6 +456,9 @@ public:
   /// The destination of a library op producing `type` (a tensor.empty of
   /// a static shape; see buildGeneric for run-time dims).
   mlir::Value emptyTensor(mlir::RankedTensorType type);
+  /// The same with the sizes of `type`'s run-time dims, in order.
+  mlir::Value emptyTensor(mlir::RankedTensorType type,
+                          mlir::ValueRange dynamicSizes);
   /// Reshapes `value` to `shape` unless it already has it.
   mlir::Value reshapeTo(mlir::Value value, llvm::ArrayRef<int64_t> shape);
 

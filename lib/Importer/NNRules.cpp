@@ -103,6 +103,35 @@ aic::importer::resolveWindow(NodeImporter &imp, ArrayRef<int64_t> in,
   return w;
 }
 
+/// The destination of a window op (conv, pooling) producing `type` from
+/// `input`: a run-time batch (dim 0) takes the input's; every other dim
+/// must be static (the window arithmetic is done at compile time).
+static LogicalResult checkBatchOnly(NodeImporter &imp, RankedTensorType inType,
+                                    RankedTensorType type) {
+  for (int64_t d = 1; d < inType.getRank(); ++d)
+    if (inType.isDynamicDim(d) || type.isDynamicDim(d))
+      return imp.emitError()
+             << "input of shape " << formatShape(inType.getShape())
+             << ": run-time dims other than the batch (dim 0) are not "
+                "supported yet (fix the model's symbolic dims with "
+                "--input-shape)";
+  if (type.isDynamicDim(0) && !inType.isDynamicDim(0))
+    return imp.emitError() << "the output's batch is known only at run time, "
+                              "the input's is not";
+  return success();
+}
+
+static FailureOr<Value> windowDestination(NodeImporter &imp, Value input,
+                                          RankedTensorType type) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  if (failed(checkBatchOnly(imp, inType, type)))
+    return failure();
+  if (!type.isDynamicDim(0))
+    return imp.emptyTensor(type);
+  Value batch = imp.create<tensor::DimOp>(input, 0);
+  return imp.emptyTensor(type, batch);
+}
+
 //===----------------------------------------------------------------------===//
 // Conv
 //===----------------------------------------------------------------------===//
@@ -117,6 +146,12 @@ LogicalResult aic::importer::importConv(NodeImporter &imp) {
   if (inType.getRank() < 3 || wType.getRank() != inType.getRank() ||
       type->getRank() != inType.getRank())
     return imp.emitError() << "expects input and weight of equal rank >= 3";
+  // A run-time batch: the primitive is created per batch size.
+  FailureOr<Value> init = windowDestination(imp, *input, *type);
+  if (failed(init))
+    return failure();
+  if (!wType.hasStaticShape())
+    return imp.emitError() << "expects a weight of a static shape";
   ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
   if (imp.getAttr("kernel_shape") &&
       ArrayRef<int64_t>(imp.getIntsAttr("kernel_shape")) != kernel)
@@ -149,12 +184,12 @@ LogicalResult aic::importer::importConv(NodeImporter &imp) {
     return imp.emitError() << "bias " << bias.getType() << " should be ["
                            << outChannels << "]";
   Builder &b = imp.getBuilder();
-  imp.setOutput(0, imp.create<ConvOp>(*type, *input, *weight, bias,
-                                      ValueRange{}, imp.emptyTensor(*type),
-                                      b.getDenseI64ArrayAttr(w->strides),
-                                      b.getDenseI64ArrayAttr(w->dilations),
-                                      b.getDenseI64ArrayAttr(w->pads),
-                                      b.getI64IntegerAttr(group)));
+  imp.setOutput(0,
+                imp.create<ConvOp>(*type, *input, *weight, bias, ValueRange{},
+                                   *init, b.getDenseI64ArrayAttr(w->strides),
+                                   b.getDenseI64ArrayAttr(w->dilations),
+                                   b.getDenseI64ArrayAttr(w->pads),
+                                   b.getI64IntegerAttr(group)));
   return success();
 }
 
@@ -175,6 +210,8 @@ static LogicalResult getPoolOperands(NodeImporter &imp, Value &input,
   auto inType = cast<RankedTensorType>(input.getType());
   if (inType.getRank() < 3 || type.getRank() != inType.getRank())
     return imp.emitError() << "expects an input of rank >= 3";
+  if (failed(checkBatchOnly(imp, inType, type)))
+    return failure();
   size_t n = inType.getRank() - 2;
   if (!imp.getAttr("kernel_shape"))
     return imp.emitError() << "missing 'kernel_shape' attribute";
@@ -381,13 +418,21 @@ LogicalResult aic::importer::importMaxPool(NodeImporter &imp) {
   if (failed(getPoolOperands(imp, input, type, w,
                              /*hasDilations=*/imp.getOpset() >= 10)))
     return failure();
+  bool dynamic = !cast<RankedTensorType>(input.getType()).hasStaticShape();
+  if (dynamic && (imp.isOutputUsed(1) || !type.getElementType().isF32()))
+    return imp.emitError() << "a run-time batch is supported for the float32 "
+                              "output only yet (fix the model's symbolic dims "
+                              "with --input-shape)";
   if (imp.isOutputUsed(1) && failed(importMaxPoolIndices(imp, input, type, w)))
     return failure();
   if (!type.getElementType().isF32())
     return importGenericMaxPool(imp, input, type, w);
-  imp.setOutput(0, imp.create<MaxPoolOp>(type, input, imp.emptyTensor(type),
-                                         w.kernel, w.strides, w.dilations,
-                                         w.pads, /*layouts=*/ArrayAttr()));
+  FailureOr<Value> init = windowDestination(imp, input, type);
+  if (failed(init))
+    return failure();
+  imp.setOutput(0, imp.create<MaxPoolOp>(type, input, *init, w.kernel,
+                                         w.strides, w.dilations, w.pads,
+                                         /*layouts=*/ArrayAttr()));
   return success();
 }
 
@@ -406,9 +451,12 @@ LogicalResult aic::importer::importAveragePool(NodeImporter &imp) {
     return imp.emitError() << "ceil_mode=1 with count_include_pad=1 is not "
                               "supported when the last window overhangs the "
                               "padded input";
-  imp.setOutput(0, imp.create<AvgPoolOp>(type, input, imp.emptyTensor(type),
-                                         w.kernel, w.strides, w.dilations,
-                                         w.pads, countIncludePad));
+  FailureOr<Value> init = windowDestination(imp, input, type);
+  if (failed(init))
+    return failure();
+  imp.setOutput(0,
+                imp.create<AvgPoolOp>(type, input, *init, w.kernel, w.strides,
+                                      w.dilations, w.pads, countIncludePad));
   return success();
 }
 
@@ -428,9 +476,11 @@ static LogicalResult importGlobalPool(NodeImporter &imp) {
   auto attr = [&](ArrayRef<int64_t> v) {
     return DenseI64ArrayAttr::get(ctx, v);
   };
-  imp.setOutput(0, imp.create<PoolOp>(*type, *input, imp.emptyTensor(*type),
-                                      attr(kernel), attr(ones), attr(ones),
-                                      attr(zeros)));
+  FailureOr<Value> init = windowDestination(imp, *input, *type);
+  if (failed(init))
+    return failure();
+  imp.setOutput(0, imp.create<PoolOp>(*type, *input, *init, attr(kernel),
+                                      attr(ones), attr(ones), attr(zeros)));
   return success();
 }
 

@@ -91,6 +91,62 @@ static LogicalResult importReshapeLike(NodeImporter &imp) {
   return success();
 }
 
+/// How `in` collapses into `out` keeping each run-time dim in a group of
+/// its own (with trailing 1s), or nothing.
+static std::optional<SmallVector<ReassociationIndices>>
+getCollapseGroups(ArrayRef<int64_t> in, ArrayRef<int64_t> out) {
+  SmallVector<ReassociationIndices> groups;
+  size_t i = 0;
+  for (int64_t target : out) {
+    ReassociationIndices group;
+    if (ShapedType::isDynamic(target)) {
+      if (i >= in.size() || !ShapedType::isDynamic(in[i]))
+        return std::nullopt;
+      group.push_back(i++);
+    } else {
+      int64_t product = 1;
+      do {
+        if (i >= in.size() || ShapedType::isDynamic(in[i]))
+          return std::nullopt;
+        product *= in[i];
+        group.push_back(i++);
+      } while (product < target);
+      if (product != target)
+        return std::nullopt;
+    }
+    groups.push_back(group);
+  }
+  for (; i < in.size(); ++i) {
+    if (groups.empty() || in[i] != 1)
+      return std::nullopt;
+    groups.back().push_back(i);
+  }
+  return groups;
+}
+
+/// Flatten: with a run-time dim (a batch), a collapse that keeps it.
+static LogicalResult importFlatten(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(input) || failed(type))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  if (inType.hasStaticShape() && type->hasStaticShape())
+    return importReshapeLike(imp);
+  std::optional<SmallVector<ReassociationIndices>> groups =
+      getCollapseGroups(inType.getShape(), type->getShape());
+  if (!groups)
+    return imp.emitError() << "flattening " << formatShape(inType.getShape())
+                           << " to " << formatShape(type->getShape())
+                           << " merges a run-time dim with others, which is "
+                              "not supported yet (fix the model's symbolic "
+                              "dims with --input-shape)";
+  imp.setOutput(
+      0,
+      imp.create<tensor::CollapseShapeOp>(*type, *input, *groups).getResult());
+  return success();
+}
+
 /// Before opset 5 the target shape is the `shape` attribute, where 0 copies
 /// the input dim and -1 is inferred; ONNX infers no output type for it.
 static LogicalResult importLegacyReshape(NodeImporter &imp, Value input) {
@@ -321,6 +377,27 @@ static LogicalResult importMatMul(NodeImporter &imp) {
   auto rhsType = cast<RankedTensorType>(rhs->getType());
   if (lhsType.getRank() == 0 || rhsType.getRank() == 0)
     return imp.emitError() << "scalar operands are not supported";
+  if (!lhsType.hasStaticShape() || !rhsType.hasStaticShape()) {
+    // Run-time rows of a 2-D product: the primitive takes them per shape.
+    if (lhsType.getRank() != 2 || rhsType.getRank() != 2 ||
+        !rhsType.hasStaticShape() || lhsType.isDynamicDim(1) ||
+        type->getRank() != 2 || lhsType.getDimSize(1) != rhsType.getDimSize(0))
+      return imp.emitError()
+             << "MatMul of shapes " << formatShape(lhsType.getShape())
+             << " and " << formatShape(rhsType.getShape())
+             << " with run-time dims is supported only for a 2-D product "
+                "with run-time rows (fix the model's symbolic dims with "
+                "--input-shape)";
+    auto matmulType = RankedTensorType::get(
+        {ShapedType::kDynamic, rhsType.getDimSize(1)}, type->getElementType());
+    Value rows = imp.create<tensor::DimOp>(*lhs, 0);
+    imp.setOutput(0, imp.create<MatmulOp>(matmulType, *lhs, *rhs, Value(),
+                                          ValueRange{},
+                                          imp.emptyTensor(matmulType, rows),
+                                          UnitAttr(), UnitAttr(), FloatAttr())
+                         .getOutput());
+    return success();
+  }
   Value a = *lhs, b = *rhs;
   if (lhsType.getRank() == 1)
     a = imp.reshapeTo(a, {1, lhsType.getDimSize(0)});
@@ -398,6 +475,18 @@ static LogicalResult importGemm(NodeImporter &imp) {
   int64_t kA = aType.getDimSize(transposeA ? 0 : 1);
   int64_t kB = bType.getDimSize(transposeB ? 1 : 0);
   int64_t n = bType.getDimSize(transposeB ? 0 : 1);
+  // Run-time dims: M and N come from A and B (the primitive takes them per
+  // shape); K must be known.
+  if (!aType.hasStaticShape() || !bType.hasStaticShape()) {
+    if (ShapedType::isDynamic(kA) || ShapedType::isDynamic(kB) ||
+        (imp.hasInput(2) && !imp.getInputType(2).hasStaticShape()))
+      return imp.emitError()
+             << "A " << formatShape(aType.getShape()) << " x B "
+             << formatShape(bType.getShape()) << (imp.hasInput(2) ? " + C" : "")
+             << ": run-time dims are supported in M and N only (fix the "
+                "model's symbolic dims with --input-shape)";
+    type = RankedTensorType::get({m, n}, type->getElementType());
+  }
   if (kA != kB || type->getDimSize(0) != m || type->getDimSize(1) != n)
     return imp.emitError() << "A " << formatShape(aType.getShape())
                            << (transposeA ? "^T" : "") << " x B "
@@ -453,9 +542,14 @@ static LogicalResult importGemm(NodeImporter &imp) {
   FloatAttr alphaAttr = alpha == 1.0 ? FloatAttr() : b.getF64FloatAttr(alpha);
   UnitAttr transA = imp.getIntAttr("transA", 0) ? b.getUnitAttr() : UnitAttr();
   UnitAttr transB = imp.getIntAttr("transB", 0) ? b.getUnitAttr() : UnitAttr();
+  SmallVector<Value> sizes;
+  if (type->isDynamicDim(0))
+    sizes.push_back(imp.create<tensor::DimOp>(*lhs, transposeA ? 1 : 0));
+  if (type->isDynamicDim(1))
+    sizes.push_back(imp.create<tensor::DimOp>(*rhs, transposeB ? 0 : 1));
   imp.setOutput(0, imp.create<MatmulOp>(*type, *lhs, *rhs, bias, ValueRange{},
-                                        imp.emptyTensor(*type), transA, transB,
-                                        alphaAttr));
+                                        imp.emptyTensor(*type, sizes), transA,
+                                        transB, alphaAttr));
   return success();
 }
 
@@ -564,7 +658,7 @@ ArrayRef<OpRuleInfo> aic::importer::getCoreRules() {
        [](NodeImporter &imp) { return importSoftmaxLike(imp, true); }, 1,
        types::kFloat},
       {"Reshape", importReshape, 1, types::kTensor | types::kString},
-      {"Flatten", importReshapeLike, 1, types::kTensor | types::kString},
+      {"Flatten", importFlatten, 1, types::kTensor | types::kString, "", true},
       {"Squeeze", importReshapeLike, 1, types::kTensor | types::kString},
       {"Unsqueeze", importReshapeLike, 1, types::kTensor | types::kString},
       {"Transpose", importTranspose, 1, types::kTensor | types::kString, "",
@@ -573,15 +667,16 @@ ArrayRef<OpRuleInfo> aic::importer::getCoreRules() {
       {"Constant", importConstant, 1, types::kTensor | types::kString},
       {"Identity", importIdentity, 1, types::kTensor | types::kString, "",
        true},
-      {"MatMul", importMatMul, 1, typeBit(onnx::TensorProto::FLOAT)},
-      {"Gemm", importGemm, 1, typeBit(onnx::TensorProto::FLOAT)},
-      {"Conv", importConv, 1, typeBit(onnx::TensorProto::FLOAT)},
-      {"MaxPool", importMaxPool, 1, types::kNumeric},
-      {"AveragePool", importAveragePool, 1, typeBit(onnx::TensorProto::FLOAT)},
+      {"MatMul", importMatMul, 1, typeBit(onnx::TensorProto::FLOAT), "", true},
+      {"Gemm", importGemm, 1, typeBit(onnx::TensorProto::FLOAT), "", true},
+      {"Conv", importConv, 1, typeBit(onnx::TensorProto::FLOAT), "", true},
+      {"MaxPool", importMaxPool, 1, types::kNumeric, "", true},
+      {"AveragePool", importAveragePool, 1, typeBit(onnx::TensorProto::FLOAT),
+       "", true},
       {"GlobalAveragePool", importGlobalAveragePool, 1,
-       typeBit(onnx::TensorProto::FLOAT)},
+       typeBit(onnx::TensorProto::FLOAT), "", true},
       {"GlobalMaxPool", importGlobalMaxPool, 1,
-       typeBit(onnx::TensorProto::FLOAT)},
+       typeBit(onnx::TensorProto::FLOAT), "", true},
       {"LayerNormalization", importLayerNormalization, 17,
        typeBit(onnx::TensorProto::FLOAT)},
   };

@@ -40,9 +40,13 @@ DictionaryAttr GraphSignature::valueEntry(StringRef name, int64_t kind,
 }
 
 void GraphSignature::addInput(StringRef name, RankedTensorType type,
-                              int32_t elementType) {
+                              int32_t elementType,
+                              ArrayRef<std::string> dimNames) {
   argTypes.push_back(type);
-  args.push_back({name.str(), elementType, name.str()});
+  args.push_back({name.str(),
+                  elementType,
+                  name.str(),
+                  {dimNames.begin(), dimNames.end()}});
   inputValues.push_back(valueEntry(name, /*kind=*/0, elementType, true, 1));
 }
 
@@ -94,6 +98,11 @@ void GraphSignature::bindInputs(func::FuncOp func, GraphState &state) {
     // Integers are signless: the runtime learns the dtype from this.
     if (isUnsignedElementType(arg.elementType))
       func.setArgAttr(i, kUnsignedAttr, builder.getUnitAttr());
+    // Run-time dims of the same name are one value: the runtime checks it.
+    if (!arg.dimNames.empty()) {
+      SmallVector<StringRef> names(arg.dimNames.begin(), arg.dimNames.end());
+      func.setArgAttr(i, kDimNamesAttr, builder.getStrArrayAttr(names));
+    }
     if (!arg.input.empty())
       state.setValue(arg.input, entry.getArgument(i));
   }

@@ -147,7 +147,7 @@ int64_t aic::importer::elementByteSize(Type elementType) {
 
 FailureOr<RankedTensorType>
 aic::importer::convertTensorType(const onnx::TypeProto &type, MLIRContext *ctx,
-                                 std::string &why) {
+                                 std::string &why, bool allowDynamic) {
   if (!type.has_tensor_type()) {
     why = "is not a tensor";
     return failure();
@@ -166,6 +166,10 @@ aic::importer::convertTensorType(const onnx::TypeProto &type, MLIRContext *ctx,
   SmallVector<int64_t> shape;
   for (const onnx::TensorShapeProto::Dimension &dim :
        tensorType.shape().dim()) {
+    if (allowDynamic && !dim.has_dim_value()) {
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
     if (!dim.has_dim_value() || dim.dim_value() < 0) {
       why = "has a dynamic dimension ('" +
             (dim.has_dim_param() && !dim.dim_param().empty() ? dim.dim_param()

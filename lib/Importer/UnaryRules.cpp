@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
@@ -68,14 +69,19 @@ static LogicalResult importLibraryUnary(NodeImporter &imp, Domain domain,
   if (failed(input))
     return failure();
   auto type = cast<RankedTensorType>(input->getType());
-  // The primitive is built for static shapes; a shape known only at run
-  // time (after NonZero, ...) gets generated code.
-  if (!type.getElementType().isF32() || !type.hasStaticShape())
+  if (!type.getElementType().isF32())
     return importUnaryFn(imp, domain, fn);
   FailureOr<RankedTensorType> outType = imp.getOutputTypeOr(0, type);
   if (failed(outType))
     return failure();
-  imp.setOutput(0, imp.create<OpTy>(type, *input, imp.emptyTensor(type)));
+  // Run-time dims (symbolic ones, or after NonZero, ...): the primitive is
+  // created per shape, or the op becomes a post-op of its producer.
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(imp.create<tensor::DimOp>(*input, d));
+  imp.setOutput(0,
+                imp.create<OpTy>(type, *input, imp.emptyTensor(type, sizes)));
   return success();
 }
 

@@ -90,7 +90,7 @@
 // ABI version 9, three inputs and three outputs, 64 bytes of arena (the
 // generic's second result), three primitives.
 // LOWERED-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// LOWERED-NEXT: llvm.mlir.constant(9 : i32) : i32
+// LOWERED-NEXT: llvm.mlir.constant(10 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32

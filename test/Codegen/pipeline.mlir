@@ -81,7 +81,7 @@
 // The metadata: {abi_version 8, 1 input, 1 output, 5 primitives, arena 640
 // bytes, the input and output tables, no value tables}.
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta() {{.*}} : !llvm.struct<(i32, i32, i32, i32, i64, ptr, ptr, i32, i32, ptr, ptr)> {
-// CHECK-DAG: %[[VERSION:.*]] = llvm.mlir.constant(9 : i32) : i32
+// CHECK-DAG: %[[VERSION:.*]] = llvm.mlir.constant(10 : i32) : i32
 // CHECK-DAG: %[[PRIMS:.*]] = llvm.mlir.constant(5 : i32) : i32
 // CHECK-DAG: %[[ONE:.*]] = llvm.mlir.constant(1 : i32) : i32
 // CHECK-DAG: %[[ARENA:.*]] = llvm.mlir.constant(640 : i64) : i64

@@ -394,3 +394,41 @@ func.func @main_graph(%x: memref<8xf32>, %k: index) -> (memref<?xf32>, memref<?x
   linalg.copy ins(%v : memref<?xf32, strided<[1]>>) outs(%u : memref<?xf32>)
   return %c, %u, %u : memref<?xf32>, memref<?xf32>, memref<?xf32>
 }
+
+// -----
+
+// Tests buffers whose sizes follow a symbolic input dim: with the static
+// ones, they are placed by a plan evaluated per shape. Their sizes are
+// computed at the function's start from the input's dims (memref.dim of
+// an alloc is its size), @__aic_plan gets them with each buffer's live
+// range and returns the arena, and each alloc becomes a view at the offset
+// the plan gives it. The output stays a run-time allocation.
+// CHECK-LABEL: func @main_graph
+// CHECK-SAME: (%[[X:.*]]: memref<?x4xf32> {aic.name = "x"}, %{{.*}}: memref<1xi8>) -> (memref<?x4xf32> {aic.name = "y", aic.output = 0 : i64})
+// CHECK: %[[N:.*]] = memref.dim %[[X]], %{{.*}} : memref<?x4xf32>
+// CHECK: %[[SIZES:.*]] = memref.alloca() : memref<3xi64>
+// CHECK: %[[OFFSETS:.*]] = memref.alloca() : memref<4xi64>
+// CHECK: memref.store %{{.*}}, %[[SIZES]][%{{.*}}] : memref<3xi64>
+// CHECK: %[[A:.*]] = call @__aic_plan(%[[SIZES]], %[[OFFSETS]]) {aic.plan_alignment = 64 : i64, aic.plan_ranges = array<i64: 5, 6, 7, 11, 10, 13>} : (memref<3xi64>, memref<4xi64>) -> memref<?xi8>
+// CHECK: memref.view %[[A]][%{{.*}}][] : memref<?xi8> to memref<16xf32>
+// CHECK: memref.view %[[A]][%{{.*}}][%{{.*}}] : memref<?xi8> to memref<?x4xf32>
+// CHECK: memref.view %[[A]][%{{.*}}][%{{.*}}] : memref<?xi8> to memref<?x4xf32>
+// CHECK: %[[Y:.*]] = memref.alloc(%{{.*}}) : memref<?x4xf32>
+// CHECK-NOT: memref.dealloc
+// CHECK: return %[[Y]]
+// CHECK: func.func private @__aic_plan(memref<3xi64>, memref<4xi64>) -> memref<?xi8>
+func.func @main_graph(%x: memref<?x4xf32> {aic.name = "x"}) -> (memref<?x4xf32> {aic.name = "y"}) {
+  %c0 = arith.constant 0 : index
+  %f = arith.constant 0.0 : f32
+  %n = memref.dim %x, %c0 : memref<?x4xf32>
+  %s = memref.alloc() : memref<16xf32>
+  linalg.fill ins(%f : f32) outs(%s : memref<16xf32>)
+  %t = memref.alloc(%n) : memref<?x4xf32>
+  aic.relu %x outs(%t) : (memref<?x4xf32>, memref<?x4xf32>) -> ()
+  %m = memref.dim %t, %c0 : memref<?x4xf32>
+  %u = memref.alloc(%m) : memref<?x4xf32>
+  aic.relu %t outs(%u) : (memref<?x4xf32>, memref<?x4xf32>) -> ()
+  %y = memref.alloc(%n) : memref<?x4xf32>
+  aic.relu %u outs(%y) : (memref<?x4xf32>, memref<?x4xf32>) -> ()
+  return %y : memref<?x4xf32>
+}

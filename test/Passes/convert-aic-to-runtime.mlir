@@ -102,7 +102,7 @@
 // The tensor tables: {name, dtype, rank, shape, value}; "count" is an
 // unsigned int64 scalar (dtype 13, rank 0, no shape) compiled for the value
 // 7 (--input-value), which it holds as the caller passes it.
-// CHECK-LABEL: llvm.mlir.global internal constant @__aic_inputs() {{.*}} : !llvm.array<2 x struct<(ptr, i32, i32, ptr, ptr)>>
+// CHECK-LABEL: llvm.mlir.global internal constant @__aic_inputs() {{.*}} : !llvm.array<2 x struct<(ptr, i32, i32, ptr, ptr, ptr)>>
 // CHECK-DAG: %[[NAME0:.*]] = llvm.mlir.addressof @__aic_input_0_name
 // CHECK-DAG: %[[SHAPE0:.*]] = llvm.mlir.addressof @__aic_input_0_shape
 // CHECK-DAG: %[[F32:.*]] = llvm.mlir.constant(1 : i32) : i32
@@ -127,7 +127,7 @@
 // CHECK: llvm.mlir.global internal constant @__aic_input_1_name("count\00")
 // CHECK-NOT: @__aic_input_1_shape
 // CHECK: llvm.mlir.global internal constant @__aic_input_1_value(dense<[7, 0, 0, 0, 0, 0, 0, 0]> : tensor<8xi8>)
-// CHECK: llvm.mlir.global internal constant @__aic_outputs() {{.*}} : !llvm.array<1 x struct<(ptr, i32, i32, ptr, ptr)>>
+// CHECK: llvm.mlir.global internal constant @__aic_outputs() {{.*}} : !llvm.array<1 x struct<(ptr, i32, i32, ptr, ptr, ptr)>>
 // CHECK: llvm.mlir.global internal constant @__aic_output_0_name("probs\00")
 // CHECK: llvm.mlir.global internal constant @__aic_output_0_shape(dense<[1, 2, 2, 2]> : tensor<4xi64>)
 
@@ -135,7 +135,7 @@
 // planned arena size, the tables, and no value tables (every tensor is a
 // graph input or output of its own)}.
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta() {{.*}} : !llvm.struct<(i32, i32, i32, i32, i64, ptr, ptr, i32, i32, ptr, ptr)> {
-// CHECK-NEXT: %[[VER:.*]] = llvm.mlir.constant(9 : i32) : i32
+// CHECK-NEXT: %[[VER:.*]] = llvm.mlir.constant(10 : i32) : i32
 // CHECK-NEXT: %[[NIN:.*]] = llvm.mlir.constant(2 : i32) : i32
 // CHECK-NEXT: %[[NOUT:.*]] = llvm.mlir.constant(1 : i32) : i32
 // CHECK-NEXT: %[[NPRIM:.*]] = llvm.mlir.constant(2 : i32) : i32
@@ -217,7 +217,7 @@ module attributes {aic.arena_size = 1024 : i64, aic.arena_naive_size = 2048 : i6
 // CHECK: llvm.mlir.global internal constant @__aic_desc_5(dense<[8, 1, 2, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 2, 1, 4, 0, 4602678819172646912]> : tensor<28xi64>)
 // CHECK: llvm.mlir.global internal constant @__aic_name_5("node_5\00")
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// CHECK-NEXT: llvm.mlir.constant(9 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(10 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(4 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(3 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(6 : i32) : i32
@@ -435,7 +435,7 @@ module attributes {aic.arena_size = 0 : i64} {
 // CHECK-LABEL: func.func @aic_model_run
 // CHECK: call @main_graph(%{{.*}}, %{{.*}}, %{{.*}})
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// CHECK-NEXT: llvm.mlir.constant(9 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(10 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(1 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(0 : i32) : i32
 // CHECK: llvm.mlir.addressof @__aic_inputs : !llvm.ptr
@@ -496,5 +496,63 @@ module attributes {aic.arena_size = 64 : i64} {
     %u = memref.alloc(%c3) : memref<?x2xi64>
     aic.relu %x outs(%s) : (memref<8xf32>, memref<8xf32>) -> ()
     return %u : memref<?x2xi64>
+  }
+}
+
+// -----
+
+// Tests symbolic dims: the run function reads the dims of an input with a
+// run-time dim through aicrt_input_shape into a dense descriptor; a
+// primitive with run-time dims is executed by aicrt_exec_dims with the
+// values of those dims (per argument, in order); the plan call becomes
+// aicrt_plan, whose arena slot and size (the offsets' last entry) make the
+// arena buffer; the input's dim names and -1 dims go into the metadata.
+// CHECK-LABEL: func.func private @main_graph
+// CHECK-SAME: (%[[X:.*]]: memref<?x4xf32> {aic.dim_names = ["batch", ""], aic.name = "x"}, %{{.*}}: memref<1xi8>, %[[STATE:.*]]: !llvm.ptr) -> i32
+// CHECK: %[[RANGES:.*]] = llvm.mlir.addressof @__aic_plan_ranges_0 : !llvm.ptr
+// CHECK: %[[RC:.*]] = call @aicrt_plan(%[[STATE]], %{{.*}}, %[[RANGES]], %c1_i32, %c64_i64, %{{.*}}, %[[SLOT:.*]]) :
+// CHECK: arith.cmpi ne, %[[RC]]
+// CHECK: llvm.load %[[SLOT]] : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[D0:.*]] = memref.dim %[[X]], %c0{{.*}} : memref<?x4xf32>
+// CHECK: %[[D0I:.*]] = arith.index_cast %[[D0]] : index to i64
+// CHECK: %[[D1:.*]] = memref.dim %{{.*}}, %c0{{.*}} : memref<?x4xf32>
+// CHECK: %[[D1I:.*]] = arith.index_cast %[[D1]] : index to i64
+// CHECK: llvm.store %[[D0I]], %{{.*}} : i64, !llvm.ptr
+// CHECK: llvm.store %[[D1I]], %{{.*}} : i64, !llvm.ptr
+// CHECK: call @aicrt_exec_dims(%[[STATE]], %c0_i32{{.*}}, %{{.*}}, %c2_i32{{.*}}, %{{.*}}, %c2_i32{{.*}})
+// CHECK: call @aicrt_alloc(
+// CHECK: call @aicrt_exec_dims(%[[STATE]], %c1_i32{{.*}}, %{{.*}}, %c2_i32{{.*}}, %{{.*}}, %c2_i32{{.*}})
+// CHECK: call @aicrt_output(
+// CHECK: func.func private @aicrt_plan(!llvm.ptr, !llvm.ptr, !llvm.ptr, i32, i64, !llvm.ptr, !llvm.ptr) -> i32
+// CHECK: llvm.mlir.global internal constant @__aic_plan_ranges_0(dense<[3, 4]> : tensor<2xi64>)
+// CHECK: func.func private @aicrt_exec_dims(!llvm.ptr, i32, !llvm.ptr, i32, !llvm.ptr, i32) -> i32
+// CHECK: func.func private @aicrt_input_shape(!llvm.ptr, i32, !llvm.ptr) -> i32
+// CHECK-NOT: @__aic_plan(
+// CHECK-LABEL: func.func @aic_model_run
+// CHECK: %[[SHAPE:.*]] = llvm.alloca %{{.*}} x i64
+// CHECK: call @aicrt_input_shape(%arg0, %c0_i32{{.*}}, %[[SHAPE]])
+// CHECK: llvm.getelementptr %[[SHAPE]][0] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: llvm.load
+// CHECK: llvm.mlir.addressof @__aic_input_0_dim_names : !llvm.ptr
+// CHECK: llvm.mlir.global internal constant @__aic_input_0_shape(dense<[-1, 4]> : tensor<2xi64>)
+// CHECK: llvm.mlir.global internal constant @__aic_input_0_dim_names() {{.*}} : !llvm.array<2 x ptr>
+// CHECK: llvm.mlir.addressof @__aic_input_0_dim_0 : !llvm.ptr
+// CHECK: llvm.mlir.zero : !llvm.ptr
+// CHECK: llvm.mlir.global internal constant @__aic_input_0_dim_0("batch\00")
+module attributes {aic.arena_size = 0 : i64, aic.arena_per_shape} {
+  func.func private @__aic_plan(memref<1xi64>, memref<2xi64>) -> memref<?xi8>
+  func.func @main_graph(%x: memref<?x4xf32> {aic.name = "x", aic.dim_names = ["batch", ""]}, %arena: memref<1xi8>) -> (memref<?x4xf32> {aic.name = "y", aic.output = 0 : i64}) {
+    %c0 = arith.constant 0 : index
+    %n = memref.dim %x, %c0 : memref<?x4xf32>
+    %sizes = memref.alloca() : memref<1xi64>
+    %offsets = memref.alloca() : memref<2xi64>
+    %a = call @__aic_plan(%sizes, %offsets) {aic.plan_alignment = 64 : i64, aic.plan_ranges = array<i64: 3, 4>} : (memref<1xi64>, memref<2xi64>) -> memref<?xi8>
+    %o = memref.load %offsets[%c0] : memref<2xi64>
+    %oi = arith.index_cast %o : i64 to index
+    %t = memref.view %a[%oi][%n] : memref<?xi8> to memref<?x4xf32>
+    aic.relu %x outs(%t) : (memref<?x4xf32>, memref<?x4xf32>) -> ()
+    %y = memref.alloc(%n) : memref<?x4xf32>
+    aic.relu %t outs(%y) : (memref<?x4xf32>, memref<?x4xf32>) -> ()
+    return %y : memref<?x4xf32>
   }
 }

@@ -233,14 +233,19 @@ static bool compileToCache(StringRef model, std::string &library) {
 static std::string shapeString(const int64_t *shape, int32_t rank) {
   std::string s = "[";
   for (int32_t i = 0; i < rank; ++i)
-    s += (i ? "," : "") + std::to_string(shape[i]);
+    s += (i ? "," : "") + (shape[i] == AIC_DIM_DYNAMIC
+                               ? std::string("?")
+                               : std::to_string(shape[i]));
   return s + "]";
 }
 
+/// Zeros of `info`'s type; a symbolic dim (an input's AIC_DIM_DYNAMIC)
+/// gets size 1 unless a file gives the input.
 static aic::HostTensor allocate(const aic_tensor_info_t &info) {
   aic::HostTensor t;
   t.dtype = info.dtype;
-  t.shape.assign(info.shape, info.shape + info.rank);
+  for (int32_t d = 0; d < info.rank; ++d)
+    t.shape.push_back(info.shape[d] == AIC_DIM_DYNAMIC ? 1 : info.shape[d]);
   t.bytes.assign(t.numElements() * aic_dtype_size(info.dtype), 0);
   return t;
 }
@@ -326,9 +331,14 @@ int main(int argc, char **argv) {
       aic_model_input_info(model, i, &info);
       inputs[i] = std::move(tensors[j]);
       aic::adoptInputType(inputs[i], info.dtype);
-      if (inputs[i].dtype != info.dtype ||
-          inputs[i].shape !=
-              std::vector<int64_t>(info.shape, info.shape + info.rank))
+      // A symbolic dim (AIC_DIM_DYNAMIC) takes the file's size; the
+      // runtime checks that dims of one name agree.
+      bool fits = inputs[i].dtype == info.dtype &&
+                  inputs[i].shape.size() == size_t(info.rank);
+      for (int32_t d = 0; fits && d < info.rank; ++d)
+        fits = info.shape[d] == AIC_DIM_DYNAMIC ||
+               inputs[i].shape[d] == info.shape[d];
+      if (!fits)
         return fail(
             Twine(path) + ": input '" + info.name + "' (#" + Twine(i) +
             ") expects " + aic_dtype_name(info.dtype) + " " +

@@ -1,5 +1,5 @@
 //===- MemoryPlannerTest.cpp - Tests of the static arena planner ----------===//
-#include "passes/MemoryPlanner.h"
+#include "aic/MemoryPlan.h"
 
 #include <gtest/gtest.h>
 

@@ -60,6 +60,22 @@ TEST(Metadata, OutputsMayHaveDynamicDims) {
   EXPECT_EQ(r.outputs[1].bytes, 8u);
 }
 
+TEST(Metadata, InputsMayHaveNamedSymbolicDims) {
+  Meta m;
+  static const char *const kNames[] = {"batch", nullptr, "", ""};
+  m.inShape[0] = AIC_DIM_DYNAMIC;
+  m.inShape[1] = AIC_DIM_DYNAMIC;
+  m.inputs[0].dim_names = kNames;
+  ModelMeta r = readMetadata(&m.meta, sizeof m.meta);
+  EXPECT_TRUE(r.inputs[0].dynamic);
+  EXPECT_EQ(r.inputs[0].shape,
+            (std::vector<int64_t>{AIC_DIM_DYNAMIC, AIC_DIM_DYNAMIC, 2, 2}));
+  EXPECT_EQ(r.inputs[0].dimNames,
+            (std::vector<std::string>{"batch", "", "", ""}));
+  EXPECT_EQ(r.inputs[0].bytes, 0u);
+  EXPECT_TRUE(r.inputs[1].dimNames.empty());
+}
+
 TEST(Metadata, ReadsValidStruct) {
   Meta m;
   ModelMeta r = readMetadata(&m.meta, sizeof m.meta);
@@ -180,9 +196,18 @@ INSTANTIATE_TEST_SUITE_P(
                 "input #0 'my in 0': shape is NULL"},
         BadCase{"NegativeDim", [](Meta &m) { m.inShape[2] = -2; },
                 "input #0 'my in 0': dimension 2 is -2"},
-        BadCase{"DynamicInputDim",
-                [](Meta &m) { m.inShape[1] = AIC_DIM_DYNAMIC; },
-                "input #0 'my in 0': dimension 1 is -1"},
+        BadCase{"NamedStaticDim",
+                [](Meta &m) {
+                  static const char *const kNames[] = {"", "batch", "", ""};
+                  m.inputs[0].dim_names = kNames;
+                },
+                "input #0 'my in 0': dim 1 is static and named"},
+        BadCase{"NamedOutputDims",
+                [](Meta &m) {
+                  static const char *const kNames[] = {"n", "", ""};
+                  m.outputs[0].dim_names = kNames;
+                },
+                "output #0 'out': only inputs can name their dims"},
         BadCase{"OtherNegativeOutputDim", [](Meta &m) { m.outShape[0] = -2; },
                 "output #0 'out': dimension 0 is -2"},
         BadCase{"ByteSizeOverflows",

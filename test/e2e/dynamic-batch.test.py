@@ -1,0 +1,141 @@
+"""Models with a symbolic batch dim, compiled once and run at several batch
+sizes (see dynamic-batch.test). Usage: dynamic-batch.test.py WORKDIR
+[NAME...], NAME a model of make_models.py or "shared" (default: mlp
+shared); runs aic-compile and aic-run from PATH."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+import torch
+from onnx import TensorProto, helper, numpy_helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_models  # noqa: E402
+
+BATCHES = (1, 4, 7)
+
+
+def write_inputs(folder, arrays):
+    os.makedirs(folder, exist_ok=True)
+    for i, a in enumerate(arrays):
+        with open(os.path.join(folder, "input_%d.pb" % i), "wb") as f:
+            f.write(numpy_helper.from_array(a).SerializeToString())
+
+
+def run(lib, folder, arrays):
+    """Runs `lib` on `arrays`; returns (outputs, None) or (None, stderr)."""
+    data = os.path.join(folder, "data")
+    write_inputs(data, arrays)
+    out = os.path.join(folder, "out")
+    proc = subprocess.run(["aic-run", lib, "--inputs", data, "--outputs", out],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        return None, proc.stderr.strip()
+    outputs, k = [], 0
+    while os.path.exists(os.path.join(out, "output_%d.pb" % k)):
+        outputs.append(numpy_helper.to_array(onnx.load_tensor(
+            os.path.join(out, "output_%d.pb" % k))))
+        k += 1
+    return outputs, None
+
+
+def compile_model(model_path, lib, *flags):
+    subprocess.run(["aic-compile", model_path, "-o", lib, *flags], check=True)
+
+
+def export_torch(name, folder):
+    """`name` of make_models exported with a symbolic batch dim."""
+    model, x = make_models.build(name)
+    path = os.path.join(folder, name + ".onnx")
+    with torch.no_grad():
+        torch.onnx.export(model, (x,), path, opset_version=13,
+                          input_names=["input"], output_names=["output"],
+                          dynamic_axes={"input": {0: "batch"},
+                                        "output": {0: "batch"}})
+    return model, tuple(x.shape[1:]), path
+
+
+def check_torch(name, folder, tol):
+    torch.set_num_threads(1)
+    model, item, path = export_torch(name, folder)
+    lib = os.path.join(folder, name + ".so")
+    compile_model(path, lib)
+    rng = np.random.default_rng(1)
+    for batch in BATCHES + (4,):
+        x = rng.standard_normal((batch,) + item, dtype=np.float32)
+        with torch.no_grad():
+            expected = model(torch.from_numpy(x)).numpy()
+        outputs, error = run(lib, os.path.join(folder, name), [x])
+        if error:
+            sys.exit("%s at batch %d: %s" % (name, batch, error))
+        y = outputs[0]
+        if y.shape != expected.shape:
+            sys.exit("%s at batch %d: shape %s, expected %s" %
+                     (name, batch, y.shape, expected.shape))
+        err = np.abs(y - expected).max() / max(np.abs(expected).max(), 1e-6)
+        if err > tol:
+            sys.exit("%s at batch %d: relative error %g" % (name, batch, err))
+    print("%s: batches %s ok" % (name, " ".join(map(str, BATCHES))))
+
+
+def shared_batch_model(folder):
+    """y = Gemm(x, W) + z: x [batch, 3], z [batch, 2] share `batch`."""
+    w = numpy_helper.from_array(
+        np.arange(6, dtype=np.float32).reshape(3, 2), "w")
+    graph = helper.make_graph(
+        [helper.make_node("Gemm", ["x", "w"], ["t"], name="gemm"),
+         helper.make_node("Add", ["t", "z"], ["y"], name="add")], "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3]),
+         helper.make_tensor_value_info("z", TensorProto.FLOAT, ["batch", 2])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 2])],
+        [w])
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    path = os.path.join(folder, "shared.onnx")
+    onnx.save(model, path)
+    return path, numpy_helper.to_array(w)
+
+
+def check_shared(folder):
+    path, w = shared_batch_model(folder)
+    lib = os.path.join(folder, "shared.so")
+    compile_model(path, lib)
+    rng = np.random.default_rng(2)
+    for batch in BATCHES:
+        x = rng.standard_normal((batch, 3), dtype=np.float32)
+        z = rng.standard_normal((batch, 2), dtype=np.float32)
+        outputs, error = run(lib, os.path.join(folder, "shared"), [x, z])
+        if error:
+            sys.exit("shared at batch %d: %s" % (batch, error))
+        if not np.allclose(outputs[0], x @ w + z, rtol=1e-5, atol=1e-5):
+            sys.exit("shared at batch %d: wrong values" % batch)
+    print("shared: batches %s ok" % " ".join(map(str, BATCHES)))
+    # Errors the runtime reports, one line each.
+    bad = [("mismatch", [np.zeros((4, 3), np.float32),
+                         np.zeros((3, 2), np.float32)]),
+           ("rank", [np.zeros((4, 3, 1), np.float32),
+                     np.zeros((4, 2), np.float32)])]
+    for what, arrays in bad:
+        outputs, error = run(lib, os.path.join(folder, what), arrays)
+        if outputs is not None or "\n" in error:
+            sys.exit("%s: expected a one-line error, got %r" % (what, error))
+        print("%s: %s" % (what, error))
+
+
+def main():
+    folder, names = sys.argv[1], sys.argv[2:] or ["mlp", "shared"]
+    for name in names:
+        if name == "shared":
+            check_shared(folder)
+        else:
+            check_torch(name, folder, 1e-5 if name == "mlp" else 1e-4)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
