@@ -42,9 +42,10 @@ def bench(runner, model, inputs, threads, runs, warmup, who):
 def cpu_ms_per_run(runner, model, inputs, runs, warmup, who):
     """CPU time in ms of one single-threaded run: the CPU time of a --bench
     process of 2 * runs runs minus that of one of `runs` runs, over `runs`
-    (start-up cancels out). Unlike latency, it barely changes when other
-    processes share the cores, so ratios of it stay meaningful on a loaded
-    machine; it says nothing about multi-threaded runs."""
+    (start-up cancels out). It changes much less than latency when other
+    processes share the cores (caches and memory bandwidth still are
+    shared), so its ratios stay meaningful on a loaded machine; it says
+    nothing about multi-threaded runs."""
     def cpu_s(n):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         run(runner + [model, "--bench", "--inputs", inputs, "--threads", "1",

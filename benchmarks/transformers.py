@@ -34,8 +34,8 @@ For each model:
      faster).
 With --cpu-time, each round also measures the CPU time of one 1-thread run
 of each (benchlib.cpu_ms_per_run) and reports its median ratio: on a machine
-loaded by other work that ratio stays close to the quiet machine's latency
-ratio at 1 thread, where latencies do not.
+loaded by other work that ratio stays much closer to the quiet machine's
+latency ratio at 1 thread than latencies do.
 The tables replace the "Transformers" section of --results (default
 benchmarks/RESULTS.md), between its <!-- transformers:begin/end --> markers.
 """
@@ -229,8 +229,9 @@ def main():
              "|---|---:|---:|---:|---:|---:|"] + rows
     if cpu_rows:
         lines += ["", "CPU time per 1-thread run (`--cpu-time`: the CPU time of a run of "
-                  "2N runs minus that of N runs, over N; medians of the rounds), which other "
-                  "work on the machine barely changes:", "",
+                  "2N runs minus that of N runs, over N; medians of the rounds), much less "
+                  "sensitive than latency to other work on the machine (on a loaded machine "
+                  "its ratios still vary by a few hundredths between runs):", "",
                   "| model | rounds x N | aic ms | ORT ms | aic/ORT |",
                   "|---|---:|---:|---:|---:|"] + cpu_rows
     lines += ["", "| model | compile s | error aic vs PyTorch | error ORT vs PyTorch "
