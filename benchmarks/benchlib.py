@@ -1,9 +1,10 @@
 """benchlib.py - what the interleaved benchmarks (recurrent.py,
 transformers.py) share: running a command, one aic-run/ort-run.js
-measurement, reading an output back, and replacing a marked section of
-RESULTS.md."""
+measurement, peak memory of one fresh process, reading an output back, and
+replacing a marked section of RESULTS.md."""
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,6 +37,45 @@ def bench(runner, model, inputs, threads, runs, warmup, who):
                         "--threads", str(threads), "--runs", str(runs),
                         "--warmup", str(warmup)], who)
     return json.loads(out.strip().splitlines()[-1])["median_ms"]
+
+
+def cpu_ms_per_run(runner, model, inputs, runs, warmup, who):
+    """CPU time in ms of one single-threaded run: the CPU time of a --bench
+    process of 2 * runs runs minus that of one of `runs` runs, over `runs`
+    (start-up cancels out). It changes much less than latency when other
+    processes share the cores (caches and memory bandwidth still are
+    shared), so its ratios stay meaningful on a loaded machine; it says
+    nothing about multi-threaded runs."""
+    def cpu_s(n):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        run(runner + [model, "--bench", "--inputs", inputs, "--threads", "1",
+                      "--runs", str(n), "--warmup", str(warmup)], who)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return (cpu_s(2 * runs) - cpu_s(runs)) / runs * 1e3
+
+
+def build_first_result(aic_dir, out_dir, who):
+    """benchmarks/first-result.c built against the libaicrt of aic_dir."""
+    bench_dir = os.path.dirname(os.path.abspath(__file__))
+    lib = os.path.join(aic_dir, "lib")
+    exe = os.path.join(out_dir, "first-result")
+    run(["cc", "-O2", "-std=c11", "-I", os.path.join(os.path.dirname(bench_dir), "include"),
+         os.path.join(bench_dir, "first-result.c"), "-o", exe, "-L", lib, "-laicrt",
+         "-Wl,-rpath," + lib], who)
+    return exe
+
+
+def peak_rss_mib(cmd, threads, who):
+    """Peak RSS in MiB above the process baseline of one fresh process that
+    loads a model and runs it once: cmd is first-result (aic, threads from
+    OMP_NUM_THREADS) or ort-run.js --first-result (its JSON fields)."""
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if r.returncode:
+        sys.exit(f"{who}: {' '.join(cmd)} failed: {r.stderr.strip()}")
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    return (out["peak_rss_kb"] - out["baseline_rss_kb"]) / 1024
 
 
 def replace_section(path, begin, end, lines):

@@ -6,6 +6,7 @@ encoders exported by PyTorch, interleaved.
                              [--rounds R] [--runs N] [--warmup W]
                              [--aic-dir BUILD] [--models-dir DIR]
                              [--results FILE] [--check-only] [--reuse]
+                             [--cpu-time]
 
 Models (PyTorch 1.13's exporter at opset 13, seed 0, fp32, batch 1):
   small  Embedding(1000, 256) + a learned position embedding -> 4 x
@@ -22,16 +23,25 @@ For each model:
   2. compile with aic-compile (timed);
   3. numerics: aic and ONNX Runtime run test_data_set_0 once; the largest
      |out - torch| over the largest |torch| must be <= 1e-4;
-  4. latency (unless --check-only): R rounds; in each, for every thread
+  4. peak memory (unless --check-only): one fresh process each loads the
+     model and runs it once on 1 thread (aic: benchmarks/first-result.c
+     built against the build's libaicrt; ORT: ort-run.js --first-result on
+     test_data_set_0); reported: the peak RSS above the process's baseline;
+  5. latency (unless --check-only): R rounds; in each, for every thread
      count, aic-run --bench and ort-run.js --bench (N timed runs after W
      warm-up runs) alternate, so both see the same machine state. Reported:
      the median of the rounds' medians, and aic/ORT (below 1: aic is
      faster).
+With --cpu-time, each round also measures the CPU time of one 1-thread run
+of each (benchlib.cpu_ms_per_run) and reports its median ratio: on a machine
+loaded by other work that ratio stays much closer to the quiet machine's
+latency ratio at 1 thread than latencies do.
 The tables replace the "Transformers" section of --results (default
 benchmarks/RESULTS.md), between its <!-- transformers:begin/end --> markers.
 """
 import argparse
 import os
+import statistics
 import sys
 import time
 
@@ -39,7 +49,8 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
-from benchlib import interleaved_rows, replace_section, run as run_cmd, run_outputs
+from benchlib import (build_first_result, cpu_ms_per_run, interleaved_rows, peak_rss_mib,
+                      replace_section, run as run_cmd, run_outputs)
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
@@ -142,6 +153,8 @@ def main():
                     help="export, compile and check numerics; no timing, no report")
     ap.add_argument("--reuse", action="store_true",
                     help="keep a model already exported into the models dir")
+    ap.add_argument("--cpu-time", action="store_true",
+                    help="also print aic/ORT by CPU time per 1-thread run (robust to load)")
     args = ap.parse_args()
     threads = [int(t) for t in args.threads.split(",")]
     models_dir = args.models_dir or os.path.join(args.aic_dir, "transformer-models")
@@ -149,7 +162,10 @@ def main():
     aic = [os.path.join(args.aic_dir, "bin", "aic-run")]
     ort = ["node", os.path.join(BENCH, "ort-run.js")]
 
-    rows, checks = [], []
+    rows, checks, cpu_rows = [], [], []
+    if not args.check_only:
+        os.makedirs(models_dir, exist_ok=True)
+        probe = build_first_result(args.aic_dir, models_dir, "transformers.py")
     for name in args.models.split(","):
         if name not in ENCODERS and name != "vit":
             sys.exit(f"transformers.py: unknown model '{name}'")
@@ -165,7 +181,8 @@ def main():
         errs = {"aic": numerics(aic, lib, folder, os.path.join(folder, "out-aic"))}
         if not args.check_only:
             errs["ORT"] = numerics(ort, model, folder, os.path.join(folder, "out-ort"))
-        checks.append((name, compile_s, errs))
+        rss = {}
+        checks.append((name, compile_s, errs, rss))
         print(f"{name}: compiled in {compile_s:.1f} s, relative error "
               + ", ".join(f"{k} {v:.2g}" for k, v in errs.items()), flush=True)
         for who, err in errs.items():
@@ -174,11 +191,28 @@ def main():
                          f"by {err:.3g} of the largest output")
         if args.check_only:
             continue
+        inputs = os.path.join(folder, "test_data_set_0")
+        rss["aic"] = peak_rss_mib([probe, lib, "1"], 1, "transformers.py")
+        rss["ORT"] = peak_rss_mib(ort + [model, "--first-result", "--threads", "1",
+                                         "--inputs", inputs], 1, "transformers.py")
+        print(f"{name}: peak RSS aic {rss['aic']:.1f} MiB, ORT {rss['ORT']:.1f} MiB",
+              flush=True)
         runs = args.runs or (200 if name == "small" else 10)
         warmup = args.warmup or (20 if name == "small" else 3)
-        inputs = os.path.join(folder, "test_data_set_0")
         rows += interleaved_rows(name, (aic, lib), (ort, model), inputs, threads,
                                  args.rounds, runs, warmup, "transformers.py")
+        if args.cpu_time:
+            cpu = {"aic": [], "ORT": []}
+            for _ in range(args.rounds):
+                cpu["aic"].append(cpu_ms_per_run(aic, lib, inputs, runs, warmup,
+                                                 "transformers.py"))
+                cpu["ORT"].append(cpu_ms_per_run(ort, model, inputs, runs, warmup,
+                                                 "transformers.py"))
+            a, o = statistics.median(cpu["aic"]), statistics.median(cpu["ORT"])
+            print(f"{name}, CPU time per 1-thread run: aic {a:.3f} ms, ORT {o:.3f} ms, "
+                  f"aic/ORT {a / o:.2f}", flush=True)
+            cpu_rows.append(f"| {name} | {args.rounds} x {runs} | {a:.3f} | {o:.3f} "
+                            f"| {a / o:.2f} |")
     if args.check_only:
         return
 
@@ -193,11 +227,22 @@ def main():
              f"Load average at the end: {load:.2f}.", "",
              "| model | threads | rounds x runs | aic ms | ORT ms | aic/ORT |",
              "|---|---:|---:|---:|---:|---:|"] + rows
-    lines += ["", "| model | compile s | error aic vs PyTorch | error ORT vs PyTorch |",
-              "|---|---:|---:|---:|"]
-    lines += [f"| {n} | {c:.2f} | {e['aic']:.2g} | {e['ORT']:.2g} |"
-              for n, c, e in checks]
-    lines += ["", "Errors are the largest |out - PyTorch| over the largest |PyTorch|."]
+    if cpu_rows:
+        lines += ["", "CPU time per 1-thread run (`--cpu-time`: the CPU time of a run of "
+                  "2N runs minus that of N runs, over N; medians of the rounds), much less "
+                  "sensitive than latency to other work on the machine (on a loaded machine "
+                  "its ratios still vary by a few hundredths between runs):", "",
+                  "| model | rounds x N | aic ms | ORT ms | aic/ORT |",
+                  "|---|---:|---:|---:|---:|"] + cpu_rows
+    lines += ["", "| model | compile s | error aic vs PyTorch | error ORT vs PyTorch "
+              "| peak RSS aic MiB | peak RSS ORT MiB |",
+              "|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {n} | {c:.2f} | {e['aic']:.2g} | {e['ORT']:.2g} | {m['aic']:.1f} "
+              f"| {m['ORT']:.1f} |" for n, c, e, m in checks]
+    lines += ["", "Errors are the largest |out - PyTorch| over the largest |PyTorch|. Peak "
+              "RSS: one fresh process loading the model and running it once on 1 thread, "
+              "above the process's baseline (aic: benchmarks/first-result.c; ORT: "
+              "ort-run.js --first-result)."]
     lines.append(END)
     replace_section(args.results, BEGIN, END, lines)
     print(f"transformers.py: wrote {args.results}")

@@ -95,6 +95,34 @@ def FoldInputScale : Pass<"aic-fold-input-scale", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::tensor::TensorDialect"];
 }
 
+def FuseBinaryIntoLoops : Pass<"aic-fuse-binary-into-loops",
+                                "mlir::func::FuncOp"> {
+  let summary = "Compute a binary op on the result of a loop nest in the "
+                "loop nest";
+  let description = [{
+    An f32 `aic.add`, `aic.sub`, `aic.mul` or `aic.div` without post-ops
+    whose operand is the single use of an all-parallel `linalg.generic` (one
+    result, written in order through the identity map) of the op's result
+    type, and whose other operand is available before the generic, becomes
+    one more step of the generic's body: the generic also reads the other
+    operand (broadcast numpy-style) and yields the combination, so no
+    library call reads and writes the whole tensor again. An embedding
+    lookup (a Gather, imported as a generic) plus a position embedding is
+    one loop nest. The arithmetic is the same IEEE f32 operation.
+    Before:
+      %g = linalg.generic {...} ins(%ids : tensor<1x64xi64>)
+             outs(%e : tensor<1x64x256xf32>) {... linalg.yield %x : f32}
+      %y = aic.add %g, %pos outs(%e) : (...) -> tensor<1x64x256xf32>
+    After:
+      %y = linalg.generic {...} ins(%ids, %pos : tensor<1x64xi64>,
+             tensor<1x64x256xf32>) outs(%e : tensor<1x64x256xf32>) {
+        ... %s = arith.addf %x, %p : f32
+        linalg.yield %s : f32}
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect"];
+}
+
 def FusePostOps : Pass<"aic-fuse-post-ops", "mlir::func::FuncOp"> {
   let summary = "Fold elementwise consumers of conv, matmul and binary ops "
                 "into their post-op chain";
@@ -114,7 +142,9 @@ def FusePostOps : Pass<"aic-fuse-post-ops", "mlir::func::FuncOp"> {
       %y = aic.conv %x, %w, %b outs(%r) {...,
              post_ops = [#aic.sum, #aic.eltwise<relu>]} : ...
     Other binary ops become `#aic.binary` entries with the operand in
-    `post(...)`.
+    `post(...)`; a leading add of a vector along the last dim into a matmul
+    without bias becomes its bias (oneDNN adds a bias inside the GEMM kernel,
+    while a binary post-op costs a few percent of the product).
   }];
   let options = [
     Option<"maxChain", "max-chain", "unsigned", "4",

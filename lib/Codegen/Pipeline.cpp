@@ -48,6 +48,9 @@ void aic::buildOptimizationPipeline(OpPassManager &pm, StringRef isa) {
   // reshapes this leaves behind collapsed matmuls.
   pm.addNestedPass<func::FuncOp>(aic::createNormalizeMatmuls());
   pm.addNestedPass<func::FuncOp>(aic::createFusePostOps());
+  // What fusion left of binary ops on loop results (an embedding lookup's
+  // position add) joins those loops.
+  pm.addNestedPass<func::FuncOp>(aic::createFuseBinaryIntoLoops());
   // Products too small to pay for a library call become loops; after
   // fusion, which may still give them post-ops (they stay library calls).
   pm.addNestedPass<func::FuncOp>(aic::createInlineSmallMatmuls());

@@ -203,13 +203,13 @@ func.func @buffers(%a: memref<2x3xf32>, %b: memref<3x4xf32>, %c: memref<2x4xf32>
 // -----
 
 // Tests fusion through the reshape behind a matmul whose batch was collapsed
-// into rows: a per-column bias becomes 1-D, a full-shape residual is
-// reshaped like the result, and the relu follows them.
+// into rows: a per-column bias becomes 1-D (and the matmul's bias), a
+// full-shape residual is reshaped like the result, and the relu follows.
 // CHECK-LABEL: func @through_reshape
 // DEFAULT-LABEL: func @through_reshape
 // CHECK-DAG: %[[B:.*]] = aic.reshape %arg2 : tensor<1x1x5xf32> -> tensor<5xf32>
 // CHECK-DAG: %[[R:.*]] = aic.reshape %arg3 : tensor<2x4x5xf32> -> tensor<8x5xf32>
-// CHECK: %[[M:.*]] = aic.matmul %arg0, %arg1 post(%[[B]], %[[R]]) outs(%{{.*}}) {post_ops = [#aic.binary<add>, #aic.binary<add>, #aic.eltwise<relu>]} : (tensor<8x6xf32>, tensor<6x5xf32>, tensor<5xf32>, tensor<8x5xf32>, tensor<8x5xf32>) -> tensor<8x5xf32>
+// CHECK: %[[M:.*]] = aic.matmul %arg0, %arg1, %[[B]] post(%[[R]]) outs(%{{.*}}) {post_ops = [#aic.binary<add>, #aic.eltwise<relu>]} : (tensor<8x6xf32>, tensor<6x5xf32>, tensor<5xf32>, tensor<8x5xf32>, tensor<8x5xf32>) -> tensor<8x5xf32>
 // CHECK: %[[Y:.*]] = aic.reshape %[[M]] : tensor<8x5xf32> -> tensor<2x4x5xf32>
 // CHECK: return %[[Y]]
 func.func @through_reshape(%x: tensor<8x6xf32>, %w: tensor<6x5xf32>, %b: tensor<1x1x5xf32>, %r: tensor<2x4x5xf32>) -> tensor<2x4x5xf32> {
@@ -265,4 +265,49 @@ func.func @through_reshape_last_dim(%x: tensor<8x6xf32>, %w: tensor<6x5xf32>, %b
   %e1 = tensor.empty() : tensor<10x4xf32>
   %0 = aic.add %y, %b outs(%e1) : (tensor<10x4xf32>, tensor<4xf32>, tensor<10x4xf32>) -> tensor<10x4xf32>
   return %0 : tensor<10x4xf32>
+}
+
+// -----
+
+// Tests that a matmul's leading add of a per-column vector ([N] or
+// [1, N]) becomes its bias, ahead of the rest of the chain, and with a
+// scale too (the bias term follows alpha).
+// CHECK-LABEL: func @add_into_bias
+// CHECK: %[[M:.*]] = aic.matmul %arg0, %arg1, %arg2 outs(%{{.*}}) {alpha = 5.000000e-01 : f64, post_ops = [#aic.eltwise<gelu_erf>]}
+// CHECK-NOT: aic.add
+// CHECK: %[[N:.*]] = aic.matmul %arg0, %arg1, %arg3 outs(%{{.*}}) :
+// CHECK-NOT: aic.add
+// CHECK: return %[[M]], %[[N]]
+func.func @add_into_bias(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %v: tensor<4xf32>, %r: tensor<1x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
+  %e = tensor.empty() : tensor<2x4xf32>
+  %0 = aic.matmul %a, %b outs(%e) {alpha = 0.5 : f64} : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %1 = aic.add %0, %v outs(%e) : (tensor<2x4xf32>, tensor<4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %2 = aic.gelu %1 outs(%e) : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %3 = aic.matmul %a, %b outs(%e) : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %4 = aic.add %r, %3 outs(%e) : (tensor<1x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %2, %4 : tensor<2x4xf32>, tensor<2x4xf32>
+}
+
+// -----
+
+// Tests that only a leading add of a per-column vector becomes the bias:
+// not a sub, not an add of a per-row vector, not one behind another
+// post-op, and not when the matmul has a bias already.
+// CHECK-LABEL: func @not_into_bias
+// CHECK: aic.matmul %arg0, %arg1 post(%arg2) outs(%{{.*}}) {post_ops = [#aic.binary<sub>]}
+// CHECK: aic.matmul %arg0, %arg1 post(%arg3) outs(%{{.*}}) {post_ops = [#aic.binary<add>]}
+// CHECK: aic.matmul %arg0, %arg1 post(%arg2) outs(%{{.*}}) {post_ops = [#aic.eltwise<relu>, #aic.binary<add>]}
+// CHECK: aic.matmul %arg0, %arg1, %arg2 post(%arg2) outs(%{{.*}}) {post_ops = [#aic.binary<add>]}
+func.func @not_into_bias(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %v: tensor<4xf32>, %rows: tensor<2x1xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) {
+  %e = tensor.empty() : tensor<2x4xf32>
+  %0 = aic.matmul %a, %b outs(%e) : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %1 = aic.sub %0, %v outs(%e) : (tensor<2x4xf32>, tensor<4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %2 = aic.matmul %a, %b outs(%e) : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %3 = aic.add %2, %rows outs(%e) : (tensor<2x4xf32>, tensor<2x1xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %4 = aic.matmul %a, %b outs(%e) : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %5 = aic.relu %4 outs(%e) : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %6 = aic.add %5, %v outs(%e) : (tensor<2x4xf32>, tensor<4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %7 = aic.matmul %a, %b, %v outs(%e) : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %8 = aic.add %7, %v outs(%e) : (tensor<2x4xf32>, tensor<4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %1, %3, %6, %8 : tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>
 }
