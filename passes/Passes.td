@@ -303,6 +303,37 @@ def AssignLayouts : Pass<"aic-assign-layouts", "mlir::func::FuncOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def PropagateNaN : Pass<"aic-propagate-nan", "mlir::func::FuncOp"> {
+  let summary = "Make unfused relu, clip and exp propagate NaN";
+  let description = [{
+    oneDNN 2.6's f32 relu and clip kernels return their lower bound for NaN
+    and its exp returns +inf, on every ISA; ONNX propagates NaN.
+    aic-fuse-post-ops fuses them only in a form that propagates NaN; this
+    pass fixes the ones left standalone, after aic-assign-layouts (on the
+    stored shape, whose blocked padding holds zeros):
+    - `aic.relu` becomes the oneDNN binary `aic.max %x, %x` with the chain
+      aic-fuse-post-ops fuses for a relu, [elu (alpha 0), abs]: max(x, x)
+      is x bit for bit (NaN and -0 included), so the result is oneDNN's
+      relu bit for bit but NaN for NaN, computed as fast.
+    - An `aic.clip` with min <= 0 <= max (f(0) is 0, so a blocked layout's
+      padding stays zero) becomes a linalg.generic of compare-selects that
+      is oneDNN's maxps(x, lo), minps(., hi) bit for bit (the bound on ties
+      and for -0) except that NaN stays:
+        %m = select(cmpf ugt %x, %lo), %x, %lo
+        %y = select(cmpf ult %m, %hi), %m, %hi
+    - `aic.exp` and the other clips stay library ops, followed by a NaN
+      fix-up: y = isnan(x) ? x : y.
+    Example:
+      %y = aic.relu %x outs(%e) : ...
+    becomes
+      %y = aic.max %x, %x outs(%e)
+             {post_ops = [#aic.eltwise<elu>, #aic.eltwise<abs>]} : ...
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // Buffers
 //===----------------------------------------------------------------------===//

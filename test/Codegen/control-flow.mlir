@@ -45,8 +45,8 @@
 // LOWERED: builtin.unrealized_conversion_cast %[[X]] :
 // LOWERED: builtin.unrealized_conversion_cast %[[Y]] :
 // LOWERED: %[[RELU_ID:.*]] = arith.constant [[RELU:[0-9]+]] : i32
-// LOWERED-NEXT: %[[TWO:.*]] = arith.constant 2 : i32
-// LOWERED-NEXT: %[[RC0:.*]] = call @aicrt_exec(%[[STATE]], %[[RELU_ID]], %{{.*}}, %[[TWO]])
+// LOWERED-NEXT: %[[THREE0:.*]] = arith.constant 3 : i32
+// LOWERED-NEXT: %[[RC0:.*]] = call @aicrt_exec(%[[STATE]], %[[RELU_ID]], %{{.*}}, %[[THREE0]])
 // LOWERED: cf.cond_br %{{.*}}, ^[[FAIL:bb[0-9]+]](%[[RC0]] : i32), ^[[THEN_OK:bb[0-9]+]]
 // LOWERED: ^[[THEN_OK]]:
 // LOWERED-NEXT: cf.br ^[[JOIN:bb[0-9]+]]
@@ -78,19 +78,21 @@
 // LOWERED: return %{{.*}} : i32
 // LOWERED: ^[[FAIL]](%[[RC:.*]]: i32):
 // LOWERED-NEXT: return %[[RC]] : i32
-// Three primitives, created once whichever branch runs: ELTWISE relu and
-// sigmoid on f32 [4], BINARY mul on f32 [2,3], every tensor dense row-major
-// (layout word 0): there is no conv, so aic-assign-layouts adds no reorder.
+// Three primitives, created once whichever branch runs: the relu as BINARY
+// max(x, x) with the post-ops elu, abs (aic-propagate-nan: NaN stays NaN)
+// and ELTWISE sigmoid on f32 [4], BINARY mul on f32 [2,3], every tensor
+// dense row-major (layout word 0): there is no conv, so aic-assign-layouts
+// adds no reorder.
 // LOWERED-LABEL: func.func @aic_model_init
 // LOWERED-COUNT-3: call @aicrt_create(
 // LOWERED-NOT: call @aicrt_create(
-// LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[RELU]](dense<[4, 1, 0, 0, 1, 1, 4, 0, 1, 1, 4, 0]> : tensor<12xi64>)
+// LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[RELU]](dense<[5, 5, 1, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 2, 1, 11, 0, 0, 1, 12, 0, 0]> : tensor<23xi64>)
 // LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[SIGMOID]](dense<[4, 2, 0, 0, 1, 1, 4, 0, 1, 1, 4, 0]> : tensor<12xi64>)
 // LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[MUL]](dense<[5, 3, 1, 2, 2, 3, 0, 1, 2, 2, 3, 0, 1, 2, 2, 3, 0, 0]> : tensor<18xi64>)
-// ABI version 9, three inputs and three outputs, 64 bytes of arena (the
+// ABI version 10, three inputs and three outputs, 64 bytes of arena (the
 // generic's second result), three primitives.
 // LOWERED-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// LOWERED-NEXT: llvm.mlir.constant(9 : i32) : i32
+// LOWERED-NEXT: llvm.mlir.constant(10 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
