@@ -114,6 +114,15 @@ for fname, (op, extra, fn) in FUSED.items():
     outputs["shared_" + fname] = (
         [helper.make_node(op, ["conv_shared"] + extra.get("inputs", []), ["shared_" + fname])],
         fn(x16.astype(np.float32)))
+# Max pooling in the conv's blocked layout (the NaN fix-up addresses it
+# through oneDNN's blocking descriptor), and softmax along a non-last axis.
+outputs["shared_maxpool"] = (
+    [helper.make_node("MaxPool", ["conv_shared"], ["shared_maxpool"], kernel_shape=[2, 2],
+                      strides=[1, 1], pads=[1, 0, 0, 1])],
+    np.broadcast_to(np.array([[np.max(np.pad(x, ((1, 0), (0, 1)), constant_values=-np.inf)
+                                      [i:i + 2, j:j + 2]) for j in range(4)] for i in range(4)],
+                             np.float32), (1, 16, 4, 4)))
+outputs["softmax0"] = ([helper.make_node("Softmax", ["x"], ["softmax0"], axis=0)], None)
 for k, (pname, fname) in enumerate((p, f) for p in PRODUCERS for f in FUSED):
     op, extra, fn = FUSED[fname]
     name = f"{pname}_{fname}"
@@ -161,6 +170,7 @@ expected["matmul"] = np.stack([np.sum(x[i][:, None] * np.eye(4, dtype=np.float32
                                for i in range(4)])
 expected["softmax"] = softmax(x)
 expected["logsoftmax"] = np.log(softmax(x))
+expected["softmax0"] = softmax(x.T).T
 expected["maxpool"] = window(x, 2, np.max)
 expected["avgpool"] = window(x, 2, np.mean)
 expected["conv"] = x.reshape(1, 1, 4, 4)
