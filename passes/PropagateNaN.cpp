@@ -27,21 +27,38 @@ using namespace aic;
 namespace {
 
 /// An elementwise linalg.generic over `inputs` (all of `init`'s type)
-/// writing into `init`, each element `body(inputs...)`.
+/// writing into `init`, each element `body(inputs...)`. It runs as one
+/// flat loop over the (contiguous) elements, collapsed and expanded back:
+/// faster to compile and as easy to vectorize as a nest over the stored
+/// shape's dims.
 Value elementwise(OpBuilder &b, Location loc, Value init, ValueRange inputs,
                   function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
   auto type = cast<RankedTensorType>(init.getType());
+  SmallVector<ReassociationIndices> all;
+  if (type.getRank() > 1)
+    all.push_back(llvm::to_vector(llvm::seq<int64_t>(0, type.getRank())));
+  auto flat = [&](Value v) -> Value {
+    if (all.empty())
+      return v;
+    return b.create<tensor::CollapseShapeOp>(loc, v, all);
+  };
+  SmallVector<Value> flatInputs = llvm::map_to_vector(inputs, flat);
+  Value flatInit = flat(init);
+  int64_t rank = cast<RankedTensorType>(flatInit.getType()).getRank();
   SmallVector<AffineMap> maps(inputs.size() + 1,
-                              b.getMultiDimIdentityMap(type.getRank()));
-  SmallVector<utils::IteratorType> iterators(type.getRank(),
+                              b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
-  return b
-      .create<linalg::GenericOp>(
-          loc, type, inputs, init, maps, iterators,
-          [&](OpBuilder &nb, Location nloc, ValueRange args) {
-            nb.create<linalg::YieldOp>(nloc, body(nb, nloc, args.drop_back()));
-          })
-      .getResult(0);
+  Value result =
+      b.create<linalg::GenericOp>(
+           loc, flatInit.getType(), flatInputs, flatInit, maps, iterators,
+           [&](OpBuilder &nb, Location nloc, ValueRange args) {
+             nb.create<linalg::YieldOp>(nloc, body(nb, nloc, args.drop_back()));
+           })
+          .getResult(0);
+  if (all.empty())
+    return result;
+  return b.create<tensor::ExpandShapeOp>(loc, type, result, all);
 }
 
 /// oneDNN's max(x, bound) (maxps x, bound: x > bound ? x : bound) except
@@ -82,29 +99,11 @@ void replaceByClamp(Operation *op, Value x, std::optional<double> lo,
   rewriter.replaceOp(op, y);
 }
 
-/// relu(x) as the oneDNN binary max(x, x) with the post-ops elu (alpha 0),
-/// abs: max(x, x) is x bit for bit (NaN and -0 included; no constant
-/// needed) and the chain is the one aic-fuse-post-ops fuses for a relu, so
-/// the result is oneDNN's relu but NaN for NaN, computed as fast.
-void replaceReluByBinary(ReluOp op, RewriterBase &rewriter) {
-  MLIRContext *ctx = op.getContext();
-  Value x = op.getInput();
-  auto max = rewriter.create<MaxOp>(op.getLoc(), op.getInit().getType(), x, x,
-                                    ValueRange{}, op.getInit());
-  max.setPostOpsAttr(rewriter.getArrayAttr(
-      {EltwisePostOpAttr::get(ctx, EltwiseKind::elu, 0, 0),
-       EltwisePostOpAttr::get(ctx, EltwiseKind::abs, 0, 0)}));
-  // Operands x, x, destination.
-  ArrayAttr layouts = op.getLayouts();
-  if (!layouts.empty())
-    max.setLayoutsAttr(
-        rewriter.getArrayAttr({layouts[0], layouts[0], layouts[1]}));
-  rewriter.replaceOp(op, max.getOutput());
-}
-
 /// The library op stays; where its input is NaN, the result is that NaN.
 void addNaNFixup(Operation *op, Value x, RewriterBase &rewriter) {
   Value y = op->getResult(0);
+  // The uses to redirect: those before the fix-up, which itself reads y.
+  SmallPtrSet<Operation *, 4> users(y.getUsers().begin(), y.getUsers().end());
   rewriter.setInsertionPointAfter(op);
   auto type = cast<RankedTensorType>(y.getType());
   Value init = rewriter.create<tensor::EmptyOp>(op->getLoc(), type.getShape(),
@@ -116,7 +115,8 @@ void addNaNFixup(Operation *op, Value x, RewriterBase &rewriter) {
                                               args[0], args[0]);
         return b.create<arith::SelectOp>(loc, isNaN, args[0], args[1]);
       });
-  rewriter.replaceAllUsesExcept(y, fixed, fixed.getDefiningOp());
+  rewriter.replaceUsesWithIf(
+      y, fixed, [&](OpOperand &use) { return users.contains(use.getOwner()); });
 }
 
 bool isF32Tensor(Value v) {
@@ -135,7 +135,7 @@ struct PropagateNaNPass : public aic::impl::PropagateNaNBase<PropagateNaNPass> {
     for (Operation *op : ops) {
       rewriter.setInsertionPoint(op);
       if (auto relu = dyn_cast<ReluOp>(op)) {
-        replaceReluByBinary(relu, rewriter);
+        replaceByClamp(op, relu.getInput(), 0.0, std::nullopt, rewriter);
       } else if (auto clip = dyn_cast<ClipOp>(op)) {
         double lo = clip.getMin().convertToDouble();
         double hi = clip.getMax().convertToDouble();

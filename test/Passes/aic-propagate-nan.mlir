@@ -1,10 +1,21 @@
 // RUN: aic-opt %s -split-input-file -aic-propagate-nan | FileCheck %s
 
-// Tests that a standalone relu becomes the oneDNN binary max(x, x) (x bit
-// for bit) with the post-ops elu (alpha 0), abs: oneDNN's relu bit for bit
-// but NaN for NaN, with the relu's layouts.
+// Tests that a standalone relu becomes a compare-select into its
+// destination that is oneDNN's maxps(x, 0) except that NaN (unordered, so
+// the compare is true) stays, on the stored shape of a blocked layout seen
+// as one flat loop.
 // CHECK-LABEL: func @relu
-// CHECK: %[[Y:.*]] = aic.max %arg0, %arg0 outs(%{{.*}}) {layouts = [#aic.layout<"aBcd16b", [1, 20, 4, 4]>, #aic.layout<"aBcd16b", [1, 20, 4, 4]>, #aic.layout<"aBcd16b", [1, 20, 4, 4]>], post_ops = [#aic.eltwise<elu>, #aic.eltwise<abs>]}
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<1x2x4x4x16xf32>
+// CHECK-NOT: tensor.empty
+// CHECK: %[[FX:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1, 2, 3, 4]] : tensor<1x2x4x4x16xf32> into tensor<512xf32>
+// CHECK: %[[FE:.*]] = tensor.collapse_shape %[[E]] {{\[\[}}0, 1, 2, 3, 4]]
+// CHECK: %[[G:.*]] = linalg.generic {{.*}} ins(%[[FX]] : tensor<512xf32>) outs(%[[FE]] : tensor<512xf32>)
+// CHECK: ^bb0(%[[X:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[P:.*]] = arith.cmpf ugt, %[[X]], %[[ZERO]] : f32
+// CHECK: %[[R:.*]] = arith.select %[[P]], %[[X]], %[[ZERO]] : f32
+// CHECK: linalg.yield %[[R]] : f32
+// CHECK: %[[Y:.*]] = tensor.expand_shape %[[G]] {{\[\[}}0, 1, 2, 3, 4]] output_shape [1, 2, 4, 4, 16]
 // CHECK-NOT: aic.relu
 // CHECK: return %[[Y]]
 func.func @relu(%x: tensor<1x2x4x4x16xf32>) -> tensor<1x2x4x4x16xf32> {
