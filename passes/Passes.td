@@ -99,11 +99,17 @@ def FusePostOps : Pass<"aic-fuse-post-ops", "mlir::func::FuncOp"> {
   let summary = "Fold elementwise consumers of conv, matmul and binary ops "
                 "into their post-op chain";
   let description = [{
-    An elementwise op (relu, sigmoid, tanh, clip, exp) or a binary op whose
-    other operand is available before the producer, consuming the single use
-    of an `aic.conv`, `aic.matmul` or binary op, becomes an entry of the
-    producer's post-op chain, so oneDNN applies it while the result is still
-    in registers. An add of an operand of the result's shape into a conv or
+    An elementwise op (relu, sigmoid, tanh, swish, gelu, ...) or a binary op
+    whose other operand is available before the producer, consuming the
+    single use of an `aic.conv`, `aic.matmul` or binary op, becomes an entry
+    of the producer's post-op chain, so oneDNN applies it while the result
+    is still in registers. Only in forms that keep NaN as ONNX does: oneDNN
+    2.6's relu (alpha 0), clip, exp and binary max/min post-ops lose it on
+    every ISA. A relu (or a clip to [0, +inf]) becomes elu (alpha 0) then
+    abs, oneDNN's relu bit for bit on every other input; an unbounded clip
+    disappears; other clips, exp, max and min stay unfused
+    (aic-propagate-nan fixes them). The pair counts as one op for
+    max-chain. An add of an operand of the result's shape into a conv or
     matmul becomes a `#aic.sum` instead: the producer writes into that
     operand (its destination) and oneDNN adds the old contents in place,
     the residual connection of a ResNet block. Before:
@@ -112,7 +118,7 @@ def FusePostOps : Pass<"aic-fuse-post-ops", "mlir::func::FuncOp"> {
       %y = aic.relu %s outs(%e2) : ...
     After:
       %y = aic.conv %x, %w, %b outs(%r) {...,
-             post_ops = [#aic.sum, #aic.eltwise<relu>]} : ...
+             post_ops = [#aic.sum, #aic.eltwise<elu>, #aic.eltwise<abs>]} : ...
     Other binary ops become `#aic.binary` entries with the operand in
     `post(...)`.
   }];
