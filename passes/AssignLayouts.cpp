@@ -94,6 +94,10 @@ dnnl::algorithm toDnnl(EltwiseKind kind) {
     return dnnl::algorithm::eltwise_gelu_erf;
   case EltwiseKind::gelu_tanh:
     return dnnl::algorithm::eltwise_gelu_tanh;
+  case EltwiseKind::elu:
+    return dnnl::algorithm::eltwise_elu;
+  case EltwiseKind::abs:
+    return dnnl::algorithm::eltwise_abs;
   }
   return dnnl::algorithm::eltwise_linear;
 }

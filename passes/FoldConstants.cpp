@@ -184,7 +184,10 @@ template <typename T>
 static T applyEltwise(EltwiseKind kind, T x, T alpha, T beta) {
   switch (kind) {
   case EltwiseKind::relu:
-    return x > 0 ? x : x * alpha;
+    // NaN stays NaN; with alpha 0, -inf gives 0 (not 0 * -inf).
+    if (x > 0 || std::isnan(x))
+      return x;
+    return alpha == T(0) ? T(0) : x * alpha;
   case EltwiseKind::sigmoid:
     return T(1) / (T(1) + std::exp(-x));
   case EltwiseKind::tanh:
@@ -192,6 +195,9 @@ static T applyEltwise(EltwiseKind kind, T x, T alpha, T beta) {
   case EltwiseKind::exp:
     return std::exp(x);
   case EltwiseKind::clip:
+    // IEEE max/min as ONNX's Clip: NaN stays NaN.
+    if (std::isnan(x))
+      return x;
     x = x > alpha ? x : alpha;
     return x > beta ? beta : x;
   case EltwiseKind::linear:
@@ -209,6 +215,10 @@ static T applyEltwise(EltwiseKind kind, T x, T alpha, T beta) {
     T c = std::sqrt(T(2) / T(3.14159265358979323846));
     return T(0.5) * x * (T(1) + std::tanh(c * (x + T(0.044715) * x * x * x)));
   }
+  case EltwiseKind::elu:
+    return x > 0 ? x : alpha * std::expm1(x);
+  case EltwiseKind::abs:
+    return std::fabs(x);
   }
   return x;
 }

@@ -6,6 +6,13 @@
 // becomes the matmul's own bias, which oneDNN adds in its GEMM kernel at no
 // measurable cost where a binary post-op costs a few percent.
 //
+// Only where the chain computes what the consumer does, NaN included:
+// oneDNN 2.6's relu (alpha 0), clip, exp and binary max/min post-ops lose
+// NaN on every ISA (relu and clip give their lower bound, exp +inf, max and
+// min the operand). Relu becomes elu(alpha 0) then abs, equal bit for bit
+// on every other value (x > 0 ? x : 0 * (exp(x) - 1), then |.| turns -0
+// into +0) and NaN for NaN; the others stay unfused (aic-propagate-nan).
+//
 //===----------------------------------------------------------------------===//
 #include "dialects/Aic/AicDialect.h"
 #include "passes/Passes.h"
@@ -13,6 +20,8 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <limits>
 
 namespace aic {
 #define GEN_PASS_DEF_FUSEPOSTOPS
@@ -55,7 +64,23 @@ static void hoistBefore(ValueRange values, Operation *op,
         rewriter.moveOpBefore(def, op);
 }
 
-/// Returns the single-use chain owner producing `v`, if the chain has room.
+static bool isEltwise(Attribute entry, EltwiseKind kind) {
+  auto eltwise = dyn_cast<EltwisePostOpAttr>(entry);
+  return eltwise && eltwise.getKind() == kind;
+}
+
+/// The number of fused ops a chain holds: a relu's elu-abs pair is one.
+static size_t chainLength(ArrayRef<Attribute> chain) {
+  size_t length = chain.size();
+  for (size_t i = 1; i < chain.size(); ++i)
+    if (isEltwise(chain[i - 1], EltwiseKind::elu) &&
+        isEltwise(chain[i], EltwiseKind::abs))
+      --length;
+  return length;
+}
+
+/// Returns the single-use chain owner producing `v`, if the chain has room
+/// for `extra` more fused ops.
 static PostOpChainOwner fusableProducer(Value v, unsigned maxChain,
                                         size_t extra) {
   Operation *def = v.getDefiningOp();
@@ -65,7 +90,7 @@ static PostOpChainOwner fusableProducer(Value v, unsigned maxChain,
       !cast<ShapedType>(v.getType()).getElementType().isF32())
     return {};
   auto owner = dyn_cast<PostOpChainOwner>(def);
-  if (!owner || owner.getPostOps().size() + extra > maxChain)
+  if (!owner || chainLength(owner.getPostOps().getValue()) + extra > maxChain)
     return {};
   return owner;
 }
@@ -119,6 +144,51 @@ static Value beforeReshape(Value v, ReshapeOp reshape, Operation *before,
   return rewriter.create<ReshapeOp>(v.getLoc(), type.clone(shape), v);
 }
 
+/// The post-ops computing `entry` as oneDNN computes it for every value but
+/// NaN, and NaN for NaN as ONNX does; failure if oneDNN 2.6 has none.
+static FailureOr<SmallVector<Attribute>> nanExactChain(Attribute entry) {
+  if (auto binary = dyn_cast<BinaryPostOpAttr>(entry)) {
+    if (binary.getKind() == BinaryKind::max ||
+        binary.getKind() == BinaryKind::min)
+      return failure();
+    return SmallVector<Attribute>{entry};
+  }
+  auto eltwise = dyn_cast<EltwisePostOpAttr>(entry);
+  if (!eltwise)
+    return SmallVector<Attribute>{entry};
+  double alpha = eltwise.getAlpha().convertToDouble();
+  double beta = eltwise.getBeta().convertToDouble();
+  double inf = std::numeric_limits<double>::infinity();
+  MLIRContext *ctx = entry.getContext();
+  bool relu =
+      (eltwise.getKind() == EltwiseKind::relu && alpha == 0) ||
+      (eltwise.getKind() == EltwiseKind::clip && alpha == 0 && beta == inf);
+  if (relu)
+    return SmallVector<Attribute>{
+        EltwisePostOpAttr::get(ctx, EltwiseKind::elu, 0, 0),
+        EltwisePostOpAttr::get(ctx, EltwiseKind::abs, 0, 0)};
+  if (eltwise.getKind() == EltwiseKind::clip) {
+    // Unbounded: the identity.
+    if (alpha == -inf && beta == inf)
+      return SmallVector<Attribute>{};
+    return failure();
+  }
+  if (eltwise.getKind() == EltwiseKind::exp)
+    return failure();
+  return SmallVector<Attribute>{entry};
+}
+
+static LogicalResult nanExactChain(ArrayRef<Attribute> entries,
+                                   SmallVectorImpl<Attribute> &chain) {
+  for (Attribute entry : entries) {
+    FailureOr<SmallVector<Attribute>> exact = nanExactChain(entry);
+    if (failed(exact))
+      return failure();
+    chain.append(exact->begin(), exact->end());
+  }
+  return success();
+}
+
 struct FuseEltwise : public OpInterfaceRewritePattern<EltwiseFunction> {
   FuseEltwise(MLIRContext *ctx, unsigned maxChain)
       : OpInterfaceRewritePattern<EltwiseFunction>(ctx), maxChain(maxChain) {}
@@ -128,10 +198,13 @@ struct FuseEltwise : public OpInterfaceRewritePattern<EltwiseFunction> {
     ReshapeOp reshape = ownerReshape(input);
     if (reshape)
       input = reshape.getInput();
+    SmallVector<Attribute> chain;
+    if (failed(nanExactChain({op.getPostOp()}, chain)))
+      return failure();
     auto owner = fusableProducer(input, maxChain, 1);
     if (!owner)
       return failure();
-    Value fused = extendChain(rewriter, owner, {op.getPostOp()}, {});
+    Value fused = extendChain(rewriter, owner, chain, {});
     rewriter.replaceOp(op, reshape ? reshape.getResult() : fused);
     return success();
   }
@@ -146,7 +219,13 @@ struct FuseBinary : public OpInterfaceRewritePattern<BinaryFunction> {
   LogicalResult matchAndRewrite(BinaryFunction op,
                                 PatternRewriter &rewriter) const override {
     bool commutative = op.isCommutative();
-    size_t extra = 1 + op.getPostOps().size();
+    SmallVector<Attribute> entries{
+        BinaryPostOpAttr::get(op.getContext(), op.getKind())};
+    entries.append(op.getPostOps().begin(), op.getPostOps().end());
+    SmallVector<Attribute> exact;
+    if (failed(nanExactChain(entries, exact)) || exact != entries)
+      return failure();
+    size_t extra = 1 + chainLength(op.getPostOps().getValue());
     for (unsigned side = 0; side < (commutative ? 2 : 1); ++side) {
       Value producer = side == 0 ? op.getLhs() : op.getRhs();
       Value other = side == 0 ? op.getRhs() : op.getLhs();

@@ -127,11 +127,17 @@ def FusePostOps : Pass<"aic-fuse-post-ops", "mlir::func::FuncOp"> {
   let summary = "Fold elementwise consumers of conv, matmul and binary ops "
                 "into their post-op chain";
   let description = [{
-    An elementwise op (relu, sigmoid, tanh, clip, exp) or a binary op whose
-    other operand is available before the producer, consuming the single use
-    of an `aic.conv`, `aic.matmul` or binary op, becomes an entry of the
-    producer's post-op chain, so oneDNN applies it while the result is still
-    in registers. An add of an operand of the result's shape into a conv or
+    An elementwise op (relu, sigmoid, tanh, swish, gelu, ...) or a binary op
+    whose other operand is available before the producer, consuming the
+    single use of an `aic.conv`, `aic.matmul` or binary op, becomes an entry
+    of the producer's post-op chain, so oneDNN applies it while the result
+    is still in registers. Only in forms that keep NaN as ONNX does: oneDNN
+    2.6's relu (alpha 0), clip, exp and binary max/min post-ops lose it on
+    every ISA. A relu (or a clip to [0, +inf]) becomes elu (alpha 0) then
+    abs, oneDNN's relu bit for bit on every other input; an unbounded clip
+    disappears; other clips, exp, max and min stay unfused
+    (aic-propagate-nan fixes them). The pair counts as one op for
+    max-chain. An add of an operand of the result's shape into a conv or
     matmul becomes a `#aic.sum` instead: the producer writes into that
     operand (its destination) and oneDNN adds the old contents in place,
     the residual connection of a ResNet block. Before:
@@ -140,7 +146,7 @@ def FusePostOps : Pass<"aic-fuse-post-ops", "mlir::func::FuncOp"> {
       %y = aic.relu %s outs(%e2) : ...
     After:
       %y = aic.conv %x, %w, %b outs(%r) {...,
-             post_ops = [#aic.sum, #aic.eltwise<relu>]} : ...
+             post_ops = [#aic.sum, #aic.eltwise<elu>, #aic.eltwise<abs>]} : ...
     Other binary ops become `#aic.binary` entries with the operand in
     `post(...)`; a leading add of a vector along the last dim into a matmul
     without bias becomes its bias (oneDNN adds a bias inside the GEMM kernel,
@@ -330,6 +336,38 @@ def AssignLayouts : Pass<"aic-assign-layouts", "mlir::func::FuncOp"> {
            "avx512_core_bf16, avx512_core_amx)">,
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def PropagateNaN : Pass<"aic-propagate-nan", "mlir::func::FuncOp"> {
+  let summary = "Make unfused relu, clip and exp propagate NaN";
+  let description = [{
+    oneDNN 2.6's f32 relu and clip kernels return their lower bound for NaN
+    and its exp returns +inf, on every ISA; ONNX propagates NaN.
+    aic-fuse-post-ops fuses them only in a form that propagates NaN; this
+    pass fixes the ones left standalone, after aic-assign-layouts (on the
+    stored shape, whose blocked padding holds zeros):
+    - `aic.relu` and an `aic.clip` with min <= 0 <= max (f(0) is 0, so a
+      blocked layout's padding stays zero) become a linalg.generic of
+      compare-selects that is oneDNN's maxps(x, lo), minps(., hi) bit for
+      bit (the bound on ties and for -0) except that NaN stays:
+        %m = select(cmpf ugt %x, %lo), %x, %lo
+        %y = select(cmpf ult %m, %hi), %m, %hi
+      (as fast as oneDNN's kernel on one thread; the fused relu's form,
+      elu then abs, costs an exp per element, several times more alone).
+    - `aic.exp` and the other clips stay library ops, followed by a NaN
+      fix-up: y = isnan(x) ? x : y.
+    Example:
+      %y = aic.relu %x outs(%e) : ...
+    becomes
+      %y = linalg.generic {...} ins(%x) outs(%e) {
+        ^bb0(%a: f32, %b: f32):
+          %p = arith.cmpf ugt, %a, %zero : f32
+          %r = arith.select %p, %a, %zero : f32
+          linalg.yield %r : f32 }
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect"];
 }
 

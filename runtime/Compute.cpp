@@ -1,6 +1,7 @@
 //===- Compute.cpp - CONV, CONV_TRANSPOSE, POOL and MATMUL primitives -----===//
 
 #include "Errors.h"
+#include "NanFixup.h"
 #include "Primitive.h"
 
 #include <utility>
@@ -285,9 +286,15 @@ PrimitivePtr aic::rt::createPool(const contract::Pool &d,
       dnnl::prop_kind::forward_inference, a, srcMd, dstMd, d.strides, d.kernel,
       minusOne(d.dilations), d.pads_begin, d.pads_end);
   dnnl::pooling_v2_forward::primitive_desc pd(pooling, makeAttr(), ci.engine);
+  std::vector<ArgSlot> slots{{DNNL_ARG_SRC, srcMd}, {DNNL_ARG_DST, dstMd}};
+  // oneDNN's f32 max pooling skips NaN; ONNX's gives NaN.
+  if (alg == AIC_POOL_MAX && !integerMax)
+    return makeMaxPoolKeepingNaN(
+        ci.label, ci.engine, dnnl::pooling_v2_forward(pd), std::move(slots),
+        pd.scratchpad_desc(), srcMd, dstMd,
+        {d.kernel, d.strides, d.dilations, d.pads_begin});
   return std::make_unique<DnnlPrimitive>(
-      ci.label, ci.engine, dnnl::pooling_v2_forward(pd),
-      std::vector<ArgSlot>{{DNNL_ARG_SRC, srcMd}, {DNNL_ARG_DST, dstMd}},
+      ci.label, ci.engine, dnnl::pooling_v2_forward(pd), std::move(slots),
       pd.scratchpad_desc());
 }
 

@@ -140,7 +140,7 @@ PostOp DescReader::postOp(const char *field) {
     name = std::string(field) + ".alpha";
     op.alpha = real(name.c_str());
   } else if (op.kind == AIC_POSTOP_ELTWISE) {
-    op.alg = integer(name.c_str(), AIC_ELTWISE_RELU, AIC_ELTWISE_GELU_TANH);
+    op.alg = integer(name.c_str(), AIC_ELTWISE_RELU, AIC_ELTWISE_ABS);
     name = std::string(field) + ".alpha";
     op.alpha = real(name.c_str());
     name = std::string(field) + ".beta";

@@ -3,6 +3,7 @@
 #include "Context.h"
 #include "Dtype.h"
 #include "Errors.h"
+#include "NanFixup.h"
 #include "Primitive.h"
 
 #include <array>
@@ -13,7 +14,7 @@ using dnnl::memory;
 
 PrimitivePtr aic::rt::createEltwise(const contract::Eltwise &d,
                                     const CreateInfo &ci) {
-  if (d.alg < AIC_ELTWISE_RELU || d.alg > AIC_ELTWISE_GELU_TANH)
+  if (d.alg < AIC_ELTWISE_RELU || d.alg > AIC_ELTWISE_ABS)
     invalid(ci, "unknown eltwise alg " + std::to_string(d.alg));
   requireF32(ci, {&d.src, &d.dst});
   requireSameType(ci, d.src, d.dst);
@@ -42,18 +43,19 @@ PrimitivePtr aic::rt::createSoftmax(const contract::Softmax &d,
   std::vector<ArgSlot> slots{{DNNL_ARG_SRC, md}, {DNNL_ARG_DST, md}};
   auto prop = dnnl::prop_kind::forward_inference;
   int a = static_cast<int>(axis);
+  // oneDNN's kernels leave rows with a NaN or +inf partly finite; ONNX's
+  // (numpy's exp(x - max) / sum) gives NaN throughout.
   if (d.log) {
     dnnl::logsoftmax_forward::primitive_desc pd(
         dnnl::logsoftmax_forward::desc(prop, md, a), makeAttr(), ci.engine);
-    return std::make_unique<DnnlPrimitive>(
-        ci.label, ci.engine, dnnl::logsoftmax_forward(pd), std::move(slots),
-        pd.scratchpad_desc());
+    return makeSoftmaxKeepingNaN(ci.label, ci.engine,
+                                 dnnl::logsoftmax_forward(pd), std::move(slots),
+                                 pd.scratchpad_desc(), md, a);
   }
   dnnl::softmax_forward::primitive_desc pd(
       dnnl::softmax_forward::desc(prop, md, a), makeAttr(), ci.engine);
-  return std::make_unique<DnnlPrimitive>(
-      ci.label, ci.engine, dnnl::softmax_forward(pd), std::move(slots),
-      pd.scratchpad_desc());
+  return makeSoftmaxKeepingNaN(ci.label, ci.engine, dnnl::softmax_forward(pd),
+                               std::move(slots), pd.scratchpad_desc(), md, a);
 }
 
 //===--- BINARY -----------------------------------------------------------===//

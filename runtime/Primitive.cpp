@@ -185,6 +185,10 @@ dnnl::algorithm aic::rt::eltwiseAlg(int64_t alg) {
     return dnnl::algorithm::eltwise_gelu_erf;
   case AIC_ELTWISE_GELU_TANH:
     return dnnl::algorithm::eltwise_gelu_tanh;
+  case AIC_ELTWISE_ELU:
+    return dnnl::algorithm::eltwise_elu;
+  case AIC_ELTWISE_ABS:
+    return dnnl::algorithm::eltwise_abs;
   default:
     fail(AIC_ERROR_INVALID_MODEL, "unknown eltwise alg " + std::to_string(alg));
   }

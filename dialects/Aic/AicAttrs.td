@@ -12,7 +12,8 @@ def Aic_EltwiseKind : I32EnumAttr<"EltwiseKind", "elementwise function", [
     I32EnumAttrCase<"tanh", 3>, I32EnumAttrCase<"clip", 4>,
     I32EnumAttrCase<"exp", 5>, I32EnumAttrCase<"linear", 6>,
     I32EnumAttrCase<"swish", 7>, I32EnumAttrCase<"hardswish", 8>,
-    I32EnumAttrCase<"gelu_erf", 9>, I32EnumAttrCase<"gelu_tanh", 10>]> {
+    I32EnumAttrCase<"gelu_erf", 9>, I32EnumAttrCase<"gelu_tanh", 10>,
+    I32EnumAttrCase<"elu", 11>, I32EnumAttrCase<"abs", 12>]> {
   let cppNamespace = "::aic";
   let genSpecializedAttr = 0;
 }

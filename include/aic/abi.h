@@ -26,10 +26,11 @@ extern "C" {
  * STRING_NORMALIZER primitives; version 7 no RNN primitive; version 8 no
  * run-time shaped outputs (AIC_DIM_DYNAMIC, aicrt_alloc, aicrt_output);
  * version 9 no symbolic input dims (dim_names, aicrt_input_shape,
- * aicrt_exec_dims, aicrt_plan). A
+ * aicrt_exec_dims, aicrt_plan); version 10 no AIC_ELTWISE_ELU and
+ * AIC_ELTWISE_ABS. A
  * STRING tensor's element in compiled code is aic_string_t (aic/runtime.h),
  * emitted as {ptr, i64}. */
-#define AIC_ABI_VERSION 10
+#define AIC_ABI_VERSION 11
 
 /* Limits of the contract; the runtime rejects models beyond them. */
 #define AIC_MAX_RANK 12            /* oneDNN's DNNL_MAX_NDIMS */
@@ -252,6 +253,8 @@ enum aic_eltwise_alg {
   AIC_ELTWISE_HARDSWISH = 8,  /* x * min(max(x + 3, 0), 6) / 6 */
   AIC_ELTWISE_GELU_ERF = 9,   /* x / 2 * (1 + erf(x / sqrt(2))) */
   AIC_ELTWISE_GELU_TANH = 10, /* GELU's tanh approximation */
+  AIC_ELTWISE_ELU = 11,       /* x > 0 ? x : alpha * (exp(x) - 1) */
+  AIC_ELTWISE_ABS = 12,       /* |x| */
 };
 
 enum aic_binary_alg {

@@ -63,6 +63,8 @@ void aic::buildOptimizationPipeline(OpPassManager &pm, StringRef isa) {
   aic::AssignLayoutsOptions layouts;
   layouts.targetIsa = isa.str();
   pm.addNestedPass<func::FuncOp>(aic::createAssignLayouts(layouts));
+  // On the stored shapes that layouts gave.
+  pm.addNestedPass<func::FuncOp>(aic::createPropagateNaN());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

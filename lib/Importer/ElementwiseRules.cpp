@@ -277,8 +277,10 @@ static LogicalResult importArith(NodeImporter &imp) {
                         });
 }
 
-/// Sum, Mean, Max and Min of any number of inputs; two f32 inputs of Sum,
-/// Max and Min become the aic op.
+/// Sum, Mean, Max and Min of any number of inputs; two f32 inputs of Sum
+/// become the aic op. Max and Min are always generated code: oneDNN 2.6's
+/// binary max and min (alone and as post-ops) return the other operand
+/// where their first one is NaN, and ONNX's propagate NaN.
 template <typename OpTy, Arith kind, bool isMean = false>
 static LogicalResult importVariadic(NodeImporter &imp) {
   SmallVector<Value> inputs;
@@ -290,7 +292,9 @@ static LogicalResult importVariadic(NodeImporter &imp) {
     imp.setOutput(0, inputs.front());
     return success();
   }
-  if (!isMean && elementType.isF32() && inputs.size() == 2) {
+  bool nanExactInLibrary = kind != Arith::max && kind != Arith::min;
+  if (!isMean && nanExactInLibrary && elementType.isF32() &&
+      inputs.size() == 2) {
     imp.setOutput(0, imp.create<OpTy>(type, inputs[0], inputs[1], ValueRange{},
                                       imp.emptyTensor(type)));
     return success();
@@ -427,31 +431,10 @@ static LogicalResult getClipBoundInputs(NodeImporter &imp,
   return success();
 }
 
-/// f32 Clip with a bound known only at run time: aic.max(x, min), then
-/// aic.min(., max).
-static LogicalResult importRuntimeClip(NodeImporter &imp, Value input) {
-  SmallVector<Value> bounds;
-  SmallVector<bool> isMin;
-  if (failed(getClipBoundInputs(imp, bounds, isMin)))
-    return failure();
-  auto type = cast<RankedTensorType>(input.getType());
-  Value result = input;
-  for (auto [bound, min] : llvm::zip(bounds, isMin)) {
-    if (min)
-      result = imp.create<MaxOp>(type, result, bound, ValueRange{},
-                                 imp.emptyTensor(type))
-                   .getOutput();
-    else
-      result = imp.create<MinOp>(type, result, bound, ValueRange{},
-                                 imp.emptyTensor(type))
-                   .getOutput();
-  }
-  imp.setOutput(0, result);
-  return success();
-}
-
-/// Clip of other element types: min(max(x, lo), hi) in a linalg.generic,
-/// with attribute bounds as constants and bound inputs as operands.
+/// Clip of other element types, and f32 Clip with a bound known only at
+/// run time: min(max(x, lo), hi) in a linalg.generic (IEEE maximum and
+/// minimum, which propagate NaN), with attribute bounds as constants and
+/// bound inputs as operands.
 static LogicalResult importGenericClip(NodeImporter &imp, Value input,
                                        std::optional<double> lo,
                                        std::optional<double> hi) {
@@ -499,7 +482,7 @@ static LogicalResult importClip(NodeImporter &imp) {
       return importGenericClip(imp, *input, std::nullopt, std::nullopt);
     for (int i : {1, 2})
       if (imp.hasInput(i) && !imp.getConstantInput(i))
-        return importRuntimeClip(imp, *input);
+        return importGenericClip(imp, *input, std::nullopt, std::nullopt);
     lo = -std::numeric_limits<double>::infinity();
     hi = std::numeric_limits<double>::infinity();
     if (failed(getClipBound(imp, 1, "min", lo)) ||

@@ -30,8 +30,9 @@
 // aic.mul and is also returned.
 
 // After bufferization and scf-to-cf, each branch of the condition's
-// cf.cond_br executes its own primitive (relu or sigmoid) on x into y,
-// checks its status and joins; the generic's loops write its first result
+// cf.cond_br computes on x into y and joins: the relu as generated
+// compare-selects (aic-propagate-nan: oneDNN's relu kernel drops NaN), the
+// sigmoid as its primitive, whose status is checked; the generic's loops write its first result
 // straight into the `sum` output and its second into the arena; the mul reads
 // both and writes `prod`.
 // LOWERED-LABEL: func.func private @main_graph
@@ -42,21 +43,18 @@
 // LOWERED: %[[COND:.*]] = arith.cmpf ogt, %[[X0]], %{{.*}} : f32
 // LOWERED: cf.cond_br %[[COND]], ^[[TBB:bb[0-9]+]], ^[[EBB:bb[0-9]+]]
 // LOWERED: ^[[TBB]]:
-// LOWERED: builtin.unrealized_conversion_cast %[[X]] :
-// LOWERED: builtin.unrealized_conversion_cast %[[Y]] :
-// LOWERED: %[[RELU_ID:.*]] = arith.constant [[RELU:[0-9]+]] : i32
-// LOWERED-NEXT: %[[TWO:.*]] = arith.constant 2 : i32
-// LOWERED-NEXT: %[[RC0:.*]] = call @aicrt_exec(%[[STATE]], %[[RELU_ID]], %{{.*}}, %[[TWO]])
-// LOWERED: cf.cond_br %{{.*}}, ^[[FAIL:bb[0-9]+]](%[[RC0]] : i32), ^[[THEN_OK:bb[0-9]+]]
-// LOWERED: ^[[THEN_OK]]:
-// LOWERED-NEXT: cf.br ^[[JOIN:bb[0-9]+]]
+// LOWERED: %[[XV:.*]] = memref.load %[[X]]
+// LOWERED-NEXT: %[[P:.*]] = arith.cmpf ugt, %[[XV]], %{{.*}} : f32
+// LOWERED-NEXT: %[[R:.*]] = arith.select %[[P]], %[[XV]], %{{.*}} : f32
+// LOWERED-NEXT: memref.store %[[R]], %[[Y]][
+// LOWERED: cf.br ^[[JOIN:bb[0-9]+]]{{$}}
 // LOWERED: ^[[EBB]]:
 // LOWERED: builtin.unrealized_conversion_cast %[[X]] :
 // LOWERED: builtin.unrealized_conversion_cast %[[Y]] :
 // LOWERED: %[[SIG_ID:.*]] = arith.constant [[SIGMOID:[0-9]+]] : i32
 // LOWERED-NEXT: %[[TWO2:.*]] = arith.constant 2 : i32
 // LOWERED-NEXT: %[[RC1:.*]] = call @aicrt_exec(%[[STATE]], %[[SIG_ID]], %{{.*}}, %[[TWO2]])
-// LOWERED: cf.cond_br %{{.*}}, ^[[FAIL]](%[[RC1]] : i32), ^[[ELSE_OK:bb[0-9]+]]
+// LOWERED: cf.cond_br %{{.*}}, ^[[FAIL:bb[0-9]+]](%[[RC1]] : i32), ^[[ELSE_OK:bb[0-9]+]]
 // LOWERED: ^[[ELSE_OK]]:
 // LOWERED-NEXT: cf.br ^[[JOIN]]
 // LOWERED: ^[[JOIN]]:
@@ -78,22 +76,21 @@
 // LOWERED: return %{{.*}} : i32
 // LOWERED: ^[[FAIL]](%[[RC:.*]]: i32):
 // LOWERED-NEXT: return %[[RC]] : i32
-// Three primitives, created once whichever branch runs: ELTWISE relu and
-// sigmoid on f32 [4], BINARY mul on f32 [2,3], every tensor dense row-major
-// (layout word 0): there is no conv, so aic-assign-layouts adds no reorder.
+// Two primitives, created once whichever branch runs: ELTWISE sigmoid on
+// f32 [4], BINARY mul on f32 [2,3], every tensor dense row-major (layout
+// word 0): there is no conv, so aic-assign-layouts adds no reorder.
 // LOWERED-LABEL: func.func @aic_model_init
-// LOWERED-COUNT-3: call @aicrt_create(
+// LOWERED-COUNT-2: call @aicrt_create(
 // LOWERED-NOT: call @aicrt_create(
-// LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[RELU]](dense<[4, 1, 0, 0, 1, 1, 4, 0, 1, 1, 4, 0]> : tensor<12xi64>)
 // LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[SIGMOID]](dense<[4, 2, 0, 0, 1, 1, 4, 0, 1, 1, 4, 0]> : tensor<12xi64>)
 // LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[MUL]](dense<[5, 3, 1, 2, 2, 3, 0, 1, 2, 2, 3, 0, 1, 2, 2, 3, 0, 0]> : tensor<18xi64>)
-// ABI version 9, three inputs and three outputs, 64 bytes of arena (the
-// generic's second result), three primitives.
+// ABI version 11, three inputs and three outputs, 64 bytes of arena (the
+// generic's second result), two primitives.
 // LOWERED-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// LOWERED-NEXT: llvm.mlir.constant(10 : i32) : i32
+// LOWERED-NEXT: llvm.mlir.constant(11 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
-// LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
+// LOWERED-NEXT: llvm.mlir.constant(2 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(64 : i64) : i64
 
 // In the LLVM dialect the condition still selects between the primitives
@@ -107,7 +104,7 @@
 // LLVM: llvm.intr.maximum
 // LLVM: llvm.call @aicrt_exec(
 // LLVM-LABEL: llvm.func @aic_model_init(
-// LLVM-COUNT-3: llvm.call @aicrt_create(
+// LLVM-COUNT-2: llvm.call @aicrt_create(
 // LLVM: llvm.mlir.global external constant @aic_model_meta()
 
 // NONE-NOT: {{^ *(%[^ ]+ = )?(aic|memref|linalg|scf|cf|arith|math|tensor|bufferization|affine|func|builtin)\.}}

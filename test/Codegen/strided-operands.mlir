@@ -23,21 +23,22 @@
 // CHECK-NOT: builtin.unrealized_conversion_cast %{{.*}} : memref<{{[^>]*}}strided
 // CHECK-LABEL: func.func @aic_model_init
 
-// relu(x[1:3, 1:4]) for x = 0..15 is [[5, 6, 7], [9, 10, 11]].
-// SLICE: [2, 3] 5 6 7 9 10 11
-// relu([[1, -2, 3], [4, 5, -6]]) inserted at column 1 of a zero 2x4 tensor.
-// INSERT: [2, 4] 0 1 0 3 0 4 5 0
+// 2 * x[1:3, 1:4] for x = 0..15 is [[10, 12, 14], [18, 20, 22]] (aic.add of
+// the slice to itself).
+// SLICE: [2, 3] 10 12 14 18 20 22
+// 2 * [[1, -2, 3], [4, 5, -6]] inserted at column 1 of a zero 2x4 tensor.
+// INSERT: [2, 4] 0 2 -4 6 0 8 10 -12
 
 func.func @main_graph(%x: tensor<4x4xf32> {aic.name = "x"}, %w: tensor<2x3xf32> {aic.name = "w"})
     -> (tensor<2x3xf32> {aic.name = "slice"}, tensor<2x4xf32> {aic.name = "insert"}) {
   %s = tensor.extract_slice %x[1, 1] [2, 3] [1, 1] : tensor<4x4xf32> to tensor<2x3xf32>
   %e = tensor.empty() : tensor<2x3xf32>
-  %r = aic.relu %s outs(%e) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %r = aic.add %s, %s outs(%e) : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
   %zero = arith.constant 0.0 : f32
   %e2 = tensor.empty() : tensor<2x4xf32>
   %z = linalg.fill ins(%zero : f32) outs(%e2 : tensor<2x4xf32>) -> tensor<2x4xf32>
   %d = tensor.extract_slice %z[0, 1] [2, 3] [1, 1] : tensor<2x4xf32> to tensor<2x3xf32>
-  %q = aic.relu %w outs(%d) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %q = aic.add %w, %w outs(%d) : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
   %y = tensor.insert_slice %q into %z[0, 1] [2, 3] [1, 1] : tensor<2x3xf32> into tensor<2x4xf32>
   return %r, %y : tensor<2x3xf32>, tensor<2x4xf32>
 }

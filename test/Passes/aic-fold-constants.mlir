@@ -67,10 +67,10 @@ func.func @binary_not_folded(%x: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>
 
 // -----
 
-// Tests the unary ops with oneDNN's formulas in f32: relu (x * 0 below
-// zero, hence -0), clip, exp, sigmoid, tanh.
+// Tests the unary ops with oneDNN's formulas in f32: relu (+0 below zero,
+// as oneDNN's max(x, 0)), clip, exp, sigmoid, tanh.
 // CHECK-LABEL: func @unary
-// CHECK-DAG: %[[R:.*]] = arith.constant dense<[-0.000000e+00, 0.000000e+00, 2.000000e+00]> : tensor<3xf32>
+// CHECK-DAG: %[[R:.*]] = arith.constant dense<[0.000000e+00, 0.000000e+00, 2.000000e+00]> : tensor<3xf32>
 // CHECK-DAG: %[[C:.*]] = arith.constant dense<[-5.000000e-01, 0.000000e+00, 1.000000e+00]> : tensor<3xf32>
 // CHECK-DAG: %[[E:.*]] = arith.constant dense<[0.36787945, 1.000000e+00, 7.3890562]> : tensor<3xf32>
 // CHECK-DAG: %[[S:.*]] = arith.constant dense<[0.268941432, 5.000000e-01, 8.807970e-01]> : tensor<3xf32>
@@ -90,6 +90,23 @@ func.func @unary() -> (tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32
   %e4 = tensor.empty() : tensor<3xf32>
   %4 = aic.tanh %x outs(%e4) : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
   return %0, %1, %2, %3, %4 : tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// Tests that folded relu and clip keep NaN (ONNX's max and min propagate
+// it) and that relu(-inf) is 0, not -inf * 0.
+// CHECK-LABEL: func @unary_nan
+// CHECK-DAG: %[[R:.*]] = arith.constant dense<[0x7FC00000, 0.000000e+00]> : tensor<2xf32>
+// CHECK-DAG: %[[C:.*]] = arith.constant dense<[0x7FC00000, -5.000000e-01]> : tensor<2xf32>
+// CHECK: return %[[R]], %[[C]]
+func.func @unary_nan() -> (tensor<2xf32>, tensor<2xf32>) {
+  %x = arith.constant dense<[0x7FC00000, 0xFF800000]> : tensor<2xf32>
+  %e0 = tensor.empty() : tensor<2xf32>
+  %0 = aic.relu %x outs(%e0) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %e1 = tensor.empty() : tensor<2xf32>
+  %1 = aic.clip %x outs(%e1) {min = -0.5 : f64, max = 1.0 : f64} : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %0, %1 : tensor<2xf32>, tensor<2xf32>
 }
 
 // -----
