@@ -50,6 +50,10 @@ void aicfuzz::finding(const std::string &message) {
 }
 
 std::string aicfuzz::writeModelFile(const uint8_t *data, size_t size) {
+  // The folder is made again if something removed it (a /tmp cleaner on a
+  // long run): losing it is not a finding.
+  if (std::error_code ec = llvm::sys::fs::create_directories(scratchDir()))
+    finding("cannot create " + scratchDir() + ": " + ec.message());
   llvm::SmallString<128> path(scratchDir());
   llvm::sys::path::append(path, "model.onnx");
   std::error_code ec;

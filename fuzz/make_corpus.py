@@ -7,7 +7,8 @@ Each FILE is an .onnxtxt test (split-file parts "#--- NAME.onnxtxt" are
 models of their own) or a binary .onnx. Every model that ONNX's parser
 accepts is written to OUT_DIR as binary protobuf (NAME.onnx) and, for text
 models, also as text (NAME.onnxtxt); models that do not parse (error tests)
-are kept as text only. Names are made unique from the source path.
+are kept as text only. Names are made unique from the source path (relative
+to the repository, so no name starts with a dot).
 """
 import os
 import re
@@ -30,12 +31,15 @@ def parts(path):
             yield name[: -len(".onnxtxt")], body
 
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
 def main():
     out, files = sys.argv[1], sys.argv[2:]
     os.makedirs(out, exist_ok=True)
     written = 0
     for path in files:
-        base = re.sub(r"[^A-Za-z0-9_.-]", "_", os.path.relpath(path))
+        base = re.sub(r"[^A-Za-z0-9_.-]", "_", os.path.relpath(path, ROOT))
         if path.endswith(".onnx"):
             with open(path, "rb") as src, open(
                 os.path.join(out, base), "wb"

@@ -3,7 +3,6 @@
 #define AIC_RUNTIME_CONTEXT_H
 
 #include "Metadata.h"
-#include "OpInfo.h"
 #include "Primitive.h"
 
 #include "aic/runtime.h"
@@ -31,12 +30,8 @@ AlignedBuffer allocAligned(size_t bytes);
 /// One per loaded model: owns the engine and every primitive.
 struct aicrt_context {
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+  // Each primitive, with its name, kind and OpInfo for profiles.
   std::vector<aic::rt::PrimitivePtr> prims;
-  // ONNX node name and kind ("CONV", ...) of each primitive, for profiles.
-  std::vector<std::string> names;
-  std::vector<const char *> kinds;
-  // Tensors and arithmetic of each primitive (aic_model_get_profile_ops).
-  std::vector<aic::rt::OpInfo> infos;
   // First aicrt_create failure, reported by aic_model_load.
   aic_status_t status = AIC_OK;
   std::string error;

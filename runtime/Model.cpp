@@ -426,8 +426,8 @@ AIC_RT_EXPORT aic_status_t aic_model_get_profile(aic_model_t *model,
   return getProfileRows(
       "aic_model_get_profile", model, entries, capacity, count,
       [](const aicrt_context &ctx, size_t i, uint64_t calls, double ms) {
-        return aic_profile_entry_t{ctx.names[i].c_str(), ctx.kinds[i], calls,
-                                   ms};
+        const Primitive::Profile &p = ctx.prims[i]->profile();
+        return aic_profile_entry_t{p.name.c_str(), p.kind, calls, ms};
       });
 }
 
@@ -438,9 +438,9 @@ AIC_RT_EXPORT aic_status_t aic_model_get_profile_ops(aic_model_t *model,
   return getProfileRows(
       "aic_model_get_profile_ops", model, ops, capacity, count,
       [](const aicrt_context &ctx, size_t i, uint64_t calls, double ms) {
-        return aic_profile_op_t{
-            ctx.names[i].c_str(), ctx.kinds[i], ctx.infos[i].shapes.c_str(),
-            ctx.infos[i].flops,   calls,        ms};
+        const Primitive::Profile &p = ctx.prims[i]->profile();
+        return aic_profile_op_t{p.name.c_str(), p.kind, p.info.shapes.c_str(),
+                                p.info.flops,   calls,  ms};
       });
 }
 

@@ -509,13 +509,8 @@ AIC_RT_EXPORT int32_t aicrt_create(aicrt_context *ctx, int32_t prim_id,
     OpInfo info;
     PrimitivePtr p =
         create(desc, desc_len, label, ctx->engine, kind, info, ctx->shapeCache);
+    p->setProfile({name ? name : "<unnamed>", kind, std::move(info)});
     ctx->prims[prim_id] = std::move(p);
-    ctx->names.resize(ctx->prims.size());
-    ctx->kinds.resize(ctx->prims.size(), "");
-    ctx->infos.resize(ctx->prims.size());
-    ctx->names[prim_id] = name ? name : "<unnamed>";
-    ctx->kinds[prim_id] = kind;
-    ctx->infos[prim_id] = std::move(info);
     return AIC_OK;
   } catch (...) {
     std::string message;

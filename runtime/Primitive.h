@@ -12,6 +12,7 @@
 #define AIC_RUNTIME_PRIMITIVE_H
 
 #include "Descriptor.h"
+#include "OpInfo.h"
 
 #include "aic/abi.h"
 
@@ -53,9 +54,22 @@ public:
   /// `args` has numArgs() non-null entries.
   virtual void exec(aicrt_exec_state &st, PrimState *ps, void *const *args) = 0;
 
+  /// What profiles report about it, set by aicrt_create: the ONNX node's
+  /// name, the kind ("CONV"), its tensors and arithmetic. Kept here rather
+  /// than in tables of the metadata's primitive count, so that memory
+  /// follows the primitives created, not the count a library claims.
+  struct Profile {
+    std::string name;
+    const char *kind = "";
+    OpInfo info;
+  };
+  const Profile &profile() const { return profile_; }
+  void setProfile(Profile profile) { profile_ = std::move(profile); }
+
 protected:
   std::string label_;
   int numArgs_;
+  Profile profile_;
 };
 
 /// What every kind's factory gets besides its descriptor.

@@ -6,7 +6,8 @@
 # HARNESS: import (the importer on raw bytes), hostile (the importer on
 # structurally mutated models), compile (import + optimize + lower to LLVM
 # IR on mutated models) or runtime (the C API on corrupt model metadata and
-# descriptors, and wrong-sized buffers). SECONDS: fuzzing time (default 60).
+# descriptors, and wrong-sized buffers). SECONDS: fuzzing time (default 60;
+# with --runs, default no time limit).
 #
 # Options:
 #   --build DIR    the ASan+UBSan+fuzz build (default $AIC_SAN_BUILD_DIR or
@@ -15,6 +16,9 @@
 #   --seed N       libFuzzer's random seed (default: random); with a seed the
 #                  run starts from a fresh corpus (what ctest's fuzz-* do),
 #                  without one it grows DIR/fuzz/corpus/HARNESS across runs
+#   --runs N       stop after N executions (the seeds and regression inputs
+#                  count); with --seed the run is the same on any machine
+#                  (ctest's fuzz-* run this way, see fuzz/CMakeLists.txt)
 #   --jobs N       fuzz in N processes (libFuzzer -fork=N) for long runs
 #
 # The run starts from the seeds (the test models, converted at build time;
@@ -34,12 +38,14 @@ usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${AIC_SAN_BUILD_DIR:-$ROOT/build-san}"
 SEED=""
+RUNS=""
 JOBS=0
 ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --build) BUILD="$2"; shift 2 ;;
     --seed) SEED="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;;
     --jobs) JOBS="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -48,7 +54,13 @@ while [[ $# -gt 0 ]]; do
 done
 if [[ ${#ARGS[@]} -lt 1 || ${#ARGS[@]} -gt 2 ]]; then usage >&2; exit 2; fi
 HARNESS="${ARGS[0]}"
-SECONDS_BUDGET="${ARGS[1]:-60}"
+if [[ -n "$RUNS" ]]; then
+  SECONDS_BUDGET="${ARGS[1]:-0}"
+  RUNS_ARG=(-runs="$RUNS")
+else
+  SECONDS_BUDGET="${ARGS[1]:-60}"
+  RUNS_ARG=()
+fi
 case "$HARNESS" in
   import|hostile|compile) SEEDS="$BUILD/fuzz/seeds/models" ;;
   runtime) SEEDS="$BUILD/fuzz/seeds/runtime" ;;
@@ -78,9 +90,9 @@ FORK_ARG=()
 if [[ "$JOBS" -gt 0 ]]; then FORK_ARG=(-fork="$JOBS" -ignore_crashes=0); fi
 
 LOG="$BUILD/fuzz/$HARNESS.log"
-echo "fuzz.sh: $HARNESS for ${SECONDS_BUDGET}s (log: $LOG)"
+echo "fuzz.sh: $HARNESS for ${RUNS:+$RUNS runs, }${SECONDS_BUDGET}s (0: no limit; log: $LOG)"
 status=0
-"$FUZZER" "${SEED_ARG[@]}" "${FORK_ARG[@]}" -max_total_time="$SECONDS_BUDGET" \
+"$FUZZER" "${SEED_ARG[@]}" "${RUNS_ARG[@]}" "${FORK_ARG[@]}" -max_total_time="$SECONDS_BUDGET" \
   -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
   -artifact_prefix="$ARTIFACTS/" \
   "$CORPUS" "$SEEDS" "$ROOT/fuzz/regressions/$HARNESS" >"$LOG" 2>&1 || status=$?

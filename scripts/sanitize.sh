@@ -7,9 +7,10 @@
 #           -DAIC_FUZZ=ON (ASan + UBSan, asserts on, libFuzzer coverage) in
 #           $AIC_SAN_BUILD_DIR (default build-san/) and runs the unit and lit
 #           tests, the fuzz regression inputs, a short fuzzing run per
-#           harness (ctest's fuzz-*, $AIC_FUZZ_CI_SECONDS each, default 30)
-#           and 1 in $AIC_SAN_BACKEND_SAMPLE (default 4) tests of each ONNX
-#           backend suite. Any sanitizer report fails the test it occurs in.
+#           harness (ctest's fuzz-*: a fixed seed and number of executions,
+#           fuzz/CMakeLists.txt) and 1 in $AIC_SAN_BACKEND_SAMPLE (default 4)
+#           tests of each ONNX backend suite. Any sanitizer report fails the
+#           test it occurs in.
 # tsan      Builds libaicrt and its unit tests only (-DAIC_BUILD_COMPILER=OFF
 #           -DAIC_SANITIZE=thread) in $AIC_TSAN_BUILD_DIR (default
 #           build-tsan/) and runs the concurrency tests under ThreadSanitizer
@@ -33,6 +34,10 @@ case "$1" in -h|--help) usage; exit 0 ;; esac
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}"
+# The clang builds have line tables (-gline-tables-only), and with debug
+# information ccache hashes the build folder's absolute path unless told
+# not to: without this, no two clones would share cache entries.
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 SAN_BUILD="${AIC_SAN_BUILD_DIR:-build-san}"
 TSAN_BUILD="${AIC_TSAN_BUILD_DIR:-build-tsan}"
 BUILD="${AIC_BUILD_DIR:-build}"
@@ -58,7 +63,7 @@ configure_asan() {
   # No Python module: an instrumented extension cannot load into the
   # uninstrumented interpreter.
   clang_build "$SAN_BUILD" -DAIC_SANITIZE=address,undefined -DAIC_FUZZ=ON \
-    -DAIC_BUILD_PYTHON=OFF -DAIC_FUZZ_CI_SECONDS="${AIC_FUZZ_CI_SECONDS:-30}"
+    -DAIC_BUILD_PYTHON=OFF
 }
 
 stage() { # NAME COMMAND...

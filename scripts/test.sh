@@ -11,11 +11,10 @@
 # onnx-backend-* suites (their runner uses 2 jobs). Example: `-R lit-` runs
 # only the lit suites.
 #
-# With AIC_SANITIZERS=1 and no CTEST_ARGS it then runs
-# `scripts/sanitize.sh all` (ASan+UBSan build with its tests and short
-# fuzzing runs, the TSan concurrency test, valgrind on the runtime tests).
-# CI does not yet: its short fuzzing runs still find new crashes.
-# Exits non-zero if anything failed.
+# Without CTEST_ARGS it then runs `scripts/sanitize.sh all`: the ASan+UBSan
+# build with its tests and short fixed-seed fuzzing runs, the TSan
+# concurrency test and valgrind on the runtime tests. AIC_SANITIZERS=0
+# skips them. Exits non-zero if anything failed.
 set -euo pipefail
 
 case "${1:-}" in
@@ -34,7 +33,7 @@ cmake -G Ninja -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$BUILD"
 status=0
 ctest --test-dir "$BUILD" --output-on-failure --no-tests=error "$@" || status=$?
-if [[ $# -eq 0 && "${AIC_SANITIZERS:-0}" != 0 ]]; then
+if [[ $# -eq 0 && "${AIC_SANITIZERS:-1}" != 0 ]]; then
   AIC_BUILD_DIR="$BUILD" bash scripts/sanitize.sh all || status=1
 fi
 exit $status

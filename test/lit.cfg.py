@@ -25,3 +25,15 @@ llvm_config.add_tool_substitutions(
 # build only.
 if config.aic_sanitize:
     config.available_features.add("sanitizers")
+
+# `%limit_mem_2g cmd`: cmd may not use more than 2 GiB. ASan reserves
+# terabytes of shadow address space, which `ulimit -v` forbids; under ASan
+# an allocation over 2 GiB is a report (and a failure) instead.
+if "address" in config.aic_sanitize:
+    asan_options = os.environ.get("ASAN_OPTIONS", "")
+    config.substitutions.append(
+        ("%limit_mem_2g", "env ASAN_OPTIONS=%s%smax_allocation_size_mb=2048:"
+         "allocator_may_return_null=0" % (asan_options,
+                                          ":" if asan_options else "")))
+else:
+    config.substitutions.append(("%limit_mem_2g", "ulimit -v 2097152 &&"))

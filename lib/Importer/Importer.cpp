@@ -435,6 +435,7 @@ static LogicalResult importNode(const onnx::NodeProto &node,
   if (!info)
     return emitError(loc) << "unsupported operator";
   if (failed(checkRuleApplies(*info, node, state, loc)) ||
+      failed(checkTypeBindings(node, state, loc)) ||
       failed(checkRuntimeShapes(*info, node, state, loc)))
     return failure();
   // The rule of an operator with subgraphs types its outputs from what the

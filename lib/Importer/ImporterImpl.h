@@ -623,6 +623,12 @@ void fixStftInference();
 void guardShapeInference();
 /// The rank limit those checks apply on this thread (ImportOptions::maxRank).
 void setInferenceMaxRank(int64_t rank);
+/// Errors if inputs of `node` that share a type parameter of its schema
+/// ("T") have different types, the extra inputs of a homogeneous variadic
+/// formal included, which ONNX 1.12 does not check (TypeBindings.cpp).
+mlir::LogicalResult checkTypeBindings(const onnx::NodeProto &node,
+                                      const GraphState &state,
+                                      mlir::Location loc);
 /// Replaces the shape inference of the schemas ONNX 1.12 gets wrong, once,
 /// before any model is checked (called by importOnnxFile).
 void fixOnnxSchemas();
