@@ -333,7 +333,7 @@ func.func @add_into_bias(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %v: tensor<4x
 // CHECK-LABEL: func @not_into_bias
 // CHECK: aic.matmul %arg0, %arg1 post(%arg2) outs(%{{.*}}) {post_ops = [#aic.binary<sub>]}
 // CHECK: aic.matmul %arg0, %arg1 post(%arg3) outs(%{{.*}}) {post_ops = [#aic.binary<add>]}
-// CHECK: aic.matmul %arg0, %arg1 post(%arg2) outs(%{{.*}}) {post_ops = [#aic.eltwise<relu>, #aic.binary<add>]}
+// CHECK: aic.matmul %arg0, %arg1 post(%arg2) outs(%{{.*}}) {post_ops = [#aic.eltwise<elu>, #aic.eltwise<abs>, #aic.binary<add>]}
 // CHECK: aic.matmul %arg0, %arg1, %arg2 post(%arg2) outs(%{{.*}}) {post_ops = [#aic.binary<add>]}
 func.func @not_into_bias(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %v: tensor<4xf32>, %rows: tensor<2x1xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) {
   %e = tensor.empty() : tensor<2x4xf32>
