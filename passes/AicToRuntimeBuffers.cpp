@@ -5,8 +5,8 @@
 // outputs of a run-time shape are handed to the runtime (aicrt_output).
 //
 //===----------------------------------------------------------------------===//
-#include "passes/AicToRuntime.h"
 #include "dialects/Aic/RuntimePrimitive.h"
+#include "passes/AicToRuntime.h"
 
 using namespace mlir;
 using namespace aic;

@@ -6,8 +6,8 @@
 // optionals, and the aic_model_meta struct itself.
 //
 //===----------------------------------------------------------------------===//
-#include "passes/AicToRuntime.h"
 #include "dialects/Aic/RuntimePrimitive.h"
+#include "passes/AicToRuntime.h"
 
 using namespace mlir;
 using namespace aic;
