@@ -172,7 +172,10 @@ void Lowering::insertStatusChecks(func::FuncOp func) {
     if (call->hasAttr(kStatusCall))
       calls.push_back(call);
   });
-  for (func::CallOp call : calls) {
+  // From the last call back, so that each split moves only the ops up to
+  // the next call (splitting from the front would move the rest of the
+  // block every time: quadratic in the number of calls).
+  for (func::CallOp call : llvm::reverse(calls)) {
     call->removeAttr(kStatusCall);
     Block *before = call->getBlock();
     Block *next = before->splitBlock(call->getNextNode());

@@ -396,15 +396,19 @@ def PackWeights : Pass<"aic-pack-weights", "mlir::ModuleOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
-def ConcatDestinations : Pass<"aic-concat-destinations", "mlir::func::FuncOp"> {
-  let summary = "Give concats and their producers destinations of their own";
+def OwnDestinations : Pass<"aic-own-destinations", "mlir::func::FuncOp"> {
+  let summary = "Give every destination a tensor.empty of its own";
   let description = [{
     Runs right before bufferization. CSE merges equal `tensor.empty` ops, so
-    bufferization would write many values into one buffer over the graph;
-    the ops producing the inputs of an `aic.concat`, and the concat itself,
-    get a `tensor.empty` of their own instead of a shared one, so that each
-    of these values gets a buffer of its own and aic-concat-in-place can
-    place them inside the concat's result.
+    many ops share one destination tensor; one-shot bufferization would
+    analyse every pair of them for conflicts (quadratic in their number) and
+    write many values into one buffer over the graph. Every destination
+    operand of a destination-style op gets a `tensor.empty` of its own
+    instead (the last user in a block keeps the shared one). Destinations in
+    different blocks (the branches of an `scf.if`, which run exclusively)
+    keep sharing, so both branches write one buffer. aic-plan-memory then
+    decides which buffers share memory, and aic-concat-in-place finds a
+    buffer per concat input.
     Before:
       %e = tensor.empty() : tensor<1x32x8x8xf32>
       %a = aic.conv %x, %w1 outs(%e) ...
@@ -412,10 +416,30 @@ def ConcatDestinations : Pass<"aic-concat-destinations", "mlir::func::FuncOp"> {
     After:
       %e1 = tensor.empty() : tensor<1x32x8x8xf32>
       %a = aic.conv %x, %w1 outs(%e1) ...
-      %e2 = tensor.empty() : tensor<1x32x8x8xf32>
-      %b = aic.conv %x, %w2 outs(%e2) ...
+      %b = aic.conv %x, %w2 outs(%e) ...
   }];
   let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
+def ConstantsToGlobals : Pass<"aic-constants-to-globals", "mlir::ModuleOp"> {
+  let summary = "Turn tensor constants into memref globals before bufferization";
+  let description = [{
+    What one-shot bufferization does to a tensor `arith.constant`, done once
+    for the module in linear time (bufferization's own translation scans the
+    module and rebuilds a symbol table for every constant). Equal constants
+    share one private constant global (64-byte aligned); each constant becomes
+    a `memref.get_global` read through a `restrict` `bufferization.to_tensor`,
+    which bufferization never writes. Constants with a tensor encoding are left
+    to bufferization.
+    Before:
+      %c = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+    After:
+      memref.global "private" constant @__aic_constant_0 : memref<2xf32> = dense<[1.0, 2.0]> {alignment = 64 : i64}
+      %0 = memref.get_global @__aic_constant_0 : memref<2xf32>
+      %c = bufferization.to_tensor %0 restrict : memref<2xf32>
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect",
+                           "mlir::memref::MemRefDialect"];
 }
 
 def ConcatInPlace : Pass<"aic-concat-in-place", "mlir::func::FuncOp"> {

@@ -93,7 +93,8 @@ void aic::buildRuntimeLoweringPipeline(OpPassManager &pm) {
   // into a new buffer each iteration); aic-plan-memory gives such buffers
   // their own carry buffer.
   options.allowReturnAllocsFromLoops = true;
-  pm.addNestedPass<func::FuncOp>(aic::createConcatDestinations());
+  pm.addNestedPass<func::FuncOp>(aic::createOwnDestinations());
+  pm.addPass(aic::createConstantsToGlobals());
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
   pm.addPass(bufferization::createOneShotBufferizePass(options));
   pm.addPass(createCanonicalizerPass());
