@@ -11,10 +11,13 @@
 // per output channel (linalg's named matmul and convolution ops extend all
 // operands alike, do not broadcast batch dims and have grouped convolutions
 // in 2-D only). The QLinear forms then requantize the sums. Scales and zero
-// points may be run-time values.
+// points may be run-time values. With constant weights, the sums of the
+// four products run on oneDNN's int8 primitives where those are exact
+// (QuantPrimitives.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
+#include "QuantPrimitives.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -351,15 +354,6 @@ static FailureOr<Value> getPerTensorParam(NodeImporter &imp, int i,
 // Integer contractions
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// An 8-bit operand of an integer product and its zero point (null if
-/// none), with their ONNX signedness.
-struct QuantOperand {
-  Value value, zeroPoint;
-  bool isUnsigned = false, zeroPointUnsigned = false;
-};
-} // namespace
-
 /// Reads 8-bit input `i` and its zero point, input `zeroPointIndex`.
 static FailureOr<QuantOperand>
 getQuantOperand(NodeImporter &imp, int i, int zeroPointIndex, StringRef what) {
@@ -488,7 +482,8 @@ static FailureOr<QuantOperand> getMatmulOperand(NodeImporter &imp, int i,
 /// batch dims and the zero points.
 static FailureOr<Value> buildIntegerMatmul(NodeImporter &imp,
                                            const QuantOperand &a,
-                                           const QuantOperand &b) {
+                                           const QuantOperand &b, int bIndex,
+                                           int bZeroPointIndex) {
   ArrayRef<int64_t> aShape =
       cast<RankedTensorType>(a.value.getType()).getShape();
   ArrayRef<int64_t> bShape =
@@ -528,6 +523,10 @@ static FailureOr<Value> buildIntegerMatmul(NodeImporter &imp,
   }
   SmallVector<int64_t> accShape(*batch);
   accShape.append({aShape[aShape.size() - 2], bShape.back()});
+  // A constant 2-D B: oneDNN's int8 matmul where it is exact.
+  if (imp.getInputType(bIndex).getRank() == 2 && bShape.size() == 2)
+    if (Value acc = buildInt8Matmul(imp, a, bIndex, bZeroPointIndex, accShape))
+      return acc;
   SmallVector<AffineExpr> accExprs;
   for (int64_t d = 0; d < batchRank; ++d)
     accExprs.push_back(dim(d));
@@ -545,13 +544,15 @@ static FailureOr<Value> buildIntegerMatmul(NodeImporter &imp,
 /// scale and zero point.
 template <bool quantized>
 static LogicalResult importIntegerMatmul(NodeImporter &imp) {
+  int bIndex = quantized ? 3 : 1, bZeroPointIndex = quantized ? 5 : 3;
   FailureOr<QuantOperand> a = getMatmulOperand(imp, 0, 2, true, "a_zero_point");
-  FailureOr<QuantOperand> b = getMatmulOperand(
-      imp, quantized ? 3 : 1, quantized ? 5 : 3, false, "b_zero_point");
+  FailureOr<QuantOperand> b =
+      getMatmulOperand(imp, bIndex, bZeroPointIndex, false, "b_zero_point");
   FailureOr<RankedTensorType> type = imp.getOutputType(0);
   if (failed(a) || failed(b) || failed(type))
     return failure();
-  FailureOr<Value> acc = buildIntegerMatmul(imp, *a, *b);
+  FailureOr<Value> acc =
+      buildIntegerMatmul(imp, *a, *b, bIndex, bZeroPointIndex);
   if (failed(acc))
     return failure();
   if (!quantized) {
@@ -607,7 +608,8 @@ static LogicalResult importIntegerMatmul(NodeImporter &imp) {
 /// [G, M/G, C/G, ...] and [N, G, M/G, ...] for loops (n, g, m, out...,
 /// c, kernel...).
 static FailureOr<Value> buildIntegerConv(NodeImporter &imp, QuantOperand x,
-                                         QuantOperand w,
+                                         QuantOperand w, int wIndex,
+                                         int wZeroPointIndex,
                                          RankedTensorType type) {
   auto xType = cast<RankedTensorType>(x.value.getType());
   auto wType = cast<RankedTensorType>(w.value.getType());
@@ -664,6 +666,7 @@ static FailureOr<Value> buildIntegerConv(NodeImporter &imp, QuantOperand x,
         RankedTensorType::get(paddedShape, elementType), x.value, low, high,
         padValue);
   }
+  Value padded = x.value;
   x.value = imp.reshapeTo(x.value, xShape);
   SmallVector<int64_t> wShape{group, groupFeatures, groupChannels};
   wShape.append(kernel.begin(), kernel.end());
@@ -700,6 +703,13 @@ static FailureOr<Value> buildIntegerConv(NodeImporter &imp, QuantOperand x,
     w.zeroPoint = imp.reshapeTo(w.zeroPoint, {group, groupFeatures});
     maps.push_back(AffineMap::get(loops, 0, {dim(1), dim(2)}, ctx));
   }
+  // Constant weights: oneDNN's int8 convolution on the padded input where
+  // it is exact.
+  QuantOperand paddedX = x;
+  paddedX.value = padded;
+  if (Value acc = buildInt8Conv(imp, paddedX, wIndex, wZeroPointIndex, type,
+                                window->strides, window->dilations, group))
+    return acc;
   maps.push_back(AffineMap::get(loops, 0, accExprs, ctx));
   SmallVector<utils::IteratorType> iterators(3 + n,
                                              utils::IteratorType::parallel);
@@ -714,15 +724,17 @@ static FailureOr<Value> buildIntegerConv(NodeImporter &imp, QuantOperand x,
 /// per-tensor or per-output-channel weight scale.
 template <bool quantized>
 static LogicalResult importIntegerConv(NodeImporter &imp) {
+  int wIndex = quantized ? 3 : 1, wZeroPointIndex = quantized ? 5 : 3;
   FailureOr<QuantOperand> x = getQuantOperand(imp, 0, 2, "x_zero_point");
-  FailureOr<QuantOperand> w = getQuantOperand(
-      imp, quantized ? 3 : 1, quantized ? 5 : 3, "w_zero_point");
+  FailureOr<QuantOperand> w =
+      getQuantOperand(imp, wIndex, wZeroPointIndex, "w_zero_point");
   FailureOr<RankedTensorType> type = imp.getOutputType(0);
   if (failed(x) || failed(w) || failed(type))
     return failure();
   auto accType =
       RankedTensorType::get(type->getShape(), imp.getBuilder().getI32Type());
-  FailureOr<Value> acc = buildIntegerConv(imp, *x, *w, accType);
+  FailureOr<Value> acc =
+      buildIntegerConv(imp, *x, *w, wIndex, wZeroPointIndex, accType);
   if (failed(acc))
     return failure();
   if (!quantized) {
