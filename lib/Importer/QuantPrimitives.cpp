@@ -61,14 +61,14 @@ static std::optional<Int8Weights> foldInt8Weights(NodeImporter &imp,
                                                   int weightIndex,
                                                   int zeroPointIndex,
                                                   int64_t channelDim) {
-  const ConstTensor *w = imp.getConstantInput(weightIndex);
+  const ConstTensor *w = imp.getModelConstantInput(weightIndex);
   if (!w || w->isString() || !w->type.getElementType().isInteger(8) ||
       !w->type.hasStaticShape() || channelDim >= w->type.getRank() ||
       static_cast<int64_t>(w->data.size()) != w->getNumElements())
     return std::nullopt;
   const ConstTensor *zp = nullptr;
   if (imp.hasInput(zeroPointIndex)) {
-    zp = imp.getConstantInput(zeroPointIndex);
+    zp = imp.getModelConstantInput(zeroPointIndex);
     if (!zp || zp->isString() || !zp->type.getElementType().isInteger(8) ||
         static_cast<int64_t>(zp->data.size()) != zp->getNumElements())
       return std::nullopt;
