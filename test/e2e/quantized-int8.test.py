@@ -9,10 +9,11 @@ Usage: quantized-int8.test.py DIR   writes DIR/model.onnx (constant weights:
                                     and numpy's output_N.pb for each)
 
 The cases cover uint8 and int8 activations and weights, per-tensor and
-per-channel scales and zero points, padding, strides, dilations, groups,
-batched matrix products, outputs that saturate at both ends, and two forms
-oneDNN cannot compute exactly (weights minus zero point outside int8; sums
-that may reach 2^24), which stay generated code. The expected values are
+per-channel scales and zero points, run-time scales and zero points of
+activations and outputs, padding, strides, dilations, groups, batched
+matrix products, outputs that saturate at both ends, and forms oneDNN
+cannot compute exactly (weights minus zero point outside int8: c7, m7;
+sums that may reach 2^24: m6), which stay generated code. The expected values are
 ONNX's integer sums requantized in f32 as ONNX Runtime does:
 saturate(round_half_even(f32(acc + bias) * f32(f32(sx * sw) / sy)) + zy).
 """
@@ -100,7 +101,8 @@ class Builder:
 
 
 def qlinear_conv(b, tag, xt, wt, yt, x_shape, w_shape, strides, pads,
-                 dilations, group, per_channel, bias, y_scale):
+                 dilations, group, per_channel, bias, y_scale,
+                 runtime_params=False):
     x = rand8(xt, x_shape)
     w = rand8(wt, w_shape)
     oc = w_shape[0]
@@ -122,10 +124,12 @@ def qlinear_conv(b, tag, xt, wt, yt, x_shape, w_shape, strides, pads,
     mult = mult.reshape((1, -1) + (1,) * (len(x_shape) - 2)) \
         if per_channel else mult
     y = requant(acc, mult, yz, yt)
-    ins = [b.input(f"{tag}_x", x), b.const(f"{tag}_xs", xs),
-           b.const(f"{tag}_xz", xz), b.weight(f"{tag}_w", w),
+    # Scales and zero points of x and y as graph inputs: run-time values.
+    param = b.input if runtime_params else b.const
+    ins = [b.input(f"{tag}_x", x), param(f"{tag}_xs", xs),
+           param(f"{tag}_xz", np.asarray(xz)), b.weight(f"{tag}_w", w),
            b.const(f"{tag}_ws", ws), b.const(f"{tag}_wz", wz),
-           b.const(f"{tag}_ys", ys), b.const(f"{tag}_yz", yz)]
+           param(f"{tag}_ys", ys), param(f"{tag}_yz", yz)]
     if bias:
         ins.append(b.const(f"{tag}_b", bias_v))
     b.nodes.append(helper.make_node(
@@ -178,9 +182,9 @@ def qlinear_matmul(b, tag, at, bt, yt, a_shape, b_shape, per_column, y_scale,
 
 
 def matmul_integer(b, tag, at, bt, a_shape, b_shape, per_row, bz_value,
-                   margin=0):
-    a = rand8(at, a_shape)
-    w = rand8(bt, b_shape, margin=margin)
+                   margin=0, extremes=0.2):
+    a = rand8(at, a_shape, extremes=extremes)
+    w = rand8(bt, b_shape, margin=margin, extremes=extremes)
     m = a_shape[-2]
     lo, hi = np.iinfo(NP[at]).min, np.iinfo(NP[at]).max
     az = rng.integers(lo, hi, m).astype(NP[at]) if per_row \
@@ -209,6 +213,8 @@ qlinear_conv(b, "c3", U8, I8, I8, [3, 5, 17], [7, 5, 4], [3], [2, 1], [1],
              1, True, False, 0.5)
 qlinear_conv(b, "c4", I8, U8, U8, [1, 4, 5, 6, 5], [6, 4, 2, 3, 2],
              [1, 2, 1], [1, 0, 1, 0, 1, 1], [1, 1, 2], 1, False, True, 0.1)
+qlinear_conv(b, "c8", U8, I8, U8, [1, 3, 8, 8], [4, 3, 3, 3], [1, 1],
+             [1, 1, 1, 1], [1, 1], 1, True, True, 0.04, runtime_params=True)
 conv_integer(b, "c5", U8, U8, [2, 3, 7, 7], [5, 3, 3, 3], [1, 1, 1, 1], 130,
              margin=3)
 conv_integer(b, "c6", I8, I8, [1, 4, 6], [3, 4, 2], [0, 1], -2, margin=2)
@@ -223,8 +229,9 @@ matmul_integer(b, "m4", U8, I8, [6, 20], [20, 11], True, 1, margin=1)
 matmul_integer(b, "m5", I8, U8, [2, 2, 3, 16], [16, 5], False, 128)
 # uint8 weights with a per-column zero point beyond int8: generated code.
 qlinear_matmul(b, "m7", U8, U8, U8, [4, 8], [8, 6], True, 0.1)
-# Sums that may reach 2^24 (128 * 1100 * 127 > 2^24): generated code.
-matmul_integer(b, "m6", U8, I8, [2, 1100], [1100, 3], False, 0)
+# Sums that may reach 2^24 (weights all at -128 or 127, 128 * 1100 * 127 >
+# 2^24): generated code.
+matmul_integer(b, "m6", U8, I8, [2, 1100], [1100, 3], False, 0, extremes=1.0)
 
 
 def save(path, with_weights):
