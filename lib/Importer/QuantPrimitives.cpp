@@ -42,12 +42,27 @@ static int64_t readInt8(const ConstTensor &t, int64_t i) {
   return t.isUnsigned ? int64_t(byte) : int64_t(static_cast<int8_t>(byte));
 }
 
+/// A 1-D i32 constant of `values`, each wrapped to 32 bits.
+static Value buildI32Vector(NodeImporter &imp, ArrayRef<int64_t> values,
+                            StringRef hint) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                    imp.getBuilder().getI32Type());
+  std::vector<char> bytes(values.size() * sizeof(int32_t));
+  for (size_t i = 0; i < values.size(); ++i) {
+    auto v = static_cast<int32_t>(static_cast<uint32_t>(values[i]));
+    std::memcpy(bytes.data() + i * sizeof(int32_t), &v, sizeof(int32_t));
+  }
+  return imp.createConstant(ConstTensor{type, std::move(bytes), false, {}},
+                            hint);
+}
+
 namespace {
 /// Constant weights of an integer product, their zero point subtracted
 /// (int8, the weights' shape), and per output channel the sum of those
 /// values (a 1-D i32 constant).
 struct Int8Weights {
   Value weights, channelSums;
+  std::vector<int64_t> sums; // channelSums' values
 };
 } // namespace
 
@@ -98,16 +113,35 @@ static std::optional<Int8Weights> foldInt8Weights(NodeImporter &imp,
       return std::nullopt;
   }
   ConstTensor weights{w->type, std::move(folded), /*isUnsigned=*/false, {}};
-  OpBuilder &b = imp.getBuilder();
-  auto sumsType = RankedTensorType::get({channels}, b.getI32Type());
-  std::vector<char> sumBytes(channels * sizeof(int32_t));
-  for (int64_t c = 0; c < channels; ++c) {
-    auto s = static_cast<int32_t>(sums[c]);
-    std::memcpy(sumBytes.data() + c * sizeof(int32_t), &s, sizeof(int32_t));
-  }
-  ConstTensor channelSums{sumsType, std::move(sumBytes), false, {}};
   return Int8Weights{imp.createConstant(weights, "int8_weights"),
-                     imp.createConstant(channelSums, "int8_channel_sums")};
+                     buildI32Vector(imp, sums, "int8_channel_sums"),
+                     std::move(sums)};
+}
+
+/// When x's zero point (input `zeroPointIndex`) is absent or a model
+/// constant per tensor, the correction buildZeroPointCorrection computes,
+/// as constants: -(x_zero_point - (uint8 x ? 128 : 0)) * sums[c], or null
+/// when all are 0; else nullopt.
+static std::optional<Value> buildConstantCorrection(NodeImporter &imp,
+                                                    const QuantOperand &x,
+                                                    int zeroPointIndex,
+                                                    ArrayRef<int64_t> sums) {
+  int64_t z = 0;
+  if (x.zeroPoint) {
+    const ConstTensor *zp = imp.getModelConstantInput(zeroPointIndex);
+    if (!zp || zp->isString() || zp->getNumElements() != 1 ||
+        zp->data.size() != 1)
+      return std::nullopt;
+    z = readInt8(*zp, 0);
+  }
+  if (x.isUnsigned)
+    z -= 128;
+  if (z == 0)
+    return Value();
+  SmallVector<int64_t> offsets;
+  for (int64_t sum : sums)
+    offsets.push_back(-z * sum);
+  return buildI32Vector(imp, offsets, "int8_zero_point_offsets");
 }
 
 /// `x` (i8) as int8 values: uint8 values minus 128 (x xor 0x80), so that
@@ -167,8 +201,10 @@ static Value buildZeroPointCorrection(NodeImporter &imp, Value acc,
 }
 
 Value aic::importer::buildInt8Matmul(NodeImporter &imp, const QuantOperand &a,
-                                     int bIndex, int bZeroPointIndex,
-                                     ArrayRef<int64_t> accShape) {
+                                     int aZeroPointIndex, int bIndex,
+                                     int bZeroPointIndex,
+                                     ArrayRef<int64_t> accShape,
+                                     Value *offsets) {
   if (!cast<RankedTensorType>(a.value.getType()).hasStaticShape())
     return Value();
   std::optional<Int8Weights> folded =
@@ -181,15 +217,20 @@ Value aic::importer::buildInt8Matmul(NodeImporter &imp, const QuantOperand &a,
                                    ValueRange{}, imp.emptyTensor(accType),
                                    UnitAttr(), UnitAttr(), FloatAttr())
                   .getOutput();
+  if (offsets)
+    if (std::optional<Value> constant =
+            buildConstantCorrection(imp, a, aZeroPointIndex, folded->sums)) {
+      *offsets = *constant;
+      return acc;
+    }
   return buildZeroPointCorrection(imp, acc, a, folded->channelSums,
                                   accShape.size() - 1);
 }
 
-Value aic::importer::buildInt8Conv(NodeImporter &imp, const QuantOperand &x,
-                                   int wIndex, int wZeroPointIndex,
-                                   RankedTensorType accType,
-                                   ArrayRef<int64_t> strides,
-                                   ArrayRef<int64_t> dilations, int64_t group) {
+Value aic::importer::buildInt8Conv(
+    NodeImporter &imp, const QuantOperand &x, int xZeroPointIndex, int wIndex,
+    int wZeroPointIndex, RankedTensorType accType, ArrayRef<int64_t> strides,
+    ArrayRef<int64_t> dilations, int64_t group, Value *offsets) {
   if (accType.getRank() > 5 || !accType.hasStaticShape() ||
       !cast<RankedTensorType>(x.value.getType()).hasStaticShape())
     return Value();
@@ -207,6 +248,12 @@ Value aic::importer::buildInt8Conv(NodeImporter &imp, const QuantOperand &x,
                                      2 * (accType.getRank() - 2), 0)),
                                  b.getI64IntegerAttr(group))
                   .getOutput();
+  if (offsets)
+    if (std::optional<Value> constant =
+            buildConstantCorrection(imp, x, xZeroPointIndex, folded->sums)) {
+      *offsets = *constant;
+      return acc;
+    }
   return buildZeroPointCorrection(imp, acc, x, folded->channelSums,
                                   /*channelDim=*/1);
 }

@@ -307,8 +307,9 @@ static LogicalResult importDynamicQuantizeLinear(NodeImporter &imp) {
 
 /// y = saturate(round(float(acc + bias) * (scaleA * scaleB / scaleY)) +
 /// zeroPointY) over i32 sums `acc` of the output's shape, as ONNX Runtime
-/// computes it. `params` are scaleA, scaleB, scaleY, zeroPointY and an
-/// optional i32 bias, each read through its map of the output dims.
+/// computes it. `params` are scaleA, scaleB, scaleY, zeroPointY and any i32
+/// terms added to the sums (the bias, the sums' zero-point correction),
+/// each read through its map of the output dims.
 static Value buildRequantize(NodeImporter &imp, RankedTensorType type,
                              Value acc, ValueRange params,
                              ArrayRef<AffineMap> paramMaps,
@@ -323,8 +324,8 @@ static Value buildRequantize(NodeImporter &imp, RankedTensorType type,
       imp, type, inputs, maps,
       [&](OpBuilder &b, Location loc, ValueRange args) {
         Value sum = args[0];
-        if (args.size() > 5)
-          sum = b.create<arith::AddIOp>(loc, sum, args[5]);
+        for (Value term : args.drop_front(5))
+          sum = b.create<arith::AddIOp>(loc, sum, term);
         Value multiplier = b.create<arith::DivFOp>(
             loc, b.create<arith::MulFOp>(loc, args[1], args[2]), args[3]);
         Type f32 = b.getF32Type();
@@ -483,7 +484,8 @@ static FailureOr<QuantOperand> getMatmulOperand(NodeImporter &imp, int i,
 static FailureOr<Value> buildIntegerMatmul(NodeImporter &imp,
                                            const QuantOperand &a,
                                            const QuantOperand &b, int bIndex,
-                                           int bZeroPointIndex) {
+                                           int bZeroPointIndex,
+                                           Value *offsets) {
   ArrayRef<int64_t> aShape =
       cast<RankedTensorType>(a.value.getType()).getShape();
   ArrayRef<int64_t> bShape =
@@ -525,7 +527,8 @@ static FailureOr<Value> buildIntegerMatmul(NodeImporter &imp,
   accShape.append({aShape[aShape.size() - 2], bShape.back()});
   // A constant 2-D B: oneDNN's int8 matmul where it is exact.
   if (imp.getInputType(bIndex).getRank() == 2 && bShape.size() == 2)
-    if (Value acc = buildInt8Matmul(imp, a, bIndex, bZeroPointIndex, accShape))
+    if (Value acc = buildInt8Matmul(imp, a, 2, bIndex, bZeroPointIndex,
+                                    accShape, offsets))
       return acc;
   SmallVector<AffineExpr> accExprs;
   for (int64_t d = 0; d < batchRank; ++d)
@@ -545,14 +548,16 @@ static FailureOr<Value> buildIntegerMatmul(NodeImporter &imp,
 template <bool quantized>
 static LogicalResult importIntegerMatmul(NodeImporter &imp) {
   int bIndex = quantized ? 3 : 1, bZeroPointIndex = quantized ? 5 : 3;
+  // Constant i32 terms the requantization adds to the sums, if any.
+  Value offsets;
   FailureOr<QuantOperand> a = getMatmulOperand(imp, 0, 2, true, "a_zero_point");
   FailureOr<QuantOperand> b =
       getMatmulOperand(imp, bIndex, bZeroPointIndex, false, "b_zero_point");
   FailureOr<RankedTensorType> type = imp.getOutputType(0);
   if (failed(a) || failed(b) || failed(type))
     return failure();
-  FailureOr<Value> acc =
-      buildIntegerMatmul(imp, *a, *b, bIndex, bZeroPointIndex);
+  FailureOr<Value> acc = buildIntegerMatmul(
+      imp, *a, *b, bIndex, bZeroPointIndex, quantized ? &offsets : nullptr);
   if (failed(acc))
     return failure();
   if (!quantized) {
@@ -589,6 +594,11 @@ static LogicalResult importIntegerMatmul(NodeImporter &imp) {
   params.append({*yScale, *yZeroPoint});
   AffineMap scalarMap = AffineMap::get(accShape.size(), 0, {}, ctx);
   maps.append({scalarMap, scalarMap});
+  if (offsets) {
+    params.push_back(offsets);
+    maps.push_back(AffineMap::get(accShape.size(), 0,
+                                  getAffineDimExpr(accShape.size() - 1, ctx)));
+  }
   bool zpUnsigned = imp.isUnsignedInput(7);
   auto requantType = RankedTensorType::get(accShape, type->getElementType());
   Value y = buildRequantize(imp, requantType, *acc, params, maps, zpUnsigned,
@@ -607,10 +617,9 @@ static LogicalResult importIntegerMatmul(NodeImporter &imp) {
 /// nothing; input, weight and sums are viewed as [N, G, C/G, ...],
 /// [G, M/G, C/G, ...] and [N, G, M/G, ...] for loops (n, g, m, out...,
 /// c, kernel...).
-static FailureOr<Value> buildIntegerConv(NodeImporter &imp, QuantOperand x,
-                                         QuantOperand w, int wIndex,
-                                         int wZeroPointIndex,
-                                         RankedTensorType type) {
+static FailureOr<Value>
+buildIntegerConv(NodeImporter &imp, QuantOperand x, QuantOperand w, int wIndex,
+                 int wZeroPointIndex, RankedTensorType type, Value *offsets) {
   auto xType = cast<RankedTensorType>(x.value.getType());
   auto wType = cast<RankedTensorType>(w.value.getType());
   int64_t rank = xType.getRank();
@@ -707,8 +716,9 @@ static FailureOr<Value> buildIntegerConv(NodeImporter &imp, QuantOperand x,
   // it is exact.
   QuantOperand paddedX = x;
   paddedX.value = padded;
-  if (Value acc = buildInt8Conv(imp, paddedX, wIndex, wZeroPointIndex, type,
-                                window->strides, window->dilations, group))
+  if (Value acc =
+          buildInt8Conv(imp, paddedX, 2, wIndex, wZeroPointIndex, type,
+                        window->strides, window->dilations, group, offsets))
     return acc;
   maps.push_back(AffineMap::get(loops, 0, accExprs, ctx));
   SmallVector<utils::IteratorType> iterators(3 + n,
@@ -725,6 +735,8 @@ static FailureOr<Value> buildIntegerConv(NodeImporter &imp, QuantOperand x,
 template <bool quantized>
 static LogicalResult importIntegerConv(NodeImporter &imp) {
   int wIndex = quantized ? 3 : 1, wZeroPointIndex = quantized ? 5 : 3;
+  // Constant i32 terms the requantization adds to the sums, if any.
+  Value offsets;
   FailureOr<QuantOperand> x = getQuantOperand(imp, 0, 2, "x_zero_point");
   FailureOr<QuantOperand> w =
       getQuantOperand(imp, wIndex, wZeroPointIndex, "w_zero_point");
@@ -734,7 +746,8 @@ static LogicalResult importIntegerConv(NodeImporter &imp) {
   auto accType =
       RankedTensorType::get(type->getShape(), imp.getBuilder().getI32Type());
   FailureOr<Value> acc =
-      buildIntegerConv(imp, *x, *w, wIndex, wZeroPointIndex, accType);
+      buildIntegerConv(imp, *x, *w, wIndex, wZeroPointIndex, accType,
+                       quantized ? &offsets : nullptr);
   if (failed(acc))
     return failure();
   if (!quantized) {
@@ -777,6 +790,10 @@ static LogicalResult importIntegerConv(NodeImporter &imp) {
       return imp.emitError() << "'B' must be an int32 vector of the "
                              << features << " output channels";
     params.push_back(*bias);
+    maps.push_back(channelMap);
+  }
+  if (offsets) {
+    params.push_back(offsets);
     maps.push_back(channelMap);
   }
   bool zpUnsigned = imp.isUnsignedInput(7);
