@@ -78,6 +78,53 @@ void checkWindowOutput(const CreateInfo &ci, const Tensor &src,
   }
 }
 
+/// The dtypes of a product (CONV, MATMUL): f32 throughout, or the integer
+/// form the compiler emits for ONNX's quantized products, int8 or uint8
+/// src and int8 weights summed into an int32 dst with no bias, post-ops nor
+/// scale (the compiler requantizes the sums itself). True for the latter.
+bool isIntegerProduct(const CreateInfo &ci, const Tensor &src,
+                      const Tensor &wei, const Tensor *bias, const Tensor &dst,
+                      bool hasPostOps, bool scaled) {
+  if (src.dtype != AIC_DTYPE_INT8 && src.dtype != AIC_DTYPE_UINT8) {
+    requireF32(ci, {&src, &wei, &dst, bias});
+    return false;
+  }
+  if (wei.dtype != AIC_DTYPE_INT8 || dst.dtype != AIC_DTYPE_INT32 || bias ||
+      hasPostOps || scaled)
+    fail(AIC_ERROR_UNSUPPORTED,
+         ci.label + ": kind " + ci.kind +
+             " takes an int8 or uint8 src only with int8 weights, an int32 "
+             "dst and no bias, post-ops nor alpha");
+  return true;
+}
+
+/// Whether oneDNN's int8 kernels compute exact sums on the CPU it runs on.
+/// Without VNNI they multiply through vpmaddubsw, whose 16-bit pair sums
+/// saturate (up to 2 * 255 * 127 for uint8 src), and for int8 src they halve
+/// the weights (wei_adj_scale): close, but not ONNX's integer sums.
+bool int8KernelsExact() {
+  auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
+  auto has = [&](dnnl_cpu_isa_t bits) {
+    return (isa & static_cast<unsigned>(bits)) == static_cast<unsigned>(bits);
+  };
+  return has(dnnl_cpu_isa_avx512_core_vnni) || has(dnnl_cpu_isa_avx2_vnni);
+}
+
+/// For an integer product on a CPU without VNNI, moves `pd` on to oneDNN's
+/// reference implementation (exact 32-bit integer sums): slow, but a wrong
+/// answer is worse. Call it while the op descriptor `pd` was made from
+/// lives: oneDNN's implementation iterator points into it.
+template <class PrimitiveDesc>
+void moveToExactInt8(const CreateInfo &ci, PrimitiveDesc &pd) {
+  if (int8KernelsExact())
+    return;
+  while (std::string(pd.impl_info_str()).rfind("ref", 0) != 0)
+    if (!pd.next_impl())
+      fail(AIC_ERROR_UNSUPPORTED,
+           ci.label + ": no exact int8 " + ci.kind +
+               " implementation on this CPU (it lacks VNNI)");
+}
+
 memory::desc anyLayout(const memory::desc &md) {
   return memory::desc(md.dims(), md.data_type(), memory::format_tag::any);
 }
@@ -92,10 +139,11 @@ memory::desc anyLayout(const memory::desc &md) {
 /// that accumulates, with a sum post-op, both ways). Constant weights are
 /// reordered once if oneDNN wants another layout.
 template <class Prim, class Desc>
-PrimitivePtr
-createConvLike(const Desc &d, const CreateInfo &ci, dnnl::algorithm alg,
-               const memory::desc &srcMd, const memory::desc &userWei,
-               const memory::desc &biasMd, const memory::desc &dstMd) {
+PrimitivePtr createConvLike(const Desc &d, const CreateInfo &ci,
+                            dnnl::algorithm alg, const memory::desc &srcMd,
+                            const memory::desc &userWei,
+                            const memory::desc &biasMd,
+                            const memory::desc &dstMd, bool integer = false) {
   bool hasBias = !biasMd.is_zero();
   std::vector<ArgSlot> slots{{DNNL_ARG_SRC, srcMd},
                              {DNNL_ARG_WEIGHTS, userWei}};
@@ -114,7 +162,10 @@ createConvLike(const Desc &d, const CreateInfo &ci, dnnl::algorithm alg,
                              constWeights ? anyLayout(userWei) : userWei,
                              biasMd, dd, d.strides, minusOne(d.dilations),
                              d.pads_begin, d.pads_end);
-    return typename Prim::primitive_desc(desc, makeAttr(po), ci.engine);
+    typename Prim::primitive_desc pd(desc, makeAttr(po), ci.engine);
+    if (integer)
+      moveToExactInt8(ci, pd);
+    return pd;
   };
   typename Prim::primitive_desc pd;
   try {
@@ -147,7 +198,8 @@ PrimitivePtr aic::rt::createConv(const contract::Conv &d,
   size_t nsp = checkWindow(ci, d);
   int64_t groups = d.groups;
 
-  requireF32(ci, {&src, &wei, &dst, hasBias ? &*d.bias : nullptr});
+  bool integer = isIntegerProduct(ci, src, wei, hasBias ? &*d.bias : nullptr,
+                                  dst, !d.post_ops.empty(), false);
   requirePlain(ci, {hasBias ? &*d.bias : nullptr});
   requireRank(ci, "src", src, nsp + 2);
   requireRank(ci, "dst", dst, nsp + 2);
@@ -183,13 +235,13 @@ PrimitivePtr aic::rt::createConv(const contract::Conv &d,
     weiDims[0] = oc / groups;
     weiDims.insert(weiDims.begin(), groups);
     userWei =
-        memory::desc(weiDims, memory::data_type::f32, rowMajorStrides(weiDims));
+        memory::desc(weiDims, toDnnl(wei.dtype), rowMajorStrides(weiDims));
   }
   memory::desc srcMd = tensorMd(src), dstMd = tensorMd(dst);
   memory::desc biasMd = hasBias ? tensorMd(*d.bias) : memory::desc();
   return createConvLike<dnnl::convolution_forward>(
-      d, ci, dnnl::algorithm::convolution_direct, srcMd, userWei, biasMd,
-      dstMd);
+      d, ci, dnnl::algorithm::convolution_direct, srcMd, userWei, biasMd, dstMd,
+      integer);
 }
 
 PrimitivePtr aic::rt::createConvTranspose(const contract::ConvTranspose &d,
@@ -307,7 +359,7 @@ static memory::desc matmulOperand(const Tensor &t, int64_t rank, bool trans) {
     std::swap(dims[rank - 1], dims[rank - 2]);
     std::swap(strides[rank - 1], strides[rank - 2]);
   }
-  return memory::desc(dims, memory::data_type::f32, strides);
+  return memory::desc(dims, toDnnl(t.dtype), strides);
 }
 
 PrimitivePtr aic::rt::createMatmul(const contract::Matmul &d,
@@ -317,7 +369,8 @@ PrimitivePtr aic::rt::createMatmul(const contract::Matmul &d,
   bool transA = d.trans_a, transB = d.trans_b, constB = d.b_const;
   float alpha = static_cast<float>(d.alpha);
 
-  requireF32(ci, {&a, &b, &dst, hasBias ? &*d.bias : nullptr});
+  bool integer = isIntegerProduct(ci, a, b, hasBias ? &*d.bias : nullptr, dst,
+                                  !d.post_ops.empty(), alpha != 1.0f);
   requirePlain(ci, {&a, &dst, hasBias ? &*d.bias : nullptr});
   // Weights packed at compile time come in oneDNN's blocked layout, as the
   // logical (untransposed) operand of the full rank.
@@ -371,10 +424,11 @@ PrimitivePtr aic::rt::createMatmul(const contract::Matmul &d,
   // Constant weights go to oneDNN's preferred layout once (a transposed
   // ONNX Gemm weight read through strides is much slower).
   memory::desc weightsMd =
-      constB ? memory::desc(bd, memory::data_type::f32, memory::format_tag::any)
-             : bMd;
+      constB ? memory::desc(bd, bMd.data_type(), memory::format_tag::any) : bMd;
   dnnl::matmul::desc md(aMd, weightsMd, biasMd, dstMd);
   dnnl::matmul::primitive_desc pd(md, makeAttr(po), ci.engine);
+  if (integer)
+    moveToExactInt8(ci, pd);
   if (constB)
     slots[1].adopt(pd.weights_desc(), ArgSlot::Kind::Constant);
   return std::make_unique<DnnlPrimitive>(ci.label, ci.engine, dnnl::matmul(pd),

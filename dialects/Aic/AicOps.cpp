@@ -164,11 +164,48 @@ static LogicalResult verifyResultShape(Operation *op,
   return success();
 }
 
-/// The input of a window op has rank >= 3 and the op one element type.
-static LogicalResult verifyWindowInput(Operation *op, ShapedType inType) {
+/// The element types of a product (aic.conv, aic.matmul): all one type, or
+/// the integer form, signed 8-bit operands (signless i8 is int8 in the
+/// runtime contract) summed exactly into i32, which carries no bias,
+/// post-ops nor scale (the importer requantizes the sums in generated code).
+static LogicalResult verifyProductElementTypes(Operation *op, Value lhs,
+                                               Value bias, ArrayAttr postOps,
+                                               bool scaled) {
+  if (!getElementTypeOrSelf(lhs.getType()).isInteger(8))
+    return verifySameElementType(op);
+  if (failed(verifyLayouts(op)))
+    return failure();
+  // Operands: lhs, rhs, then (bias and post operands being absent) init.
+  for (OpOperand &operand : op->getOpOperands()) {
+    Type et = getElementTypeOrSelf(operand.get().getType());
+    bool isInit = operand.getOperandNumber() + 1 == op->getNumOperands();
+    if (!et.isInteger(isInit ? 32 : 8))
+      return op->emitOpError() << "expects i8 operands and an i32 init in "
+                                  "its integer form, got "
+                               << et;
+  }
+  // After bufferization the op has no result.
+  if (op->getNumResults() &&
+      !getElementTypeOrSelf(op->getResult(0).getType()).isInteger(32))
+    return op->emitOpError() << "expects an i32 result in its integer form";
+  if (bias || !postOps.empty() || scaled)
+    return op->emitOpError()
+           << "expects no bias, post-ops nor alpha in its integer form";
+  return success();
+}
+
+/// The input of a window op has rank >= 3.
+static LogicalResult verifyWindowRank(Operation *op, ShapedType inType) {
   if (inType.getRank() < 3)
     return op->emitOpError()
            << "expects an input of rank >= 3 (N, C, spatial...)";
+  return success();
+}
+
+/// The input of a window op has rank >= 3 and the op one element type.
+static LogicalResult verifyWindowInput(Operation *op, ShapedType inType) {
+  if (failed(verifyWindowRank(op, inType)))
+    return failure();
   return verifySameElementType(op);
 }
 
@@ -211,7 +248,9 @@ void aic::getDestinationStyleEffects(
 LogicalResult ConvOp::verify() {
   ShapedType inType = shapeOf(*this, getInput());
   ShapedType wType = shapeOf(*this, getWeight());
-  if (failed(verifyWindowInput(*this, inType)))
+  if (failed(verifyWindowRank(*this, inType)) ||
+      failed(verifyProductElementTypes(*this, getInput(), getBias(),
+                                       getPostOps(), /*scaled=*/false)))
     return failure();
   int64_t group = getGroup();
   // A blocked layout of grouped weights names them as oneDNN does,
@@ -341,7 +380,8 @@ LogicalResult MatmulOp::verify() {
   if (a.size() < 2 || b.size() < 2)
     return emitOpError() << "expects operands of rank >= 2, got " << shapeStr(a)
                          << " and " << shapeStr(b);
-  if (failed(verifySameElementType(*this)))
+  if (failed(verifyProductElementTypes(*this, getLhs(), getBias(), getPostOps(),
+                                       getAlpha().convertToDouble() != 1.0)))
     return failure();
   int64_t m = a[a.size() - 2], ka = a.back();
   int64_t kb = b[b.size() - 2], n = b.back();

@@ -101,6 +101,15 @@ LogicalResult aic::requireF32(Operation *op) {
   return success();
 }
 
+/// f32 throughout, or the integer form of aic.conv and aic.matmul (i8
+/// operands, i32 sums; their verifiers check the rest), which the runtime
+/// runs on oneDNN's int8 primitives.
+static LogicalResult requireF32OrIntegerProduct(Operation *op, Value lhs) {
+  if (cast<ShapedType>(lhs.getType()).getElementType().isInteger(8))
+    return success();
+  return requireF32(op);
+}
+
 namespace {
 /// Fills descriptor fields from values, remembering the first failure.
 class Filler {
@@ -174,7 +183,9 @@ splitPads(ArrayRef<int64_t> pads) {
 /// Conv and ConvTranspose: the same fields, from the same attributes.
 template <typename Desc, typename ConvLikeOp>
 LogicalResult encodeConvLike(ConvLikeOp op, PrimitiveCall &call) {
-  if (failed(requireF32(op)))
+  if (failed(isa<ConvOp>(op.getOperation())
+                 ? requireF32OrIntegerProduct(op, op.getInput())
+                 : requireF32(op)))
     return failure();
   Filler f(op);
   Desc d;
@@ -279,7 +290,7 @@ LogicalResult SoftmaxOp::encodePrimitive(PrimitiveCall &call) {
 }
 
 LogicalResult MatmulOp::encodePrimitive(PrimitiveCall &call) {
-  if (failed(requireF32(*this)))
+  if (failed(requireF32OrIntegerProduct(*this, getLhs())))
     return failure();
   Filler f(*this);
   contract::Matmul d;

@@ -237,6 +237,10 @@ const ConstTensor *NodeImporter::getConstantInput(int i) {
   return hasInput(i) ? state.getConstantOrBoundInput(node.input(i)) : nullptr;
 }
 
+const ConstTensor *NodeImporter::getModelConstantInput(int i) {
+  return hasInput(i) ? state.getConstant(node.input(i)) : nullptr;
+}
+
 FailureOr<SmallVector<int64_t>> NodeImporter::getConstantInts(int i,
                                                               StringRef what) {
   const ConstTensor *tensor = getConstantInput(i);

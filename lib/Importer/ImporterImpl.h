@@ -407,6 +407,11 @@ public:
   /// The constant behind input `i` (or the value the user gave for the
   /// graph input it is, see InputOptions.cpp), or null.
   const ConstTensor *getConstantInput(int i);
+  /// The model's own constant behind input `i` (an initializer or a
+  /// Constant node's output), never a value given for a graph input: for
+  /// rules that merely run faster with a constant, so that they do not
+  /// specialize the library on input values. Null if none.
+  const ConstTensor *getModelConstantInput(int i);
   /// The integers of constant input `i` (named `what` in errors); errors if
   /// the input is not a constant, since it determines a shape.
   mlir::FailureOr<llvm::SmallVector<int64_t>>

@@ -11,10 +11,13 @@
 // per output channel (linalg's named matmul and convolution ops extend all
 // operands alike, do not broadcast batch dims and have grouped convolutions
 // in 2-D only). The QLinear forms then requantize the sums. Scales and zero
-// points may be run-time values.
+// points may be run-time values. With constant weights, the sums of the
+// four products run on oneDNN's int8 primitives where those are exact
+// (QuantPrimitives.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
+#include "QuantPrimitives.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -304,8 +307,9 @@ static LogicalResult importDynamicQuantizeLinear(NodeImporter &imp) {
 
 /// y = saturate(round(float(acc + bias) * (scaleA * scaleB / scaleY)) +
 /// zeroPointY) over i32 sums `acc` of the output's shape, as ONNX Runtime
-/// computes it. `params` are scaleA, scaleB, scaleY, zeroPointY and an
-/// optional i32 bias, each read through its map of the output dims.
+/// computes it. `params` are scaleA, scaleB, scaleY, zeroPointY and any i32
+/// terms added to the sums (the bias, the sums' zero-point correction),
+/// each read through its map of the output dims.
 static Value buildRequantize(NodeImporter &imp, RankedTensorType type,
                              Value acc, ValueRange params,
                              ArrayRef<AffineMap> paramMaps,
@@ -320,8 +324,8 @@ static Value buildRequantize(NodeImporter &imp, RankedTensorType type,
       imp, type, inputs, maps,
       [&](OpBuilder &b, Location loc, ValueRange args) {
         Value sum = args[0];
-        if (args.size() > 5)
-          sum = b.create<arith::AddIOp>(loc, sum, args[5]);
+        for (Value term : args.drop_front(5))
+          sum = b.create<arith::AddIOp>(loc, sum, term);
         Value multiplier = b.create<arith::DivFOp>(
             loc, b.create<arith::MulFOp>(loc, args[1], args[2]), args[3]);
         Type f32 = b.getF32Type();
@@ -350,15 +354,6 @@ static FailureOr<Value> getPerTensorParam(NodeImporter &imp, int i,
 //===----------------------------------------------------------------------===//
 // Integer contractions
 //===----------------------------------------------------------------------===//
-
-namespace {
-/// An 8-bit operand of an integer product and its zero point (null if
-/// none), with their ONNX signedness.
-struct QuantOperand {
-  Value value, zeroPoint;
-  bool isUnsigned = false, zeroPointUnsigned = false;
-};
-} // namespace
 
 /// Reads 8-bit input `i` and its zero point, input `zeroPointIndex`.
 static FailureOr<QuantOperand>
@@ -488,7 +483,9 @@ static FailureOr<QuantOperand> getMatmulOperand(NodeImporter &imp, int i,
 /// batch dims and the zero points.
 static FailureOr<Value> buildIntegerMatmul(NodeImporter &imp,
                                            const QuantOperand &a,
-                                           const QuantOperand &b) {
+                                           const QuantOperand &b, int bIndex,
+                                           int bZeroPointIndex,
+                                           Value *offsets) {
   ArrayRef<int64_t> aShape =
       cast<RankedTensorType>(a.value.getType()).getShape();
   ArrayRef<int64_t> bShape =
@@ -528,6 +525,11 @@ static FailureOr<Value> buildIntegerMatmul(NodeImporter &imp,
   }
   SmallVector<int64_t> accShape(*batch);
   accShape.append({aShape[aShape.size() - 2], bShape.back()});
+  // A constant 2-D B: oneDNN's int8 matmul where it is exact.
+  if (imp.getInputType(bIndex).getRank() == 2 && bShape.size() == 2)
+    if (Value acc = buildInt8Matmul(imp, a, 2, bIndex, bZeroPointIndex,
+                                    accShape, offsets))
+      return acc;
   SmallVector<AffineExpr> accExprs;
   for (int64_t d = 0; d < batchRank; ++d)
     accExprs.push_back(dim(d));
@@ -545,13 +547,17 @@ static FailureOr<Value> buildIntegerMatmul(NodeImporter &imp,
 /// scale and zero point.
 template <bool quantized>
 static LogicalResult importIntegerMatmul(NodeImporter &imp) {
+  int bIndex = quantized ? 3 : 1, bZeroPointIndex = quantized ? 5 : 3;
+  // Constant i32 terms the requantization adds to the sums, if any.
+  Value offsets;
   FailureOr<QuantOperand> a = getMatmulOperand(imp, 0, 2, true, "a_zero_point");
-  FailureOr<QuantOperand> b = getMatmulOperand(
-      imp, quantized ? 3 : 1, quantized ? 5 : 3, false, "b_zero_point");
+  FailureOr<QuantOperand> b =
+      getMatmulOperand(imp, bIndex, bZeroPointIndex, false, "b_zero_point");
   FailureOr<RankedTensorType> type = imp.getOutputType(0);
   if (failed(a) || failed(b) || failed(type))
     return failure();
-  FailureOr<Value> acc = buildIntegerMatmul(imp, *a, *b);
+  FailureOr<Value> acc = buildIntegerMatmul(
+      imp, *a, *b, bIndex, bZeroPointIndex, quantized ? &offsets : nullptr);
   if (failed(acc))
     return failure();
   if (!quantized) {
@@ -588,6 +594,11 @@ static LogicalResult importIntegerMatmul(NodeImporter &imp) {
   params.append({*yScale, *yZeroPoint});
   AffineMap scalarMap = AffineMap::get(accShape.size(), 0, {}, ctx);
   maps.append({scalarMap, scalarMap});
+  if (offsets) {
+    params.push_back(offsets);
+    maps.push_back(AffineMap::get(accShape.size(), 0,
+                                  getAffineDimExpr(accShape.size() - 1, ctx)));
+  }
   bool zpUnsigned = imp.isUnsignedInput(7);
   auto requantType = RankedTensorType::get(accShape, type->getElementType());
   Value y = buildRequantize(imp, requantType, *acc, params, maps, zpUnsigned,
@@ -606,9 +617,9 @@ static LogicalResult importIntegerMatmul(NodeImporter &imp) {
 /// nothing; input, weight and sums are viewed as [N, G, C/G, ...],
 /// [G, M/G, C/G, ...] and [N, G, M/G, ...] for loops (n, g, m, out...,
 /// c, kernel...).
-static FailureOr<Value> buildIntegerConv(NodeImporter &imp, QuantOperand x,
-                                         QuantOperand w,
-                                         RankedTensorType type) {
+static FailureOr<Value>
+buildIntegerConv(NodeImporter &imp, QuantOperand x, QuantOperand w, int wIndex,
+                 int wZeroPointIndex, RankedTensorType type, Value *offsets) {
   auto xType = cast<RankedTensorType>(x.value.getType());
   auto wType = cast<RankedTensorType>(w.value.getType());
   int64_t rank = xType.getRank();
@@ -664,6 +675,7 @@ static FailureOr<Value> buildIntegerConv(NodeImporter &imp, QuantOperand x,
         RankedTensorType::get(paddedShape, elementType), x.value, low, high,
         padValue);
   }
+  Value padded = x.value;
   x.value = imp.reshapeTo(x.value, xShape);
   SmallVector<int64_t> wShape{group, groupFeatures, groupChannels};
   wShape.append(kernel.begin(), kernel.end());
@@ -700,6 +712,14 @@ static FailureOr<Value> buildIntegerConv(NodeImporter &imp, QuantOperand x,
     w.zeroPoint = imp.reshapeTo(w.zeroPoint, {group, groupFeatures});
     maps.push_back(AffineMap::get(loops, 0, {dim(1), dim(2)}, ctx));
   }
+  // Constant weights: oneDNN's int8 convolution on the padded input where
+  // it is exact.
+  QuantOperand paddedX = x;
+  paddedX.value = padded;
+  if (Value acc =
+          buildInt8Conv(imp, paddedX, 2, wIndex, wZeroPointIndex, type,
+                        window->strides, window->dilations, group, offsets))
+    return acc;
   maps.push_back(AffineMap::get(loops, 0, accExprs, ctx));
   SmallVector<utils::IteratorType> iterators(3 + n,
                                              utils::IteratorType::parallel);
@@ -714,15 +734,20 @@ static FailureOr<Value> buildIntegerConv(NodeImporter &imp, QuantOperand x,
 /// per-tensor or per-output-channel weight scale.
 template <bool quantized>
 static LogicalResult importIntegerConv(NodeImporter &imp) {
+  int wIndex = quantized ? 3 : 1, wZeroPointIndex = quantized ? 5 : 3;
+  // Constant i32 terms the requantization adds to the sums, if any.
+  Value offsets;
   FailureOr<QuantOperand> x = getQuantOperand(imp, 0, 2, "x_zero_point");
-  FailureOr<QuantOperand> w = getQuantOperand(
-      imp, quantized ? 3 : 1, quantized ? 5 : 3, "w_zero_point");
+  FailureOr<QuantOperand> w =
+      getQuantOperand(imp, wIndex, wZeroPointIndex, "w_zero_point");
   FailureOr<RankedTensorType> type = imp.getOutputType(0);
   if (failed(x) || failed(w) || failed(type))
     return failure();
   auto accType =
       RankedTensorType::get(type->getShape(), imp.getBuilder().getI32Type());
-  FailureOr<Value> acc = buildIntegerConv(imp, *x, *w, accType);
+  FailureOr<Value> acc =
+      buildIntegerConv(imp, *x, *w, wIndex, wZeroPointIndex, accType,
+                       quantized ? &offsets : nullptr);
   if (failed(acc))
     return failure();
   if (!quantized) {
@@ -765,6 +790,10 @@ static LogicalResult importIntegerConv(NodeImporter &imp) {
       return imp.emitError() << "'B' must be an int32 vector of the "
                              << features << " output channels";
     params.push_back(*bias);
+    maps.push_back(channelMap);
+  }
+  if (offsets) {
+    params.push_back(offsets);
     maps.push_back(channelMap);
   }
   bool zpUnsigned = imp.isUnsignedInput(7);

@@ -368,3 +368,32 @@ func.func @rnn_dests(%x: tensor<5x2x3xf32>, %w: tensor<3x4x6xf32>, %r: tensor<6x
   %0:2 = aic.rnn %x, %w, %r, %b outs(%y, %h) {cell = "lstm"} : (tensor<5x2x3xf32>, tensor<3x4x6xf32>, tensor<6x4x6xf32>, tensor<4x6xf32>, tensor<5x2x6xf32>, tensor<2x6xf32>) -> (tensor<5x2x6xf32>, tensor<2x6xf32>)
   return %0#1 : tensor<2x6xf32>
 }
+
+// -----
+
+// Tests that the integer form of matmul sums into i32 only.
+func.func @integer_matmul_result(%a: tensor<2x3xi8>, %b: tensor<3x4xi8>, %e: tensor<2x4xi8>) -> tensor<2x4xi8> {
+  // expected-error @+1 {{expects i8 operands and an i32 init in its integer form, got 'i8'}}
+  %0 = aic.matmul %a, %b outs(%e) : (tensor<2x3xi8>, tensor<3x4xi8>, tensor<2x4xi8>) -> tensor<2x4xi8>
+  return %0 : tensor<2x4xi8>
+}
+
+// -----
+
+// Tests that the integer form of conv has no post-ops (the importer
+// requantizes its sums in generated code).
+func.func @integer_conv_post_ops(%x: tensor<1x3x8x8xi8>, %w: tensor<4x3x3x3xi8>, %e: tensor<1x4x6x6xi32>) -> tensor<1x4x6x6xi32> {
+  // expected-error @+1 {{expects no bias, post-ops nor alpha in its integer form}}
+  %0 = aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.eltwise<relu>]}
+       : (tensor<1x3x8x8xi8>, tensor<4x3x3x3xi8>, tensor<1x4x6x6xi32>) -> tensor<1x4x6x6xi32>
+  return %0 : tensor<1x4x6x6xi32>
+}
+
+// -----
+
+// Tests that the integer form of matmul has no alpha.
+func.func @integer_matmul_alpha(%a: tensor<2x3xi8>, %b: tensor<3x4xi8>, %e: tensor<2x4xi32>) -> tensor<2x4xi32> {
+  // expected-error @+1 {{expects no bias, post-ops nor alpha in its integer form}}
+  %0 = aic.matmul %a, %b outs(%e) {alpha = 2.0 : f64} : (tensor<2x3xi8>, tensor<3x4xi8>, tensor<2x4xi32>) -> tensor<2x4xi32>
+  return %0 : tensor<2x4xi32>
+}

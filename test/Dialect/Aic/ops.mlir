@@ -226,3 +226,22 @@ func.func @rnn(%x: tensor<5x2x3xf32>, %wl: tensor<3x4x6xf32>, %wi: tensor<6x4x6x
        : (tensor<5x2x3xf32>, tensor<3x3x6xf32>, tensor<6x3x6xf32>, tensor<4x6xf32>, tensor<5x2x6xf32>, tensor<2x6xf32>) -> (tensor<5x2x6xf32>, tensor<2x6xf32>)
   return %l#0, %g#1 : tensor<5x2x6xf32>, tensor<2x6xf32>
 }
+
+// Tests the integer form of conv and matmul: i8 operands summed into i32,
+// on tensors and on buffers.
+// CHECK-LABEL: func @integer_products
+// CHECK: aic.conv %{{.*}}, %{{.*}} outs(%{{.*}}) {{.*}} : (tensor<1x3x8x8xi8>, tensor<4x3x3x3xi8>, tensor<1x4x6x6xi32>) -> tensor<1x4x6x6xi32>
+// CHECK: aic.matmul %{{.*}}, %{{.*}} outs(%{{.*}}) : (tensor<2x5x3xi8>, tensor<3x4xi8>, tensor<2x5x4xi32>) -> tensor<2x5x4xi32>
+// CHECK: aic.matmul %{{.*}}, %{{.*}} outs(%{{.*}}) : (memref<2x3xi8>, memref<3x4xi8>, memref<2x4xi32>) -> ()
+func.func @integer_products(%x: tensor<1x3x8x8xi8>, %w: tensor<4x3x3x3xi8>,
+                            %a: tensor<2x5x3xi8>, %b: tensor<3x4xi8>,
+                            %p: memref<2x3xi8>, %q: memref<3x4xi8>,
+                            %r: memref<2x4xi32>) -> (tensor<1x4x6x6xi32>, tensor<2x5x4xi32>) {
+  %e = tensor.empty() : tensor<1x4x6x6xi32>
+  %y = aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64}
+       : (tensor<1x3x8x8xi8>, tensor<4x3x3x3xi8>, tensor<1x4x6x6xi32>) -> tensor<1x4x6x6xi32>
+  %f = tensor.empty() : tensor<2x5x4xi32>
+  %z = aic.matmul %a, %b outs(%f) : (tensor<2x5x3xi8>, tensor<3x4xi8>, tensor<2x5x4xi32>) -> tensor<2x5x4xi32>
+  aic.matmul %p, %q outs(%r) : (memref<2x3xi8>, memref<3x4xi8>, memref<2x4xi32>) -> ()
+  return %y, %z : tensor<1x4x6x6xi32>, tensor<2x5x4xi32>
+}

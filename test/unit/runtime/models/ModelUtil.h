@@ -72,6 +72,17 @@ inline void fill(float *p, int64_t n, int seed) {
     p[i] = testValue(i, seed);
 }
 
+/// Deterministic int8 values, a third of them at each end of the range
+/// (sums of such products saturate 16-bit pair sums), distinct per seed.
+inline void fillInt8(int8_t *p, int64_t n, int seed) {
+  for (int64_t i = 0; i < n; ++i) {
+    float v = testValue(i, seed);
+    p[i] = v > 0.33f    ? 127
+           : v < -0.33f ? -128
+                        : static_cast<int8_t>(static_cast<int>(v * 300.0f));
+  }
+}
+
 /// Variance `i` of the batchnorm model: positive, as variances are.
 inline float batchNormVariance(int64_t i) {
   float v = testValue(i, 34);
