@@ -15,6 +15,42 @@
 
 #include <algorithm>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
+
+namespace {
+/// The floating-point control of the calling thread (MXCSR: rounding,
+/// flushing of denormals) for the duration of a body on a worker: workers
+/// keep whatever mode they had, and the run set IEEE's on the calling
+/// thread (FpMode.h). Every range then computes as the serial loop would.
+class CallerFpMode {
+public:
+#if defined(__x86_64__) || defined(__i386__)
+  CallerFpMode() : mode_(_mm_getcsr()) {}
+  struct Scope {
+    explicit Scope(const CallerFpMode &caller)
+        : caller_(caller.mode_), saved_(_mm_getcsr()) {
+      if (saved_ != caller_)
+        _mm_setcsr(caller_);
+    }
+    ~Scope() {
+      if (saved_ != caller_)
+        _mm_setcsr(saved_);
+    }
+    unsigned caller_, saved_;
+  };
+
+private:
+  unsigned mode_;
+#else
+  struct Scope {
+    explicit Scope(const CallerFpMode &) {}
+  };
+#endif
+};
+} // namespace
+
 AIC_RT_EXPORT void aicrt_parallel_for(aicrt_parallel_body body, void *ctx,
                                       int64_t n, int64_t grain) {
   if (n <= 0)
