@@ -131,6 +131,32 @@ Footprint footprintOf(Value v) {
   return f;
 }
 
+/// Whether distinct indices of `type` address distinct elements: dims
+/// ordered by stride each step over all of the smaller ones. Dynamic
+/// strides or sizes only in the identity layout.
+bool injective(MemRefType type) {
+  if (type.getLayout().isIdentity())
+    return true;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (!type.hasStaticShape() ||
+      failed(getStridesAndOffset(type, strides, offset)) ||
+      llvm::any_of(strides, ShapedType::isDynamic))
+    return false;
+  SmallVector<std::pair<int64_t, int64_t>> dims; // (stride, size)
+  for (auto [stride, size] : llvm::zip(strides, type.getShape()))
+    if (size > 1)
+      dims.push_back({stride, size});
+  llvm::sort(dims);
+  int64_t covered = 1;
+  for (auto [stride, size] : dims) {
+    if (stride < covered)
+      return false;
+    covered = stride * size;
+  }
+  return true;
+}
+
 bool disjoint(const Footprint &a, const Footprint &b) {
   if (!a.identified || !b.identified)
     return false;
@@ -237,9 +263,9 @@ std::optional<Candidate> Parallelizer::analyze(linalg::LinalgOp op) {
   if (outer == 0)
     return std::nullopt;
 
-  // Outputs: no element written twice through a zero stride, and no
-  // overlap with anything else the loops read or write, except the same
-  // view read at the same index (an elementwise op in place).
+  // Outputs: distinct indices address distinct elements, and no overlap
+  // with anything else the loops read or write, except the same view read
+  // at the same index (an elementwise op in place).
   Candidate c;
   c.op = op;
   c.outer = outer;
@@ -255,25 +281,22 @@ std::optional<Candidate> Parallelizer::analyze(linalg::LinalgOp op) {
       c.captures.insert(v);
   }
   for (OpOperand &init : outputs) {
-    auto type = cast<MemRefType>(init.get().getType());
-    SmallVector<int64_t> strides;
-    int64_t offset;
-    if (failed(getStridesAndOffset(type, strides, offset)) ||
-        llvm::any_of(strides, [](int64_t s) { return s == 0; }))
+    if (!injective(cast<MemRefType>(init.get().getType())))
       return std::nullopt;
     Footprint written = footprintOf(init.get());
     AffineMap map = op.getMatchingIndexingMap(&init);
     for (Value v : c.captures) {
-      if (!isa<MemRefType>(v.getType()) || v == init.get())
+      if (!isa<MemRefType>(v.getType()))
         continue;
-      if (disjoint(written, footprintOf(v)))
-        continue;
-      // The same view at the same index, as an operand of the op.
-      bool inPlace = llvm::any_of(op->getOpOperands(), [&](OpOperand &other) {
-        return other.get() == v && op.getMatchingIndexingMap(&other) == map &&
-               sameView(v, init.get());
-      });
-      if (!inPlace)
+      // Read at the output's index only: as operands of the op with its
+      // indexing map, never from the body.
+      bool sameIndex =
+          !above.contains(v) &&
+          llvm::all_of(op->getOpOperands(), [&](OpOperand &other) {
+            return other.get() != v || op.getMatchingIndexingMap(&other) == map;
+          });
+      if (!(sameIndex && sameView(v, init.get())) &&
+          !disjoint(written, footprintOf(v)))
         return std::nullopt;
     }
   }

@@ -231,6 +231,54 @@ func.func @in_place(%arena: memref<2097152xi8>) {
 // -----
 
 #row = affine_map<(d0, d1) -> (d0, d1)>
+#tr = affine_map<(d0, d1) -> (d1, d0)>
+
+// Tests that a buffer read at another index than it is written (a
+// transpose in place, a load from the output in the body) and an output
+// layout whose indices share elements keep the op serial.
+// CHECK-LABEL: func @transpose_in_place
+// CHECK-NOT: aicrt_parallel_for
+// CHECK: linalg.generic
+func.func @transpose_in_place(%x: memref<512x512xf32>) {
+  linalg.generic {indexing_maps = [#tr, #row], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<512x512xf32>) outs(%x : memref<512x512xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  return
+}
+
+// CHECK-LABEL: func @reads_output
+// CHECK-NOT: aicrt_parallel_for
+// CHECK: linalg.generic
+func.func @reads_output(%x: memref<512x512xf32>, %y: memref<512x512xf32>) {
+  linalg.generic {indexing_maps = [#row, #row], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<512x512xf32>) outs(%y : memref<512x512xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %v = memref.load %y[%j, %i] : memref<512x512xf32>
+    %s = arith.addf %in, %v : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// CHECK-LABEL: func @overlapping_layout
+// CHECK-NOT: aicrt_parallel_for
+// CHECK: linalg.generic
+func.func @overlapping_layout(%x: memref<512x512xf32>, %y: memref<512x512xf32, strided<[1, 1]>>) {
+  linalg.generic {indexing_maps = [#row, #row], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<512x512xf32>) outs(%y : memref<512x512xf32, strided<[1, 1]>>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  return
+}
+
+// -----
+
+#row = affine_map<(d0, d1) -> (d0, d1)>
 
 // Tests that dynamic trip counts are decided at run time: n and the grain
 // come from the buffers' dims.
