@@ -182,6 +182,10 @@ struct Candidate {
   linalg::LinalgOp op;
   unsigned outer = 0;
   SetVector<Value> captures;
+  // Buffers that are the same view as a capture: they cross once, so that
+  // the body sees one pointer (LLVM vectorizes an op in place on equal
+  // pointers; on two it would find them overlapping at run time).
+  DenseMap<Value, Value> sameAs;
   SmallVector<Operation *> constants; // cloned into the body instead
   LLVM::LLVMStructType context;
 };
@@ -301,6 +305,17 @@ std::optional<Candidate> Parallelizer::analyze(linalg::LinalgOp op) {
     }
   }
 
+  SetVector<Value> distinct;
+  for (Value v : c.captures) {
+    auto same = llvm::find_if(distinct, [&](Value d) {
+      return isa<MemRefType>(v.getType()) && sameView(v, d);
+    });
+    if (same != distinct.end())
+      c.sameAs[v] = *same;
+    else
+      distinct.insert(v);
+  }
+  c.captures = std::move(distinct);
   SmallVector<Type> fields;
   for (Value v : c.captures) {
     if (!capturable(v.getType()))
@@ -358,6 +373,8 @@ FailureOr<func::FuncOp> Parallelizer::buildBody(Candidate &c) {
                   .getResult(0);
     mapping.map(v, field);
   }
+  for (auto [v, same] : c.sameAs)
+    mapping.map(v, mapping.lookup(same));
   for (Operation *constant : c.constants)
     b.clone(*constant, mapping);
   Value begin = b.create<arith::IndexCastOp>(loc, b.getIndexType(),

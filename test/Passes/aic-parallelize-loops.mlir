@@ -193,13 +193,19 @@ func.func @calls(%x: memref<262144xf32>, %y: memref<262144xf32>) {
 
 // Tests that an output overlapping its input one element further stays
 // serial (a range would read what another one wrote), while the same view
-// read and written in place is split.
+// read and written in place is split, crossing once (the body reads and
+// writes one buffer).
 // CHECK-LABEL: func @overlap
 // CHECK-NOT: aicrt_parallel_for
 // CHECK: linalg.generic
 // CHECK-LABEL: func @in_place
+// CHECK: llvm.alloca %{{.*}} x !llvm.struct<(struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>)>
 // CHECK-NOT: linalg.generic
 // CHECK: call @aicrt_parallel_for
+// CHECK-LABEL: func.func private @in_place_parallel
+// CHECK: %[[BUF:.*]] = builtin.unrealized_conversion_cast %{{.*}} to memref<262144xf32>
+// CHECK: memref.load %[[BUF]]
+// CHECK: memref.store %{{.*}}, %[[BUF]]
 func.func @overlap(%arena: memref<2097152xi8>) {
   %c0 = arith.constant 0 : index
   %c4 = arith.constant 4 : index
