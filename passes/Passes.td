@@ -515,6 +515,59 @@ def PlanMemory : Pass<"aic-plan-memory", "mlir::ModuleOp"> {
                            "mlir::linalg::LinalgDialect"];
 }
 
+def ParallelizeLoops : Pass<"aic-parallelize-loops", "mlir::ModuleOp"> {
+  let summary = "Split generated loops over the run's threads";
+  let description = [{
+    Runs on bufferized IR, after aic-plan-memory. A linalg op on buffers
+    becomes a call of the runtime's `aicrt_parallel_for` (aic/abi.h), which
+    divides its outer parallel loops into contiguous ranges over the run's
+    thread team, when
+      - its leading loops are parallel and index every output by a result
+        of their own, in a layout where distinct indices are distinct
+        elements (so distinct iterations write distinct elements),
+      - its body only computes and reads memory (no calls, no writes),
+      - no output overlaps another buffer it reads or writes, other than the
+        same view read at the same index (an op in place), judged from the
+        views of arena, allocs, globals and function arguments (distinct
+        arguments taken as distinct buffers: a graph's inputs and outputs),
+      - and its work (loop trip counts times the body's ops) is at least
+        twice `min-work`, when the trip counts are static.
+    As many leading parallel loops as give about a thousand iterations are
+    collapsed into the range split. Each range gets at least `min-work` of
+    work (the grain, computed at run time for dynamic trip counts); the
+    runtime runs the whole range on the calling thread when there are not
+    two such ranges, on one thread, or inside a parallel region. Reduction
+    loops stay inside each iteration, so results are bit-identical to the
+    serial loops.
+
+    The loop nest moves into a private function `(ptr, i64 begin, i64 end)`
+    running outer iterations [begin, end) (delinearized into the collapsed
+    loops); the values it uses (buffers, scalars) cross in a context struct
+    in the caller's stack frame, memrefs as their LLVM descriptors through
+    `builtin.unrealized_conversion_cast`, which reconcile away after the
+    LLVM conversion. Constants are cloned instead.
+    Example (a NaN-keeping clip, 4 ops per element):
+      linalg.generic {... iterator_types = ["parallel"]}
+          ins(%a : memref<1048576xf32>) outs(%b : memref<1048576xf32>) {...}
+    becomes
+      %s = llvm.insertvalue ... : !llvm.struct<(struct<(ptr, ptr, i64, ...)>, ...)>
+      llvm.store %s, %ctx
+      %f = constant @main_graph_parallel : (!llvm.ptr, i64, i64) -> ()
+      call @aicrt_parallel_for(%f, %ctx, %c1048576, %c8192) : ...
+    with @main_graph_parallel looping over [begin, end) on the loaded
+    descriptors.
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", "32768",
+           "least work (iterations times body ops) per thread: less pays "
+           "more for waking a thread than it saves">
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // Conversion
 //===----------------------------------------------------------------------===//

@@ -27,10 +27,10 @@ extern "C" {
  * run-time shaped outputs (AIC_DIM_DYNAMIC, aicrt_alloc, aicrt_output);
  * version 9 no symbolic input dims (dim_names, aicrt_input_shape,
  * aicrt_exec_dims, aicrt_plan); version 10 no AIC_ELTWISE_ELU and
- * AIC_ELTWISE_ABS. A
+ * AIC_ELTWISE_ABS; version 11 no aicrt_parallel_for. A
  * STRING tensor's element in compiled code is aic_string_t (aic/runtime.h),
  * emitted as {ptr, i64}. */
-#define AIC_ABI_VERSION 11
+#define AIC_ABI_VERSION 12
 
 /* Limits of the contract; the runtime rejects models beyond them. */
 #define AIC_MAX_RANK 12            /* oneDNN's DNNL_MAX_NDIMS */
@@ -191,6 +191,26 @@ int32_t aicrt_plan(aicrt_exec_state *state, const int64_t *sizes,
 int32_t aicrt_exec_dims(aicrt_exec_state *state, int32_t prim_id,
                         void *const *args, int32_t num_args,
                         const int64_t *dims, int32_t num_dims);
+
+/* The body of a loop split by aicrt_parallel_for: runs iterations
+ * [begin, end) of the loop whose captured values `ctx` holds. */
+typedef void (*aicrt_parallel_body)(void *ctx, int64_t begin, int64_t end);
+
+/* Runs body(ctx, begin, end) over contiguous ranges covering [0, n) exactly
+ * once (since version 12), on the thread team of the current run: at most
+ * the run's thread count (aic_model_set_num_threads) threads, the calling
+ * thread among them, each range at least `grain` iterations (values below
+ * 1 count as 1), so at most n / grain ranges; returns once all are done.
+ * Runs body(ctx, 0, n) on the calling thread when that makes fewer than two
+ * ranges, when the run has one thread, or when called inside a parallel
+ * region. The ranges depend only on n, grain and the team's size, and the
+ * compiler outlines only loops whose iterations write disjoint elements, so
+ * results do not depend on the split. `body` must not fail nor call the
+ * runtime; does nothing when n <= 0. Compiled code calls it only during
+ * aic_model_run; called elsewhere, the calling thread's OpenMP thread
+ * count applies. */
+void aicrt_parallel_for(aicrt_parallel_body body, void *ctx, int64_t n,
+                        int64_t grain);
 
 /*--- Primitive descriptors -------------------------------------------------
  *

@@ -101,6 +101,10 @@ void aic::buildRuntimeLoweringPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(aic::createConcatInPlace());
   pm.addPass(aic::createPackWeights());
   pm.addPass(aic::createPlanMemory());
+  // On the planned buffers, whose views into the arena tell which loops
+  // may run in ranges at once; before the remaining linalg ops become
+  // loops, as the ones outlined here do.
+  pm.addPass(aic::createParallelizeLoops());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertSCFToCFPass());

@@ -87,7 +87,7 @@
 // ABI version 11, three inputs and three outputs, 64 bytes of arena (the
 // generic's second result), two primitives.
 // LOWERED-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// LOWERED-NEXT: llvm.mlir.constant(11 : i32) : i32
+// LOWERED-NEXT: llvm.mlir.constant(12 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(2 : i32) : i32
