@@ -180,6 +180,51 @@ void validateAll(const char *kind, const std::vector<TensorMeta> &metas,
     }
 }
 
+/// The bytes a validated tensor spans.
+uint64_t spanBytes(const TensorMeta &meta, const aic_tensor_t &t) {
+  if (!meta.dynamic)
+    return meta.bytes;
+  uint64_t bytes = dtypeSize(meta.dtype);
+  for (int32_t i = 0; i < t.rank; ++i)
+    bytes *= static_cast<uint64_t>(t.shape[i]);
+  return bytes;
+}
+
+/// Outputs share no memory with inputs or other outputs: compiled code
+/// reads its inputs while writing its outputs, in ranges on several threads,
+/// so an overlap would give wrong answers rather than an in-place run.
+void checkNoOverlap(const aic_model &model, const aic_tensor_t *inputs,
+                    size_t numInputs, const aic_tensor_t *outputs,
+                    size_t numOutputs) {
+  struct Span {
+    uintptr_t begin, end;
+    std::string what;
+  };
+  std::vector<Span> spans;
+  auto add = [&](const char *kind, size_t i, const TensorMeta &meta,
+                 const aic_tensor_t &t) {
+    uint64_t bytes = spanBytes(meta, t);
+    if (bytes == 0 || !t.data)
+      return;
+    auto begin = reinterpret_cast<uintptr_t>(t.data);
+    spans.push_back({begin, begin + bytes,
+                     std::string(kind) + " '" + meta.name + "' (#" +
+                         std::to_string(i) + ")"});
+  };
+  for (size_t i = 0; i < numOutputs; ++i)
+    add("output", i, model.meta.outputs[i], outputs[i]);
+  size_t firstInput = spans.size();
+  for (size_t i = 0; i < numInputs; ++i)
+    add("input", i, model.meta.inputs[i], inputs[i]);
+  for (size_t o = 0; o < firstInput; ++o)
+    for (size_t j = o + 1; j < spans.size(); ++j)
+      if (spans[o].begin < spans[j].end && spans[j].begin < spans[o].end)
+        fail(AIC_ERROR_INVALID_ARGUMENT,
+             spans[o].what + " overlaps " + spans[j].what +
+                 ": an output's buffer must not share memory with an input "
+                 "or another output");
+}
+
 /// Copies the bytes of the STRING outputs into `context` and points the
 /// outputs' elements at the copies: the run's strings may be the inputs'
 /// (which the caller may free), constants, or the exec state's (which the
@@ -305,6 +350,7 @@ aic_status_t run(aic_model &model, aic_run_context *context,
          "with aic_model_run_in and an aic_run_context_t");
   validateAll("input", model.meta.inputs, inputs, numInputs);
   validateAll("output", model.meta.outputs, outputs, numOutputs);
+  checkNoOverlap(model, inputs, numInputs, outputs, numOutputs);
   std::vector<void *> outs;
   for (size_t i = 0; i < numOutputs; ++i)
     outs.push_back(outputs[i].data);

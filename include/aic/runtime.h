@@ -305,7 +305,10 @@ aic_status_t aic_model_get_trace(aic_model_t *model, aic_trace_event_t *events,
 
 /* Runs the model. inputs/outputs are in graph order, num_* must equal the
  * model's counts, and every tensor's dtype and shape must equal the model's.
- * Outputs are written into the caller's buffers. A model with a STRING
+ * Outputs are written into the caller's buffers, which must not share
+ * memory with an input or another output (AIC_ERROR_INVALID_ARGUMENT:
+ * compiled code reads inputs while writing outputs, on several threads, so
+ * an overlap cannot run in place). A model with a STRING
  * output needs aic_model_run_in (this call fails with
  * AIC_ERROR_INVALID_ARGUMENT): its output strings must outlive the run. A
  * model with an output of a dynamic dim (AIC_DIM_DYNAMIC) needs

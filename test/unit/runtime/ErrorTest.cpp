@@ -249,6 +249,23 @@ TEST_F(RunErrors, WrongRank) {
   fails(AIC_ERROR_INVALID_ARGUMENT);
 }
 
+TEST_F(RunErrors, OverlappingBuffers) {
+  // An output inside an input, and two outputs sharing their last bytes.
+  out[0].data = x.data() + 10;
+  EXPECT_EQ(fails(AIC_ERROR_INVALID_ARGUMENT),
+            "output 'y1' (#0) overlaps input 'x' (#0): an output's buffer must "
+            "not share memory with an input or another output");
+  std::vector<float> both(8 * 25 + 6 * 81);
+  out[0].data = both.data();
+  out[1].data = both.data() + 8 * 25 - 1;
+  EXPECT_NE(fails(AIC_ERROR_INVALID_ARGUMENT)
+                .find("output 'y1' (#0) overlaps output 'y2' (#1)"),
+            std::string::npos);
+  // Adjacent buffers do not overlap; inputs may share memory.
+  out[1].data = both.data() + 8 * 25;
+  EXPECT_EQ(run(), AIC_OK) << aic_last_error();
+}
+
 TEST_F(RunErrors, InfoQueries) {
   aic_tensor_info_t info;
   EXPECT_EQ(aic_model_input_info(model.get(), 0, &info), AIC_OK);
