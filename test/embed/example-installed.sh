@@ -75,7 +75,9 @@ if [ "$VARIANT" = shared ]; then
   clean "$TMP/prefix/bin/aic-compile" "$TMP/app/digits.onnx" -o "$TMP/digits.so"
   check "$TMP/build/predict" "$TMP/digits.so"
   check "$TMP/build/classify"
-  clean ldd "$TMP/build/classify" | grep -q "$TMP/prefix/lib/libaicrt.so" ||
+  # Not grep -q: it can exit before ldd has written everything, and
+  # pipefail would then fail the check on ldd's SIGPIPE.
+  clean ldd "$TMP/build/classify" | grep -F "$TMP/prefix/lib/libaicrt.so" >/dev/null ||
     fail "classify does not load the installed libaicrt.so"
   # A changed model, or a new aic-compile, compiles the model again.
   touch "$TMP/app/digits.onnx"
