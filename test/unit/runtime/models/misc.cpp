@@ -29,7 +29,7 @@ const aic_model_tensor_meta kOutputs[] = {
     {"logsoftmax", AIC_DTYPE_FLOAT32, 2, kX},
     {"concat 0", AIC_DTYPE_FLOAT32, 2, kCat0}, // names may contain spaces
     {"concat 1", AIC_DTYPE_FLOAT32, 2, kCat1},
-    {"concat i64", AIC_DTYPE_INT64, 2, kCat1}};
+    {"concat i64", AIC_DTYPE_INT64, 2, kX}};
 
 const Tensor kXType = f32({2, 5});
 const contract::Eltwise kEltwise[] = {
