@@ -140,7 +140,8 @@ std::vector<contract::Tensor> decodeExecTensors(const std::vector<int64_t> &w) {
   switch (w.empty() ? 0 : w[0]) {
 #define AIC_PRIM(Name, KIND, code)                                             \
   case code:                                                                   \
-    return execTensors(rt::decode<contract::Name>(w.data(), len, "fuzz"));
+    return execTensors(rt::decode<contract::Name>(w.data(), len, "fuzz",       \
+                                                  /*allowDynamicDims=*/true));
 #include "aic/primitives.def"
   default:
     rt::fail(AIC_ERROR_INVALID_MODEL, "unknown kind");
