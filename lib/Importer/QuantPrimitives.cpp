@@ -200,6 +200,22 @@ static Value buildZeroPointCorrection(NodeImporter &imp, Value acc,
       });
 }
 
+/// The exact sums from the int8 product `acc`: with `offsets`, a
+/// correction constant per tensor is left to the caller through it (joined
+/// with the requantization); otherwise buildZeroPointCorrection applies it.
+static Value correctInt8Product(NodeImporter &imp, Value acc,
+                                const QuantOperand &x, int zeroPointIndex,
+                                const Int8Weights &folded, int64_t channelDim,
+                                Value *offsets) {
+  if (offsets)
+    if (std::optional<Value> constant =
+            buildConstantCorrection(imp, x, zeroPointIndex, folded.sums)) {
+      *offsets = *constant;
+      return acc;
+    }
+  return buildZeroPointCorrection(imp, acc, x, folded.channelSums, channelDim);
+}
+
 Value aic::importer::buildInt8Matmul(NodeImporter &imp, const QuantOperand &a,
                                      int aZeroPointIndex, int bIndex,
                                      int bZeroPointIndex,
@@ -217,14 +233,8 @@ Value aic::importer::buildInt8Matmul(NodeImporter &imp, const QuantOperand &a,
                                    ValueRange{}, imp.emptyTensor(accType),
                                    UnitAttr(), UnitAttr(), FloatAttr())
                   .getOutput();
-  if (offsets)
-    if (std::optional<Value> constant =
-            buildConstantCorrection(imp, a, aZeroPointIndex, folded->sums)) {
-      *offsets = *constant;
-      return acc;
-    }
-  return buildZeroPointCorrection(imp, acc, a, folded->channelSums,
-                                  accShape.size() - 1);
+  return correctInt8Product(imp, acc, a, aZeroPointIndex, *folded,
+                            accShape.size() - 1, offsets);
 }
 
 Value aic::importer::buildInt8Conv(
@@ -248,12 +258,6 @@ Value aic::importer::buildInt8Conv(
                                      2 * (accType.getRank() - 2), 0)),
                                  b.getI64IntegerAttr(group))
                   .getOutput();
-  if (offsets)
-    if (std::optional<Value> constant =
-            buildConstantCorrection(imp, x, xZeroPointIndex, folded->sums)) {
-      *offsets = *constant;
-      return acc;
-    }
-  return buildZeroPointCorrection(imp, acc, x, folded->channelSums,
-                                  /*channelDim=*/1);
+  return correctInt8Product(imp, acc, x, xZeroPointIndex, *folded,
+                            /*channelDim=*/1, offsets);
 }
