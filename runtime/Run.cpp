@@ -196,33 +196,36 @@ uint64_t spanBytes(const TensorMeta &meta, const aic_tensor_t &t) {
 void checkNoOverlap(const aic_model &model, const aic_tensor_t *inputs,
                     size_t numInputs, const aic_tensor_t *outputs,
                     size_t numOutputs) {
-  struct Span {
-    uintptr_t begin, end;
-    std::string what;
+  // Outputs first, then inputs; names are built only for an error (this
+  // runs on every run).
+  auto tensorAt =
+      [&](size_t k) -> std::pair<const TensorMeta &, const aic_tensor_t &> {
+    if (k < numOutputs)
+      return {model.meta.outputs[k], outputs[k]};
+    return {model.meta.inputs[k - numOutputs], inputs[k - numOutputs]};
   };
-  std::vector<Span> spans;
-  auto add = [&](const char *kind, size_t i, const TensorMeta &meta,
-                 const aic_tensor_t &t) {
-    uint64_t bytes = spanBytes(meta, t);
-    if (bytes == 0 || !t.data)
-      return;
+  auto span = [&](size_t k) {
+    auto [meta, t] = tensorAt(k);
     auto begin = reinterpret_cast<uintptr_t>(t.data);
-    spans.push_back({begin, begin + bytes,
-                     std::string(kind) + " '" + meta.name + "' (#" +
-                         std::to_string(i) + ")"});
+    return std::make_pair(begin, t.data ? begin + spanBytes(meta, t) : begin);
   };
-  for (size_t i = 0; i < numOutputs; ++i)
-    add("output", i, model.meta.outputs[i], outputs[i]);
-  size_t firstInput = spans.size();
-  for (size_t i = 0; i < numInputs; ++i)
-    add("input", i, model.meta.inputs[i], inputs[i]);
-  for (size_t o = 0; o < firstInput; ++o)
-    for (size_t j = o + 1; j < spans.size(); ++j)
-      if (spans[o].begin < spans[j].end && spans[j].begin < spans[o].end)
+  auto describe = [&](size_t k) {
+    bool output = k < numOutputs;
+    size_t index = output ? k : k - numOutputs;
+    return std::string(output ? "output" : "input") + " '" +
+           tensorAt(k).first.name + "' (#" + std::to_string(index) + ")";
+  };
+  for (size_t o = 0; o < numOutputs; ++o) {
+    auto [begin, end] = span(o);
+    for (size_t j = o + 1; begin < end && j < numOutputs + numInputs; ++j) {
+      auto [otherBegin, otherEnd] = span(j);
+      if (otherBegin < otherEnd && begin < otherEnd && otherBegin < end)
         fail(AIC_ERROR_INVALID_ARGUMENT,
-             spans[o].what + " overlaps " + spans[j].what +
+             describe(o) + " overlaps " + describe(j) +
                  ": an output's buffer must not share memory with an input "
                  "or another output");
+    }
+  }
 }
 
 /// Copies the bytes of the STRING outputs into `context` and points the
