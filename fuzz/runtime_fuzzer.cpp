@@ -346,14 +346,16 @@ void runCase(Words &in, aic_model_t *model) {
         }
         t.rank = static_cast<int32_t>(shape.size());
         t.shape = nullShape ? nullptr : shape.data();
-        // The caller's buffer always holds what its own shape says.
+        // The caller's buffer always holds what its own shape says; a shape
+        // too large to allocate (or with a negative dim) comes without data,
+        // as no caller has such a buffer (the runtime reads input strings).
         int64_t bytes = static_cast<int64_t>(aic_dtype_size(t.dtype));
         for (int64_t d : shape)
           bytes = d >= 0 && bytes >= 0 && (d == 0 || bytes <= kMaxBuffer / d)
                       ? bytes * d
                       : -1;
         buffers.push_back(std::make_unique<Buffer>(bytes < 0 ? 64 : bytes));
-        t.data = nullData ? nullptr : buffers.back()->p;
+        t.data = nullData || bytes < 0 ? nullptr : buffers.back()->p;
         tensors[which].push_back(t);
       }
     }

@@ -89,10 +89,10 @@ struct TransposeIntoFlag : public OpRewritePattern<MatmulOp> {
       Value input = transpose.getInput();
       auto inType = cast<RankedTensorType>(input.getType());
       if (!llvm::equal(perm, llvm::seq<int64_t>(0, rank))) {
-        SmallVector<int64_t> shape;
+        SmallVector<OpFoldResult> sizes;
         for (int64_t d : perm)
-          shape.push_back(inType.getDimSize(d));
-        Value empty = rewriter.create<tensor::EmptyOp>(loc, shape,
+          sizes.push_back(tensor::getMixedSize(rewriter, loc, input, d));
+        Value empty = rewriter.create<tensor::EmptyOp>(loc, sizes,
                                                        inType.getElementType());
         input = rewriter.create<linalg::TransposeOp>(loc, input, empty, perm)
                     ->getResult(0);

@@ -470,7 +470,12 @@ LogicalResult Parallelizer::outline(Candidate &c) {
   Value one = b.create<arith::ConstantIndexOp>(loc, 1);
   inner = b.createOrFold<arith::MaxUIOp>(loc, inner, one);
   Value work = b.create<arith::ConstantIndexOp>(loc, minWork);
-  Value grain = b.createOrFold<arith::CeilDivUIOp>(loc, work, inner);
+  // ceil(work / inner), in ops the LLVM lowering knows (inner >= 1).
+  Value grain = b.createOrFold<arith::DivUIOp>(
+      loc,
+      b.createOrFold<arith::AddIOp>(
+          loc, work, b.createOrFold<arith::SubIOp>(loc, inner, one)),
+      inner);
   Value fn = b.create<func::ConstantOp>(loc, body.getFunctionType(),
                                         SymbolRefAttr::get(body));
   b.create<func::CallOp>(

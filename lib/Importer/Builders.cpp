@@ -410,7 +410,7 @@ Value aic::importer::buildSoftmax(NodeImporter &imp, Value input, int64_t axis,
   OpBuilder &b = imp.getBuilder();
   if (type.getElementType().isF32())
     return imp
-        .create<aic::SoftmaxOp>(type, input, imp.emptyTensor(type),
+        .create<aic::SoftmaxOp>(type, input, imp.emptyTensorLike(input),
                                 b.getI64IntegerAttr(axis),
                                 log ? b.getUnitAttr() : UnitAttr())
         .getOutput();
@@ -476,10 +476,10 @@ Value aic::importer::buildSoftmax(NodeImporter &imp, Value input, int64_t axis,
 }
 
 Value aic::importer::buildFill(NodeImporter &imp, RankedTensorType type,
-                               Value value) {
-  return imp
-      .create<linalg::FillOp>(ValueRange{value},
-                              ValueRange{imp.emptyTensor(type)})
+                               Value value, ValueRange dynamicSizes) {
+  Value init = type.hasStaticShape() ? imp.emptyTensor(type)
+                                     : imp.emptyTensor(type, dynamicSizes);
+  return imp.create<linalg::FillOp>(ValueRange{value}, ValueRange{init})
       .getResult(0);
 }
 

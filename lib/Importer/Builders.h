@@ -94,6 +94,22 @@ mlir::Value buildGeneric(NodeImporter &imp, mlir::RankedTensorType resultType,
                          llvm::ArrayRef<mlir::AffineMap> inputMaps,
                          ScalarBodyFn body);
 
+/// The symbol of run-time dim `d` of `v`, the node's input `input`: the
+/// graph input dim it is traced to (through destinations and tensor.dim),
+/// else the dim_param ONNX's inference gave the node input; "" if unknown
+/// (DimSymbols.cpp).
+std::string getDimSymbol(NodeImporter &imp, mlir::Value v, int64_t d,
+                         int input);
+/// The dim_param ONNX's inference gave dim `d` of the node's output
+/// `output`, or "".
+std::string getOutputDimSymbol(NodeImporter &imp, int output, int64_t d);
+/// Errors where both operands, the node's inputs 0 and 1, have a run-time
+/// dim at one position (counted from the end) unless the dims have the same
+/// symbol: others may differ at run time, one of them 1 and broadcast,
+/// which code built for equal dims would get wrong.
+mlir::LogicalResult checkRuntimeBroadcast(NodeImporter &imp, mlir::Value lhs,
+                                          mlir::Value rhs);
+
 /// The map reading an operand of shape `in` broadcast (numpy-style,
 /// aligned on trailing dims) to a result of shape `out`, or failure if it
 /// does not broadcast.
@@ -116,7 +132,7 @@ mlir::Value buildSoftmax(NodeImporter &imp, mlir::Value input, int64_t axis,
 
 /// A tensor of `type` filled with the scalar `value` (linalg.fill).
 mlir::Value buildFill(NodeImporter &imp, mlir::RankedTensorType type,
-                      mlir::Value value);
+                      mlir::Value value, mlir::ValueRange dynamicSizes = {});
 
 /// A scalar arith.constant of `type` (integers saturate).
 mlir::Value buildScalarConstant(mlir::OpBuilder &b, mlir::Location loc,

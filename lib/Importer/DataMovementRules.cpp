@@ -246,11 +246,16 @@ static LogicalResult importGatherND(NodeImporter &imp) {
 static Value buildStridedSlice(NodeImporter &imp, Value input,
                                RankedTensorType type, ArrayRef<int64_t> offsets,
                                ArrayRef<int64_t> strides) {
-  Builder &b = imp.getBuilder();
-  if (llvm::all_of(strides, [](int64_t s) { return s > 0; }))
+  OpBuilder &b = imp.getBuilder();
+  if (llvm::all_of(strides, [](int64_t s) { return s > 0; })) {
+    // Run-time dims are whole dims of the input.
+    SmallVector<OpFoldResult> sizes = indexAttrs(b, type.getShape());
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (type.isDynamicDim(d))
+        sizes[d] = tensor::getMixedSize(b, imp.getLoc(), input, d);
     return imp.create<tensor::ExtractSliceOp>(
-        type, input, indexAttrs(b, offsets), indexAttrs(b, type.getShape()),
-        indexAttrs(b, strides));
+        type, input, indexAttrs(b, offsets), sizes, indexAttrs(b, strides));
+  }
   MLIRContext *ctx = imp.getContext();
   SmallVector<AffineExpr> exprs;
   for (auto [d, offset, stride] : llvm::enumerate(offsets, strides))
@@ -311,6 +316,10 @@ static LogicalResult importSlice(NodeImporter &imp) {
     if (seen[*axis])
       return imp.emitError() << "axis " << axes[i] << " is sliced twice";
     seen[*axis] = true;
+    if (inType.isDynamicDim(*axis))
+      return imp.emitError() << "slicing run-time dim " << *axis
+                             << " is not supported yet (fix the model's "
+                                "symbolic dims with --input-shape)";
     int64_t step = steps[i], dim = inType.getDimSize(*axis);
     if (step == 0)
       return imp.emitError() << "steps must not be 0";
@@ -802,7 +811,7 @@ ArrayRef<OpRuleInfo> aic::importer::getDataMovementRules() {
       {"Gather", importGather, 1, types::kTensor | types::kString, "", true},
       {"GatherElements", importGatherElements, 11, types::kTensor},
       {"GatherND", importGatherND, 11, types::kTensor},
-      {"Slice", importSlice, 1, types::kTensor | types::kString},
+      {"Slice", importSlice, 1, types::kTensor | types::kString, "", true},
       {"Split", importSplit, 1, types::kTensor},
       {"Pad", importPad, 1, types::kNumeric},
       {"Expand", importExpand, 8, types::kTensor | types::kString},

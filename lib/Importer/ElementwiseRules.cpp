@@ -45,6 +45,14 @@ static FailureOr<Value> alignLegacyBroadcast(NodeImporter &imp, Value lhs,
                     << formatShape(b) << " differ and broadcast is not set";
     return failure();
   }
+  if (!rhsType.hasStaticShape() ||
+      !cast<RankedTensorType>(lhs.getType()).hasStaticShape()) {
+    imp.emitError() << "broadcast=1 (before opset 7) with run-time dims in "
+                       "operand shapes "
+                    << formatShape(a) << " and " << formatShape(b)
+                    << " is not supported";
+    return failure();
+  }
   if (rhsType.getNumElements() == 1)
     return imp.reshapeTo(rhs, {});
   int64_t rankA = a.size(), rankB = b.size();
@@ -137,82 +145,6 @@ static LogicalResult getVariadicOperands(NodeImporter &imp,
   if (failed(result))
     return failure();
   type = *result;
-  return success();
-}
-
-/// The symbol of run-time dim `d` of `v`: traced through destinations
-/// (a result's dims are its init's; tensor.empty's sizes; tensor.dim) to a
-/// dim of a graph input, whose name (aic.dim_names) is the symbol; failing
-/// that, the ONNX dim_param ONNX's inference gave node input `input`.
-static std::string getDimSymbol(NodeImporter &imp, Value v, int64_t d,
-                                int input) {
-  Value at = v;
-  int64_t dim = d;
-  // Each step goes to an earlier op: the walk ends.
-  while (true) {
-    if (auto arg = dyn_cast<BlockArgument>(at)) {
-      // A block argument of a region (a loop's) has no known source.
-      auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
-      if (!func)
-        break;
-      auto names =
-          func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), kDimNamesAttr);
-      if (names && dim < static_cast<int64_t>(names.size()))
-        if (auto name = dyn_cast<StringAttr>(names[dim]))
-          if (!name.getValue().empty())
-            return name.str();
-      // An unnamed dim is equal only to itself.
-      return ("input #" + Twine(arg.getArgNumber()) + " dim " + Twine(dim))
-          .str();
-    }
-    Operation *op = at.getDefiningOp();
-    if (auto dps = dyn_cast<DestinationStyleOpInterface>(op)) {
-      at = dps.getDpsInitOperand(cast<OpResult>(at).getResultNumber())->get();
-      continue;
-    }
-    auto empty = dyn_cast<tensor::EmptyOp>(op);
-    if (!empty)
-      break;
-    auto size = empty.getDynamicSize(dim).getDefiningOp<tensor::DimOp>();
-    std::optional<int64_t> index =
-        size ? size.getConstantIndex() : std::nullopt;
-    if (!index)
-      break;
-    at = size.getSource();
-    dim = *index;
-  }
-  const onnx::TypeProto *type =
-      imp.getState().getOnnxType(imp.getNode().input(input));
-  if (!type || !type->has_tensor_type() ||
-      d >= type->tensor_type().shape().dim_size())
-    return "";
-  return type->tensor_type().shape().dim(d).dim_param();
-}
-
-/// Errors where both operands have a run-time dim at one position (counted
-/// from the end) unless the dims have the same symbol: other ones may
-/// differ at run time, one of them 1 and broadcast, which code built for
-/// equal dims would get wrong.
-static LogicalResult checkRuntimeBroadcast(NodeImporter &imp, Value lhs,
-                                           Value rhs) {
-  auto a = cast<RankedTensorType>(lhs.getType());
-  auto b = cast<RankedTensorType>(rhs.getType());
-  if (lhs == rhs)
-    return success();
-  for (int64_t k = 1; k <= std::min(a.getRank(), b.getRank()); ++k) {
-    int64_t da = a.getRank() - k, db = b.getRank() - k;
-    if (!a.isDynamicDim(da) || !b.isDynamicDim(db))
-      continue;
-    std::string na = getDimSymbol(imp, lhs, da, 0),
-                nb = getDimSymbol(imp, rhs, db, 1);
-    if (na.empty() || na != nb)
-      return imp.emitError()
-             << "dims " << da << " and " << db
-             << " of the operands are symbolic and not known to be equal ('"
-             << na << "', '" << nb
-             << "'); broadcasting them is not supported yet (fix them with "
-                "--input-shape)";
-  }
   return success();
 }
 
@@ -319,7 +251,8 @@ static LogicalResult importVariadic(NodeImporter &imp) {
 static LogicalResult importPow(NodeImporter &imp) {
   Value lhs, rhs;
   RankedTensorType type;
-  if (failed(getBinaryOperands(imp, lhs, rhs, type)))
+  if (failed(getBinaryOperands(imp, lhs, rhs, type)) ||
+      failed(checkRuntimeBroadcast(imp, lhs, rhs)))
     return failure();
   Type elementType = type.getElementType();
   bool baseUnsigned = imp.isUnsignedInput(0);
@@ -508,8 +441,9 @@ static LogicalResult importClip(NodeImporter &imp) {
 template <CmpKind kind> static LogicalResult importCompare(NodeImporter &imp) {
   Value lhs, rhs;
   RankedTensorType type;
-  if (failed(
-          getBinaryOperands(imp, lhs, rhs, type, imp.getBuilder().getI1Type())))
+  if (failed(getBinaryOperands(imp, lhs, rhs, type,
+                               imp.getBuilder().getI1Type())) ||
+      failed(checkRuntimeBroadcast(imp, lhs, rhs)))
     return failure();
   Type operandType = getElementTypeOrSelf(lhs.getType());
   bool isUnsigned = imp.isUnsignedInput(0);
@@ -527,7 +461,8 @@ enum class Logic { And, Or, Xor };
 template <Logic kind> static LogicalResult importLogic(NodeImporter &imp) {
   Value lhs, rhs;
   RankedTensorType type;
-  if (failed(getBinaryOperands(imp, lhs, rhs, type)))
+  if (failed(getBinaryOperands(imp, lhs, rhs, type)) ||
+      failed(checkRuntimeBroadcast(imp, lhs, rhs)))
     return failure();
   if (!type.getElementType().isInteger(1))
     return imp.emitError() << "expects boolean operands";
@@ -684,7 +619,7 @@ ArrayRef<OpRuleInfo> aic::importer::getElementwiseRules() {
       {"Sub", importArith<SubOp, Arith::sub>, 1, types::kNumeric, "", true},
       {"Mul", importArith<MulOp, Arith::mul>, 1, types::kNumeric, "", true},
       {"Div", importArith<DivOp, Arith::div>, 1, types::kNumeric, "", true},
-      {"Pow", importPow, 1, types::kNumeric},
+      {"Pow", importPow, 1, types::kNumeric, "", true},
       {"Mod", importMod, 10, types::kNumeric},
       {"BitShift", importBitShift, 11, types::kInt},
       {"Sum", importVariadic<AddOp, Arith::add>, 1, types::kNumeric},
@@ -693,15 +628,17 @@ ArrayRef<OpRuleInfo> aic::importer::getElementwiseRules() {
       {"Max", importVariadic<MaxOp, Arith::max>, 1, types::kNumeric},
       {"Min", importVariadic<MinOp, Arith::min>, 1, types::kNumeric},
       {"Clip", importClip, 1, types::kNumeric},
-      {"Equal", importCompare<CmpKind::eq>, 1, types::kTensor},
-      {"Less", importCompare<CmpKind::lt>, 1, types::kNumeric},
-      {"LessOrEqual", importCompare<CmpKind::le>, 12, types::kNumeric},
-      {"Greater", importCompare<CmpKind::gt>, 1, types::kNumeric},
-      {"GreaterOrEqual", importCompare<CmpKind::ge>, 12, types::kNumeric},
-      {"And", importLogic<Logic::And>, 1, types::kBool},
-      {"Or", importLogic<Logic::Or>, 1, types::kBool},
-      {"Xor", importLogic<Logic::Xor>, 1, types::kBool},
-      {"Not", importNot, 1, types::kBool},
+      {"Equal", importCompare<CmpKind::eq>, 1, types::kTensor, "", true},
+      {"Less", importCompare<CmpKind::lt>, 1, types::kNumeric, "", true},
+      {"LessOrEqual", importCompare<CmpKind::le>, 12, types::kNumeric, "",
+       true},
+      {"Greater", importCompare<CmpKind::gt>, 1, types::kNumeric, "", true},
+      {"GreaterOrEqual", importCompare<CmpKind::ge>, 12, types::kNumeric, "",
+       true},
+      {"And", importLogic<Logic::And>, 1, types::kBool, "", true},
+      {"Or", importLogic<Logic::Or>, 1, types::kBool, "", true},
+      {"Xor", importLogic<Logic::Xor>, 1, types::kBool, "", true},
+      {"Not", importNot, 1, types::kBool, "", true},
       {"Where", importWhere, 9, types::kBool},
       {"Cast", importCast, 1, types::kTensor | types::kString, "", true},
       {"CastLike", importCastLike, 15, types::kTensor | types::kString},

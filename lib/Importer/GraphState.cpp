@@ -390,10 +390,93 @@ Value NodeImporter::emptyTensor(RankedTensorType type,
   return create<tensor::EmptyOp>(type, dynamicSizes);
 }
 
+Value NodeImporter::emptyTensorLike(Value source) {
+  auto type = cast<RankedTensorType>(source.getType());
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(create<tensor::DimOp>(source, d));
+  return emptyTensor(type, sizes);
+}
+
+/// Groups the dims of `shape` around its run-time dims: group k holds the
+/// static dims before run-time dim k and that dim; the static dims after
+/// the last one form a group of their own. `products` gets each group's
+/// product of static dims.
+static SmallVector<ReassociationIndices>
+groupAroundRuntimeDims(ArrayRef<int64_t> shape,
+                       SmallVectorImpl<int64_t> &products) {
+  SmallVector<ReassociationIndices> groups(1);
+  products.assign(1, 1);
+  for (auto [i, dim] : llvm::enumerate(shape)) {
+    groups.back().push_back(i);
+    if (!ShapedType::isDynamic(dim)) {
+      products.back() *= dim;
+      continue;
+    }
+    groups.emplace_back();
+    products.push_back(1);
+  }
+  return groups;
+}
+
+FailureOr<Value> NodeImporter::reshapeRuntimeDims(Value value,
+                                                  ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> inProducts, outProducts;
+  SmallVector<ReassociationIndices> inGroups =
+      groupAroundRuntimeDims(type.getShape(), inProducts);
+  SmallVector<ReassociationIndices> outGroups =
+      groupAroundRuntimeDims(shape, outProducts);
+  if (inGroups.size() < 2 || inGroups.size() != outGroups.size() ||
+      inProducts != outProducts)
+    return failure();
+  // The static dims after the last run-time dim stay a group of their own
+  // when both sides have some; else they join the last run-time dim's.
+  if (inGroups.back().empty() || outGroups.back().empty()) {
+    for (SmallVector<ReassociationIndices> *groups : {&inGroups, &outGroups}) {
+      ReassociationIndices trailing = groups->pop_back_val();
+      groups->back().append(trailing.begin(), trailing.end());
+    }
+  }
+  // Collapse each group to one dim, then expand those to the target's
+  // groups.
+  Value collapsed = value;
+  SmallVector<int64_t> middle(inGroups.size(), ShapedType::kDynamic);
+  size_t numRuntime = type.getNumDynamicDims();
+  if (inGroups.size() > numRuntime)
+    middle.back() = inProducts.back();
+  auto middleType = RankedTensorType::get(middle, type.getElementType());
+  if (middleType != type)
+    collapsed = create<tensor::CollapseShapeOp>(middleType, value, inGroups);
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  if (middleType == resultType)
+    return collapsed;
+  SmallVector<OpFoldResult> sizes;
+  size_t runtimeDim = 0;
+  for (int64_t dim : shape) {
+    if (!ShapedType::isDynamic(dim)) {
+      sizes.push_back(getBuilder().getIndexAttr(dim));
+      continue;
+    }
+    int64_t source = inGroups[runtimeDim].front();
+    while (!type.isDynamicDim(source))
+      ++source;
+    ++runtimeDim;
+    sizes.push_back(create<tensor::DimOp>(value, source).getResult());
+  }
+  return create<tensor::ExpandShapeOp>(resultType, collapsed, outGroups, sizes)
+      .getResult();
+}
+
 Value NodeImporter::reshapeTo(Value value, ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(value.getType());
   if (type.getShape() == shape)
     return value;
-  return create<ReshapeOp>(RankedTensorType::get(shape, type.getElementType()),
-                           value);
+  if (type.hasStaticShape() && !llvm::any_of(shape, ShapedType::isDynamic))
+    return create<ReshapeOp>(
+        RankedTensorType::get(shape, type.getElementType()), value);
+  FailureOr<Value> result = reshapeRuntimeDims(value, shape);
+  assert(succeeded(result) && "run-time dims that do not correspond");
+  return *result;
 }

@@ -425,6 +425,7 @@ static LogicalResult importNode(const onnx::NodeProto &node,
   if (failed(checkNodeDomain(node, loc)))
     return failure();
   SmallVector<std::pair<std::string, ConstTensor>> folded;
+  propagateMissingData(node, state);
   if (const ShapeData *shapeData = state.getShapeData();
       shapeData && getPropagatedOutputs(node, state, *shapeData, folded)) {
     for (auto &[name, tensor] : folded)
@@ -694,7 +695,7 @@ static LogicalResult checkLibraryOpShapes(func::FuncOp func) {
 }
 
 static OwningOpRef<ModuleOp>
-importModel(const onnx::ModelProto &model, const ShapeData &shapeData,
+importModel(const onnx::ModelProto &model, ShapeData &shapeData,
             GraphState &state,
             const llvm::StringMap<CompositeInput> &compositeInputs) {
   MLIRContext *ctx = state.getContext();
@@ -832,6 +833,7 @@ void aic::importer::fixOnnxSchemas() {
   std::call_once(once, [] {
     fixStftInference();
     guardShapeInference();
+    addDataPropagation();
   });
 }
 

@@ -197,7 +197,11 @@ public:
   const ShapeData *getShapeData() const {
     return getScopeDepth() == 0 ? shapeData : nullptr;
   }
-  void setShapeData(const ShapeData *data) { shapeData = data; }
+  /// The same, for adding what the import propagates itself.
+  ShapeData *getMutableShapeData() {
+    return getScopeDepth() == 0 ? shapeData : nullptr;
+  }
+  void setShapeData(ShapeData *data) { shapeData = data; }
 
   /// The SSA value of an ONNX value; constants are materialized as
   /// arith.constant on first use (in the innermost scope, where the builder
@@ -305,7 +309,7 @@ private:
   // A deque keeps pointers into outer scopes valid while inner ones come
   // and go.
   std::deque<Scope> scopes{1};
-  const ShapeData *shapeData = nullptr;
+  ShapeData *shapeData = nullptr;
   llvm::StringMap<ConstTensor> boundInputs;
   // Values computed from bound inputs (pointer-stable).
   std::deque<ConstTensor> derivedValues;
@@ -464,8 +468,17 @@ public:
   /// The same with the sizes of `type`'s run-time dims, in order.
   mlir::Value emptyTensor(mlir::RankedTensorType type,
                           mlir::ValueRange dynamicSizes);
-  /// Reshapes `value` to `shape` unless it already has it.
+  /// A destination of `source`'s shape (its run-time dims read from it).
+  mlir::Value emptyTensorLike(mlir::Value source);
+  /// Reshapes `value` to `shape` unless it already has it. Run-time dims
+  /// must correspond (see reshapeRuntimeDims).
   mlir::Value reshapeTo(mlir::Value value, llvm::ArrayRef<int64_t> shape);
+  /// Reshapes `value`, which has run-time dims, to `shape` when the k-th
+  /// run-time dim of `shape` is the k-th one of `value` and the static dims
+  /// between them have equal products (a collapse then an expand); fails
+  /// otherwise. Whether the dims are equal is the caller's to know.
+  mlir::FailureOr<mlir::Value>
+  reshapeRuntimeDims(mlir::Value value, llvm::ArrayRef<int64_t> shape);
 
 private:
   GraphState &state;
@@ -521,6 +534,11 @@ struct RelaxedNode {
 /// After shape inference: the nodes only the relaxed registry accepts.
 std::vector<RelaxedNode> findRelaxedNodes(const onnx::ModelProto &model,
                                           const GraphState &state);
+/// Before a node is imported, runs its schema's data propagation on the
+/// types of its imported inputs if ONNX's graph-wide propagation computed
+/// no values for its outputs: shapes the import refined (a Slice whose
+/// bounds only shape arithmetic gives, say) then reach a later Reshape.
+void propagateMissingData(const onnx::NodeProto &node, GraphState &state);
 /// Before a rule runs, reruns the node's schema inference on the types (and
 /// constant values) of its imported inputs for any output ONNX left untyped
 /// or without a static shape. Errors (the ONNX message) only if an output
@@ -626,6 +644,36 @@ void fixStftInference();
 /// lack (they crash without them) to ONNX's schema registry
 /// (InferenceGuards.cpp).
 void guardShapeInference();
+/// A symbolic dim as a product: a constant factor times named dims
+/// ("4*batch", "batch*seq"). The dims that Mul, Div and Reshape compute
+/// from symbolic ones are spelled this way (DataPropagation.cpp), so that
+/// two spellings of one product are one string and a Reshape can tell
+/// which dims of its input make up a dim of its output (DimSymbols.cpp).
+struct DimProduct {
+  int64_t factor = 1;
+  /// Named dims, sorted; a name may repeat.
+  llvm::SmallVector<std::string, 2> names;
+
+  /// "" for no names and factor 1; a plain number for no names.
+  std::string str() const;
+  bool operator==(const DimProduct &other) const {
+    return factor == other.factor && names == other.names;
+  }
+  bool operator!=(const DimProduct &other) const { return !(*this == other); }
+  /// This times `other`, unless the factor overflows.
+  std::optional<DimProduct> times(const DimProduct &other) const;
+  /// This divided by `other`, if that is a product (other's names among
+  /// this one's, its factor dividing this one's).
+  std::optional<DimProduct> dividedBy(const DimProduct &other) const;
+};
+/// Reads a dim_param: its '*'-separated parts are decimal factors or names.
+/// Empty for "".
+std::optional<DimProduct> parseDimProduct(llvm::StringRef symbol);
+
+/// Gives the operators whose values ONNX 1.12's data propagation does not
+/// follow (Div) a propagation function in ONNX's schema registry, and
+/// Reshape an inference that reads propagated values (DataPropagation.cpp).
+void addDataPropagation();
 /// The rank limit those checks apply on this thread (ImportOptions::maxRank).
 void setInferenceMaxRank(int64_t rank);
 /// Errors if inputs of `node` that share a type parameter of its schema
@@ -641,6 +689,7 @@ void fixOnnxSchemas();
 /// The rule tables of the families (one per *Rules.cpp file); getOpRules
 /// merges them.
 llvm::ArrayRef<OpRuleInfo> getCoreRules();
+llvm::ArrayRef<OpRuleInfo> getReshapeRules();
 llvm::ArrayRef<OpRuleInfo> getSignalRules();
 llvm::ArrayRef<OpRuleInfo> getRandomRules();
 llvm::ArrayRef<OpRuleInfo> getSamplingRules();

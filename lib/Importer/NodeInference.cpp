@@ -23,6 +23,11 @@
 using namespace mlir;
 using namespace aic::importer;
 
+/// A tensor type with a shape (a rank).
+static bool hasShape(const onnx::TypeProto *type) {
+  return type && type->has_tensor_type() && type->tensor_type().has_shape();
+}
+
 /// A tensor type whose every dim is known.
 static bool isStatic(const onnx::TypeProto *type) {
   if (!type || !type->has_tensor_type() || !type->tensor_type().has_shape())
@@ -79,8 +84,11 @@ struct RecordingContext : onnx::shape_inference::InferenceContextImpl {
   RecordingContext(
       onnx::NodeProto &node,
       const std::unordered_map<std::string, onnx::TypeProto *> &types,
-      const std::unordered_map<std::string, const onnx::TensorProto *> &data)
-      : InferenceContextImpl(node, types, data, {}) {}
+      const std::unordered_map<std::string, const onnx::TensorProto *> &data,
+      const ShapeData *shapeData)
+      // InferenceContextImpl only reads the propagated values.
+      : InferenceContextImpl(node, types, data, {},
+                             const_cast<ShapeData *>(shapeData)) {}
 
   const onnx::TensorProto *getInputData(size_t index) const override {
     const onnx::TensorProto *data = InferenceContextImpl::getInputData(index);
@@ -92,6 +100,44 @@ struct RecordingContext : onnx::shape_inference::InferenceContextImpl {
   mutable std::set<size_t> readInputs;
 };
 } // namespace
+
+void aic::importer::propagateMissingData(const onnx::NodeProto &node,
+                                         GraphState &state) {
+  ShapeData *shapeData = state.getMutableShapeData();
+  if (!shapeData || llvm::all_of(node.output(), [&](const std::string &name) {
+        return name.empty() || shapeData->count(name);
+      }))
+    return;
+  const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
+      node.op_type(), state.getOpsetFor(node.domain()),
+      normalizeDomain(node.domain()).str());
+  if (!schema || !schema->has_data_propagation_function())
+    return;
+  std::deque<onnx::TypeProto> typeStorage;
+  std::deque<onnx::TensorProto> dataStorage;
+  std::unordered_map<std::string, onnx::TypeProto *> types;
+  std::unordered_map<std::string, const onnx::TensorProto *> data;
+  for (const std::string &name : node.input()) {
+    if (name.empty() || types.count(name))
+      continue;
+    if (const ConstTensor *constant = state.getConstant(name)) {
+      dataStorage.push_back(makeOnnxTensor(*constant, name));
+      data[name] = &dataStorage.back();
+    }
+    if (const onnx::TypeProto *type = state.getOnnxType(name)) {
+      typeStorage.push_back(*type);
+      types[name] = &typeStorage.back();
+    }
+  }
+  onnx::NodeProto copy = node;
+  onnx::shape_inference::DataPropagationContextImpl context(copy, types, data,
+                                                            *shapeData);
+  try {
+    schema->GetDataPropagationFunction()(context);
+  } catch (...) {
+    // What cannot be propagated stays unknown; the rules check the rest.
+  }
+}
 
 LogicalResult
 aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
@@ -133,7 +179,12 @@ aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
     }
     const onnx::TypeProto *type = state.getOnnxType(name);
     Value value = state.lookupValue(name);
-    if (isStatic(type) || (type && !value && !constant)) {
+    // ONNX's type of an imported value has its shape (recordOutputTypes)
+    // and the names of its symbolic dims.
+    if (isStatic(type) || (type && !value && !constant) ||
+        (value && hasShape(type) &&
+         type->tensor_type().shape().dim_size() ==
+             cast<RankedTensorType>(value.getType()).getRank())) {
       typeStorage.push_back(*type);
     } else if (value) {
       // The imported value's type is static.
@@ -148,7 +199,8 @@ aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
     types[name] = &typeStorage.back();
   }
   onnx::NodeProto copy = node;
-  RecordingContext context(copy, types, data);
+  // Values ONNX's data propagation computed (Reshape's symbolic target).
+  RecordingContext context(copy, types, data, state.getShapeData());
   try {
     schema->GetTypeAndShapeInferenceFunction()(context);
     for (size_t i : context.readInputs)
@@ -168,7 +220,7 @@ aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
     if (name.empty() || !type || !type->has_tensor_type() ||
         !type->tensor_type().has_shape())
       continue;
-    if (!known || (!isStatic(known) && isStatic(type)))
+    if (!known || !hasShape(known) || (!isStatic(known) && isStatic(type)))
       state.setOnnxType(name, *type);
   }
   return success();
@@ -193,12 +245,19 @@ void aic::importer::recordOutputTypes(const onnx::NodeProto &node,
       continue;
     if (Value value = state.lookupValue(name)) {
       if (known && known->has_tensor_type()) {
-        // Keep ONNX's element type (and so its signedness); take the shape.
+        // Keep ONNX's element type (and so its signedness) and the symbols
+        // of dims that stay run-time dims; take the shape.
         onnx::TypeProto refined = *known;
-        *refined.mutable_tensor_type()->mutable_shape() =
+        onnx::TensorShapeProto shape =
             makeOnnxType(cast<RankedTensorType>(value.getType()))
                 .tensor_type()
                 .shape();
+        const onnx::TensorShapeProto &old = known->tensor_type().shape();
+        if (old.dim_size() == shape.dim_size())
+          for (int d = 0; d < shape.dim_size(); ++d)
+            if (!shape.dim(d).has_dim_value() && old.dim(d).has_dim_param())
+              shape.mutable_dim(d)->set_dim_param(old.dim(d).dim_param());
+        *refined.mutable_tensor_type()->mutable_shape() = std::move(shape);
         state.setOnnxType(name, refined);
         continue;
       }

@@ -5,16 +5,19 @@
 // semantics of the model's opset and builds ops whose result types are the
 // ones ONNX shape inference gave the node's outputs: aic ops for what a
 // library primitive executes, upstream dialects for the rest. This file has
-// softmax, reshapes, Transpose, Concat, constants and matrix products, and
-// the rule table; convolution, pooling and normalization are in
-// NNRules.cpp, the other families in *Rules.cpp beside it.
+// softmax, Transpose, Concat, constants and matrix products, and the rule
+// table; reshapes are in ReshapeRules.cpp, convolution, pooling and
+// normalization in NNRules.cpp, the other families in *Rules.cpp beside it.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
+#include "passes/PassDetail.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include <cfloat>
@@ -58,6 +61,11 @@ static LogicalResult importSoftmaxLike(NodeImporter &imp, bool log) {
     return failure();
   if (!isa<FloatType>(type.getElementType()))
     return imp.emitError() << "expects a float input";
+  if (!type.hasStaticShape() &&
+      (!type.getElementType().isF32() || (coerce2D && *axis != rank - 1)))
+    return imp.emitError() << "a run-time dim is supported only in the "
+                              "float32 softmax along the last axis (fix the "
+                              "model's symbolic dims with --input-shape)";
   // Before opset 13 the input is flattened to [prod(d<axis), prod(d>=axis)]
   // and normalized along dim 1; that equals a single-axis softmax only when
   // the axis is the last one.
@@ -79,119 +87,6 @@ static LogicalResult importSoftmaxLike(NodeImporter &imp, bool log) {
 //===----------------------------------------------------------------------===//
 // Data movement
 //===----------------------------------------------------------------------===//
-
-/// Reshape, Flatten, Squeeze and Unsqueeze: the target shape is the one ONNX
-/// inferred (from a constant shape input or by data propagation).
-static LogicalResult importReshapeLike(NodeImporter &imp) {
-  FailureOr<Value> input = imp.getInput(0);
-  FailureOr<RankedTensorType> type = imp.getOutputType(0);
-  if (failed(input) || failed(type))
-    return failure();
-  imp.setOutput(0, imp.reshapeTo(*input, type->getShape()));
-  return success();
-}
-
-/// How `in` collapses into `out` keeping each run-time dim in a group of
-/// its own (with trailing 1s), or nothing.
-static std::optional<SmallVector<ReassociationIndices>>
-getCollapseGroups(ArrayRef<int64_t> in, ArrayRef<int64_t> out) {
-  SmallVector<ReassociationIndices> groups;
-  size_t i = 0;
-  for (int64_t target : out) {
-    ReassociationIndices group;
-    if (ShapedType::isDynamic(target)) {
-      if (i >= in.size() || !ShapedType::isDynamic(in[i]))
-        return std::nullopt;
-      group.push_back(i++);
-    } else {
-      int64_t product = 1;
-      do {
-        if (i >= in.size() || ShapedType::isDynamic(in[i]))
-          return std::nullopt;
-        product *= in[i];
-        group.push_back(i++);
-      } while (product < target);
-      if (product != target)
-        return std::nullopt;
-    }
-    groups.push_back(group);
-  }
-  for (; i < in.size(); ++i) {
-    if (groups.empty() || in[i] != 1)
-      return std::nullopt;
-    groups.back().push_back(i);
-  }
-  return groups;
-}
-
-/// Flatten: with a run-time dim (a batch), a collapse that keeps it.
-static LogicalResult importFlatten(NodeImporter &imp) {
-  FailureOr<Value> input = imp.getInput(0);
-  FailureOr<RankedTensorType> type = imp.getOutputType(0);
-  if (failed(input) || failed(type))
-    return failure();
-  auto inType = cast<RankedTensorType>(input->getType());
-  if (inType.hasStaticShape() && type->hasStaticShape())
-    return importReshapeLike(imp);
-  std::optional<SmallVector<ReassociationIndices>> groups =
-      getCollapseGroups(inType.getShape(), type->getShape());
-  if (!groups)
-    return imp.emitError() << "flattening " << formatShape(inType.getShape())
-                           << " to " << formatShape(type->getShape())
-                           << " merges a run-time dim with others, which is "
-                              "not supported yet (fix the model's symbolic "
-                              "dims with --input-shape)";
-  imp.setOutput(
-      0,
-      imp.create<tensor::CollapseShapeOp>(*type, *input, *groups).getResult());
-  return success();
-}
-
-/// Before opset 5 the target shape is the `shape` attribute, where 0 copies
-/// the input dim and -1 is inferred; ONNX infers no output type for it.
-static LogicalResult importLegacyReshape(NodeImporter &imp, Value input) {
-  if (!imp.getAttr("shape"))
-    return imp.emitError() << "missing 'shape' attribute";
-  auto inType = cast<RankedTensorType>(input.getType());
-  ArrayRef<int64_t> in = inType.getShape();
-  SmallVector<int64_t> shape = imp.getIntsAttr("shape");
-  std::optional<size_t> inferred;
-  int64_t known = 1;
-  for (auto [i, dim] : llvm::enumerate(shape)) {
-    if (dim == 0 && i < in.size()) {
-      dim = in[i];
-    } else if (dim == -1 && !inferred) {
-      inferred = i;
-      continue;
-    } else if (dim <= 0) {
-      return imp.emitError()
-             << "invalid 'shape' " << formatShape(imp.getIntsAttr("shape"))
-             << " for an input of shape " << formatShape(in);
-    }
-    known *= dim;
-  }
-  int64_t count = inType.getNumElements();
-  if (inferred && known != 0 && count % known == 0)
-    shape[*inferred] = count / known;
-  else if (inferred || known != count)
-    return imp.emitError() << "cannot reshape " << formatShape(in) << " to "
-                           << formatShape(imp.getIntsAttr("shape"));
-  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
-      0, RankedTensorType::get(shape, inType.getElementType()));
-  if (failed(type))
-    return failure();
-  imp.setOutput(0, imp.reshapeTo(input, type->getShape()));
-  return success();
-}
-
-static LogicalResult importReshape(NodeImporter &imp) {
-  if (imp.getOpset() >= 5)
-    return importReshapeLike(imp);
-  FailureOr<Value> input = imp.getInput(0);
-  if (failed(input))
-    return failure();
-  return importLegacyReshape(imp, *input);
-}
 
 static LogicalResult importTranspose(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0);
@@ -366,6 +261,76 @@ static LogicalResult importIdentity(NodeImporter &imp) {
 // Matrix products
 //===----------------------------------------------------------------------===//
 
+/// MatMul with run-time dims (of operands of rank 2 or more): the primitive
+/// takes them per shape. Dims the product pairs up (the contracted ones,
+/// and batch dims neither operand broadcasts) must be static and equal or
+/// run-time with one symbol.
+static LogicalResult importRuntimeMatMul(NodeImporter &imp, Value lhs,
+                                         Value rhs, RankedTensorType type) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  int64_t lhsRank = lhsType.getRank(), rhsRank = rhsType.getRank();
+  auto unsupported =
+      [&](StringRef why) {
+        return imp.emitError()
+               << "MatMul of shapes " << formatShape(lhsType.getShape())
+               << " and " << formatShape(rhsType.getShape()) << ": " << why
+               << " (fix the model's symbolic dims with --input-shape)";
+      };
+  if (lhsRank < 2 || rhsRank < 2)
+    return unsupported("a 1-D operand with run-time dims is not supported yet");
+  // Whether dim `da` of lhs and `db` of rhs are known to be equal; null if
+  // they are not, or differ.
+  auto pairs = [&](int64_t da, int64_t db) -> std::optional<bool> {
+    bool dynA = lhsType.isDynamicDim(da), dynB = rhsType.isDynamicDim(db);
+    if (!dynA && !dynB)
+      return lhsType.getDimSize(da) == rhsType.getDimSize(db);
+    if (dynA != dynB)
+      return std::nullopt;
+    std::string a = getDimSymbol(imp, lhs, da, 0);
+    return !a.empty() && a == getDimSymbol(imp, rhs, db, 1);
+  };
+  std::optional<bool> contracted = pairs(lhsRank - 1, rhsRank - 2);
+  if (!contracted || !*contracted)
+    return unsupported("the contracted dims are not known to be equal");
+  // Batch dims, aligned from the end; the result's come from the operand
+  // that does not broadcast.
+  int64_t batchRank = std::max(lhsRank, rhsRank) - 2;
+  SmallVector<int64_t> shape;
+  SmallVector<Value> sizes;
+  for (int64_t i = 0; i < batchRank; ++i) {
+    int64_t da = lhsRank - 2 - batchRank + i, db = rhsRank - 2 - batchRank + i;
+    int64_t a = da >= 0 ? lhsType.getDimSize(da) : 1;
+    int64_t b = db >= 0 ? rhsType.getDimSize(db) : 1;
+    if (a == 1 || b == 1 || (da >= 0 && db >= 0 && pairs(da, db) == true)) {
+      bool fromLhs = b == 1 || (a != 1 && da >= 0);
+      shape.push_back(fromLhs ? a : b);
+      if (ShapedType::isDynamic(shape.back()))
+        sizes.push_back(fromLhs ? imp.create<tensor::DimOp>(lhs, da)
+                                : imp.create<tensor::DimOp>(rhs, db));
+      continue;
+    }
+    return unsupported("batch dims " + std::to_string(da) + " and " +
+                       std::to_string(db) + " are not known to be equal or 1");
+  }
+  shape.push_back(lhsType.getDimSize(lhsRank - 2));
+  if (lhsType.isDynamicDim(lhsRank - 2))
+    sizes.push_back(imp.create<tensor::DimOp>(lhs, lhsRank - 2));
+  shape.push_back(rhsType.getDimSize(rhsRank - 1));
+  if (rhsType.isDynamicDim(rhsRank - 1))
+    sizes.push_back(imp.create<tensor::DimOp>(rhs, rhsRank - 1));
+  auto matmulType = RankedTensorType::get(shape, type.getElementType());
+  if (failed(verifyCompatibleShape(matmulType.getShape(), type.getShape())))
+    return unsupported("the result does not have the shape ONNX inferred, " +
+                       formatShape(type.getShape()));
+  imp.setOutput(0, imp.create<MatmulOp>(matmulType, lhs, rhs, Value(),
+                                        ValueRange{},
+                                        imp.emptyTensor(matmulType, sizes),
+                                        UnitAttr(), UnitAttr(), FloatAttr())
+                       .getOutput());
+  return success();
+}
+
 static LogicalResult importMatMul(NodeImporter &imp) {
   FailureOr<Value> lhs = imp.getInput(0), rhs = imp.getInput(1);
   FailureOr<RankedTensorType> type = imp.getOutputType(0);
@@ -377,27 +342,8 @@ static LogicalResult importMatMul(NodeImporter &imp) {
   auto rhsType = cast<RankedTensorType>(rhs->getType());
   if (lhsType.getRank() == 0 || rhsType.getRank() == 0)
     return imp.emitError() << "scalar operands are not supported";
-  if (!lhsType.hasStaticShape() || !rhsType.hasStaticShape()) {
-    // Run-time rows of a 2-D product: the primitive takes them per shape.
-    if (lhsType.getRank() != 2 || rhsType.getRank() != 2 ||
-        !rhsType.hasStaticShape() || lhsType.isDynamicDim(1) ||
-        type->getRank() != 2 || lhsType.getDimSize(1) != rhsType.getDimSize(0))
-      return imp.emitError()
-             << "MatMul of shapes " << formatShape(lhsType.getShape())
-             << " and " << formatShape(rhsType.getShape())
-             << " with run-time dims is supported only for a 2-D product "
-                "with run-time rows (fix the model's symbolic dims with "
-                "--input-shape)";
-    auto matmulType = RankedTensorType::get(
-        {ShapedType::kDynamic, rhsType.getDimSize(1)}, type->getElementType());
-    Value rows = imp.create<tensor::DimOp>(*lhs, 0);
-    imp.setOutput(0, imp.create<MatmulOp>(matmulType, *lhs, *rhs, Value(),
-                                          ValueRange{},
-                                          imp.emptyTensor(matmulType, rows),
-                                          UnitAttr(), UnitAttr(), FloatAttr())
-                         .getOutput());
-    return success();
-  }
+  if (!lhsType.hasStaticShape() || !rhsType.hasStaticShape())
+    return importRuntimeMatMul(imp, *lhs, *rhs, *type);
   Value a = *lhs, b = *rhs;
   if (lhsType.getRank() == 1)
     a = imp.reshapeTo(a, {1, lhsType.getDimSize(0)});
@@ -653,14 +599,10 @@ ArrayRef<OpRuleInfo> aic::importer::getCoreRules() {
   static const OpRuleInfo rules[] = {
       {"Softmax",
        [](NodeImporter &imp) { return importSoftmaxLike(imp, false); }, 1,
-       types::kFloat},
+       types::kFloat, "", true},
       {"LogSoftmax",
        [](NodeImporter &imp) { return importSoftmaxLike(imp, true); }, 1,
-       types::kFloat},
-      {"Reshape", importReshape, 1, types::kTensor | types::kString},
-      {"Flatten", importFlatten, 1, types::kTensor | types::kString, "", true},
-      {"Squeeze", importReshapeLike, 1, types::kTensor | types::kString},
-      {"Unsqueeze", importReshapeLike, 1, types::kTensor | types::kString},
+       types::kFloat, "", true},
       {"Transpose", importTranspose, 1, types::kTensor | types::kString, "",
        true},
       {"Concat", importConcat, 1, types::kTensor | types::kString},
@@ -697,14 +639,14 @@ ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
   static const std::vector<OpRuleInfo> rules = [] {
     std::vector<OpRuleInfo> all;
     for (ArrayRef<OpRuleInfo> (*family)() :
-         {getCoreRules,          getElementwiseRules,  getUnaryRules,
-          getReductionRules,     getDataMovementRules, getPositionalRules,
-          getLossRules,          getSignalRules,       getRandomRules,
-          getSamplingRules,      getIndexingRules,     getLinearAlgebraRules,
-          getQuantRules,         getTextRules,         getConvTransposeRules,
-          getNormalizationRules, getTrainingRules,     getControlFlowRules,
-          getSequenceRules,      getStringRules,       getRecurrentRules,
-          getDataDependentRules, getGradientRules})
+         {getCoreRules,          getReshapeRules,       getElementwiseRules,
+          getUnaryRules,         getReductionRules,     getDataMovementRules,
+          getPositionalRules,    getLossRules,          getSignalRules,
+          getRandomRules,        getSamplingRules,      getIndexingRules,
+          getLinearAlgebraRules, getQuantRules,         getTextRules,
+          getConvTransposeRules, getNormalizationRules, getTrainingRules,
+          getControlFlowRules,   getSequenceRules,      getStringRules,
+          getRecurrentRules,     getDataDependentRules, getGradientRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
       return ruleLess(a.domain, a.opType, b.domain, b.opType);

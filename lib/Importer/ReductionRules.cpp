@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
@@ -98,12 +99,21 @@ template <Reduction kind> static LogicalResult importReduce(NodeImporter &imp) {
   bool keepDims = imp.getIntAttr("keepdims", 1);
   SmallVector<int64_t> reducedShape, keptShape;
   int64_t count = 1;
+  // The sizes of the result's run-time dims (the input's, where kept).
+  SmallVector<Value> dynamicSizes;
   for (auto [i, dim] : llvm::enumerate(inType.getShape())) {
     bool reduced = llvm::is_contained(*axes, static_cast<int64_t>(i));
-    if (reduced)
-      count *= dim;
-    else
+    if (reduced && ShapedType::isDynamic(dim) && kind == Reduction::mean)
+      return imp.emitError() << "the mean over run-time dim " << i
+                             << " is not supported yet (fix the model's "
+                                "symbolic dims with --input-shape)";
+    if (reduced) {
+      count *= ShapedType::isDynamic(dim) ? 1 : dim;
+    } else {
       reducedShape.push_back(dim);
+      if (ShapedType::isDynamic(dim))
+        dynamicSizes.push_back(imp.create<tensor::DimOp>(*input, i));
+    }
     keptShape.push_back(reduced ? 1 : dim);
   }
   FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
@@ -125,7 +135,7 @@ template <Reduction kind> static LogicalResult importReduce(NodeImporter &imp) {
                     : kind == Reduction::min  ? outer.highest()
                     : kind == Reduction::prod ? outer.constant(1)
                                               : outer.constant(0);
-  Value init = buildFill(imp, accTensorType, initValue);
+  Value init = buildFill(imp, accTensorType, initValue, dynamicSizes);
   Value reduced = imp.create<linalg::ReduceOp>(
                          ValueRange{*input}, ValueRange{init}, *axes,
                          [&](OpBuilder &nb, Location nloc, ValueRange args) {
@@ -347,17 +357,21 @@ static LogicalResult importHardmax(NodeImporter &imp) {
 
 ArrayRef<OpRuleInfo> aic::importer::getReductionRules() {
   static const OpRuleInfo rules[] = {
-      {"ReduceSum", importReduce<Reduction::sum>, 1, types::kNumeric},
-      {"ReduceMean", importReduce<Reduction::mean>, 1, types::kNumeric},
-      {"ReduceMax", importReduce<Reduction::max>, 1, types::kNumeric},
-      {"ReduceMin", importReduce<Reduction::min>, 1, types::kNumeric},
-      {"ReduceProd", importReduce<Reduction::prod>, 1, types::kNumeric},
-      {"ReduceL1", importReduce<Reduction::l1>, 1, types::kNumeric},
-      {"ReduceL2", importReduce<Reduction::l2>, 1, types::kFloat},
-      {"ReduceLogSum", importReduce<Reduction::logSum>, 1, types::kFloat},
-      {"ReduceLogSumExp", importReduce<Reduction::logSumExp>, 1, types::kFloat},
+      {"ReduceSum", importReduce<Reduction::sum>, 1, types::kNumeric, "", true},
+      {"ReduceMean", importReduce<Reduction::mean>, 1, types::kNumeric, "",
+       true},
+      {"ReduceMax", importReduce<Reduction::max>, 1, types::kNumeric, "", true},
+      {"ReduceMin", importReduce<Reduction::min>, 1, types::kNumeric, "", true},
+      {"ReduceProd", importReduce<Reduction::prod>, 1, types::kNumeric, "",
+       true},
+      {"ReduceL1", importReduce<Reduction::l1>, 1, types::kNumeric, "", true},
+      {"ReduceL2", importReduce<Reduction::l2>, 1, types::kFloat, "", true},
+      {"ReduceLogSum", importReduce<Reduction::logSum>, 1, types::kFloat, "",
+       true},
+      {"ReduceLogSumExp", importReduce<Reduction::logSumExp>, 1, types::kFloat,
+       "", true},
       {"ReduceSumSquare", importReduce<Reduction::sumSquare>, 1,
-       types::kNumeric},
+       types::kNumeric, "", true},
       {"ArgMax", importArgExtremum</*isMax=*/true>, 1, types::kNumeric},
       {"ArgMin", importArgExtremum</*isMax=*/false>, 1, types::kNumeric},
       {"Hardmax", importHardmax, 1, types::kFloat},

@@ -293,7 +293,9 @@ func.func @overlapping_layout(%x: memref<512x512xf32>, %y: memref<512x512xf32, s
 // CHECK-DAG: %[[COLS:.*]] = memref.dim %arg0, %c1
 // CHECK: %[[INNER:.*]] = arith.maxui %[[COLS]], %{{.*}}
 // CHECK: %[[WORK:.*]] = arith.constant 32768 : index
-// CHECK: %[[GRAIN:.*]] = arith.ceildivui %[[WORK]], %[[INNER]]
+// CHECK: %[[SUB:.*]] = arith.subi %[[INNER]], %{{.*}}
+// CHECK: %[[SUM:.*]] = arith.addi %[[SUB]], %[[WORK]]
+// CHECK: %[[GRAIN:.*]] = arith.divui %[[SUM]], %[[INNER]]
 // CHECK-DAG: %[[N64:.*]] = arith.index_cast %[[ROWS]] : index to i64
 // CHECK-DAG: %[[G64:.*]] = arith.index_cast %[[GRAIN]] : index to i64
 // CHECK: call @aicrt_parallel_for(%{{.*}}, %{{.*}}, %[[N64]], %[[G64]])

@@ -1,0 +1,248 @@
+//===- DataPropagation.cpp - Shape values ONNX 1.12 does not follow -------===//
+//
+// ONNX's data propagation follows the values of small integer tensors
+// computed from shapes, so that an operator reading one gets an output
+// shape even where dims are symbolic: Expand(x, Shape(y)) has y's shape.
+// ONNX 1.12 falls short on the shape arithmetic exporters write around
+// attention, and without it a model with a symbolic batch or sequence length
+// loses even the rank of every head split. This file completes it in ONNX's
+// schema registry (addDataPropagation), for every version of:
+//
+// - Div, which ONNX does not follow (PyTorch's d // heads): known values
+//   divide as integers, a product divided by one of its factors is the rest;
+// - Mul, which ONNX follows for known values only: a symbolic dim times a
+//   value or another symbolic dim is their product, spelled as a DimProduct
+//   ("4*batch", "batch*seq"), as nn.MultiheadAttention folds the heads into
+//   the batch;
+// - Cast between integer types, which keeps the values;
+// - Reshape, whose inference ONNX 1.12 does not let read propagated values
+//   at all (its Expand does): a target known symbolically gives the output
+//   its dims, 0 copying the input's dim and -1 the product of the input's
+//   dims divided by that of the others.
+//
+// The importer runs the same propagation per node on the shapes it refines
+// (propagateMissingData), and its Reshape rule reads the products to prove
+// which input dims make up which output dims.
+//
+//===----------------------------------------------------------------------===//
+#include "ImporterImpl.h"
+
+#include "onnx/defs/schema.h"
+#include "onnx/defs/shape_inference.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace {
+
+bool isShapeDataType(const onnx::TypeProto *type) {
+  if (!type || !type->has_tensor_type())
+    return false;
+  int32_t et = type->tensor_type().elem_type();
+  return et == onnx::TensorProto::INT64 || et == onnx::TensorProto::INT32;
+}
+
+using Dim = onnx::TensorShapeProto::Dimension;
+
+/// A value or a symbolic dim as a product; empty for unknown dims and
+/// values a shape's dim cannot be.
+std::optional<aic::importer::DimProduct> toProduct(const Dim &dim) {
+  if (dim.has_dim_param())
+    return aic::importer::parseDimProduct(dim.dim_param());
+  if (!dim.has_dim_value() || dim.dim_value() < 0)
+    return std::nullopt;
+  aic::importer::DimProduct product;
+  product.factor = dim.dim_value();
+  return product;
+}
+
+void setDim(Dim &dim, const aic::importer::DimProduct &product) {
+  if (product.names.empty())
+    dim.set_dim_value(product.factor);
+  else
+    dim.set_dim_param(product.str());
+}
+
+/// Propagates an elementwise binary operator of shape values (numpy
+/// broadcasting of a 1-element side) by `fn`, which sets the result dim.
+template <typename Fn>
+void propagateBinary(onnx::DataPropagationContext &ctx, Fn fn) {
+  if (ctx.getNumInputs() != 2 || !isShapeDataType(ctx.getInputType(0)) ||
+      !isShapeDataType(ctx.getInputType(1)))
+    return;
+  const onnx::TensorShapeProto *lhs = ctx.getInputData(0);
+  const onnx::TensorShapeProto *rhs = ctx.getInputData(1);
+  if (!lhs || !rhs)
+    return;
+  int n = lhs->dim_size(), m = rhs->dim_size();
+  if (n == 0 || m == 0 || (n != m && n != 1 && m != 1))
+    return;
+  onnx::TensorShapeProto result;
+  for (int i = 0, size = std::max(n, m); i < size; ++i)
+    fn(lhs->dim(n == 1 ? 0 : i), rhs->dim(m == 1 ? 0 : i), *result.add_dim());
+  ctx.addOutputData(0, std::move(result));
+}
+
+/// Mul: values multiply as ONNX's own propagation does; a symbolic dim
+/// times a value or another symbolic dim is their product.
+void propagateMul(onnx::DataPropagationContext &ctx) {
+  propagateBinary(ctx, [](const Dim &x, const Dim &y, Dim &result) {
+    int64_t product;
+    if (x.has_dim_value() && y.has_dim_value()) {
+      if (!llvm::MulOverflow(x.dim_value(), y.dim_value(), product))
+        result.set_dim_value(product);
+      return;
+    }
+    std::optional<aic::importer::DimProduct> a = toProduct(x), b = toProduct(y);
+    if (!a || !b)
+      return;
+    if (std::optional<aic::importer::DimProduct> p = a->times(*b))
+      setDim(result, *p);
+  });
+}
+
+/// Div (integer): known values divide; a product divided by one of its
+/// factors is the rest.
+void propagateDiv(onnx::DataPropagationContext &ctx) {
+  propagateBinary(ctx, [](const Dim &x, const Dim &y, Dim &result) {
+    std::optional<aic::importer::DimProduct> a = toProduct(x), b = toProduct(y);
+    if (!a || !b || (b->names.empty() && b->factor == 0))
+      return;
+    if (a->names.empty() && b->names.empty()) {
+      result.set_dim_value(a->factor / b->factor);
+      return;
+    }
+    if (std::optional<aic::importer::DimProduct> q = a->dividedBy(*b))
+      setDim(result, *q);
+  });
+}
+
+/// Cast between integer types: the same values (shape values fit both).
+void propagateCast(onnx::DataPropagationContext &ctx) {
+  const onnx::AttributeProto *to = ctx.getAttribute("to");
+  if (ctx.getNumInputs() != 1 || !to || !isShapeDataType(ctx.getInputType(0)) ||
+      (to->i() != onnx::TensorProto::INT64 &&
+       to->i() != onnx::TensorProto::INT32))
+    return;
+  if (const onnx::TensorShapeProto *input = ctx.getInputData(0)) {
+    onnx::TensorShapeProto copy = *input;
+    ctx.addOutputData(0, std::move(copy));
+  }
+}
+
+/// The -1 dim of a Reshape from `in` to `out` (whose dim `skip` is the -1):
+/// the product of the input's dims divided by that of the output's others;
+/// unknown if that is not a product.
+Dim inferRemainingDim(const onnx::TensorShapeProto &in,
+                      const onnx::TensorShapeProto &out, int skip) {
+  Dim result;
+  aic::importer::DimProduct inProduct, outProduct;
+  for (const Dim &dim : in.dim()) {
+    std::optional<aic::importer::DimProduct> p = toProduct(dim);
+    if (!p || !(p = inProduct.times(*p)))
+      return result;
+    inProduct = *p;
+  }
+  for (int i = 0; i < out.dim_size(); ++i) {
+    if (i == skip)
+      continue;
+    std::optional<aic::importer::DimProduct> p = toProduct(out.dim(i));
+    if (!p || !(p = outProduct.times(*p)))
+      return result;
+    outProduct = *p;
+  }
+  if (outProduct.names.empty() && outProduct.factor == 0)
+    return result;
+  if (std::optional<aic::importer::DimProduct> q =
+          inProduct.dividedBy(outProduct))
+    setDim(result, *q);
+  return result;
+}
+
+/// Reshape's output shape when its target is known only symbolically.
+void inferSymbolicReshape(onnx::InferenceContext &ctx) {
+  if (ctx.getNumInputs() != 2 || ctx.getNumOutputs() != 1 ||
+      ctx.getInputData(1))
+    return;
+  const onnx::TensorShapeProto *target = ctx.getSymbolicInput(1);
+  const onnx::TypeProto *in = ctx.getInputType(0);
+  onnx::TypeProto *out = ctx.getOutputType(0);
+  if (!target || !in || !in->has_tensor_type() ||
+      !in->tensor_type().has_shape() || !out || !out->has_tensor_type() ||
+      out->tensor_type().has_shape())
+    return;
+  const onnx::AttributeProto *allowZero = ctx.getAttribute("allowzero");
+  bool copyZero = !allowZero || allowZero->i() == 0;
+  const onnx::TensorShapeProto &inShape = in->tensor_type().shape();
+  onnx::TensorShapeProto shape;
+  int remaining = -1;
+  for (int i = 0; i < target->dim_size(); ++i) {
+    const onnx::TensorShapeProto::Dimension &dim = target->dim(i);
+    onnx::TensorShapeProto::Dimension *result = shape.add_dim();
+    if (dim.has_dim_param()) {
+      result->set_dim_param(dim.dim_param());
+    } else if (!dim.has_dim_value()) {
+      continue;
+    } else if (dim.dim_value() == 0 && copyZero) {
+      if (i >= inShape.dim_size())
+        return;
+      *result = inShape.dim(i);
+    } else if (dim.dim_value() == -1) {
+      if (remaining >= 0)
+        return;
+      remaining = i;
+    } else if (dim.dim_value() < 0) {
+      return;
+    } else {
+      result->set_dim_value(dim.dim_value());
+    }
+  }
+  if (remaining >= 0)
+    *shape.mutable_dim(remaining) =
+        inferRemainingDim(inShape, shape, remaining);
+  *out->mutable_tensor_type()->mutable_shape() = std::move(shape);
+}
+
+/// The versions of `op` in the default domain.
+std::vector<onnx::OpSchema *> getVersions(const std::string &op) {
+  std::vector<int> versions;
+  for (const onnx::OpSchema &schema :
+       onnx::OpSchemaRegistry::get_all_schemas_with_history())
+    if (schema.domain().empty() && schema.Name() == op)
+      versions.push_back(schema.SinceVersion());
+  std::vector<onnx::OpSchema *> schemas;
+  for (int version : versions) {
+    auto *schema = const_cast<onnx::OpSchema *>(
+        onnx::OpSchemaRegistry::Schema(op, version));
+    if (schema && schema->SinceVersion() == version)
+      schemas.push_back(schema);
+  }
+  return schemas;
+}
+
+} // namespace
+
+void aic::importer::addDataPropagation() {
+  for (onnx::OpSchema *schema : getVersions("Div"))
+    schema->PartialDataPropagationFunction(propagateDiv);
+  for (onnx::OpSchema *schema : getVersions("Mul"))
+    schema->PartialDataPropagationFunction(propagateMul);
+  for (onnx::OpSchema *schema : getVersions("Cast"))
+    if (!schema->has_data_propagation_function())
+      schema->PartialDataPropagationFunction(propagateCast);
+  // Reshape-1 takes its target from an attribute.
+  for (onnx::OpSchema *schema : getVersions("Reshape")) {
+    onnx::InferenceFunction original =
+        schema->GetTypeAndShapeInferenceFunction();
+    if (!original || schema->SinceVersion() < 5)
+      continue;
+    schema->TypeAndShapeInferenceFunction(
+        [original](onnx::InferenceContext &ctx) {
+          original(ctx);
+          inferSymbolicReshape(ctx);
+        });
+  }
+}

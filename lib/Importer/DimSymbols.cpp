@@ -1,0 +1,159 @@
+//===- DimSymbols.cpp - Which run-time dims are equal ---------------------===//
+//
+// A run-time dim is known by a symbol: the name of the graph input dim it
+// comes from (aic.dim_names) or the dim_param ONNX's inference gave it. Two
+// dims with one symbol are equal at run time (the runtime checks that the
+// inputs sharing a name agree); others may differ, and code that assumes
+// them equal (broadcasting, reshaping) would compute a wrong answer.
+//
+//===----------------------------------------------------------------------===//
+#include "Builders.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "passes/PassDetail.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir;
+using namespace aic;
+using namespace aic::importer;
+
+std::string DimProduct::str() const {
+  std::string result;
+  if (factor != 1 || names.empty())
+    result = std::to_string(factor);
+  for (const std::string &name : names)
+    result += (result.empty() ? "" : "*") + name;
+  return result;
+}
+
+std::optional<DimProduct> DimProduct::times(const DimProduct &other) const {
+  DimProduct result = *this;
+  if (llvm::MulOverflow(factor, other.factor, result.factor))
+    return std::nullopt;
+  result.names.append(other.names.begin(), other.names.end());
+  llvm::sort(result.names);
+  return result;
+}
+
+std::optional<DimProduct> DimProduct::dividedBy(const DimProduct &other) const {
+  if (other.factor == 0 || factor % other.factor != 0)
+    return std::nullopt;
+  DimProduct result = *this;
+  result.factor /= other.factor;
+  for (const std::string &name : other.names) {
+    auto it = llvm::find(result.names, name);
+    if (it == result.names.end())
+      return std::nullopt;
+    result.names.erase(it);
+  }
+  return result;
+}
+
+std::optional<DimProduct> aic::importer::parseDimProduct(StringRef symbol) {
+  if (symbol.empty())
+    return std::nullopt;
+  DimProduct product;
+  SmallVector<StringRef> parts;
+  symbol.split(parts, '*');
+  for (StringRef part : parts) {
+    int64_t value;
+    if (part.empty())
+      return std::nullopt;
+    if (!part.getAsInteger(10, value) && value > 0) {
+      if (llvm::MulOverflow(product.factor, value, product.factor))
+        return std::nullopt;
+    } else {
+      product.names.push_back(part.str());
+    }
+  }
+  llvm::sort(product.names);
+  return product;
+}
+
+/// The symbol of run-time dim `d` of `v`: traced through destinations
+/// (a result's dims are its init's; tensor.empty's sizes; tensor.dim) to a
+/// dim of a graph input, whose name (aic.dim_names) is the symbol; failing
+/// that, the ONNX dim_param ONNX's inference gave node input `input`.
+std::string aic::importer::getDimSymbol(NodeImporter &imp, Value v, int64_t d,
+                                        int input) {
+  Value at = v;
+  int64_t dim = d;
+  // Each step goes to an earlier op: the walk ends.
+  while (true) {
+    if (auto arg = dyn_cast<BlockArgument>(at)) {
+      // A block argument of a region (a loop's) has no known source.
+      auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+      if (!func)
+        break;
+      auto names =
+          func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), kDimNamesAttr);
+      if (names && dim < static_cast<int64_t>(names.size()))
+        if (auto name = dyn_cast<StringAttr>(names[dim]))
+          if (!name.getValue().empty())
+            return name.str();
+      // An unnamed dim is equal only to itself.
+      return ("input #" + Twine(arg.getArgNumber()) + " dim " + Twine(dim))
+          .str();
+    }
+    Operation *op = at.getDefiningOp();
+    if (auto dps = dyn_cast<DestinationStyleOpInterface>(op)) {
+      at = dps.getDpsInitOperand(cast<OpResult>(at).getResultNumber())->get();
+      continue;
+    }
+    auto empty = dyn_cast<tensor::EmptyOp>(op);
+    if (!empty)
+      break;
+    auto size = empty.getDynamicSize(dim).getDefiningOp<tensor::DimOp>();
+    std::optional<int64_t> index =
+        size ? size.getConstantIndex() : std::nullopt;
+    if (!index)
+      break;
+    at = size.getSource();
+    dim = *index;
+  }
+  const onnx::TypeProto *type =
+      imp.getState().getOnnxType(imp.getNode().input(input));
+  if (!type || !type->has_tensor_type() ||
+      d >= type->tensor_type().shape().dim_size())
+    return "";
+  return type->tensor_type().shape().dim(d).dim_param();
+}
+
+/// Errors where both operands have a run-time dim at one position (counted
+/// from the end) unless the dims have the same symbol: other ones may
+/// differ at run time, one of them 1 and broadcast, which code built for
+/// equal dims would get wrong.
+LogicalResult aic::importer::checkRuntimeBroadcast(NodeImporter &imp, Value lhs,
+                                                   Value rhs) {
+  auto a = cast<RankedTensorType>(lhs.getType());
+  auto b = cast<RankedTensorType>(rhs.getType());
+  if (lhs == rhs)
+    return success();
+  for (int64_t k = 1; k <= std::min(a.getRank(), b.getRank()); ++k) {
+    int64_t da = a.getRank() - k, db = b.getRank() - k;
+    if (!a.isDynamicDim(da) || !b.isDynamicDim(db))
+      continue;
+    std::string na = getDimSymbol(imp, lhs, da, 0),
+                nb = getDimSymbol(imp, rhs, db, 1);
+    if (na.empty() || na != nb)
+      return imp.emitError()
+             << "dims " << da << " and " << db
+             << " of the operands are symbolic and not known to be equal ('"
+             << na << "', '" << nb
+             << "'); broadcasting them is not supported yet (fix them with "
+                "--input-shape)";
+  }
+  return success();
+}
+
+std::string aic::importer::getOutputDimSymbol(NodeImporter &imp, int output,
+                                              int64_t d) {
+  const onnx::TypeProto *type =
+      imp.getState().getOnnxType(imp.getNode().output(output));
+  if (!type || !type->has_tensor_type() ||
+      d >= type->tensor_type().shape().dim_size())
+    return "";
+  return type->tensor_type().shape().dim(d).dim_param();
+}

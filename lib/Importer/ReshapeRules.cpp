@@ -1,0 +1,333 @@
+//===- ReshapeRules.cpp - Reshape, Flatten, Squeeze, Unsqueeze ------------===//
+//
+// The operators that give a tensor's elements another shape. With static
+// shapes they become aic.reshape. With run-time dims (symbolic batch and
+// sequence lengths) they become collapses and expands that keep the run-time
+// dims whole, which the reshape must be proven to allow: the dims are read
+// as products of symbols (DimProduct, from the shape arithmetic's data
+// propagation) and grouped so that each group of input dims has the product
+// of a group of output dims.
+//
+//===----------------------------------------------------------------------===//
+#include "Builders.h"
+#include "passes/PassDetail.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace aic;
+using namespace aic::importer;
+
+/// The value of symbolic dim `product` from the dims of the graph inputs
+/// (aic.dim_names) it names, or null.
+static Value evaluateDimProduct(NodeImporter &imp, const DimProduct &product) {
+  auto func = imp.getBuilder()
+                  .getInsertionBlock()
+                  ->getParentOp()
+                  ->getParentOfType<func::FuncOp>();
+  if (!func)
+    func = dyn_cast<func::FuncOp>(
+        imp.getBuilder().getInsertionBlock()->getParentOp());
+  if (!func)
+    return {};
+  Value result = imp.create<arith::ConstantIndexOp>(product.factor);
+  for (const std::string &name : product.names) {
+    Value dim;
+    for (BlockArgument arg : func.getArguments()) {
+      auto names =
+          func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), kDimNamesAttr);
+      for (auto [d, attr] :
+           llvm::enumerate(names ? names.getValue() : ArrayRef<Attribute>()))
+        if (auto s = dyn_cast<StringAttr>(attr); s && s.getValue() == name) {
+          dim = imp.create<tensor::DimOp>(arg, d);
+          break;
+        }
+      if (dim)
+        break;
+    }
+    if (!dim)
+      return {};
+    result = imp.create<arith::MulIOp>(result, dim);
+  }
+  return result;
+}
+
+/// Reshape with run-time dims. Each dim of the input and the result is a
+/// product of symbols and a value ("4*batch", from the shape arithmetic's
+/// data propagation); the dims are grouped so that each group of input dims
+/// has the product of a group of result dims, which makes the reshape a
+/// collapse of the input's groups and an expand into the result's. A
+/// result dim is then the quotient of its group's product by the others
+/// or, where a group has several run-time result dims, computed from the
+/// graph inputs' dims it names.
+static LogicalResult importRuntimeReshape(NodeImporter &imp, Value input,
+                                          RankedTensorType type) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto unsupported =
+      [&] {
+        return imp.emitError()
+               << "reshaping " << formatShape(inType.getShape()) << " to "
+               << formatShape(type.getShape())
+               << " moves or merges run-time dims in a way aic cannot prove "
+                  "(fix the model's symbolic dims with --input-shape)";
+      };
+  SmallVector<DimProduct> in, out;
+  for (auto [shape, products, isInput] :
+       {std::make_tuple(inType.getShape(), &in, true),
+        std::make_tuple(type.getShape(), &out, false)}) {
+    for (auto [d, dim] : llvm::enumerate(shape)) {
+      if (dim == 0)
+        return unsupported();
+      std::optional<DimProduct> product;
+      if (!ShapedType::isDynamic(dim)) {
+        product.emplace();
+        product->factor = dim;
+      } else {
+        product = parseDimProduct(isInput ? getDimSymbol(imp, input, d, 0)
+                                          : getOutputDimSymbol(imp, 0, d));
+      }
+      if (!product)
+        return unsupported();
+      products->push_back(*product);
+    }
+  }
+  SmallVector<ReassociationIndices> inGroups, outGroups;
+  size_t i = 0, j = 0;
+  while (i < in.size() && j < out.size()) {
+    ReassociationIndices inGroup{static_cast<int64_t>(i)},
+        outGroup{static_cast<int64_t>(j)};
+    DimProduct a = in[i++], b = out[j++];
+    while (a != b) {
+      std::optional<DimProduct> grown;
+      if (b.dividedBy(a) && i < in.size() && (grown = a.times(in[i]))) {
+        a = *grown;
+        inGroup.push_back(i++);
+      } else if (a.dividedBy(b) && j < out.size() &&
+                 (grown = b.times(out[j]))) {
+        b = *grown;
+        outGroup.push_back(j++);
+      } else {
+        return unsupported();
+      }
+    }
+    inGroups.push_back(inGroup);
+    outGroups.push_back(outGroup);
+  }
+  // What remains are unit dims; they join the last groups.
+  for (auto [products, groups, k] : {std::make_tuple(&in, &inGroups, i),
+                                     std::make_tuple(&out, &outGroups, j)})
+    for (; k < products->size(); ++k) {
+      if (groups->empty() || (*products)[k] != DimProduct())
+        return unsupported();
+      groups->back().push_back(k);
+    }
+
+  Value result = input;
+  SmallVector<int64_t> middle;
+  for (const ReassociationIndices &group : inGroups) {
+    int64_t size = 1;
+    for (int64_t d : group)
+      size = inType.isDynamicDim(d) || ShapedType::isDynamic(size)
+                 ? ShapedType::kDynamic
+                 : size * inType.getDimSize(d);
+    middle.push_back(size);
+  }
+  auto middleType = RankedTensorType::get(middle, inType.getElementType());
+  if (middleType != inType)
+    result = imp.create<tensor::CollapseShapeOp>(middleType, input, inGroups);
+  if (middleType != type) {
+    SmallVector<OpFoldResult> sizes;
+    // Bufferization (MLIR 19) rebuilds an expand_shape from its result
+    // type, which cannot say how a group splits into several run-time dims;
+    // such reshapes take the sizes as a shape tensor instead.
+    bool severalPerGroup = false;
+    for (auto [inGroup, outGroup] : llvm::zip(inGroups, outGroups)) {
+      int64_t numRuntime = llvm::count_if(
+          outGroup, [&](int64_t d) { return type.isDynamicDim(d); });
+      for (int64_t d : outGroup) {
+        if (!type.isDynamicDim(d)) {
+          sizes.push_back(imp.getBuilder().getIndexAttr(type.getDimSize(d)));
+          continue;
+        }
+        Value size;
+        if (numRuntime == 1) {
+          // The group's product over the result's static dims.
+          int64_t divisor = 1;
+          for (int64_t k : outGroup)
+            if (k != d)
+              divisor *= type.getDimSize(k);
+          size = imp.create<arith::ConstantIndexOp>(1);
+          for (int64_t k : inGroup)
+            size = imp.create<arith::MulIOp>(
+                size, imp.create<tensor::DimOp>(input, k));
+          if (divisor != 1)
+            size = imp.create<arith::DivUIOp>(
+                size, imp.create<arith::ConstantIndexOp>(divisor));
+        } else {
+          size = evaluateDimProduct(imp, out[d]);
+          severalPerGroup = true;
+        }
+        if (!size)
+          return unsupported();
+        sizes.push_back(size);
+      }
+    }
+    if (severalPerGroup) {
+      SmallVector<Value> values;
+      for (OpFoldResult size : sizes)
+        values.push_back(getValueOrCreateConstantIndexOp(imp.getBuilder(),
+                                                         imp.getLoc(), size));
+      Value shape = imp.create<tensor::FromElementsOp>(values);
+      result = imp.create<tensor::ReshapeOp>(type, input, shape);
+    } else {
+      result =
+          imp.create<tensor::ExpandShapeOp>(type, result, outGroups, sizes);
+    }
+  }
+  imp.setOutput(0, result);
+  return success();
+}
+
+/// Reshape, Flatten, Squeeze and Unsqueeze: the target shape is the one ONNX
+/// inferred (from a constant shape input or by data propagation).
+static LogicalResult importReshapeLike(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(input) || failed(type))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  if (!inType.hasStaticShape() || !type->hasStaticShape())
+    return importRuntimeReshape(imp, *input, *type);
+  if (inType.getNumElements() != type->getNumElements())
+    return imp.emitError() << "cannot reshape "
+                           << formatShape(inType.getShape()) << " ("
+                           << inType.getNumElements() << " elements) to "
+                           << formatShape(type->getShape()) << " ("
+                           << type->getNumElements() << ")";
+  imp.setOutput(0, imp.reshapeTo(*input, type->getShape()));
+  return success();
+}
+
+/// How `in` collapses into `out` keeping each run-time dim in a group of
+/// its own (with trailing 1s), or nothing.
+static std::optional<SmallVector<ReassociationIndices>>
+getCollapseGroups(ArrayRef<int64_t> in, ArrayRef<int64_t> out) {
+  SmallVector<ReassociationIndices> groups;
+  size_t i = 0;
+  for (int64_t target : out) {
+    ReassociationIndices group;
+    if (ShapedType::isDynamic(target)) {
+      if (i >= in.size() || !ShapedType::isDynamic(in[i]))
+        return std::nullopt;
+      group.push_back(i++);
+    } else {
+      int64_t product = 1;
+      do {
+        if (i >= in.size() || ShapedType::isDynamic(in[i]))
+          return std::nullopt;
+        product *= in[i];
+        group.push_back(i++);
+      } while (product < target);
+      if (product != target)
+        return std::nullopt;
+    }
+    groups.push_back(group);
+  }
+  for (; i < in.size(); ++i) {
+    if (groups.empty() || in[i] != 1)
+      return std::nullopt;
+    groups.back().push_back(i);
+  }
+  return groups;
+}
+
+/// Flatten: with a run-time dim (a batch), a collapse that keeps it.
+static LogicalResult importFlatten(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(input) || failed(type))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  if (inType.hasStaticShape() && type->hasStaticShape())
+    return importReshapeLike(imp);
+  std::optional<SmallVector<ReassociationIndices>> groups =
+      getCollapseGroups(inType.getShape(), type->getShape());
+  if (!groups)
+    return imp.emitError() << "flattening " << formatShape(inType.getShape())
+                           << " to " << formatShape(type->getShape())
+                           << " merges a run-time dim with others, which is "
+                              "not supported yet (fix the model's symbolic "
+                              "dims with --input-shape)";
+  imp.setOutput(
+      0,
+      imp.create<tensor::CollapseShapeOp>(*type, *input, *groups).getResult());
+  return success();
+}
+
+/// Before opset 5 the target shape is the `shape` attribute, where 0 copies
+/// the input dim and -1 is inferred; ONNX infers no output type for it.
+static LogicalResult importLegacyReshape(NodeImporter &imp, Value input) {
+  if (!imp.getAttr("shape"))
+    return imp.emitError() << "missing 'shape' attribute";
+  auto inType = cast<RankedTensorType>(input.getType());
+  ArrayRef<int64_t> in = inType.getShape();
+  SmallVector<int64_t> shape = imp.getIntsAttr("shape");
+  std::optional<size_t> inferred;
+  int64_t known = 1;
+  for (auto [i, dim] : llvm::enumerate(shape)) {
+    if (dim == 0 && i < in.size()) {
+      dim = in[i];
+    } else if (dim == -1 && !inferred) {
+      inferred = i;
+      continue;
+    } else if (dim <= 0) {
+      return imp.emitError()
+             << "invalid 'shape' " << formatShape(imp.getIntsAttr("shape"))
+             << " for an input of shape " << formatShape(in);
+    }
+    known *= dim;
+  }
+  int64_t count = inType.getNumElements();
+  if (inferred && known != 0 && count % known == 0)
+    shape[*inferred] = count / known;
+  else if (inferred || known != count)
+    return imp.emitError() << "cannot reshape " << formatShape(in) << " to "
+                           << formatShape(imp.getIntsAttr("shape"));
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(shape, inType.getElementType()));
+  if (failed(type))
+    return failure();
+  imp.setOutput(0, imp.reshapeTo(input, type->getShape()));
+  return success();
+}
+
+static LogicalResult importReshape(NodeImporter &imp) {
+  if (imp.getOpset() >= 5)
+    return importReshapeLike(imp);
+  FailureOr<Value> input = imp.getInput(0);
+  if (failed(input))
+    return failure();
+  if (!cast<RankedTensorType>(input->getType()).hasStaticShape())
+    return imp.emitError() << "Reshape-1 of an input with run-time dims is "
+                              "not supported (fix the model's symbolic dims "
+                              "with --input-shape)";
+  return importLegacyReshape(imp, *input);
+}
+
+//===----------------------------------------------------------------------===//
+// Rule table
+//===----------------------------------------------------------------------===//
+
+ArrayRef<OpRuleInfo> aic::importer::getReshapeRules() {
+  static const OpRuleInfo rules[] = {
+      {"Reshape", importReshape, 1, types::kTensor | types::kString, "", true},
+      {"Flatten", importFlatten, 1, types::kTensor | types::kString, "", true},
+      {"Squeeze", importReshapeLike, 1, types::kTensor | types::kString, "",
+       true},
+      {"Unsqueeze", importReshapeLike, 1, types::kTensor | types::kString, "",
+       true},
+  };
+  return rules;
+}
