@@ -95,7 +95,10 @@ struct RecognizeLayerNormPattern : public OpRewritePattern<DivOp> {
     if (!output || !op.getPostOps().empty() || !op.getLayouts().empty())
       return failure();
     auto type = cast<RankedTensorType>(output.getType());
-    if (!type.getElementType().isF32() || !type.hasStaticShape())
+    // Run-time dims other than the normalized one: the primitive takes
+    // them per shape.
+    if (!type.getElementType().isF32() || type.getRank() < 1 ||
+        type.isDynamicDim(type.getRank() - 1))
       return failure();
     double epsilon = 0;
     Value x = matchCentered(op.getLhs());

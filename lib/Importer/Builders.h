@@ -117,6 +117,13 @@ mlir::FailureOr<mlir::AffineMap> getBroadcastMap(mlir::MLIRContext *ctx,
                                                  llvm::ArrayRef<int64_t> in,
                                                  llvm::ArrayRef<int64_t> out);
 
+/// The destination of a library op whose inputs broadcast to `resultType`
+/// numpy-style, its run-time dims read from the inputs; errors at the node
+/// if an input does not broadcast or none gives a run-time dim.
+mlir::FailureOr<mlir::Value>
+buildBroadcastInit(NodeImporter &imp, mlir::RankedTensorType resultType,
+                   mlir::ValueRange inputs);
+
 /// An elementwise linalg.generic: each input broadcasts to `resultType`
 /// numpy-style; errors at the node if one does not.
 mlir::FailureOr<mlir::Value> buildElementwise(NodeImporter &imp,

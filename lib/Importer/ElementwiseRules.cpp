@@ -192,11 +192,12 @@ static LogicalResult importArith(NodeImporter &imp) {
       failed(checkRuntimeBroadcast(imp, lhs, rhs)))
     return failure();
   Type elementType = type.getElementType();
-  // The binary primitive is built for static shapes; run-time dims get
-  // generated code.
-  if (elementType.isF32() && type.hasStaticShape()) {
-    imp.setOutput(0, imp.create<OpTy>(type, lhs, rhs, ValueRange{},
-                                      imp.emptyTensor(type)));
+  // The binary primitive takes run-time dims per shape.
+  if (elementType.isF32()) {
+    FailureOr<Value> init = buildBroadcastInit(imp, type, {lhs, rhs});
+    if (failed(init))
+      return failure();
+    imp.setOutput(0, imp.create<OpTy>(type, lhs, rhs, ValueRange{}, *init));
     return success();
   }
   if (elementType.isInteger(1))

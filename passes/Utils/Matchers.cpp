@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
 #include <cmath>
@@ -78,8 +79,12 @@ Value aic::matchElementwise(Value v, StringRef opName,
 
 Value aic::matchMeanOverLastDim(Value v) {
   auto vType = cast<ShapedType>(v.getType());
+  // keepdims: a reshape, or with run-time dims an expand_shape, adding the
+  // unit dim.
   if (auto reshape = v.getDefiningOp<ReshapeOp>())
     v = reshape.getInput();
+  else if (auto expand = v.getDefiningOp<tensor::ExpandShapeOp>())
+    v = expand.getSrc();
   SmallVector<double> divisor;
   Value sum = matchElementwise(v, arith::DivFOp::getOperationName(), &divisor);
   auto reduce = sum ? sum.getDefiningOp<linalg::ReduceOp>() : nullptr;
@@ -89,7 +94,7 @@ Value aic::matchMeanOverLastDim(Value v) {
   Value x = reduce.getDpsInputs()[0];
   auto xType = cast<ShapedType>(x.getType());
   int64_t rank = xType.getRank();
-  if (rank < 1 || !xType.hasStaticShape() ||
+  if (rank < 1 || xType.isDynamicDim(rank - 1) ||
       reduce.getDimensions()[0] != rank - 1 ||
       !nearlyEqual(divisor[0], xType.getDimSize(rank - 1), 0))
     return {};
