@@ -361,6 +361,25 @@ void runCase(Words &in, aic_model_t *model) {
     }
     if (flags & 16) {
       // The runtime allocates the outputs; a failed run leaves them empty.
+      // A caller asks for that only if it can hold them: static outputs
+      // larger than the run's buffer budget are left out (the runtime would
+      // allocate them, as it should).
+      bool fits = true;
+      for (size_t i = 0; i < numOut; ++i) {
+        aic_tensor_info_t info{};
+        if (aic_model_output_info(model, i, &info) != AIC_OK)
+          continue;
+        int64_t bytes = static_cast<int64_t>(aic_dtype_size(info.dtype));
+        for (int32_t d = 0; d < info.rank; ++d)
+          bytes = info.shape[d] >= 0 && bytes >= 0 &&
+                          (info.shape[d] == 0 ||
+                           bytes <= kMaxBuffer / info.shape[d])
+                      ? bytes * info.shape[d]
+                      : (info.shape[d] == AIC_DIM_DYNAMIC ? bytes : -1);
+        fits &= bytes >= 0;
+      }
+      if (!fits)
+        continue;
       std::vector<aic_tensor_t> outs(tensors[1].size());
       aic_status_t st = aic_model_run_alloc(
           model, (flags & 1) ? nullptr : tensors[0].data(), tensors[0].size(),
