@@ -529,7 +529,7 @@ struct FoldConstantsPass
         patterns, [limit](OpOperand *operand) {
           auto type =
               cast<ShapedType>(operand->getOwner()->getResultTypes()[0]);
-          return type.getNumElements() <= limit;
+          return type.hasStaticShape() && type.getNumElements() <= limit;
         });
     patterns.add<FoldLinalgOp>(ctx, limit);
     if (failed(

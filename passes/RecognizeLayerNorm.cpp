@@ -78,8 +78,8 @@ template <typename OpTy> OpTy matchAffineStep(Value y, Value &param) {
   Value p = op.getLhs() == y ? op.getRhs() : op.getLhs();
   auto pType = cast<ShapedType>(p.getType());
   int64_t n = cast<ShapedType>(y.getType()).getShape().back();
-  if (p == y || pType.getRank() < 1 || pType.getShape().back() != n ||
-      pType.getNumElements() != n)
+  if (p == y || pType.getRank() < 1 || !pType.hasStaticShape() ||
+      pType.getShape().back() != n || pType.getNumElements() != n)
     return {};
   param = p;
   return op;

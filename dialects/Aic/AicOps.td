@@ -380,6 +380,8 @@ def Aic_LayerNormOp : Aic_LibraryOp<"layer_norm", [AttrSizedOperandSegments]> {
         return emitOpError() << "expects a result like its input of rank >= 1";
       if (getBias() && !getScale())
         return emitOpError() << "expects a scale with the bias";
+      if (in.isDynamicDim(in.getRank() - 1))
+        return emitOpError() << "expects a static normalized (last) dim";
       int64_t size = in.getShape().back();
       for (::mlir::Value v : {getScale(), getBias()}) {
         if (!v)
@@ -390,7 +392,10 @@ def Aic_LayerNormOp : Aic_LibraryOp<"layer_norm", [AttrSizedOperandSegments]> {
           return emitOpError() << "expects scale and bias of shape [" << size
                                << "] and the input's element type";
       }
-      int64_t rows = in.getNumElements() / std::max<int64_t>(size, 1);
+      // One mean and variance per row; a run-time count with run-time dims.
+      int64_t rows = in.hasStaticShape()
+                         ? in.getNumElements() / std::max<int64_t>(size, 1)
+                         : ::mlir::ShapedType::kDynamic;
       for (::mlir::Value v : getInits().drop_front()) {
         auto t = ::llvm::cast<::mlir::ShapedType>(v.getType());
         if (t.getRank() != 1 || t.getDimSize(0) != rows ||
