@@ -35,6 +35,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -328,8 +329,10 @@ void runCase(Words &in, aic_model_t *model) {
           shape.push_back(1);
           break;
         case 4:
-          if (!shape.empty())
-            shape[in.below(shape.size())] *= 2;
+          if (!shape.empty()) {
+            int64_t &d = shape[in.below(shape.size())];
+            d = d <= std::numeric_limits<int64_t>::max() / 2 ? d * 2 : d;
+          }
           break;
         case 5:
           nullData = true;

@@ -30,7 +30,10 @@ std::string DimProduct::str() const {
 
 std::optional<DimProduct> DimProduct::times(const DimProduct &other) const {
   DimProduct result = *this;
-  if (llvm::MulOverflow(factor, other.factor, result.factor))
+  // A model squaring a product over and over would double its spelling
+  // each time.
+  if (llvm::MulOverflow(factor, other.factor, result.factor) ||
+      names.size() + other.names.size() > DimProduct::kMaxNames)
     return std::nullopt;
   result.names.append(other.names.begin(), other.names.end());
   llvm::sort(result.names);
@@ -57,6 +60,8 @@ std::optional<DimProduct> aic::importer::parseDimProduct(StringRef symbol) {
   DimProduct product;
   SmallVector<StringRef> parts;
   symbol.split(parts, '*');
+  if (parts.size() > DimProduct::kMaxNames + 1)
+    return std::nullopt;
   for (StringRef part : parts) {
     int64_t value;
     if (part.empty())

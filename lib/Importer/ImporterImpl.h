@@ -650,6 +650,8 @@ void guardShapeInference();
 /// two spellings of one product are one string and a Reshape can tell
 /// which dims of its input make up a dim of its output (DimSymbols.cpp).
 struct DimProduct {
+  /// The most names a product holds; longer ones are unknown dims.
+  static constexpr size_t kMaxNames = 8;
   int64_t factor = 1;
   /// Named dims, sorted; a name may repeat.
   llvm::SmallVector<std::string, 2> names;
@@ -660,14 +662,15 @@ struct DimProduct {
     return factor == other.factor && names == other.names;
   }
   bool operator!=(const DimProduct &other) const { return !(*this == other); }
-  /// This times `other`, unless the factor overflows.
+  /// This times `other`, unless the factor overflows or the names would
+  /// exceed kMaxNames.
   std::optional<DimProduct> times(const DimProduct &other) const;
   /// This divided by `other`, if that is a product (other's names among
   /// this one's, its factor dividing this one's).
   std::optional<DimProduct> dividedBy(const DimProduct &other) const;
 };
 /// Reads a dim_param: its '*'-separated parts are decimal factors or names.
-/// Empty for "".
+/// Empty for "" and for more than kMaxNames names.
 std::optional<DimProduct> parseDimProduct(llvm::StringRef symbol);
 
 /// Gives the operators whose values ONNX 1.12's data propagation does not

@@ -550,6 +550,8 @@ static LogicalResult importLayerNormalization(NodeImporter &imp) {
     resultTypes.append({statType, statType});
   }
   float epsilon = imp.getFloatAttr("epsilon", 1e-5f);
+  if (!(epsilon >= 0) || std::isinf(epsilon))
+    return imp.emitError() << "expects a non-negative finite epsilon";
   Builder &b = imp.getBuilder();
   auto norm = imp.create<LayerNormOp>(resultTypes, flat, params[0], params[1],
                                       inits, b.getF64FloatAttr(epsilon));
