@@ -118,6 +118,10 @@ static LogicalResult checkBatchOnly(NodeImporter &imp, RankedTensorType inType,
   if (type.isDynamicDim(0) && !inType.isDynamicDim(0))
     return imp.emitError() << "the output's batch is known only at run time, "
                               "the input's is not";
+  if (!type.isDynamicDim(0) && inType.isDynamicDim(0))
+    return imp.emitError() << "the input's batch is known only at run time, "
+                              "the output's is declared "
+                           << type.getDimSize(0);
   return success();
 }
 
