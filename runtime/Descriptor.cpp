@@ -4,6 +4,7 @@
 #include "Dtype.h"
 #include "Errors.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -79,9 +80,12 @@ Tensor DescReader::tensor(const char *field) {
       continue;
     }
     int64_t d = integer(name.c_str(), 0, kMaxDim);
-    if (d != 0 && elems > (kMaxDim << 8) / d)
+    // A 0 dim counts as 1: strides are products of the other dims, which
+    // an empty tensor must keep bounded too ([0, 2^40, 2^40] overflowed).
+    int64_t counted = std::max<int64_t>(d, 1);
+    if (elems > (kMaxDim << 8) / counted)
       error(std::string("'") + field + "' has too many elements");
-    elems *= d;
+    elems *= counted;
     t.dims.push_back(d);
   }
   name = std::string(field) + ".layout";
