@@ -376,44 +376,11 @@ FailureOr<AffineMap> aic::importer::getBroadcastMap(MLIRContext *ctx,
   return AffineMap::get(out.size(), 0, exprs, ctx);
 }
 
-FailureOr<Value> aic::importer::buildBroadcastInit(NodeImporter &imp,
-                                                   RankedTensorType resultType,
-                                                   ValueRange inputs) {
-  if (resultType.hasStaticShape())
-    return imp.emptyTensor(resultType);
-  SmallVector<AffineMap> maps;
-  for (Value input : inputs) {
-    ArrayRef<int64_t> shape =
-        cast<RankedTensorType>(input.getType()).getShape();
-    FailureOr<AffineMap> map =
-        getBroadcastMap(imp.getContext(), shape, resultType.getShape());
-    if (failed(map)) {
-      imp.emitError() << "operand of shape " << formatShape(shape)
-                      << " does not broadcast to the result shape "
-                      << formatShape(resultType.getShape());
-      return failure();
-    }
-    maps.push_back(*map);
-  }
-  SmallVector<Value> sizes;
-  for (int64_t d = 0; d < resultType.getRank(); ++d) {
-    if (!resultType.isDynamicDim(d))
-      continue;
-    auto source = findDimSource(d, inputs, maps);
-    if (!source) {
-      imp.emitError() << "no operand gives dim " << d << " of the result shape "
-                      << formatShape(resultType.getShape());
-      return failure();
-    }
-    sizes.push_back(imp.create<tensor::DimOp>(source->first, source->second));
-  }
-  return imp.emptyTensor(resultType, sizes);
-}
-
-FailureOr<Value> aic::importer::buildElementwise(NodeImporter &imp,
-                                                 RankedTensorType resultType,
-                                                 ValueRange inputs,
-                                                 ScalarBodyFn body) {
+/// The maps reading each input broadcast to `resultType`; errors at the node
+/// if an input does not broadcast or no input gives a run-time dim.
+static FailureOr<SmallVector<AffineMap>>
+getElementwiseMaps(NodeImporter &imp, RankedTensorType resultType,
+                   ValueRange inputs) {
   SmallVector<AffineMap> maps;
   for (Value input : inputs) {
     ArrayRef<int64_t> shape =
@@ -435,7 +402,37 @@ FailureOr<Value> aic::importer::buildElementwise(NodeImporter &imp,
                       << formatShape(resultType.getShape());
       return failure();
     }
-  return buildGeneric(imp, resultType, inputs, maps, body);
+  return maps;
+}
+
+FailureOr<Value> aic::importer::buildBroadcastInit(NodeImporter &imp,
+                                                   RankedTensorType resultType,
+                                                   ValueRange inputs) {
+  if (resultType.hasStaticShape())
+    return imp.emptyTensor(resultType);
+  FailureOr<SmallVector<AffineMap>> maps =
+      getElementwiseMaps(imp, resultType, inputs);
+  if (failed(maps))
+    return failure();
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < resultType.getRank(); ++d) {
+    if (!resultType.isDynamicDim(d))
+      continue;
+    auto source = findDimSource(d, inputs, *maps);
+    sizes.push_back(imp.create<tensor::DimOp>(source->first, source->second));
+  }
+  return imp.emptyTensor(resultType, sizes);
+}
+
+FailureOr<Value> aic::importer::buildElementwise(NodeImporter &imp,
+                                                 RankedTensorType resultType,
+                                                 ValueRange inputs,
+                                                 ScalarBodyFn body) {
+  FailureOr<SmallVector<AffineMap>> maps =
+      getElementwiseMaps(imp, resultType, inputs);
+  if (failed(maps))
+    return failure();
+  return buildGeneric(imp, resultType, inputs, *maps, body);
 }
 
 Value aic::importer::buildSoftmax(NodeImporter &imp, Value input, int64_t axis,
