@@ -80,6 +80,17 @@ std::optional<DimProduct> aic::importer::parseDimProduct(StringRef symbol) {
 /// The symbol of run-time dim `d` of `v`: traced through destinations
 /// (a result's dims are its init's; tensor.empty's sizes; tensor.dim) to a
 /// dim of a graph input, whose name (aic.dim_names) is the symbol; failing
+
+/// The dim_param ONNX's inference gave dim `d` of value `name`, or "".
+static std::string getOnnxDimParam(NodeImporter &imp, const std::string &name,
+                                   int64_t d) {
+  const onnx::TypeProto *type = imp.getState().getOnnxType(name);
+  if (!type || !type->has_tensor_type() ||
+      d >= type->tensor_type().shape().dim_size())
+    return "";
+  return type->tensor_type().shape().dim(d).dim_param();
+}
+
 /// that, the ONNX dim_param ONNX's inference gave node input `input`.
 std::string aic::importer::getDimSymbol(NodeImporter &imp, Value v, int64_t d,
                                         int input) {
@@ -118,12 +129,7 @@ std::string aic::importer::getDimSymbol(NodeImporter &imp, Value v, int64_t d,
     at = size.getSource();
     dim = *index;
   }
-  const onnx::TypeProto *type =
-      imp.getState().getOnnxType(imp.getNode().input(input));
-  if (!type || !type->has_tensor_type() ||
-      d >= type->tensor_type().shape().dim_size())
-    return "";
-  return type->tensor_type().shape().dim(d).dim_param();
+  return getOnnxDimParam(imp, imp.getNode().input(input), d);
 }
 
 /// Errors where both operands have a run-time dim at one position (counted
@@ -155,10 +161,5 @@ LogicalResult aic::importer::checkRuntimeBroadcast(NodeImporter &imp, Value lhs,
 
 std::string aic::importer::getOutputDimSymbol(NodeImporter &imp, int output,
                                               int64_t d) {
-  const onnx::TypeProto *type =
-      imp.getState().getOnnxType(imp.getNode().output(output));
-  if (!type || !type->has_tensor_type() ||
-      d >= type->tensor_type().shape().dim_size())
-    return "";
-  return type->tensor_type().shape().dim(d).dim_param();
+  return getOnnxDimParam(imp, imp.getNode().output(output), d);
 }
