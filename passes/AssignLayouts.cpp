@@ -124,6 +124,17 @@ memory::dims toDims(ArrayRef<int64_t> shape) {
   return memory::dims(shape.begin(), shape.end());
 }
 
+/// `shape` with its run-time dims (a symbolic batch) at 1, the size oneDNN
+/// is asked about: its layout choice depends on the channels and the image,
+/// and a run-time dim may not be blocked anyway.
+SmallVector<int64_t> representative(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> dims(shape);
+  for (int64_t &d : dims)
+    if (ShapedType::isDynamic(d))
+      d = 1;
+  return dims;
+}
+
 memory::desc plainDesc(ArrayRef<int64_t> shape) {
   memory::dims dims = toDims(shape), strides(dims.size());
   int64_t s = 1;
@@ -201,10 +212,11 @@ FailureOr<ConvLayouts> queryConv(ConvOp op, const dnnl::engine &engine,
   ShapedType in = logical(op.getInput());
   ShapedType w = logical(op.getWeight());
   ShapedType out = logical(op.getInit());
-  if (!in.getElementType().isF32() || !in.hasStaticShape() ||
-      !w.hasStaticShape() || w.getRank() != in.getRank() || in.getRank() < 3 ||
-      in.getRank() > 5)
+  if (!in.getElementType().isF32() || !w.hasStaticShape() ||
+      w.getRank() != in.getRank() || in.getRank() < 3 || in.getRank() > 5)
     return failure();
+  SmallVector<int64_t> inDims = representative(in.getShape());
+  SmallVector<int64_t> outDims = representative(out.getShape());
   ConvLayouts result;
   result.weiDims.assign(w.getShape().begin(), w.getShape().end());
   int64_t groups = op.getGroup();
@@ -239,7 +251,7 @@ FailureOr<ConvLayouts> queryConv(ConvOp op, const dnnl::engine &engine,
       auto binary = cast<BinaryPostOpAttr>(entry);
       Value operand = op.getPostOperands()[next++];
       SmallVector<int64_t> shape(out.getRank(), 1);
-      ArrayRef<int64_t> given = logical(operand).getShape();
+      SmallVector<int64_t> given = representative(logical(operand).getShape());
       llvm::copy(given, shape.end() - given.size());
       po.append_binary(toDnnl(binary.getKind()), plainDesc(shape));
     }
@@ -251,9 +263,9 @@ FailureOr<ConvLayouts> queryConv(ConvOp op, const dnnl::engine &engine,
   try {
     dnnl::convolution_forward::desc desc(
         dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-        fixedOrAny(question.src, in.getShape()), any(result.weiDims), bias,
-        fixedOrAny(question.dst, out.getShape()), toDims(op.getStrides()),
-        dilations, toDims(pads.take_front(nsp)), toDims(pads.drop_front(nsp)));
+        fixedOrAny(question.src, inDims), any(result.weiDims), bias,
+        fixedOrAny(question.dst, outDims), toDims(op.getStrides()), dilations,
+        toDims(pads.take_front(nsp)), toDims(pads.drop_front(nsp)));
     dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);
     if ((question.src || question.dst) && !optimized(pd))
       return failure();
@@ -263,7 +275,10 @@ FailureOr<ConvLayouts> queryConv(ConvOp op, const dnnl::engine &engine,
   } catch (const dnnl::error &) {
     return failure();
   }
-  if (!result.src || !result.wei || !result.dst)
+  // A layout chosen for a run-time dim at 1 must keep it unblocked.
+  if (!result.src || !result.wei || !result.dst ||
+      !result.src->canStore(in.getShape()) ||
+      !result.dst->canStore(out.getShape()))
     return failure();
   return result;
 }
@@ -376,6 +391,10 @@ private:
       stored *= d;
     return 2 * stored <= 3 * logical;
   }
+  /// The sizes of the run-time dims of `shape`, the stored shape of `v` in
+  /// `want` (null: plain), read from `v` (inserted at the builder's point).
+  SmallVector<Value> dynamicSizes(Value v, ArrayRef<int64_t> shape,
+                                  LayoutAttr want);
   /// The logical dims of `v`.
   SmallVector<int64_t> dimsOf(Value v) {
     if (LayoutAttr l = layoutOf.lookup(v))
@@ -419,6 +438,26 @@ static bool sameOffsets(LayoutAttr a, LayoutAttr b, ArrayRef<int64_t> dims) {
   return oa && ob && *oa == *ob;
 }
 
+SmallVector<Value> LayoutAssigner::dynamicSizes(Value v,
+                                                ArrayRef<int64_t> shape,
+                                                LayoutAttr want) {
+  SmallVector<Value> sizes;
+  for (auto [k, size] : llvm::enumerate(shape)) {
+    if (!ShapedType::isDynamic(size))
+      continue;
+    // Run-time dims are outer dims stored in logical order; find where `v`
+    // stores logical dim `d`.
+    int64_t d = want ? want.getLayout().order[k] : k;
+    int64_t stored = d;
+    if (LayoutAttr have = layoutOf.lookup(v)) {
+      BlockedLayout layout = have.getLayout();
+      stored = llvm::find(layout.order, d) - layout.order.begin();
+    }
+    sizes.push_back(builder.create<tensor::DimOp>(v.getLoc(), v, stored));
+  }
+  return sizes;
+}
+
 Value LayoutAssigner::convert(Value v, LayoutAttr want) {
   LayoutAttr have = layoutOf.lookup(v);
   if (have == want)
@@ -446,15 +485,17 @@ Value LayoutAssigner::convert(Value v, LayoutAttr want) {
       want ? want.getPhysicalShape() : SmallVector<int64_t>(dims);
   // Layouts that store every element at the same offset (they differ only
   // in where dims of extent 1 go, e.g. NHWC and NCHW of a 1x1 image) need
-  // no copy: a view with the other shape.
-  if (source == v && sameOffsets(have, want, dims)) {
+  // no copy: a view with the other (static) shape.
+  if (source == v && sameOffsets(have, want, dims) &&
+      !ShapedType::isDynamicShape(dims)) {
     slot = builder.create<ReshapeOp>(
         loc, RankedTensorType::get(shape, elementType), v);
     if (want)
       layoutOf[slot] = want;
     return slot;
   }
-  Value empty = builder.create<tensor::EmptyOp>(loc, shape, elementType);
+  Value empty = builder.create<tensor::EmptyOp>(loc, shape, elementType,
+                                                dynamicSizes(v, shape, want));
   Attribute unit = UnitAttr::get(ctx);
   auto reorder = builder.create<ReorderOp>(
       loc, empty.getType(), source, empty,
@@ -525,9 +566,10 @@ void LayoutAssigner::setDestination(Operation *op, OpOperand &init,
   Value old = init.get();
   if (auto empty = old.getDefiningOp<tensor::EmptyOp>(); empty && want) {
     builder.setInsertionPoint(op);
-    init.set(builder.create<tensor::EmptyOp>(empty.getLoc(),
-                                             want.getPhysicalShape(),
-                                             empty.getType().getElementType()));
+    SmallVector<int64_t> shape = want.getPhysicalShape();
+    init.set(builder.create<tensor::EmptyOp>(empty.getLoc(), shape,
+                                             empty.getType().getElementType(),
+                                             dynamicSizes(old, shape, want)));
   } else {
     init.set(convert(old, want));
   }
@@ -614,6 +656,8 @@ void LayoutAssigner::assignFollower(Operation *op) {
   if (!source)
     return makePlain(op);
   BlockedLayout layout = source.getLayout();
+  if (!layout.canStore(outDims))
+    return makePlain(op);
   bool binary = isa<BinaryFunction>(op);
   // Each input takes the layout with its own dims, unless it broadcasts
   // (binary ops) and so stays plain. A dim that differs from the result's
@@ -639,6 +683,8 @@ void LayoutAssigner::assignFollower(Operation *op) {
       if (per > 1 && (dims[d] % per != 0 || outDims[d] % per != 0))
         return makePlain(op);
     }
+    if (!broadcast && !layout.canStore(dims))
+      return makePlain(op);
     if (!broadcast)
       want[in->getOperandNumber()] = attr(layout, dims);
   }

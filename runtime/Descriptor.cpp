@@ -69,13 +69,11 @@ Tensor DescReader::tensor(const char *field) {
   constexpr int64_t kMaxDim = int64_t(1) << 40;
   name = std::string(field) + ".dims";
   int64_t elems = 1;
-  bool dynamic = false;
   for (int64_t i = 0; i < rank; ++i) {
     // A run-time dim (aicrt_exec_dims) takes the place of a size where the
     // caller allows them; it is bounded like any other once given.
     if (allowDynamic_ && pos_ < len_ && desc_[pos_] == AIC_DIM_DYNAMIC) {
       ++pos_;
-      dynamic = true;
       t.dims.push_back(AIC_DIM_DYNAMIC);
       continue;
     }
@@ -91,9 +89,6 @@ Tensor DescReader::tensor(const char *field) {
   name = std::string(field) + ".layout";
   if (!flag(name.c_str()))
     return t;
-  if (dynamic)
-    error(std::string("'") + field +
-          "' has run-time dims and a blocked layout");
   // A blocked layout: the outer order is a permutation of the dims, and
   // the blocks keep every padded dim within the bound above.
   std::vector<bool> seen(rank, false);
@@ -115,6 +110,9 @@ Tensor DescReader::tensor(const char *field) {
     contract::Block b;
     b.dim = integer(name.c_str(), 0, rank - 1);
     b.size = integer(name.c_str(), 1, kMaxBlock);
+    // Run-time dims are never blocked: blocks are padded to at compile time.
+    if (t.dims[b.dim] == AIC_DIM_DYNAMIC)
+      error("'" + name + "' blocks run-time dim " + std::to_string(b.dim));
     product[b.dim] *= b.size;
     if (product[b.dim] > kMaxBlock)
       error("'" + name + "' blocks dim " + std::to_string(b.dim) +

@@ -39,7 +39,7 @@ public:
       : desc_(desc), len_(len), prefix_(std::move(prefix)) {}
 
   [[noreturn]] void error(const std::string &what) const;
-  /// Lets Tensor dims be AIC_DIM_DYNAMIC (dense layouts only).
+  /// Lets Tensor dims be AIC_DIM_DYNAMIC (never blocked ones).
   void allowDynamicDims() { allowDynamic_ = true; }
 
   int64_t word(const char *field);

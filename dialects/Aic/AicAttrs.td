@@ -84,10 +84,15 @@ def Aic_LayoutAttr : Aic_Attr<"Layout", "layout"> {
     outer extents in storage order, then the block sizes, here
     tensor<1x2x56x56x16xf32>. aic-assign-layouts chooses layouts; library
     ops name them in their `layouts` attribute.
+
+    A dim may be `?` (a symbolic batch: `[?, 24, 56, 56]`, stored as
+    tensor<?x2x56x56x16xf32>) if it is not blocked; the run-time dims must
+    be stored in their logical order, so that the stored type's dynamic
+    dims are the logical ones in order (the runtime receives them so).
   }];
   let parameters = (ins StringRefParameter<"format tag">:$tag,
                         ArrayRefParameter<"int64_t", "logical dims">:$dims);
-  let assemblyFormat = "`<` $tag `,` `[` $dims `]` `>`";
+  let assemblyFormat = "`<` $tag `,` custom<LayoutDims>($dims) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     /// The parsed tag (valid: the attribute verified it).

@@ -9,8 +9,33 @@
 using namespace mlir;
 using namespace aic;
 
+static_assert(kDynamicDim == ShapedType::kDynamic);
+
 #include "dialects/Aic/AicDialect.cpp.inc"
 #include "dialects/Aic/AicEnums.cpp.inc"
+
+/// `[1, ?, 56, 56]`: the dims of #aic.layout, `?` for a run-time one.
+static ParseResult parseLayoutDims(AsmParser &parser,
+                                   SmallVector<int64_t> &dims) {
+  return parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+    if (succeeded(parser.parseOptionalQuestion())) {
+      dims.push_back(ShapedType::kDynamic);
+      return ParseResult(success());
+    }
+    return parser.parseInteger(dims.emplace_back());
+  });
+}
+
+static void printLayoutDims(AsmPrinter &printer, ArrayRef<int64_t> dims) {
+  printer << '[';
+  llvm::interleaveComma(dims, printer, [&](int64_t d) {
+    if (ShapedType::isDynamic(d))
+      printer << '?';
+    else
+      printer << d;
+  });
+  printer << ']';
+}
 
 #define GET_ATTRDEF_CLASSES
 #include "dialects/Aic/AicAttrs.cpp.inc"
@@ -25,12 +50,8 @@ LogicalResult LayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   FailureOr<BlockedLayout> layout = BlockedLayout::parse(tag, &why);
   if (failed(layout))
     return emitError() << why;
-  if (layout->getRank() != static_cast<int64_t>(dims.size()))
-    return emitError() << "format tag \"" << tag << "\" has "
-                       << layout->getRank() << " dims but the layout "
-                       << dims.size();
-  if (llvm::any_of(dims, [](int64_t d) { return d < 0; }))
-    return emitError() << "layout dims must be static";
+  if (!layout->canStore(dims, &why))
+    return emitError() << why;
   return success();
 }
 

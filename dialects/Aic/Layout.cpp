@@ -87,12 +87,42 @@ int64_t BlockedLayout::getBlockProduct(int64_t dim) const {
   return p;
 }
 
+bool BlockedLayout::canStore(llvm::ArrayRef<int64_t> dims,
+                             std::string *error) const {
+  auto fail = [&](const std::string &why) {
+    if (error)
+      *error = why;
+    return false;
+  };
+  if (static_cast<int64_t>(dims.size()) != getRank())
+    return fail("format tag \"" + getTag() + "\" has " +
+                std::to_string(getRank()) + " dims but the layout " +
+                std::to_string(dims.size()));
+  int64_t lastDynamic = -1;
+  for (int64_t d : order) {
+    if (dims[d] != kDynamicDim) {
+      if (dims[d] < 0)
+        return fail("layout dim " + std::to_string(d) + " is negative");
+      continue;
+    }
+    if (getBlockProduct(d) != 1)
+      return fail("layout dim " + std::to_string(d) +
+                  " is a run-time dim and blocked");
+    if (d < lastDynamic)
+      return fail("run-time layout dims " + std::to_string(lastDynamic) +
+                  " and " + std::to_string(d) + " are stored out of order");
+    lastDynamic = d;
+  }
+  return true;
+}
+
 llvm::SmallVector<int64_t>
 BlockedLayout::getPhysicalShape(llvm::ArrayRef<int64_t> dims) const {
   llvm::SmallVector<int64_t> shape;
   for (int64_t d : order) {
     int64_t p = getBlockProduct(d);
-    shape.push_back((dims[d] + p - 1) / p);
+    // A run-time dim is never blocked.
+    shape.push_back(dims[d] == kDynamicDim ? dims[d] : (dims[d] + p - 1) / p);
   }
   for (auto [d, size] : blocks)
     shape.push_back(size);

@@ -13,10 +13,14 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <limits>
 #include <string>
 #include <utility>
 
 namespace aic {
+
+/// A run-time dim among logical dims (mlir::ShapedType::kDynamic).
+constexpr int64_t kDynamicDim = std::numeric_limits<int64_t>::min();
 
 /// A dense layout: the outer dims in storage order, then inner blocks.
 struct BlockedLayout {
@@ -37,8 +41,15 @@ struct BlockedLayout {
   std::string getTag() const;
   /// The product of the blocks of `dim`.
   int64_t getBlockProduct(int64_t dim) const;
+  /// Whether a tensor of logical `dims` can be stored in this layout: the
+  /// rank agrees, no dim is negative, and run-time dims (kDynamicDim) are
+  /// unblocked and stored in their logical order (the stored shape's dynamic
+  /// dims are then the logical ones in order). `error` says why not.
+  bool canStore(llvm::ArrayRef<int64_t> dims,
+                std::string *error = nullptr) const;
   /// The stored tensor's shape for logical `dims`: outer extents in storage
-  /// order, then the block sizes.
+  /// order, then the block sizes. A run-time dim (ShapedType::kDynamic,
+  /// unblocked) stays one.
   llvm::SmallVector<int64_t>
   getPhysicalShape(llvm::ArrayRef<int64_t> dims) const;
   /// The logical index stored at physical index `pidx` (padding lies past

@@ -50,8 +50,7 @@ FailureOr<contract::Tensor> aic::getContractTensor(Operation *op, Value v) {
   auto type = cast<ShapedType>(v.getType());
   contract::Tensor t;
   t.dtype = getDtypeCode(type.getElementType());
-  if (t.dtype == AIC_DTYPE_UNDEFINED ||
-      (!type.hasStaticShape() && getOperandLayout(op, v)))
+  if (t.dtype == AIC_DTYPE_UNDEFINED)
     return op->emitOpError() << "has an operand of type " << type
                              << ", which the runtime cannot pass";
   // A run-time dim: the runtime creates the primitive per shape, from the
@@ -61,10 +60,13 @@ FailureOr<contract::Tensor> aic::getContractTensor(Operation *op, Value v) {
   if (t.dims.empty())
     t.dims.push_back(1);
   // A blocked operand: the logical dims and its layout; its type is only
-  // the stored shape.
+  // the stored shape. Its run-time dims are stored in logical order (the
+  // attribute's verifier checks), so the call passes them in that order.
   if (LayoutAttr attr = getOperandLayout(op, v)) {
     BlockedLayout layout = attr.getLayout();
-    t.dims.assign(attr.getDims().begin(), attr.getDims().end());
+    t.dims.clear();
+    for (int64_t d : attr.getDims())
+      t.dims.push_back(ShapedType::isDynamic(d) ? AIC_DIM_DYNAMIC : d);
     if (!layout.isPlain()) {
       t.order.assign(layout.order.begin(), layout.order.end());
       for (auto [dim, size] : layout.blocks)

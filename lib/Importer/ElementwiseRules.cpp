@@ -429,7 +429,7 @@ static LogicalResult importClip(NodeImporter &imp) {
     return importGenericClip(imp, *input, lo, hi);
   Builder &b = imp.getBuilder();
   auto type = cast<RankedTensorType>(input->getType());
-  imp.setOutput(0, imp.create<ClipOp>(type, *input, imp.emptyTensor(type),
+  imp.setOutput(0, imp.create<ClipOp>(type, *input, imp.emptyTensorLike(*input),
                                       b.getF64FloatAttr(lo),
                                       b.getF64FloatAttr(hi)));
   return success();
@@ -628,7 +628,7 @@ ArrayRef<OpRuleInfo> aic::importer::getElementwiseRules() {
        types::kNumeric},
       {"Max", importVariadic<MaxOp, Arith::max>, 1, types::kNumeric},
       {"Min", importVariadic<MinOp, Arith::min>, 1, types::kNumeric},
-      {"Clip", importClip, 1, types::kNumeric},
+      {"Clip", importClip, 1, types::kNumeric, "", true},
       {"Equal", importCompare<CmpKind::eq>, 1, types::kTensor, "", true},
       {"Less", importCompare<CmpKind::lt>, 1, types::kNumeric, "", true},
       {"LessOrEqual", importCompare<CmpKind::le>, 12, types::kNumeric, "",

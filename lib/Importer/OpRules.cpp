@@ -124,6 +124,17 @@ static LogicalResult importTranspose(NodeImporter &imp) {
   return success();
 }
 
+/// The destination of a concat of `inputs` into `type`, its run-time dims
+/// (never the axis) read from the first input.
+static Value emptyConcat(NodeImporter &imp, RankedTensorType type,
+                         ValueRange inputs) {
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(imp.create<tensor::DimOp>(inputs.front(), d));
+  return imp.emptyTensor(type, sizes);
+}
+
 static LogicalResult importConcat(NodeImporter &imp) {
   SmallVector<Value> inputs;
   for (int i = 0; i < imp.getNumInputs(); ++i) {
@@ -156,12 +167,38 @@ static LogicalResult importConcat(NodeImporter &imp) {
                << " do not concatenate along axis " << *axis;
     shape[*axis] += inShape[*axis];
   }
+  // Run-time dims (a symbolic batch): the runtime concatenates per shape
+  // along a static axis; the other run-time dims must be one symbol.
+  for (auto [i, input] : llvm::enumerate(inputs)) {
+    auto inType = cast<RankedTensorType>(input.getType());
+    if (inType.isDynamicDim(*axis))
+      return imp.emitError()
+             << "input " << i << " of shape " << formatShape(inType.getShape())
+             << " has a run-time size along axis " << *axis
+             << "; concatenating along it is not supported "
+                "yet (fix it with --input-shape)";
+    for (int64_t d = 0; d < inType.getRank(); ++d) {
+      if (!inType.isDynamicDim(d) || i == 0)
+        continue;
+      std::string first = getDimSymbol(imp, inputs.front(), d, 0),
+                  other = getDimSymbol(imp, input, d, i);
+      if (first.empty() || first != other)
+        return imp.emitError()
+               << "dim " << d << " of inputs 0 and " << i
+               << " is symbolic and not known to be equal ('" << first << "', '"
+               << other << "'); fix it with --input-shape";
+    }
+  }
   FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
       0, RankedTensorType::get(shape, firstType.getElementType()));
   if (failed(type))
     return failure();
   // Strings are no oneDNN data type: insert each input into the result.
   if (isa<StringType>(type->getElementType())) {
+    if (!type->hasStaticShape())
+      return imp.emitError()
+             << "strings of run-time shape " << formatShape(type->getShape())
+             << " do not concatenate yet";
     Value result = imp.emptyTensor(*type);
     SmallVector<int64_t> offsets(type->getRank(), 0);
     for (Value input : inputs) {
@@ -178,7 +215,7 @@ static LogicalResult importConcat(NodeImporter &imp) {
     return success();
   }
   imp.setOutput(
-      0, imp.create<ConcatOp>(*type, inputs, imp.emptyTensor(*type),
+      0, imp.create<ConcatOp>(*type, inputs, emptyConcat(imp, *type, inputs),
                               imp.getBuilder().getI64IntegerAttr(*axis)));
   return success();
 }
@@ -607,7 +644,7 @@ ArrayRef<OpRuleInfo> aic::importer::getCoreRules() {
        types::kFloat, "", true},
       {"Transpose", importTranspose, 1, types::kTensor | types::kString, "",
        true},
-      {"Concat", importConcat, 1, types::kTensor | types::kString},
+      {"Concat", importConcat, 1, types::kTensor | types::kString, "", true},
       {"Constant", importConstant, 1, types::kTensor | types::kString},
       {"Identity", importIdentity, 1, types::kTensor | types::kString, "",
        true},

@@ -369,6 +369,8 @@ static LogicalResult importPRelu(NodeImporter &imp) {
     shape[0] = slopeType.getDimSize(0);
     slopeValue = imp.reshapeTo(slopeValue, shape);
   }
+  if (failed(checkRuntimeBroadcast(imp, *input, slopeValue)))
+    return failure();
   bool isUnsigned = imp.isUnsignedInput(0);
   FailureOr<Value> result =
       buildElementwise(imp, *type, {*input, slopeValue},
@@ -391,8 +393,8 @@ static LogicalResult importPRelu(NodeImporter &imp) {
 //===----------------------------------------------------------------------===//
 
 ArrayRef<OpRuleInfo> aic::importer::getUnaryRules() {
-  // The functions of one input and nothing else (`true`) also take inputs
-  // of a run-time shape.
+  // Every unary function (and PRelu, whose slope broadcasts to the input)
+  // also takes inputs of a run-time shape (`true`).
   static const OpRuleInfo rules[] = {
       {"Relu", importRelu, 1, types::kNumeric, "", true},
       {"Sigmoid", importSigmoid, 1, types::kFloat, "", true},
@@ -419,19 +421,19 @@ ArrayRef<OpRuleInfo> aic::importer::getUnaryRules() {
       {"Asinh", importMath<math::AsinhOp>, 9, types::kFloat, "", true},
       {"Acosh", importMath<math::AcoshOp>, 9, types::kFloat, "", true},
       {"Atanh", importMath<math::AtanhOp>, 9, types::kFloat, "", true},
-      {"LeakyRelu", importLeakyRelu, 1, types::kFloat},
-      {"ThresholdedRelu", importThresholdedRelu, 10, types::kFloat},
-      {"PRelu", importPRelu, 1, types::kNumeric},
-      {"HardSigmoid", importHardSigmoid, 1, types::kFloat},
-      {"HardSwish", importHardSwish, 14, types::kFloat},
-      {"Elu", importElu, 1, types::kFloat},
-      {"Selu", importSelu, 1, types::kFloat},
-      {"Celu", importCelu, 12, types::kFloat},
-      {"Softplus", importSoftplus, 1, types::kFloat},
-      {"Softsign", importSoftsign, 1, types::kFloat},
-      {"Shrink", importShrink, 9, types::kNumeric},
-      {"IsNaN", importIsNaN, 9, types::kFloat},
-      {"IsInf", importIsInf, 10, types::kFloat},
+      {"LeakyRelu", importLeakyRelu, 1, types::kFloat, "", true},
+      {"ThresholdedRelu", importThresholdedRelu, 10, types::kFloat, "", true},
+      {"PRelu", importPRelu, 1, types::kNumeric, "", true},
+      {"HardSigmoid", importHardSigmoid, 1, types::kFloat, "", true},
+      {"HardSwish", importHardSwish, 14, types::kFloat, "", true},
+      {"Elu", importElu, 1, types::kFloat, "", true},
+      {"Selu", importSelu, 1, types::kFloat, "", true},
+      {"Celu", importCelu, 12, types::kFloat, "", true},
+      {"Softplus", importSoftplus, 1, types::kFloat, "", true},
+      {"Softsign", importSoftsign, 1, types::kFloat, "", true},
+      {"Shrink", importShrink, 9, types::kNumeric, "", true},
+      {"IsNaN", importIsNaN, 9, types::kFloat, "", true},
+      {"IsInf", importIsInf, 10, types::kFloat, "", true},
   };
   return rules;
 }

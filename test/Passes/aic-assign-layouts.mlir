@@ -227,3 +227,37 @@ func.func @computed_weights(%x: tensor<1x96x56x56xf32>, %s: tensor<96x1x1xf32>, 
   %c2 = aic.conv %x2, %w2 outs(%e2) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (tensor<1x24x8x8xf32>, tensor<24x24x3x3xf32>, tensor<1x24x8x8xf32>) -> tensor<1x24x8x8xf32>
   return %c, %c2 : tensor<1x24x56x56xf32>, tensor<1x24x8x8xf32>
 }
+
+// -----
+
+// A symbolic batch: oneDNN is asked about batch 1, and the layouts keep the
+// batch a run-time dim (never blocked). Values stay blocked from the input's
+// reorder through both convs (the second accumulating into it) and the
+// pooling to the result's reorder; the blocked destinations take the batch
+// from the input.
+// CHECK-LABEL: func @symbolic_batch
+// CHECK-SAME: (%[[X:.*]]: tensor<?x64x14x14xf32>)
+// CHECK: %[[N:.*]] = tensor.dim %[[X]], %c0
+// CHECK-NOT: aic.reorder
+// CHECK: %[[E:.*]] = tensor.empty(%[[N]]) : tensor<?x{{[0-9x]+}}xf32>
+// CHECK: %[[IN:.*]] = aic.reorder %[[X]] outs(%[[E]]) {layouts = [unit, #aic.layout<"[[ACT:[a-zA-Z0-9]+]]", [?, 64, 14, 14]>]}
+// CHECK-NOT: aic.reorder
+// CHECK: %[[C1:.*]] = aic.conv %[[IN]], {{.*}}layouts = [#aic.layout<"[[ACT]]", [?, 64, 14, 14]>, #aic.layout<"{{[a-zA-Z0-9]+}}", [64, 64, 3, 3]>, unit, #aic.layout<"[[ACT]]", [?, 64, 14, 14]>]
+// CHECK-NOT: aic.reorder
+// CHECK: %[[C2:.*]] = aic.conv %[[C1]], %{{.*}} outs(%[[IN]])
+// CHECK-NOT: aic.reorder
+// CHECK: %[[P:.*]] = aic.max_pool %[[C2]] outs(%{{.*}}) {{.*}}layouts = [#aic.layout<"[[ACT]]", [?, 64, 14, 14]>, #aic.layout<"[[ACT]]", [?, 64, 7, 7]>]
+// CHECK: %[[OUT:.*]] = aic.reorder %[[P]] outs({{.*}}) {layouts = [#aic.layout<"[[ACT]]", [?, 64, 7, 7]>, unit]} : (tensor<?x{{[0-9x]+}}xf32>, tensor<?x64x7x7xf32>)
+// CHECK: return %[[OUT]]
+func.func @symbolic_batch(%x: tensor<?x64x14x14xf32>) -> tensor<?x64x7x7xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x64x14x14xf32>
+  %w = arith.constant dense<0.01> : tensor<64x64x3x3xf32>
+  %b = arith.constant dense<0.1> : tensor<64xf32>
+  %e = tensor.empty(%n) : tensor<?x64x14x14xf32>
+  %c1 = aic.conv %x, %w, %b outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64, post_ops = [#aic.eltwise<relu>]} : (tensor<?x64x14x14xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>, tensor<?x64x14x14xf32>) -> tensor<?x64x14x14xf32>
+  %c2 = aic.conv %c1, %w outs(%x) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64, post_ops = [#aic.sum, #aic.eltwise<relu>]} : (tensor<?x64x14x14xf32>, tensor<64x64x3x3xf32>, tensor<?x64x14x14xf32>) -> tensor<?x64x14x14xf32>
+  %ep = tensor.empty(%n) : tensor<?x64x7x7xf32>
+  %p = aic.max_pool %c2 outs(%ep) {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<?x64x14x14xf32>, tensor<?x64x7x7xf32>) -> tensor<?x64x7x7xf32>
+  return %p : tensor<?x64x7x7xf32>
+}

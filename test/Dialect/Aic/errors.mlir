@@ -286,6 +286,19 @@ func.func private @bad_rank() -> () attributes {l = #aic.layout<"acdb", [1, 2, 3
 
 // -----
 
+// Tests that a run-time dim is never blocked: its padding is unknown.
+// expected-error @+1 {{layout dim 1 is a run-time dim and blocked}}
+func.func private @blocked_dynamic() -> () attributes {l = #aic.layout<"aBcd16b", [1, ?, 3, 4]>}
+
+// -----
+
+// Tests that run-time dims are stored in their logical order, the order the
+// runtime receives them in.
+// expected-error @+1 {{run-time layout dims 3 and 0 are stored out of order}}
+func.func private @dynamic_order() -> () attributes {l = #aic.layout<"bdac", [?, 2, 3, ?]>}
+
+// -----
+
 // Tests that the layouts attribute has one entry per operand.
 func.func @layout_count(%x: tensor<4xf32>, %e: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{has 1 layouts for 2 operands}}

@@ -160,6 +160,17 @@ func.func @layouts(%x: tensor<1x24x5x5xf32>, %w: tensor<2x2x1x1x16x16xf32>) -> t
 
 // -----
 
+// Tests that a layout with a run-time batch round-trips: its stored type has
+// the same run-time dim.
+// CHECK-LABEL: func @layout_symbolic_batch
+// CHECK: aic.reorder %arg0 outs(%{{.*}}) {layouts = [unit, #aic.layout<"aBcd16b", [?, 24, 5, 5]>]} : (tensor<?x24x5x5xf32>, tensor<?x2x5x5x16xf32>) -> tensor<?x2x5x5x16xf32>
+func.func @layout_symbolic_batch(%x: tensor<?x24x5x5xf32>, %e: tensor<?x2x5x5x16xf32>) -> tensor<?x2x5x5x16xf32> {
+  %b = aic.reorder %x outs(%e) {layouts = [unit, #aic.layout<"aBcd16b", [?, 24, 5, 5]>]} : (tensor<?x24x5x5xf32>, tensor<?x2x5x5x16xf32>) -> tensor<?x2x5x5x16xf32>
+  return %b : tensor<?x2x5x5x16xf32>
+}
+
+// -----
+
 // Tests that conv_transpose round-trips with and without a bias and with a
 // post-op chain, 1-D and 2-D, on tensors and on buffers.
 // CHECK-LABEL: func @conv_transpose

@@ -50,15 +50,18 @@ contract::Conv sampleConv() {
 }
 
 /// Decodes `words` (kind word first) as kind D.
-template <class D> D decodeWords(const std::vector<int64_t> &words) {
-  return rt::decode<D>(words.data(), static_cast<int64_t>(words.size()),
-                       "test");
+template <class D>
+D decodeWords(const std::vector<int64_t> &words, bool dynamic = false) {
+  return rt::decode<D>(words.data(), static_cast<int64_t>(words.size()), "test",
+                       dynamic);
 }
 
 /// The message of decoding `words` as D, "" if it decodes.
-template <class D> std::string decodeError(const std::vector<int64_t> &words) {
+template <class D>
+std::string decodeError(const std::vector<int64_t> &words,
+                        bool dynamic = false) {
   try {
-    decodeWords<D>(words);
+    decodeWords<D>(words, dynamic);
     return "";
   } catch (const rt::Error &e) {
     EXPECT_EQ(e.status(), AIC_ERROR_INVALID_MODEL);
@@ -284,6 +287,24 @@ TEST(Contract, BlockedTensorAndSumWords) {
   bad = contract::encode(r);
   bad.back() = 1 << 20; // a block far beyond any real one
   EXPECT_NE(decodeError<contract::Reorder>(bad).find("dst.blocks"),
+            std::string::npos);
+}
+
+TEST(Decoder, BlockedTensorWithARunTimeBatch) {
+  // nChw16c over [batch, 24, 5, 5]: the batch is given per run.
+  Tensor blocked = f32({AIC_DIM_DYNAMIC, 24, 5, 5});
+  blocked.order = {0, 1, 2, 3};
+  blocked.blocks = {{1, 16}};
+  contract::Reorder r{f32({AIC_DIM_DYNAMIC, 24, 5, 5}), blocked};
+  std::vector<int64_t> words = contract::encode(r);
+  EXPECT_EQ(decodeWords<contract::Reorder>(words, true).dst, blocked);
+  // Only where the caller allows run-time dims.
+  EXPECT_NE(decodeError<contract::Reorder>(words).find("'src.dims'"),
+            std::string::npos);
+  // A run-time dim cannot be blocked: its padding would be unknown.
+  r.dst.dims = {1, AIC_DIM_DYNAMIC, 5, 5};
+  EXPECT_NE(decodeError<contract::Reorder>(contract::encode(r), true)
+                .find("'dst.blocks' blocks run-time dim 1"),
             std::string::npos);
 }
 
