@@ -292,9 +292,10 @@ std::optional<BlockedLayout> queryMatmulWeights(MatmulOp op,
   auto out = cast<ShapedType>(op.getInit().getType());
   if (!matchPattern(op.getRhs(), m_Constant()) || a.getRank() != 2 ||
       b.getRank() != 2 || out.getRank() != 2 || !b.getElementType().isF32() ||
-      !a.hasStaticShape() || !b.hasStaticShape())
+      !b.hasStaticShape())
     return std::nullopt;
-  int64_t m = out.getDimSize(0), n = out.getDimSize(1);
+  // A run-time M (a symbolic batch) is asked about as 1, like a conv's.
+  int64_t m = representative(out.getShape())[0], n = out.getDimSize(1);
   int64_t k = op.getTransposeLhs() ? a.getDimSize(0) : a.getDimSize(1);
   memory::desc src = plainDesc({m, k});
   if (op.getTransposeLhs())

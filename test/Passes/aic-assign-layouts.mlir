@@ -261,3 +261,21 @@ func.func @symbolic_batch(%x: tensor<?x64x14x14xf32>) -> tensor<?x64x7x7xf32> {
   %p = aic.max_pool %c2 outs(%ep) {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<?x64x14x14xf32>, tensor<?x64x7x7xf32>) -> tensor<?x64x7x7xf32>
   return %p : tensor<?x64x7x7xf32>
 }
+
+// -----
+
+// A matmul of a run-time M (the classifier of a CNN with a symbolic batch)
+// gets its constant weights packed as for M = 1.
+// CHECK-LABEL: func @gemm_symbolic_batch
+// CHECK: %[[W:.*]] = arith.constant dense_resource<{{.*}}> : tensor<{{.*}}xf32>
+// CHECK: aic.matmul %arg0, %[[W]], %{{.*}} outs(%{{.*}}) {layouts = [unit, #aic.layout<"{{[a-zA-Z0-9]+}}", [256, 100]>, unit, unit]} : (tensor<?x256xf32>
+// CHECK-NOT: transpose_rhs
+func.func @gemm_symbolic_batch(%x: tensor<?x256xf32>) -> tensor<?x100xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x256xf32>
+  %w = arith.constant dense<0.5> : tensor<100x256xf32>
+  %b = arith.constant dense<0.1> : tensor<100xf32>
+  %e = tensor.empty(%n) : tensor<?x100xf32>
+  %y = aic.matmul %x, %w, %b outs(%e) {transpose_rhs} : (tensor<?x256xf32>, tensor<100x256xf32>, tensor<100xf32>, tensor<?x100xf32>) -> tensor<?x100xf32>
+  return %y : tensor<?x100xf32>
+}
