@@ -7,10 +7,12 @@
  * aic_model_set_num_threads ("load"); then for each size D given, every
  * symbolic dim set to D, the first aic_model_run_alloc at that shape
  * ("first_ms": the primitives and memory plan created for it) and the
- * median of R more ("steady_ms"). Inputs are seeded random floats. Prints
- * one JSON object:
+ * median of R more ("steady_ms"), and aic_model_arena_bytes then (the
+ * largest arena planned so far: give the sizes in increasing order for
+ * each shape's own). Inputs are seeded random floats. Prints one JSON
+ * object:
  *   {"load_ms": ..., "shapes": [{"dim": D, "first_ms": ...,
- *    "steady_ms": ...}, ...]}
+ *    "steady_ms": ..., "arena_bytes": ...}, ...]}
  *
  * Built by benchmarks/dynamic.py:
  *   cc -O2 -I include benchmarks/shape-change.c -L LIB -laicrt -Wl,-rpath,LIB
@@ -113,8 +115,10 @@ int main(int argc, char **argv) {
       ms[r] = now_ms() - t2;
     }
     qsort(ms, runs, sizeof(double), cmp);
-    printf("%s{\"dim\": %lld, \"first_ms\": %.3f, \"steady_ms\": %.4f}",
-           k ? ", " : "", (long long)dims[k], first, ms[runs / 2]);
+    printf("%s{\"dim\": %lld, \"first_ms\": %.3f, \"steady_ms\": %.4f, "
+           "\"arena_bytes\": %llu}",
+           k ? ", " : "", (long long)dims[k], first, ms[runs / 2],
+           (unsigned long long)aic_model_arena_bytes(model));
   }
   printf("]}\n");
   for (size_t i = 0; i < ni; ++i)

@@ -38,6 +38,9 @@ struct aicrt_context {
   // Shapes each primitive with run-time dims keeps (aic_model_set_shape
   // _cache; Shaped.h).
   std::atomic<size_t> shapeCache{0};
+  // The largest arena a memory plan of symbolic shapes gave a run so far
+  // (aicrt_plan; aic_model_arena_bytes).
+  std::atomic<uint64_t> plannedArenaBytes{0};
 };
 
 /// One per concurrent run: everything an execution mutates.

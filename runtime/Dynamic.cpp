@@ -216,6 +216,10 @@ AIC_RT_EXPORT int32_t aicrt_plan(aicrt_exec_state *state, const int64_t *sizes,
     }
     // The arena only grows: between runs, so no buffer of a run moves.
     auto peak = static_cast<size_t>(it->peak);
+    uint64_t planned = state->ctx->plannedArenaBytes.load();
+    while (peak > planned &&
+           !state->ctx->plannedArenaBytes.compare_exchange_weak(planned, peak))
+      ;
     if (peak > state->arenaBytes) {
       state->arena = allocAligned(peak);
       state->arenaBytes = peak;

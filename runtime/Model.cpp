@@ -368,7 +368,11 @@ AIC_RT_EXPORT aic_status_t aic_model_output_value_info(const aic_model_t *model,
 }
 
 AIC_RT_EXPORT uint64_t aic_model_arena_bytes(const aic_model_t *model) {
-  return model ? model->meta.arenaBytes : 0;
+  if (!model)
+    return 0;
+  return std::max<uint64_t>(model->meta.arenaBytes,
+                            model->ctx ? model->ctx->plannedArenaBytes.load()
+                                       : 0);
 }
 
 AIC_RT_EXPORT aic_status_t aic_model_set_profiling(aic_model_t *model,

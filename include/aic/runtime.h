@@ -217,7 +217,10 @@ aic_status_t aic_model_output_value_info(const aic_model_t *model, size_t index,
                                          aic_value_info_t *info);
 
 /* Bytes of scratch memory one concurrent run keeps (the static memory
- * plan's arena). */
+ * plan's arena). A model with symbolic dims plans its memory per input
+ * shape (once per shape, cached like its primitives): for it, the largest
+ * arena a run has planned so far, so that after runs at one shape this is
+ * that shape's arena (0 before the first run). */
 uint64_t aic_model_arena_bytes(const aic_model_t *model);
 
 /* Symbolic input dims (a model compiled without --input-shape for an input

@@ -1,8 +1,8 @@
 //===- SymbolicTest.cpp - Inputs with symbolic dims through the C API -----===//
 //
 // The symbolic test model (models/symbolic.cpp): runs at several batch sizes
-// (primitives and plans per shape), inputs whose dims of one name disagree,
-// wrong ranks, and aic_model_set_shape_cache.
+// (primitives and plans per shape, the arena they plan), inputs whose dims
+// of one name disagree, wrong ranks, and aic_model_set_shape_cache.
 //
 //===----------------------------------------------------------------------===//
 #include "TestUtil.h"
@@ -56,6 +56,20 @@ TEST(Symbolic, RunsAtEveryBatch) {
   aic::Model m = aic::Model::load(modelPath("symbolic"));
   for (int64_t batch : {1, 4, 7, 4, 1, 16})
     EXPECT_EQ(runAt(m, batch), AIC_OK) << aic_last_error();
+}
+
+TEST(Symbolic, ArenaBytesFollowThePlannedShapes) {
+  aic::Model m = aic::Model::load(modelPath("symbolic"));
+  // The model plans one buffer of batch x 2 floats per run, 64-byte
+  // aligned.
+  EXPECT_EQ(aic_model_arena_bytes(m.get()), 0u);
+  ASSERT_EQ(runAt(m, 4), AIC_OK) << aic_last_error();
+  EXPECT_EQ(aic_model_arena_bytes(m.get()), 64u); // 32 bytes
+  ASSERT_EQ(runAt(m, 24), AIC_OK) << aic_last_error();
+  EXPECT_EQ(aic_model_arena_bytes(m.get()), 192u); // 24 x 2 x 4
+  // The largest so far: a smaller shape later keeps it.
+  ASSERT_EQ(runAt(m, 1), AIC_OK) << aic_last_error();
+  EXPECT_EQ(aic_model_arena_bytes(m.get()), 192u);
 }
 
 TEST(Symbolic, AnEmptyBatchIsAnError) {
