@@ -338,6 +338,29 @@ LogicalResult Lowering::collectOutputs() {
   return success();
 }
 
+LogicalResult Lowering::lowerChecks(Value state) {
+  SmallVector<cf::AssertOp> asserts;
+  graph.walk([&](cf::AssertOp op) { asserts.push_back(op); });
+  if (asserts.empty())
+    return success();
+  declare(kCheckFn, {ptrType, i32, ptrType});
+  for (auto [k, op] : llvm::enumerate(asserts)) {
+    if (op->getParentRegion() != &graph.getBody())
+      return op.emitError() << "expects the graph's control flow in blocks "
+                               "(run convert-scf-to-cf first)";
+    OpBuilder at(op);
+    Location loc = op.getLoc();
+    Value ok = at.create<arith::ExtUIOp>(loc, i32, op.getArg());
+    Value message =
+        stringGlobal(at, ("__aic_check_" + Twine(k)).str(), op.getMsg());
+    auto call = at.create<func::CallOp>(loc, kCheckFn, TypeRange{i32},
+                                        ValueRange{state, ok, message});
+    call->setAttr(kStatusCall, at.getUnitAttr());
+    op.erase();
+  }
+  return success();
+}
+
 Value Lowering::entrySlot(Type type, int64_t count) {
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&graph.getBody().front());
@@ -387,6 +410,9 @@ LogicalResult Lowering::run() {
   declare(kExecFn, {ptrType, i32, ptrType, i32});
   declare(kExecDimsFn, {ptrType, i32, ptrType, i32, ptrType, i32});
   declare(kInputShapeFn, {ptrType, i32, ptrType});
+
+  if (failed(lowerChecks(state)))
+    return failure();
 
   ConversionTarget target(*ctx);
   target.markUnknownOpDynamicallyLegal(

@@ -37,6 +37,7 @@ inline constexpr llvm::StringLiteral kExecFn = "aicrt_exec";
 inline constexpr llvm::StringLiteral kExecDimsFn = "aicrt_exec_dims";
 inline constexpr llvm::StringLiteral kInputShapeFn = "aicrt_input_shape";
 inline constexpr llvm::StringLiteral kPlanFn = "aicrt_plan";
+inline constexpr llvm::StringLiteral kCheckFn = "aicrt_check";
 inline constexpr llvm::StringLiteral kAllocFn = "aicrt_alloc";
 inline constexpr llvm::StringLiteral kFreeFn = "aicrt_free";
 inline constexpr llvm::StringLiteral kOutputFn = "aicrt_output";
@@ -105,6 +106,9 @@ private:
   /// The call of a plan evaluated per shape (kPlanFunc, from
   /// aic-plan-memory) becomes aicrt_plan, which returns the arena.
   LogicalResult lowerPlans(Value state);
+  /// Each cf.assert (a run-time shape check the importer emits) becomes an
+  /// aicrt_check, whose failure ends the run with its message.
+  LogicalResult lowerChecks(Value state);
   /// Hands the results (outputs of a run-time shape) to the runtime with
   /// aicrt_output before `ret`, which then returns 0.
   void handOverResults(func::ReturnOp ret, Value state);

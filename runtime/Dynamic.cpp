@@ -147,6 +147,20 @@ AIC_RT_EXPORT int32_t aicrt_output(aicrt_exec_state *state, int32_t index,
   }
 }
 
+AIC_RT_EXPORT int32_t aicrt_check(aicrt_exec_state *state, int32_t ok,
+                                  const char *message) {
+  if (!state)
+    return report(AIC_ERROR_INVALID_ARGUMENT, "aicrt_check: state is NULL");
+  if (ok)
+    return AIC_OK;
+  try {
+    fail(AIC_ERROR_SHAPE_MISMATCH,
+         message ? message : "a run-time check of the model failed");
+  } catch (...) {
+    return recordFailure(state);
+  }
+}
+
 AIC_RT_EXPORT int32_t aicrt_input_shape(aicrt_exec_state *state, int32_t index,
                                         int64_t *shape) {
   if (!state || !shape)

@@ -18,6 +18,22 @@ using namespace mlir::bufferization;
 using namespace aic;
 
 namespace {
+/// A dense buffer of `buffer`'s shape (its run-time dims read from it).
+FailureOr<Value> allocDenseLike(RewriterBase &rewriter, Location loc,
+                                Value buffer,
+                                const BufferizationOptions &options) {
+  auto type = cast<MemRefType>(buffer.getType());
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(rewriter.create<memref::DimOp>(loc, buffer, d));
+  return options.createAlloc(rewriter, loc,
+                             MemRefType::get(type.getShape(),
+                                             type.getElementType(), nullptr,
+                                             type.getMemorySpace()),
+                             sizes);
+}
+
 template <typename OpTy>
 struct LibraryOpModel
     : public DstBufferizableOpInterfaceExternalModel<LibraryOpModel<OpTy>,
@@ -59,22 +75,15 @@ struct LibraryOpModel
       // writes each of its destinations (a mean it then reads, a variance):
       // each gets a buffer of its own.
       if (isInit && !initBuffers.insert(*buffer).second) {
-        auto type = cast<MemRefType>(buffer->getType());
-        buffer = options.createAlloc(
-            rewriter, loc,
-            MemRefType::get(type.getShape(), type.getElementType(), nullptr,
-                            type.getMemorySpace()),
-            {});
+        buffer = allocDenseLike(rewriter, loc, *buffer, options);
         if (failed(buffer))
           return failure();
       }
       Value dense = *buffer;
       auto type = cast<MemRefType>(dense.getType());
       if (!type.getLayout().isIdentity()) {
-        auto denseType = MemRefType::get(type.getShape(), type.getElementType(),
-                                         nullptr, type.getMemorySpace());
         FailureOr<Value> alloc =
-            options.createAlloc(rewriter, loc, denseType, {});
+            allocDenseLike(rewriter, loc, *buffer, options);
         if (failed(alloc))
           return failure();
         if ((!isInit || hasSumPostOp(op)) &&
@@ -138,10 +147,7 @@ struct ReshapeOpModel
     Value source = *buffer;
     // A strided view (a slice) is not contiguous: reshape a dense copy.
     if (!sourceType.getLayout().isIdentity()) {
-      auto dense =
-          MemRefType::get(sourceType.getShape(), sourceType.getElementType(),
-                          nullptr, sourceType.getMemorySpace());
-      FailureOr<Value> copy = options.createAlloc(rewriter, loc, dense, {});
+      FailureOr<Value> copy = allocDenseLike(rewriter, loc, source, options);
       if (failed(copy) ||
           failed(options.createMemCpy(rewriter, loc, source, *copy)))
         return failure();

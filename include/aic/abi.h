@@ -27,10 +27,11 @@ extern "C" {
  * run-time shaped outputs (AIC_DIM_DYNAMIC, aicrt_alloc, aicrt_output);
  * version 9 no symbolic input dims (dim_names, aicrt_input_shape,
  * aicrt_exec_dims, aicrt_plan); version 10 no AIC_ELTWISE_ELU and
- * AIC_ELTWISE_ABS; version 11 no aicrt_parallel_for. A
+ * AIC_ELTWISE_ABS; version 11 no aicrt_parallel_for; version 12 no
+ * aicrt_check. A
  * STRING tensor's element in compiled code is aic_string_t (aic/runtime.h),
  * emitted as {ptr, i64}. */
-#define AIC_ABI_VERSION 12
+#define AIC_ABI_VERSION 13
 
 /* Limits of the contract; the runtime rejects models beyond them. */
 #define AIC_MAX_RANK 12            /* oneDNN's DNNL_MAX_NDIMS */
@@ -168,6 +169,14 @@ int32_t aicrt_output(aicrt_exec_state *state, int32_t index, void *data,
  * of the current run (its metadata's rank entries) to `shape`. */
 int32_t aicrt_input_shape(aicrt_exec_state *state, int32_t index,
                           int64_t *shape);
+
+/* A condition on the run's shapes that compiled code checks where the
+ * compiler could not prove it (since version 13): two symbolic dims of
+ * different names that the model's arithmetic needs equal, a slice's
+ * run-time bound within its dim. Returns AIC_OK if `ok` is non-zero; else
+ * fails the run with AIC_ERROR_SHAPE_MISMATCH and `message` (one line,
+ * naming the model node) as its error. */
+int32_t aicrt_check(aicrt_exec_state *state, int32_t ok, const char *message);
 
 /* Places the buffers of a memory plan whose sizes depend on symbolic dims
  * (since version 10), once per run before any of them is used: `sizes`

@@ -357,6 +357,17 @@ Value aic::importer::buildGeneric(NodeImporter &imp,
   return generic.getResult(0);
 }
 
+FailureOr<int64_t> aic::importer::normalizeAxis(NodeImporter &imp, int64_t axis,
+                                                int64_t rank, StringRef what) {
+  int64_t normalized = axis < 0 ? axis + rank : axis;
+  if (normalized < 0 || normalized >= rank) {
+    imp.emitError() << what << " " << axis << " is out of range for rank "
+                    << rank;
+    return failure();
+  }
+  return normalized;
+}
+
 FailureOr<AffineMap> aic::importer::getBroadcastMap(MLIRContext *ctx,
                                                     ArrayRef<int64_t> in,
                                                     ArrayRef<int64_t> out) {

@@ -103,12 +103,30 @@ std::string getDimSymbol(NodeImporter &imp, mlir::Value v, int64_t d,
 /// The dim_param ONNX's inference gave dim `d` of the node's output
 /// `output`, or "".
 std::string getOutputDimSymbol(NodeImporter &imp, int output, int64_t d);
-/// Errors where both operands, the node's inputs 0 and 1, have a run-time
-/// dim at one position (counted from the end) unless the dims have the same
-/// symbol: others may differ at run time, one of them 1 and broadcast,
-/// which code built for equal dims would get wrong.
+/// Where both operands, the node's inputs 0 and 1, have a run-time dim at
+/// one position (counted from the end) and the dims have no common symbol,
+/// checks at run time that they are equal: they may differ, one of them 1
+/// and broadcast, which code built for equal dims would get wrong.
 mlir::LogicalResult checkRuntimeBroadcast(NodeImporter &imp, mlir::Value lhs,
                                           mlir::Value rhs);
+/// One strided window per dim of `input` (SliceRules.cpp): positive
+/// strides become a tensor.extract_slice, any negative one a linalg.generic
+/// reading offset + stride * i.
+mlir::Value buildStridedSlice(NodeImporter &imp, mlir::Value input,
+                              mlir::RankedTensorType type,
+                              llvm::ArrayRef<int64_t> offsets,
+                              llvm::ArrayRef<int64_t> strides);
+
+/// Brings a possibly negative axis (or other dim index, named `what` in
+/// the error) into [0, rank), or fails with a message at the node.
+mlir::FailureOr<int64_t> normalizeAxis(NodeImporter &imp, int64_t axis,
+                                       int64_t rank,
+                                       llvm::StringRef what = "axis");
+
+/// A check of `ok` (i1) at run time: a run where it is false fails with
+/// AIC_ERROR_SHAPE_MISMATCH and the node's description followed by `what`.
+void buildRuntimeCheck(NodeImporter &imp, mlir::Value ok,
+                       const std::string &what);
 
 /// The map reading an operand of shape `in` broadcast (numpy-style,
 /// aligned on trailing dims) to a result of shape `out`, or failure if it

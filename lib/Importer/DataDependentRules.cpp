@@ -107,14 +107,6 @@ static FailureOr<Value> getStaticInput(NodeImporter &imp, int i) {
   return input;
 }
 
-static FailureOr<int64_t> normalizeAxis(NodeImporter &imp, int64_t axis,
-                                        int64_t rank) {
-  if (axis < -rank || axis >= rank)
-    return imp.emitError() << "axis " << axis << " is out of range for rank "
-                           << rank;
-  return axis < 0 ? axis + rank : axis;
-}
-
 //===----------------------------------------------------------------------===//
 // NonZero
 //===----------------------------------------------------------------------===//

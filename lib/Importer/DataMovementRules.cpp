@@ -1,7 +1,8 @@
 //===- DataMovementRules.cpp - Import rules for indexing and shapes -------===//
 //
-// Gather*, Slice, Split, Pad, Expand and Tile, and the operators whose
-// result is a shape or a constant (Shape, Size, ConstantOfShape, Range).
+// Gather*, Pad, Expand and Tile, and the operators whose result is a shape
+// or a constant (Shape, Size, ConstantOfShape, Range); Slice and Split are
+// in SliceRules.cpp.
 // Inputs that determine a result shape (starts, pads, repeats, ...) must be
 // constants; ONNX shape inference with data propagation folds most shape
 // arithmetic into constants before these rules run.
@@ -23,25 +24,6 @@
 using namespace mlir;
 using namespace aic;
 using namespace aic::importer;
-
-/// Brings a possibly negative axis into [0, rank), or fails with a message.
-static FailureOr<int64_t> normalizeAxis(NodeImporter &imp, int64_t axis,
-                                        int64_t rank) {
-  int64_t normalized = axis < 0 ? axis + rank : axis;
-  if (normalized < 0 || normalized >= rank) {
-    imp.emitError() << "axis " << axis << " is out of range for rank " << rank;
-    return failure();
-  }
-  return normalized;
-}
-
-static SmallVector<OpFoldResult> indexAttrs(Builder &b,
-                                            ArrayRef<int64_t> values) {
-  SmallVector<OpFoldResult> result;
-  for (int64_t v : values)
-    result.push_back(b.getIndexAttr(v));
-  return result;
-}
 
 /// Registers output 0 as a constant computed at import.
 static void setConstantOutput(NodeImporter &imp, ConstTensor tensor) {
@@ -240,183 +222,6 @@ static LogicalResult importGatherND(NodeImporter &imp) {
 // Slice and Split
 //===----------------------------------------------------------------------===//
 
-/// One strided window per dim: positive strides become a
-/// tensor.extract_slice, any negative one a linalg.generic reading
-/// offset + stride * i.
-static Value buildStridedSlice(NodeImporter &imp, Value input,
-                               RankedTensorType type, ArrayRef<int64_t> offsets,
-                               ArrayRef<int64_t> strides) {
-  OpBuilder &b = imp.getBuilder();
-  if (llvm::all_of(strides, [](int64_t s) { return s > 0; })) {
-    // Run-time dims are whole dims of the input.
-    SmallVector<OpFoldResult> sizes = indexAttrs(b, type.getShape());
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      if (type.isDynamicDim(d))
-        sizes[d] = tensor::getMixedSize(b, imp.getLoc(), input, d);
-    return imp.create<tensor::ExtractSliceOp>(
-        type, input, indexAttrs(b, offsets), sizes, indexAttrs(b, strides));
-  }
-  MLIRContext *ctx = imp.getContext();
-  SmallVector<AffineExpr> exprs;
-  for (auto [d, offset, stride] : llvm::enumerate(offsets, strides))
-    exprs.push_back(getAffineConstantExpr(offset, ctx) +
-                    getAffineDimExpr(d, ctx) * stride);
-  AffineMap map = AffineMap::get(type.getRank(), 0, exprs, ctx);
-  return buildGeneric(
-      imp, type, input, map,
-      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
-}
-
-static LogicalResult importSlice(NodeImporter &imp) {
-  FailureOr<Value> input = imp.getInput(0);
-  if (failed(input))
-    return failure();
-  auto inType = cast<RankedTensorType>(input->getType());
-  int64_t rank = inType.getRank();
-  SmallVector<int64_t> starts, ends, axes, steps;
-  if (imp.getOpset() < 10) {
-    starts = imp.getIntsAttr("starts");
-    ends = imp.getIntsAttr("ends");
-    axes = imp.getIntsAttr("axes");
-  } else {
-    FailureOr<SmallVector<int64_t>> s = imp.getConstantInts(1, "starts");
-    if (failed(s))
-      return failure();
-    FailureOr<SmallVector<int64_t>> e = imp.getConstantInts(2, "ends");
-    if (failed(e))
-      return failure();
-    starts = std::move(*s);
-    ends = std::move(*e);
-    for (auto [i, name, out] : {std::make_tuple(3, "axes", &axes),
-                                std::make_tuple(4, "steps", &steps)}) {
-      if (!imp.hasInput(i))
-        continue;
-      FailureOr<SmallVector<int64_t>> values = imp.getConstantInts(i, name);
-      if (failed(values))
-        return failure();
-      *out = std::move(*values);
-    }
-  }
-  if (axes.empty())
-    for (size_t i = 0; i < starts.size(); ++i)
-      axes.push_back(i);
-  if (steps.empty())
-    steps.assign(starts.size(), 1);
-  if (ends.size() != starts.size() || axes.size() != starts.size() ||
-      steps.size() != starts.size())
-    return imp.emitError() << "starts, ends, axes and steps differ in length";
-
-  SmallVector<int64_t> offsets(rank, 0), strides(rank, 1);
-  SmallVector<int64_t> shape(inType.getShape());
-  SmallVector<bool> seen(rank, false);
-  for (size_t i = 0; i < starts.size(); ++i) {
-    FailureOr<int64_t> axis = normalizeAxis(imp, axes[i], rank);
-    if (failed(axis))
-      return failure();
-    if (seen[*axis])
-      return imp.emitError() << "axis " << axes[i] << " is sliced twice";
-    seen[*axis] = true;
-    if (inType.isDynamicDim(*axis))
-      return imp.emitError() << "slicing run-time dim " << *axis
-                             << " is not supported yet (fix the model's "
-                                "symbolic dims with --input-shape)";
-    int64_t step = steps[i], dim = inType.getDimSize(*axis);
-    if (step == 0)
-      return imp.emitError() << "steps must not be 0";
-    int64_t start = starts[i], end = ends[i];
-    if (start < 0)
-      start += dim;
-    if (end < 0)
-      end += dim;
-    int64_t size;
-    if (dim == 0) {
-      size = 0;
-    } else if (step > 0) {
-      start = std::clamp<int64_t>(start, 0, dim);
-      end = std::clamp<int64_t>(end, 0, dim);
-      size = end > start ? (end - start + step - 1) / step : 0;
-    } else {
-      start = std::clamp<int64_t>(start, 0, dim - 1);
-      end = std::clamp<int64_t>(end, -1, dim - 1);
-      size = start > end ? (start - end - step - 1) / -step : 0;
-    }
-    offsets[*axis] = size > 0 ? start : 0;
-    strides[*axis] = size > 0 ? step : 1;
-    shape[*axis] = size;
-  }
-  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
-      0, RankedTensorType::get(shape, inType.getElementType()));
-  if (failed(type))
-    return failure();
-  imp.setOutput(0, buildStridedSlice(imp, *input, *type, offsets, strides));
-  return success();
-}
-
-static LogicalResult importSplit(NodeImporter &imp) {
-  FailureOr<Value> input = imp.getInput(0);
-  if (failed(input))
-    return failure();
-  auto inType = cast<RankedTensorType>(input->getType());
-  FailureOr<int64_t> axis =
-      normalizeAxis(imp, imp.getIntAttr("axis", 0), inType.getRank());
-  if (failed(axis))
-    return failure();
-  int64_t dim = inType.getDimSize(*axis);
-  int64_t numOutputs = imp.getNode().output_size();
-  // The sizes: an input (Split-1 and from opset 13), an attribute (opsets
-  // 1 to 12), else equal parts.
-  SmallVector<int64_t> sizes;
-  if (imp.hasInput(1)) {
-    FailureOr<SmallVector<int64_t>> values = imp.getConstantInts(1, "split");
-    if (failed(values))
-      return failure();
-    sizes = std::move(*values);
-  } else if (imp.getAttr("split")) {
-    sizes = imp.getIntsAttr("split");
-  } else {
-    // Opset 18's num_outputs lets the last part be smaller; before it the
-    // parts must be equal.
-    bool numOutputsAttr = imp.getAttr("num_outputs") != nullptr;
-    int64_t parts = imp.getIntAttr("num_outputs", numOutputs);
-    if (parts <= 0 || (!numOutputsAttr && dim % parts != 0))
-      return imp.emitError() << "cannot split a dim of " << dim << " into "
-                             << parts << " equal parts";
-    int64_t chunk = (dim + parts - 1) / parts;
-    for (int64_t i = 0; i < parts; ++i)
-      sizes.push_back(std::clamp<int64_t>(dim - i * chunk, 0, chunk));
-  }
-  if (static_cast<int64_t>(sizes.size()) != numOutputs)
-    return imp.emitError() << sizes.size() << " split sizes for " << numOutputs
-                           << " outputs";
-  int64_t total = 0;
-  for (int64_t size : sizes) {
-    if (size < 0)
-      return imp.emitError() << "negative split size " << size;
-    total += size;
-  }
-  if (total != dim)
-    return imp.emitError() << "split sizes add up to " << total
-                           << ", not the dim " << dim;
-  SmallVector<int64_t> offsets(inType.getRank(), 0);
-  SmallVector<int64_t> strides(inType.getRank(), 1);
-  for (int64_t i = 0; i < numOutputs; ++i) {
-    SmallVector<int64_t> shape(inType.getShape());
-    shape[*axis] = sizes[i];
-    FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
-        i, RankedTensorType::get(shape, inType.getElementType()));
-    if (failed(type))
-      return failure();
-    if (imp.isOutputUsed(i))
-      imp.setOutput(i, buildStridedSlice(imp, *input, *type, offsets, strides));
-    offsets[*axis] += sizes[i];
-  }
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
-// Pad
-//===----------------------------------------------------------------------===//
-
 /// The source index of a reflect/edge padded dim for output index `i`.
 static Value paddedSourceIndex(OpBuilder &b, Location loc, Value i, int64_t low,
                                int64_t size, bool reflect) {
@@ -523,10 +328,11 @@ static LogicalResult importPad(NodeImporter &imp) {
     FailureOr<Value> value = getPadValue(imp, inType.getElementType());
     if (failed(value))
       return failure();
-    imp.setOutput(0,
-                  imp.create<tensor::PadOp>(*type, source, indexAttrs(b, low),
-                                            indexAttrs(b, high), *value)
-                      .getResult());
+    imp.setOutput(
+        0, imp.create<tensor::PadOp>(
+                  *type, source, getAsIndexOpFoldResult(b.getContext(), low),
+                  getAsIndexOpFoldResult(b.getContext(), high), *value)
+               .getResult());
     return success();
   }
   if (type->getNumElements() == 0) {
@@ -811,8 +617,6 @@ ArrayRef<OpRuleInfo> aic::importer::getDataMovementRules() {
       {"Gather", importGather, 1, types::kTensor | types::kString, "", true},
       {"GatherElements", importGatherElements, 11, types::kTensor},
       {"GatherND", importGatherND, 11, types::kTensor},
-      {"Slice", importSlice, 1, types::kTensor | types::kString, "", true},
-      {"Split", importSplit, 1, types::kTensor},
       {"Pad", importPad, 1, types::kNumeric},
       {"Expand", importExpand, 8, types::kTensor | types::kString},
       {"Tile", importTile, 6, types::kTensor | types::kString},

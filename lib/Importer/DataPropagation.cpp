@@ -18,7 +18,12 @@
 // - Reshape, whose inference ONNX 1.12 does not let read propagated values
 //   at all (its Expand does): a target known symbolically gives the output
 //   its dims, 0 copying the input's dim and -1 the product of the input's
-//   dims divided by that of the others.
+//   dims divided by that of the others;
+// - the broadcasting binary operators aic takes run-time dims in, where a
+//   symbolic dim meets an unknown one (a slice's run-time size): ONNX
+//   leaves the output's dim unknown, since the other could be 1; aic checks
+//   at run time that they are equal (checkRuntimeBroadcast), so the output
+//   keeps the symbol, and reshapes after it stay provable.
 //
 // The importer runs the same propagation per node on the shapes it refines
 // (propagateMissingData), and its Reshape rule reads the products to prove
@@ -206,6 +211,45 @@ void inferSymbolicReshape(onnx::InferenceContext &ctx) {
   *out->mutable_tensor_type()->mutable_shape() = std::move(shape);
 }
 
+/// Gives each output dim ONNX left unknown the symbol of the inputs' dims at
+/// that position (aligned from the end) when they have exactly one symbol
+/// and no static extent but 1.
+void inferBroadcastSymbols(onnx::InferenceContext &ctx) {
+  onnx::TypeProto *out =
+      ctx.getNumOutputs() == 1 ? ctx.getOutputType(0) : nullptr;
+  if (!out || !out->has_tensor_type() || !out->tensor_type().has_shape())
+    return;
+  onnx::TensorShapeProto *shape = out->mutable_tensor_type()->mutable_shape();
+  int rank = shape->dim_size();
+  for (int d = 0; d < rank; ++d) {
+    Dim *dim = shape->mutable_dim(d);
+    if (dim->has_dim_value() || dim->has_dim_param())
+      continue;
+    std::string symbol;
+    bool usable = true;
+    for (size_t i = 0; i < ctx.getNumInputs() && usable; ++i) {
+      const onnx::TypeProto *in = ctx.getInputType(i);
+      if (!in || !in->has_tensor_type() || !in->tensor_type().has_shape()) {
+        usable = false;
+        break;
+      }
+      const onnx::TensorShapeProto &inShape = in->tensor_type().shape();
+      int k = d - (rank - inShape.dim_size());
+      if (k < 0)
+        continue;
+      const Dim &inDim = inShape.dim(k);
+      if (inDim.has_dim_value())
+        usable = inDim.dim_value() == 1;
+      else if (inDim.has_dim_param()) {
+        usable = symbol.empty() || symbol == inDim.dim_param();
+        symbol = inDim.dim_param();
+      }
+    }
+    if (usable && !symbol.empty())
+      dim->set_dim_param(symbol);
+  }
+}
+
 /// The versions of `op` in the default domain.
 std::vector<onnx::OpSchema *> getVersions(const std::string &op) {
   std::vector<int> versions;
@@ -233,6 +277,21 @@ void aic::importer::addDataPropagation() {
   for (onnx::OpSchema *schema : getVersions("Cast"))
     if (!schema->has_data_propagation_function())
       schema->PartialDataPropagationFunction(propagateCast);
+  for (const char *op :
+       {"Add", "Sub", "Mul", "Div", "Pow", "Equal", "Less", "LessOrEqual",
+        "Greater", "GreaterOrEqual", "And", "Or", "Xor", "PRelu"}) {
+    for (onnx::OpSchema *schema : getVersions(op)) {
+      onnx::InferenceFunction original =
+          schema->GetTypeAndShapeInferenceFunction();
+      if (!original)
+        continue;
+      schema->TypeAndShapeInferenceFunction(
+          [original](onnx::InferenceContext &ctx) {
+            original(ctx);
+            inferBroadcastSymbols(ctx);
+          });
+    }
+  }
   // Reshape-1 takes its target from an attribute.
   for (onnx::OpSchema *schema : getVersions("Reshape")) {
     onnx::InferenceFunction original =

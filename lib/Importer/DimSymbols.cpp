@@ -4,11 +4,16 @@
 // comes from (aic.dim_names) or the dim_param ONNX's inference gave it. Two
 // dims with one symbol are equal at run time (the runtime checks that the
 // inputs sharing a name agree); others may differ, and code that assumes
-// them equal (broadcasting, reshaping) would compute a wrong answer.
+// them equal (broadcasting, reshaping) would compute a wrong answer, so it
+// checks them at run time (cf.assert, which becomes aicrt_check).
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
 
+#include "aic/Compiler.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
@@ -148,15 +153,25 @@ LogicalResult aic::importer::checkRuntimeBroadcast(NodeImporter &imp, Value lhs,
       continue;
     std::string na = getDimSymbol(imp, lhs, da, 0),
                 nb = getDimSymbol(imp, rhs, db, 1);
-    if (na.empty() || na != nb)
-      return imp.emitError()
-             << "dims " << da << " and " << db
-             << " of the operands are symbolic and not known to be equal ('"
-             << na << "', '" << nb
-             << "'); broadcasting them is not supported yet (fix them with "
-                "--input-shape)";
+    if (!na.empty() && na == nb)
+      continue;
+    // Either could be 1 at run time, which the code built for equal dims
+    // would get wrong: a run where they differ fails instead.
+    Value a = imp.create<tensor::DimOp>(lhs, da);
+    Value b = imp.create<tensor::DimOp>(rhs, db);
+    buildRuntimeCheck(
+        imp, imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, a, b),
+        "dims " + std::to_string(da) + " and " + std::to_string(db) +
+            " of the operands ('" + na + "', '" + nb +
+            "') differ at run time; broadcasting run-time dims is not "
+            "supported yet");
   }
   return success();
+}
+
+void aic::importer::buildRuntimeCheck(NodeImporter &imp, Value ok,
+                                      const std::string &what) {
+  imp.create<cf::AssertOp>(ok, describeLocation(imp.getLoc()) + ": " + what);
 }
 
 std::string aic::importer::getOutputDimSymbol(NodeImporter &imp, int output,

@@ -11,6 +11,7 @@
 #include "dialects/Aic/RuntimePrimitive.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -840,9 +841,10 @@ void aic::importer::fixOnnxSchemas() {
 OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
                                           const aic::ImportOptions &options) {
   fixOnnxSchemas();
-  context.loadDialect<aic::AicDialect, arith::ArithDialect, func::FuncDialect,
-                      linalg::LinalgDialect, math::MathDialect, scf::SCFDialect,
-                      tensor::TensorDialect>();
+  context
+      .loadDialect<aic::AicDialect, arith::ArithDialect, cf::ControlFlowDialect,
+                   func::FuncDialect, linalg::LinalgDialect, math::MathDialect,
+                   scf::SCFDialect, tensor::TensorDialect>();
   Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
 
   SmallString<256> modelDir(path);

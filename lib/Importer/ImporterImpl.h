@@ -705,6 +705,7 @@ llvm::ArrayRef<OpRuleInfo> getElementwiseRules();
 llvm::ArrayRef<OpRuleInfo> getUnaryRules();
 llvm::ArrayRef<OpRuleInfo> getReductionRules();
 llvm::ArrayRef<OpRuleInfo> getDataMovementRules();
+llvm::ArrayRef<OpRuleInfo> getSliceRules();
 llvm::ArrayRef<OpRuleInfo> getPositionalRules();
 llvm::ArrayRef<OpRuleInfo> getLossRules();
 llvm::ArrayRef<OpRuleInfo> getConvTransposeRules();

@@ -29,18 +29,6 @@ using namespace mlir;
 using namespace aic;
 using namespace aic::importer;
 
-/// Brings a possibly negative axis into [0, rank), or fails with a message.
-static FailureOr<int64_t> normalizeAxis(NodeImporter &imp, int64_t axis,
-                                        int64_t rank, StringRef what = "axis") {
-  int64_t normalized = axis < 0 ? axis + rank : axis;
-  if (normalized < 0 || normalized >= rank) {
-    imp.emitError() << what << " " << axis << " is out of range for rank "
-                    << rank;
-    return failure();
-  }
-  return normalized;
-}
-
 //===----------------------------------------------------------------------===//
 // Softmax
 //===----------------------------------------------------------------------===//
@@ -153,11 +141,13 @@ static LogicalResult importConcat(NodeImporter &imp) {
       normalizeAxis(imp, imp.getIntAttr("axis", 1), firstType.getRank());
   if (failed(axis))
     return failure();
+  // Run-time dims (a symbolic batch): the runtime concatenates per shape
+  // along a static axis; the other run-time dims must be one symbol.
   SmallVector<int64_t> shape(firstType.getShape());
   shape[*axis] = 0;
-  for (Value input : inputs) {
-    ArrayRef<int64_t> inShape =
-        cast<RankedTensorType>(input.getType()).getShape();
+  for (auto [i, input] : llvm::enumerate(inputs)) {
+    auto inType = cast<RankedTensorType>(input.getType());
+    ArrayRef<int64_t> inShape = inType.getShape();
     for (int64_t d = 0, e = shape.size(); d < e; ++d)
       if (inShape.size() != shape.size() ||
           (d != *axis && inShape[d] != shape[d]))
@@ -165,15 +155,9 @@ static LogicalResult importConcat(NodeImporter &imp) {
                << "inputs of shapes " << formatShape(firstType.getShape())
                << " and " << formatShape(inShape)
                << " do not concatenate along axis " << *axis;
-    shape[*axis] += inShape[*axis];
-  }
-  // Run-time dims (a symbolic batch): the runtime concatenates per shape
-  // along a static axis; the other run-time dims must be one symbol.
-  for (auto [i, input] : llvm::enumerate(inputs)) {
-    auto inType = cast<RankedTensorType>(input.getType());
     if (inType.isDynamicDim(*axis))
       return imp.emitError()
-             << "input " << i << " of shape " << formatShape(inType.getShape())
+             << "input " << i << " of shape " << formatShape(inShape)
              << " has a run-time size along axis " << *axis
              << "; concatenating along it is not supported "
                 "yet (fix it with --input-shape)";
@@ -188,6 +172,7 @@ static LogicalResult importConcat(NodeImporter &imp) {
                << " is symbolic and not known to be equal ('" << first << "', '"
                << other << "'); fix it with --input-shape";
     }
+    shape[*axis] += inShape[*axis];
   }
   FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
       0, RankedTensorType::get(shape, firstType.getElementType()));
@@ -678,14 +663,15 @@ ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
   static const std::vector<OpRuleInfo> rules = [] {
     std::vector<OpRuleInfo> all;
     for (ArrayRef<OpRuleInfo> (*family)() :
-         {getCoreRules,          getReshapeRules,       getElementwiseRules,
-          getUnaryRules,         getReductionRules,     getDataMovementRules,
-          getPositionalRules,    getLossRules,          getSignalRules,
-          getRandomRules,        getSamplingRules,      getIndexingRules,
-          getLinearAlgebraRules, getQuantRules,         getTextRules,
-          getConvTransposeRules, getNormalizationRules, getTrainingRules,
-          getControlFlowRules,   getSequenceRules,      getStringRules,
-          getRecurrentRules,     getDataDependentRules, getGradientRules})
+         {getCoreRules,     getReshapeRules,       getElementwiseRules,
+          getUnaryRules,    getReductionRules,     getDataMovementRules,
+          getSliceRules,    getPositionalRules,    getLossRules,
+          getSignalRules,   getRandomRules,        getSamplingRules,
+          getIndexingRules, getLinearAlgebraRules, getQuantRules,
+          getTextRules,     getConvTransposeRules, getNormalizationRules,
+          getTrainingRules, getControlFlowRules,   getSequenceRules,
+          getStringRules,   getRecurrentRules,     getDataDependentRules,
+          getGradientRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
       return ruleLess(a.domain, a.opType, b.domain, b.opType);

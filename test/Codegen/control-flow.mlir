@@ -84,10 +84,10 @@
 // LOWERED-NOT: call @aicrt_create(
 // LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[SIGMOID]](dense<[4, 2, 0, 0, 1, 1, 4, 0, 1, 1, 4, 0]> : tensor<12xi64>)
 // LOWERED-DAG: llvm.mlir.global internal constant @__aic_desc_[[MUL]](dense<[5, 3, 1, 2, 2, 3, 0, 1, 2, 2, 3, 0, 1, 2, 2, 3, 0, 0]> : tensor<18xi64>)
-// ABI version 11, three inputs and three outputs, 64 bytes of arena (the
+// ABI version 13, three inputs and three outputs, 64 bytes of arena (the
 // generic's second result), two primitives.
 // LOWERED-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// LOWERED-NEXT: llvm.mlir.constant(12 : i32) : i32
+// LOWERED-NEXT: llvm.mlir.constant(13 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(3 : i32) : i32
 // LOWERED-NEXT: llvm.mlir.constant(2 : i32) : i32

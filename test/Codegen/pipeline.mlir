@@ -79,10 +79,10 @@
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_output_0_name("probs\00")
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_output_0_shape(dense<[1, 4]> : tensor<2xi64>)
 
-// The metadata: {abi_version 12, 1 input, 1 output, 5 primitives, arena 640
+// The metadata: {abi_version 13, 1 input, 1 output, 5 primitives, arena 640
 // bytes, the input and output tables, no value tables}.
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta() {{.*}} : !llvm.struct<(i32, i32, i32, i32, i64, ptr, ptr, i32, i32, ptr, ptr)> {
-// CHECK-DAG: %[[VERSION:.*]] = llvm.mlir.constant(12 : i32) : i32
+// CHECK-DAG: %[[VERSION:.*]] = llvm.mlir.constant(13 : i32) : i32
 // CHECK-DAG: %[[PRIMS:.*]] = llvm.mlir.constant(5 : i32) : i32
 // CHECK-DAG: %[[ONE:.*]] = llvm.mlir.constant(1 : i32) : i32
 // CHECK-DAG: %[[ARENA:.*]] = llvm.mlir.constant(640 : i64) : i64

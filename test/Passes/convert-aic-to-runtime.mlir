@@ -131,11 +131,11 @@
 // CHECK: llvm.mlir.global internal constant @__aic_output_0_name("probs\00")
 // CHECK: llvm.mlir.global internal constant @__aic_output_0_shape(dense<[1, 2, 2, 2]> : tensor<4xi64>)
 
-// The metadata: {abi_version 8, 2 inputs, 1 output, 2 primitives, the
+// The metadata: {abi_version 13, 2 inputs, 1 output, 2 primitives, the
 // planned arena size, the tables, and no value tables (every tensor is a
 // graph input or output of its own)}.
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta() {{.*}} : !llvm.struct<(i32, i32, i32, i32, i64, ptr, ptr, i32, i32, ptr, ptr)> {
-// CHECK-NEXT: %[[VER:.*]] = llvm.mlir.constant(12 : i32) : i32
+// CHECK-NEXT: %[[VER:.*]] = llvm.mlir.constant(13 : i32) : i32
 // CHECK-NEXT: %[[NIN:.*]] = llvm.mlir.constant(2 : i32) : i32
 // CHECK-NEXT: %[[NOUT:.*]] = llvm.mlir.constant(1 : i32) : i32
 // CHECK-NEXT: %[[NPRIM:.*]] = llvm.mlir.constant(2 : i32) : i32
@@ -217,7 +217,7 @@ module attributes {aic.arena_size = 1024 : i64, aic.arena_naive_size = 2048 : i6
 // CHECK: llvm.mlir.global internal constant @__aic_desc_5(dense<[8, 1, 2, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 1, 4, 0, 1, 2, 1, 4, 0, 4602678819172646912]> : tensor<28xi64>)
 // CHECK: llvm.mlir.global internal constant @__aic_name_5("node_5\00")
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// CHECK-NEXT: llvm.mlir.constant(12 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(13 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(4 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(3 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(6 : i32) : i32
@@ -435,7 +435,7 @@ module attributes {aic.arena_size = 0 : i64} {
 // CHECK-LABEL: func.func @aic_model_run
 // CHECK: call @main_graph(%{{.*}}, %{{.*}}, %{{.*}})
 // CHECK-LABEL: llvm.mlir.global external constant @aic_model_meta()
-// CHECK-NEXT: llvm.mlir.constant(12 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(13 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(1 : i32) : i32
 // CHECK-NEXT: llvm.mlir.constant(0 : i32) : i32
 // CHECK: llvm.mlir.addressof @__aic_inputs : !llvm.ptr
@@ -554,5 +554,34 @@ module attributes {aic.arena_size = 0 : i64, aic.arena_per_shape} {
     %y = memref.alloc(%n) : memref<?x4xf32>
     aic.relu %t outs(%y) : (memref<?x4xf32>, memref<?x4xf32>) -> ()
     return %y : memref<?x4xf32>
+  }
+}
+
+// -----
+
+// Tests a run-time shape check: cf.assert (which would abort the host
+// process if the LLVM lowering took it) becomes a call of aicrt_check with
+// the condition as an i32 and the message as a constant string; its status
+// is checked like any runtime call's, so a failed check ends the run.
+// CHECK-LABEL: func.func private @main_graph
+// CHECK-SAME: %[[STATE:[^:]*]]: !llvm.ptr) -> i32
+// CHECK: %[[EQ:.*]] = arith.cmpi eq
+// CHECK: %[[OK:.*]] = arith.extui %[[EQ]] : i1 to i32
+// CHECK: %[[MSG:.*]] = llvm.mlir.addressof @__aic_check_0 : !llvm.ptr
+// CHECK: %[[RC:.*]] = call @aicrt_check(%[[STATE]], %[[OK]], %[[MSG]]) : (!llvm.ptr, i32, !llvm.ptr) -> i32
+// CHECK: arith.cmpi ne, %[[RC]]
+// CHECK-NOT: cf.assert
+// CHECK-DAG: func.func private @aicrt_check(!llvm.ptr, i32, !llvm.ptr) -> i32
+// CHECK-DAG: llvm.mlir.global internal constant @__aic_check_0("node 'y' (Add, opset 13): dims differ\00")
+module attributes {aic.arena_size = 0 : i64} {
+  func.func @main_graph(%x: memref<?x4xf32> {aic.name = "x", aic.dim_names = ["a", ""]}, %z: memref<?x4xf32> {aic.name = "z", aic.dim_names = ["b", ""]}, %arena: memref<1xi8>) -> (memref<?x4xf32> {aic.name = "y", aic.output = 0 : i64}) {
+    %c0 = arith.constant 0 : index
+    %a = memref.dim %x, %c0 : memref<?x4xf32>
+    %b = memref.dim %z, %c0 : memref<?x4xf32>
+    %eq = arith.cmpi eq, %a, %b : index
+    cf.assert %eq, "node 'y' (Add, opset 13): dims differ"
+    %t = memref.alloc(%a) : memref<?x4xf32>
+    aic.add %x, %z outs(%t) : (memref<?x4xf32>, memref<?x4xf32>, memref<?x4xf32>) -> ()
+    return %t : memref<?x4xf32>
   }
 }

@@ -7,7 +7,12 @@ of the wrong rank; seeded, opset 13:
          mask, separate Q/K/V projections, tanh GELU, LayerNorm);
   torch  token Embedding and two nn.TransformerEncoderLayer (fused in_proj,
          erf GELU, batch_first), whose attention PyTorch exports sequence
-         first with the heads folded into the batch (batch*heads dims).
+         first with the heads folded into the batch (batch*heads dims);
+  pos    torch's with learned positions of at most 48 tokens in front, both
+         ways exporters write them: a parameter sliced to the sequence
+         (`pos[:, :seq]`) and a position-id buffer sliced likewise and
+         looked up in an Embedding (Hugging Face's); OUT/pos/long holds ids
+         of 50 tokens, more than the positions, which PyTorch refuses too.
 """
 import importlib.util
 import os
@@ -47,6 +52,23 @@ class Torch(nn.Module):
         return x
 
 
+class Positions(Torch):
+    def __init__(self, tokens=48):
+        super().__init__()
+        self.pos = nn.Parameter(torch.randn(1, tokens, 32) * 0.1)
+        self.register_buffer("position_ids", torch.arange(tokens)[None])
+        self.position = nn.Embedding(tokens, 32)
+        self.norm = nn.LayerNorm(32)
+
+    def forward(self, ids):
+        seq = ids.shape[1]
+        x = self.embedding(ids) + self.pos[:, :seq]
+        x = self.norm(x + self.position(self.position_ids[:, :seq]))
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
 def export(model, folder, padding):
     os.makedirs(folder, exist_ok=True)
     ids = torch.from_numpy(np.random.default_rng(0).integers(1, 100, (2, 8)))
@@ -78,6 +100,13 @@ def main():
     export(load_encoders().HF().eval(), os.path.join(out, "hf"), True)
     torch.manual_seed(0)
     export(Torch().eval(), os.path.join(out, "torch"), False)
+    torch.manual_seed(0)
+    export(Positions().eval(), os.path.join(out, "pos"), False)
+    folder = os.path.join(out, "pos", "long")
+    os.makedirs(folder, exist_ok=True)
+    onnx.save_tensor(numpy_helper.from_array(np.ones((1, 50), np.int64),
+                                             "ids"),
+                     os.path.join(folder, "input_0.pb"))
     folder = os.path.join(out, "rank")
     os.makedirs(folder, exist_ok=True)
     onnx.save_tensor(numpy_helper.from_array(np.ones((1, 5, 1), np.int64),

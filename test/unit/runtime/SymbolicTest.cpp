@@ -72,6 +72,14 @@ TEST(Symbolic, ArenaBytesFollowThePlannedShapes) {
   EXPECT_EQ(aic_model_arena_bytes(m.get()), 192u);
 }
 
+TEST(Symbolic, AFailedRunTimeCheckFailsTheRun) {
+  aic::Model m = aic::Model::load(modelPath("symbolic"));
+  EXPECT_EQ(runAt(m, 65), AIC_ERROR_SHAPE_MISMATCH);
+  EXPECT_STREQ(aic_last_error(), "node 'check' (Test): the batch is above 64");
+  // The next run is not affected.
+  EXPECT_EQ(runAt(m, 64), AIC_OK) << aic_last_error();
+}
+
 TEST(Symbolic, AnEmptyBatchIsAnError) {
   aic::Model m = aic::Model::load(modelPath("symbolic"));
   EXPECT_EQ(runAt(m, 0), AIC_ERROR_UNSUPPORTED);

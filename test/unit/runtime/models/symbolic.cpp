@@ -6,7 +6,8 @@
 //                  a buffer of the plan evaluated per shape (aicrt_plan)
 //   y = t + z      float32 [batch, 2] (aicrt_alloc, aicrt_output)
 // with w = testValue(i, 61) as [3, 2]. Compiled code reads the batch with
-// aicrt_input_shape, as aic-compile's does.
+// aicrt_input_shape, as aic-compile's does, and checks it is at most 64
+// (aicrt_check, as compiled code checks what the compiler cannot prove).
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,6 +50,8 @@ int32_t modelRun(aicrt_exec_state *st, void *const *in, void *const *, void *) {
   int64_t shape[2];
   AIC_TRY(aicrt_input_shape(st, 0, shape));
   int64_t batch = shape[0];
+  AIC_TRY(aicrt_check(st, batch <= 64,
+                      "node 'check' (Test): the batch is above 64"));
   int64_t sizes[] = {batch * 2 * 4}, ranges[] = {0, 1}, offsets[2];
   void *arena = nullptr;
   AIC_TRY(aicrt_plan(st, sizes, ranges, 1, 64, offsets, &arena));
