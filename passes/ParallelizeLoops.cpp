@@ -24,6 +24,8 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 
+#include <limits>
+
 namespace aic {
 #define GEN_PASS_DEF_PARALLELIZELOOPS
 #include "passes/Passes.h.inc"
@@ -76,18 +78,58 @@ struct Footprint {
   bool identified = false; // a function argument, alloc or global
   bool exact = false;      // [begin, end) known
   int64_t begin = 0, end = 0;
+  // A buffer of a memory plan evaluated per shape: slot `slot` of the
+  // plan call `root` (its range is then relative to the slot).
+  int64_t slot = -1;
 };
+
+/// The slot of a memory plan evaluated per shape (aic-plan-memory's call
+/// of kPlanFunc) that `view` takes: its byte shift is entry k of the
+/// call's offsets. The planner never overlaps two buffers live at a common
+/// step, and every operand of an op is live at its step.
+std::optional<std::pair<func::CallOp, int64_t>> planSlot(memref::ViewOp view) {
+  auto call = view.getSource().getDefiningOp<func::CallOp>();
+  if (!call || call.getCallee() != kPlanFunc || call.getNumOperands() != 2)
+    return std::nullopt;
+  Value shift = view.getByteShift();
+  if (auto cast = shift.getDefiningOp<arith::IndexCastOp>())
+    shift = cast.getIn();
+  auto load = shift.getDefiningOp<memref::LoadOp>();
+  if (!load || load.getMemRef() != call.getOperand(1) ||
+      load.getIndices().size() != 1)
+    return std::nullopt;
+  std::optional<int64_t> k = getConstantIntValue(load.getIndices()[0]);
+  if (!k)
+    return std::nullopt;
+  return std::make_pair(call, *k);
+}
 
 Footprint footprintOf(Value v) {
   Footprint f;
-  bool known = false; // range relative to `v` so far
+  bool known = false;   // range relative to `v` so far
+  bool partial = false; // a view of an unknown part was passed
   while (true) {
     Operation *def = v.getDefiningOp();
     if (auto view = dyn_cast_or_null<memref::ViewOp>(def)) {
       std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
       auto type = view.getType();
       if (!shift) {
+        if (auto slot = planSlot(view)) {
+          f.root = slot->first.getOperation();
+          f.slot = slot->second;
+          f.identified = true;
+          // Only reshapes from the slot's whole view: the whole slot (its
+          // size known at run time only), like every such view of it.
+          if (!known && !partial && type.getLayout().isIdentity()) {
+            f.begin = 0;
+            f.end = std::numeric_limits<int64_t>::max();
+            known = true;
+          }
+          f.exact = known;
+          return f;
+        }
         f.exact = known = false;
+        partial = true;
         v = view.getSource();
         continue;
       }
@@ -112,6 +154,7 @@ Footprint footprintOf(Value v) {
     // Other views cover an unknown part of their source.
     if (auto viewLike = dyn_cast_or_null<ViewLikeOpInterface>(def)) {
       f.exact = known = false;
+      partial = true;
       v = viewLike.getViewSource();
       continue;
     }
@@ -162,6 +205,11 @@ bool disjoint(const Footprint &a, const Footprint &b) {
     return false;
   if (a.root != b.root)
     return true;
+  // The plan's arena itself (not a slot) may hold any slot.
+  if ((a.slot < 0) != (b.slot < 0))
+    return false;
+  if (a.slot != b.slot)
+    return true;
   return a.exact && b.exact && (a.end <= b.begin || b.end <= a.begin);
 }
 
@@ -172,7 +220,7 @@ bool sameView(Value a, Value b) {
     return false;
   Footprint fa = footprintOf(a), fb = footprintOf(b);
   return fa.identified && fa.exact && fb.exact && fa.root == fb.root &&
-         fa.begin == fb.begin;
+         fa.slot == fb.slot && fa.begin == fb.begin;
 }
 
 /// A linalg op the pass splits: its outer `outer` loops (parallel) are the

@@ -368,3 +368,59 @@ func.func @in_loop(%x: memref<262144xf32>, %y: memref<262144xf32>) {
   }
   return
 }
+
+// -----
+
+#flat = affine_map<(d0) -> (d0)>
+
+// Tests buffers of a memory plan evaluated per shape (symbolic dims): each
+// is a view of the plan's arena at an offset only the run knows. Slots 0
+// and 1 are distinct buffers (the planner never overlaps two buffers live
+// at one op), and two reshapes of slot 1's whole view are the same view:
+// the copy from slot 0 into slot 1 and the op in place on slot 1 are both
+// outlined. A loop reading the arena itself, or two parts of one slot, is
+// not.
+// CHECK-LABEL: func @plan_slots
+// CHECK: call @aicrt_parallel_for
+// CHECK: call @aicrt_parallel_for
+// CHECK-NOT: call @aicrt_parallel_for
+// CHECK: return
+func.func private @__aic_plan(memref<2xi64>, memref<3xi64>) -> memref<?xi8>
+func.func @plan_slots(%n: index, %sizes: memref<2xi64>, %offsets: memref<3xi64>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %a = call @__aic_plan(%sizes, %offsets) {aic.plan_alignment = 64 : i64, aic.plan_ranges = array<i64: 0, 1, 1, 2>} : (memref<2xi64>, memref<3xi64>) -> memref<?xi8>
+  %o0 = memref.load %offsets[%c0] : memref<3xi64>
+  %i0 = arith.index_cast %o0 : i64 to index
+  %s0 = memref.view %a[%i0][%n] : memref<?xi8> to memref<?x4096xf32>
+  %o1 = memref.load %offsets[%c1] : memref<3xi64>
+  %i1 = arith.index_cast %o1 : i64 to index
+  %s1 = memref.view %a[%i1][%n] : memref<?xi8> to memref<?x4096xf32>
+  %f0 = memref.collapse_shape %s0 [[0, 1]] : memref<?x4096xf32> into memref<?xf32>
+  %f1 = memref.collapse_shape %s1 [[0, 1]] : memref<?x4096xf32> into memref<?xf32>
+  %g1 = memref.collapse_shape %s1 [[0, 1]] : memref<?x4096xf32> into memref<?xf32>
+  linalg.generic {indexing_maps = [#flat, #flat], iterator_types = ["parallel"]}
+      ins(%f0 : memref<?xf32>) outs(%f1 : memref<?xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.generic {indexing_maps = [#flat, #flat], iterator_types = ["parallel"]}
+      ins(%g1 : memref<?xf32>) outs(%f1 : memref<?xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.negf %in : f32
+    linalg.yield %m : f32
+  }
+  %whole = memref.view %a[%c0][%n] : memref<?xi8> to memref<?xf32>
+  linalg.generic {indexing_maps = [#flat, #flat], iterator_types = ["parallel"]}
+      ins(%whole : memref<?xf32>) outs(%f1 : memref<?xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  %part = memref.subview %f1[%n] [%n] [1] : memref<?xf32> to memref<?xf32, strided<[1], offset: ?>>
+  linalg.generic {indexing_maps = [#flat, #flat], iterator_types = ["parallel"]}
+      ins(%part : memref<?xf32, strided<[1], offset: ?>>) outs(%f1 : memref<?xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  return
+}
