@@ -9,7 +9,9 @@
 //   of A and B; RNN-1, GRU-3 and LSTM-1 dims 0 and 1 of X);
 // - a second input that must have the rank of the first (the Conv family
 //   reads the kernel size from the weights' dims 2.. and indexes it by the
-//   input's spatial dims);
+//   input's spatial dims; MaxUnpool reads the channels from dim 1 of its
+//   indices, which the compile fuzzer found: the hostile contexts below
+//   read past the end without crashing);
 // - an axis-like attribute used as a dim index without a range check
 //   (LayerNormalization's axis, GatherND's batch_dims);
 // - a shape input whose length becomes the output's rank (Expand,
@@ -73,6 +75,7 @@ const Guard kGuards[] = {
     {"ConvInteger", GuardKind::SameRankAs, 1, 0},
     {"ConvTranspose", GuardKind::SameRankAs, 1, 0},
     {"QLinearConv", GuardKind::SameRankAs, 3, 0},
+    {"MaxUnpool", GuardKind::SameRankAs, 1, 0},
     {"Gemm", GuardKind::RankIs, 0, 2},
     {"Gemm", GuardKind::RankIs, 1, 2},
     {"RNN", GuardKind::RankIs, 0, 3},

@@ -258,6 +258,19 @@ TEST(InferenceGuards, GatherNDBatchDims) {
       std::string::npos);
 }
 
+TEST(InferenceGuards, MaxUnpoolIndicesRank) {
+  // Indices of rank 1 for a 4-D input: MaxUnpool-11 read their dim 1.
+  onnx::AttributeProto kernel;
+  kernel.set_name("kernel_shape");
+  kernel.set_type(onnx::AttributeProto::INTS);
+  kernel.add_ints(2);
+  kernel.add_ints(2);
+  EXPECT_NE(guardedError(schemaOf("MaxUnpool", 11), {4, 1},
+                         {{"kernel_shape", kernel}})
+                .find("input 1 has rank 1 but input 0 has rank 4"),
+            std::string::npos);
+}
+
 TEST(InferenceGuards, RecurrentInputRank) {
   for (const char *op : {"RNN", "GRU", "LSTM"})
     for (int version : {1, 3, 7, 14}) {
