@@ -36,7 +36,9 @@ static ConstTensor makeInt64Tensor(MLIRContext *ctx, ArrayRef<int64_t> shape,
   ConstTensor tensor{RankedTensorType::get(shape, IntegerType::get(ctx, 64)),
                      {}};
   tensor.data.resize(values.size() * sizeof(int64_t));
-  std::memcpy(tensor.data.data(), values.data(), tensor.data.size());
+  // An empty shape slice has no data pointer, which memcpy must not get.
+  if (!values.empty())
+    std::memcpy(tensor.data.data(), values.data(), tensor.data.size());
   return tensor;
 }
 
