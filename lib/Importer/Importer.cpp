@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ImporterImpl.h"
+#include "ModelChecks.h"
 #include "aic/Compiler.h"
 #include "dialects/Aic/RuntimePrimitive.h"
 
@@ -145,37 +146,6 @@ static LogicalResult vetExternalData(const onnx::ModelProto &model,
 
 /// Runs ONNX's checker and strict shape inference, whose errors are
 /// exceptions. The inference types the values of subgraphs too.
-/// Errors on a declared dim below 0 in `graph` or its subgraphs (inputs,
-/// outputs, value_info): ONNX's checker lets it through and its inference
-/// indexes with such dims unchecked (GatherND read data dims at -7).
-static LogicalResult checkDeclaredDims(const onnx::GraphProto &graph,
-                                       Location loc) {
-  auto check = [&](const onnx::ValueInfoProto &info) -> LogicalResult {
-    if (!info.type().has_tensor_type() ||
-        !info.type().tensor_type().has_shape())
-      return success();
-    for (const auto &dim : info.type().tensor_type().shape().dim())
-      if (dim.has_dim_value() && dim.dim_value() < 0)
-        return emitError(loc) << "'" << info.name() << "' declares dim "
-                              << dim.dim_value() << " (dims are at least 0)";
-    return success();
-  };
-  for (const auto *infos :
-       {&graph.input(), &graph.output(), &graph.value_info()})
-    for (const onnx::ValueInfoProto &info : *infos)
-      if (failed(check(info)))
-        return failure();
-  for (const onnx::NodeProto &node : graph.node())
-    for (const onnx::AttributeProto &attr : node.attribute()) {
-      if (attr.has_g() && failed(checkDeclaredDims(attr.g(), loc)))
-        return failure();
-      for (const onnx::GraphProto &g : attr.graphs())
-        if (failed(checkDeclaredDims(g, loc)))
-          return failure();
-    }
-  return success();
-}
-
 static LogicalResult checkAndInferShapes(onnx::ModelProto &model,
                                          StringRef modelDir,
                                          const GraphState &state,
@@ -864,8 +834,10 @@ void aic::importer::fixOnnxSchemas() {
   static std::once_flag once;
   std::call_once(once, [] {
     fixStftInference();
-    guardShapeInference();
     addDataPropagation();
+    // Last: the guards wrap every inference and propagation function,
+    // aic's own included.
+    guardShapeInference();
   });
 }
 
@@ -916,6 +888,7 @@ OwningOpRef<ModuleOp> aic::importOnnxFile(StringRef path, MLIRContext &context,
   if (failed(checkOperators(model.graph(), state, /*shapeData=*/nullptr)) ||
       failed(checkSplitToSequenceSizes(model.graph(), state, fileLoc)) ||
       failed(checkDeclaredDims(model.graph(), fileLoc)) ||
+      failed(checkTensorPayloads(model.graph(), fileLoc)) ||
       failed(checkAndInferShapes(model, modelDir, state, shapeData, fileLoc)))
     return nullptr;
   for (const RelaxedNode &relaxed : findRelaxedNodes(model, state))
