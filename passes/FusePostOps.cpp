@@ -17,6 +17,7 @@
 #include "dialects/Aic/AicDialect.h"
 #include "passes/Passes.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -95,29 +96,61 @@ static PostOpChainOwner fusableProducer(Value v, unsigned maxChain,
   return owner;
 }
 
+/// How the dims of a reshape's result group into the dims of its input,
+/// for the reshapes behind a matmul whose batch dims were collapsed into
+/// rows (aic-normalize-matmuls): a tensor.expand_shape's own, and for a
+/// tensor.reshape of a 2-D input that keeps its last dim, the rows.
+static std::optional<SmallVector<ReassociationIndices>>
+getRowGroups(Operation *reshape) {
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(reshape))
+    return expand.getReassociationIndices();
+  auto generic = dyn_cast<tensor::ReshapeOp>(reshape);
+  if (!generic)
+    return std::nullopt;
+  auto from = cast<ShapedType>(generic.getSource().getType());
+  auto to = cast<ShapedType>(generic.getType());
+  if (from.getRank() != 2 || to.getRank() < 2 ||
+      ShapedType::isDynamic(from.getShape().back()) ||
+      from.getShape().back() != to.getShape().back())
+    return std::nullopt;
+  SmallVector<ReassociationIndices> groups(2);
+  for (int64_t d = 0; d + 1 < to.getRank(); ++d)
+    groups[0].push_back(d);
+  groups[1].push_back(to.getRank() - 1);
+  return groups;
+}
+
 /// The single-use reshape of a chain owner's result that `v` is, if any: a
 /// matmul whose batch dims were collapsed into rows (aic-normalize-matmuls)
-/// reaches its consumers through one. The consumer then fuses into the
-/// owner, on the owner's shape.
-static ReshapeOp ownerReshape(Value v) {
-  auto reshape = v.getDefiningOp<ReshapeOp>();
+/// reaches its consumers through one, an aic.reshape or, over run-time
+/// dims, a tensor.expand_shape or tensor.reshape. The consumer then fuses
+/// into the owner, on the owner's shape.
+static Operation *ownerReshape(Value v) {
+  Operation *reshape = v.getDefiningOp();
   if (!reshape || !v.hasOneUse() ||
-      !isa_and_nonnull<PostOpChainOwner>(reshape.getInput().getDefiningOp()))
-    return {};
+      !(isa<ReshapeOp>(reshape) || getRowGroups(reshape)) ||
+      !isa_and_nonnull<PostOpChainOwner>(
+          reshape->getOperand(0).getDefiningOp()))
+    return nullptr;
   return reshape;
 }
 
+static ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<ShapedType>(v.getType()).getShape();
+}
+
 /// Whether `v`, an operand of a consumer of `reshape`'s result, has a form
-/// on the reshape's input shape: the full shape (reshaped alike), or a
-/// broadcast along every dim but the last when the reshape keeps the last
-/// dim (then 1-D).
-static bool fitsBeforeReshape(Value v, ReshapeOp reshape) {
-  ArrayRef<int64_t> shape = cast<ShapedType>(v.getType()).getShape();
-  ArrayRef<int64_t> from = reshape.getInput().getType().getShape();
-  ArrayRef<int64_t> to = reshape.getType().getShape();
+/// on the reshape's input shape: the full shape (reshaped alike: a
+/// run-time dim against a run-time dim is the same size, aic never
+/// broadcasts one), or a static broadcast along every dim but the last
+/// when the reshape keeps the last dim (then 1-D).
+static bool fitsBeforeReshape(Value v, Operation *reshape) {
+  ArrayRef<int64_t> shape = shapeOf(v);
+  ArrayRef<int64_t> from = shapeOf(reshape->getOperand(0));
+  ArrayRef<int64_t> to = shapeOf(reshape->getResult(0));
   if (shape == to)
     return true;
-  if (shape.size() > to.size() ||
+  if (shape.size() > to.size() || ShapedType::isDynamicShape(shape) ||
       (!shape.empty() &&
        !llvm::all_of(shape.drop_back(), [](int64_t d) { return d == 1; })))
     return false;
@@ -128,11 +161,13 @@ static bool fitsBeforeReshape(Value v, ReshapeOp reshape) {
 
 /// `v` (fitsBeforeReshape) on the reshape's input shape, built before
 /// `before`.
-static Value beforeReshape(Value v, ReshapeOp reshape, Operation *before,
+static Value beforeReshape(Value v, Operation *reshape, Operation *before,
                            PatternRewriter &rewriter) {
   auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<int64_t> shape(reshape.getInput().getType().getShape());
-  if (type.getShape() != reshape.getType().getShape()) {
+  auto fromType = cast<RankedTensorType>(reshape->getOperand(0).getType());
+  SmallVector<int64_t> shape(fromType.getShape());
+  bool full = type.getShape() == shapeOf(reshape->getResult(0));
+  if (!full) {
     if (type.getRank() <= 1)
       return v;
     shape.assign({type.getShape().back()});
@@ -141,6 +176,11 @@ static Value beforeReshape(Value v, ReshapeOp reshape, Operation *before,
     return v;
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPoint(before);
+  if (std::optional<SmallVector<ReassociationIndices>> groups =
+          getRowGroups(reshape);
+      groups && full)
+    return rewriter.create<tensor::CollapseShapeOp>(
+        v.getLoc(), fromType.clone(type.getElementType()), v, *groups);
   return rewriter.create<ReshapeOp>(v.getLoc(), type.clone(shape), v);
 }
 
@@ -195,9 +235,9 @@ struct FuseEltwise : public OpInterfaceRewritePattern<EltwiseFunction> {
   LogicalResult matchAndRewrite(EltwiseFunction op,
                                 PatternRewriter &rewriter) const override {
     Value input = op.getInput();
-    ReshapeOp reshape = ownerReshape(input);
+    Operation *reshape = ownerReshape(input);
     if (reshape)
-      input = reshape.getInput();
+      input = reshape->getOperand(0);
     SmallVector<Attribute> chain;
     if (failed(nanExactChain({op.getPostOp()}, chain)))
       return failure();
@@ -205,7 +245,7 @@ struct FuseEltwise : public OpInterfaceRewritePattern<EltwiseFunction> {
     if (!owner)
       return failure();
     Value fused = extendChain(rewriter, owner, chain, {});
-    rewriter.replaceOp(op, reshape ? reshape.getResult() : fused);
+    rewriter.replaceOp(op, reshape ? reshape->getResult(0) : fused);
     return success();
   }
   unsigned maxChain;
@@ -232,14 +272,14 @@ struct FuseBinary : public OpInterfaceRewritePattern<BinaryFunction> {
       // The result keeps the producer's shape: `other` may only broadcast.
       if (producer.getType() != op.getInit().getType() || producer == other)
         continue;
-      ReshapeOp reshape = ownerReshape(producer);
+      Operation *reshape = ownerReshape(producer);
       if (reshape) {
         if (!fitsBeforeReshape(other, reshape) ||
             !llvm::all_of(op.getPostOperands(), [&](Value v) {
               return fitsBeforeReshape(v, reshape);
             }))
           continue;
-        producer = reshape.getInput();
+        producer = reshape->getOperand(0);
       }
       auto owner = fusableProducer(producer, maxChain, extra);
       if (!owner || (!intoConv && isa<ConvOp>(owner)) ||
@@ -254,7 +294,7 @@ struct FuseBinary : public OpInterfaceRewritePattern<BinaryFunction> {
       if (reshape)
         for (Value &v : operands)
           v = beforeReshape(v, reshape, owner, rewriter);
-      Value result = reshape ? reshape.getResult() : owner.getOutput();
+      Value result = reshape ? reshape->getResult(0) : owner.getOutput();
       if (accumulate(owner, op, operands, result, rewriter))
         return success();
       SmallVector<Attribute> chain{

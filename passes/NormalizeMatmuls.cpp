@@ -16,6 +16,7 @@
 #include "passes/Utils/ConstantElements.h"
 #include "passes/Utils/Matchers.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -36,6 +37,31 @@ Value reshapeTo(PatternRewriter &rewriter, Location loc, Value v,
   if (type.getShape() == shape)
     return v;
   return rewriter.create<ReshapeOp>(loc, type.clone(shape), v);
+}
+
+/// The reassociation that collapses the dims of a rank-`rank` shape before
+/// the last into one: [[0, .., rank - 2], [rank - 1]].
+SmallVector<ReassociationIndices> rowGroups(int64_t rank) {
+  SmallVector<ReassociationIndices> groups(2);
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    groups[0].push_back(d);
+  groups[1].push_back(rank - 1);
+  return groups;
+}
+
+/// `v` (rank >= 2) with its dims before the last collapsed into one: an
+/// aic.reshape of a static shape, a tensor.collapse_shape (a view of a
+/// dense buffer) of a run-time one.
+Value collapseIntoRows(PatternRewriter &rewriter, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getRank() == 2)
+    return v;
+  if (!type.hasStaticShape())
+    return rewriter.create<tensor::CollapseShapeOp>(loc, v,
+                                                    rowGroups(type.getRank()));
+  int64_t last = type.getShape().back();
+  return reshapeTo(rewriter, loc, v,
+                   {type.getNumElements() / std::max<int64_t>(last, 1), last});
 }
 
 /// transpose(x) that keeps the order of x's non-unit dims -> reshape(x).
@@ -174,28 +200,42 @@ struct ScaleIntoAlpha : public OpRewritePattern<MatmulOp> {
   }
 };
 
-/// The shape `v` (broadcast to a result of `outShape`) takes when the
-/// result's dims before the last are collapsed into one: [last] when it
-/// broadcasts along all of them, [rows, last] when it has all of them.
-std::optional<SmallVector<int64_t>>
-collapsedShape(Value v, ArrayRef<int64_t> outShape, int64_t rows) {
-  ArrayRef<int64_t> shape = cast<ShapedType>(v.getType()).getShape();
+/// How `v`, broadcast to a result of shape `outShape`, collapses when the
+/// result's dims before the last collapse into rows.
+enum class RowsForm {
+  /// `v` broadcasts along all of them: it becomes [last] (a static shape).
+  Vector,
+  /// `v` has all of them: its own dims before the last collapse alike.
+  Rows,
+};
+
+std::optional<RowsForm> getRowsForm(Value v, ArrayRef<int64_t> outShape) {
+  auto type = cast<RankedTensorType>(v.getType());
+  ArrayRef<int64_t> shape = type.getShape();
   if (shape.size() > outShape.size())
     return std::nullopt;
   SmallVector<int64_t> padded(outShape.size() - shape.size(), 1);
   padded.append(shape.begin(), shape.end());
   ArrayRef<int64_t> lead = ArrayRef(padded).drop_back();
   if (llvm::all_of(lead, [](int64_t d) { return d == 1; }))
-    return SmallVector<int64_t>{padded.back()};
-  if (lead == outShape.drop_back())
-    return SmallVector<int64_t>{rows, padded.back()};
+    return type.hasStaticShape() ? std::optional(RowsForm::Vector)
+                                 : std::nullopt;
+  // A run-time dim against a run-time dim is the same size: aic checks
+  // operands' run-time dims equal where it cannot prove them so, and never
+  // broadcasts one.
+  if (lead == outShape.drop_back() && shape.size() >= 2)
+    return RowsForm::Rows;
   return std::nullopt;
 }
 
 /// matmul(a[b..., M, K], w[K, N]) -> reshape(matmul(a[b * M, K], w)): one
 /// GEMM instead of a batch of small ones, on weights aic-assign-layouts can
 /// pack. The bias and post operands collapse alike; those that broadcast
-/// along only some batch dims keep the matmul batched.
+/// along only some batch dims keep the matmul batched. With run-time dims
+/// the collapse is a tensor.collapse_shape and the reshape back a
+/// tensor.expand_shape or tensor.reshape (PyTorch's sequence-first attention
+/// over a symbolic batch multiplies [S, B, D] by its projection weights: S
+/// batches of B rows without this).
 struct CollapseBatchIntoRows : public OpRewritePattern<MatmulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MatmulOp op,
@@ -207,36 +247,36 @@ struct CollapseBatchIntoRows : public OpRewritePattern<MatmulOp> {
     auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
     auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
     int64_t rank = outType.getRank();
-    if (rank < 3 || !outType.hasStaticShape() || lhsType.getRank() != rank ||
+    if (rank < 3 || lhsType.getRank() != rank ||
         lhsType.getShape().drop_back(2) != outType.getShape().drop_back(2) ||
         !llvm::all_of(rhsType.getShape().drop_back(2),
                       [](int64_t d) { return d == 1; }))
       return failure();
-    int64_t rows = outType.getNumElements() /
-                   std::max<int64_t>(outType.getShape().back(), 1);
     SmallVector<Value> extra;
     if (op.getBias())
       extra.push_back(op.getBias());
     extra.append(op.getPostOperands().begin(), op.getPostOperands().end());
-    SmallVector<SmallVector<int64_t>> shapes;
+    SmallVector<RowsForm> forms;
     for (Value v : extra) {
-      auto shape = collapsedShape(v, outType.getShape(), rows);
-      if (!shape)
+      std::optional<RowsForm> form = getRowsForm(v, outType.getShape());
+      if (!form)
         return failure();
-      shapes.push_back(std::move(*shape));
+      forms.push_back(*form);
     }
 
     Location loc = op.getLoc();
     rewriter.setInsertionPoint(op);
-    Value lhs = reshapeTo(rewriter, loc, op.getLhs(),
-                          {rows, lhsType.getShape().back()});
+    Value lhs = collapseIntoRows(rewriter, loc, op.getLhs());
     Value rhs =
         reshapeTo(rewriter, loc, op.getRhs(), rhsType.getShape().take_back(2));
-    Value init = reshapeTo(rewriter, loc, op.getInit(),
-                           {rows, outType.getShape().back()});
+    Value init = collapseIntoRows(rewriter, loc, op.getInit());
     SmallVector<Value> collapsed;
-    for (auto [v, shape] : llvm::zip(extra, shapes))
-      collapsed.push_back(reshapeTo(rewriter, loc, v, shape));
+    for (auto [v, form] : llvm::zip(extra, forms))
+      collapsed.push_back(
+          form == RowsForm::Rows
+              ? collapseIntoRows(rewriter, loc, v)
+              : reshapeTo(rewriter, loc, v,
+                          {cast<ShapedType>(v.getType()).getShape().back()}));
     auto matmul = cast<MatmulOp>(rewriter.clone(*op));
     matmul.getLhsMutable().assign(lhs);
     matmul.getRhsMutable().assign(rhs);
@@ -248,7 +288,27 @@ struct CollapseBatchIntoRows : public OpRewritePattern<MatmulOp> {
     }
     matmul.getPostOperandsMutable().assign(rest);
     matmul.getOutput().setType(cast<RankedTensorType>(init.getType()));
-    rewriter.replaceOpWithNewOp<ReshapeOp>(op, outType, matmul.getOutput());
+    if (outType.hasStaticShape()) {
+      rewriter.replaceOpWithNewOp<ReshapeOp>(op, outType, matmul.getOutput());
+      return success();
+    }
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, op.getInit());
+    // MLIR 19 bufferizes an expand_shape by inferring its sizes, which
+    // fails for two run-time dims in one group: then a tensor.reshape by
+    // the sizes (both are views of the matmul's buffer).
+    if (llvm::count_if(outType.getShape().drop_back(), ShapedType::isDynamic) <=
+        1) {
+      rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+          op, outType, matmul.getOutput(), rowGroups(rank), sizes);
+      return success();
+    }
+    SmallVector<Value> dims;
+    for (OpFoldResult size : sizes)
+      dims.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, size));
+    Value shape = rewriter.create<tensor::FromElementsOp>(loc, dims);
+    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, outType,
+                                                   matmul.getOutput(), shape);
     return success();
   }
 };

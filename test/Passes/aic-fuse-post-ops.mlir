@@ -278,6 +278,40 @@ func.func @sum_through_reshape(%x: tensor<8x6xf32>, %w: tensor<6x5xf32>, %r: ten
 
 // -----
 
+// Tests fusion through the tensor.expand_shape behind a matmul whose
+// run-time batch was collapsed into rows: the bias becomes 1-D, the
+// full-shape residual (run-time dims against the same run-time dims) is
+// collapsed like the result, the tanh follows, and a full-shape add alone
+// accumulates into a collapsed destination.
+// CHECK-LABEL: func @through_expand_shape
+// CHECK-DAG: %[[B:.*]] = aic.reshape %arg2 : tensor<1x1x5xf32> -> tensor<5xf32>
+// CHECK-DAG: %[[R:.*]] = tensor.collapse_shape %arg3 {{\[}}[0, 1], [2]] : tensor<?x?x5xf32> into tensor<?x5xf32>
+// CHECK: %[[M:.*]] = aic.matmul %arg0, %arg1, %[[B]] post(%[[R]]) outs(%{{.*}}) {post_ops = [#aic.binary<add>, #aic.eltwise<tanh>]} : (tensor<?x6xf32>, tensor<6x5xf32>, tensor<5xf32>, tensor<?x5xf32>, tensor<?x5xf32>) -> tensor<?x5xf32>
+// CHECK: %[[Y:.*]] = tensor.expand_shape %[[M]] {{\[}}[0, 1], [2]]
+// CHECK: %[[S:.*]] = tensor.collapse_shape %arg3 {{\[}}[0, 1], [2]] : tensor<?x?x5xf32> into tensor<?x5xf32>
+// CHECK: %[[M2:.*]] = aic.matmul %arg0, %arg1 outs(%[[S]]) {post_ops = [#aic.sum]}
+// CHECK: tensor.expand_shape %[[M2]]
+func.func @through_expand_shape(%x: tensor<?x6xf32>, %w: tensor<6x5xf32>, %b: tensor<1x1x5xf32>, %r: tensor<?x?x5xf32>) -> (tensor<?x?x5xf32>, tensor<?x?x5xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = tensor.dim %x, %c0 : tensor<?x6xf32>
+  %d0 = tensor.dim %r, %c0 : tensor<?x?x5xf32>
+  %d1 = tensor.dim %r, %c1 : tensor<?x?x5xf32>
+  %e = tensor.empty(%n) : tensor<?x5xf32>
+  %m = aic.matmul %x, %w outs(%e) : (tensor<?x6xf32>, tensor<6x5xf32>, tensor<?x5xf32>) -> tensor<?x5xf32>
+  %y = tensor.expand_shape %m [[0, 1], [2]] output_shape [%d0, %d1, 5] : tensor<?x5xf32> into tensor<?x?x5xf32>
+  %e1 = tensor.empty(%d0, %d1) : tensor<?x?x5xf32>
+  %0 = aic.add %y, %b outs(%e1) : (tensor<?x?x5xf32>, tensor<1x1x5xf32>, tensor<?x?x5xf32>) -> tensor<?x?x5xf32>
+  %1 = aic.add %r, %0 outs(%e1) : (tensor<?x?x5xf32>, tensor<?x?x5xf32>, tensor<?x?x5xf32>) -> tensor<?x?x5xf32>
+  %2 = aic.tanh %1 outs(%e1) : (tensor<?x?x5xf32>, tensor<?x?x5xf32>) -> tensor<?x?x5xf32>
+  %m2 = aic.matmul %x, %w outs(%e) : (tensor<?x6xf32>, tensor<6x5xf32>, tensor<?x5xf32>) -> tensor<?x5xf32>
+  %y2 = tensor.expand_shape %m2 [[0, 1], [2]] output_shape [%d0, %d1, 5] : tensor<?x5xf32> into tensor<?x?x5xf32>
+  %3 = aic.add %y2, %r outs(%e1) : (tensor<?x?x5xf32>, tensor<?x?x5xf32>, tensor<?x?x5xf32>) -> tensor<?x?x5xf32>
+  return %2, %3 : tensor<?x?x5xf32>, tensor<?x?x5xf32>
+}
+
+// -----
+
 // Tests that operands that do not fit the matmul's rows stay out: one
 // broadcast along a batch dim, and a vector along a last dim the reshape
 // changes.

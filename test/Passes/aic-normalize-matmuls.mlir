@@ -22,6 +22,69 @@ func.func @seq_first_projection(%x: tensor<1x64x256xf32>, %w: tensor<256x768xf32
 
 // -----
 
+// Tests the projection of sequence-first attention over a symbolic batch:
+// the transpose of [B, S, D] to [S, B, D] moves run-time dims and stays,
+// but the matmul of its S x B rows by a 2-D weight is one 2-D matmul: its
+// operand, destination and full-shape post operand are collapsed views
+// (tensor.collapse_shape) and its result is reshaped back to the run-time
+// sizes of the destination (a tensor.reshape: MLIR 19 cannot bufferize an
+// expand_shape with two run-time dims in one group).
+// CHECK-LABEL: func @seq_first_projection_symbolic
+// CHECK: %[[T:.*]] = linalg.transpose
+// CHECK-DAG: %[[A:.*]] = tensor.collapse_shape %[[T]] {{\[}}[0, 1], [2]] : tensor<?x?x256xf32> into tensor<?x256xf32>
+// CHECK-DAG: %[[I:.*]] = tensor.collapse_shape %[[E:.*]] {{\[}}[0, 1], [2]] : tensor<?x?x768xf32> into tensor<?x768xf32>
+// CHECK-DAG: %[[R:.*]] = tensor.collapse_shape %arg3 {{\[}}[0, 1], [2]] : tensor<?x?x768xf32> into tensor<?x768xf32>
+// CHECK: %[[M:.*]] = aic.matmul %[[A]], %arg1 post(%arg2, %[[R]]) outs(%[[I]]) {post_ops = [#aic.binary<add>, #aic.binary<mul>]} : (tensor<?x256xf32>, tensor<256x768xf32>, tensor<768xf32>, tensor<?x768xf32>, tensor<?x768xf32>) -> tensor<?x768xf32>
+// CHECK-DAG: %[[S:.*]] = tensor.dim %[[E]], %c0
+// CHECK-DAG: %[[B:.*]] = tensor.dim %[[E]], %c1
+// CHECK: %[[SH:.*]] = tensor.from_elements %[[S]], %[[B]], %c768 : tensor<3xindex>
+// CHECK: %[[Y:.*]] = tensor.reshape %[[M]](%[[SH]]) : (tensor<?x768xf32>, tensor<3xindex>) -> tensor<?x?x768xf32>
+// CHECK: return %[[Y]]
+func.func @seq_first_projection_symbolic(%x: tensor<?x?x256xf32>, %w: tensor<256x768xf32>, %b: tensor<768xf32>, %r: tensor<?x?x768xf32>) -> tensor<?x?x768xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %bs = tensor.dim %x, %c0 : tensor<?x?x256xf32>
+  %s = tensor.dim %x, %c1 : tensor<?x?x256xf32>
+  %e = tensor.empty(%s, %bs) : tensor<?x?x256xf32>
+  %t = linalg.transpose ins(%x : tensor<?x?x256xf32>) outs(%e : tensor<?x?x256xf32>) permutation = [1, 0, 2]
+  %e1 = tensor.empty(%s, %bs) : tensor<?x?x768xf32>
+  %y = aic.matmul %t, %w post(%b, %r) outs(%e1) {post_ops = [#aic.binary<add>, #aic.binary<mul>]} : (tensor<?x?x256xf32>, tensor<256x768xf32>, tensor<768xf32>, tensor<?x?x768xf32>, tensor<?x?x768xf32>) -> tensor<?x?x768xf32>
+  return %y : tensor<?x?x768xf32>
+}
+
+// -----
+
+// Tests that one run-time dim among the collapsed ones expands back with a
+// tensor.expand_shape.
+// CHECK-LABEL: func @symbolic_batch_rows
+// CHECK: %[[A:.*]] = tensor.collapse_shape %arg0 {{\[}}[0, 1], [2]] : tensor<?x64x16xf32> into tensor<?x16xf32>
+// CHECK: %[[M:.*]] = aic.matmul %[[A]], %arg1 outs(%{{.*}}) : (tensor<?x16xf32>, tensor<16x8xf32>, tensor<?x8xf32>) -> tensor<?x8xf32>
+// CHECK: tensor.expand_shape %[[M]] {{\[}}[0, 1], [2]] output_shape [%{{.*}}, 64, 8] : tensor<?x8xf32> into tensor<?x64x8xf32>
+func.func @symbolic_batch_rows(%x: tensor<?x64x16xf32>, %w: tensor<16x8xf32>) -> tensor<?x64x8xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x64x16xf32>
+  %e = tensor.empty(%n) : tensor<?x64x8xf32>
+  %y = aic.matmul %x, %w outs(%e) : (tensor<?x64x16xf32>, tensor<16x8xf32>, tensor<?x64x8xf32>) -> tensor<?x64x8xf32>
+  return %y : tensor<?x64x8xf32>
+}
+
+// -----
+
+// Tests that a post operand with a unit dim where the result has a
+// run-time one keeps a symbolic matmul batched: it would broadcast.
+// CHECK-LABEL: func @symbolic_partial_broadcast
+// CHECK-NOT: collapse_shape
+// CHECK: aic.matmul %arg0, %arg1 post(%arg2) {{.*}} -> tensor<?x64x8xf32>
+func.func @symbolic_partial_broadcast(%x: tensor<?x64x16xf32>, %w: tensor<16x8xf32>, %p: tensor<1x64x8xf32>) -> tensor<?x64x8xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x64x16xf32>
+  %e = tensor.empty(%n) : tensor<?x64x8xf32>
+  %y = aic.matmul %x, %w post(%p) outs(%e) {post_ops = [#aic.binary<add>]} : (tensor<?x64x16xf32>, tensor<16x8xf32>, tensor<1x64x8xf32>, tensor<?x64x8xf32>) -> tensor<?x64x8xf32>
+  return %y : tensor<?x64x8xf32>
+}
+
+// -----
+
 // Tests that a transpose that reorders non-unit dims stays a transpose, and
 // that a right operand with batch dims keeps the matmul batched.
 // CHECK-LABEL: func @batched
