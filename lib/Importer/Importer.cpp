@@ -247,7 +247,9 @@ static bool getPropagatedOutputs(
     }
     ConstTensor tensor{*type, {}};
     tensor.data.resize(values.size() * sizeof(int64_t));
-    std::memcpy(tensor.data.data(), values.data(), tensor.data.size());
+    // An empty value (the shape of a scalar) has no data pointer.
+    if (!values.empty())
+      std::memcpy(tensor.data.data(), values.data(), tensor.data.size());
     folded.emplace_back(name, std::move(tensor));
   }
   return !folded.empty();

@@ -245,7 +245,9 @@ static LogicalResult importConstant(NodeImporter &imp) {
     }
     tensor.type = RankedTensorType::get(shape, b.getI64Type());
     tensor.data.resize(values.size() * sizeof(int64_t));
-    std::memcpy(tensor.data.data(), values.data(), tensor.data.size());
+    // Empty value_ints leave no data pointer.
+    if (!values.empty())
+      std::memcpy(tensor.data.data(), values.data(), tensor.data.size());
   } else if (name == "value_string" || name == "value_strings") {
     SmallVector<int64_t> shape;
     if (name == "value_string") {
