@@ -1,17 +1,17 @@
-/* shape-change.c - what a new value of a symbolic dim costs.
+/* shape-change.c - what a new value of the symbolic dims costs.
  *
- *   shape-change MODEL.so THREADS D1 D2 ... [--runs R]
+ *   shape-change MODEL.so THREADS S1 S2 ... [--runs R]
  *
  * For a model whose inputs have symbolic dims (AIC_DIM_DYNAMIC in
  * aic_model_input_info), timed inside one fresh process: aic_model_load +
- * aic_model_set_num_threads ("load"); then for each size D given, every
- * symbolic dim set to D, the first aic_model_run_alloc at that shape
- * ("first_ms": the primitives and memory plan created for it) and the
- * median of R more ("steady_ms"), and aic_model_arena_bytes then (the
- * largest arena planned so far: give the sizes in increasing order for
- * each shape's own). Inputs are seeded random floats. Prints one JSON
- * object:
- *   {"load_ms": ..., "shapes": [{"dim": D, "first_ms": ...,
+ * aic_model_set_num_threads ("load"); then for each shape S given (a size
+ * D, or sizes D1xD2x... for the symbolic dims of each input in order, the
+ * last repeated), the first aic_model_run_alloc at that shape ("first_ms":
+ * the primitives and memory plan created for it) and the median of R more
+ * ("steady_ms"), and aic_model_arena_bytes then (the largest arena planned
+ * so far: give the shapes in increasing size for each shape's own). Inputs
+ * are seeded random floats (integer inputs are 0). Prints one JSON object:
+ *   {"load_ms": ..., "shapes": [{"shape": "S", "first_ms": ...,
  *    "steady_ms": ..., "arena_bytes": ...}, ...]}
  *
  * Built by benchmarks/dynamic.py:
@@ -58,16 +58,16 @@ static int run_once(aic_model_t *model, aic_tensor_t *inputs, size_t ni,
 
 int main(int argc, char **argv) {
   if (argc < 4) {
-    fprintf(stderr, "usage: shape-change MODEL.so THREADS D1 ... [--runs R]\n");
+    fprintf(stderr, "usage: shape-change MODEL.so THREADS S1 ... [--runs R]\n");
     return 2;
   }
-  int threads = atoi(argv[2]), runs = 50, ndims = 0;
-  int64_t dims[64];
+  int threads = atoi(argv[2]), runs = 50, nshapes = 0;
+  const char *specs[64];
   for (int a = 3; a < argc; ++a) {
     if (strcmp(argv[a], "--runs") == 0 && a + 1 < argc)
       runs = atoi(argv[++a]);
-    else if (ndims < 64)
-      dims[ndims++] = atoll(argv[a]);
+    else if (nshapes < 64)
+      specs[nshapes++] = argv[a];
   }
   aic_model_t *model = NULL;
   double t0 = now_ms();
@@ -84,14 +84,27 @@ int main(int argc, char **argv) {
   double *ms = calloc(runs + 1, sizeof(double));
   printf("{\"load_ms\": %.3f, \"shapes\": [", load);
   uint32_t seed = 12345;
-  for (int k = 0; k < ndims; ++k) {
+  for (int k = 0; k < nshapes; ++k) {
+    /* The sizes of shape k: "4" or "1x64". */
+    int64_t sizes[kMaxRank];
+    int nsizes = 0;
+    for (const char *p = specs[k]; *p && nsizes < kMaxRank;) {
+      char *end;
+      sizes[nsizes++] = strtoll(p, &end, 10);
+      p = *end == 'x' ? end + 1 : end + strlen(end);
+    }
+    if (nsizes == 0)
+      return fail(specs[k]);
     for (size_t i = 0; i < ni; ++i) {
       aic_tensor_info_t info;
       aic_model_input_info(model, i, &info);
       int64_t count = 1;
+      int next = 0;
       for (int32_t d = 0; d < info.rank; ++d) {
-        shapes[i][d] =
-            info.shape[d] == AIC_DIM_DYNAMIC ? dims[k] : info.shape[d];
+        if (info.shape[d] == AIC_DIM_DYNAMIC)
+          shapes[i][d] = sizes[next < nsizes - 1 ? next++ : nsizes - 1];
+        else
+          shapes[i][d] = info.shape[d];
         count *= shapes[i][d];
       }
       free(inputs[i].data);
@@ -115,9 +128,9 @@ int main(int argc, char **argv) {
       ms[r] = now_ms() - t2;
     }
     qsort(ms, runs, sizeof(double), cmp);
-    printf("%s{\"dim\": %lld, \"first_ms\": %.3f, \"steady_ms\": %.4f, "
-           "\"arena_bytes\": %llu}",
-           k ? ", " : "", (long long)dims[k], first, ms[runs / 2],
+    printf("%s{\"shape\": \"%s\", \"first_ms\": %.3f, \"steady_ms\": "
+           "%.4f, \"arena_bytes\": %llu}",
+           k ? ", " : "", specs[k], first, ms[runs / 2],
            (unsigned long long)aic_model_arena_bytes(model));
   }
   printf("]}\n");

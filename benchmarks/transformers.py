@@ -61,7 +61,10 @@ ENCODERS = {"small": (4, 256, 4, 1024, 1000, 64),
             "bert": (12, 768, 12, 3072, 30522, 128)}
 
 
-def encoder_model(layers, hidden, heads, ffn, vocab, tokens):
+def encoder_model(layers, hidden, heads, ffn, vocab, tokens, sliced=False):
+    """The encoder and a batch of `tokens` ids. With `sliced`, the positions
+    are sliced to the ids' length (`position[:, :seq]`), so that the model
+    exports with a symbolic sequence (benchmarks/dynamic.py)."""
     import torch
     from torch import nn
 
@@ -78,7 +81,8 @@ def encoder_model(layers, hidden, heads, ffn, vocab, tokens):
                 for _ in range(layers))
 
         def forward(self, ids):
-            x = self.embedding(ids) + self.position
+            position = self.position[:, :ids.shape[1]] if sliced else self.position
+            x = self.embedding(ids) + position
             for layer in self.layers:
                 x = layer(x)
             return x
