@@ -594,7 +594,13 @@ void LayoutAssigner::assignConv(ConvOp op, const ConvLayouts &layouts) {
   // for weights it does not get in its layout (padded or not). Constants
   // padded much bigger stay plain: the runtime reorders them once at load.
   LayoutAttr wei;
-  auto elements = [&](Value v) { return logicalType(v).getNumElements(); };
+  // Run-time dims count as 1, the size layouts are chosen at.
+  auto elements = [&](Value v) {
+    int64_t count = 1;
+    for (int64_t d : logicalType(v).getShape())
+      count *= ShapedType::isDynamic(d) ? 1 : d;
+    return count;
+  };
   if (matchPattern(op.getWeight(), m_Constant())) {
     wei = attr(*layouts.wei, layouts.weiDims);
     if (!worthPacking(wei))

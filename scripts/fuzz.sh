@@ -73,7 +73,7 @@ if [[ ! -x "$FUZZER" || ! -d "$SEEDS" ]]; then
 fi
 
 # See scripts/sanitize.sh for allow_user_poisoning=0.
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allow_user_poisoning=0}"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allow_user_poisoning=0:handle_abort=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 ARTIFACTS="$BUILD/fuzz/artifacts/$HARNESS"
 mkdir -p "$ARTIFACTS"

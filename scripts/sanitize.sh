@@ -47,7 +47,7 @@ PY=/usr/bin/python3
 # allow_user_poisoning=0: LLVM's BumpPtrAllocator poisons its slabs in
 # instrumented code only; memory the uninstrumented libMLIR then hands out
 # from them would look poisoned.
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:allow_user_poisoning=0}"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:allow_user_poisoning=0:handle_abort=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
 

@@ -279,3 +279,18 @@ func.func @gemm_symbolic_batch(%x: tensor<?x256xf32>) -> tensor<?x100xf32> {
   %y = aic.matmul %x, %w, %b outs(%e) {transpose_rhs} : (tensor<?x256xf32>, tensor<100x256xf32>, tensor<100xf32>, tensor<?x100xf32>) -> tensor<?x100xf32>
   return %y : tensor<?x100xf32>
 }
+
+// -----
+
+// Weights computed at run time, over a symbolic batch: whether they are
+// worth a layout is judged at batch 1 (here they are much smaller than the
+// input, so they get one and are reordered on each run).
+// CHECK-LABEL: func @symbolic_batch_runtime_weights
+// CHECK: aic.conv {{.*}}layouts = [#aic.layout<"{{[a-zA-Z0-9]+}}", [?, 64, 56, 56]>, #aic.layout<"{{[a-zA-Z0-9]+}}", [64, 64, 1, 1]>
+func.func @symbolic_batch_runtime_weights(%x: tensor<?x64x56x56xf32>, %w: tensor<64x64x1x1xf32>) -> tensor<?x64x56x56xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x64x56x56xf32>
+  %e = tensor.empty(%n) : tensor<?x64x56x56xf32>
+  %c = aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<?x64x56x56xf32>, tensor<64x64x1x1xf32>, tensor<?x64x56x56xf32>) -> tensor<?x64x56x56xf32>
+  return %c : tensor<?x64x56x56xf32>
+}
