@@ -356,7 +356,9 @@ static LogicalResult getClipBoundInputs(NodeImporter &imp,
     FailureOr<Value> bound = imp.getInput(i);
     if (failed(bound))
       return failure();
-    if (cast<RankedTensorType>(bound->getType()).getNumElements() != 1)
+    auto type = cast<RankedTensorType>(bound->getType());
+    // A run-time size could be anything: the bound must be one element.
+    if (!type.hasStaticShape() || type.getNumElements() != 1)
       return imp.emitError()
              << "'" << (i == 1 ? "min" : "max") << "' input must be a scalar";
     bounds.push_back(imp.reshapeTo(*bound, {}));
