@@ -539,7 +539,9 @@ FailureOr<Value> aic::importer::getScalarInput(NodeImporter &imp, int i,
   FailureOr<Value> input = imp.getInput(i);
   if (failed(input))
     return failure();
-  if (cast<RankedTensorType>(input->getType()).getNumElements() != 1) {
+  auto inputType = cast<RankedTensorType>(input->getType());
+  // A run-time size could be anything: a scalar input has one element.
+  if (!inputType.hasStaticShape() || inputType.getNumElements() != 1) {
     imp.emitError() << "'" << what << "' input must be a scalar";
     return failure();
   }

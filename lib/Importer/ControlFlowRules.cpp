@@ -46,7 +46,8 @@ FailureOr<Value> aic::importer::getFlagInput(NodeImporter &imp, int i,
   if (failed(input))
     return failure();
   auto type = cast<RankedTensorType>(input->getType());
-  if (type.getNumElements() != 1 || type.getElementType() != element) {
+  if (!type.hasStaticShape() || type.getNumElements() != 1 ||
+      type.getElementType() != element) {
     imp.emitError() << "'" << what << "' must be one " << element << ", got "
                     << type;
     return failure();

@@ -111,7 +111,8 @@ buildWhileLoop(NodeImporter &imp, const onnx::GraphProto &body,
     return imp.emitError() << "the body gives " << results->size()
                            << " outputs, expected " << inits.size() + 1;
   auto condType = cast<RankedTensorType>((*results)[0].getType());
-  if (condType.getNumElements() != 1 || condType.getElementType() != i1)
+  if (!condType.hasStaticShape() || condType.getNumElements() != 1 ||
+      condType.getElementType() != i1)
     return imp.emitError() << "the body's condition must be one i1, got "
                            << condType;
   for (auto [i, init] : llvm::enumerate(inits))

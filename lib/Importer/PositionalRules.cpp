@@ -38,7 +38,8 @@ static LogicalResult importTrilu(NodeImporter &imp) {
     FailureOr<Value> k = imp.getInput(1);
     if (failed(k))
       return failure();
-    if (cast<RankedTensorType>(k->getType()).getNumElements() != 1)
+    auto kType = cast<RankedTensorType>(k->getType());
+    if (!kType.hasStaticShape() || kType.getNumElements() != 1)
       return imp.emitError() << "'k' input must be a scalar";
     operands.push_back(imp.reshapeTo(*k, {}));
   }

@@ -62,7 +62,8 @@ static FailureOr<Value> getOptionalInput(NodeImporter &imp, int i) {
 }
 
 static bool isPerTensor(Value param) {
-  return cast<RankedTensorType>(param.getType()).getNumElements() == 1;
+  auto type = cast<RankedTensorType>(param.getType());
+  return type.hasStaticShape() && type.getNumElements() == 1;
 }
 
 /// A map of `numDims` dims reading the only element of `param`.
