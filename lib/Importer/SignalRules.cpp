@@ -490,12 +490,16 @@ static void inferStftShape(onnx::InferenceContext &ctx) {
       ctx.getInputType(0)->tensor_type().shape();
   if (signal.dim_size() != 3)
     fail_shape_inference("STFT expects a signal of rank 3");
-  auto getScalar = [&](size_t i) -> std::optional<int64_t> {
+  // Plain flags and values, zero-initialized (not std::optional: GCC tests
+  // an optional's payload and flag in one branch, which valgrind reports
+  // as a jump on uninitialized memory).
+  auto getScalar = [&](size_t i, int64_t &value) -> bool {
+    value = 0;
     const onnx::TensorProto *data =
         i < ctx.getNumInputs() ? ctx.getInputData(i) : nullptr;
     if (!data || (data->data_type() != onnx::TensorProto::INT32 &&
                   data->data_type() != onnx::TensorProto::INT64))
-      return std::nullopt;
+      return false;
     std::vector<int64_t> values;
     if (data->data_type() == onnx::TensorProto::INT64)
       values = onnx::ParseData<int64_t>(data);
@@ -503,27 +507,31 @@ static void inferStftShape(onnx::InferenceContext &ctx) {
       for (int32_t v : onnx::ParseData<int32_t>(data))
         values.push_back(v);
     if (values.size() != 1)
-      return std::nullopt;
-    return values.front();
+      return false;
+    value = values.front();
+    return true;
   };
-  std::optional<int64_t> length = getScalar(3);
-  if (!length && onnx::hasInputShape(ctx, 2)) {
+  int64_t length = 0, step = 0;
+  bool hasLength = getScalar(3, length);
+  if (!hasLength && onnx::hasInputShape(ctx, 2)) {
     const onnx::TensorShapeProto &window =
         ctx.getInputType(2)->tensor_type().shape();
-    if (window.dim_size() == 1 && window.dim(0).has_dim_value())
+    if (window.dim_size() == 1 && window.dim(0).has_dim_value()) {
       length = window.dim(0).dim_value();
+      hasLength = true;
+    }
   }
-  std::optional<int64_t> step = getScalar(1);
+  bool hasStep = getScalar(1, step);
   onnx::TensorShapeProto shape;
   *shape.add_dim() = signal.dim(0);
   onnx::TensorShapeProto::Dimension *frames = shape.add_dim();
-  if (length && step && *step > 0 && signal.dim(1).has_dim_value() &&
-      signal.dim(1).dim_value() >= *length)
-    frames->set_dim_value((signal.dim(1).dim_value() - *length) / *step + 1);
+  if (hasLength && hasStep && step > 0 && signal.dim(1).has_dim_value() &&
+      signal.dim(1).dim_value() >= length)
+    frames->set_dim_value((signal.dim(1).dim_value() - length) / step + 1);
   onnx::TensorShapeProto::Dimension *bins = shape.add_dim();
-  if (length)
-    bins->set_dim_value(onnx::getAttribute(ctx, "onesided", 1) ? *length / 2 + 1
-                                                               : *length);
+  if (hasLength)
+    bins->set_dim_value(onnx::getAttribute(ctx, "onesided", 1) ? length / 2 + 1
+                                                               : length);
   shape.add_dim()->set_dim_value(2);
   onnx::updateOutputShape(ctx, 0, shape);
 }
