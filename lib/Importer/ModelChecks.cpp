@@ -133,17 +133,19 @@ std::string payloadProblem(const onnx::TensorProto &tensor) {
   if (tensor.has_raw_data()) {
     if (isString)
       return "is a STRING tensor with raw_data (strings go in string_data)";
-    int64_t size = rawElementSize(tensor.data_type());
-    auto bytes = static_cast<int64_t>(tensor.raw_data().size());
-    if (size && bytes != *count * size)
+    // Compared by division: count (up to 2^62) times the size overflows.
+    uint64_t size = rawElementSize(tensor.data_type());
+    uint64_t bytes = tensor.raw_data().size();
+    if (size && (bytes % size || bytes / size != uint64_t(*count)))
       return "has " + std::to_string(bytes) + " bytes of raw_data, expected " +
-             std::to_string(*count * size) + " for its dims";
+             std::to_string(uint64_t(*count) * size) + " for its dims";
     return "";
   }
   std::optional<std::pair<int64_t, int64_t>> values = typedValues(tensor);
-  if (values && values->first != *count * values->second)
+  if (values && (values->first % values->second ||
+                 values->first / values->second != *count))
     return "has " + std::to_string(values->first) + " values, expected " +
-           std::to_string(*count * values->second) + " for its dims";
+           std::to_string(uint64_t(*count) * values->second) + " for its dims";
   return "";
 }
 
