@@ -138,14 +138,20 @@ std::string payloadProblem(const onnx::TensorProto &tensor) {
     uint64_t bytes = tensor.raw_data().size();
     if (size && (bytes % size || bytes / size != uint64_t(*count)))
       return "has " + std::to_string(bytes) + " bytes of raw_data, expected " +
-             std::to_string(uint64_t(*count) * size) + " for its dims";
+             std::to_string(*count) + " elements of " + std::to_string(size) +
+             " bytes for its dims";
     return "";
   }
   std::optional<std::pair<int64_t, int64_t>> values = typedValues(tensor);
   if (values && (values->first % values->second ||
                  values->first / values->second != *count))
     return "has " + std::to_string(values->first) + " values, expected " +
-           std::to_string(uint64_t(*count) * values->second) + " for its dims";
+           std::to_string(*count) +
+           (values->second == 1
+                ? std::string()
+                : " elements of " + std::to_string(values->second) +
+                      " values") +
+           " for its dims";
   return "";
 }
 

@@ -46,6 +46,12 @@ for name, data in (("raw-odd", bytes(9)), ("raw-short", bytes(1))):
          [vi("x", F, [2])], [vi("y", F, 1)],
          [raw("shape", I64, [1], data)])
 
+# 2^61 elements declared, 8 bytes given: the expected size, 2^64 bytes,
+# overflows 64 bits.
+save("raw-huge", [helper.make_node("Reshape", ["x", "shape"], ["y"])],
+     [vi("x", F, [2])], [vi("y", F, 1)],
+     [raw("shape", I64, [2 ** 61], bytes(8))])
+
 # A scalar holding 1000 values: ONNX reads them all as a 1000-dim shape.
 scalar = TensorProto(name="shape", data_type=I64, dims=[])
 scalar.int64_data.extend([1] * 1000)
