@@ -30,12 +30,13 @@ namespace {
 /// writing into `init`, each element `body(inputs...)`. It runs as one
 /// flat loop over the (contiguous) elements, collapsed and expanded back:
 /// faster to compile and as easy to vectorize as a nest over the stored
-/// shape's dims.
+/// shape's dims. Over run-time dims it runs over the shape's dims (MLIR 19
+/// does not bufferize an expand_shape to several run-time dims).
 Value elementwise(OpBuilder &b, Location loc, Value init, ValueRange inputs,
                   function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
   auto type = cast<RankedTensorType>(init.getType());
   SmallVector<ReassociationIndices> all;
-  if (type.getRank() > 1)
+  if (type.getRank() > 1 && type.hasStaticShape())
     all.push_back(llvm::to_vector(llvm::seq<int64_t>(0, type.getRank())));
   auto flat = [&](Value v) -> Value {
     if (all.empty())
@@ -106,8 +107,9 @@ void addNaNFixup(Operation *op, Value x, RewriterBase &rewriter) {
   SmallPtrSet<Operation *, 4> users(y.getUsers().begin(), y.getUsers().end());
   rewriter.setInsertionPointAfter(op);
   auto type = cast<RankedTensorType>(y.getType());
-  Value init = rewriter.create<tensor::EmptyOp>(op->getLoc(), type.getShape(),
-                                                type.getElementType());
+  Value init = rewriter.create<tensor::EmptyOp>(
+      op->getLoc(), tensor::getMixedSizes(rewriter, op->getLoc(), y),
+      type.getElementType());
   Value fixed = elementwise(
       rewriter, op->getLoc(), init, {x, y},
       [](OpBuilder &b, Location loc, ValueRange args) -> Value {

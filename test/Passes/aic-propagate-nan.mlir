@@ -81,3 +81,23 @@ func.func @others(%x: tensor<8xf32>) -> tensor<8xf32> {
   %0 = aic.sigmoid %x outs(%e) : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
   return %0 : tensor<8xf32>
 }
+
+// -----
+
+// Tests that a fix-up over run-time dims sizes its destination by them.
+// CHECK-LABEL: func @dynamic
+// CHECK: %[[E:.*]] = aic.exp
+// CHECK: %[[D0:.*]] = tensor.dim %[[E]], %{{.*}}
+// CHECK: %[[D1:.*]] = tensor.dim %[[E]], %{{.*}}
+// CHECK: %[[INIT:.*]] = tensor.empty(%[[D0]], %[[D1]]) : tensor<?x?xf32>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]{{.*}} ins(%arg0, %[[E]] : tensor<?x?xf32>, tensor<?x?xf32>) outs(%[[INIT]] : tensor<?x?xf32>)
+// CHECK: arith.cmpf uno
+func.func @dynamic(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %d0 = tensor.dim %x, %c0 : tensor<?x?xf32>
+  %d1 = tensor.dim %x, %c1 : tensor<?x?xf32>
+  %e = tensor.empty(%d0, %d1) : tensor<?x?xf32>
+  %0 = aic.exp %x outs(%e) : (tensor<?x?xf32>, tensor<?x?xf32>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
