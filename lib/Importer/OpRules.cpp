@@ -528,23 +528,32 @@ static LogicalResult importGemm(NodeImporter &imp) {
 //===----------------------------------------------------------------------===//
 
 /// aic.layer_norm normalizes the innermost dim: the axes [axis, rank) are
-/// merged into one by a view, and scale/bias flattened to match. The Mean
-/// output is the op's per-row mean; InvStdDev is 1 / sqrt(var + epsilon) of
-/// its per-row variance, computed by a linalg.generic.
+/// merged into one by a view, and scale/bias flattened to match; the axes
+/// before it are merged too when all are static (a 2-D op), and kept, as
+/// the op allows, when some are known only at run time. The Mean output is
+/// the op's per-row mean; InvStdDev is 1 / sqrt(var + epsilon) of its
+/// per-row variance, computed by a linalg.generic.
 static LogicalResult importLayerNormalization(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0);
-  FailureOr<RankedTensorType> type = imp.getOutputType(0);
-  if (failed(input) || failed(type))
+  if (failed(input))
     return failure();
-  ArrayRef<int64_t> shape = type->getShape();
+  auto type = cast<RankedTensorType>(input->getType());
+  ArrayRef<int64_t> shape = type.getShape();
   FailureOr<int64_t> axis =
       normalizeAxis(imp, imp.getIntAttr("axis", -1), shape.size());
   if (failed(axis))
     return failure();
-  int64_t outer = std::accumulate(shape.begin(), shape.begin() + *axis,
-                                  int64_t(1), std::multiplies<int64_t>());
-  int64_t inner = std::accumulate(shape.begin() + *axis, shape.end(),
-                                  int64_t(1), std::multiplies<int64_t>());
+  ArrayRef<int64_t> normalized = shape.drop_front(*axis);
+  if (ShapedType::isDynamicShape(normalized))
+    return imp.emitError() << "input of shape " << formatShape(shape)
+                           << ": the normalized dims (from axis " << *axis
+                           << ") must be known at compile time (fix the "
+                              "model's symbolic dims with --input-shape)";
+  int64_t inner = ShapedType::getNumElements(normalized);
+  SmallVector<int64_t> flatShape(shape.take_front(*axis));
+  if (type.hasStaticShape())
+    flatShape.assign(1, ShapedType::getNumElements(flatShape));
+  flatShape.push_back(inner);
   SmallVector<Value, 2> params;
   for (int i : {1, 2}) {
     if (!imp.hasInput(i)) {
@@ -555,19 +564,24 @@ static LogicalResult importLayerNormalization(NodeImporter &imp) {
     if (failed(param))
       return failure();
     auto paramType = cast<RankedTensorType>(param->getType());
-    if (paramType.getNumElements() != inner)
-      return imp.emitError() << "'" << (i == 1 ? "Scale" : "B") << "' of shape "
-                             << formatShape(paramType.getShape())
-                             << " does not have the normalized shape "
-                             << formatShape(shape.drop_front(*axis))
-                             << " (broadcasting is not supported)";
+    if (!paramType.hasStaticShape() || paramType.getNumElements() != inner)
+      return imp.emitError()
+             << "'" << (i == 1 ? "Scale" : "B") << "' of shape "
+             << formatShape(paramType.getShape())
+             << " does not have the normalized shape "
+             << formatShape(normalized) << " (broadcasting is not supported)";
     params.push_back(imp.reshapeTo(*param, {inner}));
   }
-  Value flat = imp.reshapeTo(*input, {outer, inner});
+  Value flat = imp.reshapeTo(*input, flatShape);
   auto flatType = cast<RankedTensorType>(flat.getType());
-  auto statType = RankedTensorType::get({outer}, type->getElementType());
   bool stats = imp.isOutputUsed(1) || imp.isOutputUsed(2);
-  SmallVector<Value> inits{imp.emptyTensor(flatType)};
+  if (stats && !type.hasStaticShape())
+    return imp.emitError() << "the Mean and InvStdDev outputs over run-time "
+                              "dims are not supported yet (fix the model's "
+                              "symbolic dims with --input-shape)";
+  auto statType =
+      RankedTensorType::get(flatShape.front(), type.getElementType());
+  SmallVector<Value> inits{imp.emptyTensorLike(flat)};
   SmallVector<Type> resultTypes{flatType};
   if (stats) {
     inits.append({imp.emptyTensor(statType), imp.emptyTensor(statType)});
@@ -588,7 +602,7 @@ static LogicalResult importLayerNormalization(NodeImporter &imp) {
     FailureOr<RankedTensorType> statOutType = imp.getOutputType(i);
     if (failed(statOutType))
       return failure();
-    if (statOutType->getElementType() != type->getElementType())
+    if (statOutType->getElementType() != type.getElementType())
       return imp.emitError() << "statistics in another type than the input "
                                 "(stash_type) are not supported";
     Value stat = norm.getOutputs()[i];
@@ -646,7 +660,7 @@ ArrayRef<OpRuleInfo> aic::importer::getCoreRules() {
       {"GlobalMaxPool", importGlobalMaxPool, 1,
        typeBit(onnx::TensorProto::FLOAT), "", true},
       {"LayerNormalization", importLayerNormalization, 17,
-       typeBit(onnx::TensorProto::FLOAT)},
+       typeBit(onnx::TensorProto::FLOAT), "", true},
   };
   return rules;
 }

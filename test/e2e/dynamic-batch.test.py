@@ -1,7 +1,7 @@
 """Models with a symbolic batch dim, compiled once and run at several batch
 sizes (see dynamic-batch.test). Usage: dynamic-batch.test.py WORKDIR
-[NAME...], NAME a model of make_models.py or "shared" (default: mlp
-shared); runs aic-compile and aic-run from PATH."""
+[NAME...], NAME a model of make_models.py, "shared" or "layernorm"
+(default: mlp shared layernorm); runs aic-compile and aic-run from PATH."""
 
 import os
 import subprocess
@@ -127,11 +127,51 @@ def check_shared(folder):
         print("%s: %s" % (what, error))
 
 
+def check_layernorm(folder):
+    """LayerNormalization over the last two axes of [batch, seq, 3, 4]
+    (ONNX's operator, opset 17), both leading dims symbolic, against
+    NumPy."""
+    rng = np.random.default_rng(3)
+    scale = rng.standard_normal((3, 4), dtype=np.float32)
+    bias = rng.standard_normal((3, 4), dtype=np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("LayerNormalization", ["x", "s", "b"], ["y"],
+                          name="ln", axis=2, epsilon=1e-3)], "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                       ["batch", "seq", 3, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT,
+                                       ["batch", "seq", 3, 4])],
+        [numpy_helper.from_array(scale, "s"),
+         numpy_helper.from_array(bias, "b")])
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    path = os.path.join(folder, "layernorm.onnx")
+    onnx.save(model, path)
+    lib = os.path.join(folder, "layernorm.so")
+    compile_model(path, lib)
+    for batch, seq in zip(BATCHES, (5, 1, 3)):
+        x = rng.standard_normal((batch, seq, 3, 4), dtype=np.float32)
+        outputs, error = run(lib, os.path.join(folder, "layernorm"), [x])
+        if error:
+            sys.exit("layernorm at %dx%d: %s" % (batch, seq, error))
+        rows = x.reshape(batch, seq, 12).astype(np.float64)
+        norm = (rows - rows.mean(-1, keepdims=True)) / np.sqrt(
+            rows.var(-1, keepdims=True) + 1e-3)
+        expected = norm.reshape(x.shape) * scale + bias
+        if not np.allclose(outputs[0], expected, rtol=1e-5, atol=1e-5):
+            sys.exit("layernorm at %dx%d: wrong values" % (batch, seq))
+    print("layernorm: batches %s ok" % " ".join(map(str, BATCHES)))
+
+
 def main():
-    folder, names = sys.argv[1], sys.argv[2:] or ["mlp", "shared"]
+    folder, names = sys.argv[1], sys.argv[2:] or ["mlp", "shared",
+                                                  "layernorm"]
     for name in names:
         if name == "shared":
             check_shared(folder)
+        elif name == "layernorm":
+            check_layernorm(folder)
         else:
             check_torch(name, folder, 1e-5 if name == "mlp" else 1e-4)
     return 0
