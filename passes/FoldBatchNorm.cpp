@@ -157,8 +157,9 @@ struct FoldBatchNormPattern : public OpRewritePattern<BatchNormOp> {
         loc, scale.build((hint + ".scale").str()));
     Value t = rewriter.create<arith::ConstantOp>(
         loc, shift.build((hint + ".shift").str()));
-    Value empty = rewriter.create<tensor::EmptyOp>(loc, type.getShape(),
-                                                   type.getElementType());
+    Value empty = rewriter.create<tensor::EmptyOp>(
+        loc, tensor::getMixedSizes(rewriter, loc, bn.getInput()),
+        type.getElementType());
     Value scaled =
         rewriter.create<MulOp>(loc, type, bn.getInput(), s, ValueRange{}, empty)
             .getOutput();

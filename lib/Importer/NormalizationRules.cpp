@@ -498,10 +498,17 @@ static LogicalResult importInferenceBatchNormalization(NodeImporter &imp) {
     return imp.emitError() << "expects a non-negative finite epsilon";
   Value scale = (*params)[0], bias = (*params)[1], mean = (*params)[2],
         var = (*params)[3];
-  if (allF32({input, scale, bias, mean, var})) {
+  bool f32 = allF32({input, scale, bias, mean, var});
+  if (!type.hasStaticShape() && (!f32 || type.isDynamicDim(1)))
+    return imp.emitError()
+           << "input of shape " << formatShape(type.getShape())
+           << ": over run-time dims, BatchNormalization takes float32 with "
+              "static channels (dim 1) only (fix the model's symbolic dims "
+              "with --input-shape)";
+  if (f32) {
     imp.setOutput(
         0, imp.create<BatchNormOp>(type, input, scale, bias, mean, var,
-                                   imp.emptyTensor(type),
+                                   imp.emptyTensorLike(input),
                                    imp.getBuilder().getF64FloatAttr(epsilon)));
     return success();
   }
@@ -518,8 +525,23 @@ static LogicalResult importInferenceBatchNormalization(NodeImporter &imp) {
 }
 
 static LogicalResult importAnyBatchNormalization(NodeImporter &imp) {
-  if (imp.getOpset() >= 14 && imp.getIntAttr("training_mode", 0))
+  if (imp.getOpset() >= 14 && imp.getIntAttr("training_mode", 0)) {
+    for (int i = 0; i < imp.getNode().input_size(); ++i) {
+      if (!imp.hasInput(i))
+        continue;
+      FailureOr<Value> input = imp.getInput(i);
+      if (failed(input))
+        return failure();
+      auto type = cast<RankedTensorType>(input->getType());
+      if (!type.hasStaticShape())
+        return imp.emitError()
+               << "input " << i << " of shape " << formatShape(type.getShape())
+               << ": training-mode BatchNormalization over run-time dims is "
+                  "not supported yet (fix the model's symbolic dims with "
+                  "--input-shape)";
+    }
     return importTrainingBatchNormalization(imp);
+  }
   return importInferenceBatchNormalization(imp);
 }
 
@@ -528,7 +550,7 @@ ArrayRef<OpRuleInfo> aic::importer::getNormalizationRules() {
   constexpr TypeSet floats =
       typeBit(DT::FLOAT) | typeBit(DT::DOUBLE) | typeBit(DT::FLOAT16);
   static const OpRuleInfo rules[] = {
-      {"BatchNormalization", importAnyBatchNormalization, 1, floats},
+      {"BatchNormalization", importAnyBatchNormalization, 1, floats, "", true},
       {"InstanceNormalization", importInstanceNormalization, 1, floats},
       {"LRN", importLrn, 1, floats},
       {"MeanVarianceNormalization", importMeanVarianceNormalization, 9, floats},

@@ -356,6 +356,11 @@ static LogicalResult importDropout(NodeImporter &imp) {
       return failure();
     maskType = *t;
   }
+  if (!type.hasStaticShape() && (mayTrain || wantMask))
+    return imp.emitError() << "input of shape " << formatShape(type.getShape())
+                           << ": Dropout in training mode, or its mask, over "
+                              "run-time dims is not supported yet (fix the "
+                              "model's symbolic dims with --input-shape)";
   if (!mayTrain) {
     imp.setOutput(0, *input);
     if (wantMask) {
@@ -428,7 +433,7 @@ constexpr TypeSet kRandomTypes =
 ArrayRef<OpRuleInfo> aic::importer::getRandomRules() {
   static const OpRuleInfo rules[] = {
       {"Bernoulli", importBernoulli, 15, kRandomTypes},
-      {"Dropout", importDropout, 1, types::kFloat},
+      {"Dropout", importDropout, 1, types::kFloat, "", true},
       {"RandomNormal",
        [](NodeImporter &imp) { return importRandom(imp, true, false); }, 1,
        kRandomTypes},

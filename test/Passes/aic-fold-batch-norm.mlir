@@ -103,6 +103,20 @@ func.func @scale_shift_rank2(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
 
 // -----
 
+// Tests that the scale-shift over a run-time batch sizes its product by it.
+// CHECK-LABEL: func @scale_shift_dynamic
+// CHECK: %[[N:.*]] = tensor.dim %arg0, %{{.*}} : tensor<?x3xf32>
+// CHECK: %[[E:.*]] = tensor.empty(%[[N]]) : tensor<?x3xf32>
+// CHECK: aic.mul %arg0, %{{.*}} outs(%[[E]]) : (tensor<?x3xf32>, tensor<3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
+// CHECK: aic.add
+func.func @scale_shift_dynamic(%x: tensor<?x3xf32>, %e: tensor<?x3xf32>) -> tensor<?x3xf32> {
+  %p = arith.constant dense<1.0> : tensor<3xf32>
+  %y = aic.batch_norm %x, %p, %p, %p, %p outs(%e) {epsilon = 1.0e-05 : f64} : (tensor<?x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
+  return %y : tensor<?x3xf32>
+}
+
+// -----
+
 // Tests that a batch norm with a non-constant parameter is left alone.
 // CHECK-LABEL: func @non_constant_params
 // CHECK: aic.conv

@@ -1,7 +1,7 @@
 """Models with a symbolic batch dim, compiled once and run at several batch
 sizes (see dynamic-batch.test). Usage: dynamic-batch.test.py WORKDIR
-[NAME...], NAME a model of make_models.py, "shared" or "layernorm"
-(default: mlp shared layernorm); runs aic-compile and aic-run from PATH."""
+[NAME...], NAME a model of make_models.py, "shared", "layernorm" or
+"batchnorm" (default: all but the other models); runs aic-compile and aic-run from PATH."""
 
 import os
 import subprocess
@@ -164,14 +164,55 @@ def check_layernorm(folder):
     print("layernorm: batches %s ok" % " ".join(map(str, BATCHES)))
 
 
+def check_batchnorm(folder):
+    """Two BatchNormalizations over [batch, 3, 5] (no convolution to fold
+    into): one of constant statistics (a scale-shift), one whose scale is an
+    input (the library primitive), against NumPy."""
+    rng = np.random.default_rng(4)
+    consts = [rng.uniform(0.5, 2, 3).astype(np.float32) for _ in range(4)]
+    names = ["s", "b", "m", "v"]
+    graph = helper.make_graph(
+        [helper.make_node("BatchNormalization", ["x"] + names, ["t"],
+                          name="bn1"),
+         helper.make_node("BatchNormalization", ["t", "g", "b", "m", "v"],
+                          ["y"], name="bn2", epsilon=1e-3)], "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                       ["batch", 3, 5]),
+         helper.make_tensor_value_info("g", TensorProto.FLOAT, [3])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT,
+                                       ["batch", 3, 5])],
+        [numpy_helper.from_array(c, n) for c, n in zip(consts, names)])
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", 15)])
+    model.ir_version = 8
+    path = os.path.join(folder, "batchnorm.onnx")
+    onnx.save(model, path)
+    lib = os.path.join(folder, "batchnorm.so")
+    compile_model(path, lib)
+    s, b, m, v = (c[:, None].astype(np.float64) for c in consts)
+    for batch in BATCHES:
+        x = rng.standard_normal((batch, 3, 5), dtype=np.float32)
+        g = rng.standard_normal(3, dtype=np.float32)
+        outputs, error = run(lib, os.path.join(folder, "batchnorm"), [x, g])
+        if error:
+            sys.exit("batchnorm at batch %d: %s" % (batch, error))
+        t = (x - m) / np.sqrt(v + 1e-5) * s + b
+        expected = (t - m) / np.sqrt(v + 1e-3) * g[:, None] + b
+        if not np.allclose(outputs[0], expected, rtol=1e-5, atol=1e-5):
+            sys.exit("batchnorm at batch %d: wrong values" % batch)
+    print("batchnorm: batches %s ok" % " ".join(map(str, BATCHES)))
+
+
 def main():
     folder, names = sys.argv[1], sys.argv[2:] or ["mlp", "shared",
-                                                  "layernorm"]
+                                                  "layernorm", "batchnorm"]
     for name in names:
         if name == "shared":
             check_shared(folder)
         elif name == "layernorm":
             check_layernorm(folder)
+        elif name == "batchnorm":
+            check_batchnorm(folder)
         else:
             check_torch(name, folder, 1e-5 if name == "mlp" else 1e-4)
     return 0
