@@ -103,12 +103,14 @@ std::string getDimSymbol(NodeImporter &imp, mlir::Value v, int64_t d,
 /// The dim_param ONNX's inference gave dim `d` of the node's output
 /// `output`, or "".
 std::string getOutputDimSymbol(NodeImporter &imp, int output, int64_t d);
-/// Where both operands, the node's inputs 0 and 1, have a run-time dim at
-/// one position (counted from the end) and the dims have no common symbol,
-/// checks at run time that they are equal: they may differ, one of them 1
-/// and broadcast, which code built for equal dims would get wrong.
+/// Where both operands, the node's inputs `lhsInput` and `rhsInput`, have
+/// a run-time dim at one position (counted from the end) and the dims have
+/// no common symbol, checks at run time that they are equal: they may
+/// differ, one of them 1 and broadcast, which code built for equal dims
+/// would get wrong.
 mlir::LogicalResult checkRuntimeBroadcast(NodeImporter &imp, mlir::Value lhs,
-                                          mlir::Value rhs);
+                                          mlir::Value rhs, int lhsInput = 0,
+                                          int rhsInput = 1);
 /// One strided window per dim of `input` (SliceRules.cpp): positive
 /// strides become a tensor.extract_slice, any negative one a linalg.generic
 /// reading offset + stride * i.

@@ -142,7 +142,8 @@ std::string aic::importer::getDimSymbol(NodeImporter &imp, Value v, int64_t d,
 /// differ at run time, one of them 1 and broadcast, which code built for
 /// equal dims would get wrong.
 LogicalResult aic::importer::checkRuntimeBroadcast(NodeImporter &imp, Value lhs,
-                                                   Value rhs) {
+                                                   Value rhs, int lhsInput,
+                                                   int rhsInput) {
   auto a = cast<RankedTensorType>(lhs.getType());
   auto b = cast<RankedTensorType>(rhs.getType());
   if (lhs == rhs)
@@ -151,8 +152,8 @@ LogicalResult aic::importer::checkRuntimeBroadcast(NodeImporter &imp, Value lhs,
     int64_t da = a.getRank() - k, db = b.getRank() - k;
     if (!a.isDynamicDim(da) || !b.isDynamicDim(db))
       continue;
-    std::string na = getDimSymbol(imp, lhs, da, 0),
-                nb = getDimSymbol(imp, rhs, db, 1);
+    std::string na = getDimSymbol(imp, lhs, da, lhsInput),
+                nb = getDimSymbol(imp, rhs, db, rhsInput);
     if (!na.empty() && na == nb)
       continue;
     // Either could be 1 at run time, which the code built for equal dims

@@ -516,6 +516,9 @@ static LogicalResult importWhere(NodeImporter &imp) {
   }
   if (!getElementTypeOrSelf(inputs[0].getType()).isInteger(1))
     return imp.emitError() << "expects a boolean condition";
+  for (auto [i, j] : {std::pair(0, 1), std::pair(0, 2), std::pair(1, 2)})
+    if (failed(checkRuntimeBroadcast(imp, inputs[i], inputs[j], i, j)))
+      return failure();
   FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
       0,
       RankedTensorType::get(shape, getElementTypeOrSelf(inputs[1].getType())));
@@ -642,7 +645,7 @@ ArrayRef<OpRuleInfo> aic::importer::getElementwiseRules() {
       {"Or", importLogic<Logic::Or>, 1, types::kBool, "", true},
       {"Xor", importLogic<Logic::Xor>, 1, types::kBool, "", true},
       {"Not", importNot, 1, types::kBool, "", true},
-      {"Where", importWhere, 9, types::kBool},
+      {"Where", importWhere, 9, types::kBool, "", true},
       {"Cast", importCast, 1, types::kTensor | types::kString, "", true},
       {"CastLike", importCastLike, 15, types::kTensor | types::kString},
   };
