@@ -282,6 +282,12 @@ static LogicalResult importSplit(NodeImporter &imp) {
   if (failed(axis))
     return failure();
   int64_t dim = inType.getDimSize(*axis);
+  if (ShapedType::isDynamic(dim))
+    return imp.emitError() << "input of shape "
+                           << formatShape(inType.getShape())
+                           << ": splitting along a run-time dim (axis " << *axis
+                           << ") is not supported yet (fix the model's "
+                              "symbolic dims with --input-shape)";
   int64_t numOutputs = imp.getNode().output_size();
   // The sizes: an input (Split-1 and from opset 13), an attribute (opsets
   // 1 to 12), else equal parts.
@@ -340,7 +346,7 @@ static LogicalResult importSplit(NodeImporter &imp) {
 ArrayRef<OpRuleInfo> aic::importer::getSliceRules() {
   static const OpRuleInfo rules[] = {
       {"Slice", importSlice, 1, types::kTensor | types::kString, "", true},
-      {"Split", importSplit, 1, types::kTensor},
+      {"Split", importSplit, 1, types::kTensor, "", true},
   };
   return rules;
 }
