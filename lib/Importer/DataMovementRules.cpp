@@ -302,9 +302,18 @@ static LogicalResult importPad(NodeImporter &imp) {
   for (int64_t d = 0; d < rank; ++d) {
     int64_t begin = pads[d], end = pads[rank + d];
     int64_t dim = inType.getDimSize(d);
+    // A run-time dim passes through unpadded (a symbolic batch).
+    if (ShapedType::isDynamic(dim) &&
+        (begin != 0 || end != 0 || mode != "constant"))
+      return imp.emitError()
+             << "input of shape " << formatShape(inType.getShape())
+             << ": padding along a run-time dim (" << d
+             << "), or other than constant padding of an input with "
+                "run-time dims, is not supported yet (fix the model's "
+                "symbolic dims with --input-shape)";
     int64_t keep =
         dim + std::min<int64_t>(begin, 0) + std::min<int64_t>(end, 0);
-    if (keep < 0)
+    if (keep < 0 && !ShapedType::isDynamic(dim))
       return imp.emitError() << "pads crop more than dim " << d << " holds";
     crops |= keep != dim;
     offsets[d] = -std::min<int64_t>(begin, 0);
@@ -330,6 +339,23 @@ static LogicalResult importPad(NodeImporter &imp) {
     FailureOr<Value> value = getPadValue(imp, inType.getElementType());
     if (failed(value))
       return failure();
+    if (!type->hasStaticShape()) {
+      // The fill and the copy into it that tensor.pad is: MLIR 19 sizes
+      // the buffer of a tensor.pad with run-time dims by itself.
+      SmallVector<Value> sizes;
+      for (int64_t d = 0; d < rank; ++d)
+        if (type->isDynamicDim(d))
+          sizes.push_back(imp.create<tensor::DimOp>(source, d));
+      Value filled = buildFill(imp, *type, *value, sizes);
+      imp.setOutput(
+          0,
+          imp.create<tensor::InsertSliceOp>(
+                 source, filled, getAsIndexOpFoldResult(b.getContext(), low),
+                 tensor::getMixedSizes(imp.getBuilder(), imp.getLoc(), source),
+                 getAsIndexOpFoldResult(b.getContext(), strides))
+              .getResult());
+      return success();
+    }
     imp.setOutput(
         0, imp.create<tensor::PadOp>(
                   *type, source, getAsIndexOpFoldResult(b.getContext(), low),
@@ -619,7 +645,7 @@ ArrayRef<OpRuleInfo> aic::importer::getDataMovementRules() {
       {"Gather", importGather, 1, types::kTensor | types::kString, "", true},
       {"GatherElements", importGatherElements, 11, types::kTensor},
       {"GatherND", importGatherND, 11, types::kTensor},
-      {"Pad", importPad, 1, types::kNumeric},
+      {"Pad", importPad, 1, types::kNumeric, "", true},
       {"Expand", importExpand, 8, types::kTensor | types::kString},
       {"Tile", importTile, 6, types::kTensor | types::kString},
       {"Shape", importShape, 1, types::kTensor, "", true},
