@@ -4,8 +4,9 @@
 // or a constant (Shape, Size, ConstantOfShape, Range); Slice and Split are
 // in SliceRules.cpp.
 // Inputs that determine a result shape (starts, pads, repeats, ...) must be
-// constants; ONNX shape inference with data propagation folds most shape
-// arithmetic into constants before these rules run.
+// constants, but for Expand's shape, read at run time when it is not;
+// ONNX shape inference with data propagation folds most shape arithmetic
+// into constants before these rules run.
 //
 // Reads at run-time indices (Gather, GatherElements, GatherND) are clamped
 // into range: ONNX leaves out-of-range indices undefined, and a bad index
@@ -385,10 +386,120 @@ static LogicalResult importPad(NodeImporter &imp) {
 // Expand and Tile
 //===----------------------------------------------------------------------===//
 
+/// Expand to a shape known only at run time (computed from a symbolic
+/// batch, as `cls_token.expand(batch, -1, -1)` exports). Each result dim is
+/// the shape's value where the input dim is 1 (checked equal to the dim
+/// ONNX's inference knows, else a run-time dim, checked not negative), else
+/// the input's, the shape's value checked to be 1 or equal:
+/// an input dim of 1 only at run time, which ONNX would broadcast, fails
+/// the check instead.
+static LogicalResult importRuntimeExpand(NodeImporter &imp, Value input,
+                                         Value shape) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto shapeType = cast<RankedTensorType>(shape.getType());
+  if (shapeType.getRank() != 1 || shapeType.isDynamicDim(0) ||
+      !shapeType.getElementType().isInteger(64))
+    return imp.emitError() << "'shape' must be a 1-D int64 tensor of a static "
+                              "length, got "
+                           << shapeType;
+  int64_t rank = std::max(inType.getRank(), shapeType.getDimSize(0));
+  int64_t inOffset = rank - inType.getRank();
+  int64_t shapeOffset = rank - shapeType.getDimSize(0);
+  // The result dims ONNX's inference (with data propagation) knows.
+  SmallVector<int64_t> known(rank, ShapedType::kDynamic);
+  const onnx::TypeProto *onnxType =
+      imp.getState().getOnnxType(imp.getNode().output(0));
+  if (onnxType && onnxType->has_tensor_type() &&
+      onnxType->tensor_type().has_shape() &&
+      onnxType->tensor_type().shape().dim_size() == rank)
+    for (int64_t d = 0; d < rank; ++d) {
+      const auto &dim = onnxType->tensor_type().shape().dim(d);
+      if (dim.has_dim_value() && dim.dim_value() >= 0)
+        known[d] = dim.dim_value();
+    }
+  MLIRContext *ctx = imp.getContext();
+  SmallVector<int64_t> dims;
+  SmallVector<Value> sizes;
+  SmallVector<AffineExpr> inExprs;
+  auto check = [&](Value ok, int64_t d) {
+    buildRuntimeCheck(imp, ok,
+                      "'shape' entry " + std::to_string(d - shapeOffset) +
+                          " does not expand dim " + std::to_string(d) +
+                          " of the input");
+  };
+  auto cmp = [&](arith::CmpIPredicate predicate, Value a, Value b) -> Value {
+    return imp.create<arith::CmpIOp>(predicate, a, b);
+  };
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t in = d < inOffset ? 1 : inType.getDimSize(d - inOffset);
+    Value inDim;
+    if (d >= inOffset)
+      inDim = ShapedType::isDynamic(in)
+                  ? imp.create<tensor::DimOp>(input, d - inOffset).getResult()
+                  : imp.create<arith::ConstantIndexOp>(in).getResult();
+    Value wanted;
+    if (d >= shapeOffset)
+      wanted = imp.create<arith::IndexCastOp>(
+          imp.getBuilder().getIndexType(),
+          imp.create<tensor::ExtractOp>(
+              shape,
+              ValueRange{imp.create<arith::ConstantIndexOp>(d - shapeOffset)}));
+    Value one = imp.create<arith::ConstantIndexOp>(1);
+    if (in == 1) {
+      // The shape's value (1 where the shape is shorter).
+      if (!wanted) {
+        dims.push_back(1);
+      } else if (!ShapedType::isDynamic(known[d])) {
+        check(cmp(arith::CmpIPredicate::eq, wanted,
+                  imp.create<arith::ConstantIndexOp>(known[d])),
+              d);
+        dims.push_back(known[d]);
+      } else {
+        check(cmp(arith::CmpIPredicate::sge, wanted,
+                  imp.create<arith::ConstantIndexOp>(0)),
+              d);
+        dims.push_back(ShapedType::kDynamic);
+        sizes.push_back(wanted);
+      }
+      if (d >= inOffset)
+        inExprs.push_back(getAffineConstantExpr(0, ctx));
+      continue;
+    }
+    // The input's dim; the shape's value is 1 or it.
+    if (wanted)
+      check(imp.create<arith::OrIOp>(
+                cmp(arith::CmpIPredicate::eq, wanted, one),
+                cmp(arith::CmpIPredicate::eq, wanted, inDim)),
+            d);
+    dims.push_back(in);
+    if (ShapedType::isDynamic(in))
+      sizes.push_back(inDim);
+    inExprs.push_back(getAffineDimExpr(d, ctx));
+  }
+  auto type = RankedTensorType::get(dims, inType.getElementType());
+  Value init = imp.emptyTensor(type, sizes);
+  AffineMap inMap = AffineMap::get(rank, 0, inExprs, ctx);
+  auto generic = imp.create<linalg::GenericOp>(
+      TypeRange{type}, ValueRange{input}, ValueRange{init},
+      ArrayRef<AffineMap>{inMap, imp.getBuilder().getMultiDimIdentityMap(rank)},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [](OpBuilder &b, Location loc, ValueRange args) {
+        b.create<linalg::YieldOp>(loc, args[0]);
+      });
+  imp.setOutput(0, generic.getResult(0));
+  return success();
+}
+
 static LogicalResult importExpand(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0);
   if (failed(input))
     return failure();
+  if (!imp.getConstantInput(1)) {
+    FailureOr<Value> shape = imp.getInput(1);
+    if (failed(shape))
+      return failure();
+    return importRuntimeExpand(imp, *input, *shape);
+  }
   FailureOr<SmallVector<int64_t>> shape = imp.getConstantInts(1, "shape");
   if (failed(shape))
     return failure();
@@ -646,7 +757,7 @@ ArrayRef<OpRuleInfo> aic::importer::getDataMovementRules() {
       {"GatherElements", importGatherElements, 11, types::kTensor},
       {"GatherND", importGatherND, 11, types::kTensor},
       {"Pad", importPad, 1, types::kNumeric, "", true},
-      {"Expand", importExpand, 8, types::kTensor | types::kString},
+      {"Expand", importExpand, 8, types::kTensor | types::kString, "", true},
       {"Tile", importTile, 6, types::kTensor | types::kString},
       {"Shape", importShape, 1, types::kTensor, "", true},
       {"Size", importSize, 1, types::kTensor, "", true},
