@@ -630,7 +630,10 @@ LogicalResult ConcatOp::verify() {
                << "expects input #" << i << " of shape " << shapeStr(shape)
                << " to match the others except on axis " << axis;
     }
-    expected[axis] += shape[axis];
+    expected[axis] = ShapedType::isDynamic(expected[axis]) ||
+                             ShapedType::isDynamic(shape[axis])
+                         ? ShapedType::kDynamic
+                         : expected[axis] + shape[axis];
   }
   return verifyResultShape(*this, expected);
 }

@@ -85,13 +85,18 @@ static LogicalResult importGather(NodeImporter &imp) {
   auto dataType = cast<RankedTensorType>(data->getType());
   auto indicesType = cast<RankedTensorType>(indices->getType());
   // Indices may have dims known only at run time (NonZero's, ...): the
-  // output has them at the axis.
-  if (!dataType.hasStaticShape())
-    return imp.emitError() << "expects data of a static shape";
+  // output has them at the axis. So may the data, off the axis (a symbolic
+  // batch): the output has them where the data has.
   FailureOr<int64_t> axis =
       normalizeAxis(imp, imp.getIntAttr("axis", 0), dataType.getRank());
   if (failed(axis))
     return failure();
+  if (dataType.isDynamicDim(*axis))
+    return imp.emitError() << "data of shape "
+                           << formatShape(dataType.getShape())
+                           << ": gathering along a run-time dim (axis " << *axis
+                           << ") is not supported yet (fix the "
+                              "model's symbolic dims with --input-shape)";
   SmallVector<int64_t> shape(dataType.getShape().take_front(*axis));
   llvm::append_range(shape, indicesType.getShape());
   llvm::append_range(shape, dataType.getShape().drop_front(*axis + 1));
@@ -113,18 +118,36 @@ static LogicalResult importGather(NodeImporter &imp) {
     exprs.push_back(getAffineDimExpr(*axis + i, imp.getContext()));
   AffineMap map = AffineMap::get(type->getRank(), 0, exprs, imp.getContext());
   Value source = *data;
-  imp.setOutput(
-      0,
-      buildGeneric(imp, *type, *indices, map,
-                   [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-                     SmallVector<Value> at;
-                     for (int64_t d = 0; d < *axis; ++d)
-                       at.push_back(outputIndex(b, loc, d));
-                     at.push_back(wrapIndex(b, loc, args[0], axisSize));
-                     for (int64_t d = *axis + 1; d < dataType.getRank(); ++d)
-                       at.push_back(outputIndex(b, loc, d + q - 1));
-                     return b.create<tensor::ExtractOp>(loc, source, at);
-                   }));
+  // The run-time dims of the output: the indices' at the axis, else the
+  // data's.
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type->getRank(); ++d) {
+    if (!type->isDynamicDim(d))
+      continue;
+    if (d >= *axis && d < *axis + q)
+      sizes.push_back(imp.create<tensor::DimOp>(*indices, d - *axis));
+    else
+      sizes.push_back(
+          imp.create<tensor::DimOp>(source, d < *axis ? d : d - q + 1));
+  }
+  OpBuilder &builder = imp.getBuilder();
+  auto generic = imp.create<linalg::GenericOp>(
+      TypeRange{*type}, ValueRange{*indices},
+      ValueRange{imp.emptyTensor(*type, sizes)},
+      ArrayRef<AffineMap>{map, builder.getMultiDimIdentityMap(type->getRank())},
+      SmallVector<utils::IteratorType>(type->getRank(),
+                                       utils::IteratorType::parallel),
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        SmallVector<Value> at;
+        for (int64_t d = 0; d < *axis; ++d)
+          at.push_back(outputIndex(b, loc, d));
+        at.push_back(wrapIndex(b, loc, args[0], axisSize));
+        for (int64_t d = *axis + 1; d < dataType.getRank(); ++d)
+          at.push_back(outputIndex(b, loc, d + q - 1));
+        b.create<linalg::YieldOp>(
+            loc, b.create<tensor::ExtractOp>(loc, source, at).getResult());
+      });
+  imp.setOutput(0, generic.getResult(0));
   return success();
 }
 

@@ -15,6 +15,9 @@
 //   ("4*batch", "batch*seq"), as nn.MultiheadAttention folds the heads into
 //   the batch;
 // - Cast between integer types, which keeps the values;
+// - Equal, Where, ConstantOfShape and Reshape to one dim, with which
+//   PyTorch's expand(n, -1) turns its -1s into 1s: Where(Equal(shape, -1),
+//   1, shape); a symbolic dim is no negative value;
 // - Reshape, whose inference ONNX 1.12 does not let read propagated values
 //   at all (its Expand does): a target known symbolically gives the output
 //   its dims, 0 copying the input's dim and -1 the product of the input's
@@ -37,6 +40,7 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -136,6 +140,92 @@ void propagateCast(onnx::DataPropagationContext &ctx) {
     onnx::TensorShapeProto copy = *input;
     ctx.addOutputData(0, std::move(copy));
   }
+}
+
+/// Equal of shape values: known values compare; a symbolic dim equals
+/// itself and no negative value (a dim is at least 0). The booleans are
+/// values 1 and 0, for Where to read.
+void propagateEqual(onnx::DataPropagationContext &ctx) {
+  propagateBinary(ctx, [](const Dim &x, const Dim &y, Dim &result) {
+    if (x.has_dim_value() && y.has_dim_value())
+      result.set_dim_value(x.dim_value() == y.dim_value());
+    else if (x.has_dim_param() && y.has_dim_param() &&
+             x.dim_param() == y.dim_param())
+      result.set_dim_value(1);
+    else if ((x.has_dim_param() && y.has_dim_value() && y.dim_value() < 0) ||
+             (y.has_dim_param() && x.has_dim_value() && x.dim_value() < 0))
+      result.set_dim_value(0);
+  });
+}
+
+/// Where of shape values (`expand(n, -1)` replaces its -1s by 1s with
+/// Where(Equal(shape, -1), 1, shape)): the chosen side's value where the
+/// condition is known.
+void propagateWhere(onnx::DataPropagationContext &ctx) {
+  if (ctx.getNumInputs() != 3 || !isShapeDataType(ctx.getInputType(1)) ||
+      !isShapeDataType(ctx.getInputType(2)))
+    return;
+  const onnx::TensorShapeProto *values[3];
+  int size = 1;
+  for (int i = 0; i < 3; ++i) {
+    values[i] = ctx.getInputData(i);
+    if (!values[i] || values[i]->dim_size() == 0)
+      return;
+    int n = values[i]->dim_size();
+    if (n != 1 && size != 1 && n != size)
+      return;
+    size = std::max(size, n);
+  }
+  onnx::TensorShapeProto result;
+  for (int k = 0; k < size; ++k) {
+    auto at = [&](int i) -> const Dim & {
+      return values[i]->dim(values[i]->dim_size() == 1 ? 0 : k);
+    };
+    Dim *dim = result.add_dim();
+    if (at(0).has_dim_value())
+      *dim = at(0).dim_value() ? at(1) : at(2);
+  }
+  ctx.addOutputData(0, std::move(result));
+}
+
+/// ConstantOfShape of an integer value and a known length (a small 1-D
+/// result): that many copies of the value.
+void propagateConstantOfShape(onnx::DataPropagationContext &ctx) {
+  const onnx::TensorShapeProto *shape =
+      ctx.getNumInputs() == 1 ? ctx.getInputData(0) : nullptr;
+  const onnx::AttributeProto *value = ctx.getAttribute("value");
+  if (!shape || shape->dim_size() != 1 || !shape->dim(0).has_dim_value() ||
+      shape->dim(0).dim_value() > 64 || !value || !value->has_t())
+    return;
+  const onnx::TensorProto &t = value->t();
+  int64_t v;
+  if (t.data_type() == onnx::TensorProto::INT64 && t.int64_data_size() == 1)
+    v = t.int64_data(0);
+  else if (t.data_type() == onnx::TensorProto::INT64 &&
+           t.raw_data().size() == sizeof(int64_t))
+    std::memcpy(&v, t.raw_data().data(), sizeof(v));
+  else
+    return;
+  onnx::TensorShapeProto result;
+  for (int64_t k = 0; k < shape->dim(0).dim_value(); ++k)
+    result.add_dim()->set_dim_value(v);
+  ctx.addOutputData(0, std::move(result));
+}
+
+/// Reshape of a shape value to one dim (PyTorch flattens the shape it
+/// builds for expand): the same values.
+void propagateReshape(onnx::DataPropagationContext &ctx) {
+  if (ctx.getNumInputs() != 2 || !isShapeDataType(ctx.getInputType(0)))
+    return;
+  const onnx::TensorShapeProto *data = ctx.getInputData(0);
+  const onnx::TensorShapeProto *target = ctx.getInputData(1);
+  if (!data || !target || target->dim_size() != 1 ||
+      !target->dim(0).has_dim_value() ||
+      (target->dim(0).dim_value() != -1 &&
+       target->dim(0).dim_value() != data->dim_size()))
+    return;
+  onnx::TensorShapeProto copy = *data;
+  ctx.addOutputData(0, std::move(copy));
 }
 
 /// The -1 dim of a Reshape from `in` to `out` (whose dim `skip` is the -1):
@@ -277,6 +367,14 @@ void aic::importer::addDataPropagation() {
   for (onnx::OpSchema *schema : getVersions("Cast"))
     if (!schema->has_data_propagation_function())
       schema->PartialDataPropagationFunction(propagateCast);
+  for (auto [op, fn] : {std::pair<const char *, onnx::DataPropagationFunction>(
+                            "Equal", propagateEqual),
+                        {"Where", propagateWhere},
+                        {"Reshape", propagateReshape},
+                        {"ConstantOfShape", propagateConstantOfShape}})
+    for (onnx::OpSchema *schema : getVersions(op))
+      if (!schema->has_data_propagation_function())
+        schema->PartialDataPropagationFunction(fn);
   for (const char *op :
        {"Add", "Sub", "Mul", "Div", "Pow", "Equal", "Less", "LessOrEqual",
         "Greater", "GreaterOrEqual", "And", "Or", "Xor", "PRelu"}) {

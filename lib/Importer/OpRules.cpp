@@ -112,14 +112,25 @@ static LogicalResult importTranspose(NodeImporter &imp) {
   return success();
 }
 
-/// The destination of a concat of `inputs` into `type`, its run-time dims
-/// (never the axis) read from the first input.
+/// The destination of a concat of `inputs` along `axis` into `type`: its
+/// run-time dims read from the first input, along the axis the sum of the
+/// inputs' sizes.
 static Value emptyConcat(NodeImporter &imp, RankedTensorType type,
-                         ValueRange inputs) {
+                         ValueRange inputs, int64_t axis) {
   SmallVector<Value> sizes;
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    if (type.isDynamicDim(d))
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!type.isDynamicDim(d))
+      continue;
+    if (d != axis) {
       sizes.push_back(imp.create<tensor::DimOp>(inputs.front(), d));
+      continue;
+    }
+    Value sum = imp.create<arith::ConstantIndexOp>(0);
+    for (Value input : inputs)
+      sum = imp.create<arith::AddIOp>(sum,
+                                      imp.create<tensor::DimOp>(input, axis));
+    sizes.push_back(sum);
+  }
   return imp.emptyTensor(type, sizes);
 }
 
@@ -141,8 +152,9 @@ static LogicalResult importConcat(NodeImporter &imp) {
       normalizeAxis(imp, imp.getIntAttr("axis", 1), firstType.getRank());
   if (failed(axis))
     return failure();
-  // Run-time dims (a symbolic batch): the runtime concatenates per shape
-  // along a static axis; the other run-time dims must be one symbol.
+  // Run-time dims (a symbolic batch or sequence): the runtime concatenates
+  // per shape; the run-time dims off the axis must be one symbol, or are
+  // checked equal at run time.
   SmallVector<int64_t> shape(firstType.getShape());
   shape[*axis] = 0;
   for (auto [i, input] : llvm::enumerate(inputs)) {
@@ -155,24 +167,25 @@ static LogicalResult importConcat(NodeImporter &imp) {
                << "inputs of shapes " << formatShape(firstType.getShape())
                << " and " << formatShape(inShape)
                << " do not concatenate along axis " << *axis;
-    if (inType.isDynamicDim(*axis))
-      return imp.emitError()
-             << "input " << i << " of shape " << formatShape(inShape)
-             << " has a run-time size along axis " << *axis
-             << "; concatenating along it is not supported "
-                "yet (fix it with --input-shape)";
     for (int64_t d = 0; d < inType.getRank(); ++d) {
-      if (!inType.isDynamicDim(d) || i == 0)
+      if (!inType.isDynamicDim(d) || i == 0 || d == *axis)
         continue;
       std::string first = getDimSymbol(imp, inputs.front(), d, 0),
                   other = getDimSymbol(imp, input, d, i);
       if (first.empty() || first != other)
-        return imp.emitError()
-               << "dim " << d << " of inputs 0 and " << i
-               << " is symbolic and not known to be equal ('" << first << "', '"
-               << other << "'); fix it with --input-shape";
+        buildRuntimeCheck(imp,
+                          imp.create<arith::CmpIOp>(
+                              arith::CmpIPredicate::eq,
+                              imp.create<tensor::DimOp>(inputs.front(), d),
+                              imp.create<tensor::DimOp>(input, d)),
+                          "dim " + std::to_string(d) + " of inputs 0 and " +
+                              std::to_string(i) + " ('" + first + "', '" +
+                              other + "') differ at run time");
     }
-    shape[*axis] += inShape[*axis];
+    shape[*axis] =
+        ShapedType::isDynamic(shape[*axis]) || inType.isDynamicDim(*axis)
+            ? ShapedType::kDynamic
+            : shape[*axis] + inShape[*axis];
   }
   FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
       0, RankedTensorType::get(shape, firstType.getElementType()));
@@ -199,9 +212,9 @@ static LogicalResult importConcat(NodeImporter &imp) {
     imp.setOutput(0, result);
     return success();
   }
-  imp.setOutput(
-      0, imp.create<ConcatOp>(*type, inputs, emptyConcat(imp, *type, inputs),
-                              imp.getBuilder().getI64IntegerAttr(*axis)));
+  imp.setOutput(0, imp.create<ConcatOp>(
+                       *type, inputs, emptyConcat(imp, *type, inputs, *axis),
+                       imp.getBuilder().getI64IntegerAttr(*axis)));
   return success();
 }
 
