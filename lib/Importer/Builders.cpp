@@ -357,6 +357,25 @@ Value aic::importer::buildGeneric(NodeImporter &imp,
   return generic.getResult(0);
 }
 
+Value aic::importer::buildGeneric(NodeImporter &imp,
+                                  RankedTensorType resultType,
+                                  ValueRange inputs,
+                                  ArrayRef<AffineMap> inputMaps,
+                                  ValueRange dynamicSizes, ScalarBodyFn body) {
+  OpBuilder &b = imp.getBuilder();
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
+  auto generic = imp.create<linalg::GenericOp>(
+      TypeRange{resultType}, inputs,
+      ValueRange{imp.emptyTensor(resultType, dynamicSizes)}, maps,
+      SmallVector<utils::IteratorType>(resultType.getRank(),
+                                       utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location loc, ValueRange args) {
+        nb.create<linalg::YieldOp>(loc, body(nb, loc, args.drop_back()));
+      });
+  return generic.getResult(0);
+}
+
 FailureOr<int64_t> aic::importer::normalizeAxis(NodeImporter &imp, int64_t axis,
                                                 int64_t rank, StringRef what) {
   int64_t normalized = axis < 0 ? axis + rank : axis;
@@ -523,6 +542,30 @@ Value aic::importer::buildFill(NodeImporter &imp, RankedTensorType type,
                                      : imp.emptyTensor(type, dynamicSizes);
   return imp.create<linalg::FillOp>(ValueRange{value}, ValueRange{init})
       .getResult(0);
+}
+
+Value aic::importer::buildConstantPad(NodeImporter &imp, RankedTensorType type,
+                                      Value source, ArrayRef<int64_t> low,
+                                      ArrayRef<int64_t> high, Value value) {
+  MLIRContext *ctx = imp.getContext();
+  if (type.hasStaticShape())
+    return imp
+        .create<tensor::PadOp>(type, source, getAsIndexOpFoldResult(ctx, low),
+                               getAsIndexOpFoldResult(ctx, high), value)
+        .getResult();
+  // MLIR 19 sizes the buffer of a tensor.pad with run-time dims by itself
+  // (a dominance error at bufferization): a fill and a copy into it.
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(imp.create<tensor::DimOp>(source, d));
+  Value filled = buildFill(imp, type, value, sizes);
+  return imp
+      .create<tensor::InsertSliceOp>(
+          source, filled, getAsIndexOpFoldResult(ctx, low),
+          tensor::getMixedSizes(imp.getBuilder(), imp.getLoc(), source),
+          getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(type.getRank(), 1)))
+      .getResult();
 }
 
 Value aic::importer::extractScalar(NodeImporter &imp, Value tensor) {

@@ -93,6 +93,12 @@ mlir::Value buildGeneric(NodeImporter &imp, mlir::RankedTensorType resultType,
                          mlir::ValueRange inputs,
                          llvm::ArrayRef<mlir::AffineMap> inputMaps,
                          ScalarBodyFn body);
+/// The same with the sizes of the result's run-time dims given, in order
+/// (for results whose run-time dims no input has at a mapped position).
+mlir::Value buildGeneric(NodeImporter &imp, mlir::RankedTensorType resultType,
+                         mlir::ValueRange inputs,
+                         llvm::ArrayRef<mlir::AffineMap> inputMaps,
+                         mlir::ValueRange dynamicSizes, ScalarBodyFn body);
 
 /// The symbol of run-time dim `d` of `v`, the node's input `input`: the
 /// graph input dim it is traced to (through destinations and tensor.dim),
@@ -160,6 +166,12 @@ mlir::Value buildSoftmax(NodeImporter &imp, mlir::Value input, int64_t axis,
 /// A tensor of `type` filled with the scalar `value` (linalg.fill).
 mlir::Value buildFill(NodeImporter &imp, mlir::RankedTensorType type,
                       mlir::Value value, mlir::ValueRange dynamicSizes = {});
+/// `source` padded by `low` and `high` (at least 0) per dim with `value`
+/// into `type`: a tensor.pad, or over run-time dims (which must not be
+/// padded) a fill and a copy of `source` into it.
+mlir::Value buildConstantPad(NodeImporter &imp, mlir::RankedTensorType type,
+                             mlir::Value source, llvm::ArrayRef<int64_t> low,
+                             llvm::ArrayRef<int64_t> high, mlir::Value value);
 
 /// A scalar arith.constant of `type` (integers saturate).
 mlir::Value buildScalarConstant(mlir::OpBuilder &b, mlir::Location loc,

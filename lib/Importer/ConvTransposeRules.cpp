@@ -6,7 +6,8 @@
 // spatial dim, which may be negative (output_padding and a large
 // output_shape add rows past the last one any input reaches). The op takes
 // non-negative pads only, so the rule builds it for the rows inputs reach
-// and pads the rest with zeros (plus the bias) with tensor.pad.
+// and pads the rest with zeros (plus the bias) with tensor.pad. A symbolic
+// batch stays a run-time dim.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -126,6 +127,16 @@ static LogicalResult importConvTranspose(NodeImporter &imp) {
     return imp.emitError()
            << "expects input and weight of equal rank 3 to 5 (1 to 3 "
               "spatial dims)";
+  // A symbolic batch stays a run-time dim of the op (its primitive is made
+  // per shape); other dims must be static.
+  if (ShapedType::isDynamicShape(inType.getShape().drop_front()) ||
+      !wType.hasStaticShape())
+    return imp.emitError()
+           << "input of shape " << formatShape(inType.getShape())
+           << " and weight of shape " << formatShape(wType.getShape())
+           << ": run-time dims other than the input's batch (dim 0) are not "
+              "supported yet (fix the model's symbolic dims with "
+              "--input-shape)";
   size_t n = rank - 2;
   int64_t group = imp.getIntAttr("group", 1);
   int64_t channels = inType.getDimSize(1);
@@ -169,7 +180,8 @@ static LogicalResult importConvTranspose(NodeImporter &imp) {
       return failure();
     bias = *b;
     auto bType = cast<RankedTensorType>(bias.getType());
-    if (bType.getRank() != 1 || bType.getDimSize(0) != outChannels)
+    if (bType.getRank() != 1 || bType.isDynamicDim(0) ||
+        bType.getDimSize(0) != outChannels)
       return imp.emitError()
              << "'B' has shape " << formatShape(bType.getShape())
              << ", expected [" << outChannels << "]";
@@ -196,9 +208,12 @@ static LogicalResult importConvTranspose(NodeImporter &imp) {
   }
   auto opType = RankedTensorType::get(opShape, type->getElementType());
   OpBuilder &b = imp.getBuilder();
+  SmallVector<Value> batch;
+  if (opType.isDynamicDim(0))
+    batch.push_back(imp.create<tensor::DimOp>(*input, 0));
   auto conv = imp.create<ConvTransposeOp>(
       opType, *input, *weight, padded ? Value() : bias, ValueRange{},
-      imp.emptyTensor(opType), b.getDenseI64ArrayAttr(*strides),
+      imp.emptyTensor(opType, batch), b.getDenseI64ArrayAttr(*strides),
       b.getDenseI64ArrayAttr(*dilations), b.getDenseI64ArrayAttr(pads),
       b.getI64IntegerAttr(group));
   if (!padded) {
@@ -206,14 +221,13 @@ static LogicalResult importConvTranspose(NodeImporter &imp) {
     return success();
   }
   Value zero = buildScalarConstant(b, imp.getLoc(), type->getElementType(), 0);
-  Value result = imp.create<tensor::PadOp>(
-      *type, conv.getOutput(), getAsIndexOpFoldResult(imp.getContext(), low),
-      getAsIndexOpFoldResult(imp.getContext(), high), zero);
+  Value result =
+      buildConstantPad(imp, *type, conv.getOutput(), low, high, zero);
   if (bias) {
     SmallVector<int64_t> biasShape(rank - 1, 1);
     biasShape[0] = outChannels;
     result = imp.create<AddOp>(*type, result, imp.reshapeTo(bias, biasShape),
-                               ValueRange{}, imp.emptyTensor(*type))
+                               ValueRange{}, imp.emptyTensorLike(result))
                  .getOutput();
   }
   imp.setOutput(0, result);
@@ -223,7 +237,7 @@ static LogicalResult importConvTranspose(NodeImporter &imp) {
 ArrayRef<OpRuleInfo> aic::importer::getConvTransposeRules() {
   static const OpRuleInfo rules[] = {
       {"ConvTranspose", importConvTranspose, 1,
-       typeBit(onnx::TensorProto::FLOAT)},
+       typeBit(onnx::TensorProto::FLOAT), "", true},
   };
   return rules;
 }

@@ -130,24 +130,18 @@ static LogicalResult importGather(NodeImporter &imp) {
       sizes.push_back(
           imp.create<tensor::DimOp>(source, d < *axis ? d : d - q + 1));
   }
-  OpBuilder &builder = imp.getBuilder();
-  auto generic = imp.create<linalg::GenericOp>(
-      TypeRange{*type}, ValueRange{*indices},
-      ValueRange{imp.emptyTensor(*type, sizes)},
-      ArrayRef<AffineMap>{map, builder.getMultiDimIdentityMap(type->getRank())},
-      SmallVector<utils::IteratorType>(type->getRank(),
-                                       utils::IteratorType::parallel),
-      [&](OpBuilder &b, Location loc, ValueRange args) {
-        SmallVector<Value> at;
-        for (int64_t d = 0; d < *axis; ++d)
-          at.push_back(outputIndex(b, loc, d));
-        at.push_back(wrapIndex(b, loc, args[0], axisSize));
-        for (int64_t d = *axis + 1; d < dataType.getRank(); ++d)
-          at.push_back(outputIndex(b, loc, d + q - 1));
-        b.create<linalg::YieldOp>(
-            loc, b.create<tensor::ExtractOp>(loc, source, at).getResult());
-      });
-  imp.setOutput(0, generic.getResult(0));
+  imp.setOutput(
+      0,
+      buildGeneric(imp, *type, *indices, map, sizes,
+                   [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                     SmallVector<Value> at;
+                     for (int64_t d = 0; d < *axis; ++d)
+                       at.push_back(outputIndex(b, loc, d));
+                     at.push_back(wrapIndex(b, loc, args[0], axisSize));
+                     for (int64_t d = *axis + 1; d < dataType.getRank(); ++d)
+                       at.push_back(outputIndex(b, loc, d + q - 1));
+                     return b.create<tensor::ExtractOp>(loc, source, at);
+                   }));
   return success();
 }
 
@@ -363,28 +357,7 @@ static LogicalResult importPad(NodeImporter &imp) {
     FailureOr<Value> value = getPadValue(imp, inType.getElementType());
     if (failed(value))
       return failure();
-    if (!type->hasStaticShape()) {
-      // The fill and the copy into it that tensor.pad is: MLIR 19 sizes
-      // the buffer of a tensor.pad with run-time dims by itself.
-      SmallVector<Value> sizes;
-      for (int64_t d = 0; d < rank; ++d)
-        if (type->isDynamicDim(d))
-          sizes.push_back(imp.create<tensor::DimOp>(source, d));
-      Value filled = buildFill(imp, *type, *value, sizes);
-      imp.setOutput(
-          0,
-          imp.create<tensor::InsertSliceOp>(
-                 source, filled, getAsIndexOpFoldResult(b.getContext(), low),
-                 tensor::getMixedSizes(imp.getBuilder(), imp.getLoc(), source),
-                 getAsIndexOpFoldResult(b.getContext(), strides))
-              .getResult());
-      return success();
-    }
-    imp.setOutput(
-        0, imp.create<tensor::PadOp>(
-                  *type, source, getAsIndexOpFoldResult(b.getContext(), low),
-                  getAsIndexOpFoldResult(b.getContext(), high), *value)
-               .getResult());
+    imp.setOutput(0, buildConstantPad(imp, *type, source, low, high, *value));
     return success();
   }
   if (type->getNumElements() == 0) {

@@ -78,6 +78,8 @@ aic::importer::getSampledOutputType(NodeImporter &imp, RankedTensorType inType,
       0, RankedTensorType::get(shape, inType.getElementType()));
   if (failed(type))
     return failure();
+  if (!type->hasStaticShape() || !inType.hasStaticShape())
+    return type;
   if (type->getNumElements() == 0) {
     imp.setOutput(0, imp.emptyTensor(*type));
     return RankedTensorType();
@@ -320,8 +322,13 @@ static Value buildResize(NodeImporter &imp, Value input, RankedTensorType type,
   SmallVector<bool> identity;
   for (const AxisMap &m : maps)
     identity.push_back(m.isIdentity(opts.coord));
+  // Run-time dims pass through (identity maps): the input's.
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < rank; ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(imp.create<tensor::DimOp>(input, d));
   return buildGeneric(
-      imp, type, ValueRange{}, {},
+      imp, type, ValueRange{}, {}, sizes,
       [&](OpBuilder &b, Location loc, ValueRange) -> Value {
         SmallVector<AxisTaps> taps(rank);
         Value outside;
@@ -380,7 +387,7 @@ static bool hasNonEmptyInput(NodeImporter &imp, int i) {
   if (const ConstTensor *tensor = imp.getConstantInput(i))
     return tensor->getNumElements() != 0;
   RankedTensorType type = imp.getInputType(i);
-  return type && type.getNumElements() != 0;
+  return type && (!type.hasStaticShape() || type.getNumElements() != 0);
 }
 
 /// The resize of input 0 by `scales` or to `sizes` (exactly one given),
@@ -409,8 +416,28 @@ static LogicalResult importResizeWith(NodeImporter &imp,
   if (int64_t(roi.size()) != 2 * rank)
     return imp.emitError() << "'roi' has " << roi.size()
                            << " elements, expected " << 2 * rank;
+  // A run-time dim (a symbolic batch) must pass through unresized: a scale
+  // of 1 whose coordinate map is the identity at every size.
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!inType.isDynamicDim(d))
+      continue;
+    bool identity = scales && (*scales)[d] == 1.0;
+    for (int64_t n : {1, 2, 3, 5, 16, 1000})
+      identity &= makeAxisMap(opts, n, n, 1.0, double(n), roi[d], roi[rank + d])
+                      .isIdentity(opts.coord);
+    if (!identity)
+      return imp.emitError()
+             << "input of shape " << formatShape(inType.getShape())
+             << ": resizing a run-time dim (" << d
+             << ") is not supported yet; only a scale of 1 passes one through "
+                "(fix the model's symbolic dims with --input-shape)";
+  }
   SmallVector<int64_t> shape;
   for (int64_t d = 0; d < rank; ++d) {
+    if (inType.isDynamicDim(d)) {
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
     if (scales) {
       float scale = float((*scales)[d]);
       float size = std::floor(float(inType.getDimSize(d)) * scale);
@@ -432,6 +459,10 @@ static LogicalResult importResizeWith(NodeImporter &imp,
   SmallVector<AxisMap> maps;
   for (int64_t d = 0; d < rank; ++d) {
     int64_t in = inType.getDimSize(d), out = type->getDimSize(d);
+    if (ShapedType::isDynamic(in)) {
+      maps.push_back(makeAxisMap(opts, 1, 1, 1.0, 1.0, 0.0, 1.0));
+      continue;
+    }
     double scale, length;
     if (scales) {
       float s = float((*scales)[d]);
@@ -560,7 +591,7 @@ ArrayRef<OpRuleInfo> aic::importer::getSamplingRules() {
   constexpr TypeSet kAny = kFloat | types::kInt | types::kBool;
   static const OpRuleInfo rules[] = {
       {"GridSample", importGridSample, 16, kFloat},
-      {"Resize", importResize, 10, kAny},
+      {"Resize", importResize, 10, kAny, "", true},
       {"RoiAlign", importRoiAlign, 10, kFloat},
       {"Upsample", importLegacyResize, 7, kAny},
   };
