@@ -62,8 +62,10 @@ std::optional<int64_t> contiguousDim(ConcatOp concat) {
   }
   // In stored shapes: the inputs are the result cut along `stored`, and
   // nothing lies outside that dim.
+  // Only static shapes are placed (their buffers are planned; run-time
+  // sizes along the axis would need run-time offsets).
   auto result = cast<MemRefType>(concat.getInit().getType());
-  if (stored >= result.getRank())
+  if (stored >= result.getRank() || !result.hasStaticShape())
     return std::nullopt;
   ArrayRef<int64_t> shape = result.getShape();
   if (llvm::any_of(shape.take_front(stored), [](int64_t d) { return d != 1; }))
@@ -71,7 +73,7 @@ std::optional<int64_t> contiguousDim(ConcatOp concat) {
   int64_t total = 0;
   for (Value in : concat.getInputs()) {
     auto type = cast<MemRefType>(in.getType());
-    if (type.getRank() != result.getRank() ||
+    if (type.getRank() != result.getRank() || !type.hasStaticShape() ||
         type.getElementType() != result.getElementType())
       return std::nullopt;
     for (int64_t d = 0; d < result.getRank(); ++d)

@@ -149,3 +149,25 @@ func.func @twice(%x: memref<1x2x4x4xf32>, %out: memref<1x4x4x4xf32>) {
   aic.tanh %d outs(%out) : (memref<1x4x4x4xf32>, memref<1x4x4x4xf32>) -> ()
   return
 }
+
+// -----
+
+// A concat along a run-time dim (sizes known only at run time) stays: no
+// offsets are computed from its sizes.
+// CHECK-LABEL: func @runtime_axis
+// CHECK-NOT: memref.view
+// CHECK: aic.concat
+func.func @runtime_axis(%x: memref<?x2xf32>, %y: memref<?x2xf32>, %out: memref<?x2xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %x, %c0 : memref<?x2xf32>
+  %m = memref.dim %y, %c0 : memref<?x2xf32>
+  %s = arith.addi %n, %m : index
+  %a = memref.alloc(%n) {alignment = 64 : i64} : memref<?x2xf32>
+  %b = memref.alloc(%m) {alignment = 64 : i64} : memref<?x2xf32>
+  aic.relu %x outs(%a) : (memref<?x2xf32>, memref<?x2xf32>) -> ()
+  aic.relu %y outs(%b) : (memref<?x2xf32>, memref<?x2xf32>) -> ()
+  %d = memref.alloc(%s) {alignment = 64 : i64} : memref<?x2xf32>
+  aic.concat %a, %b outs(%d) {axis = 0 : i64} : (memref<?x2xf32>, memref<?x2xf32>, memref<?x2xf32>) -> ()
+  aic.tanh %d outs(%out) : (memref<?x2xf32>, memref<?x2xf32>) -> ()
+  return
+}
