@@ -46,6 +46,19 @@ def compile_model(model_path, lib, *flags):
     subprocess.run(["aic-compile", model_path, "-o", lib, *flags], check=True)
 
 
+def compile_graph(graph, opset, folder, name):
+    """Saves `graph` as FOLDER/NAME.onnx (default domain at `opset`) and
+    compiles it; returns the library's path."""
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 8
+    path = os.path.join(folder, name + ".onnx")
+    onnx.save(model, path)
+    lib = os.path.join(folder, name + ".so")
+    compile_model(path, lib)
+    return lib
+
+
 def export_torch(name, folder):
     """`name` of make_models exported with a symbolic batch dim."""
     model, x = make_models.build(name)
@@ -143,13 +156,7 @@ def check_layernorm(folder):
                                        ["batch", "seq", 3, 4])],
         [numpy_helper.from_array(scale, "s"),
          numpy_helper.from_array(bias, "b")])
-    model = helper.make_model(graph,
-                              opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    path = os.path.join(folder, "layernorm.onnx")
-    onnx.save(model, path)
-    lib = os.path.join(folder, "layernorm.so")
-    compile_model(path, lib)
+    lib = compile_graph(graph, 17, folder, "layernorm")
     for batch, seq in zip(BATCHES, (5, 1, 3)):
         x = rng.standard_normal((batch, seq, 3, 4), dtype=np.float32)
         outputs, error = run(lib, os.path.join(folder, "layernorm"), [x])
@@ -182,13 +189,7 @@ def check_batchnorm(folder):
         [helper.make_tensor_value_info("y", TensorProto.FLOAT,
                                        ["batch", 3, 5])],
         [numpy_helper.from_array(c, n) for c, n in zip(consts, names)])
-    model = helper.make_model(graph,
-                              opset_imports=[helper.make_opsetid("", 15)])
-    model.ir_version = 8
-    path = os.path.join(folder, "batchnorm.onnx")
-    onnx.save(model, path)
-    lib = os.path.join(folder, "batchnorm.so")
-    compile_model(path, lib)
+    lib = compile_graph(graph, 15, folder, "batchnorm")
     s, b, m, v = (c[:, None].astype(np.float64) for c in consts)
     for batch in BATCHES:
         x = rng.standard_normal((batch, 3, 5), dtype=np.float32)
