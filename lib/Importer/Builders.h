@@ -135,6 +135,12 @@ mlir::FailureOr<int64_t> normalizeAxis(NodeImporter &imp, int64_t axis,
 /// AIC_ERROR_SHAPE_MISMATCH and the node's description followed by `what`.
 void buildRuntimeCheck(NodeImporter &imp, mlir::Value ok,
                        const std::string &what);
+/// A run-time check that a tensor of `type`, whose run-time dims are
+/// `sizes` (read from the data, at least 0), is within the tensor size
+/// limit (--max-tensor-bytes): a shape read from an input must not make
+/// a run allocate terabytes, nor overflow the size computation.
+void buildRuntimeSizeCheck(NodeImporter &imp, mlir::RankedTensorType type,
+                           mlir::ValueRange sizes);
 
 /// The map reading an operand of shape `in` broadcast (numpy-style,
 /// aligned on trailing dims) to a result of shape `out`, or failure if it

@@ -4,7 +4,8 @@
 // or a constant (Shape, Size, ConstantOfShape, Range); Slice and Split are
 // in SliceRules.cpp.
 // Inputs that determine a result shape (starts, pads, repeats, ...) must be
-// constants, but for Expand's shape, read at run time when it is not;
+// constants, but for the shapes of Expand and ConstantOfShape, read at run
+// time when they are not;
 // ONNX shape inference with data propagation folds most shape arithmetic
 // into constants before these rules run.
 //
@@ -352,7 +353,6 @@ static LogicalResult importPad(NodeImporter &imp) {
         imp, source, RankedTensorType::get(cropped, inType.getElementType()),
         offsets, strides);
 
-  Builder &b = imp.getBuilder();
   if (mode == "constant") {
     FailureOr<Value> value = getPadValue(imp, inType.getElementType());
     if (failed(value))
@@ -473,6 +473,7 @@ static LogicalResult importRuntimeExpand(NodeImporter &imp, Value input,
     inExprs.push_back(getAffineDimExpr(d, ctx));
   }
   auto type = RankedTensorType::get(dims, inType.getElementType());
+  buildRuntimeSizeCheck(imp, type, sizes);
   Value init = imp.emptyTensor(type, sizes);
   AffineMap inMap = AffineMap::get(rank, 0, inExprs, ctx);
   auto generic = imp.create<linalg::GenericOp>(
@@ -641,8 +642,55 @@ static LogicalResult importSize(NodeImporter &imp) {
   return success();
 }
 
+/// The result type and run-time sizes of a tensor whose shape input `i` is
+/// known only at run time (`full((seq, seq), v)`): a 1-D int64 of a static
+/// length, each entry read per run and checked to be a dim (at least 0) and,
+/// where ONNX's inference (with aic's propagation) typed it static, that
+/// size. The run-time dims keep the symbols ONNX gave them.
+static FailureOr<RankedTensorType>
+getRuntimeShapedType(NodeImporter &imp, int i, Type elementType,
+                     SmallVectorImpl<Value> &sizes) {
+  FailureOr<Value> shape = imp.getInput(i);
+  if (failed(shape))
+    return failure();
+  auto shapeType = cast<RankedTensorType>(shape->getType());
+  if (shapeType.getRank() != 1 || shapeType.isDynamicDim(0) ||
+      !shapeType.getElementType().isInteger(64))
+    return imp.emitError() << "the shape must be a 1-D int64 tensor of a "
+                              "static length, got "
+                           << shapeType;
+  int64_t rank = shapeType.getDimSize(0);
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(SmallVector<int64_t>(rank, ShapedType::kDynamic),
+                               elementType));
+  if (failed(type))
+    return failure();
+  for (int64_t d = 0; d < rank; ++d) {
+    Value wanted = imp.create<arith::IndexCastOp>(
+        imp.getBuilder().getIndexType(),
+        imp.create<tensor::ExtractOp>(
+            *shape, ValueRange{imp.create<arith::ConstantIndexOp>(d)}));
+    bool known = !type->isDynamicDim(d);
+    Value ok = imp.create<arith::CmpIOp>(
+        known ? arith::CmpIPredicate::eq : arith::CmpIPredicate::sge, wanted,
+        imp.create<arith::ConstantIndexOp>(known ? type->getDimSize(d) : 0));
+    buildRuntimeCheck(imp, ok,
+                      "shape entry " + std::to_string(d) +
+                          (known ? " is not the " +
+                                       std::to_string(type->getDimSize(d)) +
+                                       " shape inference gave"
+                                 : " is negative"));
+    if (!known)
+      sizes.push_back(wanted);
+  }
+  buildRuntimeSizeCheck(imp, *type, sizes);
+  return type;
+}
+
 static LogicalResult importConstantOfShape(NodeImporter &imp) {
-  FailureOr<SmallVector<int64_t>> shape = imp.getConstantInts(0, "input");
+  bool runtime = !imp.getConstantInput(0);
+  FailureOr<SmallVector<int64_t>> shape =
+      runtime ? SmallVector<int64_t>() : imp.getConstantInts(0, "input");
   if (failed(shape))
     return failure();
   for (int64_t dim : *shape)
@@ -660,86 +708,15 @@ static LogicalResult importConstantOfShape(NodeImporter &imp) {
       return imp.emitError() << "'value' must have one element";
     value = getElementAttr(*tensor, 0);
   }
+  SmallVector<Value> sizes;
   FailureOr<RankedTensorType> type =
-      imp.getOutputTypeOr(0, RankedTensorType::get(*shape, value.getType()));
+      runtime ? getRuntimeShapedType(imp, 0, value.getType(), sizes)
+              : imp.getOutputTypeOr(
+                    0, RankedTensorType::get(*shape, value.getType()));
   if (failed(type))
     return failure();
-  imp.setOutput(0, buildFill(imp, *type, imp.create<arith::ConstantOp>(value)));
-  return success();
-}
-
-/// Ranges are computed at import into a constant; this bounds the memory
-/// a model can make the compiler allocate.
-static constexpr int64_t kMaxRangeElements = int64_t(1) << 26;
-
-/// Range of constant start, limit and delta, computed at import like
-/// numpy.arange: start + i * delta for i < ceil((limit - start) / delta).
-static LogicalResult importRange(NodeImporter &imp) {
-  static const char *const names[] = {"start", "limit", "delta"};
-  const ConstTensor *inputs[3];
-  for (int i = 0; i < 3; ++i) {
-    inputs[i] = imp.getConstantInput(i);
-    if (!inputs[i])
-      return imp.emitError()
-             << "'" << names[i]
-             << "' input must be a constant (aic needs static shapes)";
-    if (inputs[i]->getNumElements() != 1)
-      return imp.emitError() << "'" << names[i] << "' must be a scalar";
-  }
-  Type elementType = inputs[0]->type.getElementType();
-  bool isFloat = isa<FloatType>(elementType);
-  SmallVector<double> values;
-  SmallVector<int64_t> ints;
-  int64_t count;
-  if (isFloat) {
-    double start = getValuesAsDouble(*inputs[0]).front();
-    double limit = getValuesAsDouble(*inputs[1]).front();
-    double delta = getValuesAsDouble(*inputs[2]).front();
-    double steps = std::ceil((limit - start) / delta);
-    if (delta == 0 || !std::isfinite(steps))
-      return imp.emitError() << "invalid range";
-    if (steps > kMaxRangeElements)
-      return imp.emitError() << "a range of " << steps
-                             << " elements is too large to compute at import";
-    count = std::max<int64_t>(0, steps);
-    for (int64_t i = 0; i < count; ++i)
-      values.push_back(start + i * delta);
-  } else {
-    int64_t start = getValuesAsInt(*inputs[0]).front();
-    int64_t limit = getValuesAsInt(*inputs[1]).front();
-    int64_t delta = getValuesAsInt(*inputs[2]).front();
-    if (delta == 0)
-      return imp.emitError() << "delta must not be 0";
-    // In uint64_t: limit - start and i * delta can exceed int64_t, the
-    // values themselves cannot.
-    bool up = delta > 0;
-    uint64_t span =
-        up ? (limit > start ? uint64_t(limit) - uint64_t(start) : 0)
-           : (start > limit ? uint64_t(start) - uint64_t(limit) : 0);
-    uint64_t stride = up ? uint64_t(delta) : -uint64_t(delta);
-    uint64_t steps = span / stride + (span % stride != 0);
-    if (steps > uint64_t(kMaxRangeElements))
-      return imp.emitError() << "a range of " << steps
-                             << " elements is too large to compute at import";
-    count = steps;
-    for (int64_t i = 0; i < count; ++i)
-      ints.push_back(uint64_t(start) + uint64_t(i) * uint64_t(delta));
-  }
-  auto type = RankedTensorType::get({count}, elementType);
-  if (failed(imp.getOutputTypeOr(0, type)))
-    return failure();
-  ConstTensor tensor;
-  if (isFloat) {
-    tensor = makeFloatTensor(type, values);
-  } else {
-    tensor.type = type;
-    int64_t size = elementByteSize(elementType);
-    tensor.data.resize(count * size);
-    // Little-endian: the low bytes of each int64.
-    for (int64_t i = 0; i < count; ++i)
-      std::memcpy(tensor.data.data() + i * size, &ints[i], size);
-  }
-  setConstantOutput(imp, std::move(tensor));
+  imp.setOutput(
+      0, buildFill(imp, *type, imp.create<arith::ConstantOp>(value), sizes));
   return success();
 }
 
@@ -759,7 +736,6 @@ ArrayRef<OpRuleInfo> aic::importer::getDataMovementRules() {
       {"Size", importSize, 1, types::kTensor, "", true},
       {"ConstantOfShape", importConstantOfShape, 9,
        typeBit(onnx::TensorProto::INT64)},
-      {"Range", importRange, 11, types::kNumeric},
   };
   return rules;
 }

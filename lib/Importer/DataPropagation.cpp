@@ -22,7 +22,8 @@
 //   at all (its Expand does): a target known symbolically gives the output
 //   its dims, 0 copying the input's dim and -1 the product of the input's
 //   dims divided by that of the others;
-// - the broadcasting binary operators aic takes run-time dims in, where a
+// - Range(0, n, 1) of a symbolic n, whose length ONNX leaves unknown: n;
+// - the broadcasting operators aic takes run-time dims in, where a
 //   symbolic dim meets an unknown one (a slice's run-time size): ONNX
 //   leaves the output's dim unknown, since the other could be 1; aic checks
 //   at run time that they are equal (checkRuntimeBroadcast), so the output
@@ -41,6 +42,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -266,8 +268,7 @@ void inferSymbolicReshape(onnx::InferenceContext &ctx) {
   const onnx::TypeProto *in = ctx.getInputType(0);
   onnx::TypeProto *out = ctx.getOutputType(0);
   if (!target || !in || !in->has_tensor_type() ||
-      !in->tensor_type().has_shape() || !out || !out->has_tensor_type() ||
-      out->tensor_type().has_shape())
+      !in->tensor_type().has_shape() || !out || !out->has_tensor_type())
     return;
   const onnx::AttributeProto *allowZero = ctx.getAttribute("allowzero");
   bool copyZero = !allowZero || allowZero->i() == 0;
@@ -298,7 +299,16 @@ void inferSymbolicReshape(onnx::InferenceContext &ctx) {
   if (remaining >= 0)
     *shape.mutable_dim(remaining) =
         inferRemainingDim(inShape, shape, remaining);
-  *out->mutable_tensor_type()->mutable_shape() = std::move(shape);
+  // ONNX's own inference may have typed some dims: fill in the others.
+  onnx::TensorShapeProto *typed = out->mutable_tensor_type()->mutable_shape();
+  if (!out->tensor_type().has_shape() ||
+      typed->dim_size() != shape.dim_size()) {
+    *typed = std::move(shape);
+    return;
+  }
+  for (int d = 0; d < shape.dim_size(); ++d)
+    if (!typed->dim(d).has_dim_value() && !typed->dim(d).has_dim_param())
+      *typed->mutable_dim(d) = shape.dim(d);
 }
 
 /// Gives each output dim ONNX left unknown the symbol of the inputs' dims at
@@ -340,6 +350,54 @@ void inferBroadcastSymbols(onnx::InferenceContext &ctx) {
   }
 }
 
+/// The integer value of scalar input `i`: a constant's, or a propagated
+/// value's; nullopt if unknown.
+std::optional<int64_t> getScalarValue(onnx::InferenceContext &ctx, size_t i) {
+  if (const onnx::TensorProto *t = ctx.getInputData(i)) {
+    if (t->data_type() == onnx::TensorProto::INT64 && t->int64_data_size() == 1)
+      return t->int64_data(0);
+    if (t->data_type() == onnx::TensorProto::INT32 && t->int32_data_size() == 1)
+      return t->int32_data(0);
+    int64_t v64;
+    int32_t v32;
+    if (t->data_type() == onnx::TensorProto::INT64 &&
+        t->raw_data().size() == sizeof(v64)) {
+      std::memcpy(&v64, t->raw_data().data(), sizeof(v64));
+      return v64;
+    }
+    if (t->data_type() == onnx::TensorProto::INT32 &&
+        t->raw_data().size() == sizeof(v32)) {
+      std::memcpy(&v32, t->raw_data().data(), sizeof(v32));
+      return v32;
+    }
+    return std::nullopt;
+  }
+  const onnx::TensorShapeProto *data = ctx.getSymbolicInput(i);
+  if (data && data->dim_size() == 1 && data->dim(0).has_dim_value())
+    return data->dim(0).dim_value();
+  return std::nullopt;
+}
+
+/// Range(0, n, 1) of a symbolic n (`arange(seq)`, position ids): ONNX
+/// leaves its length unknown; it is n.
+void inferSymbolicRange(onnx::InferenceContext &ctx) {
+  onnx::TypeProto *out =
+      ctx.getNumOutputs() == 1 ? ctx.getOutputType(0) : nullptr;
+  if (ctx.getNumInputs() != 3 || !out || !out->has_tensor_type() ||
+      !isShapeDataType(ctx.getInputType(1)))
+    return;
+  onnx::TensorShapeProto *shape = out->mutable_tensor_type()->mutable_shape();
+  if (shape->dim_size() != 1 || shape->dim(0).has_dim_value() ||
+      shape->dim(0).has_dim_param())
+    return;
+  std::optional<int64_t> start = getScalarValue(ctx, 0);
+  std::optional<int64_t> delta = getScalarValue(ctx, 2);
+  const onnx::TensorShapeProto *limit = ctx.getSymbolicInput(1);
+  if (start == 0 && delta == 1 && limit && limit->dim_size() == 1 &&
+      limit->dim(0).has_dim_param())
+    shape->mutable_dim(0)->set_dim_param(limit->dim(0).dim_param());
+}
+
 /// The versions of `op` in the default domain.
 std::vector<onnx::OpSchema *> getVersions(const std::string &op) {
   std::vector<int> versions;
@@ -355,6 +413,23 @@ std::vector<onnx::OpSchema *> getVersions(const std::string &op) {
       schemas.push_back(schema);
   }
   return schemas;
+}
+
+/// Runs `extra` after ONNX's inference of every version of `op` from
+/// `sinceVersion` on.
+void extendInference(const char *op, void (*extra)(onnx::InferenceContext &),
+                     int sinceVersion = 1) {
+  for (onnx::OpSchema *schema : getVersions(op)) {
+    onnx::InferenceFunction original =
+        schema->GetTypeAndShapeInferenceFunction();
+    if (!original || schema->SinceVersion() < sinceVersion)
+      continue;
+    schema->TypeAndShapeInferenceFunction(
+        [original, extra](onnx::InferenceContext &ctx) {
+          original(ctx);
+          extra(ctx);
+        });
+  }
 }
 
 } // namespace
@@ -377,29 +452,9 @@ void aic::importer::addDataPropagation() {
         schema->PartialDataPropagationFunction(fn);
   for (const char *op :
        {"Add", "Sub", "Mul", "Div", "Pow", "Equal", "Less", "LessOrEqual",
-        "Greater", "GreaterOrEqual", "And", "Or", "Xor", "PRelu"}) {
-    for (onnx::OpSchema *schema : getVersions(op)) {
-      onnx::InferenceFunction original =
-          schema->GetTypeAndShapeInferenceFunction();
-      if (!original)
-        continue;
-      schema->TypeAndShapeInferenceFunction(
-          [original](onnx::InferenceContext &ctx) {
-            original(ctx);
-            inferBroadcastSymbols(ctx);
-          });
-    }
-  }
+        "Greater", "GreaterOrEqual", "And", "Or", "Xor", "PRelu", "Where"})
+    extendInference(op, inferBroadcastSymbols);
+  extendInference("Range", inferSymbolicRange);
   // Reshape-1 takes its target from an attribute.
-  for (onnx::OpSchema *schema : getVersions("Reshape")) {
-    onnx::InferenceFunction original =
-        schema->GetTypeAndShapeInferenceFunction();
-    if (!original || schema->SinceVersion() < 5)
-      continue;
-    schema->TypeAndShapeInferenceFunction(
-        [original](onnx::InferenceContext &ctx) {
-          original(ctx);
-          inferSymbolicReshape(ctx);
-        });
-  }
+  extendInference("Reshape", inferSymbolicReshape, /*sinceVersion=*/5);
 }

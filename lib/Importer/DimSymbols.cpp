@@ -160,12 +160,16 @@ LogicalResult aic::importer::checkRuntimeBroadcast(NodeImporter &imp, Value lhs,
     // would get wrong: a run where they differ fails instead.
     Value a = imp.create<tensor::DimOp>(lhs, da);
     Value b = imp.create<tensor::DimOp>(rhs, db);
+    auto describe = [](const std::string &symbol) {
+      return symbol.empty() ? std::string("a size computed at run time")
+                            : "'" + symbol + "'";
+    };
     buildRuntimeCheck(
         imp, imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, a, b),
         "dims " + std::to_string(da) + " and " + std::to_string(db) +
-            " of the operands ('" + na + "', '" + nb +
-            "') differ at run time; broadcasting run-time dims is not "
-            "supported yet");
+            " of the operands (" + describe(na) + ", " + describe(nb) +
+            ") differ at run time; they must be equal (broadcasting a "
+            "run-time dim is not supported yet)");
   }
   return success();
 }
@@ -173,6 +177,34 @@ LogicalResult aic::importer::checkRuntimeBroadcast(NodeImporter &imp, Value lhs,
 void aic::importer::buildRuntimeCheck(NodeImporter &imp, Value ok,
                                       const std::string &what) {
   imp.create<cf::AssertOp>(ok, describeLocation(imp.getLoc()) + ": " + what);
+}
+
+void aic::importer::buildRuntimeSizeCheck(NodeImporter &imp,
+                                          RankedTensorType type,
+                                          ValueRange sizes) {
+  if (sizes.empty())
+    return;
+  OpBuilder &b = imp.getBuilder();
+  // In double: the product cannot overflow, and its rounding does not
+  // matter next to a limit of gigabytes.
+  double bytes = double(elementByteSize(type.getElementType()));
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (!type.isDynamicDim(d))
+      bytes *= double(type.getDimSize(d));
+  Value product = imp.create<arith::ConstantOp>(b.getF64FloatAttr(bytes));
+  for (Value size : sizes)
+    product = imp.create<arith::MulFOp>(
+        product, imp.create<arith::UIToFPOp>(
+                     b.getF64Type(),
+                     imp.create<arith::IndexCastOp>(b.getI64Type(), size)));
+  int64_t limit = imp.getState().getMaxTensorBytes();
+  buildRuntimeCheck(
+      imp,
+      imp.create<arith::CmpFOp>(
+          arith::CmpFPredicate::OLE, product,
+          imp.create<arith::ConstantOp>(b.getF64FloatAttr(double(limit)))),
+      "the result would be larger than the limit of " + std::to_string(limit) +
+          " bytes per tensor (--max-tensor-bytes)");
 }
 
 std::string aic::importer::getOutputDimSymbol(NodeImporter &imp, int output,

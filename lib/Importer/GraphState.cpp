@@ -149,9 +149,44 @@ LogicalResult GraphState::checkTensorSize(Type type, StringRef what,
   return failure();
 }
 
+const ConstTensor *GraphState::getPropagatedValue(StringRef name) {
+  auto cached = propagatedValues.find(name);
+  if (cached != propagatedValues.end())
+    return &cached->second;
+  const ShapeData *data = getShapeData();
+  Value value = lookupValue(name);
+  if (!data || !value)
+    return nullptr;
+  auto it = data->find(name.str());
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  int32_t onnxType = getOnnxElementType(name);
+  if (it == data->end() || !type || !type.hasStaticShape() ||
+      type.getRank() > 1 || type.getNumElements() != it->second.dim_size() ||
+      (onnxType != onnx::TensorProto::INT64 &&
+       onnxType != onnx::TensorProto::INT32))
+    return nullptr;
+  int64_t size = elementByteSize(type.getElementType());
+  ConstTensor tensor;
+  tensor.type = type;
+  tensor.data.resize(type.getNumElements() * size);
+  for (int i = 0; i < it->second.dim_size(); ++i) {
+    const onnx::TensorShapeProto::Dimension &dim = it->second.dim(i);
+    if (!dim.has_dim_value())
+      return nullptr;
+    int64_t v = dim.dim_value();
+    if (size == 4 && v != int64_t(int32_t(v)))
+      return nullptr;
+    // Little-endian: the low bytes.
+    std::memcpy(tensor.data.data() + i * size, &v, size);
+  }
+  return &propagatedValues.insert({name, std::move(tensor)}).first->second;
+}
+
 const ConstTensor *GraphState::getConstantOrBoundInput(StringRef name) {
   if (const ConstTensor *constant = getConstant(name))
     return constant;
+  if (const ConstTensor *propagated = getPropagatedValue(name))
+    return propagated;
   if (const ConstTensor *bound = getBoundInputValue(name, /*specialize=*/true))
     return bound;
   if (!hasBoundInputs())
@@ -337,13 +372,25 @@ NodeImporter::getOutputTypeOr(int i, RankedTensorType computed) {
   if (i >= node.output_size() || !state.getOnnxType(node.output(i)) ||
       !computed.hasStaticShape())
     return computed;
-  FailureOr<RankedTensorType> inferred = getOutputType(i);
-  if (succeeded(inferred) && *inferred != computed) {
+  // ONNX may leave dims unknown that the rule computes (from values given
+  // for graph inputs, say): those are taken, the others must agree.
+  std::string why;
+  FailureOr<RankedTensorType> inferred =
+      convertTensorType(*state.getOnnxType(node.output(i)), getContext(), why,
+                        /*allowDynamic=*/true);
+  if (failed(inferred))
+    return getOutputType(i);
+  bool agrees = inferred->getElementType() == computed.getElementType() &&
+                inferred->getRank() == computed.getRank();
+  for (int64_t d = 0; agrees && d < computed.getRank(); ++d)
+    agrees = inferred->isDynamicDim(d) ||
+             inferred->getDimSize(d) == computed.getDimSize(d);
+  if (!agrees) {
     emitError() << "ONNX inferred " << *inferred << " for output '"
                 << node.output(i) << "' but the operator gives " << computed;
     return failure();
   }
-  return inferred;
+  return computed;
 }
 
 void NodeImporter::setOutput(int i, Value value) {

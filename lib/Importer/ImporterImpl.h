@@ -224,6 +224,7 @@ public:
                    mlir::Location loc);
   /// The largest tensor the model may ask for (ImportOptions).
   void setMaxTensorBytes(int64_t bytes) { maxTensorBytes = bytes; }
+  int64_t getMaxTensorBytes() const { return maxTensorBytes; }
   /// See ImportOptions::maxGeneratedRnnStepMacs.
   void setMaxGeneratedRnnStepMacs(int64_t macs) {
     maxGeneratedRnnStepMacs = macs;
@@ -249,10 +250,12 @@ public:
   const ConstTensor *getBoundInputValue(llvm::StringRef name, bool specialize);
   /// The graph inputs whose given value the import relied on.
   const llvm::StringSet<> &getSpecializedInputs() const { return specialized; }
-  /// The constant behind an ONNX value, else the value given for a graph
-  /// input, else one computed at compile time from such values by shape
-  /// arithmetic (evaluateAtCompileTime); the inputs used are specialized.
-  /// Null if there is none.
+  /// The constant behind an ONNX value, else the values ONNX's data
+  /// propagation knows for a shape value computed at run time
+  /// (getPropagatedValue), else the value given for a graph input, else
+  /// one computed at compile time from such values by shape arithmetic
+  /// (evaluateAtCompileTime); the inputs used are specialized. Null if
+  /// there is none.
   const ConstTensor *getConstantOrBoundInput(llvm::StringRef name);
   /// Builds an arith.constant now.
   mlir::Value createConstant(const ConstTensor &tensor, llvm::StringRef hint,
@@ -300,6 +303,11 @@ private:
     llvm::StringMap<const onnx::NodeProto *> producers;
   };
   const ConstEntry *findConstant(llvm::StringRef name) const;
+  /// A 1-D or scalar int32/int64 value of the main graph, built as run-time
+  /// code, whose every element ONNX's data propagation knows: dim 2 of
+  /// Shape(x) where x's dim 2 is static and others are symbolic, and the
+  /// arithmetic on it (PyTorch's chunk sizes). Null if not all are known.
+  const ConstTensor *getPropagatedValue(llvm::StringRef name);
 
   mlir::MLIRContext *ctx;
   mlir::OpBuilder builder;
@@ -313,6 +321,8 @@ private:
   llvm::StringMap<ConstTensor> boundInputs;
   // Values computed from bound inputs (pointer-stable).
   std::deque<ConstTensor> derivedValues;
+  // getPropagatedValue's results (StringMap values do not move).
+  llvm::StringMap<ConstTensor> propagatedValues;
   llvm::StringSet<> specialized;
   llvm::StringSet<> used;
   int64_t maxTensorBytes = aic::ImportOptions::kDefaultMaxTensorBytes;
@@ -437,9 +447,10 @@ public:
   bool isOutputUsed(int i) const;
   /// The static type ONNX inferred for output `i`; errors otherwise.
   mlir::FailureOr<mlir::RankedTensorType> getOutputType(int i);
-  /// The type ONNX inferred for output `i` if it did, else `computed`, for
-  /// rules of operators whose old versions ONNX cannot infer; errors if the
-  /// two differ.
+  /// `computed` (the type a rule computed) checked against the type ONNX
+  /// inferred for output `i`, if it did: the two must agree on the element
+  /// type, the rank and every dim ONNX knows statically. A computed type
+  /// with run-time dims is returned as it is.
   mlir::FailureOr<mlir::RankedTensorType>
   getOutputTypeOr(int i, mlir::RankedTensorType computed);
   void setOutput(int i, mlir::Value value);

@@ -17,6 +17,7 @@
 
 #include <deque>
 #include <exception>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -60,6 +61,40 @@ static bool hasIncompleteOutput(const onnx::NodeProto &node,
       return true;
   }
   return false;
+}
+
+/// A dim ONNX's inference could not name: none, or a symbol it made up
+/// for one (unk__N), which is equal to nothing else.
+static bool isUnknownDim(const onnx::TensorShapeProto::Dimension &dim) {
+  return !dim.has_dim_value() &&
+         (!dim.has_dim_param() ||
+          llvm::StringRef(dim.dim_param()).starts_with("unk__"));
+}
+
+/// `known` with the dims it does not know taken from `inferred`, a rerun
+/// of the node's inference on refined inputs (a Reshape's -1 once its
+/// input's dims are known); nullopt if that adds nothing.
+static std::optional<onnx::TypeProto>
+fillUnknownDims(const onnx::TypeProto &known, const onnx::TypeProto &inferred) {
+  if (!hasShape(&known) || !hasShape(&inferred) ||
+      known.tensor_type().elem_type() != inferred.tensor_type().elem_type())
+    return std::nullopt;
+  const onnx::TensorShapeProto &from = inferred.tensor_type().shape();
+  onnx::TypeProto merged = known;
+  onnx::TensorShapeProto *shape = merged.mutable_tensor_type()->mutable_shape();
+  if (shape->dim_size() != from.dim_size())
+    return std::nullopt;
+  bool changed = false;
+  for (int d = 0; d < shape->dim_size(); ++d) {
+    const onnx::TensorShapeProto::Dimension &better = from.dim(d);
+    if (!isUnknownDim(shape->dim(d)) || isUnknownDim(better))
+      continue;
+    *shape->mutable_dim(d) = better;
+    changed = true;
+  }
+  if (!changed)
+    return std::nullopt;
+  return merged;
 }
 
 bool aic::importer::hasInferenceGaps(const onnx::GraphProto &graph,
@@ -222,6 +257,9 @@ aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
       continue;
     if (!known || !hasShape(known) || (!isStatic(known) && isStatic(type)))
       state.setOnnxType(name, *type);
+    else if (std::optional<onnx::TypeProto> merged =
+                 fillUnknownDims(*known, *type))
+      state.setOnnxType(name, *merged);
   }
   return success();
 }

@@ -1,7 +1,8 @@
 //===- PositionalRules.cpp - Import rules computed from positions ---------===//
 //
 // Operators whose elements depend on their own position: Trilu, EyeLike,
-// OneHot (linalg.generic bodies reading linalg.index), and DepthToSpace /
+// OneHot, Range (linalg.generic bodies reading linalg.index; Range is
+// computed at import when its inputs are constants), and DepthToSpace /
 // SpaceToDepth, which are a view, a linalg.transpose and a view.
 //
 //===----------------------------------------------------------------------===//
@@ -9,8 +10,12 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/StringSwitch.h"
+
+#include <cmath>
+#include <cstring>
 
 using namespace mlir;
 using namespace aic;
@@ -224,11 +229,213 @@ static LogicalResult importSpaceDepth(NodeImporter &imp, bool toSpace) {
   return success();
 }
 
+/// Bounds the elements of a range: a constant one is computed at import
+/// (the memory a model can make the compiler allocate), a run-time one per
+/// run (a hostile input value must not make a run allocate terabytes).
+static constexpr int64_t kMaxRangeElements = int64_t(1) << 26;
+
+/// Range whose start, limit or delta is known only at run time (position
+/// ids, `arange(seq)`, as exporters write them): its length, numpy's
+/// max(0, ceil((limit - start) / delta)), is computed per run, and a delta
+/// of 0 or a length over kMaxRangeElements fails the run. ONNX's inference
+/// (with aic's propagation) may know the length as a symbol or a value; a
+/// value is checked.
+static LogicalResult importRuntimeRange(NodeImporter &imp) {
+  static const char *const names[] = {"start", "limit", "delta"};
+  RankedTensorType limitType = imp.getInputType(1);
+  if (!limitType)
+    return failure();
+  Type elementType = limitType.getElementType();
+  bool isFloat = isa<FloatType>(elementType);
+  OpBuilder &b = imp.getBuilder();
+  Type i64 = b.getI64Type();
+  Type computeType = isFloat ? elementType : i64;
+  Value args[3];
+  for (int i = 0; i < 3; ++i) {
+    FailureOr<Value> v = getScalarInput(imp, i, names[i], computeType);
+    if (failed(v))
+      return failure();
+    args[i] = *v;
+  }
+  Value start = args[0], limit = args[1], delta = args[2];
+  auto i64Constant = [&](int64_t v) -> Value {
+    return imp.create<arith::ConstantIntOp>(v, 64);
+  };
+  auto cmpI = [&](arith::CmpIPredicate p, Value x, Value y) -> Value {
+    return imp.create<arith::CmpIOp>(p, x, y);
+  };
+  Value zero = i64Constant(0), one = i64Constant(1);
+  Value count;
+  if (isFloat) {
+    ScalarBuilder s(b, imp.getLoc(), elementType);
+    Value steps = imp.create<math::CeilOp>(s.div(s.sub(limit, start), delta));
+    auto cmpF = [&](arith::CmpFPredicate p, Value x, Value y) -> Value {
+      return imp.create<arith::CmpFOp>(p, x, y);
+    };
+    // Ordered comparisons: NaN fails them.
+    Value clamped =
+        s.select(cmpF(arith::CmpFPredicate::OGT, steps, s.constant(0)), steps,
+                 s.constant(0));
+    Value inRange =
+        imp.create<arith::AndIOp>(cmpF(arith::CmpFPredicate::ORD, steps, steps),
+                                  cmpF(arith::CmpFPredicate::OLE, clamped,
+                                       s.constant(double(kMaxRangeElements))));
+    buildRuntimeCheck(
+        imp,
+        imp.create<arith::AndIOp>(
+            inRange, cmpF(arith::CmpFPredicate::ONE, delta, s.constant(0))),
+        "the range's delta is 0, or its length is not a number or over " +
+            std::to_string(kMaxRangeElements));
+    count = imp.create<arith::FPToSIOp>(
+        i64, s.select(inRange, clamped, s.constant(0)));
+  } else {
+    buildRuntimeCheck(imp, cmpI(arith::CmpIPredicate::ne, delta, zero),
+                      "the range's delta is 0");
+    // In unsigned arithmetic: limit - start can exceed int64_t.
+    Value up = cmpI(arith::CmpIPredicate::sgt, delta, zero);
+    Value span = imp.create<arith::SelectOp>(
+        up,
+        imp.create<arith::SelectOp>(
+            cmpI(arith::CmpIPredicate::sgt, limit, start),
+            imp.create<arith::SubIOp>(limit, start), zero),
+        imp.create<arith::SelectOp>(
+            cmpI(arith::CmpIPredicate::sgt, start, limit),
+            imp.create<arith::SubIOp>(start, limit), zero));
+    Value stride = imp.create<arith::SelectOp>(
+        up, delta, imp.create<arith::SubIOp>(zero, delta));
+    // A delta of 0 has failed the run; it must not divide.
+    stride = imp.create<arith::SelectOp>(
+        cmpI(arith::CmpIPredicate::eq, delta, zero), one, stride);
+    Value steps = imp.create<arith::AddIOp>(
+        imp.create<arith::DivUIOp>(span, stride),
+        imp.create<arith::ExtUIOp>(
+            i64, cmpI(arith::CmpIPredicate::ne,
+                      imp.create<arith::RemUIOp>(span, stride), zero)));
+    Value inRange =
+        cmpI(arith::CmpIPredicate::ule, steps, i64Constant(kMaxRangeElements));
+    buildRuntimeCheck(imp, inRange,
+                      "the range's length is over " +
+                          std::to_string(kMaxRangeElements));
+    count = imp.create<arith::SelectOp>(inRange, steps, zero);
+  }
+  count = imp.create<arith::IndexCastOp>(b.getIndexType(), count);
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get({ShapedType::kDynamic}, elementType));
+  if (failed(type))
+    return failure();
+  SmallVector<Value> sizes;
+  if (type->isDynamicDim(0)) {
+    sizes.push_back(count);
+  } else {
+    buildRuntimeCheck(
+        imp,
+        cmpI(arith::CmpIPredicate::eq, count,
+             imp.create<arith::ConstantIndexOp>(type->getDimSize(0))),
+        "the range has another length than the " +
+            std::to_string(type->getDimSize(0)) + " shape inference gave");
+  }
+  // start + i * delta, in the element type (integers wrap as numpy's do).
+  imp.setOutput(
+      0, buildGeneric(
+             imp, *type, ValueRange{start, delta},
+             {AffineMap::get(1, 0, imp.getContext()),
+              AffineMap::get(1, 0, imp.getContext())},
+             sizes, [&](OpBuilder &nb, Location loc, ValueRange a) -> Value {
+               Value i = indexAsI64(nb, loc, 0);
+               Value x;
+               if (isFloat) {
+                 Value fi = nb.create<arith::SIToFPOp>(loc, elementType, i);
+                 x = nb.create<arith::AddFOp>(
+                     loc, a[0], nb.create<arith::MulFOp>(loc, fi, a[1]));
+                 return x;
+               }
+               x = nb.create<arith::AddIOp>(
+                   loc, a[0], nb.create<arith::MulIOp>(loc, i, a[1]));
+               return convertScalar(nb, loc, x, elementType,
+                                    /*isUnsigned=*/false,
+                                    /*toUnsigned=*/false);
+             }));
+  return success();
+}
+
+/// Range of constant start, limit and delta, computed at import like
+/// numpy.arange: start + i * delta for i < ceil((limit - start) / delta).
+static LogicalResult importRange(NodeImporter &imp) {
+  static const char *const names[] = {"start", "limit", "delta"};
+  const ConstTensor *inputs[3];
+  for (int i = 0; i < 3; ++i) {
+    inputs[i] = imp.getConstantInput(i);
+    if (!inputs[i])
+      return importRuntimeRange(imp);
+  }
+  for (int i = 0; i < 3; ++i) {
+    if (inputs[i]->getNumElements() != 1)
+      return imp.emitError() << "'" << names[i] << "' must be a scalar";
+  }
+  Type elementType = inputs[0]->type.getElementType();
+  bool isFloat = isa<FloatType>(elementType);
+  SmallVector<double> values;
+  SmallVector<int64_t> ints;
+  int64_t count;
+  if (isFloat) {
+    double start = getValuesAsDouble(*inputs[0]).front();
+    double limit = getValuesAsDouble(*inputs[1]).front();
+    double delta = getValuesAsDouble(*inputs[2]).front();
+    double steps = std::ceil((limit - start) / delta);
+    if (delta == 0 || !std::isfinite(steps))
+      return imp.emitError() << "invalid range";
+    if (steps > kMaxRangeElements)
+      return imp.emitError() << "a range of " << steps
+                             << " elements is too large to compute at import";
+    count = std::max<int64_t>(0, steps);
+    for (int64_t i = 0; i < count; ++i)
+      values.push_back(start + i * delta);
+  } else {
+    int64_t start = getValuesAsInt(*inputs[0]).front();
+    int64_t limit = getValuesAsInt(*inputs[1]).front();
+    int64_t delta = getValuesAsInt(*inputs[2]).front();
+    if (delta == 0)
+      return imp.emitError() << "delta must not be 0";
+    // In uint64_t: limit - start and i * delta can exceed int64_t, the
+    // values themselves cannot.
+    bool up = delta > 0;
+    uint64_t span =
+        up ? (limit > start ? uint64_t(limit) - uint64_t(start) : 0)
+           : (start > limit ? uint64_t(start) - uint64_t(limit) : 0);
+    uint64_t stride = up ? uint64_t(delta) : -uint64_t(delta);
+    uint64_t steps = span / stride + (span % stride != 0);
+    if (steps > uint64_t(kMaxRangeElements))
+      return imp.emitError() << "a range of " << steps
+                             << " elements is too large to compute at import";
+    count = steps;
+    for (int64_t i = 0; i < count; ++i)
+      ints.push_back(uint64_t(start) + uint64_t(i) * uint64_t(delta));
+  }
+  auto type = RankedTensorType::get({count}, elementType);
+  if (failed(imp.getOutputTypeOr(0, type)))
+    return failure();
+  ConstTensor tensor;
+  if (isFloat) {
+    tensor = makeFloatTensor(type, values);
+  } else {
+    tensor.type = type;
+    int64_t size = elementByteSize(elementType);
+    tensor.data.resize(count * size);
+    // Little-endian: the low bytes of each int64.
+    for (int64_t i = 0; i < count; ++i)
+      std::memcpy(tensor.data.data() + i * size, &ints[i], size);
+  }
+  imp.getState().addConstant(imp.getNode().output(0), std::move(tensor),
+                             imp.getLoc());
+  return success();
+}
+
 ArrayRef<OpRuleInfo> aic::importer::getPositionalRules() {
   static const OpRuleInfo rules[] = {
-      {"Trilu", importTrilu, 14, types::kTensor},
+      {"Trilu", importTrilu, 14, types::kTensor, "", true},
       {"EyeLike", importEyeLike, 9, types::kTensor},
       {"OneHot", importOneHot, 9, types::kNumeric},
+      {"Range", importRange, 11, types::kNumeric},
       {"DepthToSpace",
        [](NodeImporter &imp) { return importSpaceDepth(imp, true); }, 1,
        types::kTensor},
