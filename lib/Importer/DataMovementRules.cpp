@@ -1,17 +1,16 @@
-//===- DataMovementRules.cpp - Import rules for indexing and shapes -------===//
+//===- DataMovementRules.cpp - Import rules for gathers, pads, expands ----===//
 //
-// Gather*, Pad, Expand and Tile, and the operators whose result is a shape
-// or a constant (Shape, Size, ConstantOfShape, Range); Slice and Split are
-// in SliceRules.cpp.
-// Inputs that determine a result shape (starts, pads, repeats, ...) must be
-// constants, but for the shapes of Expand and ConstantOfShape, read at run
-// time when they are not;
+// Gather*, Pad, Expand and Tile; Slice and Split are in SliceRules.cpp,
+// Shape, Size and ConstantOfShape in ShapeRules.cpp.
+// Inputs that determine a result shape (pads, repeats, ...) must be
+// constants, but for Expand's shape, read at run time when it is not;
 // ONNX shape inference with data propagation folds most shape arithmetic
 // into constants before these rules run.
 //
-// Reads at run-time indices (Gather, GatherElements, GatherND) are clamped
-// into range: ONNX leaves out-of-range indices undefined, and a bad index
-// must never read outside the tensor.
+// Indices out of range are an error in ONNX: constant ones are rejected at
+// import, ones read at run time fail the run (checked before the read).
+// The reads (Gather, GatherElements, GatherND) clamp them into range all
+// the same: a bad index must never read outside the tensor.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -21,28 +20,9 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/StringSwitch.h"
 
-#include <cstring>
-
 using namespace mlir;
 using namespace aic;
 using namespace aic::importer;
-
-/// Registers output 0 as a constant computed at import.
-static void setConstantOutput(NodeImporter &imp, ConstTensor tensor) {
-  imp.getState().addConstant(imp.getNode().output(0), std::move(tensor),
-                             imp.getLoc());
-}
-
-static ConstTensor makeInt64Tensor(MLIRContext *ctx, ArrayRef<int64_t> shape,
-                                   ArrayRef<int64_t> values) {
-  ConstTensor tensor{RankedTensorType::get(shape, IntegerType::get(ctx, 64)),
-                     {}};
-  tensor.data.resize(values.size() * sizeof(int64_t));
-  // An empty shape slice has no data pointer, which memcpy must not get.
-  if (!values.empty())
-    std::memcpy(tensor.data.data(), values.data(), tensor.data.size());
-  return tensor;
-}
 
 //===----------------------------------------------------------------------===//
 // Gather
@@ -79,6 +59,71 @@ static LogicalResult checkIndices(NodeImporter &imp, Value indices,
   return success();
 }
 
+/// ONNX makes an index outside [-size, size) an error: one in the constant
+/// `indices` is rejected at import, one read at run time fails the run (a
+/// reduction over the indices before the read, whose own indices are still
+/// clamped). `sizes` has the axis size, or for GatherND one per position of
+/// the indices' last dim.
+static LogicalResult checkIndicesInRange(NodeImporter &imp, int input,
+                                         Value indices,
+                                         ArrayRef<int64_t> sizes) {
+  auto type = cast<RankedTensorType>(indices.getType());
+  auto sizeAt = [&](int64_t flat) {
+    return sizes.size() == 1 ? sizes[0] : sizes[flat % sizes.size()];
+  };
+  if (const ConstTensor *constant = imp.getConstantInput(input)) {
+    std::vector<int64_t> values = getValuesAsInt(*constant);
+    for (auto [k, v] : llvm::enumerate(values))
+      if (v < -sizeAt(k) || v >= sizeAt(k))
+        return imp.emitError()
+               << "index " << v << " is out of range for a dim of size "
+               << sizeAt(k);
+    return success();
+  }
+  if (type.hasStaticShape() && type.getNumElements() == 0)
+    return success();
+  OpBuilder &b = imp.getBuilder();
+  int64_t rank = type.getRank();
+  auto boolType = RankedTensorType::get({}, b.getI1Type());
+  Value init = buildFill(imp, boolType,
+                         imp.create<arith::ConstantIntOp>(1, 1).getResult());
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank),
+                              AffineMap::get(rank, 0, b.getContext())};
+  auto all = imp.create<linalg::GenericOp>(
+      TypeRange{boolType}, ValueRange{indices}, ValueRange{init}, maps,
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
+      [&](OpBuilder &nb, Location loc, ValueRange args) {
+        Value index = args[0];
+        if (!index.getType().isInteger(64))
+          index = nb.create<arith::ExtSIOp>(loc, nb.getI64Type(), index);
+        auto i64 = [&](int64_t v) -> Value {
+          return nb.create<arith::ConstantIntOp>(loc, v, 64);
+        };
+        Value size = i64(sizes.back());
+        if (sizes.size() > 1) {
+          Value position = nb.create<linalg::IndexOp>(loc, rank - 1);
+          for (int64_t j = sizes.size() - 2; j >= 0; --j)
+            size = nb.create<arith::SelectOp>(
+                loc,
+                nb.create<arith::CmpIOp>(
+                    loc, arith::CmpIPredicate::eq, position,
+                    nb.create<arith::ConstantIndexOp>(loc, j)),
+                i64(sizes[j]), size);
+        }
+        Value low = nb.create<arith::CmpIOp>(
+            loc, arith::CmpIPredicate::sge, index,
+            nb.create<arith::SubIOp>(loc, i64(0), size));
+        Value high = nb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt,
+                                              index, size);
+        Value ok = nb.create<arith::AndIOp>(loc, low, high);
+        nb.create<linalg::YieldOp>(
+            loc, ValueRange{nb.create<arith::AndIOp>(loc, args[1], ok)});
+      });
+  buildRuntimeCheck(imp, imp.create<tensor::ExtractOp>(all.getResult(0)),
+                    "an index is out of range of the dim it indexes");
+  return success();
+}
+
 static LogicalResult importGather(NodeImporter &imp) {
   FailureOr<Value> data = imp.getInput(0), indices = imp.getInput(1);
   if (failed(data) || failed(indices))
@@ -106,7 +151,8 @@ static LogicalResult importGather(NodeImporter &imp) {
   if (failed(type))
     return failure();
   int64_t axisSize = dataType.getDimSize(*axis);
-  if (failed(checkIndices(imp, *indices, *type, axisSize)))
+  if (failed(checkIndices(imp, *indices, *type, axisSize)) ||
+      failed(checkIndicesInRange(imp, 1, *indices, {axisSize})))
     return failure();
   if (type->hasStaticShape() && type->getNumElements() == 0) {
     imp.setOutput(0, imp.emptyTensor(*type));
@@ -160,7 +206,8 @@ static LogicalResult importGatherElements(NodeImporter &imp) {
   if (failed(axis))
     return failure();
   int64_t axisSize = dataType.getDimSize(*axis);
-  if (failed(checkIndices(imp, *indices, *type, axisSize)))
+  if (failed(checkIndices(imp, *indices, *type, axisSize)) ||
+      failed(checkIndicesInRange(imp, 1, *indices, {axisSize})))
     return failure();
   for (int64_t d = 0; d < dataType.getRank(); ++d)
     if (d != *axis && indicesType.getDimSize(d) > dataType.getDimSize(d))
@@ -208,6 +255,9 @@ static LogicalResult importGatherND(NodeImporter &imp) {
   for (int64_t j = 0; j < k; ++j)
     if (dataType.getDimSize(batchDims + j) == 0 && type->getNumElements() != 0)
       return imp.emitError() << "indexes an empty axis";
+  if (failed(checkIndicesInRange(imp, 1, *indices,
+                                 dataType.getShape().slice(batchDims, k))))
+    return failure();
   if (type->getNumElements() == 0) {
     imp.setOutput(0, imp.emptyTensor(*type));
     return success();
@@ -240,7 +290,7 @@ static LogicalResult importGatherND(NodeImporter &imp) {
 }
 
 //===----------------------------------------------------------------------===//
-// Slice and Split
+// Pad
 //===----------------------------------------------------------------------===//
 
 /// The source index of a reflect/edge padded dim for output index `i`.
@@ -561,166 +611,6 @@ static LogicalResult importTile(NodeImporter &imp) {
 }
 
 //===----------------------------------------------------------------------===//
-// Shapes and constants
-//===----------------------------------------------------------------------===//
-
-/// The int64 vector of the sizes of `input`'s dims [start, end), some
-/// known only at run time.
-static Value buildDims(NodeImporter &imp, Value input, int64_t start,
-                       int64_t end) {
-  SmallVector<Value> dims;
-  for (int64_t d = start; d < end; ++d)
-    dims.push_back(imp.create<arith::IndexCastOp>(
-        imp.getBuilder().getI64Type(),
-        imp.create<tensor::DimOp>(input, d).getResult()));
-  return imp.create<tensor::FromElementsOp>(
-      RankedTensorType::get({end - start}, imp.getBuilder().getI64Type()),
-      dims);
-}
-
-static LogicalResult importShape(NodeImporter &imp) {
-  RankedTensorType inType = imp.getInputType(0);
-  if (!inType)
-    return failure();
-  if (!inType.hasStaticShape()) {
-    // Known at run time only (after NonZero, ...): read from the tensor.
-    int64_t rank = inType.getRank();
-    auto clampDim = [&](int64_t v) {
-      return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank);
-    };
-    int64_t start = clampDim(imp.getIntAttr("start", 0));
-    int64_t end = std::max(start, clampDim(imp.getIntAttr("end", rank)));
-    FailureOr<Value> input = imp.getInput(0);
-    if (failed(input))
-      return failure();
-    imp.setOutput(0, buildDims(imp, *input, start, end));
-    return success();
-  }
-  // Opset 15 slices the shape with start/end (clamped, negative from the
-  // back).
-  int64_t rank = inType.getRank();
-  auto clampDim = [&](int64_t v) {
-    return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank);
-  };
-  int64_t start = clampDim(imp.getIntAttr("start", 0));
-  int64_t end = clampDim(imp.getIntAttr("end", rank));
-  SmallVector<int64_t> dims;
-  for (int64_t d = start; d < end; ++d)
-    dims.push_back(inType.getDimSize(d));
-  ConstTensor tensor = makeInt64Tensor(
-      imp.getContext(), {static_cast<int64_t>(dims.size())}, dims);
-  if (failed(imp.getOutputTypeOr(0, tensor.type)))
-    return failure();
-  setConstantOutput(imp, std::move(tensor));
-  return success();
-}
-
-static LogicalResult importSize(NodeImporter &imp) {
-  RankedTensorType inType = imp.getInputType(0);
-  if (!inType)
-    return failure();
-  if (!inType.hasStaticShape()) {
-    FailureOr<Value> input = imp.getInput(0);
-    if (failed(input))
-      return failure();
-    Value count = imp.create<arith::ConstantIntOp>(1, 64);
-    for (int64_t d = 0; d < inType.getRank(); ++d)
-      count = imp.create<arith::MulIOp>(
-          count, imp.create<arith::IndexCastOp>(
-                     imp.getBuilder().getI64Type(),
-                     imp.create<tensor::DimOp>(*input, d).getResult()));
-    Value size = imp.create<tensor::FromElementsOp>(
-        RankedTensorType::get({}, count.getType()), count);
-    imp.setOutput(0, size);
-    return success();
-  }
-  ConstTensor tensor =
-      makeInt64Tensor(imp.getContext(), {}, {inType.getNumElements()});
-  if (failed(imp.getOutputTypeOr(0, tensor.type)))
-    return failure();
-  setConstantOutput(imp, std::move(tensor));
-  return success();
-}
-
-/// The result type and run-time sizes of a tensor whose shape input `i` is
-/// known only at run time (`full((seq, seq), v)`): a 1-D int64 of a static
-/// length, each entry read per run and checked to be a dim (at least 0) and,
-/// where ONNX's inference (with aic's propagation) typed it static, that
-/// size. The run-time dims keep the symbols ONNX gave them.
-static FailureOr<RankedTensorType>
-getRuntimeShapedType(NodeImporter &imp, int i, Type elementType,
-                     SmallVectorImpl<Value> &sizes) {
-  FailureOr<Value> shape = imp.getInput(i);
-  if (failed(shape))
-    return failure();
-  auto shapeType = cast<RankedTensorType>(shape->getType());
-  if (shapeType.getRank() != 1 || shapeType.isDynamicDim(0) ||
-      !shapeType.getElementType().isInteger(64))
-    return imp.emitError() << "the shape must be a 1-D int64 tensor of a "
-                              "static length, got "
-                           << shapeType;
-  int64_t rank = shapeType.getDimSize(0);
-  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
-      0, RankedTensorType::get(SmallVector<int64_t>(rank, ShapedType::kDynamic),
-                               elementType));
-  if (failed(type))
-    return failure();
-  for (int64_t d = 0; d < rank; ++d) {
-    Value wanted = imp.create<arith::IndexCastOp>(
-        imp.getBuilder().getIndexType(),
-        imp.create<tensor::ExtractOp>(
-            *shape, ValueRange{imp.create<arith::ConstantIndexOp>(d)}));
-    bool known = !type->isDynamicDim(d);
-    Value ok = imp.create<arith::CmpIOp>(
-        known ? arith::CmpIPredicate::eq : arith::CmpIPredicate::sge, wanted,
-        imp.create<arith::ConstantIndexOp>(known ? type->getDimSize(d) : 0));
-    buildRuntimeCheck(imp, ok,
-                      "shape entry " + std::to_string(d) +
-                          (known ? " is not the " +
-                                       std::to_string(type->getDimSize(d)) +
-                                       " shape inference gave"
-                                 : " is negative"));
-    if (!known)
-      sizes.push_back(wanted);
-  }
-  buildRuntimeSizeCheck(imp, *type, sizes);
-  return type;
-}
-
-static LogicalResult importConstantOfShape(NodeImporter &imp) {
-  bool runtime = !imp.getConstantInput(0);
-  FailureOr<SmallVector<int64_t>> shape =
-      runtime ? SmallVector<int64_t>() : imp.getConstantInts(0, "input");
-  if (failed(shape))
-    return failure();
-  for (int64_t dim : *shape)
-    if (dim < 0)
-      return imp.emitError() << "negative dimension " << dim;
-  MLIRContext *ctx = imp.getContext();
-  TypedAttr value = FloatAttr::get(Float32Type::get(ctx), 0.0);
-  if (const onnx::AttributeProto *attr = imp.getAttr("value")) {
-    std::string why;
-    FailureOr<ConstTensor> tensor =
-        decodeTensor(attr->t(), imp.getState().getModelDir(), ctx, why);
-    if (failed(tensor))
-      return imp.emitError() << "'value' tensor: " << why;
-    if (tensor->getNumElements() != 1)
-      return imp.emitError() << "'value' must have one element";
-    value = getElementAttr(*tensor, 0);
-  }
-  SmallVector<Value> sizes;
-  FailureOr<RankedTensorType> type =
-      runtime ? getRuntimeShapedType(imp, 0, value.getType(), sizes)
-              : imp.getOutputTypeOr(
-                    0, RankedTensorType::get(*shape, value.getType()));
-  if (failed(type))
-    return failure();
-  imp.setOutput(
-      0, buildFill(imp, *type, imp.create<arith::ConstantOp>(value), sizes));
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
 // Rule table
 //===----------------------------------------------------------------------===//
 
@@ -732,10 +622,6 @@ ArrayRef<OpRuleInfo> aic::importer::getDataMovementRules() {
       {"Pad", importPad, 1, types::kNumeric, "", true},
       {"Expand", importExpand, 8, types::kTensor | types::kString, "", true},
       {"Tile", importTile, 6, types::kTensor | types::kString},
-      {"Shape", importShape, 1, types::kTensor, "", true},
-      {"Size", importSize, 1, types::kTensor, "", true},
-      {"ConstantOfShape", importConstantOfShape, 9,
-       typeBit(onnx::TensorProto::INT64)},
   };
   return rules;
 }

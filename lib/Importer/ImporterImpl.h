@@ -718,6 +718,7 @@ llvm::ArrayRef<OpRuleInfo> getReductionRules();
 llvm::ArrayRef<OpRuleInfo> getDataMovementRules();
 llvm::ArrayRef<OpRuleInfo> getSliceRules();
 llvm::ArrayRef<OpRuleInfo> getPositionalRules();
+llvm::ArrayRef<OpRuleInfo> getShapeRules();
 llvm::ArrayRef<OpRuleInfo> getLossRules();
 llvm::ArrayRef<OpRuleInfo> getConvTransposeRules();
 llvm::ArrayRef<OpRuleInfo> getNormalizationRules();

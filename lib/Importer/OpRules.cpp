@@ -700,7 +700,7 @@ ArrayRef<OpRuleInfo> aic::importer::getOpRules() {
           getTextRules,     getConvTransposeRules, getNormalizationRules,
           getTrainingRules, getControlFlowRules,   getSequenceRules,
           getStringRules,   getRecurrentRules,     getDataDependentRules,
-          getGradientRules})
+          getGradientRules, getShapeRules})
       llvm::append_range(all, family());
     llvm::sort(all, [](const OpRuleInfo &a, const OpRuleInfo &b) {
       return ruleLess(a.domain, a.opType, b.domain, b.opType);
