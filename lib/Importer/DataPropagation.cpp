@@ -38,6 +38,7 @@
 
 #include "onnx/defs/schema.h"
 #include "onnx/defs/shape_inference.h"
+#include "onnx/defs/tensor_proto_util.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
@@ -259,12 +260,21 @@ Dim inferRemainingDim(const onnx::TensorShapeProto &in,
   return result;
 }
 
-/// Reshape's output shape when its target is known only symbolically.
+/// Reshape's output dims ONNX leaves unknown when its target is known only
+/// symbolically, or its input's dims are (a -1 over a symbolic batch).
 void inferSymbolicReshape(onnx::InferenceContext &ctx) {
-  if (ctx.getNumInputs() != 2 || ctx.getNumOutputs() != 1 ||
-      ctx.getInputData(1))
+  if (ctx.getNumInputs() != 2 || ctx.getNumOutputs() != 1)
     return;
   const onnx::TensorShapeProto *target = ctx.getSymbolicInput(1);
+  // A constant target: ONNX infers its -1 only from an input of values.
+  onnx::TensorShapeProto constant;
+  if (const onnx::TensorProto *data = ctx.getInputData(1)) {
+    if (data->data_type() != onnx::TensorProto::INT64)
+      return;
+    for (int64_t v : onnx::ParseData<int64_t>(data))
+      constant.add_dim()->set_dim_value(v);
+    target = &constant;
+  }
   const onnx::TypeProto *in = ctx.getInputType(0);
   onnx::TypeProto *out = ctx.getOutputType(0);
   if (!target || !in || !in->has_tensor_type() ||

@@ -82,10 +82,6 @@ std::optional<DimProduct> aic::importer::parseDimProduct(StringRef symbol) {
   return product;
 }
 
-/// The symbol of run-time dim `d` of `v`: traced through destinations
-/// (a result's dims are its init's; tensor.empty's sizes; tensor.dim) to a
-/// dim of a graph input, whose name (aic.dim_names) is the symbol; failing
-
 /// The dim_param ONNX's inference gave dim `d` of value `name`, or "".
 static std::string getOnnxDimParam(NodeImporter &imp, const std::string &name,
                                    int64_t d) {
@@ -96,9 +92,7 @@ static std::string getOnnxDimParam(NodeImporter &imp, const std::string &name,
   return type->tensor_type().shape().dim(d).dim_param();
 }
 
-/// that, the ONNX dim_param ONNX's inference gave node input `input`.
-std::string aic::importer::getDimSymbol(NodeImporter &imp, Value v, int64_t d,
-                                        int input) {
+std::string aic::importer::traceDimSymbol(Value v, int64_t d) {
   Value at = v;
   int64_t dim = d;
   // Each step goes to an earlier op: the walk ends.
@@ -107,7 +101,7 @@ std::string aic::importer::getDimSymbol(NodeImporter &imp, Value v, int64_t d,
       // A block argument of a region (a loop's) has no known source.
       auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
       if (!func)
-        break;
+        return "";
       auto names =
           func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), kDimNamesAttr);
       if (names && dim < static_cast<int64_t>(names.size()))
@@ -125,16 +119,22 @@ std::string aic::importer::getDimSymbol(NodeImporter &imp, Value v, int64_t d,
     }
     auto empty = dyn_cast<tensor::EmptyOp>(op);
     if (!empty)
-      break;
+      return "";
     auto size = empty.getDynamicSize(dim).getDefiningOp<tensor::DimOp>();
     std::optional<int64_t> index =
         size ? size.getConstantIndex() : std::nullopt;
     if (!index)
-      break;
+      return "";
     at = size.getSource();
     dim = *index;
   }
-  return getOnnxDimParam(imp, imp.getNode().input(input), d);
+}
+
+std::string aic::importer::getDimSymbol(NodeImporter &imp, Value v, int64_t d,
+                                        int input) {
+  std::string traced = traceDimSymbol(v, d);
+  return traced.empty() ? getOnnxDimParam(imp, imp.getNode().input(input), d)
+                        : traced;
 }
 
 /// Errors where both operands have a run-time dim at one position (counted

@@ -3,8 +3,10 @@
 // Static shapes are a requirement, not an optimization: Slice bounds,
 // Reshape targets and Pad amounts must be constants when their rule runs.
 // Exporters compute them in the graph (PyTorch: x.chunk(2, dim=1) becomes
-// Shape -> Gather -> Add -> Div -> Mul -> Slice), and ONNX's data
-// propagation stops at operators it does not know (Div, Cast, Where, ...).
+// Shape -> Gather -> Add -> Div -> Mul -> Slice; F.pad of computed
+// amounts: Mod, Concat, Reshape, a reversing Slice, Transpose), and ONNX's
+// data propagation stops at operators it does not know (Div, Cast, Where,
+// Mod, ...).
 // This file evaluates, at import, nodes whose inputs are all small
 // constants and whose operator is one of the few such arithmetic uses;
 // their outputs become constants like ONNX-propagated ones. Larger
@@ -15,6 +17,7 @@
 
 #include "llvm/ADT/StringSwitch.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <deque>
@@ -107,6 +110,8 @@ enum class Fn {
   sub,
   mul,
   div,
+  mod,  // Mod, fmod = 0: the remainder takes the divisor's sign
+  fmod, // Mod, fmod = 1: the dividend's
   max,
   min,
   neg,
@@ -247,6 +252,9 @@ static std::optional<Values> evalElementwise(Fn fn,
         case Fn::relu:
           fv = std::isnan(x) ? x : std::max(x, 0.0);
           break;
+        case Fn::fmod:
+          fv = std::fmod(x, y);
+          break;
         case Fn::floor:
           fv = std::floor(x);
           break;
@@ -281,6 +289,23 @@ static std::optional<Values> evalElementwise(Fn fn,
           else
             iv = sx / sy;
           break;
+        case Fn::mod:
+        case Fn::fmod: {
+          // As the compiled code: x % 0 = 0, x % -1 = 0.
+          if (y == 0 || (!u && sy == -1)) {
+            iv = 0;
+            break;
+          }
+          if (u) {
+            iv = static_cast<int64_t>(x % y);
+            break;
+          }
+          int64_t r = sx % sy;
+          if (fn == Fn::mod && r != 0 && (r < 0) != (sy < 0))
+            r += sy;
+          iv = r;
+          break;
+        }
         case Fn::max:
           iv = u ? static_cast<int64_t>(std::max(x, y)) : std::max(sx, sy);
           break;
@@ -438,6 +463,118 @@ static std::optional<Values> evalGather(const Values &data,
   return result;
 }
 
+/// The multi-index of element `flat` of a tensor of `shape`.
+static SmallVector<int64_t> unflatten(int64_t flat, ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> at(shape.size());
+  for (int64_t d = shape.size() - 1; d >= 0; --d) {
+    at[d] = shape[d] ? flat % shape[d] : 0;
+    flat = shape[d] ? flat / shape[d] : 0;
+  }
+  return at;
+}
+
+/// The element of `data` at multi-index `at`, appended to `result`.
+static void appendElement(const Values &data, ArrayRef<int64_t> at,
+                          Values &result) {
+  int64_t flat = 0;
+  for (auto [d, i] : llvm::enumerate(at))
+    flat = flat * data.type.getDimSize(d) + i;
+  if (data.isFloat())
+    result.floats.push_back(data.floats[flat]);
+  else
+    result.ints.push_back(data.ints[flat]);
+}
+
+/// Slice (opset 10 on: bounds, axes and steps as inputs), clamped as ONNX
+/// says; PyTorch reverses pad amounts with a step of -1.
+static std::optional<Values> evalSlice(ArrayRef<const Values *> inputs) {
+  const Values &data = *inputs[0];
+  int64_t rank = data.type.getRank();
+  for (const Values *v : inputs.drop_front())
+    if (v->isFloat() || v->type.getRank() != 1 ||
+        v->size() != inputs[1]->size())
+      return std::nullopt;
+  SmallVector<int64_t> starts(rank, 0), steps(rank, 1);
+  SmallVector<int64_t> shape(data.type.getShape());
+  SmallVector<bool> seen(rank, false);
+  for (int64_t i = 0; i < inputs[1]->size(); ++i) {
+    int64_t axis = inputs.size() > 3 ? inputs[3]->ints[i] : i;
+    if (axis < 0)
+      axis += rank;
+    if (axis < 0 || axis >= rank || seen[axis])
+      return std::nullopt;
+    seen[axis] = true;
+    int64_t step = inputs.size() > 4 ? inputs[4]->ints[i] : 1;
+    int64_t dim = data.type.getDimSize(axis);
+    int64_t start = inputs[1]->ints[i], end = inputs[2]->ints[i];
+    if (step == 0 || step == INT64_MIN)
+      return std::nullopt;
+    if (start < 0)
+      start += dim;
+    if (end < 0)
+      end += dim;
+    int64_t count;
+    if (step > 0) {
+      start = std::clamp<int64_t>(start, 0, dim);
+      end = std::clamp<int64_t>(end, 0, dim);
+      count = end > start ? (end - start - 1) / step + 1 : 0;
+    } else {
+      start = std::clamp<int64_t>(start, 0, dim - 1);
+      end = std::clamp<int64_t>(end, -1, dim - 1);
+      count = start > end ? (start - end - 1) / -step + 1 : 0;
+    }
+    starts[axis] = start;
+    steps[axis] = step;
+    shape[axis] = count;
+  }
+  Values result{RankedTensorType::get(shape, data.type.getElementType()),
+                data.isUnsigned,
+                {},
+                {}};
+  for (int64_t k = 0; k < result.size(); ++k) {
+    SmallVector<int64_t> at = unflatten(k, shape);
+    for (int64_t d = 0; d < rank; ++d)
+      at[d] = starts[d] + at[d] * steps[d];
+    appendElement(data, at, result);
+  }
+  return result;
+}
+
+/// Transpose by `perm` (default: the dims reversed).
+static std::optional<Values> evalTranspose(const onnx::NodeProto &node,
+                                           const Values &data) {
+  int64_t rank = data.type.getRank();
+  SmallVector<int64_t> perm;
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == "perm")
+      perm.assign(attr.ints().begin(), attr.ints().end());
+  if (perm.empty())
+    for (int64_t d = rank - 1; d >= 0; --d)
+      perm.push_back(d);
+  SmallVector<int64_t> sorted(perm);
+  llvm::sort(sorted);
+  if (static_cast<int64_t>(perm.size()) != rank)
+    return std::nullopt;
+  for (int64_t d = 0; d < rank; ++d)
+    if (sorted[d] != d)
+      return std::nullopt;
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(data.type.getDimSize(p));
+  Values result{RankedTensorType::get(shape, data.type.getElementType()),
+                data.isUnsigned,
+                {},
+                {}};
+  SmallVector<int64_t> at(rank);
+  for (int64_t k = 0; k < result.size(); ++k) {
+    SmallVector<int64_t> out = unflatten(k, shape);
+    for (int64_t d = 0; d < rank; ++d)
+      at[perm[d]] = out[d];
+    appendElement(data, at, result);
+  }
+  return result;
+}
+
 /// ConstantOfShape of a constant shape: its `value` (one element, default
 /// a float 0) repeated. Exporters build -1 vectors and broadcast targets of
 /// Expand this way, which Equal and Where then turn into shapes.
@@ -514,6 +651,8 @@ aic::importer::evaluateNode(const onnx::NodeProto &node,
                                storage.front().isUnsigned);
 
   std::optional<Fn> fn = getElementwiseFn(opType);
+  if (opType == "Mod")
+    fn = getIntAttr(node, "fmod", 0) ? Fn::fmod : Fn::mod;
   if (fn == Fn::cast)
     onnxResultType = static_cast<int32_t>(getIntAttr(node, "to", 0));
   else if (fn && *fn >= Fn::eq && *fn <= Fn::logicalXor)
@@ -547,6 +686,11 @@ aic::importer::evaluateNode(const onnx::NodeProto &node,
     result = evalGather(*inputs[0], *inputs[1], getIntAttr(node, "axis", 0));
   } else if (opType == "ConstantOfShape" && inputs.size() == 1) {
     result = evalConstantOfShape(node, state, *inputs[0]);
+  } else if (opType == "Slice" && state.getOpset() >= 10 &&
+             inputs.size() >= 3) {
+    result = evalSlice(inputs);
+  } else if (opType == "Transpose" && inputs.size() == 1) {
+    result = evalTranspose(node, *inputs[0]);
   }
   if (!result || result->size() > kMaxFoldElements)
     return std::nullopt;

@@ -578,6 +578,11 @@ evaluateNode(const onnx::NodeProto &node, const GraphState &state,
 /// shape the type of the value the rule built, for the inference of later
 /// nodes.
 void recordOutputTypes(const onnx::NodeProto &node, GraphState &state);
+/// The symbol of run-time dim `d` of `v` traced through destinations (a
+/// result's dims are its init's; tensor.empty's sizes; tensor.dim) to a
+/// dim of a graph input: its name (aic.dim_names), or "input #N dim D" for
+/// an unnamed one; "" where the trace ends elsewhere (DimSymbols.cpp).
+std::string traceDimSymbol(mlir::Value v, int64_t d);
 
 /// A set of ONNX element types: bit `t` for TensorProto::DataType `t`.
 using TypeSet = uint32_t;

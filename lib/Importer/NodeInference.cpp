@@ -14,6 +14,7 @@
 
 #include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"
+#include "llvm/ADT/ScopeExit.h"
 
 #include <deque>
 #include <exception>
@@ -63,8 +64,8 @@ static bool hasIncompleteOutput(const onnx::NodeProto &node,
   return false;
 }
 
-/// A dim ONNX's inference could not name: none, or a symbol it made up
-/// for one (unk__N), which is equal to nothing else.
+/// A dim (or a propagated value) ONNX's inference could not name: none, or
+/// a symbol it made up for one (unk__N), which is equal to nothing else.
 static bool isUnknownDim(const onnx::TensorShapeProto::Dimension &dim) {
   return !dim.has_dim_value() &&
          (!dim.has_dim_param() ||
@@ -136,13 +137,43 @@ struct RecordingContext : onnx::shape_inference::InferenceContextImpl {
 };
 } // namespace
 
+/// Whether ONNX's data propagation knows every entry of `data`.
+static bool isComplete(const onnx::TensorShapeProto &data) {
+  return llvm::none_of(data.dim(), isUnknownDim);
+}
+
 void aic::importer::propagateMissingData(const onnx::NodeProto &node,
                                          GraphState &state) {
   ShapeData *shapeData = state.getMutableShapeData();
   if (!shapeData || llvm::all_of(node.output(), [&](const std::string &name) {
-        return name.empty() || shapeData->count(name);
+        auto it = shapeData->find(name);
+        return name.empty() ||
+               (it != shapeData->end() && isComplete(it->second));
       }))
     return;
+  // Graph-wide propagation left entries unknown that the import may know
+  // now (the Shape of a Pad whose amounts it computed): propagate again,
+  // keeping what was known where the rerun knows less.
+  std::unordered_map<std::string, onnx::TensorShapeProto> before;
+  for (const std::string &name : node.output()) {
+    auto it = name.empty() ? shapeData->end() : shapeData->find(name);
+    if (it == shapeData->end())
+      continue;
+    before.emplace(name, std::move(it->second));
+    shapeData->erase(it);
+  }
+  auto restore = llvm::make_scope_exit([&] {
+    for (auto &[name, old] : before) {
+      auto it = shapeData->find(name);
+      if (it == shapeData->end() || it->second.dim_size() != old.dim_size()) {
+        (*shapeData)[name] = std::move(old);
+        continue;
+      }
+      for (int d = 0; d < old.dim_size(); ++d)
+        if (isUnknownDim(it->second.dim(d)))
+          *it->second.mutable_dim(d) = old.dim(d);
+    }
+  });
   const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
       node.op_type(), state.getOpsetFor(node.domain()),
       normalizeDomain(node.domain()).str());
@@ -291,10 +322,22 @@ void aic::importer::recordOutputTypes(const onnx::NodeProto &node,
                 .tensor_type()
                 .shape();
         const onnx::TensorShapeProto &old = known->tensor_type().shape();
-        if (old.dim_size() == shape.dim_size())
-          for (int d = 0; d < shape.dim_size(); ++d)
-            if (!shape.dim(d).has_dim_value() && old.dim(d).has_dim_param())
-              shape.mutable_dim(d)->set_dim_param(old.dim(d).dim_param());
+        for (int d = 0; d < shape.dim_size(); ++d) {
+          if (shape.dim(d).has_dim_value())
+            continue;
+          // ONNX's symbol, unless it made one up for a dim the import can
+          // trace to a graph input's.
+          bool named =
+              old.dim_size() == shape.dim_size() && !isUnknownDim(old.dim(d));
+          std::string traced = named ? "" : traceDimSymbol(value, d);
+          if (named)
+            shape.mutable_dim(d)->set_dim_param(old.dim(d).dim_param());
+          else if (!traced.empty())
+            shape.mutable_dim(d)->set_dim_param(traced);
+          else if (old.dim_size() == shape.dim_size() &&
+                   old.dim(d).has_dim_param())
+            shape.mutable_dim(d)->set_dim_param(old.dim(d).dim_param());
+        }
         *refined.mutable_tensor_type()->mutable_shape() = std::move(shape);
         state.setOnnxType(name, refined);
         continue;

@@ -26,6 +26,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <array>
 #include <cmath>
@@ -336,7 +337,12 @@ static LogicalResult importDropout(NodeImporter &imp) {
       text << *constRatio;
       return imp.emitError() << "ratio " << text.str() << " is not in [0, 1]";
     }
-    if (constRatio) {
+    if (constRatio == 0.0) {
+      // Keeps every element (u >= 0) and scales by 1: the identity, as
+      // exporters write a training-mode dropout of ratio 0.
+      mayTrain = false;
+      training = Value();
+    } else if (constRatio) {
       ratio = buildScalarConstant(b, imp.getLoc(), drawType, *constRatio);
     } else {
       FailureOr<Value> r = getScalarInput(imp, 1, "ratio", drawType);
@@ -356,16 +362,20 @@ static LogicalResult importDropout(NodeImporter &imp) {
       return failure();
     maskType = *t;
   }
-  if (!type.hasStaticShape() && (mayTrain || wantMask))
+  if (!type.hasStaticShape() && mayTrain)
     return imp.emitError() << "input of shape " << formatShape(type.getShape())
-                           << ": Dropout in training mode, or its mask, over "
-                              "run-time dims is not supported yet (fix the "
-                              "model's symbolic dims with --input-shape)";
+                           << ": Dropout in training mode over run-time dims "
+                              "is not supported yet (fix the model's symbolic "
+                              "dims with --input-shape)";
   if (!mayTrain) {
     imp.setOutput(0, *input);
     if (wantMask) {
       ScalarBuilder s(b, imp.getLoc(), maskType.getElementType());
-      imp.setOutput(1, buildFill(imp, maskType, s.constant(1)));
+      SmallVector<Value> sizes;
+      for (int64_t d = 0; d < maskType.getRank(); ++d)
+        if (maskType.isDynamicDim(d))
+          sizes.push_back(imp.create<tensor::DimOp>(*input, d));
+      imp.setOutput(1, buildFill(imp, maskType, s.constant(1), sizes));
     }
     return success();
   }

@@ -1,5 +1,5 @@
-"""A small torchvision VisionTransformer with a symbolic batch, compiled
-once per opset and run at several batch sizes against PyTorch (see
+"""A small torchvision VisionTransformer and Swin transformer with a
+symbolic batch, compiled once (the ViT per opset) and run at several batch sizes against PyTorch (see
 dynamic-vit.test). Usage: dynamic-vit.test.py WORKDIR; runs aic-compile and
 aic-run from PATH."""
 
@@ -12,6 +12,7 @@ import onnx
 import torch
 import torchvision
 from onnx import numpy_helper
+from torchvision.models.swin_transformer import SwinTransformer
 
 BATCHES = (1, 3, 5)
 
@@ -60,6 +61,28 @@ def main():
                                                 expected.shape, err))
         print("opset %d: batches %s ok" % (opset,
                                             " ".join(map(str, BATCHES))))
+    # A small Swin transformer on 40x40 images: its 10x10 patch grid is
+    # padded to whole 7x7 windows by F.pad of amounts computed from the
+    # shape (Mod, a reversing Slice, Transpose, evaluated at import).
+    swin = SwinTransformer(patch_size=[4, 4], embed_dim=24, depths=[2, 2],
+                           num_heads=[2, 4], window_size=[7, 7],
+                           num_classes=10).eval()
+    path = os.path.join(folder, "swin.onnx")
+    torch.onnx.export(swin, (torch.randn(2, 3, 40, 40),), path,
+                      opset_version=17, input_names=["x"], output_names=["y"],
+                      dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
+    lib = os.path.join(folder, "swin.so")
+    subprocess.run(["aic-compile", path, "-o", lib], check=True)
+    for batch in BATCHES:
+        x = rng.standard_normal((batch, 3, 40, 40), dtype=np.float32)
+        with torch.no_grad():
+            expected = swin(torch.from_numpy(x)).numpy()
+        y = run(lib, os.path.join(folder, "swin-%d" % batch), x)
+        err = np.abs(y - expected).max() / np.abs(expected).max()
+        if y.shape != expected.shape or err > 1e-4:
+            sys.exit("swin, batch %d: shape %s (expected %s), relative "
+                     "error %g" % (batch, y.shape, expected.shape, err))
+    print("swin: batches %s ok" % " ".join(map(str, BATCHES)))
     return 0
 
 
