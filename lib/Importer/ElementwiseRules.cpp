@@ -220,6 +220,10 @@ static LogicalResult importVariadic(NodeImporter &imp) {
   RankedTensorType type;
   if (failed(getVariadicOperands(imp, inputs, type)))
     return failure();
+  for (size_t i = 0; i < inputs.size(); ++i)
+    for (size_t j = i + 1; j < inputs.size(); ++j)
+      if (failed(checkRuntimeBroadcast(imp, inputs[i], inputs[j], i, j)))
+        return failure();
   Type elementType = type.getElementType();
   if (inputs.size() == 1 && inputs.front().getType() == type) {
     imp.setOutput(0, inputs.front());
@@ -228,8 +232,11 @@ static LogicalResult importVariadic(NodeImporter &imp) {
   bool nanExactInLibrary = kind != Arith::max && kind != Arith::min;
   if (!isMean && nanExactInLibrary && elementType.isF32() &&
       inputs.size() == 2) {
-    imp.setOutput(0, imp.create<OpTy>(type, inputs[0], inputs[1], ValueRange{},
-                                      imp.emptyTensor(type)));
+    FailureOr<Value> init = buildBroadcastInit(imp, type, inputs);
+    if (failed(init))
+      return failure();
+    imp.setOutput(
+        0, imp.create<OpTy>(type, inputs[0], inputs[1], ValueRange{}, *init));
     return success();
   }
   if (elementType.isInteger(1))
@@ -284,7 +291,8 @@ static LogicalResult importPow(NodeImporter &imp) {
 static LogicalResult importMod(NodeImporter &imp) {
   Value lhs, rhs;
   RankedTensorType type;
-  if (failed(getBinaryOperands(imp, lhs, rhs, type)))
+  if (failed(getBinaryOperands(imp, lhs, rhs, type)) ||
+      failed(checkRuntimeBroadcast(imp, lhs, rhs)))
     return failure();
   Type elementType = type.getElementType();
   if (elementType.isInteger(1))
@@ -308,7 +316,8 @@ static LogicalResult importMod(NodeImporter &imp) {
 static LogicalResult importBitShift(NodeImporter &imp) {
   Value lhs, rhs;
   RankedTensorType type;
-  if (failed(getBinaryOperands(imp, lhs, rhs, type)))
+  if (failed(getBinaryOperands(imp, lhs, rhs, type)) ||
+      failed(checkRuntimeBroadcast(imp, lhs, rhs)))
     return failure();
   Type elementType = type.getElementType();
   std::string direction = imp.getStringAttr("direction", "");
@@ -626,13 +635,13 @@ ArrayRef<OpRuleInfo> aic::importer::getElementwiseRules() {
       {"Mul", importArith<MulOp, Arith::mul>, 1, types::kNumeric, "", true},
       {"Div", importArith<DivOp, Arith::div>, 1, types::kNumeric, "", true},
       {"Pow", importPow, 1, types::kNumeric, "", true},
-      {"Mod", importMod, 10, types::kNumeric},
-      {"BitShift", importBitShift, 11, types::kInt},
-      {"Sum", importVariadic<AddOp, Arith::add>, 1, types::kNumeric},
+      {"Mod", importMod, 10, types::kNumeric, "", true},
+      {"BitShift", importBitShift, 11, types::kInt, "", true},
+      {"Sum", importVariadic<AddOp, Arith::add>, 1, types::kNumeric, "", true},
       {"Mean", importVariadic<AddOp, Arith::add, /*isMean=*/true>, 1,
-       types::kNumeric},
-      {"Max", importVariadic<MaxOp, Arith::max>, 1, types::kNumeric},
-      {"Min", importVariadic<MinOp, Arith::min>, 1, types::kNumeric},
+       types::kNumeric, "", true},
+      {"Max", importVariadic<MaxOp, Arith::max>, 1, types::kNumeric, "", true},
+      {"Min", importVariadic<MinOp, Arith::min>, 1, types::kNumeric, "", true},
       {"Clip", importClip, 1, types::kNumeric, "", true},
       {"Equal", importCompare<CmpKind::eq>, 1, types::kTensor, "", true},
       {"Less", importCompare<CmpKind::lt>, 1, types::kNumeric, "", true},
