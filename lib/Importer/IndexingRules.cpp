@@ -67,13 +67,11 @@ using LoopBodyFn = function_ref<SmallVector<Value>(
 /// A nest of scf.for loops over every position of `shape` (outermost dim
 /// first) threading `inits` through iter_args; returns the final values. An
 /// empty shape builds the body once, without loops.
-static SmallVector<Value> buildLoops(OpBuilder &b, Location loc,
-                                     ArrayRef<int64_t> shape, ValueRange inits,
-                                     LoopBodyFn body) {
-  SmallVector<Value> lbs, ubs, steps;
-  for (int64_t size : shape) {
+static SmallVector<Value> buildLoops(OpBuilder &b, Location loc, ValueRange ubs,
+                                     ValueRange inits, LoopBodyFn body) {
+  SmallVector<Value> lbs, steps;
+  for (size_t d = 0; d < ubs.size(); ++d) {
     lbs.push_back(constIndex(b, loc, 0));
-    ubs.push_back(constIndex(b, loc, size));
     steps.push_back(constIndex(b, loc, 1));
   }
   return scf::buildLoopNest(b, loc, lbs, ubs, steps, inits,
@@ -82,6 +80,16 @@ static SmallVector<Value> buildLoops(OpBuilder &b, Location loc,
                               return body(nb, nloc, ivs, iterArgs);
                             })
       .results;
+}
+
+/// The same over a static `shape`.
+static SmallVector<Value> buildLoops(OpBuilder &b, Location loc,
+                                     ArrayRef<int64_t> shape, ValueRange inits,
+                                     LoopBodyFn body) {
+  SmallVector<Value> ubs;
+  for (int64_t size : shape)
+    ubs.push_back(constIndex(b, loc, size));
+  return buildLoops(b, loc, ValueRange(ubs), inits, body);
 }
 
 /// The reduction of a scatter: how an update combines with the element it
@@ -430,6 +438,12 @@ static LogicalResult importTopK(NodeImporter &imp) {
       return imp.emitError() << "'K' must have one element";
     k = kValues->front();
   }
+  if (inType.isDynamicDim(*axis))
+    return imp.emitError() << "input of shape "
+                           << formatShape(inType.getShape())
+                           << ": TopK along a run-time dim (axis " << *axis
+                           << ") is not supported yet (fix the model's "
+                              "symbolic dims with --input-shape)";
   int64_t n = inType.getDimSize(*axis);
   if (k < 0 || k > n)
     return imp.emitError() << "k = " << k << " is out of range for an axis of "
@@ -446,20 +460,33 @@ static LogicalResult importTopK(NodeImporter &imp) {
   if (valuesType->getShape() != indicesType->getShape() ||
       !indicesType->getElementType().isInteger(64))
     return imp.emitError() << "unexpected output types";
-  Value values = imp.emptyTensor(*valuesType);
-  Value indices = imp.emptyTensor(*indicesType);
-  if (k == 0 || valuesType->getNumElements() == 0) {
+  // Run-time dims (off the axis) are the input's; so are the row loops'.
+  SmallVector<Value> sizes, rowSizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d == *axis)
+      continue;
+    Value size = inType.isDynamicDim(d)
+                     ? imp.create<tensor::DimOp>(*input, d).getResult()
+                     : imp.create<arith::ConstantIndexOp>(inType.getDimSize(d))
+                           .getResult();
+    if (inType.isDynamicDim(d))
+      sizes.push_back(size);
+    rowSizes.push_back(size);
+  }
+  Value values = imp.emptyTensor(*valuesType, sizes);
+  Value indices = imp.emptyTensor(*indicesType, sizes);
+  if (k == 0 ||
+      (valuesType->hasStaticShape() && valuesType->getNumElements() == 0)) {
     imp.setOutput(0, values);
     imp.setOutput(1, indices);
     return success();
   }
 
   // The rows: every position with the axis dim left out.
-  SmallVector<int64_t> rows(inType.getShape());
-  rows.erase(rows.begin() + *axis);
   bool largest = imp.getOpset() < 11 || imp.getIntAttr("largest", 1);
   SmallVector<Value> result = buildLoops(
-      imp.getBuilder(), imp.getLoc(), rows, ValueRange{values, indices},
+      imp.getBuilder(), imp.getLoc(), ValueRange(rowSizes),
+      ValueRange{values, indices},
       [&](OpBuilder &b, Location loc, ValueRange rowIvs, ValueRange args) {
         TopKRowBuilder row{
             *input, rowIvs, *axis, n, k, elementType, imp.isUnsignedInput(0),
@@ -726,7 +753,7 @@ ArrayRef<OpRuleInfo> aic::importer::getIndexingRules() {
       {"Scatter", importScatterElements, 9, kTensor},
       {"ScatterElements", importScatterElements, 11, kTensor},
       {"ScatterND", importScatterND, 11, kTensor},
-      {"TopK", importTopK, 1, kNumeric},
+      {"TopK", importTopK, 1, kNumeric, "", true},
   };
   return rules;
 }

@@ -324,6 +324,20 @@ static LogicalResult importLrn(NodeImporter &imp) {
 // InstanceNormalization
 //===----------------------------------------------------------------------===//
 
+/// y [N, C, rest] times the per-channel scale plus the bias (`params`,
+/// each of C elements): an aic.mul and an aic.add, which aic-fuse-post-ops
+/// makes a post-op of the multiply.
+static Value scaleAndShift(NodeImporter &imp, Value y, ArrayRef<Value> params,
+                           int64_t c) {
+  auto yType = cast<RankedTensorType>(y.getType());
+  Value scale = imp.reshapeTo(params[0], {c, 1});
+  Value bias = imp.reshapeTo(params[1], {c, 1});
+  y = imp.create<MulOp>(yType, y, scale, ValueRange{}, imp.emptyTensorLike(y))
+          .getOutput();
+  return imp.create<AddOp>(yType, y, bias, ValueRange{}, imp.emptyTensorLike(y))
+      .getOutput();
+}
+
 static LogicalResult importInstanceNormalization(NodeImporter &imp) {
   Value input;
   RankedTensorType type;
@@ -339,11 +353,58 @@ static LogicalResult importInstanceNormalization(NodeImporter &imp) {
   if (!(epsilon >= 0) || std::isinf(epsilon))
     return imp.emitError() << "expects a non-negative finite epsilon";
 
+  bool symbolicBatch = !type.hasStaticShape();
+  for (int64_t d = 1; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      return imp.emitError() << "input of shape " << formatShape(shape)
+                             << ": run-time dims other than the batch (dim 0) "
+                                "are not supported yet (fix the model's "
+                                "symbolic dims with --input-shape)";
+  if (symbolicBatch) {
+    if (!allF32({input, (*params)[0], (*params)[1]}))
+      return imp.emitError() << "InstanceNormalization over a symbolic batch "
+                                "is supported for float32 only";
+    // As below, with the batch a run-time dim: [N, C, rest...] collapses to
+    // rows [N * C, rest] and expands back by the input's batch.
+    int64_t rank = type.getRank();
+    int64_t rest = 1;
+    for (int64_t d = 2; d < rank; ++d)
+      rest *= shape[d];
+    SmallVector<ReassociationIndices> toRows{{0, 1}, {}};
+    for (int64_t d = 2; d < rank; ++d)
+      toRows[1].push_back(d);
+    Value rows = imp.create<tensor::CollapseShapeOp>(input, toRows);
+    auto norm =
+        imp.create<LayerNormOp>(TypeRange{rows.getType()}, rows, Value(),
+                                Value(), ValueRange{imp.emptyTensorLike(rows)},
+                                imp.getBuilder().getF64FloatAttr(epsilon));
+    OpBuilder &b = imp.getBuilder();
+    Value batch = imp.create<tensor::DimOp>(input, 0);
+    auto yType = RankedTensorType::get({ShapedType::kDynamic, c, rest},
+                                       type.getElementType());
+    Value y = imp.create<tensor::ExpandShapeOp>(
+        yType, norm.getOutputs()[0],
+        SmallVector<ReassociationIndices>{{0, 1}, {2}},
+        SmallVector<OpFoldResult>{batch, b.getIndexAttr(c),
+                                  b.getIndexAttr(rest)});
+    y = scaleAndShift(imp, y, *params, c);
+    if (rank != 3) {
+      SmallVector<ReassociationIndices> toShape{{0}, {1}, {}};
+      SmallVector<OpFoldResult> sizes{batch, b.getIndexAttr(c)};
+      for (int64_t d = 2; d < rank; ++d) {
+        toShape[2].push_back(d);
+        sizes.push_back(b.getIndexAttr(shape[d]));
+      }
+      y = imp.create<tensor::ExpandShapeOp>(type, y, toShape, sizes);
+    }
+    imp.setOutput(0, y);
+    return success();
+  }
+
   if (allF32({input, (*params)[0], (*params)[1]})) {
     // Each (instance, channel) pair is a row of an [N * C, rest] view, which
     // aic.layer_norm normalizes without a scale; the per-channel scale and
-    // bias are then a multiply and an add over an [N, C, rest] view
-    // (aic-fuse-post-ops makes the add a post-op of the multiply).
+    // bias are then applied over an [N, C, rest] view (scaleAndShift).
     int64_t rest = type.getNumElements() / std::max<int64_t>(n * c, 1);
     Value rows = imp.reshapeTo(input, {n * c, rest});
     auto rowsType = cast<RankedTensorType>(rows.getType());
@@ -352,13 +413,7 @@ static LogicalResult importInstanceNormalization(NodeImporter &imp) {
                                 ValueRange{imp.emptyTensor(rowsType)},
                                 imp.getBuilder().getF64FloatAttr(epsilon));
     Value y = imp.reshapeTo(norm.getOutputs()[0], {n, c, rest});
-    auto yType = cast<RankedTensorType>(y.getType());
-    Value scale = imp.reshapeTo((*params)[0], {c, 1});
-    Value bias = imp.reshapeTo((*params)[1], {c, 1});
-    y = imp.create<MulOp>(yType, y, scale, ValueRange{}, imp.emptyTensor(yType))
-            .getOutput();
-    y = imp.create<AddOp>(yType, y, bias, ValueRange{}, imp.emptyTensor(yType))
-            .getOutput();
+    y = scaleAndShift(imp, y, *params, c);
     imp.setOutput(0, imp.reshapeTo(y, shape));
     return success();
   }
@@ -551,7 +606,8 @@ ArrayRef<OpRuleInfo> aic::importer::getNormalizationRules() {
       typeBit(DT::FLOAT) | typeBit(DT::DOUBLE) | typeBit(DT::FLOAT16);
   static const OpRuleInfo rules[] = {
       {"BatchNormalization", importAnyBatchNormalization, 1, floats, "", true},
-      {"InstanceNormalization", importInstanceNormalization, 1, floats},
+      {"InstanceNormalization", importInstanceNormalization, 1, floats, "",
+       true},
       {"LRN", importLrn, 1, floats},
       {"MeanVarianceNormalization", importMeanVarianceNormalization, 9, floats},
   };

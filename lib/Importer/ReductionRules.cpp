@@ -224,10 +224,15 @@ static Value buildArgExtremum(NodeImporter &imp, Value input, int64_t axis,
   ScalarBuilder outer(b, imp.getLoc(), elementType, isUnsigned);
   auto valueType = RankedTensorType::get(reducedShape, elementType);
   auto indexType = RankedTensorType::get(reducedShape, b.getI64Type());
-  Value values =
-      buildFill(imp, valueType, isMax ? outer.lowest() : outer.highest());
+  // Run-time dims off the axis are the input's.
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis && inType.isDynamicDim(d))
+      sizes.push_back(imp.create<tensor::DimOp>(input, d));
+  Value values = buildFill(imp, valueType,
+                           isMax ? outer.lowest() : outer.highest(), sizes);
   Value zero = imp.create<arith::ConstantOp>(b.getI64IntegerAttr(0));
-  Value indices = buildFill(imp, indexType, zero);
+  Value indices = buildFill(imp, indexType, zero, sizes);
   AffineMap reducedMap = AffineMap::get(rank, 0, exprs, ctx);
   SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank), reducedMap,
                               reducedMap};
@@ -321,6 +326,9 @@ static LogicalResult importHardmax(NodeImporter &imp) {
   if (failed(axis))
     return failure();
   Value x = *input;
+  if (coerce2D && !type.hasStaticShape())
+    return imp.emitError() << "Hardmax before opset 13 (2-D at the axis) over "
+                              "run-time dims is not supported";
   if (coerce2D) {
     ArrayRef<int64_t> shape = type.getShape();
     int64_t outer = 1, inner = 1;
@@ -339,9 +347,13 @@ static LogicalResult importHardmax(NodeImporter &imp) {
   Type elementType = xType.getElementType();
   bool isUnsigned = imp.isUnsignedInput(0);
   int64_t axisDim = *axis;
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < xType.getRank(); ++d)
+    if (xType.isDynamicDim(d))
+      sizes.push_back(imp.create<tensor::DimOp>(x, d));
   Value result = buildGeneric(
       imp, xType, indices, AffineMap::get(xType.getRank(), 0, exprs, ctx),
-      [&](OpBuilder &b, Location loc, ValueRange args) {
+      sizes, [&](OpBuilder &b, Location loc, ValueRange args) {
         Value position = b.create<linalg::IndexOp>(loc, axisDim);
         Value index =
             b.create<arith::IndexCastOp>(loc, b.getI64Type(), position);
@@ -372,9 +384,11 @@ ArrayRef<OpRuleInfo> aic::importer::getReductionRules() {
        "", true},
       {"ReduceSumSquare", importReduce<Reduction::sumSquare>, 1,
        types::kNumeric, "", true},
-      {"ArgMax", importArgExtremum</*isMax=*/true>, 1, types::kNumeric},
-      {"ArgMin", importArgExtremum</*isMax=*/false>, 1, types::kNumeric},
-      {"Hardmax", importHardmax, 1, types::kFloat},
+      {"ArgMax", importArgExtremum</*isMax=*/true>, 1, types::kNumeric, "",
+       true},
+      {"ArgMin", importArgExtremum</*isMax=*/false>, 1, types::kNumeric, "",
+       true},
+      {"Hardmax", importHardmax, 1, types::kFloat, "", true},
   };
   return rules;
 }

@@ -1,0 +1,136 @@
+"""Operators over a symbolic batch against numpy (see dynamic-ops.test).
+Usage: dynamic-ops.test.py WORKDIR; runs aic-compile and aic-run from
+PATH."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+BATCHES = (1, 3, 6)
+
+
+def compile_model(folder, nodes, inputs, outputs, inits=()):
+    graph = helper.make_graph(nodes, "g", inputs, outputs, list(inits))
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "model.onnx")
+    onnx.save(model, path)
+    lib = os.path.join(folder, "model.so")
+    subprocess.run(["aic-compile", path, "-o", lib], check=True)
+    return lib
+
+
+def run(lib, folder, arrays, count):
+    data, out = os.path.join(folder, "data"), os.path.join(folder, "out")
+    os.makedirs(data, exist_ok=True)
+    for i, a in enumerate(arrays):
+        with open(os.path.join(data, "input_%d.pb" % i), "wb") as f:
+            f.write(numpy_helper.from_array(a).SerializeToString())
+    subprocess.run(["aic-run", lib, "--inputs", data, "--outputs", out],
+                   check=True)
+    return [numpy_helper.to_array(onnx.load_tensor(
+        os.path.join(out, "output_%d.pb" % i))) for i in range(count)]
+
+
+def tensor(name, dtype, shape):
+    return helper.make_tensor_value_info(name, dtype, shape)
+
+
+def topk_ref(x, k, largest):
+    # Ties keep the lower index first (a stable sort of the keys).
+    order = np.argsort(-x if largest else x, axis=1, kind="stable")[:, :k]
+    return [np.take_along_axis(x, order, axis=1), order.astype(np.int64)]
+
+
+def main():
+    folder = sys.argv[1]
+    rng = np.random.default_rng(0)
+    F, I = TensorProto.FLOAT, TensorProto.INT64
+
+    def ties(batch):
+        # Few distinct values: many ties.
+        return rng.integers(0, 4, (batch, 7)).astype(np.float32)
+
+    cases = [
+        ("argmax", [helper.make_node("ArgMax", ["x"], ["y"], axis=1)],
+         [tensor("x", F, ["N", 7])], [tensor("y", I, ["N", 1])], [],
+         lambda b: [ties(b)],
+         lambda x: [np.argmax(x, axis=1)[:, None].astype(np.int64)]),
+        ("argmin", [helper.make_node("ArgMin", ["x"], ["y"], axis=1,
+                                     keepdims=0, select_last_index=1)],
+         [tensor("x", F, ["N", 7])], [tensor("y", I, ["N"])], [],
+         lambda b: [ties(b)],
+         lambda x: [(6 - np.argmin(x[:, ::-1], axis=1)).astype(np.int64)]),
+        ("hardmax", [helper.make_node("Hardmax", ["x"], ["y"])],
+         [tensor("x", F, ["N", 7])], [tensor("y", F, ["N", 7])], [],
+         lambda b: [ties(b)],
+         lambda x: [np.eye(7, dtype=np.float32)[np.argmax(x, axis=1)]]),
+        ("topk_largest", [helper.make_node("TopK", ["x", "k"], ["v", "i"],
+                                           axis=1)],
+         [tensor("x", F, ["N", 7])],
+         [tensor("v", F, ["N", 3]), tensor("i", I, ["N", 3])],
+         [helper.make_tensor("k", I, [1], [3])],
+         lambda b: [ties(b)], lambda x: topk_ref(x, 3, True)),
+        ("topk_smallest", [helper.make_node("TopK", ["x", "k"], ["v", "i"],
+                                            axis=1, largest=0)],
+         [tensor("x", F, ["N", 7])],
+         [tensor("v", F, ["N", 2]), tensor("i", I, ["N", 2])],
+         [helper.make_tensor("k", I, [1], [2])],
+         lambda b: [ties(b)], lambda x: topk_ref(x, 2, False)),
+        ("variadic", [helper.make_node("Max", ["a", "b", "c"], ["mx"]),
+                      helper.make_node("Min", ["a", "b", "c"], ["mn"]),
+                      helper.make_node("Sum", ["a", "b", "c"], ["s"]),
+                      helper.make_node("Mean", ["a", "b", "c"], ["m"])],
+         [tensor(n, F, ["N", 5]) for n in "abc"],
+         [tensor(n, F, ["N", 5]) for n in ("mx", "mn", "s", "m")], [],
+         lambda b: [rng.standard_normal((b, 5), dtype=np.float32)
+                    for _ in range(3)],
+         lambda a, b, c: [np.maximum(np.maximum(a, b), c),
+                          np.minimum(np.minimum(a, b), c), a + b + c,
+                          (a + b + c) / np.float32(3)]),
+        ("mod", [helper.make_node("Mod", ["x", "y"], ["r"]),
+                 helper.make_node("Mod", ["x", "y"], ["f"], fmod=1)],
+         [tensor("x", I, ["N", 4]), tensor("y", I, ["N", 4])],
+         [tensor("r", I, ["N", 4]), tensor("f", I, ["N", 4])], [],
+         lambda b: [rng.integers(-20, 20, (b, 4)),
+                    rng.choice([-7, -3, 2, 5], (b, 4))],
+         lambda x, y: [np.mod(x, y), np.fmod(x, y)]),
+        ("instance_norm",
+         [helper.make_node("InstanceNormalization", ["x", "s", "b"], ["y"],
+                           epsilon=1e-3)],
+         [tensor("x", F, ["N", 3, 4, 5])], [tensor("y", F, ["N", 3, 4, 5])],
+         [helper.make_tensor("s", F, [3], [0.5, 1.0, 2.0]),
+          helper.make_tensor("b", F, [3], [0.0, -1.0, 3.0])],
+         lambda b: [rng.standard_normal((b, 3, 4, 5), dtype=np.float32)],
+         lambda x: [((x - x.mean(axis=(2, 3), keepdims=True)) /
+                     np.sqrt(x.var(axis=(2, 3), keepdims=True) + 1e-3) *
+                     np.array([0.5, 1, 2], np.float32)[:, None, None] +
+                     np.array([0, -1, 3], np.float32)[:, None, None])
+                    .astype(np.float32)]),
+    ]
+    for name, nodes, inputs, outputs, inits, make, ref in cases:
+        sub = os.path.join(folder, name)
+        lib = compile_model(sub, nodes, inputs, outputs, inits)
+        for batch in BATCHES:
+            args = make(batch)
+            got = run(lib, os.path.join(sub, str(batch)), args, len(outputs))
+            for k, (g, e) in enumerate(zip(got, ref(*args))):
+                ok = g.shape == e.shape and g.dtype == e.dtype and (
+                    np.allclose(g, e, rtol=1e-5, atol=1e-5)
+                    if g.dtype.kind == "f" else np.array_equal(g, e))
+                if not ok:
+                    sys.exit("%s, batch %d, output %d: %s %r, expected %s %r"
+                             % (name, batch, k, g.dtype, g, e.dtype, e))
+        print("%s: batches %s ok" % (name, " ".join(map(str, BATCHES))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
