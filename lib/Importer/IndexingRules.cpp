@@ -508,8 +508,11 @@ static LogicalResult importTopK(NodeImporter &imp) {
 /// (exclusive) or after the addition.
 static LogicalResult importCumSum(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0);
-  FailureOr<RankedTensorType> type = imp.getOutputType(0);
-  if (failed(input) || failed(type))
+  if (failed(input))
+    return failure();
+  FailureOr<RankedTensorType> type =
+      imp.getOutputTypeOr(0, cast<RankedTensorType>(input->getType()));
+  if (failed(type))
     return failure();
   FailureOr<SmallVector<int64_t>> axisValues = imp.getConstantInts(1, "axis");
   if (failed(axisValues))
@@ -527,32 +530,50 @@ static LogicalResult importCumSum(NodeImporter &imp) {
   bool reverse = imp.getIntAttr("reverse", 0);
   Type elementType = inType.getElementType();
   bool isUnsigned = imp.isUnsignedInput(0);
-  int64_t n = inType.getDimSize(*axis);
+  if (*type != inType)
+    return imp.emitError() << "expects an output of the input's type";
+  OpBuilder &builder = imp.getBuilder();
+  // Dims known at run time only (a symbolic batch or sequence) are the
+  // input's, the axis's too (the loop's trip count).
+  SmallVector<OpFoldResult> dims;
+  for (int64_t d = 0; d < rank; ++d)
+    dims.push_back(tensor::getMixedSize(builder, imp.getLoc(), *input, d));
+  Value n = getValueOrCreateConstantIndexOp(builder, imp.getLoc(), dims[*axis]);
+  // The position of the last slice, where a reverse sum starts.
+  Value last =
+      inType.isDynamicDim(*axis)
+          ? imp.create<arith::SubIOp>(n, constIndex(builder, imp.getLoc(), 1))
+                .getResult()
+          : constIndex(builder, imp.getLoc(), inType.getDimSize(*axis) - 1);
 
   SmallVector<int64_t> sliceShape(inType.getShape());
   sliceShape[*axis] = 1;
   auto sliceType = RankedTensorType::get(sliceShape, elementType);
-  OpBuilder &builder = imp.getBuilder();
+  SmallVector<OpFoldResult> sliceSizes(dims);
+  sliceSizes[*axis] = builder.getIndexAttr(1);
+  SmallVector<Value> runningSizes;
+  for (OpFoldResult size : sliceSizes)
+    if (auto value = dyn_cast<Value>(size))
+      runningSizes.push_back(value);
   Value zeroValue =
       ScalarBuilder(builder, imp.getLoc(), elementType, isUnsigned).constant(0);
-  Value running = buildFill(imp, sliceType, zeroValue);
+  Value running = buildFill(imp, sliceType, zeroValue, runningSizes);
   Value source = *input;
   int64_t sliceRank = sliceType.getRank();
   AffineMap identity = builder.getMultiDimIdentityMap(sliceRank);
   SmallVector<utils::IteratorType> parallel(sliceRank,
                                             utils::IteratorType::parallel);
   SmallVector<Value> result = buildLoops(
-      builder, imp.getLoc(), {n}, ValueRange{running, imp.emptyTensor(*type)},
+      builder, imp.getLoc(), ValueRange{n},
+      ValueRange{running, imp.emptyTensorLike(source)},
       [&](OpBuilder &b, Location loc, ValueRange ivs, ValueRange args) {
         Value position = ivs[0];
         if (reverse)
-          position =
-              b.create<arith::SubIOp>(loc, constIndex(b, loc, n - 1), position);
+          position = b.create<arith::SubIOp>(loc, last, position);
         SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
         offsets[*axis] = position;
-        SmallVector<OpFoldResult> sizes, strides(rank, b.getIndexAttr(1));
-        for (int64_t size : sliceShape)
-          sizes.push_back(b.getIndexAttr(size));
+        SmallVector<OpFoldResult> sizes(sliceSizes),
+            strides(rank, b.getIndexAttr(1));
         Value slice = b.create<tensor::ExtractSliceOp>(loc, sliceType, source,
                                                        offsets, sizes, strides);
         Value sum = args[0], out = args[1];
@@ -747,7 +768,7 @@ ArrayRef<OpRuleInfo> aic::importer::getIndexingRules() {
   constexpr TypeSet kUnpool =
       typeBit(DT::FLOAT) | typeBit(DT::DOUBLE) | typeBit(DT::FLOAT16);
   static const OpRuleInfo rules[] = {
-      {"CumSum", importCumSum, 11, kCumSum},
+      {"CumSum", importCumSum, 11, kCumSum, "", true},
       {"MaxUnpool", importMaxUnpool, 9, kUnpool},
       {"ReverseSequence", importReverseSequence, 10, kTensor},
       {"Scatter", importScatterElements, 9, kTensor},

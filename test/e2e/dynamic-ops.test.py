@@ -114,6 +114,18 @@ def main():
                      np.array([0.5, 1, 2], np.float32)[:, None, None] +
                      np.array([0, -1, 3], np.float32)[:, None, None])
                     .astype(np.float32)]),
+        # RoBERTa's position ids: cumsum of the padding mask along a
+        # symbolic sequence; and a reverse exclusive sum.
+        ("cumsum",
+         [helper.make_node("CumSum", ["x", "a"], ["y"]),
+          helper.make_node("CumSum", ["x", "a"], ["r"], exclusive=1,
+                           reverse=1)],
+         [tensor("x", I, ["N", "S"])],
+         [tensor("y", I, ["N", "S"]), tensor("r", I, ["N", "S"])],
+         [helper.make_tensor("a", I, [], [1])],
+         lambda b: [rng.integers(0, 2, (b, 2 * b + 1))],
+         lambda x: [np.cumsum(x, axis=1),
+                    np.cumsum(x[:, ::-1], axis=1)[:, ::-1] - x]),
     ]
     for name, nodes, inputs, outputs, inits, make, ref in cases:
         sub = os.path.join(folder, name)
