@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace aic;
@@ -573,6 +574,53 @@ static LogicalResult importExpand(NodeImporter &imp) {
   return success();
 }
 
+/// Tile of an input with run-time dims: a run-time dim times its repeat
+/// sizes the result, whose elements read the input at their position
+/// modulo the input's run-time size.
+static LogicalResult importRuntimeTile(NodeImporter &imp, Value input,
+                                       ArrayRef<int64_t> repeats) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape;
+  SmallVector<Value> sizes, dims;
+  for (auto [d, dim, repeat] : llvm::enumerate(inType.getShape(), repeats)) {
+    if (!ShapedType::isDynamic(dim)) {
+      if (llvm::MulOverflow(dim, repeat, shape.emplace_back()))
+        return imp.emitError() << "the result's dim " << d << " overflows";
+      dims.push_back(imp.create<arith::ConstantIndexOp>(dim));
+      continue;
+    }
+    Value size = imp.create<tensor::DimOp>(input, d);
+    dims.push_back(size);
+    shape.push_back(repeat == 0 ? 0 : ShapedType::kDynamic);
+    if (repeat != 0)
+      sizes.push_back(imp.create<arith::MulIOp>(
+          size, imp.create<arith::ConstantIndexOp>(repeat)));
+  }
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(shape, inType.getElementType()));
+  if (failed(type))
+    return failure();
+  if (*type != RankedTensorType::get(shape, inType.getElementType()))
+    return imp.emitError() << "unexpected output type " << *type;
+  buildRuntimeSizeCheck(imp, *type, sizes);
+  imp.setOutput(
+      0,
+      buildGeneric(
+          imp, *type, ValueRange{}, {}, sizes,
+          [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+            SmallVector<Value> at;
+            for (int64_t d = 0; d < inType.getRank(); ++d) {
+              Value i = b.create<linalg::IndexOp>(loc, d);
+              at.push_back(
+                  repeats[d] == 1
+                      ? i
+                      : b.create<arith::RemUIOp>(loc, i, dims[d]).getResult());
+            }
+            return b.create<tensor::ExtractOp>(loc, input, at);
+          }));
+  return success();
+}
+
 static LogicalResult importTile(NodeImporter &imp) {
   if (imp.getOpset() < 6)
     return imp.emitError() << "Tile before opset 6 is not supported";
@@ -586,12 +634,15 @@ static LogicalResult importTile(NodeImporter &imp) {
   if (static_cast<int64_t>(repeats->size()) != inType.getRank())
     return imp.emitError() << repeats->size() << " repeats for rank "
                            << inType.getRank();
+  for (int64_t repeat : *repeats)
+    if (repeat < 0)
+      return imp.emitError() << "negative repeat " << repeat;
+  if (!inType.hasStaticShape())
+    return importRuntimeTile(imp, *input, *repeats);
   MLIRContext *ctx = imp.getContext();
   SmallVector<int64_t> shape;
   SmallVector<AffineExpr> exprs;
   for (auto [d, dim, repeat] : llvm::enumerate(inType.getShape(), *repeats)) {
-    if (repeat < 0)
-      return imp.emitError() << "negative repeat " << repeat;
     shape.push_back(dim * repeat);
     AffineExpr i = getAffineDimExpr(d, ctx);
     exprs.push_back(repeat == 1 || dim == 0 ? i
@@ -621,7 +672,7 @@ ArrayRef<OpRuleInfo> aic::importer::getDataMovementRules() {
       {"GatherND", importGatherND, 11, types::kTensor},
       {"Pad", importPad, 1, types::kNumeric, "", true},
       {"Expand", importExpand, 8, types::kTensor | types::kString, "", true},
-      {"Tile", importTile, 6, types::kTensor | types::kString},
+      {"Tile", importTile, 6, types::kTensor | types::kString, "", true},
   };
   return rules;
 }

@@ -123,7 +123,7 @@ static LogicalResult importOneHot(NodeImporter &imp) {
     return imp.emitError() << "negative depth " << depth;
   auto indicesType = cast<RankedTensorType>(indices->getType());
   auto valuesType = cast<RankedTensorType>(values->getType());
-  if (valuesType.getNumElements() != 2)
+  if (!valuesType.hasStaticShape() || valuesType.getNumElements() != 2)
     return imp.emitError() << "'values' must have two elements";
   int64_t rank = indicesType.getRank() + 1;
   int64_t axis = imp.getIntAttr("axis", -1);
@@ -434,7 +434,7 @@ ArrayRef<OpRuleInfo> aic::importer::getPositionalRules() {
   static const OpRuleInfo rules[] = {
       {"Trilu", importTrilu, 14, types::kTensor, "", true},
       {"EyeLike", importEyeLike, 9, types::kTensor},
-      {"OneHot", importOneHot, 9, types::kNumeric},
+      {"OneHot", importOneHot, 9, types::kNumeric, "", true},
       {"Range", importRange, 11, types::kNumeric},
       {"DepthToSpace",
        [](NodeImporter &imp) { return importSpaceDepth(imp, true); }, 1,

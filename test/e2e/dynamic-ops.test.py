@@ -126,6 +126,19 @@ def main():
          lambda b: [rng.integers(0, 2, (b, 2 * b + 1))],
          lambda x: [np.cumsum(x, axis=1),
                     np.cumsum(x[:, ::-1], axis=1)[:, ::-1] - x]),
+        ("tile_onehot",
+         [helper.make_node("Tile", ["x", "r"], ["t"]),
+          helper.make_node("OneHot", ["i", "d", "v"], ["h"])],
+         [tensor("x", F, ["N", 3]), tensor("i", I, ["N"])],
+         [tensor("t", F, [None, 6]), tensor("h", F, ["N", 4])],
+         [helper.make_tensor("r", I, [2], [3, 2]),
+          helper.make_tensor("d", I, [], [4]),
+          helper.make_tensor("v", F, [2], [-1.0, 5.0])],
+         lambda b: [rng.standard_normal((b, 3), dtype=np.float32),
+                    rng.integers(-4, 4, (b,))],
+         lambda x, i: [np.tile(x, (3, 2)),
+                       np.where(np.arange(4)[None, :] == (i % 4)[:, None],
+                                np.float32(5), np.float32(-1))]),
     ]
     for name, nodes, inputs, outputs, inits, make, ref in cases:
         sub = os.path.join(folder, name)
