@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace aic;
@@ -684,10 +685,23 @@ static LogicalResult importMaxUnpool(NodeImporter &imp) {
   if (kernel.size() != n || strides.size() != n || pads.size() != 2 * n)
     return imp.emitError() << "kernel_shape, strides and pads do not match "
                               "the spatial rank";
-  SmallVector<int64_t> unpooled(inType.getShape().take_front(2));
   for (size_t i = 0; i < n; ++i)
-    unpooled.push_back((inType.getDimSize(2 + i) - 1) * strides[i] + kernel[i] -
-                       pads[i] - pads[n + i]);
+    if (kernel[i] < 1 || strides[i] < 1 || pads[i] < 0 || pads[n + i] < 0)
+      return imp.emitError() << "kernel_shape and strides must be positive "
+                                "and pads not negative";
+  SmallVector<int64_t> unpooled(inType.getShape().take_front(2));
+  for (size_t i = 0; i < n; ++i) {
+    // (in - 1) * stride + kernel - pads, which a model's attributes could
+    // make overflow.
+    int64_t dim;
+    if (llvm::MulOverflow(inType.getDimSize(2 + i) - 1, strides[i], dim) ||
+        llvm::AddOverflow(dim, kernel[i], dim) ||
+        llvm::SubOverflow(dim, pads[i], dim) ||
+        llvm::SubOverflow(dim, pads[n + i], dim))
+      return imp.emitError() << "the unpooled size of spatial dim " << i
+                             << " overflows";
+    unpooled.push_back(dim);
+  }
   if (llvm::any_of(unpooled, [](int64_t d) { return d < 0; }))
     return imp.emitError() << "invalid unpooled shape "
                            << formatShape(unpooled);
