@@ -698,8 +698,8 @@ static LogicalResult importMaxUnpool(NodeImporter &imp) {
         llvm::AddOverflow(dim, kernel[i], dim) ||
         llvm::SubOverflow(dim, pads[i], dim) ||
         llvm::SubOverflow(dim, pads[n + i], dim))
-      return imp.emitError() << "the unpooled size of spatial dim " << i
-                             << " overflows";
+      return imp.emitError()
+             << "the unpooled size of spatial dim " << i << " overflows";
     unpooled.push_back(dim);
   }
   if (llvm::any_of(unpooled, [](int64_t d) { return d < 0; }))
