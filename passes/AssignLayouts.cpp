@@ -217,6 +217,20 @@ FailureOr<ConvLayouts> queryConv(ConvOp op, const dnnl::engine &engine,
     return failure();
   SmallVector<int64_t> inDims = representative(in.getShape());
   SmallVector<int64_t> outDims = representative(out.getShape());
+  // A run-time spatial dim is asked about as an image of kImageSize (at
+  // least one window) and the windows over it, which oneDNN checks.
+  size_t nsp = in.getRank() - 2;
+  ArrayRef<int64_t> pads = op.getPads();
+  for (size_t i = 0; i < nsp; ++i) {
+    if (!in.isDynamicDim(2 + i))
+      continue;
+    constexpr int64_t kImageSize = 32;
+    int64_t window = (w.getDimSize(2 + i) - 1) * op.getDilations()[i] + 1;
+    int64_t padding = pads[i] + pads[nsp + i];
+    inDims[2 + i] = std::max(kImageSize, window - padding);
+    outDims[2 + i] =
+        (inDims[2 + i] + padding - window) / op.getStrides()[i] + 1;
+  }
   ConvLayouts result;
   result.weiDims.assign(w.getShape().begin(), w.getShape().end());
   int64_t groups = op.getGroup();
@@ -232,8 +246,6 @@ FailureOr<ConvLayouts> queryConv(ConvOp op, const dnnl::engine &engine,
                         ArrayRef<int64_t> shape) {
     return layout ? toDnnl(*layout, shape) : any(shape);
   };
-  size_t nsp = in.getRank() - 2;
-  ArrayRef<int64_t> pads = op.getPads();
   memory::dims dilations;
   for (int64_t d : op.getDilations())
     dilations.push_back(d - 1);

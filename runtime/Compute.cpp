@@ -4,6 +4,7 @@
 #include "NanFixup.h"
 #include "Primitive.h"
 
+#include <algorithm>
 #include <utility>
 
 using namespace aic::rt;
@@ -327,6 +328,16 @@ PrimitivePtr aic::rt::createPool(const contract::Pool &d,
   requireRank(ci, "dst", dst, nsp + 2);
   checkWindowOutput(ci, src, dst, d.kernel, 0, d.strides, d.dilations,
                     d.pads_begin, d.pads_end, /*sameChannels=*/true);
+  // pads_end is the most end padding (ceil_mode over a run-time dim pads
+  // by up to stride - 1); the least that gives dst is what the windows
+  // read, and what oneDNN, which bounds the padding by the window, takes.
+  std::vector<int64_t> padsEnd = d.pads_end;
+  for (size_t i = 0; i < nsp; ++i) {
+    int64_t extent = (d.kernel[i] - 1) * d.dilations[i] + 1;
+    int64_t needed = (dst.dims[2 + i] - 1) * d.strides[i] + extent -
+                     src.dims[2 + i] - d.pads_begin[i];
+    padsEnd[i] = std::clamp<int64_t>(needed, 0, padsEnd[i]);
+  }
   dnnl::algorithm a = alg == AIC_POOL_MAX ? dnnl::algorithm::pooling_max
                       : alg == AIC_POOL_AVG_INCLUDE_PAD
                           ? dnnl::algorithm::pooling_avg_include_padding
@@ -336,7 +347,7 @@ PrimitivePtr aic::rt::createPool(const contract::Pool &d,
   // max pooling needs no workspace.
   dnnl::pooling_v2_forward::desc pooling(
       dnnl::prop_kind::forward_inference, a, srcMd, dstMd, d.strides, d.kernel,
-      minusOne(d.dilations), d.pads_begin, d.pads_end);
+      minusOne(d.dilations), d.pads_begin, padsEnd);
   dnnl::pooling_v2_forward::primitive_desc pd(pooling, makeAttr(), ci.engine);
   std::vector<ArgSlot> slots{{DNNL_ARG_SRC, srcMd}, {DNNL_ARG_DST, dstMd}};
   // oneDNN's f32 max pooling skips NaN; ONNX's gives NaN.

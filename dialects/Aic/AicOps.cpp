@@ -133,6 +133,12 @@ verifyWindow(Operation *op, ArrayRef<int64_t> inSpatial,
       return failure();
     }
     int64_t window = (kernel[i] - 1) * dilations[i] + 1;
+    // A run-time input size gives a run-time output size (the runtime
+    // creates the primitive per shape; compiled code checks the size).
+    if (ShapedType::isDynamic(inSpatial[i])) {
+      out.push_back(ShapedType::kDynamic);
+      continue;
+    }
     int64_t padded = inSpatial[i] + pads[i] + pads[nsp + i];
     if (padded < window) {
       op->emitOpError() << "window of " << window << " exceeds the padded "

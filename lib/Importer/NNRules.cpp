@@ -70,9 +70,23 @@ aic::importer::resolveWindow(NodeImporter &imp, ArrayRef<int64_t> in,
     w.pads.assign(2 * n, 0);
     for (size_t i = 0; i < n; ++i) {
       int64_t window = (w.kernel[i] - 1) * w.dilations[i] + 1;
-      int64_t target = (in[i] + w.strides[i] - 1) / w.strides[i];
-      int64_t total =
-          std::max<int64_t>(0, (target - 1) * w.strides[i] + window - in[i]);
+      // With stride 1 the padding is window - 1 at any size; otherwise it
+      // depends on the size, which aic ops take as attributes.
+      if (ShapedType::isDynamic(in[i]) && w.strides[i] != 1) {
+        imp.emitError() << "auto_pad " << autoPad << " with stride "
+                        << w.strides[i] << " over spatial dim " << i
+                        << ", whose size is known only at run time, is not "
+                           "supported yet (fix the model's symbolic dims "
+                           "with --input-shape)";
+        return failure();
+      }
+      int64_t target = ShapedType::isDynamic(in[i])
+                           ? 0
+                           : (in[i] + w.strides[i] - 1) / w.strides[i];
+      int64_t total = ShapedType::isDynamic(in[i])
+                          ? window - 1
+                          : std::max<int64_t>(0, (target - 1) * w.strides[i] +
+                                                     window - in[i]);
       int64_t small = total / 2, large = total - total / 2;
       bool upper = autoPad == "SAME_UPPER";
       w.pads[i] = upper ? small : large;
@@ -86,6 +100,24 @@ aic::importer::resolveWindow(NodeImporter &imp, ArrayRef<int64_t> in,
   w.ceilPadding.assign(n, 0);
   for (size_t i = 0; i < n; ++i) {
     int64_t window = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    if (ShapedType::isDynamic(in[i])) {
+      // The output's size follows at run time (windowDestination). ceil_mode
+      // pads the end by up to stride - 1, which gives ceil's count of
+      // windows: the runtime takes the least end padding that gives the
+      // output's size (aic/primitives.def, Pool).
+      if (allowEndPadding && w.strides[i] > 1) {
+        w.ceilPadding[i] = w.strides[i] - 1;
+        w.pads[n + i] += w.ceilPadding[i];
+      }
+      if (!ShapedType::isDynamic(out[i])) {
+        imp.emitError() << "spatial dim " << i
+                        << " of the input is known only at run time, but "
+                           "the output's is declared "
+                        << out[i];
+        return failure();
+      }
+      continue;
+    }
     int64_t padded = in[i] + w.pads[i] + w.pads[n + i];
     if (allowEndPadding && out[i] >= 1)
       w.ceilPadding[i] =
@@ -93,7 +125,7 @@ aic::importer::resolveWindow(NodeImporter &imp, ArrayRef<int64_t> in,
     w.pads[n + i] += w.ceilPadding[i];
     padded += w.ceilPadding[i];
     int64_t count = padded < window ? 0 : (padded - window) / w.strides[i] + 1;
-    if (count != out[i]) {
+    if (count != out[i] && !ShapedType::isDynamic(out[i])) {
       imp.emitError() << "the window gives " << count
                       << " outputs in spatial dim " << i
                       << " but ONNX inferred " << out[i];
@@ -103,18 +135,18 @@ aic::importer::resolveWindow(NodeImporter &imp, ArrayRef<int64_t> in,
   return w;
 }
 
-/// The destination of a window op (conv, pooling) producing `type` from
-/// `input`: a run-time batch (dim 0) takes the input's; every other dim
-/// must be static (the window arithmetic is done at compile time).
-static LogicalResult checkBatchOnly(NodeImporter &imp, RankedTensorType inType,
-                                    RankedTensorType type) {
-  for (int64_t d = 1; d < inType.getRank(); ++d)
-    if (inType.isDynamicDim(d) || type.isDynamicDim(d))
-      return imp.emitError()
-             << "input of shape " << formatShape(inType.getShape())
-             << ": run-time dims other than the batch (dim 0) are not "
-                "supported yet (fix the model's symbolic dims with "
-                "--input-shape)";
+/// Checks the dims of a window op (conv, pooling) producing `type` from
+/// `inType`: the channels are static; a run-time batch (dim 0) or spatial
+/// dim of the input gives a run-time dim of the output, whose size
+/// windowDestination computes.
+static LogicalResult checkWindowDims(NodeImporter &imp, RankedTensorType inType,
+                                     RankedTensorType type) {
+  if (inType.isDynamicDim(1) || type.isDynamicDim(1))
+    return imp.emitError() << "input of shape "
+                           << formatShape(inType.getShape())
+                           << ": run-time channels are not supported yet "
+                              "(fix the model's symbolic dims with "
+                              "--input-shape)";
   if (type.isDynamicDim(0) && !inType.isDynamicDim(0))
     return imp.emitError() << "the output's batch is known only at run time, "
                               "the input's is not";
@@ -125,15 +157,62 @@ static LogicalResult checkBatchOnly(NodeImporter &imp, RankedTensorType inType,
   return success();
 }
 
+/// The destination of a window op producing `type` from `input` through
+/// window `w`: a run-time batch takes the input's, a run-time spatial dim
+/// counts the windows over the input's at run time, where a run whose
+/// padded input is smaller than one window fails.
 static FailureOr<Value> windowDestination(NodeImporter &imp, Value input,
-                                          RankedTensorType type) {
+                                          RankedTensorType type,
+                                          const Window &w) {
   auto inType = cast<RankedTensorType>(input.getType());
-  if (failed(checkBatchOnly(imp, inType, type)))
+  if (failed(checkWindowDims(imp, inType, type)))
     return failure();
-  if (!type.isDynamicDim(0))
-    return imp.emptyTensor(type);
-  Value batch = imp.create<tensor::DimOp>(input, 0);
-  return imp.emptyTensor(type, batch);
+  size_t n = w.kernel.size();
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!type.isDynamicDim(d))
+      continue;
+    if (d == 0) {
+      sizes.push_back(imp.create<tensor::DimOp>(input, 0));
+      continue;
+    }
+    size_t i = d - 2;
+    int64_t window = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    auto index = [&](int64_t v) -> Value {
+      return imp.create<arith::ConstantIndexOp>(v);
+    };
+    if (!inType.isDynamicDim(d)) {
+      // ONNX left the output's dim unknown; the input's is static.
+      int64_t size = inType.getDimSize(d) + w.pads[i] + w.pads[n + i];
+      sizes.push_back(
+          index(size < window ? 0 : (size - window) / w.strides[i] + 1));
+      continue;
+    }
+    Value size = imp.create<tensor::DimOp>(input, d);
+    Value padded =
+        imp.create<arith::AddIOp>(size, index(w.pads[i] + w.pads[n + i]));
+    // ONNX names the dims its inference made up unk__N: no help to a user.
+    std::string symbol = getDimSymbol(imp, input, d, 0);
+    if (StringRef(symbol).starts_with("unk__"))
+      symbol.clear();
+    // The model's padding, without ceil_mode's.
+    int64_t pads = w.pads[i] + w.pads[n + i] - w.ceilPadding[i];
+    buildRuntimeCheck(imp,
+                      imp.create<arith::CmpIOp>(arith::CmpIPredicate::sge, size,
+                                                index(window - pads)),
+                      "spatial dim " + std::to_string(i) + " of the input (" +
+                          (symbol.empty()
+                               ? std::string("a size computed at run time")
+                               : "'" + symbol + "'") +
+                          ") with its padding is smaller than the window (" +
+                          std::to_string(window) + ")");
+    sizes.push_back(imp.create<arith::AddIOp>(
+        imp.create<arith::DivUIOp>(
+            imp.create<arith::SubIOp>(padded, index(window)),
+            index(w.strides[i])),
+        index(1)));
+  }
+  return imp.emptyTensor(type, sizes);
 }
 
 //===----------------------------------------------------------------------===//
@@ -150,9 +229,7 @@ LogicalResult aic::importer::importConv(NodeImporter &imp) {
   if (inType.getRank() < 3 || wType.getRank() != inType.getRank() ||
       type->getRank() != inType.getRank())
     return imp.emitError() << "expects input and weight of equal rank >= 3";
-  // A run-time batch: the primitive is created per batch size.
-  FailureOr<Value> init = windowDestination(imp, *input, *type);
-  if (failed(init))
+  if (failed(checkWindowDims(imp, inType, *type)))
     return failure();
   if (!wType.hasStaticShape())
     return imp.emitError() << "expects a weight of a static shape";
@@ -165,6 +242,10 @@ LogicalResult aic::importer::importConv(NodeImporter &imp) {
                     type->getShape().drop_front(2), kernel,
                     /*hasDilations=*/true, /*allowEndPadding=*/false);
   if (failed(w))
+    return failure();
+  // Run-time dims: the primitive is created per shape.
+  FailureOr<Value> init = windowDestination(imp, *input, *type, *w);
+  if (failed(init))
     return failure();
   Value bias;
   if (imp.hasInput(2)) {
@@ -214,7 +295,7 @@ static LogicalResult getPoolOperands(NodeImporter &imp, Value &input,
   auto inType = cast<RankedTensorType>(input.getType());
   if (inType.getRank() < 3 || type.getRank() != inType.getRank())
     return imp.emitError() << "expects an input of rank >= 3";
-  if (failed(checkBatchOnly(imp, inType, type)))
+  if (failed(checkWindowDims(imp, inType, type)))
     return failure();
   size_t n = inType.getRank() - 2;
   if (!imp.getAttr("kernel_shape"))
@@ -424,14 +505,14 @@ LogicalResult aic::importer::importMaxPool(NodeImporter &imp) {
     return failure();
   bool dynamic = !cast<RankedTensorType>(input.getType()).hasStaticShape();
   if (dynamic && (imp.isOutputUsed(1) || !type.getElementType().isF32()))
-    return imp.emitError() << "a run-time batch is supported for the float32 "
+    return imp.emitError() << "run-time dims are supported for the float32 "
                               "output only yet (fix the model's symbolic dims "
                               "with --input-shape)";
   if (imp.isOutputUsed(1) && failed(importMaxPoolIndices(imp, input, type, w)))
     return failure();
   if (!type.getElementType().isF32())
     return importGenericMaxPool(imp, input, type, w);
-  FailureOr<Value> init = windowDestination(imp, input, type);
+  FailureOr<Value> init = windowDestination(imp, input, type, w);
   if (failed(init))
     return failure();
   imp.setOutput(0, imp.create<MaxPoolOp>(type, input, *init, w.kernel,
@@ -451,16 +532,82 @@ LogicalResult aic::importer::importAveragePool(NodeImporter &imp) {
   // The end padding added for ceil_mode must not count in the divisor, but
   // aic.avg_pool cannot tell it from the model's own padding.
   if (countIncludePad &&
-      llvm::any_of(w.ceilPadding, [](int64_t p) { return p > 0; }))
+      llvm::any_of(w.ceilPadding, [](int64_t p) { return p > 0; })) {
+    if (!cast<RankedTensorType>(input.getType()).hasStaticShape())
+      return imp.emitError() << "ceil_mode=1 with count_include_pad=1 and a "
+                                "stride above 1 is not supported over "
+                                "run-time spatial dims (fix the model's "
+                                "symbolic dims with --input-shape)";
     return imp.emitError() << "ceil_mode=1 with count_include_pad=1 is not "
                               "supported when the last window overhangs the "
                               "padded input";
-  FailureOr<Value> init = windowDestination(imp, input, type);
+  }
+  FailureOr<Value> init = windowDestination(imp, input, type, w);
   if (failed(init))
     return failure();
   imp.setOutput(0,
                 imp.create<AvgPoolOp>(type, input, *init, w.kernel, w.strides,
                                       w.dilations, w.pads, countIncludePad));
+  return success();
+}
+
+/// Global pooling over spatial dims known only at run time: a float32
+/// linalg.reduce into [N, C] (the mean divides by the run-time count), viewed
+/// as `type`.
+static LogicalResult importRuntimeGlobalPool(NodeImporter &imp, Value input,
+                                             RankedTensorType type,
+                                             bool isMax) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  Type elementType = inType.getElementType();
+  if (!elementType.isF32())
+    return imp.emitError() << "global pooling over run-time spatial dims is "
+                              "supported for float32 only yet (fix the "
+                              "model's symbolic dims with --input-shape)";
+  if (failed(checkWindowDims(imp, inType, type)))
+    return failure();
+  for (int64_t d = 2; d < type.getRank(); ++d)
+    if (type.getDimSize(d) != 1)
+      return imp.emitError()
+             << "expects an output of spatial size 1, not " << type;
+  OpBuilder &b = imp.getBuilder();
+  Location loc = imp.getLoc();
+  SmallVector<int64_t> axes;
+  Value count = imp.create<arith::ConstantIndexOp>(1);
+  for (int64_t d = 2; d < inType.getRank(); ++d) {
+    axes.push_back(d);
+    count =
+        imp.create<arith::MulIOp>(count, imp.create<tensor::DimOp>(input, d));
+  }
+  SmallVector<Value> sizes;
+  if (inType.isDynamicDim(0))
+    sizes.push_back(imp.create<tensor::DimOp>(input, 0));
+  auto reducedType = RankedTensorType::get(
+      {inType.getDimSize(0), inType.getDimSize(1)}, elementType);
+  ScalarBuilder outer(b, loc, elementType);
+  Value init = buildFill(imp, reducedType,
+                         isMax ? outer.lowest() : outer.constant(0), sizes);
+  Value reduced = imp.create<linalg::ReduceOp>(
+                         ValueRange{input}, ValueRange{init}, axes,
+                         [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                           ScalarBuilder s(nb, nloc, elementType);
+                           nb.create<linalg::YieldOp>(
+                               nloc, isMax ? s.max(args[1], args[0])
+                                           : s.add(args[1], args[0]));
+                         })
+                      .getResult(0);
+  if (!isMax) {
+    Value divisor = imp.create<arith::UIToFPOp>(
+        elementType, imp.create<arith::IndexCastOp>(b.getI64Type(), count));
+    FailureOr<Value> mean = buildElementwise(
+        imp, reducedType, reduced,
+        [&](OpBuilder &nb, Location nloc, ValueRange args) {
+          return ScalarBuilder(nb, nloc, elementType).div(args[0], divisor);
+        });
+    if (failed(mean))
+      return failure();
+    reduced = *mean;
+  }
+  imp.setOutput(0, imp.reshapeTo(reduced, type.getShape()));
   return success();
 }
 
@@ -475,12 +622,16 @@ static LogicalResult importGlobalPool(NodeImporter &imp) {
     return imp.emitError() << "expects an input of rank >= 3";
   size_t n = inType.getRank() - 2;
   SmallVector<int64_t> kernel(inType.getShape().drop_front(2));
+  if (llvm::any_of(kernel, ShapedType::isDynamic))
+    return importRuntimeGlobalPool(imp, *input, *type,
+                                   std::is_same_v<PoolOp, MaxPoolOp>);
   SmallVector<int64_t> ones(n, 1), zeros(2 * n, 0);
   MLIRContext *ctx = inType.getContext();
   auto attr = [&](ArrayRef<int64_t> v) {
     return DenseI64ArrayAttr::get(ctx, v);
   };
-  FailureOr<Value> init = windowDestination(imp, *input, *type);
+  Window w{kernel, ones, ones, zeros, SmallVector<int64_t>(n, 0)};
+  FailureOr<Value> init = windowDestination(imp, *input, *type, w);
   if (failed(init))
     return failure();
   imp.setOutput(0, imp.create<PoolOp>(*type, *input, *init, attr(kernel),

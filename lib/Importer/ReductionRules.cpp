@@ -101,14 +101,17 @@ template <Reduction kind> static LogicalResult importReduce(NodeImporter &imp) {
   int64_t count = 1;
   // The sizes of the result's run-time dims (the input's, where kept).
   SmallVector<Value> dynamicSizes;
+  // The product of the reduced run-time dims (the mean's divisor).
+  Value runtimeCount;
   for (auto [i, dim] : llvm::enumerate(inType.getShape())) {
     bool reduced = llvm::is_contained(*axes, static_cast<int64_t>(i));
-    if (reduced && ShapedType::isDynamic(dim) && kind == Reduction::mean)
-      return imp.emitError() << "the mean over run-time dim " << i
-                             << " is not supported yet (fix the model's "
-                                "symbolic dims with --input-shape)";
     if (reduced) {
       count *= ShapedType::isDynamic(dim) ? 1 : dim;
+      if (ShapedType::isDynamic(dim) && kind == Reduction::mean) {
+        Value size = imp.create<tensor::DimOp>(*input, i);
+        runtimeCount =
+            runtimeCount ? imp.create<arith::MulIOp>(runtimeCount, size) : size;
+      }
     } else {
       reducedShape.push_back(dim);
       if (ShapedType::isDynamic(dim))
@@ -174,6 +177,26 @@ template <Reduction kind> static LogicalResult importReduce(NodeImporter &imp) {
                          })
                       .getResult(0);
 
+  // The divisor in the accumulator type; an integer mean over no elements
+  // divides by 1 (its sum is 0) rather than by 0.
+  Value divisor;
+  if (kind == Reduction::mean) {
+    ScalarBuilder s(b, loc, accType, isUnsigned);
+    divisor = s.constant(isa<FloatType>(accType) ? count
+                                                 : std::max<int64_t>(count, 1));
+    if (runtimeCount) {
+      Value n = imp.create<arith::IndexCastOp>(b.getI64Type(), runtimeCount);
+      if (isa<FloatType>(accType)) {
+        n = imp.create<arith::UIToFPOp>(accType, n);
+      } else {
+        n = imp.create<arith::MaxUIOp>(n,
+                                       imp.create<arith::ConstantIntOp>(1, 64));
+        if (accType.getIntOrFloatBitWidth() < 64)
+          n = imp.create<arith::TruncIOp>(accType, n);
+      }
+      divisor = s.mul(divisor, n);
+    }
+  }
   bool hasEpilogue = kind == Reduction::mean || needsFloat(kind);
   if (hasEpilogue || accType != elementType) {
     FailureOr<Value> finished = buildElementwise(
@@ -182,7 +205,7 @@ template <Reduction kind> static LogicalResult importReduce(NodeImporter &imp) {
           ScalarBuilder s(nb, nloc, accType, isUnsigned);
           Value x = args[0];
           if (kind == Reduction::mean)
-            x = s.div(x, s.constant(count));
+            x = s.div(x, divisor);
           else if (kind == Reduction::l2)
             x = nb.create<math::SqrtOp>(nloc, x);
           else if (kind == Reduction::logSum || kind == Reduction::logSumExp)

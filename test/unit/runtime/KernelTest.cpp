@@ -176,6 +176,10 @@ TEST(Kernels, Pooling) {
     expectNear(out[alg], poolRef(x, alg, 2, 7, 3, 2, 1, 1, 4),
                "alg " + std::to_string(alg));
   expectNear(out[3], poolRef(x, AIC_POOL_MAX, 2, 7, 2, 1, 2, 0, 5), "dilated");
+  // pads_end is the most padding: oneDNN, which takes no end padding as
+  // large as the window, runs with the 1 that gives the dst.
+  expectNear(out[4], poolRef(x, AIC_POOL_AVG_EXCLUDE_PAD, 2, 7, 2, 3, 1, 0, 3),
+             "end padding");
 }
 
 TEST(Kernels, EltwiseSoftmaxConcat) {

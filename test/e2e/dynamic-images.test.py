@@ -1,0 +1,149 @@
+"""CNNs exported with a symbolic batch, height and width, compiled once and
+run at several image sizes against PyTorch (see dynamic-images.test).
+Usage: dynamic-images.test.py WORKDIR NAME... (NAME a model of
+make_models.py, or "windows"); runs aic-compile and aic-run from PATH."""
+
+import importlib.util
+import os
+import sys
+
+import numpy as np
+import torch
+from onnx import TensorProto, helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import make_models  # noqa: E402
+
+
+def load_helpers():
+    """dynamic-batch.test.py, whose compile and run helpers this reuses."""
+    spec = importlib.util.spec_from_file_location(
+        "dynamic_batch", os.path.join(HERE, "dynamic-batch.test.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+batch_test = load_helpers()
+
+# (batch, height, width): square and not, odd, and one barely larger than
+# the 32x downsampling of the torchvision models.
+SIZES = ((1, 64, 64), (2, 97, 75), (1, 33, 47), (3, 128, 96))
+
+
+def export(name, folder):
+    model, x = make_models.build(name)
+    path = os.path.join(folder, name + ".onnx")
+    axes = {0: "batch", 2: "height", 3: "width"}
+    with torch.no_grad():
+        torch.onnx.export(model, (x,), path, opset_version=13,
+                          input_names=["input"], output_names=["output"],
+                          dynamic_axes={"input": axes, "output": {0: "batch"}})
+    return model, path
+
+
+def check_model(name, folder, tol=1e-4):
+    torch.set_num_threads(1)
+    model, path = export(name, folder)
+    lib = os.path.join(folder, name + ".so")
+    batch_test.compile_model(path, lib)
+    rng = np.random.default_rng(1)
+    for batch, height, width in SIZES:
+        x = rng.standard_normal((batch, 3, height, width), dtype=np.float32)
+        with torch.no_grad():
+            expected = model(torch.from_numpy(x)).numpy()
+        outputs, error = batch_test.run(lib, os.path.join(folder, name), [x])
+        at = "%s at %dx%dx%d" % (name, batch, height, width)
+        if error:
+            sys.exit("%s: %s" % (at, error))
+        y = outputs[0]
+        if y.shape != expected.shape:
+            sys.exit("%s: shape %s, expected %s" % (at, y.shape,
+                                                     expected.shape))
+        err = np.abs(y - expected).max() / max(np.abs(expected).max(), 1e-6)
+        if err > tol:
+            sys.exit("%s: relative error %g" % (at, err))
+    print("%s: sizes %s ok" % (name, " ".join(
+        "%dx%dx%d" % s for s in SIZES)))
+
+
+def check_windows(folder):
+    """Windows over run-time image dims that the torchvision models do not
+    have: auto_pad SAME_UPPER with stride 1, a dilated strided convolution,
+    average pooling that counts its padding, a 1-D convolution, global max
+    pooling and a ReduceMean over the image; and the error of an image
+    smaller than a window."""
+    rng = np.random.default_rng(2)
+    w = rng.standard_normal((4, 3, 3, 3), dtype=np.float32)
+    w1 = rng.standard_normal((2, 4, 5), dtype=np.float32)
+    nodes = [
+        helper.make_node("Conv", ["x", "w"], ["a"], name="same",
+                         auto_pad="SAME_UPPER"),
+        helper.make_node("Conv", ["a", "w2"], ["b"], name="dilated",
+                         strides=[2, 3], dilations=[2, 1], pads=[1, 0, 2, 1]),
+        helper.make_node("AveragePool", ["b"], ["c"], name="avg",
+                         kernel_shape=[3, 2], pads=[1, 1, 1, 0],
+                         count_include_pad=1),
+        helper.make_node("GlobalMaxPool", ["c"], ["gmax"], name="gmax"),
+        helper.make_node("ReduceMean", ["c"], ["mean"], name="mean",
+                         axes=[2, 3], keepdims=0),
+        helper.make_node("Reshape", ["b", "shape"], ["rows"], name="rows"),
+        helper.make_node("Conv", ["rows", "w1"], ["line"], name="line",
+                         pads=[2, 2]),
+    ]
+    w2 = rng.standard_normal((4, 4, 3, 3), dtype=np.float32)
+    inits = [helper.make_tensor(n, TensorProto.FLOAT, a.shape, a.ravel())
+             for n, a in (("w", w), ("w2", w2), ("w1", w1))]
+    inits.append(helper.make_tensor("shape", TensorProto.INT64, [3],
+                                    [0, 4, -1]))
+    graph = helper.make_graph(
+        nodes, "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                       ["n", 3, "h", "w"])],
+        [helper.make_tensor_value_info(o, TensorProto.FLOAT, shape)
+         for o, shape in (("gmax", ["n", 4, 1, 1]), ("mean", ["n", 4]),
+                          ("line", ["n", 2, "length"]))], inits)
+    lib = batch_test.compile_graph(graph, 13, folder, "windows")
+    F = torch.nn.functional
+    for n, h, width in ((1, 9, 9), (2, 14, 23), (1, 5, 4)):
+        x = rng.standard_normal((n, 3, h, width), dtype=np.float32)
+        t = torch.from_numpy(x).double()
+        a = F.conv2d(F.pad(t, (1, 1, 1, 1)), torch.from_numpy(w).double())
+        b = F.conv2d(F.pad(a, (0, 1, 1, 2)), torch.from_numpy(w2).double(),
+                     stride=(2, 3), dilation=(2, 1))
+        c = F.avg_pool2d(F.pad(b, (1, 0, 1, 1)), (3, 2), stride=1)
+        expected = [c.amax((2, 3), keepdim=True), c.mean((2, 3)),
+                    F.conv1d(b.reshape(n, 4, -1),
+                             torch.from_numpy(w1).double(), padding=2)]
+        outputs, error = batch_test.run(lib, os.path.join(folder, "windows"),
+                                        [x])
+        at = "windows at %dx%dx%d" % (n, h, width)
+        if error:
+            sys.exit("%s: %s" % (at, error))
+        for y, e in zip(outputs, expected):
+            e = e.numpy()
+            if y.shape != e.shape or not np.allclose(y, e, rtol=1e-4,
+                                                     atol=1e-4):
+                sys.exit("%s: wrong values (shape %s, expected %s)" %
+                         (at, y.shape, e.shape))
+    print("windows: ok")
+    # An image whose padded height is smaller than the dilated window.
+    x = np.zeros((1, 3, 1, 8), np.float32)
+    outputs, error = batch_test.run(lib, os.path.join(folder, "small"), [x])
+    if outputs is not None or "\n" in error:
+        sys.exit("small: expected a one-line error, got %r" % error)
+    print("small: %s" % error)
+
+
+def main():
+    folder = sys.argv[1]
+    for name in sys.argv[2:]:
+        if name == "windows":
+            check_windows(folder)
+        else:
+            check_model(name, folder)
+
+
+if __name__ == "__main__":
+    main()
