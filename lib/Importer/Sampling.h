@@ -30,6 +30,9 @@ mlir::Value castFloat(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 /// conversion is defined and a read stays in the tensor.
 mlir::Value toClampedIndex(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value x, int64_t size);
+/// The same for a size known at run time: `last` (of x's type) is size - 1.
+mlir::Value toClampedIndex(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value x, mlir::Value last);
 
 /// An index as a float of `type`.
 mlir::Value indexAsFloat(mlir::OpBuilder &b, mlir::Location loc,
@@ -37,6 +40,8 @@ mlir::Value indexAsFloat(mlir::OpBuilder &b, mlir::Location loc,
 
 /// An i1: `x` lies in [0, size - 1] (false for NaN).
 mlir::Value isInRange(ScalarBuilder &s, mlir::Value x, int64_t size);
+/// The same for a size known at run time: `last` is size - 1.
+mlir::Value isInRange(ScalarBuilder &s, mlir::Value x, mlir::Value last);
 
 /// The weights of the cubic convolution (Keys, coefficient `a`) of the four
 /// samples at offsets -1, 0, 1, 2 from floor(x), for t = x - floor(x): the

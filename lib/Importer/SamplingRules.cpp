@@ -7,7 +7,9 @@
 // reference's edge padding), and blends the taps read with tensor.extract.
 // Axes whose positions map onto themselves are read directly.
 //
-// scales, sizes and roi determine the result shape and must be constants.
+// scales and roi must be constants; sizes may be read at run time. Over
+// run-time dims (and run-time sizes) the output sizes and the coordinate
+// maps' values are computed at run time, with the same operations.
 // The positions are computed in f64 from constants derived as the ONNX
 // reference derives them (the resized length of align_corners is input *
 // scale, possibly fractional, for `scales`), so that nearest-mode ties
@@ -52,9 +54,15 @@ Value aic::importer::castFloat(OpBuilder &b, Location loc, Value x, Type to) {
 
 Value aic::importer::toClampedIndex(OpBuilder &b, Location loc, Value x,
                                     int64_t size) {
+  return toClampedIndex(b, loc, x,
+                        ScalarBuilder(b, loc, x.getType()).constant(size - 1));
+}
+
+Value aic::importer::toClampedIndex(OpBuilder &b, Location loc, Value x,
+                                    Value last) {
   ScalarBuilder s(b, loc, x.getType());
   x = b.create<arith::MaxNumFOp>(loc, x, s.constant(0));
-  x = b.create<arith::MinNumFOp>(loc, x, s.constant(size - 1));
+  x = b.create<arith::MinNumFOp>(loc, x, last);
   Value i = b.create<arith::FPToSIOp>(loc, b.getI64Type(), x);
   return b.create<arith::IndexCastOp>(loc, b.getIndexType(), i);
 }
@@ -66,8 +74,12 @@ Value aic::importer::indexAsFloat(OpBuilder &b, Location loc, Value index,
 }
 
 Value aic::importer::isInRange(ScalarBuilder &s, Value x, int64_t size) {
+  return isInRange(s, x, s.constant(size - 1));
+}
+
+Value aic::importer::isInRange(ScalarBuilder &s, Value x, Value last) {
   Value low = s.cmp(CmpKind::ge, x, s.constant(0));
-  Value high = s.cmp(CmpKind::le, x, s.constant(size - 1));
+  Value high = s.cmp(CmpKind::le, x, last);
   return s.getBuilder().create<arith::AndIOp>(s.getLoc(), low, high);
 }
 
@@ -144,6 +156,16 @@ struct AxisMap {
   int64_t inSize = 0, outSize = 0;
   std::optional<double> fixed;
   double add0 = 0, mul0 = 1, mul1 = 1, div = 1, add1 = 0;
+  /// An axis whose sizes are known only at run time (not tf_crop_and_resize):
+  /// the f64 values the map takes from them (makeRuntimeAxisMap), in place
+  /// of the constants.
+  struct Runtime {
+    Value last;   // input size - 1
+    Value scale;  // the given scale, or output / input size for `sizes`
+    Value length; // the resized length, as for makeAxisMap
+    Value single; // i1: output size <= 1 (pytorch_half_pixel)
+  };
+  std::optional<Runtime> runtime;
 
   double evaluate(double x) const {
     if (fixed)
@@ -152,7 +174,7 @@ struct AxisMap {
   }
   /// Output position x reads input position x: no sampling needed.
   bool isIdentity(CoordMode mode) const {
-    if (inSize != outSize)
+    if (runtime || inSize != outSize)
       return false;
     // A single element is read whatever the position, unless it can fall
     // outside the crop.
@@ -224,9 +246,69 @@ static AxisMap makeAxisMap(const ResizeOptions &opts, int64_t in, int64_t out,
   return m;
 }
 
+/// The map of an axis whose input size `in` or output size `out` (index
+/// values) is known only at run time, with `scale` (f32) for `scales`, else
+/// the scale output / input; the values are those makeAxisMap derives.
+static AxisMap makeRuntimeAxisMap(NodeImporter &imp, Value in, Value out,
+                                  std::optional<float> scale) {
+  OpBuilder &b = imp.getBuilder();
+  Location loc = imp.getLoc();
+  ScalarBuilder s(b, loc, b.getF64Type());
+  Value inSize = indexAsFloat(b, loc, in, b.getF64Type());
+  AxisMap::Runtime r;
+  r.last = s.sub(inSize, s.constant(1));
+  if (scale) {
+    ScalarBuilder f32(b, loc, b.getF32Type());
+    r.scale = s.constant(double(*scale));
+    Value length = f32.mul(f32.constant(double(*scale)),
+                           indexAsFloat(b, loc, in, b.getF32Type()));
+    r.length = castFloat(b, loc, length, b.getF64Type());
+  } else {
+    r.length = indexAsFloat(b, loc, out, b.getF64Type());
+    r.scale = s.div(r.length, inSize);
+  }
+  r.single = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sle, out,
+                                     b.create<arith::ConstantIndexOp>(loc, 1));
+  AxisMap m;
+  m.runtime = r;
+  return m;
+}
+
+/// The input position of output index `index` on an axis of run-time sizes,
+/// with the operations of makeAxisMap's constants in the same order.
+static Value buildRuntimeSourcePosition(ScalarBuilder &s, CoordMode coord,
+                                        const AxisMap::Runtime &r,
+                                        Value index) {
+  OpBuilder &b = s.getBuilder();
+  Value x = indexAsFloat(b, s.getLoc(), index, s.getType());
+  switch (coord) {
+  case CoordMode::PytorchHalfPixel:
+  case CoordMode::HalfPixel: {
+    Value y =
+        s.add(s.div(s.add(x, s.constant(0.5)), r.scale), s.constant(-0.5));
+    return coord == CoordMode::HalfPixel ? y
+                                         : s.select(r.single, s.constant(0), y);
+  }
+  case CoordMode::AlignCorners: {
+    Value one = s.cmp(CmpKind::eq, r.length, s.constant(1));
+    Value y = s.div(s.mul(x, r.last), s.sub(r.length, s.constant(1)));
+    return s.select(one, s.constant(0), y);
+  }
+  case CoordMode::Asymmetric:
+    return s.div(x, r.scale);
+  case CoordMode::TfHalfPixelForNN:
+    return s.div(s.add(x, s.constant(0.5)), r.scale);
+  case CoordMode::TfCropAndResize:
+    break;
+  }
+  llvm_unreachable("tf_crop_and_resize takes static sizes");
+}
+
 /// Builds the input position of output index `index` on one axis (f64).
 static Value buildSourcePosition(ScalarBuilder &s, const AxisMap &m,
-                                 Value index) {
+                                 CoordMode coord, Value index) {
+  if (m.runtime)
+    return buildRuntimeSourcePosition(s, coord, *m.runtime, index);
   if (m.fixed)
     return s.constant(*m.fixed);
   Value x = indexAsFloat(s.getBuilder(), s.getLoc(), index, s.getType());
@@ -258,10 +340,14 @@ static AxisTaps buildAxisTaps(OpBuilder &b, Location loc, const AxisMap &m,
                               const ResizeOptions &opts, Value index,
                               Type computeType, Value &outside) {
   ScalarBuilder s(b, loc, b.getF64Type());
-  Value x = buildSourcePosition(s, m, index);
+  Value x = buildSourcePosition(s, m, opts.coord, index);
+  // The largest input index, built where used.
+  auto last = [&] {
+    return m.runtime ? m.runtime->last : s.constant(m.inSize - 1);
+  };
   if (opts.coord == CoordMode::TfCropAndResize) {
     Value below = s.cmp(CmpKind::lt, x, s.constant(0));
-    Value above = s.cmp(CmpKind::gt, x, s.constant(m.inSize - 1));
+    Value above = s.cmp(CmpKind::gt, x, last());
     Value out = b.create<arith::OrIOp>(loc, below, above);
     outside = outside ? b.create<arith::OrIOp>(loc, outside, out) : out;
   }
@@ -279,7 +365,7 @@ static AxisTaps buildAxisTaps(OpBuilder &b, Location loc, const AxisMap &m,
       Value up = s.cmp(upAtTie ? CmpKind::ge : CmpKind::gt, t, tie);
       nearest = s.select(up, s.add(floor, s.constant(1)), floor);
     }
-    taps.indices.push_back(toClampedIndex(b, loc, nearest, m.inSize));
+    taps.indices.push_back(toClampedIndex(b, loc, nearest, last()));
     return taps;
   }
   SmallVector<Value, 4> weights;
@@ -297,7 +383,7 @@ static AxisTaps buildAxisTaps(OpBuilder &b, Location loc, const AxisMap &m,
   if (opts.excludeOutside) {
     Value sum;
     for (auto [w, p] : llvm::zip(weights, positions)) {
-      Value inside = isInRange(s, p, m.inSize);
+      Value inside = isInRange(s, p, last());
       w = s.select(inside, w, s.constant(0));
       sum = sum ? s.add(sum, w) : w;
     }
@@ -305,16 +391,18 @@ static AxisTaps buildAxisTaps(OpBuilder &b, Location loc, const AxisMap &m,
       w = s.div(w, sum);
   }
   for (auto [w, p] : llvm::zip(weights, positions)) {
-    taps.indices.push_back(toClampedIndex(b, loc, p, m.inSize));
+    taps.indices.push_back(toClampedIndex(b, loc, p, last()));
     taps.weights.push_back(castFloat(b, loc, w, computeType));
   }
   return taps;
 }
 
-/// Resizes `input` to `type`: one linalg.generic whose body blends the
-/// taps of every resized axis, innermost axis first as the reference does.
+/// Resizes `input` to `type`, whose run-time dims are `sizes`: one
+/// linalg.generic whose body blends the taps of every resized axis,
+/// innermost axis first as the reference does.
 static Value buildResize(NodeImporter &imp, Value input, RankedTensorType type,
-                         ArrayRef<AxisMap> maps, const ResizeOptions &opts) {
+                         ArrayRef<AxisMap> maps, const ResizeOptions &opts,
+                         ValueRange sizes) {
   Type elementType = type.getElementType();
   Type computeType = getComputeType(elementType);
   bool isUnsigned = imp.isUnsignedInput(0);
@@ -322,11 +410,6 @@ static Value buildResize(NodeImporter &imp, Value input, RankedTensorType type,
   SmallVector<bool> identity;
   for (const AxisMap &m : maps)
     identity.push_back(m.isIdentity(opts.coord));
-  // Run-time dims pass through (identity maps): the input's.
-  SmallVector<Value> sizes;
-  for (int64_t d = 0; d < rank; ++d)
-    if (type.isDynamicDim(d))
-      sizes.push_back(imp.create<tensor::DimOp>(input, d));
   return buildGeneric(
       imp, type, ValueRange{}, {}, sizes,
       [&](OpBuilder &b, Location loc, ValueRange) -> Value {
@@ -390,13 +473,16 @@ static bool hasNonEmptyInput(NodeImporter &imp, int i) {
   return type && (!type.hasStaticShape() || type.getNumElements() != 0);
 }
 
-/// The resize of input 0 by `scales` or to `sizes` (exactly one given),
-/// with `roi` (start..., end...) for tf_crop_and_resize.
+/// The resize of input 0 by `scales` or to `sizes` (exactly one given, or
+/// neither and `runtimeSizes`, a 1-D int64 tensor of sizes read at run
+/// time), with `roi` (start..., end...) for tf_crop_and_resize. Over run-time
+/// dims the output sizes and the coordinate maps are computed at run time.
 static LogicalResult importResizeWith(NodeImporter &imp,
                                       const ResizeOptions &opts,
                                       std::optional<std::vector<double>> scales,
                                       std::optional<SmallVector<int64_t>> sizes,
-                                      std::vector<double> roi) {
+                                      std::vector<double> roi,
+                                      Value runtimeSizes = {}) {
   FailureOr<Value> input = imp.getInput(0);
   if (failed(input))
     return failure();
@@ -405,7 +491,12 @@ static LogicalResult importResizeWith(NodeImporter &imp,
   if (opts.mode != ResizeMode::Nearest &&
       !isa<FloatType>(inType.getElementType()))
     return imp.emitError() << "linear and cubic modes need float data";
-  size_t count = scales ? scales->size() : sizes->size();
+  size_t count =
+      scales ? scales->size()
+      : sizes
+          ? sizes->size()
+          : size_t(
+                cast<RankedTensorType>(runtimeSizes.getType()).getDimSize(0));
   if (int64_t(count) != rank)
     return imp.emitError() << "'" << (scales ? "scales" : "sizes") << "' has "
                            << count << " elements for an input of rank "
@@ -416,51 +507,138 @@ static LogicalResult importResizeWith(NodeImporter &imp,
   if (int64_t(roi.size()) != 2 * rank)
     return imp.emitError() << "'roi' has " << roi.size()
                            << " elements, expected " << 2 * rank;
-  // A run-time dim (a symbolic batch) must pass through unresized: a scale
-  // of 1 whose coordinate map is the identity at every size.
+  OpBuilder &b = imp.getBuilder();
+  Location loc = imp.getLoc();
+  auto indexConstant = [&](int64_t v) -> Value {
+    return imp.create<arith::ConstantIndexOp>(v);
+  };
+  // Per dim: the output size, static or (outSizes) computed at run time. A
+  // run-time dim of scale 1 whose coordinate map is the identity at every
+  // size passes through.
+  SmallVector<std::optional<int64_t>> knownSizes(rank);
+  if (const ShapeData *data = imp.getState().getShapeData();
+      runtimeSizes && data)
+    if (auto it = data->find(imp.getNode().input(3)); it != data->end())
+      for (int64_t d = 0; d < rank && d < it->second.dim_size(); ++d)
+        if (it->second.dim(d).has_dim_value() &&
+            it->second.dim(d).dim_value() >= 0)
+          knownSizes[d] = it->second.dim(d).dim_value();
+  SmallVector<int64_t> shape;
+  SmallVector<Value> outSizes(rank);
+  SmallVector<bool> passThrough(rank, false);
   for (int64_t d = 0; d < rank; ++d) {
-    if (!inType.isDynamicDim(d))
-      continue;
-    bool identity = scales && (*scales)[d] == 1.0;
-    for (int64_t n : {1, 2, 3, 5, 16, 1000})
-      identity &= makeAxisMap(opts, n, n, 1.0, double(n), roi[d], roi[rank + d])
-                      .isIdentity(opts.coord);
-    if (!identity)
+    int64_t in = inType.getDimSize(d);
+    bool runtimeIn = ShapedType::isDynamic(in);
+    if (runtimeIn && opts.coord == CoordMode::TfCropAndResize)
       return imp.emitError()
              << "input of shape " << formatShape(inType.getShape())
-             << ": resizing a run-time dim (" << d
-             << ") is not supported yet; only a scale of 1 passes one through "
-                "(fix the model's symbolic dims with --input-shape)";
-  }
-  SmallVector<int64_t> shape;
-  for (int64_t d = 0; d < rank; ++d) {
-    if (inType.isDynamicDim(d)) {
+             << ": tf_crop_and_resize over a run-time dim (" << d
+             << ") is not supported yet (fix the model's symbolic dims with "
+                "--input-shape)";
+    if (runtimeSizes) {
+      Value size = imp.create<tensor::ExtractOp>(runtimeSizes,
+                                                 ValueRange{indexConstant(d)});
+      // An entry ONNX's data propagation knows (the channels, say) is a
+      // static size, checked at run time.
+      if (std::optional<int64_t> known = knownSizes[d]) {
+        buildRuntimeCheck(
+            imp,
+            imp.create<arith::CmpIOp>(
+                arith::CmpIPredicate::eq, size,
+                imp.create<arith::ConstantIntOp>(*known, size.getType())),
+            "'sizes' entry " + std::to_string(d) + " differs from the " +
+                std::to_string(*known) + " inferred at compile time");
+        shape.push_back(*known);
+        continue;
+      }
+      buildRuntimeCheck(
+          imp,
+          imp.create<arith::CmpIOp>(
+              arith::CmpIPredicate::sge, size,
+              imp.create<arith::ConstantIntOp>(0, size.getType())),
+          "'sizes' entry " + std::to_string(d) + " is negative");
+      outSizes[d] = imp.create<arith::IndexCastOp>(b.getIndexType(), size);
       shape.push_back(ShapedType::kDynamic);
       continue;
     }
-    if (scales) {
-      float scale = float((*scales)[d]);
-      float size = std::floor(float(inType.getDimSize(d)) * scale);
-      if (!(scale > 0) || !(size < 0x1p62f))
-        return imp.emitError() << "scale " << double(scale) << " on dim " << d
-                               << " is not positive or too large";
-      shape.push_back(int64_t(size));
-    } else {
+    if (sizes) {
       if ((*sizes)[d] < 0)
         return imp.emitError() << "sizes must not be negative";
       shape.push_back((*sizes)[d]);
+      continue;
     }
+    float scale = float((*scales)[d]);
+    if (!(scale > 0))
+      return imp.emitError() << "scale " << double(scale) << " on dim " << d
+                             << " is not positive";
+    if (runtimeIn) {
+      bool identity = scale == 1.0f;
+      for (int64_t n : {1, 2, 3, 5, 16, 1000})
+        identity &=
+            makeAxisMap(opts, n, n, 1.0, double(n), roi[d], roi[rank + d])
+                .isIdentity(opts.coord);
+      passThrough[d] = identity;
+      Value inSize = imp.create<tensor::DimOp>(*input, d);
+      if (identity) {
+        outSizes[d] = inSize;
+      } else {
+        // floor(input * scale) in f32, as the reference computes it.
+        ScalarBuilder f32(b, loc, b.getF32Type());
+        Value size = imp.create<math::FloorOp>(f32.mul(
+            indexAsFloat(b, loc, inSize, b.getF32Type()), f32.constant(scale)));
+        outSizes[d] = imp.create<arith::IndexCastOp>(
+            b.getIndexType(),
+            imp.create<arith::FPToSIOp>(b.getI64Type(), size));
+      }
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    float size = std::floor(float(in) * scale);
+    if (!(size < 0x1p62f))
+      return imp.emitError()
+             << "scale " << double(scale) << " on dim " << d << " is too large";
+    shape.push_back(int64_t(size));
   }
   FailureOr<RankedTensorType> type = getSampledOutputType(imp, inType, shape);
   if (failed(type))
     return failure();
   if (!*type)
     return success();
+  SmallVector<Value> runtimeDims;
+  for (int64_t d = 0; d < rank; ++d)
+    if (type->isDynamicDim(d))
+      runtimeDims.push_back(outSizes[d]);
+  // Before any use of the sizes: a scale or `sizes` entry read from the
+  // data must not make the result huge.
+  if (!llvm::all_of(passThrough, [](bool p) { return p; }))
+    buildRuntimeSizeCheck(imp, *type, runtimeDims);
   SmallVector<AxisMap> maps;
   for (int64_t d = 0; d < rank; ++d) {
     int64_t in = inType.getDimSize(d), out = type->getDimSize(d);
-    if (ShapedType::isDynamic(in)) {
+    if (passThrough[d]) {
       maps.push_back(makeAxisMap(opts, 1, 1, 1.0, 1.0, 0.0, 1.0));
+      continue;
+    }
+    if (ShapedType::isDynamic(in) || ShapedType::isDynamic(out)) {
+      Value inSize = ShapedType::isDynamic(in)
+                         ? Value(imp.create<tensor::DimOp>(*input, d))
+                         : indexConstant(in);
+      Value outSize =
+          ShapedType::isDynamic(out) ? outSizes[d] : indexConstant(out);
+      // An empty input has no element to sample from.
+      Value zero = indexConstant(0);
+      buildRuntimeCheck(imp,
+                        imp.create<arith::OrIOp>(
+                            imp.create<arith::CmpIOp>(arith::CmpIPredicate::sgt,
+                                                      inSize, zero),
+                            imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq,
+                                                      outSize, zero)),
+                        "input dim " + std::to_string(d) +
+                            " is empty but the resized one is not");
+      std::optional<float> scale;
+      if (scales)
+        scale = float((*scales)[d]);
+      maps.push_back(makeRuntimeAxisMap(imp, inSize, outSize, scale));
       continue;
     }
     double scale, length;
@@ -475,7 +653,7 @@ static LogicalResult importResizeWith(NodeImporter &imp,
     maps.push_back(
         makeAxisMap(opts, in, out, scale, length, roi[d], roi[rank + d]));
   }
-  imp.setOutput(0, buildResize(imp, *input, *type, maps, opts));
+  imp.setOutput(0, buildResize(imp, *input, *type, maps, opts, runtimeDims));
   return success();
 }
 
@@ -570,6 +748,19 @@ static LogicalResult importResize(NodeImporter &imp) {
       return failure();
     return importResizeWith(imp, *opts, std::move(*scales), std::nullopt,
                             std::move(roi));
+  }
+  if (!imp.getConstantInput(3)) {
+    // Sizes read at run time (a shape computed from another tensor's).
+    FailureOr<Value> sizes = imp.getInput(3);
+    if (failed(sizes))
+      return failure();
+    auto sizesType = cast<RankedTensorType>(sizes->getType());
+    if (sizesType.getRank() != 1 || sizesType.isDynamicDim(0) ||
+        !sizesType.getElementType().isInteger(64))
+      return imp.emitError()
+             << "expects 'sizes' of one int64 per dim, got " << sizesType;
+    return importResizeWith(imp, *opts, std::nullopt, std::nullopt,
+                            std::move(roi), *sizes);
   }
   FailureOr<SmallVector<int64_t>> sizes = imp.getConstantInts(3, "sizes");
   if (failed(sizes))

@@ -1,7 +1,9 @@
 """CNNs exported with a symbolic batch, height and width, compiled once and
 run at several image sizes against PyTorch (see dynamic-images.test).
 Usage: dynamic-images.test.py WORKDIR NAME... (NAME a model of
-make_models.py, or "windows"); runs aic-compile and aic-run from PATH."""
+make_models.py, unet-nearest, unet-bilinear, unet-size, seg-NAME for a
+torchvision segmentation model, or "windows"); runs aic-compile and aic-run
+from PATH."""
 
 import importlib.util
 import os
@@ -28,12 +30,13 @@ def load_helpers():
 batch_test = load_helpers()
 
 # (batch, height, width): square and not, odd, and one barely larger than
-# the 32x downsampling of the torchvision models.
+# the 32x downsampling of the torchvision models. The U-Nets take even sizes
+# (a 2x2 max pooling then an upsampling by 2).
 SIZES = ((1, 64, 64), (2, 97, 75), (1, 33, 47), (3, 128, 96))
 
 
 def export(name, folder):
-    model, x = make_models.build(name)
+    model, x = build(name)
     path = os.path.join(folder, name + ".onnx")
     axes = {0: "batch", 2: "height", 3: "width"}
     with torch.no_grad():
@@ -43,13 +46,67 @@ def export(name, folder):
     return model, path
 
 
+class UNet(torch.nn.Module):
+    """A small U-Net: a skip connection concatenated with a downsampled
+    branch upsampled by interpolate, by scale_factor 2 (nearest, bilinear)
+    or to the skip's size read from its shape at run time."""
+
+    def __init__(self, mode):
+        super().__init__()
+        nn = torch.nn
+        self.mode = mode
+        self.down = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1),
+                                  nn.BatchNorm2d(8), nn.ReLU())
+        self.inner = nn.Sequential(nn.Conv2d(8, 16, 3, padding=1), nn.ReLU())
+        self.out = nn.Conv2d(24, 4, 3, padding=1)
+
+    def forward(self, x):
+        F = torch.nn.functional
+        skip = self.down(x)
+        inner = self.inner(F.max_pool2d(skip, 2))
+        if self.mode == "size":
+            up = F.interpolate(inner, size=skip.shape[-2:], mode="bilinear",
+                               align_corners=False)
+        else:
+            up = F.interpolate(inner, scale_factor=2.0, mode=self.mode)
+        return torch.sigmoid(self.out(torch.cat([skip, up], 1)))
+
+
+class Segmentation(torch.nn.Module):
+    """A torchvision segmentation model's "out" (upsampled to the input's
+    size, read at run time)."""
+
+    def __init__(self, name):
+        super().__init__()
+        import torchvision
+        self.model = torchvision.models.get_model(
+            name, weights=None, weights_backbone=None, num_classes=5)
+
+    def forward(self, x):
+        return self.model(x)["out"]
+
+
+def build(name):
+    """(module, example input) of make_models, a U-Net (unet-MODE) or a
+    torchvision segmentation model (seg-NAME)."""
+    torch.manual_seed(0)
+    if name.startswith("unet-"):
+        model = UNet(name[len("unet-"):])
+    elif name.startswith("seg-"):
+        model = Segmentation(name[len("seg-"):])
+    else:
+        return make_models.build(name)
+    model.eval()
+    return model, torch.zeros(1, 3, 64, 64)
+
+
 def check_model(name, folder, tol=1e-4):
     torch.set_num_threads(1)
     model, path = export(name, folder)
     lib = os.path.join(folder, name + ".so")
     batch_test.compile_model(path, lib)
     rng = np.random.default_rng(1)
-    for batch, height, width in SIZES:
+    for batch, height, width in sizes_of(name):
         x = rng.standard_normal((batch, 3, height, width), dtype=np.float32)
         with torch.no_grad():
             expected = model(torch.from_numpy(x)).numpy()
@@ -65,7 +122,7 @@ def check_model(name, folder, tol=1e-4):
         if err > tol:
             sys.exit("%s: relative error %g" % (at, err))
     print("%s: sizes %s ok" % (name, " ".join(
-        "%dx%dx%d" % s for s in SIZES)))
+        "%dx%dx%d" % s for s in sizes_of(name))))
 
 
 def check_windows(folder):
@@ -134,6 +191,12 @@ def check_windows(folder):
     if outputs is not None or "\n" in error:
         sys.exit("small: expected a one-line error, got %r" % error)
     print("small: %s" % error)
+
+
+def sizes_of(name):
+    if name.startswith("unet-") and name != "unet-size":
+        return ((1, 64, 64), (2, 96, 74), (1, 34, 48), (3, 128, 96))
+    return SIZES
 
 
 def main():
