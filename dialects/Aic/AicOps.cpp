@@ -330,6 +330,10 @@ LogicalResult ConvTransposeOp::verify() {
       return emitOpError() << "expects positive strides and dilations and "
                               "non-negative pads (spatial dim "
                            << i << ")";
+    if (inType.isDynamicDim(2 + i)) {
+      expected.push_back(ShapedType::kDynamic);
+      continue;
+    }
     int64_t full = (inType.getDimSize(2 + i) - 1) * strides[i] +
                    (wType.getDimSize(2 + i) - 1) * dilations[i] + 1;
     int64_t size = full - pads[i] - pads[nsp + i];

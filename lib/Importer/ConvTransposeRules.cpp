@@ -7,11 +7,13 @@
 // output_shape add rows past the last one any input reaches). The op takes
 // non-negative pads only, so the rule builds it for the rows inputs reach
 // and pads the rest with zeros (plus the bias) with tensor.pad. A symbolic
-// batch stays a run-time dim.
+// batch and image dims stay run-time dims (whose output rows are then all
+// rows inputs reach).
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -25,6 +27,10 @@ struct Extent {
   int64_t full;  // rows of the full transposed convolution
   int64_t begin; // the first output row (negative: before row 0)
   int64_t size;  // output rows
+  // Over a run-time input size (full and size dynamic): the end padding
+  // and output_padding, which give size = full + outputPadding - begin -
+  // endPad.
+  int64_t endPad = 0, outputPadding = 0;
 };
 } // namespace
 
@@ -84,6 +90,39 @@ resolveExtents(NodeImporter &imp, ArrayRef<int64_t> in,
   SmallVector<Extent> extents;
   for (size_t i = 0; i < n; ++i) {
     Extent e;
+    if (ShapedType::isDynamic(in[i])) {
+      // A run-time input size: only the padding must not depend on it, as
+      // explicit pads and SAME's (kernel extent + output_padding - stride,
+      // for an output of input * stride) do not; the sizes follow at run
+      // time (e.full and e.size are then unused).
+      if (!outputShape.empty()) {
+        imp.emitError() << "'output_shape' over spatial dim " << i
+                        << ", whose size is known only at run time, is not "
+                           "supported yet (fix the model's symbolic dims "
+                           "with --input-shape)";
+        return failure();
+      }
+      e.full = e.size = ShapedType::kDynamic;
+      e.begin = pads[i];
+      if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+        int64_t total = (kernel[i] - 1) * dilations[i] + 1 +
+                        (*outputPadding)[i] - strides[i];
+        if (imp.getOpset() < 11 && total % 2 != 0) {
+          imp.emitError() << "an odd total padding (" << total
+                          << ") is split ambiguously before opset 11";
+          return failure();
+        }
+        e.begin = autoPad == "SAME_UPPER" ? floorDiv2(total)
+                                          : total - floorDiv2(total);
+        // The end padding, kept in `full` - `size` terms below.
+        e.endPad = total - e.begin;
+      } else {
+        e.endPad = pads[n + i];
+      }
+      e.outputPadding = (*outputPadding)[i];
+      extents.push_back(e);
+      continue;
+    }
     e.full = (in[i] - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1;
     int64_t withPadding = e.full + (*outputPadding)[i];
     bool same = autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";
@@ -127,16 +166,14 @@ static LogicalResult importConvTranspose(NodeImporter &imp) {
     return imp.emitError()
            << "expects input and weight of equal rank 3 to 5 (1 to 3 "
               "spatial dims)";
-  // A symbolic batch stays a run-time dim of the op (its primitive is made
-  // per shape); other dims must be static.
-  if (ShapedType::isDynamicShape(inType.getShape().drop_front()) ||
-      !wType.hasStaticShape())
+  // A symbolic batch and image dims stay run-time dims of the op (its
+  // primitive is made per shape); the channels and weight are static.
+  if (inType.isDynamicDim(1) || !wType.hasStaticShape())
     return imp.emitError()
            << "input of shape " << formatShape(inType.getShape())
            << " and weight of shape " << formatShape(wType.getShape())
-           << ": run-time dims other than the input's batch (dim 0) are not "
-              "supported yet (fix the model's symbolic dims with "
-              "--input-shape)";
+           << ": run-time channels or weight dims are not supported yet (fix "
+              "the model's symbolic dims with --input-shape)";
   size_t n = rank - 2;
   int64_t group = imp.getIntAttr("group", 1);
   int64_t channels = inType.getDimSize(1);
@@ -162,7 +199,11 @@ static LogicalResult importConvTranspose(NodeImporter &imp) {
   SmallVector<int64_t> shape{inType.getDimSize(0), outChannels};
   for (const Extent &e : *extents)
     shape.push_back(e.size);
-  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  FailureOr<RankedTensorType> type =
+      inType.hasStaticShape()
+          ? imp.getOutputType(0)
+          : imp.getOutputTypeOr(
+                0, RankedTensorType::get(shape, inType.getElementType()));
   if (failed(type))
     return failure();
   // ONNX's shape inference gives SAME_* a total padding of
@@ -192,7 +233,45 @@ static LogicalResult importConvTranspose(NodeImporter &imp) {
   SmallVector<int64_t> pads(2 * n), low(rank, 0), high(rank, 0);
   SmallVector<int64_t> opShape(shape.begin(), shape.begin() + 2);
   bool padded = false;
+  // The op's run-time sizes: the batch, then the image's.
+  SmallVector<Value> sizes;
+  if (inType.isDynamicDim(0))
+    sizes.push_back(imp.create<tensor::DimOp>(*input, 0));
   for (auto [i, e] : llvm::enumerate(*extents)) {
+    if (ShapedType::isDynamic(e.full)) {
+      // The rows the op computes, (in - 1) * stride + extent - pads, and
+      // those outside them (output_padding past the end padding) must be
+      // none: a run-time dim is not padded.
+      pads[i] = std::max<int64_t>(e.begin, 0);
+      pads[n + i] = std::max<int64_t>(e.endPad - e.outputPadding, 0);
+      low[2 + i] = pads[i] - e.begin;
+      high[2 + i] = std::max<int64_t>(e.outputPadding - e.endPad, 0);
+      if (low[2 + i] || high[2 + i])
+        return imp.emitError()
+               << "padding the output past the rows any input reaches in "
+                  "spatial dim "
+               << i
+               << ", whose size is known only at run time, is not supported "
+                  "yet (fix the model's symbolic dims with --input-shape)";
+      auto index = [&](int64_t v) -> Value {
+        return imp.create<arith::ConstantIndexOp>(v);
+      };
+      int64_t extent = (kernel[i] - 1) * (*dilations)[i] + 1;
+      Value in = imp.create<tensor::DimOp>(*input, 2 + i);
+      Value full = imp.create<arith::AddIOp>(
+          imp.create<arith::MulIOp>(imp.create<arith::SubIOp>(in, index(1)),
+                                    index((*strides)[i])),
+          index(extent));
+      Value cropped = index(pads[i] + pads[n + i]);
+      buildRuntimeCheck(
+          imp,
+          imp.create<arith::CmpIOp>(arith::CmpIPredicate::sgt, full, cropped),
+          "spatial dim " + std::to_string(i) +
+              " of the input gives no output rows");
+      sizes.push_back(imp.create<arith::SubIOp>(full, cropped));
+      opShape.push_back(ShapedType::kDynamic);
+      continue;
+    }
     int64_t first = std::max<int64_t>(e.begin, 0);
     int64_t last = std::min(e.begin + e.size, e.full);
     if (last <= first)
@@ -208,12 +287,9 @@ static LogicalResult importConvTranspose(NodeImporter &imp) {
   }
   auto opType = RankedTensorType::get(opShape, type->getElementType());
   OpBuilder &b = imp.getBuilder();
-  SmallVector<Value> batch;
-  if (opType.isDynamicDim(0))
-    batch.push_back(imp.create<tensor::DimOp>(*input, 0));
   auto conv = imp.create<ConvTransposeOp>(
       opType, *input, *weight, padded ? Value() : bias, ValueRange{},
-      imp.emptyTensor(opType, batch), b.getDenseI64ArrayAttr(*strides),
+      imp.emptyTensor(opType, sizes), b.getDenseI64ArrayAttr(*strides),
       b.getDenseI64ArrayAttr(*dilations), b.getDenseI64ArrayAttr(pads),
       b.getI64IntegerAttr(group));
   if (!padded) {

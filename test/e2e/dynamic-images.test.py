@@ -1,7 +1,7 @@
 """CNNs exported with a symbolic batch, height and width, compiled once and
 run at several image sizes against PyTorch (see dynamic-images.test).
 Usage: dynamic-images.test.py WORKDIR NAME... (NAME a model of
-make_models.py, unet-nearest, unet-bilinear, unet-size, seg-NAME for a
+make_models.py, unet-MODE (nearest, bilinear, size, deconv), seg-NAME for a
 torchvision segmentation model, or "windows"); runs aic-compile and aic-run
 from PATH."""
 
@@ -49,7 +49,8 @@ def export(name, folder):
 class UNet(torch.nn.Module):
     """A small U-Net: a skip connection concatenated with a downsampled
     branch upsampled by interpolate, by scale_factor 2 (nearest, bilinear)
-    or to the skip's size read from its shape at run time."""
+    or to the skip's size read from its shape at run time, or by a
+    transposed convolution (deconv)."""
 
     def __init__(self, mode):
         super().__init__()
@@ -59,12 +60,17 @@ class UNet(torch.nn.Module):
                                   nn.BatchNorm2d(8), nn.ReLU())
         self.inner = nn.Sequential(nn.Conv2d(8, 16, 3, padding=1), nn.ReLU())
         self.out = nn.Conv2d(24, 4, 3, padding=1)
+        # The exact 2x upsampling of a transposed convolution.
+        self.deconv = nn.ConvTranspose2d(16, 16, 3, stride=2, padding=1,
+                                         output_padding=1)
 
     def forward(self, x):
         F = torch.nn.functional
         skip = self.down(x)
         inner = self.inner(F.max_pool2d(skip, 2))
-        if self.mode == "size":
+        if self.mode == "deconv":
+            up = self.deconv(inner)
+        elif self.mode == "size":
             up = F.interpolate(inner, size=skip.shape[-2:], mode="bilinear",
                                align_corners=False)
         else:
