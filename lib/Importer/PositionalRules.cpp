@@ -177,12 +177,110 @@ static LogicalResult importOneHot(NodeImporter &imp) {
   return success();
 }
 
+/// DepthToSpace / SpaceToDepth of `input` with run-time dims (the batch
+/// and image; the channels are static): `split` and `perm` as for static
+/// shapes, the views an expand_shape and a collapse_shape whose run-time
+/// sizes are read from the input (SpaceToDepth checks at run time that the
+/// image dims are multiples of the blocksize).
+static LogicalResult importRuntimeSpaceDepth(NodeImporter &imp, Value input,
+                                             bool toSpace, int64_t bs,
+                                             ArrayRef<int64_t> split,
+                                             ArrayRef<int64_t> perm) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  if (inType.isDynamicDim(1))
+    return imp.emitError() << "input of shape "
+                           << formatShape(inType.getShape())
+                           << ": run-time channels are not supported yet (fix "
+                              "the model's symbolic dims with --input-shape)";
+  OpBuilder &b = imp.getBuilder();
+  auto index = [&](int64_t v) -> Value {
+    return imp.create<arith::ConstantIndexOp>(v);
+  };
+  // The sizes of the split view, and its grouping into the input's dims.
+  SmallVector<OpFoldResult> sizes;
+  SmallVector<ReassociationIndices> inGroups, outGroups;
+  auto dim = [&](int64_t d) -> Value {
+    return imp.create<tensor::DimOp>(input, d);
+  };
+  if (toSpace) {
+    for (int64_t v : split)
+      sizes.push_back(b.getIndexAttr(v));
+    sizes[0] = inType.isDynamicDim(0) ? OpFoldResult(dim(0)) : sizes[0];
+    for (int64_t d : {2, 3})
+      if (inType.isDynamicDim(d))
+        sizes[d + 2] = dim(d);
+    inGroups = {{0}, {1, 2, 3}, {4}, {5}};
+    outGroups = {{0}, {1}, {2, 3}, {4, 5}};
+  } else {
+    sizes = {inType.isDynamicDim(0) ? OpFoldResult(dim(0))
+                                    : b.getIndexAttr(split[0]),
+             b.getIndexAttr(split[1])};
+    for (int64_t d : {2, 3}) {
+      if (!inType.isDynamicDim(d)) {
+        sizes.push_back(b.getIndexAttr(split[2 * d - 2]));
+      } else {
+        Value size = dim(d);
+        buildRuntimeCheck(
+            imp,
+            imp.create<arith::CmpIOp>(
+                arith::CmpIPredicate::eq,
+                imp.create<arith::RemUIOp>(size, index(bs)), index(0)),
+            "spatial dim " + std::to_string(d - 2) +
+                " of the input is not a multiple of the blocksize (" +
+                std::to_string(bs) + ")");
+        sizes.push_back(
+            imp.create<arith::DivUIOp>(size, index(bs)).getResult());
+      }
+      sizes.push_back(b.getIndexAttr(bs));
+    }
+    inGroups = {{0}, {1}, {2, 3}, {4, 5}};
+    outGroups = {{0}, {1, 2, 3}, {4}, {5}};
+  }
+  SmallVector<int64_t> splitShape;
+  for (OpFoldResult size : sizes) {
+    std::optional<int64_t> v = getConstantIntValue(size);
+    splitShape.push_back(v ? *v : ShapedType::kDynamic);
+  }
+  Type elementType = inType.getElementType();
+  Value view = imp.create<tensor::ExpandShapeOp>(
+      RankedTensorType::get(splitShape, elementType), input, inGroups, sizes);
+  SmallVector<int64_t> transposed;
+  SmallVector<Value> transposedSizes;
+  for (int64_t p : perm) {
+    transposed.push_back(splitShape[p]);
+    if (ShapedType::isDynamic(splitShape[p]))
+      transposedSizes.push_back(imp.create<tensor::DimOp>(view, p));
+  }
+  auto transposedType = RankedTensorType::get(transposed, elementType);
+  Value moved =
+      imp.create<linalg::TransposeOp>(
+             view, imp.emptyTensor(transposedType, transposedSizes), perm)
+          .getResult()
+          .front();
+  SmallVector<int64_t> shape;
+  for (const ReassociationIndices &group : outGroups) {
+    int64_t size = 1;
+    for (int64_t d : group)
+      size = ShapedType::isDynamic(transposed[d]) || ShapedType::isDynamic(size)
+                 ? ShapedType::kDynamic
+                 : size * transposed[d];
+    shape.push_back(size);
+  }
+  FailureOr<RankedTensorType> type =
+      imp.getOutputTypeOr(0, RankedTensorType::get(shape, elementType));
+  if (failed(type))
+    return failure();
+  Value result = imp.create<tensor::CollapseShapeOp>(
+      RankedTensorType::get(shape, elementType), moved, outGroups);
+  imp.setOutput(0, result);
+  return success();
+}
+
 /// DepthToSpace (DCR or CRD) and SpaceToDepth on NCHW: a view splitting
 /// the moved dims, a linalg.transpose, and a view merging them.
 static LogicalResult importSpaceDepth(NodeImporter &imp, bool toSpace) {
   FailureOr<Value> input = imp.getInput(0);
-  FailureOr<RankedTensorType> type = imp.getOutputType(0);
-  if (failed(input) || failed(type))
+  if (failed(input))
     return failure();
   auto inType = cast<RankedTensorType>(input->getType());
   if (inType.getRank() != 4)
@@ -208,11 +306,17 @@ static LogicalResult importSpaceDepth(NodeImporter &imp, bool toSpace) {
       return imp.emitError() << "unknown mode '" << mode << "'";
     }
   } else {
-    if (h % bs != 0 || w % bs != 0)
+    if ((!ShapedType::isDynamic(h) && h % bs != 0) ||
+        (!ShapedType::isDynamic(w) && w % bs != 0))
       return imp.emitError() << "spatial dims are not multiples of blocksize";
     split = {n, c, h / bs, bs, w / bs, bs};
     perm = {0, 3, 5, 1, 2, 4};
   }
+  if (!inType.hasStaticShape())
+    return importRuntimeSpaceDepth(imp, *input, toSpace, bs, split, perm);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(type))
+    return failure();
   Value view = imp.reshapeTo(*input, split);
   SmallVector<int64_t> transposed;
   for (int64_t p : perm)
@@ -438,10 +542,10 @@ ArrayRef<OpRuleInfo> aic::importer::getPositionalRules() {
       {"Range", importRange, 11, types::kNumeric},
       {"DepthToSpace",
        [](NodeImporter &imp) { return importSpaceDepth(imp, true); }, 1,
-       types::kTensor},
+       types::kTensor, "", true},
       {"SpaceToDepth",
        [](NodeImporter &imp) { return importSpaceDepth(imp, false); }, 1,
-       types::kTensor},
+       types::kTensor, "", true},
   };
   return rules;
 }

@@ -2,8 +2,8 @@
 run at several image sizes against PyTorch (see dynamic-images.test).
 Usage: dynamic-images.test.py WORKDIR NAME... (NAME a model of
 make_models.py, unet-MODE (nearest, bilinear, size, deconv), seg-NAME for a
-torchvision segmentation model, or "windows"); runs aic-compile and aic-run
-from PATH."""
+torchvision segmentation model, "windows" or "space_depth"); runs
+aic-compile and aic-run from PATH."""
 
 import importlib.util
 import os
@@ -205,11 +205,56 @@ def sizes_of(name):
     return SIZES
 
 
+def check_space_depth(folder):
+    """SpaceToDepth, then DepthToSpace in DCR mode (its inverse) and in CRD
+    mode, over run-time image dims, against NumPy; and the error of an
+    image that is not a multiple of the blocksize."""
+    nodes = [
+        helper.make_node("SpaceToDepth", ["x"], ["s"], name="s", blocksize=2),
+        helper.make_node("DepthToSpace", ["s"], ["dcr"], name="dcr",
+                         blocksize=2, mode="DCR"),
+        helper.make_node("DepthToSpace", ["s"], ["crd"], name="crd",
+                         blocksize=2, mode="CRD"),
+    ]
+    graph = helper.make_graph(
+        nodes, "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                       ["n", 3, "h", "w"])],
+        [helper.make_tensor_value_info(o, TensorProto.FLOAT, shape)
+         for o, shape in (("s", ["n", 12, "p", "q"]),
+                          ("dcr", ["n", 3, "h", "w"]),
+                          ("crd", ["n", 3, "h", "w"]))])
+    lib = batch_test.compile_graph(graph, 13, folder, "space_depth")
+    rng = np.random.default_rng(3)
+    for n, h, w in ((1, 2, 2), (2, 6, 10), (1, 8, 4)):
+        x = rng.standard_normal((n, 3, h, w), dtype=np.float32)
+        s = x.reshape(n, 3, h // 2, 2, w // 2, 2).transpose(
+            0, 3, 5, 1, 2, 4).reshape(n, 12, h // 2, w // 2)
+        crd = s.reshape(n, 3, 2, 2, h // 2, w // 2).transpose(
+            0, 1, 4, 2, 5, 3).reshape(n, 3, h, w)
+        outputs, error = batch_test.run(
+            lib, os.path.join(folder, "space_depth"), [x])
+        at = "space_depth at %dx%dx%d" % (n, h, w)
+        if error:
+            sys.exit("%s: %s" % (at, error))
+        for y, e in zip(outputs, (s, x, crd)):
+            if y.shape != e.shape or not np.array_equal(y, e):
+                sys.exit("%s: wrong values" % at)
+    print("space_depth: ok")
+    x = np.zeros((1, 3, 4, 5), np.float32)
+    outputs, error = batch_test.run(lib, os.path.join(folder, "odd"), [x])
+    if outputs is not None or "\n" in error:
+        sys.exit("odd: expected a one-line error, got %r" % error)
+    print("odd: %s" % error)
+
+
 def main():
     folder = sys.argv[1]
     for name in sys.argv[2:]:
         if name == "windows":
             check_windows(folder)
+        elif name == "space_depth":
+            check_space_depth(folder)
         else:
             check_model(name, folder)
 
