@@ -30,6 +30,7 @@
 #include "onnx/defs/shape_inference.h"
 #include "onnx/defs/tensor_proto_util.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -421,9 +422,9 @@ static LogicalResult importMelWeightMatrix(NodeImporter &imp) {
   if (*melBins < 1 || *dftLength < 1 || *sampleRate < 1)
     return imp.emitError() << "num_mel_bins, dft_length and sample_rate must "
                               "be positive";
-  if (!(*lower >= 0) || !(*lower <= *upper))
+  if (!(*lower >= 0) || !(*lower <= *upper) || !std::isfinite(*upper))
     return imp.emitError() << "expects 0 <= lower_edge_hertz <= "
-                              "upper_edge_hertz";
+                              "upper_edge_hertz, both finite";
   bool isUnsigned;
   Type elementType = getOutputDatatype(imp, isUnsigned);
   if (!elementType)
@@ -437,25 +438,37 @@ static LogicalResult importMelWeightMatrix(NodeImporter &imp) {
   auto toMel = [](double hz) { return 2595 * std::log10(1 + hz / 700); };
   double lowMel = toMel(*lower), highMel = toMel(*upper);
   double step = (highMel - lowMel) / (cols + 2);
-  std::vector<int64_t> edges;
+  // The edges stay doubles (whole numbers): an upper edge far beyond the
+  // Nyquist frequency gives edges no int64 holds, and only the rows of
+  // the matrix are visited.
+  std::vector<double> edges;
   for (int64_t i = 0; i < cols + 2; ++i) {
     double hz = 700 * (std::pow(10.0, (i * step + lowMel) / 2595) - 1);
-    edges.push_back(static_cast<int64_t>(
-        std::floor((*dftLength + 1) * hz / static_cast<double>(*sampleRate))));
+    edges.push_back(
+        std::floor((*dftLength + 1) * hz / static_cast<double>(*sampleRate)));
   }
   std::vector<double> values(rows * cols, 0.0);
-  auto set = [&](int64_t row, int64_t col, double v) {
-    if (row >= 0 && row < rows)
-      values[row * cols + col] = v;
+  // The rows of [first, last] (whole numbers) within the matrix.
+  auto forRows = [&](double first, double last, auto &&body) {
+    first = std::max(first, 0.0);
+    last = std::min(last, double(rows - 1));
+    if (!(first <= last)) // also NaN
+      return;
+    for (int64_t j = int64_t(first); j <= int64_t(last); ++j)
+      body(j);
   };
   for (int64_t i = 0; i < cols; ++i) {
-    int64_t left = edges[i], center = edges[i + 1], right = edges[i + 2];
+    double left = edges[i], center = edges[i + 1], right = edges[i + 2];
     if (center == left)
-      set(center, i, 1);
-    for (int64_t j = left; center != left && j <= center; ++j)
-      set(j, i, static_cast<double>(j - left) / (center - left));
-    for (int64_t j = center; right > center && j < right; ++j)
-      set(j, i, static_cast<double>(right - j) / (right - center));
+      forRows(center, center, [&](int64_t j) { values[j * cols + i] = 1; });
+    if (center != left)
+      forRows(left, center, [&](int64_t j) {
+        values[j * cols + i] = (double(j) - left) / (center - left);
+      });
+    if (right > center)
+      forRows(center, right - 1, [&](int64_t j) {
+        values[j * cols + i] = (right - double(j)) / (right - center);
+      });
   }
   OpBuilder &b = imp.getBuilder();
   if (isa<FloatType>(elementType)) {
