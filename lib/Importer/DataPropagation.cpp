@@ -408,6 +408,77 @@ void inferSymbolicRange(onnx::InferenceContext &ctx) {
     shape->mutable_dim(0)->set_dim_param(limit->dim(0).dim_param());
 }
 
+/// ConstantOfShape of a shape known only symbolically (PyTorch's zero
+/// initial states, `zeros(layers, x.size(1), hidden)`): ONNX types its
+/// output from a constant shape only; the known entries, values and
+/// symbols, are its dims.
+void inferSymbolicConstantOfShape(onnx::InferenceContext &ctx) {
+  onnx::TypeProto *out =
+      ctx.getNumOutputs() == 1 ? ctx.getOutputType(0) : nullptr;
+  const onnx::TensorShapeProto *shape =
+      ctx.getNumInputs() == 1 ? ctx.getSymbolicInput(0) : nullptr;
+  if (!out || !out->has_tensor_type() || !shape)
+    return;
+  onnx::TensorShapeProto *typed = out->mutable_tensor_type()->mutable_shape();
+  if (typed->dim_size() == 0)
+    for (int d = 0; d < shape->dim_size(); ++d)
+      typed->add_dim();
+  if (typed->dim_size() != shape->dim_size())
+    return;
+  for (int d = 0; d < shape->dim_size(); ++d) {
+    const Dim &entry = shape->dim(d);
+    Dim *dim = typed->mutable_dim(d);
+    if (dim->has_dim_value() || dim->has_dim_param())
+      continue;
+    if (entry.has_dim_value() && entry.dim_value() >= 0)
+      dim->set_dim_value(entry.dim_value());
+    else if (entry.has_dim_param())
+      dim->set_dim_param(entry.dim_param());
+  }
+}
+
+/// Expand to a shape known only symbolically: each output dim ONNX left
+/// unknown is the target's entry where the input's dim (aligned from the
+/// end) is absent or 1, or the input's where the entry is 1.
+void inferSymbolicExpand(onnx::InferenceContext &ctx) {
+  onnx::TypeProto *out =
+      ctx.getNumOutputs() == 1 ? ctx.getOutputType(0) : nullptr;
+  const onnx::TensorShapeProto *target =
+      ctx.getNumInputs() == 2 ? ctx.getSymbolicInput(1) : nullptr;
+  const onnx::TypeProto *in = ctx.getInputType(0);
+  if (!out || !out->has_tensor_type() || !target || !in ||
+      !in->has_tensor_type() || !in->tensor_type().has_shape())
+    return;
+  const onnx::TensorShapeProto &inShape = in->tensor_type().shape();
+  int rank = std::max(inShape.dim_size(), target->dim_size());
+  onnx::TensorShapeProto *typed = out->mutable_tensor_type()->mutable_shape();
+  if (typed->dim_size() == 0)
+    for (int d = 0; d < rank; ++d)
+      typed->add_dim();
+  if (typed->dim_size() != rank)
+    return;
+  for (int d = 0; d < rank; ++d) {
+    Dim *dim = typed->mutable_dim(d);
+    if (dim->has_dim_value() || dim->has_dim_param())
+      continue;
+    int k = d - (rank - inShape.dim_size()),
+        t = d - (rank - target->dim_size());
+    const Dim *inDim = k >= 0 ? &inShape.dim(k) : nullptr;
+    const Dim *entry = t >= 0 ? &target->dim(t) : nullptr;
+    bool inIsOne =
+        !inDim || (inDim->has_dim_value() && inDim->dim_value() == 1);
+    bool entryIsOne =
+        !entry || (entry->has_dim_value() && entry->dim_value() == 1);
+    const Dim *from = inIsOne ? entry : entryIsOne ? inDim : nullptr;
+    if (!from)
+      continue;
+    if (from->has_dim_value() && from->dim_value() >= 0)
+      dim->set_dim_value(from->dim_value());
+    else if (from->has_dim_param())
+      dim->set_dim_param(from->dim_param());
+  }
+}
+
 /// The versions of `op` in the default domain.
 std::vector<onnx::OpSchema *> getVersions(const std::string &op) {
   std::vector<int> versions;
@@ -465,6 +536,8 @@ void aic::importer::addDataPropagation() {
         "Greater", "GreaterOrEqual", "And", "Or", "Xor", "PRelu", "Where"})
     extendInference(op, inferBroadcastSymbols);
   extendInference("Range", inferSymbolicRange);
+  extendInference("ConstantOfShape", inferSymbolicConstantOfShape);
+  extendInference("Expand", inferSymbolicExpand);
   // Reshape-1 takes its target from an attribute.
   extendInference("Reshape", inferSymbolicReshape, /*sinceVersion=*/5);
 }

@@ -336,6 +336,17 @@ bool NodeImporter::isOutputUsed(int i) const {
          state.isUsed(node.output(i));
 }
 
+RankedTensorType NodeImporter::getInferredOutputType(int i) {
+  const onnx::TypeProto *type =
+      i < node.output_size() ? state.getOnnxType(node.output(i)) : nullptr;
+  if (!type)
+    return {};
+  std::string why;
+  FailureOr<RankedTensorType> result =
+      convertTensorType(*type, getContext(), why, /*allowDynamic=*/true);
+  return succeeded(result) ? *result : RankedTensorType();
+}
+
 FailureOr<RankedTensorType> NodeImporter::getOutputType(int i) {
   if (i >= node.output_size() || node.output(i).empty()) {
     emitError() << "missing output #" << i;

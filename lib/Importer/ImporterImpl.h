@@ -447,6 +447,9 @@ public:
   bool isOutputUsed(int i) const;
   /// The static type ONNX inferred for output `i`; errors otherwise.
   mlir::FailureOr<mlir::RankedTensorType> getOutputType(int i);
+  /// The type ONNX inferred for output `i`, its unknown dims run-time ones;
+  /// null if it inferred none (no error).
+  mlir::RankedTensorType getInferredOutputType(int i);
   /// `computed` (the type a rule computed) checked against the type ONNX
   /// inferred for output `i`, if it did: the two must agree on the element
   /// type, the rank and every dim ONNX knows statically. A computed type

@@ -51,7 +51,12 @@ struct RnnSpec {
   bool inputForget = false;
   /// sequence_lens is given and may be shorter than the sequence.
   bool hasSeqLens = false;
+  /// seq and batch may be run-time dims (ShapedType::kDynamic); then only
+  /// the library form (importRecurrentLibrary) takes the node.
   int64_t seq = 0, batch = 0, input = 0, hidden = 0;
+  /// seq and batch as sizes: an index attribute, or for a run-time dim the
+  /// size read from X (set by the rule before any builder).
+  mlir::OpFoldResult seqSize, batchSize;
   mlir::Type elementType;
   /// f (RNN), f, g (GRU) or f, g, h (LSTM) per direction, forward first.
   llvm::SmallVector<RnnActivation> activations;
@@ -69,6 +74,10 @@ mlir::Value assembleRnnY(NodeImporter &imp, const RnnSpec &spec,
 /// each direction's [batch, hidden] one.
 mlir::Value assembleRnnStates(NodeImporter &imp, const RnnSpec &spec,
                               llvm::ArrayRef<mlir::Value> states);
+
+/// A tensor.empty of `sizes` (static or run-time) of the node's type.
+mlir::Value emptyRnnTensor(NodeImporter &imp, const RnnSpec &spec,
+                           llvm::ArrayRef<mlir::OpFoldResult> sizes);
 
 /// X as [seq, batch, input] (transposed from layout 1).
 mlir::Value getRnnInput(NodeImporter &imp, const RnnSpec &spec, mlir::Value x);

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "Recurrent.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -145,25 +146,30 @@ FailureOr<bool> aic::importer::importRecurrentLibrary(NodeImporter &imp,
         lstm ? getRnnInitialState(imp, spec, 6, d) : FailureOr<Value>(Value());
     if (failed(h0) || failed(c0))
       return failure();
+    OpBuilder &builder = imp.getBuilder();
+    OpFoldResult hidden = builder.getIndexAttr(spec.hidden);
     auto stateType =
         RankedTensorType::get({spec.batch, spec.hidden}, spec.elementType);
     // oneDNN's LSTM takes both initial states or neither.
     Value zeros;
     if (lstm && (*h0 || *c0) && !(*h0 && *c0))
-      zeros = buildFill(imp, stateType,
-                        buildScalarConstant(imp.getBuilder(), imp.getLoc(),
-                                            spec.elementType, 0));
+      zeros = imp.create<linalg::FillOp>(
+                     buildScalarConstant(builder, imp.getLoc(),
+                                         spec.elementType, 0),
+                     emptyRnnTensor(imp, spec, {spec.batchSize, hidden}))
+                  .getResult(0);
     if (!*h0)
       h0 = zeros;
     if (lstm && !*c0)
       c0 = zeros;
     auto yType = RankedTensorType::get({spec.seq, spec.batch, spec.hidden},
                                        spec.elementType);
-    SmallVector<Value> inits{imp.emptyTensor(yType),
-                             imp.emptyTensor(stateType)};
+    SmallVector<Value> inits{
+        emptyRnnTensor(imp, spec, {spec.seqSize, spec.batchSize, hidden}),
+        emptyRnnTensor(imp, spec, {spec.batchSize, hidden})};
     SmallVector<Type> types{yType, stateType};
     if (lstm) {
-      inits.push_back(imp.emptyTensor(stateType));
+      inits.push_back(emptyRnnTensor(imp, spec, {spec.batchSize, hidden}));
       types.push_back(stateType);
     }
     auto op = imp.create<RnnOp>(

@@ -114,7 +114,13 @@ static FailureOr<RnnSpec> readSpec(NodeImporter &imp, RnnCell cell) {
                     << spec.numDirections << " direction(s)";
     return failure();
   }
-  if (spec.seq <= 0 || spec.batch <= 0 || spec.hidden <= 0) {
+  if (ShapedType::isDynamic(spec.input) || ShapedType::isDynamic(spec.hidden)) {
+    imp.emitError() << "X " << formatShape(x.getShape())
+                    << ": a run-time input size is not supported (fix the "
+                       "model's symbolic dims with --input-shape)";
+    return failure();
+  }
+  if (spec.seq == 0 || spec.batch == 0 || spec.hidden <= 0) {
     imp.emitError() << "empty sequences, batches or hidden states are not "
                        "supported";
     return failure();
@@ -151,7 +157,7 @@ static FailureOr<RnnSpec> readSpec(NodeImporter &imp, RnnCell cell) {
           imp.hasInput(4) ? imp.getConstantInput(4) : nullptr) {
     std::vector<int64_t> values = getValuesAsInt(*lens);
     for (int64_t v : values)
-      if (v < 0 || v > spec.seq) {
+      if (v < 0 || (!ShapedType::isDynamic(spec.seq) && v > spec.seq)) {
         imp.emitError() << "sequence_lens value " << v << " is outside [0, "
                         << spec.seq << "]";
         return failure();
@@ -619,20 +625,22 @@ FailureOr<DirectionBuilder::Result> DirectionBuilder::build(Value x,
 // Rules
 //===----------------------------------------------------------------------===//
 
-/// A tensor of `shape` holding `parts` one after the other along dim
-/// `dim` (where each has size 1).
+Value aic::importer::emptyRnnTensor(NodeImporter &imp, const RnnSpec &spec,
+                                    ArrayRef<OpFoldResult> sizes) {
+  return imp.create<tensor::EmptyOp>(sizes, spec.elementType);
+}
+
+/// A tensor of `shape` (static or run-time sizes) holding `parts` one after
+/// the other along dim `dim` (where each has size 1).
 static Value stackParts(NodeImporter &imp, const RnnSpec &spec,
-                        ArrayRef<int64_t> shape, int64_t dim,
+                        ArrayRef<OpFoldResult> shape, int64_t dim,
                         ArrayRef<Value> parts) {
   OpBuilder &b = imp.getBuilder();
-  Value result =
-      imp.emptyTensor(RankedTensorType::get(shape, spec.elementType));
+  Value result = emptyRnnTensor(imp, spec, shape);
   for (auto [i, part] : llvm::enumerate(parts)) {
     SmallVector<OpFoldResult> offsets(shape.size(), b.getIndexAttr(0));
     SmallVector<OpFoldResult> strides(shape.size(), b.getIndexAttr(1));
-    SmallVector<OpFoldResult> sizes;
-    for (int64_t s : shape)
-      sizes.push_back(b.getIndexAttr(s));
+    SmallVector<OpFoldResult> sizes(shape);
     offsets[dim] = b.getIndexAttr(i);
     sizes[dim] = b.getIndexAttr(1);
     result = imp.create<tensor::InsertSliceOp>(part, result, offsets, sizes,
@@ -645,28 +653,34 @@ static Value stackParts(NodeImporter &imp, const RnnSpec &spec,
 /// (layout 1: [batch, dirs, hidden]).
 Value aic::importer::assembleRnnStates(NodeImporter &imp, const RnnSpec &spec,
                                        ArrayRef<Value> states) {
-  int64_t dirs = spec.numDirections;
+  OpBuilder &b = imp.getBuilder();
+  OpFoldResult dirs = b.getIndexAttr(spec.numDirections),
+               hidden = b.getIndexAttr(spec.hidden);
   if (spec.batchFirst)
-    return stackParts(imp, spec, {spec.batch, dirs, spec.hidden}, 1, states);
-  return stackParts(imp, spec, {dirs, spec.batch, spec.hidden}, 0, states);
+    return stackParts(imp, spec, {spec.batchSize, dirs, hidden}, 1, states);
+  return stackParts(imp, spec, {dirs, spec.batchSize, hidden}, 0, states);
 }
 
 /// Each direction's [seq, batch, hidden] Y in [seq, dirs, batch, hidden]
 /// (layout 1: [batch, seq, dirs, hidden]).
 Value aic::importer::assembleRnnY(NodeImporter &imp, const RnnSpec &spec,
                                   ArrayRef<Value> ys) {
-  int64_t dirs = spec.numDirections;
+  OpBuilder &b = imp.getBuilder();
+  OpFoldResult dirs = b.getIndexAttr(spec.numDirections),
+               hidden = b.getIndexAttr(spec.hidden);
   if (!spec.batchFirst)
-    return stackParts(imp, spec, {spec.seq, dirs, spec.batch, spec.hidden}, 1,
-                      ys);
+    return stackParts(imp, spec, {spec.seqSize, dirs, spec.batchSize, hidden},
+                      1, ys);
   SmallVector<Value> parts;
-  auto type = RankedTensorType::get({spec.batch, spec.seq, spec.hidden},
-                                    spec.elementType);
   for (Value y : ys)
-    parts.push_back(imp.create<linalg::TransposeOp>(y, imp.emptyTensor(type),
-                                                    ArrayRef<int64_t>{1, 0, 2})
-                        .getResult()[0]);
-  return stackParts(imp, spec, {spec.batch, spec.seq, dirs, spec.hidden}, 2,
+    parts.push_back(
+        imp.create<linalg::TransposeOp>(
+               y,
+               emptyRnnTensor(imp, spec,
+                              {spec.batchSize, spec.seqSize, hidden}),
+               ArrayRef<int64_t>{1, 0, 2})
+            .getResult()[0]);
+  return stackParts(imp, spec, {spec.batchSize, spec.seqSize, dirs, hidden}, 2,
                     parts);
 }
 
@@ -674,11 +688,10 @@ Value aic::importer::getRnnInput(NodeImporter &imp, const RnnSpec &spec,
                                  Value x) {
   if (!spec.batchFirst)
     return x;
-  auto type = RankedTensorType::get({spec.seq, spec.batch, spec.input},
-                                    spec.elementType);
-  return imp
-      .create<linalg::TransposeOp>(x, imp.emptyTensor(type),
-                                   ArrayRef<int64_t>{1, 0, 2})
+  Value init = emptyRnnTensor(imp, spec,
+                              {spec.seqSize, spec.batchSize,
+                               imp.getBuilder().getIndexAttr(spec.input)});
+  return imp.create<linalg::TransposeOp>(x, init, ArrayRef<int64_t>{1, 0, 2})
       .getResult()[0];
 }
 
@@ -692,8 +705,7 @@ FailureOr<Value> aic::importer::getRnnInitialState(NodeImporter &imp,
     return failure();
   OpBuilder &b = imp.getBuilder();
   SmallVector<OpFoldResult> offsets(3, b.getIndexAttr(0));
-  SmallVector<OpFoldResult> sizes{b.getIndexAttr(spec.batch),
-                                  b.getIndexAttr(spec.batch),
+  SmallVector<OpFoldResult> sizes{spec.batchSize, spec.batchSize,
                                   b.getIndexAttr(spec.hidden)};
   SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
   int64_t dirDim = spec.batchFirst ? 1 : 0;
@@ -754,6 +766,29 @@ static LogicalResult importRecurrent(NodeImporter &imp) {
   FailureOr<RnnSpec> spec = readSpec(imp, cell);
   if (failed(spec))
     return failure();
+  FailureOr<Value> x = imp.getInput(0);
+  if (failed(x))
+    return failure();
+  auto sizeOf = [&](int64_t size, int64_t dim) -> OpFoldResult {
+    if (!ShapedType::isDynamic(size))
+      return imp.getBuilder().getIndexAttr(size);
+    return imp.create<tensor::DimOp>(*x, dim).getResult();
+  };
+  spec->seqSize = sizeOf(spec->seq, spec->batchFirst ? 1 : 0);
+  spec->batchSize = sizeOf(spec->batch, spec->batchFirst ? 0 : 1);
+  // A run-time sequence or batch: oneDNN's primitive, created per shape.
+  if (ShapedType::isDynamic(spec->seq) || ShapedType::isDynamic(spec->batch)) {
+    FailureOr<bool> library = importRecurrentLibrary(imp, *spec);
+    if (failed(library))
+      return failure();
+    if (!*library)
+      return imp.emitError()
+             << "a run-time sequence or batch is supported for the forms "
+                "oneDNN runs only (float32, constant weights, the default "
+                "activations, no clip, input_forget or sequence_lens; fix "
+                "the model's symbolic dims with --input-shape)";
+    return success();
+  }
   // A step whose matrix product is small enough for aic-inline-small-matmuls
   // runs faster as generated code, where that product vectorizes inline,
   // than through oneDNN's RNN primitive, whose fixed cost per step dominates
@@ -773,11 +808,11 @@ static LogicalResult importRecurrent(NodeImporter &imp) {
 ArrayRef<OpRuleInfo> aic::importer::getRecurrentRules() {
   static const OpRuleInfo rules[] = {
       {"GRU", importRecurrent<RnnCell::Gru>, 1,
-       typeBit(onnx::TensorProto::FLOAT)},
+       typeBit(onnx::TensorProto::FLOAT), "", true},
       {"LSTM", importRecurrent<RnnCell::Lstm>, 1,
-       typeBit(onnx::TensorProto::FLOAT)},
+       typeBit(onnx::TensorProto::FLOAT), "", true},
       {"RNN", importRecurrent<RnnCell::Rnn>, 1,
-       typeBit(onnx::TensorProto::FLOAT)},
+       typeBit(onnx::TensorProto::FLOAT), "", true},
   };
   return rules;
 }

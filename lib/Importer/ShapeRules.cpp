@@ -130,9 +130,14 @@ getRuntimeShapedType(NodeImporter &imp, int i, Type elementType,
                               "static length, got "
                            << shapeType;
   int64_t rank = shapeType.getDimSize(0);
-  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
-      0, RankedTensorType::get(SmallVector<int64_t>(rank, ShapedType::kDynamic),
-                               elementType));
+  // The dims shape inference knows (aic's propagation types the entries of
+  // a shape computed from others') are static, checked below.
+  SmallVector<int64_t> dims(rank, ShapedType::kDynamic);
+  if (RankedTensorType inferred = imp.getInferredOutputType(0);
+      inferred && inferred.getRank() == rank)
+    dims.assign(inferred.getShape().begin(), inferred.getShape().end());
+  FailureOr<RankedTensorType> type =
+      imp.getOutputTypeOr(0, RankedTensorType::get(dims, elementType));
   if (failed(type))
     return failure();
   for (int64_t d = 0; d < rank; ++d) {
