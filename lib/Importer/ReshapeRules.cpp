@@ -287,7 +287,10 @@ static LogicalResult importLegacyReshape(NodeImporter &imp, Value input) {
              << "invalid 'shape' " << formatShape(imp.getIntsAttr("shape"))
              << " for an input of shape " << formatShape(in);
     }
-    known *= dim;
+    // A product past int64 cannot be the input's element count.
+    if (llvm::MulOverflow(known, dim, known))
+      return imp.emitError() << "cannot reshape " << formatShape(in) << " to "
+                             << formatShape(imp.getIntsAttr("shape"));
   }
   int64_t count = inType.getNumElements();
   if (inferred && known != 0 && count % known == 0)
