@@ -103,16 +103,26 @@ static LogicalResult importEinsum(NodeImporter &imp) {
   }
 
   // The size of every label and of every ellipsis dim (right-aligned), with
-  // size-1 dims broadcasting as numpy does.
+  // size-1 dims broadcasting as numpy does. A run-time dim takes the size
+  // of the loop it is read in (it does not broadcast): the loop's size is a
+  // static one of another operand, else the first run-time dim's, and the
+  // others are checked against it at run time.
   std::map<char, int64_t> sizes;
   SmallVector<int64_t> ellipsisSizes(ellipsisRank, 1);
   std::map<char, int> counts;
+  // Per label and ellipsis dim, the run-time dims read in its loop (input,
+  // dim).
+  std::map<char, SmallVector<std::pair<int, int64_t>>> runtimeLabels;
+  SmallVector<SmallVector<std::pair<int, int64_t>>> runtimeEllipsis(
+      ellipsisRank);
   auto merge = [&](int64_t &size, int64_t dim) {
-    if (size == 1)
+    if (ShapedType::isDynamic(dim))
+      return true;
+    if (size == 1 || ShapedType::isDynamic(size))
       size = dim;
     return dim == 1 || dim == size;
   };
-  for (auto [input, sub] : llvm::zip(inputs, subs)) {
+  for (auto [i, input, sub] : llvm::enumerate(inputs, subs)) {
     ArrayRef<int64_t> shape =
         cast<RankedTensorType>(input.getType()).getShape();
     int64_t spread = shape.size() + 1 - sub.labels.size();
@@ -120,15 +130,23 @@ static LogicalResult importEinsum(NodeImporter &imp) {
     std::map<char, int64_t> own;
     for (char label : sub.labels) {
       if (label == Subscript::kEllipsis) {
-        for (int64_t e = 0; e < spread; ++e, ++d)
-          if (!merge(ellipsisSizes[ellipsisRank - spread + e], shape[d]))
+        for (int64_t e = 0; e < spread; ++e, ++d) {
+          int64_t global = ellipsisRank - spread + e;
+          if (ShapedType::isDynamic(shape[d]))
+            runtimeEllipsis[global].push_back({int(i), d});
+          if (!merge(ellipsisSizes[global], shape[d]))
             return imp.emitError() << "the dims under '...' do not broadcast";
+        }
         continue;
       }
-      int64_t dim = shape[d++];
+      int64_t dim = shape[d];
+      if (ShapedType::isDynamic(dim))
+        runtimeLabels[label].push_back({int(i), d});
+      ++d;
       // A label repeated in one subscript takes a diagonal: equal sizes.
       auto [it, first] = own.try_emplace(label, dim);
-      if (!first && it->second != dim)
+      if (!first && it->second != dim && !ShapedType::isDynamic(dim) &&
+          !ShapedType::isDynamic(it->second))
         return imp.emitError()
                << "label '" << label << "' repeats with different sizes";
       ++counts[label];
@@ -138,6 +156,41 @@ static LogicalResult importEinsum(NodeImporter &imp) {
                                << global->second << " and " << dim;
     }
   }
+  // The loops' run-time sizes, and the checks that the run-time dims read
+  // in a loop have its size.
+  std::map<char, Value> labelSizes;
+  SmallVector<Value> ellipsisValues(ellipsisRank);
+  auto resolve = [&](int64_t &size, ArrayRef<std::pair<int, int64_t>> dims,
+                     const std::string &what) -> Value {
+    if (dims.empty())
+      return Value();
+    Value first =
+        imp.create<tensor::DimOp>(inputs[dims[0].first], dims[0].second);
+    // Only run-time dims (a 1 among them would be a static one): the first
+    // gives the size.
+    if (ShapedType::isDynamic(size) || size == 1)
+      size = ShapedType::kDynamic;
+    Value expected = ShapedType::isDynamic(size)
+                         ? first
+                         : imp.create<arith::ConstantIndexOp>(size);
+    for (auto [input, dim] : dims) {
+      Value got = imp.create<tensor::DimOp>(inputs[input], dim);
+      if (got == expected)
+        continue;
+      buildRuntimeCheck(
+          imp,
+          imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, got, expected),
+          what + " has different sizes at run time (dim " +
+              std::to_string(dim) + " of input " + std::to_string(input) + ")");
+    }
+    return ShapedType::isDynamic(size) ? first : Value();
+  };
+  for (auto &[label, dims] : runtimeLabels)
+    labelSizes[label] =
+        resolve(sizes[label], dims, std::string("label '") + label + "'");
+  for (int64_t e = 0; e < ellipsisRank; ++e)
+    ellipsisValues[e] = resolve(ellipsisSizes[e], runtimeEllipsis[e],
+                                "dim " + std::to_string(e) + " under '...'");
 
   // The output subscript: explicit, or (implicit) the ellipsis then the
   // labels used once, in alphabetical (ASCII) order.
@@ -170,17 +223,22 @@ static LogicalResult importEinsum(NodeImporter &imp) {
   std::map<char, unsigned> loopOf;
   SmallVector<unsigned> ellipsisLoops;
   SmallVector<int64_t> outShape;
+  SmallVector<Value> outSizes;
   unsigned numLoops = 0;
   for (char label : out.labels) {
     if (label == Subscript::kEllipsis) {
       for (int64_t e = 0; e < ellipsisRank; ++e) {
         ellipsisLoops.push_back(numLoops++);
         outShape.push_back(ellipsisSizes[e]);
+        if (ellipsisValues[e])
+          outSizes.push_back(ellipsisValues[e]);
       }
       continue;
     }
     loopOf[label] = numLoops++;
     outShape.push_back(sizes[label]);
+    if (Value size = labelSizes[label])
+      outSizes.push_back(size);
   }
   unsigned numParallel = numLoops;
   for (auto [label, size] : sizes)
@@ -198,6 +256,7 @@ static LogicalResult importEinsum(NodeImporter &imp) {
       return dim == 1 && loopSize != 1 ? getAffineConstantExpr(0, ctx)
                                        : getAffineDimExpr(loop, ctx);
     };
+    // (A run-time dim is never 1 here: it has its loop's size.)
     int64_t d = 0;
     for (char label : sub.labels) {
       if (label == Subscript::kEllipsis) {
@@ -235,8 +294,9 @@ static LogicalResult importEinsum(NodeImporter &imp) {
                                              utils::IteratorType::parallel);
   iterators.append(numLoops - numParallel, utils::IteratorType::reduction);
   auto generic = imp.create<linalg::GenericOp>(
-      TypeRange{*type}, inputs, ValueRange{buildFill(imp, *type, zero)}, maps,
-      iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
+      TypeRange{*type}, inputs,
+      ValueRange{buildFill(imp, *type, zero, outSizes)}, maps, iterators,
+      [&](OpBuilder &b, Location loc, ValueRange args) {
         ScalarBuilder s(b, loc, elementType, isUnsigned);
         Value product = args[0];
         for (Value arg : args.drop_front().drop_back())
@@ -439,7 +499,8 @@ ArrayRef<OpRuleInfo> aic::importer::getLinearAlgebraRules() {
   static const OpRuleInfo rules[] = {
       {"Det", importDet, 11,
        typeBit(DT::FLOAT) | typeBit(DT::DOUBLE) | typeBit(DT::FLOAT16)},
-      {"Einsum", importEinsum, 12, types::kNumeric & ~typeBit(DT::BFLOAT16)},
+      {"Einsum", importEinsum, 12, types::kNumeric & ~typeBit(DT::BFLOAT16), "",
+       true},
   };
   return rules;
 }

@@ -139,6 +139,21 @@ def main():
          lambda x, i: [np.tile(x, (3, 2)),
                        np.where(np.arange(4)[None, :] == (i % 4)[:, None],
                                 np.float32(5), np.float32(-1))]),
+        ("einsum",
+         [helper.make_node("Einsum", ["q", "k"], ["s"],
+                           equation="bqd,bkd->bqk"),
+          helper.make_node("Einsum", ["q", "w"], ["p"],
+                           equation="...d,d->..."),
+          helper.make_node("Einsum", ["q"], ["g"], equation="bqd->bd")],
+         [tensor("q", F, ["N", "T", 4]), tensor("k", F, ["N", 5, 4])],
+         [tensor("s", F, ["N", "T", 5]), tensor("p", F, ["N", "T"]),
+          tensor("g", F, ["N", 4])],
+         [helper.make_tensor("w", F, [4], [1.0, -2.0, 0.5, 3.0])],
+         lambda b: [rng.standard_normal((b, b + 1, 4), dtype=np.float32),
+                    rng.standard_normal((b, 5, 4), dtype=np.float32)],
+         lambda q, k: [np.einsum("bqd,bkd->bqk", q, k),
+                       q @ np.array([1.0, -2.0, 0.5, 3.0], np.float32),
+                       q.sum(1)]),
     ]
     for name, nodes, inputs, outputs, inits, make, ref in cases:
         sub = os.path.join(folder, name)
