@@ -117,6 +117,27 @@ std::string aic::importer::traceDimSymbol(Value v, int64_t d) {
       at = dps.getDpsInitOperand(cast<OpResult>(at).getResultNumber())->get();
       continue;
     }
+    // A view whose dim is a source dim alone (a group of one) has its size.
+    if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
+      for (auto [source, group] :
+           llvm::enumerate(expand.getReassociationIndices()))
+        if (group.size() == 1 && group[0] == dim) {
+          at = expand.getSrc();
+          dim = source;
+          break;
+        }
+      if (at != expand.getSrc())
+        return "";
+      continue;
+    }
+    if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
+      ReassociationIndices group = collapse.getReassociationIndices()[dim];
+      if (group.size() != 1)
+        return "";
+      at = collapse.getSrc();
+      dim = group[0];
+      continue;
+    }
     auto empty = dyn_cast<tensor::EmptyOp>(op);
     if (!empty)
       return "";
