@@ -207,16 +207,36 @@ static LogicalResult importGatherElements(NodeImporter &imp) {
   if (failed(axis))
     return failure();
   int64_t axisSize = dataType.getDimSize(*axis);
+  // Run-time dims elsewhere (a batch, a sequence) are read at their index.
+  if (ShapedType::isDynamic(axisSize))
+    return imp.emitError() << "gathering along a run-time dim (" << *axis
+                           << ") is not supported yet (fix the model's "
+                              "symbolic dims with --input-shape)";
   if (failed(checkIndices(imp, *indices, *type, axisSize)) ||
       failed(checkIndicesInRange(imp, 1, *indices, {axisSize})))
     return failure();
-  for (int64_t d = 0; d < dataType.getRank(); ++d)
-    if (d != *axis && indicesType.getDimSize(d) > dataType.getDimSize(d))
-      return imp.emitError()
-             << "indices of shape " << formatShape(indicesType.getShape())
-             << " exceed the data of shape "
-             << formatShape(dataType.getShape());
-  if (type->getNumElements() == 0) {
+  for (int64_t d = 0; d < dataType.getRank(); ++d) {
+    int64_t have = dataType.getDimSize(d), want = indicesType.getDimSize(d);
+    if (d == *axis)
+      continue;
+    if (!ShapedType::isDynamic(have) && !ShapedType::isDynamic(want)) {
+      if (want > have)
+        return imp.emitError()
+               << "indices of shape " << formatShape(indicesType.getShape())
+               << " exceed the data of shape "
+               << formatShape(dataType.getShape());
+      continue;
+    }
+    // One statement per op: argument evaluation order is unspecified.
+    Value indicesDim = imp.create<tensor::DimOp>(*indices, d);
+    Value dataDim = imp.create<tensor::DimOp>(*data, d);
+    buildRuntimeCheck(imp,
+                      imp.create<arith::CmpIOp>(arith::CmpIPredicate::sle,
+                                                indicesDim, dataDim),
+                      "dim " + std::to_string(d) +
+                          " of the indices exceeds the data's at run time");
+  }
+  if (type->hasStaticShape() && type->getNumElements() == 0) {
     imp.setOutput(0, imp.emptyTensor(*type));
     return success();
   }
@@ -668,7 +688,7 @@ static LogicalResult importTile(NodeImporter &imp) {
 ArrayRef<OpRuleInfo> aic::importer::getDataMovementRules() {
   static const OpRuleInfo rules[] = {
       {"Gather", importGather, 1, types::kTensor | types::kString, "", true},
-      {"GatherElements", importGatherElements, 11, types::kTensor},
+      {"GatherElements", importGatherElements, 11, types::kTensor, "", true},
       {"GatherND", importGatherND, 11, types::kTensor},
       {"Pad", importPad, 1, types::kNumeric, "", true},
       {"Expand", importExpand, 8, types::kTensor | types::kString, "", true},

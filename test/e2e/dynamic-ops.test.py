@@ -154,6 +154,13 @@ def main():
          lambda q, k: [np.einsum("bqd,bkd->bqk", q, k),
                        q @ np.array([1.0, -2.0, 0.5, 3.0], np.float32),
                        q.sum(1)]),
+        ("gather_elements",
+         [helper.make_node("GatherElements", ["x", "i"], ["y"], axis=1)],
+         [tensor("x", F, ["N", 6]), tensor("i", I, ["N", 3])],
+         [tensor("y", F, ["N", 3])], [],
+         lambda b: [rng.standard_normal((b, 6), dtype=np.float32),
+                    rng.integers(-6, 6, (b, 3))],
+         lambda x, i: [np.take_along_axis(x, i % 6, axis=1)]),
     ]
     for name, nodes, inputs, outputs, inits, make, ref in cases:
         sub = os.path.join(folder, name)
