@@ -131,6 +131,15 @@ mlir::FailureOr<int64_t> normalizeAxis(NodeImporter &imp, int64_t axis,
                                        int64_t rank,
                                        llvm::StringRef what = "axis");
 
+/// ONNX makes an index outside [-size, size) an error: one in constant
+/// `indices` (node input `input`) is rejected at import, one read at run
+/// time fails the run (a reduction over the indices before the read, whose
+/// own indices are still clamped). `sizes` has the axis size, or one per
+/// position of the indices' last dim (GatherND, ScatterND).
+mlir::LogicalResult checkIndicesInRange(NodeImporter &imp, int input,
+                                        mlir::Value indices,
+                                        llvm::ArrayRef<int64_t> sizes);
+
 /// A check of `ok` (i1) at run time: a run where it is false fails with
 /// AIC_ERROR_SHAPE_MISMATCH and the node's description followed by `what`.
 void buildRuntimeCheck(NodeImporter &imp, mlir::Value ok,

@@ -60,14 +60,9 @@ static LogicalResult checkIndices(NodeImporter &imp, Value indices,
   return success();
 }
 
-/// ONNX makes an index outside [-size, size) an error: one in the constant
-/// `indices` is rejected at import, one read at run time fails the run (a
-/// reduction over the indices before the read, whose own indices are still
-/// clamped). `sizes` has the axis size, or for GatherND one per position of
-/// the indices' last dim.
-static LogicalResult checkIndicesInRange(NodeImporter &imp, int input,
-                                         Value indices,
-                                         ArrayRef<int64_t> sizes) {
+LogicalResult aic::importer::checkIndicesInRange(NodeImporter &imp, int input,
+                                                 Value indices,
+                                                 ArrayRef<int64_t> sizes) {
   auto type = cast<RankedTensorType>(indices.getType());
   auto sizeAt = [&](int64_t flat) {
     return sizes.size() == 1 ? sizes[0] : sizes[flat % sizes.size()];

@@ -199,6 +199,9 @@ static LogicalResult importScatterElements(NodeImporter &imp) {
   int64_t axisSize = dataType.getDimSize(*axis);
   if (axisSize == 0 && indicesType.getNumElements() != 0)
     return imp.emitError() << "scatters into an empty axis";
+  if (indicesType.getNumElements() != 0 &&
+      failed(checkIndicesInRange(imp, 1, ops->indices, {axisSize})))
+    return failure();
 
   Value idx = ops->indices, upd = ops->updates;
   Reduction reduction = ops->reduction;
@@ -238,10 +241,14 @@ static LogicalResult importScatterND(NodeImporter &imp) {
     return imp.emitError() << "updates of shape "
                            << formatShape(ops->updatesType.getShape())
                            << ", expected " << formatShape(expected);
-  if (indicesType.getNumElements() != 0)
+  if (indicesType.getNumElements() != 0) {
     for (int64_t j = 0; j < k; ++j)
       if (dataType.getDimSize(j) == 0)
         return imp.emitError() << "scatters into an empty axis";
+    if (failed(checkIndicesInRange(imp, 1, ops->indices,
+                                   dataType.getShape().take_front(k))))
+      return failure();
+  }
 
   Value idx = ops->indices, upd = ops->updates;
   Reduction reduction = ops->reduction;
