@@ -119,9 +119,15 @@ aic::importer::resolveWindow(NodeImporter &imp, ArrayRef<int64_t> in,
       continue;
     }
     int64_t padded = in[i] + w.pads[i] + w.pads[n + i];
-    if (allowEndPadding && out[i] >= 1)
+    // ceil_mode's count of windows where ONNX left the output unknown.
+    int64_t wanted = out[i];
+    if (allowEndPadding && ShapedType::isDynamic(wanted))
+      wanted = padded < window
+                   ? 0
+                   : (padded - window + w.strides[i] - 1) / w.strides[i] + 1;
+    if (allowEndPadding && wanted >= 1)
       w.ceilPadding[i] =
-          std::max<int64_t>(0, (out[i] - 1) * w.strides[i] + window - padded);
+          std::max<int64_t>(0, (wanted - 1) * w.strides[i] + window - padded);
     w.pads[n + i] += w.ceilPadding[i];
     padded += w.ceilPadding[i];
     int64_t count = padded < window ? 0 : (padded - window) / w.strides[i] + 1;
