@@ -290,12 +290,15 @@ std::optional<Candidate> Parallelizer::analyze(linalg::LinalgOp op) {
   }
 
   // Outer parallel loops, each indexing every output by itself: distinct
-  // outer iterations then write distinct elements.
+  // outer iterations then write distinct elements. The innermost loop stays
+  // a loop inside each range unless it is the only one: delinearizing it
+  // would cost a division per element and keep LLVM from vectorizing it.
   auto outputs = op.getDpsInitsMutable();
   unsigned outer = 0;
   int64_t iterations = 1;
   while (outer < iterators.size() &&
-         iterators[outer] == utils::IteratorType::parallel) {
+         iterators[outer] == utils::IteratorType::parallel &&
+         (outer == 0 || outer + 1 < iterators.size())) {
     bool indexes = llvm::all_of(outputs, [&](OpOperand &init) {
       AffineMap map = op.getMatchingIndexingMap(&init);
       return llvm::any_of(map.getResults(), [&](AffineExpr e) {

@@ -97,6 +97,41 @@ func.func @nchw(%arena: memref<2097152xi8>) {
 
 // -----
 
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+
+// Tests that the innermost loop is never collapsed into the range when
+// there are outer loops, even when they give too few iterations
+// (64 * 4 = 256): each range copies whole rows of 256, a loop LLVM
+// vectorizes (a slice of a fused projection made contiguous).
+// CHECK-LABEL: func @rows
+// CHECK-DAG: %[[N:.*]] = arith.constant 256 : i64
+// CHECK: call @aicrt_parallel_for(%{{.*}}, %{{.*}}, %[[N]], %{{.*}})
+// CHECK-LABEL: func.func private @rows_parallel
+// CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CHECK-DAG: %[[C256:.*]] = arith.constant 256 : index
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step
+// CHECK-NEXT: %[[H:.*]] = arith.remui %[[I]], %[[C4]]
+// CHECK-NEXT: %[[T:.*]] = arith.divui %[[I]], %[[C4]]
+// CHECK-NEXT: scf.for %{{.*}} = %{{.*}} to %[[C256]]
+// CHECK-NOT: arith.remui
+// CHECK: return
+func.func @rows(%arena: memref<1048576xi8>) {
+  %c0 = arith.constant 0 : index
+  %c786k = arith.constant 786432 : index
+  %x = memref.view %arena[%c0][] : memref<1048576xi8> to memref<64x4x768xf32>
+  %y = memref.view %arena[%c786k][] : memref<1048576xi8> to memref<64x4x256xf32>
+  %s = memref.subview %x[0, 0, 256] [64, 4, 256] [1, 1, 1] : memref<64x4x768xf32> to memref<64x4x256xf32, strided<[3072, 768, 1], offset: 256>>
+  linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%s : memref<64x4x256xf32, strided<[3072, 768, 1], offset: 256>>) outs(%y : memref<64x4x256xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  return
+}
+
+// -----
+
+
 #id = affine_map<(d0) -> (d0)>
 
 // Tests that an op with too little work stays serial.
