@@ -40,6 +40,9 @@ constexpr StringLiteral kParallelForFn = "aicrt_parallel_for";
 /// Outer iterations worth collapsing into the range split: beyond this
 /// many, a further loop only adds index arithmetic.
 constexpr int64_t kEnoughOuterIterations = 1024;
+/// Outer iterations too few to keep the threads busy: below this many, the
+/// innermost loop joins the range split too.
+constexpr int64_t kFewOuterIterations = 64;
 
 /// Scalar operations per iteration of `op`'s loop nest: its body's ops,
 /// at least one (a copy).
@@ -291,14 +294,16 @@ std::optional<Candidate> Parallelizer::analyze(linalg::LinalgOp op) {
 
   // Outer parallel loops, each indexing every output by itself: distinct
   // outer iterations then write distinct elements. The innermost loop stays
-  // a loop inside each range unless it is the only one: delinearizing it
-  // would cost a division per element and keep LLVM from vectorizing it.
+  // a loop inside each range unless the outer ones give too few iterations:
+  // delinearizing it would cost a division per element and keep LLVM from
+  // vectorizing it.
   auto outputs = op.getDpsInitsMutable();
   unsigned outer = 0;
   int64_t iterations = 1;
   while (outer < iterators.size() &&
          iterators[outer] == utils::IteratorType::parallel &&
-         (outer == 0 || outer + 1 < iterators.size())) {
+         (outer + 1 < iterators.size() ||
+          iterations < kFewOuterIterations)) {
     bool indexes = llvm::all_of(outputs, [&](OpOperand &init) {
       AffineMap map = op.getMatchingIndexingMap(&init);
       return llvm::any_of(map.getResults(), [&](AffineExpr e) {

@@ -99,8 +99,8 @@ func.func @nchw(%arena: memref<2097152xi8>) {
 
 #id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 
-// Tests that the innermost loop is never collapsed into the range when
-// there are outer loops, even when they give too few iterations
+// Tests that the innermost loop stays out of the range when the outer loops
+// give enough iterations for the threads, if fewer than collapsing aims at
 // (64 * 4 = 256): each range copies whole rows of 256, a loop LLVM
 // vectorizes (a slice of a fused projection made contiguous).
 // CHECK-LABEL: func @rows
@@ -125,6 +125,35 @@ func.func @rows(%arena: memref<1048576xi8>) {
       ins(%s : memref<64x4x256xf32, strided<[3072, 768, 1], offset: 256>>) outs(%y : memref<64x4x256xf32>) {
   ^bb0(%in: f32, %out: f32):
     linalg.yield %in : f32
+  }
+  return
+}
+
+// -----
+
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+
+// Tests that the innermost loop joins the range when the outer loops give
+// too few iterations to share among threads (2).
+// CHECK-LABEL: func @wide
+// CHECK-DAG: %[[N:.*]] = arith.constant 262144 : i64
+// CHECK: call @aicrt_parallel_for(%{{.*}}, %{{.*}}, %[[N]], %{{.*}})
+// CHECK-LABEL: func.func private @wide_parallel
+// CHECK: scf.for
+// CHECK-NEXT: arith.remui
+// CHECK-NEXT: arith.divui
+// CHECK-NOT: scf.for
+// CHECK: return
+func.func @wide(%arena: memref<2097152xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1m = arith.constant 1048576 : index
+  %x = memref.view %arena[%c0][] : memref<2097152xi8> to memref<2x131072xf32>
+  %y = memref.view %arena[%c1m][] : memref<2097152xi8> to memref<2x131072xf32>
+  linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<2x131072xf32>) outs(%y : memref<2x131072xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.negf %in : f32
+    linalg.yield %m : f32
   }
   return
 }
