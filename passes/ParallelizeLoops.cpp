@@ -302,8 +302,7 @@ std::optional<Candidate> Parallelizer::analyze(linalg::LinalgOp op) {
   int64_t iterations = 1;
   while (outer < iterators.size() &&
          iterators[outer] == utils::IteratorType::parallel &&
-         (outer + 1 < iterators.size() ||
-          iterations < kFewOuterIterations)) {
+         (outer + 1 < iterators.size() || iterations < kFewOuterIterations)) {
     bool indexes = llvm::all_of(outputs, [&](OpOperand &init) {
       AffineMap map = op.getMatchingIndexingMap(&init);
       return llvm::any_of(map.getResults(), [&](AffineExpr e) {
