@@ -3,7 +3,8 @@
 // Library ops are destination-style: their buffer form is the same op with
 // memref operands and no results, writing the destination in place, so
 // one-shot bufferization can decide where each result lives. aic.reshape is
-// a view: its buffer aliases the operand's.
+// a view: its buffer aliases the operand's, strided when the operand is a
+// slice whose reshape strides can express, else of a dense copy.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/Aic/AicDialect.h"
@@ -11,6 +12,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/IR/DstBufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 using namespace mlir;
@@ -32,6 +34,42 @@ FailureOr<Value> allocDenseLike(RewriterBase &rewriter, Location loc,
                                              type.getElementType(), nullptr,
                                              type.getMemorySpace()),
                              sizes);
+}
+
+/// A reshape of a strided view (a slice) that stays a view: one that only
+/// splits dims (memref.expand_shape, always expressible with strides) or
+/// only merges dims whose elements are evenly spaced
+/// (memref.collapse_shape).
+struct StridedReshape {
+  MemRefType type;
+  SmallVector<ReassociationIndices> reassociation;
+  bool expand;
+};
+
+std::optional<StridedReshape> stridedReshape(MemRefType source,
+                                             RankedTensorType result) {
+  if (source.getLayout().isIdentity() || !source.hasStaticShape() ||
+      !result.hasStaticShape() || source.getRank() == result.getRank())
+    return std::nullopt;
+  bool expand = result.getRank() > source.getRank();
+  std::optional<SmallVector<ReassociationIndices>> reassociation =
+      getReassociationIndicesForReshape(
+          expand ? cast<ShapedType>(source) : cast<ShapedType>(result),
+          expand ? cast<ShapedType>(result) : cast<ShapedType>(source));
+  if (!reassociation)
+    return std::nullopt;
+  if (expand) {
+    FailureOr<MemRefType> type = memref::ExpandShapeOp::computeExpandedType(
+        source, result.getShape(), *reassociation);
+    if (failed(type))
+      return std::nullopt;
+    return StridedReshape{*type, std::move(*reassociation), true};
+  }
+  if (!memref::CollapseShapeOp::isGuaranteedCollapsible(source, *reassociation))
+    return std::nullopt;
+  return StridedReshape{
+      memref::CollapseShapeOp::computeCollapsedType(source, *reassociation),
+      std::move(*reassociation), false};
 }
 
 template <typename OpTy>
@@ -131,6 +169,10 @@ struct ReshapeOpModel
         reshape.getInput(), options, invocationStack);
     if (failed(source))
       return failure();
+    if (auto strided = dyn_cast<MemRefType>(*source))
+      if (std::optional<StridedReshape> view =
+              stridedReshape(strided, reshape.getType()))
+        return cast<BaseMemRefType>(view->type);
     return cast<BaseMemRefType>(MemRefType::get(
         reshape.getType().getShape(), reshape.getType().getElementType(),
         nullptr, source->getMemorySpace()));
@@ -145,7 +187,21 @@ struct ReshapeOpModel
     Location loc = op->getLoc();
     auto sourceType = cast<MemRefType>(buffer->getType());
     Value source = *buffer;
-    // A strided view (a slice) is not contiguous: reshape a dense copy.
+    RankedTensorType type = reshape.getType();
+    if (std::optional<StridedReshape> view = stridedReshape(sourceType, type)) {
+      Value result = view->expand
+                         ? rewriter
+                               .create<memref::ExpandShapeOp>(
+                                   loc, view->type, source, view->reassociation)
+                               .getResult()
+                         : rewriter
+                               .create<memref::CollapseShapeOp>(
+                                   loc, view->type, source, view->reassociation)
+                               .getResult();
+      replaceOpWithBufferizedValues(rewriter, op, result);
+      return success();
+    }
+    // Any other strided view is not contiguous: reshape a dense copy.
     if (!sourceType.getLayout().isIdentity()) {
       FailureOr<Value> copy = allocDenseLike(rewriter, loc, source, options);
       if (failed(copy) ||
@@ -153,7 +209,6 @@ struct ReshapeOpModel
         return failure();
       source = *copy;
     }
-    RankedTensorType type = reshape.getType();
     SmallVector<int64_t> strides(type.getRank(), 1);
     for (int64_t i = type.getRank() - 2; i >= 0; --i)
       strides[i] = strides[i + 1] * type.getDimSize(i + 1);
