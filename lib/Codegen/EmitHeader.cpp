@@ -7,6 +7,12 @@
 // run() takes aic::Span<T, N> of exactly sized arrays. It is built from the
 // imported @main_graph, whose signature the compiled library keeps.
 //
+// Run-time dims: the run functions take each symbolic input dim (`batch`)
+// as an int64_t parameter, once per name, and its inputs as pointers
+// (spans of any size in C++, checked against the dims). Outputs of a
+// run-time shape come back in memory the runtime allocates
+// (aic_model_run_alloc; aic::OwnedTensor in C++).
+//
 //===----------------------------------------------------------------------===//
 #include "aic/Compiler.h"
 #include "dialects/Aic/RuntimePrimitive.h"
@@ -29,8 +35,26 @@ struct HeaderTensor {
   std::string name;  // as the runtime reports it
   std::string ident; // C identifier, unique in the model (case-insensitive)
   int64_t dtype;
-  SmallVector<int64_t> shape;
-  int64_t elements;
+  SmallVector<int64_t> shape; // AIC_DIM_DYNAMIC for a run-time dim
+  // An input's run-time dims: the identifier of the run functions'
+  // parameter that gives each ("" for a static dim).
+  SmallVector<std::string> dimParams;
+  int64_t elements; // -1 with run-time dims
+
+  bool isDynamic() const { return elements < 0; }
+};
+
+/// The tensors of a model's signature and the parameters giving its
+/// symbolic input dims, in order of first use.
+struct Signature {
+  SmallVector<HeaderTensor> inputs, outputs;
+  SmallVector<std::string> dimParams;
+  bool allocOutputs = false; // an output has a run-time dim
+
+  bool anyDynamic() const {
+    return allocOutputs ||
+           llvm::any_of(inputs, [](auto &t) { return t.isDynamic(); });
+  }
 };
 
 struct DtypeSpelling {
@@ -123,6 +147,8 @@ bool isReserved(StringRef ident) {
       "bitor",        "compl",
       "and_eq",       "or_eq",
       "xor_eq",       "not_eq",
+      "shapes",       "raw",
+      "each",         "checkSize",
       "NULL"};
   return kReserved.contains(ident);
 }
@@ -143,18 +169,35 @@ std::string identifierFor(StringRef name, llvm::StringSet<> &taken) {
   return unique;
 }
 
+/// `shape` as C initializers: AIC_DIM_DYNAMIC for a run-time dim.
 std::string joinShape(ArrayRef<int64_t> shape, StringRef separator) {
   std::string s;
   for (auto [i, d] : llvm::enumerate(shape))
-    s += (i ? separator.str() : "") + std::to_string(d);
+    s += (i ? separator.str() : "") + (ShapedType::isDynamic(d)
+                                           ? std::string("AIC_DIM_DYNAMIC")
+                                           : std::to_string(d));
   return s;
 }
 
-/// Reads the signature of @main_graph; false after emitting an error.
-LogicalResult readSignature(func::FuncOp graph,
-                            SmallVectorImpl<HeaderTensor> &inputs,
-                            SmallVectorImpl<HeaderTensor> &outputs) {
+/// `t`'s shape for people: a run-time dim by its parameter's name, or `?`.
+std::string describeShape(const HeaderTensor &t) {
+  std::string s;
+  for (auto [i, d] : llvm::enumerate(t.shape)) {
+    s += i ? ", " : "";
+    if (!ShapedType::isDynamic(d))
+      s += std::to_string(d);
+    else if (i < t.dimParams.size() && !t.dimParams[i].empty())
+      s += t.dimParams[i];
+    else
+      s += "?";
+  }
+  return s;
+}
+
+/// Reads the signature of @main_graph; failure after emitting an error.
+LogicalResult readSignature(func::FuncOp graph, Signature &sig) {
   llvm::StringSet<> taken;
+  llvm::StringMap<std::string> paramOfSymbol;
   auto add = [&](SmallVectorImpl<HeaderTensor> &list, StringRef kind,
                  unsigned index, Type type,
                  DictionaryAttr attrs) -> LogicalResult {
@@ -163,33 +206,49 @@ LogicalResult readSignature(func::FuncOp graph,
     if (auto name = attrs ? attrs.getAs<StringAttr>(kNameAttr) : StringAttr())
       t.name = name.str();
     auto tensor = dyn_cast<RankedTensorType>(type);
-    if (tensor && kind == "output" && !tensor.hasStaticShape())
-      return graph.emitError()
-             << "output '" << t.name << "' has the type " << type
-             << ", whose shape is known only at run time (it depends on the "
-                "data): a header cannot declare it; load the library and run "
-                "it with aic_model_run_alloc";
-    if (!tensor || !tensor.hasStaticShape())
-      return graph.emitError()
-             << kind << " '" << t.name << "' has the type " << type
-             << ", not a tensor of static shape (give --input-shape)";
+    if (!tensor)
+      return graph.emitError() << kind << " '" << t.name << "' has the type "
+                               << type << ", not a ranked tensor";
     bool isUnsigned = attrs && attrs.get(kUnsignedAttr);
     t.dtype = getDtypeCode(tensor.getElementType(), isUnsigned);
     if (!spell(t.dtype))
       return graph.emitError() << kind << " '" << t.name << "' has the type "
                                << type << ", which a C header cannot spell";
     t.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
-    t.elements = tensor.getNumElements();
+    t.elements = tensor.hasStaticShape() ? tensor.getNumElements() : -1;
     t.ident = identifierFor(t.name, taken);
+    if (kind == "output") {
+      sig.allocOutputs |= t.isDynamic();
+    } else if (t.isDynamic()) {
+      // A named dim is one parameter wherever it occurs (the runtime checks
+      // that inputs sharing it agree); an unnamed one is its own.
+      auto names = attrs ? attrs.getAs<ArrayAttr>(kDimNamesAttr) : ArrayAttr();
+      t.dimParams.resize(t.shape.size());
+      for (auto [d, size] : llvm::enumerate(t.shape)) {
+        if (!ShapedType::isDynamic(size))
+          continue;
+        auto symbol = names && d < names.size() ? dyn_cast<StringAttr>(names[d])
+                                                : StringAttr();
+        std::string key = symbol && !symbol.getValue().empty()
+                              ? symbol.str()
+                              : t.ident + "_dim" + std::to_string(d);
+        auto [it, inserted] = paramOfSymbol.try_emplace(key);
+        if (inserted) {
+          it->second = identifierFor(key, taken);
+          sig.dimParams.push_back(it->second);
+        }
+        t.dimParams[d] = it->second;
+      }
+    }
     list.push_back(std::move(t));
     return success();
   };
   for (unsigned i = 0; i < graph.getNumArguments(); ++i)
-    if (failed(add(inputs, "input", i, graph.getArgumentTypes()[i],
+    if (failed(add(sig.inputs, "input", i, graph.getArgumentTypes()[i],
                    graph.getArgAttrDict(i))))
       return failure();
   for (unsigned i = 0; i < graph.getNumResults(); ++i)
-    if (failed(add(outputs, "output", i, graph.getResultTypes()[i],
+    if (failed(add(sig.outputs, "output", i, graph.getResultTypes()[i],
                    graph.getResultAttrDict(i))))
       return failure();
   return success();
@@ -199,9 +258,9 @@ LogicalResult readSignature(func::FuncOp graph,
 class HeaderWriter {
 public:
   HeaderWriter(raw_ostream &os, StringRef name, StringRef source,
-               ArrayRef<HeaderTensor> inputs, ArrayRef<HeaderTensor> outputs)
-      : os(os), n(name.str()), N(name.upper()), source(source.str()),
-        inputs(inputs), outputs(outputs) {}
+               const Signature &sig)
+      : os(os), n(name.str()), N(name.upper()), source(source.str()), sig(sig),
+        inputs(sig.inputs), outputs(sig.outputs) {}
 
   void write() {
     writePrologue();
@@ -230,10 +289,17 @@ private:
       os << "\n";
       for (const HeaderTensor &t : tensors)
         os << " *   " << t.name << ": " << spell(t.dtype)->onnxName << " ["
-           << joinShape(t.shape, ", ") << "]\n";
+           << describeShape(t) << "]\n";
     };
     list("Inputs", inputs);
     list("Outputs", outputs);
+    if (!sig.dimParams.empty())
+      os << " *\n * Run-time dims (parameters of " << n
+         << "_run): " << llvm::join(sig.dimParams, ", ") << ".\n";
+    if (sig.allocOutputs)
+      os << " * Outputs whose shape is known only at run time: " << n
+         << "_run returns every output\n * in memory the runtime allocates "
+            "(release each with aic_tensor_free).\n";
     os << " *\n"
           " * "
        << n
@@ -266,13 +332,13 @@ private:
     const DtypeSpelling &d = *spell(t.dtype);
     std::string M = N + "_" + StringRef(t.ident).upper();
     os << "/* " << kind << " " << index << ": \"" << t.name << "\", "
-       << spell(t.dtype)->onnxName << " [" << joinShape(t.shape, ", ")
-       << "] */\n";
+       << spell(t.dtype)->onnxName << " [" << describeShape(t) << "] */\n";
     os << "#define " << M << "_INDEX " << index << "\n";
     os << "#define " << M << "_NAME \"" << escaped(t.name) << "\"\n";
     os << "#define " << M << "_DTYPE " << d.enumerator << "\n";
     os << "#define " << M << "_RANK " << t.shape.size() << "\n";
-    os << "#define " << M << "_SIZE " << t.elements << " /* elements */\n";
+    if (!t.isDynamic())
+      os << "#define " << M << "_SIZE " << t.elements << " /* elements */\n";
     os << "typedef " << d.cType << " " << n << "_" << t.ident << "_t;\n";
     // A scalar's shape is never read; C has no empty arrays.
     os << "static const int64_t " << n << "_" << t.ident << "_shape["
@@ -289,41 +355,58 @@ private:
 
   /// `VAR[] = {{name or buffer, dtype, rank, shape}, ...}` of `tensors`:
   /// aic_tensor_info_t entries, or aic_tensor_t ones (`withData`) whose
-  /// buffers are the run function's parameters.
+  /// buffers are the run function's parameters and whose run-time shapes
+  /// are at `shapeAt` of the local `shapes`.
   void writeTable(StringRef qualifiers, StringRef type, StringRef var,
-                  ArrayRef<HeaderTensor> tensors, bool withData, bool isConst) {
+                  ArrayRef<HeaderTensor> tensors, bool withData, bool isConst,
+                  ArrayRef<size_t> shapeAt = {}) {
     if (tensors.empty()) {
       os << "  const " << type << " *" << var << " = NULL;\n";
       return;
     }
     os << "  " << qualifiers << type << " " << var << "[" << tensors.size()
        << "] = {\n";
-    for (const HeaderTensor &t : tensors) {
+    for (auto [i, t] : llvm::enumerate(tensors)) {
       os << "      {";
       if (withData)
         os << (isConst ? "(void *)" : "") << t.ident << ", ";
       else
         os << "\"" << escaped(t.name) << "\", ";
-      os << spell(t.dtype)->enumerator << ", " << t.shape.size() << ", " << n
-         << "_" << t.ident << "_shape},\n";
+      os << spell(t.dtype)->enumerator << ", " << t.shape.size() << ", ";
+      if (withData && t.isDynamic())
+        os << "shapes + " << shapeAt[i];
+      else
+        os << n << "_" << t.ident << "_shape";
+      os << "},\n";
     }
     os << "  };\n";
   }
 
+  /// The run functions' parameters after the model: the run-time dims,
+  /// the inputs, then the outputs' buffers (or the array they come back in).
   void writeParams(StringRef indent) {
+    for (const std::string &dim : sig.dimParams)
+      os << ",\n" << indent << "int64_t " << dim;
     auto params = [&](ArrayRef<HeaderTensor> tensors, bool isConst) {
       for (const HeaderTensor &t : tensors) {
         os << ",\n"
            << indent << (isConst ? "const " : "") << n << "_" << t.ident
-           << "_t " << t.ident;
-        if (t.elements > 0)
-          os << "[AIC_MIN_ELEMENTS(" << t.elements << ")]";
+           << "_t ";
+        if (t.isDynamic())
+          os << "*" << t.ident;
+        else if (t.elements > 0)
+          os << t.ident << "[AIC_MIN_ELEMENTS(" << t.elements << ")]";
         else
-          os << "[]";
+          os << t.ident << "[]";
       }
     };
     params(inputs, true);
-    params(outputs, false);
+    if (!sig.allocOutputs)
+      params(outputs, false);
+    else
+      os << ",\n"
+         << indent << "aic_tensor_t outputs[AIC_MIN_ELEMENTS(" << outputs.size()
+         << ")]";
   }
 
   void writeCFunctions() {
@@ -370,31 +453,67 @@ private:
        << "  return " << n
        << "_checked(aic_model_load(path, model), model);\n}\n\n";
 
-    os << "/* Runs the model on caller buffers, each holding its tensor's "
-          "elements\n * (row-major). */\n"
+    if (sig.dimParams.empty())
+      os << "/* Runs the model on caller buffers, each holding its tensor's "
+            "elements\n * (row-major)";
+    else
+      os << "/* Runs the model at the given run-time dims on caller buffers, "
+            "each holding\n * its tensor's elements at those dims "
+            "(row-major)";
+    if (sig.allocOutputs)
+      os << "; fills `outputs` in graph order with\n * the outputs in memory "
+            "the runtime allocates: release each with\n * aic_tensor_free "
+            "(aic_model_run_alloc)";
+    os << ". */\n"
        << "static inline aic_status_t " << n << "_run(aic_model_t *model";
     writeParams("    ");
     os << ") {\n";
-    writeTable("", "aic_tensor_t", "inputs", inputs, true, true);
+    // The run-time shapes of the inputs, one after the other.
+    SmallVector<size_t> shapeAt;
+    SmallVector<std::string> dims;
+    for (const HeaderTensor &t : inputs) {
+      shapeAt.push_back(dims.size());
+      if (!t.isDynamic())
+        continue;
+      for (auto [d, size] : llvm::enumerate(t.shape))
+        dims.push_back(t.dimParams[d].empty() ? std::to_string(size)
+                                              : t.dimParams[d]);
+    }
+    if (!dims.empty())
+      os << "  const int64_t shapes[" << dims.size() << "] = {"
+         << llvm::join(dims, ", ") << "};\n";
+    writeTable("", "aic_tensor_t", "inputs", inputs, true, true, shapeAt);
+    if (sig.allocOutputs) {
+      os << "  return aic_model_run_alloc(model, inputs, " << inputs.size()
+         << ", outputs, " << outputs.size() << ");\n}\n\n";
+      return;
+    }
     writeTable("", "aic_tensor_t", "outputs", outputs, true, false);
     os << "  return aic_model_run(model, inputs, " << inputs.size()
        << ", outputs, " << outputs.size() << ");\n}\n\n";
   }
 
   void writeCxxClass() {
-    os << "\n#include <aic/runtime.hpp>\n\n#include <string>\n\n"
-       << "namespace aic::models {\n\n"
+    os << "\n#include <aic/runtime.hpp>\n\n#include <string>\n";
+    if (sig.anyDynamic())
+      os << "#include <initializer_list>\n#include <vector>\n";
+    os << "\nnamespace aic::models {\n\n"
        << "/// The model '" << n
        << "' with its signature in types: run() takes buffers of\n"
        << "/// exactly its tensors' element types and sizes (std::array, "
-          "C arrays, or\n/// aic::Span). Errors throw aic::Error.\n"
+          "C arrays, or\n/// aic::Span";
+    if (sig.anyDynamic())
+      os << "; of a run-time size, any contiguous container, checked\n"
+            "/// against the dims";
+    os << "). Errors throw aic::Error.\n"
        << "class " << n << " {\npublic:\n";
     for (auto [kind, tensors] :
          {std::make_pair("input", inputs), std::make_pair("output", outputs)})
       for (const HeaderTensor &t : tensors)
-        os << "  /// " << kind << " \"" << t.name << "\"\n  using " << t.ident
-           << "_array = std::array<" << n << "_" << t.ident << "_t, "
-           << t.elements << ">;\n";
+        if (!t.isDynamic())
+          os << "  /// " << kind << " \"" << t.name << "\"\n  using " << t.ident
+             << "_array = std::array<" << n << "_" << t.ident << "_t, "
+             << t.elements << ">;\n";
     os << "\n  /// The model linked into the program.\n"
        << "  static " << n << " load() {\n"
        << "    aic_model_t *m = nullptr;\n"
@@ -404,35 +523,96 @@ private:
        << "  static " << n << " load(const std::string &path) {\n"
        << "    aic_model_t *m = nullptr;\n"
        << "    ::aic::check(::" << n << "_load_file(path.c_str(), &m));\n"
-       << "    return " << n << "(::aic::Model::adopt(m));\n  }\n\n"
-       << "  void run(";
+       << "    return " << n << "(::aic::Model::adopt(m));\n  }\n\n";
+    if (sig.allocOutputs)
+      os << "  /// The outputs in graph order.\n"
+         << "  std::vector<::aic::OwnedTensor> run(";
+    else
+      os << "  void run(";
     bool first = true;
+    auto sep = [&]() -> raw_ostream & {
+      os << (first ? "" : ",\n           ");
+      first = false;
+      return os;
+    };
+    for (const std::string &dim : sig.dimParams)
+      sep() << "int64_t " << dim;
     auto params = [&](ArrayRef<HeaderTensor> tensors, bool isConst) {
       for (const HeaderTensor &t : tensors) {
-        os << (first ? "" : ",\n           ") << "::aic::Span<"
-           << (isConst ? "const " : "") << n << "_" << t.ident << "_t, "
-           << t.elements << "> " << t.ident;
-        first = false;
+        sep() << "::aic::Span<" << (isConst ? "const " : "") << n << "_"
+              << t.ident << "_t";
+        if (!t.isDynamic())
+          os << ", " << t.elements;
+        os << "> " << t.ident;
       }
     };
     params(inputs, true);
-    params(outputs, false);
-    os << ") const {\n    ::aic::check(::" << n << "_run(model_.get()";
+    if (!sig.allocOutputs)
+      params(outputs, false);
+    os << ") const {\n";
+    for (const HeaderTensor &t : inputs) {
+      if (!t.isDynamic())
+        continue;
+      SmallVector<std::string> factors;
+      for (auto [d, size] : llvm::enumerate(t.shape))
+        factors.push_back(t.dimParams[d].empty() ? std::to_string(size)
+                                                 : t.dimParams[d]);
+      os << "    checkSize(\"" << escaped(t.name) << "\", " << t.ident
+         << ".size(), {" << llvm::join(factors, ", ") << "});\n";
+    }
+    if (sig.allocOutputs)
+      os << "    aic_tensor_t raw[" << outputs.size()
+         << "] = {};\n    std::vector<::aic::OwnedTensor> outputs;\n"
+         << "    outputs.reserve(" << outputs.size() << ");\n";
+    os << "    ::aic::check(::" << n << "_run(model_.get()";
+    for (const std::string &dim : sig.dimParams)
+      os << ", " << dim;
     for (const HeaderTensor &t : inputs)
       os << ", " << t.ident << ".data()";
-    for (const HeaderTensor &t : outputs)
-      os << ", " << t.ident << ".data()";
-    os << "));\n  }\n\n"
-       << "  const ::aic::Model &model() const noexcept { return model_; }\n"
+    if (sig.allocOutputs)
+      os << ", raw));\n    for (aic_tensor_t &each : raw)\n"
+         << "      outputs.emplace_back(each);\n    return outputs;\n  }\n\n";
+    else {
+      for (const HeaderTensor &t : outputs)
+        os << ", " << t.ident << ".data()";
+      os << "));\n  }\n\n";
+    }
+    os << "  const ::aic::Model &model() const noexcept { return model_; }\n"
        << "  ::aic::Model &model() noexcept { return model_; }\n\n"
        << "private:\n"
        << "  explicit " << n
-       << "(::aic::Model model) : model_(std::move(model)) {}\n"
-       << "  ::aic::Model model_;\n};\n\n} // namespace aic::models\n";
+       << "(::aic::Model model) : model_(std::move(model)) {}\n";
+    if (llvm::any_of(inputs, [](auto &t) { return t.isDynamic(); }))
+      os << "  /// A buffer of a run-time size must hold the dims' product.\n"
+         << "  static void checkSize(const char *input, size_t size,\n"
+         << "                        std::initializer_list<int64_t> dims) {\n"
+         << "    size_t expected = 1;\n"
+         << "    bool valid = true;\n"
+         << "    for (int64_t d : dims) {\n"
+         << "      valid = valid && d >= 0 &&\n"
+         << "              (d == 0 || expected <= SIZE_MAX / "
+            "static_cast<size_t>(d));\n"
+         << "      if (valid)\n"
+         << "        expected *= static_cast<size_t>(d);\n"
+         << "    }\n"
+         << "    if (!valid || size != expected)\n"
+         << "      throw ::aic::Error(AIC_ERROR_SHAPE_MISMATCH,\n"
+         << "                         std::string(\"input '\") + input + "
+            "\"': buffer of \" +\n"
+         << "                             std::to_string(size) +\n"
+         << "                             (valid ? \" elements where the "
+            "dims give \" +\n"
+         << "                                          std::to_string(expected)"
+            "\n"
+         << "                                    : std::string(\" elements "
+            "and invalid dims\")));\n"
+         << "  }\n";
+    os << "  ::aic::Model model_;\n};\n\n} // namespace aic::models\n";
   }
 
   raw_ostream &os;
   std::string n, N, source;
+  const Signature &sig;
   ArrayRef<HeaderTensor> inputs, outputs;
 };
 
@@ -475,12 +655,12 @@ LogicalResult aic::emitHeader(ModuleOp module, StringRef name,
   func::FuncOp graph = getGraphFunc(module);
   if (!graph)
     return failure();
-  SmallVector<HeaderTensor> inputs, outputs;
-  if (failed(readSignature(graph, inputs, outputs)))
+  Signature sig;
+  if (failed(readSignature(graph, sig)))
     return failure();
   std::string source;
   if (auto file = dyn_cast<FileLineColLoc>(module.getLoc()))
     source = llvm::sys::path::filename(file.getFilename().getValue()).str();
-  HeaderWriter(os, name, source, inputs, outputs).write();
+  HeaderWriter(os, name, source, sig).write();
   return success();
 }
