@@ -380,8 +380,11 @@ def Aic_LayerNormOp : Aic_LibraryOp<"layer_norm", [AttrSizedOperandSegments]> {
         return emitOpError() << "expects a result like its input of rank >= 1";
       if (getBias() && !getScale())
         return emitOpError() << "expects a scale with the bias";
-      if (in.isDynamicDim(in.getRank() - 1))
-        return emitOpError() << "expects a static normalized (last) dim";
+      // A run-time normalized dim (instance normalization over run-time
+      // spatial dims) has no scale or bias, whose size it would be.
+      if (in.isDynamicDim(in.getRank() - 1) && getScale())
+        return emitOpError() << "expects a static normalized (last) dim "
+                                "with a scale";
       int64_t size = in.getShape().back();
       for (::mlir::Value v : {getScale(), getBias()}) {
         if (!v)

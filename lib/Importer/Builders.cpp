@@ -556,9 +556,15 @@ Value aic::importer::buildConstantPad(NodeImporter &imp, RankedTensorType type,
   // MLIR 19 sizes the buffer of a tensor.pad with run-time dims by itself
   // (a dominance error at bufferization): a fill and a copy into it.
   SmallVector<Value> sizes;
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    if (type.isDynamicDim(d))
-      sizes.push_back(imp.create<tensor::DimOp>(source, d));
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!type.isDynamicDim(d))
+      continue;
+    Value size = imp.create<tensor::DimOp>(source, d);
+    if (low[d] + high[d] != 0)
+      size = imp.create<arith::AddIOp>(
+          size, imp.create<arith::ConstantIndexOp>(low[d] + high[d]));
+    sizes.push_back(size);
+  }
   Value filled = buildFill(imp, type, value, sizes);
   return imp
       .create<tensor::InsertSliceOp>(

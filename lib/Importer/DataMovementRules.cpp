@@ -309,28 +309,42 @@ static LogicalResult importGatherND(NodeImporter &imp) {
 // Pad
 //===----------------------------------------------------------------------===//
 
-/// The source index of a reflect/edge padded dim for output index `i`.
+/// The source index of a reflect/edge padded dim for output index `i`;
+/// `size` is the source dim's (a constant, or a run-time value at least 1).
 static Value paddedSourceIndex(OpBuilder &b, Location loc, Value i, int64_t low,
-                               int64_t size, bool reflect) {
-  Value j = b.create<arith::SubIOp>(loc, i,
-                                    b.create<arith::ConstantIndexOp>(loc, low));
-  Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
-  Value last = b.create<arith::ConstantIndexOp>(loc, size - 1);
-  if (!reflect || size == 1)
+                               Value size, bool reflect) {
+  auto constant = [&](int64_t v) -> Value {
+    return b.create<arith::ConstantIndexOp>(loc, v);
+  };
+  std::optional<int64_t> staticSize = getConstantIntValue(size);
+  Value j = b.create<arith::SubIOp>(loc, i, constant(low));
+  Value zero = constant(0), one = constant(1);
+  Value last = staticSize ? constant(*staticSize - 1)
+                          : b.create<arith::SubIOp>(loc, size, one).getResult();
+  if (!reflect || staticSize == 1)
     return b.create<arith::MinSIOp>(loc, b.create<arith::MaxSIOp>(loc, j, zero),
                                     last);
-  // numpy's reflect (no edge repeat) is periodic with period 2 * (size - 1).
-  int64_t period = 2 * (size - 1);
-  Value periodValue = b.create<arith::ConstantIndexOp>(loc, period);
-  Value m = b.create<arith::RemSIOp>(loc, j, periodValue);
+  // numpy's reflect (no edge repeat) is periodic with period 2 * (size - 1);
+  // a run-time size of 1 has none (every index reads element 0).
+  Value single, period;
+  if (staticSize) {
+    period = constant(2 * (*staticSize - 1));
+  } else {
+    single = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, size, one);
+    period = b.create<arith::SelectOp>(
+        loc, single, one, b.create<arith::AddIOp>(loc, last, last));
+  }
+  Value m = b.create<arith::RemSIOp>(loc, j, period);
   Value negative =
       b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, m, zero);
-  m = b.create<arith::SelectOp>(
-      loc, negative, b.create<arith::AddIOp>(loc, m, periodValue), m);
+  m = b.create<arith::SelectOp>(loc, negative,
+                                b.create<arith::AddIOp>(loc, m, period), m);
   Value upper =
       b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt, m, last);
-  return b.create<arith::SelectOp>(
-      loc, upper, b.create<arith::SubIOp>(loc, periodValue, m), m);
+  Value reflected = b.create<arith::SelectOp>(
+      loc, upper, b.create<arith::SubIOp>(loc, period, m), m);
+  return single ? b.create<arith::SelectOp>(loc, single, zero, reflected)
+                : reflected;
 }
 
 /// The scalar padding value of constant mode.
@@ -387,15 +401,13 @@ static LogicalResult importPad(NodeImporter &imp) {
   for (int64_t d = 0; d < rank; ++d) {
     int64_t begin = pads[d], end = pads[rank + d];
     int64_t dim = inType.getDimSize(d);
-    // A run-time dim passes through unpadded (a symbolic batch).
-    if (ShapedType::isDynamic(dim) &&
-        (begin != 0 || end != 0 || mode != "constant"))
+    // A run-time dim grows by its pads, sized at run time.
+    if (ShapedType::isDynamic(dim) && (begin < 0 || end < 0))
       return imp.emitError()
              << "input of shape " << formatShape(inType.getShape())
-             << ": padding along a run-time dim (" << d
-             << "), or other than constant padding of an input with "
-                "run-time dims, is not supported yet (fix the model's "
-                "symbolic dims with --input-shape)";
+             << ": negative pads (a crop) along a run-time dim (" << d
+             << ") are not supported yet (fix the model's symbolic dims "
+                "with --input-shape)";
     int64_t keep =
         dim + std::min<int64_t>(begin, 0) + std::min<int64_t>(end, 0);
     if (keep < 0 && !ShapedType::isDynamic(dim))
@@ -405,7 +417,8 @@ static LogicalResult importPad(NodeImporter &imp) {
     cropped.push_back(keep);
     low[d] = std::max<int64_t>(begin, 0);
     high[d] = std::max<int64_t>(end, 0);
-    shape[d] = keep + low[d] + high[d];
+    shape[d] = ShapedType::isDynamic(dim) ? ShapedType::kDynamic
+                                          : keep + low[d] + high[d];
     if (mode != "constant" && keep == 0 && shape[d] != 0)
       return imp.emitError() << mode << " padding of an empty dim " << d;
   }
@@ -426,19 +439,61 @@ static LogicalResult importPad(NodeImporter &imp) {
     imp.setOutput(0, buildConstantPad(imp, *type, source, low, high, *value));
     return success();
   }
-  if (type->getNumElements() == 0) {
+  if (type->hasStaticShape() && type->getNumElements() == 0) {
     imp.setOutput(0, imp.emptyTensor(*type));
     return success();
   }
+  // The run-time dims' sizes, and of the padded ones, a check that there
+  // is something to reflect or repeat.
+  SmallVector<Value> runtimeSizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!inType.isDynamicDim(d))
+      continue;
+    Value size = imp.create<tensor::DimOp>(source, d);
+    if (low[d] + high[d] != 0)
+      buildRuntimeCheck(
+          imp,
+          imp.create<arith::CmpIOp>(arith::CmpIPredicate::sgt, size,
+                                    imp.create<arith::ConstantIndexOp>(0)),
+          mode + " padding of an empty dim " + std::to_string(d));
+    runtimeSizes.push_back(size);
+  }
+  SmallVector<Value> resultSizes;
+  for (auto [i, d] : llvm::enumerate(
+           llvm::make_filter_range(llvm::seq<int64_t>(0, rank), [&](int64_t d) {
+             return inType.isDynamicDim(d);
+           })))
+    resultSizes.push_back(imp.create<arith::AddIOp>(
+        runtimeSizes[i], imp.create<arith::ConstantIndexOp>(low[d] + high[d])));
+  if (llvm::any_of(llvm::seq<int64_t>(0, rank), [&](int64_t d) {
+        return inType.isDynamicDim(d) != type->isDynamicDim(d);
+      }))
+    return imp.emitError() << "expects the output's run-time dims to be the "
+                              "input's, got "
+                           << *type;
   bool reflect = mode == "reflect";
   imp.setOutput(
-      0, buildGeneric(imp, *type, ValueRange{}, {},
+      0, buildGeneric(imp, *type, ValueRange{}, {}, resultSizes,
                       [&](OpBuilder &nb, Location loc, ValueRange) -> Value {
                         SmallVector<Value> at;
-                        for (int64_t d = 0; d < rank; ++d)
-                          at.push_back(paddedSourceIndex(
-                              nb, loc, outputIndex(nb, loc, d), low[d],
-                              cropped[d], reflect));
+                        size_t runtime = 0;
+                        for (int64_t d = 0; d < rank; ++d) {
+                          Value runtimeSize = inType.isDynamicDim(d)
+                                                  ? runtimeSizes[runtime++]
+                                                  : Value();
+                          Value i = outputIndex(nb, loc, d);
+                          // An unpadded dim reads where it writes.
+                          if (low[d] == 0 && high[d] == 0) {
+                            at.push_back(i);
+                            continue;
+                          }
+                          Value size = runtimeSize
+                                           ? runtimeSize
+                                           : nb.create<arith::ConstantIndexOp>(
+                                                 loc, cropped[d]);
+                          at.push_back(paddedSourceIndex(nb, loc, i, low[d],
+                                                         size, reflect));
+                        }
                         return nb.create<tensor::ExtractOp>(loc, source, at);
                       }));
   return success();

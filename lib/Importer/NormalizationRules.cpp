@@ -17,6 +17,7 @@
 #include "Builders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -353,23 +354,18 @@ static LogicalResult importInstanceNormalization(NodeImporter &imp) {
   if (!(epsilon >= 0) || std::isinf(epsilon))
     return imp.emitError() << "expects a non-negative finite epsilon";
 
-  bool symbolicBatch = !type.hasStaticShape();
-  for (int64_t d = 1; d < type.getRank(); ++d)
-    if (type.isDynamicDim(d))
+  if (!type.hasStaticShape()) {
+    if (type.isDynamicDim(1))
       return imp.emitError() << "input of shape " << formatShape(shape)
-                             << ": run-time dims other than the batch (dim 0) "
-                                "are not supported yet (fix the model's "
-                                "symbolic dims with --input-shape)";
-  if (symbolicBatch) {
+                             << ": a run-time number of channels (dim 1) is "
+                                "not supported yet (fix the model's symbolic "
+                                "dims with --input-shape)";
     if (!allF32({input, (*params)[0], (*params)[1]}))
-      return imp.emitError() << "InstanceNormalization over a symbolic batch "
+      return imp.emitError() << "InstanceNormalization over run-time dims "
                                 "is supported for float32 only";
-    // As below, with the batch a run-time dim: [N, C, rest...] collapses to
-    // rows [N * C, rest] and expands back by the input's batch.
+    // As below, with run-time dims: [N, C, rest...] collapses to rows
+    // [N * C, prod(rest)] and expands back by the input's dims.
     int64_t rank = type.getRank();
-    int64_t rest = 1;
-    for (int64_t d = 2; d < rank; ++d)
-      rest *= shape[d];
     SmallVector<ReassociationIndices> toRows{{0, 1}, {}};
     for (int64_t d = 2; d < rank; ++d)
       toRows[1].push_back(d);
@@ -379,23 +375,42 @@ static LogicalResult importInstanceNormalization(NodeImporter &imp) {
                                 Value(), ValueRange{imp.emptyTensorLike(rows)},
                                 imp.getBuilder().getF64FloatAttr(epsilon));
     OpBuilder &b = imp.getBuilder();
-    Value batch = imp.create<tensor::DimOp>(input, 0);
-    auto yType = RankedTensorType::get({ShapedType::kDynamic, c, rest},
-                                       type.getElementType());
+    auto sizeOf = [&](Value v, int64_t d) -> OpFoldResult {
+      auto t = cast<RankedTensorType>(v.getType());
+      if (!t.isDynamicDim(d))
+        return b.getIndexAttr(t.getDimSize(d));
+      return imp.create<tensor::DimOp>(v, d).getResult();
+    };
+    int64_t rest = cast<RankedTensorType>(rows.getType()).getDimSize(1);
+    auto yType =
+        RankedTensorType::get({shape[0], c, rest}, type.getElementType());
     Value y = imp.create<tensor::ExpandShapeOp>(
         yType, norm.getOutputs()[0],
         SmallVector<ReassociationIndices>{{0, 1}, {2}},
-        SmallVector<OpFoldResult>{batch, b.getIndexAttr(c),
-                                  b.getIndexAttr(rest)});
+        SmallVector<OpFoldResult>{sizeOf(input, 0), b.getIndexAttr(c),
+                                  sizeOf(rows, 1)});
     y = scaleAndShift(imp, y, *params, c);
     if (rank != 3) {
       SmallVector<ReassociationIndices> toShape{{0}, {1}, {}};
-      SmallVector<OpFoldResult> sizes{batch, b.getIndexAttr(c)};
+      SmallVector<OpFoldResult> sizes{sizeOf(input, 0), b.getIndexAttr(c)};
+      int64_t runtimeSpatial = 0;
       for (int64_t d = 2; d < rank; ++d) {
         toShape[2].push_back(d);
-        sizes.push_back(b.getIndexAttr(shape[d]));
+        sizes.push_back(sizeOf(input, d));
+        runtimeSpatial += type.isDynamicDim(d);
       }
-      y = imp.create<tensor::ExpandShapeOp>(type, y, toShape, sizes);
+      if (runtimeSpatial > 1) {
+        // Bufferization cannot split one dim into several run-time ones:
+        // reshape by the sizes as values.
+        SmallVector<Value> values;
+        for (OpFoldResult size : sizes)
+          values.push_back(
+              getValueOrCreateConstantIndexOp(b, imp.getLoc(), size));
+        y = imp.create<tensor::ReshapeOp>(
+            type, y, imp.create<tensor::FromElementsOp>(values));
+      } else {
+        y = imp.create<tensor::ExpandShapeOp>(type, y, toShape, sizes);
+      }
     }
     imp.setOutput(0, y);
     return success();

@@ -2,7 +2,7 @@
 run at several image sizes against PyTorch (see dynamic-images.test).
 Usage: dynamic-images.test.py WORKDIR NAME... (NAME a model of
 make_models.py, unet-MODE (nearest, bilinear, size, deconv), seg-NAME for a
-torchvision segmentation model, "windows" or "space_depth"); runs
+torchvision segmentation model, "style", "windows" or "space_depth"); runs
 aic-compile and aic-run from PATH."""
 
 import importlib.util
@@ -78,6 +78,43 @@ class UNet(torch.nn.Module):
         return torch.sigmoid(self.out(torch.cat([skip, up], 1)))
 
 
+class StyleTransfer(torch.nn.Module):
+    """A small fast-neural-style image transformer (Johnson et al.):
+    reflection padding and instance normalization around every
+    convolution, a strided downsampling, a residual block and a nearest
+    upsampling, at any image size."""
+
+    def __init__(self):
+        super().__init__()
+        nn = torch.nn
+
+        def conv(cin, cout, k, stride=1):
+            return nn.Sequential(nn.ReflectionPad2d(k // 2),
+                                 nn.Conv2d(cin, cout, k, stride))
+
+        self.head = nn.Sequential(conv(3, 8, 5), nn.InstanceNorm2d(8,
+                                                                   affine=True),
+                                  nn.ReLU(), conv(8, 16, 3, 2),
+                                  nn.InstanceNorm2d(16, affine=True), nn.ReLU())
+        self.res = nn.Sequential(conv(16, 16, 3), nn.InstanceNorm2d(16),
+                                 nn.ReLU(), conv(16, 16, 3),
+                                 nn.InstanceNorm2d(16, affine=True))
+        self.tail = nn.Sequential(nn.Upsample(scale_factor=2.0),
+                                  conv(16, 8, 3),
+                                  nn.InstanceNorm2d(8, affine=True), nn.ReLU(),
+                                  conv(8, 3, 5))
+        # Instance normalization's affine parameters start at 1 and 0.
+        with torch.no_grad():
+            for m in self.modules():
+                if isinstance(m, nn.InstanceNorm2d) and m.affine:
+                    m.weight.uniform_(0.5, 1.5)
+                    m.bias.uniform_(-0.5, 0.5)
+
+    def forward(self, x):
+        y = self.head(x)
+        return self.tail(y + self.res(y))
+
+
 class Segmentation(torch.nn.Module):
     """A torchvision segmentation model's "out" (upsampled to the input's
     size, read at run time)."""
@@ -100,6 +137,8 @@ def build(name):
         model = UNet(name[len("unet-"):])
     elif name.startswith("seg-"):
         model = Segmentation(name[len("seg-"):])
+    elif name == "style":
+        model = StyleTransfer()
     else:
         return make_models.build(name)
     model.eval()
