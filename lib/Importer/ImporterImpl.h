@@ -762,16 +762,24 @@ mlir::LogicalResult importSubgraphNode(const onnx::NodeProto &node,
 /// ceil_mode.
 struct Window {
   llvm::SmallVector<int64_t> kernel, strides, dilations, pads, ceilPadding;
+  /// Spatial dims whose auto_pad SAME padding depends on their run-time
+  /// size (a stride above 1): their pads here are 0 and the rule pads the
+  /// input at run time (SAME_UPPER puts the extra element at the end).
+  llvm::SmallVector<bool> runtimeSame;
+  bool sameUpper = true;
 };
 /// Resolves strides, dilations, pads and auto_pad for input spatial sizes
 /// `in` and the given kernel (NNRules.cpp). `allowEndPadding` (pooling with
 /// ceil_mode) adds end padding until the window count equals the inferred
-/// `out`; errors if the window does not give `out`.
+/// `out`; errors if the window does not give `out`. `allowRuntimeSame`: the
+/// caller pads the input of Window::runtimeSame dims at run time; else
+/// such dims are an error.
 mlir::FailureOr<Window> resolveWindow(NodeImporter &imp,
                                       llvm::ArrayRef<int64_t> in,
                                       llvm::ArrayRef<int64_t> out,
                                       llvm::ArrayRef<int64_t> kernel,
-                                      bool hasDilations, bool allowEndPadding);
+                                      bool hasDilations, bool allowEndPadding,
+                                      bool allowRuntimeSame = false);
 
 /// Reads an optional attribute of `count` integers (per spatial dim, or
 /// twice that for pads), each at least `min`; absent, all are `fill`.

@@ -42,9 +42,11 @@ aic::importer::getSpatialAttr(NodeImporter &imp, StringRef name, size_t count,
 FailureOr<Window>
 aic::importer::resolveWindow(NodeImporter &imp, ArrayRef<int64_t> in,
                              ArrayRef<int64_t> out, ArrayRef<int64_t> kernel,
-                             bool hasDilations, bool allowEndPadding) {
+                             bool hasDilations, bool allowEndPadding,
+                             bool allowRuntimeSame) {
   size_t n = in.size();
   Window w;
+  w.runtimeSame.assign(n, false);
   w.kernel.assign(kernel.begin(), kernel.end());
   FailureOr<SmallVector<int64_t>> strides =
       getSpatialAttr(imp, "strides", n, 1);
@@ -68,10 +70,17 @@ aic::importer::resolveWindow(NodeImporter &imp, ArrayRef<int64_t> in,
     w.pads.assign(2 * n, 0);
   } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
     w.pads.assign(2 * n, 0);
+    w.sameUpper = autoPad == "SAME_UPPER";
     for (size_t i = 0; i < n; ++i) {
       int64_t window = (w.kernel[i] - 1) * w.dilations[i] + 1;
       // With stride 1 the padding is window - 1 at any size; otherwise it
-      // depends on the size, which aic ops take as attributes.
+      // depends on the size, which aic ops take as attributes: the rule
+      // pads the input at run time.
+      if (ShapedType::isDynamic(in[i]) && w.strides[i] != 1 &&
+          allowRuntimeSame) {
+        w.runtimeSame[i] = true;
+        continue;
+      }
       if (ShapedType::isDynamic(in[i]) && w.strides[i] != 1) {
         imp.emitError() << "auto_pad " << autoPad << " with stride "
                         << w.strides[i] << " over spatial dim " << i
@@ -163,6 +172,54 @@ static LogicalResult checkWindowDims(NodeImporter &imp, RankedTensorType inType,
   return success();
 }
 
+/// `input` padded at run time as auto_pad SAME pads the spatial dims of
+/// Window::runtimeSame: per dim the total padding that makes the windows
+/// ceil(size / stride), max(0, (ceil(size / stride) - 1) * stride + window -
+/// size), split as ONNX splits it; the padding holds `padValue`. The
+/// window op then runs without padding over these dims.
+static Value padSameAtRunTime(NodeImporter &imp, Value input, const Window &w,
+                              Value padValue) {
+  if (llvm::none_of(w.runtimeSame, [](bool same) { return same; }))
+    return input;
+  auto inType = cast<RankedTensorType>(input.getType());
+  OpBuilder &b = imp.getBuilder();
+  auto index = [&](int64_t v) -> Value {
+    return imp.create<arith::ConstantIndexOp>(v);
+  };
+  SmallVector<OpFoldResult> offsets(inType.getRank(), b.getIndexAttr(0));
+  SmallVector<Value> paddedSizes;
+  for (int64_t d = 0; d < inType.getRank(); ++d) {
+    if (!inType.isDynamicDim(d))
+      continue;
+    Value size = imp.create<tensor::DimOp>(input, d);
+    if (d < 2 || !w.runtimeSame[d - 2]) {
+      paddedSizes.push_back(size);
+      continue;
+    }
+    size_t i = d - 2;
+    int64_t window = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    Value stride = index(w.strides[i]);
+    Value count = imp.create<arith::DivUIOp>(
+        imp.create<arith::AddIOp>(size, index(w.strides[i] - 1)), stride);
+    // (count - 1) * stride + window - size, in signed arithmetic: count is
+    // 0 for an empty dim.
+    Value need = imp.create<arith::AddIOp>(
+        imp.create<arith::MulIOp>(imp.create<arith::SubIOp>(count, index(1)),
+                                  stride),
+        index(window));
+    Value total = imp.create<arith::MaxSIOp>(
+        imp.create<arith::SubIOp>(need, size), index(0));
+    Value half = imp.create<arith::DivUIOp>(total, index(2));
+    offsets[d] =
+        w.sameUpper ? half : imp.create<arith::SubIOp>(total, half).getResult();
+    paddedSizes.push_back(imp.create<arith::AddIOp>(size, total));
+  }
+  Value filled = buildFill(imp, inType, padValue, paddedSizes);
+  return imp.create<tensor::InsertSliceOp>(
+      input, filled, offsets, tensor::getMixedSizes(b, imp.getLoc(), input),
+      SmallVector<OpFoldResult>(inType.getRank(), b.getIndexAttr(1)));
+}
+
 /// The destination of a window op producing `type` from `input` through
 /// window `w`: a run-time batch takes the input's, a run-time spatial dim
 /// counts the windows over the input's at run time, where a run whose
@@ -246,9 +303,13 @@ LogicalResult aic::importer::importConv(NodeImporter &imp) {
   FailureOr<Window> w =
       resolveWindow(imp, inType.getShape().drop_front(2),
                     type->getShape().drop_front(2), kernel,
-                    /*hasDilations=*/true, /*allowEndPadding=*/false);
+                    /*hasDilations=*/true, /*allowEndPadding=*/false,
+                    /*allowRuntimeSame=*/true);
   if (failed(w))
     return failure();
+  *input = padSameAtRunTime(imp, *input, *w,
+                            buildScalarConstant(imp.getBuilder(), imp.getLoc(),
+                                                inType.getElementType(), 0));
   // Run-time dims: the primitive is created per shape.
   FailureOr<Value> init = windowDestination(imp, *input, *type, *w);
   if (failed(init))
@@ -291,7 +352,8 @@ LogicalResult aic::importer::importConv(NodeImporter &imp) {
 /// Input, output type and window of MaxPool/AveragePool.
 static LogicalResult getPoolOperands(NodeImporter &imp, Value &input,
                                      RankedTensorType &type, Window &window,
-                                     bool hasDilations) {
+                                     bool hasDilations,
+                                     bool allowRuntimeSame = false) {
   FailureOr<Value> in = imp.getInput(0);
   FailureOr<RankedTensorType> outType = imp.getOutputType(0);
   if (failed(in) || failed(outType))
@@ -313,7 +375,7 @@ static LogicalResult getPoolOperands(NodeImporter &imp, Value &input,
   bool ceilMode = imp.getOpset() >= 10 && imp.getIntAttr("ceil_mode", 0);
   FailureOr<Window> w = resolveWindow(imp, inType.getShape().drop_front(2),
                                       type.getShape().drop_front(2), *kernel,
-                                      hasDilations, ceilMode);
+                                      hasDilations, ceilMode, allowRuntimeSame);
   if (failed(w))
     return failure();
   window = std::move(*w);
@@ -507,7 +569,8 @@ LogicalResult aic::importer::importMaxPool(NodeImporter &imp) {
   RankedTensorType type;
   Window w;
   if (failed(getPoolOperands(imp, input, type, w,
-                             /*hasDilations=*/imp.getOpset() >= 10)))
+                             /*hasDilations=*/imp.getOpset() >= 10,
+                             /*allowRuntimeSame=*/true)))
     return failure();
   bool dynamic = !cast<RankedTensorType>(input.getType()).hasStaticShape();
   if (dynamic && (imp.isOutputUsed(1) || !type.getElementType().isF32()))
@@ -518,6 +581,11 @@ LogicalResult aic::importer::importMaxPool(NodeImporter &imp) {
     return failure();
   if (!type.getElementType().isF32())
     return importGenericMaxPool(imp, input, type, w);
+  // Padding never wins a maximum.
+  input = padSameAtRunTime(
+      imp, input, w,
+      ScalarBuilder(imp.getBuilder(), imp.getLoc(), type.getElementType())
+          .lowest());
   FailureOr<Value> init = windowDestination(imp, input, type, w);
   if (failed(init))
     return failure();
@@ -531,10 +599,12 @@ LogicalResult aic::importer::importAveragePool(NodeImporter &imp) {
   Value input;
   RankedTensorType type;
   Window w;
-  if (failed(getPoolOperands(imp, input, type, w, /*hasDilations=*/false)))
-    return failure();
   bool countIncludePad =
       imp.getOpset() >= 7 && imp.getIntAttr("count_include_pad", 0);
+  // Padding at run time counts in the divisor: what count_include_pad asks.
+  if (failed(getPoolOperands(imp, input, type, w, /*hasDilations=*/false,
+                             /*allowRuntimeSame=*/countIncludePad)))
+    return failure();
   // The end padding added for ceil_mode must not count in the divisor, but
   // aic.avg_pool cannot tell it from the model's own padding.
   if (countIncludePad &&
@@ -548,6 +618,9 @@ LogicalResult aic::importer::importAveragePool(NodeImporter &imp) {
                               "supported when the last window overhangs the "
                               "padded input";
   }
+  input = padSameAtRunTime(imp, input, w,
+                           buildScalarConstant(imp.getBuilder(), imp.getLoc(),
+                                               type.getElementType(), 0));
   FailureOr<Value> init = windowDestination(imp, input, type, w);
   if (failed(init))
     return failure();

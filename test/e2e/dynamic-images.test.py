@@ -2,7 +2,8 @@
 run at several image sizes against PyTorch (see dynamic-images.test).
 Usage: dynamic-images.test.py WORKDIR NAME... (NAME a model of
 make_models.py, unet-MODE (nearest, bilinear, size, deconv), seg-NAME for a
-torchvision segmentation model, "style", "windows" or "space_depth"); runs
+torchvision segmentation model, "style", "windows", "same_strided" or
+"space_depth"); runs
 aic-compile and aic-run from PATH."""
 
 import importlib.util
@@ -238,6 +239,84 @@ def check_windows(folder):
     print("small: %s" % error)
 
 
+def same_pads(size, kernel, stride, dilation, upper):
+    """ONNX's auto_pad SAME split of the padding of one dim."""
+    count = -(-size // stride)
+    total = max(0, (count - 1) * stride + (kernel - 1) * dilation + 1 - size)
+    small = total // 2
+    return (small, total - small) if upper else (total - small, small)
+
+
+def pad_same(t, kernel, strides, dilations, upper, value=0.0):
+    (top, bottom), (left, right) = (
+        same_pads(t.shape[2 + i], kernel[i], strides[i], dilations[i], upper)
+        for i in range(2))
+    return torch.nn.functional.pad(t, (left, right, top, bottom),
+                                   value=value)
+
+
+def check_same_strided(folder):
+    """auto_pad SAME with strides above 1 over run-time image dims (as
+    TensorFlow exports its SAME convolutions): a SAME_UPPER strided
+    convolution with a bias, a SAME_LOWER max pooling, a SAME_UPPER average
+    pooling that counts its padding and a dilated SAME_LOWER convolution,
+    against PyTorch on the input padded as ONNX specifies."""
+    rng = np.random.default_rng(4)
+    w = rng.standard_normal((4, 3, 3, 3), dtype=np.float32)
+    bias = rng.standard_normal(4, dtype=np.float32)
+    nodes = [
+        helper.make_node("Conv", ["x", "w", "bias"], ["y"], name="conv",
+                         auto_pad="SAME_UPPER", strides=[2, 3]),
+        helper.make_node("MaxPool", ["y"], ["m"], name="max",
+                         auto_pad="SAME_LOWER", kernel_shape=[3, 2],
+                         strides=[2, 2]),
+        helper.make_node("AveragePool", ["y"], ["a"], name="avg",
+                         auto_pad="SAME_UPPER", kernel_shape=[3, 3],
+                         strides=[3, 2], count_include_pad=1),
+        helper.make_node("Conv", ["x", "w"], ["l"], name="lower",
+                         auto_pad="SAME_LOWER", strides=[2, 2],
+                         dilations=[2, 1]),
+    ]
+    inits = [helper.make_tensor(n, TensorProto.FLOAT, a.shape, a.ravel())
+             for n, a in (("w", w), ("bias", bias))]
+    graph = helper.make_graph(
+        nodes, "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                       ["n", 3, "h", "w"])],
+        [helper.make_tensor_value_info(o, TensorProto.FLOAT,
+                                       ["n", 4, None, None])
+         for o in ("y", "m", "a", "l")], inits)
+    lib = batch_test.compile_graph(graph, 13, folder, "same_strided")
+    F = torch.nn.functional
+    tw, tb = torch.from_numpy(w).double(), torch.from_numpy(bias).double()
+    for n, h, width in ((1, 7, 9), (2, 8, 8), (1, 1, 1), (1, 13, 4)):
+        x = rng.standard_normal((n, 3, h, width), dtype=np.float32)
+        t = torch.from_numpy(x).double()
+        y = F.conv2d(pad_same(t, (3, 3), (2, 3), (1, 1), True), tw, tb,
+                     stride=(2, 3))
+        expected = [
+            y,
+            F.max_pool2d(pad_same(y, (3, 2), (2, 2), (1, 1), False,
+                                  -float("inf")), (3, 2), stride=2),
+            F.avg_pool2d(pad_same(y, (3, 3), (3, 2), (1, 1), True), 3,
+                         stride=(3, 2)),
+            F.conv2d(pad_same(t, (3, 3), (2, 2), (2, 1), False), tw,
+                     stride=2, dilation=(2, 1)),
+        ]
+        outputs, error = batch_test.run(
+            lib, os.path.join(folder, "same_strided"), [x])
+        at = "same_strided at %dx%dx%d" % (n, h, width)
+        if error:
+            sys.exit("%s: %s" % (at, error))
+        for name, y, e in zip("ymal", outputs, expected):
+            e = e.numpy()
+            if y.shape != e.shape or not np.allclose(y, e, rtol=1e-4,
+                                                     atol=1e-4):
+                sys.exit("%s: %s wrong (shape %s, expected %s)" %
+                         (at, name, y.shape, e.shape))
+    print("same_strided: ok")
+
+
 def sizes_of(name):
     if name.startswith("unet-") and name != "unet-size":
         return ((1, 64, 64), (2, 96, 74), (1, 34, 48), (3, 128, 96))
@@ -294,6 +373,8 @@ def main():
             check_windows(folder)
         elif name == "space_depth":
             check_space_depth(folder)
+        elif name == "same_strided":
+            check_same_strided(folder)
         else:
             check_model(name, folder)
 
