@@ -312,11 +312,16 @@ static LogicalResult importLrn(NodeImporter &imp) {
   if (type.getElementType().isF32() && size % 2 == 1) {
     Builder &b = imp.getBuilder();
     imp.setOutput(0, imp.create<LrnOp>(
-                         type, input, imp.emptyTensor(type),
+                         type, input, imp.emptyTensorLike(input),
                          b.getI64IntegerAttr(size), b.getF64FloatAttr(alpha),
                          b.getF64FloatAttr(beta), b.getF64FloatAttr(bias)));
     return success();
   }
+  if (!type.hasStaticShape())
+    return imp.emitError() << "input of shape " << formatShape(type.getShape())
+                           << ": LRN over run-time dims is supported for "
+                              "float32 and an odd size only (fix the model's "
+                              "symbolic dims with --input-shape)";
   imp.setOutput(0, buildLrnLoops(imp, input, size, alpha, beta, bias));
   return success();
 }
@@ -623,7 +628,7 @@ ArrayRef<OpRuleInfo> aic::importer::getNormalizationRules() {
       {"BatchNormalization", importAnyBatchNormalization, 1, floats, "", true},
       {"InstanceNormalization", importInstanceNormalization, 1, floats, "",
        true},
-      {"LRN", importLrn, 1, floats},
+      {"LRN", importLrn, 1, floats, "", true},
       {"MeanVarianceNormalization", importMeanVarianceNormalization, 9, floats},
   };
   return rules;

@@ -49,6 +49,19 @@ def topk_ref(x, k, largest):
     return [np.take_along_axis(x, order, axis=1), order.astype(np.int64)]
 
 
+def lrn_ref(x, size, alpha, beta, bias):
+    """ONNX's LRN: each channel divided by its window of squares across
+    channels."""
+    squares = np.square(x.astype(np.float64))
+    sums = np.zeros_like(squares)
+    channels = x.shape[1]
+    for c in range(channels):
+        lo = max(0, c - (size - 1) // 2)
+        hi = min(channels - 1, c + (size - 1) - (size - 1) // 2)
+        sums[:, c] = squares[:, lo:hi + 1].sum(axis=1)
+    return (x / (bias + alpha / size * sums) ** beta).astype(np.float32)
+
+
 def main():
     folder = sys.argv[1]
     rng = np.random.default_rng(0)
@@ -114,6 +127,17 @@ def main():
                      np.array([0.5, 1, 2], np.float32)[:, None, None] +
                      np.array([0, -1, 3], np.float32)[:, None, None])
                     .astype(np.float32)]),
+        # LRN (AlexNet, GoogLeNet from Caffe) over a symbolic batch and
+        # image: the library primitive created per shape.
+        ("lrn",
+         [helper.make_node("LRN", ["x"], ["y"], size=3, alpha=0.3,
+                           beta=0.75, bias=2.0)],
+         [tensor("x", F, ["N", 6, "H", "W"])], [tensor("y", F, ["N", 6, "H",
+                                                                "W"])],
+         [],
+         lambda b: [rng.standard_normal((b, 6, b + 1, 2 * b + 3),
+                                        dtype=np.float32)],
+         lambda x: [lrn_ref(x, 3, 0.3, 0.75, 2.0)]),
         # RoBERTa's position ids: cumsum of the padding mask along a
         # symbolic sequence; and a reverse exclusive sum.
         ("cumsum",
