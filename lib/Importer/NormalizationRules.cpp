@@ -70,17 +70,37 @@ static Moments buildMoments(NodeImporter &imp, Value x,
   SmallVector<int64_t> keptShape;
   SmallVector<AffineExpr> keptExprs;
   SmallVector<utils::IteratorType> iterators;
+  // The statistics' run-time dims, and the count of the reduced elements:
+  // a constant, or the product of the reduced run-time dims times it.
+  SmallVector<Value> keptSizes;
   int64_t count = 1;
+  Value runtimeCount;
   for (int64_t d = 0; d < rank; ++d) {
     bool reduced = llvm::is_contained(axes, d);
     iterators.push_back(reduced ? utils::IteratorType::reduction
                                 : utils::IteratorType::parallel);
+    Value size = type.isDynamicDim(d)
+                     ? imp.create<tensor::DimOp>(x, d).getResult()
+                     : Value();
     if (reduced) {
-      count *= type.getDimSize(d);
+      if (!size)
+        count *= type.getDimSize(d);
+      else
+        runtimeCount =
+            runtimeCount ? imp.create<arith::MulIOp>(runtimeCount, size) : size;
       continue;
     }
+    if (size)
+      keptSizes.push_back(size);
     keptShape.push_back(type.getDimSize(d));
     keptExprs.push_back(getAffineDimExpr(d, ctx));
+  }
+  Value countValue;
+  if (runtimeCount) {
+    Value elements = imp.create<arith::MulIOp>(
+        runtimeCount, imp.create<arith::ConstantIndexOp>(count));
+    countValue = imp.create<arith::UIToFPOp>(
+        acc, imp.create<arith::IndexCastUIOp>(b.getI64Type(), elements));
   }
   AffineMap identity = b.getMultiDimIdentityMap(rank);
   AffineMap kept = AffineMap::get(rank, 0, keptExprs, ctx);
@@ -94,8 +114,8 @@ static Moments buildMoments(NodeImporter &imp, Value x,
         Value zero = buildScalarConstant(b, imp.getLoc(), acc, 0);
         auto sum = imp.create<linalg::GenericOp>(
             TypeRange{statType}, inputs,
-            ValueRange{buildFill(imp, statType, zero)}, maps, iterators,
-            [&](OpBuilder &nb, Location loc, ValueRange args) {
+            ValueRange{buildFill(imp, statType, zero, keptSizes)}, maps,
+            iterators, [&](OpBuilder &nb, Location loc, ValueRange args) {
               Value t = term(nb, loc, args.drop_back());
               nb.create<linalg::YieldOp>(
                   loc,
@@ -105,7 +125,8 @@ static Moments buildMoments(NodeImporter &imp, Value x,
             imp, statType, sum.getResult(0),
             b.getMultiDimIdentityMap(keptShape.size()),
             [&](OpBuilder &nb, Location loc, ValueRange args) {
-              Value n = buildScalarConstant(nb, loc, acc, count);
+              Value n = countValue ? countValue
+                                   : buildScalarConstant(nb, loc, acc, count);
               return nb.create<arith::DivFOp>(loc, args[0], n).getResult();
             });
       };
@@ -629,7 +650,8 @@ ArrayRef<OpRuleInfo> aic::importer::getNormalizationRules() {
       {"InstanceNormalization", importInstanceNormalization, 1, floats, "",
        true},
       {"LRN", importLrn, 1, floats, "", true},
-      {"MeanVarianceNormalization", importMeanVarianceNormalization, 9, floats},
+      {"MeanVarianceNormalization", importMeanVarianceNormalization, 9, floats,
+       "", true},
   };
   return rules;
 }

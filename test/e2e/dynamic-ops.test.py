@@ -138,6 +138,16 @@ def main():
          lambda b: [rng.standard_normal((b, 6, b + 1, 2 * b + 3),
                                         dtype=np.float32)],
          lambda x: [lrn_ref(x, 3, 0.3, 0.75, 2.0)]),
+        ("mvn",
+         [helper.make_node("MeanVarianceNormalization", ["x"], ["y"])],
+         [tensor("x", F, ["N", 3, "H", "W"])], [tensor("y", F, ["N", 3, "H",
+                                                                "W"])],
+         [],
+         lambda b: [rng.standard_normal((b, 3, b + 1, 2 * b + 3),
+                                        dtype=np.float32)],
+         lambda x: [((x - x.mean(axis=(0, 2, 3), keepdims=True)) /
+                     (x.std(axis=(0, 2, 3), keepdims=True) + 1e-9))
+                    .astype(np.float32)]),
         # RoBERTa's position ids: cumsum of the padding mask along a
         # symbolic sequence; and a reverse exclusive sum.
         ("cumsum",
