@@ -289,12 +289,19 @@ namespace {
 struct TopKRowBuilder {
   Value input;
   ValueRange rowIvs;
-  int64_t axis, n, k;
+  int64_t axis;
+  Value n, k; // the row's length and the count kept (index, at least 1)
   Type elementType;
   bool isUnsigned, largest;
 
   Value index(OpBuilder &b, Location loc, int64_t v) const {
     return b.create<arith::ConstantIndexOp>(loc, v);
+  }
+  /// k - 1, the buffer's last position (folded for a constant k).
+  Value lastPosition(OpBuilder &b, Location loc) const {
+    if (std::optional<int64_t> constant = getConstantIntValue(k))
+      return index(b, loc, *constant - 1);
+    return b.create<arith::SubIOp>(loc, k, index(b, loc, 1));
   }
   /// The position of the row's element `position` in the input / outputs.
   SmallVector<Value> at(Value position) const {
@@ -325,13 +332,13 @@ struct TopKRowBuilder {
   /// last element (read only when the buffer is full).
   Value accepts(OpBuilder &b, Location loc, Value vals, Value count,
                 Value x) const {
-    Value full = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, count,
-                                         index(b, loc, k));
+    Value full =
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, count, k);
     auto accept = b.create<scf::IfOp>(
         loc, full,
         [&](OpBuilder &tb, Location tloc) {
           Value last = tb.create<tensor::ExtractOp>(tloc, vals,
-                                                    at(index(tb, tloc, k - 1)));
+                                                    at(lastPosition(tb, tloc)));
           tb.create<scf::YieldOp>(tloc, goesBefore(tb, tloc, x, last));
         },
         [&](OpBuilder &eb, Location eloc) {
@@ -385,7 +392,7 @@ struct TopKRowBuilder {
                            Value indices) const {
     Value zero = index(b, loc, 0), one = index(b, loc, 1);
     auto scan = b.create<scf::ForOp>(
-        loc, zero, index(b, loc, n), one, ValueRange{values, indices, zero},
+        loc, zero, n, one, ValueRange{values, indices, zero},
         [&](OpBuilder &nb, Location nloc, Value i, ValueRange state) {
           Value vals = state[0], idxs = state[1], count = state[2];
           Value x = nb.create<tensor::ExtractOp>(nloc, input, at(i));
@@ -394,7 +401,7 @@ struct TopKRowBuilder {
               [&](OpBuilder &tb, Location tloc) {
                 Value p = place(tb, tloc, vals, count, x);
                 Value end = tb.create<arith::MinSIOp>(tloc, count,
-                                                      index(tb, tloc, k - 1));
+                                                      lastPosition(tb, tloc));
                 SmallVector<Value> bufs =
                     shiftDown(tb, tloc, ValueRange{vals, idxs}, p, end);
                 Value position =
@@ -408,7 +415,7 @@ struct TopKRowBuilder {
                 eb.create<scf::YieldOp>(eloc, ValueRange{vals, idxs});
               });
           Value next = nb.create<arith::AddIOp>(nloc, count, one);
-          next = nb.create<arith::MinSIOp>(nloc, next, index(nb, nloc, k));
+          next = nb.create<arith::MinSIOp>(nloc, next, k);
           nb.create<scf::YieldOp>(
               nloc, ValueRange{insert.getResult(0), insert.getResult(1), next});
         });
@@ -433,31 +440,66 @@ static LogicalResult importTopK(NodeImporter &imp) {
   FailureOr<int64_t> axis = getAxis(imp, imp.getIntAttr("axis", -1), rank);
   if (failed(axis))
     return failure();
-  int64_t k;
+  // k: an attribute, a constant input, or an input read at run time (the
+  // outputs' axis dim is then known only at run time).
+  std::optional<int64_t> k;
+  Value kValue;
   if (imp.getOpset() < 10) {
     if (!imp.getAttr("k"))
       return imp.emitError() << "missing 'k' attribute";
     k = imp.getIntAttr("k", 0);
-  } else {
+  } else if (imp.getConstantInput(1)) {
     FailureOr<SmallVector<int64_t>> kValues = imp.getConstantInts(1, "K");
     if (failed(kValues))
       return failure();
     if (kValues->size() != 1)
       return imp.emitError() << "'K' must have one element";
     k = kValues->front();
+  } else {
+    FailureOr<Value> kInput = imp.getInput(1);
+    if (failed(kInput))
+      return failure();
+    auto kType = cast<RankedTensorType>(kInput->getType());
+    if (kType.getRank() != 1 || kType.getShape() != ArrayRef<int64_t>{1} ||
+        !kType.getElementType().isInteger(64))
+      return imp.emitError() << "'K' must be a 1-D int64 tensor of one "
+                                "element, got "
+                             << kType;
+    kValue = imp.create<arith::IndexCastOp>(imp.getBuilder().getIndexType(),
+                                            extractScalar(imp, *kInput));
   }
-  if (inType.isDynamicDim(*axis))
-    return imp.emitError() << "input of shape "
-                           << formatShape(inType.getShape())
-                           << ": TopK along a run-time dim (axis " << *axis
-                           << ") is not supported yet (fix the model's "
-                              "symbolic dims with --input-shape)";
-  int64_t n = inType.getDimSize(*axis);
-  if (k < 0 || k > n)
-    return imp.emitError() << "k = " << k << " is out of range for an axis of "
-                           << n << " elements";
+  Value nValue =
+      inType.isDynamicDim(*axis)
+          ? imp.create<tensor::DimOp>(*input, *axis).getResult()
+          : imp.create<arith::ConstantIndexOp>(inType.getDimSize(*axis))
+                .getResult();
+  if (k && !inType.isDynamicDim(*axis) &&
+      (*k < 0 || *k > inType.getDimSize(*axis)))
+    return imp.emitError() << "k = " << *k << " is out of range for an axis of "
+                           << inType.getDimSize(*axis) << " elements";
+  if (k && *k < 0)
+    return imp.emitError() << "k = " << *k << " is negative";
+  if (k) {
+    kValue = imp.create<arith::ConstantIndexOp>(*k);
+    if (inType.isDynamicDim(*axis))
+      buildRuntimeCheck(
+          imp,
+          imp.create<arith::CmpIOp>(arith::CmpIPredicate::sle, kValue, nValue),
+          "k = " + std::to_string(*k) +
+              " is more than the elements of the axis (" +
+              std::to_string(*axis) + ")");
+  } else {
+    Value inRange = imp.create<arith::AndIOp>(
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::sge, kValue,
+                                  imp.create<arith::ConstantIndexOp>(0)),
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::sle, kValue, nValue));
+    buildRuntimeCheck(imp, inRange,
+                      "input 'K' is negative or more than the elements of "
+                      "the axis (" +
+                          std::to_string(*axis) + ")");
+  }
   SmallVector<int64_t> shape(inType.getShape());
-  shape[*axis] = k;
+  shape[*axis] = k ? *k : ShapedType::kDynamic;
   Type elementType = inType.getElementType();
   FailureOr<RankedTensorType> valuesType =
       imp.getOutputTypeOr(0, RankedTensorType::get(shape, elementType));
@@ -468,11 +510,28 @@ static LogicalResult importTopK(NodeImporter &imp) {
   if (valuesType->getShape() != indicesType->getShape() ||
       !indicesType->getElementType().isInteger(64))
     return imp.emitError() << "unexpected output types";
-  // Run-time dims (off the axis) are the input's; so are the row loops'.
+  if (!k && !valuesType->isDynamicDim(*axis)) {
+    // ONNX's propagation knows the run-time k: checked at run time.
+    k = valuesType->getDimSize(*axis);
+    Value known = imp.create<arith::ConstantIndexOp>(*k);
+    buildRuntimeCheck(
+        imp, imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, kValue, known),
+        "input 'K' is not " + std::to_string(*k) +
+            ", the size ONNX's shape inference gave the "
+            "outputs' axis");
+    kValue = known;
+  }
+  if (k && valuesType->isDynamicDim(*axis))
+    return imp.emitError() << "expects outputs of " << *k
+                           << " elements along the axis, got " << *valuesType;
+  // Run-time dims off the axis are the input's; so are the row loops'.
   SmallVector<Value> sizes, rowSizes;
   for (int64_t d = 0; d < rank; ++d) {
-    if (d == *axis)
+    if (d == *axis) {
+      if (!k)
+        sizes.push_back(kValue);
       continue;
+    }
     Value size = inType.isDynamicDim(d)
                      ? imp.create<tensor::DimOp>(*input, d).getResult()
                      : imp.create<arith::ConstantIndexOp>(inType.getDimSize(d))
@@ -489,6 +548,13 @@ static LogicalResult importTopK(NodeImporter &imp) {
     imp.setOutput(1, indices);
     return success();
   }
+  // A run-time k of 0 scans nothing (the buffer has no last element).
+  Value scanned = nValue;
+  if (!k)
+    scanned = imp.create<arith::SelectOp>(
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, kValue,
+                                  imp.create<arith::ConstantIndexOp>(0)),
+        imp.create<arith::ConstantIndexOp>(0), nValue);
 
   // The rows: every position with the axis dim left out.
   bool largest = imp.getOpset() < 11 || imp.getIntAttr("largest", 1);
@@ -496,9 +562,14 @@ static LogicalResult importTopK(NodeImporter &imp) {
       imp.getBuilder(), imp.getLoc(), ValueRange(rowSizes),
       ValueRange{values, indices},
       [&](OpBuilder &b, Location loc, ValueRange rowIvs, ValueRange args) {
-        TopKRowBuilder row{
-            *input, rowIvs, *axis, n, k, elementType, imp.isUnsignedInput(0),
-            largest};
+        TopKRowBuilder row{*input,
+                           rowIvs,
+                           *axis,
+                           scanned,
+                           kValue,
+                           elementType,
+                           imp.isUnsignedInput(0),
+                           largest};
         return row.build(b, loc, args[0], args[1]);
       });
   imp.setOutput(0, result[0]);

@@ -97,6 +97,17 @@ def main():
          [tensor("v", F, ["N", 2]), tensor("i", I, ["N", 2])],
          [helper.make_tensor("k", I, [1], [2])],
          lambda b: [ties(b)], lambda x: topk_ref(x, 2, False)),
+        # k read at run time along a symbolic axis: the outputs' axis dim
+        # is data-dependent: the whole row at batch 1, 2 at batch 3, 0 at
+        # batch 6.
+        ("topk_runtime_k",
+         [helper.make_node("TopK", ["x", "k"], ["v", "i"], axis=1)],
+         [tensor("x", F, ["N", "L"]), tensor("k", I, [1])],
+         [tensor("v", F, ["N", None]), tensor("i", I, ["N", None])],
+         [],
+         lambda b: [ties(b)[:, :b + 3],
+                    np.array([{1: 4, 3: 2}.get(b, 0)], np.int64)],
+         lambda x, k: topk_ref(x, int(k[0]), True)),
         ("variadic", [helper.make_node("Max", ["a", "b", "c"], ["mx"]),
                       helper.make_node("Min", ["a", "b", "c"], ["mn"]),
                       helper.make_node("Sum", ["a", "b", "c"], ["s"]),
