@@ -489,10 +489,14 @@ static LogicalResult importTopK(NodeImporter &imp) {
               " is more than the elements of the axis (" +
               std::to_string(*axis) + ")");
   } else {
-    Value inRange = imp.create<arith::AndIOp>(
+    // One op per statement: the IR's order must not depend on the
+    // compiler's order of evaluating arguments.
+    Value notNegative =
         imp.create<arith::CmpIOp>(arith::CmpIPredicate::sge, kValue,
-                                  imp.create<arith::ConstantIndexOp>(0)),
-        imp.create<arith::CmpIOp>(arith::CmpIPredicate::sle, kValue, nValue));
+                                  imp.create<arith::ConstantIndexOp>(0));
+    Value notAbove =
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::sle, kValue, nValue);
+    Value inRange = imp.create<arith::AndIOp>(notNegative, notAbove);
     buildRuntimeCheck(imp, inRange,
                       "input 'K' is negative or more than the elements of "
                       "the axis (" +
@@ -550,11 +554,12 @@ static LogicalResult importTopK(NodeImporter &imp) {
   }
   // A run-time k of 0 scans nothing (the buffer has no last element).
   Value scanned = nValue;
-  if (!k)
-    scanned = imp.create<arith::SelectOp>(
-        imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, kValue,
-                                  imp.create<arith::ConstantIndexOp>(0)),
-        imp.create<arith::ConstantIndexOp>(0), nValue);
+  if (!k) {
+    Value zero = imp.create<arith::ConstantIndexOp>(0);
+    Value none =
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, kValue, zero);
+    scanned = imp.create<arith::SelectOp>(none, zero, nValue);
+  }
 
   // The rows: every position with the axis dim left out.
   bool largest = imp.getOpset() < 11 || imp.getIntAttr("largest", 1);

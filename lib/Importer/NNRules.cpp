@@ -199,16 +199,17 @@ static Value padSameAtRunTime(NodeImporter &imp, Value input, const Window &w,
     size_t i = d - 2;
     int64_t window = (w.kernel[i] - 1) * w.dilations[i] + 1;
     Value stride = index(w.strides[i]);
-    Value count = imp.create<arith::DivUIOp>(
-        imp.create<arith::AddIOp>(size, index(w.strides[i] - 1)), stride);
+    // One op per statement: the IR's order must not depend on the
+    // compiler's order of evaluating arguments.
+    Value up = imp.create<arith::AddIOp>(size, index(w.strides[i] - 1));
+    Value count = imp.create<arith::DivUIOp>(up, stride);
     // (count - 1) * stride + window - size, in signed arithmetic: count is
     // 0 for an empty dim.
-    Value need = imp.create<arith::AddIOp>(
-        imp.create<arith::MulIOp>(imp.create<arith::SubIOp>(count, index(1)),
-                                  stride),
-        index(window));
-    Value total = imp.create<arith::MaxSIOp>(
-        imp.create<arith::SubIOp>(need, size), index(0));
+    Value last = imp.create<arith::SubIOp>(count, index(1));
+    Value span = imp.create<arith::MulIOp>(last, stride);
+    Value need = imp.create<arith::AddIOp>(span, index(window));
+    Value more = imp.create<arith::SubIOp>(need, size);
+    Value total = imp.create<arith::MaxSIOp>(more, index(0));
     Value half = imp.create<arith::DivUIOp>(total, index(2));
     offsets[d] =
         w.sameUpper ? half : imp.create<arith::SubIOp>(total, half).getResult();
