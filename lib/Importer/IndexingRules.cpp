@@ -9,9 +9,10 @@
 // running sum across the axis, ReverseSequence is a linalg.generic reading
 // mirrored positions.
 //
-// Every run-time index is brought into range before it is used: negative
-// indices count from the end, then out-of-range ones are clamped (ONNX
-// leaves them undefined; aic never reads or writes outside a tensor).
+// Scatter indices are checked before the loops (constant ones at import,
+// run-time ones per run: an index out of range fails the run with one line,
+// checkIndicesInRange). The loops still clamp every index they use, so that
+// no access leaves a tensor; MaxUnpool's indices are only clamped so far.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
