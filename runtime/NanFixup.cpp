@@ -7,7 +7,6 @@
 //===----------------------------------------------------------------------===//
 #include "NanFixup.h"
 
-#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -19,35 +18,20 @@ using dnnl::memory;
 
 namespace {
 
-/// Whether one of the n floats at p is NaN, or with `infinite` also
-/// infinite: branch-free, so that the compiler vectorizes it, and cloned
-/// for the vector extensions the machine has (the library is built for
-/// baseline x86-64); this runs after every softmax and max pooling.
-__attribute__((target_clones("avx512f", "avx2", "default"))) bool
-anyNonFiniteIn(const float *p, int64_t n, bool infinite) {
-  const float inf = std::numeric_limits<float>::infinity();
-  uint32_t found = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    float a = std::fabs(p[i]);
-    found |= static_cast<uint32_t>(a != a) | (static_cast<uint32_t>(a == inf) &
-                                              static_cast<uint32_t>(infinite));
-  }
-  return found != 0;
-}
+constexpr uint32_t kInfBits = 0x7f800000u;
 
-/// anyNonFiniteIn over the run's threads for large tensors.
-bool anyNonFinite(const float *p, int64_t n, bool infinite) {
-  constexpr int64_t kChunk = int64_t(1) << 16;
-  if (n < 2 * kChunk)
-    return anyNonFiniteIn(p, n, infinite);
-  int64_t chunks = (n + kChunk - 1) / kChunk;
-  int found = 0;
-#pragma omp parallel for reduction(| : found)
-  for (int64_t c = 0; c < chunks; ++c) {
-    int64_t begin = c * kChunk;
-    found |= anyNonFiniteIn(p + begin, std::min(kChunk, n - begin), infinite);
+/// The largest magnitude among the n floats at p, as bits: above kInfBits
+/// if one is NaN, kInfBits if one is infinite (and none NaN).
+uint32_t maxMagnitudeBits(const float *p, int64_t n) {
+  uint32_t m = 0;
+#pragma omp parallel for simd reduction(max : m) if (n >= (1 << 16))
+  for (int64_t i = 0; i < n; ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, p + i, sizeof bits);
+    bits &= 0x7fffffffu;
+    m = bits > m ? bits : m;
   }
-  return found != 0;
+  return m;
 }
 
 int64_t floats(const memory::desc &md) {
@@ -111,7 +95,7 @@ public:
   void exec(aicrt_exec_state &st, PrimState *ps, void *const *args) override {
     DnnlPrimitive::exec(st, ps, args);
     const float *src = static_cast<const float *>(args[0]);
-    if (anyNonFinite(src, srcFloats_, /*infinite=*/false))
+    if (maxMagnitudeBits(src, srcFloats_) > kInfBits)
       propagate(src, static_cast<float *>(args[1]));
   }
 
@@ -169,7 +153,7 @@ public:
   void exec(aicrt_exec_state &st, PrimState *ps, void *const *args) override {
     DnnlPrimitive::exec(st, ps, args);
     const float *src = static_cast<const float *>(args[0]);
-    if (anyNonFinite(src, floats_, /*infinite=*/true))
+    if (maxMagnitudeBits(src, floats_) >= kInfBits)
       propagate(src, static_cast<float *>(args[1]));
   }
 
