@@ -135,10 +135,12 @@ mlir::FailureOr<int64_t> normalizeAxis(NodeImporter &imp, int64_t axis,
 /// `indices` (node input `input`) is rejected at import, one read at run
 /// time fails the run (a reduction over the indices before the read, whose
 /// own indices are still clamped). `sizes` has the axis size, or one per
-/// position of the indices' last dim (GatherND, ScatterND).
+/// position of the indices' last dim (GatherND, ScatterND). Without
+/// `negative`, the range is [0, size) (MaxUnpool's flat positions).
 mlir::LogicalResult checkIndicesInRange(NodeImporter &imp, int input,
                                         mlir::Value indices,
-                                        llvm::ArrayRef<int64_t> sizes);
+                                        llvm::ArrayRef<int64_t> sizes,
+                                        bool negative = true);
 
 /// A check of `ok` (i1) at run time: a run where it is false fails with
 /// AIC_ERROR_SHAPE_MISMATCH and the node's description followed by `what`.

@@ -62,7 +62,8 @@ static LogicalResult checkIndices(NodeImporter &imp, Value indices,
 
 LogicalResult aic::importer::checkIndicesInRange(NodeImporter &imp, int input,
                                                  Value indices,
-                                                 ArrayRef<int64_t> sizes) {
+                                                 ArrayRef<int64_t> sizes,
+                                                 bool negative) {
   auto type = cast<RankedTensorType>(indices.getType());
   auto sizeAt = [&](int64_t flat) {
     return sizes.size() == 1 ? sizes[0] : sizes[flat % sizes.size()];
@@ -70,7 +71,7 @@ LogicalResult aic::importer::checkIndicesInRange(NodeImporter &imp, int input,
   if (const ConstTensor *constant = imp.getConstantInput(input)) {
     std::vector<int64_t> values = getValuesAsInt(*constant);
     for (auto [k, v] : llvm::enumerate(values))
-      if (v < -sizeAt(k) || v >= sizeAt(k))
+      if (v < (negative ? -sizeAt(k) : 0) || v >= sizeAt(k))
         return imp.emitError()
                << "index " << v << " is out of range for a dim of size "
                << sizeAt(k);
@@ -108,7 +109,8 @@ LogicalResult aic::importer::checkIndicesInRange(NodeImporter &imp, int input,
         }
         Value low = nb.create<arith::CmpIOp>(
             loc, arith::CmpIPredicate::sge, index,
-            nb.create<arith::SubIOp>(loc, i64(0), size));
+            negative ? nb.create<arith::SubIOp>(loc, i64(0), size).getResult()
+                     : i64(0));
         Value high = nb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt,
                                               index, size);
         Value ok = nb.create<arith::AndIOp>(loc, low, high);

@@ -11,8 +11,9 @@
 //
 // Scatter indices are checked before the loops (constant ones at import,
 // run-time ones per run: an index out of range fails the run with one line,
-// checkIndicesInRange). The loops still clamp every index they use, so that
-// no access leaves a tensor; MaxUnpool's indices are only clamped so far.
+// checkIndicesInRange), and so are MaxUnpool's flat positions, which must
+// lie in [0, size). The loops still clamp every index they use, so that no
+// access leaves a tensor.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -820,6 +821,9 @@ static LogicalResult importMaxUnpool(NodeImporter &imp) {
   int64_t total = unpooledType.getNumElements();
   if (total == 0 && inType.getNumElements() != 0)
     return imp.emitError() << "unpools into an empty tensor";
+  if (failed(checkIndicesInRange(imp, 1, *indices, {total},
+                                 /*negative=*/false)))
+    return failure();
 
   OpBuilder &builder = imp.getBuilder();
   Value zero =
