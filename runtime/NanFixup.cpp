@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "NanFixup.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -21,15 +22,61 @@ namespace {
 constexpr uint32_t kInfBits = 0x7f800000u;
 
 /// The largest magnitude among the n floats at p, as bits: above kInfBits
-/// if one is NaN, kInfBits if one is infinite (and none NaN).
-uint32_t maxMagnitudeBits(const float *p, int64_t n) {
+/// if one is NaN, kInfBits if one is infinite (and none NaN). It runs after
+/// every softmax and max pooling, so it is compiled for each vector
+/// extension (the library targets baseline x86-64) and the machine's best
+/// is picked once. Not by ifunc (target_clones): its resolver runs before
+/// the ThreadSanitizer runtime is ready and crashed the TSan build.
+inline __attribute__((always_inline)) uint32_t maxBits(const float *p,
+                                                       int64_t n) {
   uint32_t m = 0;
-#pragma omp parallel for simd reduction(max : m) if (n >= (1 << 16))
+#pragma omp simd reduction(max : m)
   for (int64_t i = 0; i < n; ++i) {
     uint32_t bits;
     std::memcpy(&bits, p + i, sizeof bits);
     bits &= 0x7fffffffu;
     m = bits > m ? bits : m;
+  }
+  return m;
+}
+
+using MaxBitsFn = uint32_t (*)(const float *, int64_t);
+
+uint32_t maxBitsBaseline(const float *p, int64_t n) { return maxBits(p, n); }
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2"))) uint32_t maxBitsAvx2(const float *p,
+                                                     int64_t n) {
+  return maxBits(p, n);
+}
+__attribute__((target("avx512f"))) uint32_t maxBitsAvx512(const float *p,
+                                                          int64_t n) {
+  return maxBits(p, n);
+}
+#endif
+
+MaxBitsFn selectMaxBits() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f"))
+    return maxBitsAvx512;
+  if (__builtin_cpu_supports("avx2"))
+    return maxBitsAvx2;
+#endif
+  return maxBitsBaseline;
+}
+
+/// maxBits over the run's threads for large tensors.
+uint32_t maxMagnitudeBits(const float *p, int64_t n) {
+  static const MaxBitsFn scan = selectMaxBits();
+  constexpr int64_t kChunk = int64_t(1) << 16;
+  if (n < 2 * kChunk)
+    return scan(p, n);
+  int64_t chunks = (n + kChunk - 1) / kChunk;
+  uint32_t m = 0;
+#pragma omp parallel for reduction(max : m)
+  for (int64_t c = 0; c < chunks; ++c) {
+    int64_t begin = c * kChunk;
+    m = std::max(m, scan(p + begin, std::min(kChunk, n - begin)));
   }
   return m;
 }

@@ -141,6 +141,10 @@ mlir::LogicalResult checkIndicesInRange(NodeImporter &imp, int input,
                                         mlir::Value indices,
                                         llvm::ArrayRef<int64_t> sizes,
                                         bool negative = true);
+/// checkIndicesInRange along a dim of run-time size `size` (an `index`):
+/// always checked at run time, constant indices too.
+void checkIndicesInRange(NodeImporter &imp, mlir::Value indices,
+                         mlir::Value size);
 
 /// A check of `ok` (i1) at run time: a run where it is false fails with
 /// AIC_ERROR_SHAPE_MISMATCH and the node's description followed by `what`.

@@ -30,19 +30,32 @@ using namespace aic::importer;
 //===----------------------------------------------------------------------===//
 
 /// An index read at run time as an `index` in [0, size): negative indices
-/// count from the end (ONNX), then out-of-range ones are clamped.
-static Value wrapIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
+/// count from the end (ONNX), then out-of-range ones are clamped. `size`
+/// and `last` (size - 1) are `index` values.
+static Value wrapIndex(OpBuilder &b, Location loc, Value index, Value size,
+                       Value last) {
   if (!index.getType().isIndex())
     index = b.create<arith::IndexCastOp>(loc, b.getIndexType(), index);
   Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
-  Value sizeValue = b.create<arith::ConstantIndexOp>(loc, size);
-  Value last = b.create<arith::ConstantIndexOp>(loc, size - 1);
   Value negative =
       b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, index, zero);
   Value wrapped = b.create<arith::SelectOp>(
-      loc, negative, b.create<arith::AddIOp>(loc, index, sizeValue), index);
+      loc, negative, b.create<arith::AddIOp>(loc, index, size), index);
   Value clamped = b.create<arith::MaxSIOp>(loc, wrapped, zero);
   return b.create<arith::MinSIOp>(loc, clamped, last);
+}
+
+static Value wrapIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
+  Value sizeValue = b.create<arith::ConstantIndexOp>(loc, size);
+  Value last = b.create<arith::ConstantIndexOp>(loc, size - 1);
+  return wrapIndex(b, loc, index, sizeValue, last);
+}
+
+/// wrapIndex along a dim of run-time size `size`.
+static Value wrapIndex(OpBuilder &b, Location loc, Value index, Value size) {
+  Value one = b.create<arith::ConstantIndexOp>(loc, 1);
+  Value last = b.create<arith::SubIOp>(loc, size, one);
+  return wrapIndex(b, loc, index, size, last);
 }
 
 static Value outputIndex(OpBuilder &b, Location loc, int64_t dim) {
@@ -55,9 +68,49 @@ static LogicalResult checkIndices(NodeImporter &imp, Value indices,
                                   RankedTensorType type, int64_t axisSize) {
   if (!isa<IntegerType>(getElementTypeOrSelf(indices.getType())))
     return imp.emitError() << "expects integer indices";
+  // An empty run-time axis fails the run's range check of the indices.
   if (axisSize == 0 && (!type.hasStaticShape() || type.getNumElements() != 0))
     return imp.emitError() << "indexes an empty axis";
   return success();
+}
+
+/// The run-time half of checkIndicesInRange: a reduction over `indices`
+/// that fails the run when one lies outside [-size, size) ([0, size)
+/// without `negative`); `sizeAt` gives the size, as an i64, for an element
+/// of the reduction's body.
+static void buildRangeCheck(
+    NodeImporter &imp, Value indices, bool negative,
+    function_ref<Value(OpBuilder &, Location, int64_t rank)> sizeAt) {
+  auto type = cast<RankedTensorType>(indices.getType());
+  OpBuilder &b = imp.getBuilder();
+  int64_t rank = type.getRank();
+  auto boolType = RankedTensorType::get({}, b.getI1Type());
+  Value init = buildFill(imp, boolType,
+                         imp.create<arith::ConstantIntOp>(1, 1).getResult());
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank),
+                              AffineMap::get(rank, 0, b.getContext())};
+  auto all = imp.create<linalg::GenericOp>(
+      TypeRange{boolType}, ValueRange{indices}, ValueRange{init}, maps,
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
+      [&](OpBuilder &nb, Location loc, ValueRange args) {
+        Value index = args[0];
+        if (!index.getType().isInteger(64))
+          index = nb.create<arith::ExtSIOp>(loc, nb.getI64Type(), index);
+        Value size = sizeAt(nb, loc, rank);
+        Value zero = nb.create<arith::ConstantIntOp>(loc, 0, 64);
+        Value lowest =
+            negative ? nb.create<arith::SubIOp>(loc, zero, size).getResult()
+                     : zero;
+        Value low = nb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge,
+                                             index, lowest);
+        Value high = nb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt,
+                                              index, size);
+        Value ok = nb.create<arith::AndIOp>(loc, low, high);
+        nb.create<linalg::YieldOp>(
+            loc, ValueRange{nb.create<arith::AndIOp>(loc, args[1], ok)});
+      });
+  buildRuntimeCheck(imp, imp.create<tensor::ExtractOp>(all.getResult(0)),
+                    "an index is out of range of the dim it indexes");
 }
 
 LogicalResult aic::importer::checkIndicesInRange(NodeImporter &imp, int input,
@@ -79,20 +132,8 @@ LogicalResult aic::importer::checkIndicesInRange(NodeImporter &imp, int input,
   }
   if (type.hasStaticShape() && type.getNumElements() == 0)
     return success();
-  OpBuilder &b = imp.getBuilder();
-  int64_t rank = type.getRank();
-  auto boolType = RankedTensorType::get({}, b.getI1Type());
-  Value init = buildFill(imp, boolType,
-                         imp.create<arith::ConstantIntOp>(1, 1).getResult());
-  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank),
-                              AffineMap::get(rank, 0, b.getContext())};
-  auto all = imp.create<linalg::GenericOp>(
-      TypeRange{boolType}, ValueRange{indices}, ValueRange{init}, maps,
-      SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
-      [&](OpBuilder &nb, Location loc, ValueRange args) {
-        Value index = args[0];
-        if (!index.getType().isInteger(64))
-          index = nb.create<arith::ExtSIOp>(loc, nb.getI64Type(), index);
+  buildRangeCheck(
+      imp, indices, negative, [&](OpBuilder &nb, Location loc, int64_t rank) {
         auto i64 = [&](int64_t v) -> Value {
           return nb.create<arith::ConstantIntOp>(loc, v, 64);
         };
@@ -107,19 +148,20 @@ LogicalResult aic::importer::checkIndicesInRange(NodeImporter &imp, int input,
                     nb.create<arith::ConstantIndexOp>(loc, j)),
                 i64(sizes[j]), size);
         }
-        Value low = nb.create<arith::CmpIOp>(
-            loc, arith::CmpIPredicate::sge, index,
-            negative ? nb.create<arith::SubIOp>(loc, i64(0), size).getResult()
-                     : i64(0));
-        Value high = nb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt,
-                                              index, size);
-        Value ok = nb.create<arith::AndIOp>(loc, low, high);
-        nb.create<linalg::YieldOp>(
-            loc, ValueRange{nb.create<arith::AndIOp>(loc, args[1], ok)});
+        return size;
       });
-  buildRuntimeCheck(imp, imp.create<tensor::ExtractOp>(all.getResult(0)),
-                    "an index is out of range of the dim it indexes");
   return success();
+}
+
+void aic::importer::checkIndicesInRange(NodeImporter &imp, Value indices,
+                                        Value size) {
+  auto type = cast<RankedTensorType>(indices.getType());
+  if (type.hasStaticShape() && type.getNumElements() == 0)
+    return;
+  Value size64 =
+      imp.create<arith::IndexCastOp>(imp.getBuilder().getI64Type(), size);
+  buildRangeCheck(imp, indices, /*negative=*/true,
+                  [&](OpBuilder &, Location, int64_t) { return size64; });
 }
 
 static LogicalResult importGather(NodeImporter &imp) {
@@ -135,12 +177,6 @@ static LogicalResult importGather(NodeImporter &imp) {
       normalizeAxis(imp, imp.getIntAttr("axis", 0), dataType.getRank());
   if (failed(axis))
     return failure();
-  if (dataType.isDynamicDim(*axis))
-    return imp.emitError() << "data of shape "
-                           << formatShape(dataType.getShape())
-                           << ": gathering along a run-time dim (axis " << *axis
-                           << ") is not supported yet (fix the "
-                              "model's symbolic dims with --input-shape)";
   SmallVector<int64_t> shape(dataType.getShape().take_front(*axis));
   llvm::append_range(shape, indicesType.getShape());
   llvm::append_range(shape, dataType.getShape().drop_front(*axis + 1));
@@ -148,10 +184,18 @@ static LogicalResult importGather(NodeImporter &imp) {
       0, RankedTensorType::get(shape, dataType.getElementType()));
   if (failed(type))
     return failure();
+  // Along a run-time dim (x[:, 0] over a symbolic sequence), the indices,
+  // constant ones too, are checked against it at run time.
   int64_t axisSize = dataType.getDimSize(*axis);
-  if (failed(checkIndices(imp, *indices, *type, axisSize)) ||
-      failed(checkIndicesInRange(imp, 1, *indices, {axisSize})))
+  Value runTimeSize;
+  if (failed(checkIndices(imp, *indices, *type, axisSize)))
     return failure();
+  if (ShapedType::isDynamic(axisSize)) {
+    runTimeSize = imp.create<tensor::DimOp>(*data, *axis);
+    checkIndicesInRange(imp, *indices, runTimeSize);
+  } else if (failed(checkIndicesInRange(imp, 1, *indices, {axisSize}))) {
+    return failure();
+  }
   if (type->hasStaticShape() && type->getNumElements() == 0) {
     imp.setOutput(0, imp.emptyTensor(*type));
     return success();
@@ -182,7 +226,9 @@ static LogicalResult importGather(NodeImporter &imp) {
                      SmallVector<Value> at;
                      for (int64_t d = 0; d < *axis; ++d)
                        at.push_back(outputIndex(b, loc, d));
-                     at.push_back(wrapIndex(b, loc, args[0], axisSize));
+                     at.push_back(runTimeSize
+                                      ? wrapIndex(b, loc, args[0], runTimeSize)
+                                      : wrapIndex(b, loc, args[0], axisSize));
                      for (int64_t d = *axis + 1; d < dataType.getRank(); ++d)
                        at.push_back(outputIndex(b, loc, d + q - 1));
                      return b.create<tensor::ExtractOp>(loc, source, at);
@@ -203,15 +249,18 @@ static LogicalResult importGatherElements(NodeImporter &imp) {
       normalizeAxis(imp, imp.getIntAttr("axis", 0), dataType.getRank());
   if (failed(axis))
     return failure();
+  // Run-time dims elsewhere (a batch, a sequence) are read at their index;
+  // along a run-time axis, the indices are checked against it at run time.
   int64_t axisSize = dataType.getDimSize(*axis);
-  // Run-time dims elsewhere (a batch, a sequence) are read at their index.
-  if (ShapedType::isDynamic(axisSize))
-    return imp.emitError() << "gathering along a run-time dim (" << *axis
-                           << ") is not supported yet (fix the model's "
-                              "symbolic dims with --input-shape)";
-  if (failed(checkIndices(imp, *indices, *type, axisSize)) ||
-      failed(checkIndicesInRange(imp, 1, *indices, {axisSize})))
+  Value runTimeSize;
+  if (failed(checkIndices(imp, *indices, *type, axisSize)))
     return failure();
+  if (ShapedType::isDynamic(axisSize)) {
+    runTimeSize = imp.create<tensor::DimOp>(*data, *axis);
+    checkIndicesInRange(imp, *indices, runTimeSize);
+  } else if (failed(checkIndicesInRange(imp, 1, *indices, {axisSize}))) {
+    return failure();
+  }
   for (int64_t d = 0; d < dataType.getRank(); ++d) {
     int64_t have = dataType.getDimSize(d), want = indicesType.getDimSize(d);
     if (d == *axis)
@@ -239,16 +288,20 @@ static LogicalResult importGatherElements(NodeImporter &imp) {
   }
   Value source = *data;
   imp.setOutput(
-      0, buildGeneric(
-             imp, *type, *indices,
-             imp.getBuilder().getMultiDimIdentityMap(type->getRank()),
-             [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-               SmallVector<Value> at;
-               for (int64_t d = 0; d < dataType.getRank(); ++d)
-                 at.push_back(d == *axis ? wrapIndex(b, loc, args[0], axisSize)
-                                         : outputIndex(b, loc, d));
-               return b.create<tensor::ExtractOp>(loc, source, at);
-             }));
+      0,
+      buildGeneric(imp, *type, *indices,
+                   imp.getBuilder().getMultiDimIdentityMap(type->getRank()),
+                   [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                     SmallVector<Value> at;
+                     for (int64_t d = 0; d < dataType.getRank(); ++d)
+                       if (d != *axis)
+                         at.push_back(outputIndex(b, loc, d));
+                       else if (runTimeSize)
+                         at.push_back(wrapIndex(b, loc, args[0], runTimeSize));
+                       else
+                         at.push_back(wrapIndex(b, loc, args[0], axisSize));
+                     return b.create<tensor::ExtractOp>(loc, source, at);
+                   }));
   return success();
 }
 

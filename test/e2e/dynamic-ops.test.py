@@ -206,6 +206,21 @@ def main():
          lambda b: [rng.standard_normal((b, 6), dtype=np.float32),
                     rng.integers(-6, 6, (b, 3))],
          lambda x, i: [np.take_along_axis(x, i % 6, axis=1)]),
+        # Along the symbolic dim itself: a pooler's first and last token
+        # (x[:, 0], x[:, -1]) and GatherElements over the batch.
+        ("gather_runtime_axis",
+         [helper.make_node("Gather", ["x", "first"], ["y"], axis=1),
+          helper.make_node("Gather", ["x", "last"], ["z"], axis=1),
+          helper.make_node("GatherElements", ["x", "i"], ["w"], axis=0)],
+         [tensor("x", F, ["N", "N", 4]), tensor("i", I, [2, 1, 4])],
+         [tensor("y", F, ["N", 4]), tensor("z", F, ["N", 4]),
+          tensor("w", F, [2, 1, 4])],
+         [numpy_helper.from_array(np.array(0, np.int64), "first"),
+          numpy_helper.from_array(np.array(-1, np.int64), "last")],
+         lambda b: [rng.standard_normal((b, b, 4), dtype=np.float32),
+                    rng.integers(-b, b, (2, 1, 4))],
+         lambda x, i: [x[:, 0], x[:, -1],
+                       np.take_along_axis(x[:, :1], i % x.shape[0], axis=0)]),
     ]
     for name, nodes, inputs, outputs, inits, make, ref in cases:
         sub = os.path.join(folder, name)
