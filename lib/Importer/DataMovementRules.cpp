@@ -62,18 +62,6 @@ static Value outputIndex(OpBuilder &b, Location loc, int64_t dim) {
   return b.create<linalg::IndexOp>(loc, dim);
 }
 
-/// Checks that the indices are integers and that a non-empty result does not
-/// index an empty axis (no element could be read).
-static LogicalResult checkIndices(NodeImporter &imp, Value indices,
-                                  RankedTensorType type, int64_t axisSize) {
-  if (!isa<IntegerType>(getElementTypeOrSelf(indices.getType())))
-    return imp.emitError() << "expects integer indices";
-  // An empty run-time axis fails the run's range check of the indices.
-  if (axisSize == 0 && (!type.hasStaticShape() || type.getNumElements() != 0))
-    return imp.emitError() << "indexes an empty axis";
-  return success();
-}
-
 /// The run-time half of checkIndicesInRange: a reduction over `indices`
 /// that fails the run when one lies outside [-size, size) ([0, size)
 /// without `negative`); `sizeAt` gives the size, as an i64, for an element
@@ -164,6 +152,29 @@ void aic::importer::checkIndicesInRange(NodeImporter &imp, Value indices,
                   [&](OpBuilder &, Location, int64_t) { return size64; });
 }
 
+/// Checks Gather's and GatherElements' `indices` (node input 1) along dim
+/// `axis` of `data`: integers, not into an empty axis when the result `type`
+/// has elements, in range (see checkIndicesInRange). Along a run-time dim (a
+/// pooler's x[:, 0] over a symbolic sequence) they are checked at run time,
+/// constant ones too; returns that dim's size then, else a null Value.
+static FailureOr<Value> checkGatherIndices(NodeImporter &imp, Value data,
+                                           Value indices, RankedTensorType type,
+                                           int64_t axis) {
+  if (!isa<IntegerType>(getElementTypeOrSelf(indices.getType())))
+    return imp.emitError() << "expects integer indices";
+  int64_t axisSize = cast<RankedTensorType>(data.getType()).getDimSize(axis);
+  if (ShapedType::isDynamic(axisSize)) {
+    Value size = imp.create<tensor::DimOp>(data, axis);
+    checkIndicesInRange(imp, indices, size);
+    return size;
+  }
+  if (axisSize == 0 && (!type.hasStaticShape() || type.getNumElements() != 0))
+    return imp.emitError() << "indexes an empty axis";
+  if (failed(checkIndicesInRange(imp, 1, indices, {axisSize})))
+    return failure();
+  return Value();
+}
+
 static LogicalResult importGather(NodeImporter &imp) {
   FailureOr<Value> data = imp.getInput(0), indices = imp.getInput(1);
   if (failed(data) || failed(indices))
@@ -184,18 +195,12 @@ static LogicalResult importGather(NodeImporter &imp) {
       0, RankedTensorType::get(shape, dataType.getElementType()));
   if (failed(type))
     return failure();
-  // Along a run-time dim (x[:, 0] over a symbolic sequence), the indices,
-  // constant ones too, are checked against it at run time.
   int64_t axisSize = dataType.getDimSize(*axis);
-  Value runTimeSize;
-  if (failed(checkIndices(imp, *indices, *type, axisSize)))
+  FailureOr<Value> checked =
+      checkGatherIndices(imp, *data, *indices, *type, *axis);
+  if (failed(checked))
     return failure();
-  if (ShapedType::isDynamic(axisSize)) {
-    runTimeSize = imp.create<tensor::DimOp>(*data, *axis);
-    checkIndicesInRange(imp, *indices, runTimeSize);
-  } else if (failed(checkIndicesInRange(imp, 1, *indices, {axisSize}))) {
-    return failure();
-  }
+  Value runTimeSize = *checked;
   if (type->hasStaticShape() && type->getNumElements() == 0) {
     imp.setOutput(0, imp.emptyTensor(*type));
     return success();
@@ -249,18 +254,13 @@ static LogicalResult importGatherElements(NodeImporter &imp) {
       normalizeAxis(imp, imp.getIntAttr("axis", 0), dataType.getRank());
   if (failed(axis))
     return failure();
-  // Run-time dims elsewhere (a batch, a sequence) are read at their index;
-  // along a run-time axis, the indices are checked against it at run time.
+  // Run-time dims elsewhere (a batch, a sequence) are read at their index.
   int64_t axisSize = dataType.getDimSize(*axis);
-  Value runTimeSize;
-  if (failed(checkIndices(imp, *indices, *type, axisSize)))
+  FailureOr<Value> checked =
+      checkGatherIndices(imp, *data, *indices, *type, *axis);
+  if (failed(checked))
     return failure();
-  if (ShapedType::isDynamic(axisSize)) {
-    runTimeSize = imp.create<tensor::DimOp>(*data, *axis);
-    checkIndicesInRange(imp, *indices, runTimeSize);
-  } else if (failed(checkIndicesInRange(imp, 1, *indices, {axisSize}))) {
-    return failure();
-  }
+  Value runTimeSize = *checked;
   for (int64_t d = 0; d < dataType.getRank(); ++d) {
     int64_t have = dataType.getDimSize(d), want = indicesType.getDimSize(d);
     if (d == *axis)
