@@ -190,24 +190,70 @@ static LogicalResult importRuntimeReshape(NodeImporter &imp, Value input,
   return success();
 }
 
-/// Reshape, Flatten, Squeeze and Unsqueeze: the target shape is the one ONNX
-/// inferred (from a constant shape input or by data propagation).
+/// `input` reshaped to `type`, the shape ONNX inferred (from a constant
+/// shape input or by data propagation).
+static LogicalResult importReshapeTo(NodeImporter &imp, Value input,
+                                     RankedTensorType type) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  if (!inType.hasStaticShape() || !type.hasStaticShape())
+    return importRuntimeReshape(imp, input, type);
+  if (inType.getNumElements() != type.getNumElements())
+    return imp.emitError() << "cannot reshape "
+                           << formatShape(inType.getShape()) << " ("
+                           << inType.getNumElements() << " elements) to "
+                           << formatShape(type.getShape()) << " ("
+                           << type.getNumElements() << ")";
+  imp.setOutput(0, imp.reshapeTo(input, type.getShape()));
+  return success();
+}
+
+/// Reshape, Flatten and Unsqueeze: the target shape is the one ONNX
+/// inferred.
 static LogicalResult importReshapeLike(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0);
   FailureOr<RankedTensorType> type = imp.getOutputType(0);
   if (failed(input) || failed(type))
     return failure();
+  return importReshapeTo(imp, *input, *type);
+}
+
+/// Squeeze: its axes must be 1s. One that is a run-time dim (x[:, 0:1] over
+/// a symbolic sequence) is checked at run time, and the input cast to a 1
+/// there, so that the reshape drops a static unit dim.
+static LogicalResult importSqueeze(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(input) || failed(type))
+    return failure();
   auto inType = cast<RankedTensorType>(input->getType());
-  if (!inType.hasStaticShape() || !type->hasStaticShape())
-    return importRuntimeReshape(imp, *input, *type);
-  if (inType.getNumElements() != type->getNumElements())
-    return imp.emitError() << "cannot reshape "
-                           << formatShape(inType.getShape()) << " ("
-                           << inType.getNumElements() << " elements) to "
-                           << formatShape(type->getShape()) << " ("
-                           << type->getNumElements() << ")";
-  imp.setOutput(0, imp.reshapeTo(*input, type->getShape()));
-  return success();
+  SmallVector<int64_t> axes;
+  if (imp.getOpset() < 13) {
+    axes = imp.getIntsAttr("axes");
+  } else if (imp.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> constant = imp.getConstantInts(1, "axes");
+    if (failed(constant))
+      return failure();
+    axes = *constant;
+  }
+  SmallVector<int64_t> shape(inType.getShape());
+  for (int64_t axis : axes) {
+    FailureOr<int64_t> d = normalizeAxis(imp, axis, inType.getRank());
+    if (failed(d))
+      return failure();
+    if (!inType.isDynamicDim(*d))
+      continue;
+    Value dim = imp.create<tensor::DimOp>(*input, *d);
+    Value one = imp.create<arith::ConstantIndexOp>(1);
+    buildRuntimeCheck(
+        imp, imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, dim, one),
+        "squeezes dim " + std::to_string(*d) +
+            " (a size computed at run time), which is not 1 at run time");
+    shape[*d] = 1;
+  }
+  Value squeezed = *input;
+  if (ArrayRef<int64_t>(shape) != inType.getShape())
+    squeezed = imp.create<tensor::CastOp>(inType.clone(shape), squeezed);
+  return importReshapeTo(imp, squeezed, *type);
 }
 
 /// How `in` collapses into `out` keeping each run-time dim in a group of
@@ -327,8 +373,7 @@ ArrayRef<OpRuleInfo> aic::importer::getReshapeRules() {
   static const OpRuleInfo rules[] = {
       {"Reshape", importReshape, 1, types::kTensor | types::kString, "", true},
       {"Flatten", importFlatten, 1, types::kTensor | types::kString, "", true},
-      {"Squeeze", importReshapeLike, 1, types::kTensor | types::kString, "",
-       true},
+      {"Squeeze", importSqueeze, 1, types::kTensor | types::kString, "", true},
       {"Unsqueeze", importReshapeLike, 1, types::kTensor | types::kString, "",
        true},
   };

@@ -221,6 +221,16 @@ def main():
                     rng.integers(-b, b, (2, 1, 4))],
          lambda x, i: [x[:, 0], x[:, -1],
                        np.take_along_axis(x[:, :1], i % x.shape[0], axis=0)]),
+        # x[:, -1:].squeeze(1): the slice's run-time size checked to be 1.
+        ("slice_squeeze",
+         [helper.make_node("Slice", ["x", "starts", "ends", "axes"], ["t"]),
+          helper.make_node("Squeeze", ["t", "axes"], ["y"])],
+         [tensor("x", F, ["N", "S", 4])], [tensor("y", F, ["N", 4])],
+         [numpy_helper.from_array(np.array([-1], np.int64), "starts"),
+          numpy_helper.from_array(np.array([2**62], np.int64), "ends"),
+          numpy_helper.from_array(np.array([1], np.int64), "axes")],
+         lambda b: [rng.standard_normal((b, b + 2, 4), dtype=np.float32)],
+         lambda x: [x[:, -1]]),
     ]
     for name, nodes, inputs, outputs, inits, make, ref in cases:
         sub = os.path.join(folder, name)
