@@ -238,6 +238,15 @@ const onnx::TypeProto *GraphState::getOnnxType(StringRef name) const {
   return nullptr;
 }
 
+std::pair<Value, int64_t> GraphState::getDimSource(StringRef symbol) const {
+  for (const Scope &scope : llvm::reverse(scopes)) {
+    auto it = scope.dimSources.find(symbol);
+    if (it != scope.dimSources.end())
+      return it->second;
+  }
+  return {Value(), 0};
+}
+
 int32_t GraphState::getOnnxElementType(StringRef name) const {
   const onnx::TypeProto *type = getOnnxType(name);
   if (type && type->has_tensor_type())

@@ -285,6 +285,17 @@ public:
   /// constant, its tensor); UNDEFINED if unknown.
   int32_t getOnnxElementType(llvm::StringRef name) const;
 
+  /// A value of the scope being imported whose dim `dim` has the run-time
+  /// size ONNX names `symbol` (a dim_param): where compiled code reads that
+  /// size when no graph input dim has the name (a convolution's output
+  /// length). The first value recorded for a symbol is kept.
+  void recordDimSource(llvm::StringRef symbol, mlir::Value value, int64_t dim) {
+    scopes.back().dimSources.try_emplace(symbol, value, dim);
+  }
+  /// The value and dim recorded for `symbol` in a scope being imported (so
+  /// defined before the insertion point), or a null value.
+  std::pair<mlir::Value, int64_t> getDimSource(llvm::StringRef symbol) const;
+
   /// Names read by any node or listed as graph outputs.
   void markUsed(llvm::StringRef name) { used.insert(name); }
   bool isUsed(llvm::StringRef name) const { return used.contains(name); }
@@ -299,6 +310,7 @@ private:
     llvm::StringMap<CompositeValue> composites;
     llvm::StringMap<ConstEntry> constants;
     llvm::StringMap<onnx::TypeProto> types;
+    llvm::StringMap<std::pair<mlir::Value, int64_t>> dimSources;
     // The node computing each output of the scope's graph.
     llvm::StringMap<const onnx::NodeProto *> producers;
   };

@@ -338,6 +338,13 @@ void aic::importer::recordOutputTypes(const onnx::NodeProto &node,
                    old.dim(d).has_dim_param())
             shape.mutable_dim(d)->set_dim_param(old.dim(d).dim_param());
         }
+        // Where compiled code can read a symbol no graph input names.
+        for (int d = 0; d < shape.dim_size(); ++d) {
+          std::optional<DimProduct> product =
+              parseDimProduct(shape.dim(d).dim_param());
+          if (product && product->factor == 1 && product->names.size() == 1)
+            state.recordDimSource(product->names[0], value, d);
+        }
         *refined.mutable_tensor_type()->mutable_shape() = std::move(shape);
         state.setOnnxType(name, refined);
         continue;

@@ -21,7 +21,9 @@ using namespace aic;
 using namespace aic::importer;
 
 /// The value of symbolic dim `product` from the dims of the graph inputs
-/// (aic.dim_names) it names, or null.
+/// (aic.dim_names) it names or, for a name no input has, of a value
+/// imported before with a dim of that name (GraphState::getDimSource); or
+/// null.
 static Value evaluateDimProduct(NodeImporter &imp, const DimProduct &product) {
   auto func = imp.getBuilder()
                   .getInsertionBlock()
@@ -47,8 +49,12 @@ static Value evaluateDimProduct(NodeImporter &imp, const DimProduct &product) {
       if (dim)
         break;
     }
-    if (!dim)
-      return {};
+    if (!dim) {
+      auto [source, d] = imp.getState().getDimSource(name);
+      if (!source)
+        return {};
+      dim = imp.create<tensor::DimOp>(source, d);
+    }
     result = imp.create<arith::MulIOp>(result, dim);
   }
   return result;
