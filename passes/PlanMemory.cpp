@@ -15,6 +15,7 @@
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
@@ -486,6 +487,16 @@ static void planPerShape(ModuleOp module, func::FuncOp func,
     auto [start, end] = planner.liveRange(alloc);
     ranges.append({start, end});
   }
+  // The checks of the run's shapes (a window larger than its input, two
+  // symbolic dims that must agree) come first: at a shape that fails one, a
+  // buffer size can be negative, which the plan would report without
+  // naming the node.
+  for (auto check : llvm::make_early_inc_range(
+           func.getBody().front().getOps<cf::AssertOp>()))
+    if (Value ok = hoister.hoist(check.getArg())) {
+      b.create<cf::AssertOp>(check.getLoc(), ok, check.getMsg());
+      check.erase();
+    }
   auto planType = FunctionType::get(
       ctx, {tableType(n), tableType(n + 1)},
       {MemRefType::get({ShapedType::kDynamic}, b.getI8Type())});

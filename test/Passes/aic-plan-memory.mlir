@@ -432,3 +432,34 @@ func.func @main_graph(%x: memref<?x4xf32> {aic.name = "x"}) -> (memref<?x4xf32> 
   aic.relu %u outs(%y) : (memref<?x4xf32>, memref<?x4xf32>) -> ()
   return %y : memref<?x4xf32>
 }
+
+// -----
+
+// Tests that the checks of the run's shapes precede the plan: at a length
+// shorter than the window, the buffer's size (n - 4) * 4 would be negative,
+// and the run must fail with the node's message, not the plan's. A check
+// of data read at run time stays where it was.
+// CHECK-LABEL: func @main_graph
+// CHECK: %[[N:.*]] = memref.dim %{{.*}}, %{{.*}} : memref<?xf32>
+// CHECK: memref.store
+// CHECK: %[[OK:.*]] = arith.cmpi sge, %[[N]], %{{.*}} : index
+// CHECK: cf.assert %[[OK]], "node 'conv': the input is smaller than the window"
+// CHECK: call @__aic_plan
+// CHECK: memref.load
+// CHECK: cf.assert %{{.*}}, "node 'gather': an index is out of range"
+func.func @main_graph(%x: memref<?xf32> {aic.name = "x"}, %i: memref<i1> {aic.name = "i"}) -> (memref<?xf32> {aic.name = "y"}) {
+  %c0 = arith.constant 0 : index
+  %c4 = arith.constant 4 : index
+  %n = memref.dim %x, %c0 : memref<?xf32>
+  %ok = arith.cmpi sge, %n, %c4 : index
+  cf.assert %ok, "node 'conv': the input is smaller than the window"
+  %m = arith.subi %n, %c4 : index
+  %t = memref.alloc(%m) : memref<?xf32>
+  %sub = memref.subview %x[0] [%m] [1] : memref<?xf32> to memref<?xf32, strided<[1]>>
+  aic.relu %sub outs(%t) : (memref<?xf32, strided<[1]>>, memref<?xf32>) -> ()
+  %in = memref.load %i[] : memref<i1>
+  cf.assert %in, "node 'gather': an index is out of range"
+  %y = memref.alloc(%m) : memref<?xf32>
+  aic.relu %t outs(%y) : (memref<?xf32>, memref<?xf32>) -> ()
+  return %y : memref<?xf32>
+}
