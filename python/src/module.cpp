@@ -298,8 +298,9 @@ private:
                     const py::object &out) {
     if (!out.is_none())
       throw Failure{AIC_ERROR_INVALID_ARGUMENT,
-                    "out: the model has outputs whose shape depends on the "
-                    "input data; run it without out="};
+                    "out: the model has outputs whose shape is known only "
+                    "at run time (symbolic dims, or dims that depend on the "
+                    "input data); run it without out="};
     std::vector<aic_tensor_t> allocated(outputs_.size());
     aic_status_t st;
     {
