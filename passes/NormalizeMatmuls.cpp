@@ -8,7 +8,9 @@
 // folded into M; a transpose whose last two dims are swapped becomes the
 // matmul's own transpose flag; a scalar scale of an operand or of the result
 // becomes the matmul's alpha; a head split of a slice of a fused Q/K/V
-// projection is a strided view of the projection instead of a copy.
+// projection is a strided view of the projection instead of a copy or, over
+// a batch (whose heads merge with it into one dim without a stride), one
+// transpose of that view instead of a copy and a transpose.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/Aic/AicDialect.h"
@@ -84,6 +86,181 @@ struct TransposeOfUnitDims : public OpRewritePattern<linalg::TransposeOp> {
     }
     rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getResult()[0].getType(),
                                            op.getInput());
+    return success();
+  }
+};
+
+/// A dim of the common refinement of a reshape's source and result: its
+/// size, and the source and result dims it is part of.
+struct FineDim {
+  int64_t size;
+  int64_t sourceDim, resultDim;
+};
+
+/// Refines one group of a reshape: source dims `a` (sizes `as`) and result
+/// dims `b` (sizes `bs`) of equal product into dims that make up both, from
+/// the innermost: equal static sizes match, a static size divisible by the
+/// other splits, and a run-time dim matches only a run-time dim or, as the
+/// last one left on its side, all that is left on the other. Appends them
+/// to `fine` in order; fails where the sizes do not say how the dims split.
+static LogicalResult refineGroup(ArrayRef<int64_t> a, ArrayRef<int64_t> as,
+                                 ArrayRef<int64_t> b, ArrayRef<int64_t> bs,
+                                 SmallVectorImpl<FineDim> &fine) {
+  SmallVector<FineDim> reversed;
+  int64_t ia = a.size() - 1, ib = b.size() - 1;
+  int64_t ra = as[ia], rb = bs[ib];
+  auto dynamic = [](int64_t v) { return ShapedType::isDynamic(v); };
+  while (ia >= 0 && ib >= 0) {
+    if (dynamic(ra) || dynamic(rb)) {
+      if (ib == 0 && dynamic(rb)) {
+        // The result's last dim is all the source has left.
+        for (; ia >= 0; --ia, ra = ia >= 0 ? as[ia] : 0)
+          reversed.push_back({ra, a[ia], b[0]});
+        ib = -1;
+      } else if (ia == 0 && dynamic(ra)) {
+        for (; ib >= 0; --ib, rb = ib >= 0 ? bs[ib] : 0)
+          reversed.push_back({rb, a[0], b[ib]});
+        ia = -1;
+      } else {
+        return failure();
+      }
+      break;
+    }
+    if (ra == rb) {
+      reversed.push_back({ra, a[ia], b[ib]});
+      if (--ia >= 0)
+        ra = as[ia];
+      if (--ib >= 0)
+        rb = bs[ib];
+    } else if (rb != 0 && ra % rb == 0) {
+      reversed.push_back({rb, a[ia], b[ib]});
+      ra /= rb;
+      if (--ib >= 0)
+        rb = bs[ib];
+    } else if (ra != 0 && rb % ra == 0) {
+      reversed.push_back({ra, a[ia], b[ib]});
+      rb /= ra;
+      if (--ia >= 0)
+        ra = as[ia];
+    } else {
+      return failure();
+    }
+  }
+  // Unit dims left on one side join the outermost dim of the other.
+  for (; ia >= 0; --ia) {
+    if (as[ia] != 1)
+      return failure();
+    reversed.push_back({1, a[ia], b.front()});
+  }
+  for (; ib >= 0; --ib) {
+    if (bs[ib] != 1)
+      return failure();
+    reversed.push_back({1, a.front(), b[ib]});
+  }
+  fine.append(reversed.rbegin(), reversed.rend());
+  return success();
+}
+
+/// transpose(y, p) with y = expand(collapse(x)) (or a collapse alone) and x
+/// a slice -> collapse(transpose(expand(x), p')): the reshape regroups x's
+/// dims, which a strided slice cannot do as a view (bufferization copies
+/// it, then the transpose copies again); on the dims that make up both x's
+/// and y's (their common refinement), x is split by a view, and the
+/// transpose, moving y's dims as blocks of them, writes its dense result
+/// once, which collapses as a view. This is the head split of a slice of a
+/// fused Q/K/V projection over a batch ([S, B, 3D] -> [S, B, D] ->
+/// [S, B*H, d] -> [B*H, S, d]), where the merged B*H dim has no stride.
+struct TransposeOfSliceReshape : public OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return failure();
+    Value y = op.getInput(), x = y;
+    auto expand = x.getDefiningOp<tensor::ExpandShapeOp>();
+    if (expand)
+      x = expand.getSrc();
+    auto collapse = x.getDefiningOp<tensor::CollapseShapeOp>();
+    if (collapse)
+      x = collapse.getSrc();
+    // Without a collapse, y is already a strided view of the slice.
+    if (!collapse || !x.getDefiningOp<tensor::ExtractSliceOp>())
+      return failure();
+    auto xType = cast<RankedTensorType>(x.getType());
+    auto yType = cast<RankedTensorType>(y.getType());
+    auto identity = [](int64_t rank) {
+      SmallVector<ReassociationIndices, 4> groups;
+      for (int64_t d = 0; d < rank; ++d)
+        groups.push_back({d});
+      return groups;
+    };
+    int64_t middleRank =
+        collapse ? collapse.getResultType().getRank() : xType.getRank();
+    SmallVector<ReassociationIndices, 4> sourceGroups =
+        collapse ? collapse.getReassociationIndices() : identity(middleRank);
+    SmallVector<ReassociationIndices, 4> resultGroups =
+        expand ? expand.getReassociationIndices() : identity(middleRank);
+    SmallVector<FineDim> fine;
+    for (auto [a, b] : llvm::zip(sourceGroups, resultGroups)) {
+      SmallVector<int64_t> as, bs;
+      for (int64_t d : a)
+        as.push_back(xType.getDimSize(d));
+      for (int64_t d : b)
+        bs.push_back(yType.getDimSize(d));
+      if (failed(refineGroup(a, as, b, bs, fine)))
+        return failure();
+    }
+    // The refinement's dims, grouped by x's dims and by y's (contiguous).
+    Location loc = op.getLoc();
+    SmallVector<ReassociationIndices> byX(xType.getRank()),
+        byY(yType.getRank());
+    SmallVector<int64_t> fineShape;
+    SmallVector<OpFoldResult> fineSizes;
+    for (auto [k, f] : llvm::enumerate(fine)) {
+      byX[f.sourceDim].push_back(k);
+      byY[f.resultDim].push_back(k);
+      fineShape.push_back(f.size);
+    }
+    for (auto [k, f] : llvm::enumerate(fine)) {
+      if (!ShapedType::isDynamic(f.size)) {
+        fineSizes.push_back(rewriter.getIndexAttr(f.size));
+        continue;
+      }
+      // A run-time dim is a whole dim of x or of y.
+      Value size =
+          byX[f.sourceDim].size() == 1
+              ? rewriter.create<tensor::DimOp>(loc, x, f.sourceDim).getResult()
+              : rewriter.create<tensor::DimOp>(loc, y, f.resultDim).getResult();
+      fineSizes.push_back(size);
+    }
+    auto fineType = RankedTensorType::get(fineShape, xType.getElementType());
+    Value split = x;
+    if (fineType.getRank() != xType.getRank())
+      split = rewriter.create<tensor::ExpandShapeOp>(loc, fineType, x, byX,
+                                                     fineSizes);
+    SmallVector<int64_t> perm, movedShape;
+    SmallVector<OpFoldResult> movedSizes;
+    SmallVector<ReassociationIndices> outGroups;
+    for (int64_t d : op.getPermutation()) {
+      outGroups.emplace_back();
+      for (int64_t k : byY[d]) {
+        outGroups.back().push_back(perm.size());
+        perm.push_back(k);
+        movedShape.push_back(fineShape[k]);
+        movedSizes.push_back(fineSizes[k]);
+      }
+    }
+    Value init = rewriter.create<tensor::EmptyOp>(loc, movedSizes,
+                                                  xType.getElementType());
+    Value moved = rewriter.create<linalg::TransposeOp>(loc, split, init, perm)
+                      ->getResult(0);
+    Value result = moved;
+    if (perm.size() != static_cast<size_t>(yType.getRank()))
+      result = rewriter.create<tensor::CollapseShapeOp>(loc, moved, outGroups);
+    Type want = op->getResult(0).getType();
+    if (result.getType() != want)
+      result = rewriter.create<tensor::CastOp>(loc, want, result);
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
@@ -525,9 +702,9 @@ struct NormalizeMatmulsPass
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    patterns.add<TransposeOfUnitDims, TransposeIntoFlag, ScaleIntoAlpha,
-                 CollapseBatchIntoRows, SliceAfterReshape, MergeSiblingMatmuls>(
-        ctx);
+    patterns.add<TransposeOfUnitDims, TransposeOfSliceReshape,
+                 TransposeIntoFlag, ScaleIntoAlpha, CollapseBatchIntoRows,
+                 SliceAfterReshape, MergeSiblingMatmuls>(ctx);
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

@@ -268,3 +268,52 @@ func.func @siblings_without_bias(%x: tensor<4x6xf32>, %wt: tensor<2x6xf32>) -> (
   %t = aic.matmul %x, %wt outs(%e) {transpose_rhs} : (tensor<4x6xf32>, tensor<2x6xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
   return %qb, %k, %t : tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>
 }
+
+// -----
+
+// Tests the head split of the Q third of a fused QKV projection over a
+// run-time batch and sequence ([S, B, 768] -> [S, B, 256] -> [S, B*4, 64]
+// -> [B*4, S, 64]): the merged B*4 dim of a slice has no stride, so the
+// transpose reads the slice split into [S, B, 4, 64] (a view) and writes
+// [B, 4, S, 64], which collapses into [B*4, S, 64] as a view.
+// CHECK-LABEL: func @head_split
+// CHECK-SAME: (%[[P:.*]]: tensor<?x?x768xf32>)
+// CHECK: %[[Q:.*]] = tensor.extract_slice %[[P]]
+// CHECK: %[[SPLIT:.*]] = tensor.expand_shape %[[Q]] {{\[}}[0], [1], [2, 3]] output_shape [%{{.*}}, %{{.*}}, 4, 64] : tensor<?x?x256xf32> into tensor<?x?x4x64xf32>
+// CHECK: %[[T:.*]] = linalg.transpose ins(%[[SPLIT]] : tensor<?x?x4x64xf32>) outs(%{{.*}} : tensor<?x4x?x64xf32>) permutation = [1, 2, 0, 3]
+// CHECK: %[[R:.*]] = tensor.collapse_shape %[[T]] {{\[}}[0, 1], [2], [3]] : tensor<?x4x?x64xf32> into tensor<?x?x64xf32>
+// CHECK: return %[[R]]
+func.func @head_split(%p: tensor<?x?x768xf32>) -> tensor<?x?x64xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %s = tensor.dim %p, %c0 : tensor<?x?x768xf32>
+  %b = tensor.dim %p, %c1 : tensor<?x?x768xf32>
+  %q = tensor.extract_slice %p[0, 0, 0] [%s, %b, 256] [1, 1, 1] : tensor<?x?x768xf32> to tensor<?x?x256xf32>
+  %flat = tensor.collapse_shape %q [[0], [1, 2]] : tensor<?x?x256xf32> into tensor<?x?xf32>
+  %bh = arith.muli %b, %c4 : index
+  %heads = tensor.expand_shape %flat [[0], [1, 2]] output_shape [%s, %bh, 64] : tensor<?x?xf32> into tensor<?x?x64xf32>
+  %e = tensor.empty(%bh, %s) : tensor<?x?x64xf32>
+  %t = linalg.transpose ins(%heads : tensor<?x?x64xf32>) outs(%e : tensor<?x?x64xf32>) permutation = [1, 0, 2]
+  return %t : tensor<?x?x64xf32>
+}
+
+// -----
+
+// Tests that a transpose of a slice regrouped in a way the sizes do not
+// determine (a run-time dim merged with one and split into two others) is
+// left alone.
+// CHECK-LABEL: func @ambiguous
+// CHECK: tensor.collapse_shape
+// CHECK: tensor.expand_shape
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<?x?xf32>)
+func.func @ambiguous(%p: tensor<?x6xf32>, %m: index, %n: index) -> tensor<?x?xf32> {
+  %c0 = arith.constant 0 : index
+  %r = tensor.dim %p, %c0 : tensor<?x6xf32>
+  %q = tensor.extract_slice %p[0, 0] [%r, 4] [1, 1] : tensor<?x6xf32> to tensor<?x4xf32>
+  %flat = tensor.collapse_shape %q [[0, 1]] : tensor<?x4xf32> into tensor<?xf32>
+  %two = tensor.expand_shape %flat [[0, 1]] output_shape [%m, %n] : tensor<?xf32> into tensor<?x?xf32>
+  %e = tensor.empty(%n, %m) : tensor<?x?xf32>
+  %t = linalg.transpose ins(%two : tensor<?x?xf32>) outs(%e : tensor<?x?xf32>) permutation = [1, 0]
+  return %t : tensor<?x?xf32>
+}
