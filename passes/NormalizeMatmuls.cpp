@@ -161,8 +161,9 @@ static LogicalResult refineGroup(ArrayRef<int64_t> a, ArrayRef<int64_t> as,
   return success();
 }
 
-/// transpose(y, p) with y = expand(collapse(x)) (or a collapse alone) and x
-/// a slice -> collapse(transpose(expand(x), p')): the reshape regroups x's
+/// transpose(y, p) with y = expand(collapse(x)) (or a collapse alone, or a
+/// static aic.reshape) and x a slice, y merging dims of x ->
+/// collapse(transpose(expand(x), p')): the reshape regroups x's
 /// dims, which a strided slice cannot do as a view (bufferization copies
 /// it, then the transpose copies again); on the dims that make up both x's
 /// and y's (their common refinement), x is split by a view, and the
@@ -177,29 +178,45 @@ struct TransposeOfSliceReshape : public OpRewritePattern<linalg::TransposeOp> {
     if (!op.hasPureTensorSemantics())
       return failure();
     Value y = op.getInput(), x = y;
-    auto expand = x.getDefiningOp<tensor::ExpandShapeOp>();
-    if (expand)
-      x = expand.getSrc();
-    auto collapse = x.getDefiningOp<tensor::CollapseShapeOp>();
-    if (collapse)
-      x = collapse.getSrc();
-    // Without a collapse, y is already a strided view of the slice.
-    if (!collapse || !x.getDefiningOp<tensor::ExtractSliceOp>())
-      return failure();
     auto xType = cast<RankedTensorType>(x.getType());
     auto yType = cast<RankedTensorType>(y.getType());
-    auto identity = [](int64_t rank) {
-      SmallVector<ReassociationIndices, 4> groups;
+    auto all = [](int64_t rank) {
+      SmallVector<ReassociationIndices, 4> groups(1);
       for (int64_t d = 0; d < rank; ++d)
-        groups.push_back({d});
+        groups[0].push_back(d);
       return groups;
     };
-    int64_t middleRank =
-        collapse ? collapse.getResultType().getRank() : xType.getRank();
-    SmallVector<ReassociationIndices, 4> sourceGroups =
-        collapse ? collapse.getReassociationIndices() : identity(middleRank);
-    SmallVector<ReassociationIndices, 4> resultGroups =
-        expand ? expand.getReassociationIndices() : identity(middleRank);
+    // The reshape as groups of x's dims that become groups of y's: of a
+    // static aic.reshape, one group of all dims each.
+    SmallVector<ReassociationIndices, 4> sourceGroups, resultGroups;
+    if (auto reshape = y.getDefiningOp<ReshapeOp>()) {
+      x = reshape.getInput();
+      xType = cast<RankedTensorType>(x.getType());
+      if (!xType.hasStaticShape() || !yType.hasStaticShape() ||
+          xType.getRank() == 0 || yType.getRank() == 0)
+        return failure();
+      sourceGroups = all(xType.getRank());
+      resultGroups = all(yType.getRank());
+    } else {
+      auto expand = x.getDefiningOp<tensor::ExpandShapeOp>();
+      if (expand)
+        x = expand.getSrc();
+      auto collapse = x.getDefiningOp<tensor::CollapseShapeOp>();
+      // Without a collapse, y is already a strided view of the slice.
+      if (!collapse)
+        return failure();
+      x = collapse.getSrc();
+      xType = cast<RankedTensorType>(x.getType());
+      sourceGroups = collapse.getReassociationIndices();
+      if (expand) {
+        resultGroups = expand.getReassociationIndices();
+      } else {
+        for (int64_t d = 0; d < yType.getRank(); ++d)
+          resultGroups.push_back({d});
+      }
+    }
+    if (!x.getDefiningOp<tensor::ExtractSliceOp>())
+      return failure();
     SmallVector<FineDim> fine;
     for (auto [a, b] : llvm::zip(sourceGroups, resultGroups)) {
       SmallVector<int64_t> as, bs;
@@ -210,6 +227,21 @@ struct TransposeOfSliceReshape : public OpRewritePattern<linalg::TransposeOp> {
       if (failed(refineGroup(a, as, b, bs, fine)))
         return failure();
     }
+    // Only where y merges dims of x (other than 1s): else y is a view of
+    // the slice (SliceAfterReshape makes a static one so).
+    bool merges =
+        llvm::any_of(llvm::seq<int64_t>(0, yType.getRank()), [&](int64_t d) {
+          int64_t from = -1;
+          for (const FineDim &f : fine)
+            if (f.resultDim == d && f.size != 1) {
+              if (from >= 0 && from != f.sourceDim)
+                return true;
+              from = f.sourceDim;
+            }
+          return false;
+        });
+    if (!merges)
+      return failure();
     // The refinement's dims, grouped by x's dims and by y's (contiguous).
     Location loc = op.getLoc();
     SmallVector<ReassociationIndices> byX(xType.getRank()),

@@ -317,3 +317,21 @@ func.func @ambiguous(%p: tensor<?x6xf32>, %m: index, %n: index) -> tensor<?x?xf3
   %t = linalg.transpose ins(%two : tensor<?x?xf32>) outs(%e : tensor<?x?xf32>) permutation = [1, 0]
   return %t : tensor<?x?xf32>
 }
+
+// -----
+
+// Tests the same head split at a static batch of 4, where it is an
+// aic.reshape of the slice: [64, 4, 256] -> [64, 16, 64] -> [16, 64, 64].
+// CHECK-LABEL: func @static_head_split
+// CHECK: %[[Q:.*]] = tensor.extract_slice
+// CHECK: %[[SPLIT:.*]] = tensor.expand_shape %[[Q]] {{\[}}[0], [1], [2, 3]] output_shape [64, 4, 4, 64] : tensor<64x4x256xf32> into tensor<64x4x4x64xf32>
+// CHECK: %[[T:.*]] = linalg.transpose ins(%[[SPLIT]] : tensor<64x4x4x64xf32>) outs(%{{.*}} : tensor<4x4x64x64xf32>) permutation = [1, 2, 0, 3]
+// CHECK: %[[R:.*]] = tensor.collapse_shape %[[T]] {{\[}}[0, 1], [2], [3]] : tensor<4x4x64x64xf32> into tensor<16x64x64xf32>
+// CHECK: return %[[R]]
+func.func @static_head_split(%p: tensor<64x4x768xf32>) -> tensor<16x64x64xf32> {
+  %q = tensor.extract_slice %p[0, 0, 0] [64, 4, 256] [1, 1, 1] : tensor<64x4x768xf32> to tensor<64x4x256xf32>
+  %heads = aic.reshape %q : tensor<64x4x256xf32> -> tensor<64x16x64xf32>
+  %e = tensor.empty() : tensor<16x64x64xf32>
+  %t = linalg.transpose ins(%heads : tensor<64x16x64xf32>) outs(%e : tensor<16x64x64xf32>) permutation = [1, 0, 2]
+  return %t : tensor<16x64x64xf32>
+}
