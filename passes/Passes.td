@@ -568,6 +568,36 @@ def ParallelizeLoops : Pass<"aic-parallelize-loops", "mlir::ModuleOp"> {
                            "mlir::scf::SCFDialect"];
 }
 
+def VectorizeCopies : Pass<"aic-vectorize-copies", "mlir::ModuleOp"> {
+  let summary = "Move rows of copy loops in vectors";
+  let description = [{
+    Runs on loops over buffers, after the linalg ops have become loops (in
+    the functions aic-parallelize-loops outlines too). An innermost scf.for
+    from 0 to a static N (at least one 64-byte vector) whose body copies
+    one element, `B[..., i] = A[..., i]` with the other indices defined
+    outside the loop and both rows of unit stride, moves the row in vectors
+    (vector.load / vector.store); the elements past the last whole vector
+    stay in the loop. LLVM vectorizes such loops only where it can tell the
+    buffers apart, which it cannot in outlined bodies or between views of
+    an arena planned per shape; generated code never copies between
+    overlapping rows of distinct buffers.
+    Example:
+      scf.for %k = %c0 to %c64 step %c1 {
+        %x = memref.load %a[%j, %i, %k] : memref<?x4x64xf32>
+        memref.store %x, %b[%i, %j, %k] : memref<4x?x64xf32>
+      }
+    becomes
+      scf.for %k = %c0 to %c64 step %c16 {
+        %v = vector.load %a[%j, %i, %k] : memref<?x4x64xf32>, vector<16xf32>
+        vector.store %v, %b[%i, %j, %k] : memref<4x?x64xf32>, vector<16xf32>
+      }
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // Conversion
 //===----------------------------------------------------------------------===//

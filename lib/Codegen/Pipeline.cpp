@@ -106,6 +106,7 @@ void aic::buildRuntimeLoweringPipeline(OpPassManager &pm) {
   // loops, as the ones outlined here do.
   pm.addPass(aic::createParallelizeLoops());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(aic::createVectorizeCopies());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertSCFToCFPass());
   pm.addPass(aic::createConvertAicToRuntime());
