@@ -20,11 +20,12 @@ using namespace mlir;
 using namespace aic;
 using namespace aic::importer;
 
-/// The value of symbolic dim `product` from the dims of the graph inputs
-/// (aic.dim_names) it names or, for a name no input has, of a value
+/// A value and dim whose run-time size ONNX names `name`: a graph input's
+/// dim of that name (aic.dim_names) or, for a name no input has, a value
 /// imported before with a dim of that name (GraphState::getDimSource); or
-/// null.
-static Value evaluateDimProduct(NodeImporter &imp, const DimProduct &product) {
+/// a null value.
+static std::pair<Value, int64_t> findNamedDim(NodeImporter &imp,
+                                              StringRef name) {
   auto func = imp.getBuilder()
                   .getInsertionBlock()
                   ->getParentOp()
@@ -33,29 +34,97 @@ static Value evaluateDimProduct(NodeImporter &imp, const DimProduct &product) {
     func = dyn_cast<func::FuncOp>(
         imp.getBuilder().getInsertionBlock()->getParentOp());
   if (!func)
-    return {};
+    return {Value(), 0};
+  for (BlockArgument arg : func.getArguments()) {
+    auto names =
+        func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), kDimNamesAttr);
+    for (auto [d, attr] :
+         llvm::enumerate(names ? names.getValue() : ArrayRef<Attribute>()))
+      if (auto s = dyn_cast<StringAttr>(attr); s && s.getValue() == name)
+        return {arg, static_cast<int64_t>(d)};
+  }
+  return imp.getState().getDimSource(name);
+}
+
+/// The value of symbolic dim `product` from the dims it names
+/// (findNamedDim), or null.
+static Value evaluateDimProduct(NodeImporter &imp, const DimProduct &product) {
   Value result = imp.create<arith::ConstantIndexOp>(product.factor);
   for (const std::string &name : product.names) {
-    Value dim;
-    for (BlockArgument arg : func.getArguments()) {
-      auto names =
-          func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), kDimNamesAttr);
-      for (auto [d, attr] :
-           llvm::enumerate(names ? names.getValue() : ArrayRef<Attribute>()))
-        if (auto s = dyn_cast<StringAttr>(attr); s && s.getValue() == name) {
-          dim = imp.create<tensor::DimOp>(arg, d);
-          break;
-        }
-      if (dim)
-        break;
-    }
-    if (!dim) {
-      auto [source, d] = imp.getState().getDimSource(name);
-      if (!source)
-        return {};
-      dim = imp.create<tensor::DimOp>(source, d);
-    }
+    auto [source, d] = findNamedDim(imp, name);
+    if (!source)
+      return {};
+    Value dim = imp.create<tensor::DimOp>(source, d);
     result = imp.create<arith::MulIOp>(result, dim);
+  }
+  return result;
+}
+
+/// The dims of a Reshape's result as products, from its target shape
+/// (node input 1, a constant or values the shape arithmetic's propagation
+/// knows) and the products `in` of its input's dims, as ONNX's Reshape
+/// reads them: 0 copies the input's dim, -1 is what the others leave; or
+/// nothing if an entry is unknown.
+static std::optional<SmallVector<DimProduct>>
+getTargetProducts(NodeImporter &imp, ArrayRef<DimProduct> in, int64_t rank) {
+  const onnx::NodeProto &node = imp.getNode();
+  if (node.op_type() != "Reshape" || node.input_size() < 2 ||
+      imp.getIntAttr("allowzero", 0) != 0)
+    return std::nullopt;
+  SmallVector<std::optional<DimProduct>> entries;
+  if (const ConstTensor *constant = imp.getConstantInput(1)) {
+    for (int64_t v : getValuesAsInt(*constant)) {
+      DimProduct p;
+      p.factor = v;
+      entries.push_back(p);
+    }
+  } else if (const ShapeData *data = imp.getState().getShapeData()) {
+    auto it = data->find(node.input(1));
+    if (it == data->end())
+      return std::nullopt;
+    for (const auto &dim : it->second.dim()) {
+      std::optional<DimProduct> p;
+      if (dim.has_dim_value()) {
+        p.emplace();
+        p->factor = dim.dim_value();
+      } else if (dim.has_dim_param()) {
+        p = parseDimProduct(dim.dim_param());
+      }
+      entries.push_back(p);
+    }
+  }
+  if (static_cast<int64_t>(entries.size()) != rank)
+    return std::nullopt;
+  SmallVector<DimProduct> result;
+  std::optional<size_t> inferred;
+  for (auto [d, entry] : llvm::enumerate(entries)) {
+    if (!entry || entry->factor < -1 ||
+        (entry->factor <= 0 && !entry->names.empty()))
+      return std::nullopt;
+    if (entry->factor == 0 && entry->names.empty()) {
+      if (d >= in.size())
+        return std::nullopt;
+      result.push_back(in[d]);
+    } else if (entry->factor == -1) {
+      if (inferred)
+        return std::nullopt;
+      inferred = d;
+      result.emplace_back();
+    } else {
+      result.push_back(*entry);
+    }
+  }
+  if (inferred) {
+    std::optional<DimProduct> rest = DimProduct();
+    for (const DimProduct &p : in)
+      if (rest)
+        rest = rest->times(p);
+    for (auto [d, p] : llvm::enumerate(result))
+      if (rest && d != *inferred)
+        rest = rest->dividedBy(p);
+    if (!rest)
+      return std::nullopt;
+    result[*inferred] = *rest;
   }
   return result;
 }
@@ -80,6 +149,10 @@ static LogicalResult importRuntimeReshape(NodeImporter &imp, Value input,
                   "(fix the model's symbolic dims with --input-shape)";
       };
   SmallVector<DimProduct> in, out;
+  // A result dim whose name nothing defines (exporters name every graph
+  // output dim: `Reshapeout_dim_1`) takes the product the target shape
+  // gives it, where that is known.
+  std::optional<SmallVector<DimProduct>> target;
   for (auto [shape, products, isInput] :
        {std::make_tuple(inType.getShape(), &in, true),
         std::make_tuple(type.getShape(), &out, false)}) {
@@ -93,6 +166,18 @@ static LogicalResult importRuntimeReshape(NodeImporter &imp, Value input,
       } else {
         product = parseDimProduct(isInput ? getDimSymbol(imp, input, d, 0)
                                           : getOutputDimSymbol(imp, 0, d));
+      }
+      if (!isInput && product &&
+          !llvm::all_of(product->names, [&](const std::string &name) {
+            return llvm::any_of(in,
+                                [&](const DimProduct &p) {
+                                  return llvm::is_contained(p.names, name);
+                                }) ||
+                   findNamedDim(imp, name).first;
+          })) {
+        if (!target)
+          target = getTargetProducts(imp, in, type.getRank());
+        product = target ? std::optional((*target)[d]) : std::nullopt;
       }
       if (!product)
         return unsupported();
@@ -306,15 +391,30 @@ static LogicalResult importFlatten(NodeImporter &imp) {
     return importReshapeLike(imp);
   std::optional<SmallVector<ReassociationIndices>> groups =
       getCollapseGroups(inType.getShape(), type->getShape());
-  if (!groups)
+  if (groups) {
+    imp.setOutput(0, imp.create<tensor::CollapseShapeOp>(*type, *input, *groups)
+                         .getResult());
+    return success();
+  }
+  // Otherwise the dims before the axis and those from it collapse into one
+  // each, run-time ones among them (CLIP's x[arange(B), ids.argmax(-1)]
+  // flattens [B, S, D] to [B * S, D]).
+  // ONNX's inference checked the axis is in [-rank, rank].
+  int64_t rank = inType.getRank(), given = imp.getIntAttr("axis", 1);
+  int64_t axis = given < 0 ? given + rank : given;
+  if (axis <= 0 || axis >= rank)
     return imp.emitError() << "flattening " << formatShape(inType.getShape())
-                           << " to " << formatShape(type->getShape())
-                           << " merges a run-time dim with others, which is "
-                              "not supported yet (fix the model's symbolic "
-                              "dims with --input-shape)";
-  imp.setOutput(
-      0,
-      imp.create<tensor::CollapseShapeOp>(*type, *input, *groups).getResult());
+                           << " at axis " << axis
+                           << " around its run-time dims is not supported yet "
+                              "(fix the model's symbolic dims with "
+                              "--input-shape)";
+  SmallVector<ReassociationIndices> halves(2);
+  for (int64_t d = 0; d < rank; ++d)
+    halves[d < axis ? 0 : 1].push_back(d);
+  Value flat = imp.create<tensor::CollapseShapeOp>(*input, halves);
+  if (flat.getType() != *type)
+    flat = imp.create<tensor::CastOp>(*type, flat);
+  imp.setOutput(0, flat);
   return success();
 }
 
