@@ -565,12 +565,19 @@ Value aic::importer::buildConstantPad(NodeImporter &imp, RankedTensorType type,
           size, imp.create<arith::ConstantIndexOp>(low[d] + high[d]));
     sizes.push_back(size);
   }
+  return buildPadInto(imp, type, source, getAsIndexOpFoldResult(ctx, low),
+                      sizes, value);
+}
+
+Value aic::importer::buildPadInto(NodeImporter &imp, RankedTensorType type,
+                                  Value source, ArrayRef<OpFoldResult> low,
+                                  ValueRange sizes, Value value) {
   Value filled = buildFill(imp, type, value, sizes);
+  OpBuilder &b = imp.getBuilder();
   return imp
       .create<tensor::InsertSliceOp>(
-          source, filled, getAsIndexOpFoldResult(ctx, low),
-          tensor::getMixedSizes(imp.getBuilder(), imp.getLoc(), source),
-          getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(type.getRank(), 1)))
+          source, filled, low, tensor::getMixedSizes(b, imp.getLoc(), source),
+          SmallVector<OpFoldResult>(type.getRank(), b.getIndexAttr(1)))
       .getResult();
 }
 

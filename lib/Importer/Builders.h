@@ -194,6 +194,14 @@ mlir::Value buildConstantPad(NodeImporter &imp, mlir::RankedTensorType type,
                              mlir::Value source, llvm::ArrayRef<int64_t> low,
                              llvm::ArrayRef<int64_t> high, mlir::Value value);
 
+/// `source` at offsets `low` in a tensor of `type` filled with `value`,
+/// whose run-time dims have the sizes `sizes` (in order): constant padding
+/// by amounts that may be known only at run time.
+mlir::Value buildPadInto(NodeImporter &imp, mlir::RankedTensorType type,
+                         mlir::Value source,
+                         llvm::ArrayRef<mlir::OpFoldResult> low,
+                         mlir::ValueRange sizes, mlir::Value value);
+
 /// A scalar arith.constant of `type` (integers saturate).
 mlir::Value buildScalarConstant(mlir::OpBuilder &b, mlir::Location loc,
                                 mlir::Type type, double value,

@@ -424,6 +424,72 @@ static FailureOr<Value> getPadValue(NodeImporter &imp, Type elementType) {
   return getScalarInput(imp, 2, "constant_value", elementType);
 }
 
+/// Constant padding by pads read at run time (a 'pads' input computed from
+/// shapes: a sequence padded up to a multiple of 8). A run-time dim grows
+/// by its pads; a static dim keeps its size, which the run checks (its
+/// pads must be 0), as it does that no pad is negative (a crop).
+static LogicalResult importRuntimePad(NodeImporter &imp, Value input) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  int64_t rank = inType.getRank();
+  if (imp.getStringAttr("mode", "constant") != "constant")
+    return imp.emitError() << "'pads' read at run time are supported in "
+                              "constant mode only";
+  if (imp.hasInput(3))
+    return imp.emitError() << "the 'axes' input is not supported";
+  FailureOr<Value> pads = imp.getInput(1);
+  if (failed(pads))
+    return failure();
+  auto padsType = cast<RankedTensorType>(pads->getType());
+  if (padsType.getShape() != ArrayRef<int64_t>{2 * rank} ||
+      !padsType.getElementType().isInteger(64))
+    return imp.emitError() << "expects 'pads' of " << 2 * rank
+                           << " int64 values, got " << padsType;
+  FailureOr<Value> value = getPadValue(imp, inType.getElementType());
+  if (failed(value))
+    return failure();
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(0, inType);
+  if (failed(type))
+    return failure();
+  if (*type != inType)
+    return imp.emitError() << "expects the output's type to be the input's "
+                           << inType << ", got " << *type;
+  auto read = [&](int64_t k) -> Value {
+    Value at = imp.create<arith::ConstantIndexOp>(k);
+    Value v = imp.create<tensor::ExtractOp>(*pads, ValueRange{at});
+    return imp.create<arith::IndexCastOp>(imp.getBuilder().getIndexType(), v);
+  };
+  Value zero = imp.create<arith::ConstantIndexOp>(0);
+  SmallVector<OpFoldResult> low;
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    Value begin = read(d);
+    Value end = read(rank + d);
+    Value both = imp.create<arith::AddIOp>(begin, end);
+    Value beginOk =
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::sge, begin, zero);
+    Value endOk =
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::sge, end, zero);
+    buildRuntimeCheck(imp, imp.create<arith::AndIOp>(beginOk, endOk),
+                      "a pad of dim " + std::to_string(d) +
+                          " read at run time is negative (a crop), which is "
+                          "not supported");
+    if (!inType.isDynamicDim(d)) {
+      buildRuntimeCheck(
+          imp, imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, both, zero),
+          "pads dim " + std::to_string(d) + " (of static size " +
+              std::to_string(inType.getDimSize(d)) +
+              ") by amounts read at run time, which is not supported");
+      low.push_back(imp.getBuilder().getIndexAttr(0));
+      continue;
+    }
+    low.push_back(begin);
+    Value size = imp.create<tensor::DimOp>(input, d);
+    sizes.push_back(imp.create<arith::AddIOp>(size, both));
+  }
+  imp.setOutput(0, buildPadInto(imp, inType, input, low, sizes, *value));
+  return success();
+}
+
 static LogicalResult importPad(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0);
   if (failed(input))
@@ -431,6 +497,9 @@ static LogicalResult importPad(NodeImporter &imp) {
   auto inType = cast<RankedTensorType>(input->getType());
   int64_t rank = inType.getRank();
   SmallVector<int64_t> pads;
+  if (imp.getOpset() >= 11 && imp.hasInput(1) && !imp.getConstantInput(1) &&
+      !inType.hasStaticShape())
+    return importRuntimePad(imp, *input);
   if (imp.getOpset() >= 11) {
     FailureOr<SmallVector<int64_t>> values = imp.getConstantInts(1, "pads");
     if (failed(values))

@@ -215,10 +215,7 @@ static Value padSameAtRunTime(NodeImporter &imp, Value input, const Window &w,
         w.sameUpper ? half : imp.create<arith::SubIOp>(total, half).getResult();
     paddedSizes.push_back(imp.create<arith::AddIOp>(size, total));
   }
-  Value filled = buildFill(imp, inType, padValue, paddedSizes);
-  return imp.create<tensor::InsertSliceOp>(
-      input, filled, offsets, tensor::getMixedSizes(b, imp.getLoc(), input),
-      SmallVector<OpFoldResult>(inType.getRank(), b.getIndexAttr(1)));
+  return buildPadInto(imp, inType, input, offsets, paddedSizes, padValue);
 }
 
 /// The destination of a window op producing `type` from `input` through

@@ -231,6 +231,26 @@ def main():
           numpy_helper.from_array(np.array([1], np.int64), "axes")],
          lambda b: [rng.standard_normal((b, b + 2, 4), dtype=np.float32)],
          lambda x: [x[:, -1]]),
+        # A sequence padded up to a multiple of 8: pads read at run time.
+        ("pad_to_multiple",
+         [helper.make_node("Shape", ["x"], ["sh"]),
+          helper.make_node("Gather", ["sh", "one"], ["s"]),
+          helper.make_node("Mod", ["s", "eight"], ["m"]),
+          helper.make_node("Sub", ["eight", "m"], ["r"]),
+          helper.make_node("Mod", ["r", "eight"], ["p"]),
+          helper.make_node("Unsqueeze", ["p", "ax"], ["pu"]),
+          helper.make_node("Concat", ["z", "pu", "z1"], ["pads"], axis=0),
+          helper.make_node("Pad", ["x", "pads", "v"], ["y"])],
+         [tensor("x", F, ["N", "S", 4])], [tensor("y", F, ["N", None, 4])],
+         [numpy_helper.from_array(np.array(1, np.int64), "one"),
+          numpy_helper.from_array(np.array(8, np.int64), "eight"),
+          numpy_helper.from_array(np.array([0], np.int64), "ax"),
+          numpy_helper.from_array(np.zeros(4, np.int64), "z"),
+          numpy_helper.from_array(np.zeros(1, np.int64), "z1"),
+          numpy_helper.from_array(np.array(-1.5, np.float32), "v")],
+         lambda b: [rng.standard_normal((b, 3 * b + 2, 4), dtype=np.float32)],
+         lambda x: [np.pad(x, ((0, 0), (0, -x.shape[1] % 8), (0, 0)),
+                           constant_values=-1.5)]),
     ]
     for name, nodes, inputs, outputs, inits, make, ref in cases:
         sub = os.path.join(folder, name)
