@@ -243,16 +243,25 @@ struct TransposeOfSliceReshape : public OpRewritePattern<linalg::TransposeOp> {
     if (!merges)
       return failure();
     // The refinement's dims, grouped by x's dims and by y's (contiguous).
-    Location loc = op.getLoc();
     SmallVector<ReassociationIndices> byX(xType.getRank()),
         byY(yType.getRank());
     SmallVector<int64_t> fineShape;
-    SmallVector<OpFoldResult> fineSizes;
     for (auto [k, f] : llvm::enumerate(fine)) {
       byX[f.sourceDim].push_back(k);
       byY[f.resultDim].push_back(k);
       fineShape.push_back(f.size);
     }
+    // Bufferization (MLIR 19) cannot split one dim of x into several
+    // run-time dims (it rebuilds the expand_shape from its result type).
+    if (llvm::any_of(byX, [&](const ReassociationIndices &group) {
+          return group.size() > 1 &&
+                 llvm::count_if(group, [&](int64_t k) {
+                   return ShapedType::isDynamic(fineShape[k]);
+                 }) > 1;
+        }))
+      return failure();
+    Location loc = op.getLoc();
+    SmallVector<OpFoldResult> fineSizes;
     for (auto [k, f] : llvm::enumerate(fine)) {
       if (!ShapedType::isDynamic(f.size)) {
         fineSizes.push_back(rewriter.getIndexAttr(f.size));
@@ -270,7 +279,7 @@ struct TransposeOfSliceReshape : public OpRewritePattern<linalg::TransposeOp> {
     if (fineType.getRank() != xType.getRank())
       split = rewriter.create<tensor::ExpandShapeOp>(loc, fineType, x, byX,
                                                      fineSizes);
-    SmallVector<int64_t> perm, movedShape;
+    SmallVector<int64_t> perm;
     SmallVector<OpFoldResult> movedSizes;
     SmallVector<ReassociationIndices> outGroups;
     for (int64_t d : op.getPermutation()) {
@@ -278,7 +287,6 @@ struct TransposeOfSliceReshape : public OpRewritePattern<linalg::TransposeOp> {
       for (int64_t k : byY[d]) {
         outGroups.back().push_back(perm.size());
         perm.push_back(k);
-        movedShape.push_back(fineShape[k]);
         movedSizes.push_back(fineSizes[k]);
       }
     }

@@ -317,6 +317,10 @@ static LogicalResult importSqueeze(NodeImporter &imp) {
   if (failed(input) || failed(type))
     return failure();
   auto inType = cast<RankedTensorType>(input->getType());
+  // Only a run-time dim needs its axes: a static input reshapes to the
+  // type ONNX inferred.
+  if (inType.hasStaticShape())
+    return importReshapeTo(imp, *input, *type);
   SmallVector<int64_t> axes;
   if (imp.getOpset() < 13) {
     axes = imp.getIntsAttr("axes");

@@ -335,3 +335,24 @@ func.func @static_head_split(%p: tensor<64x4x768xf32>) -> tensor<16x64x64xf32> {
   %t = linalg.transpose ins(%heads : tensor<64x16x64xf32>) outs(%e : tensor<16x64x64xf32>) permutation = [1, 0, 2]
   return %t : tensor<16x64x64xf32>
 }
+
+// -----
+
+// Tests that a transpose of a slice is left alone where the refinement
+// would split one run-time dim of the slice into two run-time dims (here
+// [?, 2, 4] -> [m, n, 8]: the ? splits into m and n), which bufferization
+// cannot rebuild, although the reshape merges dims (2 and 4 into 8).
+// CHECK-LABEL: func @split_runtime
+// CHECK: tensor.collapse_shape
+// CHECK: tensor.expand_shape
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<?x?x8xf32>)
+func.func @split_runtime(%p: tensor<?x2x6xf32>, %m: index, %n: index) -> tensor<?x?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %r = tensor.dim %p, %c0 : tensor<?x2x6xf32>
+  %q = tensor.extract_slice %p[0, 0, 0] [%r, 2, 4] [1, 1, 1] : tensor<?x2x6xf32> to tensor<?x2x4xf32>
+  %flat = tensor.collapse_shape %q [[0, 1, 2]] : tensor<?x2x4xf32> into tensor<?xf32>
+  %three = tensor.expand_shape %flat [[0, 1, 2]] output_shape [%m, %n, 8] : tensor<?xf32> into tensor<?x?x8xf32>
+  %e = tensor.empty(%n, %m) : tensor<?x?x8xf32>
+  %t = linalg.transpose ins(%three : tensor<?x?x8xf32>) outs(%e : tensor<?x?x8xf32>) permutation = [1, 0, 2]
+  return %t : tensor<?x?x8xf32>
+}
