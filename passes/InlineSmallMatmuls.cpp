@@ -47,29 +47,38 @@ AffineMap broadcastMap(RankedTensorType type, ArrayRef<int64_t> outShape,
   return AffineMap::get(2, 0, exprs, ctx);
 }
 
-/// Whether `op` is a plain f32 2-D product small enough to inline.
-bool isInlinable(MatmulOp op, int64_t maxMacs) {
+/// How many rows of `op`, a plain f32 2-D product, are small enough to
+/// inline: 0 if none (or it is not such a product). Only M may be a
+/// run-time dim; the caller then checks M against the bound per run.
+int64_t inlinableRows(MatmulOp op, int64_t maxMacs) {
   if (!op.getOutput() || !op.getPostOps().empty())
-    return false;
+    return 0;
   auto lhs = dyn_cast<RankedTensorType>(op.getLhs().getType());
   auto rhs = dyn_cast<RankedTensorType>(op.getRhs().getType());
   auto out = dyn_cast<RankedTensorType>(op.getOutput().getType());
   if (!lhs || !rhs || !out || lhs.getRank() != 2 || rhs.getRank() != 2 ||
-      !lhs.hasStaticShape() || !rhs.hasStaticShape() || !out.hasStaticShape() ||
+      !rhs.hasStaticShape() || ShapedType::isDynamic(out.getDimSize(1)) ||
       !out.getElementType().isF32() || !lhs.getElementType().isF32() ||
       !rhs.getElementType().isF32())
-    return false;
+    return 0;
   if (Value bias = op.getBias()) {
     auto type = dyn_cast<RankedTensorType>(bias.getType());
-    if (!type || type.getRank() > 2 || !type.getElementType().isF32())
-      return false;
+    if (!type || type.getRank() > 2 || !type.getElementType().isF32() ||
+        (type.getRank() == 2 && type.isDynamicDim(0)))
+      return 0;
   }
   // A transposed right operand would make the innermost loop stride; a
   // constant one is transposed at compile time instead.
   if (op.getTransposeRhs() && !ElementsReader::of(op.getRhs()))
-    return false;
-  int64_t k = lhs.getDimSize(op.getTransposeLhs() ? 0 : 1);
-  return out.getDimSize(0) * out.getDimSize(1) * k <= maxMacs;
+    return 0;
+  int64_t k = rhs.getDimSize(op.getTransposeRhs() ? 1 : 0);
+  int64_t perRow = out.getDimSize(1) * k;
+  if (perRow <= 0 || perRow > maxMacs)
+    return 0;
+  int64_t rows = out.getDimSize(0);
+  if (ShapedType::isDynamic(rows))
+    return maxMacs / perRow;
+  return rows * perRow <= maxMacs ? rows : 0;
 }
 
 /// The constant `value` ([N, K]) transposed to [K, N], made once per value.
@@ -94,17 +103,21 @@ Value transposeConstant(Value value, OpBuilder &b,
   return result;
 }
 
-/// Rewrites `op` as: out = bias broadcast (or 0); out[m, n] += a[m, k] *
-/// b[k, n] over (m, k, n); then out *= alpha unless alpha is 1.
-void inlineMatmul(MatmulOp op, DenseMap<Value, Value> &transposed) {
-  OpBuilder b(op);
+/// Builds `op`'s product at `b` as: out = bias broadcast (or 0); out[m, n]
+/// += a[m, k] * b[k, n] over (m, k, n); then out *= alpha unless alpha is
+/// 1. `rows` is M.
+Value buildInline(MatmulOp op, OpBuilder &b, Value rows,
+                  DenseMap<Value, Value> &transposed) {
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
   auto outType = cast<RankedTensorType>(op.getOutput().getType());
   Type f32 = outType.getElementType();
   ArrayRef<int64_t> outShape = outType.getShape();
   auto parallel = utils::IteratorType::parallel;
-  Value init = b.create<tensor::EmptyOp>(loc, outShape, f32);
+  SmallVector<Value> dynamicRows;
+  if (outType.isDynamicDim(0))
+    dynamicRows.push_back(rows);
+  Value init = b.create<tensor::EmptyOp>(loc, outShape, f32, dynamicRows);
 
   // The starting value: the bias, or zero.
   AffineMap outMap = b.getMultiDimIdentityMap(2);
@@ -131,7 +144,7 @@ void inlineMatmul(MatmulOp op, DenseMap<Value, Value> &transposed) {
   Value rhs = op.getTransposeRhs()
                   ? transposeConstant(op.getRhs(), b, transposed)
                   : op.getRhs();
-  int64_t rows = outShape[0], cols = outShape[1];
+  int64_t cols = outShape[1];
   int64_t depth = cast<RankedTensorType>(rhs.getType()).getDimSize(0);
   auto index = [&](int64_t v) {
     return b.create<arith::ConstantIndexOp>(loc, v).getResult();
@@ -140,7 +153,7 @@ void inlineMatmul(MatmulOp op, DenseMap<Value, Value> &transposed) {
   Value pad = b.create<arith::ConstantOp>(loc, b.getZeroAttr(f32));
   // One loop over the full blocks, then the remaining columns.
   int64_t full = cols / kBlock, tail = cols % kBlock;
-  auto rowLoop = b.create<scf::ForOp>(loc, zero, index(rows), one, acc);
+  auto rowLoop = b.create<scf::ForOp>(loc, zero, rows, one, acc);
   b.setInsertionPointToStart(rowLoop.getBody());
   Value m = rowLoop.getInductionVar();
   Value out = rowLoop.getRegionIterArgs().front();
@@ -200,22 +213,52 @@ void inlineMatmul(MatmulOp op, DenseMap<Value, Value> &transposed) {
                })
               .getResult(0);
   }
-  op.getOutput().replaceAllUsesWith(acc);
-  op.erase();
+  return acc;
+}
+
+/// Replaces `op` by its product computed inline. With a run-time M, the
+/// library call stays for runs with more than `maxRows` rows:
+///   %y = scf.if (M <= maxRows) { inline } else { aic.matmul }
+void inlineMatmul(MatmulOp op, int64_t maxRows,
+                  DenseMap<Value, Value> &transposed) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Value output = op.getOutput();
+  auto outType = cast<RankedTensorType>(output.getType());
+  if (!outType.isDynamicDim(0)) {
+    Value rows = b.create<arith::ConstantIndexOp>(loc, outType.getDimSize(0));
+    output.replaceAllUsesWith(buildInline(op, b, rows, transposed));
+    op.erase();
+    return;
+  }
+  Value rows =
+      b.create<tensor::DimOp>(loc, op.getLhs(), op.getTransposeLhs() ? 1 : 0);
+  Value small =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ule, rows,
+                              b.create<arith::ConstantIndexOp>(loc, maxRows));
+  auto ifOp = b.create<scf::IfOp>(loc, TypeRange{outType}, small,
+                                  /*addThenBlock=*/true,
+                                  /*addElseBlock=*/true);
+  output.replaceAllUsesWith(ifOp.getResult(0));
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  b.create<scf::YieldOp>(loc, buildInline(op, b, rows, transposed));
+  b.setInsertionPointToStart(ifOp.elseBlock());
+  auto yield = b.create<scf::YieldOp>(loc, output);
+  op->moveBefore(yield);
 }
 
 struct InlineSmallMatmulsPass
     : aic::impl::InlineSmallMatmulsBase<InlineSmallMatmulsPass> {
   using InlineSmallMatmulsBase::InlineSmallMatmulsBase;
   void runOnOperation() override {
-    SmallVector<MatmulOp> small;
+    SmallVector<std::pair<MatmulOp, int64_t>> small;
     getOperation().walk([&](MatmulOp op) {
-      if (isInlinable(op, maxMacs))
-        small.push_back(op);
+      if (int64_t rows = inlinableRows(op, maxMacs))
+        small.push_back({op, rows});
     });
     DenseMap<Value, Value> transposed;
-    for (MatmulOp op : small)
-      inlineMatmul(op, transposed);
+    for (auto [op, rows] : small)
+      inlineMatmul(op, rows, transposed);
   }
 };
 

@@ -176,7 +176,9 @@ def InlineSmallMatmuls : Pass<"aic-inline-small-matmuls",
     broadcast(lhs[m, k]) * rhs[k, block] with `vector.fma`; a last generic
     scales by alpha when alpha is not 1. A transposed left operand is read
     transposed; a transposed right operand must be a constant, which is
-    transposed at compile time.
+    transposed at compile time. A product whose M is a run-time dim (a
+    symbolic batch) is computed inline for runs where M x N x K is at most
+    `max-macs` and by the library otherwise, both under one `scf.if` on M.
     Before:
       %y = aic.matmul %h, %r outs(%e) : (tensor<1x64xf32>, tensor<64x256xf32>,
              tensor<1x256xf32>) -> tensor<1x256xf32>

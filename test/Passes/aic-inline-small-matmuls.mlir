@@ -62,3 +62,31 @@ func.func @kept(%a: tensor<1x8xf32>, %b: tensor<8x8xf32>, %c: tensor<2x1x8xf32>,
   %2 = aic.matmul %c, %d outs(%f) : (tensor<2x1x8xf32>, tensor<2x8x8xf32>, tensor<2x1x8xf32>) -> tensor<2x1x8xf32>
   return %0, %1, %2 : tensor<1x8xf32>, tensor<1x8xf32>, tensor<2x1x8xf32>
 }
+
+// -----
+
+// A run-time M (a symbolic batch): inline for runs of at most
+// 32768 / (10 x 512) = 6 rows, the library call otherwise. The row loop runs
+// to M; LIMIT (100 MACs) is below one row, so the call stays unguarded.
+// CHECK-LABEL: func @batch
+// CHECK-SAME: (%[[X:.*]]: tensor<?x512xf32>, %[[W:.*]]: tensor<512x10xf32>, %[[E:.*]]: tensor<?x10xf32>)
+// CHECK: %[[M:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<?x512xf32>
+// CHECK: %[[C6:.*]] = arith.constant 6 : index
+// CHECK: %[[SMALL:.*]] = arith.cmpi ule, %[[M]], %[[C6]] : index
+// CHECK: %[[Y:.*]] = scf.if %[[SMALL]] -> (tensor<?x10xf32>) {
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%[[M]]) : tensor<?x10xf32>
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[EMPTY]] : tensor<?x10xf32>)
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[M]] step
+// CHECK: vector.fma %{{.*}} : vector<10xf32>
+// CHECK: scf.yield %{{.*}} : tensor<?x10xf32>
+// CHECK: } else {
+// CHECK: %[[LIB:.*]] = aic.matmul %[[X]], %[[W]] outs(%[[E]])
+// CHECK: scf.yield %[[LIB]] : tensor<?x10xf32>
+// CHECK: return %[[Y]]
+// LIMIT-LABEL: func @batch
+// LIMIT-NOT: scf.if
+// LIMIT: aic.matmul
+func.func @batch(%x: tensor<?x512xf32>, %w: tensor<512x10xf32>, %e: tensor<?x10xf32>) -> tensor<?x10xf32> {
+  %y = aic.matmul %x, %w outs(%e) : (tensor<?x512xf32>, tensor<512x10xf32>, tensor<?x10xf32>) -> tensor<?x10xf32>
+  return %y : tensor<?x10xf32>
+}
