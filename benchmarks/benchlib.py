@@ -5,6 +5,7 @@ replacing a marked section of RESULTS.md."""
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -19,6 +20,20 @@ def run(cmd, who):
     if r.returncode:
         sys.exit(f"{who}: {' '.join(cmd)} failed: {r.stderr.strip()}")
     return r.stdout
+
+
+def fresh_copy(lib, round_):
+    """A copy of the library `lib` for round `round_`, in a new file. aic
+    uses the weights in place from the library's mapped pages, so where the
+    page cache put them decides cache conflicts: two byte-identical copies of
+    the MLP differ by 5% at batch 1. A new copy per round samples a new
+    placement, as ONNX Runtime does by reading the weights into its heap in
+    every process. The copies stay until the caller removes them (freed
+    pages would come straight back)."""
+    base, ext = os.path.splitext(lib)
+    path = f"{base}.round{round_}{ext}"
+    shutil.copyfile(lib, path)
+    return path
 
 
 def run_outputs(runner, model, folder, outdir, who):
@@ -92,14 +107,19 @@ def replace_section(path, begin, end, lines):
 
 def interleaved_rows(name, aic, ort, inputs, threads, rounds, runs, warmup, who):
     """Times aic (runner, library) against ONNX Runtime (runner, model)
-    alternately: `rounds` rounds, each measuring both at every thread count.
+    alternately: `rounds` rounds, each measuring both at every thread count
+    (aic on a fresh copy of the library per round).
     Returns the report's table rows (median of the rounds' medians) and
     prints one line per thread count."""
     times = {t: {"aic": [], "ORT": []} for t in threads}
-    for _ in range(rounds):
+    copies = []
+    for r in range(rounds):
+        copies.append(fresh_copy(aic[1], r))
         for t in threads:
-            times[t]["aic"].append(bench(aic[0], aic[1], inputs, t, runs, warmup, who))
+            times[t]["aic"].append(bench(aic[0], copies[-1], inputs, t, runs, warmup, who))
             times[t]["ORT"].append(bench(ort[0], ort[1], inputs, t, runs, warmup, who))
+    for path in copies:
+        os.remove(path)
     rows = []
     for t in threads:
         a = statistics.median(times[t]["aic"])

@@ -14,7 +14,8 @@ benchmarks/transformers.py (small, bert) with its positions sliced to the
 sequence, exported with `batch` and `sequence` symbolic (token ids of shape
 BxS in --shapes, default 1x64,4x64,1x128).
   1. latency: for each shape, R rounds; in each, aic-run --bench on the
-     symbolic library, on the static one, and ort-run.js --bench alternate.
+     symbolic library, on the static one (fresh copies of both per round:
+     see benchlib.fresh_copy), and ort-run.js --bench alternate.
      Reported: medians of the rounds' medians, symbolic/static (the target
      is at most 1.05) and symbolic/ORT.
   2. shape changes: benchmarks/shape-change.c in a fresh process: the load
@@ -35,7 +36,7 @@ import numpy as np
 from onnx import numpy_helper
 
 import transformers
-from benchlib import bench, run as run_cmd
+from benchlib import bench, fresh_copy, run as run_cmd
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
@@ -116,12 +117,16 @@ def main():
             f.write(numpy_helper.from_array(make_input(rng, shape),
                                             input_name).SerializeToString())
         times = {"symbolic": [], "static": [], "ORT": []}
-        for _ in range(args.rounds):
-            for name, runner, lib in (("symbolic", aic, symbolic),
-                                      ("static", aic, static),
+        copies = []
+        for r in range(args.rounds):
+            copies += [fresh_copy(symbolic, r), fresh_copy(static, r)]
+            for name, runner, lib in (("symbolic", aic, copies[-2]),
+                                      ("static", aic, copies[-1]),
                                       ("ORT", ort, model)):
                 times[name].append(bench(runner, lib, inputs, args.threads,
                                          args.runs, args.warmup, name))
+        for path in copies:
+            os.remove(path)
         arenas[spec] = json.loads(subprocess.run(
             aic + [static, "--inputs", inputs, "--bench", "--runs", "1",
                    "--warmup", "0", "--json"], capture_output=True, text=True,
