@@ -81,6 +81,10 @@ int64_t inlinableRows(MatmulOp op, int64_t maxMacs) {
   return rows * perRow <= maxMacs ? rows : 0;
 }
 
+/// Per constant right operand: its full column blocks ([blocks, K, kBlock])
+/// and its remaining columns ([K, tail]), made once per value.
+using BlockedConstants = DenseMap<Value, std::pair<Value, Value>>;
+
 /// The constant `value` ([N, K]) transposed to [K, N], made once per value.
 Value transposeConstant(Value value, OpBuilder &b,
                         DenseMap<Value, Value> &transposed) {
@@ -107,7 +111,8 @@ Value transposeConstant(Value value, OpBuilder &b,
 /// += a[m, k] * b[k, n] over (m, k, n); then out *= alpha unless alpha is
 /// 1. `rows` is M.
 Value buildInline(MatmulOp op, OpBuilder &b, Value rows,
-                  DenseMap<Value, Value> &transposed) {
+                  DenseMap<Value, Value> &transposed,
+                  BlockedConstants &blocked) {
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
   auto outType = cast<RankedTensorType>(op.getOutput().getType());
@@ -153,11 +158,64 @@ Value buildInline(MatmulOp op, OpBuilder &b, Value rows,
   Value pad = b.create<arith::ConstantOp>(loc, b.getZeroAttr(f32));
   // One loop over the full blocks, then the remaining columns.
   int64_t full = cols / kBlock, tail = cols % kBlock;
+  // Inside a loop (a recurrent cell's steps), odd iterations take the
+  // blocks in reverse: the blocks of `rhs` the previous iteration read last
+  // are still in L1 and are read first. Each column's sum keeps its order.
+  Value reverse;
+  if (auto steps = op->getParentOfType<scf::ForOp>(); steps && full >= 2) {
+    Value iteration = b.create<arith::DivUIOp>(
+        loc,
+        b.create<arith::SubIOp>(loc, steps.getInductionVar(),
+                                steps.getLowerBound()),
+        steps.getStep());
+    reverse = b.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::eq,
+        b.create<arith::RemUIOp>(loc, iteration, index(2)), one);
+  }
+  // A constant right operand is stored block by block ([full, K, kBlock],
+  // then the tail columns as [K, tail]): a block is then one contiguous
+  // range that L1 holds whole, where rows of kBlock columns a full row
+  // apart map to half of L1's sets.
+  Value packed, tailRhs = rhs;
+  if (full > 0) {
+    if (std::optional<ElementsReader> constant = ElementsReader::of(rhs)) {
+      auto [it, inserted] = blocked.try_emplace(rhs);
+      if (inserted) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointAfterValue(rhs);
+        std::string name = getNameHint(rhs.getLoc(), "weights");
+        ElementsBuilder blocks(
+            RankedTensorType::get({full, depth, kBlock}, f32));
+        for (int64_t i = 0; i < full; ++i)
+          for (int64_t k = 0; k < depth; ++k)
+            for (int64_t j = 0; j < kBlock; ++j)
+              blocks.copyElement((i * depth + k) * kBlock + j, *constant,
+                                 k * cols + i * kBlock + j);
+        it->second.first = b.create<arith::ConstantOp>(
+            rhs.getLoc(), blocks.build(name + "_blocked"));
+        if (tail > 0) {
+          ElementsBuilder rest(RankedTensorType::get({depth, tail}, f32));
+          for (int64_t k = 0; k < depth; ++k)
+            for (int64_t j = 0; j < tail; ++j)
+              rest.copyElement(k * tail + j, *constant,
+                               k * cols + full * kBlock + j);
+          it->second.second = b.create<arith::ConstantOp>(
+              rhs.getLoc(), rest.build(name + "_tail"));
+        }
+      }
+      packed = it->second.first;
+      if (tail > 0)
+        tailRhs = it->second.second;
+    }
+  }
   auto rowLoop = b.create<scf::ForOp>(loc, zero, rows, one, acc);
   b.setInsertionPointToStart(rowLoop.getBody());
   Value m = rowLoop.getInductionVar();
   Value out = rowLoop.getRegionIterArgs().front();
-  auto block = [&](Value current, Value n, int64_t width) -> Value {
+  // Block `blockIndex` of `packed` if given, else columns [n, n + width) of
+  // `source`.
+  auto block = [&](Value current, Value n, int64_t width, Value source,
+                   Value blockIndex) -> Value {
     auto vecType = VectorType::get({width}, f32);
     SmallVector<bool> inBounds{true};
     Value init = b.create<vector::TransferReadOp>(
@@ -172,10 +230,17 @@ Value buildInline(MatmulOp op, OpBuilder &b, Value rows,
         loc, op.getLhs(),
         op.getTransposeLhs() ? ValueRange{k, m} : ValueRange{m, k});
     Value splat = b.create<vector::BroadcastOp>(loc, vecType, a);
-    Value row = b.create<vector::TransferReadOp>(
-        loc, vecType, rhs, ValueRange{k, n},
-        AffineMapAttr::get(AffineMap::get(2, 0, b.getAffineDimExpr(1), ctx)),
-        pad, Value(), b.getBoolArrayAttr(inBounds));
+    Value row = blockIndex
+                    ? b.create<vector::TransferReadOp>(
+                          loc, vecType, source, ValueRange{blockIndex, k, zero},
+                          AffineMapAttr::get(
+                              AffineMap::get(3, 0, b.getAffineDimExpr(2), ctx)),
+                          pad, Value(), b.getBoolArrayAttr(inBounds))
+                    : b.create<vector::TransferReadOp>(
+                          loc, vecType, source, ValueRange{k, n},
+                          AffineMapAttr::get(
+                              AffineMap::get(2, 0, b.getAffineDimExpr(1), ctx)),
+                          pad, Value(), b.getBoolArrayAttr(inBounds));
     Value sum = b.create<vector::FMAOp>(loc, splat, row,
                                         kLoop.getRegionIterArgs().front());
     b.create<scf::YieldOp>(loc, sum);
@@ -186,17 +251,22 @@ Value buildInline(MatmulOp op, OpBuilder &b, Value rows,
         .getResult();
   };
   if (full > 0) {
-    auto blocks = b.create<scf::ForOp>(loc, zero, index(full * kBlock),
-                                       index(kBlock), out);
+    auto blocks = b.create<scf::ForOp>(loc, zero, index(full), one, out);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(blocks.getBody());
-    b.create<scf::YieldOp>(loc, block(blocks.getRegionIterArgs().front(),
-                                      blocks.getInductionVar(), kBlock));
+    Value i = blocks.getInductionVar();
+    if (reverse)
+      i = b.create<arith::SelectOp>(
+          loc, reverse, b.create<arith::SubIOp>(loc, index(full - 1), i), i);
+    Value n = b.create<arith::MulIOp>(loc, i, index(kBlock));
+    b.create<scf::YieldOp>(loc,
+                           block(blocks.getRegionIterArgs().front(), n, kBlock,
+                                 packed ? packed : rhs, packed ? i : Value()));
     b.setInsertionPointAfter(blocks);
     out = blocks.getResult(0);
   }
   if (tail > 0)
-    out = block(out, index(full * kBlock), tail);
+    out = block(out, index(full * kBlock), tail, tailRhs, Value());
   b.create<scf::YieldOp>(loc, out);
   b.setInsertionPointAfter(rowLoop);
   acc = rowLoop.getResult(0);
@@ -220,14 +290,15 @@ Value buildInline(MatmulOp op, OpBuilder &b, Value rows,
 /// library call stays for runs with more than `maxRows` rows:
 ///   %y = scf.if (M <= maxRows) { inline } else { aic.matmul }
 void inlineMatmul(MatmulOp op, int64_t maxRows,
-                  DenseMap<Value, Value> &transposed) {
+                  DenseMap<Value, Value> &transposed,
+                  BlockedConstants &blocked) {
   OpBuilder b(op);
   Location loc = op.getLoc();
   Value output = op.getOutput();
   auto outType = cast<RankedTensorType>(output.getType());
   if (!outType.isDynamicDim(0)) {
     Value rows = b.create<arith::ConstantIndexOp>(loc, outType.getDimSize(0));
-    output.replaceAllUsesWith(buildInline(op, b, rows, transposed));
+    output.replaceAllUsesWith(buildInline(op, b, rows, transposed, blocked));
     op.erase();
     return;
   }
@@ -241,7 +312,7 @@ void inlineMatmul(MatmulOp op, int64_t maxRows,
                                   /*addElseBlock=*/true);
   output.replaceAllUsesWith(ifOp.getResult(0));
   b.setInsertionPointToStart(ifOp.thenBlock());
-  b.create<scf::YieldOp>(loc, buildInline(op, b, rows, transposed));
+  b.create<scf::YieldOp>(loc, buildInline(op, b, rows, transposed, blocked));
   b.setInsertionPointToStart(ifOp.elseBlock());
   auto yield = b.create<scf::YieldOp>(loc, output);
   op->moveBefore(yield);
@@ -257,8 +328,9 @@ struct InlineSmallMatmulsPass
         small.push_back({op, rows});
     });
     DenseMap<Value, Value> transposed;
+    BlockedConstants blocked;
     for (auto [op, rows] : small)
-      inlineMatmul(op, rows, transposed);
+      inlineMatmul(op, rows, transposed, blocked);
   }
 };
 

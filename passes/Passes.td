@@ -179,6 +179,13 @@ def InlineSmallMatmuls : Pass<"aic-inline-small-matmuls",
     transposed at compile time. A product whose M is a run-time dim (a
     symbolic batch) is computed inline for runs where M x N x K is at most
     `max-macs` and by the library otherwise, both under one `scf.if` on M.
+    A constant right operand is stored block by block ([blocks, K, 128],
+    then the remaining columns as [K, rest]), so that a block is one
+    contiguous range (rows of 128 columns a full row apart fill only half
+    of L1's sets); inside a loop (a recurrent cell's steps), odd iterations
+    take the blocks in reverse order, starting with those the previous
+    iteration left in L1. Each output column sums over k in the same order
+    either way.
     Before:
       %y = aic.matmul %h, %r outs(%e) : (tensor<1x64xf32>, tensor<64x256xf32>,
              tensor<1x256xf32>) -> tensor<1x256xf32>
@@ -582,7 +589,10 @@ def VectorizeCopies : Pass<"aic-vectorize-copies", "mlir::ModuleOp"> {
     stay in the loop. LLVM vectorizes such loops only where it can tell the
     buffers apart, which it cannot in outlined bodies or between views of
     an arena planned per shape; generated code never copies between
-    overlapping rows of distinct buffers.
+    overlapping rows of distinct buffers. Ops of the body that only compute
+    where the source row starts (an embedding's table row from an index it
+    loads and clamps) move before the loop first, if none depends on the
+    induction variable and none loads from the buffer the loop stores to.
     Example:
       scf.for %k = %c0 to %c64 step %c1 {
         %x = memref.load %a[%j, %i, %k] : memref<?x4x64xf32>

@@ -12,7 +12,8 @@
 // split of an encoder over a symbolic batch took twice as long as over a
 // static one. Generated code never copies between overlapping rows of
 // distinct buffers (the memory plan keeps live buffers apart), so the
-// vector moves compute what the loop does.
+// vector moves compute what the loop does. Ops that only compute where
+// the row starts (a table row from a loaded index) move out of the loop.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/PassDetail.h"
@@ -50,14 +51,47 @@ bool rowIndexedBy(ValueRange indices, scf::ForOp loop) {
                       [&](Value v) { return loop.isDefinedOutsideOfLoop(v); });
 }
 
+/// Moves the ops of `loop`'s body that compute the copied row's position
+/// (all but `load`, `store` and the terminator) before the loop, if none
+/// depends on the induction variable and each is free of memory effects
+/// or a load from another buffer than the one the loop stores to (an
+/// embedding lookup computes its table row from an index it loads).
+bool hoistRowPosition(scf::ForOp loop, memref::LoadOp load,
+                      memref::StoreOp store) {
+  SmallVector<Operation *> hoisted;
+  llvm::SmallPtrSet<Operation *, 8> moved;
+  for (Operation &op : loop.getBody()->without_terminator()) {
+    if (&op == load || &op == store)
+      continue;
+    auto otherLoad = dyn_cast<memref::LoadOp>(op);
+    if (op.getNumRegions() != 0 ||
+        (otherLoad ? otherLoad.getMemRef() == store.getMemRef()
+                   : !isMemoryEffectFree(&op)))
+      return false;
+    for (Value operand : op.getOperands())
+      if (!loop.isDefinedOutsideOfLoop(operand) &&
+          !moved.contains(operand.getDefiningOp()))
+        return false;
+    hoisted.push_back(&op);
+    moved.insert(&op);
+  }
+  for (Operation *op : hoisted)
+    op->moveBefore(loop);
+  return true;
+}
+
 /// Rewrites `loop` if it is a row copy; see the file comment.
 void vectorize(scf::ForOp loop) {
   Block *body = loop.getBody();
-  if (body->getOperations().size() != 3 || !loop.getInitArgs().empty())
+  if (body->getOperations().size() < 3 || !loop.getInitArgs().empty())
     return;
-  auto load = dyn_cast<memref::LoadOp>(body->front());
-  auto store = dyn_cast<memref::StoreOp>(*std::next(body->begin()));
-  if (!load || !store || store.getValueToStore() != load.getResult())
+  auto store = dyn_cast<memref::StoreOp>(*std::prev(body->end(), 2));
+  if (!store)
+    return;
+  auto load = store.getValueToStore().getDefiningOp<memref::LoadOp>();
+  if (!load || load->getBlock() != body ||
+      !rowIndexedBy(store.getIndices(), loop) || load.getIndices().empty() ||
+      load.getIndices().back() != loop.getInductionVar())
     return;
   std::optional<int64_t> lower = getConstantIntValue(loop.getLowerBound());
   std::optional<int64_t> upper = getConstantIntValue(loop.getUpperBound());
@@ -67,14 +101,14 @@ void vectorize(scf::ForOp loop) {
   MemRefType from = load.getMemRefType(), to = store.getMemRefType();
   Type element = from.getElementType();
   if (!element.isIntOrFloat() || !innermostContiguous(from) ||
-      !innermostContiguous(to) || !rowIndexedBy(load.getIndices(), loop) ||
-      !rowIndexedBy(store.getIndices(), loop))
+      !innermostContiguous(to))
     return;
   unsigned bits = element.getIntOrFloatBitWidth();
   if (bits < 8 || kVectorBits % bits != 0)
     return;
   int64_t n = *upper, lanes = kVectorBits / bits;
-  if (n < lanes)
+  if (n < lanes || !hoistRowPosition(loop, load, store) ||
+      !rowIndexedBy(load.getIndices(), loop))
     return;
 
   OpBuilder b(loop);

@@ -86,3 +86,63 @@ func.func @left(%a: memref<64x64xf32>, %b: memref<64x64xf32>, %c: memref<8xf32>,
   }
   return
 }
+
+// -----
+
+// Tests an embedding lookup: the table row comes from an index the loop
+// loads and clamps. That computation moves out of the loop, and the row
+// moves as vectors.
+// CHECK-LABEL: func @lookup
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK: %[[ID:.*]] = memref.load %arg0[%[[I]]] : memref<5xi64>
+// CHECK: %[[ROW:.*]] = arith.index_cast %[[ID]] : i64 to index
+// CHECK: %[[SAFE:.*]] = arith.minsi %[[ROW]], %{{.*}} : index
+// CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK: %[[V:.*]] = vector.load %arg1[%[[SAFE]], %[[K]]] : memref<10x32xf32>, vector<16xf32>
+// CHECK: vector.store %[[V]], %arg2[%[[I]], %[[K]]] : memref<5x32xf32>, vector<16xf32>
+// CHECK-NOT: memref.load
+// CHECK: return
+func.func @lookup(%ids: memref<5xi64>, %table: memref<10x32xf32>, %out: memref<5x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c5 = arith.constant 5 : index
+  %c9 = arith.constant 9 : index
+  %c32 = arith.constant 32 : index
+  scf.for %i = %c0 to %c5 step %c1 {
+    scf.for %k = %c0 to %c32 step %c1 {
+      %id = memref.load %ids[%i] : memref<5xi64>
+      %row = arith.index_cast %id : i64 to index
+      %safe = arith.minsi %row, %c9 : index
+      %x = memref.load %table[%safe, %k] : memref<10x32xf32>
+      memref.store %x, %out[%i, %k] : memref<5x32xf32>
+    }
+  }
+  return
+}
+
+// -----
+
+// Tests row positions that stay: one computed from the induction variable,
+// and an index loaded from the buffer the loop stores to.
+// CHECK-LABEL: func @position_left
+// CHECK-NOT: vector.load
+// CHECK: return
+func.func @position_left(%table: memref<10x32xf32>, %out: memref<10x32xf32>, %k0: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c9 = arith.constant 9 : index
+  %c32 = arith.constant 32 : index
+  scf.for %k = %c0 to %c32 step %c1 {
+    %row = arith.minsi %k, %c9 : index
+    %x = memref.load %table[%row, %k] : memref<10x32xf32>
+    memref.store %x, %out[%c0, %k] : memref<10x32xf32>
+  }
+  scf.for %k = %c0 to %c32 step %c1 {
+    %y = memref.load %out[%c1, %k0] : memref<10x32xf32>
+    %z = arith.fptosi %y : f32 to i64
+    %row = arith.index_cast %z : i64 to index
+    %x = memref.load %table[%row, %k] : memref<10x32xf32>
+    memref.store %x, %out[%c0, %k] : memref<10x32xf32>
+  }
+  return
+}
