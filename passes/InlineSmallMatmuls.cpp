@@ -212,10 +212,10 @@ Value buildInline(MatmulOp op, OpBuilder &b, Value rows,
   b.setInsertionPointToStart(rowLoop.getBody());
   Value m = rowLoop.getInductionVar();
   Value out = rowLoop.getRegionIterArgs().front();
-  // Block `blockIndex` of `packed` if given, else columns [n, n + width) of
-  // `source`.
+  // Output columns [n, n + width): block `blockIndex` of `packed` if given,
+  // else the columns from `sourceColumn` on of `source`.
   auto block = [&](Value current, Value n, int64_t width, Value source,
-                   Value blockIndex) -> Value {
+                   Value blockIndex, Value sourceColumn) -> Value {
     auto vecType = VectorType::get({width}, f32);
     SmallVector<bool> inBounds{true};
     Value init = b.create<vector::TransferReadOp>(
@@ -237,7 +237,7 @@ Value buildInline(MatmulOp op, OpBuilder &b, Value rows,
                               AffineMap::get(3, 0, b.getAffineDimExpr(2), ctx)),
                           pad, Value(), b.getBoolArrayAttr(inBounds))
                     : b.create<vector::TransferReadOp>(
-                          loc, vecType, source, ValueRange{k, n},
+                          loc, vecType, source, ValueRange{k, sourceColumn},
                           AffineMapAttr::get(
                               AffineMap::get(2, 0, b.getAffineDimExpr(1), ctx)),
                           pad, Value(), b.getBoolArrayAttr(inBounds));
@@ -259,14 +259,15 @@ Value buildInline(MatmulOp op, OpBuilder &b, Value rows,
       i = b.create<arith::SelectOp>(
           loc, reverse, b.create<arith::SubIOp>(loc, index(full - 1), i), i);
     Value n = b.create<arith::MulIOp>(loc, i, index(kBlock));
-    b.create<scf::YieldOp>(loc,
-                           block(blocks.getRegionIterArgs().front(), n, kBlock,
-                                 packed ? packed : rhs, packed ? i : Value()));
+    b.create<scf::YieldOp>(loc, block(blocks.getRegionIterArgs().front(), n,
+                                      kBlock, packed ? packed : rhs,
+                                      packed ? i : Value(), n));
     b.setInsertionPointAfter(blocks);
     out = blocks.getResult(0);
   }
   if (tail > 0)
-    out = block(out, index(full * kBlock), tail, tailRhs, Value());
+    out = block(out, index(full * kBlock), tail, tailRhs, Value(),
+                tailRhs == rhs ? index(full * kBlock) : zero);
   b.create<scf::YieldOp>(loc, out);
   b.setInsertionPointAfter(rowLoop);
   acc = rowLoop.getResult(0);

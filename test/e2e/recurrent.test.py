@@ -181,6 +181,12 @@ CASES = {
     "rnn_opset1_thresholded": ("RNN", {"activations": ["ThresholdedRelu"],
                                        "activation_alpha": [0.1]},
                                3, 2, 2, 3, "B", None, 1),
+    # Wider cells: 288 gate columns (two blocks of 128 taken in turn, and 32
+    # more) and 210 (one block and 82 more).
+    "lstm_wide_reverse": ("LSTM", {"direction": "reverse"}, 7, 1, 5, 72,
+                          "B h0 c0", None, 14),
+    "gru_wide_lbr": ("GRU", {"linear_before_reset": 1}, 6, 1, 4, 70, "B h0",
+                     None, 14),
 }
 
 
