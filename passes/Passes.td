@@ -577,6 +577,35 @@ def ParallelizeLoops : Pass<"aic-parallelize-loops", "mlir::ModuleOp"> {
                            "mlir::scf::SCFDialect"];
 }
 
+def PrefetchNextSlices : Pass<"aic-prefetch-next-slices", "mlir::ModuleOp"> {
+  let summary = "Prefetch the slices a loop's next iteration reads";
+  let description = [{
+    Runs on buffers, before scf lowers to branches. A loop that takes a
+    slice per iteration of a buffer computed before it (memref.subview at
+    an offset that is the induction variable, of static shape and at most
+    `max-bytes`), as a recurrent cell's steps read their input projections,
+    reads the slice late in the iteration and waits on its lines, which
+    another core wrote when the projections ran on several threads. At the
+    start of each iteration, the slices of the next one (the last iteration:
+    its own again) are prefetched, one memref.prefetch per 64-byte line of
+    each innermost row:
+      scf.for %t = %c0 to %c100 step %c1 {
+        %n = arith.minsi (%t + 1), 99
+        %next = memref.subview %proj[%n, 0, 0] [1, 1, 64] [1, 1, 1]
+        memref.prefetch %next[%c0, %c0], read, locality<3>, data
+        ... (every 16 floats)
+        %s = memref.subview %proj[%t, 0, 0] [1, 1, 64] [1, 1, 1]
+        ...
+      }
+  }];
+  let options = [
+    Option<"maxBytes", "max-bytes", "int64_t", "4096",
+           "largest slice prefetched">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 def VectorizeCopies : Pass<"aic-vectorize-copies", "mlir::ModuleOp"> {
   let summary = "Move rows of copy loops in vectors";
   let description = [{

@@ -107,6 +107,7 @@ void aic::buildRuntimeLoweringPipeline(OpPassManager &pm) {
   pm.addPass(aic::createParallelizeLoops());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(aic::createVectorizeCopies());
+  pm.addPass(aic::createPrefetchNextSlices());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertSCFToCFPass());
   pm.addPass(aic::createConvertAicToRuntime());
