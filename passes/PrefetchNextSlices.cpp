@@ -29,7 +29,8 @@ constexpr int64_t kLineBytes = 64;
 
 /// Whether `view` is a slice the loop takes per step: a view of a buffer
 /// defined outside `loop` at an offset that is the induction variable, of
-/// static shape and at most `maxBytes`.
+/// static shape (rank 1 or more: a single element is one line anyway) and
+/// at most `maxBytes`.
 bool isStepSlice(memref::SubViewOp view, scf::ForOp loop, int64_t maxBytes) {
   if (!loop.isDefinedOutsideOfLoop(view.getSource()) ||
       !llvm::is_contained(view.getOffsets(), loop.getInductionVar()))
@@ -38,7 +39,8 @@ bool isStepSlice(memref::SubViewOp view, scf::ForOp loop, int64_t maxBytes) {
     if (v != loop.getInductionVar() && !loop.isDefinedOutsideOfLoop(v))
       return false;
   MemRefType type = view.getType();
-  if (!type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+  if (type.getRank() == 0 || !type.hasStaticShape() ||
+      !type.getElementType().isIntOrFloat())
     return false;
   int64_t bits = type.getElementType().getIntOrFloatBitWidth();
   return bits >= 8 && type.getNumElements() * bits / 8 <= maxBytes;

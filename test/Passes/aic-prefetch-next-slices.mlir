@@ -31,7 +31,7 @@ func.func @steps(%proj: memref<10x64xf32>, %out: memref<32xf32>) {
 // -----
 
 // Tests slices left alone: of a buffer the loop defines, at an offset
-// other than the induction variable, of a run-time size.
+// other than the induction variable, of a run-time size, of rank 0.
 // CHECK-LABEL: func @left
 // CHECK-NOT: memref.prefetch
 // CHECK: return
@@ -45,6 +45,7 @@ func.func @left(%proj: memref<10x64xf32>, %n: index) {
     %u = arith.addi %t, %c1 : index
     %s1 = memref.subview %proj[%u, 0] [1, 32] [1, 1] : memref<10x64xf32> to memref<1x32xf32, strided<[64, 1], offset: ?>>
     %s2 = memref.subview %proj[%t, 0] [1, %n] [1, 1] : memref<10x64xf32> to memref<1x?xf32, strided<[64, 1], offset: ?>>
+    %s3 = memref.subview %proj[%t, 3] [1, 1] [1, 1] : memref<10x64xf32> to memref<f32, strided<[], offset: ?>>
     memref.dealloc %a : memref<10x64xf32>
   }
   return
