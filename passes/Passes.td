@@ -590,7 +590,7 @@ def PrefetchNextSlices : Pass<"aic-prefetch-next-slices", "mlir::ModuleOp"> {
     its own again) are prefetched, one memref.prefetch per 64-byte line of
     each innermost row:
       scf.for %t = %c0 to %c100 step %c1 {
-        %n = arith.minsi (%t + 1), 99
+        %n = arith.select (%t + 1 < 100), (%t + 1), %t
         %next = memref.subview %proj[%n, 0, 0] [1, 1, 64] [1, 1, 1]
         memref.prefetch %next[%c0, %c0], read, locality<3>, data
         ... (every 16 floats)

@@ -55,14 +55,14 @@ void prefetchNextSlices(scf::ForOp loop, int64_t maxBytes) {
     return;
   Location loc = loop.getLoc();
   OpBuilder b(loop);
-  // The last step prefetches its own slices again: no address past the
-  // buffer.
-  Value last =
-      b.create<arith::SubIOp>(loc, loop.getUpperBound(), loop.getStep());
+  // The last step prefetches its own slices again: no view outside the
+  // buffer, whatever the bounds and step.
   b.setInsertionPointToStart(loop.getBody());
-  Value next =
-      b.create<arith::AddIOp>(loc, loop.getInductionVar(), loop.getStep());
-  next = b.create<arith::MinSIOp>(loc, next, last);
+  Value iv = loop.getInductionVar();
+  Value next = b.create<arith::AddIOp>(loc, iv, loop.getStep());
+  Value inRange = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, next,
+                                          loop.getUpperBound());
+  next = b.create<arith::SelectOp>(loc, inRange, next, iv);
   IRMapping atNext;
   atNext.map(loop.getInductionVar(), next);
   for (memref::SubViewOp view : slices) {

@@ -5,10 +5,10 @@
 // the start of each step, the next step's slices (the last step's own) are
 // prefetched, one prefetch per 64-byte line (32 floats: two lines).
 // CHECK-LABEL: func @steps
-// CHECK: %[[LAST:.*]] = arith.subi %{{.*}}, %{{.*}} : index
-// CHECK: scf.for %[[T:.*]] = %{{.*}} to %{{.*}} step %[[STEP:[^ ]*]] {
+// CHECK: scf.for %[[T:.*]] = %{{.*}} to %[[UB:.*]] step %[[STEP:[^ ]*]] {
 // CHECK-NEXT: %[[NEXT:.*]] = arith.addi %[[T]], %[[STEP]] : index
-// CHECK-NEXT: %[[AT:.*]] = arith.minsi %[[NEXT]], %[[LAST]] : index
+// CHECK-NEXT: %[[IN:.*]] = arith.cmpi slt, %[[NEXT]], %[[UB]] : index
+// CHECK-NEXT: %[[AT:.*]] = arith.select %[[IN]], %[[NEXT]], %[[T]] : index
 // CHECK-NEXT: %[[VIEW:.*]] = memref.subview %arg0[%[[AT]], 32] [1, 32] [1, 1]
 // CHECK: memref.prefetch %[[VIEW]][%{{.*}}, %[[C0:.*]]], read, locality<3>, data
 // CHECK: memref.prefetch %[[VIEW]][%{{.*}}, %[[C16:.*]]], read, locality<3>, data
