@@ -81,9 +81,11 @@ int64_t inlinableRows(MatmulOp op, int64_t maxMacs) {
   return rows * perRow <= maxMacs ? rows : 0;
 }
 
-/// Per constant right operand: its full column blocks ([blocks, K, kBlock])
-/// and its remaining columns ([K, tail]), made once per value.
-using BlockedConstants = DenseMap<Value, std::pair<Value, Value>>;
+/// Per constant right operand and whether it is given transposed: its full
+/// column blocks ([blocks, K, kBlock]) and its remaining columns ([K, tail],
+/// null without any), made once.
+using BlockedConstants =
+    DenseMap<std::pair<Value, unsigned>, std::pair<Value, Value>>;
 
 /// The constant `value` ([N, K]) transposed to [K, N], made once per value.
 Value transposeConstant(Value value, OpBuilder &b,
@@ -146,11 +148,10 @@ Value buildInline(MatmulOp op, OpBuilder &b, Value rows,
   // For each row m and each block of up to kBlock output columns, the
   // block is a vector carried through the loop over k in registers:
   // acc = fma(broadcast(lhs[m, k]), rhs[k, block], acc).
-  Value rhs = op.getTransposeRhs()
-                  ? transposeConstant(op.getRhs(), b, transposed)
-                  : op.getRhs();
+  bool transposedRhs = op.getTransposeRhs();
   int64_t cols = outShape[1];
-  int64_t depth = cast<RankedTensorType>(rhs.getType()).getDimSize(0);
+  int64_t depth = cast<RankedTensorType>(op.getRhs().getType())
+                      .getDimSize(transposedRhs ? 1 : 0);
   auto index = [&](int64_t v) {
     return b.create<arith::ConstantIndexOp>(loc, v).getResult();
   };
@@ -173,49 +174,58 @@ Value buildInline(MatmulOp op, OpBuilder &b, Value rows,
         b.create<arith::RemUIOp>(loc, iteration, index(2)), one);
   }
   // A constant right operand is stored block by block ([full, K, kBlock],
-  // then the tail columns as [K, tail]): a block is then one contiguous
-  // range that L1 holds whole, where rows of kBlock columns a full row
-  // apart map to half of L1's sets.
-  Value packed, tailRhs = rhs;
-  if (full > 0) {
-    if (std::optional<ElementsReader> constant = ElementsReader::of(rhs)) {
-      auto [it, inserted] = blocked.try_emplace(rhs);
-      if (inserted) {
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointAfterValue(rhs);
-        std::string name = getNameHint(rhs.getLoc(), "weights");
-        ElementsBuilder blocks(
-            RankedTensorType::get({full, depth, kBlock}, f32));
-        for (int64_t i = 0; i < full; ++i)
-          for (int64_t k = 0; k < depth; ++k)
-            for (int64_t j = 0; j < kBlock; ++j)
-              blocks.copyElement((i * depth + k) * kBlock + j, *constant,
-                                 k * cols + i * kBlock + j);
-        it->second.first = b.create<arith::ConstantOp>(
-            rhs.getLoc(), blocks.build(name + "_blocked"));
-        if (tail > 0) {
-          ElementsBuilder rest(RankedTensorType::get({depth, tail}, f32));
-          for (int64_t k = 0; k < depth; ++k)
-            for (int64_t j = 0; j < tail; ++j)
-              rest.copyElement(k * tail + j, *constant,
-                               k * cols + full * kBlock + j);
-          it->second.second = b.create<arith::ConstantOp>(
-              rhs.getLoc(), rest.build(name + "_tail"));
-        }
+  // then the tail columns as [K, tail]), from its [K, N] or transposed
+  // [N, K] form: a block is then one contiguous range that L1 holds whole,
+  // where rows of kBlock columns a full row apart map to half of L1's sets.
+  Value packed, tailRhs;
+  std::optional<ElementsReader> constant;
+  if (full > 0)
+    constant = ElementsReader::of(op.getRhs());
+  if (constant) {
+    // Where element [k, j] of the [K, N] operand is stored.
+    auto at = [&](int64_t k, int64_t j) {
+      return transposedRhs ? j * depth + k : k * cols + j;
+    };
+    auto [it, inserted] =
+        blocked.try_emplace({op.getRhs(), transposedRhs ? 1u : 0u});
+    if (inserted) {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointAfterValue(op.getRhs());
+      Location rhsLoc = op.getRhs().getLoc();
+      std::string name = getNameHint(rhsLoc, "weights");
+      ElementsBuilder blocks(RankedTensorType::get({full, depth, kBlock}, f32));
+      for (int64_t i = 0; i < full; ++i)
+        for (int64_t k = 0; k < depth; ++k)
+          for (int64_t j = 0; j < kBlock; ++j)
+            blocks.copyElement((i * depth + k) * kBlock + j, *constant,
+                               at(k, i * kBlock + j));
+      it->second.first =
+          b.create<arith::ConstantOp>(rhsLoc, blocks.build(name + "_blocked"));
+      if (tail > 0) {
+        ElementsBuilder rest(RankedTensorType::get({depth, tail}, f32));
+        for (int64_t k = 0; k < depth; ++k)
+          for (int64_t j = 0; j < tail; ++j)
+            rest.copyElement(k * tail + j, *constant, at(k, full * kBlock + j));
+        it->second.second =
+            b.create<arith::ConstantOp>(rhsLoc, rest.build(name + "_tail"));
       }
-      packed = it->second.first;
-      if (tail > 0)
-        tailRhs = it->second.second;
     }
+    packed = it->second.first;
+    tailRhs = it->second.second;
+  } else {
+    // [K, N]: a constant given transposed is transposed at compile time.
+    tailRhs = transposedRhs ? transposeConstant(op.getRhs(), b, transposed)
+                            : op.getRhs();
   }
   auto rowLoop = b.create<scf::ForOp>(loc, zero, rows, one, acc);
   b.setInsertionPointToStart(rowLoop.getBody());
   Value m = rowLoop.getInductionVar();
   Value out = rowLoop.getRegionIterArgs().front();
-  // Output columns [n, n + width): block `blockIndex` of `packed` if given,
-  // else the columns from `sourceColumn` on of `source`.
+  // Output columns [n, n + width), read from `source` at `at` (with the
+  // row k inserted before the last index): a block of `packed`, or columns
+  // of a [K, *] operand.
   auto block = [&](Value current, Value n, int64_t width, Value source,
-                   Value blockIndex, Value sourceColumn) -> Value {
+                   SmallVector<Value> at) -> Value {
     auto vecType = VectorType::get({width}, f32);
     SmallVector<bool> inBounds{true};
     Value init = b.create<vector::TransferReadOp>(
@@ -230,17 +240,11 @@ Value buildInline(MatmulOp op, OpBuilder &b, Value rows,
         loc, op.getLhs(),
         op.getTransposeLhs() ? ValueRange{k, m} : ValueRange{m, k});
     Value splat = b.create<vector::BroadcastOp>(loc, vecType, a);
-    Value row = blockIndex
-                    ? b.create<vector::TransferReadOp>(
-                          loc, vecType, source, ValueRange{blockIndex, k, zero},
-                          AffineMapAttr::get(
-                              AffineMap::get(3, 0, b.getAffineDimExpr(2), ctx)),
-                          pad, Value(), b.getBoolArrayAttr(inBounds))
-                    : b.create<vector::TransferReadOp>(
-                          loc, vecType, source, ValueRange{k, sourceColumn},
-                          AffineMapAttr::get(
-                              AffineMap::get(2, 0, b.getAffineDimExpr(1), ctx)),
-                          pad, Value(), b.getBoolArrayAttr(inBounds));
+    at.insert(std::prev(at.end()), k);
+    Value row = b.create<vector::TransferReadOp>(
+        loc, vecType, source, at,
+        AffineMapAttr::get(AffineMap::getMinorIdentityMap(at.size(), 1, ctx)),
+        pad, Value(), b.getBoolArrayAttr(inBounds));
     Value sum = b.create<vector::FMAOp>(loc, splat, row,
                                         kLoop.getRegionIterArgs().front());
     b.create<scf::YieldOp>(loc, sum);
@@ -259,15 +263,17 @@ Value buildInline(MatmulOp op, OpBuilder &b, Value rows,
       i = b.create<arith::SelectOp>(
           loc, reverse, b.create<arith::SubIOp>(loc, index(full - 1), i), i);
     Value n = b.create<arith::MulIOp>(loc, i, index(kBlock));
-    b.create<scf::YieldOp>(loc, block(blocks.getRegionIterArgs().front(), n,
-                                      kBlock, packed ? packed : rhs,
-                                      packed ? i : Value(), n));
+    b.create<scf::YieldOp>(loc, packed
+                                    ? block(blocks.getRegionIterArgs().front(),
+                                            n, kBlock, packed, {i, zero})
+                                    : block(blocks.getRegionIterArgs().front(),
+                                            n, kBlock, tailRhs, {n}));
     b.setInsertionPointAfter(blocks);
     out = blocks.getResult(0);
   }
   if (tail > 0)
-    out = block(out, index(full * kBlock), tail, tailRhs, Value(),
-                tailRhs == rhs ? index(full * kBlock) : zero);
+    out = block(out, index(full * kBlock), tail, tailRhs,
+                {packed ? zero : index(full * kBlock)});
   b.create<scf::YieldOp>(loc, out);
   b.setInsertionPointAfter(rowLoop);
   acc = rowLoop.getResult(0);

@@ -32,8 +32,9 @@ constexpr int64_t kLineBytes = 64;
 /// static shape (rank 1 or more: a single element is one line anyway) and
 /// at most `maxBytes`.
 bool isStepSlice(memref::SubViewOp view, scf::ForOp loop, int64_t maxBytes) {
-  if (!loop.isDefinedOutsideOfLoop(view.getSource()) ||
-      !llvm::is_contained(view.getOffsets(), loop.getInductionVar()))
+  // The source, sizes and strides come from outside the loop; the offsets
+  // too, but for the induction variable.
+  if (!llvm::is_contained(view.getOffsets(), loop.getInductionVar()))
     return false;
   for (Value v : view->getOperands())
     if (v != loop.getInductionVar() && !loop.isDefinedOutsideOfLoop(v))
