@@ -395,21 +395,9 @@ private:
     Location loc = op->getLoc();
     if (auto dim = dyn_cast<memref::DimOp>(op)) {
       std::optional<int64_t> index = dim.getConstantIndex();
-      Value source = dim.getSource();
       if (!index)
         return {};
-      // The dim of an alloc is its size; of an argument, read at the start.
-      if (auto alloc = source.getDefiningOp<memref::AllocOp>()) {
-        MemRefType type = alloc.getType();
-        if (!type.isDynamicDim(*index))
-          return b.create<arith::ConstantIndexOp>(loc, type.getDimSize(*index));
-        return hoist(alloc.getDynamicSizes()[type.getDynamicDimIndex(*index)]);
-      }
-      auto arg = dyn_cast<BlockArgument>(source);
-      if (!arg || arg.getOwner() != &entry)
-        return {};
-      Value at = b.create<arith::ConstantIndexOp>(loc, *index);
-      return b.create<memref::DimOp>(loc, source, at);
+      return hoistDim(dim.getSource(), *index, loc);
     }
     if (op->getNumRegions() != 0 || op->getNumResults() != 1 ||
         !isMemoryEffectFree(op) ||
@@ -423,6 +411,69 @@ private:
       map.map(operand, hoisted);
     }
     return b.clone(*op, map)->getResult(0);
+  }
+
+  /// Dim `d` of buffer `v` at the function's start, or null: an argument's
+  /// read there, an alloc's its size, and a view's (a collapsed or
+  /// expanded shape, a cast, a transpose, a subview) from the buffer it
+  /// views, as the view's own result type defines it.
+  Value hoistDim(Value v, int64_t d, Location loc) {
+    auto type = dyn_cast<MemRefType>(v.getType());
+    if (!type || d < 0 || d >= type.getRank())
+      return {};
+    if (!type.isDynamicDim(d))
+      return b.create<arith::ConstantIndexOp>(loc, type.getDimSize(d));
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      if (arg.getOwner() != &entry)
+        return {};
+      Value at = b.create<arith::ConstantIndexOp>(loc, d);
+      return b.create<memref::DimOp>(loc, v, at);
+    }
+    Operation *op = v.getDefiningOp();
+    auto size = [&](OpFoldResult ofr) -> Value {
+      if (auto value = dyn_cast<Value>(ofr))
+        return hoist(value);
+      return b.create<arith::ConstantIndexOp>(
+          loc, cast<IntegerAttr>(cast<Attribute>(ofr)).getInt());
+    };
+    if (auto alloc = dyn_cast<memref::AllocOp>(op))
+      return hoist(alloc.getDynamicSizes()[type.getDynamicDimIndex(d)]);
+    if (auto cast = dyn_cast<memref::CastOp>(op))
+      return hoistDim(cast.getSource(), d, loc);
+    if (auto expand = dyn_cast<memref::ExpandShapeOp>(op)) {
+      ArrayRef<int64_t> shape = expand.getStaticOutputShape();
+      if (static_cast<int64_t>(shape.size()) != type.getRank() ||
+          !ShapedType::isDynamic(shape[d]))
+        return {};
+      int64_t at = llvm::count_if(shape.take_front(d), ShapedType::isDynamic);
+      return hoist(expand.getOutputShape()[at]);
+    }
+    if (auto collapse = dyn_cast<memref::CollapseShapeOp>(op)) {
+      Value product = b.create<arith::ConstantIndexOp>(loc, 1);
+      for (int64_t i : collapse.getReassociationIndices()[d]) {
+        Value part = hoistDim(collapse.getSrc(), i, loc);
+        if (!part)
+          return {};
+        product = b.create<arith::MulIOp>(loc, product, part);
+      }
+      return product;
+    }
+    if (auto transpose = dyn_cast<memref::TransposeOp>(op))
+      return hoistDim(transpose.getIn(),
+                      transpose.getPermutation().getDimPosition(d), loc);
+    if (auto subview = dyn_cast<memref::SubViewOp>(op)) {
+      // The sizes of the dims it keeps, in order.
+      llvm::SmallBitVector dropped = subview.getDroppedDims();
+      SmallVector<OpFoldResult> sizes = subview.getMixedSizes();
+      int64_t kept = 0;
+      for (auto [i, s] : llvm::enumerate(sizes)) {
+        if (dropped.test(i))
+          continue;
+        if (kept++ == d)
+          return size(s);
+      }
+    }
+    return {};
   }
 
   Block &entry;

@@ -463,3 +463,73 @@ func.func @main_graph(%x: memref<?xf32> {aic.name = "x"}, %i: memref<i1> {aic.na
   aic.relu %t outs(%y) : (memref<?xf32>, memref<?xf32>) -> ()
   return %y : memref<?xf32>
 }
+
+// -----
+
+// Tests sizes taken from views of buffers: the dims of a collapsed or
+// expanded shape, a cast, a transpose and a subview are computed at the
+// function's start from the buffers they view, so every buffer joins the
+// plan (the product of a collapsed group, an expanded dim's output size,
+// the permuted dim, the subview's size). A size read from memory keeps
+// its buffer a run-time allocation.
+// CHECK-LABEL: func @main_graph
+// CHECK-SAME: (%[[X:.*]]: memref<?x?xf32> {aic.name = "x"}, %[[K:.*]]: memref<index> {aic.name = "k"}, %{{.*}}: memref<1xi8>)
+// CHECK: %[[N:.*]] = memref.dim %[[X]], %{{.*}} : memref<?x?xf32>
+// CHECK: %[[M:.*]] = memref.dim %[[X]], %{{.*}} : memref<?x?xf32>
+// CHECK: %[[N1:.*]] = arith.muli %{{.*}}, %[[N]] : index
+// CHECK: %[[NM:.*]] = arith.muli %[[N1]], %[[M]] : index
+// CHECK: %[[HALF:.*]] = arith.divui %[[NM]], %{{.*}} : index
+// CHECK: %[[SIZES:.*]] = memref.alloca() : memref<5xi64>
+// The collapsed buffer: 4 x n x m bytes.
+// CHECK: %[[B:.*]] = arith.muli %{{.*}}, %[[NM]] : index
+// CHECK: %[[BI:.*]] = arith.index_cast %[[B]] : index to i64
+// CHECK: memref.store %[[BI]], %[[SIZES]]
+// The expanded one: 4 x (n x m / 2) x 2.
+// CHECK: %[[C:.*]] = arith.muli %{{.*}}, %[[HALF]] : index
+// CHECK: arith.muli %[[C]], %{{.*}} : index
+// The transposed one: 4 x m x n.
+// CHECK: %[[D:.*]] = arith.muli %{{.*}}, %[[M]] : index
+// CHECK: arith.muli %[[D]], %[[N]] : index
+// The subview's row, through a cast: 4 x m.
+// CHECK: arith.muli %{{.*}}, %[[M]] : index
+// CHECK: call @__aic_plan(%{{.*}}, %{{.*}}) {{.*}} : (memref<5xi64>, memref<6xi64>) -> memref<?xi8>
+// CHECK-NOT: memref.alloc(
+// CHECK: %[[KV:.*]] = memref.load %[[K]][]
+// CHECK: %[[G:.*]] = memref.alloc(%[[KV]]) : memref<?xf32>
+// CHECK: memref.dealloc %[[G]]
+// CHECK: %[[Y:.*]] = memref.alloc(%{{.*}}, %{{.*}}) : memref<?x?xf32>
+// CHECK: return %[[Y]]
+func.func @main_graph(%x: memref<?x?xf32> {aic.name = "x"}, %k: memref<index> {aic.name = "k"}) -> (memref<?x?xf32> {aic.name = "y"}) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %n = memref.dim %x, %c0 : memref<?x?xf32>
+  %m = memref.dim %x, %c1 : memref<?x?xf32>
+  %a = memref.alloc(%n, %m) : memref<?x?xf32>
+  aic.relu %x outs(%a) : (memref<?x?xf32>, memref<?x?xf32>) -> ()
+  %flat = memref.collapse_shape %a [[0, 1]] : memref<?x?xf32> into memref<?xf32>
+  %f = memref.dim %flat, %c0 : memref<?xf32>
+  %b = memref.alloc(%f) : memref<?xf32>
+  aic.relu %flat outs(%b) : (memref<?xf32>, memref<?xf32>) -> ()
+  %half = arith.divui %f, %c2 : index
+  %pairs = memref.expand_shape %b [[0, 1]] output_shape [%half, 2] : memref<?xf32> into memref<?x2xf32>
+  %p = memref.dim %pairs, %c0 : memref<?x2xf32>
+  %c = memref.alloc(%p) : memref<?x2xf32>
+  aic.relu %pairs outs(%c) : (memref<?x2xf32>, memref<?x2xf32>) -> ()
+  %t = memref.transpose %a (i, j) -> (j, i) : memref<?x?xf32> to memref<?x?xf32, affine_map<(d0, d1)[s0] -> (d1 * s0 + d0)>>
+  %tm = memref.dim %t, %c0 : memref<?x?xf32, affine_map<(d0, d1)[s0] -> (d1 * s0 + d0)>>
+  %tn = memref.dim %t, %c1 : memref<?x?xf32, affine_map<(d0, d1)[s0] -> (d1 * s0 + d0)>>
+  %d = memref.alloc(%tm, %tn) : memref<?x?xf32>
+  %row = memref.subview %a[0, 0] [1, %m] [1, 1] : memref<?x?xf32> to memref<?xf32, strided<[1]>>
+  %cast = memref.cast %row : memref<?xf32, strided<[1]>> to memref<?xf32, strided<[?], offset: ?>>
+  %r = memref.dim %cast, %c0 : memref<?xf32, strided<[?], offset: ?>>
+  %e = memref.alloc(%r) : memref<?xf32>
+  aic.relu %row outs(%e) : (memref<?xf32, strided<[1]>>, memref<?xf32>) -> ()
+  %kv = memref.load %k[] : memref<index>
+  %g = memref.alloc(%kv) : memref<?xf32>
+  %gs = memref.subview %e[0] [%kv] [1] : memref<?xf32> to memref<?xf32, strided<[1]>>
+  aic.relu %gs outs(%g) : (memref<?xf32, strided<[1]>>, memref<?xf32>) -> ()
+  %y = memref.alloc(%m, %n) : memref<?x?xf32>
+  aic.relu %d outs(%y) : (memref<?x?xf32>, memref<?x?xf32>) -> ()
+  return %y : memref<?x?xf32>
+}
