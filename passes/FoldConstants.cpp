@@ -19,6 +19,7 @@
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -516,6 +517,39 @@ struct FoldLinalgOp : public OpInterfaceRewritePattern<linalg::LinalgOp> {
   int64_t maxElements;
 };
 
+/// A linalg.generic without loops (all of its operands of rank 0) computes
+/// one element: its payload on the operands' scalars, then a
+/// tensor.from_elements. The scalars then fold like any other arithmetic,
+/// e.g. a dim that Gather takes out of a Shape, with a constant index.
+struct ScalarizeRankZeroGeneric : public OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getNumLoops() != 0 || op->getNumResults() != 1 ||
+        !op.hasPureTensorSemantics())
+      return failure();
+    Block &body = op.getRegion().front();
+    if (!llvm::all_of(body.without_terminator(), [](Operation &nested) {
+          return isMemoryEffectFree(&nested);
+        }))
+      return failure();
+    Location loc = op.getLoc();
+    IRMapping map;
+    for (OpOperand &operand : op->getOpOperands()) {
+      BlockArgument arg = op.getMatchingBlockArgument(&operand);
+      if (!arg.use_empty())
+        map.map(arg, rewriter.create<tensor::ExtractOp>(loc, operand.get(),
+                                                        ValueRange{}));
+    }
+    for (Operation &nested : body.without_terminator())
+      rewriter.clone(nested, map);
+    Value yielded = map.lookupOrDefault(body.getTerminator()->getOperand(0));
+    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(
+        op, op->getResultTypes()[0], yielded);
+    return success();
+  }
+};
+
 struct FoldConstantsPass
     : public aic::impl::FoldConstantsBase<FoldConstantsPass> {
   using FoldConstantsBase::FoldConstantsBase;
@@ -537,6 +571,7 @@ struct FoldConstantsPass
           return type.hasStaticShape() && type.getNumElements() <= limit;
         });
     patterns.add<FoldLinalgOp>(ctx, limit);
+    patterns.add<ScalarizeRankZeroGeneric>(ctx);
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

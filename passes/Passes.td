@@ -51,6 +51,10 @@ def FoldConstants : Pass<"aic-fold-constants", "mlir::func::FuncOp"> {
     - tensor.extract_slice of non-splat constants, and aic.reshape,
       tensor.expand_shape and tensor.collapse_shape of a single-use
       dense_resource (the blob is reused, not copied).
+    A linalg.generic without loops (rank-0 operands) also becomes its
+    payload on scalars and a tensor.from_elements, whatever its operands:
+    the shape arithmetic of symbolic dims (a dim Gather takes out of a
+    Shape) then folds.
     Results above 64 elements become dense_resource blobs, like imported
     weights. Before:
       %a = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>

@@ -1,6 +1,7 @@
 //===- AicFolds.cpp - aic folders and canonicalization patterns -----------===//
 #include "dialects/Aic/AicDialect.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -23,6 +24,29 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
     return dense.reshape(getType());
   return {};
+}
+
+namespace {
+/// reshape(from_elements(a, b, ...)) -> from_elements(a, b, ...) of the new
+/// shape: the elements keep their row-major order. Shapes computed from
+/// symbolic dims (Shape, Gather, Unsqueeze, Concat) then fold to the dims.
+struct ReshapeOfFromElements : public OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto elements = op.getInput().getDefiningOp<tensor::FromElementsOp>();
+    if (!elements)
+      return failure();
+    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, op.getType(),
+                                                        elements.getElements());
+    return success();
+  }
+};
+} // namespace
+
+void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                            MLIRContext *context) {
+  results.add<ReshapeOfFromElements>(context);
 }
 
 namespace {

@@ -560,6 +560,7 @@ def Aic_ReshapeOp : Aic_Op<"reshape", [Pure,
   let results = (outs AnyRankedTensor:$output);
   let hasVerifier = 1;
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }
 

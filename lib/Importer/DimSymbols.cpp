@@ -189,8 +189,8 @@ LogicalResult aic::importer::checkRuntimeBroadcast(NodeImporter &imp, Value lhs,
         imp, imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, a, b),
         "dims " + std::to_string(da) + " and " + std::to_string(db) +
             " of the operands (" + describe(na) + ", " + describe(nb) +
-            ") differ at run time; they must be equal (broadcasting a "
-            "run-time dim is not supported yet)");
+            ") differ at run time; they must be equal (aic does not "
+            "broadcast a run-time dim of 1 yet)");
   }
   return success();
 }

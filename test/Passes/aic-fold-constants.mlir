@@ -287,6 +287,51 @@ func.func @extract_slice() -> (tensor<2xi32>, tensor<2x1xf32>) {
 
 // -----
 
+// Tests that a linalg.generic without loops becomes its payload on scalars:
+// Gather of dim 1 out of a Shape (a rank-0 generic over a constant index,
+// clamped, extracting from the shape) folds to the input's dim, so that a
+// slice sized by it is sized by the dim itself. One reading a run-time
+// tensor keeps the read, as a tensor.extract.
+// CHECK-LABEL: func @rank_zero_generic
+// CHECK-SAME: (%[[X:.*]]: tensor<?x?xf32>, %[[I:.*]]: tensor<i64>)
+// CHECK-NOT: linalg.generic
+// CHECK: %[[D:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<?x?xf32>
+// CHECK: %[[DI:.*]] = arith.index_cast %[[D]] : index to i64
+// CHECK: %[[S:.*]] = tensor.from_elements %[[DI]] : tensor<i64>
+// CHECK: %[[V:.*]] = tensor.extract %[[I]][] : tensor<i64>
+// CHECK: %[[SUM:.*]] = arith.addi %[[V]], %[[DI]] : i64
+// CHECK: %[[T:.*]] = tensor.from_elements %[[SUM]] : tensor<i64>
+// CHECK: return %[[S]], %[[T]]
+func.func @rank_zero_generic(%x: tensor<?x?xf32>, %i: tensor<i64>) -> (tensor<i64>, tensor<i64>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %d0 = tensor.dim %x, %c0 : tensor<?x?xf32>
+  %d1 = tensor.dim %x, %c1 : tensor<?x?xf32>
+  %a = arith.index_cast %d0 : index to i64
+  %b = arith.index_cast %d1 : index to i64
+  %shape = tensor.from_elements %a, %b : tensor<2xi64>
+  %index = arith.constant dense<1> : tensor<i64>
+  %e = tensor.empty() : tensor<i64>
+  %g = linalg.generic {indexing_maps = [affine_map<() -> ()>, affine_map<() -> ()>], iterator_types = []} ins(%index : tensor<i64>) outs(%e : tensor<i64>) {
+  ^bb0(%in: i64, %out: i64):
+    %k = arith.index_cast %in : i64 to index
+    %neg = arith.cmpi slt, %k, %c0 : index
+    %wrapped = arith.addi %k, %c2 : index
+    %sel = arith.select %neg, %wrapped, %k : index
+    %v = tensor.extract %shape[%sel] : tensor<2xi64>
+    linalg.yield %v : i64
+  } -> tensor<i64>
+  %h = linalg.generic {indexing_maps = [affine_map<() -> ()>, affine_map<() -> ()>, affine_map<() -> ()>], iterator_types = []} ins(%i, %g : tensor<i64>, tensor<i64>) outs(%e : tensor<i64>) {
+  ^bb0(%p: i64, %q: i64, %out: i64):
+    %s = arith.addi %p, %q : i64
+    linalg.yield %s : i64
+  } -> tensor<i64>
+  return %g, %h : tensor<i64>, tensor<i64>
+}
+
+// -----
+
 // Tests that a reshape of a single-use dense_resource reuses its blob, and
 // that one of a constant with another user stays (two constants over one
 // blob would be stored twice).

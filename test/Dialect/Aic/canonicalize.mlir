@@ -109,3 +109,21 @@ func.func @sigmoid_used_twice(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32
   %y = aic.mul %x, %s outs(%e) : (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
   return %y, %s : tensor<8xf32>, tensor<8xf32>
 }
+
+// -----
+
+// Tests that a reshape of a tensor.from_elements is a from_elements of the
+// new shape, the elements in the same order, so that reading one back folds.
+// CHECK-LABEL: func @reshape_from_elements
+// CHECK-SAME: (%[[A:.*]]: i64, %[[B:.*]]: i64)
+// CHECK-NOT: aic.reshape
+// CHECK: %[[T:.*]] = tensor.from_elements %[[A]], %[[B]] : tensor<1x2xi64>
+// CHECK: return %[[T]], %[[B]]
+func.func @reshape_from_elements(%a: i64, %b: i64) -> (tensor<1x2xi64>, i64) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = tensor.from_elements %a, %b : tensor<2xi64>
+  %r = aic.reshape %t : tensor<2xi64> -> tensor<1x2xi64>
+  %e = tensor.extract %r[%c0, %c1] : tensor<1x2xi64>
+  return %r, %e : tensor<1x2xi64>, i64
+}
