@@ -9,11 +9,16 @@
 // branches of an scf.if, which run exclusively) keep sharing one, so that
 // both branches write the same buffer; aic-plan-memory decides which
 // buffers share memory, and aic-concat-in-place finds a buffer per concat
-// input.
+// input. The graph's inputs are marked not writable: they belong to the
+// caller, and an op computing in place on one works on a copy.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/Aic/AicDialect.h"
+#include "passes/PassDetail.h"
 #include "passes/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
@@ -31,6 +36,18 @@ namespace {
 struct OwnDestinationsPass
     : public aic::impl::OwnDestinationsBase<OwnDestinationsPass> {
   void runOnOperation() override {
+    // The graph's inputs are the caller's: an op that would compute in
+    // place on one (ScatterND, ScatterElements) writes into a copy, so
+    // that a run never changes what it reads and the next run reads the
+    // same inputs.
+    func::FuncOp func = getOperation();
+    if (func.getSymName() == kGraphFunc)
+      for (BlockArgument arg : func.getArguments())
+        if (isa<TensorType>(arg.getType()))
+          func.setArgAttr(
+              arg.getArgNumber(),
+              bufferization::BufferizationDialect::kWritableAttrName,
+              BoolAttr::get(&getContext(), false));
     SmallVector<tensor::EmptyOp> empties;
     getOperation().walk([&](tensor::EmptyOp empty) {
       if (!empty->hasOneUse())

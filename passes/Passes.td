@@ -421,7 +421,10 @@ def OwnDestinations : Pass<"aic-own-destinations", "mlir::func::FuncOp"> {
     different blocks (the branches of an `scf.if`, which run exclusively)
     keep sharing, so both branches write one buffer. aic-plan-memory then
     decides which buffers share memory, and aic-concat-in-place finds a
-    buffer per concat input.
+    buffer per concat input. The tensor arguments of `@main_graph` (the
+    graph's inputs, the caller's memory) are marked
+    `bufferization.writable = false`, so that an op computing in place on
+    an input (ScatterND, ScatterElements) writes into a copy.
     Before:
       %e = tensor.empty() : tensor<1x32x8x8xf32>
       %a = aic.conv %x, %w1 outs(%e) ...
@@ -431,7 +434,8 @@ def OwnDestinations : Pass<"aic-own-destinations", "mlir::func::FuncOp"> {
       %a = aic.conv %x, %w1 outs(%e1) ...
       %b = aic.conv %x, %w2 outs(%e) ...
   }];
-  let dependentDialects = ["mlir::tensor::TensorDialect"];
+  let dependentDialects = ["mlir::tensor::TensorDialect",
+                           "mlir::bufferization::BufferizationDialect"];
 }
 
 def ConstantsToGlobals : Pass<"aic-constants-to-globals", "mlir::ModuleOp"> {

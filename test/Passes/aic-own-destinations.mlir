@@ -68,3 +68,21 @@ func.func @branches(%c: i1, %x: tensor<4xf32>) -> tensor<4xf32> {
   }
   return %r : tensor<4xf32>
 }
+
+// The graph's tensor inputs belong to the caller: they are marked not
+// writable, so that one-shot bufferization copies an input an op would
+// update in place. Other functions' arguments and non-tensor ones are left
+// alone.
+// CHECK-LABEL: func @main_graph
+// CHECK-SAME: (%{{.*}}: tensor<4xf32> {aic.name = "data", bufferization.writable = false}, %{{.*}}: index)
+// CHECK: tensor.insert
+func.func @main_graph(%data: tensor<4xf32> {aic.name = "data"}, %i: index) -> tensor<4xf32> {
+  %c = arith.constant 1.0 : f32
+  %r = tensor.insert %c into %data[%i] : tensor<4xf32>
+  return %r : tensor<4xf32>
+}
+// CHECK-LABEL: func @helper
+// CHECK-SAME: (%{{.*}}: tensor<4xf32>) -> tensor<4xf32>
+func.func @helper(%x: tensor<4xf32>) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+}
