@@ -9,9 +9,11 @@
 // Only where the chain computes what the consumer does, NaN included:
 // oneDNN 2.6's relu (alpha 0), clip, exp and binary max/min post-ops lose
 // NaN on every ISA (relu and clip give their lower bound, exp +inf, max and
-// min the operand). Relu becomes elu(alpha 0) then abs, equal bit for bit
-// on every other value (x > 0 ? x : 0 * (exp(x) - 1), then |.| turns -0
-// into +0) and NaN for NaN; the others stay unfused (aic-propagate-nan).
+// min the operand). Relu and a clip whose bounds hold 0 (ReLU6) are fused
+// all the same: the runtime runs them fast, sees in the FPU's flags whether
+// a NaN met one, and then computes the run again with their exact forms
+// (runtime/NanGuard.h), which for a clip runs after the primitive: a clip
+// ends its chain. Exp and max/min stay unfused (aic-propagate-nan).
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/Aic/AicDialect.h"
@@ -70,6 +72,12 @@ static bool isEltwise(Attribute entry, EltwiseKind kind) {
   return eltwise && eltwise.getKind() == kind;
 }
 
+/// A chain ending with a clip takes no more entries (the runtime's exact
+/// form clips after the primitive).
+static bool endsWithClip(ArrayRef<Attribute> chain) {
+  return !chain.empty() && isEltwise(chain.back(), EltwiseKind::clip);
+}
+
 /// The number of fused ops a chain holds: a relu's elu-abs pair is one.
 static size_t chainLength(ArrayRef<Attribute> chain) {
   size_t length = chain.size();
@@ -91,7 +99,8 @@ static PostOpChainOwner fusableProducer(Value v, unsigned maxChain,
       !cast<ShapedType>(v.getType()).getElementType().isF32())
     return {};
   auto owner = dyn_cast<PostOpChainOwner>(def);
-  if (!owner || chainLength(owner.getPostOps().getValue()) + extra > maxChain)
+  if (!owner || chainLength(owner.getPostOps().getValue()) + extra > maxChain ||
+      endsWithClip(owner.getPostOps().getValue()))
     return {};
   return owner;
 }
@@ -184,8 +193,8 @@ static Value beforeReshape(Value v, Operation *reshape, Operation *before,
   return rewriter.create<ReshapeOp>(v.getLoc(), type.clone(shape), v);
 }
 
-/// The post-ops computing `entry` as oneDNN computes it for every value but
-/// NaN, and NaN for NaN as ONNX does; failure if oneDNN 2.6 has none.
+/// The post-ops computing `entry` as ONNX does, NaN included (for relu and
+/// clip, with the runtime's check of the FPU); failure if there are none.
 static FailureOr<SmallVector<Attribute>> nanExactChain(Attribute entry) {
   if (auto binary = dyn_cast<BinaryPostOpAttr>(entry)) {
     if (binary.getKind() == BinaryKind::max ||
@@ -205,12 +214,15 @@ static FailureOr<SmallVector<Attribute>> nanExactChain(Attribute entry) {
       (eltwise.getKind() == EltwiseKind::clip && alpha == 0 && beta == inf);
   if (relu)
     return SmallVector<Attribute>{
-        EltwisePostOpAttr::get(ctx, EltwiseKind::elu, 0, 0),
-        EltwisePostOpAttr::get(ctx, EltwiseKind::abs, 0, 0)};
+        EltwisePostOpAttr::get(ctx, EltwiseKind::relu, 0, 0)};
   if (eltwise.getKind() == EltwiseKind::clip) {
     // Unbounded: the identity.
     if (alpha == -inf && beta == inf)
       return SmallVector<Attribute>{};
+    // The exact form clips the whole destination, a blocked layout's zero
+    // padding too, which must stay 0.
+    if (alpha <= 0 && beta >= 0)
+      return SmallVector<Attribute>{entry};
     return failure();
   }
   if (eltwise.getKind() == EltwiseKind::exp)
@@ -222,7 +234,7 @@ static LogicalResult nanExactChain(ArrayRef<Attribute> entries,
                                    SmallVectorImpl<Attribute> &chain) {
   for (Attribute entry : entries) {
     FailureOr<SmallVector<Attribute>> exact = nanExactChain(entry);
-    if (failed(exact))
+    if (failed(exact) || endsWithClip(chain))
       return failure();
     chain.append(exact->begin(), exact->end());
   }

@@ -135,13 +135,15 @@ def FusePostOps : Pass<"aic-fuse-post-ops", "mlir::func::FuncOp"> {
     whose other operand is available before the producer, consuming the
     single use of an `aic.conv`, `aic.matmul` or binary op, becomes an entry
     of the producer's post-op chain, so oneDNN applies it while the result
-    is still in registers. Only in forms that keep NaN as ONNX does: oneDNN
-    2.6's relu (alpha 0), clip, exp and binary max/min post-ops lose it on
-    every ISA. A relu (or a clip to [0, +inf]) becomes elu (alpha 0) then
-    abs, oneDNN's relu bit for bit on every other input; an unbounded clip
-    disappears; other clips, exp, max and min stay unfused
-    (aic-propagate-nan fixes them). The pair counts as one op for
-    max-chain. An add of an operand of the result's shape into a conv or
+    is still in registers. Only where NaN comes out as ONNX computes it:
+    oneDNN 2.6's relu (alpha 0), clip, exp and binary max/min post-ops lose
+    it on every ISA. A relu (or a clip to [0, +inf]) and a clip whose bounds
+    hold 0 (ReLU6) are fused as oneDNN's: the runtime sees in the FPU's
+    flags whether a NaN met one and then computes the run again with their
+    exact forms (runtime/NanGuard.h), which for a clip runs after the
+    primitive, so a clip ends its chain. An unbounded clip disappears;
+    other clips, exp, max and min stay unfused (aic-propagate-nan fixes
+    them). An add of an operand of the result's shape into a conv or
     matmul becomes a `#aic.sum` instead: the producer writes into that
     operand (its destination) and oneDNN adds the old contents in place,
     the residual connection of a ResNet block. Before:
@@ -366,8 +368,7 @@ def PropagateNaN : Pass<"aic-propagate-nan", "mlir::func::FuncOp"> {
       bit (the bound on ties and for -0) except that NaN stays:
         %m = select(cmpf ugt %x, %lo), %x, %lo
         %y = select(cmpf ult %m, %hi), %m, %hi
-      (as fast as oneDNN's kernel on one thread; the fused relu's form,
-      elu then abs, costs an exp per element, several times more alone).
+      (as fast as oneDNN's kernel on one thread).
     - `aic.exp` and the other clips stay library ops, followed by a NaN
       fix-up: y = isnan(x) ? x : y.
     Example:

@@ -38,6 +38,9 @@ struct aicrt_context {
   // Shapes each primitive with run-time dims keeps (aic_model_set_shape
   // _cache; Shaped.h).
   std::atomic<size_t> shapeCache{0};
+  // A primitive holds a relu or clip post-op that oneDNN computes without
+  // keeping NaN (NanGuard.h): runs check the FPU's flags.
+  std::atomic<bool> nanGuarded{false};
   // The largest arena a memory plan of symbolic shapes gave a run so far
   // (aicrt_plan; aic_model_arena_bytes).
   std::atomic<uint64_t> plannedArenaBytes{0};
@@ -56,6 +59,9 @@ struct aicrt_exec_state {
     int64_t peak = 0;
   };
   std::list<Plan> plans;
+  // The run computes relu and clip post-ops in their exact forms
+  // (NanGuard.h).
+  bool nanExact = false;
   aic::rt::AlignedBuffer scratchpad; // shared by all primitives of a run
   aic::rt::AlignedBuffer staging[aic::rt::kNumStages]; // likewise
   std::vector<std::unique_ptr<aic::rt::PrimState>> prims;

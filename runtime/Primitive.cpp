@@ -1,9 +1,11 @@
 //===- Primitive.cpp - aicrt_create/aicrt_exec and oneDNN plumbing --------===//
 
 #include "Primitive.h"
+
 #include "Context.h"
 #include "Dtype.h"
 #include "Errors.h"
+#include "NanGuard.h"
 #include "Shaped.h"
 
 #include <algorithm>
@@ -315,6 +317,17 @@ DnnlPrimitive::DnnlPrimitive(std::string label, const dnnl::engine &engine,
 
 size_t DnnlPrimitive::scratchpadBytes() const { return scratchpad_.get_size(); }
 
+bool DnnlPrimitive::findArg(int dnnlArg, size_t &index, size_t &bytes) const {
+  for (size_t i = 0; i < slots_.size(); ++i)
+    if (slots_[i].dnnlArg == dnnlArg) {
+      index = i;
+      bytes = (isStaged(slots_[i].kind) ? slots_[i].userMd : slots_[i].md)
+                  .get_size();
+      return true;
+    }
+  return false;
+}
+
 size_t DnnlPrimitive::stagingBytes(int stage) const {
   for (const ArgSlot &slot : slots_)
     if (isStaged(slot.kind) && stageOf(slot.kind) == stage)
@@ -400,12 +413,45 @@ void DnnlPrimitive::exec(aicrt_exec_state &st, PrimState *ps,
 namespace {
 /// Decodes kind `D`, creates it with its factory and checks that the
 /// factory's exec arguments agree with the contract.
+/// Whether descriptor kind `D` has a post-op chain.
+template <class D, class = void> struct HasPostOps : std::false_type {};
+template <class D>
+struct HasPostOps<D, std::void_t<decltype(std::declval<D &>().post_ops)>>
+    : std::true_type {};
+
+/// `p`, the primitive of `d`, or where its chain holds relu or clip
+/// post-ops, `p` guarded with the exact form of `d` (NanGuard.h).
+template <class D>
+PrimitivePtr guardNan(PrimitivePtr p, const D &d, const CreateInfo &ci,
+                      PrimitivePtr (*factory)(const D &, const CreateInfo &)) {
+  if constexpr (HasPostOps<D>::value) {
+    if (!isNanGuardedChain(d.post_ops))
+      return p;
+    bool clip = false;
+    float lo = 0, hi = 0;
+    D exact = d;
+    exact.post_ops = exactChain(d.post_ops, clip, lo, hi);
+    auto makeExact = [exact, label = ci.label, kind = ci.kind,
+                      engine = &ci.engine, factory] {
+      return factory(exact, CreateInfo{label, kind, *engine});
+    };
+    return std::make_unique<NanGuardedPrimitive>(std::move(p), makeExact, clip,
+                                                 lo, hi);
+  } else {
+    (void)d, (void)ci, (void)factory;
+    return p;
+  }
+}
+
 template <class D>
 PrimitivePtr build(const int64_t *desc, int64_t len, const CreateInfo &ci,
                    PrimitivePtr (*factory)(const D &, const CreateInfo &),
-                   OpInfo &info, const std::atomic<size_t> &shapeCache) {
+                   OpInfo &info, const std::atomic<size_t> &shapeCache,
+                   bool &nanGuarded) {
   std::string prefix = ci.label + ": invalid " + ci.kind + " descriptor";
   D d = decode<D>(desc, len, prefix, /*allowDynamicDims=*/true);
+  if constexpr (HasPostOps<D>::value)
+    nanGuarded |= isNanGuardedChain(d.post_ops);
   size_t numDims = 0;
   std::vector<ShapedPrimitive::ArgShape> argShapes;
   aic::contract::forEachExecTensor(d, [&](Tensor &t) {
@@ -433,8 +479,9 @@ PrimitivePtr build(const int64_t *desc, int64_t len, const CreateInfo &ci,
       OpInfo unused;
       CreateInfo at{label, kind, *engine};
       static const std::atomic<size_t> kNoCache{0};
+      bool guarded = false;
       return build<D>(words.data(), static_cast<int64_t>(words.size()), at,
-                      factory, unused, kNoCache);
+                      factory, unused, kNoCache, guarded);
     };
     info = OpInfo{};
     return std::make_unique<ShapedPrimitive>(
@@ -448,20 +495,21 @@ PrimitivePtr build(const int64_t *desc, int64_t len, const CreateInfo &ci,
                                 std::to_string(p->numArgs()) +
                                 " exec arguments, the contract says " +
                                 std::to_string(aic::contract::numExecArgs(d)));
-  return p;
+  return guardNan(std::move(p), d, ci, factory);
 }
 
 /// Creates the primitive of descriptor `desc` (kind word first); sets
 /// `kind` to its name and `info` to what profiles show of it.
 PrimitivePtr create(const int64_t *desc, int64_t len, const std::string &label,
                     const dnnl::engine &engine, const char *&kind, OpInfo &info,
-                    const std::atomic<size_t> &shapeCache) {
+                    const std::atomic<size_t> &shapeCache, bool &nanGuarded) {
   switch (desc[0]) {
 #define AIC_PRIM(Name, KIND, code)                                             \
   case AIC_PRIM_##KIND:                                                        \
     kind = aic::contract::Name::kName;                                         \
     return build<aic::contract::Name>(desc, len, {label, kind, engine},        \
-                                      create##Name, info, shapeCache);
+                                      create##Name, info, shapeCache,          \
+                                      nanGuarded);
 #include "aic/primitives.def"
   }
   fail(AIC_ERROR_INVALID_MODEL,
@@ -507,8 +555,11 @@ AIC_RT_EXPORT int32_t aicrt_create(aicrt_context *ctx, int32_t prim_id,
       fail(AIC_ERROR_INVALID_MODEL, label + ": empty descriptor");
     const char *kind = "";
     OpInfo info;
-    PrimitivePtr p =
-        create(desc, desc_len, label, ctx->engine, kind, info, ctx->shapeCache);
+    bool nanGuarded = false;
+    PrimitivePtr p = create(desc, desc_len, label, ctx->engine, kind, info,
+                            ctx->shapeCache, nanGuarded);
+    if (nanGuarded)
+      ctx->nanGuarded.store(true);
     p->setProfile({name ? name : "<unnamed>", kind, std::move(info)});
     ctx->prims[prim_id] = std::move(p);
     return AIC_OK;

@@ -140,6 +140,10 @@ public:
   std::unique_ptr<PrimState> makeState(aicrt_exec_state &st) const override;
   void exec(aicrt_exec_state &st, PrimState *ps, void *const *args) override;
 
+  /// The exec argument of oneDNN argument `dnnlArg` and the bytes of the
+  /// caller's buffer there (in the caller's layout); false if it has none.
+  bool findArg(int dnnlArg, size_t &index, size_t &bytes) const;
+
 private:
   void *constantHandle(size_t slot, void *src, dnnl::stream &stream);
 

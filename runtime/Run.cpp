@@ -11,6 +11,7 @@
 #include "Errors.h"
 #include "FpMode.h"
 #include "ModelImpl.h"
+#include "NanGuard.h"
 
 #include "aic/abi.h"
 
@@ -304,9 +305,33 @@ aic_status_t execute(aic_model &model, const aic_tensor_t *inputs,
   ThreadScope threads(model.primThreads);
   IeeeFpScope ieee;
   auto start = std::chrono::steady_clock::now();
+  // Relu and clip post-ops run fast unless the FPU saw a NaN meet one
+  // (NanGuard.h): then the run is made again with their exact forms.
+  bool guarded = model.ctx->nanGuarded.load(std::memory_order_relaxed);
+  bool checkFlags = guarded && fpFlagsWork();
+  // The caller's exception flags are its own: put back as they were.
+  struct GuardScope {
+    aicrt_exec_state &st;
+    bool restore;
+    unsigned callerFlags;
+    ~GuardScope() {
+      st.nanExact = false;
+      if (restore)
+        restoreFpFlags(callerFlags);
+    }
+  } guardScope{st, checkFlags,
+               checkFlags ? clearFpFlags(model.primThreads) : 0u};
+  st.nanExact = guarded && !checkFlags;
   int32_t rc =
       model.run(&st, st.inputs.data(), st.outputs.data(), st.arena.get());
   st.stream.wait();
+  if (checkFlags && rc == 0 && invalidRaised(model.primThreads)) {
+    st.releaseBuffers();
+    st.handed.assign(numOutputs, {});
+    st.nanExact = true;
+    rc = model.run(&st, st.inputs.data(), st.outputs.data(), st.arena.get());
+    st.stream.wait();
+  }
   if (st.tracing)
     st.trace(-1, start);
   if (rc != 0) {

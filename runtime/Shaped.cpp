@@ -9,6 +9,7 @@
 
 #include "Context.h"
 #include "Errors.h"
+#include "OwnBuffers.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -112,27 +113,7 @@ void ShapedPrimitive::execDims(aicrt_exec_state &st, PrimState *ps,
       ShapeEntry e;
       e.dims.assign(dims, dims + numDims_);
       e.prim = lookup(e.dims);
-      e.scratchpad = allocAligned(e.prim->scratchpadBytes());
-      for (int k = 0; k < kNumStages; ++k)
-        e.staging[k] = allocAligned(e.prim->stagingBytes(k));
-      // The concrete state binds the buffers it finds in the exec state:
-      // lend it this shape's own for the call.
-      std::swap(st.scratchpad, e.scratchpad);
-      for (int k = 0; k < kNumStages; ++k)
-        std::swap(st.staging[k], e.staging[k]);
-      struct Restore {
-        aicrt_exec_state &st;
-        ShapeEntry &e;
-        ~Restore() {
-          std::swap(st.scratchpad, e.scratchpad);
-          for (int k = 0; k < kNumStages; ++k)
-            std::swap(st.staging[k], e.staging[k]);
-        }
-      };
-      {
-        Restore restore{st, e};
-        e.state = e.prim->makeState(st);
-      }
+      e.state = makeStateWithOwnBuffers(*e.prim, st, e.scratchpad, e.staging);
       s.entries.push_front(std::move(e));
       while (s.entries.size() > capacity())
         s.entries.pop_back();

@@ -52,20 +52,20 @@
 // word: 0 for dense row-major, or 1, the order of the outer dims and the
 // inner blocks as (dim, size) pairs. CONV: src dense, wei dense, bias
 // dense, dst aBcd8b (1; order 0 1 2 3; one block: dim 1 by 8),
-// weights_const and the fused relu (elu with alpha 0, then abs: the form
-// that keeps NaN). POOL max from
+// weights_const and the fused relu (oneDNN's, which the runtime guards for
+// NaN). POOL max from
 // aBcd8b to aBcd8b. REORDER of the pool's result from aBcd8b to dense, named
 // after the pool node whose result it converts. MATMUL with transpose_rhs (b,
 // the transposed weight, is folded into a constant by aic-fold-constants)
 // and the fused relu (without a post-op, a product this small would be
 // generated code: aic-inline-small-matmuls). SOFTMAX on axis 1. Each is named after its node.
-// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_0(dense<[1, 1, 4, 1, 1, 6, 6, 0, 1, 4, 2, 1, 3, 3, 0, 1, 1, 1, 2, 0, 1, 4, 1, 2, 4, 4, 1, 0, 1, 2, 3, 1, 1, 8, 2, 1, 1, 2, 1, 1, 2, 0, 0, 2, 0, 0, 1, 1, 2, 1, 11, 0, 0, 1, 12, 0, 0]> : tensor<57xi64>)
+// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_0(dense<[1, 1, 4, 1, 1, 6, 6, 0, 1, 4, 2, 1, 3, 3, 0, 1, 1, 1, 2, 0, 1, 4, 1, 2, 4, 4, 1, 0, 1, 2, 3, 1, 1, 8, 2, 1, 1, 2, 1, 1, 2, 0, 0, 2, 0, 0, 1, 1, 1, 1, 1, 0, 0]> : tensor<53xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_0("conv0\00")
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_1(dense<[2, 0, 1, 4, 1, 2, 4, 4, 1, 0, 1, 2, 3, 1, 1, 8, 1, 4, 1, 2, 2, 2, 1, 0, 1, 2, 3, 1, 1, 8, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2, 0, 0, 2, 0, 0]> : tensor<45xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_1("pool0\00")
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_2(dense<[10, 1, 4, 1, 2, 2, 2, 1, 0, 1, 2, 3, 1, 1, 8, 1, 4, 1, 2, 2, 2, 0]> : tensor<22xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_2("pool0\00")
-// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_3(dense<[3, 1, 2, 1, 8, 0, 1, 2, 4, 8, 0, 0, 1, 2, 1, 4, 0, 0, 1, 4607182418800017408, 1, 2, 1, 11, 0, 0, 1, 12, 0, 0]> : tensor<30xi64>)
+// CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_3(dense<[3, 1, 2, 1, 8, 0, 1, 2, 4, 8, 0, 0, 1, 2, 1, 4, 0, 0, 1, 4607182418800017408, 1, 1, 1, 1, 0, 0]> : tensor<26xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_3("fc\00")
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_4(dense<[6, 1, 0, 1, 2, 1, 4, 0, 1, 2, 1, 4, 0]> : tensor<13xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_4("softmax\00")

@@ -5,7 +5,7 @@
 
 // Tests that a relu consuming a conv becomes a post-op.
 // CHECK-LABEL: func @conv_relu
-// CHECK: %[[Y:.*]] = aic.conv {{.*}}post_ops = [#aic.eltwise<elu>, #aic.eltwise<abs>]
+// CHECK: %[[Y:.*]] = aic.conv {{.*}}post_ops = [#aic.eltwise<relu>]
 // CHECK-NOT: aic.relu
 // CHECK: return %[[Y]]
 func.func @conv_relu(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
@@ -22,19 +22,19 @@ func.func @conv_relu(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor
 // residual has the result's shape, so the conv writes into it (its
 // destination) and a sum post-op adds its old contents: no post operand.
 // CHECK-LABEL: func @residual
-// CHECK: %[[Y:.*]] = aic.conv %arg0, %arg1 outs(%arg2) {{.*}}post_ops = [#aic.sum, #aic.eltwise<elu>, #aic.eltwise<abs>]
+// CHECK: %[[Y:.*]] = aic.conv %arg0, %arg1 outs(%arg2) {{.*}}post_ops = [#aic.sum, #aic.eltwise<relu>]
 // CHECK-NEXT: return %[[Y]]
 // SHORT-LABEL: func @residual
 // SHORT: aic.conv %arg0, %arg1 outs(%{{.*}}) {
-// SHORT: aic.add {{.*}}post_ops = [#aic.eltwise<elu>, #aic.eltwise<abs>]
+// SHORT: aic.add {{.*}}post_ops = [#aic.eltwise<relu>]
 // By default binary ops fuse into convolutions too.
 // DEFAULT-LABEL: func @residual
-// DEFAULT: %[[Y:.*]] = aic.conv %arg0, %arg1 outs(%arg2) {{.*}}post_ops = [#aic.sum, #aic.eltwise<elu>, #aic.eltwise<abs>]
+// DEFAULT: %[[Y:.*]] = aic.conv %arg0, %arg1 outs(%arg2) {{.*}}post_ops = [#aic.sum, #aic.eltwise<relu>]
 // DEFAULT-NEXT: return %[[Y]]
 // With conv-binary=false they stay out of convolutions.
 // NOCONV-LABEL: func @residual
 // NOCONV: aic.conv %arg0, %arg1 outs(%{{.*}}) {
-// NOCONV: aic.add %arg2, %{{.*}} outs(%{{.*}}) {post_ops = [#aic.eltwise<elu>, #aic.eltwise<abs>]}
+// NOCONV: aic.add %arg2, %{{.*}} outs(%{{.*}}) {post_ops = [#aic.eltwise<relu>]}
 func.func @residual(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x1x1xf32>, %r: tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> {
   %e = tensor.empty() : tensor<1x4x6x6xf32>
   %0 = aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
@@ -50,17 +50,17 @@ func.func @residual(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x1x1xf32>, %r: tensor
 // becomes a binary post-op with the operand in post(...).
 // CHECK-LABEL: func @conv_broadcast
 // CHECK: %[[E:.*]] = tensor.empty() : tensor<1x4x6x6xf32>
-// CHECK: %[[Y:.*]] = aic.conv %arg0, %arg1 post(%arg2) outs(%[[E]]) {{.*}}post_ops = [#aic.binary<add>, #aic.eltwise<elu>, #aic.eltwise<abs>]
+// CHECK: %[[Y:.*]] = aic.conv %arg0, %arg1 post(%arg2) outs(%[[E]]) {{.*}}post_ops = [#aic.binary<add>, #aic.eltwise<relu>]
 // CHECK-NEXT: return %[[Y]]
 // SHORT-LABEL: func @conv_broadcast
 // SHORT: aic.conv %arg0, %arg1 outs(%{{.*}}) {
-// SHORT: aic.add %{{.*}}, %arg2 outs(%{{.*}}) {post_ops = [#aic.eltwise<elu>, #aic.eltwise<abs>]}
+// SHORT: aic.add %{{.*}}, %arg2 outs(%{{.*}}) {post_ops = [#aic.eltwise<relu>]}
 // DEFAULT-LABEL: func @conv_broadcast
-// DEFAULT: %[[Y:.*]] = aic.conv %arg0, %arg1 post(%arg2) outs(%{{.*}}) {{.*}}post_ops = [#aic.binary<add>, #aic.eltwise<elu>, #aic.eltwise<abs>]
+// DEFAULT: %[[Y:.*]] = aic.conv %arg0, %arg1 post(%arg2) outs(%{{.*}}) {{.*}}post_ops = [#aic.binary<add>, #aic.eltwise<relu>]
 // DEFAULT-NEXT: return %[[Y]]
 // NOCONV-LABEL: func @conv_broadcast
 // NOCONV: aic.conv %arg0, %arg1 outs(%{{.*}}) {
-// NOCONV: aic.add %{{.*}}, %arg2 outs(%{{.*}}) {post_ops = [#aic.eltwise<elu>, #aic.eltwise<abs>]}
+// NOCONV: aic.add %{{.*}}, %arg2 outs(%{{.*}}) {post_ops = [#aic.eltwise<relu>]}
 func.func @conv_broadcast(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x1x1xf32>, %b: tensor<4x1x1xf32>) -> tensor<1x4x6x6xf32> {
   %e = tensor.empty() : tensor<1x4x6x6xf32>
   %0 = aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
@@ -161,27 +161,35 @@ func.func @growing_broadcast(%a: tensor<1x3xf32>, %b: tensor<3x4xf32>, %c: tenso
 
 // -----
 
-// Tests that a bounded clip, whose oneDNN post-op turns NaN into its lower
-// bound, stays unfused, and so does exp (NaN -> +inf).
+// Tests that a clip whose bounds hold 0 (ReLU6) is fused (the runtime
+// computes it again after the primitive where a NaN met it) and ends the
+// chain: the relu after it stays unfused. Exp (NaN -> +inf) stays unfused,
+// and so does a clip whose bounds exclude 0 (the runtime's exact form
+// clips a blocked layout's zero padding too).
 // CHECK-LABEL: func @clip
-// CHECK: %[[A:.*]] = aic.add %arg0, %arg1 outs(%{{.*}}) : (
-// CHECK: %[[C:.*]] = aic.clip %[[A]] {{.*}}{max = 6.000000e+00 : f64, min = 0.000000e+00 : f64}
-// CHECK: aic.exp %[[C]]
+// CHECK: %[[A:.*]] = aic.add %arg0, %arg1 outs(%{{.*}}) {post_ops = [#aic.eltwise<clip, 0.000000e+00, 6.000000e+00>]}
+// CHECK: %[[R:.*]] = aic.relu %[[A]]
+// CHECK: %[[X:.*]] = aic.exp %[[R]]
+// CHECK: %[[B:.*]] = aic.add %[[X]], %arg1 outs(%{{.*}}) : (
+// CHECK: aic.clip %[[B]] {{.*}}{max = 6.000000e+00 : f64, min = 1.000000e+00 : f64}
 func.func @clip(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
   %e = tensor.empty() : tensor<4xf32>
   %0 = aic.add %a, %b outs(%e) : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   %1 = aic.clip %0 outs(%e) {min = 0.0 : f64, max = 6.0 : f64} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
-  %2 = aic.exp %1 outs(%e) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
-  return %2 : tensor<4xf32>
+  %2 = aic.relu %1 outs(%e) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %3 = aic.exp %2 outs(%e) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %4 = aic.add %3, %b outs(%e) : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %5 = aic.clip %4 outs(%e) {min = 1.0 : f64, max = 6.0 : f64} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %5 : tensor<4xf32>
 }
 
 // -----
 
-// Tests that a clip with only a lower bound of 0 is a relu, fused in the
-// NaN-propagating form elu(alpha 0) then abs, and an unbounded clip (the
-// identity but for NaN, which oneDNN's clip makes -inf) leaves no post-op.
+// Tests that a clip with only a lower bound of 0 is a relu, fused as one,
+// and an unbounded clip (the identity but for NaN, which oneDNN's clip
+// makes -inf) leaves no post-op.
 // CHECK-LABEL: func @clip_relu
-// CHECK: %[[M:.*]] = aic.matmul %arg0, %arg1 outs(%{{.*}}) {post_ops = [#aic.eltwise<elu>, #aic.eltwise<abs>]}
+// CHECK: %[[M:.*]] = aic.matmul %arg0, %arg1 outs(%{{.*}}) {post_ops = [#aic.eltwise<relu>]}
 // CHECK-NOT: aic.clip
 // CHECK: return %[[M]]
 func.func @clip_relu(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>) -> tensor<4x4xf32> {
@@ -246,7 +254,7 @@ func.func @buffers(%a: memref<2x3xf32>, %b: memref<3x4xf32>, %c: memref<2x4xf32>
 // DEFAULT-LABEL: func @through_reshape
 // CHECK-DAG: %[[B:.*]] = aic.reshape %arg2 : tensor<1x1x5xf32> -> tensor<5xf32>
 // CHECK-DAG: %[[R:.*]] = aic.reshape %arg3 : tensor<2x4x5xf32> -> tensor<8x5xf32>
-// CHECK: %[[M:.*]] = aic.matmul %arg0, %arg1, %[[B]] post(%[[R]]) outs(%{{.*}}) {post_ops = [#aic.binary<add>, #aic.eltwise<elu>, #aic.eltwise<abs>]} : (tensor<8x6xf32>, tensor<6x5xf32>, tensor<5xf32>, tensor<8x5xf32>, tensor<8x5xf32>) -> tensor<8x5xf32>
+// CHECK: %[[M:.*]] = aic.matmul %arg0, %arg1, %[[B]] post(%[[R]]) outs(%{{.*}}) {post_ops = [#aic.binary<add>, #aic.eltwise<relu>]} : (tensor<8x6xf32>, tensor<6x5xf32>, tensor<5xf32>, tensor<8x5xf32>, tensor<8x5xf32>) -> tensor<8x5xf32>
 // CHECK: %[[Y:.*]] = aic.reshape %[[M]] : tensor<8x5xf32> -> tensor<2x4x5xf32>
 // CHECK: return %[[Y]]
 func.func @through_reshape(%x: tensor<8x6xf32>, %w: tensor<6x5xf32>, %b: tensor<1x1x5xf32>, %r: tensor<2x4x5xf32>) -> tensor<2x4x5xf32> {
@@ -367,7 +375,7 @@ func.func @add_into_bias(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %v: tensor<4x
 // CHECK-LABEL: func @not_into_bias
 // CHECK: aic.matmul %arg0, %arg1 post(%arg2) outs(%{{.*}}) {post_ops = [#aic.binary<sub>]}
 // CHECK: aic.matmul %arg0, %arg1 post(%arg3) outs(%{{.*}}) {post_ops = [#aic.binary<add>]}
-// CHECK: aic.matmul %arg0, %arg1 post(%arg2) outs(%{{.*}}) {post_ops = [#aic.eltwise<elu>, #aic.eltwise<abs>, #aic.binary<add>]}
+// CHECK: aic.matmul %arg0, %arg1 post(%arg2) outs(%{{.*}}) {post_ops = [#aic.eltwise<relu>, #aic.binary<add>]}
 // CHECK: aic.matmul %arg0, %arg1, %arg2 post(%arg2) outs(%{{.*}}) {post_ops = [#aic.binary<add>]}
 func.func @not_into_bias(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %v: tensor<4xf32>, %rows: tensor<2x1xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) {
   %e = tensor.empty() : tensor<2x4xf32>

@@ -1,7 +1,9 @@
-//===- NanTest.cpp - NaN and infinities through pooling and softmax -------===//
+//===- NanTest.cpp - NaN and infinities through pooling, softmax, post-ops ===//
 //
 // oneDNN 2.6's max pooling skips NaN and its softmax gives a row holding a
 // NaN or +inf only partly NaN; the runtime corrects both (NanFixup.cpp).
+// Its relu and clip post-ops give their bound for NaN; the runtime runs
+// again with exact forms where a NaN met one (NanGuard.cpp).
 // Checked against naive references with numpy's semantics, element by
 // element: the same NaN positions and, elsewhere, the same values.
 //
@@ -10,6 +12,10 @@
 
 #include <algorithm>
 #include <limits>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
 
 using namespace aictest;
 
@@ -123,6 +129,67 @@ TEST(Nan, SoftmaxLinesHoldingNaNOrInfAreNaN) {
   // Row 0 and row 3 are whole numbers, not NaN.
   for (int64_t j = 0; j < 5; ++j)
     EXPECT_FALSE(std::isnan(out[0][j]) || std::isnan(out[0][15 + j]));
+}
+
+/// x [4,8] x w [8,8] with `post` applied, NaN wherever a row of x holds one
+/// (every w is nonzero).
+std::vector<float> matmulRef(const std::vector<float> &x,
+                             float (*post)(float)) {
+  std::vector<float> w(64), y(32);
+  // The model's weights (models/nanguard.cpp: fill(w, 64, 50)).
+  for (int64_t i = 0; i < 64; ++i)
+    w[i] = aictest::testValue(i, 50);
+  for (int64_t r = 0; r < 4; ++r)
+    for (int64_t c = 0; c < 8; ++c) {
+      double sum = 0;
+      for (int64_t k = 0; k < 8; ++k)
+        sum += double(x[r * 8 + k]) * w[k * 8 + c];
+      y[r * 8 + c] = post(static_cast<float>(sum));
+    }
+  return y;
+}
+
+float reluRef(float v) { return std::isnan(v) ? v : std::max(v, 0.0f); }
+float clipRef(float v) {
+  return std::isnan(v) ? v : std::min(std::max(v, 0.0f), 6.0f);
+}
+float chainRef(float v) { return 2 * reluRef(v) + 1; }
+
+TEST(Nan, ReluAndClipPostOpsKeepNaN) {
+  aic::Model m = aic::Model::load(modelPath("nanguard"));
+  // Without NaN: the fast forms.
+  auto x = filled(32, 51);
+  auto out = runF32(m, {x});
+  expectNear(out[0], matmulRef(x, reluRef), "y_relu", 1e-5f);
+  expectNear(out[1], matmulRef(x, clipRef), "y_clip", 1e-5f);
+  expectNear(out[2], matmulRef(x, chainRef), "y_chain", 1e-5f);
+
+  // A NaN in row 1 (NaN rows out), an infinity in rows 2 and 3 (+-inf
+  // sums: relu keeps +inf and gives 0 for -inf); the NaN makes the run go
+  // again in the exact forms.
+  x[1 * 8 + 3] = kNaN;
+  x[2 * 8 + 0] = -kInf;
+  x[3 * 8 + 5] = kInf;
+#if defined(__x86_64__) || defined(__i386__)
+  // The caller's exception flags are its own: a run leaves them as it
+  // found them.
+  _mm_setcsr(_mm_getcsr() & ~0x3fu);
+#endif
+  out = runF32(m, {x});
+#if defined(__x86_64__) || defined(__i386__)
+  EXPECT_EQ(_mm_getcsr() & 0x3fu, 0u);
+#endif
+  expectSame(out[0], matmulRef(x, reluRef), "y_relu", 1e-5f);
+  expectSame(out[1], matmulRef(x, clipRef), "y_clip", 1e-5f);
+  expectSame(out[2], matmulRef(x, chainRef), "y_chain", 1e-5f);
+  for (int64_t c = 0; c < 8; ++c)
+    EXPECT_TRUE(std::isnan(out[0][8 + c]) && std::isnan(out[1][8 + c]) &&
+                std::isnan(out[2][8 + c]));
+
+  // The next run without NaN takes the fast forms again.
+  auto clean = filled(32, 52);
+  out = runF32(m, {clean});
+  expectNear(out[1], matmulRef(clean, clipRef), "clean y_clip", 1e-5f);
 }
 
 } // namespace
