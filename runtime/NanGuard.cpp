@@ -148,21 +148,25 @@ bool aic::rt::fpFlagsWork() {
   return works;
 }
 
-unsigned aic::rt::clearFpFlags(int threads) {
+unsigned aic::rt::clearFpFlags() {
   unsigned saved = _mm_getcsr();
   _mm_setcsr(saved & ~kFlagBits);
-  if (threads > 1 && !omp_in_parallel()) {
-#pragma omp parallel num_threads(threads)
-    _mm_setcsr(_mm_getcsr() & ~kFlagBits);
-  }
   return saved & kFlagBits;
 }
 
 bool aic::rt::invalidRaised(int threads) {
   unsigned flags = _mm_getcsr();
   if (threads > 1 && !omp_in_parallel()) {
+    // Each worker's flags are read and cleared for the next run: one
+    // parallel region per run. A worker's flags from before its first run
+    // (or from other work between runs) can only cause a needless exact
+    // run, never hide a NaN of this one.
 #pragma omp parallel num_threads(threads) reduction(| : flags)
-    flags |= _mm_getcsr();
+    {
+      unsigned mine = _mm_getcsr();
+      _mm_setcsr(mine & ~kFlagBits);
+      flags |= mine;
+    }
   }
   return flags & kInvalid;
 }
@@ -172,7 +176,7 @@ void aic::rt::restoreFpFlags(unsigned saved) {
 }
 #else
 bool aic::rt::fpFlagsWork() { return false; }
-unsigned aic::rt::clearFpFlags(int) { return 0; }
+unsigned aic::rt::clearFpFlags() { return 0; }
 bool aic::rt::invalidRaised(int) { return true; }
 void aic::rt::restoreFpFlags(unsigned) {}
 #endif

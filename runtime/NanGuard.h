@@ -10,8 +10,9 @@
 // maxps and minps raise the invalid-operation flag (MXCSR.IE) whenever an
 // operand is a NaN, and nothing a run computes on finite values raises it
 // otherwise. So a primitive with such post-ops runs its fast chain; a run
-// of a model holding any clears the flags on its threads first and reads
-// them after; a run that raised IE may have dropped a NaN, and runs again
+// of a model holding any clears the calling thread's flags first and reads
+// (and clears) those of its whole thread team after, one parallel region;
+// a run that raised IE may have dropped a NaN, and runs again
 // with every such primitive in its exact form: each relu as elu (alpha 0)
 // then abs (equal bit for bit on every other value), a trailing clip after
 // the primitive as a loop that keeps NaN. Where the flags do not work (a
@@ -72,11 +73,11 @@ private:
 /// Whether this thread's MXCSR records the invalid-operation flag of maxps
 /// on a NaN (checked once).
 bool fpFlagsWork();
-/// Clears the exception flags of the calling thread and of the OpenMP team
-/// of `threads`; returns the caller's flags from before.
-unsigned clearFpFlags(int threads);
-/// Whether a thread of the team raised the invalid-operation flag since
-/// clearFpFlags.
+/// Clears the exception flags of the calling thread; returns them.
+unsigned clearFpFlags();
+/// Whether the calling thread since clearFpFlags, or a worker of its OpenMP
+/// team of `threads` since its previous invalidRaised, raised the
+/// invalid-operation flag; clears the workers' flags.
 bool invalidRaised(int threads);
 /// Puts back the calling thread's exception flags clearFpFlags returned.
 void restoreFpFlags(unsigned saved);

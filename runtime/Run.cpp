@@ -319,8 +319,7 @@ aic_status_t execute(aic_model &model, const aic_tensor_t *inputs,
       if (restore)
         restoreFpFlags(callerFlags);
     }
-  } guardScope{st, checkFlags,
-               checkFlags ? clearFpFlags(model.primThreads) : 0u};
+  } guardScope{st, checkFlags, checkFlags ? clearFpFlags() : 0u};
   st.nanExact = guarded && !checkFlags;
   int32_t rc =
       model.run(&st, st.inputs.data(), st.outputs.data(), st.arena.get());
