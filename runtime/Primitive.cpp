@@ -372,7 +372,21 @@ void *DnnlPrimitive::constantHandle(size_t slot, void *src,
       return r.mem.get_data_handle();
   memory user(slots_[slot].userMd, engine_, src);
   memory packed(slots_[slot].md, engine_);
-  dnnl::reorder(user, packed).execute(stream, user, packed);
+  dnnl::reorder::primitive_desc direct(user, packed);
+  // Between two blocked layouts (weights packed at compile time for
+  // another thread count or CPU) oneDNN 2.6 may only have its generic
+  // "simple" reorder, 100x slower than its jit ones to and from a dense
+  // row-major layout: go through one.
+  std::string impl = direct.impl_info_str();
+  if (impl.rfind("simple", 0) == 0 || impl.rfind("ref", 0) == 0) {
+    const memory::desc &md = slots_[slot].md;
+    memory::desc plainMd(md.dims(), md.data_type(), rowMajorStrides(md.dims()));
+    memory plain(plainMd, engine_);
+    dnnl::reorder(user, plain).execute(stream, user, plain);
+    dnnl::reorder(plain, packed).execute(stream, plain, packed);
+  } else {
+    dnnl::reorder(direct).execute(stream, user, packed);
+  }
   stream.wait();
   reordered_.push_back({slot, src, packed});
   return packed.get_data_handle();
