@@ -450,7 +450,11 @@ private:
     }
     if (auto collapse = dyn_cast<memref::CollapseShapeOp>(op)) {
       Value product = b.create<arith::ConstantIndexOp>(loc, 1);
-      for (int64_t i : collapse.getReassociationIndices()[d]) {
+      // Kept in a variable: the range-for would not extend the life of the
+      // temporary the group is a part of.
+      SmallVector<ReassociationIndices> groups =
+          collapse.getReassociationIndices();
+      for (int64_t i : groups[d]) {
         Value part = hoistDim(collapse.getSrc(), i, loc);
         if (!part)
           return {};
