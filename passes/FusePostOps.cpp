@@ -78,16 +78,6 @@ static bool endsWithClip(ArrayRef<Attribute> chain) {
   return !chain.empty() && isEltwise(chain.back(), EltwiseKind::clip);
 }
 
-/// The number of fused ops a chain holds: a relu's elu-abs pair is one.
-static size_t chainLength(ArrayRef<Attribute> chain) {
-  size_t length = chain.size();
-  for (size_t i = 1; i < chain.size(); ++i)
-    if (isEltwise(chain[i - 1], EltwiseKind::elu) &&
-        isEltwise(chain[i], EltwiseKind::abs))
-      --length;
-  return length;
-}
-
 /// Returns the single-use chain owner producing `v`, if the chain has room
 /// for `extra` more fused ops.
 static PostOpChainOwner fusableProducer(Value v, unsigned maxChain,
@@ -99,7 +89,7 @@ static PostOpChainOwner fusableProducer(Value v, unsigned maxChain,
       !cast<ShapedType>(v.getType()).getElementType().isF32())
     return {};
   auto owner = dyn_cast<PostOpChainOwner>(def);
-  if (!owner || chainLength(owner.getPostOps().getValue()) + extra > maxChain ||
+  if (!owner || owner.getPostOps().size() + extra > maxChain ||
       endsWithClip(owner.getPostOps().getValue()))
     return {};
   return owner;
@@ -277,7 +267,7 @@ struct FuseBinary : public OpInterfaceRewritePattern<BinaryFunction> {
     SmallVector<Attribute> exact;
     if (failed(nanExactChain(entries, exact)) || exact != entries)
       return failure();
-    size_t extra = 1 + chainLength(op.getPostOps().getValue());
+    size_t extra = 1 + op.getPostOps().size();
     for (unsigned side = 0; side < (commutative ? 2 : 1); ++side) {
       Value producer = side == 0 ? op.getLhs() : op.getRhs();
       Value other = side == 0 ? op.getRhs() : op.getLhs();

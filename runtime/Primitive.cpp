@@ -433,14 +433,12 @@ template <class D>
 struct HasPostOps<D, std::void_t<decltype(std::declval<D &>().post_ops)>>
     : std::true_type {};
 
-/// `p`, the primitive of `d`, or where its chain holds relu or clip
-/// post-ops, `p` guarded with the exact form of `d` (NanGuard.h).
+/// `p`, the primitive of `d`, whose chain holds relu or clip post-ops,
+/// guarded with the exact form of `d` (NanGuard.h).
 template <class D>
 PrimitivePtr guardNan(PrimitivePtr p, const D &d, const CreateInfo &ci,
                       PrimitivePtr (*factory)(const D &, const CreateInfo &)) {
   if constexpr (HasPostOps<D>::value) {
-    if (!isNanGuardedChain(d.post_ops))
-      return p;
     bool clip = false;
     float lo = 0, hi = 0;
     D exact = d;
@@ -464,8 +462,10 @@ PrimitivePtr build(const int64_t *desc, int64_t len, const CreateInfo &ci,
                    bool &nanGuarded) {
   std::string prefix = ci.label + ": invalid " + ci.kind + " descriptor";
   D d = decode<D>(desc, len, prefix, /*allowDynamicDims=*/true);
+  bool guarded = false;
   if constexpr (HasPostOps<D>::value)
-    nanGuarded |= isNanGuardedChain(d.post_ops);
+    guarded = isNanGuardedChain(d.post_ops);
+  nanGuarded |= guarded;
   size_t numDims = 0;
   std::vector<ShapedPrimitive::ArgShape> argShapes;
   aic::contract::forEachExecTensor(d, [&](Tensor &t) {
@@ -493,9 +493,9 @@ PrimitivePtr build(const int64_t *desc, int64_t len, const CreateInfo &ci,
       OpInfo unused;
       CreateInfo at{label, kind, *engine};
       static const std::atomic<size_t> kNoCache{0};
-      bool guarded = false;
+      bool alsoGuarded = false;
       return build<D>(words.data(), static_cast<int64_t>(words.size()), at,
-                      factory, unused, kNoCache, guarded);
+                      factory, unused, kNoCache, alsoGuarded);
     };
     info = OpInfo{};
     return std::make_unique<ShapedPrimitive>(
@@ -509,7 +509,7 @@ PrimitivePtr build(const int64_t *desc, int64_t len, const CreateInfo &ci,
                                 std::to_string(p->numArgs()) +
                                 " exec arguments, the contract says " +
                                 std::to_string(aic::contract::numExecArgs(d)));
-  return guardNan(std::move(p), d, ci, factory);
+  return guarded ? guardNan(std::move(p), d, ci, factory) : std::move(p);
 }
 
 /// Creates the primitive of descriptor `desc` (kind word first); sets
