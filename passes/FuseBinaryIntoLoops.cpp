@@ -4,12 +4,15 @@
 // is how the importer expresses Gather, Where and the other ops without a
 // primitive) reads and writes the whole tensor once more, through a library
 // call. When the generic writes its result elementwise in order, the binary
-// op is one more scalar step of its body instead.
+// op is one more scalar step of its body instead. A linalg.transpose is such
+// a loop nest too (a copy that reads through a permutation): a residual add
+// on a transposed sequence-first result is one pass over memory, not two.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/Aic/AicDialect.h"
 #include "passes/Passes.h"
 
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -22,11 +25,15 @@ using namespace mlir;
 using namespace aic;
 
 namespace {
-/// The all-parallel single-result generic that `v` is the only use of,
-/// writing its result through the identity map, if any.
-linalg::GenericOp fusableGeneric(Value v) {
+/// The all-parallel single-result generic or transpose that `v` is the only
+/// use of, writing its result through the identity map, if any.
+linalg::LinalgOp fusableLoops(Value v) {
+  if (!v.hasOneUse())
+    return {};
+  if (auto transpose = v.getDefiningOp<linalg::TransposeOp>())
+    return transpose.hasPureTensorSemantics() ? transpose : linalg::LinalgOp();
   auto generic = v.getDefiningOp<linalg::GenericOp>();
-  if (!generic || !v.hasOneUse() || generic->getNumResults() != 1 ||
+  if (!generic || generic->getNumResults() != 1 ||
       !generic.hasPureTensorSemantics() ||
       generic.getNumParallelLoops() != generic.getNumLoops())
     return {};
@@ -71,20 +78,31 @@ struct FuseIntoGeneric : public OpInterfaceRewritePattern<BinaryFunction> {
          kind != BinaryKind::mul && kind != BinaryKind::div))
       return failure();
     auto outType = cast<RankedTensorType>(output.getType());
-    if (!outType.getElementType().isF32() || !outType.hasStaticShape())
+    // A run-time dim of the output is one of the result's: the importer
+    // checks that a run-time dim of the other operand equals it (aic does
+    // not broadcast a run-time dim of 1), so only a static 1 broadcasts.
+    if (!outType.getElementType().isF32())
       return failure();
     for (int side = 0; side < 2; ++side) {
       Value produced = side == 0 ? op.getLhs() : op.getRhs();
       Value other = side == 0 ? op.getRhs() : op.getLhs();
-      linalg::GenericOp generic = fusableGeneric(produced);
+      linalg::LinalgOp loops = fusableLoops(produced);
       auto otherType = cast<RankedTensorType>(other.getType());
-      if (!generic || produced.getType() != outType || produced == other ||
+      if (!loops || produced.getType() != outType || produced == other ||
           otherType.getRank() > outType.getRank() ||
-          !availableBefore(other, generic))
+          !availableBefore(other, loops))
         continue;
       if (Operation *def = other.getDefiningOp())
-        if (!def->isBeforeInBlock(generic))
-          rewriter.moveOpBefore(def, generic);
+        if (!def->isBeforeInBlock(loops))
+          rewriter.moveOpBefore(def, loops);
+      auto generic = dyn_cast<linalg::GenericOp>(loops.getOperation());
+      if (!generic) {
+        FailureOr<linalg::GenericOp> general =
+            linalg::generalizeNamedOp(rewriter, loops);
+        if (failed(general))
+          continue;
+        generic = *general;
+      }
 
       MLIRContext *ctx = op.getContext();
       SmallVector<Value> inputs(generic.getDpsInputs());

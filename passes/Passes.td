@@ -106,13 +106,16 @@ def FuseBinaryIntoLoops : Pass<"aic-fuse-binary-into-loops",
   let description = [{
     An f32 `aic.add`, `aic.sub`, `aic.mul` or `aic.div` without post-ops
     whose operand is the single use of an all-parallel `linalg.generic` (one
-    result, written in order through the identity map) of the op's result
-    type, and whose other operand is available before the generic, becomes
-    one more step of the generic's body: the generic also reads the other
-    operand (broadcast numpy-style) and yields the combination, so no
-    library call reads and writes the whole tensor again. An embedding
-    lookup (a Gather, imported as a generic) plus a position embedding is
-    one loop nest. The arithmetic is the same IEEE f32 operation.
+    result, written in order through the identity map) or of a
+    `linalg.transpose` (generalized first) of the op's result type, and
+    whose other operand is available before it, becomes one more step of
+    the generic's body: the generic also reads the other operand (broadcast
+    numpy-style; run-time dims are equal, as the importer checks) and
+    yields the combination, so no library call reads and writes the whole
+    tensor again. An embedding lookup (a Gather, imported as a generic) plus
+    a position embedding is one loop nest; so is a residual add on a
+    sequence-first result transposed back. The arithmetic is the same IEEE
+    f32 operation.
     Before:
       %g = linalg.generic {...} ins(%ids : tensor<1x64xi64>)
              outs(%e : tensor<1x64x256xf32>) {... linalg.yield %x : f32}

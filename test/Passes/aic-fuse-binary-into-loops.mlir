@@ -120,3 +120,33 @@ func.func @not_fused(%x: tensor<2x4xf32>, %v: tensor<4xf32>, %row: tensor<1x4xf3
   %5 = aic.add %s, %s outs(%e2) : (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
   return %0, %1, %2, %3, %4, %5, %g : tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2xf32>, tensor<2x4xf32>
 }
+
+// -----
+
+// Tests that a transpose is a loop nest the add joins (a sequence-first
+// result transposed back and added to the residual: one pass, reading the
+// result through the permutation), with run-time dims: the residual reads
+// through the identity map, a [1, ?, 8] position through a 0 batch index.
+// CHECK-DAG: #[[PERM:.*]] = affine_map<(d0, d1, d2) -> (d1, d0, d2)>
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[POS:.*]] = affine_map<(d0, d1, d2) -> (0, d1, d2)>
+// CHECK-LABEL: func @transpose_plus_residual
+// CHECK: %[[T:.*]] = linalg.generic {indexing_maps = [#[[PERM]], #[[ID]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%arg0, %arg1 : tensor<?x?x8xf32>, tensor<?x?x8xf32>)
+// CHECK: ^bb0(%[[IN:.*]]: f32, %[[R:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[S:.*]] = arith.addf %[[R]], %[[IN]] : f32
+// CHECK: linalg.yield %[[S]] : f32
+// CHECK: linalg.generic {indexing_maps = [#[[PERM]], #[[POS]], #[[ID]]]
+// CHECK-NOT: aic.add
+// CHECK-NOT: linalg.transpose
+func.func @transpose_plus_residual(%y: tensor<?x?x8xf32>, %x: tensor<?x?x8xf32>, %pos: tensor<1x?x8xf32>) -> (tensor<?x?x8xf32>, tensor<?x?x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %s = tensor.dim %y, %c0 : tensor<?x?x8xf32>
+  %b = tensor.dim %y, %c1 : tensor<?x?x8xf32>
+  %e = tensor.empty(%b, %s) : tensor<?x?x8xf32>
+  %t = linalg.transpose ins(%y : tensor<?x?x8xf32>) outs(%e : tensor<?x?x8xf32>) permutation = [1, 0, 2]
+  %0 = aic.add %x, %t outs(%e) : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x8xf32>) -> tensor<?x?x8xf32>
+  %t2 = linalg.transpose ins(%y : tensor<?x?x8xf32>) outs(%e : tensor<?x?x8xf32>) permutation = [1, 0, 2]
+  %1 = aic.add %t2, %pos outs(%e) : (tensor<?x?x8xf32>, tensor<1x?x8xf32>, tensor<?x?x8xf32>) -> tensor<?x?x8xf32>
+  return %0, %1 : tensor<?x?x8xf32>, tensor<?x?x8xf32>
+}
