@@ -300,8 +300,10 @@ static LogicalResult importIdentity(NodeImporter &imp) {
 
 /// MatMul with run-time dims (of operands of rank 2 or more): the primitive
 /// takes them per shape. Dims the product pairs up (the contracted ones,
-/// and batch dims neither operand broadcasts) must be static and equal or
-/// run-time with one symbol.
+/// and batch dims neither operand broadcasts) are static and equal, or
+/// run-time with one symbol, or else checked equal at run time (a
+/// concatenation's length, for one, has a symbol of its own); a static dim
+/// paired with a run-time one becomes the operand's static size.
 static LogicalResult importRuntimeMatMul(NodeImporter &imp, Value lhs,
                                          Value rhs, RankedTensorType type) {
   auto lhsType = cast<RankedTensorType>(lhs.getType());
@@ -316,8 +318,8 @@ static LogicalResult importRuntimeMatMul(NodeImporter &imp, Value lhs,
       };
   if (lhsRank < 2 || rhsRank < 2)
     return unsupported("a 1-D operand with run-time dims is not supported yet");
-  // Whether dim `da` of lhs and `db` of rhs are known to be equal; null if
-  // they are not, or differ.
+  // Whether dim `da` of lhs and `db` of rhs are equal: true if known to be,
+  // false if static and different, null if only a run can tell.
   auto pairs = [&](int64_t da, int64_t db) -> std::optional<bool> {
     bool dynA = lhsType.isDynamicDim(da), dynB = rhsType.isDynamicDim(db);
     if (!dynA && !dynB)
@@ -325,11 +327,40 @@ static LogicalResult importRuntimeMatMul(NodeImporter &imp, Value lhs,
     if (dynA != dynB)
       return std::nullopt;
     std::string a = getDimSymbol(imp, lhs, da, 0);
-    return !a.empty() && a == getDimSymbol(imp, rhs, db, 1);
+    if (!a.empty() && a == getDimSymbol(imp, rhs, db, 1))
+      return true;
+    return std::nullopt;
   };
-  std::optional<bool> contracted = pairs(lhsRank - 1, rhsRank - 2);
-  if (!contracted || !*contracted)
-    return unsupported("the contracted dims are not known to be equal");
+  // Dims `da` of lhs and `db` of rhs that must be equal, checked at run
+  // time where they are not known to be.
+  auto requireEqual = [&](int64_t da, int64_t db,
+                          StringRef what) -> LogicalResult {
+    std::optional<bool> known = pairs(da, db);
+    if (known == true)
+      return success();
+    if (known == false)
+      return unsupported(what.str() + " differ");
+    auto describe = [&](Value v, int64_t d, int input) {
+      auto type = cast<RankedTensorType>(v.getType());
+      if (!type.isDynamicDim(d))
+        return std::to_string(type.getDimSize(d));
+      std::string symbol = getDimSymbol(imp, v, d, input);
+      return symbol.empty() ? std::string("a size computed at run time")
+                            : "'" + symbol + "'";
+    };
+    buildRuntimeCheck(
+        imp,
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq,
+                                  imp.create<tensor::DimOp>(lhs, da),
+                                  imp.create<tensor::DimOp>(rhs, db)),
+        what.str() + " (dim " + std::to_string(da) + " of A, " +
+            describe(lhs, da, 0) + ", and dim " + std::to_string(db) +
+            " of B, " + describe(rhs, db, 1) +
+            ") differ at run time; they must be equal");
+    return success();
+  };
+  if (failed(requireEqual(lhsRank - 1, rhsRank - 2, "the contracted dims")))
+    return failure();
   // Batch dims, aligned from the end; the result's come from the operand
   // that does not broadcast.
   int64_t batchRank = std::max(lhsRank, rhsRank) - 2;
@@ -347,9 +378,40 @@ static LogicalResult importRuntimeMatMul(NodeImporter &imp, Value lhs,
                                 : imp.create<tensor::DimOp>(rhs, db));
       continue;
     }
-    return unsupported("batch dims " + std::to_string(da) + " and " +
-                       std::to_string(db) + " are not known to be equal or 1");
+    // Neither is a static 1: equal, or a run fails (aic does not broadcast
+    // a run-time dim of 1 yet).
+    if (failed(requireEqual(da, db,
+                            "batch dims (aic does not broadcast a run-time "
+                            "dim of 1 yet)")))
+      return failure();
+    shape.push_back(ShapedType::isDynamic(a) ? b : a);
+    if (ShapedType::isDynamic(shape.back()))
+      sizes.push_back(imp.create<tensor::DimOp>(lhs, da));
   }
+  // A run-time dim paired with a static one is that size (checked above).
+  auto refine = [&](Value v, ArrayRef<std::pair<int64_t, int64_t>> dims) {
+    auto vType = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> refined(vType.getShape());
+    for (auto [d, size] : dims)
+      if (vType.isDynamicDim(d) && !ShapedType::isDynamic(size))
+        refined[d] = size;
+    if (refined == vType.getShape())
+      return v;
+    return Value(imp.create<tensor::CastOp>(vType.clone(refined), v));
+  };
+  SmallVector<std::pair<int64_t, int64_t>> lhsDims, rhsDims;
+  lhsDims.push_back({lhsRank - 1, rhsType.getDimSize(rhsRank - 2)});
+  rhsDims.push_back({rhsRank - 2, lhsType.getDimSize(lhsRank - 1)});
+  for (int64_t i = 0; i < batchRank; ++i) {
+    int64_t da = lhsRank - 2 - batchRank + i, db = rhsRank - 2 - batchRank + i;
+    if (da < 0 || db < 0 || lhsType.getDimSize(da) == 1 ||
+        rhsType.getDimSize(db) == 1)
+      continue;
+    lhsDims.push_back({da, rhsType.getDimSize(db)});
+    rhsDims.push_back({db, lhsType.getDimSize(da)});
+  }
+  lhs = refine(lhs, lhsDims);
+  rhs = refine(rhs, rhsDims);
   shape.push_back(lhsType.getDimSize(lhsRank - 2));
   if (lhsType.isDynamicDim(lhsRank - 2))
     sizes.push_back(imp.create<tensor::DimOp>(lhs, lhsRank - 2));

@@ -107,12 +107,32 @@ importRuntimeSlice(NodeImporter &imp, Value input, ArrayRef<int64_t> axes,
       v = imp.create<arith::MaxSIOp>(v, zero);
       return imp.create<arith::MinSIOp>(v, dim).getResult();
     };
-    Value start = clamp(bound(i, true)), end = clamp(bound(i, false));
+    Value rawStart = bound(i, true), rawEnd = bound(i, false);
+    Value start = clamp(rawStart), end = clamp(rawEnd);
     Value size =
         imp.create<arith::MaxSIOp>(imp.create<arith::SubIOp>(end, start), zero);
     offsets[axis] = start;
     sizes[axis] = size;
     shape[axis] = ShapedType::kDynamic;
+    // Constant bounds one apart ([k, k + 1), [-k - 1, -k), [-1, end)) take
+    // one entry of any dim long enough: typed 1, so that the slice
+    // broadcasts (x - x[:, :1]); a dim too short would give an empty
+    // tensor, which fails the run instead (aic does not take them yet).
+    std::optional<int64_t> cs = getConstantIntValue(rawStart),
+                           ce = getConstantIntValue(rawEnd);
+    if (cs && ce &&
+        ((*cs >= 0 && *ce == *cs + 1) || (*cs < -1 && *ce == *cs + 1) ||
+         (*cs == -1 && *ce >= std::numeric_limits<int32_t>::max()))) {
+      buildRuntimeCheck(
+          imp,
+          imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, size, index(1)),
+          "slicing [" + std::to_string(*cs) + ", " + std::to_string(*ce) +
+              ") along axis " + std::to_string(axis) +
+              " gives an empty tensor at run time (the dim is too short; "
+              "aic does not take empty tensors yet)");
+      sizes[axis] = b.getIndexAttr(1);
+      shape[axis] = 1;
+    }
   }
   FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
       0, RankedTensorType::get(shape, inType.getElementType()));

@@ -251,6 +251,40 @@ def main():
          lambda b: [rng.standard_normal((b, 3 * b + 2, 4), dtype=np.float32)],
          lambda x: [np.pad(x, ((0, 0), (0, -x.shape[1] % 8), (0, 0)),
                            constant_values=-1.5)]),
+        # x - x[:, :1] and x * x[:, -1:]: a one-entry slice of a symbolic
+        # dim is typed 1 and broadcasts.
+        ("slice_one_broadcast",
+         [helper.make_node("Slice", ["x", "zero", "one", "axes"], ["f"]),
+          helper.make_node("Sub", ["x", "f"], ["y"]),
+          helper.make_node("Slice", ["x", "minus1", "big", "axes"], ["l"]),
+          helper.make_node("Mul", ["x", "l"], ["z"])],
+         [tensor("x", F, ["N", "S"])],
+         [tensor("y", F, ["N", "S"]), tensor("z", F, ["N", "S"])],
+         [numpy_helper.from_array(np.array([0], np.int64), "zero"),
+          numpy_helper.from_array(np.array([1], np.int64), "one"),
+          numpy_helper.from_array(np.array([-1], np.int64), "minus1"),
+          numpy_helper.from_array(np.array([2**63 - 1], np.int64), "big"),
+          numpy_helper.from_array(np.array([1], np.int64), "axes")],
+         lambda b: [rng.standard_normal((b, 2 * b + 1), dtype=np.float32)],
+         lambda x: [x - x[:, :1], x * x[:, -1:]]),
+        # A KV-cache's product: the contracted dim is a concatenation's
+        # length (a symbol of its own on each side), and a static dim meets
+        # a symbolic one; both checked equal at run time.
+        ("matmul_runtime_contraction",
+         [helper.make_node("Concat", ["a", "x"], ["u"], axis=1),
+          helper.make_node("Concat", ["c", "x"], ["v"], axis=1),
+          helper.make_node("Transpose", ["v"], ["vt"]),
+          helper.make_node("MatMul", ["u", "vt"], ["y"]),
+          helper.make_node("MatMul", ["x", "w"], ["z"])],
+         [tensor("a", F, ["N", "P"]), tensor("c", F, ["N", "P"]),
+          tensor("x", F, ["N", 2]), tensor("w", F, ["K", 3])],
+         [tensor("y", F, ["N", "N"]), tensor("z", F, ["N", 3])], [],
+         lambda b: [rng.standard_normal((b, b + 1), dtype=np.float32),
+                    rng.standard_normal((b, b + 1), dtype=np.float32),
+                    rng.standard_normal((b, 2), dtype=np.float32),
+                    rng.standard_normal((2, 3), dtype=np.float32)],
+         lambda a, c, x, w: [np.concatenate([a, x], 1) @
+                             np.concatenate([c, x], 1).T, x @ w]),
     ]
     for name, nodes, inputs, outputs, inits, make, ref in cases:
         sub = os.path.join(folder, name)
@@ -266,6 +300,20 @@ def main():
                     sys.exit("%s, batch %d, output %d: %s %r, expected %s %r"
                              % (name, batch, k, g.dtype, g, e.dtype, e))
         print("%s: batches %s ok" % (name, " ".join(map(str, BATCHES))))
+    # The product's dims differ at run time: one line, a failed run.
+    lib = os.path.join(folder, "matmul_runtime_contraction", "model.so")
+    data = os.path.join(folder, "mismatch")
+    os.makedirs(data, exist_ok=True)
+    for i, a in enumerate([np.ones((2, 3), np.float32)] * 2 +
+                          [np.ones((2, 2), np.float32),
+                           np.ones((4, 3), np.float32)]):
+        with open(os.path.join(data, "input_%d.pb" % i), "wb") as f:
+            f.write(numpy_helper.from_array(a).SerializeToString())
+    result = subprocess.run(["aic-run", lib, "--inputs", data, "--outputs",
+                             os.path.join(folder, "mismatch-out")],
+                            capture_output=True, text=True)
+    print("mismatch: exit %d: %s" % (result.returncode,
+                                     result.stderr.strip()))
     return 0
 
 
