@@ -7,7 +7,9 @@
 // scf.for loops, counting as it goes, and the output is the
 // tensor.extract_slice of the counted part: a tensor with a `?` dim, which
 // aic-plan-memory gives a buffer of its own at run time and the runtime
-// hands to the caller (aic_model_run_alloc).
+// hands to the caller (aic_model_run_alloc). Inputs may have run-time dims:
+// the upper bound is then computed per run (NonZero, Unique and Compress of
+// a flattened input take any; along an axis, that axis may be one).
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -75,9 +77,8 @@ static Value takeFirst(OpBuilder &b, Location loc, Value tensor, int64_t axis,
   SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
   SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
   for (int64_t d = 0; d < type.getRank(); ++d)
-    sizes.push_back(d == axis
-                        ? OpFoldResult(count)
-                        : OpFoldResult(b.getIndexAttr(type.getDimSize(d))));
+    sizes.push_back(d == axis ? OpFoldResult(count)
+                              : tensor::getMixedSize(b, loc, tensor, d));
   return b.create<tensor::ExtractSliceOp>(loc, tensor, offsets, sizes, strides);
 }
 
@@ -89,7 +90,8 @@ static Value copySlice(OpBuilder &b, Location loc, Value source, Value from,
   SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
   SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
   for (int64_t d = 0; d < type.getRank(); ++d)
-    sizes.push_back(b.getIndexAttr(d == axis ? 1 : type.getDimSize(d)));
+    sizes.push_back(d == axis ? OpFoldResult(b.getIndexAttr(1))
+                              : tensor::getMixedSize(b, loc, source, d));
   offsets[axis] = from;
   Value slice =
       b.create<tensor::ExtractSliceOp>(loc, source, offsets, sizes, strides);
@@ -98,13 +100,57 @@ static Value copySlice(OpBuilder &b, Location loc, Value source, Value from,
                                          strides);
 }
 
-/// Input `i`; the importer gives these rules only inputs of static shape.
+/// Input `i` of static shape (the importer gives a rule that does not take
+/// run-time shapes only such inputs).
 static FailureOr<Value> getStaticInput(NodeImporter &imp, int i) {
   FailureOr<Value> input = imp.getInput(i);
   if (succeeded(input) &&
       !cast<RankedTensorType>(input->getType()).hasStaticShape())
     return imp.emitError() << "expects inputs of static shape";
   return input;
+}
+
+/// Size `d` of `v` as an index value (a constant where static).
+static Value dimValue(NodeImporter &imp, Value v, int64_t d) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (!type.isDynamicDim(d))
+    return imp.create<arith::ConstantIndexOp>(type.getDimSize(d));
+  return imp.create<tensor::DimOp>(v, d);
+}
+
+/// `v` flattened to 1-D (a view).
+static Value flatten(NodeImporter &imp, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.hasStaticShape())
+    return imp.reshapeTo(v, {type.getNumElements()});
+  ReassociationIndices all;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    all.push_back(d);
+  return imp.create<tensor::CollapseShapeOp>(
+      v, ArrayRef<ReassociationIndices>{all});
+}
+
+/// Errors unless every dim of input `i` (`v`) but `axis` is static: the
+/// rules compute along one axis of run-time size.
+static LogicalResult checkStaticBut(NodeImporter &imp, Value v, int i,
+                                    int64_t axis) {
+  auto type = cast<RankedTensorType>(v.getType());
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (d != axis && type.isDynamicDim(d))
+      return imp.emitError()
+             << "input " << i << " has a run-time dim " << d
+             << " besides the axis " << axis
+             << ", which is not supported yet (fix the model's symbolic "
+                "dims with --input-shape)";
+  return success();
+}
+
+/// A destination of `type` whose only run-time dim, if any, is `size`.
+static Value emptyWith(NodeImporter &imp, RankedTensorType type, Value size) {
+  if (type.hasStaticShape())
+    return imp.emptyTensor(type);
+  buildRuntimeSizeCheck(imp, type, size);
+  return imp.emptyTensor(type, size);
 }
 
 //===----------------------------------------------------------------------===//
@@ -114,20 +160,28 @@ static FailureOr<Value> getStaticInput(NodeImporter &imp, int i) {
 /// NonZero: the [rank, count] indices of the nonzero elements in row-major
 /// order (NaN is nonzero, as in numpy).
 static LogicalResult importNonZero(NodeImporter &imp) {
-  FailureOr<Value> input = getStaticInput(imp, 0);
+  FailureOr<Value> input = imp.getInput(0);
   if (failed(input))
     return failure();
   auto type = cast<RankedTensorType>(input->getType());
   OpBuilder &b = imp.getBuilder();
   Location loc = imp.getLoc();
-  int64_t rank = type.getRank(), n = type.getNumElements();
-  Value all = imp.emptyTensor(RankedTensorType::get({rank, n}, b.getI64Type()));
+  int64_t rank = type.getRank();
   SmallVector<Value> lbs, ubs, steps;
-  for (int64_t size : type.getShape()) {
+  Value n = cIndex(b, loc, 1);
+  for (int64_t d = 0; d < rank; ++d) {
     lbs.push_back(cIndex(b, loc, 0));
-    ubs.push_back(cIndex(b, loc, size));
+    ubs.push_back(dimValue(imp, *input, d));
     steps.push_back(cIndex(b, loc, 1));
+    n = b.create<arith::MulIOp>(loc, n, ubs.back());
   }
+  Value all =
+      emptyWith(imp,
+                RankedTensorType::get({rank, type.hasStaticShape()
+                                                 ? type.getNumElements()
+                                                 : ShapedType::kDynamic},
+                                      b.getI64Type()),
+                n);
   Value x = *input;
   Type elementType = type.getElementType();
   auto nest = scf::buildLoopNest(
@@ -169,8 +223,7 @@ static LogicalResult importNonZero(NodeImporter &imp) {
 /// Compress: the slices along `axis` (of the flattened input without one)
 /// whose condition entry is true, in order.
 static LogicalResult importCompress(NodeImporter &imp) {
-  FailureOr<Value> input = getStaticInput(imp, 0),
-                   condition = getStaticInput(imp, 1);
+  FailureOr<Value> input = imp.getInput(0), condition = imp.getInput(1);
   if (failed(input) || failed(condition))
     return failure();
   auto type = cast<RankedTensorType>(input->getType());
@@ -185,23 +238,35 @@ static LogicalResult importCompress(NodeImporter &imp) {
     if (failed(a))
       return failure();
     axis = *a;
+    if (failed(checkStaticBut(imp, data, 0, axis)))
+      return failure();
   } else {
-    data = imp.reshapeTo(data, {type.getNumElements()});
+    data = flatten(imp, data);
     type = cast<RankedTensorType>(data.getType());
   }
   int64_t size = type.getDimSize(axis), length = condType.getDimSize(0);
-  // numpy.compress rejects a condition longer than the axis; a shorter one
-  // drops the slices past its end.
-  if (length > size)
-    return imp.emitError() << "the condition has " << length
-                           << " entries, more than the " << size
-                           << " slices along the axis";
   OpBuilder &b = imp.getBuilder();
   Location loc = imp.getLoc();
   Value cond = *condition;
+  // numpy.compress rejects a condition longer than the axis; a shorter one
+  // drops the slices past its end.
+  if (!ShapedType::isDynamic(size) && !ShapedType::isDynamic(length)) {
+    if (length > size)
+      return imp.emitError()
+             << "the condition has " << length << " entries, more than the "
+             << size << " slices along the axis";
+  } else {
+    buildRuntimeCheck(
+        imp,
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::ule,
+                                  dimValue(imp, cond, 0),
+                                  dimValue(imp, data, axis)),
+        "the condition has more entries than the slices along the axis");
+  }
   SmallVector<Value> result =
-      forLoop(b, loc, cIndex(b, loc, length),
-              ValueRange{imp.emptyTensor(type), cIndex(b, loc, 0)},
+      forLoop(b, loc, dimValue(imp, cond, 0),
+              ValueRange{emptyWith(imp, type, dimValue(imp, data, axis)),
+                         cIndex(b, loc, 0)},
               [&](OpBuilder &nb, Location nloc, Value i, ValueRange args) {
                 Value keep = nb.create<tensor::ExtractOp>(nloc, cond, i);
                 return ifElse(
@@ -301,7 +366,7 @@ struct SliceView {
 /// often each occurs. Quadratic in the number of slices: every slice is
 /// compared with the ones before it, and (sorted) with every distinct one.
 static LogicalResult importUnique(NodeImporter &imp) {
-  FailureOr<Value> input = getStaticInput(imp, 0);
+  FailureOr<Value> input = imp.getInput(0);
   if (failed(input))
     return failure();
   auto type = cast<RankedTensorType>(input->getType());
@@ -317,8 +382,10 @@ static LogicalResult importUnique(NodeImporter &imp) {
     if (failed(a))
       return failure();
     axis = *a;
+    if (failed(checkStaticBut(imp, data, 0, axis)))
+      return failure();
   } else {
-    data = imp.reshapeTo(data, {type.getNumElements()});
+    data = flatten(imp, data);
   }
   auto dataType = cast<RankedTensorType>(data.getType());
   ArrayRef<int64_t> shape = dataType.getShape();
@@ -330,20 +397,25 @@ static LogicalResult importUnique(NodeImporter &imp) {
   Type elementType = type.getElementType();
   if (isa<StringType>(elementType))
     return imp.emitError() << "STRING elements are not supported";
-  SliceView slices{imp.reshapeTo(data, {outer, n, inner}),
-                   outer,
-                   n,
-                   inner,
-                   elementType,
-                   imp.isUnsignedInput(0)};
-
   OpBuilder &b = imp.getBuilder();
   Location loc = imp.getLoc();
+  Value cn = dimValue(imp, data, axis);
+  // The [outer, n, inner] view (n may be the only run-time dim).
+  Value view;
+  if (!ShapedType::isDynamic(n)) {
+    view = imp.reshapeTo(data, {outer, n, inner});
+  } else {
+    Value shape3 = imp.create<tensor::FromElementsOp>(
+        ValueRange{cIndex(b, loc, outer), cn, cIndex(b, loc, inner)});
+    view = imp.create<tensor::ReshapeOp>(
+        RankedTensorType::get({outer, n, inner}, elementType), data, shape3);
+  }
+  SliceView slices{view, outer, n, inner, elementType, imp.isUnsignedInput(0)};
+
   auto i64Vector = RankedTensorType::get({n}, b.getI64Type());
-  Value cn = cIndex(b, loc, n);
   // first[i]: the first slice equal to slice i.
   Value first =
-      forLoop(b, loc, cn, ValueRange{imp.emptyTensor(i64Vector)},
+      forLoop(b, loc, cn, ValueRange{emptyWith(imp, i64Vector, cn)},
               [&](OpBuilder &nb, Location nloc, Value i, ValueRange args) {
                 Value found =
                     forLoop(
@@ -377,7 +449,7 @@ static LogicalResult importUnique(NodeImporter &imp) {
   // place[i], for a first occurrence: its index among the distinct slices
   // (how many distinct ones order before it, or occur before it).
   SmallVector<Value> placed = forLoop(
-      b, loc, cn, ValueRange{imp.emptyTensor(i64Vector), cIndex(b, loc, 0)},
+      b, loc, cn, ValueRange{emptyWith(imp, i64Vector, cn), cIndex(b, loc, 0)},
       [&](OpBuilder &nb, Location nloc, Value i, ValueRange args) {
         return ifElse(
             nb, nloc, isFirst(nb, nloc, i),
@@ -416,11 +488,12 @@ static LogicalResult importUnique(NodeImporter &imp) {
 
   // The outputs, at their upper bound of n distinct slices.
   Value zeros =
-      buildFill(imp, i64Vector, b.create<arith::ConstantIntOp>(loc, 0, 64));
+      buildFill(imp, i64Vector, b.create<arith::ConstantIntOp>(loc, 0, 64),
+                i64Vector.hasStaticShape() ? ValueRange{} : ValueRange{cn});
   SmallVector<Value> outputs = forLoop(
       b, loc, cn,
-      ValueRange{imp.emptyTensor(dataType), imp.emptyTensor(i64Vector),
-                 imp.emptyTensor(i64Vector), zeros},
+      ValueRange{emptyWith(imp, dataType, cn), emptyWith(imp, i64Vector, cn),
+                 emptyWith(imp, i64Vector, cn), zeros},
       [&](OpBuilder &nb, Location nloc, Value i, ValueRange args) {
         Value f = nb.create<arith::IndexCastOp>(
             nloc, nb.getIndexType(),
@@ -696,10 +769,10 @@ ArrayRef<OpRuleInfo> aic::importer::getDataDependentRules() {
   constexpr TypeSet kTensor =
       (types::kNumeric | types::kBool) & ~typeBit(DT::BFLOAT16);
   static const OpRuleInfo rules[] = {
-      {"Compress", importCompress, 9, kTensor},
+      {"Compress", importCompress, 9, kTensor, "", true},
       {"NonMaxSuppression", importNonMaxSuppression, 10, typeBit(DT::FLOAT)},
-      {"NonZero", importNonZero, 9, kTensor},
-      {"Unique", importUnique, 11, kTensor},
+      {"NonZero", importNonZero, 9, kTensor, "", true},
+      {"Unique", importUnique, 11, kTensor, "", true},
   };
   return rules;
 }

@@ -160,6 +160,34 @@ def main():
         expect("compress_flat", run(folder, [x, c], 1), [np.compress(c, x)])
     print("compress_flat: %d runs ok" % RUNS)
 
+    # Over symbolic dims: one library, inputs of a new shape every run
+    # (down to 1 x 1), the upper bounds computed per run.
+    folder = os.path.join(work, "symbolic")
+    make_model(folder, [
+        helper.make_node("NonZero", ["x"], ["nz"]),
+        helper.make_node("Unique", ["x"], ["u", "ui", "uinv", "un"]),
+        helper.make_node("Unique", ["rows"], ["r", "ri", "rinv", "rn"],
+                         axis=0),
+        helper.make_node("Compress", ["x", "c"], ["cx"], axis=0)],
+        [vi("x", F, ["N", "L"]), vi("rows", I32, ["R", 3]),
+         vi("c", B, ["C"])],
+        [vi("nz", I64, [2, None]), vi("u", F, [None]), vi("ui", I64, [None]),
+         vi("uinv", I64, [None]), vi("un", I64, [None]),
+         vi("r", I32, [None, 3]), vi("ri", I64, [None]),
+         vi("rinv", I64, [None]), vi("rn", I64, [None]),
+         vi("cx", F, [None, "L"])])
+    for r in range(RUNS):
+        n, l, rows_n = 1 + r % 4, 1 + (r * 5) % 7, 1 + (r * 3) % 8
+        x = rng.integers(-2, 3, (n, l)).astype(np.float32) / 2
+        x *= rng.random((n, l)) < r / (RUNS - 1)
+        rows = rng.integers(-1, 2, (rows_n, 3)).astype(np.int32)
+        c = rng.random(rng.integers(0, n + 1)) < 0.6
+        expect("symbolic", run(folder, [x, rows, c], 10),
+               [np.array(np.nonzero(x), np.int64)] +
+               unique_ref(x, None, True) + unique_ref(rows, 0, True) +
+               [np.compress(c, x, axis=0)])
+    print("symbolic: %d runs ok" % RUNS)
+
     # Generated code downstream: Transpose, Gather of run-time indices,
     # Shape, Size and a unary function.
     folder = os.path.join(work, "downstream")
