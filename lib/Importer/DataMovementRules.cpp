@@ -305,10 +305,13 @@ static LogicalResult importGatherElements(NodeImporter &imp) {
   return success();
 }
 
+/// GatherND. Data and indices may have run-time dims (the indices of a
+/// NonZero, a symbolic batch); the length of the index tuples (the indices'
+/// last dim) must be static. Indices are checked in range (at run time
+/// where not constant), batch dims equal.
 static LogicalResult importGatherND(NodeImporter &imp) {
   FailureOr<Value> data = imp.getInput(0), indices = imp.getInput(1);
-  FailureOr<RankedTensorType> type = imp.getOutputType(0);
-  if (failed(data) || failed(indices) || failed(type))
+  if (failed(data) || failed(indices))
     return failure();
   auto dataType = cast<RankedTensorType>(data->getType());
   auto indicesType = cast<RankedTensorType>(indices->getType());
@@ -318,21 +321,87 @@ static LogicalResult importGatherND(NodeImporter &imp) {
       batchDims >= dataType.getRank())
     return imp.emitError() << "invalid batch_dims " << batchDims;
   int64_t k = indicesType.getShape().back();
+  if (ShapedType::isDynamic(k))
+    return imp.emitError() << "the length of the index tuples (the indices' "
+                              "last dim) must be known when compiling";
   if (k < 1 || batchDims + k > dataType.getRank())
     return imp.emitError() << "index tuples of " << k
                            << " elements do not fit the data's rank";
   if (!isa<IntegerType>(indicesType.getElementType()))
     return imp.emitError() << "expects integer indices";
-  for (int64_t j = 0; j < k; ++j)
-    if (dataType.getDimSize(batchDims + j) == 0 && type->getNumElements() != 0)
-      return imp.emitError() << "indexes an empty axis";
-  if (failed(checkIndicesInRange(imp, 1, *indices,
-                                 dataType.getShape().slice(batchDims, k))))
+  SmallVector<int64_t> shape(indicesType.getShape().drop_back());
+  llvm::append_range(shape, dataType.getShape().drop_front(batchDims + k));
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+      0, RankedTensorType::get(shape, dataType.getElementType()));
+  if (failed(type))
     return failure();
-  if (type->getNumElements() == 0) {
+  // The batch dims index both: equal.
+  for (int64_t d = 0; d < batchDims; ++d) {
+    int64_t a = indicesType.getDimSize(d), b = dataType.getDimSize(d);
+    if (!ShapedType::isDynamic(a) && !ShapedType::isDynamic(b)) {
+      if (a != b)
+        return imp.emitError() << "batch dim " << d << " of the indices (" << a
+                               << ") differs from the data's (" << b << ")";
+      continue;
+    }
+    Value indicesDim = imp.create<tensor::DimOp>(*indices, d);
+    Value dataDim = imp.create<tensor::DimOp>(*data, d);
+    buildRuntimeCheck(
+        imp,
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, indicesDim,
+                                  dataDim),
+        "batch dim " + std::to_string(d) +
+            " of the indices differs from the data's at run time");
+  }
+  // The sizes the tuples index, constants or read at run time.
+  SmallVector<int64_t> indexed(dataType.getShape().slice(batchDims, k));
+  bool runtimeIndexed = llvm::any_of(indexed, ShapedType::isDynamic);
+  if (!runtimeIndexed) {
+    for (int64_t size : indexed)
+      if (size == 0 && !(type->hasStaticShape() && type->getNumElements() == 0))
+        return imp.emitError() << "indexes an empty axis";
+    if (failed(checkIndicesInRange(imp, 1, *indices, indexed)))
+      return failure();
+  }
+  SmallVector<Value> indexedSizes;
+  for (int64_t j = 0; j < k; ++j)
+    indexedSizes.push_back(
+        ShapedType::isDynamic(indexed[j])
+            ? imp.create<tensor::DimOp>(*data, batchDims + j).getResult()
+            : imp.create<arith::ConstantIndexOp>(indexed[j]).getResult());
+  if (runtimeIndexed &&
+      !(indicesType.hasStaticShape() && indicesType.getNumElements() == 0)) {
+    SmallVector<Value> sizes64;
+    for (Value size : indexedSizes)
+      sizes64.push_back(
+          imp.create<arith::IndexCastOp>(imp.getBuilder().getI64Type(), size));
+    buildRangeCheck(imp, *indices, /*negative=*/true,
+                    [&](OpBuilder &nb, Location loc, int64_t rank) {
+                      Value size = sizes64.back();
+                      Value position =
+                          nb.create<linalg::IndexOp>(loc, rank - 1);
+                      for (int64_t j = k - 2; j >= 0; --j)
+                        size = nb.create<arith::SelectOp>(
+                            loc,
+                            nb.create<arith::CmpIOp>(
+                                loc, arith::CmpIPredicate::eq, position,
+                                nb.create<arith::ConstantIndexOp>(loc, j)),
+                            sizes64[j], size);
+                      return size;
+                    });
+  }
+  if (type->hasStaticShape() && type->getNumElements() == 0) {
     imp.setOutput(0, imp.emptyTensor(*type));
     return success();
   }
+  // The result's run-time dims: the indices' leading ones, then the data's
+  // trailing ones.
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type->getRank(); ++d)
+    if (type->isDynamicDim(d))
+      sizes.push_back(d < q - 1 ? imp.create<tensor::DimOp>(*indices, d)
+                                : imp.create<tensor::DimOp>(
+                                      *data, d - (q - 1) + batchDims + k));
   // out[b.., i.., r..] = data[b.., indices[b.., i.., 0..k-1], r..]: the
   // leading q-1 result dims index `indices`, the rest the data's trailing
   // dims.
@@ -340,7 +409,7 @@ static LogicalResult importGatherND(NodeImporter &imp) {
   imp.setOutput(
       0,
       buildGeneric(
-          imp, *type, ValueRange{}, {},
+          imp, *type, ValueRange{}, {}, sizes,
           [&](OpBuilder &b, Location loc, ValueRange) -> Value {
             SmallVector<Value> prefix;
             for (int64_t d = 0; d < q - 1; ++d)
@@ -350,8 +419,9 @@ static LogicalResult importGatherND(NodeImporter &imp) {
               SmallVector<Value> tupleAt(prefix);
               tupleAt.push_back(b.create<arith::ConstantIndexOp>(loc, j));
               Value index = b.create<tensor::ExtractOp>(loc, tuples, tupleAt);
-              at.push_back(
-                  wrapIndex(b, loc, index, dataType.getDimSize(batchDims + j)));
+              at.push_back(ShapedType::isDynamic(indexed[j])
+                               ? wrapIndex(b, loc, index, indexedSizes[j])
+                               : wrapIndex(b, loc, index, indexed[j]));
             }
             for (int64_t d = batchDims + k; d < dataType.getRank(); ++d)
               at.push_back(outputIndex(b, loc, q - 1 + d - batchDims - k));
@@ -863,7 +933,7 @@ ArrayRef<OpRuleInfo> aic::importer::getDataMovementRules() {
   static const OpRuleInfo rules[] = {
       {"Gather", importGather, 1, types::kTensor | types::kString, "", true},
       {"GatherElements", importGatherElements, 11, types::kTensor, "", true},
-      {"GatherND", importGatherND, 11, types::kTensor},
+      {"GatherND", importGatherND, 11, types::kTensor, "", true},
       {"Pad", importPad, 1, types::kNumeric, "", true},
       {"Expand", importExpand, 8, types::kTensor | types::kString, "", true},
       {"Tile", importTile, 6, types::kTensor | types::kString, "", true},

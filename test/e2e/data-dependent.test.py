@@ -13,8 +13,8 @@ from onnx import TensorProto, helper, numpy_helper
 RUNS = 12
 
 
-def make_model(folder, nodes, inputs, outputs):
-    graph = helper.make_graph(nodes, "g", inputs, outputs)
+def make_model(folder, nodes, inputs, outputs, inits=()):
+    graph = helper.make_graph(nodes, "g", inputs, outputs, list(inits))
     model = helper.make_model(graph,
                               opset_imports=[helper.make_opsetid("", 13)])
     model.ir_version = 8
@@ -168,24 +168,30 @@ def main():
         helper.make_node("Unique", ["x"], ["u", "ui", "uinv", "un"]),
         helper.make_node("Unique", ["rows"], ["r", "ri", "rinv", "rn"],
                          axis=0),
-        helper.make_node("Compress", ["x", "c"], ["cx"], axis=0)],
+        helper.make_node("Compress", ["x", "c"], ["cx"], axis=0),
+        # x[x > 0]: NonZero of a mask, transposed into GatherND's tuples.
+        helper.make_node("Greater", ["x", "zero"], ["mask"]),
+        helper.make_node("NonZero", ["mask"], ["where"]),
+        helper.make_node("Transpose", ["where"], ["tuples"]),
+        helper.make_node("GatherND", ["x", "tuples"], ["sel"])],
         [vi("x", F, ["N", "L"]), vi("rows", I32, ["R", 3]),
          vi("c", B, ["C"])],
         [vi("nz", I64, [2, None]), vi("u", F, [None]), vi("ui", I64, [None]),
          vi("uinv", I64, [None]), vi("un", I64, [None]),
          vi("r", I32, [None, 3]), vi("ri", I64, [None]),
          vi("rinv", I64, [None]), vi("rn", I64, [None]),
-         vi("cx", F, [None, "L"])])
+         vi("cx", F, [None, "L"]), vi("sel", F, [None])],
+        [numpy_helper.from_array(np.array(0, np.float32), "zero")])
     for r in range(RUNS):
         n, l, rows_n = 1 + r % 4, 1 + (r * 5) % 7, 1 + (r * 3) % 8
         x = rng.integers(-2, 3, (n, l)).astype(np.float32) / 2
         x *= rng.random((n, l)) < r / (RUNS - 1)
         rows = rng.integers(-1, 2, (rows_n, 3)).astype(np.int32)
         c = rng.random(rng.integers(0, n + 1)) < 0.6
-        expect("symbolic", run(folder, [x, rows, c], 10),
+        expect("symbolic", run(folder, [x, rows, c], 11),
                [np.array(np.nonzero(x), np.int64)] +
                unique_ref(x, None, True) + unique_ref(rows, 0, True) +
-               [np.compress(c, x, axis=0)])
+               [np.compress(c, x, axis=0), x[x > 0]])
     print("symbolic: %d runs ok" % RUNS)
 
     # Generated code downstream: Transpose, Gather of run-time indices,

@@ -267,6 +267,16 @@ def main():
           numpy_helper.from_array(np.array([1], np.int64), "axes")],
          lambda b: [rng.standard_normal((b, 2 * b + 1), dtype=np.float32)],
          lambda x: [x - x[:, :1], x * x[:, -1:]]),
+        # GatherND with batch_dims 1: per batch row, rows of a symbolic
+        # count picked by run-time indices (negative ones too).
+        ("gather_nd",
+         [helper.make_node("GatherND", ["x", "i"], ["y"], batch_dims=1)],
+         [tensor("x", F, ["N", 5, 2]), tensor("i", I, ["N", "K", 1])],
+         [tensor("y", F, ["N", "K", 2])], [],
+         lambda b: [rng.standard_normal((b, 5, 2), dtype=np.float32),
+                    rng.integers(-5, 5, (b, b + 1, 1))],
+         lambda x, i: [np.stack([x[n][i[n, :, 0]] for n in
+                                 range(x.shape[0])])]),
         # A KV-cache's product: the contracted dim is a concatenation's
         # length (a symbol of its own on each side), and a static dim meets
         # a symbolic one; both checked equal at run time.
