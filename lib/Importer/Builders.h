@@ -145,6 +145,11 @@ mlir::LogicalResult checkIndicesInRange(NodeImporter &imp, int input,
 /// always checked at run time, constant indices too.
 void checkIndicesInRange(NodeImporter &imp, mlir::Value indices,
                          mlir::Value size);
+/// checkIndicesInRange of index tuples along the indices' last dim (GatherND,
+/// ScatterND) where some of the dims they index have run-time sizes:
+/// `sizes` has one `index` per tuple entry; checked at run time.
+void checkIndicesInRange(NodeImporter &imp, mlir::Value indices,
+                         mlir::ValueRange sizes);
 
 /// A check of `ok` (i1) at run time: a run where it is false fails with
 /// AIC_ERROR_SHAPE_MISMATCH and the node's description followed by `what`.

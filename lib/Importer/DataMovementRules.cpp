@@ -152,6 +152,30 @@ void aic::importer::checkIndicesInRange(NodeImporter &imp, Value indices,
                   [&](OpBuilder &, Location, int64_t) { return size64; });
 }
 
+void aic::importer::checkIndicesInRange(NodeImporter &imp, Value indices,
+                                        ValueRange sizes) {
+  auto type = cast<RankedTensorType>(indices.getType());
+  if (type.hasStaticShape() && type.getNumElements() == 0)
+    return;
+  SmallVector<Value> sizes64;
+  for (Value size : sizes)
+    sizes64.push_back(
+        imp.create<arith::IndexCastOp>(imp.getBuilder().getI64Type(), size));
+  buildRangeCheck(imp, indices, /*negative=*/true,
+                  [&](OpBuilder &nb, Location loc, int64_t rank) {
+                    Value size = sizes64.back();
+                    Value position = nb.create<linalg::IndexOp>(loc, rank - 1);
+                    for (int64_t j = sizes64.size() - 2; j >= 0; --j)
+                      size = nb.create<arith::SelectOp>(
+                          loc,
+                          nb.create<arith::CmpIOp>(
+                              loc, arith::CmpIPredicate::eq, position,
+                              nb.create<arith::ConstantIndexOp>(loc, j)),
+                          sizes64[j], size);
+                    return size;
+                  });
+}
+
 /// Checks Gather's and GatherElements' `indices` (node input 1) along dim
 /// `axis` of `data`: integers, not into an empty axis when the result `type`
 /// has elements, in range (see checkIndicesInRange). Along a run-time dim (a
@@ -369,27 +393,8 @@ static LogicalResult importGatherND(NodeImporter &imp) {
         ShapedType::isDynamic(indexed[j])
             ? imp.create<tensor::DimOp>(*data, batchDims + j).getResult()
             : imp.create<arith::ConstantIndexOp>(indexed[j]).getResult());
-  if (runtimeIndexed &&
-      !(indicesType.hasStaticShape() && indicesType.getNumElements() == 0)) {
-    SmallVector<Value> sizes64;
-    for (Value size : indexedSizes)
-      sizes64.push_back(
-          imp.create<arith::IndexCastOp>(imp.getBuilder().getI64Type(), size));
-    buildRangeCheck(imp, *indices, /*negative=*/true,
-                    [&](OpBuilder &nb, Location loc, int64_t rank) {
-                      Value size = sizes64.back();
-                      Value position =
-                          nb.create<linalg::IndexOp>(loc, rank - 1);
-                      for (int64_t j = k - 2; j >= 0; --j)
-                        size = nb.create<arith::SelectOp>(
-                            loc,
-                            nb.create<arith::CmpIOp>(
-                                loc, arith::CmpIPredicate::eq, position,
-                                nb.create<arith::ConstantIndexOp>(loc, j)),
-                            sizes64[j], size);
-                      return size;
-                    });
-  }
+  if (runtimeIndexed)
+    checkIndicesInRange(imp, *indices, indexedSizes);
   if (type->hasStaticShape() && type->getNumElements() == 0) {
     imp.setOutput(0, imp.emptyTensor(*type));
     return success();

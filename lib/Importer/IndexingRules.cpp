@@ -64,6 +64,50 @@ static Value clampIndex(OpBuilder &b, Location loc, Value index, int64_t size,
   return b.create<arith::MinSIOp>(loc, low, constIndex(b, loc, size - 1));
 }
 
+/// clampIndex along a dim of run-time size `size` (an `index`, positive).
+static Value clampIndex(OpBuilder &b, Location loc, Value index, Value size) {
+  if (std::optional<int64_t> known = getConstantIntValue(size))
+    return clampIndex(b, loc, index, *known);
+  if (!index.getType().isIndex())
+    index = b.create<arith::IndexCastOp>(loc, b.getIndexType(), index);
+  Value zero = constIndex(b, loc, 0);
+  Value negative =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, index, zero);
+  Value wrapped = b.create<arith::AddIOp>(loc, index, size);
+  index = b.create<arith::SelectOp>(loc, negative, wrapped, index);
+  Value low = b.create<arith::MaxSIOp>(loc, index, zero);
+  Value last = b.create<arith::SubIOp>(loc, size, constIndex(b, loc, 1));
+  return b.create<arith::MinSIOp>(loc, low, last);
+}
+
+/// Size `d` of `v` as an `index` (a constant where static).
+static Value dimValue(NodeImporter &imp, Value v, int64_t d) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (!type.isDynamicDim(d))
+    return imp.create<arith::ConstantIndexOp>(type.getDimSize(d));
+  return imp.create<tensor::DimOp>(v, d);
+}
+
+/// Dims `da` of `a` and `db` of `b` related by `pred` (eq or sle): an error
+/// if both are static and are not, a run-time check if either is not
+/// static.
+static LogicalResult requireDims(NodeImporter &imp, Value a, int64_t da,
+                                 Value b, int64_t db, arith::CmpIPredicate pred,
+                                 const std::string &what) {
+  int64_t sa = cast<RankedTensorType>(a.getType()).getDimSize(da);
+  int64_t sb = cast<RankedTensorType>(b.getType()).getDimSize(db);
+  if (!ShapedType::isDynamic(sa) && !ShapedType::isDynamic(sb)) {
+    if (pred == arith::CmpIPredicate::eq ? sa == sb : sa <= sb)
+      return success();
+    return imp.emitError() << what << " (" << sa << " and " << sb << ")";
+  }
+  Value va = dimValue(imp, a, da);
+  Value vb = dimValue(imp, b, db);
+  buildRuntimeCheck(imp, imp.create<arith::CmpIOp>(pred, va, vb),
+                    what + " at run time");
+  return success();
+}
+
 using LoopBodyFn = function_ref<SmallVector<Value>(
     OpBuilder &, Location, ValueRange ivs, ValueRange iterArgs)>;
 
@@ -151,9 +195,12 @@ struct ScatterOperands {
 static FailureOr<ScatterOperands> getScatterOperands(NodeImporter &imp) {
   FailureOr<Value> data = imp.getInput(0), indices = imp.getInput(1),
                    updates = imp.getInput(2);
-  FailureOr<RankedTensorType> type = imp.getOutputType(0);
-  if (failed(data) || failed(indices) || failed(updates) || failed(type) ||
+  if (failed(data) || failed(indices) || failed(updates) ||
       failed(checkIntegerIndices(imp, *indices)))
+    return failure();
+  FailureOr<RankedTensorType> type =
+      imp.getOutputTypeOr(0, cast<RankedTensorType>(data->getType()));
+  if (failed(type))
     return failure();
   ScatterOperands ops{*data,
                       *indices,
@@ -178,41 +225,56 @@ static FailureOr<ScatterOperands> getScatterOperands(NodeImporter &imp) {
 
 /// ScatterElements (and Scatter, its name before opset 11): for each
 /// position p of the indices, out[p with p[axis] = indices[p]] = updates[p],
-/// in the order of the positions (the last duplicate wins).
+/// in the order of the positions (the last duplicate wins). Run-time dims
+/// are checked as static ones are, per run.
 static LogicalResult importScatterElements(NodeImporter &imp) {
   FailureOr<ScatterOperands> ops = getScatterOperands(imp);
   if (failed(ops))
     return failure();
   RankedTensorType dataType = ops->dataType, indicesType = ops->indicesType;
   int64_t rank = dataType.getRank();
-  if (indicesType.getRank() != rank ||
-      ops->updatesType.getShape() != indicesType.getShape())
+  if (indicesType.getRank() != rank || ops->updatesType.getRank() != rank)
     return imp.emitError()
            << "expects indices and updates of one shape and the data's rank";
   FailureOr<int64_t> axis = getAxis(imp, imp.getIntAttr("axis", 0), rank);
   if (failed(axis))
     return failure();
-  for (int64_t d = 0; d < rank; ++d)
-    if (d != *axis && indicesType.getDimSize(d) > dataType.getDimSize(d))
-      return imp.emitError()
-             << "indices of shape " << formatShape(indicesType.getShape())
-             << " exceed the data of shape "
-             << formatShape(dataType.getShape());
+  for (int64_t d = 0; d < rank; ++d) {
+    if (failed(requireDims(imp, ops->indices, d, ops->updates, d,
+                           arith::CmpIPredicate::eq,
+                           "dim " + std::to_string(d) +
+                               " of the indices and the updates differ")))
+      return failure();
+    if (d != *axis &&
+        failed(requireDims(
+            imp, ops->indices, d, ops->data, d, arith::CmpIPredicate::sle,
+            "dim " + std::to_string(d) + " of the indices exceeds the data's")))
+      return failure();
+  }
+  bool empty =
+      indicesType.hasStaticShape() && indicesType.getNumElements() == 0;
   int64_t axisSize = dataType.getDimSize(*axis);
-  if (axisSize == 0 && indicesType.getNumElements() != 0)
-    return imp.emitError() << "scatters into an empty axis";
-  if (indicesType.getNumElements() != 0 &&
-      failed(checkIndicesInRange(imp, 1, ops->indices, {axisSize})))
-    return failure();
+  Value axisValue = dimValue(imp, ops->data, *axis);
+  if (!ShapedType::isDynamic(axisSize)) {
+    if (axisSize == 0 && !empty)
+      return imp.emitError() << "scatters into an empty axis";
+    if (!empty && failed(checkIndicesInRange(imp, 1, ops->indices, {axisSize})))
+      return failure();
+  } else {
+    checkIndicesInRange(imp, ops->indices, axisValue);
+  }
 
+  SmallVector<Value> ubs;
+  for (int64_t d = 0; d < rank; ++d)
+    ubs.push_back(dimValue(imp, ops->indices, d));
   Value idx = ops->indices, upd = ops->updates;
   Reduction reduction = ops->reduction;
   SmallVector<Value> result = buildLoops(
-      imp.getBuilder(), imp.getLoc(), indicesType.getShape(), ops->data,
+      imp.getBuilder(), imp.getLoc(), ValueRange(ubs), ops->data,
       [&](OpBuilder &b, Location loc, ValueRange ivs, ValueRange args) {
         Value index = b.create<tensor::ExtractOp>(loc, idx, ivs);
         SmallVector<Value> at(ivs);
-        at[*axis] = clampIndex(b, loc, index, axisSize);
+        at[*axis] = clampIndex(b, loc, index, axisValue);
         Value update = b.create<tensor::ExtractOp>(loc, upd, ivs);
         return SmallVector<Value>{
             scatterOne(b, loc, reduction, args[0], update, at)};
@@ -222,7 +284,8 @@ static LogicalResult importScatterElements(NodeImporter &imp) {
 }
 
 /// ScatterND: indices[i.., :] (k integers) select a slice data[idx, ...] of
-/// rank r - k that updates[i.., ...] replaces or combines with.
+/// rank r - k that updates[i.., ...] replaces or combines with. Run-time
+/// dims are checked per run; k must be static.
 static LogicalResult importScatterND(NodeImporter &imp) {
   FailureOr<ScatterOperands> ops = getScatterOperands(imp);
   if (failed(ops))
@@ -232,40 +295,62 @@ static LogicalResult importScatterND(NodeImporter &imp) {
   if (q < 1)
     return imp.emitError() << "expects indices of rank >= 1";
   int64_t k = indicesType.getShape().back();
+  if (ShapedType::isDynamic(k))
+    return imp.emitError() << "the length of the index tuples (the indices' "
+                              "last dim) must be known when compiling";
   if (k < 1 || k > dataType.getRank())
     return imp.emitError() << "index tuples of " << k
                            << " elements do not fit the data's rank";
-  ArrayRef<int64_t> outer = indicesType.getShape().drop_back();
-  ArrayRef<int64_t> slice = dataType.getShape().drop_front(k);
-  SmallVector<int64_t> expected(outer);
-  llvm::append_range(expected, slice);
-  if (ops->updatesType.getShape() != ArrayRef<int64_t>(expected))
+  int64_t sliceRank = dataType.getRank() - k;
+  if (ops->updatesType.getRank() != q - 1 + sliceRank)
     return imp.emitError() << "updates of shape "
                            << formatShape(ops->updatesType.getShape())
-                           << ", expected " << formatShape(expected);
-  if (indicesType.getNumElements() != 0) {
+                           << " do not have rank " << q - 1 + sliceRank;
+  // updates: [indices' leading dims, data's trailing dims]
+  for (int64_t d = 0; d < q - 1 + sliceRank; ++d) {
+    bool fromIndices = d < q - 1;
+    if (failed(requireDims(
+            imp, ops->updates, d, fromIndices ? ops->indices : ops->data,
+            fromIndices ? d : d - (q - 1) + k, arith::CmpIPredicate::eq,
+            "dim " + std::to_string(d) + " of the updates differs from the " +
+                (fromIndices ? "indices'" : "data's"))))
+      return failure();
+  }
+  ArrayRef<int64_t> indexed = dataType.getShape().take_front(k);
+  bool empty =
+      indicesType.hasStaticShape() && indicesType.getNumElements() == 0;
+  SmallVector<Value> indexedSizes;
+  for (int64_t j = 0; j < k; ++j)
+    indexedSizes.push_back(dimValue(imp, ops->data, j));
+  if (llvm::any_of(indexed, ShapedType::isDynamic)) {
+    checkIndicesInRange(imp, ops->indices, indexedSizes);
+  } else if (!empty) {
     for (int64_t j = 0; j < k; ++j)
-      if (dataType.getDimSize(j) == 0)
+      if (indexed[j] == 0)
         return imp.emitError() << "scatters into an empty axis";
-    if (failed(checkIndicesInRange(imp, 1, ops->indices,
-                                   dataType.getShape().take_front(k))))
+    if (failed(checkIndicesInRange(imp, 1, ops->indices, indexed)))
       return failure();
   }
 
+  SmallVector<Value> outerUbs, sliceUbs;
+  for (int64_t d = 0; d < q - 1; ++d)
+    outerUbs.push_back(dimValue(imp, ops->indices, d));
+  for (int64_t d = k; d < dataType.getRank(); ++d)
+    sliceUbs.push_back(dimValue(imp, ops->data, d));
   Value idx = ops->indices, upd = ops->updates;
   Reduction reduction = ops->reduction;
   SmallVector<Value> result = buildLoops(
-      imp.getBuilder(), imp.getLoc(), outer, ops->data,
+      imp.getBuilder(), imp.getLoc(), ValueRange(outerUbs), ops->data,
       [&](OpBuilder &b, Location loc, ValueRange outerIvs, ValueRange args) {
         SmallVector<Value> prefix;
         for (int64_t j = 0; j < k; ++j) {
           SmallVector<Value> tupleAt(outerIvs);
           tupleAt.push_back(constIndex(b, loc, j));
           Value index = b.create<tensor::ExtractOp>(loc, idx, tupleAt);
-          prefix.push_back(clampIndex(b, loc, index, dataType.getDimSize(j)));
+          prefix.push_back(clampIndex(b, loc, index, indexedSizes[j]));
         }
         return buildLoops(
-            b, loc, slice, args[0],
+            b, loc, ValueRange(sliceUbs), args[0],
             [&](OpBuilder &ib, Location iloc, ValueRange innerIvs,
                 ValueRange innerArgs) {
               SmallVector<Value> at(prefix), updateAt(outerIvs);
@@ -873,9 +958,9 @@ ArrayRef<OpRuleInfo> aic::importer::getIndexingRules() {
       {"CumSum", importCumSum, 11, kCumSum, "", true},
       {"MaxUnpool", importMaxUnpool, 9, kUnpool},
       {"ReverseSequence", importReverseSequence, 10, kTensor},
-      {"Scatter", importScatterElements, 9, kTensor},
-      {"ScatterElements", importScatterElements, 11, kTensor},
-      {"ScatterND", importScatterND, 11, kTensor},
+      {"Scatter", importScatterElements, 9, kTensor, "", true},
+      {"ScatterElements", importScatterElements, 11, kTensor, "", true},
+      {"ScatterND", importScatterND, 11, kTensor, "", true},
       {"TopK", importTopK, 1, kNumeric, "", true},
   };
   return rules;

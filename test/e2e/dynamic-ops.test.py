@@ -49,6 +49,20 @@ def topk_ref(x, k, largest):
     return [np.take_along_axis(x, order, axis=1), order.astype(np.int64)]
 
 
+def scatter_ref(x, i, u):
+    y = x.copy()
+    for n in range(i.shape[0]):
+        for j in range(i.shape[1]):
+            y[n, i[n, j] % x.shape[1]] = u[n, j]
+    return y
+
+
+def scatter_rows_ref(x, r, v):
+    z = x.copy()
+    z[r[:, 0]] = v
+    return z
+
+
 def lrn_ref(x, size, alpha, beta, bias):
     """ONNX's LRN: each channel divided by its window of squares across
     channels."""
@@ -277,6 +291,24 @@ def main():
                     rng.integers(-5, 5, (b, b + 1, 1))],
          lambda x, i: [np.stack([x[n][i[n, :, 0]] for n in
                                  range(x.shape[0])])]),
+        # ScatterElements along a symbolic sequence (of a duplicate index,
+        # the last update stays) and ScatterND of whole rows into a symbolic batch
+        # (a KV cache's update), run-time indices checked per run.
+        ("scatters",
+         [helper.make_node("ScatterElements", ["x", "i", "u"], ["y"], axis=1),
+          helper.make_node("ScatterND", ["x", "r", "v"], ["z"])],
+         [tensor("x", F, ["N", "S"]), tensor("i", I, ["N", 2]),
+          tensor("u", F, ["N", 2]), tensor("r", I, ["K", 1]),
+          tensor("v", F, ["K", "S"])],
+         [tensor("y", F, ["N", "S"]), tensor("z", F, ["N", "S"])], [],
+         lambda b: [rng.standard_normal((b, b + 2), dtype=np.float32),
+                    rng.integers(-b - 2, b + 2, (b, 2)),
+                    rng.standard_normal((b, 2), dtype=np.float32),
+                    rng.permutation(b)[:(b + 1) // 2, None].astype(np.int64),
+                    rng.standard_normal(((b + 1) // 2, b + 2),
+                                        dtype=np.float32)],
+         lambda x, i, u, r, v: [scatter_ref(x, i, u),
+                                scatter_rows_ref(x, r, v)]),
         # A KV-cache's product: the contracted dim is a concatenation's
         # length (a symbol of its own on each side), and a static dim meets
         # a symbolic one; both checked equal at run time.
