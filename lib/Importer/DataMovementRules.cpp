@@ -101,6 +101,27 @@ static void buildRangeCheck(
                     "an index is out of range of the dim it indexes");
 }
 
+/// buildRangeCheck with the i64 size `sizes64[j]` for entry j of the
+/// indices' last dim (one size: for every entry).
+static void buildTupleRangeCheck(NodeImporter &imp, Value indices,
+                                 bool negative, ArrayRef<Value> sizes64) {
+  buildRangeCheck(imp, indices, negative,
+                  [&](OpBuilder &nb, Location loc, int64_t rank) {
+                    Value size = sizes64.back();
+                    if (sizes64.size() == 1)
+                      return size;
+                    Value position = nb.create<linalg::IndexOp>(loc, rank - 1);
+                    for (int64_t j = sizes64.size() - 2; j >= 0; --j)
+                      size = nb.create<arith::SelectOp>(
+                          loc,
+                          nb.create<arith::CmpIOp>(
+                              loc, arith::CmpIPredicate::eq, position,
+                              nb.create<arith::ConstantIndexOp>(loc, j)),
+                          sizes64[j], size);
+                    return size;
+                  });
+}
+
 LogicalResult aic::importer::checkIndicesInRange(NodeImporter &imp, int input,
                                                  Value indices,
                                                  ArrayRef<int64_t> sizes,
@@ -120,36 +141,16 @@ LogicalResult aic::importer::checkIndicesInRange(NodeImporter &imp, int input,
   }
   if (type.hasStaticShape() && type.getNumElements() == 0)
     return success();
-  buildRangeCheck(
-      imp, indices, negative, [&](OpBuilder &nb, Location loc, int64_t rank) {
-        auto i64 = [&](int64_t v) -> Value {
-          return nb.create<arith::ConstantIntOp>(loc, v, 64);
-        };
-        Value size = i64(sizes.back());
-        if (sizes.size() > 1) {
-          Value position = nb.create<linalg::IndexOp>(loc, rank - 1);
-          for (int64_t j = sizes.size() - 2; j >= 0; --j)
-            size = nb.create<arith::SelectOp>(
-                loc,
-                nb.create<arith::CmpIOp>(
-                    loc, arith::CmpIPredicate::eq, position,
-                    nb.create<arith::ConstantIndexOp>(loc, j)),
-                i64(sizes[j]), size);
-        }
-        return size;
-      });
+  SmallVector<Value> sizes64;
+  for (int64_t size : sizes)
+    sizes64.push_back(imp.create<arith::ConstantIntOp>(size, 64));
+  buildTupleRangeCheck(imp, indices, negative, sizes64);
   return success();
 }
 
 void aic::importer::checkIndicesInRange(NodeImporter &imp, Value indices,
                                         Value size) {
-  auto type = cast<RankedTensorType>(indices.getType());
-  if (type.hasStaticShape() && type.getNumElements() == 0)
-    return;
-  Value size64 =
-      imp.create<arith::IndexCastOp>(imp.getBuilder().getI64Type(), size);
-  buildRangeCheck(imp, indices, /*negative=*/true,
-                  [&](OpBuilder &, Location, int64_t) { return size64; });
+  checkIndicesInRange(imp, indices, ValueRange{size});
 }
 
 void aic::importer::checkIndicesInRange(NodeImporter &imp, Value indices,
@@ -161,19 +162,7 @@ void aic::importer::checkIndicesInRange(NodeImporter &imp, Value indices,
   for (Value size : sizes)
     sizes64.push_back(
         imp.create<arith::IndexCastOp>(imp.getBuilder().getI64Type(), size));
-  buildRangeCheck(imp, indices, /*negative=*/true,
-                  [&](OpBuilder &nb, Location loc, int64_t rank) {
-                    Value size = sizes64.back();
-                    Value position = nb.create<linalg::IndexOp>(loc, rank - 1);
-                    for (int64_t j = sizes64.size() - 2; j >= 0; --j)
-                      size = nb.create<arith::SelectOp>(
-                          loc,
-                          nb.create<arith::CmpIOp>(
-                              loc, arith::CmpIPredicate::eq, position,
-                              nb.create<arith::ConstantIndexOp>(loc, j)),
-                          sizes64[j], size);
-                    return size;
-                  });
+  buildTupleRangeCheck(imp, indices, /*negative=*/true, sizes64);
 }
 
 /// Checks Gather's and GatherElements' `indices` (node input 1) along dim
