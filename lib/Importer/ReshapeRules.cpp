@@ -129,6 +129,159 @@ getTargetProducts(NodeImporter &imp, ArrayRef<DimProduct> in, int64_t rank) {
   return result;
 }
 
+/// A reshape that only drops or inserts static unit dims keeps the others,
+/// run-time ones included, in order (Squeeze, Unsqueeze): a collapse of the input's unit dims into their
+/// neighbours and an expand into the result's. Null for other reshapes.
+static Value reshapeUnitDims(NodeImporter &imp, Value input,
+                             RankedTensorType type) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto core = [](ArrayRef<int64_t> shape) {
+    SmallVector<int64_t> dims;
+    for (auto [d, size] : llvm::enumerate(shape))
+      if (size != 1)
+        dims.push_back(d);
+    return dims;
+  };
+  SmallVector<int64_t> inCore = core(inType.getShape()),
+                       outCore = core(type.getShape());
+  if (inCore.empty() || inCore.size() != outCore.size())
+    return {};
+  SmallVector<int64_t> coreShape;
+  for (auto [a, b] : llvm::zip(inCore, outCore)) {
+    if (inType.getDimSize(a) != type.getDimSize(b))
+      return {};
+    coreShape.push_back(inType.getDimSize(a));
+  }
+  // Each unit dim joins the next other dim; trailing ones the last.
+  auto groups = [](ArrayRef<int64_t> shape) {
+    SmallVector<ReassociationIndices> result;
+    ReassociationIndices pending;
+    for (auto [d, size] : llvm::enumerate(shape)) {
+      pending.push_back(d);
+      if (size != 1) {
+        result.push_back(pending);
+        pending.clear();
+      }
+    }
+    llvm::append_range(result.back(), pending);
+    return result;
+  };
+  auto coreType = RankedTensorType::get(coreShape, inType.getElementType());
+  Value result = input;
+  if (coreType != inType)
+    result = imp.create<tensor::CollapseShapeOp>(coreType, input,
+                                                 groups(inType.getShape()));
+  if (coreType == type)
+    return result;
+  SmallVector<OpFoldResult> sizes;
+  size_t k = 0;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!type.isDynamicDim(d)) {
+      sizes.push_back(imp.getBuilder().getIndexAttr(type.getDimSize(d)));
+      if (type.getDimSize(d) != 1)
+        ++k;
+      continue;
+    }
+    sizes.push_back(imp.create<tensor::DimOp>(input, inCore[k++]).getResult());
+  }
+  return imp.create<tensor::ExpandShapeOp>(type, result,
+                                           groups(type.getShape()), sizes);
+}
+
+/// Reshape with run-time dims that importRuntimeReshape cannot prove keeps
+/// them whole (a run-time dim split by a constant, h -> [h / 2, 2]): the
+/// target shape is read as ONNX says (0 copies the input's dim, -1 is what
+/// the others leave) at run time, from the shape input, and checked to hold
+/// the input's elements and to agree with the dims ONNX inferred; the result
+/// is a tensor.reshape of the input (a view of its buffer).
+static LogicalResult importReshapeAtRunTime(NodeImporter &imp, Value input,
+                                            RankedTensorType type) {
+  FailureOr<Value> shape = imp.getInput(1);
+  if (failed(shape))
+    return failure();
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto shapeType = cast<RankedTensorType>(shape->getType());
+  if (shapeType.getRank() != 1 || shapeType.getDimSize(0) != type.getRank() ||
+      !shapeType.getElementType().isInteger(64))
+    return imp.emitError() << "expects a 1-D int64 shape of " << type.getRank()
+                           << " entries";
+  OpBuilder &b = imp.getBuilder();
+  auto index = [&](int64_t v) -> Value {
+    return imp.create<arith::ConstantIndexOp>(v);
+  };
+  Value elements = index(1);
+  for (int64_t d = 0; d < inType.getRank(); ++d)
+    elements = imp.create<arith::MulIOp>(elements,
+                                         imp.create<tensor::DimOp>(input, d));
+  // Entries as read (index), 0 replaced by the input's dim; `known` is the
+  // product of all but a -1.
+  const ConstTensor *constant = imp.getConstantInput(1);
+  std::vector<int64_t> constants =
+      constant ? getValuesAsInt(*constant) : std::vector<int64_t>();
+  SmallVector<Value> sizes, inferred;
+  Value known = index(1);
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    Value entry;
+    if (constant) {
+      int64_t v = constants[d];
+      if (v < -1)
+        return imp.emitError() << "shape entry " << d << " is " << v;
+      if (v == 0 && d >= inType.getRank())
+        return imp.emitError()
+               << "shape entry " << d << " is 0 but the input has no dim " << d;
+      entry = v == 0 ? imp.create<tensor::DimOp>(input, d).getResult()
+                     : imp.create<arith::ConstantIndexOp>(v).getResult();
+    } else {
+      Value v = imp.create<arith::IndexCastOp>(
+          b.getIndexType(),
+          imp.create<tensor::ExtractOp>(*shape, ValueRange{index(d)}));
+      buildRuntimeCheck(
+          imp,
+          imp.create<arith::CmpIOp>(arith::CmpIPredicate::sge, v, index(-1)),
+          "shape entry " + std::to_string(d) + " is below -1 at run time");
+      if (d < inType.getRank())
+        v = imp.create<arith::SelectOp>(
+            imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, v, index(0)),
+            imp.create<tensor::DimOp>(input, d), v);
+      entry = v;
+    }
+    Value isInferred =
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, entry, index(-1));
+    inferred.push_back(isInferred);
+    known = imp.create<arith::MulIOp>(
+        known, imp.create<arith::SelectOp>(isInferred, index(1), entry));
+    sizes.push_back(entry);
+  }
+  // A -1 is the elements the others leave (at most one: the checks below
+  // fail otherwise, as the product then differs).
+  Value knownNonZero = imp.create<arith::MaxUIOp>(known, index(1));
+  Value rest = imp.create<arith::DivUIOp>(elements, knownNonZero);
+  Value product = index(1);
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    sizes[d] = imp.create<arith::SelectOp>(inferred[d], rest, sizes[d]);
+    product = imp.create<arith::MulIOp>(product, sizes[d]);
+  }
+  buildRuntimeCheck(
+      imp,
+      imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, product, elements),
+      "the target shape does not hold the input's " +
+          std::string("elements at run time (of ") +
+          formatShape(inType.getShape()) + ")");
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (!type.isDynamicDim(d))
+      buildRuntimeCheck(imp,
+                        imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq,
+                                                  sizes[d],
+                                                  index(type.getDimSize(d))),
+                        "dim " + std::to_string(d) + " of the result is not " +
+                            std::to_string(type.getDimSize(d)) +
+                            " (as shape inference gave) at run time");
+  Value target = imp.create<tensor::FromElementsOp>(sizes);
+  imp.setOutput(0,
+                imp.create<tensor::ReshapeOp>(type, input, target).getResult());
+  return success();
+}
+
 /// Reshape with run-time dims. Each dim of the input and the result is a
 /// product of symbols and a value ("4*batch", from the shape arithmetic's
 /// data propagation); the dims are grouped so that each group of input dims
@@ -140,14 +293,27 @@ getTargetProducts(NodeImporter &imp, ArrayRef<DimProduct> in, int64_t rank) {
 static LogicalResult importRuntimeReshape(NodeImporter &imp, Value input,
                                           RankedTensorType type) {
   auto inType = cast<RankedTensorType>(input.getType());
-  auto unsupported =
-      [&] {
-        return imp.emitError()
-               << "reshaping " << formatShape(inType.getShape()) << " to "
-               << formatShape(type.getShape())
-               << " moves or merges run-time dims in a way aic cannot prove "
-                  "(fix the model's symbolic dims with --input-shape)";
-      };
+  // What cannot be proven a collapse and an expand, a Reshape (with its
+  // shape input) computes at run time.
+  auto unsupported = [&]() -> LogicalResult {
+    const onnx::NodeProto &node = imp.getNode();
+    if (node.op_type() == "Reshape" && node.input_size() >= 2 &&
+        imp.getIntAttr("allowzero", 0) == 0)
+      return importReshapeAtRunTime(imp, input, type);
+    return imp.emitError()
+           << "reshaping " << formatShape(inType.getShape()) << " to "
+           << formatShape(type.getShape())
+           << " moves or merges run-time dims in a way aic cannot prove "
+              "(fix the model's symbolic dims with --input-shape)";
+  };
+  // A Reshape's run-time dims need not be the input's (its target shape is
+  // data): it is proven below, or computed at run time.
+  Value units;
+  if (imp.getNode().op_type() != "Reshape" &&
+      (units = reshapeUnitDims(imp, input, type))) {
+    imp.setOutput(0, units);
+    return success();
+  }
   SmallVector<DimProduct> in, out;
   // A result dim whose name nothing defines (exporters name every graph
   // output dim: `Reshapeout_dim_1`) takes the product the target shape

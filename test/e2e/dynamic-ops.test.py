@@ -309,6 +309,20 @@ def main():
                                         dtype=np.float32)],
          lambda x, i, u, r, v: [scatter_ref(x, i, u),
                                 scatter_rows_ref(x, r, v)]),
+        # A symbolic dim split by a constant ([N, S] -> [N, S / 2, 2], as
+        # patchify and pixel_unshuffle do): the target shape is read per
+        # run; then Unsqueeze and Squeeze of a unit dim beside its
+        # unnamed run-time dims.
+        ("reshape_runtime",
+         [helper.make_node("Reshape", ["x", "shape"], ["y"]),
+          helper.make_node("Unsqueeze", ["y", "one"], ["u"]),
+          helper.make_node("Squeeze", ["u", "one"], ["z"])],
+         [tensor("x", F, ["N", "S"])],
+         [tensor("y", F, ["N", None, 2]), tensor("z", F, ["N", None, 2])],
+         [numpy_helper.from_array(np.array([0, -1, 2], np.int64), "shape"),
+          numpy_helper.from_array(np.array([1], np.int64), "one")],
+         lambda b: [rng.standard_normal((b, 2 * b + 2), dtype=np.float32)],
+         lambda x: [x.reshape(x.shape[0], -1, 2)] * 2),
         # A KV-cache's product: the contracted dim is a concatenation's
         # length (a symbol of its own on each side), and a static dim meets
         # a symbolic one; both checked equal at run time.
@@ -342,6 +356,17 @@ def main():
                     sys.exit("%s, batch %d, output %d: %s %r, expected %s %r"
                              % (name, batch, k, g.dtype, g, e.dtype, e))
         print("%s: batches %s ok" % (name, " ".join(map(str, BATCHES))))
+    # An odd sequence does not split in two: one line, a failed run.
+    lib = os.path.join(folder, "reshape_runtime", "model.so")
+    data = os.path.join(folder, "odd")
+    os.makedirs(data, exist_ok=True)
+    with open(os.path.join(data, "input_0.pb"), "wb") as f:
+        f.write(numpy_helper.from_array(
+            np.ones((2, 5), np.float32)).SerializeToString())
+    result = subprocess.run(["aic-run", lib, "--inputs", data, "--outputs",
+                             os.path.join(folder, "odd-out")],
+                            capture_output=True, text=True)
+    print("odd: exit %d: %s" % (result.returncode, result.stderr.strip()))
     # The product's dims differ at run time: one line, a failed run.
     lib = os.path.join(folder, "matmul_runtime_contraction", "model.so")
     data = os.path.join(folder, "mismatch")
