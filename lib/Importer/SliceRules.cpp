@@ -66,8 +66,10 @@ normalizeAxes(NodeImporter &imp, ArrayRef<int64_t> axes, int64_t rank) {
 /// A slice whose bounds are known only at run time (computed from shapes,
 /// as `pos[:, :seq]` exports), or along a run-time dim: `starts` and `ends`
 /// give entry `i` of the bounds (constants, or read from the inputs), along
-/// `axes` with step 1. The bounds are clamped as ONNX says; a size that
-/// ONNX's inference typed static is checked at run time.
+/// `axes` with constant `steps`. The bounds are clamped as ONNX says; a
+/// size that ONNX's inference typed static is checked at run time. Steps of
+/// 1 make a tensor.extract_slice (a view); others (x[:, ::2], a flip) a
+/// loop nest reading start + i * step.
 static LogicalResult
 importRuntimeSlice(NodeImporter &imp, Value input, ArrayRef<int64_t> axes,
                    ArrayRef<int64_t> steps,
@@ -87,14 +89,44 @@ importRuntimeSlice(NodeImporter &imp, Value input, ArrayRef<int64_t> axes,
   FailureOr<SmallVector<int64_t>> normalized = normalizeAxes(imp, axes, rank);
   if (failed(normalized))
     return failure();
+  SmallVector<int64_t> axisSteps(rank, 1);
   for (size_t i = 0; i < axes.size(); ++i) {
     int64_t axis = (*normalized)[i];
-    if (steps[i] != 1)
-      return imp.emitError()
-             << "slicing axis " << axis << " with step " << steps[i]
-             << " is not supported where its bounds or its dim are known "
-                "only at run time (fix the model's symbolic dims with "
-                "--input-shape)";
+    int64_t step = steps[i];
+    if (step == 0)
+      return imp.emitError() << "steps must not be 0";
+    if (step != 1) {
+      // ONNX's clamping for a step other than 1: [0, dim] going up,
+      // [-1, dim - 1] going down, after negative bounds count from the
+      // end; then ceil((end - start) / step) elements, at least 0.
+      Value dim = getValueOrCreateConstantIndexOp(b, imp.getLoc(), sizes[axis]);
+      Value zero = index(0);
+      Value low = step > 0 ? zero : index(-1);
+      Value high =
+          step > 0 ? dim : imp.create<arith::SubIOp>(dim, index(1)).getResult();
+      auto clamp = [&](Value v, bool start) {
+        Value negative =
+            imp.create<arith::CmpIOp>(arith::CmpIPredicate::slt, v, zero);
+        v = imp.create<arith::SelectOp>(negative,
+                                        imp.create<arith::AddIOp>(v, dim), v);
+        v = imp.create<arith::MaxSIOp>(v, start && step < 0 ? zero : low);
+        return imp.create<arith::MinSIOp>(v, high).getResult();
+      };
+      Value start = clamp(bound(i, true), true),
+            end = clamp(bound(i, false), false);
+      int64_t magnitude = step > 0 ? step : -step;
+      Value span = step > 0 ? imp.create<arith::SubIOp>(end, start)
+                            : imp.create<arith::SubIOp>(start, end);
+      Value size = imp.create<arith::DivSIOp>(
+          imp.create<arith::AddIOp>(imp.create<arith::MaxSIOp>(span, zero),
+                                    index(magnitude - 1)),
+          index(magnitude));
+      offsets[axis] = start;
+      sizes[axis] = size;
+      shape[axis] = ShapedType::kDynamic;
+      axisSteps[axis] = step;
+      continue;
+    }
     Value dim = getValueOrCreateConstantIndexOp(b, imp.getLoc(), sizes[axis]);
     Value zero = index(0);
     // Negative bounds count from the end; then both are clamped to the dim
@@ -153,9 +185,35 @@ importRuntimeSlice(NodeImporter &imp, Value input, ArrayRef<int64_t> axes,
                             " shape inference gave");
     sizes[d] = b.getIndexAttr(type->getDimSize(d));
   }
-  Value result =
-      imp.create<tensor::ExtractSliceOp>(*type, input, offsets, sizes, strides);
-  imp.setOutput(0, result);
+  if (llvm::all_of(axisSteps, [](int64_t step) { return step == 1; })) {
+    imp.setOutput(0, imp.create<tensor::ExtractSliceOp>(*type, input, offsets,
+                                                        sizes, strides)
+                         .getResult());
+    return success();
+  }
+  SmallVector<Value> dynamicSizes, starts;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (type->isDynamicDim(d))
+      dynamicSizes.push_back(
+          getValueOrCreateConstantIndexOp(b, imp.getLoc(), sizes[d]));
+    starts.push_back(
+        getValueOrCreateConstantIndexOp(b, imp.getLoc(), offsets[d]));
+  }
+  imp.setOutput(
+      0, buildGeneric(
+             imp, *type, ValueRange{}, {}, dynamicSizes,
+             [&](OpBuilder &nb, Location loc, ValueRange) -> Value {
+               SmallVector<Value> at;
+               for (int64_t d = 0; d < rank; ++d) {
+                 Value i = nb.create<linalg::IndexOp>(loc, d);
+                 if (axisSteps[d] != 1)
+                   i = nb.create<arith::MulIOp>(
+                       loc, i,
+                       nb.create<arith::ConstantIndexOp>(loc, axisSteps[d]));
+                 at.push_back(nb.create<arith::AddIOp>(loc, starts[d], i));
+               }
+               return nb.create<tensor::ExtractOp>(loc, input, at);
+             }));
   return success();
 }
 

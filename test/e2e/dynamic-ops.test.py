@@ -323,6 +323,21 @@ def main():
           numpy_helper.from_array(np.array([1], np.int64), "one")],
          lambda b: [rng.standard_normal((b, 2 * b + 2), dtype=np.float32)],
          lambda x: [x.reshape(x.shape[0], -1, 2)] * 2),
+        # Steps other than 1 along a symbolic sequence: x[:, ::2], a flip
+        # (x[:, ::-1]), x[:, 5:0:-2] and x[:, -2::-3], clamped as ONNX says.
+        ("slice_steps",
+         [helper.make_node("Slice", ["x", "s" + k, "e" + k, "ax", "st" + k],
+                           ["y" + k]) for k in "abcd"],
+         [tensor("x", F, ["N", "S"])],
+         [tensor("y" + k, F, ["N", None]) for k in "abcd"],
+         [numpy_helper.from_array(np.array([v], np.int64), name)
+          for name, v in (("sa", 0), ("ea", 2**62), ("sta", 2),
+                          ("sb", -1), ("eb", -2**63), ("stb", -1),
+                          ("sc", 5), ("ec", 0), ("stc", -2),
+                          ("sd", -2), ("ed", -2**62), ("std", -3),
+                          ("ax", 1))],
+         lambda b: [rng.standard_normal((b, 2 * b + 1), dtype=np.float32)],
+         lambda x: [x[:, ::2], x[:, ::-1], x[:, 5:0:-2], x[:, -2::-3]]),
         # A KV-cache's product: the contracted dim is a concatenation's
         # length (a symbol of its own on each side), and a static dim meets
         # a symbolic one; both checked equal at run time.
