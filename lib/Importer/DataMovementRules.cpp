@@ -832,27 +832,48 @@ static LogicalResult importExpand(NodeImporter &imp) {
   return success();
 }
 
-/// Tile of an input with run-time dims: a run-time dim times its repeat
-/// sizes the result, whose elements read the input at their position
-/// modulo the input's run-time size.
+/// Tile of an input with run-time dims, or by repeats read at run time
+/// (x.repeat(y.size(0), 1)): `repeats` has the constant ones, `runtime`
+/// the repeats input where they are not. A run-time dim or repeat sizes
+/// the result by their product, whose elements read the input at their
+/// position modulo the input's size.
 static LogicalResult importRuntimeTile(NodeImporter &imp, Value input,
-                                       ArrayRef<int64_t> repeats) {
+                                       ArrayRef<int64_t> repeats,
+                                       Value runtime) {
   auto inType = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> shape;
   SmallVector<Value> sizes, dims;
-  for (auto [d, dim, repeat] : llvm::enumerate(inType.getShape(), repeats)) {
-    if (!ShapedType::isDynamic(dim)) {
-      if (llvm::MulOverflow(dim, repeat, shape.emplace_back()))
+  for (int64_t d = 0; d < inType.getRank(); ++d) {
+    int64_t dim = inType.getDimSize(d);
+    dims.push_back(ShapedType::isDynamic(dim)
+                       ? imp.create<tensor::DimOp>(input, d).getResult()
+                       : imp.create<arith::ConstantIndexOp>(dim).getResult());
+    if (!runtime && !ShapedType::isDynamic(dim)) {
+      if (llvm::MulOverflow(dim, repeats[d], shape.emplace_back()))
         return imp.emitError() << "the result's dim " << d << " overflows";
-      dims.push_back(imp.create<arith::ConstantIndexOp>(dim));
       continue;
     }
-    Value size = imp.create<tensor::DimOp>(input, d);
-    dims.push_back(size);
-    shape.push_back(repeat == 0 ? 0 : ShapedType::kDynamic);
-    if (repeat != 0)
-      sizes.push_back(imp.create<arith::MulIOp>(
-          size, imp.create<arith::ConstantIndexOp>(repeat)));
+    if (!runtime && repeats[d] == 0) {
+      shape.push_back(0);
+      continue;
+    }
+    Value repeat;
+    if (runtime) {
+      repeat = imp.create<arith::IndexCastOp>(
+          imp.getBuilder().getIndexType(),
+          imp.create<tensor::ExtractOp>(
+              runtime,
+              ValueRange{imp.create<arith::ConstantIndexOp>(d).getResult()}));
+      buildRuntimeCheck(
+          imp,
+          imp.create<arith::CmpIOp>(arith::CmpIPredicate::sge, repeat,
+                                    imp.create<arith::ConstantIndexOp>(0)),
+          "repeat " + std::to_string(d) + " is negative at run time");
+    } else {
+      repeat = imp.create<arith::ConstantIndexOp>(repeats[d]);
+    }
+    shape.push_back(ShapedType::kDynamic);
+    sizes.push_back(imp.create<arith::MulIOp>(dims[d], repeat));
   }
   FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
       0, RankedTensorType::get(shape, inType.getElementType()));
@@ -870,7 +891,7 @@ static LogicalResult importRuntimeTile(NodeImporter &imp, Value input,
             for (int64_t d = 0; d < inType.getRank(); ++d) {
               Value i = b.create<linalg::IndexOp>(loc, d);
               at.push_back(
-                  repeats[d] == 1
+                  !runtime && repeats[d] == 1
                       ? i
                       : b.create<arith::RemUIOp>(loc, i, dims[d]).getResult());
             }
@@ -885,10 +906,22 @@ static LogicalResult importTile(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0);
   if (failed(input))
     return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  if (!imp.getConstantInput(1)) {
+    FailureOr<Value> runtime = imp.getInput(1);
+    if (failed(runtime))
+      return failure();
+    auto repeatsType = cast<RankedTensorType>(runtime->getType());
+    if (repeatsType.getRank() != 1 ||
+        repeatsType.getDimSize(0) != inType.getRank() ||
+        !repeatsType.getElementType().isInteger(64))
+      return imp.emitError() << "expects 1-D int64 repeats, one per dim of "
+                                "the input";
+    return importRuntimeTile(imp, *input, {}, *runtime);
+  }
   FailureOr<SmallVector<int64_t>> repeats = imp.getConstantInts(1, "repeats");
   if (failed(repeats))
     return failure();
-  auto inType = cast<RankedTensorType>(input->getType());
   if (static_cast<int64_t>(repeats->size()) != inType.getRank())
     return imp.emitError() << repeats->size() << " repeats for rank "
                            << inType.getRank();
@@ -896,7 +929,7 @@ static LogicalResult importTile(NodeImporter &imp) {
     if (repeat < 0)
       return imp.emitError() << "negative repeat " << repeat;
   if (!inType.hasStaticShape())
-    return importRuntimeTile(imp, *input, *repeats);
+    return importRuntimeTile(imp, *input, *repeats, Value());
   MLIRContext *ctx = imp.getContext();
   SmallVector<int64_t> shape;
   SmallVector<AffineExpr> exprs;

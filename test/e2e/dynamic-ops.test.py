@@ -338,6 +338,17 @@ def main():
                           ("ax", 1))],
          lambda b: [rng.standard_normal((b, 2 * b + 1), dtype=np.float32)],
          lambda x: [x[:, ::2], x[:, ::-1], x[:, 5:0:-2], x[:, -2::-3]]),
+        # Tile by repeats read at run time (x.repeat(r.size(0), 1)).
+        ("tile_runtime_repeats",
+         [helper.make_node("Shape", ["r"], ["rs"]),
+          helper.make_node("Concat", ["rs", "one"], ["rep"], axis=0),
+          helper.make_node("Tile", ["x", "rep"], ["y"])],
+         [tensor("x", F, ["N", 3]), tensor("r", F, ["R"])],
+         [tensor("y", F, [None, 3])],
+         [numpy_helper.from_array(np.array([1], np.int64), "one")],
+         lambda b: [rng.standard_normal((b, 3), dtype=np.float32),
+                    np.zeros(b + 1, np.float32)],
+         lambda x, r: [np.tile(x, (r.shape[0], 1))]),
         # A KV-cache's product: the contracted dim is a concatenation's
         # length (a symbol of its own on each side), and a static dim meets
         # a symbolic one; both checked equal at run time.
