@@ -178,19 +178,29 @@ LogicalResult aic::importer::checkRuntimeBroadcast(NodeImporter &imp, Value lhs,
     if (!na.empty() && na == nb)
       continue;
     // Either could be 1 at run time, which the code built for equal dims
-    // would get wrong: a run where they differ fails instead.
+    // would get wrong: a run where they differ fails instead, saying which
+    // way (dims that do not broadcast in ONNX either, or a 1 aic does not
+    // broadcast).
     Value a = imp.create<tensor::DimOp>(lhs, da);
     Value b = imp.create<tensor::DimOp>(rhs, db);
     auto describe = [](const std::string &symbol) {
       return symbol.empty() ? std::string("a size computed at run time")
                             : "'" + symbol + "'";
     };
-    buildRuntimeCheck(
-        imp, imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, a, b),
-        "dims " + std::to_string(da) + " and " + std::to_string(db) +
-            " of the operands (" + describe(na) + ", " + describe(nb) +
-            ") differ at run time; they must be equal (aic does not "
-            "broadcast a run-time dim of 1 yet)");
+    std::string dims = "dims " + std::to_string(da) + " and " +
+                       std::to_string(db) + " of the operands (" +
+                       describe(na) + ", " + describe(nb) + ")";
+    Value equal = imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, a, b);
+    Value one = imp.create<arith::ConstantIndexOp>(1);
+    Value anyOne = imp.create<arith::OrIOp>(
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, a, one),
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, b, one));
+    buildRuntimeCheck(imp, imp.create<arith::OrIOp>(equal, anyOne),
+                      dims + " differ at run time and neither is 1: they do "
+                             "not broadcast");
+    buildRuntimeCheck(imp, equal,
+                      dims + " differ at run time, one of them 1: aic does "
+                             "not broadcast a run-time dim of 1 yet");
   }
   return success();
 }
