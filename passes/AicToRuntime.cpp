@@ -63,7 +63,12 @@ struct PrimitiveToCall : public OpInterfaceConversionPattern<RuntimePrimitive> {
       return failure();
     Location loc = op->getLoc();
     int64_t id = records.size();
-    records.push_back({nodeName(loc, id), call.descriptor, loc});
+    // A reorder carries the name of the value it moves (a graph input's,
+    // say), which is not a node of the model.
+    std::string name = nodeName(loc, id);
+    if (isa<ReorderOp>(op.getOperation()))
+      name = "reorder of " + name;
+    records.push_back({name, call.descriptor, loc});
 
     // The argument array lives in the entry block, so that a primitive in a
     // loop does not grow the stack.

@@ -55,7 +55,7 @@
 // weights_const and the fused relu (oneDNN's, which the runtime guards for
 // NaN). POOL max from
 // aBcd8b to aBcd8b. REORDER of the pool's result from aBcd8b to dense, named
-// after the pool node whose result it converts. MATMUL with transpose_rhs (b,
+// "reorder of" the pool node whose result it converts. MATMUL with transpose_rhs (b,
 // the transposed weight, is folded into a constant by aic-fold-constants)
 // and the fused relu (without a post-op, a product this small would be
 // generated code: aic-inline-small-matmuls). SOFTMAX on axis 1. Each is named after its node.
@@ -64,7 +64,7 @@
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_1(dense<[2, 0, 1, 4, 1, 2, 4, 4, 1, 0, 1, 2, 3, 1, 1, 8, 1, 4, 1, 2, 2, 2, 1, 0, 1, 2, 3, 1, 1, 8, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2, 0, 0, 2, 0, 0]> : tensor<45xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_1("pool0\00")
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_2(dense<[10, 1, 4, 1, 2, 2, 2, 1, 0, 1, 2, 3, 1, 1, 8, 1, 4, 1, 2, 2, 2, 0]> : tensor<22xi64>)
-// CHECK-DAG: llvm.mlir.global internal constant @__aic_name_2("pool0\00")
+// CHECK-DAG: llvm.mlir.global internal constant @__aic_name_2("reorder of pool0\00")
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_3(dense<[3, 1, 2, 1, 8, 0, 1, 2, 4, 8, 0, 0, 1, 2, 1, 4, 0, 0, 1, 4607182418800017408, 1, 1, 1, 1, 0, 0]> : tensor<26xi64>)
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_name_3("fc\00")
 // CHECK-DAG: llvm.mlir.global internal constant @__aic_desc_4(dense<[6, 1, 0, 1, 2, 1, 4, 0, 1, 2, 1, 4, 0]> : tensor<13xi64>)

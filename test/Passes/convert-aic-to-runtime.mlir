@@ -311,12 +311,12 @@ module attributes {aic.arena_size = 0 : i64} {
 // CHECK: arith.constant 68 : i64
 // CHECK: arith.constant 22 : i64
 // CHECK: llvm.mlir.global internal constant @__aic_desc_0(dense<[10, 1, 4, 1, 24, 5, 5, 0, 1, 4, 1, 24, 5, 5, 1, 0, 1, 2, 3, 1, 1, 16]> : tensor<22xi64>)
-// CHECK: llvm.mlir.global internal constant @__aic_name_0("x_in\00")
+// CHECK: llvm.mlir.global internal constant @__aic_name_0("reorder of x_in\00")
 // CHECK: llvm.mlir.global internal constant @__aic_desc_1(dense<[10, 1, 4, 1, 24, 5, 5, 0, 1, 4, 1, 24, 5, 5, 1, 0, 1, 2, 3, 1, 1, 16]> : tensor<22xi64>)
 // CHECK: llvm.mlir.global internal constant @__aic_desc_2(dense<[1, 1, 4, 1, 24, 5, 5, 1, 0, 1, 2, 3, 1, 1, 16, 1, 4, 24, 24, 1, 1, 1, 0, 1, 2, 3, 2, 1, 16, 0, 16, 0, 1, 4, 1, 24, 5, 5, 1, 0, 1, 2, 3, 1, 1, 16, 2, 1, 1, 2, 1, 1, 2, 0, 0, 2, 0, 0, 1, 0, 2, 3, 0, 4607182418800017408, 1, 1, 0, 0]> : tensor<68xi64>)
 // CHECK: llvm.mlir.global internal constant @__aic_name_2("conv\00")
 // CHECK: llvm.mlir.global internal constant @__aic_desc_3(dense<[10, 1, 4, 1, 24, 5, 5, 1, 0, 1, 2, 3, 1, 1, 16, 1, 4, 1, 24, 5, 5, 0]> : tensor<22xi64>)
-// CHECK: llvm.mlir.global internal constant @__aic_name_3("y_out\00")
+// CHECK: llvm.mlir.global internal constant @__aic_name_3("reorder of y_out\00")
 module attributes {aic.arena_size = 6400 : i64} {
   func.func @main_graph(%x: memref<1x24x5x5xf32> {aic.name = "x"}, %r: memref<1x24x5x5xf32> {aic.name = "r"}, %w: memref<2x2x1x1x16x16xf32> {aic.name = "w"},
                         %y: memref<1x24x5x5xf32> {aic.name = "y", aic.output}, %arena: memref<6400xi8>) {
