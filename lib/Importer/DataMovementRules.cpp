@@ -582,6 +582,41 @@ static LogicalResult importPad(NodeImporter &imp) {
   if (mode != "constant" && mode != "reflect" && mode != "edge")
     return imp.emitError() << "unsupported mode '" << mode << "'";
 
+  // Crops of run-time dims: sliced off first (a view), the rest of the
+  // pads applied to the slice; a run where a dim is shorter than its crops
+  // fails.
+  Value input0 = *input;
+  if (llvm::any_of(llvm::seq<int64_t>(0, rank), [&](int64_t d) {
+        return inType.isDynamicDim(d) && (pads[d] < 0 || pads[rank + d] < 0);
+      })) {
+    OpBuilder &b = imp.getBuilder();
+    SmallVector<OpFoldResult> offsets, sizes, strides(rank, b.getIndexAttr(1));
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t begin = std::min<int64_t>(pads[d], 0),
+              end = std::min<int64_t>(pads[rank + d], 0);
+      if (!inType.isDynamicDim(d) || (begin == 0 && end == 0)) {
+        offsets.push_back(b.getIndexAttr(0));
+        sizes.push_back(tensor::getMixedSize(b, imp.getLoc(), input0, d));
+        continue;
+      }
+      Value keep = imp.create<arith::AddIOp>(
+          imp.create<tensor::DimOp>(input0, d),
+          imp.create<arith::ConstantIndexOp>(begin + end));
+      buildRuntimeCheck(
+          imp,
+          imp.create<arith::CmpIOp>(arith::CmpIPredicate::sge, keep,
+                                    imp.create<arith::ConstantIndexOp>(0)),
+          "pads crop more than run-time dim " + std::to_string(d) + " holds");
+      offsets.push_back(b.getIndexAttr(-begin));
+      sizes.push_back(keep);
+      pads[d] -= begin;
+      pads[rank + d] -= end;
+    }
+    *input = imp.create<tensor::ExtractSliceOp>(inType, input0, offsets, sizes,
+                                                strides)
+                 .getResult();
+  }
+
   // Negative pads crop: slice those off first, then pad by the rest.
   SmallVector<int64_t> offsets(rank, 0), strides(rank, 1), cropped;
   SmallVector<int64_t> low(rank), high(rank), shape(rank);
@@ -589,13 +624,8 @@ static LogicalResult importPad(NodeImporter &imp) {
   for (int64_t d = 0; d < rank; ++d) {
     int64_t begin = pads[d], end = pads[rank + d];
     int64_t dim = inType.getDimSize(d);
-    // A run-time dim grows by its pads, sized at run time.
-    if (ShapedType::isDynamic(dim) && (begin < 0 || end < 0))
-      return imp.emitError()
-             << "input of shape " << formatShape(inType.getShape())
-             << ": negative pads (a crop) along a run-time dim (" << d
-             << ") are not supported yet (fix the model's symbolic dims "
-                "with --input-shape)";
+    // A run-time dim grows by its pads, sized at run time (its crops are
+    // sliced off above).
     int64_t keep =
         dim + std::min<int64_t>(begin, 0) + std::min<int64_t>(end, 0);
     if (keep < 0 && !ShapedType::isDynamic(dim))
@@ -620,6 +650,13 @@ static LogicalResult importPad(NodeImporter &imp) {
         imp, source, RankedTensorType::get(cropped, inType.getElementType()),
         offsets, strides);
 
+  bool pads0 = llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
+               llvm::all_of(high, [](int64_t v) { return v == 0; });
+  if (pads0 && cast<RankedTensorType>(source.getType()) == *type) {
+    // A crop alone: the slice.
+    imp.setOutput(0, source);
+    return success();
+  }
   if (mode == "constant") {
     FailureOr<Value> value = getPadValue(imp, inType.getElementType());
     if (failed(value))

@@ -349,6 +349,17 @@ def main():
          lambda b: [rng.standard_normal((b, 3), dtype=np.float32),
                     np.zeros(b + 1, np.float32)],
          lambda x, r: [np.tile(x, (r.shape[0], 1))]),
+        # Negative pads crop a symbolic dim (a slice, then the other pads):
+        # x[:, 1:] padded by 2 zeros at the end, and x[:, 1:-1] alone.
+        ("pad_crop",
+         [helper.make_node("Pad", ["x", "p"], ["y"]),
+          helper.make_node("Pad", ["x", "q"], ["z"])],
+         [tensor("x", F, ["N", "S"])],
+         [tensor("y", F, ["N", None]), tensor("z", F, ["N", None])],
+         [numpy_helper.from_array(np.array([0, -1, 0, 2], np.int64), "p"),
+          numpy_helper.from_array(np.array([0, -1, 0, -1], np.int64), "q")],
+         lambda b: [rng.standard_normal((b, b + 2), dtype=np.float32)],
+         lambda x: [np.pad(x[:, 1:], ((0, 0), (0, 2))), x[:, 1:-1]]),
         # A KV-cache's product: the contracted dim is a concatenation's
         # length (a symbol of its own on each side), and a static dim meets
         # a symbolic one; both checked equal at run time.
