@@ -130,8 +130,9 @@ getTargetProducts(NodeImporter &imp, ArrayRef<DimProduct> in, int64_t rank) {
 }
 
 /// A reshape that only drops or inserts static unit dims keeps the others,
-/// run-time ones included, in order (Squeeze, Unsqueeze): a collapse of the input's unit dims into their
-/// neighbours and an expand into the result's. Null for other reshapes.
+/// run-time ones included, in order (Squeeze, Unsqueeze): a collapse of the
+/// input's unit dims into their neighbours and an expand into the result's.
+/// Null for other reshapes.
 static Value reshapeUnitDims(NodeImporter &imp, Value input,
                              RankedTensorType type) {
   auto inType = cast<RankedTensorType>(input.getType());
@@ -146,12 +147,17 @@ static Value reshapeUnitDims(NodeImporter &imp, Value input,
                        outCore = core(type.getShape());
   if (inCore.empty() || inCore.size() != outCore.size())
     return {};
-  SmallVector<int64_t> coreShape;
+  // The dims are the input's: a static one where the type ONNX inferred
+  // has a run-time one (from an exporter's name for a graph output dim)
+  // stays static.
+  SmallVector<int64_t> coreShape, refined(type.getShape());
   for (auto [a, b] : llvm::zip(inCore, outCore)) {
-    if (inType.getDimSize(a) != type.getDimSize(b))
+    if (inType.getDimSize(a) != type.getDimSize(b) && !type.isDynamicDim(b))
       return {};
     coreShape.push_back(inType.getDimSize(a));
+    refined[b] = inType.getDimSize(a);
   }
+  type = type.clone(refined);
   // Each unit dim joins the next other dim; trailing ones the last.
   auto groups = [](ArrayRef<int64_t> shape) {
     SmallVector<ReassociationIndices> result;
@@ -349,6 +355,15 @@ static LogicalResult importRuntimeReshape(NodeImporter &imp, Value input,
         return unsupported();
       products->push_back(*product);
     }
+  }
+  // A result dim whose product has no names is static, whatever the type
+  // ONNX inferred says (an exporter's name for a dim it could not infer).
+  {
+    SmallVector<int64_t> refined(type.getShape());
+    for (auto [d, product] : llvm::enumerate(out))
+      if (product.names.empty() && product.factor > 0)
+        refined[d] = product.factor;
+    type = type.clone(refined);
   }
   SmallVector<ReassociationIndices> inGroups, outGroups;
   size_t i = 0, j = 0;
