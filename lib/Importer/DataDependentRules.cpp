@@ -256,11 +256,12 @@ static LogicalResult importCompress(NodeImporter &imp) {
              << "the condition has " << length << " entries, more than the "
              << size << " slices along the axis";
   } else {
+    Value condLength = dimValue(imp, cond, 0);
+    Value axisSize = dimValue(imp, data, axis);
     buildRuntimeCheck(
         imp,
-        imp.create<arith::CmpIOp>(arith::CmpIPredicate::ule,
-                                  dimValue(imp, cond, 0),
-                                  dimValue(imp, data, axis)),
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::ule, condLength,
+                                  axisSize),
         "the condition has more entries than the slices along the axis");
   }
   SmallVector<Value> result =

@@ -599,9 +599,9 @@ static LogicalResult importPad(NodeImporter &imp) {
         sizes.push_back(tensor::getMixedSize(b, imp.getLoc(), input0, d));
         continue;
       }
-      Value keep = imp.create<arith::AddIOp>(
-          imp.create<tensor::DimOp>(input0, d),
-          imp.create<arith::ConstantIndexOp>(begin + end));
+      Value dim = imp.create<tensor::DimOp>(input0, d);
+      Value crop = imp.create<arith::ConstantIndexOp>(begin + end);
+      Value keep = imp.create<arith::AddIOp>(dim, crop);
       buildRuntimeCheck(
           imp,
           imp.create<arith::CmpIOp>(arith::CmpIPredicate::sge, keep,

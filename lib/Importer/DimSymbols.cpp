@@ -192,9 +192,9 @@ LogicalResult aic::importer::checkRuntimeBroadcast(NodeImporter &imp, Value lhs,
                        describe(na) + ", " + describe(nb) + ")";
     Value equal = imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, a, b);
     Value one = imp.create<arith::ConstantIndexOp>(1);
-    Value anyOne = imp.create<arith::OrIOp>(
-        imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, a, one),
-        imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, b, one));
+    Value aOne = imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, a, one);
+    Value bOne = imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, b, one);
+    Value anyOne = imp.create<arith::OrIOp>(aOne, bOne);
     buildRuntimeCheck(imp, imp.create<arith::OrIOp>(equal, anyOne),
                       dims + " differ at run time and neither is 1: they do "
                              "not broadcast");

@@ -348,11 +348,12 @@ static LogicalResult importRuntimeMatMul(NodeImporter &imp, Value lhs,
       return symbol.empty() ? std::string("a size computed at run time")
                             : "'" + symbol + "'";
     };
+    // One statement per op: argument evaluation order is unspecified.
+    Value lhsDim = imp.create<tensor::DimOp>(lhs, da);
+    Value rhsDim = imp.create<tensor::DimOp>(rhs, db);
     buildRuntimeCheck(
         imp,
-        imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq,
-                                  imp.create<tensor::DimOp>(lhs, da),
-                                  imp.create<tensor::DimOp>(rhs, db)),
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, lhsDim, rhsDim),
         what.str() + " (dim " + std::to_string(da) + " of A, " +
             describe(lhs, da, 0) + ", and dim " + std::to_string(db) +
             " of B, " + describe(rhs, db, 1) +

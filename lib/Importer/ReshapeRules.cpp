@@ -245,10 +245,12 @@ static LogicalResult importReshapeAtRunTime(NodeImporter &imp, Value input,
           imp,
           imp.create<arith::CmpIOp>(arith::CmpIPredicate::sge, v, index(-1)),
           "shape entry " + std::to_string(d) + " is below -1 at run time");
-      if (d < inType.getRank())
-        v = imp.create<arith::SelectOp>(
-            imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, v, index(0)),
-            imp.create<tensor::DimOp>(input, d), v);
+      if (d < inType.getRank()) {
+        Value isZero =
+            imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, v, index(0));
+        Value inputDim = imp.create<tensor::DimOp>(input, d);
+        v = imp.create<arith::SelectOp>(isZero, inputDim, v);
+      }
       entry = v;
     }
     Value isInferred =

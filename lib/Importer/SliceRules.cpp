@@ -117,10 +117,11 @@ importRuntimeSlice(NodeImporter &imp, Value input, ArrayRef<int64_t> axes,
       int64_t magnitude = step > 0 ? step : -step;
       Value span = step > 0 ? imp.create<arith::SubIOp>(end, start)
                             : imp.create<arith::SubIOp>(start, end);
-      Value size = imp.create<arith::DivSIOp>(
-          imp.create<arith::AddIOp>(imp.create<arith::MaxSIOp>(span, zero),
-                                    index(magnitude - 1)),
-          index(magnitude));
+      // One statement per op: argument evaluation order is unspecified.
+      Value nonNegative = imp.create<arith::MaxSIOp>(span, zero);
+      Value roundUp = index(magnitude - 1);
+      Value rounded = imp.create<arith::AddIOp>(nonNegative, roundUp);
+      Value size = imp.create<arith::DivSIOp>(rounded, index(magnitude));
       offsets[axis] = start;
       sizes[axis] = size;
       shape[axis] = ShapedType::kDynamic;
