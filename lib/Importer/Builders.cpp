@@ -536,6 +536,13 @@ Value aic::importer::buildSoftmax(NodeImporter &imp, Value input, int64_t axis,
       });
 }
 
+Value aic::importer::buildDimValue(NodeImporter &imp, Value v, int64_t d) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (!type.isDynamicDim(d))
+    return imp.create<arith::ConstantIndexOp>(type.getDimSize(d));
+  return imp.create<tensor::DimOp>(v, d);
+}
+
 Value aic::importer::buildFill(NodeImporter &imp, RankedTensorType type,
                                Value value, ValueRange dynamicSizes) {
   Value init = type.hasStaticShape() ? imp.emptyTensor(type)

@@ -189,6 +189,10 @@ mlir::FailureOr<mlir::Value> buildElementwise(NodeImporter &imp,
 mlir::Value buildSoftmax(NodeImporter &imp, mlir::Value input, int64_t axis,
                          bool log);
 
+/// Dim `d` of the tensor `v` as an `index`: a constant where static, else
+/// a tensor.dim.
+mlir::Value buildDimValue(NodeImporter &imp, mlir::Value v, int64_t d);
+
 /// A tensor of `type` filled with the scalar `value` (linalg.fill).
 mlir::Value buildFill(NodeImporter &imp, mlir::RankedTensorType type,
                       mlir::Value value, mlir::ValueRange dynamicSizes = {});

@@ -110,14 +110,6 @@ static FailureOr<Value> getStaticInput(NodeImporter &imp, int i) {
   return input;
 }
 
-/// Size `d` of `v` as an index value (a constant where static).
-static Value dimValue(NodeImporter &imp, Value v, int64_t d) {
-  auto type = cast<RankedTensorType>(v.getType());
-  if (!type.isDynamicDim(d))
-    return imp.create<arith::ConstantIndexOp>(type.getDimSize(d));
-  return imp.create<tensor::DimOp>(v, d);
-}
-
 /// `v` flattened to 1-D (a view).
 static Value flatten(NodeImporter &imp, Value v) {
   auto type = cast<RankedTensorType>(v.getType());
@@ -171,7 +163,7 @@ static LogicalResult importNonZero(NodeImporter &imp) {
   Value n = cIndex(b, loc, 1);
   for (int64_t d = 0; d < rank; ++d) {
     lbs.push_back(cIndex(b, loc, 0));
-    ubs.push_back(dimValue(imp, *input, d));
+    ubs.push_back(buildDimValue(imp, *input, d));
     steps.push_back(cIndex(b, loc, 1));
     n = b.create<arith::MulIOp>(loc, n, ubs.back());
   }
@@ -256,8 +248,8 @@ static LogicalResult importCompress(NodeImporter &imp) {
              << "the condition has " << length << " entries, more than the "
              << size << " slices along the axis";
   } else {
-    Value condLength = dimValue(imp, cond, 0);
-    Value axisSize = dimValue(imp, data, axis);
+    Value condLength = buildDimValue(imp, cond, 0);
+    Value axisSize = buildDimValue(imp, data, axis);
     buildRuntimeCheck(
         imp,
         imp.create<arith::CmpIOp>(arith::CmpIPredicate::ule, condLength,
@@ -265,8 +257,8 @@ static LogicalResult importCompress(NodeImporter &imp) {
         "the condition has more entries than the slices along the axis");
   }
   SmallVector<Value> result =
-      forLoop(b, loc, dimValue(imp, cond, 0),
-              ValueRange{emptyWith(imp, type, dimValue(imp, data, axis)),
+      forLoop(b, loc, buildDimValue(imp, cond, 0),
+              ValueRange{emptyWith(imp, type, buildDimValue(imp, data, axis)),
                          cIndex(b, loc, 0)},
               [&](OpBuilder &nb, Location nloc, Value i, ValueRange args) {
                 Value keep = nb.create<tensor::ExtractOp>(nloc, cond, i);
@@ -400,7 +392,7 @@ static LogicalResult importUnique(NodeImporter &imp) {
     return imp.emitError() << "STRING elements are not supported";
   OpBuilder &b = imp.getBuilder();
   Location loc = imp.getLoc();
-  Value cn = dimValue(imp, data, axis);
+  Value cn = buildDimValue(imp, data, axis);
   // The [outer, n, inner] view (n may be the only run-time dim).
   Value view;
   if (!ShapedType::isDynamic(n)) {

@@ -378,10 +378,7 @@ static LogicalResult importGatherND(NodeImporter &imp) {
   }
   SmallVector<Value> indexedSizes;
   for (int64_t j = 0; j < k; ++j)
-    indexedSizes.push_back(
-        ShapedType::isDynamic(indexed[j])
-            ? imp.create<tensor::DimOp>(*data, batchDims + j).getResult()
-            : imp.create<arith::ConstantIndexOp>(indexed[j]).getResult());
+    indexedSizes.push_back(buildDimValue(imp, *data, batchDims + j));
   if (runtimeIndexed)
     checkIndicesInRange(imp, *indices, indexedSizes);
   if (type->hasStaticShape() && type->getNumElements() == 0) {
@@ -882,9 +879,7 @@ static LogicalResult importRuntimeTile(NodeImporter &imp, Value input,
   SmallVector<Value> sizes, dims;
   for (int64_t d = 0; d < inType.getRank(); ++d) {
     int64_t dim = inType.getDimSize(d);
-    dims.push_back(ShapedType::isDynamic(dim)
-                       ? imp.create<tensor::DimOp>(input, d).getResult()
-                       : imp.create<arith::ConstantIndexOp>(dim).getResult());
+    dims.push_back(buildDimValue(imp, input, d));
     if (!runtime && !ShapedType::isDynamic(dim)) {
       if (llvm::MulOverflow(dim, repeats[d], shape.emplace_back()))
         return imp.emitError() << "the result's dim " << d << " overflows";

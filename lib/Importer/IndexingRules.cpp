@@ -80,14 +80,6 @@ static Value clampIndex(OpBuilder &b, Location loc, Value index, Value size) {
   return b.create<arith::MinSIOp>(loc, low, last);
 }
 
-/// Size `d` of `v` as an `index` (a constant where static).
-static Value dimValue(NodeImporter &imp, Value v, int64_t d) {
-  auto type = cast<RankedTensorType>(v.getType());
-  if (!type.isDynamicDim(d))
-    return imp.create<arith::ConstantIndexOp>(type.getDimSize(d));
-  return imp.create<tensor::DimOp>(v, d);
-}
-
 /// Dims `da` of `a` and `db` of `b` related by `pred` (eq or sle): an error
 /// if both are static and are not, a run-time check if either is not
 /// static.
@@ -101,8 +93,8 @@ static LogicalResult requireDims(NodeImporter &imp, Value a, int64_t da,
       return success();
     return imp.emitError() << what << " (" << sa << " and " << sb << ")";
   }
-  Value va = dimValue(imp, a, da);
-  Value vb = dimValue(imp, b, db);
+  Value va = buildDimValue(imp, a, da);
+  Value vb = buildDimValue(imp, b, db);
   buildRuntimeCheck(imp, imp.create<arith::CmpIOp>(pred, va, vb),
                     what + " at run time");
   return success();
@@ -254,7 +246,7 @@ static LogicalResult importScatterElements(NodeImporter &imp) {
   bool empty =
       indicesType.hasStaticShape() && indicesType.getNumElements() == 0;
   int64_t axisSize = dataType.getDimSize(*axis);
-  Value axisValue = dimValue(imp, ops->data, *axis);
+  Value axisValue = buildDimValue(imp, ops->data, *axis);
   if (!ShapedType::isDynamic(axisSize)) {
     if (axisSize == 0 && !empty)
       return imp.emitError() << "scatters into an empty axis";
@@ -266,7 +258,7 @@ static LogicalResult importScatterElements(NodeImporter &imp) {
 
   SmallVector<Value> ubs;
   for (int64_t d = 0; d < rank; ++d)
-    ubs.push_back(dimValue(imp, ops->indices, d));
+    ubs.push_back(buildDimValue(imp, ops->indices, d));
   Value idx = ops->indices, upd = ops->updates;
   Reduction reduction = ops->reduction;
   SmallVector<Value> result = buildLoops(
@@ -321,7 +313,7 @@ static LogicalResult importScatterND(NodeImporter &imp) {
       indicesType.hasStaticShape() && indicesType.getNumElements() == 0;
   SmallVector<Value> indexedSizes;
   for (int64_t j = 0; j < k; ++j)
-    indexedSizes.push_back(dimValue(imp, ops->data, j));
+    indexedSizes.push_back(buildDimValue(imp, ops->data, j));
   if (llvm::any_of(indexed, ShapedType::isDynamic)) {
     checkIndicesInRange(imp, ops->indices, indexedSizes);
   } else if (!empty) {
@@ -334,9 +326,9 @@ static LogicalResult importScatterND(NodeImporter &imp) {
 
   SmallVector<Value> outerUbs, sliceUbs;
   for (int64_t d = 0; d < q - 1; ++d)
-    outerUbs.push_back(dimValue(imp, ops->indices, d));
+    outerUbs.push_back(buildDimValue(imp, ops->indices, d));
   for (int64_t d = k; d < dataType.getRank(); ++d)
-    sliceUbs.push_back(dimValue(imp, ops->data, d));
+    sliceUbs.push_back(buildDimValue(imp, ops->data, d));
   Value idx = ops->indices, upd = ops->updates;
   Reduction reduction = ops->reduction;
   SmallVector<Value> result = buildLoops(
@@ -555,11 +547,7 @@ static LogicalResult importTopK(NodeImporter &imp) {
     kValue = imp.create<arith::IndexCastOp>(imp.getBuilder().getIndexType(),
                                             extractScalar(imp, *kInput));
   }
-  Value nValue =
-      inType.isDynamicDim(*axis)
-          ? imp.create<tensor::DimOp>(*input, *axis).getResult()
-          : imp.create<arith::ConstantIndexOp>(inType.getDimSize(*axis))
-                .getResult();
+  Value nValue = buildDimValue(imp, *input, *axis);
   if (k && !inType.isDynamicDim(*axis) &&
       (*k < 0 || *k > inType.getDimSize(*axis)))
     return imp.emitError() << "k = " << *k << " is out of range for an axis of "
@@ -623,10 +611,7 @@ static LogicalResult importTopK(NodeImporter &imp) {
         sizes.push_back(kValue);
       continue;
     }
-    Value size = inType.isDynamicDim(d)
-                     ? imp.create<tensor::DimOp>(*input, d).getResult()
-                     : imp.create<arith::ConstantIndexOp>(inType.getDimSize(d))
-                           .getResult();
+    Value size = buildDimValue(imp, *input, d);
     if (inType.isDynamicDim(d))
       sizes.push_back(size);
     rowSizes.push_back(size);
