@@ -16,6 +16,7 @@
 #include "onnx/shape_inference/implementation.h"
 #include "llvm/ADT/ScopeExit.h"
 
+#include <algorithm>
 #include <deque>
 #include <exception>
 #include <optional>
@@ -295,6 +296,14 @@ aic::importer::inferMissingOutputTypes(const onnx::NodeProto &node,
   return success();
 }
 
+/// The symbol of dim `d` of value `name` that nothing else names; '*'
+/// multiplies symbols (DimProduct), so a name's own become '?'.
+static std::string ownDimSymbol(StringRef name, int64_t d) {
+  std::string symbol = ("dim " + Twine(d) + " of " + name).str();
+  std::replace(symbol.begin(), symbol.end(), '*', '?');
+  return symbol;
+}
+
 void aic::importer::recordOutputTypes(const onnx::NodeProto &node,
                                       GraphState &state) {
   // Signless integers do not say whether they are unsigned: an output of
@@ -337,6 +346,11 @@ void aic::importer::recordOutputTypes(const onnx::NodeProto &node,
           else if (old.dim_size() == shape.dim_size() &&
                    old.dim(d).has_dim_param())
             shape.mutable_dim(d)->set_dim_param(old.dim(d).dim_param());
+          else
+            // A dim nothing names (a strided convolution's): a symbol of
+            // its own, equal only to itself, that the nodes after it carry
+            // on, so that reshapes of it stay provable.
+            shape.mutable_dim(d)->set_dim_param(ownDimSymbol(name, d));
         }
         // Where compiled code can read a symbol no graph input names.
         for (int d = 0; d < shape.dim_size(); ++d) {
