@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <functional>
 
 using namespace aic::rt;
 using dnnl::memory;
@@ -425,8 +426,6 @@ void DnnlPrimitive::exec(aicrt_exec_state &st, PrimState *ps,
 //===--- Entry points -----------------------------------------------------===//
 
 namespace {
-/// Decodes kind `D`, creates it with its factory and checks that the
-/// factory's exec arguments agree with the contract.
 /// Whether descriptor kind `D` has a post-op chain.
 template <class D, class = void> struct HasPostOps : std::false_type {};
 template <class D>
@@ -455,6 +454,59 @@ PrimitivePtr guardNan(PrimitivePtr p, const D &d, const CreateInfo &ci,
   }
 }
 
+/// Whether `t` has no elements.
+bool isEmpty(const Tensor &t) {
+  return std::find(t.dims.begin(), t.dims.end(), 0) != t.dims.end();
+}
+
+/// The primitive of `d`, a shape at which some exec tensor has no elements
+/// (oneDNN does not take every empty shape: a matmul of no rows divides by
+/// zero while it is created): nothing to do where the result is empty, and
+/// a Concat without its empty inputs (a KV cache that starts empty); other
+/// empty tensors are refused. `make` creates the primitive of a shape
+/// without empty tensors.
+template <class D>
+PrimitivePtr buildEmpty(const D &d, const CreateInfo &ci,
+                        const std::function<PrimitivePtr(const D &)> &make) {
+  int numArgs = static_cast<int>(aic::contract::numExecArgs(d));
+  // An RNN of no steps still gives its initial states; a layer norm's
+  // statistics may have elements where its result has none.
+  bool noResult = isEmpty(d.dst);
+  if constexpr (std::is_same_v<D, aic::contract::Rnn>)
+    noResult = false;
+  if constexpr (std::is_same_v<D, aic::contract::LayerNorm>)
+    noResult &= (!d.mean || isEmpty(*d.mean)) && (!d.var || isEmpty(*d.var));
+  if (noResult)
+    return std::make_unique<NoOpPrimitive>(ci.label, numArgs);
+  if constexpr (std::is_same_v<D, aic::contract::Concat>) {
+    D kept = d;
+    kept.inputs.clear();
+    std::vector<int> pick;
+    for (size_t i = 0; i < d.inputs.size(); ++i)
+      if (!isEmpty(d.inputs[i])) {
+        kept.inputs.push_back(d.inputs[i]);
+        pick.push_back(static_cast<int>(i));
+      }
+    pick.push_back(static_cast<int>(d.inputs.size())); // dst
+    return std::make_unique<ArgSubsetPrimitive>(ci.label, numArgs, make(kept),
+                                                std::move(pick));
+  }
+  int arg = 0;
+  std::string which;
+  D copy = d;
+  aic::contract::forEachExecTensor(copy, [&](Tensor &t) {
+    if (which.empty() && isEmpty(t))
+      which = std::to_string(arg);
+    ++arg;
+  });
+  fail(AIC_ERROR_UNSUPPORTED,
+       ci.label + ": argument #" + which +
+           " has no elements at run time (an empty tensor), which a " +
+           ci.kind + " primitive does not take yet");
+}
+
+/// Decodes kind `D`, creates it with its factory and checks that the
+/// factory's exec arguments agree with the contract.
 template <class D>
 PrimitivePtr build(const int64_t *desc, int64_t len, const CreateInfo &ci,
                    PrimitivePtr (*factory)(const D &, const CreateInfo &),
@@ -489,13 +541,19 @@ PrimitivePtr build(const int64_t *desc, int64_t len, const CreateInfo &ci,
           if (dim == AIC_DIM_DYNAMIC)
             dim = *dims++;
       });
-      std::vector<int64_t> words = aic::contract::encode(concrete);
-      OpInfo unused;
       CreateInfo at{label, kind, *engine};
-      static const std::atomic<size_t> kNoCache{0};
-      bool alsoGuarded = false;
-      return build<D>(words.data(), static_cast<int64_t>(words.size()), at,
-                      factory, unused, kNoCache, alsoGuarded);
+      auto make = [&](const D &shaped) {
+        std::vector<int64_t> words = aic::contract::encode(shaped);
+        OpInfo unused;
+        static const std::atomic<size_t> kNoCache{0};
+        bool alsoGuarded = false;
+        return build<D>(words.data(), static_cast<int64_t>(words.size()), at,
+                        factory, unused, kNoCache, alsoGuarded);
+      };
+      bool empty = false;
+      aic::contract::forEachExecTensor(concrete,
+                                       [&](Tensor &t) { empty |= isEmpty(t); });
+      return empty ? buildEmpty<D>(concrete, at, make) : make(concrete);
     };
     info = OpInfo{};
     return std::make_unique<ShapedPrimitive>(

@@ -100,16 +100,12 @@ void ShapedPrimitive::execDims(aicrt_exec_state &st, PrimState *ps,
     if (it != s.entries.end()) {
       s.entries.splice(s.entries.begin(), s.entries, it);
     } else {
-      // oneDNN does not take every empty shape (a matmul of no rows divides
-      // by zero while it is created).
+      // Empty tensors (dims of 0) are the factory's to take or refuse.
       for (size_t i = 0; i < numDims_; ++i)
-        if (dims[i] <= 0)
-          fail(dims[i] == 0 ? AIC_ERROR_UNSUPPORTED : AIC_ERROR_RUNTIME,
-               label_ + ": run-time dim #" + std::to_string(i) + " is " +
-                   std::to_string(dims[i]) +
-                   (dims[i] == 0 ? " (an empty tensor), which library "
-                                   "primitives do not take yet"
-                                 : ""));
+        if (dims[i] < 0)
+          fail(AIC_ERROR_RUNTIME, label_ + ": run-time dim #" +
+                                      std::to_string(i) + " is " +
+                                      std::to_string(dims[i]));
       ShapeEntry e;
       e.dims.assign(dims, dims + numDims_);
       e.prim = lookup(e.dims);
@@ -125,4 +121,12 @@ void ShapedPrimitive::execDims(aicrt_exec_state &st, PrimState *ps,
                                 std::to_string(e.prim->numArgs()) +
                                 " arguments, not " + std::to_string(numArgs_));
   e.prim->exec(st, e.state.get(), args);
+}
+
+void ArgSubsetPrimitive::exec(aicrt_exec_state &st, PrimState *ps,
+                              void *const *args) {
+  std::vector<void *> picked(pick_.size());
+  for (size_t i = 0; i < pick_.size(); ++i)
+    picked[i] = args[pick_[i]];
+  inner_->exec(st, ps, picked.data());
 }

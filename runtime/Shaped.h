@@ -90,6 +90,35 @@ private:
   std::atomic<size_t> created_{0};
 };
 
+/// The primitive of a shape whose result has no elements: nothing to do.
+class NoOpPrimitive : public Primitive {
+public:
+  using Primitive::Primitive;
+  void exec(aicrt_exec_state &, PrimState *, void *const *) override {}
+};
+
+/// `inner` run on some of its exec arguments: argument i of `inner` is
+/// argument `pick[i]` of this one (a Concat without its empty inputs).
+class ArgSubsetPrimitive : public Primitive {
+public:
+  ArgSubsetPrimitive(std::string label, int numArgs, PrimitivePtr inner,
+                     std::vector<int> pick)
+      : Primitive(std::move(label), numArgs), inner_(std::move(inner)),
+        pick_(std::move(pick)) {}
+  size_t scratchpadBytes() const override { return inner_->scratchpadBytes(); }
+  size_t stagingBytes(int stage) const override {
+    return inner_->stagingBytes(stage);
+  }
+  std::unique_ptr<PrimState> makeState(aicrt_exec_state &st) const override {
+    return inner_->makeState(st);
+  }
+  void exec(aicrt_exec_state &st, PrimState *ps, void *const *args) override;
+
+private:
+  PrimitivePtr inner_;
+  std::vector<int> pick_;
+};
+
 } // namespace aic::rt
 
 #endif // AIC_RUNTIME_SHAPED_H

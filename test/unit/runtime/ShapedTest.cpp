@@ -2,7 +2,8 @@
 //
 // ShapedPrimitive (runtime/Shaped.h) with a factory that counts what it
 // creates: a repeated shape creates nothing, the cache keeps the most
-// recently used shapes up to its capacity, and bad dims are errors.
+// recently used shapes up to its capacity, negative dims are errors and
+// empty shapes go to the factory; ArgSubsetPrimitive.
 //
 //===----------------------------------------------------------------------===//
 
@@ -134,13 +135,34 @@ TEST_F(ShapedTest, ExecStatesShareTheCache) {
   EXPECT_EQ(created, 1);
 }
 
-TEST_F(ShapedTest, NegativeAndZeroDimsAreErrors) {
+TEST_F(ShapedTest, NegativeDimsAreErrors) {
   int64_t out[2], dims[2] = {-3, 8};
   void *args[] = {out};
   EXPECT_THROW(prim.execDims(st, ps.get(), args, dims), Error);
-  dims[0] = 0;
-  EXPECT_THROW(prim.execDims(st, ps.get(), args, dims), Error);
   EXPECT_EQ(created, 0);
+}
+
+TEST_F(ShapedTest, EmptyShapesAreTheFactorys) {
+  // The factory decides what an empty tensor does (Primitive.cpp: nothing
+  // where the result is empty, a Concat leaves its empty inputs out).
+  runAt(0, 8);
+  runAt(4, 0);
+  EXPECT_EQ(created, 2);
+}
+
+TEST(ArgSubsetPrimitive, RunsTheInnerOnTheArgsItPicks) {
+  auto inner = std::make_unique<DimsPrimitive>(0, 5);
+  ArgSubsetPrimitive subset("primitive 'subset'", 3, std::move(inner), {2});
+  int64_t a[2] = {-1, -1}, b[2] = {-1, -1}, c[2] = {-1, -1};
+  void *args[] = {a, b, c};
+  aicrt_exec_state st;
+  std::unique_ptr<PrimState> ps = subset.makeState(st);
+  subset.exec(st, ps.get(), args);
+  EXPECT_EQ(a[1], -1);
+  EXPECT_EQ(b[1], -1);
+  EXPECT_EQ(c[0], 0);
+  EXPECT_EQ(c[1], 5);
+  EXPECT_EQ(subset.numArgs(), 3);
 }
 
 TEST_F(ShapedTest, ExecWithoutDimsIsAnError) {
