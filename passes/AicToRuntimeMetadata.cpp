@@ -138,10 +138,12 @@ LogicalResult Lowering::buildMetadata(unsigned numInputs) {
                      DenseElementsAttr::getFromRawBuffer(bytesType, bytes));
         valuePtr = at.create<LLVM::AddressOfOp>(loc, global);
       }
-      // The symbolic names of an input's run-time dims (aic.dim_names).
+      // The symbolic names of an input's run-time dims (aic.dim_names; an
+      // output's are for the generated header only).
       Value dimNamesPtr = at.create<LLVM::ZeroOp>(loc, ptrType);
-      if (auto names =
-              attrs ? attrs.getAs<ArrayAttr>(kDimNamesAttr) : nullptr) {
+      if (auto names = attrs && kind == "input"
+                           ? attrs.getAs<ArrayAttr>(kDimNamesAttr)
+                           : nullptr) {
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToEnd(module.getBody());
         auto namesType = LLVM::LLVMArrayType::get(ptrType, names.size());

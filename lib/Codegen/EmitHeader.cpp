@@ -219,6 +219,19 @@ LogicalResult readSignature(func::FuncOp graph, Signature &sig) {
     t.ident = identifierFor(t.name, taken);
     if (kind == "output") {
       sig.allocOutputs |= t.isDynamic();
+      // A run-time dim that is an input's named dim is shown by its
+      // parameter (the inputs are read first).
+      auto names = attrs ? attrs.getAs<ArrayAttr>(kDimNamesAttr) : ArrayAttr();
+      t.dimParams.resize(t.shape.size());
+      for (auto [d, size] : llvm::enumerate(t.shape)) {
+        auto symbol = names && d < names.size() ? dyn_cast<StringAttr>(names[d])
+                                                : StringAttr();
+        auto it = symbol && ShapedType::isDynamic(size)
+                      ? paramOfSymbol.find(symbol.getValue())
+                      : paramOfSymbol.end();
+        if (it != paramOfSymbol.end())
+          t.dimParams[d] = it->second;
+      }
     } else if (t.isDynamic()) {
       // A named dim is one parameter wherever it occurs (the runtime checks
       // that inputs sharing it agree); an unnamed one is its own.

@@ -130,10 +130,39 @@ void GraphSignature::finish(func::FuncOp func, GraphState &state) {
                           arg.input, /*specialize=*/false)));
   func.setFunctionType(
       builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  // A result's run-time dim that is an input's named dim (traced to it, or
+  // so named in the value's ONNX type) has its name: the generated header
+  // shows it.
+  llvm::StringSet<> inputSymbols;
+  for (const Arg &arg : args)
+    for (const std::string &name : arg.dimNames)
+      if (!name.empty())
+        inputSymbols.insert(name);
   for (auto [i, name] : llvm::enumerate(resultNames)) {
     func.setResultAttr(i, kNameAttr, builder.getStringAttr(name));
     if (isUnsignedElementType(resultElementTypes[i]))
       func.setResultAttr(i, kUnsignedAttr, builder.getUnitAttr());
+    auto type = cast<ShapedType>(results[i].getType());
+    SmallVector<std::string> dimNames(type.getRank());
+    bool named = false;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (type.isDynamicDim(d)) {
+        std::string symbol = traceDimSymbol(results[i], d);
+        // Else the symbol the import gave the value's dim in ONNX's type.
+        const onnx::TypeProto *onnxType = state.getOnnxType(name);
+        if (!inputSymbols.contains(symbol) && onnxType &&
+            onnxType->has_tensor_type() &&
+            onnxType->tensor_type().shape().dim_size() == type.getRank())
+          symbol = onnxType->tensor_type().shape().dim(d).dim_param();
+        if (inputSymbols.contains(symbol)) {
+          dimNames[d] = symbol;
+          named = true;
+        }
+      }
+    if (named) {
+      SmallVector<StringRef> refs(dimNames.begin(), dimNames.end());
+      func.setResultAttr(i, kDimNamesAttr, builder.getStrArrayAttr(refs));
+    }
   }
   if (composite) {
     func->setAttr(kInputValuesAttr, builder.getArrayAttr(inputValues));
