@@ -123,10 +123,27 @@ void ShapedPrimitive::execDims(aicrt_exec_state &st, PrimState *ps,
   e.prim->exec(st, e.state.get(), args);
 }
 
+namespace {
+/// The inner primitive's state, and room for the arguments picked for it
+/// (allocated once, not per run).
+struct ArgSubsetState : PrimState {
+  std::unique_ptr<PrimState> inner;
+  std::vector<void *> picked;
+};
+} // namespace
+
+std::unique_ptr<PrimState>
+ArgSubsetPrimitive::makeState(aicrt_exec_state &st) const {
+  auto s = std::make_unique<ArgSubsetState>();
+  s->inner = inner_->makeState(st);
+  s->picked.resize(pick_.size());
+  return s;
+}
+
 void ArgSubsetPrimitive::exec(aicrt_exec_state &st, PrimState *ps,
                               void *const *args) {
-  std::vector<void *> picked(pick_.size());
+  auto &s = *static_cast<ArgSubsetState *>(ps);
   for (size_t i = 0; i < pick_.size(); ++i)
-    picked[i] = args[pick_[i]];
-  inner_->exec(st, ps, picked.data());
+    s.picked[i] = args[pick_[i]];
+  inner_->exec(st, s.inner.get(), s.picked.data());
 }

@@ -109,9 +109,7 @@ public:
   size_t stagingBytes(int stage) const override {
     return inner_->stagingBytes(stage);
   }
-  std::unique_ptr<PrimState> makeState(aicrt_exec_state &st) const override {
-    return inner_->makeState(st);
-  }
+  std::unique_ptr<PrimState> makeState(aicrt_exec_state &st) const override;
   void exec(aicrt_exec_state &st, PrimState *ps, void *const *args) override;
 
 private:

@@ -143,16 +143,17 @@ void GraphSignature::finish(func::FuncOp func, GraphState &state) {
     if (isUnsignedElementType(resultElementTypes[i]))
       func.setResultAttr(i, kUnsignedAttr, builder.getUnitAttr());
     auto type = cast<ShapedType>(results[i].getType());
+    const onnx::TypeProto *onnxType = state.getOnnxType(name);
+    bool onnxShaped =
+        onnxType && onnxType->has_tensor_type() &&
+        onnxType->tensor_type().shape().dim_size() == type.getRank();
     SmallVector<std::string> dimNames(type.getRank());
     bool named = false;
     for (int64_t d = 0; d < type.getRank(); ++d)
       if (type.isDynamicDim(d)) {
         std::string symbol = traceDimSymbol(results[i], d);
         // Else the symbol the import gave the value's dim in ONNX's type.
-        const onnx::TypeProto *onnxType = state.getOnnxType(name);
-        if (!inputSymbols.contains(symbol) && onnxType &&
-            onnxType->has_tensor_type() &&
-            onnxType->tensor_type().shape().dim_size() == type.getRank())
+        if (!inputSymbols.contains(symbol) && onnxShaped)
           symbol = onnxType->tensor_type().shape().dim(d).dim_param();
         if (inputSymbols.contains(symbol)) {
           dimNames[d] = symbol;
