@@ -37,6 +37,33 @@ Value aic::lowering::pointerOf(OpBuilder &b, Location loc, Value buffer,
 }
 
 namespace {
+/// Whether the elements of a buffer of `type` are one dense row-major
+/// range, as a primitive's descriptor says: its strides are row-major over
+/// the dims of extent other than 1 (a slice of one image of a batch-strided
+/// view is).
+bool isContiguous(MemRefType type) {
+  if (type.getLayout().isIdentity())
+    return true;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(getStridesAndOffset(type, strides, offset)))
+    return false;
+  int64_t expected = 1;
+  bool unknown = false;
+  for (int64_t d = type.getRank() - 1; d >= 0; --d) {
+    int64_t size = type.getDimSize(d);
+    if (size == 1)
+      continue;
+    if (unknown || strides[d] != expected)
+      return false;
+    if (ShapedType::isDynamic(size))
+      unknown = true;
+    else
+      expected *= size;
+  }
+  return true;
+}
+
 /// The ONNX node name of `loc`, if it carries one.
 std::string nodeName(Location loc, int64_t id) {
   if (auto fused = dyn_cast<FusedLoc>(loc))
@@ -61,6 +88,12 @@ struct PrimitiveToCall : public OpInterfaceConversionPattern<RuntimePrimitive> {
     PrimitiveCall call;
     if (failed(op.encodePrimitive(call)))
       return failure();
+    for (auto [i, buffer] : llvm::enumerate(call.args))
+      if (!isContiguous(cast<MemRefType>(buffer.getType())))
+        return op->emitOpError()
+               << "passes argument #" << i << " of type " << buffer.getType()
+               << ", which is not one dense range as its primitive's "
+                  "descriptor says";
     Location loc = op->getLoc();
     int64_t id = records.size();
     // A reorder carries the name of the value it moves (a graph input's,

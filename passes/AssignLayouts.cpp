@@ -726,17 +726,19 @@ void LayoutAssigner::makePlain(Operation *op) {
       operand.set(convert(operand.get(), {}));
 }
 
-/// For each conv whose result a concat along the channels of a single
-/// image takes, the channel counts that concat's inputs have in common
-/// (their greatest common divisor): in a layout with channel blocks that
-/// divide it, the concat places its inputs one after another
-/// (aic-concat-in-place then lets the producers write in place).
+/// For each conv whose result a concat along the channels takes, the
+/// channel counts that concat's inputs have in common (their greatest
+/// common divisor): in a layout with channel blocks that divide it, the
+/// concat places its inputs one after another within each image
+/// (aic-concat-in-place then lets the producers write in place, once per
+/// image when there are several).
 DenseMap<Operation *, int64_t> concatProducers(func::FuncOp func) {
   DenseMap<Operation *, int64_t> producers;
   func.walk([&](ConcatOp concat) {
     auto type = dyn_cast<RankedTensorType>(concat.getInit().getType());
-    if (!type || !type.hasStaticShape() || !type.getElementType().isF32() ||
-        concat.getAxis() != 1 || type.getDimSize(0) != 1)
+    if (!type || type.getRank() < 2 ||
+        ShapedType::isDynamicShape(type.getShape().drop_front()) ||
+        !type.getElementType().isF32() || concat.getAxis() != 1)
       return;
     int64_t common = 0;
     for (Value in : concat.getInputs())

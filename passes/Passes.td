@@ -490,9 +490,25 @@ def ConcatInPlace : Pass<"aic-concat-in-place", "mlir::func::FuncOp"> {
       %b = memref.view %buf[%c8192][] : memref<16384xi8> to memref<1x2x8x8x16xf32>
       aic.conv ... outs(%a) ...
       aic.conv ... outs(%b) ...
+
+    With a batch stored first (dim 0 of extent N > 1, or known only at run
+    time) each image holds a part of every input, so an input is a
+    batch-strided slice of the result. No library kernel writes such a
+    destination, so the ops using an input buffer (all `BatchSeparable`,
+    taking it as a batch operand) run in an `scf.for` over the batch, each
+    on the slices of one image, which are dense:
+      %d = memref.alloc(%n) : memref<?x4x8x8x16xf32>
+      %a = memref.subview %d[0, 0, 0, 0, 0] [%n, 2, 8, 8, 16] [1, 1, 1, 1, 1]
+      %b = memref.subview %d[0, 2, 0, 0, 0] [%n, 2, 8, 8, 16] [1, 1, 1, 1, 1]
+      scf.for %i = %c0 to %n step %c1 {
+        %x_i = memref.subview %x[%i, 0, 0, 0, 0] [1, 1, 8, 8, 16] [...]
+        %a_i = memref.subview %a[%i, 0, 0, 0, 0] [1, 2, 8, 8, 16] [...]
+        aic.conv %x_i, ... outs(%a_i) {layouts = [<..., [1, 16, 8, 8]>, ...]}
+      }
   }];
   let dependentDialects = ["mlir::memref::MemRefDialect",
-                           "mlir::arith::ArithDialect"];
+                           "mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect"];
 }
 
 def PlanMemory : Pass<"aic-plan-memory", "mlir::ModuleOp"> {

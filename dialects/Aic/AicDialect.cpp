@@ -91,6 +91,18 @@ bool aic::hasSumPostOp(Operation *op) {
          });
 }
 
+bool aic::isBroadcastBatchOperand(Operation *op, OpOperand &operand) {
+  auto dps = cast<DestinationStyleOpInterface>(op);
+  if (dps.isDpsInit(&operand))
+    return true;
+  if (dps.getNumDpsInits() != 1)
+    return false;
+  ShapedType init = getLogicalType(op, dps.getDpsInits()[0]);
+  ShapedType type = getLogicalType(op, operand.get());
+  return type.getRank() == init.getRank() && type.getRank() > 0 &&
+         !(type.getDimSize(0) == 1 && init.getDimSize(0) != 1);
+}
+
 Attribute EltwisePostOpAttr::parse(AsmParser &parser, Type) {
   std::string keyword;
   double alpha = 0.0, beta = 0.0;

@@ -51,6 +51,10 @@ LayoutAttr getOperandLayout(mlir::Operation *op, mlir::Value value);
 mlir::ShapedType getLogicalType(mlir::Operation *op, mlir::Value value);
 /// The post-op chain has a #aic.sum, so the op reads its destination.
 bool hasSumPostOp(mlir::Operation *op);
+/// Whether `operand` of the destination-style `op` is the destination or
+/// has the destination's logical rank and a dim 0 that is not a broadcast
+/// 1: the default batch operands of a BatchSeparable op.
+bool isBroadcastBatchOperand(mlir::Operation *op, mlir::OpOperand &operand);
 } // namespace aic
 
 #include "dialects/Aic/AicInterfaces.h.inc"

@@ -100,4 +100,25 @@ def Aic_BinaryFunctionInterface : OpInterface<"BinaryFunction"> {
   ];
 }
 
+def Aic_BatchSeparableInterface : OpInterface<"BatchSeparable"> {
+  let cppNamespace = "::aic";
+  let description = [{
+    A library op whose destination's dim 0 is a batch: entry n of the
+    destination depends only on entry n of the op's batch operands (sliced
+    along dim 0 with it) and on the whole of its other operands (weights,
+    broadcast operands). So the op may run as one call per batch entry on
+    slices of its batch operands; aic-concat-in-place runs it so to write
+    into a batch-strided part of a concat's result.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Whether `operand` is sliced along dim 0 with the destination. By
+        default: the destination, and every operand of its logical rank
+        whose dim 0 is not a broadcast 1.
+      }],
+      "bool", "isBatchOperand", (ins "::mlir::OpOperand &":$operand), [{}],
+      [{ return ::aic::isBroadcastBatchOperand($_op, operand); }]>,
+  ];
+}
+
 #endif // AIC_INTERFACES_TD

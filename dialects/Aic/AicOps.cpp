@@ -251,6 +251,17 @@ void aic::getDestinationStyleEffects(
 // ConvOp
 //===----------------------------------------------------------------------===//
 
+/// The image and the destination; a binary post-op operand unless it
+/// broadcasts over the batch. Never the weights or the bias.
+bool ConvOp::isBatchOperand(OpOperand &operand) {
+  if (&operand == &getInputMutable() || &operand == &getInitMutable())
+    return true;
+  for (OpOperand &post : getPostOperandsMutable())
+    if (&post == &operand)
+      return isBroadcastBatchOperand(*this, operand);
+  return false;
+}
+
 LogicalResult ConvOp::verify() {
   ShapedType inType = shapeOf(*this, getInput());
   ShapedType wType = shapeOf(*this, getWeight());

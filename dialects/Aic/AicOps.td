@@ -57,7 +57,8 @@ class Aic_ChainOp<string mnemonic, list<Trait> traits = []>
 // Neural-network ops
 //===----------------------------------------------------------------------===//
 
-def Aic_ConvOp : Aic_ChainOp<"conv", [AttrSizedOperandSegments]> {
+def Aic_ConvOp : Aic_ChainOp<"conv", [AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<Aic_BatchSeparableInterface, ["isBatchOperand"]>]> {
   let summary = "N-d convolution with an optional fused post-op chain";
   let description = [{
     Mirrors ONNX Conv (NCHW input, OIHW weight) with normalized attributes:
@@ -120,7 +121,8 @@ def Aic_ConvTransposeOp : Aic_ChainOp<"conv_transpose",
 }
 
 class Aic_PoolOp<string mnemonic>
-    : Aic_LibraryOp<mnemonic, [Aic_LayoutAgnosticInterface]> {
+    : Aic_LibraryOp<mnemonic, [Aic_LayoutAgnosticInterface,
+                               Aic_BatchSeparableInterface]> {
   let arguments = (ins Aic_TensorOrBuffer:$input, Aic_TensorOrBuffer:$init,
                    DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
                    DenseI64ArrayAttr:$dilations, DenseI64ArrayAttr:$pads,
@@ -215,7 +217,8 @@ def Aic_MatmulOp : Aic_ChainOp<"matmul", [AttrSizedOperandSegments]> {
 
 class Aic_BinaryOp<string mnemonic, string desc>
     : Aic_ChainOp<mnemonic, [Aic_BinaryFunctionInterface,
-                             Aic_LayoutAgnosticInterface]> {
+                             Aic_LayoutAgnosticInterface,
+                             Aic_BatchSeparableInterface]> {
   let summary = "elementwise " # desc # " with numpy broadcasting";
   let description = [{
     Both operands broadcast to the result (ONNX multidirectional
@@ -251,7 +254,8 @@ def Aic_MinOp : Aic_BinaryOp<"min", "minimum">;
 
 class Aic_UnaryOp<string mnemonic, string desc, dag extraArgs = (ins)>
     : Aic_LibraryOp<mnemonic, [Aic_EltwiseFunctionInterface,
-                               Aic_LayoutAgnosticInterface]> {
+                               Aic_LayoutAgnosticInterface,
+                               Aic_BatchSeparableInterface]> {
   let summary = "elementwise " # desc;
   let description = [{
     Example:
@@ -290,7 +294,8 @@ def Aic_GeluOp : Aic_UnaryOp<"gelu", "Gaussian error linear unit: "
 // Normalization
 //===----------------------------------------------------------------------===//
 
-def Aic_BatchNormOp : Aic_LibraryOp<"batch_norm"> {
+def Aic_BatchNormOp : Aic_LibraryOp<"batch_norm",
+                                   [Aic_BatchSeparableInterface]> {
   let summary = "inference batch normalization over channel dim 1";
   let description = [{
     y = scale * (x - mean) / sqrt(var + epsilon) + bias, per channel (dim 1).
@@ -314,7 +319,7 @@ def Aic_BatchNormOp : Aic_LibraryOp<"batch_norm"> {
   }];
 }
 
-def Aic_LrnOp : Aic_LibraryOp<"lrn"> {
+def Aic_LrnOp : Aic_LibraryOp<"lrn", [Aic_BatchSeparableInterface]> {
   let summary = "local response normalization across channels";
   let description = [{
     y = x / (bias + alpha / size * s)^beta, where s sums x^2 over the

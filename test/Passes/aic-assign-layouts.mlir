@@ -208,6 +208,28 @@ func.func @fire(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
 
 // -----
 
+// The same with a batch known only at run time: each image holds its part
+// of both inputs one after another, and aic-concat-in-place runs the convs
+// per image into them, so the convs still write the channel-blocked layout.
+// CHECK-LABEL: func @fire_runtime_batch
+// CHECK: %[[A:.*]] = aic.conv {{.*}} layouts = [#aic.layout<"[[ACT:aBcd(16|8)b]]", [?, 16, 8, 8]>, {{.*}}, #aic.layout<"[[ACT]]", [?, 32, 8, 8]>]
+// CHECK: %[[B:.*]] = aic.conv {{.*}} layouts = [#aic.layout<"[[ACT]]", [?, 16, 8, 8]>, {{.*}}, #aic.layout<"[[ACT]]", [?, 32, 8, 8]>]
+// CHECK: aic.concat %[[A]], %[[B]] {{.*}}#aic.layout<"[[ACT]]", [?, 64, 8, 8]>]
+func.func @fire_runtime_batch(%x: tensor<?x16x8x8xf32>) -> tensor<?x64x8x8xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x16x8x8xf32>
+  %w1 = arith.constant dense<0.02> : tensor<32x16x1x1xf32>
+  %w3 = arith.constant dense<0.03> : tensor<32x16x3x3xf32>
+  %e = tensor.empty(%n) : tensor<?x32x8x8xf32>
+  %a = aic.conv %x, %w1 outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.eltwise<relu>]} : (tensor<?x16x8x8xf32>, tensor<32x16x1x1xf32>, tensor<?x32x8x8xf32>) -> tensor<?x32x8x8xf32>
+  %b = aic.conv %x, %w3 outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64, post_ops = [#aic.eltwise<relu>]} : (tensor<?x16x8x8xf32>, tensor<32x16x3x3xf32>, tensor<?x32x8x8xf32>) -> tensor<?x32x8x8xf32>
+  %e2 = tensor.empty(%n) : tensor<?x64x8x8xf32>
+  %k = aic.concat %a, %b outs(%e2) {axis = 1 : i64} : (tensor<?x32x8x8xf32>, tensor<?x32x8x8xf32>, tensor<?x64x8x8xf32>) -> tensor<?x64x8x8xf32>
+  return %k : tensor<?x64x8x8xf32>
+}
+
+// -----
+
 // Weights computed at run time (scaled by aic-fold-input-scale) that are
 // much smaller than the input are reordered on every run into oneDNN's
 // layout; the scaling runs on the plain weights. Weights as large as the

@@ -70,15 +70,82 @@ func.func @nhwc(%x: memref<1x4x4x16xf32>, %out: memref<1x4x4x32xf32>) {
 
 // -----
 
-// Batch 2: each image's channels of one input are apart: the concat stays.
+// Batch 2: each image holds a part of each input, so the inputs become
+// batch-strided slices of the result, and their writers run once per
+// image, on dense slices of one image.
 // CHECK-LABEL: func @batch2
-// CHECK-NOT: memref.view
-// CHECK: aic.concat
+// CHECK: %[[D:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x4x4x4xf32>
+// CHECK: %[[A:.*]] = memref.subview %[[D]][0, 0, 0, 0] [2, 2, 4, 4] [1, 1, 1, 1] : memref<2x4x4x4xf32> to memref<2x2x4x4xf32, strided<[64, 16, 4, 1]>>
+// CHECK: %[[B:.*]] = memref.subview %[[D]][0, 2, 0, 0] [2, 2, 4, 4] [1, 1, 1, 1] : memref<2x4x4x4xf32> to memref<2x2x4x4xf32, strided<[64, 16, 4, 1], offset: 32>>
+// CHECK-NOT: memref.alloc
+// CHECK: %[[N:.*]] = arith.constant 2 : index
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %[[N]] step
+// CHECK-NEXT: %[[X:.*]] = memref.subview %arg0[%[[I]], 0, 0, 0] [1, 2, 4, 4] [1, 1, 1, 1]
+// CHECK-NEXT: %[[AI:.*]] = memref.subview %[[A]][%[[I]], 0, 0, 0] [1, 2, 4, 4] [1, 1, 1, 1] {{.*}} to memref<1x2x4x4xf32, strided<[64, 16, 4, 1], offset: ?>>
+// CHECK-NEXT: aic.relu %[[X]] outs(%[[AI]])
+// CHECK: scf.for %[[J:.*]] =
+// CHECK: %[[BJ:.*]] = memref.subview %[[B]][%[[J]], 0, 0, 0] [1, 2, 4, 4]
+// CHECK-NEXT: aic.sigmoid %{{.*}} outs(%[[BJ]])
+// CHECK-NOT: aic.concat
+// CHECK: aic.tanh %[[D]] outs(%arg1)
 func.func @batch2(%x: memref<2x2x4x4xf32>, %out: memref<2x4x4x4xf32>) {
   %a = memref.alloc() {alignment = 64 : i64} : memref<2x2x4x4xf32>
   %b = memref.alloc() {alignment = 64 : i64} : memref<2x2x4x4xf32>
   %d = memref.alloc() {alignment = 64 : i64} : memref<2x4x4x4xf32>
   aic.relu %x outs(%a) : (memref<2x2x4x4xf32>, memref<2x2x4x4xf32>) -> ()
+  aic.sigmoid %x outs(%b) : (memref<2x2x4x4xf32>, memref<2x2x4x4xf32>) -> ()
+  aic.concat %a, %b outs(%d) {axis = 1 : i64} : (memref<2x2x4x4xf32>, memref<2x2x4x4xf32>, memref<2x4x4x4xf32>) -> ()
+  aic.tanh %d outs(%out) : (memref<2x4x4x4xf32>, memref<2x4x4x4xf32>) -> ()
+  return
+}
+
+// -----
+
+// A batch known only at run time, channel-blocked: the loops run to it.
+// The conv's weights, bias and the binary post-op operand that broadcasts
+// over the batch stay whole; the pool reads one input and writes the other
+// per image; the layouts name one image.
+// CHECK-LABEL: func @runtime_batch
+// CHECK: %[[N:.*]] = memref.dim %arg0, %c0
+// CHECK: %[[D:.*]] = memref.alloc(%[[N]]) {alignment = 64 : i64} : memref<?x4x4x4x16xf32>
+// CHECK: %[[A:.*]] = memref.subview %[[D]][0, 0, 0, 0, 0] [%[[N]], 2, 4, 4, 16] [1, 1, 1, 1, 1] : memref<?x4x4x4x16xf32> to memref<?x2x4x4x16xf32, strided<[1024, 256, 64, 16, 1]>>
+// CHECK: %[[B:.*]] = memref.subview %[[D]][0, 2, 0, 0, 0] [%[[N]], 2, 4, 4, 16] [1, 1, 1, 1, 1] : memref<?x4x4x4x16xf32> to memref<?x2x4x4x16xf32, strided<[1024, 256, 64, 16, 1], offset: 512>>
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %[[N]] step
+// CHECK-NEXT: %[[X:.*]] = memref.subview %arg0[%[[I]], 0, 0, 0, 0] [1, 1, 4, 4, 16]
+// CHECK-NEXT: %[[AI:.*]] = memref.subview %[[A]][%[[I]], 0, 0, 0, 0] [1, 2, 4, 4, 16]
+// CHECK-NEXT: aic.conv %[[X]], %arg1, %arg2 post(%arg3) outs(%[[AI]]) {{.*}}layouts = [#aic.layout<"aBcd16b", [1, 16, 4, 4]>, #aic.layout<"ABcd16b16a", [32, 16, 3, 3]>, unit, #aic.layout<"aBcd16b", [1, 32, 4, 4]>, #aic.layout<"aBcd16b", [1, 32, 4, 4]>]
+// CHECK: scf.for %[[J:.*]] = %{{.*}} to %[[N]] step
+// CHECK-NEXT: %[[AJ:.*]] = memref.subview %[[A]][%[[J]], 0, 0, 0, 0] [1, 2, 4, 4, 16]
+// CHECK-NEXT: %[[BJ:.*]] = memref.subview %[[B]][%[[J]], 0, 0, 0, 0] [1, 2, 4, 4, 16]
+// CHECK-NEXT: aic.max_pool %[[AJ]] outs(%[[BJ]]) {{.*}}layouts = [#aic.layout<"aBcd16b", [1, 32, 4, 4]>, #aic.layout<"aBcd16b", [1, 32, 4, 4]>]
+// CHECK-NOT: aic.concat
+// CHECK: aic.tanh %[[D]] outs(%arg4)
+func.func @runtime_batch(%x: memref<?x1x4x4x16xf32>, %w: memref<2x1x3x3x16x16xf32>, %bias: memref<32xf32>, %r: memref<1x2x4x4x16xf32>, %out: memref<?x4x4x4x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %x, %c0 : memref<?x1x4x4x16xf32>
+  %a = memref.alloc(%n) {alignment = 64 : i64} : memref<?x2x4x4x16xf32>
+  %b = memref.alloc(%n) {alignment = 64 : i64} : memref<?x2x4x4x16xf32>
+  aic.conv %x, %w, %bias post(%r) outs(%a) {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, post_ops = [#aic.binary<add>], layouts = [#aic.layout<"aBcd16b", [?, 16, 4, 4]>, #aic.layout<"ABcd16b16a", [32, 16, 3, 3]>, unit, #aic.layout<"aBcd16b", [1, 32, 4, 4]>, #aic.layout<"aBcd16b", [?, 32, 4, 4]>]} : (memref<?x1x4x4x16xf32>, memref<2x1x3x3x16x16xf32>, memref<32xf32>, memref<1x2x4x4x16xf32>, memref<?x2x4x4x16xf32>) -> ()
+  aic.max_pool %a outs(%b) {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, layouts = [#aic.layout<"aBcd16b", [?, 32, 4, 4]>, #aic.layout<"aBcd16b", [?, 32, 4, 4]>]} : (memref<?x2x4x4x16xf32>, memref<?x2x4x4x16xf32>) -> ()
+  %d = memref.alloc(%n) {alignment = 64 : i64} : memref<?x4x4x4x16xf32>
+  aic.concat %a, %b outs(%d) {axis = 1 : i64, layouts = [#aic.layout<"aBcd16b", [?, 32, 4, 4]>, #aic.layout<"aBcd16b", [?, 32, 4, 4]>, #aic.layout<"aBcd16b", [?, 64, 4, 4]>]} : (memref<?x2x4x4x16xf32>, memref<?x2x4x4x16xf32>, memref<?x4x4x4x16xf32>) -> ()
+  aic.tanh %d outs(%out) {layouts = [#aic.layout<"aBcd16b", [?, 64, 4, 4]>, #aic.layout<"aBcd16b", [?, 64, 4, 4]>]} : (memref<?x4x4x4x16xf32>, memref<?x4x4x4x16xf32>) -> ()
+  return
+}
+
+// -----
+
+// An input buffer that an op without a per-image form (here a copy) uses
+// cannot be batch-strided: with batch 2 the concat stays.
+// CHECK-LABEL: func @batch2_copied
+// CHECK-NOT: memref.subview
+// CHECK: aic.concat
+func.func @batch2_copied(%x: memref<2x2x4x4xf32>, %out: memref<2x4x4x4xf32>, %out2: memref<2x2x4x4xf32>) {
+  %a = memref.alloc() {alignment = 64 : i64} : memref<2x2x4x4xf32>
+  %b = memref.alloc() {alignment = 64 : i64} : memref<2x2x4x4xf32>
+  %d = memref.alloc() {alignment = 64 : i64} : memref<2x4x4x4xf32>
+  aic.relu %x outs(%a) : (memref<2x2x4x4xf32>, memref<2x2x4x4xf32>) -> ()
+  memref.copy %a, %out2 : memref<2x2x4x4xf32> to memref<2x2x4x4xf32>
   aic.relu %x outs(%b) : (memref<2x2x4x4xf32>, memref<2x2x4x4xf32>) -> ()
   aic.concat %a, %b outs(%d) {axis = 1 : i64} : (memref<2x2x4x4xf32>, memref<2x2x4x4xf32>, memref<2x4x4x4xf32>) -> ()
   aic.tanh %d outs(%out) : (memref<2x4x4x4xf32>, memref<2x4x4x4xf32>) -> ()

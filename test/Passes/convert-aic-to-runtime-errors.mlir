@@ -92,3 +92,21 @@ module attributes {aic.arena_size = 0 : i64} {
     return
   }
 }
+
+// -----
+
+// Tests that a primitive never gets a buffer whose elements are not one
+// dense range (its descriptor describes dense ones): every other row here.
+// A slice of one row of such a view (extent 1 in the strided dim) is one.
+module attributes {aic.arena_size = 0 : i64} {
+  func.func @main_graph(%x: memref<4x4xf32>, %y: memref<2x4xf32> {aic.output}, %arena: memref<1xi8>) {
+    %rows = memref.subview %x[0, 0] [2, 4] [2, 1] : memref<4x4xf32> to memref<2x4xf32, strided<[8, 1]>>
+    %row = memref.subview %x[2, 0] [1, 4] [1, 1] : memref<4x4xf32> to memref<1x4xf32, strided<[4, 1], offset: 8>>
+    %out = memref.subview %y[0, 0] [1, 4] [1, 1] : memref<2x4xf32> to memref<1x4xf32, strided<[4, 1]>>
+    aic.relu %row outs(%out) : (memref<1x4xf32, strided<[4, 1], offset: 8>>, memref<1x4xf32, strided<[4, 1]>>) -> ()
+    // expected-error @+2 {{passes argument #0 of type 'memref<2x4xf32, strided<[8, 1]>>', which is not one dense range as its primitive's descriptor says}}
+    // expected-error @+1 {{failed to legalize operation 'aic.relu'}}
+    aic.relu %rows outs(%y) : (memref<2x4xf32, strided<[8, 1]>>, memref<2x4xf32>) -> ()
+    return
+  }
+}
