@@ -417,6 +417,9 @@ private:
   /// `v` stored in `want` (null: plain), with its logical shape viewed as
   /// want's dims when they differ (grouped weights).
   Value convert(Value v, LayoutAttr want);
+  LayoutAttr blockedBroadcast(const BlockedLayout &layout,
+                              ArrayRef<int64_t> dims,
+                              ArrayRef<int64_t> outDims);
   /// A constant `v` stored in `want`, computed now; `transposed` reads `v`
   /// as the transpose of its two dims.
   Value packConstant(Value v, LayoutAttr want, bool transposed = false);
@@ -660,6 +663,46 @@ void LayoutAssigner::packMatmulWeights(MatmulOp op,
   setLayouts(op, layouts);
 }
 
+/// Whether `layout` stores the inputs of `concat` one after another within
+/// each image: the concat axis is stored outermost, or right after an
+/// unblocked batch, and its blocks divide every input's extent along it.
+static bool placesInOrder(ConcatOp concat, const BlockedLayout &layout,
+                          ArrayRef<int64_t> extents) {
+  int64_t axis = concat.getAxis();
+  auto it = llvm::find(layout.order, axis);
+  if (it == layout.order.end() ||
+      (it != layout.order.begin() &&
+       (it != layout.order.begin() + 1 || layout.order.front() != 0 ||
+        layout.getBlockProduct(0) != 1)))
+    return false;
+  int64_t per = layout.getBlockProduct(axis);
+  return llvm::all_of(extents, [&](int64_t extent) {
+    return !ShapedType::isDynamic(extent) && extent % per == 0;
+  });
+}
+
+/// The layout a broadcast right operand of a binary op in `layout` takes
+/// (oneDNN's kernels broadcast a per-channel operand over a blocked
+/// operand only when it is blocked alike): `layout` with its dims, extended
+/// to the result's rank, when `layout` has blocks, the operand broadcasts,
+/// and no blocked dim does. Null otherwise.
+LayoutAttr LayoutAssigner::blockedBroadcast(const BlockedLayout &layout,
+                                            ArrayRef<int64_t> dims,
+                                            ArrayRef<int64_t> outDims) {
+  if (layout.blocks.empty() || dims.size() > outDims.size())
+    return {};
+  SmallVector<int64_t> extended(outDims.size() - dims.size(), 1);
+  extended.append(dims.begin(), dims.end());
+  if (ArrayRef<int64_t>(extended) == outDims)
+    return {};
+  for (size_t d = 0; d < outDims.size(); ++d)
+    if (layout.getBlockProduct(d) > 1 && extended[d] != outDims[d])
+      return {};
+  if (ShapedType::isDynamicShape(extended) || !layout.canStore(extended))
+    return {};
+  return attr(layout, extended);
+}
+
 void LayoutAssigner::assignFollower(Operation *op) {
   auto dps = cast<DestinationStyleOpInterface>(op);
   if (dps.getNumDpsInits() != 1 || op->getNumResults() != 1)
@@ -672,6 +715,20 @@ void LayoutAssigner::assignFollower(Operation *op) {
     if (LayoutAttr l = layoutOf.lookup(in->get());
         l && l.getDims().size() == outDims.size() && !source)
       source = l;
+  // A concat prefers a layout that places its inputs one after another
+  // in each image (aic-concat-in-place then makes it free).
+  if (auto concat = dyn_cast<ConcatOp>(op)) {
+    SmallVector<int64_t> extents;
+    for (Value in : concat.getInputs())
+      extents.push_back(dimsOf(in)[concat.getAxis()]);
+    for (Value in : concat.getInputs())
+      if (LayoutAttr l = layoutOf.lookup(in);
+          l && l.getDims().size() == outDims.size() &&
+          placesInOrder(concat, l.getLayout(), extents)) {
+        source = l;
+        break;
+      }
+  }
   if (!source)
     return makePlain(op);
   BlockedLayout layout = source.getLayout();
@@ -685,6 +742,11 @@ void LayoutAssigner::assignFollower(Operation *op) {
   SmallVector<LayoutAttr> want(op->getNumOperands());
   for (OpOperand *in : dps.getDpsInputOperands()) {
     SmallVector<int64_t> dims = dimsOf(in->get());
+    if (binary && in->getOperandNumber() == 1)
+      if (LayoutAttr l = blockedBroadcast(layout, dims, outDims)) {
+        want[1] = l;
+        continue;
+      }
     if (dims.size() != outDims.size()) {
       if (!binary)
         return makePlain(op);

@@ -6,7 +6,9 @@
 // buffer, so whatever writes an input writes its part of the result, and the
 // concat goes away. With a batch stored first, the inputs are such ranges
 // of each image: they become batch-strided views, and the ops that use them
-// run once per image on dense slices. Runs on bufferized IR, before
+// run once per image on dense slices. A chain of concats each taking the
+// inputs of the one before and more (DenseNet) shares one buffer, each
+// result a prefix of the last. Runs on bufferized IR, before
 // aic-plan-memory.
 //
 //===----------------------------------------------------------------------===//
@@ -145,57 +147,110 @@ bool separable(Operation *user, Value input, int64_t batch) {
   return true;
 }
 
-/// `concat` is the last use of each input buffer and the first of its
-/// result buffer, and those buffers are distinct allocs of `body` used
-/// only directly (no views that could outlive the concat). Per batch,
-/// the ops that use an input are BatchSeparable (collected in `split`),
-/// and the buffers share one run-time batch size, defined before them.
-bool placeable(ConcatOp concat, Block &body, bool perBatch,
-               SmallVectorImpl<memref::AllocOp> &allocs,
-               llvm::SetVector<Operation *> &split) {
+/// The buffers of a chain of concats (each taking the inputs of the one
+/// before it and more: DenseNet's feature reuse) that share one buffer.
+struct Buffers {
+  /// Each concat's result, in chain order.
+  SmallVector<memref::AllocOp> results;
+  /// The inputs of the last concat, in order.
+  SmallVector<memref::AllocOp> inputs;
+  /// The ops that use an input or a result but the last, per batch.
+  llvm::SetVector<Operation *> split;
+};
+
+/// Whether the buffers of `chain` can be one: they are distinct allocs of
+/// `body`, used only directly (no views that could outlive the concats);
+/// an input is written (by ops without results) before the first concat
+/// that takes it and read before the last; a result is used after its
+/// concat only, and but for the last's only read, before the last concat.
+/// Per batch, the ops that use an input or a result but the last are
+/// BatchSeparable, and the buffers share one run-time batch size, defined
+/// before them.
+bool placeable(ArrayRef<ConcatOp> chain, Block &body, bool perBatch,
+               Buffers &buffers) {
   auto top = [&](Operation *op) { return body.findAncestorOpInBlock(*op); };
-  for (Value v : concat->getOperands()) {
+  ConcatOp last = chain.back();
+  SmallVector<memref::AllocOp> all;
+  auto take = [&](Value v, SmallVectorImpl<memref::AllocOp> &into) {
     memref::AllocOp alloc = ownBuffer(v, body, perBatch);
-    if (!alloc || llvm::is_contained(allocs, alloc))
+    if (!alloc || llvm::is_contained(all, alloc))
       return false;
-    allocs.push_back(alloc);
-  }
-  memref::AllocOp result = allocs.pop_back_val();
+    all.push_back(alloc);
+    into.push_back(alloc);
+    return true;
+  };
+  for (Value v : last.getInputs())
+    if (!take(v, buffers.inputs))
+      return false;
+  for (ConcatOp concat : chain)
+    if (!take(concat.getInit(), buffers.results))
+      return false;
+  memref::AllocOp result = buffers.results.back();
   int64_t batch = result.getType().getShape().front();
-  for (memref::AllocOp alloc : allocs) {
+  auto perImage = [&](Operation *user, Value buffer) {
+    if (!perBatch)
+      return true;
+    if (top(user) != user || !separable(user, buffer, batch))
+      return false;
+    buffers.split.insert(user);
+    return true;
+  };
+  auto inChain = [&](Operation *op) {
+    return llvm::any_of(chain, [&](ConcatOp c) { return c == op; });
+  };
+  auto readOnly = [](OpOperand &use) {
+    auto dps = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
+    return dps && dps.isDpsInput(&use);
+  };
+  for (auto [i, alloc] : llvm::enumerate(buffers.inputs)) {
     if (alloc.getDynamicSizes() != result.getDynamicSizes())
       return false;
+    ConcatOp first = *llvm::find_if(
+        chain, [&](ConcatOp c) { return c.getInputs().size() > i; });
+    for (OpOperand &use : alloc->getUses()) {
+      Operation *user = use.getOwner();
+      if (inChain(user))
+        continue;
+      Operation *at = top(user);
+      if (!at || user->getNumResults() != 0 || isa<memref::DeallocOp>(user) ||
+          !at->isBeforeInBlock(readOnly(use) ? last : first) ||
+          !perImage(user, alloc))
+        return false;
+    }
+  }
+  for (auto [k, alloc] : llvm::enumerate(buffers.results)) {
+    if (alloc.getDynamicSizes() != result.getDynamicSizes())
+      return false;
+    ConcatOp concat = chain[k];
+    bool isLast = k + 1 == chain.size();
     for (OpOperand &use : alloc->getUses()) {
       Operation *user = use.getOwner();
       if (user == concat)
         continue;
       Operation *at = top(user);
-      if (!at || !at->isBeforeInBlock(concat) || user->getNumResults() != 0 ||
-          isa<memref::DeallocOp>(user))
+      if (!at || !concat->isBeforeInBlock(at) || isa<memref::DeallocOp>(user))
         return false;
-      if (perBatch) {
-        if (at != user || !separable(user, alloc, batch))
-          return false;
-        split.insert(user);
-      }
+      if (!isLast && (!readOnly(use) || user->getNumResults() != 0 ||
+                      !at->isBeforeInBlock(last) || !perImage(user, alloc)))
+        return false;
     }
   }
-  for (Operation *user : result->getUsers()) {
-    Operation *at = top(user);
-    if (user != concat &&
-        (!at || !concat->isBeforeInBlock(at) || isa<memref::DeallocOp>(user)))
-      return false;
-  }
-  allocs.insert(allocs.begin(), result);
   // The shared buffer is allocated where the first of them was.
   for (Value size : result.getDynamicSizes())
     if (Operation *def = size.getDefiningOp())
-      for (memref::AllocOp alloc : allocs) {
+      for (memref::AllocOp alloc : all) {
         Operation *at = top(def);
         if (!at || !at->isBeforeInBlock(alloc))
           return false;
       }
   return true;
+}
+
+/// All buffers of `buffers`, results first.
+SmallVector<memref::AllocOp> allOf(const Buffers &buffers) {
+  SmallVector<memref::AllocOp> all(buffers.results);
+  all.append(buffers.inputs);
+  return all;
 }
 
 /// The earliest of `allocs` and their greatest alignment.
@@ -210,14 +265,28 @@ std::pair<Operation *, uint64_t> firstOf(ArrayRef<memref::AllocOp> allocs) {
   return {first, alignment};
 }
 
-/// Replaces `allocs` (the result's, then the inputs') by views of one
-/// buffer: the result at offset 0, the inputs one after another.
-void share(ConcatOp concat, MutableArrayRef<memref::AllocOp> allocs) {
-  auto [first, alignment] = firstOf(allocs);
-  MemRefType resultType = allocs.front().getType();
+/// Erases `chain` and replaces each buffer by its view.
+void replace(ArrayRef<ConcatOp> chain, ArrayRef<memref::AllocOp> allocs,
+             ArrayRef<Value> views) {
+  for (ConcatOp concat : chain)
+    concat.erase();
+  for (auto [alloc, view] : llvm::zip_equal(allocs, views)) {
+    alloc->replaceAllUsesWith(ValueRange{view});
+    alloc->erase();
+  }
+}
+
+/// Replaces the buffers of `chain` by views of one buffer: the results at
+/// offset 0 (each a prefix of the last), the inputs one after another.
+void share(ArrayRef<ConcatOp> chain, const Buffers &buffers) {
+  SmallVector<memref::AllocOp> all = allOf(buffers);
+  auto [first, alignment] = firstOf(all);
+  memref::AllocOp result = buffers.results.back();
+  MemRefType resultType = result.getType();
   int64_t elementBytes = resultType.getElementTypeBitWidth() / 8;
   OpBuilder b(first);
-  Location loc = concat.getLoc();
+  ConcatOp last = chain.back();
+  Location loc = last.getLoc();
   auto buffer = b.create<memref::AllocOp>(
       loc,
       MemRefType::get({resultType.getNumElements() * elementBytes},
@@ -226,18 +295,15 @@ void share(ConcatOp concat, MutableArrayRef<memref::AllocOp> allocs) {
   // Views first: the builder inserts before an alloc that goes away.
   SmallVector<Value> views;
   int64_t offset = 0;
-  for (auto [i, alloc] : llvm::enumerate(allocs)) {
-    Value at = b.create<arith::ConstantIndexOp>(loc, offset);
+  for (memref::AllocOp alloc : all) {
+    bool isInput = views.size() >= buffers.results.size();
+    Value at = b.create<arith::ConstantIndexOp>(loc, isInput ? offset : 0);
     views.push_back(b.create<memref::ViewOp>(loc, alloc.getType(), buffer, at,
                                              ValueRange{}));
-    if (i > 0)
+    if (isInput)
       offset += alloc.getType().getNumElements() * elementBytes;
   }
-  concat.erase();
-  for (auto [alloc, view] : llvm::zip(allocs, views)) {
-    alloc.replaceAllUsesWith(view);
-    alloc.erase();
-  }
+  replace(chain, all, views);
 }
 
 /// The slice of batch entry `index` of `v`: dim 0 at `index`, extent 1.
@@ -289,16 +355,19 @@ void splitBatch(Operation *op, OpFoldResult batch) {
   op->erase();
 }
 
-/// Replaces `allocs` (the result's, then the inputs') by one buffer of the
-/// result's type and slices of it along `stored`, batch-strided, and runs
-/// the ops in `split` per batch entry.
-void shareBatched(ConcatOp concat, MutableArrayRef<memref::AllocOp> allocs,
-                  int64_t stored, ArrayRef<Operation *> split) {
-  auto [first, alignment] = firstOf(allocs);
-  memref::AllocOp result = allocs.front();
+/// Replaces the buffers of `chain` by one buffer of the last result's type
+/// and slices of it, batch-strided: the results from offset 0 along
+/// `stored` (each a prefix of the last), the inputs one after another; and
+/// runs the ops that use them per batch entry.
+void shareBatched(ArrayRef<ConcatOp> chain, const Buffers &buffers,
+                  int64_t stored) {
+  SmallVector<memref::AllocOp> all = allOf(buffers);
+  auto [first, alignment] = firstOf(all);
+  memref::AllocOp result = buffers.results.back();
   MemRefType resultType = result.getType();
   OpBuilder b(first);
-  Location loc = concat.getLoc();
+  ConcatOp last = chain.back();
+  Location loc = last.getLoc();
   auto buffer =
       b.create<memref::AllocOp>(loc, resultType, result.getDynamicSizes(),
                                 b.getI64IntegerAttr(alignment));
@@ -306,27 +375,56 @@ void shareBatched(ConcatOp concat, MutableArrayRef<memref::AllocOp> allocs,
       resultType.isDynamicDim(0)
           ? OpFoldResult(result.getDynamicSizes().front())
           : OpFoldResult(b.getIndexAttr(resultType.getDimSize(0)));
-  SmallVector<Value> views{buffer};
+  SmallVector<Value> views;
   int64_t offset = 0;
-  for (memref::AllocOp alloc : allocs.drop_front()) {
+  for (memref::AllocOp alloc : all) {
+    if (alloc == result) {
+      views.push_back(buffer);
+      continue;
+    }
+    bool isInput = views.size() >= buffers.results.size();
     MemRefType type = alloc.getType();
     SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
     SmallVector<OpFoldResult> sizes{batch};
     SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
-    offsets[stored] = b.getIndexAttr(offset);
+    offsets[stored] = b.getIndexAttr(isInput ? offset : 0);
     for (int64_t d = 1; d < type.getRank(); ++d)
       sizes.push_back(b.getIndexAttr(type.getDimSize(d)));
     views.push_back(
         b.create<memref::SubViewOp>(loc, buffer, offsets, sizes, strides));
-    offset += type.getDimSize(stored);
+    if (isInput)
+      offset += type.getDimSize(stored);
   }
-  concat.erase();
-  for (auto [alloc, view] : llvm::zip(allocs, views)) {
-    alloc.replaceAllUsesWith(view);
-    alloc.erase();
-  }
-  for (Operation *op : split)
+  replace(chain, all, views);
+  for (Operation *op : buffers.split)
     splitBatch(op, batch);
+}
+
+/// Places the concats of `chain` in one buffer, if it can.
+bool place(ArrayRef<ConcatOp> chain, Block &body) {
+  std::optional<Placement> where = placement(chain.back());
+  Buffers buffers;
+  if (!where || !placeable(chain, body, where->perBatch, buffers))
+    return false;
+  if (where->perBatch)
+    shareBatched(chain, buffers, where->stored);
+  else
+    share(chain, buffers);
+  return true;
+}
+
+/// Whether `concat` takes the inputs of `chain`'s last concat and more,
+/// along the same axis into the same layout.
+bool extends(ArrayRef<ConcatOp> chain, ConcatOp concat) {
+  ConcatOp last = chain.back();
+  size_t n = last.getInputs().size();
+  auto layout = [](ConcatOp c) {
+    LayoutAttr l = getOperandLayout(c, c->getNumOperands() - 1);
+    return l ? std::optional<BlockedLayout>(l.getLayout()) : std::nullopt;
+  };
+  return last.getAxis() == concat.getAxis() && n < concat.getInputs().size() &&
+         llvm::equal(last.getInputs(), concat.getInputs().take_front(n)) &&
+         layout(last) == layout(concat);
 }
 
 struct ConcatInPlacePass
@@ -336,20 +434,24 @@ struct ConcatInPlacePass
     if (func.getBody().empty())
       return;
     Block &body = func.getBody().front();
-    for (Operation &op : llvm::make_early_inc_range(body)) {
-      auto concat = dyn_cast<ConcatOp>(op);
-      if (!concat || concat.getNumResults() != 0)
+    // Chains of concats, each taking the inputs of the one before it and
+    // more, share one buffer; a chain that cannot, each of its concats.
+    SmallVector<SmallVector<ConcatOp>> chains;
+    for (ConcatOp concat : body.getOps<ConcatOp>()) {
+      if (concat.getNumResults() != 0)
         continue;
-      std::optional<Placement> where = placement(concat);
-      SmallVector<memref::AllocOp> allocs;
-      llvm::SetVector<Operation *> split;
-      if (!where || !placeable(concat, body, where->perBatch, allocs, split))
-        continue;
-      if (where->perBatch)
-        shareBatched(concat, allocs, where->stored, split.getArrayRef());
+      auto it = llvm::find_if(chains, [&](ArrayRef<ConcatOp> chain) {
+        return extends(chain, concat);
+      });
+      if (it != chains.end())
+        it->push_back(concat);
       else
-        share(concat, allocs);
+        chains.push_back({concat});
     }
+    for (ArrayRef<ConcatOp> chain : chains)
+      if (!place(chain, body) && chain.size() > 1)
+        for (ConcatOp concat : chain)
+          place({concat}, body);
   }
 };
 } // namespace

@@ -491,12 +491,18 @@ def ConcatInPlace : Pass<"aic-concat-in-place", "mlir::func::FuncOp"> {
       aic.conv ... outs(%a) ...
       aic.conv ... outs(%b) ...
 
+    Concats that each take the inputs of the one before and more (DenseNet's
+    feature reuse) share the last one's buffer: every input has one place,
+    each result is a prefix (its readers, which must only read it, come
+    before the last concat), and all those concats disappear.
+
     With a batch stored first (dim 0 of extent N > 1, or known only at run
     time) each image holds a part of every input, so an input is a
     batch-strided slice of the result. No library kernel writes such a
     destination, so the ops using an input buffer (all `BatchSeparable`,
-    taking it as a batch operand) run in an `scf.for` over the batch, each
-    on the slices of one image, which are dense:
+    taking it as a batch operand; the readers of a shared prefix too) run in
+    an `scf.for` over the batch, each on the slices of one image, which are
+    dense:
       %d = memref.alloc(%n) : memref<?x4x8x8x16xf32>
       %a = memref.subview %d[0, 0, 0, 0, 0] [%n, 2, 8, 8, 16] [1, 1, 1, 1, 1]
       %b = memref.subview %d[0, 2, 0, 0, 0] [%n, 2, 8, 8, 16] [1, 1, 1, 1, 1]

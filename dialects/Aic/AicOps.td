@@ -528,7 +528,7 @@ def Aic_ConcatOp : Aic_LibraryOp<"concat", [Aic_LayoutAgnosticInterface]> {
   }];
 }
 
-def Aic_ReorderOp : Aic_LibraryOp<"reorder"> {
+def Aic_ReorderOp : Aic_LibraryOp<"reorder", [Aic_BatchSeparableInterface]> {
   let summary = "copy a tensor into another storage layout";
   let description = [{
     The result holds the input's values in the layout the `layouts`

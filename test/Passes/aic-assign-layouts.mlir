@@ -230,6 +230,35 @@ func.func @fire_runtime_batch(%x: tensor<?x16x8x8xf32>) -> tensor<?x64x8x8xf32> 
 
 // -----
 
+// A DenseNet block: a concat of the block's input (pooled, in the layout
+// oneDNN chose for the first conv: NHWC-like on AVX-512) and a conv's features,
+// then an inference BatchNorm as a per-channel mul. The concat takes the
+// layout of the input that places its inputs one after another in each
+// image (the conv feeding it writes channel blocks), whatever the layout of
+// its first input; the mul's per-channel operand is packed in the same
+// blocked layout, as oneDNN broadcasts it over a blocked operand only then.
+// CHECK-LABEL: func @dense
+// CHECK: %[[F:.*]] = aic.conv {{.*}}#aic.layout<"[[ACT:aBcd(16|8)b]]", [1, 32, 8, 8]>]
+// CHECK: %[[K:.*]] = aic.concat %{{.*}}, %[[F]] {{.*}}layouts = [#aic.layout<"[[ACT]]", [1, 64, 8, 8]>, #aic.layout<"[[ACT]]", [1, 32, 8, 8]>, #aic.layout<"[[ACT]]", [1, 96, 8, 8]>]
+// CHECK: aic.mul %[[K]], %{{.*}} {{.*}}layouts = [#aic.layout<"[[ACT]]", [1, 96, 8, 8]>, #aic.layout<"[[ACT]]", [1, 96, 1, 1]>, #aic.layout<"[[ACT]]", [1, 96, 8, 8]>]
+func.func @dense(%x: tensor<1x3x16x16xf32>) -> tensor<1x96x8x8xf32> {
+  %w0 = arith.constant dense<0.01> : tensor<64x3x3x3xf32>
+  %w1 = arith.constant dense<0.02> : tensor<32x64x3x3xf32>
+  %s = arith.constant dense<0.5> : tensor<96x1x1xf32>
+  %e64x16 = tensor.empty() : tensor<1x64x16x16xf32>
+  %c = aic.conv %x, %w0 outs(%e64x16) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64, post_ops = [#aic.eltwise<relu>]} : (tensor<1x3x16x16xf32>, tensor<64x3x3x3xf32>, tensor<1x64x16x16xf32>) -> tensor<1x64x16x16xf32>
+  %e64 = tensor.empty() : tensor<1x64x8x8xf32>
+  %c0 = aic.max_pool %c outs(%e64) {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x64x16x16xf32>, tensor<1x64x8x8xf32>) -> tensor<1x64x8x8xf32>
+  %e32 = tensor.empty() : tensor<1x32x8x8xf32>
+  %f = aic.conv %c0, %w1 outs(%e32) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (tensor<1x64x8x8xf32>, tensor<32x64x3x3xf32>, tensor<1x32x8x8xf32>) -> tensor<1x32x8x8xf32>
+  %e96 = tensor.empty() : tensor<1x96x8x8xf32>
+  %k = aic.concat %c0, %f outs(%e96) {axis = 1 : i64} : (tensor<1x64x8x8xf32>, tensor<1x32x8x8xf32>, tensor<1x96x8x8xf32>) -> tensor<1x96x8x8xf32>
+  %m = aic.mul %k, %s outs(%e96) : (tensor<1x96x8x8xf32>, tensor<96x1x1xf32>, tensor<1x96x8x8xf32>) -> tensor<1x96x8x8xf32>
+  return %m : tensor<1x96x8x8xf32>
+}
+
+// -----
+
 // Weights computed at run time (scaled by aic-fold-input-scale) that are
 // much smaller than the input are reordered on every run into oneDNN's
 // layout; the scaling runs on the plain weights. Weights as large as the

@@ -238,3 +238,105 @@ func.func @runtime_axis(%x: memref<?x2xf32>, %y: memref<?x2xf32>, %out: memref<?
   aic.tanh %d outs(%out) : (memref<?x2xf32>, memref<?x2xf32>) -> ()
   return
 }
+
+// -----
+
+// DenseNet's feature reuse: each concat takes the inputs of the one before
+// it and one more. All share the last one's buffer: the inputs one after
+// another, each result a prefix of it, read where it was.
+// CHECK-LABEL: func @chain
+// CHECK: %[[BUF:.*]] = memref.alloc() {alignment = 64 : i64} : memref<6144xi8>
+// CHECK: %[[K1:.*]] = memref.view %[[BUF]][%{{.*}}][] : memref<6144xi8> to memref<1x4x4x4x16xf32>
+// CHECK: %[[K2:.*]] = memref.view %[[BUF]][%{{.*}}][] : memref<6144xi8> to memref<1x6x4x4x16xf32>
+// CHECK: %[[X0:.*]] = memref.view %[[BUF]][%{{.*}}][] : memref<6144xi8> to memref<1x2x4x4x16xf32>
+// CHECK: %[[C2048:.*]] = arith.constant 2048 : index
+// CHECK: %[[F1:.*]] = memref.view %[[BUF]][%[[C2048]]][] : memref<6144xi8> to memref<1x2x4x4x16xf32>
+// CHECK: %[[C4096:.*]] = arith.constant 4096 : index
+// CHECK: %[[F2:.*]] = memref.view %[[BUF]][%[[C4096]]][] : memref<6144xi8> to memref<1x2x4x4x16xf32>
+// CHECK-NOT: memref.alloc
+// CHECK: aic.relu %arg0 outs(%[[X0]])
+// CHECK: aic.sigmoid %arg0 outs(%[[F1]])
+// CHECK: aic.relu %[[K1]] outs(%arg1)
+// CHECK: aic.tanh %arg0 outs(%[[F2]])
+// CHECK: aic.relu %[[K2]] outs(%arg2)
+// CHECK-NOT: aic.concat
+func.func @chain(%x: memref<1x2x4x4x16xf32>, %out1: memref<1x4x4x4x16xf32>, %out2: memref<1x6x4x4x16xf32>) {
+  %x0 = memref.alloc() {alignment = 64 : i64} : memref<1x2x4x4x16xf32>
+  aic.relu %x outs(%x0) : (memref<1x2x4x4x16xf32>, memref<1x2x4x4x16xf32>) -> ()
+  %f1 = memref.alloc() {alignment = 64 : i64} : memref<1x2x4x4x16xf32>
+  aic.sigmoid %x outs(%f1) : (memref<1x2x4x4x16xf32>, memref<1x2x4x4x16xf32>) -> ()
+  %k1 = memref.alloc() {alignment = 64 : i64} : memref<1x4x4x4x16xf32>
+  aic.concat %x0, %f1 outs(%k1) {axis = 1 : i64, layouts = [#aic.layout<"aBcd16b", [1, 32, 4, 4]>, #aic.layout<"aBcd16b", [1, 32, 4, 4]>, #aic.layout<"aBcd16b", [1, 64, 4, 4]>]} : (memref<1x2x4x4x16xf32>, memref<1x2x4x4x16xf32>, memref<1x4x4x4x16xf32>) -> ()
+  aic.relu %k1 outs(%out1) : (memref<1x4x4x4x16xf32>, memref<1x4x4x4x16xf32>) -> ()
+  %f2 = memref.alloc() {alignment = 64 : i64} : memref<1x2x4x4x16xf32>
+  aic.tanh %x outs(%f2) : (memref<1x2x4x4x16xf32>, memref<1x2x4x4x16xf32>) -> ()
+  %k2 = memref.alloc() {alignment = 64 : i64} : memref<1x6x4x4x16xf32>
+  aic.concat %x0, %f1, %f2 outs(%k2) {axis = 1 : i64, layouts = [#aic.layout<"aBcd16b", [1, 32, 4, 4]>, #aic.layout<"aBcd16b", [1, 32, 4, 4]>, #aic.layout<"aBcd16b", [1, 32, 4, 4]>, #aic.layout<"aBcd16b", [1, 96, 4, 4]>]} : (memref<1x2x4x4x16xf32>, memref<1x2x4x4x16xf32>, memref<1x2x4x4x16xf32>, memref<1x6x4x4x16xf32>) -> ()
+  aic.relu %k2 outs(%out2) : (memref<1x6x4x4x16xf32>, memref<1x6x4x4x16xf32>) -> ()
+  return
+}
+
+// -----
+
+// A result the chain's later concats share must only be read: written in
+// place (here by a relu), it would overwrite their inputs. Each concat is
+// then placed alone: the first cannot be (the second reads its inputs after
+// it), the second takes its inputs in place; the first reads them there.
+// CHECK-LABEL: func @chain_written
+// CHECK: memref.alloc() {alignment = 64 : i64} : memref<6144xi8>
+// CHECK: %[[K1:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x4x4x4x16xf32>
+// CHECK-NEXT: aic.concat %{{.*}}, %{{.*}} outs(%[[K1]])
+// CHECK-NEXT: aic.relu %[[K1]] outs(%[[K1]])
+// CHECK-NOT: aic.concat
+func.func @chain_written(%x: memref<1x2x4x4x16xf32>, %out2: memref<1x6x4x4x16xf32>) {
+  %x0 = memref.alloc() {alignment = 64 : i64} : memref<1x2x4x4x16xf32>
+  aic.relu %x outs(%x0) : (memref<1x2x4x4x16xf32>, memref<1x2x4x4x16xf32>) -> ()
+  %f1 = memref.alloc() {alignment = 64 : i64} : memref<1x2x4x4x16xf32>
+  aic.sigmoid %x outs(%f1) : (memref<1x2x4x4x16xf32>, memref<1x2x4x4x16xf32>) -> ()
+  %k1 = memref.alloc() {alignment = 64 : i64} : memref<1x4x4x4x16xf32>
+  aic.concat %x0, %f1 outs(%k1) {axis = 1 : i64, layouts = [#aic.layout<"aBcd16b", [1, 32, 4, 4]>, #aic.layout<"aBcd16b", [1, 32, 4, 4]>, #aic.layout<"aBcd16b", [1, 64, 4, 4]>]} : (memref<1x2x4x4x16xf32>, memref<1x2x4x4x16xf32>, memref<1x4x4x4x16xf32>) -> ()
+  aic.relu %k1 outs(%k1) : (memref<1x4x4x4x16xf32>, memref<1x4x4x4x16xf32>) -> ()
+  %f2 = memref.alloc() {alignment = 64 : i64} : memref<1x2x4x4x16xf32>
+  aic.tanh %x outs(%f2) : (memref<1x2x4x4x16xf32>, memref<1x2x4x4x16xf32>) -> ()
+  %k2 = memref.alloc() {alignment = 64 : i64} : memref<1x6x4x4x16xf32>
+  aic.concat %x0, %f1, %f2 outs(%k2) {axis = 1 : i64, layouts = [#aic.layout<"aBcd16b", [1, 32, 4, 4]>, #aic.layout<"aBcd16b", [1, 32, 4, 4]>, #aic.layout<"aBcd16b", [1, 32, 4, 4]>, #aic.layout<"aBcd16b", [1, 96, 4, 4]>]} : (memref<1x2x4x4x16xf32>, memref<1x2x4x4x16xf32>, memref<1x2x4x4x16xf32>, memref<1x6x4x4x16xf32>) -> ()
+  aic.relu %k2 outs(%out2) : (memref<1x6x4x4x16xf32>, memref<1x6x4x4x16xf32>) -> ()
+  return
+}
+
+// -----
+
+// The same chain over a batch of 2: the inputs and the first result are
+// batch-strided slices of the last result, and the ops using them run per
+// image (the reader of the first result too).
+// CHECK-LABEL: func @chain_batch2
+// CHECK: %[[K2:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x6x4x4x16xf32>
+// CHECK: %[[K1:.*]] = memref.subview %[[K2]][0, 0, 0, 0, 0] [2, 4, 4, 4, 16] [1, 1, 1, 1, 1]
+// CHECK: memref.subview %[[K2]][0, 0, 0, 0, 0] [2, 2, 4, 4, 16]
+// CHECK: memref.subview %[[K2]][0, 2, 0, 0, 0] [2, 2, 4, 4, 16]
+// CHECK: memref.subview %[[K2]][0, 4, 0, 0, 0] [2, 2, 4, 4, 16]
+// CHECK: aic.relu
+// CHECK: aic.sigmoid
+// CHECK: scf.for %[[I:.*]] =
+// CHECK-NEXT: %[[K1I:.*]] = memref.subview %[[K1]][%[[I]], 0, 0, 0, 0] [1, 4, 4, 4, 16]
+// CHECK-NEXT: %[[OI:.*]] = memref.subview %arg1[%[[I]], 0, 0, 0, 0] [1, 4, 4, 4, 16]
+// CHECK-NEXT: aic.relu %[[K1I]] outs(%[[OI]])
+// CHECK: scf.for
+// CHECK: aic.tanh
+// CHECK-NOT: aic.concat
+// CHECK: aic.relu %[[K2]] outs(%arg2)
+func.func @chain_batch2(%x: memref<2x2x4x4x16xf32>, %out1: memref<2x4x4x4x16xf32>, %out2: memref<2x6x4x4x16xf32>) {
+  %x0 = memref.alloc() {alignment = 64 : i64} : memref<2x2x4x4x16xf32>
+  aic.relu %x outs(%x0) : (memref<2x2x4x4x16xf32>, memref<2x2x4x4x16xf32>) -> ()
+  %f1 = memref.alloc() {alignment = 64 : i64} : memref<2x2x4x4x16xf32>
+  aic.sigmoid %x outs(%f1) : (memref<2x2x4x4x16xf32>, memref<2x2x4x4x16xf32>) -> ()
+  %k1 = memref.alloc() {alignment = 64 : i64} : memref<2x4x4x4x16xf32>
+  aic.concat %x0, %f1 outs(%k1) {axis = 1 : i64, layouts = [#aic.layout<"aBcd16b", [2, 32, 4, 4]>, #aic.layout<"aBcd16b", [2, 32, 4, 4]>, #aic.layout<"aBcd16b", [2, 64, 4, 4]>]} : (memref<2x2x4x4x16xf32>, memref<2x2x4x4x16xf32>, memref<2x4x4x4x16xf32>) -> ()
+  aic.relu %k1 outs(%out1) : (memref<2x4x4x4x16xf32>, memref<2x4x4x4x16xf32>) -> ()
+  %f2 = memref.alloc() {alignment = 64 : i64} : memref<2x2x4x4x16xf32>
+  aic.tanh %x outs(%f2) : (memref<2x2x4x4x16xf32>, memref<2x2x4x4x16xf32>) -> ()
+  %k2 = memref.alloc() {alignment = 64 : i64} : memref<2x6x4x4x16xf32>
+  aic.concat %x0, %f1, %f2 outs(%k2) {axis = 1 : i64, layouts = [#aic.layout<"aBcd16b", [2, 32, 4, 4]>, #aic.layout<"aBcd16b", [2, 32, 4, 4]>, #aic.layout<"aBcd16b", [2, 32, 4, 4]>, #aic.layout<"aBcd16b", [2, 96, 4, 4]>]} : (memref<2x2x4x4x16xf32>, memref<2x2x4x4x16xf32>, memref<2x2x4x4x16xf32>, memref<2x6x4x4x16xf32>) -> ()
+  aic.relu %k2 outs(%out2) : (memref<2x6x4x4x16xf32>, memref<2x6x4x4x16xf32>) -> ()
+  return
+}
