@@ -26,6 +26,17 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   return {};
 }
 
+/// concat(x) -> x: one input is the result, when its type and layout are.
+LogicalResult ConcatOp::fold(FoldAdaptor,
+                             SmallVectorImpl<OpFoldResult> &results) {
+  if (getInputs().size() != 1 || !getOutput() ||
+      getInputs().front().getType() != getOutput().getType() ||
+      getOperandLayout(*this, 0u) != getOperandLayout(*this, 1u))
+    return failure();
+  results.push_back(getInputs().front());
+  return success();
+}
+
 namespace {
 /// reshape(from_elements(a, b, ...)) -> from_elements(a, b, ...) of the new
 /// shape: the elements keep their row-major order. Shapes computed from

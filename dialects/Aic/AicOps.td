@@ -523,6 +523,7 @@ def Aic_ConcatOp : Aic_LibraryOp<"concat", [Aic_LayoutAgnosticInterface]> {
   let arguments = (ins Variadic<Aic_TensorOrBuffer>:$inputs,
                    Aic_TensorOrBuffer:$init, I64Attr:$axis, DefaultValuedOptionalAttr<Aic_OperandLayoutsAttr, "{}">:$layouts);
   let hasVerifier = 1;
+  let hasFolder = 1;
   let assemblyFormat = [{
     $inputs `outs` `(` $init `)` attr-dict `:` functional-type(operands, results)
   }];

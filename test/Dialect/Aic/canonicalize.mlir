@@ -127,3 +127,18 @@ func.func @reshape_from_elements(%a: i64, %b: i64) -> (tensor<1x2xi64>, i64) {
   %e = tensor.extract %r[%c0, %c1] : tensor<1x2xi64>
   return %r, %e : tensor<1x2xi64>, i64
 }
+
+// -----
+
+// Tests that a concat of one input (DenseNet's first layer) is that input,
+// and that one of two inputs stays.
+// CHECK-LABEL: func @concat_one
+// CHECK: %[[K:.*]] = aic.concat %arg0, %arg0
+// CHECK: return %arg0, %[[K]]
+func.func @concat_one(%x: tensor<1x4x2x2xf32>) -> (tensor<1x4x2x2xf32>, tensor<1x8x2x2xf32>) {
+  %e = tensor.empty() : tensor<1x4x2x2xf32>
+  %0 = aic.concat %x outs(%e) {axis = 1 : i64} : (tensor<1x4x2x2xf32>, tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  %e2 = tensor.empty() : tensor<1x8x2x2xf32>
+  %1 = aic.concat %x, %x outs(%e2) {axis = 1 : i64} : (tensor<1x4x2x2xf32>, tensor<1x4x2x2xf32>, tensor<1x8x2x2xf32>) -> tensor<1x8x2x2xf32>
+  return %0, %1 : tensor<1x4x2x2xf32>, tensor<1x8x2x2xf32>
+}
