@@ -663,12 +663,12 @@ void LayoutAssigner::packMatmulWeights(MatmulOp op,
   setLayouts(op, layouts);
 }
 
-/// Whether `layout` stores the inputs of `concat` one after another within
-/// each image: the concat axis is stored outermost, or right after an
-/// unblocked batch, and its blocks divide every input's extent along it.
-static bool placesInOrder(ConcatOp concat, const BlockedLayout &layout,
+/// Whether `layout` stores the inputs of a concat along `axis` (their
+/// `extents` along it) one after another within each image: the axis is
+/// stored outermost, or right after an unblocked batch, and its blocks
+/// divide every input's extent.
+static bool placesInOrder(int64_t axis, const BlockedLayout &layout,
                           ArrayRef<int64_t> extents) {
-  int64_t axis = concat.getAxis();
   auto it = llvm::find(layout.order, axis);
   if (it == layout.order.end() ||
       (it != layout.order.begin() &&
@@ -724,7 +724,7 @@ void LayoutAssigner::assignFollower(Operation *op) {
     for (Value in : concat.getInputs())
       if (LayoutAttr l = layoutOf.lookup(in);
           l && l.getDims().size() == outDims.size() &&
-          placesInOrder(concat, l.getLayout(), extents)) {
+          placesInOrder(concat.getAxis(), l.getLayout(), extents)) {
         source = l;
         break;
       }

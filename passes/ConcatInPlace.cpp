@@ -147,6 +147,18 @@ bool separable(Operation *user, Value input, int64_t batch) {
   return true;
 }
 
+/// The earliest of `allocs` and their greatest alignment.
+std::pair<Operation *, uint64_t> firstOf(ArrayRef<memref::AllocOp> allocs) {
+  Operation *first = allocs.front();
+  uint64_t alignment = 1;
+  for (memref::AllocOp alloc : allocs) {
+    if (alloc->isBeforeInBlock(first))
+      first = alloc;
+    alignment = std::max<uint64_t>(alignment, alloc.getAlignment().value_or(1));
+  }
+  return {first, alignment};
+}
+
 /// The buffers of a chain of concats (each taking the inputs of the one
 /// before it and more: DenseNet's feature reuse) that share one buffer.
 struct Buffers {
@@ -235,14 +247,15 @@ bool placeable(ArrayRef<ConcatOp> chain, Block &body, bool perBatch,
         return false;
     }
   }
-  // The shared buffer is allocated where the first of them was.
+  // The shared buffer is allocated where the first of them was, so its
+  // size must be known before the first.
+  Operation *first = firstOf(all).first;
   for (Value size : result.getDynamicSizes())
-    if (Operation *def = size.getDefiningOp())
-      for (memref::AllocOp alloc : all) {
-        Operation *at = top(def);
-        if (!at || !at->isBeforeInBlock(alloc))
-          return false;
-      }
+    if (Operation *def = size.getDefiningOp()) {
+      Operation *at = top(def);
+      if (!at || !at->isBeforeInBlock(first))
+        return false;
+    }
   return true;
 }
 
@@ -251,18 +264,6 @@ SmallVector<memref::AllocOp> allOf(const Buffers &buffers) {
   SmallVector<memref::AllocOp> all(buffers.results);
   all.append(buffers.inputs);
   return all;
-}
-
-/// The earliest of `allocs` and their greatest alignment.
-std::pair<Operation *, uint64_t> firstOf(ArrayRef<memref::AllocOp> allocs) {
-  Operation *first = allocs.front();
-  uint64_t alignment = 1;
-  for (memref::AllocOp alloc : allocs) {
-    if (alloc->isBeforeInBlock(first))
-      first = alloc;
-    alignment = std::max<uint64_t>(alignment, alloc.getAlignment().value_or(1));
-  }
-  return {first, alignment};
 }
 
 /// Erases `chain` and replaces each buffer by its view.
