@@ -517,6 +517,51 @@ def ConcatInPlace : Pass<"aic-concat-in-place", "mlir::func::FuncOp"> {
                            "mlir::scf::SCFDialect"];
 }
 
+def TileConvChains : Pass<"aic-tile-conv-chains", "mlir::func::FuncOp"> {
+  let summary = "Run chains of convolutions strip by strip of output rows";
+  let description = [{
+    Runs after bufferization, before aic-plan-memory. A chain is a run of
+    2-D `aic.conv`s of one image (batch 1), each reading the one before's
+    result, a buffer of its own that nothing else uses, with rows stored
+    outermost (NHWC: a range of rows is one dense range) in every input,
+    result and post operand not broadcast over the rows, and its result
+    not over its input. Such a chain writes each intermediate to memory and
+    reads it back; when those intermediates together hold at least
+    `min-bytes`, the chain runs instead strip by strip of its last convolution's
+    output rows: each convolution computes the rows the next one reads
+    (recomputing the halo rows two strips share) into a buffer one strip
+    high, and the last writes its strip of the result. The strips are as
+    high as keeps their intermediates within `strip-bytes`. Each strip's
+    convolution is the original on row slices, with the padding of its
+    rows (top padding only in the first strip, bottom only in the last);
+    strips of one shape whose offsets grow evenly run in one `scf.for`.
+    An intermediate that fits `strip-bytes` by itself ends a chain: it
+    stays in cache as it is.
+    Before:
+      %t = memref.alloc() : memref<1x112x112x96xf32>
+      aic.conv %x, %w1, %b1 outs(%t) {pads = [0, 0, 0, 0], ...}
+      aic.conv %t, %w2, %b2 outs(%y) {pads = [1, 1, 1, 1], strides = [2, 2], group = 96, ...}
+    After (strips of 8 output rows):
+      %s = memref.alloc() : memref<1x17x112x96xf32>
+      aic.conv %x[rows 0..16], %w1, %b1 outs(%s[rows 0..16]) ...
+      aic.conv %s[rows 0..16], %w2, %b2 outs(%y[rows 0..8]) {pads = [1, 1, 0, 1], ...}
+      scf.for %i = %c0 to %c6 step %c1 {
+        aic.conv %x[rows 15+16i..], %w1, %b1 outs(%s) ...
+        aic.conv %s, %w2, %b2 outs(%y[rows 8+8i..]) {pads = [0, 1, 0, 1], ...}
+      }
+      ...
+  }];
+  let options = [
+    Option<"minBytes", "min-bytes", "int64_t", "1048576",
+           "least bytes of intermediates a chain must stream to be tiled">,
+    Option<"stripBytes", "strip-bytes", "int64_t", "1048576",
+           "most bytes of intermediates in one strip">
+  ];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 def PlanMemory : Pass<"aic-plan-memory", "mlir::ModuleOp"> {
   let summary = "Place every intermediate buffer in one arena";
   let description = [{

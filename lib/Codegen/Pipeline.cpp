@@ -99,6 +99,7 @@ void aic::buildRuntimeLoweringPipeline(OpPassManager &pm) {
   pm.addPass(bufferization::createOneShotBufferizePass(options));
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(aic::createConcatInPlace());
+  pm.addNestedPass<func::FuncOp>(aic::createTileConvChains());
   pm.addPass(aic::createPackWeights());
   pm.addPass(aic::createPlanMemory());
   // On the planned buffers, whose views into the arena tell which loops
