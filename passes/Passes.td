@@ -524,11 +524,11 @@ def TileConvChains : Pass<"aic-tile-conv-chains", "mlir::func::FuncOp"> {
     2-D `aic.conv`s of one image (batch 1), each reading the one before's
     result, a buffer of its own that nothing else uses, with rows stored
     outermost (NHWC: a range of rows is one dense range) in every input,
-    result and post operand not broadcast over the rows, and its result
-    not over its input. Such a chain writes each intermediate to memory and
-    reads it back; when those intermediates together hold at least
-    `min-bytes`, the chain runs instead strip by strip of its last convolution's
-    output rows: each convolution computes the rows the next one reads
+    result and post operand not broadcast over the rows. Such a chain
+    writes each intermediate to memory and reads it back; when those
+    intermediates together hold at least `min-bytes`, the chain runs
+    instead strip by strip of its last convolution's output rows: each
+    convolution computes the rows the next one reads
     (recomputing the halo rows two strips share) into a buffer one strip
     high, and the last writes its strip of the result. The strips are as
     high as keeps their intermediates within `strip-bytes`. Each strip's
@@ -536,20 +536,24 @@ def TileConvChains : Pass<"aic-tile-conv-chains", "mlir::func::FuncOp"> {
     rows (top padding only in the first strip, bottom only in the last);
     strips of one shape whose offsets grow evenly run in one `scf.for`.
     An intermediate that fits `strip-bytes` by itself ends a chain: it
-    stays in cache as it is.
+    stays in cache as it is. A chain of three convolutions or more may
+    write its result over its input (a residual added in place, as in
+    MobileNetV2): each strip's first convolution then runs before the
+    last one of the strip before, so it reads its rows (halo included)
+    before they are overwritten, and between that strip's last two, so it
+    overwrites no intermediate still to be read.
     Before:
       %t = memref.alloc() : memref<1x112x112x96xf32>
       aic.conv %x, %w1, %b1 outs(%t) {pads = [0, 0, 0, 0], ...}
       aic.conv %t, %w2, %b2 outs(%y) {pads = [1, 1, 1, 1], strides = [2, 2], group = 96, ...}
     After (strips of 8 output rows):
       %s = memref.alloc() : memref<1x17x112x96xf32>
-      aic.conv %x[rows 0..16], %w1, %b1 outs(%s[rows 0..16]) ...
-      aic.conv %s[rows 0..16], %w2, %b2 outs(%y[rows 0..8]) {pads = [1, 1, 0, 1], ...}
+      aic.conv %x[rows 0 to 16), %w1, %b1 outs(%s[rows 0 to 16)) ...
+      aic.conv %s[rows 0 to 16), %w2, %b2 outs(%y[rows 0 to 8)) {pads = [1, 1, 0, 1], ...}
       scf.for %i = %c0 to %c6 step %c1 {
-        aic.conv %x[rows 15+16i..], %w1, %b1 outs(%s) ...
-        aic.conv %s, %w2, %b2 outs(%y[rows 8+8i..]) {pads = [0, 1, 0, 1], ...}
+        aic.conv %x[17 rows from 15 + 16 i], %w1, %b1 outs(%s) ...
+        aic.conv %s, %w2, %b2 outs(%y[8 rows from 8 + 8 i]) {pads = [0, 1, 0, 1], ...}
       }
-      ...
   }];
   let options = [
     Option<"minBytes", "min-bytes", "int64_t", "1048576",

@@ -162,12 +162,23 @@ Value rowSlice(OpBuilder &b, Location loc, Value v, OpFoldResult offset,
   return b.create<memref::SubViewOp>(loc, v, offsets, sizes, strides);
 }
 
+/// One convolution of one strip.
+struct Task {
+  unsigned conv;
+  Step step;
+};
+/// The tasks run in one go: a strip, or when the chain writes its result
+/// over its input, the first convolutions of a strip with the last one of
+/// the strip before (which must overwrite rows only after they are read).
+using Unit = SmallVector<Task>;
+
 /// A chain of convolutions run strip by strip.
 class Chain {
 public:
   Chain(ArrayRef<ConvOp> convs) : convs(convs) {
     for (ConvOp conv : convs)
       windows.push_back(windowOf(conv));
+    inPlace = this->convs.front().getInput() == this->convs.back().getInit();
   }
 
   /// Plans strips at most `stripBytes` of intermediates high; false if
@@ -178,18 +189,24 @@ public:
 
 private:
   /// Splits the rows into strips `rows` high; false if one would read no
-  /// row or their intermediates exceed `stripBytes`.
+  /// row, their intermediates exceed `stripBytes`, or (in place) a strip
+  /// would read rows the strip two before wrote.
   bool split(int64_t rows, int64_t stripBytes);
-  /// The steps' offsets that vary from strip to strip.
-  SmallVector<int64_t> offsets(ArrayRef<Step> steps) const;
-  /// Whether strips `a` and `b` have the same shapes and paddings.
-  static bool sameShape(ArrayRef<Step> a, ArrayRef<Step> b);
-  void emitStrip(OpBuilder &b, ArrayRef<Step> steps, ArrayRef<OpFoldResult> at,
-                 ArrayRef<Value> buffers);
+  /// The units to run, in order.
+  SmallVector<Unit> units() const;
+  /// The tasks' offsets that vary from unit to unit.
+  static SmallVector<int64_t> offsets(const Unit &unit);
+  /// Whether units `a` and `b` run the same convolutions on the same shapes
+  /// with the same paddings.
+  static bool sameShape(const Unit &a, const Unit &b);
+  void emitUnit(OpBuilder &b, const Unit &unit, ArrayRef<OpFoldResult> at,
+                ArrayRef<Value> buffers);
 
   SmallVector<ConvOp> convs;
   SmallVector<Window> windows;
   SmallVector<SmallVector<Step>> strips;
+  /// The chain's result is its input's buffer (a residual added in place).
+  bool inPlace;
 };
 
 bool Chain::split(int64_t rows, int64_t stripBytes) {
@@ -204,10 +221,40 @@ bool Chain::split(int64_t rows, int64_t stripBytes) {
       highest[i] = std::max(highest[i], (*steps)[i].outRows);
     strips.push_back(std::move(*steps));
   }
+  // In place, the first convolution of strip j + 1 runs after the last
+  // one of strip j - 1 has written its rows.
+  for (size_t j = 1; inPlace && j + 1 < strips.size(); ++j)
+    if (strips[j + 1].front().inBegin < strips[j].back().outBegin)
+      return false;
   int64_t bytes = 0;
   for (size_t i = 0; i + 1 < convs.size(); ++i)
     bytes += highest[i] * rowBytes(convs[i].getInit());
   return bytes <= stripBytes;
+}
+
+SmallVector<Unit> Chain::units() const {
+  SmallVector<Unit> all;
+  unsigned last = convs.size() - 1;
+  if (!inPlace) {
+    for (ArrayRef<Step> steps : strips) {
+      Unit &unit = all.emplace_back();
+      for (auto [i, step] : llvm::enumerate(steps))
+        unit.push_back({unsigned(i), step});
+    }
+    return all;
+  }
+  // Strip j's first convolution reads its rows before strip j - 1's last
+  // writes over them.
+  for (size_t j = 0; j <= strips.size(); ++j) {
+    Unit &unit = all.emplace_back();
+    if (j < strips.size())
+      unit.push_back({0, strips[j][0]});
+    if (j > 0)
+      unit.push_back({last, strips[j - 1][last]});
+    for (unsigned i = 1; j < strips.size() && i < last; ++i)
+      unit.push_back({i, strips[j][i]});
+  }
+  return all;
 }
 
 bool Chain::plan(int64_t stripBytes) {
@@ -225,19 +272,22 @@ bool Chain::plan(int64_t stripBytes) {
   return false;
 }
 
-SmallVector<int64_t> Chain::offsets(ArrayRef<Step> steps) const {
+SmallVector<int64_t> Chain::offsets(const Unit &unit) {
   SmallVector<int64_t> at;
-  for (const Step &step : steps) {
-    at.push_back(step.inBegin);
-    at.push_back(step.outBegin);
+  for (const Task &task : unit) {
+    at.push_back(task.step.inBegin);
+    at.push_back(task.step.outBegin);
   }
   return at;
 }
 
-bool Chain::sameShape(ArrayRef<Step> a, ArrayRef<Step> b) {
+bool Chain::sameShape(const Unit &a, const Unit &b) {
+  if (a.size() != b.size())
+    return false;
   for (auto [x, y] : llvm::zip(a, b))
-    if (x.outRows != y.outRows || x.inRows != y.inRows ||
-        x.padBegin != y.padBegin || x.padEnd != y.padEnd)
+    if (x.conv != y.conv || x.step.outRows != y.step.outRows ||
+        x.step.inRows != y.step.inRows || x.step.padBegin != y.step.padBegin ||
+        x.step.padEnd != y.step.padEnd)
       return false;
   return true;
 }
@@ -260,16 +310,17 @@ void Chain::emit() {
         MemRefType::get(shape, alloc.getType().getElementType()),
         alloc.getAlignmentAttr()));
   }
-  // Runs of strips of one shape whose offsets grow evenly: one loop each.
-  for (size_t first = 0; first < strips.size();) {
-    SmallVector<int64_t> base = offsets(strips[first]), step;
+  // Runs of units of one shape whose offsets grow evenly: one loop each.
+  SmallVector<Unit> all = units();
+  for (size_t first = 0; first < all.size();) {
+    SmallVector<int64_t> base = offsets(all[first]), step;
     size_t end = first + 1;
-    if (end < strips.size() && sameShape(strips[first], strips[end])) {
-      SmallVector<int64_t> next = offsets(strips[end]);
+    if (end < all.size() && sameShape(all[first], all[end])) {
+      SmallVector<int64_t> next = offsets(all[end]);
       for (auto [x, y] : llvm::zip(base, next))
         step.push_back(y - x);
-      while (end < strips.size() && sameShape(strips[first], strips[end]) &&
-             llvm::all_of(llvm::enumerate(offsets(strips[end])), [&](auto e) {
+      while (end < all.size() && sameShape(all[first], all[end]) &&
+             llvm::all_of(llvm::enumerate(offsets(all[end])), [&](auto e) {
                return e.value() ==
                       base[e.index()] + int64_t(end - first) * step[e.index()];
              }))
@@ -280,7 +331,7 @@ void Chain::emit() {
     if (count == 1) {
       for (int64_t offset : base)
         at.push_back(b.getIndexAttr(offset));
-      emitStrip(b, strips[first], at, buffers);
+      emitUnit(b, all[first], at, buffers);
     } else {
       auto c = [&](int64_t v) -> Value {
         return b.create<arith::ConstantIndexOp>(loc, v);
@@ -301,7 +352,7 @@ void Chain::emit() {
               loc, c(offset), b.create<arith::MulIOp>(loc, iv, c(delta)));
         at.push_back(value);
       }
-      emitStrip(b, strips[first], at, buffers);
+      emitUnit(b, all[first], at, buffers);
     }
     first = end;
   }
@@ -314,11 +365,13 @@ void Chain::emit() {
     alloc->erase();
 }
 
-void Chain::emitStrip(OpBuilder &b, ArrayRef<Step> steps,
-                      ArrayRef<OpFoldResult> at, ArrayRef<Value> buffers) {
-  for (auto [i, conv] : llvm::enumerate(convs)) {
-    const Step &step = steps[i];
-    OpFoldResult inAt = at[2 * i], outAt = at[2 * i + 1];
+void Chain::emitUnit(OpBuilder &b, const Unit &unit, ArrayRef<OpFoldResult> at,
+                     ArrayRef<Value> buffers) {
+  for (auto [t, task] : llvm::enumerate(unit)) {
+    unsigned i = task.conv;
+    ConvOp conv = convs[i];
+    const Step &step = task.step;
+    OpFoldResult inAt = at[2 * t], outAt = at[2 * t + 1];
     Location loc = conv.getLoc();
     bool isFirst = i == 0, isLast = i + 1 == convs.size();
     SmallVector<Value> operands(conv->getOperands());
@@ -388,21 +441,25 @@ ConvOp nextOf(ConvOp conv, Block &body) {
 
 /// Whether no op between the chain's first and last convolution touches a
 /// buffer the chain reads or writes besides its intermediates (the strips
-/// run where the last convolution was), and the chain's input and output
-/// do not share a buffer (a strip would overwrite rows the next reads).
+/// run where the last convolution was), and the chain's result shares no
+/// buffer with what it reads, but for being its input (or its last post
+/// operand) itself: strips in place need three convolutions or more (the
+/// first one of a strip then runs between the last two of the strip before,
+/// whose intermediate it leaves alone).
 bool independent(ArrayRef<ConvOp> convs) {
   DenseSet<Value> roots;
   ConvOp first = convs.front(), last = convs.back();
   Value in = rootOf(first.getInput());
   Value out = rootOf(last.getInit());
-  if (in == out)
+  if (in == out && (first.getInput() != last.getInit() || convs.size() < 3))
     return false;
   roots.insert(in);
   roots.insert(out);
   for (ConvOp conv : convs)
     for (Value post : conv.getPostOperands()) {
       Value root = rootOf(post);
-      if (root == out && post != last.getInit())
+      if ((root == out || root == in) &&
+          (conv != last || post != last.getInit()))
         return false;
       roots.insert(root);
     }

@@ -76,8 +76,40 @@ func.func @shared(%x: memref<1x16x16x4xf32>, %w1: memref<1x1x1x4x16xf32>, %w2: m
 
 // -----
 
-// The chain writes its result over its input (in place): a strip would
-// overwrite rows the next strip reads. Unchanged.
+// Three convolutions writing their result over their input, the residual
+// added in place (MobileNetV2's inverted residual): each strip's first
+// convolution reads its rows, halo included, before the strip before
+// writes them, so it runs between that strip's last two convolutions.
+// CHECK-LABEL: func @in_place_three
+// CHECK: aic.conv %{{.*}}, %arg1 outs
+// CHECK: aic.conv %{{.*}}, %arg2 outs
+// CHECK-NOT: aic.conv
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c9
+// CHECK: aic.conv %{{.*}}, %arg1 outs
+// CHECK: aic.conv %{{.*}}, %arg3 post(%{{.*}}) outs
+// CHECK: aic.conv %{{.*}}, %arg2 outs
+// CHECK: }
+// CHECK: aic.conv %{{.*}}, %arg1 outs
+// CHECK: aic.conv %{{.*}}, %arg3 post
+// CHECK: aic.conv %{{.*}}, %arg2 outs
+// CHECK: %[[Y:.*]] = memref.subview %arg0[0, 30, 0, 0] [1, 2, 16, 4]
+// CHECK: %[[R:.*]] = memref.subview %arg0[0, 30, 0, 0] [1, 2, 16, 4]
+// CHECK: aic.conv %{{.*}}, %arg3 post(%[[R]]) outs(%[[Y]])
+// CHECK-NOT: aic.conv
+func.func @in_place_three(%x: memref<1x32x16x4xf32>, %w1: memref<1x1x1x4x16xf32>, %w2: memref<1x1x1x3x3x16xf32>, %w3: memref<4x16x1x1xf32>) {
+  %t = memref.alloc() {alignment = 64 : i64} : memref<1x32x16x16xf32>
+  aic.conv %x, %w1 outs(%t) {dilations = array<i64: 1, 1>, group = 1 : i64, layouts = [#aic.layout<"acdb", [1, 4, 32, 16]>, #aic.layout<"Acdb16a", [16, 4, 1, 1]>, #aic.layout<"acdb", [1, 16, 32, 16]>], pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (memref<1x32x16x4xf32>, memref<1x1x1x4x16xf32>, memref<1x32x16x16xf32>) -> ()
+  %u = memref.alloc() {alignment = 64 : i64} : memref<1x32x16x16xf32>
+  aic.conv %t, %w2 outs(%u) {dilations = array<i64: 1, 1>, group = 16 : i64, layouts = [#aic.layout<"acdb", [1, 16, 32, 16]>, #aic.layout<"Abcde16a", [16, 1, 1, 3, 3]>, #aic.layout<"acdb", [1, 16, 32, 16]>], pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (memref<1x32x16x16xf32>, memref<1x1x1x3x3x16xf32>, memref<1x32x16x16xf32>) -> ()
+  aic.conv %u, %w3 post(%x) outs(%x) {dilations = array<i64: 1, 1>, group = 1 : i64, layouts = [#aic.layout<"acdb", [1, 16, 32, 16]>, unit, #aic.layout<"acdb", [1, 4, 32, 16]>, #aic.layout<"acdb", [1, 4, 32, 16]>], pads = array<i64: 0, 0, 0, 0>, post_ops = [#aic.binary<add>], strides = array<i64: 1, 1>} : (memref<1x32x16x16xf32>, memref<4x16x1x1xf32>, memref<1x32x16x4xf32>, memref<1x32x16x4xf32>) -> ()
+  return
+}
+
+// -----
+
+// Two convolutions writing their result over their input: the first of a
+// strip would overwrite the intermediate the last of the strip before has
+// yet to read. Unchanged.
 // CHECK-LABEL: func @in_place
 // CHECK-NOT: memref.subview
 func.func @in_place(%x: memref<1x16x16x4xf32>, %w1: memref<1x1x1x4x16xf32>, %w2: memref<4x16x1x1xf32>) {
