@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/Aic/AicDialect.h"
+#include "passes/PassDetail.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -307,20 +308,6 @@ void share(ArrayRef<ConcatOp> chain, const Buffers &buffers) {
   replace(chain, all, views);
 }
 
-/// The slice of batch entry `index` of `v`: dim 0 at `index`, extent 1.
-Value batchSlice(OpBuilder &b, Location loc, Value v, Value index) {
-  auto type = cast<MemRefType>(v.getType());
-  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-  SmallVector<OpFoldResult> sizes{b.getIndexAttr(1)};
-  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
-  offsets[0] = index;
-  for (int64_t d = 1; d < type.getRank(); ++d)
-    sizes.push_back(type.isDynamicDim(d)
-                        ? OpFoldResult(b.create<memref::DimOp>(loc, v, d))
-                        : OpFoldResult(b.getIndexAttr(type.getDimSize(d))));
-  return b.create<memref::SubViewOp>(loc, v, offsets, sizes, strides);
-}
-
 /// Runs `op` once per entry of `batch` (its batch operands' dim 0), on
 /// slices of its batch operands.
 void splitBatch(Operation *op, OpFoldResult batch) {
@@ -341,7 +328,8 @@ void splitBatch(Operation *op, OpFoldResult batch) {
     if (!separable.isBatchOperand(operand))
       continue;
     unsigned index = operand.getOperandNumber();
-    operands[index] = batchSlice(b, loc, operand.get(), loop.getInductionVar());
+    operands[index] =
+        sliceBatchEntry(b, loc, operand.get(), loop.getInductionVar());
     if (LayoutAttr layout = getOperandLayout(op, index)) {
       SmallVector<int64_t> dims(layout.getDims());
       dims[0] = 1;

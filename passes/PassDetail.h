@@ -5,6 +5,7 @@
 #include "dialects/Aic/AicDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -62,6 +63,11 @@ inline int64_t getNumBytes(mlir::ShapedType type) {
 
 /// @main_graph of `module`, or null after emitting an error.
 mlir::func::FuncOp getGraphFunc(mlir::ModuleOp module);
+
+/// The slice of batch entry `index` of the buffer `v`: dim 0 at `index`,
+/// extent 1, every other dim whole.
+mlir::Value sliceBatchEntry(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value v, mlir::Value index);
 } // namespace aic
 
 #endif // AIC_PASSES_PASSDETAIL_H

@@ -521,12 +521,13 @@ def TileConvChains : Pass<"aic-tile-conv-chains", "mlir::func::FuncOp"> {
   let summary = "Run chains of convolutions strip by strip of output rows";
   let description = [{
     Runs after bufferization, before aic-plan-memory. A chain is a run of
-    2-D `aic.conv`s of one image (batch 1), each reading the one before's
-    result, a buffer of its own that nothing else uses, with rows stored
-    outermost (NHWC: a range of rows is one dense range) in every input,
-    result and post operand not broadcast over the rows. Such a chain
-    writes each intermediate to memory and reads it back; when those
-    intermediates together hold at least `min-bytes`, the chain runs
+    2-D `aic.conv`s, each reading the one before's result, a buffer of its
+    own that nothing else uses, with the batch and then the rows stored
+    outermost (NHWC: a range of rows of one image is one dense range) in
+    every input, result and post operand not broadcast over the rows. Such
+    a chain writes each intermediate to memory and reads it back; when
+    those intermediates together hold at least `min-bytes` per image, the
+    chain runs
     instead strip by strip of its last convolution's output rows: each
     convolution computes the rows the next one reads
     (recomputing the halo rows two strips share) into a buffer one strip
@@ -541,7 +542,9 @@ def TileConvChains : Pass<"aic-tile-conv-chains", "mlir::func::FuncOp"> {
     MobileNetV2): each strip's first convolution then runs before the
     last one of the strip before, so it reads its rows (halo included)
     before they are overwritten, and between that strip's last two, so it
-    overwrites no intermediate still to be read.
+    overwrites no intermediate still to be read. A batch other than 1
+    (static or known at run time) runs image by image in an `scf.for`,
+    each image's strips on its slices, the strip buffers holding one image.
     Before:
       %t = memref.alloc() : memref<1x112x112x96xf32>
       aic.conv %x, %w1, %b1 outs(%t) {pads = [0, 0, 0, 0], ...}

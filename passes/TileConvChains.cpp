@@ -7,10 +7,11 @@
 // holds. Run strip by strip of the last convolution's output rows instead,
 // each convolution computes the rows the next one needs (their halo
 // recomputed) into a buffer one strip high that stays in cache. The
-// strips' convolutions are ordinary primitives on row slices, which are
-// dense ranges for a batch of 1 with rows stored outermost (NHWC). Strips
-// of one shape and padding run in one scf.for. Runs on bufferized IR,
-// before aic-plan-memory.
+// strips' convolutions are ordinary primitives on row slices of one
+// image, which are dense ranges with the rows stored outermost after the
+// batch (NHWC); a batch runs image by image. Strips of one shape and
+// padding run in one scf.for. Runs on bufferized IR, before
+// aic-plan-memory.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/Aic/AicDialect.h"
@@ -53,18 +54,18 @@ SmallVector<int64_t> logicalDims(Operation *op, unsigned index) {
       cast<ShapedType>(op->getOperand(index).getType()).getShape());
 }
 
-/// Whether operand `index` of `op` is a static buffer of an NCHW tensor of
-/// one image stored with its rows outermost and unblocked (NHWC and
-/// channel-blocked variants): a range of rows is then a dense range of the
-/// buffer, along its dim 1.
+/// Whether operand `index` of `op` is a buffer of an NCHW tensor stored
+/// with the batch outermost, then its rows, both unblocked (NHWC and
+/// channel-blocked variants), static but for the batch: a range of rows of
+/// one image is then a dense range of the buffer, along its dim 1.
 bool rowsOutermost(Operation *op, unsigned index) {
   auto type = dyn_cast<MemRefType>(op->getOperand(index).getType());
   LayoutAttr layout = getOperandLayout(op, index);
-  if (!type || !type.hasStaticShape() || !layout)
+  if (!type || type.getRank() < 2 ||
+      ShapedType::isDynamicShape(type.getShape().drop_front()) || !layout)
     return false;
-  ArrayRef<int64_t> dims = layout.getDims();
   BlockedLayout blocked = layout.getLayout();
-  return dims.size() == 4 && dims[0] == 1 && blocked.order.size() == 4 &&
+  return layout.getDims().size() == 4 && blocked.order.size() == 4 &&
          blocked.order[0] == 0 && blocked.order[1] == 2 &&
          blocked.getBlockProduct(0) == 1 && blocked.getBlockProduct(2) == 1;
 }
@@ -76,16 +77,24 @@ Value rootOf(Value v) {
   return v;
 }
 
-/// Whether post operand `index` of `conv` covers its output (sliced along
-/// with it) rather than being broadcast over the rows (taken whole).
+/// Whether post operand `index` of `conv` covers its output's rows (sliced
+/// along with them) rather than being broadcast over them (taken whole).
 bool slicedPost(ConvOp conv, unsigned index) {
   SmallVector<int64_t> dims = logicalDims(conv, index);
   return dims.size() == 4 && dims[2] != 1;
 }
 
-/// Whether `conv` can run strip by strip: a 2-D convolution of one image
-/// with rows outermost in its input, result and every post operand that is
-/// not broadcast over the rows.
+/// Whether operand `index` of `op` holds a batch other than one image:
+/// each image's strips take their image's slice of it.
+bool perImage(Operation *op, unsigned index) {
+  return logicalDims(op, index).front() != 1;
+}
+
+/// Whether `conv` can run strip by strip: a 2-D convolution with rows
+/// outermost in its input, result and every post operand that is not
+/// broadcast over the rows. A post operand over a run-time batch must be
+/// the result itself (the residual added in place): another one might be
+/// one image broadcast at run time.
 bool stripable(ConvOp conv, Block &body) {
   if (conv->getBlock() != &body || conv->getNumResults() != 0 ||
       conv.getStrides().size() != 2)
@@ -98,7 +107,10 @@ bool stripable(ConvOp conv, Block &body) {
   for (OpOperand &post : conv.getPostOperandsMutable()) {
     unsigned index = post.getOperandNumber();
     SmallVector<int64_t> dims = logicalDims(conv, index);
-    if (dims.size() != 4 || dims[0] != 1)
+    if (dims.size() != 4 ||
+        (dims[0] != 1 && (dims[0] != out[0] || !rowsOutermost(conv, index))))
+      return false;
+    if (ShapedType::isDynamic(dims[0]) && post.get() != conv.getInit())
       return false;
     if (slicedPost(conv, index) && (dims != out || !rowsOutermost(conv, index)))
       return false;
@@ -140,11 +152,18 @@ FailureOr<SmallVector<Step>> stripSteps(ArrayRef<Window> windows, int64_t begin,
   return steps;
 }
 
-/// Bytes of one row of buffer `v` (stored [1, rows, ...]).
+/// Bytes of one row of one image of buffer `v` (stored [batch, rows, ...]).
 int64_t rowBytes(Value v) {
   auto type = cast<MemRefType>(v.getType());
-  return type.getNumElements() / type.getDimSize(1) *
-         type.getElementTypeBitWidth() / 8;
+  int64_t elements = 1;
+  for (int64_t d : type.getShape().drop_front(2))
+    elements *= d;
+  return elements * type.getElementTypeBitWidth() / 8;
+}
+
+/// Bytes of one image of buffer `v`.
+int64_t imageBytes(Value v) {
+  return rowBytes(v) * cast<MemRefType>(v.getType()).getDimSize(1);
 }
 
 /// Rows [offset, offset + rows) of `v` (stored [1, rows, ...]).
@@ -199,14 +218,20 @@ private:
   /// Whether units `a` and `b` run the same convolutions on the same shapes
   /// with the same paddings.
   static bool sameShape(const Unit &a, const Unit &b);
+  void emitUnits(OpBuilder &b, Location loc, ArrayRef<Value> buffers);
   void emitUnit(OpBuilder &b, const Unit &unit, ArrayRef<OpFoldResult> at,
                 ArrayRef<Value> buffers);
+  /// What the strips take for `v`: the current image's slice of it when
+  /// the chain runs image by image.
+  Value image(Value v) const { return images.lookup(v) ? images.lookup(v) : v; }
 
   SmallVector<ConvOp> convs;
   SmallVector<Window> windows;
   SmallVector<SmallVector<Step>> strips;
   /// The chain's result is its input's buffer (a residual added in place).
   bool inPlace;
+  /// The current image's slices of the buffers holding a batch.
+  DenseMap<Value, Value> images;
 };
 
 bool Chain::split(int64_t rows, int64_t stripBytes) {
@@ -293,10 +318,11 @@ bool Chain::sameShape(const Unit &a, const Unit &b) {
 }
 
 void Chain::emit() {
-  ConvOp last = convs.back();
+  ConvOp first = convs.front(), last = convs.back();
   Location loc = last.getLoc();
   OpBuilder b(last);
-  // One buffer per intermediate, as high as its highest strip.
+  // One buffer per intermediate, one image and as high as its highest
+  // strip.
   SmallVector<Value> buffers;
   for (size_t i = 0; i + 1 < convs.size(); ++i) {
     auto alloc = convs[i].getInit().getDefiningOp<memref::AllocOp>();
@@ -304,12 +330,51 @@ void Chain::emit() {
     for (ArrayRef<Step> steps : strips)
       rows = std::max(rows, steps[i].outRows);
     SmallVector<int64_t> shape(alloc.getType().getShape());
+    shape[0] = 1;
     shape[1] = rows;
     buffers.push_back(b.create<memref::AllocOp>(
         alloc.getLoc(),
         MemRefType::get(shape, alloc.getType().getElementType()),
         alloc.getAlignmentAttr()));
   }
+  // A batch runs image by image.
+  auto inType = cast<MemRefType>(first.getInput().getType());
+  if (inType.getDimSize(0) == 1) {
+    emitUnits(b, loc, buffers);
+  } else {
+    Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
+    Value count =
+        inType.isDynamicDim(0)
+            ? b.create<memref::DimOp>(loc, first.getInput(), 0).getResult()
+            : b.create<arith::ConstantIndexOp>(loc, inType.getDimSize(0))
+                  .getResult();
+    auto loop = b.create<scf::ForOp>(loc, zero, count,
+                                     b.create<arith::ConstantIndexOp>(loc, 1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+    Value iv = loop.getInductionVar();
+    auto slice = [&](Value v) {
+      if (!images.count(v))
+        images[v] = sliceBatchEntry(b, loc, v, iv);
+    };
+    slice(first.getInput());
+    slice(last.getInit());
+    for (ConvOp conv : convs)
+      for (OpOperand &post : conv.getPostOperandsMutable())
+        if (perImage(conv, post.getOperandNumber()))
+          slice(post.get());
+    emitUnits(b, loc, buffers);
+  }
+  SmallVector<Operation *> allocs;
+  for (size_t i = 0; i + 1 < convs.size(); ++i)
+    allocs.push_back(convs[i].getInit().getDefiningOp());
+  for (ConvOp conv : llvm::reverse(convs))
+    conv->erase();
+  for (Operation *alloc : allocs)
+    alloc->erase();
+}
+
+void Chain::emitUnits(OpBuilder &b, Location loc, ArrayRef<Value> buffers) {
   // Runs of units of one shape whose offsets grow evenly: one loop each.
   SmallVector<Unit> all = units();
   for (size_t first = 0; first < all.size();) {
@@ -356,13 +421,6 @@ void Chain::emit() {
     }
     first = end;
   }
-  SmallVector<Operation *> allocs;
-  for (size_t i = 0; i + 1 < convs.size(); ++i)
-    allocs.push_back(convs[i].getInit().getDefiningOp());
-  for (ConvOp conv : llvm::reverse(convs))
-    conv->erase();
-  for (Operation *alloc : allocs)
-    alloc->erase();
 }
 
 void Chain::emitUnit(OpBuilder &b, const Unit &unit, ArrayRef<OpFoldResult> at,
@@ -377,31 +435,38 @@ void Chain::emitUnit(OpBuilder &b, const Unit &unit, ArrayRef<OpFoldResult> at,
     SmallVector<Value> operands(conv->getOperands());
     auto layouts = conv->getAttrOfType<ArrayAttr>(kLayoutsAttrName);
     SmallVector<Attribute> stepLayouts(layouts.begin(), layouts.end());
-    auto setRows = [&](unsigned index, Value v, int64_t rows) {
+    // Operand `index` becomes `v`, of one image and `rows` rows (or all
+    // of them).
+    auto set = [&](unsigned index, Value v, std::optional<int64_t> rows) {
       operands[index] = v;
       LayoutAttr layout = getOperandLayout(conv, index);
+      if (!layout)
+        return;
       SmallVector<int64_t> dims(layout.getDims());
-      dims[2] = rows;
+      dims[0] = 1;
+      if (rows)
+        dims[2] = *rows;
       stepLayouts[index] =
           LayoutAttr::get(conv->getContext(), layout.getTag(), dims);
     };
     unsigned input = conv.getInputMutable().getOperandNumber();
     unsigned init = conv.getInitMutable().getOperandNumber();
-    setRows(input,
-            isFirst ? rowSlice(b, loc, conv.getInput(), inAt, step.inRows)
-                    : rowSlice(b, loc, buffers[i - 1], b.getIndexAttr(0),
-                               step.inRows),
-            step.inRows);
-    setRows(init,
-            isLast
-                ? rowSlice(b, loc, conv.getInit(), outAt, step.outRows)
-                : rowSlice(b, loc, buffers[i], b.getIndexAttr(0), step.outRows),
-            step.outRows);
+    set(input,
+        isFirst
+            ? rowSlice(b, loc, image(conv.getInput()), inAt, step.inRows)
+            : rowSlice(b, loc, buffers[i - 1], b.getIndexAttr(0), step.inRows),
+        step.inRows);
+    set(init,
+        isLast ? rowSlice(b, loc, image(conv.getInit()), outAt, step.outRows)
+               : rowSlice(b, loc, buffers[i], b.getIndexAttr(0), step.outRows),
+        step.outRows);
     for (OpOperand &post : conv.getPostOperandsMutable()) {
       unsigned index = post.getOperandNumber();
       if (slicedPost(conv, index))
-        setRows(index, rowSlice(b, loc, post.get(), outAt, step.outRows),
-                step.outRows);
+        set(index, rowSlice(b, loc, image(post.get()), outAt, step.outRows),
+            step.outRows);
+      else if (perImage(conv, index))
+        set(index, image(post.get()), std::nullopt);
     }
     SmallVector<int64_t> pads(conv.getPads());
     pads[0] = step.padBegin;
@@ -502,9 +567,7 @@ struct TileConvChainsPass
       convs.push_back(conv);
       ConvOp reader = nextOf(conv, body);
       if (reader && stripable(reader, body) &&
-          rowBytes(conv.getInit()) *
-                  cast<MemRefType>(conv.getInit().getType()).getDimSize(1) >
-              stripBytes) {
+          imageBytes(conv.getInit()) > stripBytes) {
         next[conv] = reader;
         hasPrev.insert(reader);
       }
@@ -522,7 +585,7 @@ struct TileConvChainsPass
     for (ArrayRef<ConvOp> members : chains) {
       int64_t streamed = 0;
       for (ConvOp conv : members.drop_back())
-        streamed += getNumBytes(cast<MemRefType>(conv.getInit().getType()));
+        streamed += imageBytes(conv.getInit());
       if (streamed < minBytes || !independent(members))
         continue;
       Chain chain(members);

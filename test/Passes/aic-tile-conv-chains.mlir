@@ -131,3 +131,54 @@ func.func @nchw(%x: memref<1x4x16x16xf32>, %w1: memref<16x4x1x1xf32>, %w2: memre
   aic.conv %t, %w2 outs(%y) {dilations = array<i64: 1, 1>, group = 16 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (memref<1x16x16x16xf32>, memref<16x1x3x3xf32>, memref<1x16x8x8xf32>) -> ()
   return
 }
+
+// -----
+
+// A batch of two runs image by image: the strips take each image's slice
+// of the input and result, and one image's layouts; the strip buffer holds
+// one image.
+// CHECK-LABEL: func @batch2
+// CHECK: %[[S:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x9x16x16xf32>
+// CHECK: %[[C2:.*]] = arith.constant 2 : index
+// CHECK: scf.for %[[N:.*]] = %{{.*}} to %[[C2]]
+// CHECK: %[[X:.*]] = memref.subview %arg0[%[[N]], 0, 0, 0] [1, 16, 16, 4]
+// CHECK: %[[Y:.*]] = memref.subview %arg4[%[[N]], 0, 0, 0] [1, 8, 8, 16]
+// CHECK: memref.subview %[[X]][0, 0, 0, 0] [1, 8, 16, 4]
+// CHECK: layouts = [#aic.layout<"acdb", [1, 4, 8, 16]>
+// CHECK: memref.subview %[[Y]][0, 0, 0, 0] [1, 4, 8, 16]
+// CHECK: memref.subview %[[X]][0, 7, 0, 0] [1, 9, 16, 4]
+// CHECK: aic.conv %{{.*}}, %arg3 outs(%{{.*}}) {{.*}}layouts = [#aic.layout<"acdb", [1, 16, 9, 16]>, #aic.layout<"Abcde16a", [16, 1, 1, 3, 3]>, #aic.layout<"acdb", [1, 16, 4, 8]>]
+// CHECK: }
+// CHECK-NOT: aic.conv
+func.func @batch2(%x: memref<2x16x16x4xf32>, %w1: memref<1x1x1x4x16xf32>, %b1: memref<16xf32>, %w2: memref<1x1x1x3x3x16xf32>, %y: memref<2x8x8x16xf32>) {
+  %t = memref.alloc() {alignment = 64 : i64} : memref<2x16x16x16xf32>
+  aic.conv %x, %w1, %b1 outs(%t) {dilations = array<i64: 1, 1>, group = 1 : i64, layouts = [#aic.layout<"acdb", [2, 4, 16, 16]>, #aic.layout<"Acdb16a", [16, 4, 1, 1]>, unit, #aic.layout<"acdb", [2, 16, 16, 16]>], pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (memref<2x16x16x4xf32>, memref<1x1x1x4x16xf32>, memref<16xf32>, memref<2x16x16x16xf32>) -> ()
+  aic.conv %t, %w2 outs(%y) {dilations = array<i64: 1, 1>, group = 16 : i64, layouts = [#aic.layout<"acdb", [2, 16, 16, 16]>, #aic.layout<"Abcde16a", [16, 1, 1, 3, 3]>, #aic.layout<"acdb", [2, 16, 8, 8]>], pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (memref<2x16x16x16xf32>, memref<1x1x1x3x3x16xf32>, memref<2x8x8x16xf32>) -> ()
+  return
+}
+
+// -----
+
+// A run-time batch, the residual added in place: the image loop runs to
+// the input's dim 0, and the in-place result is one slice of each image.
+// CHECK-LABEL: func @runtime_batch
+// CHECK: memref.alloc() {{.*}} : memref<1x5x16x16xf32>
+// CHECK: %[[B:.*]] = memref.dim %arg0, %{{.*}}
+// CHECK: scf.for %[[N:.*]] = %{{.*}} to %[[B]]
+// CHECK: %[[X:.*]] = memref.subview %arg0[%[[N]], 0, 0, 0] [1, 32, 16, 4]
+// CHECK-NOT: memref.subview %arg0
+// CHECK: scf.for
+// CHECK: aic.conv %{{.*}}, %arg3 post(%{{.*}}) outs
+// CHECK: }
+// CHECK: memref.subview %[[X]][0, 30, 0, 0] [1, 2, 16, 4]
+// CHECK: }
+func.func @runtime_batch(%x: memref<?x32x16x4xf32>, %w1: memref<1x1x1x4x16xf32>, %w2: memref<1x1x1x3x3x16xf32>, %w3: memref<4x16x1x1xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %x, %c0 : memref<?x32x16x4xf32>
+  %t = memref.alloc(%n) {alignment = 64 : i64} : memref<?x32x16x16xf32>
+  aic.conv %x, %w1 outs(%t) {dilations = array<i64: 1, 1>, group = 1 : i64, layouts = [#aic.layout<"acdb", [?, 4, 32, 16]>, #aic.layout<"Acdb16a", [16, 4, 1, 1]>, #aic.layout<"acdb", [?, 16, 32, 16]>], pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (memref<?x32x16x4xf32>, memref<1x1x1x4x16xf32>, memref<?x32x16x16xf32>) -> ()
+  %u = memref.alloc(%n) {alignment = 64 : i64} : memref<?x32x16x16xf32>
+  aic.conv %t, %w2 outs(%u) {dilations = array<i64: 1, 1>, group = 16 : i64, layouts = [#aic.layout<"acdb", [?, 16, 32, 16]>, #aic.layout<"Abcde16a", [16, 1, 1, 3, 3]>, #aic.layout<"acdb", [?, 16, 32, 16]>], pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (memref<?x32x16x16xf32>, memref<1x1x1x3x3x16xf32>, memref<?x32x16x16xf32>) -> ()
+  aic.conv %u, %w3 post(%x) outs(%x) {dilations = array<i64: 1, 1>, group = 1 : i64, layouts = [#aic.layout<"acdb", [?, 16, 32, 16]>, unit, #aic.layout<"acdb", [?, 4, 32, 16]>, #aic.layout<"acdb", [?, 4, 32, 16]>], pads = array<i64: 0, 0, 0, 0>, post_ops = [#aic.binary<add>], strides = array<i64: 1, 1>} : (memref<?x32x16x16xf32>, memref<4x16x1x1xf32>, memref<?x32x16x4xf32>, memref<?x32x16x4xf32>) -> ()
+  return
+}
