@@ -559,8 +559,9 @@ def TileConvChains : Pass<"aic-tile-conv-chains", "mlir::func::FuncOp"> {
       }
   }];
   let options = [
-    Option<"minBytes", "min-bytes", "int64_t", "1048576",
-           "least bytes of intermediates a chain must stream to be tiled">,
+    Option<"minBytes", "min-bytes", "int64_t", "4194304",
+           "least bytes of one image's intermediates a chain must stream to "
+           "be tiled (smaller chains gained nothing on 2 threads)">,
     Option<"stripBytes", "strip-bytes", "int64_t", "1048576",
            "most bytes of intermediates in one strip">
   ];

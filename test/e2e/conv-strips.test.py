@@ -3,11 +3,11 @@ strip by strip, with a seeded input and PyTorch's output for it.
 
   conv-strips.test.py OUTDIR
 
-Chain 1 (1x8x97x61): a 1x1 expansion to 64 channels with ReLU6, a
+Chain 1 (1x8x131x67): a 1x1 expansion to 96 channels with ReLU6, a
 depthwise 3x3 with dilation 2, and a 1x1 projection back to 8 channels
 plus a 1x1 convolution of the block's input (a residual add, the
 projection's post-op, sliced with its strips). Chain 2: a 5x5 convolution with
-stride 2 and padding (2, 1) to 256 channels, then a 1x1 to 8. Heights and
+stride 2 and padding (2, 1) to 512 channels, then a 1x1 to 8. Heights and
 widths are odd, so strips end unevenly and paddings differ per side.
 """
 import os
@@ -23,12 +23,12 @@ from onnx import numpy_helper
 class Chains(nn.Module):
     def __init__(self):
         super().__init__()
-        self.expand = nn.Conv2d(8, 64, 1)
-        self.depthwise = nn.Conv2d(64, 64, 3, padding=2, dilation=2, groups=64)
-        self.project = nn.Conv2d(64, 8, 1)
+        self.expand = nn.Conv2d(8, 96, 1)
+        self.depthwise = nn.Conv2d(96, 96, 3, padding=2, dilation=2, groups=96)
+        self.project = nn.Conv2d(96, 8, 1)
         self.skip = nn.Conv2d(8, 8, 1)
-        self.wide = nn.Conv2d(8, 256, 5, stride=2, padding=(2, 1))
-        self.narrow = nn.Conv2d(256, 8, 1)
+        self.wide = nn.Conv2d(8, 512, 5, stride=2, padding=(2, 1))
+        self.narrow = nn.Conv2d(512, 8, 1)
 
     def forward(self, x):
         y = F.relu6(self.expand(x))
@@ -40,7 +40,7 @@ class Chains(nn.Module):
 out = sys.argv[1]
 torch.manual_seed(0)
 model = Chains().eval()
-x = torch.randn(1, 8, 97, 61)
+x = torch.randn(1, 8, 131, 67)
 with torch.no_grad():
     y = model(x)
 os.makedirs(os.path.join(out, "test_data_set_0"), exist_ok=True)
