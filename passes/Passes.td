@@ -527,9 +527,8 @@ def TileConvChains : Pass<"aic-tile-conv-chains", "mlir::func::FuncOp"> {
     every input, result and post operand not broadcast over the rows. Such
     a chain writes each intermediate to memory and reads it back; when
     those intermediates together hold at least `min-bytes` per image, the
-    chain runs
-    instead strip by strip of its last convolution's output rows: each
-    convolution computes the rows the next one reads
+    chain runs instead strip by strip of its last convolution's output
+    rows: each convolution computes the rows the next one reads
     (recomputing the halo rows two strips share) into a buffer one strip
     high, and the last writes its strip of the result. The strips are as
     high as keeps their intermediates within `strip-bytes`. Each strip's
