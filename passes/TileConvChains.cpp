@@ -223,11 +223,16 @@ private:
                 ArrayRef<Value> buffers);
   /// What the strips take for `v`: the current image's slice of it when
   /// the chain runs image by image.
-  Value image(Value v) const { return images.lookup(v) ? images.lookup(v) : v; }
+  Value image(Value v) const {
+    Value slice = images.lookup(v);
+    return slice ? slice : v;
+  }
 
   SmallVector<ConvOp> convs;
   SmallVector<Window> windows;
   SmallVector<SmallVector<Step>> strips;
+  /// Per intermediate, the most rows a strip computes of it.
+  SmallVector<int64_t> bufferRows;
   /// The chain's result is its input's buffer (a residual added in place).
   bool inPlace;
   /// The current image's slices of the buffers holding a batch.
@@ -237,13 +242,13 @@ private:
 bool Chain::split(int64_t rows, int64_t stripBytes) {
   strips.clear();
   int64_t height = windows.back().outRows;
-  SmallVector<int64_t> highest(convs.size() - 1, 0);
+  bufferRows.assign(convs.size() - 1, 0);
   for (int64_t begin = 0; begin < height; begin += rows) {
     auto steps = stripSteps(windows, begin, std::min(begin + rows, height));
     if (failed(steps))
       return false;
     for (size_t i = 0; i + 1 < convs.size(); ++i)
-      highest[i] = std::max(highest[i], (*steps)[i].outRows);
+      bufferRows[i] = std::max(bufferRows[i], (*steps)[i].outRows);
     strips.push_back(std::move(*steps));
   }
   // In place, the first convolution of strip j + 1 runs after the last
@@ -253,7 +258,7 @@ bool Chain::split(int64_t rows, int64_t stripBytes) {
       return false;
   int64_t bytes = 0;
   for (size_t i = 0; i + 1 < convs.size(); ++i)
-    bytes += highest[i] * rowBytes(convs[i].getInit());
+    bytes += bufferRows[i] * rowBytes(convs[i].getInit());
   return bytes <= stripBytes;
 }
 
@@ -326,12 +331,9 @@ void Chain::emit() {
   SmallVector<Value> buffers;
   for (size_t i = 0; i + 1 < convs.size(); ++i) {
     auto alloc = convs[i].getInit().getDefiningOp<memref::AllocOp>();
-    int64_t rows = 0;
-    for (ArrayRef<Step> steps : strips)
-      rows = std::max(rows, steps[i].outRows);
     SmallVector<int64_t> shape(alloc.getType().getShape());
     shape[0] = 1;
-    shape[1] = rows;
+    shape[1] = bufferRows[i];
     buffers.push_back(b.create<memref::AllocOp>(
         alloc.getLoc(),
         MemRefType::get(shape, alloc.getType().getElementType()),
