@@ -117,6 +117,13 @@ std::string getOutputDimSymbol(NodeImporter &imp, int output, int64_t d);
 mlir::LogicalResult checkRuntimeBroadcast(NodeImporter &imp, mlir::Value lhs,
                                           mlir::Value rhs, int lhsInput = 0,
                                           int rhsInput = 1);
+/// Where a broadcasting operator's operand has a run-time dim and another
+/// one a static extent N above 1 at the same position (counted from the
+/// end), the result's dim is N: the operand becomes one of N there, a cast
+/// when its dim is N at run time, a copy of its one row N times when it is
+/// 1, and an error otherwise. `operands` are the node's inputs in order.
+void broadcastToStaticDims(NodeImporter &imp,
+                           llvm::MutableArrayRef<mlir::Value> operands);
 /// One strided window per dim of `input` (SliceRules.cpp): positive
 /// strides become a tensor.extract_slice, any negative one a linalg.generic
 /// reading offset + stride * i.

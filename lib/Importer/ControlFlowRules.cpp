@@ -345,6 +345,84 @@ static LogicalResult importTakenBranch(NodeImporter &imp,
   return setBranchOutputs(imp, *results, flattenOutputs(*results));
 }
 
+/// Where the branches give an output tensors of one rank and element type
+/// but different dims, both yield it cast to their join (a dim they differ
+/// in is a run-time one): PyTorch's shape-dependent branches.
+static void joinBranchTypes(NodeImporter &imp, scf::IfOp untyped,
+                            ArrayRef<SmallVector<SubgraphValue>> outputs,
+                            MutableArrayRef<SmallVector<Type>> types) {
+  SmallVector<Type> joined(types[0]);
+  for (size_t i = 0; i < joined.size(); ++i) {
+    if (types[0][i] == types[1][i])
+      continue;
+    auto a = dyn_cast<RankedTensorType>(types[0][i]);
+    auto b = dyn_cast<RankedTensorType>(types[1][i]);
+    if (!a || !b || a.getRank() != b.getRank() ||
+        a.getElementType() != b.getElementType() ||
+        a.getEncoding() != b.getEncoding())
+      return;
+    SmallVector<int64_t> shape;
+    for (auto [x, y] : llvm::zip(a.getShape(), b.getShape()))
+      shape.push_back(x == y ? x : ShapedType::kDynamic);
+    joined[i] =
+        RankedTensorType::get(shape, a.getElementType(), a.getEncoding());
+  }
+  // Composite values (sequences, optionals) keep their elements' types.
+  for (const SmallVector<SubgraphValue> &branch : outputs)
+    for (const SubgraphValue &output : branch)
+      if (output.composite)
+        return;
+  OpBuilder &b = imp.getBuilder();
+  OpBuilder::InsertionGuard guard(b);
+  for (Region *region : {&untyped.getThenRegion(), &untyped.getElseRegion()}) {
+    Operation *yield = region->front().getTerminator();
+    b.setInsertionPoint(yield);
+    for (auto [operand, type] : llvm::zip(yield->getOpOperands(), joined))
+      if (operand.get().getType() != type)
+        operand.set(imp.create<tensor::CastOp>(type, operand.get()));
+  }
+  types[0] = joined;
+  types[1] = joined;
+}
+
+/// Branches that give outputs of different ranks, of a condition known
+/// only at run time (PyTorch's squeeze of a symbolic dim: If(dim == 1,
+/// Squeeze, Identity)): one branch is imported, and the run checks that
+/// the condition takes it. That is the branch whose ranks are those ONNX
+/// declared for the node's outputs, if it declared any, else the then
+/// branch (the squeeze).
+static LogicalResult importCheckedBranch(NodeImporter &imp,
+                                         const onnx::GraphProto &thenGraph,
+                                         const onnx::GraphProto &elseGraph,
+                                         Value cond,
+                                         ArrayRef<SmallVector<Type>> types) {
+  bool taken = true;
+  for (int i = 0; i < imp.getNode().output_size(); ++i) {
+    RankedTensorType declared = imp.getInferredOutputType(i);
+    if (!declared || static_cast<size_t>(i) >= types[0].size())
+      continue;
+    auto thenType = dyn_cast<RankedTensorType>(types[0][i]);
+    auto elseType = dyn_cast<RankedTensorType>(types[1][i]);
+    if (thenType && elseType && thenType.getRank() != elseType.getRank() &&
+        elseType.getRank() == declared.getRank())
+      taken = false;
+  }
+  Value flag = extractScalar(imp, cond);
+  if (!taken)
+    flag = imp.create<arith::XOrIOp>(
+        flag,
+        imp.create<arith::ConstantOp>(imp.getBuilder().getBoolAttr(true)));
+  buildRuntimeCheck(imp, flag,
+                    std::string("the condition takes the ") +
+                        (taken ? "else" : "then") +
+                        " branch at run time, whose outputs have other ranks "
+                        "than the " +
+                        (taken ? "then" : "else") +
+                        " branch's, which aic compiled (fix the dims it "
+                        "depends on with --input-shape)");
+  return importTakenBranch(imp, thenGraph, elseGraph, taken);
+}
+
 static LogicalResult importIf(NodeImporter &imp) {
   const onnx::GraphProto *thenGraph = getGraphAttr(imp, "then_branch");
   const onnx::GraphProto *elseGraph = getGraphAttr(imp, "else_branch");
@@ -387,28 +465,38 @@ static LogicalResult importIf(NodeImporter &imp) {
   }
   bool sameLayout = sameComposites(outputs[0], outputs[1]);
   if (!sameLayout || types[0] != types[1]) {
-    // Branches of different shapes need the condition at compile time: a
-    // value given for a graph input, or computed from such values.
+    // Branches of different shapes take the condition at compile time when
+    // it is known then: a value given for a graph input, or computed from
+    // such values.
     SmallVector<std::string> given;
     std::optional<ConstTensor> known =
         evaluateAtCompileTime(imp.getState(), imp.getNode().input(0), given);
-    if ((!known || known->getNumElements() != 1) && !sameLayout)
+    if (known && known->getNumElements() == 1) {
+      attempt.rollBack();
+      for (const std::string &name : given)
+        imp.getState().getBoundInputValue(name, /*specialize=*/true);
+      return importTakenBranch(imp, *thenGraph, *elseGraph,
+                               getValuesAsInt(*known)[0] != 0);
+    }
+    if (!sameLayout)
       return imp.emitError()
              << "the branches give sequences or optionals of different "
                 "lengths or presence (aic needs them static)";
-    if (!known || known->getNumElements() != 1) {
-      size_t i = 0;
-      while (types[0][i] == types[1][i])
-        ++i;
+    joinBranchTypes(imp, untyped, outputs, types);
+  }
+  if (types[0] != types[1]) {
+    size_t i = 0;
+    while (types[0][i] == types[1][i])
+      ++i;
+    auto a = dyn_cast<RankedTensorType>(types[0][i]);
+    auto b = dyn_cast<RankedTensorType>(types[1][i]);
+    if (!a || !b || a.getRank() == b.getRank() ||
+        a.getElementType() != b.getElementType())
       return imp.emitError() << "the branches give output #" << i
                              << " different types, " << types[0][i] << " and "
                              << types[1][i] << " (aic needs static shapes)";
-    }
     attempt.rollBack();
-    for (const std::string &name : given)
-      imp.getState().getBoundInputValue(name, /*specialize=*/true);
-    return importTakenBranch(imp, *thenGraph, *elseGraph,
-                             getValuesAsInt(*known)[0] != 0);
+    return importCheckedBranch(imp, *thenGraph, *elseGraph, *cond, types);
   }
   attempt.keep();
   b.setInsertionPoint(untyped);

@@ -875,6 +875,7 @@ static LogicalResult importRuntimeTile(NodeImporter &imp, Value input,
                                        ArrayRef<int64_t> repeats,
                                        Value runtime) {
   auto inType = cast<RankedTensorType>(input.getType());
+  RankedTensorType inferred = imp.getInferredOutputType(0);
   SmallVector<int64_t> shape;
   SmallVector<Value> sizes, dims;
   for (int64_t d = 0; d < inType.getRank(); ++d) {
@@ -904,20 +905,30 @@ static LogicalResult importRuntimeTile(NodeImporter &imp, Value input,
     } else {
       repeat = imp.create<arith::ConstantIndexOp>(repeats[d]);
     }
+    Value size = imp.create<arith::MulIOp>(dims[d], repeat);
+    // A dim ONNX inferred statically from repeats it knows symbolically
+    // (x.repeat(b, 1) of an x of 5 columns: 5 * 1) is that, checked.
+    if (inferred && inferred.getRank() == inType.getRank() &&
+        !inferred.isDynamicDim(d)) {
+      int64_t extent = inferred.getDimSize(d);
+      buildRuntimeCheck(
+          imp,
+          imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, size,
+                                    imp.create<arith::ConstantIndexOp>(extent)),
+          "dim " + std::to_string(d) + " of the result is not " +
+              std::to_string(extent) + " at run time, as ONNX inferred");
+      shape.push_back(extent);
+      continue;
+    }
     shape.push_back(ShapedType::kDynamic);
-    sizes.push_back(imp.create<arith::MulIOp>(dims[d], repeat));
+    sizes.push_back(size);
   }
-  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
-      0, RankedTensorType::get(shape, inType.getElementType()));
-  if (failed(type))
-    return failure();
-  if (*type != RankedTensorType::get(shape, inType.getElementType()))
-    return imp.emitError() << "unexpected output type " << *type;
-  buildRuntimeSizeCheck(imp, *type, sizes);
+  auto type = RankedTensorType::get(shape, inType.getElementType());
+  buildRuntimeSizeCheck(imp, type, sizes);
   imp.setOutput(
       0,
       buildGeneric(
-          imp, *type, ValueRange{}, {}, sizes,
+          imp, type, ValueRange{}, {}, sizes,
           [&](OpBuilder &b, Location loc, ValueRange) -> Value {
             SmallVector<Value> at;
             for (int64_t d = 0; d < inType.getRank(); ++d) {

@@ -22,6 +22,7 @@
 //   at all (its Expand does): a target known symbolically gives the output
 //   its dims, 0 copying the input's dim and -1 the product of the input's
 //   dims divided by that of the others;
+// - Tile by repeats known symbolically: each dim times its repeat;
 // - Range(0, n, 1) of a symbolic n, whose length ONNX leaves unknown: n;
 // - the broadcasting operators aic takes run-time dims in, where a
 //   symbolic dim meets an unknown one (a slice's run-time size): ONNX
@@ -437,26 +438,45 @@ void inferSymbolicConstantOfShape(onnx::InferenceContext &ctx) {
   }
 }
 
+/// The operands of Expand and Tile: the input's shape and the symbolic
+/// values of input 1, and the output's dims for an inference to fill in (as
+/// many as `rank` of them gives, added where ONNX gave none); false where
+/// any is missing or ONNX gave the output another rank.
+bool getShapeOperands(onnx::InferenceContext &ctx,
+                      const onnx::TensorShapeProto *&inShape,
+                      const onnx::TensorShapeProto *&values,
+                      onnx::TensorShapeProto *&typed,
+                      int (*rank)(int inRank, int valuesRank)) {
+  onnx::TypeProto *out =
+      ctx.getNumOutputs() == 1 ? ctx.getOutputType(0) : nullptr;
+  values = ctx.getNumInputs() == 2 ? ctx.getSymbolicInput(1) : nullptr;
+  const onnx::TypeProto *in = ctx.getInputType(0);
+  if (!out || !out->has_tensor_type() || !values || !in ||
+      !in->has_tensor_type() || !in->tensor_type().has_shape())
+    return false;
+  inShape = &in->tensor_type().shape();
+  int n = rank(inShape->dim_size(), values->dim_size());
+  if (n < 0)
+    return false;
+  typed = out->mutable_tensor_type()->mutable_shape();
+  if (typed->dim_size() == 0)
+    for (int d = 0; d < n; ++d)
+      typed->add_dim();
+  return typed->dim_size() == n;
+}
+
 /// Expand to a shape known only symbolically: each output dim ONNX left
 /// unknown is the target's entry where the input's dim (aligned from the
 /// end) is absent or 1, or the input's where the entry is 1.
 void inferSymbolicExpand(onnx::InferenceContext &ctx) {
-  onnx::TypeProto *out =
-      ctx.getNumOutputs() == 1 ? ctx.getOutputType(0) : nullptr;
-  const onnx::TensorShapeProto *target =
-      ctx.getNumInputs() == 2 ? ctx.getSymbolicInput(1) : nullptr;
-  const onnx::TypeProto *in = ctx.getInputType(0);
-  if (!out || !out->has_tensor_type() || !target || !in ||
-      !in->has_tensor_type() || !in->tensor_type().has_shape())
+  const onnx::TensorShapeProto *in, *target;
+  onnx::TensorShapeProto *typed;
+  if (!getShapeOperands(ctx, in, target, typed, [](int inRank, int targetRank) {
+        return std::max(inRank, targetRank);
+      }))
     return;
-  const onnx::TensorShapeProto &inShape = in->tensor_type().shape();
-  int rank = std::max(inShape.dim_size(), target->dim_size());
-  onnx::TensorShapeProto *typed = out->mutable_tensor_type()->mutable_shape();
-  if (typed->dim_size() == 0)
-    for (int d = 0; d < rank; ++d)
-      typed->add_dim();
-  if (typed->dim_size() != rank)
-    return;
+  const onnx::TensorShapeProto &inShape = *in;
+  int rank = typed->dim_size();
   for (int d = 0; d < rank; ++d) {
     Dim *dim = typed->mutable_dim(d);
     if (dim->has_dim_value() || dim->has_dim_param())
@@ -476,6 +496,33 @@ void inferSymbolicExpand(onnx::InferenceContext &ctx) {
       dim->set_dim_value(from->dim_value());
     else if (from->has_dim_param())
       dim->set_dim_param(from->dim_param());
+  }
+}
+
+/// Tile's output dims ONNX leaves unknown when its repeats are known only
+/// symbolically (x.repeat(y.size(0), 1)): each is the input's dim times its
+/// repeat, a product when either is symbolic.
+void inferSymbolicTile(onnx::InferenceContext &ctx) {
+  const onnx::TensorShapeProto *inShape, *repeats;
+  onnx::TensorShapeProto *typed;
+  if (!getShapeOperands(ctx, inShape, repeats, typed,
+                        [](int inRank, int repeatsRank) {
+                          return inRank == repeatsRank ? inRank : -1;
+                        }))
+    return;
+  int rank = typed->dim_size();
+  for (int d = 0; d < rank; ++d) {
+    Dim *dim = typed->mutable_dim(d);
+    if (dim->has_dim_value() || dim->has_dim_param())
+      continue;
+    std::optional<aic::importer::DimProduct> a = toProduct(inShape->dim(d)),
+                                             b = toProduct(repeats->dim(d));
+    if (!a || !b)
+      continue;
+    if (a->factor == 0 || b->factor == 0)
+      dim->set_dim_value(0);
+    else if (std::optional<aic::importer::DimProduct> p = a->times(*b))
+      setDim(*dim, *p);
   }
 }
 
@@ -538,6 +585,7 @@ void aic::importer::addDataPropagation() {
   extendInference("Range", inferSymbolicRange);
   extendInference("ConstantOfShape", inferSymbolicConstantOfShape);
   extendInference("Expand", inferSymbolicExpand);
+  extendInference("Tile", inferSymbolicTile, /*sinceVersion=*/6);
   // Reshape-1 takes its target from an attribute.
   extendInference("Reshape", inferSymbolicReshape, /*sinceVersion=*/5);
 }

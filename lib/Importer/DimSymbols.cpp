@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "passes/PassDetail.h"
@@ -203,6 +204,79 @@ LogicalResult aic::importer::checkRuntimeBroadcast(NodeImporter &imp, Value lhs,
                              "not broadcast a run-time dim of 1 yet");
   }
   return success();
+}
+
+void aic::importer::broadcastToStaticDims(NodeImporter &imp,
+                                          MutableArrayRef<Value> operands) {
+  int64_t rank = 0;
+  for (Value v : operands)
+    rank = std::max(rank, cast<RankedTensorType>(v.getType()).getRank());
+  for (int64_t k = 1; k <= rank; ++k) {
+    // The static extent above 1 at this position, if the operands agree on
+    // one (broadcastShapes reports those that do not).
+    int64_t extent = 1;
+    for (Value v : operands) {
+      auto type = cast<RankedTensorType>(v.getType());
+      int64_t d = type.getRank() - k;
+      if (d < 0 || type.isDynamicDim(d) || type.getDimSize(d) == 1)
+        continue;
+      if (extent != 1 && extent != type.getDimSize(d))
+        return;
+      extent = type.getDimSize(d);
+    }
+    if (extent == 1)
+      continue;
+    for (auto [i, v] : llvm::enumerate(operands)) {
+      auto type = cast<RankedTensorType>(v.getType());
+      int64_t d = type.getRank() - k;
+      if (d < 0 || !type.isDynamicDim(d))
+        continue;
+      std::string symbol = getDimSymbol(imp, v, d, static_cast<int>(i));
+      Value dim = imp.create<tensor::DimOp>(v, d);
+      Value one = imp.create<arith::ConstantIndexOp>(1);
+      Value n = imp.create<arith::ConstantIndexOp>(extent);
+      Value isN = imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, dim, n);
+      Value isOne =
+          imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, dim, one);
+      buildRuntimeCheck(
+          imp, imp.create<arith::OrIOp>(isN, isOne),
+          "dim " + std::to_string(d) + " of input " + std::to_string(i) +
+              (symbol.empty() ? std::string() : " ('" + symbol + "')") +
+              " is neither " + std::to_string(extent) +
+              " nor 1 at run time: it does not broadcast");
+      SmallVector<int64_t> shape(type.getShape());
+      shape[d] = extent;
+      auto refined = RankedTensorType::get(shape, type.getElementType(),
+                                           type.getEncoding());
+      // The other run-time dims size the broadcast copy.
+      SmallVector<Value> sizes;
+      for (int64_t j = 0; j < type.getRank(); ++j)
+        if (refined.isDynamicDim(j))
+          sizes.push_back(imp.create<tensor::DimOp>(v, j));
+      OpBuilder &b = imp.getBuilder();
+      auto select = imp.create<scf::IfOp>(TypeRange{refined}, isOne,
+                                          /*addThenBlock=*/true,
+                                          /*addElseBlock=*/true);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        // A 1 broadcast: each of the `extent` rows reads the one there is.
+        b.setInsertionPointToStart(&select.getThenRegion().front());
+        SmallVector<AffineExpr> exprs;
+        for (int64_t j = 0; j < type.getRank(); ++j)
+          exprs.push_back(j == d ? b.getAffineConstantExpr(0)
+                                 : b.getAffineDimExpr(j));
+        Value copy = buildGeneric(
+            imp, refined, v,
+            AffineMap::get(type.getRank(), 0, exprs, b.getContext()), sizes,
+            [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+        imp.create<scf::YieldOp>(copy);
+        b.setInsertionPointToStart(&select.getElseRegion().front());
+        imp.create<scf::YieldOp>(
+            imp.create<tensor::CastOp>(refined, v).getResult());
+      }
+      v = select.getResult(0);
+    }
+  }
 }
 
 void aic::importer::buildRuntimeCheck(NodeImporter &imp, Value ok,

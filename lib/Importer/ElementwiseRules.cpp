@@ -99,6 +99,12 @@ static LogicalResult getBinaryOperands(NodeImporter &imp, Value &lhs,
     rhs = *aligned;
     shape.assign(lhsType.getShape().begin(), lhsType.getShape().end());
   } else {
+    Value operands[] = {lhs, rhs};
+    broadcastToStaticDims(imp, operands);
+    lhs = operands[0];
+    rhs = operands[1];
+    lhsType = cast<RankedTensorType>(lhs.getType());
+    rhsType = cast<RankedTensorType>(rhs.getType());
     FailureOr<SmallVector<int64_t>> broadcast =
         broadcastShapes(lhsType.getShape(), rhsType.getShape());
     if (failed(broadcast))
@@ -127,8 +133,11 @@ static LogicalResult getVariadicOperands(NodeImporter &imp,
     if (failed(input))
       return failure();
     inputs.push_back(*input);
+  }
+  broadcastToStaticDims(imp, inputs);
+  for (auto [i, input] : llvm::enumerate(inputs)) {
     ArrayRef<int64_t> inShape =
-        cast<RankedTensorType>(input->getType()).getShape();
+        cast<RankedTensorType>(input.getType()).getShape();
     FailureOr<SmallVector<int64_t>> broadcast =
         i == 0 ? FailureOr<SmallVector<int64_t>>(SmallVector<int64_t>(inShape))
                : broadcastShapes(shape, inShape);
@@ -515,8 +524,11 @@ static LogicalResult importWhere(NodeImporter &imp) {
     if (failed(input))
       return failure();
     inputs.push_back(*input);
+  }
+  broadcastToStaticDims(imp, inputs);
+  for (Value input : inputs) {
     ArrayRef<int64_t> inShape =
-        cast<RankedTensorType>(input->getType()).getShape();
+        cast<RankedTensorType>(input.getType()).getShape();
     FailureOr<SmallVector<int64_t>> broadcast = broadcastShapes(shape, inShape);
     if (failed(broadcast))
       return imp.emitError() << "input shapes " << formatShape(shape) << " and "

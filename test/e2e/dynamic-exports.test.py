@@ -1,0 +1,129 @@
+"""PyTorch exports with symbolic dims against PyTorch (see
+dynamic-exports.test). Usage: dynamic-exports.test.py WORKDIR; runs
+aic-compile and aic-run from PATH."""
+
+import importlib.util
+import os
+import sys
+import warnings
+
+import numpy as np
+import torch
+from torch import nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# dynamic-batch.test.py's compile and run helpers.
+SPEC = importlib.util.spec_from_file_location(
+    "dynamic_batch", os.path.join(HERE, "dynamic-batch.test.py"))
+helpers = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(helpers)
+
+
+class Repeat(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.q = nn.Parameter(torch.randn(1, 5, 8))
+
+    def forward(self, x):
+        return self.q.repeat(x.shape[0], 1, 1) + x
+
+
+class Squeeze(nn.Module):
+    def forward(self, x):
+        return x.squeeze(1).softmax(-1)
+
+
+class Broadcast(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(3, 4))
+
+    def forward(self, row):
+        return row + self.w
+
+
+class Seq2Seq(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.t = nn.Transformer(32, 4, 2, 2, 64, dropout=0.0,
+                                batch_first=True)
+
+    def forward(self, src, tgt):
+        n = tgt.shape[1]
+        mask = torch.triu(torch.full((n, n), float("-inf")), 1)
+        return self.t(src, tgt, tgt_mask=mask)
+
+
+class Lengths(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+
+    def forward(self, x, lengths):
+        mask = torch.arange(x.shape[1])[None, :] < lengths[:, None]
+        h = self.fc(x).masked_fill(~mask[:, :, None], 0.0)
+        return h.sum(1) / lengths[:, None].float()
+
+
+def lengths_inputs(b, t):
+    return (torch.randn(b, t, 8), torch.randint(1, t + 1, (b,)))
+
+
+# name, module, inputs of a shape, shapes that run, a shape that fails,
+# input names, dynamic axes, opset.
+CASES = [
+    ("repeat", Repeat(), lambda b: (torch.randn(b, 5, 8),),
+     [(3,), (1,), (7,)], None, ["x"], {"x": {0: "b"}, "y": {0: "b"}}, 13),
+    ("squeeze", Squeeze(), lambda b, t: (torch.randn(b, t, 4),),
+     [(2, 1), (1, 1), (5, 1)], (2, 3), ["x"], {"x": {0: "b", 1: "t"}}, 13),
+    ("broadcast", Broadcast(), lambda t: (torch.randn(1, t),),
+     [(4,), (1,), (4,)], (2,), ["row"], {"row": {1: "t"}}, 13),
+    ("seq2seq", Seq2Seq(),
+     lambda b, s, t: (torch.randn(b, s, 32), torch.randn(b, t, 32)),
+     [(2, 5, 3), (1, 7, 1), (3, 2, 6)], None, ["src", "tgt"],
+     {"src": {0: "b", 1: "s"}, "tgt": {0: "b", 1: "t"}, "y": {0: "b", 1: "t"}},
+     14),
+    ("lengths", Lengths(), lengths_inputs, [(2, 5), (1, 3), (4, 9)], None,
+     ["x", "lengths"], {"x": {0: "b", 1: "t"}, "lengths": {0: "b"}}, 13),
+]
+
+
+def main():
+    folder = sys.argv[1]
+    torch.manual_seed(0)
+    for name, module, make, shapes, bad, names, axes, opset in CASES:
+        module.eval()
+        sub = os.path.join(folder, name)
+        os.makedirs(sub, exist_ok=True)
+        path = os.path.join(sub, "model.onnx")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(module, make(*shapes[0]), path,
+                              input_names=names, output_names=["y"],
+                              dynamic_axes=axes, opset_version=opset)
+        lib = os.path.join(sub, "model.so")
+        helpers.compile_model(path, lib)
+        for k, shape in enumerate(shapes):
+            inputs = make(*shape)
+            with torch.no_grad():
+                expected = module(*inputs).numpy()
+            got, error = helpers.run(lib, os.path.join(sub, str(k)),
+                                     [x.numpy() for x in inputs])
+            if error:
+                sys.exit("%s %s: %s" % (name, shape, error))
+            scale = max(float(np.abs(expected).max()), 1e-30)
+            err = float(np.abs(got[0] - expected).max()) / scale \
+                if got[0].shape == expected.shape else float("inf")
+            if err > 1e-5:
+                sys.exit("%s %s: shape %s, expected %s; error %g"
+                         % (name, shape, got[0].shape, expected.shape, err))
+        print("%s: %s ok" % (name, " ".join(map(str, shapes))))
+        if bad:
+            _, error = helpers.run(lib, os.path.join(sub, "bad"),
+                                   [x.numpy() for x in make(*bad)])
+            print("%s %s: fails: %s" % (name, bad, error))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
