@@ -40,56 +40,56 @@ struct GridSampler {
   ScalarBuilder &s;
   Value input;
   Value batch, channel;
-  int64_t height, width;
+  /// The input's height and width: as floats of the compute type, static
+  /// ones constants.
+  Value height, width;
   PaddingMode padding;
   bool alignCorners;
 
+  Value minusOne(Value size) { return s.sub(size, s.constant(1)); }
+
   /// Grid coordinate in [-1, 1] to a pixel position.
-  Value unnormalize(Value coord, int64_t size) {
+  Value unnormalize(Value coord, Value size) {
     Value one = s.constant(1);
     if (alignCorners)
-      return s.mul(s.div(s.add(coord, one), s.constant(2)),
-                   s.constant(size - 1));
-    return s.div(s.sub(s.mul(s.add(coord, one), s.constant(size)), one),
-                 s.constant(2));
+      return s.mul(s.div(s.add(coord, one), s.constant(2)), minusOne(size));
+    return s.div(s.sub(s.mul(s.add(coord, one), size), one), s.constant(2));
   }
 
   /// Clamps to [0, size - 1] (NaN to 0).
-  Value clip(Value x, int64_t size) {
+  Value clip(Value x, Value size) {
     x = b.create<arith::MaxNumFOp>(loc, x, s.constant(0));
-    return b.create<arith::MinNumFOp>(loc, x, s.constant(size - 1));
+    return b.create<arith::MinNumFOp>(loc, x, minusOne(size));
   }
 
-  /// Reflects x into [low, high] (given doubled) until it is in range.
-  Value reflect(Value x, int64_t twiceLow, int64_t twiceHigh) {
-    if (twiceLow == twiceHigh)
-      return s.constant(0);
-    double low = twiceLow / 2.0, span = (twiceHigh - twiceLow) / 2.0;
+  /// Reflects x into [low, low + span] until it is in range; 0 for an empty
+  /// span.
+  Value reflect(Value x, double low, Value span) {
     // x + low and x - low are exact no-ops for low == 0.
     auto addLow = [&](Value v, double sign) {
       return low == 0 ? v : s.add(v, s.constant(sign * low));
     };
     x = b.create<math::AbsFOp>(loc, addLow(x, -1));
-    Value spanValue = s.constant(span);
-    Value extra = b.create<arith::RemFOp>(loc, x, spanValue);
-    Value flips = b.create<math::FloorOp>(loc, s.div(x, spanValue));
+    Value extra = b.create<arith::RemFOp>(loc, x, span);
+    Value flips = b.create<math::FloorOp>(loc, s.div(x, span));
     Value parity = b.create<arith::RemFOp>(loc, flips, s.constant(2));
     Value even = s.cmp(CmpKind::eq, parity, s.constant(0));
     Value forward = addLow(extra, 1);
-    Value backward = addLow(s.sub(spanValue, extra), 1);
-    return s.select(even, forward, backward);
+    Value backward = addLow(s.sub(span, extra), 1);
+    return s.select(s.cmp(CmpKind::eq, span, s.constant(0)), s.constant(0),
+                    s.select(even, forward, backward));
   }
 
   /// Applies the padding mode to a pixel position.
-  Value pad(Value x, int64_t size) {
+  Value pad(Value x, Value size) {
     switch (padding) {
     case PaddingMode::Zeros:
       return x;
     case PaddingMode::Border:
       return clip(x, size);
     case PaddingMode::Reflection:
-      return clip(alignCorners ? reflect(x, 0, 2 * (size - 1))
-                               : reflect(x, -1, 2 * size - 1),
+      return clip(alignCorners ? reflect(x, 0, minusOne(size))
+                               : reflect(x, -0.5, size),
                   size);
     }
     return x;
@@ -97,13 +97,14 @@ struct GridSampler {
 
   /// The input at integer-valued position (x, y), 0 outside.
   Value read(Value x, Value y) {
-    Value insideX = isInRange(s, x, width);
-    Value insideY = isInRange(s, y, height);
+    Value lastX = minusOne(width), lastY = minusOne(height);
+    Value insideX = isInRange(s, x, lastX);
+    Value insideY = isInRange(s, y, lastY);
     Value inside = b.create<arith::AndIOp>(loc, insideX, insideY);
     Value v = b.create<tensor::ExtractOp>(
         loc, input,
-        ValueRange{batch, channel, toClampedIndex(b, loc, y, height),
-                   toClampedIndex(b, loc, x, width)});
+        ValueRange{batch, channel, toClampedIndex(b, loc, y, lastY),
+                   toClampedIndex(b, loc, x, lastX)});
     return s.select(inside, castFloat(b, loc, v, s.getType()), s.constant(0));
   }
 
@@ -172,9 +173,13 @@ LogicalResult aic::importer::importGridSample(NodeImporter &imp) {
   auto gridType = cast<RankedTensorType>(grid->getType());
   if (inType.getRank() != 4 || gridType.getRank() != 4 ||
       gridType.getDimSize(3) != 2 ||
-      gridType.getDimSize(0) != inType.getDimSize(0))
+      (!inType.isDynamicDim(0) && !gridType.isDynamicDim(0) &&
+       gridType.getDimSize(0) != inType.getDimSize(0)))
     return imp.emitError() << "expects a 4-D input and a grid of shape "
                               "[N, H_out, W_out, 2]";
+  if (inType.isDynamicDim(1))
+    return imp.emitError() << "a run-time number of channels (dim 1 of the "
+                              "input) is not supported yet";
   if (!isa<FloatType>(gridType.getElementType()))
     return imp.emitError() << "expects a float grid";
   FailureOr<GridMode> mode =
@@ -193,14 +198,41 @@ LogicalResult aic::importer::importGridSample(NodeImporter &imp) {
     return failure();
   bool alignCorners = imp.getIntAttr("align_corners", 0) != 0;
   Type elementType = inType.getElementType();
+  // The batch is the grid's where the input's is known only at run time;
+  // the two are checked equal per run.
+  int64_t batch =
+      gridType.isDynamicDim(0) ? inType.getDimSize(0) : gridType.getDimSize(0);
   FailureOr<RankedTensorType> type =
       getSampledOutputType(imp, inType,
-                           {inType.getDimSize(0), inType.getDimSize(1),
-                            gridType.getDimSize(1), gridType.getDimSize(2)});
+                           {batch, inType.getDimSize(1), gridType.getDimSize(1),
+                            gridType.getDimSize(2)});
   if (failed(type))
     return failure();
   if (!*type)
     return success();
+  if (inType.isDynamicDim(0) || gridType.isDynamicDim(0))
+    buildRuntimeCheck(
+        imp,
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq,
+                                  imp.create<tensor::DimOp>(*input, 0),
+                                  imp.create<tensor::DimOp>(*grid, 0)),
+        "the input's and the grid's batch (dim 0) differ at "
+        "run time");
+  // The input's run-time height and width, read in the body.
+  // Reads clamp their indices into the input, which therefore must not be
+  // empty.
+  Value dims[2];
+  for (int k = 0; k < 2; ++k) {
+    if (!inType.isDynamicDim(2 + k))
+      continue;
+    dims[k] = imp.create<tensor::DimOp>(*input, 2 + k);
+    buildRuntimeCheck(
+        imp,
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::sgt, dims[k],
+                                  imp.create<arith::ConstantIndexOp>(0)),
+        std::string("the input's ") + (k ? "width" : "height") +
+            " is 0 at run time: there is nothing to sample");
+  }
   // The grid is read twice, at (n, h, w, 0) for x and (n, h, w, 1) for y.
   MLIRContext *ctx = imp.getContext();
   SmallVector<AffineMap> maps;
@@ -217,14 +249,20 @@ LogicalResult aic::importer::importGridSample(NodeImporter &imp) {
       buildGeneric(imp, *type, ValueRange{*grid, *grid}, maps,
                    [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
                      ScalarBuilder s(b, loc, computeType);
+                     Value sizes[2];
+                     for (int k = 0; k < 2; ++k)
+                       sizes[k] =
+                           dims[k] ? indexAsFloat(b, loc, dims[k], computeType)
+                                   : s.constant(static_cast<double>(
+                                         inType.getDimSize(2 + k)));
                      GridSampler sampler{b,
                                          loc,
                                          s,
                                          source,
                                          b.create<linalg::IndexOp>(loc, 0),
                                          b.create<linalg::IndexOp>(loc, 1),
-                                         inType.getDimSize(2),
-                                         inType.getDimSize(3),
+                                         sizes[0],
+                                         sizes[1],
                                          *padding,
                                          alignCorners};
                      Value gx = castFloat(b, loc, args[0], computeType);

@@ -781,7 +781,7 @@ ArrayRef<OpRuleInfo> aic::importer::getSamplingRules() {
       typeBit(DT::FLOAT16) | typeBit(DT::FLOAT) | typeBit(DT::DOUBLE);
   constexpr TypeSet kAny = kFloat | types::kInt | types::kBool;
   static const OpRuleInfo rules[] = {
-      {"GridSample", importGridSample, 16, kFloat},
+      {"GridSample", importGridSample, 16, kFloat, "", true},
       {"Resize", importResize, 10, kAny, "", true},
       {"RoiAlign", importRoiAlign, 10, kFloat},
       {"Upsample", importLegacyResize, 7, kAny},

@@ -65,6 +65,16 @@ class Lengths(nn.Module):
         return h.sum(1) / lengths[:, None].float()
 
 
+class Grid(nn.Module):
+    def forward(self, x, grid):
+        return nn.functional.grid_sample(x, grid, padding_mode="reflection",
+                                         align_corners=False)
+
+
+def grid_inputs(b, h, w):
+    return (torch.randn(b, 2, h, w), torch.rand(b, 3, 5, 2) * 2.6 - 1.3)
+
+
 def lengths_inputs(b, t):
     return (torch.randn(b, t, 8), torch.randint(1, t + 1, (b,)))
 
@@ -85,6 +95,8 @@ CASES = [
      14),
     ("lengths", Lengths(), lengths_inputs, [(2, 5), (1, 3), (4, 9)], None,
      ["x", "lengths"], {"x": {0: "b", 1: "t"}, "lengths": {0: "b"}}, 13),
+    ("grid", Grid(), grid_inputs, [(1, 4, 5), (2, 6, 3), (1, 1, 1)], None,
+     ["x", "grid"], {"x": {0: "b", 2: "h", 3: "w"}, "grid": {0: "b"}}, 16),
 ]
 
 
