@@ -19,7 +19,9 @@
 #include <link.h>
 #include <mutex>
 #include <shared_mutex>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace aic::rt;
 
@@ -61,6 +63,42 @@ void promoteSelfToGlobal() {
               dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_GLOBAL))
         dlclose(self); // drop the extra reference; the promotion stays
   });
+}
+
+/// Maps the read-only segments of the loaded library `handle` (its code and
+/// the weights in .rodata) into the process now: the first run would
+/// otherwise fault them in page by page. One madvise populates a segment
+/// for less than those faults cost (ResNet-18's 46 MB: about 1.6 ms, against
+/// 3.4 ms more in the first run). A kernel without MADV_POPULATE_READ
+/// (before Linux 5.14) refuses it, and the pages come as before.
+void populateReadOnlySegments(void *handle) {
+#ifdef __linux__
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+  struct link_map *map = nullptr;
+  if (dlinfo(handle, RTLD_DI_LINKMAP, &map) != 0 || !map)
+    return;
+  dl_iterate_phdr(
+      [](struct dl_phdr_info *info, size_t, void *data) -> int {
+        if (info->dlpi_addr != static_cast<struct link_map *>(data)->l_addr)
+          return 0;
+        auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const ElfW(Phdr) &ph = info->dlpi_phdr[i];
+          if (ph.p_type != PT_LOAD || (ph.p_flags & PF_W) || ph.p_memsz == 0)
+            continue;
+          uintptr_t start = info->dlpi_addr + ph.p_vaddr;
+          uintptr_t begin = start & ~(page - 1);
+          (void)madvise(reinterpret_cast<void *>(begin),
+                        start + ph.p_memsz - begin, MADV_POPULATE_READ);
+        }
+        return 1;
+      },
+      map);
+#else
+  (void)handle;
+#endif
 }
 
 /// Size of the symbol at `addr` in the dynamic symbol table, 0 if unknown.
@@ -170,6 +208,7 @@ std::unique_ptr<aic_model> load(const char *path) {
     fail(AIC_ERROR_IO, "cannot load model '" + std::string(path) +
                            "': " + (why ? why : "dlopen failed"));
   }
+  populateReadOnlySegments(model->handle);
   auto symbol = [&](const char *name) {
     void *p = dlsym(model->handle, name);
     if (!p)
