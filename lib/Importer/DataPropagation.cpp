@@ -21,8 +21,7 @@
 // - Reshape, whose inference ONNX 1.12 does not let read propagated values
 //   at all (its Expand does): a target known symbolically gives the output
 //   its dims, 0 copying the input's dim and -1 the product of the input's
-//   dims divided by that of the others; a target of unknown values but a
-//   static length, its rank;
+//   dims divided by that of the others;
 // - Tile by repeats known symbolically: each dim times its repeat;
 // - Range(0, n, 1) of a symbolic n, whose length ONNX leaves unknown: n;
 // - the broadcasting operators aic takes run-time dims in, where a
@@ -279,22 +278,6 @@ void inferSymbolicReshape(onnx::InferenceContext &ctx) {
   }
   const onnx::TypeProto *in = ctx.getInputType(0);
   onnx::TypeProto *out = ctx.getOutputType(0);
-  if (!target && out && out->has_tensor_type() &&
-      !out->tensor_type().has_shape()) {
-    // A target of unknown values but a known length still gives the rank.
-    const onnx::TypeProto *targetType = ctx.getInputType(1);
-    if (targetType && targetType->has_tensor_type() &&
-        targetType->tensor_type().has_shape() &&
-        targetType->tensor_type().shape().dim_size() == 1 &&
-        targetType->tensor_type().shape().dim(0).has_dim_value()) {
-      int64_t rank = targetType->tensor_type().shape().dim(0).dim_value();
-      onnx::TensorShapeProto *shape =
-          out->mutable_tensor_type()->mutable_shape();
-      for (int64_t d = 0; d < rank; ++d)
-        shape->add_dim();
-    }
-    return;
-  }
   if (!target || !in || !in->has_tensor_type() ||
       !in->tensor_type().has_shape() || !out || !out->has_tensor_type())
     return;

@@ -232,6 +232,7 @@ public:
   int64_t getMaxGeneratedRnnStepMacs() const { return maxGeneratedRnnStepMacs; }
   /// The most dims a tensor may have (ImportOptions).
   void setMaxRank(int64_t rank) { maxRank = rank; }
+  int64_t getMaxRank() const { return maxRank; }
   /// Errors at `loc` if a tensor of `type` is larger than allowed; `what`
   /// names it ("input 'x'", "output 'y'").
   mlir::LogicalResult checkTensorSize(mlir::Type type, llvm::StringRef what,
