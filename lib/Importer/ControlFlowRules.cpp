@@ -345,7 +345,7 @@ static LogicalResult importTakenBranch(NodeImporter &imp,
   return setBranchOutputs(imp, *results, flattenOutputs(*results));
 }
 
-/// Where the branches give an output tensors of one rank and element type
+/// Where the branches give an output as tensors of one rank and element type
 /// but different dims, both yield it cast to their join (a dim they differ
 /// in is a run-time one): PyTorch's shape-dependent branches.
 static void joinBranchTypes(NodeImporter &imp, scf::IfOp untyped,
