@@ -485,33 +485,8 @@ static LogicalResult importReshapeTo(NodeImporter &imp, Value input,
 /// inferred.
 static LogicalResult importReshapeLike(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0);
-  if (failed(input))
-    return failure();
-  // A Reshape whose target ONNX's propagation does not follow (PyTorch's
-  // index_put reshapes its values to Concat(Shape(i), Shape(x)[2:])) has no
-  // inferred rank; a target of static length gives it, its dims read per
-  // run.
-  if (imp.getNode().op_type() == "Reshape" && imp.hasInput(1) &&
-      !imp.getInferredOutputType(0)) {
-    FailureOr<Value> target = imp.getInput(1);
-    if (failed(target))
-      return failure();
-    auto targetType = cast<RankedTensorType>(target->getType());
-    if (targetType.getRank() == 1 && !targetType.isDynamicDim(0)) {
-      int64_t rank = targetType.getDimSize(0);
-      if (rank > imp.getState().getMaxRank())
-        return imp.emitError()
-               << "the result would have " << rank
-               << " dims, over the limit of " << imp.getState().getMaxRank()
-               << " (--max-rank)";
-      auto type = RankedTensorType::get(
-          SmallVector<int64_t>(rank, ShapedType::kDynamic),
-          cast<RankedTensorType>(input->getType()).getElementType());
-      return importRuntimeReshape(imp, *input, type);
-    }
-  }
   FailureOr<RankedTensorType> type = imp.getOutputType(0);
-  if (failed(type))
+  if (failed(input) || failed(type))
     return failure();
   return importReshapeTo(imp, *input, *type);
 }
@@ -670,9 +645,33 @@ static LogicalResult importLegacyReshape(NodeImporter &imp, Value input) {
   return success();
 }
 
+/// A Reshape whose target ONNX's propagation does not follow (PyTorch's
+/// index_put reshapes its values to Concat(Shape(i), Shape(x)[2:])) has no
+/// inferred rank; a target of static length gives it, its dims read per
+/// run. Other Reshapes are importReshapeLike's.
+static LogicalResult importReshapeOfTarget(NodeImporter &imp) {
+  if (imp.getInferredOutputType(0) || !imp.hasInput(1))
+    return importReshapeLike(imp);
+  FailureOr<Value> input = imp.getInput(0), target = imp.getInput(1);
+  if (failed(input) || failed(target))
+    return failure();
+  auto targetType = cast<RankedTensorType>(target->getType());
+  if (targetType.getRank() != 1 || targetType.isDynamicDim(0))
+    return importReshapeLike(imp);
+  int64_t rank = targetType.getDimSize(0);
+  if (rank > imp.getState().getMaxRank())
+    return imp.emitError() << "the result would have " << rank
+                           << " dims, over the limit of "
+                           << imp.getState().getMaxRank() << " (--max-rank)";
+  auto type = RankedTensorType::get(
+      SmallVector<int64_t>(rank, ShapedType::kDynamic),
+      cast<RankedTensorType>(input->getType()).getElementType());
+  return importRuntimeReshape(imp, *input, type);
+}
+
 static LogicalResult importReshape(NodeImporter &imp) {
   if (imp.getOpset() >= 5)
-    return importReshapeLike(imp);
+    return importReshapeOfTarget(imp);
   FailureOr<Value> input = imp.getInput(0);
   if (failed(input))
     return failure();

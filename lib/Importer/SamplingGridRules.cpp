@@ -218,20 +218,29 @@ LogicalResult aic::importer::importGridSample(NodeImporter &imp) {
                                   imp.create<tensor::DimOp>(*grid, 0)),
         "the input's and the grid's batch (dim 0) differ at "
         "run time");
-  // The input's run-time height and width, read in the body.
-  // Reads clamp their indices into the input, which therefore must not be
-  // empty.
+  // The input's run-time height and width, read in the body. Reads clamp
+  // their indices into the input, which therefore must not be empty unless
+  // the result is (a grid with no positions reads nothing).
   Value dims[2];
+  Value noPositions;
   for (int k = 0; k < 2; ++k) {
     if (!inType.isDynamicDim(2 + k))
       continue;
     dims[k] = imp.create<tensor::DimOp>(*input, 2 + k);
-    buildRuntimeCheck(
-        imp,
+    if (!noPositions)
+      for (int64_t g = 0; g < 3; ++g) {
+        Value empty = imp.create<arith::CmpIOp>(
+            arith::CmpIPredicate::eq, imp.create<tensor::DimOp>(*grid, g),
+            imp.create<arith::ConstantIndexOp>(0));
+        noPositions =
+            noPositions ? imp.create<arith::OrIOp>(noPositions, empty) : empty;
+      }
+    Value positive =
         imp.create<arith::CmpIOp>(arith::CmpIPredicate::sgt, dims[k],
-                                  imp.create<arith::ConstantIndexOp>(0)),
-        std::string("the input's ") + (k ? "width" : "height") +
-            " is 0 at run time: there is nothing to sample");
+                                  imp.create<arith::ConstantIndexOp>(0));
+    buildRuntimeCheck(imp, imp.create<arith::OrIOp>(positive, noPositions),
+                      std::string("the input's ") + (k ? "width" : "height") +
+                          " is 0 at run time: there is nothing to sample");
   }
   // The grid is read twice, at (n, h, w, 0) for x and (n, h, w, 1) for y.
   MLIRContext *ctx = imp.getContext();
