@@ -51,8 +51,8 @@ struct RnnSpec {
   bool inputForget = false;
   /// sequence_lens is given and may be shorter than the sequence.
   bool hasSeqLens = false;
-  /// seq and batch may be run-time dims (ShapedType::kDynamic); then only
-  /// the library form (importRecurrentLibrary) takes the node.
+  /// seq and batch may be run-time dims (ShapedType::kDynamic). batch is
+  /// X's, or the static one sequence_lens or an initial state has.
   int64_t seq = 0, batch = 0, input = 0, hidden = 0;
   /// seq and batch as sizes: an index attribute, or for a run-time dim the
   /// size read from X (set by the rule before any builder).

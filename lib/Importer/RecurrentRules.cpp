@@ -10,11 +10,15 @@
 // and the per-batch sequence lengths (steps past a batch entry's length
 // keep its state and give zeros in Y). The outputs Y, Y_h and Y_c are
 // assembled from the directions in the layout the `layout` attribute asks.
+// Both paths take a run-time sequence and batch (the generated one loops to
+// X's run-time length); run-time dims of the other inputs are checked
+// against X's per run.
 //
 //===----------------------------------------------------------------------===//
 #include "Recurrent.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -120,6 +124,19 @@ static FailureOr<RnnSpec> readSpec(NodeImporter &imp, RnnCell cell) {
                        "model's symbolic dims with --input-shape)";
     return failure();
   }
+  // A batch X leaves to run time may be fixed by another input: PyTorch
+  // bakes the traced batch into the zero initial states of a packed
+  // sequence. That batch it is; importRecurrent checks X's per run.
+  if (ShapedType::isDynamic(spec.batch))
+    for (auto [i, d] : {std::pair<int, int64_t>{4, 0},
+                        {5, spec.batchFirst ? 0 : 1},
+                        {6, spec.batchFirst ? 0 : 1}}) {
+      RankedTensorType type = imp.hasInput(i) ? imp.getInputType(i) : nullptr;
+      if (type && type.getRank() > d && !type.isDynamicDim(d)) {
+        spec.batch = type.getDimSize(d);
+        break;
+      }
+    }
   if (spec.seq == 0 || spec.batch == 0 || spec.hidden <= 0) {
     imp.emitError() << "empty sequences, batches or hidden states are not "
                        "supported";
@@ -131,7 +148,13 @@ static FailureOr<RnnSpec> readSpec(NodeImporter &imp, RnnCell cell) {
     RankedTensorType type = imp.getInputType(i);
     if (!type)
       return failure();
-    if (type.getShape() != shape) {
+    // Run-time dims are checked per run (importRecurrent).
+    if (type.getRank() != static_cast<int64_t>(shape.size()) ||
+        llvm::any_of(llvm::zip(type.getShape(), shape), [](auto dims) {
+          auto [got, want] = dims;
+          return !ShapedType::isDynamic(got) && !ShapedType::isDynamic(want) &&
+                 got != want;
+        })) {
       imp.emitError() << "'" << what << "' has shape "
                       << formatShape(type.getShape()) << ", expected "
                       << formatShape(shape);
@@ -285,12 +308,16 @@ private:
   /// source[offsets : offsets + sizes] without dim `drop` (a unit dim; -1
   /// keeps all).
   Value slice(Value source, ArrayRef<OpFoldResult> offsets,
-              ArrayRef<int64_t> sizes, int drop = 0);
+              ArrayRef<OpFoldResult> sizes, int drop = 0);
+  /// A tensor.empty of `sizes`.
+  Value empty(ArrayRef<OpFoldResult> sizes) {
+    return emptyRnnTensor(imp, spec, sizes);
+  }
   /// Rows [from, from + count) of W or R (input 1 or 2) of this direction.
   FailureOr<Value> weightRows(int input, int64_t from, int64_t count);
   /// [batch, hidden] of an initial state input (absent: zeros).
   FailureOr<Value> initialState(int input);
-  /// lhs [m, k] x rhs[n, k]^T (+ bias [n]).
+  /// lhs [..., k] x rhs[n, k]^T (+ bias [n]).
   Value matmulT(Value lhs, Value rhs, Value bias);
   /// The bias added to the input projection, and (GRU with
   /// linear_before_reset) the one added to the recurrent product.
@@ -323,17 +350,14 @@ private:
 } // namespace
 
 Value DirectionBuilder::slice(Value source, ArrayRef<OpFoldResult> offsets,
-                              ArrayRef<int64_t> sizes, int drop) {
-  SmallVector<OpFoldResult> sizeAttrs, strides;
+                              ArrayRef<OpFoldResult> sizes, int drop) {
+  SmallVector<OpFoldResult> strides(sizes.size(), idx(1));
   SmallVector<int64_t> shape;
-  for (auto [i, s] : llvm::enumerate(sizes)) {
-    sizeAttrs.push_back(idx(s));
-    strides.push_back(idx(1));
+  for (auto [i, s] : llvm::enumerate(sizes))
     if (static_cast<int>(i) != drop)
-      shape.push_back(s);
-  }
-  return imp.create<tensor::ExtractSliceOp>(type(shape), source, offsets,
-                                            sizeAttrs, strides);
+      shape.push_back(getConstantIntValue(s).value_or(ShapedType::kDynamic));
+  return imp.create<tensor::ExtractSliceOp>(type(shape), source, offsets, sizes,
+                                            strides);
 }
 
 FailureOr<Value> DirectionBuilder::weightRows(int input, int64_t from,
@@ -342,26 +366,36 @@ FailureOr<Value> DirectionBuilder::weightRows(int input, int64_t from,
   if (failed(w))
     return failure();
   int64_t cols = cast<RankedTensorType>(w->getType()).getDimSize(2);
-  return slice(*w, {idx(dir), idx(from), idx(0)}, {1, count, cols});
+  return slice(*w, {idx(dir), idx(from), idx(0)},
+               {idx(1), idx(count), idx(cols)});
 }
 
 FailureOr<Value> DirectionBuilder::initialState(int input) {
   FailureOr<Value> state = getRnnInitialState(imp, spec, input, dir);
   if (failed(state) || *state)
     return state;
-  return buildFill(
-      imp, type({spec.batch, spec.hidden}),
-      buildScalarConstant(imp.getBuilder(), imp.getLoc(), spec.elementType, 0));
+  Value zero =
+      buildScalarConstant(imp.getBuilder(), imp.getLoc(), spec.elementType, 0);
+  return imp
+      .create<linalg::FillOp>(
+          ValueRange{zero},
+          ValueRange{empty({spec.batchSize, idx(spec.hidden)})})
+      .getResult(0);
 }
 
 Value DirectionBuilder::matmulT(Value lhs, Value rhs, Value bias) {
-  int64_t m = cast<RankedTensorType>(lhs.getType()).getDimSize(0);
-  int64_t n = cast<RankedTensorType>(rhs.getType()).getDimSize(0);
-  RankedTensorType resultType = type({m, n});
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  SmallVector<int64_t> shape(lhsType.getShape());
+  shape.back() = cast<RankedTensorType>(rhs.getType()).getDimSize(0);
+  RankedTensorType resultType = type(shape);
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d + 1 < lhsType.getRank(); ++d)
+    if (lhsType.isDynamicDim(d))
+      sizes.push_back(imp.create<tensor::DimOp>(lhs, d));
+  Value init = imp.emptyTensor(resultType, sizes);
   return imp
-      .create<MatmulOp>(resultType, lhs, rhs, bias, ValueRange{},
-                        imp.emptyTensor(resultType), UnitAttr(),
-                        imp.getBuilder().getUnitAttr(), FloatAttr())
+      .create<MatmulOp>(resultType, lhs, rhs, bias, ValueRange{}, init,
+                        UnitAttr(), imp.getBuilder().getUnitAttr(), FloatAttr())
       .getOutput();
 }
 
@@ -373,8 +407,8 @@ LogicalResult DirectionBuilder::buildBiases(Value &inputBias,
   if (failed(b))
     return failure();
   int64_t gh = spec.gates * spec.hidden;
-  Value wb = slice(*b, {idx(dir), idx(0)}, {1, gh});
-  Value rb = slice(*b, {idx(dir), idx(gh)}, {1, gh});
+  Value wb = slice(*b, {idx(dir), idx(0)}, {idx(1), idx(gh)});
+  Value rb = slice(*b, {idx(dir), idx(gh)}, {idx(1), idx(gh)});
   // GRU with linear_before_reset adds Rb_h inside the reset product: it
   // goes with R, the rest with W.
   int64_t split = spec.cell == RnnCell::Gru && spec.linearBeforeReset
@@ -404,8 +438,8 @@ LogicalResult DirectionBuilder::buildBiases(Value &inputBias,
 Value DirectionBuilder::gate(Value v, int64_t k, Value t) {
   int64_t h = spec.hidden;
   if (t)
-    return slice(v, {t, idx(0), idx(k * h)}, {1, spec.batch, h});
-  return slice(v, {idx(0), idx(k * h)}, {spec.batch, h}, -1);
+    return slice(v, {t, idx(0), idx(k * h)}, {idx(1), spec.batchSize, idx(h)});
+  return slice(v, {idx(0), idx(k * h)}, {spec.batchSize, idx(h)}, -1);
 }
 
 SmallVector<Value> DirectionBuilder::buildCell(
@@ -417,7 +451,7 @@ SmallVector<Value> DirectionBuilder::buildCell(
   SmallVector<Type> types;
   for (unsigned i = 0; i < numResults; ++i) {
     allMaps.push_back(imp.getBuilder().getMultiDimIdentityMap(2));
-    inits.push_back(imp.emptyTensor(stateType));
+    inits.push_back(empty({spec.batchSize, idx(spec.hidden)}));
     types.push_back(stateType);
   }
   SmallVector<utils::IteratorType> iterators(2, utils::IteratorType::parallel);
@@ -446,9 +480,14 @@ FailureOr<DirectionBuilder::Result> DirectionBuilder::build(Value x,
   FailureOr<Value> w = weightRows(1, 0, gh);
   if (failed(w))
     return failure();
-  Value xw = imp.reshapeTo(
-      matmulT(imp.reshapeTo(x, {seq * batch, spec.input}), *w, inputBias),
-      {seq, batch, gh});
+  // Over run-time dims, X [seq, batch, input] x W^T as a batched product
+  // (tensor.expand_shape does not bufferize [?] to [?, ?]).
+  Value xw =
+      ShapedType::isDynamic(seq) || ShapedType::isDynamic(batch)
+          ? matmulT(x, *w, inputBias)
+          : imp.reshapeTo(matmulT(imp.reshapeTo(x, {seq * batch, spec.input}),
+                                  *w, inputBias),
+                          {seq, batch, gh});
   FailureOr<Value> r = weightRows(2, 0, splitR ? 2 * hidden : gh);
   FailureOr<Value> rh =
       splitR ? weightRows(2, 2 * hidden, hidden) : FailureOr<Value>(Value());
@@ -460,14 +499,20 @@ FailureOr<DirectionBuilder::Result> DirectionBuilder::build(Value x,
     if (failed(p))
       return failure();
     for (int64_t k = 0; k < 3; ++k)
-      peepholes.push_back(slice(*p, {idx(dir), idx(k * hidden)}, {1, hidden}));
+      peepholes.push_back(
+          slice(*p, {idx(dir), idx(k * hidden)}, {idx(1), idx(hidden)}));
   }
   Value lens;
   if (spec.hasSeqLens) {
     FailureOr<Value> l = imp.getInput(4);
     if (failed(l))
       return failure();
-    lens = *l;
+    // Of the batch X has (importRecurrent checked it per run).
+    auto lensType = RankedTensorType::get(
+        {batch}, cast<RankedTensorType>(l->getType()).getElementType());
+    lens = l->getType() == lensType
+               ? *l
+               : imp.create<tensor::CastOp>(lensType, *l).getResult();
   }
   FailureOr<Value> h0 = initialState(5);
   FailureOr<Value> c0 = lstm ? initialState(6) : FailureOr<Value>(Value());
@@ -478,18 +523,20 @@ FailureOr<DirectionBuilder::Result> DirectionBuilder::build(Value x,
   if (lstm)
     inits.push_back(*c0);
   if (wantY)
-    inits.push_back(imp.emptyTensor(type({seq, batch, hidden})));
+    inits.push_back(empty({spec.seqSize, spec.batchSize, idx(hidden)}));
+  OpBuilder &b = imp.getBuilder();
   Value zero = imp.create<arith::ConstantIndexOp>(0);
   Value one = imp.create<arith::ConstantIndexOp>(1);
-  Value steps = imp.create<arith::ConstantIndexOp>(seq);
+  Value steps = getValueOrCreateConstantIndexOp(b, imp.getLoc(), spec.seqSize);
+  Value last = ShapedType::isDynamic(seq)
+                   ? imp.create<arith::SubIOp>(steps, one).getResult()
+                   : imp.create<arith::ConstantIndexOp>(seq - 1).getResult();
   auto loop = imp.create<scf::ForOp>(zero, steps, one, inits);
-  OpBuilder &b = imp.getBuilder();
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
   Value t = loop.getInductionVar();
   if (reverse)
-    t = imp.create<arith::SubIOp>(imp.create<arith::ConstantIndexOp>(seq - 1),
-                                  t);
+    t = imp.create<arith::SubIOp>(last, t);
   ValueRange carried = loop.getRegionIterArgs();
   Value hPrev = carried[0], cPrev = lstm ? carried[1] : Value();
 
@@ -531,7 +578,9 @@ FailureOr<DirectionBuilder::Result> DirectionBuilder::build(Value x,
     // GRU: r = f(xr + Hr), then h = g(xh + (r . H) Rh^T + Rbh).
     Value hzr = matmulT(hPrev, *r, Value());
     size_t xr = add(gate(xw, 1, t), id);
-    size_t hr = add(slice(hzr, {idx(0), idx(hidden)}, {batch, hidden}, -1), id);
+    size_t hr = add(
+        slice(hzr, {idx(0), idx(hidden)}, {spec.batchSize, idx(hidden)}, -1),
+        id);
     size_t hp = add(hPrev, id);
     Value reset =
         buildCell(inputs, maps, 1, [&](ScalarBuilder &s, ValueRange a) {
@@ -542,7 +591,8 @@ FailureOr<DirectionBuilder::Result> DirectionBuilder::build(Value x,
     inputs.clear();
     maps.clear();
     size_t xz = add(gate(xw, 0, t), id);
-    size_t hz = add(slice(hzr, {idx(0), idx(0)}, {batch, hidden}, -1), id);
+    size_t hz = add(
+        slice(hzr, {idx(0), idx(0)}, {spec.batchSize, idx(hidden)}, -1), id);
     size_t xh = add(gate(xw, 2, t), id);
     size_t hhArg = add(hh, id);
     hp = add(hPrev, id);
@@ -606,7 +656,7 @@ FailureOr<DirectionBuilder::Result> DirectionBuilder::build(Value x,
   if (wantY) {
     Value acc = carried.back();
     SmallVector<OpFoldResult> offsets{t, idx(0), idx(0)};
-    SmallVector<OpFoldResult> sizes{idx(1), idx(batch), idx(hidden)};
+    SmallVector<OpFoldResult> sizes{idx(1), spec.batchSize, idx(hidden)};
     SmallVector<OpFoldResult> strides(3, idx(1));
     yields.push_back(imp.create<tensor::InsertSliceOp>(
         cell.back(), acc, offsets, sizes, strides));
@@ -686,6 +736,13 @@ Value aic::importer::assembleRnnY(NodeImporter &imp, const RnnSpec &spec,
 
 Value aic::importer::getRnnInput(NodeImporter &imp, const RnnSpec &spec,
                                  Value x) {
+  // The batch another input fixed (checked per run by the rule).
+  SmallVector<int64_t> shape{spec.seq, spec.batch, spec.input};
+  if (spec.batchFirst)
+    std::swap(shape[0], shape[1]);
+  auto type = RankedTensorType::get(shape, spec.elementType);
+  if (x.getType() != type)
+    x = imp.create<tensor::CastOp>(type, x);
   if (!spec.batchFirst)
     return x;
   Value init = emptyRnnTensor(imp, spec,
@@ -761,6 +818,58 @@ LogicalResult aic::importer::importRecurrentGenerated(NodeImporter &imp,
   return setRnnOutputs(imp, spec, ys, hs, cs);
 }
 
+/// Checks per run the run-time dims of X's batch (when another input fixed
+/// it) and of the other inputs against the sizes the node's shapes imply.
+static void checkRuntimeDims(NodeImporter &imp, const RnnSpec &spec, Value x) {
+  OpBuilder &b = imp.getBuilder();
+  int64_t batchDim = spec.batchFirst ? 0 : 1;
+  auto check = [&](int input, Value value, int64_t d, OpFoldResult want,
+                   StringRef what) {
+    auto type = cast<RankedTensorType>(value.getType());
+    if (!type.isDynamicDim(d))
+      return;
+    // X's own batch, or the same symbol as X's batch: equal by definition.
+    if (isa<Value>(want)) {
+      std::string name = getDimSymbol(imp, value, d, input);
+      if (value == x ||
+          (!name.empty() && name == getDimSymbol(imp, x, batchDim, 0)))
+        return;
+    }
+    Value got = imp.create<tensor::DimOp>(value, d);
+    Value ok = imp.create<arith::CmpIOp>(
+        arith::CmpIPredicate::eq, got,
+        getValueOrCreateConstantIndexOp(b, imp.getLoc(), want));
+    buildRuntimeCheck(imp, ok,
+                      "dim " + std::to_string(d) + " of " + what.str() +
+                          " does not match the node's other inputs at run "
+                          "time");
+  };
+  if (!ShapedType::isDynamic(spec.batch))
+    check(0, x, batchDim, spec.batchSize, "X");
+  OpFoldResult dirs = b.getIndexAttr(spec.numDirections),
+               hidden = b.getIndexAttr(spec.hidden);
+  SmallVector<OpFoldResult> state =
+      spec.batchFirst ? SmallVector<OpFoldResult>{spec.batchSize, dirs, hidden}
+                      : SmallVector<OpFoldResult>{dirs, spec.batchSize, hidden};
+  auto checkInput = [&](int input, ArrayRef<OpFoldResult> sizes,
+                        StringRef what) {
+    if (!imp.hasInput(input))
+      return;
+    FailureOr<Value> value = imp.getInput(input);
+    if (failed(value))
+      return;
+    for (auto [d, size] : llvm::enumerate(sizes))
+      check(input, *value, d, size, what);
+  };
+  checkInput(3, {dirs, b.getIndexAttr(2 * spec.gates * spec.hidden)}, "B");
+  checkInput(4, {spec.batchSize}, "sequence_lens");
+  checkInput(5, state, "initial_h");
+  if (spec.cell == RnnCell::Lstm) {
+    checkInput(6, state, "initial_c");
+    checkInput(7, {dirs, b.getIndexAttr(3 * spec.hidden)}, "P");
+  }
+}
+
 template <RnnCell cell>
 static LogicalResult importRecurrent(NodeImporter &imp) {
   FailureOr<RnnSpec> spec = readSpec(imp, cell);
@@ -776,28 +885,18 @@ static LogicalResult importRecurrent(NodeImporter &imp) {
   };
   spec->seqSize = sizeOf(spec->seq, spec->batchFirst ? 1 : 0);
   spec->batchSize = sizeOf(spec->batch, spec->batchFirst ? 0 : 1);
-  // A run-time sequence or batch: oneDNN's primitive, created per shape.
-  if (ShapedType::isDynamic(spec->seq) || ShapedType::isDynamic(spec->batch)) {
-    FailureOr<bool> library = importRecurrentLibrary(imp, *spec);
-    if (failed(library))
-      return failure();
-    if (!*library)
-      return imp.emitError()
-             << "a run-time sequence or batch is supported for the forms "
-                "oneDNN runs only (float32, constant weights, the default "
-                "activations, no clip, input_forget or sequence_lens; fix "
-                "the model's symbolic dims with --input-shape)";
-    return success();
-  }
+  checkRuntimeDims(imp, *spec, *x);
   // A step whose matrix product is small enough for aic-inline-small-matmuls
   // runs faster as generated code, where that product vectorizes inline,
   // than through oneDNN's RNN primitive, whose fixed cost per step dominates
   // at that size (measured, 100 steps, batch 1, hidden 64: LSTM 0.10 vs
   // 0.13 ms, GRU 0.07 vs 0.10 ms; from hidden 128 on they tie or oneDNN
-  // wins).
+  // wins). A run-time batch goes to oneDNN where it can (its primitive is
+  // created per shape): the product's size is not known.
   double stepMacs = double(spec->batch) * double(spec->gates) *
                     double(spec->hidden) * double(spec->hidden);
-  if (stepMacs <= double(imp.getState().getMaxGeneratedRnnStepMacs()))
+  if (!ShapedType::isDynamic(spec->batch) &&
+      stepMacs <= double(imp.getState().getMaxGeneratedRnnStepMacs()))
     return importRecurrentGenerated(imp, *spec);
   FailureOr<bool> library = importRecurrentLibrary(imp, *spec);
   if (failed(library))
