@@ -593,16 +593,69 @@ LogicalResult aic::importer::importMaxPool(NodeImporter &imp) {
   return success();
 }
 
+/// AveragePool without its padding in the divisor where auto_pad SAME pads
+/// at run time: the padding is part of the input then, so the pooling
+/// counts it; divided by the same pooling of a mask (1 over the input, 0 in
+/// the padding) the average is over the input's elements alone.
+static LogicalResult importRuntimeSameAveragePool(NodeImporter &imp,
+                                                  Value input,
+                                                  RankedTensorType type,
+                                                  const Window &w) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  Type elementType = inType.getElementType();
+  OpBuilder &b = imp.getBuilder();
+  Value zero = buildScalarConstant(b, imp.getLoc(), elementType, 0);
+  Value one = buildScalarConstant(b, imp.getLoc(), elementType, 1);
+  // The mask: one image of one channel.
+  SmallVector<int64_t> maskShape{1, 1};
+  SmallVector<Value> maskSizes;
+  for (int64_t d = 2; d < inType.getRank(); ++d) {
+    maskShape.push_back(inType.getDimSize(d));
+    if (inType.isDynamicDim(d))
+      maskSizes.push_back(imp.create<tensor::DimOp>(input, d));
+  }
+  Value mask = buildFill(imp, RankedTensorType::get(maskShape, elementType),
+                         one, maskSizes);
+  SmallVector<int64_t> countShape(type.getShape());
+  countShape[0] = countShape[1] = 1;
+  auto countType = RankedTensorType::get(countShape, elementType);
+  auto pool = [&](Value in, RankedTensorType resultType) -> FailureOr<Value> {
+    in = padSameAtRunTime(imp, in, w, zero);
+    FailureOr<Value> init = windowDestination(imp, in, resultType, w);
+    if (failed(init))
+      return failure();
+    return imp
+        .create<AvgPoolOp>(resultType, in, *init, w.kernel, w.strides,
+                           w.dilations, w.pads, /*count_include_pad=*/true)
+        ->getResult(0);
+  };
+  FailureOr<Value> sum = pool(input, type);
+  FailureOr<Value> count = pool(mask, countType);
+  if (failed(sum) || failed(count))
+    return failure();
+  // SAME leaves no window without an input element: the count is positive.
+  FailureOr<Value> mean = buildElementwise(
+      imp, type, ValueRange{*sum, *count},
+      [&](OpBuilder &nb, Location loc, ValueRange args) {
+        return ScalarBuilder(nb, loc, elementType).div(args[0], args[1]);
+      });
+  if (failed(mean))
+    return failure();
+  imp.setOutput(0, *mean);
+  return success();
+}
+
 LogicalResult aic::importer::importAveragePool(NodeImporter &imp) {
   Value input;
   RankedTensorType type;
   Window w;
   bool countIncludePad =
       imp.getOpset() >= 7 && imp.getIntAttr("count_include_pad", 0);
-  // Padding at run time counts in the divisor: what count_include_pad asks.
   if (failed(getPoolOperands(imp, input, type, w, /*hasDilations=*/false,
-                             /*allowRuntimeSame=*/countIncludePad)))
+                             /*allowRuntimeSame=*/true)))
     return failure();
+  if (!countIncludePad && llvm::is_contained(w.runtimeSame, true))
+    return importRuntimeSameAveragePool(imp, input, type, w);
   // The end padding added for ceil_mode must not count in the divisor, but
   // aic.avg_pool cannot tell it from the model's own padding.
   if (countIncludePad &&
@@ -616,6 +669,7 @@ LogicalResult aic::importer::importAveragePool(NodeImporter &imp) {
                               "supported when the last window overhangs the "
                               "padded input";
   }
+  // Padding at run time counts in the divisor: what count_include_pad asks.
   input = padSameAtRunTime(imp, input, w,
                            buildScalarConstant(imp.getBuilder(), imp.getLoc(),
                                                type.getElementType(), 0));

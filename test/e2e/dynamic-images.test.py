@@ -259,8 +259,9 @@ def check_same_strided(folder):
     """auto_pad SAME with strides above 1 over run-time image dims (as
     TensorFlow exports its SAME convolutions): a SAME_UPPER strided
     convolution with a bias, a SAME_LOWER max pooling, a SAME_UPPER average
-    pooling that counts its padding and a dilated SAME_LOWER convolution,
-    against PyTorch on the input padded as ONNX specifies."""
+    pooling that counts its padding, a SAME_LOWER one that does not (as
+    TensorFlow's) and a dilated SAME_LOWER convolution, against PyTorch on
+    the input padded as ONNX specifies."""
     rng = np.random.default_rng(4)
     w = rng.standard_normal((4, 3, 3, 3), dtype=np.float32)
     bias = rng.standard_normal(4, dtype=np.float32)
@@ -273,6 +274,9 @@ def check_same_strided(folder):
         helper.make_node("AveragePool", ["y"], ["a"], name="avg",
                          auto_pad="SAME_UPPER", kernel_shape=[3, 3],
                          strides=[3, 2], count_include_pad=1),
+        helper.make_node("AveragePool", ["y"], ["e"], name="exclusive",
+                         auto_pad="SAME_LOWER", kernel_shape=[2, 3],
+                         strides=[2, 2]),
         helper.make_node("Conv", ["x", "w"], ["l"], name="lower",
                          auto_pad="SAME_LOWER", strides=[2, 2],
                          dilations=[2, 1]),
@@ -285,7 +289,7 @@ def check_same_strided(folder):
                                        ["n", 3, "h", "w"])],
         [helper.make_tensor_value_info(o, TensorProto.FLOAT,
                                        ["n", 4, None, None])
-         for o in ("y", "m", "a", "l")], inits)
+         for o in ("y", "m", "a", "e", "l")], inits)
     lib = batch_test.compile_graph(graph, 13, folder, "same_strided")
     F = torch.nn.functional
     tw, tb = torch.from_numpy(w).double(), torch.from_numpy(bias).double()
@@ -300,6 +304,12 @@ def check_same_strided(folder):
                                   -float("inf")), (3, 2), stride=2),
             F.avg_pool2d(pad_same(y, (3, 3), (3, 2), (1, 1), True), 3,
                          stride=(3, 2)),
+            # The window's sum over the count of its elements in y.
+            F.avg_pool2d(pad_same(y, (2, 3), (2, 2), (1, 1), False), (2, 3),
+                         stride=2, divisor_override=1) /
+            F.avg_pool2d(pad_same(torch.ones_like(y), (2, 3), (2, 2), (1, 1),
+                                  False), (2, 3), stride=2,
+                         divisor_override=1),
             F.conv2d(pad_same(t, (3, 3), (2, 2), (2, 1), False), tw,
                      stride=2, dilation=(2, 1)),
         ]
@@ -308,7 +318,7 @@ def check_same_strided(folder):
         at = "same_strided at %dx%dx%d" % (n, h, width)
         if error:
             sys.exit("%s: %s" % (at, error))
-        for name, y, e in zip("ymal", outputs, expected):
+        for name, y, e in zip("ymael", outputs, expected):
             e = e.numpy()
             if y.shape != e.shape or not np.allclose(y, e, rtol=1e-4,
                                                      atol=1e-4):
