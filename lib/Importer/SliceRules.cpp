@@ -351,6 +351,113 @@ static LogicalResult importSlice(NodeImporter &imp) {
   return success();
 }
 
+/// Split along a run-time dim, or by sizes read at run time: the sizes are
+/// index values (a run whose sizes are negative or do not add up to the
+/// dim fails), and each output is a slice at their running sum.
+static LogicalResult importRuntimeSplit(NodeImporter &imp, Value input,
+                                        int64_t axis) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  OpBuilder &b = imp.getBuilder();
+  auto index = [&](int64_t v) -> Value {
+    return imp.create<arith::ConstantIndexOp>(v);
+  };
+  int64_t numOutputs = imp.getNode().output_size();
+  Value dim = buildDimValue(imp, input, axis);
+  SmallVector<OpFoldResult> sizes;
+  if (imp.hasInput(1)) {
+    FailureOr<Value> split = imp.getInput(1);
+    if (failed(split))
+      return failure();
+    auto splitType = cast<RankedTensorType>(split->getType());
+    if (splitType.getRank() != 1 || splitType.isDynamicDim(0) ||
+        splitType.getDimSize(0) != numOutputs)
+      return imp.emitError() << "expects 'split' of " << numOutputs
+                             << " values, got " << splitType;
+    Value zero = index(0);
+    for (int64_t i = 0; i < numOutputs; ++i) {
+      Value v = imp.create<tensor::ExtractOp>(*split, ValueRange{index(i)});
+      Value size = imp.create<arith::IndexCastOp>(b.getIndexType(), v);
+      buildRuntimeCheck(
+          imp, imp.create<arith::CmpIOp>(arith::CmpIPredicate::sge, size, zero),
+          "split size " + std::to_string(i) + " read at run time is negative");
+      sizes.push_back(size);
+    }
+  } else if (imp.getAttr("split")) {
+    for (int64_t size : imp.getIntsAttr("split")) {
+      if (size < 0)
+        return imp.emitError() << "negative split size " << size;
+      sizes.push_back(b.getIndexAttr(size));
+    }
+    if (static_cast<int64_t>(sizes.size()) != numOutputs)
+      return imp.emitError()
+             << sizes.size() << " split sizes for " << numOutputs << " outputs";
+  } else {
+    // Equal parts, the last one smaller with opset 18's num_outputs.
+    bool numOutputsAttr = imp.getAttr("num_outputs") != nullptr;
+    int64_t parts = imp.getIntAttr("num_outputs", numOutputs);
+    if (parts != numOutputs)
+      return imp.emitError()
+             << "num_outputs " << parts << " for " << numOutputs << " outputs";
+    if (parts <= 0)
+      return imp.emitError() << "cannot split into " << parts << " parts";
+    if (!numOutputsAttr)
+      buildRuntimeCheck(imp,
+                        imp.create<arith::CmpIOp>(
+                            arith::CmpIPredicate::eq,
+                            imp.create<arith::RemUIOp>(dim, index(parts)),
+                            index(0)),
+                        "cannot split dim " + std::to_string(axis) + " into " +
+                            std::to_string(parts) + " equal parts at run time");
+    Value chunk = imp.create<arith::CeilDivUIOp>(dim, index(parts));
+    for (int64_t i = 0; i < parts; ++i) {
+      Value rest = imp.create<arith::SubIOp>(
+          dim, imp.create<arith::MinUIOp>(
+                   dim, imp.create<arith::MulIOp>(chunk, index(i))));
+      sizes.push_back(imp.create<arith::MinUIOp>(rest, chunk).getResult());
+    }
+  }
+  // The sizes add up to the dim; then every slice is inside the input.
+  Value total = index(0);
+  for (OpFoldResult size : sizes)
+    total = imp.create<arith::AddIOp>(
+        total, getValueOrCreateConstantIndexOp(b, imp.getLoc(), size));
+  buildRuntimeCheck(
+      imp, imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, total, dim),
+      "the split sizes do not add up to dim " + std::to_string(axis) +
+          " of the input at run time");
+
+  SmallVector<OpFoldResult> offsets(inType.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(inType.getRank(), b.getIndexAttr(1));
+  SmallVector<OpFoldResult> extents;
+  for (int64_t d = 0; d < inType.getRank(); ++d)
+    extents.push_back(inType.isDynamicDim(d)
+                          ? OpFoldResult(buildDimValue(imp, input, d))
+                          : OpFoldResult(b.getIndexAttr(inType.getDimSize(d))));
+  for (int64_t i = 0; i < numOutputs; ++i) {
+    SmallVector<int64_t> shape(inType.getShape());
+    shape[axis] = getConstantIntValue(sizes[i]).value_or(ShapedType::kDynamic);
+    FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
+        i, RankedTensorType::get(shape, inType.getElementType()));
+    if (failed(type))
+      return failure();
+    extents[axis] = sizes[i];
+    auto sliceType = RankedTensorType::get(shape, inType.getElementType());
+    if (imp.isOutputUsed(i)) {
+      Value slice = imp.create<tensor::ExtractSliceOp>(
+          sliceType, input, offsets, extents, strides);
+      if (*type != sliceType)
+        slice = imp.create<tensor::CastOp>(*type, slice);
+      imp.setOutput(i, slice);
+    }
+    offsets[axis] =
+        imp.create<arith::AddIOp>(
+               getValueOrCreateConstantIndexOp(b, imp.getLoc(), offsets[axis]),
+               getValueOrCreateConstantIndexOp(b, imp.getLoc(), sizes[i]))
+            .getResult();
+  }
+  return success();
+}
+
 static LogicalResult importSplit(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0);
   if (failed(input))
@@ -361,12 +468,9 @@ static LogicalResult importSplit(NodeImporter &imp) {
   if (failed(axis))
     return failure();
   int64_t dim = inType.getDimSize(*axis);
-  if (ShapedType::isDynamic(dim))
-    return imp.emitError() << "input of shape "
-                           << formatShape(inType.getShape())
-                           << ": splitting along a run-time dim (axis " << *axis
-                           << ") is not supported yet (fix the model's "
-                              "symbolic dims with --input-shape)";
+  if (ShapedType::isDynamic(dim) ||
+      (imp.hasInput(1) && !imp.getConstantInput(1)))
+    return importRuntimeSplit(imp, *input, *axis);
   int64_t numOutputs = imp.getNode().output_size();
   // The sizes: an input (Split-1 and from opset 13), an attribute (opsets
   // 1 to 12), else equal parts.

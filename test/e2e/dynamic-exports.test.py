@@ -71,6 +71,18 @@ class Grid(nn.Module):
                                          align_corners=False)
 
 
+class SplitSizes(nn.Module):
+    def forward(self, x, prefix):
+        a, b = x.split([prefix.shape[0], x.shape[1] - prefix.shape[0]], dim=1)
+        return a.sum(1) + b.mean(1)
+
+
+class Halves(nn.Module):
+    def forward(self, x):
+        a, b = x.split(x.shape[1] // 2, dim=1)
+        return a * torch.sigmoid(b)
+
+
 def grid_inputs(b, h, w):
     return (torch.randn(b, 2, h, w), torch.rand(b, 3, 5, 2) * 2.6 - 1.3)
 
@@ -97,6 +109,12 @@ CASES = [
      ["x", "lengths"], {"x": {0: "b", 1: "t"}, "lengths": {0: "b"}}, 13),
     ("grid", Grid(), grid_inputs, [(1, 4, 5), (2, 6, 3), (1, 1, 1)], None,
      ["x", "grid"], {"x": {0: "b", 2: "h", 3: "w"}, "grid": {0: "b"}}, 16),
+    ("split", SplitSizes(),
+     lambda b, t, k: (torch.randn(b, t, 3), torch.zeros(k)),
+     [(2, 6, 2), (3, 9, 4), (1, 3, 1)], None, ["x", "prefix"],
+     {"x": {0: "b", 1: "t"}, "prefix": {0: "k"}}, 13),
+    ("halves", Halves(), lambda b, t: (torch.randn(b, t),),
+     [(2, 6), (1, 6), (3, 6)], (2, 10), ["x"], {"x": {0: "b", 1: "t"}}, 13),
 ]
 
 
