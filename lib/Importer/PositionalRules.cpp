@@ -87,8 +87,18 @@ static LogicalResult importEyeLike(NodeImporter &imp) {
   if (failed(type))
     return failure();
   int64_t k = imp.getIntAttr("k", 0);
+  // Run-time dims are the input's.
+  SmallVector<Value> sizes;
+  if (!type->hasStaticShape()) {
+    FailureOr<Value> input = imp.getInput(0);
+    if (failed(input))
+      return failure();
+    for (int64_t d = 0; d < 2; ++d)
+      if (type->isDynamicDim(d))
+        sizes.push_back(buildDimValue(imp, *input, d));
+  }
   imp.setOutput(
-      0, buildGeneric(imp, *type, ValueRange{}, {},
+      0, buildGeneric(imp, *type, ValueRange{}, {}, sizes,
                       [&](OpBuilder &b, Location loc, ValueRange) {
                         Value i = indexAsI64(b, loc, 0);
                         Value j = indexAsI64(b, loc, 1);
@@ -537,7 +547,7 @@ static LogicalResult importRange(NodeImporter &imp) {
 ArrayRef<OpRuleInfo> aic::importer::getPositionalRules() {
   static const OpRuleInfo rules[] = {
       {"Trilu", importTrilu, 14, types::kTensor, "", true},
-      {"EyeLike", importEyeLike, 9, types::kTensor},
+      {"EyeLike", importEyeLike, 9, types::kTensor, "", true},
       {"OneHot", importOneHot, 9, types::kNumeric, "", true},
       {"Range", importRange, 11, types::kNumeric},
       {"DepthToSpace",

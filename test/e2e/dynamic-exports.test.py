@@ -83,6 +83,11 @@ class Halves(nn.Module):
         return a * torch.sigmoid(b)
 
 
+class Eye(nn.Module):
+    def forward(self, x):
+        return x @ (torch.eye(x.shape[1]) * 2 + 1)
+
+
 def grid_inputs(b, h, w):
     return (torch.randn(b, 2, h, w), torch.rand(b, 3, 5, 2) * 2.6 - 1.3)
 
@@ -113,6 +118,8 @@ CASES = [
      lambda b, t, k: (torch.randn(b, t, 3), torch.zeros(k)),
      [(2, 6, 2), (3, 9, 4), (1, 3, 1)], None, ["x", "prefix"],
      {"x": {0: "b", 1: "t"}, "prefix": {0: "k"}}, 13),
+    ("eye", Eye(), lambda b, n: (torch.randn(b, n),), [(2, 3), (3, 5), (1, 1)],
+     None, ["x"], {"x": {0: "b", 1: "n"}}, 13),
     ("halves", Halves(), lambda b, t: (torch.randn(b, t),),
      [(2, 6), (1, 6), (3, 6)], (2, 10), ["x"], {"x": {0: "b", 1: "t"}}, 13),
 ]
