@@ -765,11 +765,16 @@ static LogicalResult importCumSum(NodeImporter &imp) {
 /// clamped into [0, time steps].
 static LogicalResult importReverseSequence(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0), lens = imp.getInput(1);
-  FailureOr<RankedTensorType> type = imp.getOutputType(0);
-  if (failed(input) || failed(lens) || failed(type))
+  if (failed(input) || failed(lens))
     return failure();
   auto inType = cast<RankedTensorType>(input->getType());
   auto lensType = cast<RankedTensorType>(lens->getType());
+  FailureOr<RankedTensorType> type = imp.getOutputTypeOr(0, inType);
+  if (failed(type))
+    return failure();
+  if (*type != inType)
+    return imp.emitError() << "expects the output's type to be the input's "
+                           << inType << ", got " << *type;
   if (inType.getRank() < 2)
     return imp.emitError() << "expects an input of rank >= 2";
   int64_t batchAxis = imp.getIntAttr("batch_axis", 1);
@@ -778,18 +783,36 @@ static LogicalResult importReverseSequence(NodeImporter &imp) {
     return imp.emitError() << "expects batch_axis and time_axis to be 0 and 1";
   if (!isa<IntegerType>(lensType.getElementType()))
     return imp.emitError() << "expects integer sequence lengths";
+  int64_t batch = inType.getDimSize(batchAxis);
   if (lensType.getRank() != 1 ||
-      lensType.getDimSize(0) != inType.getDimSize(batchAxis))
+      (!ShapedType::isDynamic(batch) && !lensType.isDynamicDim(0) &&
+       lensType.getDimSize(0) != batch))
     return imp.emitError() << "expects one sequence length per batch entry";
-  int64_t steps = inType.getDimSize(timeAxis);
+  // Over run-time dims: the lengths' count is checked per run.
+  if (ShapedType::isDynamic(batch) || lensType.isDynamicDim(0)) {
+    // One op per statement: the IR's order must not depend on the order
+    // the compiler evaluates arguments in.
+    Value count = buildDimValue(imp, *lens, 0);
+    Value batchSize = buildDimValue(imp, *input, batchAxis);
+    buildRuntimeCheck(
+        imp,
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, count, batchSize),
+        "expects one sequence length per batch entry at run "
+        "time");
+  }
+  Value steps = buildDimValue(imp, *input, timeAxis);
   Value source = *input;
   int64_t rank = inType.getRank();
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < rank; ++d)
+    if (inType.isDynamicDim(d))
+      sizes.push_back(buildDimValue(imp, *input, d));
   AffineMap lensMap =
       AffineMap::get(rank, 0, getAffineDimExpr(batchAxis, imp.getContext()));
   imp.setOutput(
       0,
       buildGeneric(
-          imp, *type, *lens, lensMap,
+          imp, *type, *lens, lensMap, sizes,
           [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
             SmallVector<Value> at;
             for (int64_t d = 0; d < rank; ++d)
@@ -797,7 +820,7 @@ static LogicalResult importReverseSequence(NodeImporter &imp) {
             Value len =
                 b.create<arith::IndexCastOp>(loc, b.getIndexType(), args[0]);
             len = b.create<arith::MaxSIOp>(loc, len, constIndex(b, loc, 0));
-            len = b.create<arith::MinSIOp>(loc, len, constIndex(b, loc, steps));
+            len = b.create<arith::MinSIOp>(loc, len, steps);
             Value t = at[timeAxis];
             Value inside =
                 b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, t, len);
@@ -942,7 +965,7 @@ ArrayRef<OpRuleInfo> aic::importer::getIndexingRules() {
   static const OpRuleInfo rules[] = {
       {"CumSum", importCumSum, 11, kCumSum, "", true},
       {"MaxUnpool", importMaxUnpool, 9, kUnpool},
-      {"ReverseSequence", importReverseSequence, 10, kTensor},
+      {"ReverseSequence", importReverseSequence, 10, kTensor, "", true},
       {"Scatter", importScatterElements, 9, kTensor, "", true},
       {"ScatterElements", importScatterElements, 11, kTensor, "", true},
       {"ScatterND", importScatterND, 11, kTensor, "", true},

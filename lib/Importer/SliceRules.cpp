@@ -400,14 +400,16 @@ static LogicalResult importRuntimeSplit(NodeImporter &imp, Value input,
              << "num_outputs " << parts << " for " << numOutputs << " outputs";
     if (parts <= 0)
       return imp.emitError() << "cannot split into " << parts << " parts";
-    if (!numOutputsAttr)
-      buildRuntimeCheck(imp,
-                        imp.create<arith::CmpIOp>(
-                            arith::CmpIPredicate::eq,
-                            imp.create<arith::RemUIOp>(dim, index(parts)),
-                            index(0)),
-                        "cannot split dim " + std::to_string(axis) + " into " +
-                            std::to_string(parts) + " equal parts at run time");
+    if (!numOutputsAttr) {
+      // One op per statement: the IR's order must not depend on the order
+      // the compiler evaluates arguments in.
+      Value rest = imp.create<arith::RemUIOp>(dim, index(parts));
+      Value zero = index(0);
+      buildRuntimeCheck(
+          imp, imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, rest, zero),
+          "cannot split dim " + std::to_string(axis) + " into " +
+              std::to_string(parts) + " equal parts at run time");
+    }
     Value chunk = imp.create<arith::CeilDivUIOp>(dim, index(parts));
     for (int64_t i = 0; i < parts; ++i) {
       Value rest = imp.create<arith::SubIOp>(
@@ -449,11 +451,10 @@ static LogicalResult importRuntimeSplit(NodeImporter &imp, Value input,
         slice = imp.create<tensor::CastOp>(*type, slice);
       imp.setOutput(i, slice);
     }
-    offsets[axis] =
-        imp.create<arith::AddIOp>(
-               getValueOrCreateConstantIndexOp(b, imp.getLoc(), offsets[axis]),
-               getValueOrCreateConstantIndexOp(b, imp.getLoc(), sizes[i]))
-            .getResult();
+    Value offset =
+        getValueOrCreateConstantIndexOp(b, imp.getLoc(), offsets[axis]);
+    Value size = getValueOrCreateConstantIndexOp(b, imp.getLoc(), sizes[i]);
+    offsets[axis] = imp.create<arith::AddIOp>(offset, size).getResult();
   }
   return success();
 }

@@ -63,6 +63,17 @@ def scatter_rows_ref(x, r, v):
     return z
 
 
+def reverse_ref(x, lens, time_axis):
+    """ONNX ReverseSequence: each batch entry's first len steps reversed."""
+    y = x.copy()
+    for b, n in enumerate(lens):
+        if time_axis == 0:
+            y[:n, b] = x[:n, b][::-1]
+        else:
+            y[b, :n] = x[b, :n][::-1]
+    return y
+
+
 def lrn_ref(x, size, alpha, beta, bias):
     """ONNX's LRN: each channel divided by its window of squares across
     channels."""
@@ -378,6 +389,27 @@ def main():
                     rng.standard_normal((2, 3), dtype=np.float32)],
          lambda a, c, x, w: [np.concatenate([a, x], 1) @
                              np.concatenate([c, x], 1).T, x @ w]),
+    ]
+    # ReverseSequence over a symbolic batch and length, lengths read at run
+    # time; EyeLike of a symbolic size.
+    cases += [
+        ("reverse_sequence",
+         [helper.make_node("ReverseSequence", ["x", "lens"], ["y"],
+                           batch_axis=1, time_axis=0),
+          helper.make_node("ReverseSequence", ["xb", "lens"], ["yb"],
+                           batch_axis=0, time_axis=1)],
+         [tensor("x", F, ["T", "N", 2]), tensor("xb", F, ["N", "T"]),
+          tensor("lens", I, ["N"])],
+         [tensor("y", F, ["T", "N", 2]), tensor("yb", F, ["N", "T"])], [],
+         lambda b: [rng.standard_normal((b + 2, b, 2), dtype=np.float32),
+                    rng.standard_normal((b, b + 2), dtype=np.float32),
+                    rng.integers(0, b + 3, b).astype(np.int64)],
+         lambda x, xb, lens: [reverse_ref(x, lens, 0),
+                              reverse_ref(xb, lens, 1)]),
+        ("eyelike", [helper.make_node("EyeLike", ["x"], ["y"], k=-1)],
+         [tensor("x", F, ["N", "M"])], [tensor("y", F, ["N", "M"])], [],
+         lambda b: [np.zeros((b, b + 1), np.float32)],
+         lambda x: [np.eye(*x.shape, k=-1, dtype=np.float32)]),
     ]
     for name, nodes, inputs, outputs, inits, make, ref in cases:
         sub = os.path.join(folder, name)
