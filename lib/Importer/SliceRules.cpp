@@ -436,6 +436,19 @@ static LogicalResult importRuntimeSplit(NodeImporter &imp, Value input,
                           ? OpFoldResult(buildDimValue(imp, input, d))
                           : OpFoldResult(b.getIndexAttr(inType.getDimSize(d))));
   for (int64_t i = 0; i < numOutputs; ++i) {
+    // A size the model declares (or ONNX inferred) is checked per run.
+    RankedTensorType inferred = imp.getInferredOutputType(i);
+    if (inferred && inferred.getRank() == inType.getRank() &&
+        !inferred.isDynamicDim(axis) && !getConstantIntValue(sizes[i])) {
+      Value want = index(inferred.getDimSize(axis));
+      Value got = getValueOrCreateConstantIndexOp(b, imp.getLoc(), sizes[i]);
+      buildRuntimeCheck(
+          imp, imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, got, want),
+          "split size " + std::to_string(i) + " is not " +
+              std::to_string(inferred.getDimSize(axis)) +
+              ", the output's declared dim, at run time");
+      sizes[i] = b.getIndexAttr(inferred.getDimSize(axis));
+    }
     SmallVector<int64_t> shape(inType.getShape());
     shape[axis] = getConstantIntValue(sizes[i]).value_or(ShapedType::kDynamic);
     FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
