@@ -1,6 +1,7 @@
 //===- DataDependentRules.cpp - Outputs whose shape depends on data -------===//
 //
-// NonZero, Compress, Unique and NonMaxSuppression: how many elements their
+// NonZero, Compress and Unique (NonMaxSuppression: NonMaxSuppression.cpp):
+// how many elements their
 // outputs have is known only once the input data is. Each rule computes
 // the output into a tensor of its static upper bound (every element
 // nonzero, every slice kept or distinct, every box selected) in one pass of
@@ -12,7 +13,7 @@
 // a flattened input take any; along an axis, that axis may be one).
 //
 //===----------------------------------------------------------------------===//
-#include "Builders.h"
+#include "ScfBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -27,60 +28,6 @@ using namespace aic::importer;
 //===----------------------------------------------------------------------===//
 // Helpers
 //===----------------------------------------------------------------------===//
-
-static Value cIndex(OpBuilder &b, Location loc, int64_t v) {
-  return b.create<arith::ConstantIndexOp>(loc, v);
-}
-
-static Value toI64(OpBuilder &b, Location loc, Value index) {
-  return b.create<arith::IndexCastOp>(loc, b.getI64Type(), index);
-}
-
-static Value increment(OpBuilder &b, Location loc, Value index) {
-  return b.create<arith::AddIOp>(loc, index, cIndex(b, loc, 1));
-}
-
-using BodyFn = function_ref<SmallVector<Value>(OpBuilder &, Location, Value iv,
-                                               ValueRange args)>;
-
-/// scf.for iv in [0, n) threading `inits`; returns the final values.
-static SmallVector<Value> forLoop(OpBuilder &b, Location loc, Value n,
-                                  ValueRange inits, BodyFn body) {
-  auto loop = b.create<scf::ForOp>(
-      loc, cIndex(b, loc, 0), n, cIndex(b, loc, 1), inits,
-      [&](OpBuilder &nb, Location nloc, Value iv, ValueRange args) {
-        nb.create<scf::YieldOp>(nloc, body(nb, nloc, iv, args));
-      });
-  return loop.getResults();
-}
-
-using BranchFn = function_ref<SmallVector<Value>(OpBuilder &, Location)>;
-
-/// scf.if with results: the values `then` or `otherwise` yields.
-static SmallVector<Value> ifElse(OpBuilder &b, Location loc, Value cond,
-                                 BranchFn then, BranchFn otherwise) {
-  auto op = b.create<scf::IfOp>(
-      loc, cond,
-      [&](OpBuilder &tb, Location tloc) {
-        tb.create<scf::YieldOp>(tloc, then(tb, tloc));
-      },
-      [&](OpBuilder &eb, Location eloc) {
-        eb.create<scf::YieldOp>(eloc, otherwise(eb, eloc));
-      });
-  return op.getResults();
-}
-
-/// The first `count` entries of `tensor` along `axis` (a run-time size).
-static Value takeFirst(OpBuilder &b, Location loc, Value tensor, int64_t axis,
-                       Value count) {
-  auto type = cast<RankedTensorType>(tensor.getType());
-  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-  SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    sizes.push_back(d == axis ? OpFoldResult(count)
-                              : tensor::getMixedSize(b, loc, tensor, d));
-  return b.create<tensor::ExtractSliceOp>(loc, tensor, offsets, sizes, strides);
-}
 
 /// Copies the slice at `from` along `axis` of `source` to `to` along the
 /// same axis of `dest` (equal shapes but for that axis).
@@ -98,16 +45,6 @@ static Value copySlice(OpBuilder &b, Location loc, Value source, Value from,
   offsets[axis] = to;
   return b.create<tensor::InsertSliceOp>(loc, slice, dest, offsets, sizes,
                                          strides);
-}
-
-/// Input `i` of static shape (the importer gives a rule that does not take
-/// run-time shapes only such inputs).
-static FailureOr<Value> getStaticInput(NodeImporter &imp, int i) {
-  FailureOr<Value> input = imp.getInput(i);
-  if (succeeded(input) &&
-      !cast<RankedTensorType>(input->getType()).hasStaticShape())
-    return imp.emitError() << "expects inputs of static shape";
-  return input;
 }
 
 /// `v` flattened to 1-D (a view).
@@ -523,239 +460,6 @@ static LogicalResult importUnique(NodeImporter &imp) {
   return success();
 }
 
-//===----------------------------------------------------------------------===//
-// NonMaxSuppression
-//===----------------------------------------------------------------------===//
-
-namespace {
-/// The boxes of one batch and their overlap test, as ONNX Runtime computes
-/// it: a pair whose intersection or either area is empty never suppresses.
-struct BoxSet {
-  Value boxes; // [batches, boxes, 4] f32
-  bool centerPoint;
-
-  /// [x min, y min, x max, y max] of box `i` of batch `batch`.
-  SmallVector<Value> corners(OpBuilder &b, Location loc, Value batch,
-                             Value i) const {
-    SmallVector<Value> c;
-    for (int64_t k = 0; k < 4; ++k)
-      c.push_back(b.create<tensor::ExtractOp>(
-          loc, boxes, ValueRange{batch, i, cIndex(b, loc, k)}));
-    if (centerPoint) {
-      // [x center, y center, width, height]
-      Value half = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0.5f));
-      Value w = b.create<arith::MulFOp>(loc, c[2], half);
-      Value h = b.create<arith::MulFOp>(loc, c[3], half);
-      return {b.create<arith::SubFOp>(loc, c[0], w),
-              b.create<arith::SubFOp>(loc, c[1], h),
-              b.create<arith::AddFOp>(loc, c[0], w),
-              b.create<arith::AddFOp>(loc, c[1], h)};
-    }
-    // [y1, x1, y2, x2], any diagonal pair of corners.
-    return {b.create<arith::MinimumFOp>(loc, c[1], c[3]),
-            b.create<arith::MinimumFOp>(loc, c[0], c[2]),
-            b.create<arith::MaximumFOp>(loc, c[1], c[3]),
-            b.create<arith::MaximumFOp>(loc, c[0], c[2])};
-  }
-
-  /// Whether boxes i and j overlap by more than `threshold` (IoU).
-  Value suppresses(OpBuilder &b, Location loc, Value batch, Value i, Value j,
-                   Value threshold) const {
-    SmallVector<Value> p = corners(b, loc, batch, i),
-                       q = corners(b, loc, batch, j);
-    auto sub = [&](Value x, Value y) -> Value {
-      return b.create<arith::SubFOp>(loc, x, y);
-    };
-    auto mul = [&](Value x, Value y) -> Value {
-      return b.create<arith::MulFOp>(loc, x, y);
-    };
-    auto gt = [&](Value x, Value y) -> Value {
-      return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, x, y);
-    };
-    auto andI = [&](Value x, Value y) -> Value {
-      return b.create<arith::AndIOp>(loc, x, y);
-    };
-    Value zero = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
-    Value ix0 = b.create<arith::MaximumFOp>(loc, p[0], q[0]);
-    Value iy0 = b.create<arith::MaximumFOp>(loc, p[1], q[1]);
-    Value ix1 = b.create<arith::MinimumFOp>(loc, p[2], q[2]);
-    Value iy1 = b.create<arith::MinimumFOp>(loc, p[3], q[3]);
-    Value inter = mul(sub(ix1, ix0), sub(iy1, iy0));
-    Value areaP = mul(sub(p[2], p[0]), sub(p[3], p[1]));
-    Value areaQ = mul(sub(q[2], q[0]), sub(q[3], q[1]));
-    Value uni = sub(b.create<arith::AddFOp>(loc, areaP, areaQ), inter);
-    Value valid = andI(andI(gt(ix1, ix0), gt(iy1, iy0)),
-                       andI(andI(gt(inter, zero), gt(uni, zero)),
-                            andI(gt(areaP, zero), gt(areaQ, zero))));
-    Value iou = b.create<arith::DivFOp>(loc, inter, uni);
-    return andI(valid, gt(iou, threshold));
-  }
-};
-} // namespace
-
-/// NonMaxSuppression: per batch and class, the boxes whose score passes the
-/// threshold, taken by decreasing score (ties: lower index first) unless
-/// one taken before overlaps it by more than the IoU threshold, at most
-/// max_output_boxes_per_class of them; output rows [batch, class, box] in
-/// that order. Quadratic in the boxes per class: each pick scans them all.
-static LogicalResult importNonMaxSuppression(NodeImporter &imp) {
-  FailureOr<Value> boxesIn = getStaticInput(imp, 0),
-                   scoresIn = getStaticInput(imp, 1);
-  if (failed(boxesIn) || failed(scoresIn))
-    return failure();
-  auto boxesType = cast<RankedTensorType>(boxesIn->getType());
-  auto scoresType = cast<RankedTensorType>(scoresIn->getType());
-  if (boxesType.getRank() != 3 || scoresType.getRank() != 3 ||
-      boxesType.getDimSize(2) != 4 ||
-      scoresType.getDimSize(0) != boxesType.getDimSize(0) ||
-      scoresType.getDimSize(2) != boxesType.getDimSize(1))
-    return imp.emitError() << "expects boxes [batches, boxes, 4] and scores "
-                              "[batches, classes, boxes], got "
-                           << formatShape(boxesType.getShape()) << " and "
-                           << formatShape(scoresType.getShape());
-  if (!boxesType.getElementType().isF32() ||
-      !scoresType.getElementType().isF32())
-    return imp.emitError() << "expects float32 boxes and scores";
-  int64_t centerPoint = imp.getIntAttr("center_point_box", 0);
-  if (centerPoint != 0 && centerPoint != 1)
-    return imp.emitError() << "'center_point_box' must be 0 or 1, got "
-                           << centerPoint;
-  OpBuilder &b = imp.getBuilder();
-  Location loc = imp.getLoc();
-  Value maxOut = b.create<arith::ConstantIntOp>(loc, 0, 64);
-  Value iouThreshold = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
-  Value scoreThreshold;
-  auto scalar = [&](int i, StringRef what, Type type, Value &out) {
-    if (!imp.hasInput(i))
-      return success();
-    FailureOr<Value> v = getScalarInput(imp, i, what, type);
-    if (failed(v))
-      return failure();
-    out = *v;
-    return success();
-  };
-  if (failed(scalar(2, "max_output_boxes_per_class", b.getI64Type(), maxOut)) ||
-      failed(scalar(3, "iou_threshold", b.getF32Type(), iouThreshold)) ||
-      failed(scalar(4, "score_threshold", b.getF32Type(), scoreThreshold)))
-    return failure();
-
-  int64_t batches = scoresType.getDimSize(0),
-          classes = scoresType.getDimSize(1), n = scoresType.getDimSize(2);
-  BoxSet boxSet{*boxesIn, centerPoint == 1};
-  Value scores = *scoresIn;
-  auto rowsType =
-      RankedTensorType::get({batches * classes * n, 3}, b.getI64Type());
-  auto flagsType = RankedTensorType::get({n}, b.getI1Type());
-  auto keptType = RankedTensorType::get({n}, b.getIndexType());
-  Value cn = cIndex(b, loc, n);
-
-  SmallVector<Value> lbs(2, cIndex(b, loc, 0)), steps(2, cIndex(b, loc, 1));
-  SmallVector<Value> ubs{cIndex(b, loc, batches), cIndex(b, loc, classes)};
-  auto nest = scf::buildLoopNest(
-      b, loc, lbs, ubs, steps,
-      ValueRange{imp.emptyTensor(rowsType), cIndex(b, loc, 0)},
-      [&](OpBuilder &nb, Location nloc, ValueRange bc,
-          ValueRange rows) -> scf::ValueVector {
-        Value batch = bc[0], cls = bc[1];
-        Value taken =
-            nb.create<linalg::FillOp>(
-                  nloc, ValueRange{nb.create<arith::ConstantIntOp>(nloc, 0, 1)},
-                  ValueRange{nb.create<tensor::EmptyOp>(
-                      nloc, flagsType.getShape(), flagsType.getElementType())})
-                .getResult(0);
-        Value kept = nb.create<tensor::EmptyOp>(nloc, keptType.getShape(),
-                                                keptType.getElementType());
-        // One pick per round; a round that finds no candidate, or one past
-        // the limit, changes nothing.
-        SmallVector<Value> picks = forLoop(
-            nb, nloc, cn,
-            ValueRange{taken, kept, cIndex(nb, nloc, 0), rows[0], rows[1]},
-            [&](OpBuilder &rb, Location rloc, Value, ValueRange st) {
-              Value flags = st[0];
-              // The best candidate left: (index or n, score).
-              SmallVector<Value> best = forLoop(
-                  rb, rloc, cn,
-                  ValueRange{cn, rb.create<arith::ConstantOp>(
-                                     rloc, rb.getF32FloatAttr(0))},
-                  [&](OpBuilder &lb, Location lloc, Value j, ValueRange cur) {
-                    Value s = lb.create<tensor::ExtractOp>(
-                        lloc, scores, ValueRange{batch, cls, j});
-                    Value one = lb.create<arith::ConstantIntOp>(lloc, 1, 1);
-                    Value open = lb.create<arith::XOrIOp>(
-                        lloc, lb.create<tensor::ExtractOp>(lloc, flags, j),
-                        one);
-                    if (scoreThreshold)
-                      open = lb.create<arith::AndIOp>(
-                          lloc, open,
-                          lb.create<arith::CmpFOp>(lloc,
-                                                   arith::CmpFPredicate::OGT, s,
-                                                   scoreThreshold));
-                    Value none = lb.create<arith::CmpIOp>(
-                        lloc, arith::CmpIPredicate::eq, cur[0], cn);
-                    Value higher = lb.create<arith::CmpFOp>(
-                        lloc, arith::CmpFPredicate::OGT, s, cur[1]);
-                    Value better = lb.create<arith::AndIOp>(
-                        lloc, open,
-                        lb.create<arith::OrIOp>(lloc, none, higher));
-                    return SmallVector<Value>{
-                        lb.create<arith::SelectOp>(lloc, better, j, cur[0]),
-                        lb.create<arith::SelectOp>(lloc, better, s, cur[1])};
-                  });
-              Value found = rb.create<arith::CmpIOp>(
-                  rloc, arith::CmpIPredicate::ne, best[0], cn);
-              Value room =
-                  rb.create<arith::CmpIOp>(rloc, arith::CmpIPredicate::slt,
-                                           toI64(rb, rloc, st[2]), maxOut);
-              return ifElse(
-                  rb, rloc, rb.create<arith::AndIOp>(rloc, found, room),
-                  [&](OpBuilder &tb, Location tloc) -> SmallVector<Value> {
-                    Value i = best[0];
-                    Value marked = tb.create<tensor::InsertOp>(
-                        tloc, tb.create<arith::ConstantIntOp>(tloc, 1, 1),
-                        flags, i);
-                    Value suppressed =
-                        forLoop(tb, tloc, st[2],
-                                ValueRange{tb.create<arith::ConstantIntOp>(
-                                    tloc, 0, 1)},
-                                [&](OpBuilder &lb, Location lloc, Value q,
-                                    ValueRange any) -> SmallVector<Value> {
-                                  Value other = lb.create<tensor::ExtractOp>(
-                                      lloc, st[1], q);
-                                  return {lb.create<arith::OrIOp>(
-                                      lloc, any[0],
-                                      boxSet.suppresses(lb, lloc, batch, i,
-                                                        other, iouThreshold))};
-                                })
-                            .front();
-                    return ifElse(
-                        tb, tloc, suppressed,
-                        [&](OpBuilder &, Location) -> SmallVector<Value> {
-                          return {marked, st[1], st[2], st[3], st[4]};
-                        },
-                        [&](OpBuilder &kb,
-                            Location kloc) -> SmallVector<Value> {
-                          Value keptNow = kb.create<tensor::InsertOp>(
-                              kloc, i, st[1], st[2]);
-                          Value out = st[3];
-                          Value fields[] = {batch, cls, i};
-                          for (auto [k, field] : llvm::enumerate(fields))
-                            out = kb.create<tensor::InsertOp>(
-                                kloc, toI64(kb, kloc, field), out,
-                                ValueRange{st[4], cIndex(kb, kloc, k)});
-                          return {marked, keptNow, increment(kb, kloc, st[2]),
-                                  out, increment(kb, kloc, st[4])};
-                        });
-                  },
-                  [&](OpBuilder &, Location) -> SmallVector<Value> {
-                    return {st[0], st[1], st[2], st[3], st[4]};
-                  });
-            });
-        return {picks[3], picks[4]};
-      });
-  imp.setOutput(0, takeFirst(b, loc, nest.results[0], 0, nest.results[1]));
-  return success();
-}
-
 ArrayRef<OpRuleInfo> aic::importer::getDataDependentRules() {
   using DT = onnx::TensorProto;
   // bfloat16 is left out: nothing here was run on it.
@@ -763,7 +467,8 @@ ArrayRef<OpRuleInfo> aic::importer::getDataDependentRules() {
       (types::kNumeric | types::kBool) & ~typeBit(DT::BFLOAT16);
   static const OpRuleInfo rules[] = {
       {"Compress", importCompress, 9, kTensor, "", true},
-      {"NonMaxSuppression", importNonMaxSuppression, 10, typeBit(DT::FLOAT)},
+      {"NonMaxSuppression", importNonMaxSuppression, 10, typeBit(DT::FLOAT), "",
+       true},
       {"NonZero", importNonZero, 9, kTensor, "", true},
       {"Unique", importUnique, 11, kTensor, "", true},
   };

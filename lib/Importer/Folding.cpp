@@ -575,6 +575,90 @@ static std::optional<Values> evalTranspose(const onnx::NodeProto &node,
   return result;
 }
 
+/// ReduceMax, ReduceMin, ReduceSum and ReduceProd over the axes of the
+/// `axes` attribute, or of the second input (ReduceSum from opset 13), all
+/// axes if none unless noop_with_empty_axes; the result has the shape ONNX
+/// inferred. torchvision's detection transforms pad images to the largest
+/// size in the batch: a ReduceMax of their sizes.
+static std::optional<Values> evalReduce(const onnx::NodeProto &node,
+                                        ArrayRef<const Values *> inputs,
+                                        std::optional<RankedTensorType> type) {
+  const Values &data = *inputs[0];
+  int64_t rank = data.type.getRank();
+  StringRef opType = node.op_type();
+  if (!type || type->getElementType() != data.type.getElementType() ||
+      data.size() == 0)
+    return std::nullopt;
+  SmallVector<int64_t> axes;
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == "axes")
+      axes.assign(attr.ints().begin(), attr.ints().end());
+  if (inputs.size() > 1) {
+    if (inputs[1]->isFloat())
+      return std::nullopt;
+    axes.assign(inputs[1]->ints.begin(), inputs[1]->ints.end());
+  }
+  if (axes.empty() && getIntAttr(node, "noop_with_empty_axes", 0))
+    return std::nullopt;
+  SmallVector<bool> reduced(rank, axes.empty());
+  for (int64_t axis : axes) {
+    if (axis < -rank || axis >= rank)
+      return std::nullopt;
+    reduced[axis < 0 ? axis + rank : axis] = true;
+  }
+  // The result's elements in the order of the kept dims.
+  SmallVector<int64_t> kept;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!reduced[d])
+      kept.push_back(data.type.getDimSize(d));
+  int64_t count = 1;
+  for (int64_t size : kept)
+    count *= size;
+  if (count != type->getNumElements())
+    return std::nullopt;
+  Values result{*type, data.isUnsigned, {}, {}};
+  std::vector<bool> seen(count, false);
+  if (data.isFloat())
+    result.floats.assign(count, 0);
+  else
+    result.ints.assign(count, 0);
+  for (int64_t k = 0; k < data.size(); ++k) {
+    SmallVector<int64_t> at = unflatten(k, data.type.getShape());
+    int64_t out = 0, index = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      if (!reduced[d])
+        out = out * kept[index++] + at[d];
+    auto combine = [&](auto &acc, auto v) {
+      if (!seen[out])
+        acc = v;
+      else if (opType == "ReduceMax")
+        acc = std::max(acc, v);
+      else if (opType == "ReduceMin")
+        acc = std::min(acc, v);
+      else if (opType == "ReduceSum")
+        acc += v;
+      else
+        acc *= v;
+    };
+    // Integer sums and products in uint64_t: they wrap (as compiled code
+    // computes them, after the narrowing below); comparisons by signedness.
+    bool wraps = opType == "ReduceSum" || opType == "ReduceProd";
+    if (data.isFloat())
+      combine(result.floats[out], data.floats[k]);
+    else if (data.isUnsigned || wraps)
+      combine(reinterpret_cast<uint64_t &>(result.ints[out]),
+              static_cast<uint64_t>(data.ints[k]));
+    else
+      combine(result.ints[out], data.ints[k]);
+    seen[out] = true;
+  }
+  for (double &v : result.floats)
+    v = round(v, type->getElementType());
+  for (int64_t &v : result.ints)
+    v = wrap(static_cast<uint64_t>(v), type->getElementType(), data.isUnsigned);
+  return result;
+}
+
 /// ConstantOfShape of a constant shape: its `value` (one element, default
 /// a float 0) repeated. Exporters build -1 vectors and broadcast targets of
 /// Expand this way, which Equal and Where then turn into shapes.
@@ -691,6 +775,9 @@ aic::importer::evaluateNode(const onnx::NodeProto &node,
     result = evalSlice(inputs);
   } else if (opType == "Transpose" && inputs.size() == 1) {
     result = evalTranspose(node, *inputs[0]);
+  } else if (opType == "ReduceMax" || opType == "ReduceMin" ||
+             opType == "ReduceSum" || opType == "ReduceProd") {
+    result = evalReduce(node, inputs, inferred);
   }
   if (!result || result->size() > kMaxFoldElements)
     return std::nullopt;

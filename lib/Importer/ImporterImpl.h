@@ -806,6 +806,8 @@ mlir::LogicalResult importMaxPool(NodeImporter &imp);
 mlir::LogicalResult importAveragePool(NodeImporter &imp);
 mlir::LogicalResult importGlobalAveragePool(NodeImporter &imp);
 mlir::LogicalResult importGlobalMaxPool(NodeImporter &imp);
+/// NonMaxSuppression (NonMaxSuppression.cpp).
+mlir::LogicalResult importNonMaxSuppression(NodeImporter &imp);
 /// SequenceMap (SequenceMap.cpp).
 mlir::LogicalResult importSequenceMap(NodeImporter &imp);
 
