@@ -119,6 +119,8 @@ enum class Fn {
   relu,
   floor,
   ceil,
+  reciprocal, // floats only
+  sqrt,       // floats only
   eq,
   lt,
   le,
@@ -258,6 +260,12 @@ static std::optional<Values> evalElementwise(Fn fn,
         case Fn::floor:
           fv = std::floor(x);
           break;
+        case Fn::reciprocal:
+          fv = 1.0 / x;
+          break;
+        case Fn::sqrt:
+          fv = std::sqrt(x);
+          break;
         case Fn::ceil:
           fv = std::ceil(x);
           break;
@@ -349,6 +357,8 @@ static std::optional<Fn> getElementwiseFn(StringRef opType) {
       .Case("Relu", Fn::relu)
       .Case("Floor", Fn::floor)
       .Case("Ceil", Fn::ceil)
+      .Case("Reciprocal", Fn::reciprocal)
+      .Case("Sqrt", Fn::sqrt)
       .Case("Equal", Fn::eq)
       .Case("Less", Fn::lt)
       .Case("LessOrEqual", Fn::le)
