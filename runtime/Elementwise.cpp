@@ -6,6 +6,7 @@
 #include "NanFixup.h"
 #include "Primitive.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -83,6 +84,9 @@ public:
 
   void exec(aicrt_exec_state &st, PrimState *ps, void *const *args) override;
 
+  /// Whether oneDNN runs it with its reference kernel.
+  bool reference = false;
+
 private:
   void broadcastA(const float *a, float *dst) const;
 
@@ -146,13 +150,15 @@ void Binary::exec(aicrt_exec_state &st, PrimState *ps, void *const *args) {
 
 namespace {
 /// `d` with every tensor's dims (padded to dst's rank) stripped of those
-/// where dst has extent 1, which all operands have too: for dense
-/// row-major tensors, the same bytes. oneDNN 2.6's binary kernel applies a
-/// per-channel post-op operand wrongly to a 3-D dst whose last dim is 1
-/// (dst [3, 4, 1] plus a [1, 4, 1] addend adds its element 0 everywhere);
-/// without unit dims that shape does not arise. Blocked layouts, and ranks
-/// the factory rejects anyway, are left alone.
-aic::contract::Binary squeezeUnitDims(const aic::contract::Binary &d) {
+/// where dst has extent 1, which all operands have too, and with `lead`
+/// one leading unit dim added: for dense row-major tensors, the same bytes.
+/// oneDNN 2.6's binary kernel applies a per-channel post-op operand wrongly
+/// to a 3-D dst whose last dim is 1 (dst [3, 4, 1] plus a [1, 4, 1] addend
+/// adds its element 0 everywhere); without unit dims that shape does not
+/// arise. Blocked layouts, and ranks the factory rejects anyway, are left
+/// alone.
+aic::contract::Binary squeezeUnitDims(const aic::contract::Binary &d,
+                                      bool lead) {
   int64_t rank = d.dst.rank();
   std::vector<const Tensor *> all{&d.a, &d.b, &d.dst};
   for (const PostOp &op : d.post_ops)
@@ -162,15 +168,17 @@ aic::contract::Binary squeezeUnitDims(const aic::contract::Binary &d) {
     if (!t->isPlain() || t->rank() > rank)
       return d;
   const std::vector<int64_t> &dd = d.dst.dims;
+  int64_t kept =
+      std::count_if(dd.begin(), dd.end(), [](int64_t e) { return e != 1; });
   auto squeeze = [&](const Tensor &t) {
     memory::dims td = padDims(t.dims, rank);
     Tensor out;
     out.dtype = t.dtype;
+    if ((lead && kept < kMaxTensorRank) || kept == 0)
+      out.dims.push_back(1);
     for (int64_t i = 0; i < rank; ++i)
       if (dd[i] != 1)
         out.dims.push_back(td[i]);
-    if (out.dims.empty())
-      out.dims.push_back(1);
     return out;
   };
   aic::contract::Binary s = d;
@@ -184,9 +192,9 @@ aic::contract::Binary squeezeUnitDims(const aic::contract::Binary &d) {
 }
 } // namespace
 
-PrimitivePtr aic::rt::createBinary(const contract::Binary &given,
-                                   const CreateInfo &ci) {
-  contract::Binary d = squeezeUnitDims(given);
+/// The primitive for `d`, whose dims are as the kernel gets them.
+static std::unique_ptr<Binary> makeBinary(const aic::contract::Binary &d,
+                                          const CreateInfo &ci) {
   int64_t alg = d.alg;
   if (alg < AIC_BINARY_ADD || alg > AIC_BINARY_MIN)
     invalid(ci, "unknown binary alg " + std::to_string(alg));
@@ -232,9 +240,32 @@ PrimitivePtr aic::rt::createBinary(const contract::Binary &given,
   for (int64_t i = 0; i < rank; ++i)
     if (ad[i] != dd[i])
       aStrides[i] = 0;
-  return std::make_unique<Binary>(ci.label, ci.engine, dnnl::binary(pd),
-                                  std::move(slots), pd.scratchpad_desc(), mode,
-                                  dd, aStrides, bMd.get_size());
+  auto prim = std::make_unique<Binary>(ci.label, ci.engine, dnnl::binary(pd),
+                                       std::move(slots), pd.scratchpad_desc(),
+                                       mode, dd, aStrides, bMd.get_size());
+  prim->reference = std::string(pd.impl_info_str()).rfind("ref", 0) == 0;
+  return prim;
+}
+
+PrimitivePtr aic::rt::createBinary(const contract::Binary &given,
+                                   const CreateInfo &ci) {
+  // oneDNN's JIT kernel takes an operand varying along the first dim only
+  // in its per-channel form, behind a leading unit dim ([3, 320, 320] -
+  // [3, 1, 1] as [1, 3, 320, 320] - [1, 3, 1, 1]); as it is, only its
+  // reference kernel does, some 1000x slower. Other shapes are the other
+  // way round ([2, 16, 8, 8] + [1, 16, 1, 1] is per-channel as it is): the
+  // form with the leading dim is tried where the first has no JIT kernel.
+  contract::Binary first = squeezeUnitDims(given, false);
+  std::unique_ptr<Binary> prim = makeBinary(first, ci);
+  if (prim->reference) {
+    contract::Binary lead = squeezeUnitDims(given, true);
+    if (lead.dst.dims != first.dst.dims) {
+      std::unique_ptr<Binary> other = makeBinary(lead, ci);
+      if (!other->reference)
+        prim = std::move(other);
+    }
+  }
+  return prim;
 }
 
 //===--- CONCAT -----------------------------------------------------------===//

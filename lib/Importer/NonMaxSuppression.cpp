@@ -46,11 +46,20 @@ struct BoxSet {
             b.create<arith::MaximumFOp>(loc, c[0], c[2])};
   }
 
-  /// Whether boxes i and j overlap by more than `threshold` (IoU).
-  Value suppresses(OpBuilder &b, Location loc, Value batch, Value i, Value j,
-                   Value threshold) const {
-    SmallVector<Value> p = corners(b, loc, batch, i),
-                       q = corners(b, loc, batch, j);
+  /// The corners of box `i` of batch `batch` and its area.
+  SmallVector<Value> geometry(OpBuilder &b, Location loc, Value batch,
+                              Value i) const {
+    SmallVector<Value> g = corners(b, loc, batch, i);
+    Value w = b.create<arith::SubFOp>(loc, g[2], g[0]);
+    Value h = b.create<arith::SubFOp>(loc, g[3], g[1]);
+    g.push_back(b.create<arith::MulFOp>(loc, w, h));
+    return g;
+  }
+
+  /// Whether boxes of geometries `p` and `q` overlap by more than
+  /// `threshold` (IoU).
+  static Value overlaps(OpBuilder &b, Location loc, ArrayRef<Value> p,
+                        ArrayRef<Value> q, Value threshold) {
     auto sub = [&](Value x, Value y) -> Value {
       return b.create<arith::SubFOp>(loc, x, y);
     };
@@ -69,8 +78,7 @@ struct BoxSet {
     Value ix1 = b.create<arith::MinimumFOp>(loc, p[2], q[2]);
     Value iy1 = b.create<arith::MinimumFOp>(loc, p[3], q[3]);
     Value inter = mul(sub(ix1, ix0), sub(iy1, iy0));
-    Value areaP = mul(sub(p[2], p[0]), sub(p[3], p[1]));
-    Value areaQ = mul(sub(q[2], q[0]), sub(q[3], q[1]));
+    Value areaP = p[4], areaQ = q[4];
     Value uni = sub(b.create<arith::AddFOp>(loc, areaP, areaQ), inter);
     Value valid = andI(andI(gt(ix1, ix0), gt(iy1, iy0)),
                        andI(andI(gt(inter, zero), gt(uni, zero)),
@@ -250,7 +258,8 @@ LogicalResult aic::importer::importNonMaxSuppression(NodeImporter &imp) {
     buildRuntimeSizeCheck(imp, rowsType, maxRows);
     rowsSizes.push_back(maxRows);
   }
-  auto keptType = RankedTensorType::get({n}, b.getIndexType());
+  auto orderType = RankedTensorType::get({n}, b.getIndexType());
+  auto keptBoxesType = RankedTensorType::get({n, 5}, b.getF32Type());
   SmallVector<Value> perBox;
   if (ShapedType::isDynamic(n))
     perBox.push_back(cn);
@@ -264,8 +273,10 @@ LogicalResult aic::importer::importNonMaxSuppression(NodeImporter &imp) {
           ValueRange rows) -> scf::ValueVector {
         Value batch = bc[0], cls = bc[1];
         Value order =
-            sortByScore(nb, nloc, scores, batch, cls, cn, keptType, perBox);
-        Value kept = nb.create<tensor::EmptyOp>(nloc, keptType, perBox);
+            sortByScore(nb, nloc, scores, batch, cls, cn, orderType, perBox);
+        // The geometry of each box kept so far, one row each: the test of a
+        // candidate reads them in order.
+        Value kept = nb.create<tensor::EmptyOp>(nloc, keptBoxesType, perBox);
         // The boxes by decreasing score; one below the threshold, or past
         // the limit, changes nothing.
         SmallVector<Value> picks = forLoop(
@@ -290,26 +301,35 @@ LogicalResult aic::importer::importNonMaxSuppression(NodeImporter &imp) {
               return ifElse(
                   rb, rloc, open,
                   [&](OpBuilder &tb, Location tloc) -> SmallVector<Value> {
+                    SmallVector<Value> mine =
+                        boxSet.geometry(tb, tloc, batch, i);
                     Value suppressed =
-                        forLoop(tb, tloc, st[1],
-                                ValueRange{tb.create<arith::ConstantIntOp>(
-                                    tloc, 0, 1)},
-                                [&](OpBuilder &lb, Location lloc, Value q,
-                                    ValueRange any) -> SmallVector<Value> {
-                                  Value other = lb.create<tensor::ExtractOp>(
-                                      lloc, st[0], q);
-                                  return {lb.create<arith::OrIOp>(
-                                      lloc, any[0],
-                                      boxSet.suppresses(lb, lloc, batch, i,
-                                                        other, iouThreshold))};
-                                })
+                        forLoop(
+                            tb, tloc, st[1],
+                            ValueRange{
+                                tb.create<arith::ConstantIntOp>(tloc, 0, 1)},
+                            [&](OpBuilder &lb, Location lloc, Value q,
+                                ValueRange any) -> SmallVector<Value> {
+                              SmallVector<Value> other;
+                              for (int64_t k = 0; k < 5; ++k)
+                                other.push_back(lb.create<tensor::ExtractOp>(
+                                    lloc, st[0],
+                                    ValueRange{q, cIndex(lb, lloc, k)}));
+                              return {lb.create<arith::OrIOp>(
+                                  lloc, any[0],
+                                  BoxSet::overlaps(lb, lloc, mine, other,
+                                                   iouThreshold))};
+                            })
                             .front();
                     return ifElse(
                         tb, tloc, suppressed, same,
                         [&](OpBuilder &kb,
                             Location kloc) -> SmallVector<Value> {
-                          Value keptNow = kb.create<tensor::InsertOp>(
-                              kloc, i, st[0], st[1]);
+                          Value keptNow = st[0];
+                          for (auto [k, v] : llvm::enumerate(mine))
+                            keptNow = kb.create<tensor::InsertOp>(
+                                kloc, v, keptNow,
+                                ValueRange{st[1], cIndex(kb, kloc, k)});
                           Value out = st[2];
                           Value fields[] = {batch, cls, i};
                           for (auto [k, field] : llvm::enumerate(fields))

@@ -118,6 +118,13 @@ TEST(Kernels, BinaryBroadcasting) {
   for (int i = 0; i < 24; ++i)
     unit[i] = a[i] * s4[i % 4] + t4[i % 4];
   expectNear(out[4], unit, "unit dims");
+  auto m2 = filled(2, 24), v2 = filled(2, 25);
+  for (float &v : v2)
+    v += v >= 0 ? 0.5f : -0.5f;
+  std::vector<float> lead(24);
+  for (int i = 0; i < 24; ++i)
+    lead[i] = (a[i] - m2[i / 12]) / v2[i / 12];
+  expectNear(out[5], lead, "leading dim");
 }
 
 std::vector<float> poolRef(const std::vector<float> &x, int alg, int64_t c,

@@ -7,6 +7,8 @@
 // y_div = c / b + k     both broadcast; post-op add of k [4]
 // y_unit = a * s + t    a viewed as [6,4,1], s and t [4,1]: a per-channel
 //                       post-op with a last dim of 1 (see squeezeUnitDims)
+// y_lead = (a - m) / v  m and v [2,1,1], varying along the first dim only
+//                       (an image's mean and deviation per channel)
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,9 +27,10 @@ const aic_model_tensor_meta kOutputs[] = {{"y_add", AIC_DTYPE_FLOAT32, 3, kA},
                                           {"y_sub", AIC_DTYPE_FLOAT32, 3, kA},
                                           {"y_mul", AIC_DTYPE_FLOAT32, 3, kA},
                                           {"y_div", AIC_DTYPE_FLOAT32, 3, kA},
-                                          {"y_unit", AIC_DTYPE_FLOAT32, 3, kU}};
+                                          {"y_unit", AIC_DTYPE_FLOAT32, 3, kU},
+                                          {"y_lead", AIC_DTYPE_FLOAT32, 3, kA}};
 
-float k[4], s4[4], t4[4];
+float k[4], s4[4], t4[4], m2[2], v2[2];
 
 contract::Binary binary(int64_t alg, Tensor a, Tensor b,
                         std::vector<PostOp> postOps = {}) {
@@ -49,21 +52,29 @@ const contract::Binary kUnit{AIC_BINARY_MUL,
                              f32({4, 1}),
                              f32({6, 4, 1}),
                              {PostOp::binary(AIC_BINARY_ADD, f32({4, 1}))}};
+const contract::Binary kLead =
+    binary(AIC_BINARY_SUB, f32({2, 3, 4}), f32({2, 1, 1}),
+           {PostOp::binary(AIC_BINARY_DIV, f32({2, 1, 1}))});
 
 } // namespace
 
-AIC_TEST_MODEL_META = {AIC_ABI_VERSION, count(kInputs), count(kOutputs), 5, 0,
+AIC_TEST_MODEL_META = {AIC_ABI_VERSION, count(kInputs), count(kOutputs), 6, 0,
                        kInputs,         kOutputs};
 
 int32_t modelInit(aicrt_context *ctx) {
   fill(k, count(k), 21);
   fill(s4, count(s4), 22);
   fill(t4, count(t4), 23);
+  fill(m2, count(m2), 24);
+  fill(v2, count(v2), 25);
+  for (float &v : v2)
+    v += v >= 0 ? 0.5f : -0.5f;
   AIC_TRY(create(ctx, 0, kAdd, "add"));
   AIC_TRY(create(ctx, 1, kSub, "sub"));
   AIC_TRY(create(ctx, 2, kMul, "mul"));
   AIC_TRY(create(ctx, 3, kDiv, "div"));
-  return create(ctx, 4, kUnit, "unit");
+  AIC_TRY(create(ctx, 4, kUnit, "unit"));
+  return create(ctx, 5, kLead, "lead");
 }
 
 int32_t modelRun(aicrt_exec_state *st, void *const *in, void *const *out,
@@ -72,5 +83,6 @@ int32_t modelRun(aicrt_exec_state *st, void *const *in, void *const *out,
   AIC_TRY(exec(st, 1, kSub, {in[1], in[0], out[1]}));
   AIC_TRY(exec(st, 2, kMul, {in[1], in[0], out[2]}));
   AIC_TRY(exec(st, 3, kDiv, {in[2], in[1], out[3], k}));
-  return exec(st, 4, kUnit, {in[0], s4, out[4], t4});
+  AIC_TRY(exec(st, 4, kUnit, {in[0], s4, out[4], t4}));
+  return exec(st, 5, kLead, {in[0], m2, out[5], v2});
 }
