@@ -118,6 +118,15 @@ TEST(Kernels, BinaryBroadcasting) {
   for (int i = 0; i < 24; ++i)
     unit[i] = a[i] * s4[i % 4] + t4[i % 4];
   expectNear(out[4], unit, "unit dims");
+}
+
+TEST(Kernels, BinaryVaryingAlongTheFirstDim) {
+  aic::Model m = aic::Model::load(modelPath("binary_lead"));
+  auto a = filled(24, 103), b = filled(3, 104), c = filled(8, 105);
+  for (float &v : b)
+    v += v >= 0 ? 0.5f : -0.5f;
+  auto out = runF32(m, {a, b, c});
+  ASSERT_EQ(out.size(), 6u);
   auto m2 = filled(2, 24), v2 = filled(2, 25);
   for (float &v : v2)
     v += v >= 0 ? 0.5f : -0.5f;
