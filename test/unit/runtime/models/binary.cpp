@@ -25,13 +25,12 @@ const int64_t kA[] = {2, 3, 4}, kB[] = {3, 1}, kC[] = {2, 1, 4},
 const aic_model_tensor_meta kInputs[] = {{"a", AIC_DTYPE_FLOAT32, 3, kA},
                                          {"b", AIC_DTYPE_FLOAT32, 2, kB},
                                          {"c", AIC_DTYPE_FLOAT32, 3, kC}};
-const aic_model_tensor_meta kOutputs[] = {{"y_add", AIC_DTYPE_FLOAT32, 3, kA},
-                                          {"y_sub", AIC_DTYPE_FLOAT32, 3, kA},
-                                          {"y_mul", AIC_DTYPE_FLOAT32, 3, kA},
-                                          {"y_div", AIC_DTYPE_FLOAT32, 3, kA},
-                                          {"y_unit", AIC_DTYPE_FLOAT32, 3, kU},
+const aic_model_tensor_meta kOutputs[] = {
+    {"y_add", AIC_DTYPE_FLOAT32, 3, kA},  {"y_sub", AIC_DTYPE_FLOAT32, 3, kA},
+    {"y_mul", AIC_DTYPE_FLOAT32, 3, kA},  {"y_div", AIC_DTYPE_FLOAT32, 3, kA},
+    {"y_unit", AIC_DTYPE_FLOAT32, 3, kU},
 #if VARIANT == 1
-                                          {"y_lead", AIC_DTYPE_FLOAT32, 3, kA},
+    {"y_lead", AIC_DTYPE_FLOAT32, 3, kA},
 #endif
 };
 
@@ -63,9 +62,9 @@ const contract::Binary kLead =
 
 } // namespace
 
-AIC_TEST_MODEL_META = {AIC_ABI_VERSION, count(kInputs), count(kOutputs),
-                       count(kOutputs), 0,
-                       kInputs,         kOutputs};
+AIC_TEST_MODEL_META = {
+    AIC_ABI_VERSION, count(kInputs), count(kOutputs), count(kOutputs), 0,
+    kInputs,         kOutputs};
 
 int32_t modelInit(aicrt_context *ctx) {
   fill(k, count(k), 21);
