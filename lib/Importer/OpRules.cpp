@@ -522,15 +522,37 @@ static LogicalResult importGemm(NodeImporter &imp) {
   int64_t kB = bType.getDimSize(transposeB ? 1 : 0);
   int64_t n = bType.getDimSize(transposeB ? 0 : 1);
   // Run-time dims: M and N come from A and B (the primitive takes them per
-  // shape); K must be known.
+  // shape). K must be known on one side: the other's is checked per run
+  // (a Flatten of an image of run-time size before a classifier's weights).
   if (!aType.hasStaticShape() || !bType.hasStaticShape()) {
-    if (ShapedType::isDynamic(kA) || ShapedType::isDynamic(kB) ||
+    if ((ShapedType::isDynamic(kA) && ShapedType::isDynamic(kB)) ||
         (imp.hasInput(2) && !imp.getInputType(2).hasStaticShape()))
       return imp.emitError()
              << "A " << formatShape(aType.getShape()) << " x B "
              << formatShape(bType.getShape()) << (imp.hasInput(2) ? " + C" : "")
-             << ": run-time dims are supported in M and N only (fix the "
-                "model's symbolic dims with --input-shape)";
+             << ": run-time dims are supported in M and N, and in K on one "
+                "side only (fix the model's symbolic dims with "
+                "--input-shape)";
+    if (ShapedType::isDynamic(kA) || ShapedType::isDynamic(kB)) {
+      bool onA = ShapedType::isDynamic(kA);
+      Value &operand = onA ? *lhs : *rhs;
+      int64_t dim = onA ? (transposeA ? 0 : 1) : (transposeB ? 1 : 0);
+      int64_t k = onA ? kB : kA;
+      Value got = imp.create<tensor::DimOp>(operand, dim);
+      Value want = imp.create<arith::ConstantIndexOp>(k);
+      buildRuntimeCheck(
+          imp, imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, got, want),
+          std::string("dim ") + std::to_string(dim) + " of " +
+              (onA ? "A" : "B") + " is not " + std::to_string(k) +
+              ", the contracted size of " + (onA ? "B" : "A") +
+              ", at run time");
+      auto operandType = cast<RankedTensorType>(operand.getType());
+      SmallVector<int64_t> shape(operandType.getShape());
+      shape[dim] = k;
+      operand = imp.create<tensor::CastOp>(
+          RankedTensorType::get(shape, operandType.getElementType()), operand);
+      kA = kB = k;
+    }
     type = RankedTensorType::get({m, n}, type->getElementType());
   }
   if (kA != kB || type->getDimSize(0) != m || type->getDimSize(1) != n)

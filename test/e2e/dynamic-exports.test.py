@@ -88,6 +88,20 @@ class Eye(nn.Module):
         return x @ (torch.eye(x.shape[1]) * 2 + 1)
 
 
+class Classifier(nn.Module):
+    """A CNN whose classifier's input size follows the image's: only
+    images that pool to 7x7 fit its weights."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3, padding=1)
+        self.fc = nn.Linear(4 * 7 * 7, 10)
+
+    def forward(self, x):
+        y = nn.functional.max_pool2d(self.conv(x), 4).relu()
+        return self.fc(y.flatten(1))
+
+
 def grid_inputs(b, h, w):
     return (torch.randn(b, 2, h, w), torch.rand(b, 3, 5, 2) * 2.6 - 1.3)
 
@@ -120,6 +134,9 @@ CASES = [
      {"x": {0: "b", 1: "t"}, "prefix": {0: "k"}}, 13),
     ("eye", Eye(), lambda b, n: (torch.randn(b, n),), [(2, 3), (3, 5), (1, 1)],
      None, ["x"], {"x": {0: "b", 1: "n"}}, 13),
+    ("classifier", Classifier(), lambda b, h, w: (torch.randn(b, 1, h, w),),
+     [(2, 28, 28), (1, 28, 31), (3, 30, 29)], (1, 32, 32), ["x"],
+     {"x": {0: "b", 2: "h", 3: "w"}}, 13),
     ("halves", Halves(), lambda b, t: (torch.randn(b, t),),
      [(2, 6), (1, 6), (3, 6)], (2, 10), ["x"], {"x": {0: "b", 1: "t"}}, 13),
 ]
