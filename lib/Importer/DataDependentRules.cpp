@@ -1,11 +1,10 @@
 //===- DataDependentRules.cpp - Outputs whose shape depends on data -------===//
 //
 // NonZero, Compress and Unique (NonMaxSuppression: NonMaxSuppression.cpp):
-// how many elements their
-// outputs have is known only once the input data is. Each rule computes
-// the output into a tensor of its static upper bound (every element
-// nonzero, every slice kept or distinct, every box selected) in one pass of
-// scf.for loops, counting as it goes, and the output is the
+// how many elements their outputs have is known only once the input data
+// is. Each rule computes the output into a tensor of its static upper
+// bound (every element nonzero, every slice kept or distinct) in one pass
+// of scf.for loops, counting as it goes, and the output is the
 // tensor.extract_slice of the counted part: a tensor with a `?` dim, which
 // aic-plan-memory gives a buffer of its own at run time and the runtime
 // hands to the caller (aic_model_run_alloc). Inputs may have run-time dims:

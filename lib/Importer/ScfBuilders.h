@@ -36,8 +36,7 @@ using BodyFn = llvm::function_ref<llvm::SmallVector<mlir::Value>(
 
 /// scf.for iv in [0, n) threading `inits`; returns the final values.
 inline llvm::SmallVector<mlir::Value> forLoop(mlir::OpBuilder &b,
-                                              mlir::Location loc,
-                                              mlir::Value n,
+                                              mlir::Location loc, mlir::Value n,
                                               mlir::ValueRange inits,
                                               BodyFn body) {
   auto loop = b.create<mlir::scf::ForOp>(

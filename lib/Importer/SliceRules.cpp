@@ -373,13 +373,15 @@ static LogicalResult importRuntimeSplit(NodeImporter &imp, Value input,
         splitType.getDimSize(0) != numOutputs)
       return imp.emitError() << "expects 'split' of " << numOutputs
                              << " values, got " << splitType;
-    Value zero = index(0);
     for (int64_t i = 0; i < numOutputs; ++i) {
       Value v = imp.create<tensor::ExtractOp>(*split, ValueRange{index(i)});
       Value size = imp.create<arith::IndexCastOp>(b.getIndexType(), v);
+      // Unsigned: a negative size fails too. Each at most the dim, so the
+      // sum checked below cannot wrap around.
       buildRuntimeCheck(
-          imp, imp.create<arith::CmpIOp>(arith::CmpIPredicate::sge, size, zero),
-          "split size " + std::to_string(i) + " read at run time is negative");
+          imp, imp.create<arith::CmpIOp>(arith::CmpIPredicate::ule, size, dim),
+          "split size " + std::to_string(i) +
+              " read at run time is negative or above the dim");
       sizes.push_back(size);
     }
   } else if (imp.getAttr("split")) {
