@@ -99,6 +99,27 @@ fillUnknownDims(const onnx::TypeProto &known, const onnx::TypeProto &inferred) {
   return merged;
 }
 
+void aic::importer::addFunctionBodyInference() {
+  for (const onnx::OpSchema &known :
+       onnx::OpSchemaRegistry::get_all_schemas_with_history()) {
+    auto *schema = const_cast<onnx::OpSchema *>(onnx::OpSchemaRegistry::Schema(
+        known.Name(), known.SinceVersion(), known.domain()));
+    if (!schema || schema->SinceVersion() != known.SinceVersion() ||
+        schema->has_type_and_shape_inference_function() ||
+        !schema->HasFunction() || !schema->GetFunction())
+      continue;
+    // The body's operators are of the schema's domain at its version.
+    std::unordered_map<std::string, int> opsets{
+        {schema->domain(), schema->SinceVersion()}};
+    schema->TypeAndShapeInferenceFunction(
+        [schema, opsets](onnx::InferenceContext &ctx) {
+          onnx::shape_inference::InferShapeForFunctionNode(
+              *schema->GetFunction(), opsets,
+              onnx::OpSchemaRegistry::Instance(), ctx);
+        });
+  }
+}
+
 bool aic::importer::hasInferenceGaps(const onnx::GraphProto &graph,
                                      const GraphState &state) {
   for (const onnx::NodeProto &node : graph.node()) {

@@ -301,13 +301,13 @@ struct RoiAlignOptions {
 /// bin's grid of samples (fixed, or ceil(bin size) per axis when
 /// sampling_ratio is 0, so a run-time loop), each bilinear from its four
 /// neighbours (0 outside [-1, size]); avg averages the samples, max takes
-/// the largest weighted neighbour of any sample.
+/// the largest weighted neighbour of any sample. `height` and `width` are
+/// the input's, as floats of `computeType`.
 static Value buildRoiAlignElement(OpBuilder &b, Location loc, Value input,
-                                  ArrayRef<int64_t> inShape, ValueRange box,
+                                  Value height, Value width, ValueRange box,
                                   Value batch, const RoiAlignOptions &opts,
                                   Type computeType) {
   ScalarBuilder s(b, loc, computeType);
-  int64_t height = inShape[2], width = inShape[3];
   Value channel = b.create<linalg::IndexOp>(loc, 1);
   Value ph =
       indexAsFloat(b, loc, b.create<linalg::IndexOp>(loc, 2), computeType);
@@ -349,18 +349,18 @@ static Value buildRoiAlignElement(OpBuilder &b, Location loc, Value input,
   };
   // The sample position is binStart + (i + 0.5) * bin / grid.
   auto sampleAxis = [&](OpBuilder &nb, Value binStart, Value bin, Value grid,
-                        Value i, int64_t size) {
+                        Value i, Value size) {
     ScalarBuilder ns(nb, loc, computeType);
     Value k = indexAsFloat(nb, loc, i, computeType);
     Value offset = ns.div(ns.mul(ns.add(k, ns.constant(0.5)), bin), grid);
     Value pos = ns.add(binStart, offset);
     Axis a;
     Value aboveMin = ns.cmp(CmpKind::ge, pos, ns.constant(-1));
-    Value belowMax = ns.cmp(CmpKind::le, pos, ns.constant(size));
+    Value belowMax = ns.cmp(CmpKind::le, pos, size);
     a.inside = nb.create<arith::AndIOp>(loc, aboveMin, belowMax);
     pos = nb.create<arith::MaxNumFOp>(loc, pos, ns.constant(0));
-    pos = nb.create<arith::MinNumFOp>(loc, pos, ns.constant(size));
-    Value last = ns.constant(size - 1);
+    pos = nb.create<arith::MinNumFOp>(loc, pos, size);
+    Value last = ns.sub(size, ns.constant(1));
     Value low = nb.create<math::FloorOp>(loc, pos);
     Value atEnd = ns.cmp(CmpKind::ge, low, last);
     low = ns.select(atEnd, last, low);
@@ -368,8 +368,8 @@ static Value buildRoiAlignElement(OpBuilder &b, Location loc, Value input,
     Value high = ns.select(atEnd, last, ns.add(low, ns.constant(1)));
     a.wHigh = ns.sub(pos, low);
     a.wLow = ns.sub(ns.constant(1), a.wHigh);
-    a.low = toClampedIndex(nb, loc, low, size);
-    a.high = toClampedIndex(nb, loc, high, size);
+    a.low = toClampedIndex(nb, loc, low, last);
+    a.high = toClampedIndex(nb, loc, high, last);
     return a;
   };
 
@@ -421,7 +421,9 @@ static Value buildRoiAlignElement(OpBuilder &b, Location loc, Value input,
 
 /// RoiAlign-10 and -16: X (N, C, H, W), rois (R, 4) as [x1, y1, x2, y2],
 /// batch_indices (R). Batch indices are clamped into [0, N): ONNX leaves
-/// others undefined and no read may leave the input.
+/// others undefined and no read may leave the input. Any dim may be known
+/// only at run time (a detector pools a data-dependent number of boxes);
+/// the box counts and the 4 are then checked per run.
 LogicalResult aic::importer::importRoiAlign(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0), rois = imp.getInput(1),
                    indices = imp.getInput(2);
@@ -432,9 +434,12 @@ LogicalResult aic::importer::importRoiAlign(NodeImporter &imp) {
   auto indicesType = cast<RankedTensorType>(indices->getType());
   if (inType.getRank() != 4)
     return imp.emitError() << "expects a 4-D input";
-  if (roisType.getRank() != 2 || roisType.getDimSize(1) != 4 ||
+  auto mayDiffer = [](int64_t a, int64_t b) {
+    return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
+  };
+  if (roisType.getRank() != 2 || mayDiffer(roisType.getDimSize(1), 4) ||
       indicesType.getRank() != 1 ||
-      indicesType.getDimSize(0) != roisType.getDimSize(0))
+      mayDiffer(indicesType.getDimSize(0), roisType.getDimSize(0)))
     return imp.emitError()
            << "expects rois of shape [R, 4] and batch_indices of shape [R]";
   if (!isa<FloatType>(roisType.getElementType()) ||
@@ -462,14 +467,74 @@ LogicalResult aic::importer::importRoiAlign(NodeImporter &imp) {
     return imp.emitError() << "expects positive output sizes and a "
                               "non-negative sampling_ratio";
   Type elementType = inType.getElementType();
-  FailureOr<RankedTensorType> type =
-      getSampledOutputType(imp, inType,
-                           {roisType.getDimSize(0), inType.getDimSize(1),
-                            opts.outHeight, opts.outWidth});
+  int64_t boxes = roisType.isDynamicDim(0) ? indicesType.getDimSize(0)
+                                           : roisType.getDimSize(0);
+  FailureOr<RankedTensorType> type = getSampledOutputType(
+      imp, inType,
+      {boxes, inType.getDimSize(1), opts.outHeight, opts.outWidth});
   if (failed(type))
     return failure();
   if (!*type)
     return success();
+  auto dim = [&](Value v, int64_t d) -> Value {
+    return imp.create<tensor::DimOp>(v, d);
+  };
+  auto index = [&](int64_t v) -> Value {
+    return imp.create<arith::ConstantIndexOp>(v);
+  };
+  // (One op created per statement, so that the IR's order is fixed.)
+  auto compare = [&](arith::CmpIPredicate predicate, Value a,
+                     int64_t b) -> Value {
+    Value constant = index(b);
+    return imp.create<arith::CmpIOp>(predicate, a, constant);
+  };
+  Value count = dim(*rois, 0);
+  if (roisType.isDynamicDim(1)) {
+    Value four = dim(*rois, 1);
+    buildRuntimeCheck(imp, compare(arith::CmpIPredicate::eq, four, 4),
+                      "dim 1 of rois is not 4 at run time");
+  }
+  if (roisType.isDynamicDim(0) || indicesType.isDynamicDim(0)) {
+    Value indexCount = dim(*indices, 0);
+    buildRuntimeCheck(
+        imp,
+        imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, count, indexCount),
+        "rois and batch_indices hold different numbers of boxes at run time");
+  }
+  // Reads clamp their indices into the input, which therefore must not be
+  // empty where there are boxes to pool (a static shape was checked).
+  SmallVector<Value, 3> inDims;
+  bool nonEmpty = true;
+  for (int64_t d : {0, 2, 3}) {
+    nonEmpty &= !inType.isDynamicDim(d) && inType.getDimSize(d) > 0;
+    inDims.push_back(inType.isDynamicDim(d) ? dim(*input, d)
+                                            : index(inType.getDimSize(d)));
+  }
+  if (!nonEmpty) {
+    Value ok = compare(arith::CmpIPredicate::eq, count, 0);
+    Value positive = compare(arith::CmpIPredicate::sgt, inDims[0], 0);
+    for (Value size : ArrayRef<Value>(inDims).drop_front()) {
+      Value sizePositive = compare(arith::CmpIPredicate::sgt, size, 0);
+      positive = imp.create<arith::AndIOp>(positive, sizePositive);
+    }
+    buildRuntimeCheck(imp, imp.create<arith::OrIOp>(ok, positive),
+                      "the input is empty at run time but there are boxes "
+                      "to pool");
+  }
+  Value one = index(1);
+  Value lastBatch = imp.create<arith::SubIOp>(inDims[0], one);
+  Type computeType = getComputeType(elementType);
+  Value sizes[2];
+  for (int k = 0; k < 2; ++k) {
+    Value i64 = imp.create<arith::IndexCastOp>(imp.getBuilder().getI64Type(),
+                                               inDims[1 + k]);
+    sizes[k] = imp.create<arith::SIToFPOp>(computeType, i64);
+  }
+  SmallVector<Value, 2> runtimeSizes;
+  if (type->isDynamicDim(0))
+    runtimeSizes.push_back(count);
+  if (type->isDynamicDim(1))
+    runtimeSizes.push_back(dim(*input, 1));
   // The run-time sample loops are scf.for.
   imp.getContext()->getOrLoadDialect<scf::SCFDialect>();
   MLIRContext *ctx = imp.getContext();
@@ -478,24 +543,20 @@ LogicalResult aic::importer::importRoiAlign(NodeImporter &imp) {
     maps.push_back(AffineMap::get(
         4, 0, {getAffineDimExpr(0, ctx), getAffineConstantExpr(k, ctx)}, ctx));
   maps.push_back(AffineMap::get(4, 0, {getAffineDimExpr(0, ctx)}, ctx));
-  Type computeType = getComputeType(elementType);
   Value source = *input;
-  ArrayRef<int64_t> inShape = inType.getShape();
-  int64_t batches = inShape[0];
   imp.setOutput(
       0, buildGeneric(
              imp, *type, ValueRange{*rois, *rois, *rois, *rois, *indices}, maps,
+             runtimeSizes,
              [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
                Value batch =
                    b.create<arith::IndexCastOp>(loc, b.getIndexType(), args[4]);
                batch = b.create<arith::MaxSIOp>(
                    loc, batch, b.create<arith::ConstantIndexOp>(loc, 0));
-               batch = b.create<arith::MinSIOp>(
-                   loc, batch,
-                   b.create<arith::ConstantIndexOp>(loc, batches - 1));
-               Value result = buildRoiAlignElement(b, loc, source, inShape,
-                                                   args.take_front(4), batch,
-                                                   opts, computeType);
+               batch = b.create<arith::MinSIOp>(loc, batch, lastBatch);
+               Value result = buildRoiAlignElement(b, loc, source, sizes[0],
+                                                   sizes[1], args.take_front(4),
+                                                   batch, opts, computeType);
                return castFloat(b, loc, result, elementType);
              }));
   return success();

@@ -783,7 +783,7 @@ ArrayRef<OpRuleInfo> aic::importer::getSamplingRules() {
   static const OpRuleInfo rules[] = {
       {"GridSample", importGridSample, 16, kFloat, "", true},
       {"Resize", importResize, 10, kAny, "", true},
-      {"RoiAlign", importRoiAlign, 10, kFloat},
+      {"RoiAlign", importRoiAlign, 10, kFloat, "", true},
       {"Upsample", importLegacyResize, 7, kAny},
   };
   return rules;
