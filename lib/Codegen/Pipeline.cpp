@@ -28,8 +28,22 @@
 
 using namespace mlir;
 
+/// The canonicalizer without scf.for's ForOpTensorCastFolder: it moves a
+/// tensor.cast of a loop's initial value into the loop, taking the initial
+/// value's static shape as the carried one, which is wrong for a value that
+/// grows from one iteration to the next (an ONNX Loop that concatenates a
+/// row per iteration to an empty tensor).
+static std::unique_ptr<Pass> createAicCanonicalizerPass() {
+  // The canonicalize pass's defaults.
+  GreedyRewriteConfig config;
+  config.useTopDownTraversal = true;
+  return createCanonicalizerPass(
+      config,
+      /*disabledPatterns=*/{"(anonymous namespace)::ForOpTensorCastFolder"});
+}
+
 void aic::buildOptimizationPipeline(OpPassManager &pm, StringRef isa) {
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createAicCanonicalizerPass());
   pm.addPass(createCSEPass());
   // Constants first, so that batch norm parameters and conv weights computed
   // from constants (reshapes, casts, shape arithmetic) are constants when
@@ -44,6 +58,7 @@ void aic::buildOptimizationPipeline(OpPassManager &pm, StringRef isa) {
   // still separate ops (fusion would merge their steps into chains).
   pm.addNestedPass<func::FuncOp>(aic::createRecognizeLayerNorm());
   pm.addNestedPass<func::FuncOp>(aic::createRecognizeGelu());
+  pm.addNestedPass<func::FuncOp>(aic::createRecognizeHardSwish());
   // Matmuls in their final shape before fusion, which looks through the
   // reshapes this leaves behind collapsed matmuls.
   pm.addNestedPass<func::FuncOp>(aic::createNormalizeMatmuls());
@@ -57,7 +72,7 @@ void aic::buildOptimizationPipeline(OpPassManager &pm, StringRef isa) {
   // Per-channel input scales left after fusion (squeeze-and-excite) move
   // into the weights of the conv they feed.
   pm.addNestedPass<func::FuncOp>(aic::createFoldInputScale());
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createAicCanonicalizerPass());
   // Layouts last: they depend on the final shape of every primitive, and
   // the canonicalizer then drops the constants packing replaced.
   aic::AssignLayoutsOptions layouts;
@@ -65,7 +80,7 @@ void aic::buildOptimizationPipeline(OpPassManager &pm, StringRef isa) {
   pm.addNestedPass<func::FuncOp>(aic::createAssignLayouts(layouts));
   // On the stored shapes that layouts gave.
   pm.addNestedPass<func::FuncOp>(aic::createPropagateNaN());
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createAicCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
 
@@ -97,7 +112,7 @@ void aic::buildRuntimeLoweringPipeline(OpPassManager &pm) {
   pm.addPass(aic::createConstantsToGlobals());
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
   pm.addPass(bufferization::createOneShotBufferizePass(options));
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createAicCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(aic::createConcatInPlace());
   pm.addNestedPass<func::FuncOp>(aic::createTileConvChains());
   pm.addPass(aic::createPackWeights());
@@ -128,7 +143,7 @@ void aic::buildLLVMLoweringPipeline(OpPassManager &pm) {
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createAicCanonicalizerPass());
 }
 
 void aic::registerPipelines() {

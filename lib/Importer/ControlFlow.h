@@ -58,18 +58,36 @@ using LoopBodyFn =
     llvm::function_ref<mlir::FailureOr<llvm::SmallVector<mlir::Value>>(
         mlir::Value iv, mlir::ValueRange carried, mlir::ValueRange slices)>;
 
+/// The type a loop carries where one iteration starts with `carried` and
+/// gives `next`: `carried` if `next` casts to it, else both with the dims
+/// that differ known only at run time (a value that grows by one row per
+/// iteration); null if their ranks or element types differ.
+mlir::RankedTensorType joinCarriedTypes(mlir::Type carried, mlir::Type next);
+
+/// Checks the carried values `next` a loop body gives against the types
+/// `carried` it started with: casts those that cast, and where one does not
+/// (its shape changes between iterations) records in `widened` (when given,
+/// resized to the carried values) the type to carry instead, or errors.
+mlir::LogicalResult
+matchCarriedTypes(NodeImporter &imp, mlir::TypeRange carried,
+                  llvm::MutableArrayRef<mlir::Value> next,
+                  llvm::ArrayRef<std::string> names,
+                  llvm::SmallVectorImpl<mlir::RankedTensorType> *widened);
+
 /// scf.for %iv = 0 to `count` carrying `inits`. Each iteration reads one
 /// slice of every scanned input (`inputs`, along normalized `inputAxes`,
 /// all of `count` slices), imports the body, and inserts the slices the
 /// body returns after the carried values into scan outputs of
 /// `staticCount` slices along `outputAxes`. Returns the final carried
-/// values, then the scan outputs. `names` name the carried values in errors.
+/// values, then the scan outputs. `names` name the carried values in errors;
+/// `widened` is matchCarriedTypes'.
 mlir::FailureOr<llvm::SmallVector<mlir::Value>>
 buildForLoop(NodeImporter &imp, mlir::Value count,
              std::optional<int64_t> staticCount, mlir::ValueRange inits,
              llvm::ArrayRef<std::string> names, mlir::ValueRange inputs,
              llvm::ArrayRef<ScanAxis> inputAxes,
-             llvm::ArrayRef<ScanAxis> outputAxes, LoopBodyFn body);
+             llvm::ArrayRef<ScanAxis> outputAxes, LoopBodyFn body,
+             llvm::SmallVectorImpl<mlir::RankedTensorType> *widened = nullptr);
 
 /// The offsets, sizes and strides of slice `pos` along `axis` of `shape`.
 void getSliceBounds(mlir::OpBuilder &b, llvm::ArrayRef<int64_t> shape,

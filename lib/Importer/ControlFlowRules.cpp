@@ -172,12 +172,47 @@ void aic::importer::getSliceBounds(OpBuilder &b, ArrayRef<int64_t> shape,
   }
 }
 
-FailureOr<SmallVector<Value>>
-aic::importer::buildForLoop(NodeImporter &imp, Value count,
-                            std::optional<int64_t> staticCount,
-                            ValueRange inits, ArrayRef<std::string> names,
-                            ValueRange inputs, ArrayRef<ScanAxis> inputAxes,
-                            ArrayRef<ScanAxis> outputAxes, LoopBodyFn body) {
+RankedTensorType aic::importer::joinCarriedTypes(Type carried, Type next) {
+  auto a = dyn_cast<RankedTensorType>(carried);
+  auto b = dyn_cast<RankedTensorType>(next);
+  if (!a || !b || a.getRank() != b.getRank() ||
+      a.getElementType() != b.getElementType())
+    return {};
+  SmallVector<int64_t> shape(a.getShape());
+  for (auto [d, size] : llvm::enumerate(b.getShape()))
+    if (shape[d] != size)
+      shape[d] = ShapedType::kDynamic;
+  return RankedTensorType::get(shape, a.getElementType());
+}
+
+LogicalResult aic::importer::matchCarriedTypes(
+    NodeImporter &imp, TypeRange carried, MutableArrayRef<Value> next,
+    ArrayRef<std::string> names, SmallVectorImpl<RankedTensorType> *widened) {
+  bool changes = false;
+  for (auto [i, type] : llvm::enumerate(carried)) {
+    if (next[i].getType() == type)
+      continue;
+    RankedTensorType join = joinCarriedTypes(type, next[i].getType());
+    if (join == type) {
+      next[i] = imp.create<tensor::CastOp>(type, next[i]);
+      continue;
+    }
+    if (!join || !widened)
+      return imp.emitError()
+             << "loop-carried value '" << names[i] << "' changes from " << type
+             << " to " << next[i].getType() << " between iterations";
+    widened->resize(carried.size());
+    (*widened)[i] = join;
+    changes = true;
+  }
+  return failure(changes);
+}
+
+FailureOr<SmallVector<Value>> aic::importer::buildForLoop(
+    NodeImporter &imp, Value count, std::optional<int64_t> staticCount,
+    ValueRange inits, ArrayRef<std::string> names, ValueRange inputs,
+    ArrayRef<ScanAxis> inputAxes, ArrayRef<ScanAxis> outputAxes,
+    LoopBodyFn body, SmallVectorImpl<RankedTensorType> *widened) {
   OpBuilder &b = imp.getBuilder();
   Value zero = imp.create<arith::ConstantIndexOp>(0);
   Value one = imp.create<arith::ConstantIndexOp>(1);
@@ -212,12 +247,11 @@ aic::importer::buildForLoop(NodeImporter &imp, Value count,
     return imp.emitError() << "the body gives " << results->size()
                            << " outputs, expected "
                            << numCarried + outputAxes.size();
-  for (size_t i = 0; i < numCarried; ++i)
-    if ((*results)[i].getType() != inits[i].getType())
-      return imp.emitError()
-             << "loop-carried value '" << names[i] << "' changes from "
-             << inits[i].getType() << " to " << (*results)[i].getType()
-             << " between iterations (aic needs static shapes)";
+  if (failed(matchCarriedTypes(
+          imp, inits.getTypes(),
+          MutableArrayRef<Value>(*results).take_front(numCarried), names,
+          widened)))
+    return failure();
 
   SmallVector<Value> allInits(inits);
   SmallVector<int64_t> axes;
@@ -228,6 +262,11 @@ aic::importer::buildForLoop(NodeImporter &imp, Value count,
     if (!staticCount)
       return imp.emitError() << "scan outputs need the number of iterations "
                                 "at compile time (aic needs static shapes)";
+    if (!type.hasStaticShape())
+      return imp.emitError() << "a scan output's slices have the shape "
+                             << formatShape(type.getShape())
+                             << ", known only at run time, which is not "
+                                "supported yet";
     FailureOr<int64_t> axis =
         normalizeScanAxis(imp, at.axis, type.getRank() + 1, "scan_output_axes");
     if (failed(axis))
@@ -677,7 +716,7 @@ ArrayRef<OpRuleInfo> aic::importer::getControlFlowRules() {
   using DT = onnx::TensorProto;
   static const OpRuleInfo rules[] = {
       {"If", importIf, 1, types::kBool},
-      {"Loop", importLoop, 1, typeBit(DT::INT64)},
+      {"Loop", importLoop, 1, typeBit(DT::INT64), "", true},
       {"Scan", importScan, 8, types::kTensor},
   };
   return rules;

@@ -6,6 +6,7 @@
 // each node is handed to its rule (OpRules.cpp).
 //
 //===----------------------------------------------------------------------===//
+#include "ControlFlow.h"
 #include "ImporterImpl.h"
 #include "ModelChecks.h"
 #include "aic/Compiler.h"
@@ -478,11 +479,12 @@ LogicalResult aic::importer::importSubgraphNode(const onnx::NodeProto &node,
 /// declared types against the operators, so only the inputs' are kept.
 static FailureOr<bool> enterGraph(const onnx::GraphProto &graph,
                                   GraphState &state,
-                                  llvm::StringSet<> &initializerNames) {
+                                  llvm::StringSet<> &initializerNames,
+                                  bool inferPerNode = false) {
   MLIRContext *ctx = state.getContext();
   Location fileLoc = state.getFileLoc();
   state.setScopeGraph(&graph);
-  bool inferPerNode = hasInferenceGaps(graph, state);
+  inferPerNode |= hasInferenceGaps(graph, state);
   for (const onnx::ValueInfoProto &info : graph.input())
     state.setValueInfo(info);
   if (!inferPerNode) {
@@ -549,10 +551,31 @@ FailureOr<SmallVector<SubgraphValue>> aic::importer::importSubgraphValues(
     return imp.emitError() << "subgraph '" << graph.name() << "' has "
                            << graph.input_size() << " inputs, expected "
                            << inputs.size();
+  // A loop body receives a carried value with dims known only at run time
+  // that the exporter declared as the first iteration's (PyTorch's traced
+  // shapes): the types ONNX inferred from that declaration are stale, and
+  // the body's nodes are inferred one by one from what they receive.
+  bool stale = false;
+  for (auto [i, info] : llvm::enumerate(graph.input())) {
+    std::string why;
+    FailureOr<RankedTensorType> declared =
+        info.has_type() && info.type().has_tensor_type()
+            ? convertTensorType(info.type(), state.getContext(), why,
+                                /*allowDynamic=*/true)
+            : FailureOr<RankedTensorType>(failure());
+    auto type = inputs[i].tensor && !inputs[i].composite &&
+                        !(i < inputConstants.size() && inputConstants[i])
+                    ? dyn_cast<RankedTensorType>(inputs[i].tensor.getType())
+                    : RankedTensorType();
+    if (succeeded(declared) && type && type != *declared &&
+        joinCarriedTypes(type, *declared) == type)
+      stale = true;
+  }
   state.pushScope();
   auto scope = llvm::make_scope_exit([&] { state.popScope(); });
   llvm::StringSet<> initializerNames;
-  FailureOr<bool> inferPerNode = enterGraph(graph, state, initializerNames);
+  FailureOr<bool> inferPerNode =
+      enterGraph(graph, state, initializerNames, stale);
   if (failed(inferPerNode))
     return failure();
   for (auto [i, info] : llvm::enumerate(graph.input())) {
@@ -589,7 +612,8 @@ FailureOr<SmallVector<SubgraphValue>> aic::importer::importSubgraphValues(
       FailureOr<RankedTensorType> declared =
           convertTensorType(info.type(), state.getContext(), why);
       Type element = convertElementType(declaredElement, state.getContext());
-      if ((succeeded(declared) && *declared != type) ||
+      if ((succeeded(declared) && *declared != type &&
+           !(stale && joinCarriedTypes(type, *declared) == type)) ||
           (element && element != type.getElementType()))
         return imp.emitError()
                << "subgraph '" << graph.name() << "' input '" << info.name()
@@ -617,7 +641,7 @@ FailureOr<SmallVector<SubgraphValue>> aic::importer::importSubgraphValues(
       continue;
     }
     FailureOr<Value> value =
-        getTensorOutput(output, state, /*checkDeclared=*/true, imp.getLoc());
+        getTensorOutput(output, state, /*checkDeclared=*/!stale, imp.getLoc());
     if (failed(value))
       return failure();
     results.push_back({*value, std::nullopt});
@@ -836,6 +860,7 @@ void aic::importer::fixOnnxSchemas() {
   static std::once_flag once;
   std::call_once(once, [] {
     fixStftInference();
+    addFunctionBodyInference();
     addDataPropagation();
     // Last: the guards wrap every inference and propagation function,
     // aic's own included.

@@ -672,6 +672,11 @@ applyInputOptions(onnx::ModelProto &model, const aic::ImportOptions &options,
 /// ONNX 1.12's STFT-17 inference ignores `onesided`; this replaces it in
 /// ONNX's schema registry (SignalRules.cpp).
 void fixStftInference();
+/// Gives the operators ONNX 1.12 defines only by a function body
+/// (GreaterOrEqual-12, LessOrEqual-12) an inference function that infers
+/// through that body, so that nodes can be inferred one by one
+/// (NodeInference.cpp).
+void addFunctionBodyInference();
 /// Adds the rank and axis checks some of ONNX 1.12's inference functions
 /// lack (they crash without them) to ONNX's schema registry
 /// (InferenceGuards.cpp).

@@ -62,7 +62,8 @@ static bool keepsCondition(const onnx::GraphProto &body, GraphState &state) {
 static FailureOr<SmallVector<Value>>
 buildWhileLoop(NodeImporter &imp, const onnx::GraphProto &body,
                ValueRange inits, ArrayRef<int32_t> elementTypes,
-               ArrayRef<std::string> names) {
+               ArrayRef<std::string> names,
+               SmallVectorImpl<RankedTensorType> *widened) {
   OpBuilder &b = imp.getBuilder();
   Type i64 = b.getI64Type(), i1 = b.getI1Type();
   SmallVector<Value> whileInits{imp.create<arith::ConstantIntOp>(0, 64)};
@@ -115,12 +116,12 @@ buildWhileLoop(NodeImporter &imp, const onnx::GraphProto &body,
       condType.getElementType() != i1)
     return imp.emitError() << "the body's condition must be one i1, got "
                            << condType;
-  for (auto [i, init] : llvm::enumerate(inits))
-    if ((*results)[i + 1].getType() != init.getType())
-      return imp.emitError()
-             << "loop-carried value '" << names[i] << "' changes from "
-             << init.getType() << " to " << (*results)[i + 1].getType()
-             << " between iterations (aic needs static shapes)";
+  if (failed(matchCarriedTypes(
+          imp, inits.getTypes(),
+          MutableArrayRef<Value>(*results).drop_front().take_front(
+              inits.size()),
+          names, widened)))
+    return failure();
   SmallVector<Value> yields{
       imp.create<arith::AddIOp>(after->getArgument(0),
                                 imp.create<arith::ConstantIntOp>(1, 64)),
@@ -172,8 +173,9 @@ static std::optional<int64_t> getKnownTripCount(NodeImporter &imp,
 }
 
 /// A counted Loop as an scf.for.
-static FailureOr<SmallVector<Value>> buildCountedLoop(NodeImporter &imp,
-                                                      const LoopParts &loop) {
+static FailureOr<SmallVector<Value>>
+buildCountedLoop(NodeImporter &imp, const LoopParts &loop,
+                 SmallVectorImpl<RankedTensorType> *widened) {
   OpBuilder &b = imp.getBuilder();
   Value count;
   std::optional<int64_t> staticCount;
@@ -223,7 +225,7 @@ static FailureOr<SmallVector<Value>> buildCountedLoop(NodeImporter &imp,
   };
   SmallVector<ScanAxis> outputAxes(loop.numScan);
   return buildForLoop(imp, count, staticCount, loop.inits, loop.names, {}, {},
-                      outputAxes, loopBody);
+                      outputAxes, loopBody, widened);
 }
 
 /// A counted Loop of `count` iterations, unrolled: each iteration is the
@@ -257,6 +259,12 @@ unrollLoop(NodeImporter &imp, const LoopParts &loop, int64_t count) {
                << "scan output #" << j << " is " << output.composite->describe()
                << ", which is not supported";
       Value slice = output.tensor;
+      if (!cast<RankedTensorType>(slice.getType()).hasStaticShape())
+        return imp.emitError()
+               << "scan output #" << j << " has the shape "
+               << formatShape(
+                      cast<RankedTensorType>(slice.getType()).getShape())
+               << ", known only at run time, which is not supported yet";
       if (!scans[j].empty() && slice.getType() != scans[j][0].getType())
         return imp.emitError() << "scan output #" << j << " changes from "
                                << scans[j][0].getType() << " to "
@@ -296,6 +304,45 @@ unrollLoop(NodeImporter &imp, const LoopParts &loop, int64_t count) {
     outputs.push_back(acc);
   }
   return outputs;
+}
+
+/// Builds a loop with `build`, carrying its values at types that hold
+/// every iteration's: where the body changes a carried value's shape (a
+/// result that grows by a row per iteration), the loop is built again
+/// carrying it with the dims that change known only at run time.
+static FailureOr<SmallVector<Value>>
+buildWidening(NodeImporter &imp, const LoopParts &loop,
+              llvm::function_ref<FailureOr<SmallVector<Value>>(
+                  const LoopParts &, SmallVectorImpl<RankedTensorType> *)>
+                  build) {
+  SmallVector<Type> types;
+  for (Value init : loop.inits)
+    types.push_back(init ? init.getType() : Type());
+  auto withTypes = [&] {
+    LoopParts tried = loop;
+    for (auto [init, type] : llvm::zip(tried.inits, types))
+      if (init && init.getType() != type)
+        init = imp.create<tensor::CastOp>(type, init);
+    return tried;
+  };
+  // Each round makes a dim dynamic, so the rounds are bounded.
+  for (int round = 0; round < 16; ++round) {
+    SmallVector<RankedTensorType> widened;
+    ImportAttempt attempt(imp, /*quiet=*/true);
+    FailureOr<SmallVector<Value>> results = build(withTypes(), &widened);
+    if (succeeded(results)) {
+      attempt.keep();
+      return results;
+    }
+    attempt.rollBack();
+    if (widened.empty())
+      break;
+    for (auto [type, wider] : llvm::zip(types, widened))
+      if (wider)
+        type = wider;
+  }
+  // Once more, reporting why it fails.
+  return build(withTypes(), nullptr);
 }
 
 LogicalResult aic::importer::importLoop(NodeImporter &imp) {
@@ -355,31 +402,41 @@ LogicalResult aic::importer::importLoop(NodeImporter &imp) {
         unrollLoop(imp, loop, *getKnownTripCount(imp, /*specialize=*/true));
     return failed(results) ? failure() : setControlFlowOutputs(imp, *results);
   }
+  // Attempts that fail are erased (buildWidening, and unrolling below), so
+  // the constants they read are materialized before.
+  for (int i : {0, 1})
+    if (imp.hasInput(i) && failed(imp.getInput(i)))
+      return failure();
   if (!counted) {
     if (!imp.hasInput(0) && !imp.hasInput(1))
       return imp.emitError() << "a Loop without 'M' and 'cond' never ends";
     if (numScan > 0)
       return imp.emitError() << "scan outputs of a Loop whose condition may "
                                 "end it early need dynamic shapes";
-    FailureOr<SmallVector<Value>> results = buildWhileLoop(
-        imp, *body, loop.inits, ArrayRef<int32_t>(loop.bodyTypes).drop_front(2),
-        loop.names);
+    FailureOr<SmallVector<Value>> results =
+        buildWidening(imp, loop,
+                      [&](const LoopParts &tried,
+                          SmallVectorImpl<RankedTensorType> *widened) {
+                        return buildWhileLoop(
+                            imp, *body, tried.inits,
+                            ArrayRef<int32_t>(tried.bodyTypes).drop_front(2),
+                            tried.names, widened);
+                      });
     return failed(results) ? failure() : setControlFlowOutputs(imp, *results);
   }
 
   // A body that needs its iteration number as a constant, or that changes
   // the shapes it carries, cannot be one scf.for: with a known, small trip
-  // count, the loop is unrolled instead. What the failed attempt built is
-  // erased, so constants it reads are materialized before.
-  for (int i : {0, 1})
-    if (imp.hasInput(i) && failed(imp.getInput(i)))
-      return failure();
+  // count, the loop is unrolled instead.
   if (!known || *known > kMaxUnrolledNodes / std::max(1, body->node_size())) {
-    FailureOr<SmallVector<Value>> results = buildCountedLoop(imp, loop);
+    FailureOr<SmallVector<Value>> results =
+        buildWidening(imp, loop, [&](const LoopParts &tried, auto *widened) {
+          return buildCountedLoop(imp, tried, widened);
+        });
     return failed(results) ? failure() : setControlFlowOutputs(imp, *results);
   }
   ImportAttempt attempt(imp, /*quiet=*/true);
-  FailureOr<SmallVector<Value>> results = buildCountedLoop(imp, loop);
+  FailureOr<SmallVector<Value>> results = buildCountedLoop(imp, loop, nullptr);
   if (succeeded(results)) {
     attempt.keep();
     return setControlFlowOutputs(imp, *results);

@@ -153,39 +153,76 @@ static LogicalResult importConcat(NodeImporter &imp) {
   if (failed(axis))
     return failure();
   // Run-time dims (a symbolic batch or sequence): the runtime concatenates
-  // per shape; the run-time dims off the axis must be one symbol, or are
-  // checked equal at run time.
-  SmallVector<int64_t> shape(firstType.getShape());
-  shape[*axis] = 0;
-  for (auto [i, input] : llvm::enumerate(inputs)) {
+  // per shape. A dim off the axis is static where any input's is (the
+  // others are checked against it at run time and cast), else the run-time
+  // dims must be one symbol or are checked equal at run time.
+  int64_t rank = firstType.getRank();
+  SmallVector<int64_t> shape(rank, ShapedType::kDynamic);
+  for (Value input : inputs) {
     auto inType = cast<RankedTensorType>(input.getType());
     ArrayRef<int64_t> inShape = inType.getShape();
-    for (int64_t d = 0, e = shape.size(); d < e; ++d)
-      if (inShape.size() != shape.size() ||
-          (d != *axis && inShape[d] != shape[d]))
+    for (int64_t d = 0; d < rank; ++d) {
+      bool mismatch =
+          inType.getRank() != rank ||
+          (d != *axis && !inType.isDynamicDim(d) &&
+           !ShapedType::isDynamic(shape[d]) && inShape[d] != shape[d]);
+      if (mismatch)
         return imp.emitError()
                << "inputs of shapes " << formatShape(firstType.getShape())
                << " and " << formatShape(inShape)
                << " do not concatenate along axis " << *axis;
-    for (int64_t d = 0; d < inType.getRank(); ++d) {
-      if (!inType.isDynamicDim(d) || i == 0 || d == *axis)
-        continue;
-      std::string first = getDimSymbol(imp, inputs.front(), d, 0),
-                  other = getDimSymbol(imp, input, d, i);
-      if (first.empty() || first != other)
-        buildRuntimeCheck(imp,
-                          imp.create<arith::CmpIOp>(
-                              arith::CmpIPredicate::eq,
-                              imp.create<tensor::DimOp>(inputs.front(), d),
-                              imp.create<tensor::DimOp>(input, d)),
-                          "dim " + std::to_string(d) + " of inputs 0 and " +
-                              std::to_string(i) + " ('" + first + "', '" +
-                              other + "') differ at run time");
+      if (d != *axis && !inType.isDynamicDim(d))
+        shape[d] = inShape[d];
     }
+  }
+  shape[*axis] = 0;
+  // Per dim, the first input with it known only at run time.
+  SmallVector<std::optional<size_t>> firstDynamic(rank);
+  for (auto [i, input] : llvm::enumerate(inputs)) {
+    auto inType = cast<RankedTensorType>(input.getType());
+    SmallVector<int64_t> refined(inType.getShape());
+    for (int64_t d = 0; d < rank; ++d) {
+      if (!inType.isDynamicDim(d) || d == *axis)
+        continue;
+      if (!ShapedType::isDynamic(shape[d])) {
+        // Another input has this dim static.
+        Value size = imp.create<tensor::DimOp>(input, d);
+        Value expected = imp.create<arith::ConstantIndexOp>(shape[d]);
+        buildRuntimeCheck(
+            imp,
+            imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq, size, expected),
+            "dim " + std::to_string(d) + " of input " + std::to_string(i) +
+                " is not " + std::to_string(shape[d]) +
+                ", the other inputs', at run time");
+        refined[d] = shape[d];
+        continue;
+      }
+      if (!firstDynamic[d]) {
+        firstDynamic[d] = i;
+        continue;
+      }
+      size_t j = *firstDynamic[d];
+      std::string first = getDimSymbol(imp, inputs[j], d, j),
+                  other = getDimSymbol(imp, input, d, i);
+      if (first.empty() || first != other) {
+        Value firstSize = imp.create<tensor::DimOp>(inputs[j], d);
+        Value size = imp.create<tensor::DimOp>(input, d);
+        buildRuntimeCheck(imp,
+                          imp.create<arith::CmpIOp>(arith::CmpIPredicate::eq,
+                                                    firstSize, size),
+                          "dim " + std::to_string(d) + " of inputs " +
+                              std::to_string(j) + " and " + std::to_string(i) +
+                              " ('" + first + "', '" + other +
+                              "') differ at run time");
+      }
+    }
+    if (refined != inType.getShape())
+      inputs[i] = imp.create<tensor::CastOp>(
+          RankedTensorType::get(refined, inType.getElementType()), input);
     shape[*axis] =
         ShapedType::isDynamic(shape[*axis]) || inType.isDynamicDim(*axis)
             ? ShapedType::kDynamic
-            : shape[*axis] + inShape[*axis];
+            : shape[*axis] + inType.getDimSize(*axis);
   }
   FailureOr<RankedTensorType> type = imp.getOutputTypeOr(
       0, RankedTensorType::get(shape, firstType.getElementType()));

@@ -481,14 +481,80 @@ static LogicalResult importReshapeTo(NodeImporter &imp, Value input,
   return success();
 }
 
-/// Reshape, Flatten and Unsqueeze: the target shape is the one ONNX
-/// inferred.
+/// Reshape and Flatten: the target shape is the one ONNX inferred.
 static LogicalResult importReshapeLike(NodeImporter &imp) {
   FailureOr<Value> input = imp.getInput(0);
   FailureOr<RankedTensorType> type = imp.getOutputType(0);
   if (failed(input) || failed(type))
     return failure();
   return importReshapeTo(imp, *input, *type);
+}
+
+/// The axes of Squeeze or Unsqueeze: an attribute before opset 13, else
+/// the constant input 1 (none if absent).
+static FailureOr<SmallVector<int64_t>> getSqueezeAxes(NodeImporter &imp) {
+  if (imp.getOpset() < 13)
+    return imp.getIntsAttr("axes");
+  if (!imp.hasInput(1))
+    return SmallVector<int64_t>();
+  return imp.getConstantInts(1, "axes");
+}
+
+/// `shape`, computed from the input's, with the static dims of `inferred`
+/// (ONNX's type of the output) where it has run-time ones: ONNX may know
+/// less than the import (a loop's result) or more (a value it propagated).
+static FailureOr<RankedTensorType> mergeInferred(NodeImporter &imp,
+                                                 RankedTensorType inferred,
+                                                 ArrayRef<int64_t> shape) {
+  if (inferred.getRank() != static_cast<int64_t>(shape.size()))
+    return imp.emitError() << "ONNX inferred " << inferred
+                           << " but the operator gives rank " << shape.size();
+  SmallVector<int64_t> merged(shape);
+  for (auto [d, size] : llvm::enumerate(inferred.getShape())) {
+    if (ShapedType::isDynamic(size))
+      continue;
+    if (!ShapedType::isDynamic(merged[d]) && merged[d] != size)
+      return imp.emitError()
+             << "ONNX inferred " << inferred << " but the operator gives "
+             << formatShape(shape);
+    merged[d] = size;
+  }
+  return inferred.clone(merged);
+}
+
+/// Unsqueeze: a run-time input's dims with 1s inserted at the axes.
+static LogicalResult importUnsqueeze(NodeImporter &imp) {
+  FailureOr<Value> input = imp.getInput(0);
+  FailureOr<RankedTensorType> type = imp.getOutputType(0);
+  if (failed(input) || failed(type))
+    return failure();
+  auto inType = cast<RankedTensorType>(input->getType());
+  if (inType.hasStaticShape())
+    return importReshapeTo(imp, *input, *type);
+  FailureOr<SmallVector<int64_t>> axes = getSqueezeAxes(imp);
+  if (failed(axes))
+    return failure();
+  int64_t rank = inType.getRank() + axes->size();
+  SmallVector<bool> inserted(rank, false);
+  for (int64_t axis : *axes) {
+    FailureOr<int64_t> d = normalizeAxis(imp, axis, rank);
+    if (failed(d))
+      return failure();
+    if (inserted[*d])
+      return imp.emitError() << "axis " << axis << " repeats";
+    inserted[*d] = true;
+  }
+  SmallVector<int64_t> shape;
+  ArrayRef<int64_t> inShape = inType.getShape();
+  for (int64_t d = 0; d < rank; ++d) {
+    shape.push_back(inserted[d] ? 1 : inShape.front());
+    if (!inserted[d])
+      inShape = inShape.drop_front();
+  }
+  FailureOr<RankedTensorType> merged = mergeInferred(imp, *type, shape);
+  if (failed(merged))
+    return failure();
+  return importReshapeTo(imp, *input, *merged);
 }
 
 /// Squeeze: its axes must be 1s. One that is a run-time dim (x[:, 0:1] over
@@ -504,20 +570,16 @@ static LogicalResult importSqueeze(NodeImporter &imp) {
   // type ONNX inferred.
   if (inType.hasStaticShape())
     return importReshapeTo(imp, *input, *type);
-  SmallVector<int64_t> axes;
-  if (imp.getOpset() < 13) {
-    axes = imp.getIntsAttr("axes");
-  } else if (imp.hasInput(1)) {
-    FailureOr<SmallVector<int64_t>> constant = imp.getConstantInts(1, "axes");
-    if (failed(constant))
-      return failure();
-    axes = *constant;
-  }
+  FailureOr<SmallVector<int64_t>> axes = getSqueezeAxes(imp);
+  if (failed(axes))
+    return failure();
   SmallVector<int64_t> shape(inType.getShape());
-  for (int64_t axis : axes) {
+  SmallVector<bool> dropped(shape.size(), false);
+  for (int64_t axis : *axes) {
     FailureOr<int64_t> d = normalizeAxis(imp, axis, inType.getRank());
     if (failed(d))
       return failure();
+    dropped[*d] = true;
     if (!inType.isDynamicDim(*d))
       continue;
     Value dim = imp.create<tensor::DimOp>(*input, *d);
@@ -531,7 +593,17 @@ static LogicalResult importSqueeze(NodeImporter &imp) {
   Value squeezed = *input;
   if (ArrayRef<int64_t>(shape) != inType.getShape())
     squeezed = imp.create<tensor::CastOp>(inType.clone(shape), squeezed);
-  return importReshapeTo(imp, squeezed, *type);
+  // Without axes, the dims of 1 go: ONNX's type says which.
+  if (axes->empty())
+    return importReshapeTo(imp, squeezed, *type);
+  SmallVector<int64_t> kept;
+  for (auto [d, size] : llvm::enumerate(shape))
+    if (!dropped[d])
+      kept.push_back(size);
+  FailureOr<RankedTensorType> merged = mergeInferred(imp, *type, kept);
+  if (failed(merged))
+    return failure();
+  return importReshapeTo(imp, squeezed, *merged);
 }
 
 /// How `in` collapses into `out` keeping each run-time dim in a group of
@@ -691,7 +763,7 @@ ArrayRef<OpRuleInfo> aic::importer::getReshapeRules() {
       {"Reshape", importReshape, 1, types::kTensor | types::kString, "", true},
       {"Flatten", importFlatten, 1, types::kTensor | types::kString, "", true},
       {"Squeeze", importSqueeze, 1, types::kTensor | types::kString, "", true},
-      {"Unsqueeze", importReshapeLike, 1, types::kTensor | types::kString, "",
+      {"Unsqueeze", importUnsqueeze, 1, types::kTensor | types::kString, "",
        true},
   };
   return rules;
