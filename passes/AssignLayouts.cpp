@@ -50,7 +50,8 @@ std::optional<BlockedLayout> fromDnnl(const memory::desc &md) {
       return std::nullopt;
     layout.order.push_back(d);
   }
-  // Outer dims by decreasing stride; ties (dims of extent 1) keep dim order.
+  // Outer dims by decreasing stride; ties (dims of outer extent 1, whose
+  // stride does not matter) keep dim order.
   llvm::stable_sort(layout.order, [&](int64_t a, int64_t b) {
     return blk.strides[a] > blk.strides[b];
   });
@@ -62,8 +63,10 @@ std::optional<BlockedLayout> fromDnnl(const memory::desc &md) {
     int64_t d = layout.order[k];
     int64_t per = layout.getBlockProduct(d);
     int64_t padded = (c.dims[d] + per - 1) / per * per;
+    // A dim whose blocks hold all of it (16 groups blocked by 16) has an
+    // outer extent of 1.
     if (padded != c.padded_dims[d] ||
-        (c.dims[d] > 1 && blk.strides[d] != stride))
+        (padded / per > 1 && blk.strides[d] != stride))
       return std::nullopt;
     stride *= std::max<int64_t>(padded / per, 1);
   }
@@ -188,6 +191,27 @@ BlockedLayout channelBlocked(int64_t rank, int64_t block) {
 bool optimized(const dnnl::convolution_forward::primitive_desc &pd) {
   std::string impl = pd.impl_info_str();
   return impl.rfind("ref", 0) != 0 && impl.find("gemm") == std::string::npos;
+}
+
+/// Whether oneDNN has an optimized (not reference) binary kernel for a
+/// first operand and result in `layout` of `dims` and a second operand in
+/// `broadcast` of `broadcastDims`: its JIT kernels take blocked layouts only
+/// with the CPU's vector width as the block (16 floats with AVX-512).
+bool hasOptimizedBinary(const dnnl::engine &engine, const BlockedLayout &layout,
+                        ArrayRef<int64_t> dims, const BlockedLayout &broadcast,
+                        ArrayRef<int64_t> broadcastDims) {
+  if (ShapedType::isDynamicShape(dims) ||
+      ShapedType::isDynamicShape(broadcastDims))
+    return true;
+  try {
+    memory::desc src = toDnnl(layout, dims);
+    dnnl::binary::desc desc(dnnl::algorithm::binary_mul, src,
+                            toDnnl(broadcast, broadcastDims), src);
+    dnnl::binary::primitive_desc pd(desc, engine);
+    return std::string(pd.impl_info_str()).rfind("ref", 0) != 0;
+  } catch (const dnnl::error &) {
+    return false;
+  }
 }
 
 /// The layouts oneDNN runs convolution `op` fastest in (nothing for a plain
@@ -380,7 +404,7 @@ public:
     return RankedTensorType::get(
         dimsOf(v), cast<ShapedType>(v.getType()).getElementType());
   }
-  void assignFollower(Operation *op);
+  void assignFollower(Operation *op, const dnnl::engine &engine);
   /// Gives every operand of `op` stored in a blocked layout back in plain.
   void makePlain(Operation *op);
 
@@ -703,12 +727,25 @@ LayoutAttr LayoutAssigner::blockedBroadcast(const BlockedLayout &layout,
   return attr(layout, extended);
 }
 
-void LayoutAssigner::assignFollower(Operation *op) {
+void LayoutAssigner::assignFollower(Operation *op, const dnnl::engine &engine) {
   auto dps = cast<DestinationStyleOpInterface>(op);
   if (dps.getNumDpsInits() != 1 || op->getNumResults() != 1)
     return makePlain(op);
   OpOperand &init = *dps.getDpsInitOperand(0);
   SmallVector<int64_t> outDims = dimsOf(init.get());
+  // A commutative binary op whose first operand broadcasts against the
+  // second (a squeeze-and-excitation scale times the activations) takes
+  // them the other way round: only a broadcast second operand gets a
+  // blocked layout, and oneDNN runs a blocked operand with a plain
+  // broadcast one on its reference kernel.
+  if (auto fn = dyn_cast<BinaryFunction>(op); fn && fn.isCommutative()) {
+    OpOperand &lhs = op->getOpOperand(0), &rhs = op->getOpOperand(1);
+    if (dimsOf(lhs.get()) != outDims && dimsOf(rhs.get()) == outDims) {
+      Value first = lhs.get();
+      lhs.set(rhs.get());
+      rhs.set(first);
+    }
+  }
   // The layout of the first blocked input of the result's rank.
   LayoutAttr source;
   for (OpOperand *in : dps.getDpsInputOperands())
@@ -744,6 +781,12 @@ void LayoutAssigner::assignFollower(Operation *op) {
     SmallVector<int64_t> dims = dimsOf(in->get());
     if (binary && in->getOperandNumber() == 1)
       if (LayoutAttr l = blockedBroadcast(layout, dims, outDims)) {
+        // Blocks oneDNN has no kernel for (8 channels on AVX-512, where
+        // the conv chose them for a count of channels not a multiple of
+        // 16) run plain: a reference kernel is about 100x slower.
+        if (!hasOptimizedBinary(engine, layout, outDims, l.getLayout(),
+                                l.getDims()))
+          return makePlain(op);
         want[1] = l;
         continue;
       }
@@ -871,7 +914,7 @@ struct AssignLayoutsPass
           assigner.packMatmulWeights(matmul, *l);
         continue;
       } else if (isa<LayoutAgnostic>(op)) {
-        assigner.assignFollower(op);
+        assigner.assignFollower(op, **engine);
         continue;
       }
       assigner.makePlain(op);

@@ -228,6 +228,25 @@ def InlineSmallMatmuls : Pass<"aic-inline-small-matmuls",
                            "mlir::vector::VectorDialect"];
 }
 
+def RecognizeHardSwish
+    : Pass<"aic-recognize-hard-swish", "mlir::func::FuncOp"> {
+  let summary = "Replace x * HardSigmoid(x) by aic.hard_swish";
+  let description = [{
+    Finds the product of x and HardSigmoid(x) with alpha 1/6 and beta 1/2
+    (the compiled loops the importer builds for ONNX HardSigmoid,
+    min(max(alpha * x + beta, 0), 1)), as PyTorch exports nn.Hardswish
+    before opset 14, and replaces it by one `aic.hard_swish`, which
+    aic-fuse-post-ops then makes a post-op of the convolution producing x.
+    A HardSigmoid with other uses, or other constants, is left alone.
+    Before:
+      %h = linalg.generic ins(%x) ... { mulf, addf, maximumf, minimumf }
+      %y = aic.mul %x, %h outs(%e) : ...
+    After:
+      %y = aic.hard_swish %x outs(%e) : ...
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 def RecognizeGelu : Pass<"aic-recognize-gelu", "mlir::func::FuncOp"> {
   let summary = "Replace GELU formulas by aic.gelu";
   let description = [{

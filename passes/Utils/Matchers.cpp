@@ -42,6 +42,59 @@ static std::optional<double> getBodyConstant(linalg::GenericOp g, Value s) {
   return aic::getSplatFloat(g.getDpsInputs()[arg.getArgNumber()]);
 }
 
+/// The input of `g` of `type`, read through an identity map, whose element
+/// the scalar `element` of `g`'s body is; null otherwise.
+static Value getIdentityInput(linalg::GenericOp g, Value element, Type type) {
+  auto arg = dyn_cast_or_null<BlockArgument>(element);
+  if (!arg || arg.getOwner() != g.getBody() ||
+      arg.getArgNumber() >= g.getNumDpsInputs())
+    return {};
+  OpOperand *input = g.getDpsInputOperand(arg.getArgNumber());
+  if (input->get().getType() != type ||
+      !g.getMatchingIndexingMap(input).isIdentity())
+    return {};
+  return input->get();
+}
+
+Value aic::matchHardSigmoid(Value v, double &alpha, double &beta) {
+  auto g = v.getDefiningOp<linalg::GenericOp>();
+  if (!g || !isElementwise(g))
+    return {};
+  Block *body = g.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  if (yield.getNumOperands() != 1)
+    return {};
+  // Of a binary op of `name` in `body` with a constant operand: the other
+  // operand and the constant's value.
+  auto binary = [&](Value r, StringRef name) -> std::pair<Value, double> {
+    Operation *op = r.getDefiningOp();
+    if (!op || op->getBlock() != body || op->getName().getStringRef() != name ||
+        op->getNumOperands() != 2)
+      return {};
+    for (int k : {1, 0})
+      if (std::optional<double> c = getBodyConstant(g, op->getOperand(k)))
+        return {op->getOperand(1 - k), *c};
+    return {};
+  };
+  auto [clamped, one] =
+      binary(yield.getOperand(0), arith::MinimumFOp::getOperationName());
+  if (!clamped || one != 1.0)
+    return {};
+  auto [sum, zero] = binary(clamped, arith::MaximumFOp::getOperationName());
+  if (!sum || zero != 0.0)
+    return {};
+  auto [product, b] = binary(sum, arith::AddFOp::getOperationName());
+  if (!product)
+    return {};
+  auto [element, a] = binary(product, arith::MulFOp::getOperationName());
+  Value x = getIdentityInput(g, element, v.getType());
+  if (!x)
+    return {};
+  alpha = a;
+  beta = b;
+  return x;
+}
+
 Value aic::matchElementwise(Value v, StringRef opName,
                             SmallVectorImpl<double> *constants) {
   auto g = v.getDefiningOp<linalg::GenericOp>();
@@ -57,13 +110,8 @@ Value aic::matchElementwise(Value v, StringRef opName,
       payload->getNumOperands() == 0)
     return {};
   // The first operand is the element of an input of v's type.
-  auto arg = dyn_cast<BlockArgument>(payload->getOperand(0));
-  if (!arg || arg.getOwner() != body ||
-      arg.getArgNumber() >= g.getNumDpsInputs())
-    return {};
-  OpOperand *input = g.getDpsInputOperand(arg.getArgNumber());
-  if (input->get().getType() != v.getType() ||
-      !g.getMatchingIndexingMap(input).isIdentity())
+  Value input = getIdentityInput(g, payload->getOperand(0), v.getType());
+  if (!input)
     return {};
   SmallVector<double> values;
   for (Value operand : payload->getOperands().drop_front()) {
@@ -74,7 +122,7 @@ Value aic::matchElementwise(Value v, StringRef opName,
   }
   if (constants)
     constants->assign(values.begin(), values.end());
-  return input->get();
+  return input;
 }
 
 Value aic::matchMeanOverLastDim(Value v) {

@@ -33,6 +33,12 @@ mlir::Value
 matchElementwise(mlir::Value v, llvm::StringRef opName,
                  llvm::SmallVectorImpl<double> *constants = nullptr);
 
+/// If `v` is an elementwise linalg.generic computing ONNX's HardSigmoid,
+/// min(max(alpha * x + beta, 0), 1), of the element of one tensor input x of
+/// v's type (the product's and the sum's operands in either order): x, with
+/// `alpha` and `beta`. A null Value otherwise.
+mlir::Value matchHardSigmoid(mlir::Value v, double &alpha, double &beta);
+
 /// If `v` is the mean of some x over x's last dim with that dim kept as 1
 /// (ONNX ReduceMean(x, axes=[-1]) as the importer builds it: a sum
 /// linalg.reduce, a division by the count, a reshape): x. Null otherwise.

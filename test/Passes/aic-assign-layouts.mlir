@@ -71,6 +71,57 @@ func.func @inverted_residual(%x: tensor<1x24x28x28xf32>) -> tensor<1x24x28x28xf3
 
 // -----
 
+// MobileNetV3's first block: a depthwise conv of 16 channels (16 groups, one
+// block of 16) between two convs. oneDNN's weights layout for it has an
+// outer group dim of extent 1, whose stride does not matter: it is a
+// blocked layout like any other, and the depthwise conv stays in the
+// activations' layout (left plain, oneDNN runs it as a slow gemm).
+// CHECK-LABEL: func @depthwise16
+// CHECK: %[[IN:.*]] = aic.reorder %arg0
+// CHECK-NOT: aic.reorder
+// CHECK: %[[D:.*]] = aic.conv {{.*}}group = 16 : i64, layouts = [{{.*}}, #aic.layout<"{{[a-zA-Z0-9]+}}", [16, 1, 1, 3, 3]>, {{.*}}]
+// CHECK-NOT: aic.reorder
+// CHECK: aic.conv %[[D]]
+// CHECK-NOT: aic.reorder
+// CHECK: %[[OUT:.*]] = aic.reorder
+// CHECK-NOT: aic.reorder
+// CHECK: return %[[OUT]]
+func.func @depthwise16(%x: tensor<1x16x56x56xf32>) -> tensor<1x16x56x56xf32> {
+  %w1 = arith.constant dense<0.01> : tensor<16x16x1x1xf32>
+  %w2 = arith.constant dense<0.02> : tensor<16x1x3x3xf32>
+  %w3 = arith.constant dense<0.03> : tensor<16x16x1x1xf32>
+  %e = tensor.empty() : tensor<1x16x56x56xf32>
+  %c1 = aic.conv %x, %w1 outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.eltwise<relu>]} : (tensor<1x16x56x56xf32>, tensor<16x16x1x1xf32>, tensor<1x16x56x56xf32>) -> tensor<1x16x56x56xf32>
+  %c2 = aic.conv %c1, %w2 outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 16 : i64, post_ops = [#aic.eltwise<relu>]} : (tensor<1x16x56x56xf32>, tensor<16x1x3x3xf32>, tensor<1x16x56x56xf32>) -> tensor<1x16x56x56xf32>
+  %c3 = aic.conv %c2, %w3 outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x16x56x56xf32>, tensor<16x16x1x1xf32>, tensor<1x16x56x56xf32>) -> tensor<1x16x56x56xf32>
+  return %c3 : tensor<1x16x56x56xf32>
+}
+
+// -----
+
+// A squeeze-and-excitation scale (per channel) times a conv's result, the
+// scale first as PyTorch exports RegNet's: the product takes the
+// activations first, so that the scale can take a blocked broadcast
+// layout. 104 channels: oneDNN may block the conv's result by 8, for which
+// it has no JIT binary kernel on AVX-512; the product then runs plain
+// (which of the two depends on the CPU, so it is not checked here).
+// CHECK-LABEL: func @scale_first
+// CHECK: %[[C:.*]] = aic.conv
+// CHECK: aic.mul %[[C]], %{{.*}} outs
+// AVX2-LABEL: func @scale_first
+// AVX2: %[[C:.*]] = aic.conv
+// AVX2-NOT: aic.reorder
+// AVX2: aic.mul %[[C]], %{{.*}} outs({{.*}}) {layouts = [#aic.layout<"[[ACT:[a-zA-Z0-9]+]]", [1, 104, 8, 8]>, #aic.layout<"[[ACT]]", [1, 104, 1, 1]>, #aic.layout<"[[ACT]]", [1, 104, 8, 8]>]}
+func.func @scale_first(%x: tensor<1x32x8x8xf32>, %s: tensor<1x104x1x1xf32>) -> tensor<1x104x8x8xf32> {
+  %w = arith.constant dense<0.01> : tensor<104x32x1x1xf32>
+  %e = tensor.empty() : tensor<1x104x8x8xf32>
+  %c = aic.conv %x, %w outs(%e) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64, post_ops = [#aic.eltwise<relu>]} : (tensor<1x32x8x8xf32>, tensor<104x32x1x1xf32>, tensor<1x104x8x8xf32>) -> tensor<1x104x8x8xf32>
+  %m = aic.mul %s, %c outs(%e) : (tensor<1x104x1x1xf32>, tensor<1x104x8x8xf32>, tensor<1x104x8x8xf32>) -> tensor<1x104x8x8xf32>
+  return %m : tensor<1x104x8x8xf32>
+}
+
+// -----
+
 // Pooling, elementwise and binary ops and concat keep the blocked layout of
 // their input; a broadcast operand stays plain; a reshape needs plain.
 // CHECK-LABEL: func @followers
