@@ -11,14 +11,12 @@
 #include "dialects/Aic/AicDialect.h"
 #include "passes/Passes.h"
 #include "passes/Utils/ConstantElements.h"
+#include "passes/Utils/Dnnl.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 
-#include <dnnl.hpp>
-
-#include <mutex>
 #include <numeric>
 #include <optional>
 
@@ -73,81 +71,6 @@ std::optional<BlockedLayout> fromDnnl(const memory::desc &md) {
   return layout;
 }
 
-/// oneDNN's algorithms for the post-op kinds (only the layout question
-/// depends on them: the runtime maps them again for execution).
-dnnl::algorithm toDnnl(EltwiseKind kind) {
-  switch (kind) {
-  case EltwiseKind::relu:
-    return dnnl::algorithm::eltwise_relu;
-  case EltwiseKind::sigmoid:
-    return dnnl::algorithm::eltwise_logistic;
-  case EltwiseKind::tanh:
-    return dnnl::algorithm::eltwise_tanh;
-  case EltwiseKind::clip:
-    return dnnl::algorithm::eltwise_clip_v2;
-  case EltwiseKind::exp:
-    return dnnl::algorithm::eltwise_exp;
-  case EltwiseKind::linear:
-    return dnnl::algorithm::eltwise_linear;
-  case EltwiseKind::swish:
-    return dnnl::algorithm::eltwise_swish;
-  case EltwiseKind::hardswish:
-    return dnnl::algorithm::eltwise_hardswish;
-  case EltwiseKind::gelu_erf:
-    return dnnl::algorithm::eltwise_gelu_erf;
-  case EltwiseKind::gelu_tanh:
-    return dnnl::algorithm::eltwise_gelu_tanh;
-  case EltwiseKind::elu:
-    return dnnl::algorithm::eltwise_elu;
-  case EltwiseKind::abs:
-    return dnnl::algorithm::eltwise_abs;
-  }
-  return dnnl::algorithm::eltwise_linear;
-}
-
-dnnl::algorithm toDnnl(BinaryKind kind) {
-  switch (kind) {
-  case BinaryKind::add:
-    return dnnl::algorithm::binary_add;
-  case BinaryKind::sub:
-    return dnnl::algorithm::binary_sub;
-  case BinaryKind::mul:
-    return dnnl::algorithm::binary_mul;
-  case BinaryKind::div:
-    return dnnl::algorithm::binary_div;
-  case BinaryKind::max:
-    return dnnl::algorithm::binary_max;
-  case BinaryKind::min:
-    return dnnl::algorithm::binary_min;
-  }
-  return dnnl::algorithm::binary_add;
-}
-
-memory::dims toDims(ArrayRef<int64_t> shape) {
-  return memory::dims(shape.begin(), shape.end());
-}
-
-/// `shape` with its run-time dims (a symbolic batch) at 1, the size oneDNN
-/// is asked about: its layout choice depends on the channels and the image,
-/// and a run-time dim may not be blocked anyway.
-SmallVector<int64_t> representative(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> dims(shape);
-  for (int64_t &d : dims)
-    if (ShapedType::isDynamic(d))
-      d = 1;
-  return dims;
-}
-
-memory::desc plainDesc(ArrayRef<int64_t> shape) {
-  memory::dims dims = toDims(shape), strides(dims.size());
-  int64_t s = 1;
-  for (size_t i = dims.size(); i-- > 0;) {
-    strides[i] = s;
-    s *= std::max<int64_t>(dims[i], 1);
-  }
-  return memory::desc(dims, memory::data_type::f32, strides);
-}
-
 /// The descriptor of a tensor of `dims` stored in `layout`.
 memory::desc toDnnl(const BlockedLayout &layout, ArrayRef<int64_t> dims) {
   dnnl_memory_desc_t c{};
@@ -189,8 +112,22 @@ BlockedLayout channelBlocked(int64_t rank, int64_t block) {
 /// oneDNN runs `pd` with one of its optimized kernels: neither its
 /// reference code nor an im2col + gemm fallback.
 bool optimized(const dnnl::convolution_forward::primitive_desc &pd) {
-  std::string impl = pd.impl_info_str();
-  return impl.rfind("ref", 0) != 0 && impl.find("gemm") == std::string::npos;
+  StringRef impl = pd.impl_info_str();
+  return !isReference(impl) && !impl.contains("gemm");
+}
+
+/// The vector width of the instruction set a oneDNN implementation name
+/// ("brgconv_1x1:avx512_core", "jit:avx2") says its kernel uses, in bits;
+/// 0 when it names none.
+int vectorBits(StringRef impl) {
+  StringRef isa = impl.rsplit(':').second;
+  if (isa.starts_with("avx512"))
+    return 512;
+  if (isa.starts_with("avx"))
+    return 256;
+  if (isa.starts_with("sse"))
+    return 128;
+  return 0;
 }
 
 /// Whether oneDNN has an optimized (not reference) binary kernel for a
@@ -208,7 +145,7 @@ bool hasOptimizedBinary(const dnnl::engine &engine, const BlockedLayout &layout,
     dnnl::binary::desc desc(dnnl::algorithm::binary_mul, src,
                             toDnnl(broadcast, broadcastDims), src);
     dnnl::binary::primitive_desc pd(desc, engine);
-    return std::string(pd.impl_info_str()).rfind("ref", 0) != 0;
+    return !isReference(pd.impl_info_str());
   } catch (const dnnl::error &) {
     return false;
   }
@@ -219,6 +156,8 @@ bool hasOptimizedBinary(const dnnl::engine &engine, const BlockedLayout &layout,
 struct ConvLayouts {
   std::optional<BlockedLayout> src, wei, dst;
   SmallVector<int64_t> weiDims;
+  /// oneDNN's implementation for them.
+  std::string impl;
 };
 
 /// What to ask oneDNN about a convolution: `src` and `dst` given fix those
@@ -273,25 +212,11 @@ FailureOr<ConvLayouts> queryConv(ConvOp op, const dnnl::engine &engine,
   memory::dims dilations;
   for (int64_t d : op.getDilations())
     dilations.push_back(d - 1);
+  // Operands keep their layout question for later: ask with plain ones.
   dnnl::post_ops po;
-  unsigned next = 0;
-  for (Attribute entry : op.getPostOps()) {
-    if (isa<SumPostOpAttr>(entry)) {
-      po.append_sum(1.0f);
-    } else if (auto e = dyn_cast<EltwisePostOpAttr>(entry)) {
-      po.append_eltwise(1.0f, toDnnl(e.getKind()),
-                        e.getAlpha().convertToFloat(),
-                        e.getBeta().convertToFloat());
-    } else {
-      // Operands keep their layout question for later: ask with plain ones.
-      auto binary = cast<BinaryPostOpAttr>(entry);
-      Value operand = op.getPostOperands()[next++];
-      SmallVector<int64_t> shape(out.getRank(), 1);
-      SmallVector<int64_t> given = representative(logical(operand).getShape());
-      llvm::copy(given, shape.end() - given.size());
-      po.append_binary(toDnnl(binary.getKind()), plainDesc(shape));
-    }
-  }
+  appendPostOps(po, op.getPostOps().getValue(), op.getPostOperands(),
+                out.getRank(),
+                [&](Value v) { return representative(logical(v).getShape()); });
   dnnl::primitive_attr attr;
   attr.set_post_ops(po);
   memory::desc bias =
@@ -308,6 +233,7 @@ FailureOr<ConvLayouts> queryConv(ConvOp op, const dnnl::engine &engine,
     result.src = fromDnnl(pd.src_desc());
     result.wei = fromDnnl(pd.weights_desc());
     result.dst = fromDnnl(pd.dst_desc());
+    result.impl = pd.impl_info_str();
   } catch (const dnnl::error &) {
     return failure();
   }
@@ -347,44 +273,6 @@ std::optional<BlockedLayout> queryMatmulWeights(MatmulOp op,
   } catch (const dnnl::error &) {
     return std::nullopt;
   }
-}
-
-/// oneDNN's CPU engine, with its ISA capped once per process.
-FailureOr<dnnl::engine *> getEngine(StringRef isa, Operation *op) {
-  static std::once_flag once;
-  static std::string cappedTo;
-  static bool capFailed = false;
-  std::call_once(once, [&] {
-    cappedTo = isa.str();
-    if (isa == "host")
-      return;
-    static const std::pair<StringRef, dnnl::cpu_isa> isas[] = {
-        {"sse41", dnnl::cpu_isa::sse41},
-        {"avx", dnnl::cpu_isa::avx},
-        {"avx2", dnnl::cpu_isa::avx2},
-        {"avx512_core", dnnl::cpu_isa::avx512_core},
-        {"avx512_core_vnni", dnnl::cpu_isa::avx512_core_vnni},
-        {"avx512_core_bf16", dnnl::cpu_isa::avx512_core_bf16},
-        {"avx512_core_amx", dnnl::cpu_isa::avx512_core_amx}};
-    auto it = llvm::find_if(isas, [&](auto &p) { return p.first == isa; });
-    try {
-      if (it == std::end(isas))
-        capFailed = true;
-      else
-        dnnl::set_max_cpu_isa(it->second);
-    } catch (const dnnl::error &) {
-      capFailed = true;
-    }
-  });
-  if (capFailed || cappedTo != isa) {
-    op->emitError() << "cannot ask oneDNN about ISA '" << isa
-                    << "' (known: host, sse41, avx, avx2, avx512_core, "
-                       "avx512_core_vnni, avx512_core_bf16, avx512_core_amx; "
-                       "one per process)";
-    return failure();
-  }
-  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  return &engine;
 }
 
 //===--- Rewriting --------------------------------------------------------===//
@@ -860,11 +748,20 @@ DenseMap<Operation *, int64_t> concatProducers(func::FuncOp func) {
 /// The layouts of `conv`. A conv whose result a concat takes gets the
 /// channel-blocked layout that makes the concat free, and a conv whose
 /// input is stored blocked keeps that layout, as long as oneDNN has an
-/// optimized kernel for them; otherwise oneDNN chooses.
+/// optimized kernel for them that uses vectors as wide as the kernel of its
+/// own choice (a 1x1 convolution after a grouped one that stores 8-channel
+/// blocks runs its AVX2 kernel in them, at half the speed of its AVX-512
+/// kernel in the layout it prefers, which costs more than a reorder);
+/// otherwise oneDNN chooses.
 FailureOr<ConvLayouts>
 chooseConv(ConvOp conv, const dnnl::engine &engine, LayoutAssigner &assigner,
            const DenseMap<Operation *, int64_t> &concat) {
   auto logical = [&](Value v) { return assigner.logicalType(v); };
+  FailureOr<ConvLayouts> free = queryConv(conv, engine, logical);
+  auto asFast = [&](const FailureOr<ConvLayouts> &layouts) {
+    return succeeded(layouts) && (failed(free) || vectorBits(layouts->impl) >=
+                                                      vectorBits(free->impl));
+  };
   int64_t rank = logical(conv.getInit()).getRank();
   if (int64_t common = concat.lookup(conv))
     for (int64_t block : {16, 8})
@@ -872,14 +769,14 @@ chooseConv(ConvOp conv, const dnnl::engine &engine, LayoutAssigner &assigner,
         if (FailureOr<ConvLayouts> layouts =
                 queryConv(conv, engine, logical,
                           {std::nullopt, channelBlocked(rank, block)});
-            succeeded(layouts))
+            asFast(layouts))
           return layouts;
   if (LayoutAttr have = assigner.layoutOfValue(conv.getInput()))
     if (FailureOr<ConvLayouts> layouts =
             queryConv(conv, engine, logical, {have.getLayout(), std::nullopt});
-        succeeded(layouts))
+        asFast(layouts))
       return layouts;
-  return queryConv(conv, engine, logical);
+  return free;
 }
 
 struct AssignLayoutsPass
@@ -888,7 +785,7 @@ struct AssignLayoutsPass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    FailureOr<dnnl::engine *> engine = getEngine(targetIsa, func);
+    FailureOr<dnnl::engine *> engine = getDnnlEngine(targetIsa, func);
     if (failed(engine))
       return signalPassFailure();
     DenseMap<Operation *, int64_t> concat = concatProducers(func);

@@ -376,6 +376,34 @@ def AssignLayouts : Pass<"aic-assign-layouts", "mlir::func::FuncOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def SplitSlowPostOps : Pass<"aic-split-slow-post-ops", "mlir::func::FuncOp"> {
+  let summary = "Unfuse binary post-ops that put a matmul on oneDNN's reference kernel";
+  let description = [{
+    Asks oneDNN, for the target CPU, which kernel each `aic.matmul` with a
+    binary post-op gets, described as the runtime describes it (plain
+    operands, constant weights in the layout oneDNN picks). Where the chain
+    makes it oneDNN's reference kernel (a binary operand broadcast along
+    dims the optimized kernels do not take, such as a 1 x heads x N x N
+    bias added to the scores of a batch of attention windows) and the chain
+    before that binary entry does not, the entry and the rest of the chain
+    move into an aic binary op after the matmul, run by its own primitive.
+    A chain with a sum post-op from that entry on is left alone.
+    Before:
+      %s = aic.matmul %q, %k post(%bias) outs(%e) {transpose_rhs,
+             post_ops = [#aic.binary<add>]}
+           : (tensor<64x3x49x32xf32>, tensor<64x3x49x32xf32>,
+              tensor<1x3x49x49xf32>, tensor<64x3x49x49xf32>) -> ...
+    After:
+      %m = aic.matmul %q, %k outs(%e) {transpose_rhs} : ...
+      %s = aic.add %m, %bias outs(%e2) : ...
+  }];
+  let options = [
+    Option<"targetIsa", "isa", "std::string", "\"host\"",
+           "oneDNN ISA to ask about (as aic-assign-layouts' option)">,
+  ];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def PropagateNaN : Pass<"aic-propagate-nan", "mlir::func::FuncOp"> {
   let summary = "Make unfused relu, clip and exp propagate NaN";
   let description = [{

@@ -26,6 +26,15 @@ llvm_config.add_tool_substitutions(
 if config.aic_sanitize:
     config.available_features.add("sanitizers")
 
+# A CPU with AVX-512: tests of the kernels oneDNN picks on such a CPU
+# (aic-assign-layouts asks about the host).
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if " avx512f" in cpuinfo.read():
+            config.available_features.add("avx512")
+except OSError:
+    pass
+
 # `%limit_mem_2g cmd`: cmd may not use more than 2 GiB. ASan reserves
 # terabytes of shadow address space, which `ulimit -v` forbids; under ASan
 # an allocation over 2 GiB is a report (and a failure) instead.

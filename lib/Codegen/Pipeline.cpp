@@ -73,6 +73,11 @@ void aic::buildOptimizationPipeline(OpPassManager &pm, StringRef isa) {
   // into the weights of the conv they feed.
   pm.addNestedPass<func::FuncOp>(aic::createFoldInputScale());
   pm.addPass(createAicCanonicalizerPass());
+  // Binary post-ops that would put a matmul on oneDNN's reference kernel
+  // run as their own primitives.
+  aic::SplitSlowPostOpsOptions split;
+  split.targetIsa = isa.str();
+  pm.addNestedPass<func::FuncOp>(aic::createSplitSlowPostOps(split));
   // Layouts last: they depend on the final shape of every primitive, and
   // the canonicalizer then drops the constants packing replaced.
   aic::AssignLayoutsOptions layouts;
