@@ -5,7 +5,9 @@
          token Embedding + learned positions, 2 layers, d 32, 4 heads;
   hf     BERT as Hugging Face writes it: separate Q, K, V Linears, scores /
          sqrt(d) plus an additive padding mask, tanh GELU, LayerNorm with
-         eps 1e-12, 2 layers, d 32, 4 heads.
+         eps 1e-12, 2 layers, d 32, 4 heads;
+  window Swin's window attention (64 tokens in four windows of 16, a
+         relative position bias per head added to every window's scores).
 LayerNorm weights and biases are random, so their folding is checked too.
 """
 import math
@@ -72,16 +74,41 @@ class Torch(nn.Module):
         return x
 
 
+class Window(nn.Module):
+    """Swin's window attention: an 8x8 image of tokens in four 4x4 windows,
+    a learned relative position bias (heads x 16 x 16) added to the scores
+    of every window."""
+
+    def __init__(self, d=32, heads=4, window=4):
+        super().__init__()
+        self.heads, self.window = heads, window
+        self.embedding = nn.Embedding(100, d)
+        self.qkv, self.proj = nn.Linear(d, 3 * d), nn.Linear(d, d)
+        self.bias = nn.Parameter(torch.randn(heads, window * window, window * window))
+
+    def forward(self, ids):
+        w, h = self.window, self.heads
+        x = self.embedding(ids).view(1, 8 // w, w, 8 // w, w, -1)
+        x = x.permute(0, 1, 3, 2, 4, 5).reshape(-1, w * w, x.size(-1))
+        b, n, d = x.shape
+        qkv = self.qkv(x).reshape(b, n, 3, h, d // h).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0], qkv[1], qkv[2]
+        scores = (q * (d // h) ** -0.5) @ k.transpose(-2, -1) + self.bias.unsqueeze(0)
+        ctx = (scores.softmax(-1) @ v).transpose(1, 2).reshape(b, n, d)
+        return self.proj(ctx)
+
+
 def main():
     out = sys.argv[1]
-    for name, cls in (("torch", Torch), ("hf", HF)):
+    for name, cls in (("torch", Torch), ("hf", HF), ("window", Window)):
         torch.manual_seed(0)
         model = cls().eval()
         for m in model.modules():
             if isinstance(m, nn.LayerNorm):
                 nn.init.normal_(m.weight, 1.0, 0.1)
                 nn.init.normal_(m.bias, 0.0, 0.1)
-        ids = torch.from_numpy(np.random.default_rng(0).integers(1, 100, (1, 16)))
+        tokens = 64 if cls is Window else 16
+        ids = torch.from_numpy(np.random.default_rng(0).integers(1, 100, (1, tokens)))
         ids[0, -3:] = 0
         folder = os.path.join(out, name)
         os.makedirs(os.path.join(folder, "test_data_set_0"), exist_ok=True)
