@@ -397,9 +397,62 @@ static AxisTaps buildAxisTaps(OpBuilder &b, Location loc, const AxisMap &m,
   return taps;
 }
 
+/// The taps of every output position of axis `d` of `type` (whose run-time
+/// dims are `sizes`), one 1-D tensor per tap index (i64), per tap weight
+/// and, for tf_crop_and_resize, for the positions outside the crop (i1):
+/// computed once per axis instead of once per output element.
+static SmallVector<Value> buildAxisTables(NodeImporter &imp,
+                                          RankedTensorType type, int64_t d,
+                                          ValueRange sizes, const AxisMap &m,
+                                          const ResizeOptions &opts,
+                                          Type computeType) {
+  SmallVector<Value> dynamicSize;
+  if (type.isDynamicDim(d))
+    dynamicSize.push_back(
+        sizes[llvm::count_if(type.getShape().take_front(d), [](int64_t n) {
+          return ShapedType::isDynamic(n);
+        })]);
+  OpBuilder &builder = imp.getBuilder();
+  auto table = [&](Type elementType, auto pick) {
+    return buildGeneric(
+        imp, RankedTensorType::get({type.getDimSize(d)}, elementType),
+        ValueRange{}, {}, dynamicSize,
+        [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+          Value outside;
+          AxisTaps taps =
+              buildAxisTaps(b, loc, m, opts, b.create<linalg::IndexOp>(loc, 0),
+                            computeType, outside);
+          return pick(b, loc, taps, outside);
+        });
+  };
+  // The number of taps does not depend on the position.
+  size_t count = opts.mode == ResizeMode::Nearest  ? 1
+                 : opts.mode == ResizeMode::Linear ? 2
+                                                   : 4;
+  SmallVector<Value> tables;
+  for (size_t k = 0; k < count; ++k)
+    tables.push_back(table(
+        builder.getI64Type(),
+        [&](OpBuilder &b, Location loc, const AxisTaps &taps, Value) -> Value {
+          return b.create<arith::IndexCastOp>(loc, b.getI64Type(),
+                                              taps.indices[k]);
+        }));
+  if (count > 1)
+    for (size_t k = 0; k < count; ++k)
+      tables.push_back(
+          table(computeType, [&](OpBuilder &, Location, const AxisTaps &taps,
+                                 Value) { return taps.weights[k]; }));
+  if (opts.coord == CoordMode::TfCropAndResize)
+    tables.push_back(
+        table(builder.getI1Type(), [](OpBuilder &, Location, const AxisTaps &,
+                                      Value outside) { return outside; }));
+  return tables;
+}
+
 /// Resizes `input` to `type`, whose run-time dims are `sizes`: one
 /// linalg.generic whose body blends the taps of every resized axis,
-/// innermost axis first as the reference does.
+/// innermost axis first as the reference does, reading each axis' taps
+/// from its tables (buildAxisTables).
 static Value buildResize(NodeImporter &imp, Value input, RankedTensorType type,
                          ArrayRef<AxisMap> maps, const ResizeOptions &opts,
                          ValueRange sizes) {
@@ -407,21 +460,48 @@ static Value buildResize(NodeImporter &imp, Value input, RankedTensorType type,
   Type computeType = getComputeType(elementType);
   bool isUnsigned = imp.isUnsignedInput(0);
   int64_t rank = type.getRank();
-  SmallVector<bool> identity;
-  for (const AxisMap &m : maps)
-    identity.push_back(m.isIdentity(opts.coord));
+  MLIRContext *ctx = imp.getBuilder().getContext();
+  // The tables of each resized axis, read along that axis.
+  SmallVector<Value> tables;
+  SmallVector<AffineMap> tableMaps;
+  SmallVector<size_t> firstTable(rank, 0), tableCount(rank, 0);
+  for (int64_t d = 0; d < rank; ++d) {
+    firstTable[d] = tables.size();
+    if (maps[d].isIdentity(opts.coord))
+      continue;
+    SmallVector<Value> axis =
+        buildAxisTables(imp, type, d, sizes, maps[d], opts, computeType);
+    tableCount[d] = axis.size();
+    for (Value t : axis) {
+      tables.push_back(t);
+      tableMaps.push_back(
+          AffineMap::get(rank, 0, getAffineDimExpr(d, ctx), ctx));
+    }
+  }
+  bool crop = opts.coord == CoordMode::TfCropAndResize;
   return buildGeneric(
-      imp, type, ValueRange{}, {}, sizes,
-      [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+      imp, type, tables, tableMaps, sizes,
+      [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
         SmallVector<AxisTaps> taps(rank);
         Value outside;
         for (int64_t d = 0; d < rank; ++d) {
-          Value index = b.create<linalg::IndexOp>(loc, d);
-          if (identity[d])
-            taps[d].indices.push_back(index);
-          else
-            taps[d] = buildAxisTaps(b, loc, maps[d], opts, index, computeType,
-                                    outside);
+          if (!tableCount[d]) {
+            taps[d].indices.push_back(b.create<linalg::IndexOp>(loc, d));
+            continue;
+          }
+          ValueRange axis = args.slice(firstTable[d], tableCount[d]);
+          if (crop) {
+            outside = outside
+                          ? b.create<arith::OrIOp>(loc, outside, axis.back())
+                          : axis.back();
+            axis = axis.drop_back();
+          }
+          size_t count = axis.size() == 1 ? 1 : axis.size() / 2;
+          for (size_t k = 0; k < count; ++k)
+            taps[d].indices.push_back(
+                b.create<arith::IndexCastOp>(loc, b.getIndexType(), axis[k]));
+          if (count > 1)
+            llvm::append_range(taps[d].weights, axis.drop_front(count));
         }
         ScalarBuilder s(b, loc, computeType, isUnsigned);
         SmallVector<Value> at(rank);
