@@ -35,6 +35,42 @@ def FoldBatchNorm : Pass<"aic-fold-batch-norm", "mlir::func::FuncOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def ContractionsToMatmuls
+    : Pass<"aic-contractions-to-matmuls", "mlir::func::FuncOp"> {
+  let summary = "Run tensor contractions (Einsum) as aic.matmul";
+  let description = [{
+    Finds f32 `linalg.generic`s with static shapes that compute
+    out = sum(lhs * rhs) into a zero-filled output, each operand reading
+    its loops in some order (no broadcast or diagonal), as the importer
+    builds Einsum: every loop must be a batch loop (both operands and the
+    output), a row loop (lhs and output), a column loop (rhs and output)
+    or a contracted loop (both operands, summed), with rows or columns.
+    Each becomes one `aic.matmul` of [batch, M, K] by [batch, K, N]
+    (without the batch dim when there are no batch loops), M, N, K and
+    batch each the product of their loops' sizes: an operand whose dims
+    are in [batch..., rows..., contracted...] order (the rhs: [batch...,
+    contracted..., columns...]) is only reshaped, one in the order with the
+    two groups swapped sets `transpose_lhs` (`transpose_rhs`), any other is
+    transposed first (`linalg.transpose`). The product is reshaped to the
+    labels' dims (batch, rows, columns, each in the output's order) and
+    transposed to the output's order if that differs. Runs before
+    aic-fold-constants, which then transposes constant operands.
+    Before ("bhid,bhjd->bhij"):
+      %z = linalg.fill ins(%cst0 : f32) outs(%e : tensor<2x4x8x8xf32>)
+      %s = linalg.generic {indexing_maps = [(b, h, i, j, d) -> (b, h, i, d),
+             (b, h, i, j, d) -> (b, h, j, d), (b, h, i, j, d) -> (b, h, i, j)],
+             ...} ins(%q, %k) outs(%z) { mulf, addf }
+    After:
+      %q3 = aic.reshape %q : tensor<2x4x8x16xf32> -> tensor<8x8x16xf32>
+      %k3 = aic.reshape %k : tensor<2x4x8x16xf32> -> tensor<8x8x16xf32>
+      %p = aic.matmul %q3, %k3 outs(%e3) {transpose_rhs} : ...
+      %s = aic.reshape %p : tensor<8x8x8xf32> -> tensor<2x4x8x8xf32>
+  }];
+  let dependentDialects = ["::aic::AicDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def FoldConstants : Pass<"aic-fold-constants", "mlir::func::FuncOp"> {
   let summary = "Evaluate elementwise and shape computations on constants";
   let description = [{

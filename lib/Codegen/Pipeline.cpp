@@ -45,6 +45,9 @@ static std::unique_ptr<Pass> createAicCanonicalizerPass() {
 void aic::buildOptimizationPipeline(OpPassManager &pm, StringRef isa) {
   pm.addPass(createAicCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Einsums that are matrix products become aic.matmul, their operand
+  // transposes then folded on constants.
+  pm.addNestedPass<func::FuncOp>(aic::createContractionsToMatmuls());
   // Constants first, so that batch norm parameters and conv weights computed
   // from constants (reshapes, casts, shape arithmetic) are constants when
   // aic-fold-batch-norm looks. What that pass creates is folded already
