@@ -298,10 +298,21 @@ std::optional<Candidate> Parallelizer::analyze(linalg::LinalgOp op) {
   // delinearizing it would cost a division per element and keep LLVM from
   // vectorizing it.
   auto outputs = op.getDpsInitsMutable();
+  // A transpose of 32-bit elements that moves the innermost dim keeps the
+  // loop that reads along the source's innermost dim, and those inside it,
+  // whole: aic-vectorize-transposes moves them in 16x16 tiles.
+  unsigned limit = iterators.size();
+  if (auto transpose = dyn_cast<linalg::TransposeOp>(op.getOperation())) {
+    ArrayRef<int64_t> perm = transpose.getPermutation();
+    Type element = getElementTypeOrSelf(transpose.getInit().getType());
+    int64_t last = static_cast<int64_t>(perm.size()) - 1;
+    if (last > 0 && perm.back() != last && element.isIntOrFloat() &&
+        element.getIntOrFloatBitWidth() == 32)
+      limit = llvm::find(perm, last) - perm.begin();
+  }
   unsigned outer = 0;
   int64_t iterations = 1;
-  while (outer < iterators.size() &&
-         iterators[outer] == utils::IteratorType::parallel &&
+  while (outer < limit && iterators[outer] == utils::IteratorType::parallel &&
          (outer + 1 < iterators.size() || iterations < kFewOuterIterations)) {
     bool indexes = llvm::all_of(outputs, [&](OpOperand &init) {
       AffineMap map = op.getMatchingIndexingMap(&init);
@@ -319,7 +330,7 @@ std::optional<Candidate> Parallelizer::analyze(linalg::LinalgOp op) {
     if (iterations >= kEnoughOuterIterations)
       break;
   }
-  if (outer == 0)
+  if (outer == 0 || (limit < iterators.size() && iterations < 2))
     return std::nullopt;
 
   // Outputs: distinct indices address distinct elements, and no overlap

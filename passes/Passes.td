@@ -711,7 +711,10 @@ def ParallelizeLoops : Pass<"aic-parallelize-loops", "mlir::ModuleOp"> {
       - and its work (loop trip counts times the body's ops) is at least
         twice `min-work`, when the trip counts are static.
     As many leading parallel loops as give about a thousand iterations are
-    collapsed into the range split. Each range gets at least `min-work` of
+    collapsed into the range split, but for a `linalg.transpose` of 32-bit
+    elements that moves the innermost dim only the loops outside the one
+    reading along the source's innermost dim (aic-vectorize-transposes
+    tiles that loop and the innermost one; none: no split). Each range gets at least `min-work` of
     work (the grain, computed at run time for dynamic trip counts); the
     runtime runs the whole range on the calling thread when there are not
     two such ranges, on one thread, or inside a parallel region. Reduction
@@ -773,6 +776,48 @@ def PrefetchNextSlices : Pass<"aic-prefetch-next-slices", "mlir::ModuleOp"> {
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::memref::MemRefDialect"];
+}
+
+def VectorizeTransposes
+    : Pass<"aic-vectorize-transposes", "mlir::ModuleOp"> {
+  let summary = "Move transposes of the innermost dim in 16x16 tiles";
+  let description = [{
+    Runs on loops over buffers, after the linalg ops have become loops (in
+    the functions aic-parallelize-loops outlines too). A perfect nest of
+    scf.for loops from 0 in steps of 1 whose innermost body copies one
+    32-bit element, `B[..., a, ..., b] = A[..., b, ..., a]`, where `b` is
+    the innermost loop and `a` the loop of an enclosing one (loops between
+    them, with bounds from outside, are other dims), both loops covering
+    their buffer's innermost dim and both innermost dims of unit stride,
+    becomes tiles of 16 x 16: the `a` loop steps by 16, and a loop over `b`
+    in steps of 16 reads 16 rows of A (16 elements along `a` each, masked
+    past the end; rows past the end of `b` read the last row again, which
+    is never written), transposes them with `vector.transpose` and writes
+    16 rows of B (16 elements along `b` each, masked past the end; rows past
+    the end of `a` are skipped). The pass lowers its transposes to the
+    shuffles of a 16 x 16 transpose (`shuffle_16x16`). A nest copying
+    between overlapping rows of one buffer is not such a nest: generated
+    code never copies between overlapping distinct buffers.
+    Example:
+      scf.for %a = %c0 to %c7 step %c1 {
+        scf.for %b = %c0 to %c256 step %c1 {
+          %x = memref.load %src[%b, %a] : memref<256x7xf32>
+          memref.store %x, %dst[%a, %b] : memref<7x256xf32>
+        }
+      }
+    becomes
+      scf.for %a = %c0 to %c7 step %c16 {
+        scf.for %b0 = %c0 to %c256 step %c16 {
+          (16 x vector.transfer_read %src[%b0 + k, %a], vector.insert)
+          %t = vector.transpose %tile, [1, 0] (as shuffles)
+          (16 x scf.if %a + m < 7: vector.extract, vector.transfer_write
+           %dst[%a + m, %b0])
+        }
+      }
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect"];
 }
 
 def VectorizeCopies : Pass<"aic-vectorize-copies", "mlir::ModuleOp"> {

@@ -131,6 +131,7 @@ void aic::buildRuntimeLoweringPipeline(OpPassManager &pm) {
   pm.addPass(aic::createParallelizeLoops());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(aic::createVectorizeCopies());
+  pm.addPass(aic::createVectorizeTransposes());
   pm.addPass(aic::createPrefetchNextSlices());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertSCFToCFPass());

@@ -2,12 +2,12 @@
 Usage: einsum.test.py WORKDIR; runs aic-compile and aic-run from PATH."""
 
 import os
-import subprocess
 import sys
 
 import numpy as np
-import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+from graph_case import compile_graph, run_library
 
 F = TensorProto.FLOAT
 
@@ -34,7 +34,6 @@ def main():
     rng = np.random.default_rng(0)
     for name, equation, shapes, constant in CASES:
         folder = os.path.join(work, name)
-        os.makedirs(folder, exist_ok=True)
         a = rng.standard_normal(shapes[0]).astype(np.float32)
         b = rng.standard_normal(shapes[1]).astype(np.float32)
         expected = np.einsum(equation, a.astype(np.float64),
@@ -50,29 +49,11 @@ def main():
             "g", inputs,
             [helper.make_tensor_value_info("y", F, list(expected.shape))],
             inits)
-        model = helper.make_model(graph,
-                                  opset_imports=[helper.make_opsetid("", 13)])
-        model.ir_version = 8
-        onnx.checker.check_model(model)
-        path, lib = (os.path.join(folder, "model.onnx"),
-                     os.path.join(folder, "model.so"))
-        onnx.save(model, path)
-        subprocess.run(["aic-compile", path, "-o", lib], check=True)
         # Whether the Einsum's loop nest is left: a product runs as
         # aic.matmul (a library call, or when small, loops over vectors
         # that aic-inline-small-matmuls builds).
-        ir = subprocess.run(["aic-compile", path, "--emit=opt", "-o", "-"],
-                            check=True, capture_output=True, text=True).stdout
-        data, out = os.path.join(folder, "data"), os.path.join(folder, "out")
-        os.makedirs(data, exist_ok=True)
-        arrays = [a] if constant else [a, b]
-        for i, x in enumerate(arrays):
-            with open(os.path.join(data, "input_%d.pb" % i), "wb") as f:
-                f.write(numpy_helper.from_array(x).SerializeToString())
-        subprocess.run(["aic-run", lib, "--inputs", data, "--outputs", out],
-                       check=True)
-        got = numpy_helper.to_array(
-            onnx.load_tensor(os.path.join(out, "output_0.pb")))
+        lib, ir = compile_graph(folder, graph, "opt")
+        got = run_library(lib, folder, [a] if constant else [a, b])
         error = np.abs(got - expected).max() / np.abs(expected).max()
         print("%s: %s, %s" % (
             name, "loops" if "linalg.generic" in ir else "matmul",
