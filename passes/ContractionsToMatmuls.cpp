@@ -8,7 +8,9 @@
 // where their dims are not already in [batch..., rows..., contracted...]
 // (or [batch..., contracted..., columns...]) order, collapsed to 3-D (2-D
 // without a batch) and multiplied, and the result is reshaped to the
-// labels' dims and transposed to the output's order where needed.
+// labels' dims and transposed to the output's order where needed. With
+// run-time sizes (a symbolic batch or sequence), nothing is reshaped: the
+// batch dims stay, and there must be one row, column and contracted label.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/Aic/AicDialect.h"
@@ -95,7 +97,7 @@ struct ContractionToMatmul : public OpRewritePattern<linalg::GenericOp> {
     for (Value v :
          {op.getDpsInputs()[0], op.getDpsInputs()[1], op.getDpsInits()[0]}) {
       auto type = dyn_cast<RankedTensorType>(v.getType());
-      if (!type || !type.hasStaticShape() || !type.getElementType().isF32())
+      if (!type || !type.getElementType().isF32())
         return failure();
     }
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
@@ -139,6 +141,14 @@ struct ContractionToMatmul : public OpRewritePattern<linalg::GenericOp> {
     // no matrix product: left to the loops.
     if (rows.empty() && cols.empty())
       return failure();
+    // With static sizes, each group of loops collapses into one dim (the
+    // batch into one, or none); with run-time sizes nothing is reshaped:
+    // batch dims stay as they are, and there must be one row, one column
+    // and one contracted loop.
+    bool collapse = !llvm::any_of(ranges, ShapedType::isDynamic);
+    if (!collapse &&
+        (rows.size() != 1 || cols.size() != 1 || contracted.size() != 1))
+      return failure();
 
     auto product = [&](ArrayRef<unsigned> loops) {
       int64_t n = 1;
@@ -149,6 +159,25 @@ struct ContractionToMatmul : public OpRewritePattern<linalg::GenericOp> {
     int64_t batchSize = product(batch), m = product(rows), n = product(cols),
             k = product(contracted);
     Location loc = op.getLoc();
+    // An empty tensor over `loops`, run-time sizes read from an operand.
+    auto emptyOver = [&](ArrayRef<unsigned> loops) -> Value {
+      SmallVector<OpFoldResult> sizes;
+      for (unsigned l : loops) {
+        if (!ShapedType::isDynamic(ranges[l])) {
+          sizes.push_back(rewriter.getIndexAttr(ranges[l]));
+          continue;
+        }
+        unsigned input = in(lhsLoops, l) ? 0 : 1;
+        ArrayRef<unsigned> read = input == 0 ? lhsLoops : rhsLoops;
+        sizes.push_back(
+            rewriter
+                .create<tensor::DimOp>(loc, op.getDpsInputs()[input],
+                                       llvm::find(read, l) - read.begin())
+                .getResult());
+      }
+      return rewriter.create<tensor::EmptyOp>(loc, sizes,
+                                              rewriter.getF32Type());
+    };
     Type f32 = rewriter.getF32Type();
     auto concat = [](ArrayRef<unsigned> a, ArrayRef<unsigned> b,
                      ArrayRef<unsigned> c) {
@@ -181,14 +210,13 @@ struct ContractionToMatmul : public OpRewritePattern<linalg::GenericOp> {
         order = swapped;
       }
       SmallVector<int64_t> perm = permutationTo(loops, order);
-      if (!isIdentity(perm)) {
-        auto type = RankedTensorType::get(shapeOf(order), f32);
-        Value empty =
-            rewriter.create<tensor::EmptyOp>(loc, type.getShape(), f32);
-        operand =
-            rewriter.create<linalg::TransposeOp>(loc, operand, empty, perm)
-                ->getResult(0);
-      }
+      if (!isIdentity(perm))
+        operand = rewriter
+                      .create<linalg::TransposeOp>(loc, operand,
+                                                   emptyOver(order), perm)
+                      ->getResult(0);
+      if (!collapse)
+        return operand;
       SmallVector<int64_t> shape;
       if (!batch.empty())
         shape.push_back(batchSize);
@@ -204,12 +232,18 @@ struct ContractionToMatmul : public OpRewritePattern<linalg::GenericOp> {
                          transposeLhs);
     Value rhs = matrices(op.getDpsInputs()[1], rhsLoops, contracted, k, cols, n,
                          transposeRhs);
-    SmallVector<int64_t> shape;
-    if (!batch.empty())
-      shape.push_back(batchSize);
-    shape.append({m, n});
-    auto matmulType = RankedTensorType::get(shape, f32);
-    Value empty = rewriter.create<tensor::EmptyOp>(loc, shape, f32);
+    SmallVector<unsigned> resultLoops = concat(batch, rows, cols);
+    Value empty;
+    if (collapse) {
+      SmallVector<int64_t> shape;
+      if (!batch.empty())
+        shape.push_back(batchSize);
+      shape.append({m, n});
+      empty = rewriter.create<tensor::EmptyOp>(loc, shape, f32);
+    } else {
+      empty = emptyOver(resultLoops);
+    }
+    auto matmulType = cast<RankedTensorType>(empty.getType());
     Value result =
         rewriter
             .create<MatmulOp>(
@@ -218,17 +252,20 @@ struct ContractionToMatmul : public OpRewritePattern<linalg::GenericOp> {
                 transposeRhs ? rewriter.getUnitAttr() : UnitAttr(), FloatAttr())
             .getOutput();
     // Back to the labels' dims, then the output's order.
-    SmallVector<unsigned> resultLoops = concat(batch, rows, cols);
     auto labelsType = RankedTensorType::get(shapeOf(resultLoops), f32);
     if (labelsType != matmulType)
       result = rewriter.create<ReshapeOp>(loc, labelsType, result);
     SmallVector<int64_t> perm = permutationTo(resultLoops, outLoops);
-    if (!isIdentity(perm)) {
-      Value init =
-          rewriter.create<tensor::EmptyOp>(loc, shapeOf(outLoops), f32);
-      result = rewriter.create<linalg::TransposeOp>(loc, result, init, perm)
+    if (!isIdentity(perm))
+      result = rewriter
+                   .create<linalg::TransposeOp>(loc, result,
+                                                emptyOver(outLoops), perm)
                    ->getResult(0);
-    }
+    // The generic's result type may know a size its operands leave to the
+    // run.
+    Type type = op->getResult(0).getType();
+    if (result.getType() != type)
+      result = rewriter.create<tensor::CastOp>(loc, type, result);
     rewriter.replaceOp(op, result);
     return success();
   }

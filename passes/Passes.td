@@ -53,8 +53,12 @@ def ContractionsToMatmuls
     two groups swapped sets `transpose_lhs` (`transpose_rhs`), any other is
     transposed first (`linalg.transpose`). The product is reshaped to the
     labels' dims (batch, rows, columns, each in the output's order) and
-    transposed to the output's order if that differs. Runs before
-    aic-fold-constants, which then transposes constant operands.
+    transposed to the output's order if that differs. With run-time sizes,
+    only contractions with one row, one column and one contracted loop
+    are rewritten, without reshapes: the batch dims stay separate dims of
+    the aic.matmul (numpy-style batch dims), sizes of new tensors read from
+    the operands (`tensor.dim`). Runs before aic-fold-constants, which then
+    transposes constant operands.
     Before ("bhid,bhjd->bhij"):
       %z = linalg.fill ins(%cst0 : f32) outs(%e : tensor<2x4x8x8xf32>)
       %s = linalg.generic {indexing_maps = [(b, h, i, j, d) -> (b, h, i, d),

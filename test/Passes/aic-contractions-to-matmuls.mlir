@@ -126,3 +126,33 @@ func.func @left_alone(%x: tensor<5x5xf32>, %y: tensor<5x4xf32>, %w: tensor<1x4xf
   } -> tensor<5x4xf32>
   return %diag, %bcast, %acc1, %dot, %f64, %sub : tensor<5x4xf32>, tensor<5x4xf32>, tensor<5x4xf32>, tensor<5xf32>, tensor<5x5xf64>, tensor<5x4xf32>
 }
+
+// -----
+
+// Run-time sizes ("bqd,bkd->kbq" over a symbolic batch and sequence): no
+// reshapes, the batch dim stays a dim of the product; the result
+// transposed to the output's order, its sizes read from the operands.
+// CHECK-LABEL: func @runtime_sizes
+// CHECK-NOT: aic.reshape
+// CHECK: %[[P:.*]] = aic.matmul %arg0, %arg1 outs(%{{.*}}) {transpose_rhs} : (tensor<?x?x4xf32>, tensor<?x5x4xf32>, tensor<?x?x5xf32>) -> tensor<?x?x5xf32>
+// CHECK-DAG: %[[B:.*]] = tensor.dim %arg0, %c0
+// CHECK-DAG: %[[Q:.*]] = tensor.dim %arg0, %c1
+// CHECK: %[[E:.*]] = tensor.empty(%[[B]], %[[Q]]) : tensor<5x?x?xf32>
+// CHECK: %[[T:.*]] = linalg.transpose ins(%[[P]] : tensor<?x?x5xf32>) outs(%[[E]] : tensor<5x?x?xf32>) permutation = [2, 0, 1]
+// CHECK: return %[[T]]
+func.func @runtime_sizes(%q: tensor<?x?x4xf32>, %k: tensor<?x5x4xf32>) -> tensor<5x?x?xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %b = tensor.dim %q, %c0 : tensor<?x?x4xf32>
+  %n = tensor.dim %q, %c1 : tensor<?x?x4xf32>
+  %e = tensor.empty(%b, %n) : tensor<5x?x?xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<5x?x?xf32>) -> tensor<5x?x?xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(k, b, q, d) -> (b, q, d)>, affine_map<(k, b, q, d) -> (b, k, d)>, affine_map<(k, b, q, d) -> (k, b, q)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<?x?x4xf32>, tensor<?x5x4xf32>) outs(%z : tensor<5x?x?xf32>) {
+  ^bb0(%a: f32, %bb: f32, %acc: f32):
+    %p = arith.mulf %a, %bb : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<5x?x?xf32>
+  return %s : tensor<5x?x?xf32>
+}
