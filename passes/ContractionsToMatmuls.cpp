@@ -21,6 +21,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace aic {
 #define GEN_PASS_DEF_CONTRACTIONSTOMATMULS
@@ -150,14 +151,20 @@ struct ContractionToMatmul : public OpRewritePattern<linalg::GenericOp> {
         (rows.size() != 1 || cols.size() != 1 || contracted.size() != 1))
       return failure();
 
+    // The collapsed sizes (only used when collapsing); one that overflows
+    // leaves the loops alone.
+    bool overflow = false;
     auto product = [&](ArrayRef<unsigned> loops) {
       int64_t n = 1;
-      for (unsigned l : loops)
-        n *= ranges[l];
+      if (collapse)
+        for (unsigned l : loops)
+          overflow |= llvm::MulOverflow(n, ranges[l], n);
       return n;
     };
     int64_t batchSize = product(batch), m = product(rows), n = product(cols),
             k = product(contracted);
+    if (overflow)
+      return failure();
     Location loc = op.getLoc();
     // An empty tensor over `loops`, run-time sizes read from an operand.
     auto emptyOver = [&](ArrayRef<unsigned> loops) -> Value {
