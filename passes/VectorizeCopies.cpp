@@ -35,14 +35,6 @@ namespace {
 /// The bits of one vector move.
 constexpr int64_t kVectorBits = 512;
 
-/// Whether `type`'s innermost dim has unit stride.
-bool innermostContiguous(MemRefType type) {
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  return succeeded(getStridesAndOffset(type, strides, offset)) &&
-         !strides.empty() && strides.back() == 1;
-}
-
 /// Whether `indices` end with `loop`'s induction variable and the others
 /// are defined outside it.
 bool rowIndexedBy(ValueRange indices, scf::ForOp loop) {
@@ -100,8 +92,8 @@ void vectorize(scf::ForOp loop) {
     return;
   MemRefType from = load.getMemRefType(), to = store.getMemRefType();
   Type element = from.getElementType();
-  if (!element.isIntOrFloat() || !innermostContiguous(from) ||
-      !innermostContiguous(to))
+  if (!element.isIntOrFloat() || !isLastMemrefDimUnitStride(from) ||
+      !isLastMemrefDimUnitStride(to))
     return;
   unsigned bits = element.getIntOrFloatBitWidth();
   if (bits < 8 || kVectorBits % bits != 0)

@@ -64,13 +64,6 @@ std::optional<int64_t> simpleLoop(scf::ForOp loop) {
       .value_or(ShapedType::kDynamic);
 }
 
-bool innermostContiguous(MemRefType type) {
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  return succeeded(getStridesAndOffset(type, strides, offset)) &&
-         !strides.empty() && strides.back() == 1;
-}
-
 /// Rewrites the nest `inner` is the innermost loop of if it is a transpose
 /// moving the innermost dim; see the file comment. Returns whether it did.
 bool vectorize(scf::ForOp inner) {
@@ -116,8 +109,8 @@ bool vectorize(scf::ForOp inner) {
       ShapedType::isDynamic(*aSize) || *aSize < 2 || *bSize < 2 ||
       source.getShape().back() != *aSize ||
       result.getShape().back() != *bSize || !element.isIntOrFloat() ||
-      element.getIntOrFloatBitWidth() != 32 || !innermostContiguous(source) ||
-      !innermostContiguous(result))
+      element.getIntOrFloatBitWidth() != 32 ||
+      !isLastMemrefDimUnitStride(source) || !isLastMemrefDimUnitStride(result))
     return false;
 
   Location loc = inner.getLoc();
